@@ -1,0 +1,59 @@
+# Corral: the two commands a fresh machine needs are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+STAMP := node_modules/.corral-installed
+
+.PHONY: help install build demo test lint typecheck cycles unit ceph-packages ceph-start ceph-stop gen bench clean
+
+help:
+	@echo "make demo   - install what is needed, build, and run Corral locally on examples/"
+	@echo "make test   - install what is needed (npm packages, Debian's Ceph) and run every test"
+
+$(STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(STAMP)
+
+build: install
+	npm run --silent build
+
+demo: build
+	node packages/cli/dist/main.js demo --policies examples
+
+ceph-packages:
+	bash scripts/ceph-local.sh install
+
+ceph-start:
+	bash scripts/ceph-local.sh start
+
+ceph-stop:
+	bash scripts/ceph-local.sh stop
+
+lint: install
+	npm run --silent lint
+
+typecheck: install
+	npm run --silent typecheck
+
+cycles: install
+	npm run --silent cycles
+
+unit: build
+	npx vitest run
+
+REPORT := .test-report.json
+
+test: build ceph-packages lint typecheck cycles
+	@rm -f $(REPORT)
+	npx vitest run --reporter=default --reporter=json --outputFile.json=$(REPORT); \
+	  status=$$?; node scripts/test-summary.mjs $(REPORT) || status=1; exit $$status
+
+gen: install
+	npm run --silent gen
+
+bench: build
+	npx tsx bench/snapshot.bench.ts
+
+clean:
+	rm -rf node_modules packages/*/dist plugins/*/dist

@@ -1,0 +1,34 @@
+import { SERVICE_STATUS as ADMISSION } from '@corral/admission';
+import { SERVICE_STATUS as CSI } from '@corral/csi-ceph';
+import { SERVICE_STATUS as EXTENDER } from '@corral/scheduler-extender';
+import { demo } from './commands/demo.js';
+import { help, USAGE } from './commands/help.js';
+import { pendingService } from './commands/service.js';
+import { EXIT_USAGE, type CliIo, type Command } from './io.js';
+
+/** Every subcommand, in one visible place. */
+export const COMMANDS: Readonly<Record<string, Command>> = {
+  extender: pendingService('extender', EXTENDER),
+  admission: pendingService('admission', ADMISSION),
+  csi: pendingService('csi', CSI, {
+    role: { type: 'string' },
+    endpoint: { type: 'string' },
+    'ceph-conf': { type: 'string' },
+    keyring: { type: 'string' },
+  }),
+  check: pendingService('check', ADMISSION, { file: { type: 'string', short: 'f', multiple: true } }),
+  explain: pendingService('explain', EXTENDER),
+  demo,
+  help,
+};
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') return help(rest, io);
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`corral: unknown command ${JSON.stringify(name)}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  return command(rest, io);
+}

@@ -1,0 +1,70 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli.js';
+import type { CliIo } from '../io.js';
+
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+function memoryIo(): CliIo & { out: () => string; err: () => string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out: () => out.join(''),
+    err: () => err.join(''),
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    env: {},
+    cwd: repoRoot,
+  };
+}
+
+/** The row of a printed table whose first cell is `first`, split into its cells. */
+function row(text: string, first: string): string[] | undefined {
+  return text
+    .split('\n')
+    .map((line) => line.trim().split(/\s{2,}/))
+    .find((cells) => cells[0] === first);
+}
+
+describe('corral demo', () => {
+  it('given the examples, loads and validates them and prints departments, quotas, namespaces and nodes', async () => {
+    const io = memoryIo();
+    expect(await runCli(['demo'], io)).toBe(0);
+    const out = io.out();
+    expect(out).toMatch(
+      /Loaded and validated: 3 departments, 9 namespaces, 6 namespace policies, 12 nodes, \d+ running pods; 0 problems/,
+    );
+    expect(row(out, 'finance')).toEqual([
+      'finance',
+      'dedicated',
+      'finance-dev,finance-prod',
+      'rbd/finance',
+      '3',
+    ]);
+    expect(row(out, 'gpu-a-1')?.slice(1, 3)).toEqual(['shared', 'gpu']);
+    expect(row(out, 'finance-a-1')?.at(-1)).toBe('finance');
+    const gpuQuota = out
+      .split('\n')
+      .find((line) => line.includes('research') && line.includes('requests.nvidia.com/gpu'));
+    expect(gpuQuota?.trim().split(/\s+/)).toEqual(['research', 'requests.nvidia.com/gpu', '5', '8', '62%']);
+    expect(io.err()).toBe('');
+  });
+
+  it('given broken policy files, prints every problem with its file, object and field and exits 2', async () => {
+    const io = memoryIo();
+    expect(await runCli(['demo', '--policies', 'test/fixtures/policies-broken'], io)).toBe(2);
+    const err = io.err();
+    expect(err).toContain('unknown-field.yaml');
+    expect(err).toMatch(/enforcment/);
+    expect(err).toContain('bad-quantity.yaml');
+    expect(err).toMatch(/16GB/);
+    expect(err).toMatch(/shared-datasets is also claimed by Department data-platform/);
+    expect(io.out()).toBe('');
+  });
+
+  it('given a path that does not exist, says so and exits 2', async () => {
+    const io = memoryIo();
+    expect(await runCli(['demo', '--policies', 'no/such/dir'], io)).toBe(2);
+    expect(io.err()).toMatch(/no\/such\/dir/);
+  });
+});

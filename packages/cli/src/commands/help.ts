@@ -1,0 +1,22 @@
+import { EXIT_OK, type CliIo } from '../io.js';
+
+export const USAGE = `Usage: corral <command> [flags]
+
+Services:
+  extender    kube-scheduler extender       --policies PATH | --kubeconfig PATH, --listen HOST:PORT
+  admission   admission webhooks (HTTPS)    --policies PATH | --kubeconfig PATH, --listen, --tls-cert, --tls-key
+  csi         CSI driver for Ceph RBD       --role controller|node, --endpoint unix:///path.sock,
+                                            --ceph-conf PATH, --keyring PATH
+
+Offline tools:
+  check -f MANIFESTS --policies PATH   what admission would do to each object (exit 1 on a denial)
+  explain POD.yaml --policies PATH     node by node, whether and why a pod may run there
+  demo [--policies PATH]               load the example cluster and show what Corral sees
+
+  help                                 this text
+`;
+
+export async function help(_args: readonly string[], io: CliIo): Promise<number> {
+  io.stdout(USAGE);
+  return EXIT_OK;
+}

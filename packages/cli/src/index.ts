@@ -1,0 +1,2 @@
+export { runCli, COMMANDS } from './cli.js';
+export type { CliIo, Command } from './io.js';

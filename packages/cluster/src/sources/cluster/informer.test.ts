@@ -1,0 +1,206 @@
+import type { SnapshotSink } from '../../sink.js';
+import type { DecodedList } from './decode.js';
+import { type InformerDeps, type InformerState, runInformer } from './informer.js';
+import { RESOURCES } from './resources.js';
+import { FakeClock, settle } from './testing/fake-clock.js';
+import { FakeWatch } from './testing/fake-watch.js';
+
+const node = (name: string, rv: string) => ({
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: { name, resourceVersion: rv },
+});
+
+function harness(lists: DecodedList[]) {
+  const clock = new FakeClock();
+  const watch = new FakeWatch();
+  const controller = new AbortController();
+  const state: InformerState = { resourceVersion: '' };
+  const calls: string[] = [];
+  const hooks: string[] = [];
+  let listCount = 0;
+  let sinkThrows = false;
+  const record = (op: string) => (_kind: string, item: unknown) => {
+    if (sinkThrows) throw new Error('invalid object');
+    calls.push(`${op} ${JSON.stringify(item)}`);
+  };
+  const sink: SnapshotSink = {
+    replaceAll: record('replaceAll'),
+    upsert: record('upsert'),
+    remove: record('remove'),
+  };
+  const deps: InformerDeps = {
+    resource: RESOURCES.Node,
+    sink,
+    origin: 'test',
+    list: () => {
+      const list = lists[listCount++];
+      return list ? Promise.resolve(list) : Promise.reject(new Error('no more lists'));
+    },
+    watch,
+    clock,
+    timing: {
+      listTimeoutMs: 5_000,
+      shortWatchMs: 1_000,
+      watchTimeoutSeconds: () => 300,
+      stallGraceMs: 60_000,
+    },
+    state,
+    hooks: {
+      listed: (count, rv) => hooks.push(`listed ${count} @${rv}`),
+      watching: (rv) => hooks.push(`watching @${rv}`),
+      progressed: () => hooks.push('progressed'),
+      expired: () => hooks.push('expired'),
+      sinkFailed: (_err, op) => hooks.push(`sinkFailed ${op}`),
+    },
+  };
+  let error: unknown;
+  let finished = false;
+  const done = runInformer(deps, controller.signal).then(
+    () => (finished = true),
+    (err: unknown) => {
+      error = err;
+      finished = true;
+    },
+  );
+  return {
+    clock,
+    watch,
+    state,
+    calls,
+    hooks,
+    lists: () => listCount,
+    failSink: (on: boolean) => (sinkThrows = on),
+    result: () => ({ finished, error }),
+    stop: async () => {
+      controller.abort();
+      await done;
+    },
+  };
+}
+
+describe('runInformer', () => {
+  it('given a list, replaces all, then watches from its resourceVersion with bookmarks and a timeout', async () => {
+    const h = harness([{ resourceVersion: '10', items: [node('a', '9')] }]);
+    await settle();
+    expect(h.calls).toEqual([`replaceAll ${JSON.stringify([node('a', '9')])}`]);
+    expect(h.watch.last().query).toEqual({
+      resourceVersion: '10',
+      allowWatchBookmarks: true,
+      timeoutSeconds: 300,
+    });
+    expect(h.hooks).toEqual(['listed 1 @10', 'watching @10']);
+    await h.stop();
+    expect(h.result()).toEqual({ finished: true, error: undefined });
+  });
+
+  it('given ADDED, MODIFIED, DELETED and BOOKMARK, feeds the sink in order and tracks the resourceVersion', async () => {
+    const h = harness([{ resourceVersion: '10', items: [] }]);
+    await settle();
+    const w = h.watch.last();
+    w.event('ADDED', node('b', '11'));
+    w.event('MODIFIED', node('b', '12'));
+    w.event('DELETED', node('b', '13'));
+    w.event('BOOKMARK', { kind: 'Node', apiVersion: 'v1', metadata: { resourceVersion: '20' } });
+    expect(h.calls.slice(1)).toEqual([
+      `upsert ${JSON.stringify(node('b', '11'))}`,
+      `upsert ${JSON.stringify(node('b', '12'))}`,
+      `remove ${JSON.stringify(node('b', '13'))}`,
+    ]);
+    expect(h.state.resourceVersion).toBe('20');
+    await h.stop();
+  });
+
+  it('given a clean close after events, watches again from the last resourceVersion without listing', async () => {
+    const h = harness([{ resourceVersion: '10', items: [] }]);
+    await settle();
+    h.watch.last().event('ADDED', node('b', '11'));
+    h.watch.last().done(null);
+    await settle();
+    expect(h.watch.calls.map((c) => c.query.resourceVersion)).toEqual(['10', '11']);
+    expect(h.lists()).toBe(1);
+    await h.stop();
+  });
+
+  it('given an immediate close without events, fails so the supervisor backs off, keeping the resourceVersion', async () => {
+    const h = harness([{ resourceVersion: '10', items: [] }]);
+    await settle();
+    h.watch.last().done(null);
+    await settle();
+    expect(h.result().error).toMatchObject({ code: 'CLUSTER_ERR_WATCH_SHORT' });
+    expect(h.state.resourceVersion).toBe('10');
+  });
+
+  it('given 410 after events, relists and replaces all', async () => {
+    const h = harness([
+      { resourceVersion: '10', items: [node('a', '9')] },
+      { resourceVersion: '30', items: [node('c', '25')] },
+    ]);
+    await settle();
+    h.watch.last().event('ADDED', node('b', '11'));
+    h.watch.last().event('ERROR', { kind: 'Status', code: 410, reason: 'Expired', message: 'too old' });
+    await settle();
+    expect(h.hooks).toContain('expired');
+    expect(h.calls.at(-1)).toBe(`replaceAll ${JSON.stringify([node('c', '25')])}`);
+    expect(h.watch.last().query.resourceVersion).toBe('30');
+    await h.stop();
+  });
+
+  it('given 410 straight after a list, fails (no tight relist loop) and leaves the resourceVersion empty', async () => {
+    const h = harness([{ resourceVersion: '10', items: [] }]);
+    await settle();
+    h.watch.last().done(Object.assign(new Error('Gone'), { statusCode: 410 }));
+    await settle();
+    expect(h.result().error).toMatchObject({ statusCode: 410 });
+    expect(h.state.resourceVersion).toBe('');
+  });
+
+  it('given 410 on a quiet watch that ran a while after the list, relists without failing', async () => {
+    const h = harness([
+      { resourceVersion: '10', items: [] },
+      { resourceVersion: '40', items: [] },
+    ]);
+    await h.clock.advance(5_000);
+    h.watch.last().event('ERROR', { kind: 'Status', code: 410, message: 'too old' });
+    await settle();
+    expect(h.result().finished).toBe(false);
+    expect(h.lists()).toBe(2);
+    expect(h.watch.last().query.resourceVersion).toBe('40');
+    await h.stop();
+  });
+
+  it('given a non-410 ERROR event, fails with its code', async () => {
+    const h = harness([{ resourceVersion: '10', items: [] }]);
+    await settle();
+    h.watch.last().event('ERROR', { kind: 'Status', code: 500, message: 'etcd' });
+    await settle();
+    expect(h.result().error).toMatchObject({ code: 'CLUSTER_ERR_WATCH_EVENT', statusCode: 500 });
+  });
+
+  it('given a sink that throws, reports it and carries on with the resourceVersion advanced', async () => {
+    const h = harness([{ resourceVersion: '10', items: [] }]);
+    await settle();
+    h.failSink(true);
+    h.watch.last().event('ADDED', node('bad', '11'));
+    expect(h.hooks).toContain('sinkFailed upsert');
+    expect(h.state.resourceVersion).toBe('11');
+    expect(h.result().finished).toBe(false);
+    await h.stop();
+  });
+
+  it('given a watch the server never ends, aborts it timeoutSeconds plus grace after it started', async () => {
+    const h = harness([{ resourceVersion: '10', items: [] }]);
+    await h.clock.advance(359_999);
+    expect(h.result().finished).toBe(false);
+    await h.clock.advance(1);
+    expect(h.result().error).toMatchObject({ code: 'CLUSTER_ERR_WATCH_STALLED' });
+    expect(h.watch.last().controller.signal.aborted).toBe(true);
+  });
+
+  it('given a list that fails, throws and leaves the resourceVersion empty', async () => {
+    const h = harness([]);
+    await settle();
+    expect(h.result().error).toMatchObject({ message: 'no more lists' });
+    expect(h.watch.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,58 @@
+import {
+  createConfiguration,
+  HttpMethod,
+  type KubeConfig,
+  ServerConfiguration,
+} from '@kubernetes/client-node';
+import { type DecodedList, decodeList, statusMessage } from './decode.js';
+import { ClusterSourceError } from './errors.js';
+import type { ResourceDescriptor } from './resources.js';
+
+/** LISTs one resource across all namespaces; aborts with `signal`. */
+export type ListFn = (resource: ResourceDescriptor, signal: AbortSignal) => Promise<DecodedList>;
+
+/**
+ * Builds a LIST function on client-node's own HTTP layer: its server configuration, its fetch
+ * library and the KubeConfig as authentication (TLS, tokens, exec plugins, proxies), exactly as
+ * `KubeConfig.makeApiClient` wires the typed API clients. The typed clients are not used because
+ * their deserializer turns objects into model classes, drops every field the model does not know
+ * and turns timestamps into Dates; this keeps the API server's JSON as it is, for core kinds and
+ * CRDs alike.
+ */
+export function makeListFn(kubeConfig: KubeConfig): ListFn {
+  const cluster = kubeConfig.getCurrentCluster();
+  if (cluster === null) throw new Error('the kubeconfig has no current cluster');
+  const configuration = createConfiguration({
+    baseServer: new ServerConfiguration(cluster.server, {}),
+    authMethods: { default: kubeConfig },
+  });
+
+  return async (resource, signal) => {
+    const context = configuration.baseServer.makeRequestContext(resource.path, HttpMethod.GET);
+    context.setHeaderParam('Accept', 'application/json');
+    context.setSignal(signal);
+    await configuration.authMethods.default?.applySecurityAuthentication(context);
+    let status: number;
+    let text: string;
+    try {
+      const response = await configuration.httpApi.send(context).toPromise();
+      status = response.httpStatusCode;
+      text = await response.body.text();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new ClusterSourceError(
+        'CLUSTER_ERR_LIST_FAILED',
+        `LIST ${resource.path}: ${message}`,
+        undefined,
+        {
+          cause: err,
+        },
+      );
+    }
+    if (status !== 200) {
+      const reason = statusMessage(text) ?? `HTTP ${status}`;
+      throw new ClusterSourceError('CLUSTER_ERR_LIST_FAILED', `LIST ${resource.path}: ${reason}`, status);
+    }
+    return decodeList(JSON.parse(text), resource);
+  };
+}

@@ -1,0 +1,49 @@
+import type { Department, NamespacePolicy, PolicyProblem } from '@corral/policy';
+import type { WatchedKind } from '../sink.js';
+import type { Usage } from '../usage/usage.js';
+import type { NamespaceView } from '../views/namespace-view.js';
+import type { NodeView } from '../views/node-view.js';
+import type { PodView } from '../views/pod-view.js';
+import type { PvcView } from '../views/pvc-view.js';
+
+/** Sent after every sink call that changed the snapshot. */
+export interface SnapshotChange {
+  readonly revision: number;
+  readonly kind: WatchedKind;
+}
+
+export type ChangeListener = (change: SnapshotChange) => void;
+
+/**
+ * The read-only cluster snapshot every service decides from. Lookups are index reads (no scans);
+ * returned maps and sets are live views of the indexes: read them now, copy them to keep them.
+ */
+export interface ClusterSnapshot {
+  /** Increments on every change. */
+  readonly revision: number;
+  node(name: string): NodeView | undefined;
+  nodes(): Iterable<NodeView>;
+  namespace(name: string): NamespaceView | undefined;
+  namespaces(): Iterable<NamespaceView>;
+  pod(namespace: string, name: string): PodView | undefined;
+  /** Bound, non-terminal pods on a node, keyed `namespace/name`. */
+  podsOnNode(node: string): ReadonlyMap<string, PodView>;
+  pvc(namespace: string, name: string): PvcView | undefined;
+  /** Applied (last good) Departments. */
+  department(name: string): Department | undefined;
+  departments(): Iterable<Department>;
+  /** The namespace's applied NamespacePolicy (the oldest, should there be several). */
+  namespacePolicy(namespace: string): NamespacePolicy | undefined;
+  /** The department owning a namespace (oldest claimant wins); undefined for none. */
+  departmentOfNamespace(namespace: string): string | undefined;
+  namespacesOfDepartment(department: string): ReadonlySet<string>;
+  /** Department → number of its bound, non-terminal pods on the node. */
+  departmentsOnNode(node: string): ReadonlyMap<string, number>;
+  /** ResourceQuota key → nano-units (counts too: one pod is 1e9), non-terminal pods and all claims. */
+  usageOfNamespace(namespace: string): Usage;
+  usageOfDepartment(department: string): Usage;
+  /** Every current problem: unreadable objects, invalid or conflicting policies. */
+  problems(): readonly PolicyProblem[];
+  /** Subscribes to changes; returns the unsubscribe function. Listeners run synchronously. */
+  onChange(listener: ChangeListener): () => void;
+}

@@ -1,0 +1,70 @@
+import { departmentClaimsNamespace, type Department } from '@corral/policy';
+import { applyUsage, podUsage, pvcUsage } from '../usage/usage.js';
+import { objectKey } from '../views/object-ref.js';
+import type { NamespaceView } from '../views/namespace-view.js';
+import type { PodView } from '../views/pod-view.js';
+import type { PvcView } from '../views/pvc-view.js';
+import { bump, type NestedCounts } from './nested-counts.js';
+import { occupiesNode } from './placement-index.js';
+
+export interface RecomputeInput {
+  readonly namespaces: Iterable<NamespaceView>;
+  readonly pods: Iterable<PodView>;
+  readonly pvcs: Iterable<PvcView>;
+  /** The served departments. */
+  readonly departments: Iterable<Department>;
+  readonly compareByAge: (a: Department, b: Department) => number;
+}
+
+/** Every index, computed from scratch in the plainest way. */
+export interface RecomputedIndexes {
+  readonly departmentOfNamespace: Map<string, string>;
+  readonly podsOnNode: Map<string, Set<string>>;
+  readonly departmentsOnNode: NestedCounts;
+  readonly usageOfNamespace: Map<string, Map<string, bigint>>;
+  readonly usageOfDepartment: Map<string, Map<string, bigint>>;
+}
+
+/**
+ * The reference the incremental indexes must always equal (the store's property test checks it
+ * after random event sequences). Not used on any hot path: it visits everything.
+ */
+export function recomputeIndexes(input: RecomputeInput): RecomputedIndexes {
+  const byAge = [...input.departments].sort(input.compareByAge);
+  const departmentOfNamespace = new Map<string, string>();
+  for (const namespace of input.namespaces) {
+    const owner = byAge.find((department) => departmentClaimsNamespace(department, namespace.labels));
+    if (owner) departmentOfNamespace.set(namespace.name, owner.metadata.name);
+  }
+  const result: RecomputedIndexes = {
+    departmentOfNamespace,
+    podsOnNode: new Map(),
+    departmentsOnNode: new Map(),
+    usageOfNamespace: new Map(),
+    usageOfDepartment: new Map(),
+  };
+  for (const pod of input.pods) {
+    addUsage(result, pod.namespace, podUsage(pod));
+    if (!occupiesNode(pod)) continue;
+    const pods = result.podsOnNode.get(pod.nodeName) ?? new Set<string>();
+    result.podsOnNode.set(pod.nodeName, pods.add(objectKey(pod.namespace, pod.name)));
+    const department = departmentOfNamespace.get(pod.namespace);
+    if (department !== undefined) bump(result.departmentsOnNode, pod.nodeName, department, 1);
+  }
+  for (const pvc of input.pvcs) addUsage(result, pvc.namespace, pvcUsage(pvc));
+  return result;
+}
+
+function addUsage(result: RecomputedIndexes, namespace: string, usage: ReadonlyMap<string, bigint>): void {
+  const department = result.departmentOfNamespace.get(namespace);
+  for (const [index, key] of [
+    [result.usageOfNamespace, namespace],
+    [result.usageOfDepartment, department],
+  ] as const) {
+    if (key === undefined) continue;
+    const target = index.get(key) ?? new Map<string, bigint>();
+    applyUsage(target, usage, 1n);
+    if (target.size === 0) index.delete(key);
+    else index.set(key, target);
+  }
+}

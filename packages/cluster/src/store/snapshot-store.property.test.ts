@@ -1,0 +1,202 @@
+import { compareByAge, type Validated } from '@corral/policy';
+import fc from 'fast-check';
+import type { WatchedKind } from '../sink.js';
+import {
+  rawDepartment,
+  rawNamespace,
+  rawNamespacePolicy,
+  rawNode,
+  rawPod,
+  rawPvc,
+} from '../testing/raw-objects.js';
+import { readRef, refKey } from '../views/object-ref.js';
+import { toPodView } from '../views/pod-view.js';
+import { toPvcView } from '../views/pvc-view.js';
+import { recomputeIndexes } from './full-recompute.js';
+import { SnapshotStore } from './snapshot-store.js';
+
+// The key correctness test: after any sequence of events, the incremental indexes equal a plain
+// recomputation from the objects the store holds, and the store holds exactly the last version of
+// every object the events left.
+
+const NODES = ['n0', 'n1', 'n2'];
+const NAMESPACES = ['ns0', 'ns1', 'ns2', 'ns3'];
+const DEPARTMENTS = ['a', 'b', 'c'];
+const TIMES = ['2024-01-01T00:00:00Z', '2024-02-01T00:00:00Z', undefined];
+
+const labels = fc.constantFrom<Record<string, string>>(
+  {},
+  { 'corral.dev/department': 'a' },
+  { 'corral.dev/department': 'b' },
+  { 'corral.dev/department': 'c' },
+  { team: 'x' },
+  { team: 'x', 'corral.dev/department': 'a' },
+);
+const namespace = fc
+  .record({ name: fc.constantFrom(...NAMESPACES), labels })
+  .map((n) => rawNamespace(n.name, n.labels));
+const node = fc.constantFrom(...NODES).map((name) => rawNode(name));
+const department = fc
+  .record({
+    name: fc.constantFrom(...DEPARTMENTS),
+    time: fc.constantFrom(...TIMES),
+    teamSelector: fc.boolean(),
+    pool: fc.constantFrom(undefined, 'x', 'y'),
+    invalid: fc.integer({ min: 0, max: 4 }).map((i) => i === 0),
+  })
+  .map((d) =>
+    rawDepartment(
+      d.name,
+      {
+        ...(d.teamSelector ? { namespaceSelector: { matchLabels: { team: 'x' } } } : {}),
+        ...(d.pool ? { storage: { pool: 'rbd', radosNamespace: d.pool } } : {}),
+        ...(d.invalid ? { nodeIsolation: 'nope' } : {}),
+      },
+      d.time,
+    ),
+  );
+const policy = fc
+  .record({
+    ns: fc.constantFrom(...NAMESPACES),
+    name: fc.constantFrom('p', 'q'),
+    time: fc.constantFrom(...TIMES),
+  })
+  .map((p) => rawNamespacePolicy(p.ns, p.name, { enforcement: 'warn' }, p.time));
+const pod = fc
+  .record({
+    ns: fc.constantFrom('ns0', 'ns0', 'ns0', 'ns1', 'ns2', 'ns3'),
+    name: fc.constantFrom('p0', 'p1', 'p2', 'p3', 'p4', 'p5'),
+    nodeName: fc.constantFrom(undefined, 'n0', 'n0', 'n0', 'n1', 'n2'),
+    phase: fc.constantFrom('Pending', 'Running', 'Running', 'Succeeded', 'Failed'),
+    cpu: fc.constantFrom(undefined, '100m', '1', '2500m'),
+    gpu: fc.constantFrom(undefined, '1'),
+  })
+  .map((p) =>
+    rawPod(p.ns, p.name, {
+      ...(p.nodeName ? { nodeName: p.nodeName } : {}),
+      phase: p.phase,
+      requests: { ...(p.cpu ? { cpu: p.cpu } : {}), ...(p.gpu ? { 'nvidia.com/gpu': p.gpu } : {}) },
+      limits: { memory: '1Gi' },
+    }),
+  );
+const pvc = fc
+  .record({
+    ns: fc.constantFrom(...NAMESPACES),
+    name: fc.constantFrom('c0', 'c1'),
+    size: fc.constantFrom('1Gi', '10Gi'),
+  })
+  .map((c) => rawPvc(c.ns, c.name, c.size));
+
+const objects: Record<WatchedKind, fc.Arbitrary<Record<string, unknown>>> = {
+  Node: node,
+  Namespace: namespace,
+  Pod: pod,
+  PersistentVolumeClaim: pvc,
+  Department: department,
+  NamespacePolicy: policy,
+};
+
+type Event =
+  | { op: 'upsert' | 'remove'; kind: WatchedKind; item: Record<string, unknown> }
+  | { op: 'replaceAll'; kind: WatchedKind; items: Record<string, unknown>[] };
+
+const kind = fc.constantFrom<WatchedKind>(
+  'Pod',
+  'Pod',
+  'Pod',
+  'Namespace',
+  'Department',
+  'PersistentVolumeClaim',
+  'NamespacePolicy',
+  'Node',
+);
+const event: fc.Arbitrary<Event> = kind.chain((k) =>
+  fc.oneof(
+    { weight: 6, arbitrary: objects[k].map((item) => ({ op: 'upsert' as const, kind: k, item })) },
+    { weight: 2, arbitrary: objects[k].map((item) => ({ op: 'remove' as const, kind: k, item })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .array(objects[k], { maxLength: 5 })
+        .map((items) => ({ op: 'replaceAll' as const, kind: k, items })),
+    },
+  ),
+);
+
+/** The naive model: the last version of every object, by kind and key. */
+function applyToModel(model: Map<WatchedKind, Map<string, unknown>>, e: Event): void {
+  const table = model.get(e.kind) ?? new Map<string, unknown>();
+  model.set(e.kind, table);
+  const key = (item: unknown) => refKey(readRef(e.kind, item)!);
+  if (e.op === 'replaceAll') {
+    table.clear();
+    for (const item of e.items) table.set(key(item), item);
+  } else if (e.op === 'upsert') table.set(key(e.item), e.item);
+  else table.delete(key(e.item));
+}
+
+function valueOf<T>(result: Validated<T>): T {
+  if (!result.ok) throw new Error('generated an invalid object');
+  return result.value;
+}
+
+function views<T>(
+  model: Map<WatchedKind, Map<string, unknown>>,
+  k: WatchedKind,
+  convert: (raw: unknown) => T,
+): T[] {
+  return [...(model.get(k)?.values() ?? [])].map(convert);
+}
+
+function expectConsistent(store: SnapshotStore, model: Map<WatchedKind, Map<string, unknown>>): void {
+  const pods = views(model, 'Pod', (raw) => valueOf(toPodView(raw, 't')));
+  const pvcs = views(model, 'PersistentVolumeClaim', (raw) => valueOf(toPvcView(raw, 't')));
+  for (const p of pods) expect(store.pod(p.namespace, p.name)).toEqual(p);
+  for (const c of pvcs) expect(store.pvc(c.namespace, c.name)).toEqual(c);
+  expect([...store.namespaces()].map((n) => n.name).sort()).toEqual(
+    [...(model.get('Namespace')?.keys() ?? [])].sort(),
+  );
+  expect([...store.nodes()].length).toBe(model.get('Node')?.size ?? 0);
+  const expected = recomputeIndexes({
+    namespaces: store.namespaces(),
+    pods,
+    pvcs,
+    departments: store.departments(),
+    compareByAge,
+  });
+  for (const ns of NAMESPACES) {
+    expect(store.departmentOfNamespace(ns)).toBe(expected.departmentOfNamespace.get(ns));
+    expect(store.usageOfNamespace(ns)).toEqual(expected.usageOfNamespace.get(ns) ?? new Map());
+  }
+  for (const d of DEPARTMENTS) {
+    expect(store.usageOfDepartment(d)).toEqual(expected.usageOfDepartment.get(d) ?? new Map());
+    const owned = NAMESPACES.filter((ns) => expected.departmentOfNamespace.get(ns) === d);
+    expect([...store.namespacesOfDepartment(d)].sort()).toEqual(owned);
+  }
+  for (const n of NODES) {
+    expect(new Set(store.podsOnNode(n).keys())).toEqual(expected.podsOnNode.get(n) ?? new Set());
+    expect(store.departmentsOnNode(n)).toEqual(expected.departmentsOnNode.get(n) ?? new Map());
+  }
+  const served = [...store.departments()];
+  expect(new Set(served.map((d) => d.spec.storage?.radosNamespace ?? d.metadata.name)).size).toBe(
+    served.length,
+  );
+}
+
+describe('SnapshotStore property: incremental indexes equal a full recomputation', () => {
+  it('after any sequence of events', () => {
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 20, maxLength: 100, size: 'max' }), (events) => {
+        const store = new SnapshotStore();
+        const model = new Map<WatchedKind, Map<string, unknown>>();
+        for (const e of events) {
+          if (e.op === 'replaceAll') store.replaceAll(e.kind, e.items, 'test');
+          else store[e.op](e.kind, e.item, 'test');
+          applyToModel(model, e);
+          expectConsistent(store, model);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});

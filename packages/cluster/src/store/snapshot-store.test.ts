@@ -1,0 +1,263 @@
+import {
+  rawDepartment,
+  rawNamespace,
+  rawNamespacePolicy,
+  rawNode,
+  rawPod,
+  rawPvc,
+} from '../testing/raw-objects.js';
+import { formatUsage } from '../usage/format-usage.js';
+import { SnapshotStore } from './snapshot-store.js';
+
+const T1 = '2024-01-01T00:00:00Z';
+const T2 = '2024-02-01T00:00:00Z';
+const dept = (name: string) => ({ 'corral.dev/department': name });
+
+function storeWith(...steps: ((store: SnapshotStore) => void)[]): SnapshotStore {
+  const store = new SnapshotStore();
+  store.upsert('Department', rawDepartment('a', {}, T1), 'test');
+  store.upsert('Department', rawDepartment('b', {}, T2), 'test');
+  store.upsert('Namespace', rawNamespace('ns-a', dept('a')), 'test');
+  store.upsert('Namespace', rawNamespace('ns-b', dept('b')), 'test');
+  for (const step of steps) step(store);
+  return store;
+}
+
+const used = (store: SnapshotStore, department: string) => formatUsage(store.usageOfDepartment(department));
+
+describe('SnapshotStore: nodes and namespaces', () => {
+  it('adds, modifies and deletes a node', () => {
+    const store = new SnapshotStore();
+    store.upsert('Node', rawNode('n1'), 'test');
+    expect(store.node('n1')?.department).toBeUndefined();
+    store.upsert('Node', rawNode('n1', { labels: dept('a') }), 'test');
+    expect(store.node('n1')?.department).toBe('a');
+    expect([...store.nodes()].map((n) => n.name)).toEqual(['n1']);
+    store.remove('Node', rawNode('n1'), 'test');
+    expect(store.node('n1')).toBeUndefined();
+  });
+
+  it('moves a namespace and its usage when it is relabelled', () => {
+    const store = storeWith((s) =>
+      s.upsert('Pod', rawPod('ns-a', 'p', { nodeName: 'n1', requests: { cpu: '1' } }), 'test'),
+    );
+    expect(used(store, 'a')).toMatchObject({ pods: '1', 'requests.cpu': '1' });
+    store.upsert('Namespace', rawNamespace('ns-a', dept('b')), 'test');
+    expect(store.departmentOfNamespace('ns-a')).toBe('b');
+    expect(used(store, 'a')).toEqual({});
+    expect(used(store, 'b')).toMatchObject({ pods: '1', 'requests.cpu': '1' });
+    expect(Object.fromEntries(store.departmentsOnNode('n1'))).toEqual({ b: 1 });
+    expect([...store.namespacesOfDepartment('b')].sort()).toEqual(['ns-a', 'ns-b']);
+  });
+
+  it('forgets the department of a deleted namespace but keeps its pods', () => {
+    const store = storeWith((s) => s.upsert('Pod', rawPod('ns-a', 'p', { nodeName: 'n1' }), 'test'));
+    store.remove('Namespace', rawNamespace('ns-a'), 'test');
+    expect(store.departmentOfNamespace('ns-a')).toBeUndefined();
+    expect(used(store, 'a')).toEqual({});
+    expect(formatUsage(store.usageOfNamespace('ns-a'))).toEqual({ pods: '1' });
+    expect(store.departmentsOnNode('n1').size).toBe(0);
+  });
+});
+
+describe('SnapshotStore: pods and claims', () => {
+  it('counts a pod, its change, its move and its deletion', () => {
+    const store = storeWith();
+    store.upsert('Pod', rawPod('ns-a', 'p', { nodeName: 'n1', requests: { cpu: '1' } }), 'test');
+    store.upsert('Pod', rawPod('ns-a', 'p', { nodeName: 'n2', requests: { cpu: '2' } }), 'test');
+    expect(used(store, 'a')).toEqual({ pods: '1', 'requests.cpu': '2' });
+    expect(store.podsOnNode('n1').size).toBe(0);
+    expect([...store.podsOnNode('n2').keys()]).toEqual(['ns-a/p']);
+    expect(Object.fromEntries(store.departmentsOnNode('n2'))).toEqual({ a: 1 });
+    store.remove('Pod', { metadata: { namespace: 'ns-a', name: 'p' } }, 'test');
+    expect(used(store, 'a')).toEqual({});
+    expect(store.pod('ns-a', 'p')).toBeUndefined();
+    expect(store.departmentsOnNode('n2').size).toBe(0);
+  });
+
+  it('stops counting a pod that becomes terminal', () => {
+    const store = storeWith((s) =>
+      s.upsert('Pod', rawPod('ns-a', 'p', { nodeName: 'n1', requests: { cpu: '1' } }), 'test'),
+    );
+    store.upsert(
+      'Pod',
+      rawPod('ns-a', 'p', { nodeName: 'n1', requests: { cpu: '1' }, phase: 'Succeeded' }),
+      'test',
+    );
+    expect(used(store, 'a')).toEqual({});
+    expect(store.podsOnNode('n1').size).toBe(0);
+    expect(store.pod('ns-a', 'p')?.terminal).toBe(true);
+  });
+
+  it('counts claims whatever their phase', () => {
+    const store = storeWith();
+    store.upsert('PersistentVolumeClaim', rawPvc('ns-a', 'c', '10Gi', { phase: 'Pending' }), 'test');
+    store.upsert('PersistentVolumeClaim', rawPvc('ns-a', 'd', '1Gi'), 'test');
+    store.upsert('PersistentVolumeClaim', rawPvc('ns-a', 'd', '2Gi'), 'test');
+    expect(used(store, 'a')).toEqual({ persistentvolumeclaims: '2', 'requests.storage': '12Gi' });
+    expect(store.pvc('ns-a', 'd')?.requestedStorage).toBe(2n * 1024n ** 3n * 10n ** 9n);
+    store.remove('PersistentVolumeClaim', rawPvc('ns-a', 'c', '10Gi'), 'test');
+    expect(used(store, 'a')).toEqual({ persistentvolumeclaims: '1', 'requests.storage': '2Gi' });
+  });
+
+  it('keeps the last good pod when a new version cannot be read, and reports it', () => {
+    const store = storeWith((s) => s.upsert('Pod', rawPod('ns-a', 'p', { requests: { cpu: '1' } }), 'test'));
+    store.upsert('Pod', rawPod('ns-a', 'p', { requests: { cpu: 'one' } }), 'watch');
+    expect(used(store, 'a')).toMatchObject({ 'requests.cpu': '1' });
+    expect(store.problems()).toEqual([
+      expect.objectContaining({
+        source: 'watch',
+        kind: 'Pod',
+        namespace: 'ns-a',
+        name: 'p',
+        field: '/spec/containers/0/resources/requests/cpu',
+      }),
+    ]);
+    store.upsert('Pod', rawPod('ns-a', 'p', { requests: { cpu: '2' } }), 'watch');
+    expect(store.problems()).toEqual([]);
+  });
+
+  it('reports an object without a name and carries on', () => {
+    const store = new SnapshotStore();
+    store.upsert('Pod', { metadata: { name: 'p' } }, 'watch');
+    store.remove('Node', {}, 'watch');
+    expect(store.problems().map((p) => [p.kind, p.field])).toEqual([
+      ['Pod', '/metadata'],
+      ['Node', '/metadata'],
+    ]);
+  });
+});
+
+describe('SnapshotStore: policies', () => {
+  it('adds, modifies and deletes a department, recomputing its namespaces', () => {
+    const store = storeWith((s) => s.upsert('Namespace', rawNamespace('shared', { team: 'x' }), 'test'));
+    store.upsert(
+      'Department',
+      rawDepartment('a', { namespaceSelector: { matchLabels: { team: 'x' } } }, T1),
+      'test',
+    );
+    expect(store.departmentOfNamespace('shared')).toBe('a');
+    expect(store.departmentOfNamespace('ns-a')).toBeUndefined();
+    expect(store.department('a')?.spec.namespaceSelector).toBeDefined();
+    store.remove('Department', rawDepartment('a'), 'test');
+    expect(store.department('a')).toBeUndefined();
+    expect(store.departmentOfNamespace('shared')).toBeUndefined();
+    expect([...store.departments()].map((d) => d.metadata.name)).toEqual(['b']);
+  });
+
+  it('keeps the last good department when a new version is invalid, and reports it', () => {
+    const store = storeWith();
+    store.upsert('Department', rawDepartment('a', { nodeIsolation: 'bogus' }, T1), 'watch');
+    expect(store.department('a')?.spec).toEqual({});
+    expect(store.departmentOfNamespace('ns-a')).toBe('a');
+    expect(store.problems()).toEqual([
+      expect.objectContaining({ kind: 'Department', name: 'a', field: '/spec/nodeIsolation' }),
+    ]);
+    store.upsert('Department', rawDepartment('a', { nodeIsolation: 'dedicated' }, T1), 'watch');
+    expect(store.department('a')?.spec.nodeIsolation).toBe('dedicated');
+    expect(store.problems()).toEqual([]);
+  });
+
+  it('refuses a newer department claiming a namespace another owns, until the conflict goes', () => {
+    const store = storeWith();
+    const greedy = rawDepartment(
+      'c',
+      { namespaceSelector: { matchExpressions: [{ key: 'corral.dev/department', operator: 'Exists' }] } },
+      T2,
+    );
+    store.upsert('Department', greedy, 'watch');
+    expect(store.department('c')).toBeUndefined();
+    expect(store.problems()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'Department', name: 'c' })]),
+    );
+    store.remove('Department', rawDepartment('a'), 'watch');
+    store.remove('Department', rawDepartment('b'), 'watch');
+    expect(store.department('c')).toBeDefined();
+    expect(store.departmentOfNamespace('ns-a')).toBe('c');
+    expect(store.problems()).toEqual([]);
+  });
+
+  it('gives a namespace relabelled into two departments to the oldest, and reports it', () => {
+    const store = storeWith();
+    store.upsert(
+      'Department',
+      rawDepartment('b', { namespaceSelector: { matchLabels: { team: 'x' } } }, T2),
+      'test',
+    );
+    store.upsert('Pod', rawPod('ns-a', 'p', { nodeName: 'n1' }), 'test');
+    store.upsert('Namespace', rawNamespace('ns-a', { ...dept('a'), team: 'x' }), 'test');
+    expect(store.departmentOfNamespace('ns-a')).toBe('a');
+    expect(used(store, 'b')).toEqual({});
+    expect(store.problems()).toEqual([
+      expect.objectContaining({ kind: 'Department', name: 'b', field: '/spec/namespaceSelector' }),
+    ]);
+  });
+
+  it('serves one NamespacePolicy per namespace: a second one is refused', () => {
+    const store = storeWith();
+    store.upsert('NamespacePolicy', rawNamespacePolicy('ns-a', 'p1', { enforcement: 'warn' }, T1), 'test');
+    store.upsert('NamespacePolicy', rawNamespacePolicy('ns-a', 'p2', { enforcement: 'audit' }, T2), 'test');
+    expect(store.namespacePolicy('ns-a')?.metadata.name).toBe('p1');
+    expect(store.problems()).toEqual([expect.objectContaining({ kind: 'NamespacePolicy', name: 'p2' })]);
+    store.upsert('NamespacePolicy', rawNamespacePolicy('ns-a', 'p1', { enforcement: 'enforce' }, T1), 'test');
+    expect(store.namespacePolicy('ns-a')?.spec.enforcement).toBe('enforce');
+    store.remove('NamespacePolicy', rawNamespacePolicy('ns-a', 'p1'), 'test');
+    expect(store.namespacePolicy('ns-a')?.metadata.name).toBe('p2');
+    expect(store.problems()).toEqual([]);
+  });
+
+  it('accepts Date timestamps from client-node', () => {
+    const store = new SnapshotStore();
+    const department = { ...rawDepartment('a'), metadata: { name: 'a', creationTimestamp: new Date(T1) } };
+    store.upsert('Department', department, 'cluster');
+    expect(store.department('a')?.metadata.creationTimestamp).toBe('2024-01-01T00:00:00.000Z');
+  });
+});
+
+describe('SnapshotStore: replaceAll and notifications', () => {
+  it('diffs a relist: no double counting, absent objects removed', () => {
+    const store = storeWith();
+    const pods = [rawPod('ns-a', 'p', { nodeName: 'n1' }), rawPod('ns-a', 'q', { nodeName: 'n1' })];
+    store.replaceAll('Pod', pods, 'list');
+    const revision = store.revision;
+    store.replaceAll('Pod', pods, 'relist');
+    expect(store.revision).toBe(revision);
+    expect(used(store, 'a')).toEqual({ pods: '2' });
+    store.replaceAll('Pod', [pods[1]], 'relist');
+    expect(used(store, 'a')).toEqual({ pods: '1' });
+    expect([...store.podsOnNode('n1').keys()]).toEqual(['ns-a/q']);
+  });
+
+  it('applies departments oldest first, whatever the list order', () => {
+    const store = new SnapshotStore();
+    store.upsert('Namespace', rawNamespace('ns', { team: 'x' }), 'test');
+    const selector = { namespaceSelector: { matchLabels: { team: 'x' } } };
+    store.replaceAll(
+      'Department',
+      [rawDepartment('young', selector, T2), rawDepartment('old', selector, T1)],
+      'list',
+    );
+    expect(store.departmentOfNamespace('ns')).toBe('old');
+    expect(store.department('young')).toBeUndefined();
+  });
+
+  it('notifies once per change, never for a no-op, and survives a throwing listener', () => {
+    const errors: unknown[] = [];
+    const store = new SnapshotStore({ onListenerError: (error) => errors.push(error) });
+    const seen: unknown[] = [];
+    store.onChange(() => {
+      throw new Error('boom');
+    });
+    const stop = store.onChange((change) => seen.push(change));
+    store.upsert('Node', rawNode('n1'), 'test');
+    store.upsert('Node', rawNode('n1'), 'test');
+    store.replaceAll('Pod', [rawPod('ns', 'a'), rawPod('ns', 'b')], 'test');
+    stop();
+    store.remove('Node', rawNode('n1'), 'test');
+    expect(seen).toEqual([
+      { revision: 1, kind: 'Node' },
+      { revision: 3, kind: 'Pod' },
+    ]);
+    expect(errors).toHaveLength(3);
+  });
+});

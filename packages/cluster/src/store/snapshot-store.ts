@@ -1,0 +1,206 @@
+import { describeProblem, type Department, type NamespacePolicy, type PolicyProblem } from '@corral/policy';
+import type { SnapshotSink, WatchedKind } from '../sink.js';
+import type { Usage } from '../usage/usage.js';
+import type { NamespaceView } from '../views/namespace-view.js';
+import type { NodeView } from '../views/node-view.js';
+import { objectKey, readRef, refKey, unnamedProblem } from '../views/object-ref.js';
+import type { PodView } from '../views/pod-view.js';
+import type { PvcView } from '../views/pvc-view.js';
+import { isCoreKind, toView } from '../views/to-view.js';
+import { DEFAULT_GPU_RESOURCES, type ViewOptions } from '../views/view-options.js';
+import { oldestFirst } from './by-age.js';
+import type { ChangeListener, ClusterSnapshot } from './cluster-snapshot.js';
+import { ClusterState } from './cluster-state.js';
+import { DEFAULT_POLICY_CHECKS } from './default-policy-checks.js';
+import type { PolicyChecks } from './policy-checks.js';
+import { PolicyGate, type PolicyChange, type PolicyOffer } from './policy-gate.js';
+import { ProblemBook } from './problem-book.js';
+import { ServedPolicies } from './served-policies.js';
+
+export interface SnapshotStoreOptions {
+  /** GPU resource names (default ['nvidia.com/gpu']). */
+  readonly gpuResources?: readonly string[];
+  /** Policy validation; defaults to @corral/policy's. */
+  readonly policyChecks?: PolicyChecks;
+  /** Called when a change listener throws; the store itself never logs. */
+  readonly onListenerError?: (error: unknown) => void;
+}
+
+/**
+ * The cluster snapshot, fed by a source through SnapshotSink. Every sink call is applied
+ * incrementally; an object that cannot be read, or a policy object that is invalid or conflicts,
+ * is reported in problems() and not applied, so the last good version keeps serving.
+ */
+export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
+  private currentRevision = 0;
+  private readonly options: ViewOptions;
+  private readonly checks: PolicyChecks;
+  private readonly state: ClusterState;
+  private readonly gate: PolicyGate;
+  private readonly served: ServedPolicies;
+  private readonly book = new ProblemBook();
+  private readonly listeners = new Set<ChangeListener>();
+
+  constructor(private readonly storeOptions: SnapshotStoreOptions = {}) {
+    this.options = { gpuResources: storeOptions.gpuResources ?? DEFAULT_GPU_RESOURCES };
+    this.checks = storeOptions.policyChecks ?? DEFAULT_POLICY_CHECKS;
+    const compare = this.checks.compareByAge;
+    this.state = new ClusterState((claimants) => [...claimants].sort(compare)[0]);
+    this.served = new ServedPolicies(this.checks);
+    this.gate = new PolicyGate(this.checks, () => [...this.state.namespaces.values()]);
+  }
+
+  get revision(): number {
+    return this.currentRevision;
+  }
+
+  replaceAll(kind: WatchedKind, items: readonly unknown[], origin: string): void {
+    const before = this.currentRevision;
+    const ordered = isCoreKind(kind) ? items : oldestFirst(items);
+    const keep = new Set(ordered.flatMap((item) => readRefKey(kind, item) ?? []));
+    this.book.resetKind(kind, keep);
+    for (const key of this.heldKeys(kind)) {
+      if (!keep.has(key)) this.removeKey(kind, key);
+    }
+    if (isCoreKind(kind)) for (const item of ordered) this.apply(kind, item, origin);
+    else this.applyPolicyChanges(this.gate.offer(kind, this.policyOffers(kind, ordered, origin)));
+    this.notify(kind, before);
+  }
+
+  upsert(kind: WatchedKind, item: unknown, origin: string): void {
+    const before = this.currentRevision;
+    this.apply(kind, item, origin);
+    this.notify(kind, before);
+  }
+
+  remove(kind: WatchedKind, item: unknown, origin: string): void {
+    const before = this.currentRevision;
+    const key = readRefKey(kind, item);
+    if (key === undefined) this.book.addUnnamed(kind, unnamedProblem(kind, origin));
+    else this.removeKey(kind, key);
+    this.notify(kind, before);
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  problems(): readonly PolicyProblem[] {
+    const unique = new Map<string, PolicyProblem>();
+    for (const problem of [...this.book.all(), ...this.gate.problems()])
+      unique.set(describeProblem(problem), problem);
+    return [...unique.values()];
+  }
+
+  node(name: string): NodeView | undefined {
+    return this.state.nodes.get(name);
+  }
+  nodes(): Iterable<NodeView> {
+    return this.state.nodes.values();
+  }
+  namespace(name: string): NamespaceView | undefined {
+    return this.state.namespaces.get(name);
+  }
+  namespaces(): Iterable<NamespaceView> {
+    return this.state.namespaces.values();
+  }
+  pod(namespace: string, name: string): PodView | undefined {
+    return this.state.pods.get(objectKey(namespace, name));
+  }
+  podsOnNode(node: string): ReadonlyMap<string, PodView> {
+    return this.state.placement.podsOnNode(node);
+  }
+  pvc(namespace: string, name: string): PvcView | undefined {
+    return this.state.pvcs.get(objectKey(namespace, name));
+  }
+  department(name: string): Department | undefined {
+    return this.served.departments.get(name);
+  }
+  departments(): Iterable<Department> {
+    return this.served.departments.values();
+  }
+  namespacePolicy(namespace: string): NamespacePolicy | undefined {
+    return this.served.byNamespace.get(namespace);
+  }
+  departmentOfNamespace(namespace: string): string | undefined {
+    return this.state.claims.departmentOf(namespace);
+  }
+  namespacesOfDepartment(department: string): ReadonlySet<string> {
+    return this.state.claims.namespacesOf(department);
+  }
+  departmentsOnNode(node: string): ReadonlyMap<string, number> {
+    return this.state.placement.departmentsOnNode(node);
+  }
+  usageOfNamespace(namespace: string): Usage {
+    return this.state.usage.ofNamespace(namespace);
+  }
+  usageOfDepartment(department: string): Usage {
+    return this.state.usage.ofDepartment(department);
+  }
+
+  private apply(kind: WatchedKind, item: unknown, origin: string): void {
+    const ref = readRef(kind, item);
+    if (!ref) return this.book.addUnnamed(kind, unnamedProblem(kind, origin));
+    const key = refKey(ref);
+    if (!isCoreKind(kind)) return this.applyPolicyChanges(this.gate.offer(kind, [{ item, origin, key }]));
+    const result = toView(kind, item, origin, this.options);
+    if (!result.ok) return this.book.set(kind, key, result.problems);
+    this.book.clear(kind, key);
+    if (this.state.put(result.value)) this.changed(kind);
+  }
+
+  /** The nameable items of a policy list, oldest first; unnamed ones are reported. */
+  private policyOffers(kind: WatchedKind, items: readonly unknown[], origin: string): PolicyOffer[] {
+    return items.flatMap((item) => {
+      const key = readRefKey(kind, item);
+      if (key === undefined) this.book.addUnnamed(kind, unnamedProblem(kind, origin));
+      return key === undefined ? [] : [{ item, origin, key }];
+    });
+  }
+
+  private removeKey(kind: WatchedKind, key: string): void {
+    this.book.clear(kind, key);
+    if (!isCoreKind(kind)) return this.applyPolicyChanges(this.gate.withdraw(kind, key));
+    if (this.state.remove(kind, key)) this.changed(kind);
+  }
+
+  private heldKeys(kind: WatchedKind): string[] {
+    if (kind === 'Department') return [...this.gate.departments().keys()];
+    if (kind === 'NamespacePolicy') return [...this.gate.policies().keys()];
+    return [...this.state.keys(kind)];
+  }
+
+  private applyPolicyChanges(changes: readonly PolicyChange[]): void {
+    if (changes.length === 0) return;
+    const { put, removed } = this.served.update(
+      this.gate.departments().values(),
+      this.gate.policies().values(),
+    );
+    for (const name of removed) this.state.removeDepartment(name);
+    for (const department of put) this.state.putDepartment(department);
+    this.currentRevision += changes.length;
+  }
+
+  private changed(kind: WatchedKind): void {
+    this.currentRevision += 1;
+    if (kind === 'Namespace') this.gate.invalidate();
+  }
+
+  private notify(kind: WatchedKind, before: number): void {
+    if (this.currentRevision === before) return;
+    const change = { revision: this.currentRevision, kind };
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.storeOptions.onListenerError?.(error);
+      }
+    }
+  }
+}
+
+function readRefKey(kind: WatchedKind, item: unknown): string | undefined {
+  const ref = readRef(kind, item);
+  return ref ? refKey(ref) : undefined;
+}

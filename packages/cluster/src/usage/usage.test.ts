@@ -1,0 +1,84 @@
+import { rawPod, rawPvc } from '../testing/raw-objects.js';
+import { toPodView } from '../views/pod-view.js';
+import { toPvcView } from '../views/pvc-view.js';
+import { formatUsage, usageUnits } from './format-usage.js';
+import { applyUsage, podUsage, pvcUsage, UNIT, usedFor } from './usage.js';
+
+function pod(raw: unknown) {
+  const result = toPodView(raw, 'test');
+  if (!result.ok) throw new Error('bad fixture');
+  return result.value;
+}
+
+describe('podUsage', () => {
+  const cases = [
+    {
+      name: 'a running pod counts its requests, cpu/memory limits and itself',
+      raw: rawPod('ns', 'p', {
+        requests: { cpu: '100m', 'nvidia.com/gpu': '1' },
+        limits: { cpu: '1', 'nvidia.com/gpu': '1' },
+      }),
+      expected: { pods: '1', 'requests.cpu': '100m', 'requests.nvidia.com/gpu': '1', 'limits.cpu': '1' },
+    },
+    {
+      name: 'a terminal pod counts nothing',
+      raw: rawPod('ns', 'p', { phase: 'Failed', requests: { cpu: '1' } }),
+      expected: {},
+    },
+    {
+      name: 'memory prints in binary units',
+      raw: rawPod('ns', 'p', { requests: { memory: '1536Mi' } }),
+      expected: { pods: '1', 'requests.memory': '1536Mi', 'limits.memory': undefined },
+    },
+  ];
+  it.each(cases)('given $name', ({ raw, expected }) => {
+    const formatted = formatUsage(podUsage(pod(raw)));
+    expect(formatted).toEqual(
+      Object.fromEntries(Object.entries(expected).filter(([, v]) => v !== undefined)),
+    );
+  });
+});
+
+describe('pvcUsage', () => {
+  it('counts the storage and the claim', () => {
+    const result = toPvcView(rawPvc('ns', 'c', '2Ti'), 'test');
+    expect(result.ok && formatUsage(pvcUsage(result.value))).toEqual({
+      persistentvolumeclaims: '1',
+      'requests.storage': '2Ti',
+    });
+  });
+});
+
+describe('applyUsage', () => {
+  it('adds, subtracts and drops keys that reach zero', () => {
+    const target = new Map<string, bigint>();
+    applyUsage(target, new Map([['pods', UNIT]]), 1n);
+    applyUsage(
+      target,
+      new Map([
+        ['pods', UNIT],
+        ['requests.cpu', 5n],
+      ]),
+      1n,
+    );
+    applyUsage(target, new Map([['pods', 2n * UNIT]]), -1n);
+    expect(target).toEqual(new Map([['requests.cpu', 5n]]));
+  });
+});
+
+describe('usageUnits and usedFor', () => {
+  const usage = new Map([
+    ['pods', 40n * UNIT],
+    ['requests.cpu', 1_500_000_000n],
+  ]);
+  it.each([
+    { key: 'pods', units: 40n },
+    { key: 'requests.cpu', units: 2n },
+    { key: 'requests.memory', units: 0n },
+  ])('usageUnits($key) is $units', ({ key, units }) => expect(usageUnits(usage, key)).toBe(units));
+  it.each([
+    { key: 'cpu', nanos: 1_500_000_000n },
+    { key: 'requests.cpu', nanos: 1_500_000_000n },
+    { key: 'memory', nanos: 0n },
+  ])('usedFor($key) is $nanos', ({ key, nanos }) => expect(usedFor(usage, key)).toBe(nanos));
+});

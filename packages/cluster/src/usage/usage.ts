@@ -1,0 +1,53 @@
+import type { PodView } from '../views/pod-view.js';
+import type { PvcView } from '../views/pvc-view.js';
+
+/**
+ * Usage is a map from ResourceQuota key (`requests.cpu`, `limits.memory`, `requests.nvidia.com/gpu`,
+ * `pods`, `requests.storage`, `persistentvolumeclaims`) to an amount in nano-units. Counts (`pods`,
+ * `persistentvolumeclaims`) are nano-units too: one pod is 1_000_000_000n, exactly what
+ * parseQuantity('1') gives, so a quota's `hard` values compare with usage without conversion.
+ */
+export type Usage = ReadonlyMap<string, bigint>;
+
+/** One unit (one pod, one claim, one cpu) in nano-units. */
+export const UNIT = 1_000_000_000n;
+
+export const EMPTY_USAGE: Usage = new Map();
+
+/** ResourceQuota tracks limits only for these; extended resources cannot be overcommitted. */
+const LIMITED_RESOURCES: readonly string[] = ['cpu', 'memory', 'ephemeral-storage'];
+
+/** What a pod adds to its namespace's quota usage; empty for a terminal pod, as ResourceQuota does. */
+export function podUsage(pod: PodView): Usage {
+  if (pod.terminal) return EMPTY_USAGE;
+  const usage = new Map<string, bigint>([['pods', UNIT]]);
+  for (const [name, value] of pod.requests) usage.set(`requests.${name}`, value);
+  for (const name of LIMITED_RESOURCES) {
+    const value = pod.limits.get(name);
+    if (value !== undefined) usage.set(`limits.${name}`, value);
+  }
+  return usage;
+}
+
+/** What a claim adds: its requested storage and one claim, whatever its phase (as ResourceQuota). */
+export function pvcUsage(pvc: PvcView): Usage {
+  return new Map([
+    ['requests.storage', pvc.requestedStorage],
+    ['persistentvolumeclaims', UNIT],
+  ]);
+}
+
+/** target += sign × delta, dropping keys that reach zero so maps stay comparable. */
+export function applyUsage(target: Map<string, bigint>, delta: Usage, sign: 1n | -1n): void {
+  for (const [key, value] of delta) {
+    const next = (target.get(key) ?? 0n) + sign * value;
+    if (next === 0n) target.delete(key);
+    else target.set(key, next);
+  }
+}
+
+/** The usage a quota key measures: `cpu` and `memory` are ResourceQuota's synonyms of `requests.*`. */
+export function usedFor(usage: Usage, quotaKey: string): bigint {
+  const key = quotaKey === 'cpu' || quotaKey === 'memory' ? `requests.${quotaKey}` : quotaKey;
+  return usage.get(key) ?? 0n;
+}

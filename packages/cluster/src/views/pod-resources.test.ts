@@ -1,0 +1,89 @@
+import type { FieldError } from './object-ref.js';
+import { podResources } from './pod-resources.js';
+
+const GI = 1024n ** 3n * 1_000_000_000n;
+const container = (requests?: object, limits?: object, restartPolicy?: string) => ({
+  name: 'c',
+  ...(restartPolicy ? { restartPolicy } : {}),
+  resources: { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) },
+});
+
+describe('podResources', () => {
+  const cases: {
+    name: string;
+    spec: Record<string, unknown>;
+    requests: Record<string, bigint>;
+    limits?: Record<string, bigint>;
+  }[] = [
+    {
+      name: 'given one container, returns its requests',
+      spec: { containers: [container({ cpu: '100m' })] },
+      requests: { cpu: 100_000_000n },
+    },
+    {
+      name: 'given two containers, returns the sum',
+      spec: { containers: [container({ cpu: '100m', memory: '1Gi' }), container({ cpu: '250m' })] },
+      requests: { cpu: 350_000_000n, memory: GI },
+    },
+    {
+      name: 'given an init container larger than the sum, returns the init container per resource',
+      spec: {
+        containers: [container({ cpu: '1', memory: '1Gi' })],
+        initContainers: [container({ cpu: '2' })],
+      },
+      requests: { cpu: 2_000_000_000n, memory: GI },
+    },
+    {
+      name: 'given a limit without request, defaults the request to the limit',
+      spec: {
+        containers: [
+          container(undefined, { cpu: '500m', memory: '1Gi' }),
+          container({ cpu: '100m' }, { cpu: '1' }),
+        ],
+      },
+      requests: { cpu: 600_000_000n, memory: GI },
+      limits: { cpu: 1_500_000_000n, memory: GI },
+    },
+    {
+      name: 'given a sidecar, adds it to the sum and to later init containers',
+      spec: {
+        containers: [container({ cpu: '1' })],
+        initContainers: [container({ cpu: '500m' }, undefined, 'Always'), container({ cpu: '2' })],
+      },
+      requests: { cpu: 2_500_000_000n },
+    },
+    {
+      name: 'given a sidecar after a big init container, the sum with the sidecar wins if larger',
+      spec: {
+        containers: [container({ cpu: '3' })],
+        initContainers: [container({ cpu: '2' }), container({ cpu: '1' }, undefined, 'Always')],
+      },
+      requests: { cpu: 4_000_000_000n },
+    },
+    {
+      name: 'given overhead, adds it to requests and to limits that are set',
+      spec: {
+        containers: [container({ cpu: '1', memory: '1Gi' }, { cpu: '2' })],
+        overhead: { cpu: '250m', memory: '1Gi' },
+      },
+      requests: { cpu: 1_250_000_000n, memory: 2n * GI },
+      limits: { cpu: 2_250_000_000n },
+    },
+    { name: 'given no containers, returns nothing', spec: {}, requests: {} },
+  ];
+  it.each(cases)('$name', ({ spec, requests, limits }) => {
+    const errors: FieldError[] = [];
+    const result = podResources(spec, errors);
+    expect(errors).toEqual([]);
+    expect(Object.fromEntries(result.requests)).toEqual(requests);
+    if (limits) expect(Object.fromEntries(result.limits)).toEqual(limits);
+  });
+
+  it('given an unparseable quantity, reports its field', () => {
+    const errors: FieldError[] = [];
+    podResources({ containers: [container({ cpu: 'lots', 'nvidia.com/gpu': '1' })] }, errors);
+    expect(errors).toEqual([
+      { field: '/spec/containers/0/resources/requests/cpu', message: expect.stringContaining('lots') },
+    ]);
+  });
+});

@@ -1,0 +1,59 @@
+import { rawPod } from '../testing/raw-objects.js';
+import { toPodView } from './pod-view.js';
+
+describe('toPodView', () => {
+  const cases = [
+    {
+      name: 'a running bound pod',
+      raw: rawPod('ns', 'p', { nodeName: 'n1' }),
+      expected: { nodeName: 'n1', phase: 'Running', terminal: false },
+    },
+    { name: 'a succeeded pod', raw: rawPod('ns', 'p', { phase: 'Succeeded' }), expected: { terminal: true } },
+    { name: 'a failed pod', raw: rawPod('ns', 'p', { phase: 'Failed' }), expected: { terminal: true } },
+    {
+      name: 'a gateway pod',
+      raw: rawPod('ns', 'p', { labels: { 'corral.dev/role': 'gateway' } }),
+      expected: { role: 'gateway', carriesGpuRequest: false },
+    },
+    {
+      name: 'a GPU request',
+      raw: rawPod('ns', 'p', { requests: { 'nvidia.com/gpu': '1' } }),
+      expected: { carriesGpuRequest: true },
+    },
+    {
+      name: 'a GPU limit only',
+      raw: rawPod('ns', 'p', { limits: { 'nvidia.com/gpu': '1' } }),
+      expected: { carriesGpuRequest: true },
+    },
+  ];
+  it.each(cases)('given $name, returns its view', ({ raw, expected }) => {
+    expect(toPodView(raw, 'test')).toMatchObject({
+      ok: true,
+      value: { namespace: 'ns', name: 'p', ...expected },
+    });
+  });
+
+  it('defaults the phase to Pending and accepts Date timestamps', () => {
+    const raw = {
+      metadata: { namespace: 'ns', name: 'p', creationTimestamp: new Date() },
+      spec: { containers: [] },
+    };
+    expect(toPodView(raw, 'test')).toMatchObject({
+      ok: true,
+      value: { phase: 'Pending', terminal: false, uid: '' },
+    });
+  });
+
+  const invalid = [
+    { name: 'no namespace', raw: { metadata: { name: 'p' } }, field: '/metadata' },
+    {
+      name: 'a bad request',
+      raw: rawPod('ns', 'p', { requests: { memory: '1Gx' } }),
+      field: '/spec/containers/0/resources/requests/memory',
+    },
+  ];
+  it.each(invalid)('given $name, reports the field', ({ raw, field }) => {
+    const result = toPodView(raw, 'origin');
+    expect(result).toMatchObject({ ok: false, problems: [{ source: 'origin', kind: 'Pod', field }] });
+  });
+});

@@ -1,0 +1,62 @@
+import type { Validated } from '@corral/policy';
+import { readRef, toProblems, unnamedProblem, type FieldError } from './object-ref.js';
+import { podResources } from './pod-resources.js';
+import { asRecord, recordAt, stringAt, stringMapAt } from './raw.js';
+import { hasPositive, type ResourceList } from './resource-list.js';
+import { DEFAULT_VIEW_OPTIONS, ROLE_LABEL, type ViewOptions } from './view-options.js';
+
+export interface PodView {
+  readonly uid: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** spec.nodeName: set once the pod is bound. */
+  readonly nodeName?: string;
+  /** status.phase (Pending when absent). */
+  readonly phase: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Succeeded or Failed: the pod holds no resources any more and counts for no quota. */
+  readonly terminal: boolean;
+  /** The pod's effective requests and limits (see podResources), in nano-units. */
+  readonly requests: ResourceList;
+  readonly limits: ResourceList;
+  /** Label corral.dev/role=gateway marks an API-gateway workload. */
+  readonly role?: 'gateway';
+  /** Requests a positive amount of one of the configured GPU resources. */
+  readonly carriesGpuRequest: boolean;
+}
+
+const TERMINAL_PHASES: ReadonlySet<string> = new Set(['Succeeded', 'Failed']);
+
+export function toPodView(
+  item: unknown,
+  origin: string,
+  options: ViewOptions = DEFAULT_VIEW_OPTIONS,
+): Validated<PodView> {
+  const ref = readRef('Pod', item);
+  if (!ref?.namespace) return { ok: false, problems: [unnamedProblem('Pod', origin)] };
+  const raw = asRecord(item);
+  const metadata = recordAt(raw, 'metadata');
+  const spec = recordAt(raw, 'spec');
+  const errors: FieldError[] = [];
+  const { requests, limits } = podResources(spec, errors);
+  if (errors.length > 0) return { ok: false, problems: toProblems(ref, origin, errors) };
+  const labels = stringMapAt(metadata, 'labels');
+  const nodeName = stringAt(spec, 'nodeName');
+  const phase = stringAt(recordAt(raw, 'status'), 'phase') ?? 'Pending';
+  return {
+    ok: true,
+    value: {
+      uid: stringAt(metadata, 'uid') ?? '',
+      namespace: ref.namespace,
+      name: ref.name,
+      ...(nodeName === undefined ? {} : { nodeName }),
+      phase,
+      labels,
+      terminal: TERMINAL_PHASES.has(phase),
+      requests,
+      limits,
+      ...(labels[ROLE_LABEL] === 'gateway' ? { role: 'gateway' as const } : {}),
+      carriesGpuRequest: hasPositive(requests, options.gpuResources),
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { rawPvc } from '../testing/raw-objects.js';
+import { toPvcView } from './pvc-view.js';
+import { toNamespaceView } from './namespace-view.js';
+
+describe('toPvcView', () => {
+  const cases = [
+    {
+      name: 'a bound claim',
+      raw: rawPvc('ns', 'c', '10Gi', { storageClass: 'rbd' }),
+      expected: { storageClass: 'rbd', phase: 'Bound', requestedStorage: 10n * 1024n ** 3n * 10n ** 9n },
+    },
+    {
+      name: 'a claim without status',
+      raw: { metadata: { namespace: 'ns', name: 'c' }, spec: {} },
+      expected: { phase: 'Pending', requestedStorage: 0n },
+    },
+  ];
+  it.each(cases)('given $name, returns its view', ({ raw, expected }) => {
+    expect(toPvcView(raw, 'test')).toMatchObject({
+      ok: true,
+      value: { namespace: 'ns', name: 'c', ...expected },
+    });
+  });
+
+  it('given a bad storage request, reports the field', () => {
+    expect(toPvcView(rawPvc('ns', 'c', 'ten'), 'o')).toMatchObject({
+      ok: false,
+      problems: [
+        {
+          kind: 'PersistentVolumeClaim',
+          namespace: 'ns',
+          name: 'c',
+          field: '/spec/resources/requests/storage',
+        },
+      ],
+    });
+  });
+});
+
+describe('toNamespaceView', () => {
+  it.each([
+    {
+      raw: { metadata: { name: 'a', labels: { x: 'y', n: 1 } } },
+      expected: { ok: true, value: { name: 'a', labels: { x: 'y' } } },
+    },
+    { raw: { metadata: { name: 'a' } }, expected: { ok: true, value: { name: 'a', labels: {} } } },
+    { raw: { metadata: {} }, expected: { ok: false } },
+  ])('given $raw, returns $expected', ({ raw, expected }) => {
+    expect(toNamespaceView(raw, 'o')).toMatchObject(expected);
+  });
+});

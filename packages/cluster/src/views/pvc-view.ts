@@ -1,0 +1,39 @@
+import type { Validated } from '@corral/policy';
+import { readRef, toProblems, unnamedProblem, type FieldError } from './object-ref.js';
+import { asRecord, recordAt, stringAt } from './raw.js';
+import { readResourceList } from './resource-list.js';
+
+export interface PvcView {
+  readonly namespace: string;
+  readonly name: string;
+  readonly storageClass?: string;
+  /** spec.resources.requests.storage in nano-units (0 when absent). */
+  readonly requestedStorage: bigint;
+  /** status.phase: Pending, Bound or Lost (Pending when absent). */
+  readonly phase: string;
+}
+
+export function toPvcView(item: unknown, origin: string): Validated<PvcView> {
+  const ref = readRef('PersistentVolumeClaim', item);
+  if (!ref?.namespace) return { ok: false, problems: [unnamedProblem('PersistentVolumeClaim', origin)] };
+  const raw = asRecord(item);
+  const spec = recordAt(raw, 'spec');
+  const errors: FieldError[] = [];
+  const requests = readResourceList(
+    recordAt(spec, 'resources')?.['requests'],
+    '/spec/resources/requests',
+    errors,
+  );
+  if (errors.length > 0) return { ok: false, problems: toProblems(ref, origin, errors) };
+  const storageClass = stringAt(spec, 'storageClassName');
+  return {
+    ok: true,
+    value: {
+      namespace: ref.namespace,
+      name: ref.name,
+      ...(storageClass === undefined ? {} : { storageClass }),
+      requestedStorage: requests.get('storage') ?? 0n,
+      phase: stringAt(recordAt(raw, 'status'), 'phase') ?? 'Pending',
+    },
+  };
+}

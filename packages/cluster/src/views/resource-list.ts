@@ -1,0 +1,49 @@
+import { escapePointerSegment, tryParseQuantity } from '@corral/policy';
+import type { FieldError } from './object-ref.js';
+import { asRecord } from './raw.js';
+
+/** Resource name to quantity in nano-units, e.g. cpu → 100m = 100_000_000n. */
+export type ResourceList = ReadonlyMap<string, bigint>;
+
+export const EMPTY_RESOURCES: ResourceList = new Map();
+
+/** Parses a `{cpu: 100m, memory: 1Gi}` map; entries that do not parse become errors at `field/name`. */
+export function readResourceList(value: unknown, field: string, errors: FieldError[]): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  const record = asRecord(value);
+  if (value !== undefined && value !== null && !record)
+    errors.push({ field, message: 'expected a resource map' });
+  for (const [name, raw] of Object.entries(record ?? {})) {
+    const parsed = typeof raw === 'string' || typeof raw === 'number' ? tryParseQuantity(raw) : undefined;
+    if (parsed?.ok) out.set(name, parsed.value.nanos);
+    else
+      errors.push({
+        field: `${field}/${escapePointerSegment(name)}`,
+        message: describeBadQuantity(raw, parsed),
+      });
+  }
+  return out;
+}
+
+function describeBadQuantity(raw: unknown, parsed: ReturnType<typeof tryParseQuantity> | undefined): string {
+  if (parsed && !parsed.ok) return parsed.error.message;
+  return `invalid quantity ${JSON.stringify(raw) ?? String(raw)}: expected a string or number`;
+}
+
+/** target[name] += source[name] for every name. */
+export function addInto(target: Map<string, bigint>, source: ResourceList): void {
+  for (const [name, value] of source) target.set(name, (target.get(name) ?? 0n) + value);
+}
+
+/** target[name] = max(target[name], source[name]) for every name. */
+export function maxInto(target: Map<string, bigint>, source: ResourceList): void {
+  for (const [name, value] of source) {
+    const current = target.get(name);
+    if (current === undefined || value > current) target.set(name, value);
+  }
+}
+
+/** Does any of `names` have a positive quantity? */
+export function hasPositive(list: ResourceList, names: readonly string[]): boolean {
+  return names.some((name) => (list.get(name) ?? 0n) > 0n);
+}

@@ -1,0 +1,2 @@
+export * from './quantity.js';
+export { formatQuantity } from './format.js';

@@ -1,0 +1,194 @@
+import {
+  QuantityError,
+  ZERO,
+  addQuantities,
+  compareQuantities,
+  parseQuantity,
+  quantity,
+  quantityMilliValue,
+  quantityValue,
+  subtractQuantities,
+  tryParseQuantity,
+  type QuantityFormat,
+} from './quantity.js';
+
+const G = 1_000_000_000n;
+
+describe('parseQuantity', () => {
+  const accepted: [input: string | number, nanos: bigint, format: QuantityFormat][] = [
+    // plain numbers and signs
+    ['0', 0n, 'DecimalSI'],
+    ['1', G, 'DecimalSI'],
+    ['+1', G, 'DecimalSI'],
+    ['-1', -G, 'DecimalSI'],
+    ['12', 12n * G, 'DecimalSI'],
+    ['.5', G / 2n, 'DecimalSI'],
+    ['5.', 5n * G, 'DecimalSI'],
+    ['0.5', G / 2n, 'DecimalSI'],
+    ['-.5', -G / 2n, 'DecimalSI'],
+    // every decimal suffix
+    ['1n', 1n, 'DecimalSI'],
+    ['1u', 1_000n, 'DecimalSI'],
+    ['1m', 1_000_000n, 'DecimalSI'],
+    ['100m', 100_000_000n, 'DecimalSI'],
+    ['1k', 1_000n * G, 'DecimalSI'],
+    ['1M', 1_000_000n * G, 'DecimalSI'],
+    ['1G', 10n ** 9n * G, 'DecimalSI'],
+    ['1T', 10n ** 12n * G, 'DecimalSI'],
+    ['1P', 10n ** 15n * G, 'DecimalSI'],
+    ['1E', 10n ** 18n * G, 'DecimalSI'],
+    ['1.5k', 1_500n * G, 'DecimalSI'],
+    // every binary suffix
+    ['1Ki', 1024n * G, 'BinarySI'],
+    ['1Mi', 1024n ** 2n * G, 'BinarySI'],
+    ['1Gi', 1024n ** 3n * G, 'BinarySI'],
+    ['1Ti', 1024n ** 4n * G, 'BinarySI'],
+    ['1Pi', 1024n ** 5n * G, 'BinarySI'],
+    ['1Ei', 1024n ** 6n * G, 'BinarySI'],
+    ['1.5Gi', 1_610_612_736n * G, 'BinarySI'],
+    ['0.5Ki', 512n * G, 'BinarySI'],
+    // exponents, both letters, both signs
+    ['1e3', 1_000n * G, 'DecimalExponent'],
+    ['1E3', 1_000n * G, 'DecimalExponent'],
+    ['1e+3', 1_000n * G, 'DecimalExponent'],
+    ['1e-3', 1_000_000n, 'DecimalExponent'],
+    ['2.5e-6', 2_500n, 'DecimalExponent'],
+    ['1e0', G, 'DecimalExponent'],
+    ['-1e2', -100n * G, 'DecimalExponent'],
+    // finer than a nano rounds up, away from zero (inf.RoundUp, as apimachinery)
+    ['0.1n', 1n, 'DecimalSI'],
+    ['1.1n', 2n, 'DecimalSI'],
+    ['0.0000000001', 1n, 'DecimalSI'],
+    ['1e-10', 1n, 'DecimalExponent'],
+    ['1.0000000001', G + 1n, 'DecimalSI'],
+    ['-0.1n', -1n, 'DecimalSI'],
+    ['0.0n', 0n, 'DecimalSI'],
+    // numbers from YAML
+    [0, 0n, 'DecimalSI'],
+    [8, 8n * G, 'DecimalSI'],
+    [0.5, G / 2n, 'DecimalSI'],
+    [1e21, 10n ** 21n * G, 'DecimalSI'],
+    [1e-7, 100n, 'DecimalExponent'],
+  ];
+
+  it.each(accepted)('given %j, returns %s nanos (%s)', (input, nanos, format) => {
+    expect(parseQuantity(input)).toEqual({ nanos, format });
+  });
+
+  const rejected: [input: string | number, reason: RegExp][] = [
+    ['', /empty/],
+    ['.', /no digits/],
+    ['+', /no digits/],
+    ['Gi', /no digits/],
+    ['1.2.3', /expected a number/],
+    ['1GB', /expected a number/],
+    ['1 Gi', /expected a number/],
+    [' 1', /expected a number/],
+    ['1gi', /expected a number/],
+    ['1K', /expected a number/],
+    ['abc', /expected a number/],
+    ['--1', /expected a number/],
+    ['+-1', /expected a number/],
+    ['1e', /expected a number/],
+    ['1e1.5', /expected a number/],
+    ['1ee3', /expected a number/],
+    ['0x10', /expected a number/],
+    ['1e31', /exponent out of range/],
+    ['1e-31', /exponent out of range/],
+    ['1'.repeat(65), /longer than 64/],
+    [Number.NaN, /not a finite number/],
+    [Number.POSITIVE_INFINITY, /not a finite number/],
+    [Number.NEGATIVE_INFINITY, /not a finite number/],
+  ];
+
+  it.each(rejected)('given %j, throws QuantityError matching %s', (input, reason) => {
+    expect(() => parseQuantity(input)).toThrow(QuantityError);
+    expect(() => parseQuantity(input)).toThrow(reason);
+  });
+
+  it('given 64 characters, still parses (the limit is inclusive)', () => {
+    expect(parseQuantity('1'.repeat(64)).nanos).toBe(BigInt('1'.repeat(64)) * G);
+  });
+
+  it('given a bad input, the error carries the input, a stable code and a readable message', () => {
+    const result = tryParseQuantity('1GB');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.input).toBe('1GB');
+    expect(result.error.code).toBe('POLICY_ERR_QUANTITY');
+    expect(result.error.message).toMatch(/^invalid quantity "1GB": /);
+  });
+});
+
+describe('tryParseQuantity', () => {
+  it('given a valid input, returns ok with the value', () => {
+    expect(tryParseQuantity('100m')).toEqual({
+      ok: true,
+      value: { nanos: 100_000_000n, format: 'DecimalSI' },
+    });
+  });
+});
+
+describe('arithmetic', () => {
+  it('given 0.1 added ten thousand times, returns exactly 1k', () => {
+    let sum = ZERO;
+    const tenth = parseQuantity('0.1');
+    for (let i = 0; i < 10_000; i += 1) sum = addQuantities(sum, tenth);
+    expect(sum).toEqual(parseQuantity('1k'));
+  });
+
+  it('given 100m three times, returns exactly 300m', () => {
+    const milli = parseQuantity('100m');
+    expect(addQuantities(addQuantities(milli, milli), milli).nanos).toBe(parseQuantity('300m').nanos);
+  });
+
+  it('given 1.5Gi + 512Mi, returns 2Gi in BinarySI', () => {
+    expect(addQuantities(parseQuantity('1.5Gi'), parseQuantity('512Mi'))).toEqual(parseQuantity('2Gi'));
+  });
+
+  const formats: [a: string, b: string, format: QuantityFormat][] = [
+    ['1Gi', '1', 'BinarySI'],
+    ['1', '1Gi', 'DecimalSI'],
+    ['0', '1Gi', 'BinarySI'],
+    ['0Ki', '1', 'DecimalSI'],
+    ['1e3', '1Ki', 'DecimalExponent'],
+  ];
+  it.each(formats)('given %s + %s, keeps the format %s', (a, b, format) => {
+    expect(addQuantities(parseQuantity(a), parseQuantity(b)).format).toBe(format);
+  });
+
+  it('given a - b, returns the exact difference in a format', () => {
+    expect(subtractQuantities(parseQuantity('1Gi'), parseQuantity('512Mi'))).toEqual(parseQuantity('512Mi'));
+    expect(subtractQuantities(parseQuantity('100m'), parseQuantity('1')).nanos).toBe(-900_000_000n);
+  });
+
+  const comparisons: [a: string, b: string, expected: -1 | 0 | 1][] = [
+    ['1', '1000m', 0],
+    ['1Ki', '1024', 0],
+    ['1k', '1Ki', -1],
+    ['1e3', '999', 1],
+    ['-1', '0', -1],
+  ];
+  it.each(comparisons)('given %s vs %s, returns %i', (a, b, expected) => {
+    expect(compareQuantities(parseQuantity(a), parseQuantity(b))).toBe(expected);
+  });
+
+  const values: [input: string, value: bigint, milli: bigint][] = [
+    ['1', 1n, 1_000n],
+    ['100m', 1n, 100n],
+    ['1.5', 2n, 1_500n],
+    ['1n', 1n, 1n],
+    ['-1.5', -2n, -1_500n],
+    ['1Ki', 1024n, 1_024_000n],
+    ['0', 0n, 0n],
+  ];
+  it.each(values)('given %s, Value() is %s and MilliValue() is %s (rounded up)', (input, value, milli) => {
+    expect(quantityValue(parseQuantity(input))).toBe(value);
+    expect(quantityMilliValue(parseQuantity(input))).toBe(milli);
+  });
+
+  it('given nanos and a format, builds the quantity (DecimalSI by default)', () => {
+    expect(quantity(5n)).toEqual({ nanos: 5n, format: 'DecimalSI' });
+    expect(quantity(5n, 'BinarySI')).toEqual({ nanos: 5n, format: 'BinarySI' });
+  });
+});

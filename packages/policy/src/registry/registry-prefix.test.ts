@@ -1,0 +1,162 @@
+import fc from 'fast-check';
+import {
+  imagePathMatchesPrefix,
+  normalizeRegistryHost,
+  normalizeRegistryPrefix,
+  parseRegistryPrefix,
+  registryPrefixCovers,
+} from './registry-prefix.js';
+
+describe('normalizeRegistryPrefix', () => {
+  const cases: [input: string, expected: string][] = [
+    ['harbor.example.com/finance/', 'harbor.example.com/finance/'],
+    ['harbor.example.com/finance', 'harbor.example.com/finance/'],
+    ['Harbor.Example.COM/finance/', 'harbor.example.com/finance/'],
+    ['harbor.example.com', 'harbor.example.com/'],
+    ['harbor.example.com/', 'harbor.example.com/'],
+    ['harbor.example.com:5000/finance', 'harbor.example.com:5000/finance/'],
+    ['harbor.example.com//finance//payments', 'harbor.example.com/finance/payments/'],
+    ['index.docker.io/library/', 'docker.io/library/'],
+    ['registry-1.docker.io/library', 'docker.io/library/'],
+    ['docker.io/bitnami', 'docker.io/bitnami/'],
+    [' harbor.example.com/finance/ ', 'harbor.example.com/finance/'],
+  ];
+
+  it.each(cases)('given %j, returns %j', (input, expected) => {
+    expect(normalizeRegistryPrefix(input)).toBe(expected);
+  });
+
+  it('given a prefix, parses host and segments', () => {
+    expect(parseRegistryPrefix('HARBOR:443/a/b/')).toEqual({ host: 'harbor:443', segments: ['a', 'b'] });
+  });
+
+  it('given Docker Hub aliases, folds them into docker.io', () => {
+    expect(['INDEX.docker.io', 'registry-1.docker.io', 'docker.io'].map(normalizeRegistryHost)).toEqual([
+      'docker.io',
+      'docker.io',
+      'docker.io',
+    ]);
+  });
+});
+
+describe('registryPrefixCovers', () => {
+  const cases: [outer: string, inner: string, expected: boolean][] = [
+    ['harbor.example.com/finance/', 'harbor.example.com/finance/', true],
+    ['harbor.example.com/finance/', 'harbor.example.com/finance/payments/', true],
+    ['harbor.example.com/finance', 'harbor.example.com/finance/payments/', true],
+    ['harbor.example.com/finance/', 'harbor.example.com/finance', true],
+    ['harbor.example.com/', 'harbor.example.com/finance/payments/', true],
+    ['harbor.example.com', 'harbor.example.com/finance/', true],
+    ['harbor.example.com/finance/', 'harbor.example.com/financex/', false],
+    ['harbor.example.com/finance/', 'harbor.example.com/fin/', false],
+    ['harbor.example.com/finance/payments/', 'harbor.example.com/finance/', false],
+    ['harbor.example.com/finance/', 'harbor.example.com:443/finance/', false],
+    ['harbor.example.com:443/finance/', 'harbor.example.com/finance/', false],
+    ['harbor.example.com/finance/', 'harbor.example.co/finance/', false],
+    ['harbor.example.com/finance/', 'other.example.com/finance/', false],
+    ['harbor.example.com/finance/', 'HARBOR.example.com/finance/payments', true],
+    ['docker.io/library/', 'index.docker.io/library/', true],
+    ['harbor.example.com/finance/', 'harbor.example.com/', false],
+  ];
+
+  it.each(cases)('given %s covering %s, returns %s', (outer, inner, expected) => {
+    expect(registryPrefixCovers(outer, inner)).toBe(expected);
+  });
+});
+
+describe('imagePathMatchesPrefix', () => {
+  const cases: [host: string, path: string, prefix: string, expected: boolean][] = [
+    ['harbor.example.com', 'finance/payments/api', 'harbor.example.com/finance/', true],
+    ['harbor.example.com', 'finance/api', 'harbor.example.com/finance', true],
+    ['harbor.example.com', 'financex/api', 'harbor.example.com/finance/', false],
+    ['harbor.example.com', 'finance/api', 'harbor.example.com/finance/api', true],
+    ['harbor.example.com', 'finance/api-v2', 'harbor.example.com/finance/api', false],
+    ['harbor.example.com', 'finance', 'harbor.example.com/finance/payments/', false],
+    ['harbor.example.com:5000', 'finance/api', 'harbor.example.com/finance/', false],
+    ['harbor.example.com', 'finance/api', 'harbor.example.com:5000/finance/', false],
+    ['HARBOR.example.com', 'finance/api', 'harbor.example.com/finance/', true],
+    ['docker.io', 'library/nginx', 'index.docker.io/library/', true],
+    ['index.docker.io', 'library/nginx', 'docker.io/library/', true],
+    ['docker.io', 'library/nginx', 'docker.io/', true],
+    ['quay.io', 'library/nginx', 'docker.io/library/', false],
+  ];
+
+  it.each(cases)('given %s/%s against %s, returns %s', (host, path, prefix, expected) => {
+    expect(imagePathMatchesPrefix(host, path, prefix)).toBe(expected);
+  });
+});
+
+const segment = fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,5}$/);
+const host = fc.constantFrom('harbor.example.com', 'harbor.example.com:5000', 'docker.io', 'quay.io');
+const prefix = fc
+  .tuple(host, fc.array(segment, { maxLength: 4 }), fc.boolean())
+  .map(([h, segments, slash]) => [h, ...segments].join('/') + (slash ? '/' : ''));
+
+describe('registryPrefixCovers properties', () => {
+  it('is reflexive', () => {
+    fc.assert(fc.property(prefix, (p) => registryPrefixCovers(p, p)));
+  });
+
+  it('is transitive', () => {
+    // A tiny alphabet so that random triples often do cover one another.
+    const small = fc
+      .tuple(
+        fc.constantFrom('h', 'h:1'),
+        fc.array(fc.constantFrom('a', 'b', 'ab'), { maxLength: 3 }),
+        fc.boolean(),
+      )
+      .map(([h, segments, slash]) => [h, ...segments].join('/') + (slash ? '/' : ''));
+    fc.assert(
+      fc.property(small, small, small, (a, b, c) => {
+        fc.pre(registryPrefixCovers(a, b) && registryPrefixCovers(b, c));
+        return registryPrefixCovers(a, c);
+      }),
+    );
+  });
+
+  it('is transitive along generated chains', () => {
+    fc.assert(
+      fc.property(
+        prefix,
+        fc.array(segment, { maxLength: 3 }),
+        fc.array(segment, { maxLength: 3 }),
+        (a, s1, s2) => {
+          const b = `${a.replace(/\/$/, '')}/${s1.join('/')}`;
+          const c = `${b.replace(/\/$/, '')}/${s2.join('/')}`;
+          return registryPrefixCovers(a, b) && registryPrefixCovers(b, c) && registryPrefixCovers(a, c);
+        },
+      ),
+    );
+  });
+
+  it('never lets a/bx/ be covered by a/b/', () => {
+    fc.assert(
+      fc.property(
+        prefix,
+        segment,
+        fc.stringMatching(/^[a-z0-9._-]{1,4}$/),
+        fc.boolean(),
+        (a, b, x, slash) => {
+          const base = a.replace(/\/$/, '');
+          const outer = `${base}/${b}/`;
+          const inner = `${base}/${b}${x}${slash ? '/' : ''}`;
+          return (
+            !registryPrefixCovers(outer, inner) &&
+            !imagePathMatchesPrefix(base.split('/')[0] ?? '', `${b}${x}`, outer)
+          );
+        },
+      ),
+    );
+  });
+
+  it('agrees with the normalized form', () => {
+    fc.assert(
+      fc.property(prefix, prefix, (a, b) => {
+        return (
+          registryPrefixCovers(a, b) ===
+          registryPrefixCovers(normalizeRegistryPrefix(a), normalizeRegistryPrefix(b))
+        );
+      }),
+    );
+  });
+});

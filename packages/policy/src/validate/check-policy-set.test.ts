@@ -1,0 +1,294 @@
+import type { Department, DepartmentSpec } from '../schema/department.js';
+import type { NamespacePolicy, NamespacePolicySpec } from '../schema/namespace-policy.js';
+import { checkPolicySet } from './check-policy-set.js';
+import type { NamespaceInfo } from './policy-set.js';
+
+function dept(name: string, spec: DepartmentSpec = {}, creationTimestamp?: string): Department {
+  return {
+    apiVersion: 'corral.dev/v1alpha1',
+    kind: 'Department',
+    metadata: { name, ...(creationTimestamp === undefined ? {} : { creationTimestamp }) },
+    spec,
+  };
+}
+
+function pol(
+  namespace: string,
+  name: string,
+  spec: NamespacePolicySpec = {},
+  creationTimestamp?: string,
+): NamespacePolicy {
+  return {
+    apiVersion: 'corral.dev/v1alpha1',
+    kind: 'NamespacePolicy',
+    metadata: { name, namespace, ...(creationTimestamp === undefined ? {} : { creationTimestamp }) },
+    spec,
+  };
+}
+
+function ns(name: string, department?: string, extra: Record<string, string> = {}): NamespaceInfo {
+  return {
+    name,
+    labels: { ...(department === undefined ? {} : { 'corral.dev/department': department }), ...extra },
+  };
+}
+
+const finance = dept('finance', {
+  quota: { hard: { 'requests.cpu': '64', pods: 500, 'requests.memory': '256Gi' } },
+  images: { allowedRegistries: ['harbor.example.com/finance/', 'harbor.example.com/library'] },
+  storage: { pool: 'rbd', radosNamespace: 'finance' },
+});
+const namespaces = [
+  ns('finance-prod', 'finance'),
+  ns('finance-dev', 'finance'),
+  ns('hr-prod', 'hr'),
+  ns('loose'),
+];
+
+describe('checkPolicySet', () => {
+  it('given a consistent set, returns no problems', () => {
+    const set = {
+      departments: [finance, dept('hr', { storage: { pool: 'rbd', radosNamespace: 'hr' } })],
+      policies: [
+        pol('finance-prod', 'policy', {
+          quota: { hard: { 'requests.cpu': '16', pods: '100', 'requests.memory': '256Gi' } },
+          images: {
+            allowedRegistries: ['harbor.example.com/finance/payments/', 'harbor.example.com/library/'],
+          },
+        }),
+        pol('loose', 'policy', {
+          images: { allowedRegistries: ['docker.io/'] },
+          quota: { hard: { pods: '1k' } },
+        }),
+      ],
+      namespaces,
+    };
+    expect(checkPolicySet(set)).toEqual([]);
+  });
+
+  const cases: [name: string, departments: Department[], policies: NamespacePolicy[], expected: object[]][] =
+    [
+      [
+        'a namespace claimed by two departments',
+        [
+          finance,
+          dept('watch', {
+            namespaceSelector: { matchExpressions: [{ key: 'corral.dev/department', operator: 'Exists' }] },
+          }),
+        ],
+        [],
+        ['finance-dev', 'finance-prod'].map((namespace) => ({
+          kind: 'Department',
+          name: 'watch',
+          field: '/spec/namespaceSelector',
+          message: expect.stringContaining(
+            `namespace ${namespace} is also claimed by Department finance (same age, name sorts first)`,
+          ),
+        })),
+      ],
+      [
+        'an older department winning a claim',
+        [
+          dept('zeta', {}, '2024-01-01T00:00:00Z'),
+          dept(
+            'alpha',
+            { namespaceSelector: { matchLabels: { 'corral.dev/department': 'zeta' } } },
+            '2025-01-01T00:00:00Z',
+          ),
+        ],
+        [],
+        [
+          {
+            kind: 'Department',
+            name: 'alpha',
+            message: expect.stringMatching(
+              /^namespace z is also claimed by Department zeta \(older\), so it belongs to zeta/,
+            ),
+          },
+        ],
+      ],
+      [
+        'two departments on one pool and radosNamespace',
+        [
+          finance,
+          dept('hr', { storage: { pool: 'rbd', radosNamespace: 'finance' } }, '2020-01-01T00:00:00Z'),
+        ],
+        [],
+        [
+          {
+            kind: 'Department',
+            name: 'finance',
+            field: '/spec/storage',
+            message: expect.stringMatching(
+              /^radosNamespace finance in pool rbd is also used by Department hr \(older\)/,
+            ),
+          },
+        ],
+      ],
+      [
+        'two departments on one pool without radosNamespace',
+        [dept('a', { storage: { pool: 'rbd' } }), dept('b', { storage: { pool: 'rbd' } })],
+        [],
+        [
+          {
+            kind: 'Department',
+            name: 'b',
+            field: '/spec/storage',
+            message: expect.stringMatching(/^pool rbd without a radosNamespace is also used by Department a/),
+          },
+        ],
+      ],
+      [
+        'two NamespacePolicies in one namespace',
+        [],
+        [pol('loose', 'b'), pol('loose', 'a'), pol('finance-dev', 'c')],
+        [
+          {
+            kind: 'NamespacePolicy',
+            namespace: 'loose',
+            name: 'b',
+            field: '/metadata/name',
+            message: expect.stringMatching(
+              /^namespace loose already has NamespacePolicy a \(same age, name sorts first\)/,
+            ),
+          },
+        ],
+      ],
+      [
+        'a policy widening its department’s registries',
+        [finance],
+        [
+          pol('finance-prod', 'policy', {
+            images: {
+              allowedRegistries: [
+                'harbor.example.com/finance/x',
+                'harbor.example.com/financex/',
+                'harbor.example.com/',
+              ],
+            },
+          }),
+        ],
+        [
+          {
+            namespace: 'finance-prod',
+            field: '/spec/images/allowedRegistries/1',
+            message: expect.stringMatching(
+              /^"harbor.example.com\/financex\/" is outside Department finance's allowedRegistries \(harbor.example.com\/finance\/, harbor.example.com\/library\); a NamespacePolicy may only narrow them$/,
+            ),
+          },
+          {
+            namespace: 'finance-prod',
+            field: '/spec/images/allowedRegistries/2',
+            message: expect.stringContaining('"harbor.example.com/" is outside'),
+          },
+        ],
+      ],
+      [
+        'a department allowing no registry at all',
+        [dept('finance', { images: { allowedRegistries: [] } })],
+        [pol('finance-prod', 'policy', { images: { allowedRegistries: ['docker.io/'] } })],
+        [
+          {
+            field: '/spec/images/allowedRegistries/0',
+            message: expect.stringContaining('allowedRegistries (none)'),
+          },
+        ],
+      ],
+      [
+        'a department without allowedRegistries sets no limit',
+        [dept('finance')],
+        [pol('finance-prod', 'policy', { images: { allowedRegistries: ['docker.io/'] } })],
+        [],
+      ],
+      [
+        'a policy quota above its department’s',
+        [finance],
+        [
+          pol('finance-dev', 'policy', {
+            quota: {
+              hard: { 'requests.cpu': '64001m', pods: 500, 'requests.memory': '257Gi', 'limits.cpu': '1k' },
+            },
+          }),
+        ],
+        [
+          {
+            namespace: 'finance-dev',
+            field: '/spec/quota/hard/requests.cpu',
+            message:
+              "64001m is more than Department finance's quota for requests.cpu (64); the department's quota still caps the namespace",
+          },
+          {
+            namespace: 'finance-dev',
+            field: '/spec/quota/hard/requests.memory',
+            message: expect.stringContaining('257Gi is more than'),
+          },
+        ],
+      ],
+      [
+        'a policy in a namespace no department claims',
+        [finance],
+        [
+          pol('loose', 'policy', {
+            images: { allowedRegistries: ['quay.io/'] },
+            quota: { hard: { 'requests.cpu': '1k' } },
+          }),
+        ],
+        [],
+      ],
+      [
+        'a policy in a namespace not in the namespace list',
+        [finance],
+        [pol('ghost', 'policy', { images: { allowedRegistries: ['quay.io/'] } })],
+        [],
+      ],
+    ];
+
+  it.each(cases)('given %s, reports it', (_name, departments, policies, expected) => {
+    expect(checkPolicySet({ departments, policies, namespaces: [...namespaces, ns('z', 'zeta')] })).toEqual(
+      expected.map((problem) => expect.objectContaining(problem)),
+    );
+  });
+
+  it('given a source, attaches it to every problem', () => {
+    const problems = checkPolicySet({
+      departments: [],
+      policies: [pol('a', 'x'), pol('a', 'y')],
+      namespaces: [],
+      source: 'policies/',
+    });
+    expect(problems).toEqual([expect.objectContaining({ source: 'policies/', name: 'y' })]);
+  });
+
+  it('given the same set in any order, returns the same problems in the same order', () => {
+    const oldFinance = {
+      ...finance,
+      metadata: { name: 'finance', creationTimestamp: '2020-01-01T00:00:00Z' },
+    };
+    const departments = [
+      oldFinance,
+      dept('b', { storage: { pool: 'rbd', radosNamespace: 'finance' } }),
+      dept('all', { namespaceSelector: { matchExpressions: [{ key: 'x', operator: 'DoesNotExist' }] } }),
+    ];
+    const policies = [
+      pol('finance-prod', 'p2'),
+      pol('finance-prod', 'p1', { images: { allowedRegistries: ['quay.io/'] } }),
+      pol('hr-prod', 'q'),
+    ];
+    const forward = checkPolicySet({ departments, policies, namespaces });
+    const backward = checkPolicySet({
+      departments: [...departments].reverse(),
+      policies: [...policies].reverse(),
+      namespaces: [...namespaces].reverse(),
+    });
+    expect(backward).toEqual(forward);
+    expect(
+      forward.map((problem) => `${problem.kind} ${problem.namespace ?? ''}/${problem.name} ${problem.field}`),
+    ).toEqual([
+      'Department /all /spec/namespaceSelector',
+      'Department /all /spec/namespaceSelector',
+      'Department /b /spec/storage',
+      'NamespacePolicy finance-prod/p1 /spec/images/allowedRegistries/0',
+      'NamespacePolicy finance-prod/p2 /metadata/name',
+    ]);
+  });
+});

@@ -1,0 +1,72 @@
+import { normalizeRegistryPrefix } from '../registry/registry-prefix.js';
+import { DEPARTMENT_LABEL, type Department } from '../schema/department.js';
+import type { FieldProblem, SchemaGuard } from './field-problem.js';
+import { duplicateProblems, isEmptySelector, selectorFieldProblems } from './list-checks.js';
+import { resourceMapProblems } from './resource-map-checks.js';
+import { isEnforcedQuotaKey, unknownQuotaKeyMessage } from './resource-names.js';
+
+/** A label value: at most 63 characters, alphanumeric at both ends, `-_.` inside. */
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/**
+ * What a schema cannot say about one Department. The object may have failed the schema: each check
+ * reads a part only once `guard` calls it sound, and reaches into optional parts with `?.`.
+ */
+export function departmentProblems(department: Department, guard: SchemaGuard): FieldProblem[] {
+  if (!guard.isSound('')) return [];
+  return [
+    ...(guard.isSound('/metadata') ? metadataProblems(department, guard) : []),
+    ...(guard.isSound('/spec') ? specProblems(department, guard) : []),
+    ...resourceMapProblems(department.status?.used, '/status/used', guard),
+  ];
+}
+
+function specProblems(department: Department, guard: SchemaGuard): FieldProblem[] {
+  const spec = department.spec;
+  return [
+    ...namespaceSelectorProblems(department, guard),
+    ...resourceMapProblems(spec.quota?.hard, '/spec/quota/hard', guard, {
+      keyProblem: (key) => (isEnforcedQuotaKey(key) ? undefined : unknownQuotaKeyMessage(key)),
+    }),
+    ...duplicateProblems(spec.images?.allowedRegistries, '/spec/images/allowedRegistries', guard, (prefix) =>
+      normalizeRegistryPrefix(prefix),
+    ),
+  ];
+}
+
+function metadataProblems(department: Department, guard: SchemaGuard): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (guard.isSound('/metadata/namespace') && department.metadata.namespace !== undefined) {
+    problems.push({
+      field: '/metadata/namespace',
+      message: 'a Department is cluster-scoped: remove metadata.namespace',
+    });
+  }
+  const name = department.metadata.name;
+  if (guard.isSound('/metadata/name') && (name.length > 63 || !LABEL_VALUE.test(name))) {
+    problems.push({
+      field: '/metadata/name',
+      message:
+        `the name is used as the ${DEPARTMENT_LABEL} label value on namespaces and nodes, so it must be at most ` +
+        "63 characters, start and end with a letter or digit and contain only letters, digits, '-', '_' and '.'",
+    });
+  }
+  return problems;
+}
+
+function namespaceSelectorProblems(department: Department, guard: SchemaGuard): FieldProblem[] {
+  const pointer = '/spec/namespaceSelector';
+  const selector = department.spec.namespaceSelector;
+  if (selector === undefined || !guard.isSound(pointer)) return [];
+  const empty: FieldProblem[] = isEmptySelector(selector)
+    ? [
+        {
+          field: pointer,
+          message:
+            'an empty namespaceSelector selects every namespace, kube-system included; give it matchLabels, ' +
+            `or omit it to use ${DEPARTMENT_LABEL}=${department.metadata.name}`,
+        },
+      ]
+    : [];
+  return [...empty, ...selectorFieldProblems(selector, pointer, guard)];
+}

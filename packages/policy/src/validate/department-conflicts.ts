@@ -1,0 +1,57 @@
+import type { Department } from '../schema/department.js';
+import { departmentClaimsNamespace } from '../selector/department-selector.js';
+import { compareByAge, whyWins } from './conflict-order.js';
+import type { FieldProblem } from './field-problem.js';
+import { storageKey, type NamespaceInfo } from './policy-set.js';
+
+export interface DepartmentProblem extends FieldProblem {
+  readonly department: Department;
+}
+
+/** A namespace claimed by several departments: a problem on each loser, naming the winner and the namespace. */
+export function namespaceClaimProblems(
+  departments: readonly Department[],
+  namespaces: readonly NamespaceInfo[],
+): DepartmentProblem[] {
+  const sorted = [...departments].sort(compareByAge);
+  return namespaces.flatMap((namespace) => {
+    const [winner, ...losers] = sorted.filter((department) =>
+      departmentClaimsNamespace(department, namespace.labels),
+    );
+    if (winner === undefined) return [];
+    return losers.map((loser) => ({
+      department: loser,
+      field: '/spec/namespaceSelector',
+      message:
+        `namespace ${namespace.name} is also claimed by Department ${winner.metadata.name} ` +
+        `(${whyWins(winner, loser)}), so it belongs to ${winner.metadata.name}; a namespace belongs to one department`,
+    }));
+  });
+}
+
+/** Departments on the same pool and RADOS namespace: no tenant isolation in Ceph. A problem on each loser. */
+export function storageConflictProblems(departments: readonly Department[]): DepartmentProblem[] {
+  const winners = new Map<string, Department>();
+  return [...departments].sort(compareByAge).flatMap((department) => {
+    const key = storageKey(department);
+    if (key === undefined) return [];
+    const winner = winners.get(key);
+    if (winner === undefined) {
+      winners.set(key, department);
+      return [];
+    }
+    const storage = department.spec.storage;
+    const where = storage?.radosNamespace
+      ? `radosNamespace ${storage.radosNamespace} in pool ${storage?.pool}`
+      : `pool ${storage?.pool} without a radosNamespace`;
+    return [
+      {
+        department,
+        field: '/spec/storage',
+        message:
+          `${where} is also used by Department ${winner.metadata.name} (${whyWins(winner, department)}); ` +
+          'departments must not share a RADOS namespace, so Corral ignores this Department until its storage changes',
+      },
+    ];
+  });
+}

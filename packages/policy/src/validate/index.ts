@@ -1,0 +1,19 @@
+export * from './problem.js';
+export { validateDepartment, validateNamespacePolicy } from './validate-object.js';
+export {
+  DEFAULT_ENFORCEMENT,
+  DEFAULT_NODE_ISOLATION,
+  effectiveEnforcement,
+  effectiveNodeIsolation,
+} from './effective.js';
+export {
+  QUOTA_KEYS,
+  isContainerResourceName,
+  isEnforcedQuotaKey,
+  isExtendedResourceName,
+} from './resource-names.js';
+export { escapePointerSegment, joinPointer } from './json-pointer.js';
+export { checkPolicySet, compareProblems } from './check-policy-set.js';
+export { resolveConflicts, type DroppedObject, type ResolvedPolicySet } from './resolve-conflicts.js';
+export { compareByAge } from './conflict-order.js';
+export type { NamespaceInfo, PolicySet } from './policy-set.js';

@@ -1,0 +1,90 @@
+// @corral/runtime: the runtime kit shared by the extender, the admission webhooks and the CSI driver.
+
+export {
+  CorralError,
+  ConfigError,
+  ListenAddressError,
+  RUNTIME_ERR,
+  ShutdownStepError,
+  ShutdownTimeoutError,
+  TlsKeyPairError,
+  isCorralError,
+  type CorralErrorOptions,
+  type RuntimeErrorCode,
+} from './errors.js';
+
+export { loadConfig } from './config/load-config.js';
+export type {
+  DeepPartial,
+  DeepReadonly,
+  FlagDef,
+  FlagSpec,
+  LoadConfigOptions,
+  OptionCheck,
+} from './config/types.js';
+export {
+  formatListenAddress,
+  listenAddressCheck,
+  parseListenAddress,
+  type ListenAddress,
+  type ParseListenOptions,
+  type Parsed,
+} from './config/listen-address.js';
+
+export {
+  createLogger,
+  requestLogger,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  type RequestContext,
+} from './log/create-logger.js';
+export { CENSOR, REDACT_DEPTH, SECRET_KEYS, secretPaths } from './log/redaction.js';
+export { memoryDestination, type MemoryDestination } from './log/memory-destination.js';
+
+export {
+  HTTP_DURATION_BUCKETS,
+  createMetrics,
+  type HttpLabel,
+  type Metrics,
+  type MetricsOptions,
+} from './metrics/create-metrics.js';
+
+export { createReadiness, type Readiness, type ReadinessReport } from './ops/readiness.js';
+export { sharedPlugin } from './ops/shared-plugin.js';
+export { OPS_ROUTES, withOps, type OpsOptions } from './ops/with-ops.js';
+export {
+  UNMATCHED_ROUTE,
+  withRequestMetrics,
+  type RequestMetricsOptions,
+} from './ops/with-request-metrics.js';
+export { withRequestLogging, type RequestLoggingOptions } from './ops/with-request-logging.js';
+export {
+  buildServer,
+  type BuildServerOptions,
+  type CorralServer,
+  type HttpsOptions,
+} from './ops/build-server.js';
+export { startOpsServer, type OpsServer, type OpsServerOptions } from './ops/start-ops-server.js';
+
+export { readKeyPair, validateKeyPair, type KeyPair, type KeyPairFiles } from './tls/key-pair.js';
+export {
+  hashContents,
+  watchContents,
+  type ContentsWatcher,
+  type WatchContentsOptions,
+} from './tls/watch-contents.js';
+export {
+  reloadTlsOnChange,
+  type SecureContextTarget,
+  type TlsReloader,
+  type TlsReloadOptions,
+} from './tls/tls-reloader.js';
+
+export {
+  onShutdown,
+  type ProcessLike,
+  type ShutdownHandle,
+  type ShutdownOptions,
+  type ShutdownStep,
+} from './lifecycle/on-shutdown.js';

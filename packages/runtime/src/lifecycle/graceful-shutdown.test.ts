@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+
+const fixture = fileURLToPath(new URL('./__fixtures__/slow-server.ts', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+interface Response {
+  readonly status: number;
+  readonly body: string;
+}
+
+function get(port: number, path: string): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject).end();
+  });
+}
+
+function startFixture(): { child: ChildProcess; lines: Record<string, unknown>[]; port: Promise<number> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  let buffer = '';
+  const port = new Promise<number>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const complete = buffer.split('\n');
+      buffer = complete.pop() ?? '';
+      for (const line of complete.filter(Boolean)) {
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        lines.push(parsed);
+        if (parsed.msg === 'fixture listening') resolve(Number(parsed.port));
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`fixture exited early with ${code}`)));
+  });
+  return { child, lines, port };
+}
+
+const exitCode = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.on('exit', (code) => resolve(code));
+  });
+
+describe('graceful shutdown of a real process', () => {
+  let child: ChildProcess | undefined;
+  afterEach(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('given SIGTERM during a request, completes it, refuses new work and exits 0', async () => {
+    const started = startFixture();
+    child = started.child;
+    const port = await started.port;
+
+    const inFlight = get(port, '/slow');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const late = await get(port, '/healthz').then(
+      (response) => response.status,
+      (err: NodeJS.ErrnoException) => err.code,
+    );
+    expect(['ECONNREFUSED', 503]).toContain(late);
+    await expect(inFlight).resolves.toEqual({ status: 200, body: 'done' });
+    expect(await exitCode(child)).toBe(0);
+    const messages = started.lines.map((l) => l.msg);
+    expect(messages).toContain('shutting down');
+    expect(messages.indexOf('shutdown complete')).toBeGreaterThan(messages.indexOf('shutting down'));
+  });
+});

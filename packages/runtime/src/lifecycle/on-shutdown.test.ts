@@ -1,0 +1,101 @@
+import { EventEmitter } from 'node:events';
+import { createLogger } from '../log/create-logger.js';
+import { memoryDestination } from '../log/memory-destination.js';
+import { createReadiness } from '../ops/readiness.js';
+import { onShutdown, type ProcessLike, type ShutdownStep } from './on-shutdown.js';
+
+class FakeProcess extends EventEmitter implements ProcessLike {
+  readonly exits: number[] = [];
+  private resolveExit: (code: number) => void = () => {};
+  readonly exited = new Promise<number>((resolve) => (this.resolveExit = resolve));
+  exit(code: number): void {
+    this.exits.push(code);
+    this.resolveExit(code);
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function setup(steps: (events: string[]) => ShutdownStep[], timeoutMs = 1000) {
+  const proc = new FakeProcess();
+  const logs = memoryDestination();
+  const readiness = createReadiness();
+  const events: string[] = [];
+  const handle = onShutdown({
+    logger: createLogger({ level: 'info', name: 'test', destination: logs.stream }),
+    timeoutMs,
+    readiness,
+    steps: steps(events),
+    process: proc,
+  });
+  const messages = () => logs.lines.map((l) => l.msg);
+  return { proc, logs, readiness, events, handle, messages };
+}
+
+describe('onShutdown', () => {
+  it('given SIGTERM, marks unready first, runs the steps in order and exits 0', async () => {
+    const t = setup((events) => [
+      { name: 'http', run: async () => void events.push(`http:${t.readiness.report().ready}`) },
+      { name: 'informers', run: () => void events.push('informers') },
+    ]);
+    t.proc.emit('SIGTERM', 'SIGTERM');
+    expect(await t.proc.exited).toBe(0);
+    expect(t.events).toEqual(['http:false', 'informers']);
+    expect(t.readiness.report().reasons).toEqual(['shutting down']);
+    expect(t.messages()).toEqual(['shutting down', 'shutdown complete']);
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('given %s, starts the shutdown', async (signal) => {
+    const t = setup(() => []);
+    t.proc.emit(signal, signal);
+    expect(await t.proc.exited).toBe(0);
+  });
+
+  it('given a failing step, still runs the next ones and exits 1', async () => {
+    const t = setup((events) => [
+      { name: 'http', run: () => Promise.reject(new Error('close failed')) },
+      { name: 'informers', run: () => void events.push('informers') },
+    ]);
+    t.proc.emit('SIGTERM', 'SIGTERM');
+    expect(await t.proc.exited).toBe(1);
+    expect(t.events).toEqual(['informers']);
+    const failure = t.logs.lines.find((l) => l.msg === 'shutdown step failed');
+    expect(failure).toMatchObject({ err: { code: 'RUNTIME_ERR_SHUTDOWN_STEP', details: { step: 'http' } } });
+    expect(JSON.stringify(failure)).toContain('close failed');
+  });
+
+  it('given steps slower than the timeout, exits 1 with a log line naming the pending step', async () => {
+    const t = setup(() => [{ name: 'stuck watcher', run: () => new Promise(() => {}) }], 50);
+    t.proc.emit('SIGTERM', 'SIGTERM');
+    expect(await t.proc.exited).toBe(1);
+    expect(t.logs.lines.find((l) => l.msg === 'shutdown timed out; exiting')).toMatchObject({
+      level: 'error',
+      err: { code: 'RUNTIME_ERR_SHUTDOWN_TIMEOUT', details: { pendingStep: 'stuck watcher' } },
+    });
+  });
+
+  it('given a second signal while steps run, exits 1 at once and only once', async () => {
+    const t = setup(() => [{ name: 'slow', run: () => sleep(300) }]);
+    t.proc.emit('SIGTERM', 'SIGTERM');
+    await sleep(20);
+    t.proc.emit('SIGINT', 'SIGINT');
+    expect(await t.proc.exited).toBe(1);
+    await sleep(400);
+    expect(t.proc.exits).toEqual([1]);
+    expect(t.messages()).toContain('second shutdown request; exiting now');
+  });
+
+  it('given shutdown() called directly, resolves to the exit code', async () => {
+    const t = setup(() => []);
+    await expect(t.handle.shutdown('fatal error')).resolves.toBe(0);
+    expect(t.logs.lines[0]).toMatchObject({ msg: 'shutting down', reason: 'fatal error' });
+  });
+
+  it('given dispose(), stops listening to signals', () => {
+    const t = setup(() => []);
+    expect(t.proc.listenerCount('SIGTERM')).toBe(1);
+    t.handle.dispose();
+    expect(t.proc.listenerCount('SIGTERM')).toBe(0);
+    expect(t.proc.listenerCount('SIGINT')).toBe(0);
+  });
+});

@@ -1,0 +1,111 @@
+import type { Logger } from 'pino';
+import { ShutdownStepError, ShutdownTimeoutError } from '../errors.js';
+
+/** One thing to stop, in order: e.g. `http server` → `app.close()`, `informers` → `stop()`. */
+export interface ShutdownStep {
+  readonly name: string;
+  readonly run: () => unknown;
+}
+
+/** The slice of `process` shutdown needs; tests pass a fake so vitest is never killed. */
+export interface ProcessLike {
+  on(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+  off(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+  exit(code: number): void;
+}
+
+export interface ShutdownOptions {
+  /** Default `['SIGTERM', 'SIGINT']`. */
+  readonly signals?: readonly NodeJS.Signals[];
+  readonly logger: Logger;
+  /** Whole-shutdown deadline; past it the process exits 1. Keep it below the pod's grace period. */
+  readonly timeoutMs: number;
+  readonly steps: readonly ShutdownStep[];
+  /** Marked shutting down first, so /readyz answers 503 while the steps run. */
+  readonly readiness?: { markShuttingDown(): void };
+  /** Keep serving this long after turning unready, so load balancers stop sending first. Default 0. */
+  readonly drainDelayMs?: number;
+  readonly process?: ProcessLike;
+}
+
+export interface ShutdownHandle {
+  /** Runs the shutdown as if `reason` had been received (e.g. on a fatal error); resolves to the exit code. */
+  shutdown(reason: string): Promise<number>;
+  /** Removes the signal listeners. */
+  dispose(): void;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Installs graceful shutdown. On the first signal: mark unready, wait `drainDelayMs`, run the steps in
+ * order (a failing step is logged and the rest still run), flush the logger and exit 0 (1 if a step
+ * failed). Past `timeoutMs` it exits 1; a second signal exits 1 at once.
+ */
+export function onShutdown(options: ShutdownOptions): ShutdownHandle {
+  const proc: ProcessLike = options.process ?? process;
+  const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
+  const log = options.logger;
+  let started: Promise<number> | undefined;
+  let exited = false;
+  let pendingStep: string | undefined;
+
+  const exit = (code: number): void => {
+    if (exited) return;
+    exited = true;
+    log.flush(() => proc.exit(code));
+  };
+
+  const runSteps = async (): Promise<number> => {
+    let code = 0;
+    if (options.drainDelayMs) await sleep(options.drainDelayMs);
+    for (const step of options.steps) {
+      pendingStep = step.name;
+      try {
+        await step.run();
+      } catch (cause) {
+        code = 1;
+        log.error({ err: new ShutdownStepError(step.name, cause) }, 'shutdown step failed');
+      }
+    }
+    pendingStep = undefined;
+    return code;
+  };
+
+  const run = async (reason: string): Promise<number> => {
+    log.info({ reason, timeoutMs: options.timeoutMs }, 'shutting down');
+    options.readiness?.markShuttingDown();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<number>((resolve) => {
+      timer = setTimeout(() => {
+        log.error(
+          { err: new ShutdownTimeoutError(options.timeoutMs, pendingStep) },
+          'shutdown timed out; exiting',
+        );
+        resolve(1);
+      }, options.timeoutMs);
+    });
+    const code = await Promise.race([runSteps(), deadline]);
+    clearTimeout(timer);
+    if (code === 0) log.info('shutdown complete');
+    exit(code);
+    return code;
+  };
+
+  const shutdown = (reason: string): Promise<number> => {
+    if (started === undefined) {
+      started = run(reason);
+    } else if (!exited) {
+      log.warn({ reason, pendingStep }, 'second shutdown request; exiting now');
+      exit(1);
+    }
+    return started;
+  };
+  const onSignal = (signal: NodeJS.Signals): void => void shutdown(signal);
+  for (const signal of signals) proc.on(signal, onSignal);
+
+  return {
+    shutdown,
+    dispose: () => signals.forEach((signal) => proc.off(signal, onSignal)),
+  };
+}

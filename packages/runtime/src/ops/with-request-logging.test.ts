@@ -1,0 +1,52 @@
+import { fastify, LogController } from 'fastify';
+import { createLogger } from '../log/create-logger.js';
+import { memoryDestination } from '../log/memory-destination.js';
+import { withRequestLogging } from './with-request-logging.js';
+
+async function appWithLogging() {
+  const sink = memoryDestination();
+  const logger = createLogger({ level: 'debug', name: 'test', destination: sink.stream });
+  const app = fastify({
+    loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  await app.register(withRequestLogging);
+  app.get('/items/:id', async () => 'ok');
+  app.get('/healthz', async () => 'ok');
+  app.get('/boom', async () => {
+    throw new Error('broken');
+  });
+  const completed = () => sink.lines.filter((l) => l.msg === 'request completed');
+  return { app, completed };
+}
+
+describe('withRequestLogging', () => {
+  const cases: [string, string, Record<string, unknown>][] = [
+    ['a normal request', '/items/7', { level: 'info', method: 'GET', route: '/items/:id', statusCode: 200 }],
+    ['a probe', '/healthz', { level: 'debug', route: '/healthz', statusCode: 200 }],
+    ['a failing request', '/boom', { level: 'error', route: '/boom', statusCode: 500 }],
+    [
+      'an unknown URL',
+      '/nope?token=abc',
+      { level: 'warn', route: 'unmatched', path: '/nope', statusCode: 404 },
+    ],
+  ];
+  it.each(cases)('given %s, writes one completion line', async (_name, url, expected) => {
+    const { app, completed } = await appWithLogging();
+    await app.inject({ method: 'GET', url });
+    expect(completed()).toHaveLength(1);
+    expect(completed()[0]).toMatchObject(expected);
+    expect(completed()[0]?.durationMs).toEqual(expect.any(Number));
+    expect(JSON.stringify(completed())).not.toContain('token=abc');
+  });
+
+  it('given two requests, logs each with its own request id', async () => {
+    const { app, completed } = await appWithLogging();
+    await app.inject({ method: 'GET', url: '/items/1' });
+    await app.inject({ method: 'GET', url: '/items/2' });
+    const ids = completed().map((l) => l.reqId);
+    expect(ids).toHaveLength(2);
+    expect(ids[0]).toBeTruthy();
+    expect(ids[0]).not.toEqual(ids[1]);
+  });
+});

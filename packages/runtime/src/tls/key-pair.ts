@@ -1,0 +1,68 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
+import { TlsKeyPairError } from '../errors.js';
+import { hashContents } from './watch-contents.js';
+
+export interface KeyPairFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+}
+
+/** A validated certificate chain and private key, with what operators need to identify it. */
+export interface KeyPair {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+  /** sha256 of cert and key bytes: tells whether files on disk changed. */
+  readonly hash: string;
+  readonly fingerprint256: string;
+  readonly serialNumber: string;
+  readonly subject: string;
+  readonly validTo: string;
+}
+
+function parseCertificate(cert: Buffer): X509Certificate {
+  try {
+    return new X509Certificate(cert);
+  } catch (cause) {
+    throw new TlsKeyPairError('certificate is not a valid PEM/DER X.509 certificate', { cause });
+  }
+}
+
+/**
+ * Given certificate (chain) and key bytes, returns the validated pair, or throws a `TlsKeyPairError` when
+ * either does not parse, the key does not belong to the (leaf) certificate, or TLS refuses the pair.
+ */
+export function validateKeyPair(cert: Buffer, key: Buffer): KeyPair {
+  const x509 = parseCertificate(cert);
+  let matches: boolean;
+  try {
+    matches = x509.checkPrivateKey(createPrivateKey(key));
+  } catch (cause) {
+    throw new TlsKeyPairError('private key is not a valid PEM/DER key', { cause });
+  }
+  if (!matches) throw new TlsKeyPairError('private key does not match the certificate');
+  try {
+    createSecureContext({ cert, key });
+  } catch (cause) {
+    throw new TlsKeyPairError('TLS rejected the certificate and key', { cause });
+  }
+  const { fingerprint256, serialNumber, subject, validTo } = x509;
+  return { cert, key, hash: hashContents([cert, key]), fingerprint256, serialNumber, subject, validTo };
+}
+
+/** Given the files' paths, reads and validates them; throws `TlsKeyPairError` naming the files. */
+export function readKeyPair(files: KeyPairFiles, read: (path: string) => Buffer = readFileSync): KeyPair {
+  let cert: Buffer;
+  let key: Buffer;
+  try {
+    cert = read(files.certFile);
+    key = read(files.keyFile);
+  } catch (cause) {
+    throw new TlsKeyPairError(`cannot read ${files.certFile} / ${files.keyFile}`, {
+      cause,
+      details: { ...files },
+    });
+  }
+  return validateKeyPair(cert, key);
+}

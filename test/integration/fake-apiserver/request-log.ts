@@ -1,0 +1,85 @@
+/** What the fake API server saw of one request. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly watch: boolean;
+  readonly authorization: string | undefined;
+  /** Date.now() on arrival. */
+  readonly at: number;
+}
+
+export interface RequestFilter {
+  readonly path?: string;
+  readonly watch?: boolean;
+}
+
+function matches(request: RecordedRequest, filter: RequestFilter): boolean {
+  return (
+    (filter.path === undefined || request.path === filter.path) &&
+    (filter.watch === undefined || request.watch === filter.watch)
+  );
+}
+
+export function isWatchQuery(query: URLSearchParams): boolean {
+  const watch = query.get('watch');
+  return watch === 'true' || watch === '1';
+}
+
+/** Every request in arrival order, with counting by path and by list/watch. */
+export class RequestLog {
+  private readonly entries: RecordedRequest[] = [];
+
+  record(method: string, url: URL, authorization: string | undefined): RecordedRequest {
+    const entry: RecordedRequest = {
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      watch: isWatchQuery(url.searchParams),
+      authorization,
+      at: Date.now(),
+    };
+    this.entries.push(entry);
+    return entry;
+  }
+
+  all(filter: RequestFilter = {}): RecordedRequest[] {
+    return this.entries.filter((e) => matches(e, filter));
+  }
+
+  count(filter: RequestFilter = {}): number {
+    return this.all(filter).length;
+  }
+
+  last(filter: RequestFilter = {}): RecordedRequest | undefined {
+    return this.all(filter).at(-1);
+  }
+}
+
+interface FailureRule {
+  remaining: number;
+  readonly code: number;
+  readonly filter: RequestFilter;
+}
+
+/** Makes the next N matching requests fail with an HTTP error Status. */
+export class FailureInjector {
+  private rules: FailureRule[] = [];
+
+  failNext(count: number, code: number, filter: RequestFilter): void {
+    this.rules.push({ remaining: count, code, filter });
+  }
+
+  /** The status code to fail this request with, if a rule claims it. */
+  take(request: RecordedRequest): number | undefined {
+    const rule = this.rules.find((r) => r.remaining > 0 && matches(request, r.filter));
+    if (rule === undefined) return undefined;
+    rule.remaining -= 1;
+    this.rules = this.rules.filter((r) => r.remaining > 0);
+    return rule.code;
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+}

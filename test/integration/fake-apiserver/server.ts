@@ -1,0 +1,166 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type GoneStyle, handleGet, handleList, handleWatch, type HandlerContext } from './handlers.js';
+import { type KubeObject, ObjectStore } from './object-store.js';
+import { FailureInjector, type RecordedRequest, RequestLog, type RequestFilter } from './request-log.js';
+import { parseResourcePath, resourceForObject, type ResourceType } from './resources.js';
+import { failureStatus, sendStatus } from './status.js';
+import { WatchRegistry } from './watch-registry.js';
+
+/** Extra routes a test may add (bindings, evictions...): return true when the request was answered. */
+export type ExtraHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
+
+export interface FailOptions extends RequestFilter {
+  /** HTTP status to answer with; 500 unless set. */
+  readonly code?: number;
+}
+
+/** Names an object; `apiVersion` and `kind` pick the resource type (a KubeObject will do). */
+export interface ObjectRef {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+}
+
+export interface FakeApiServer {
+  /** `http://127.0.0.1:PORT`. */
+  readonly url: string;
+  readonly requests: RequestLog;
+  /** Creates or replaces an object (ADDED or MODIFIED to open watches); returns the stored copy. */
+  upsert(object: KubeObject): KubeObject;
+  /** Deletes an object (DELETED to open watches); false if there was none. */
+  remove(ref: ObjectRef): boolean;
+  /** The current resourceVersion, as a string like the API serves it. */
+  resourceVersion(): string;
+  /** Sends a BOOKMARK at the current resourceVersion to every watch that allowed bookmarks. */
+  bookmark(): void;
+  /** Compacts history: watches from an older resourceVersion get 410, as HTTP status or ERROR event. */
+  expireHistory(style?: GoneStyle): void;
+  /** Sends ERROR 410 to every open watch and ends it. */
+  expireOpenWatches(): void;
+  /** Destroys the sockets of all open watches. */
+  dropWatches(): void;
+  /** Ends all open watches normally. */
+  endWatches(): void;
+  /** Holds new watch requests unanswered until resumeWatches(). */
+  pauseWatches(): void;
+  resumeWatches(): void;
+  /** Fails the next `count` matching requests with an HTTP error Status. */
+  failNext(count: number, options?: FailOptions): void;
+  /** Forgets every pending failNext. */
+  clearFailures(): void;
+  openWatches(): number;
+  close(): Promise<void>;
+}
+
+function resourceOf(ref: ObjectRef): ResourceType {
+  const resource = resourceForObject(ref.apiVersion ?? '', ref.kind ?? '');
+  if (resource === undefined) {
+    throw new Error(`fake API server does not serve ${ref.apiVersion ?? '?'} ${ref.kind ?? '?'}`);
+  }
+  return resource;
+}
+
+class WatchGate {
+  private held: Promise<void> | undefined;
+  private release: (() => void) | undefined;
+
+  pause(): void {
+    this.held ??= new Promise((resolve) => (this.release = resolve));
+  }
+
+  resume(): void {
+    this.release?.();
+    this.held = undefined;
+    this.release = undefined;
+  }
+
+  async pass(): Promise<void> {
+    await this.held;
+  }
+}
+
+function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  seen: RecordedRequest,
+  ctx: HandlerContext,
+): void {
+  const target = parseResourcePath(url.pathname);
+  if (target === undefined) {
+    sendStatus(res, failureStatus(404, 'NotFound', `the server could not find the requested resource`));
+  } else if (req.method !== 'GET') {
+    sendStatus(res, failureStatus(405, 'MethodNotAllowed', `${req.method ?? ''} is not supported here`));
+  } else if (target.name !== undefined) {
+    handleGet(res, target, target.name, ctx);
+  } else if (seen.watch) {
+    handleWatch(res, target, url.searchParams, ctx);
+  } else {
+    handleList(res, target, ctx);
+  }
+}
+
+export async function startFakeApiServer(options: { extra?: ExtraHandler } = {}): Promise<FakeApiServer> {
+  const store = new ObjectStore();
+  const watches = new WatchRegistry();
+  const requests = new RequestLog();
+  const failures = new FailureInjector();
+  const gate = new WatchGate();
+  let goneStyle: GoneStyle = 'http';
+  const ctx: HandlerContext = { store, watches, goneStyle: () => goneStyle };
+
+  const answer = async (req: IncomingMessage, res: ServerResponse, url: URL, seen: RecordedRequest) => {
+    const failCode = failures.take(seen);
+    if (failCode !== undefined) {
+      sendStatus(res, failureStatus(failCode, 'InternalError', `injected failure (${failCode})`));
+      return;
+    }
+    if (options.extra?.(req, res, url) === true) return;
+    if (seen.watch) await gate.pass();
+    if (!res.destroyed) route(req, res, url, seen, ctx);
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const seen = requests.record(req.method ?? 'GET', url, req.headers.authorization);
+    answer(req, res, url, seen).catch((err: unknown) => res.destroy(err as Error));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    upsert(object) {
+      const event = store.upsert(resourceOf(object), object);
+      watches.publish(event);
+      return structuredClone(event.object);
+    },
+    remove(ref) {
+      const event = store.remove(resourceOf(ref), ref.metadata.namespace, ref.metadata.name);
+      if (event !== undefined) watches.publish(event);
+      return event !== undefined;
+    },
+    resourceVersion: () => String(store.currentRevision()),
+    bookmark: () => watches.bookmark(store.currentRevision()),
+    expireHistory(style = 'http') {
+      goneStyle = style;
+      store.compact();
+    },
+    expireOpenWatches: () => watches.expireAll(store.currentRevision(), store.oldestWatchableRevision()),
+    dropWatches: () => watches.dropAll(),
+    endWatches: () => watches.endAll(),
+    pauseWatches: () => gate.pause(),
+    resumeWatches: () => gate.resume(),
+    failNext: (count, { code = 500, ...filter } = {}) => failures.failNext(count, code, filter),
+    clearFailures: () => failures.clear(),
+    openWatches: () => watches.count(),
+    async close() {
+      gate.resume();
+      watches.dropAll();
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+    },
+  };
+}

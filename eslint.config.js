@@ -30,7 +30,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/effects/**', '**/transport/**'], message: 'decide/ must stay pure (STYLE.md #1).' }] },
+        {
+          patterns: [
+            { group: ['**/effects/**', '**/transport/**'], message: 'decide/ must stay pure (STYLE.md #1).' },
+          ],
+        },
       ],
     },
   },

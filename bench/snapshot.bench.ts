@@ -44,7 +44,7 @@ function synthesize() {
     const dedicated = i % 10 < 6 ? departments[i % DEPARTMENTS] : undefined;
     if (dedicated) nodesOf.get(dedicated)?.push(name);
     else shared.push(name);
-    const gpu = i % 20 === 0 ? { 'nvidia.com/gpu': '8' } : {};
+    const gpu: Record<string, string> = i % 20 === 0 ? { 'nvidia.com/gpu': '8' } : {};
     return rawNode(name, {
       labels: dedicated ? { 'corral.dev/department': dedicated } : {},
       allocatable: { cpu: '64', memory: '256Gi', pods: '110', ...gpu },

@@ -18,6 +18,20 @@ export { DEFAULT_GPU_RESOURCES, ROLE_LABEL, type ViewOptions } from './views/vie
 export { objectKey } from './views/object-ref.js';
 export { UNIT, EMPTY_USAGE, podUsage, pvcUsage, usedFor, type Usage } from './usage/usage.js';
 export { formatUsage, formatUsageValue, usageUnits, usageKeyFormat } from './usage/format-usage.js';
-export { loadPolicyFiles, type LoadedObjects } from './sources/files/load-policy-files.js';
+export { loadPolicyFiles, type LoadedObjects, type LoadOptions } from './sources/files/load-policy-files.js';
 export { startFileSource, type FileSource, type FileSourceOptions } from './sources/files/file-source.js';
 export * from './testing/raw-objects.js';
+export { ClusterError, CLUSTER_ERRORS, type ClusterErrorCode } from './errors.js';
+export {
+  startClusterSource,
+  DEFAULT_BACKOFF,
+  DEFAULT_TIMING,
+  ClusterSourceError,
+  type ClusterSource,
+  type ClusterSourceOptions,
+  type ClusterSourceStatus,
+  type KindStatus,
+  type ReadinessCallback,
+  type ClusterSourceTiming,
+} from './sources/cluster/index.js';
+export { openSnapshot, type OpenSnapshotOptions, type OpenedSnapshot } from './open-snapshot.js';

@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 STAMP := node_modules/.corral-installed
 
-.PHONY: help install build demo test lint typecheck cycles unit ceph-packages ceph-start ceph-stop gen bench clean
+.PHONY: help install build demo test lint typecheck cycles unit ceph-packages ceph-start ceph-stop ceph-purge gen bench clean
 
 help:
 	@echo "make demo   - install what is needed, build, and run Corral locally on examples/"
@@ -30,6 +30,9 @@ ceph-start:
 ceph-stop:
 	bash scripts/ceph-local.sh stop
 
+ceph-purge:
+	bash scripts/ceph-local.sh purge
+
 lint: install
 	npm run --silent lint
 
@@ -44,10 +47,13 @@ unit: build
 
 REPORT := .test-report.json
 
+# Tests that need Ceph share one local cluster (scripts/ceph-local.sh), started here and stopped after.
 test: build ceph-packages lint typecheck cycles
 	@rm -f $(REPORT)
+	bash scripts/ceph-local.sh start
 	npx vitest run --reporter=default --reporter=json --outputFile.json=$(REPORT); \
-	  status=$$?; node scripts/test-summary.mjs $(REPORT) || status=1; exit $$status
+	  status=$$?; node scripts/test-summary.mjs $(REPORT) || status=1; \
+	  bash scripts/ceph-local.sh stop || status=1; exit $$status
 
 gen: install
 	npm run --silent gen

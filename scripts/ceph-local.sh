@@ -137,24 +137,29 @@ all_running() { is_running mon && is_running mgr && is_running osd; }
 
 any_running() { is_running osd || is_running mgr || is_running mon; }
 
+# Waits up to $2 seconds for every ceph-$1 of this state dir to be gone.
+wait_gone() {
+  local type=$1 tenths=$(($2 * 10))
+  while is_running "$type"; do
+    ((tenths-- > 0)) || return 1
+    sleep 0.1
+  done
+}
+
 # Stops every ceph-$1 of this state dir: SIGTERM, then SIGKILL after STOP_TIMEOUT seconds.
 stop_daemon() {
-  local type=$1 waited=0
+  local type=$1
   local -a pids
   mapfile -t pids < <(daemon_pids "$type")
   ((${#pids[@]} > 0)) || return 0
   log "stopping ceph-$type (pid ${pids[*]})"
   kill -TERM "${pids[@]}" 2>/dev/null || true
-  while is_running "$type"; do
-    if ((waited >= STOP_TIMEOUT * 10)); then
-      mapfile -t pids < <(daemon_pids "$type")
-      log "ceph-$type still running after ${STOP_TIMEOUT} s: SIGKILL ${pids[*]}"
-      kill -KILL "${pids[@]}" 2>/dev/null || true
-      waited=0
-    fi
-    sleep 0.1
-    waited=$((waited + 1))
-  done
+  if ! wait_gone "$type" "$STOP_TIMEOUT"; then
+    mapfile -t pids < <(daemon_pids "$type")
+    log "ceph-$type still running after ${STOP_TIMEOUT} s: SIGKILL ${pids[*]}"
+    kill -KILL "${pids[@]}" 2>/dev/null || true
+    wait_gone "$type" 10 || die "ceph-$type (pid ${pids[*]}) survives SIGKILL"
+  fi
   rm -f "$DIR/run/$type".*.pid "$DIR/run/$type".*.asok
 }
 
@@ -190,11 +195,12 @@ ceph_admin() {
   timeout 30 ceph -c "$CONF" --id admin --keyring "$ADMIN_KEYRING" --connect-timeout 10 "$@"
 }
 
-# Exit 0 if the cluster is ready; otherwise print why not. Asks the mon through librados (one
-# process, ~0.1 s, where each `ceph` CLI call costs ~0.4 s). Ready means: HEALTH_OK, every OSD up
-# and in, the mgr available with rbd_support answering, and every PG of every pool active+clean. HEALTH_OK alone is not enough
-# (it shows before the PGs are active), nor are "all PGs in the pgmap active+clean": the mgr's
-# pgmap lags behind a pool just created, so the PG count is checked against the pools' pg_num.
+# Exit 0 if the cluster is ready; otherwise print why not. Asks through librados (one process,
+# ~0.1 s, where each `ceph` CLI call costs ~0.4 s). Ready means: HEALTH_OK, every OSD up and in,
+# the mgr available with rbd_support answering, and every PG of every pool active+clean.
+# HEALTH_OK alone is not enough (it shows before the PGs are active), nor is "every PG in the
+# pgmap active+clean": the mgr's pgmap lags behind a pool just created, so the PG count is
+# checked against the pools' pg_num.
 readonly READY_PY='
 import json, sys
 import rados
@@ -232,7 +238,8 @@ if health.get("status") != "HEALTH_OK":
 osd = s.get("osdmap", {})
 osd = osd.get("osdmap", osd)
 if not osd.get("num_osds") or not osd["num_osds"] == osd.get("num_up_osds") == osd.get("num_in_osds"):
-    why.append("OSDs: %s up, %s in of %s" % (osd.get("num_up_osds"), osd.get("num_in_osds"), osd.get("num_osds")))
+    why.append("OSDs: %s up, %s in of %s"
+               % (osd.get("num_up_osds"), osd.get("num_in_osds"), osd.get("num_osds")))
 if not s.get("mgrmap", {}).get("available"):
     why.append("mgr not available")
 elif rbd_support != 0:
@@ -479,6 +486,9 @@ cmd_start() {
     log "the cluster in $DIR is running but not ready: replacing it with a fresh one"
     stop_all
   fi
+  if (: <"/dev/tcp/127.0.0.1/$MON_PORT") 2>/dev/null; then
+    die "127.0.0.1:$MON_PORT is in use: choose another CORRAL_CEPH_MON_PORT"
+  fi
   local t0=${EPOCHREALTIME//[!0-9]/}
   DEADLINE=$((SECONDS + START_TIMEOUT))
   STARTING=1
@@ -491,7 +501,7 @@ cmd_start() {
 }
 
 cmd_stop() {
-  [[ -d $DIR ]] || return 0
+  [[ -e $DIR/$MARKER ]] || return 0
   lock_dir
   if any_running; then
     stop_all

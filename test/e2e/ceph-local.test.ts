@@ -122,6 +122,10 @@ describe('scripts/ceph-local.sh', () => {
     expectOk(await cephCli(env, ['rbd', 'rm', '--no-progress', 'rbd/e2e-img'], csi));
     const left = await cephCli(env, ['rbd', 'ls', '--format', 'json', 'rbd'], csi);
     expect(JSON.parse(left.stdout)).toEqual([]);
+    // The mgr's rbd_support module (flatten, trash remove tasks) answers client.csi too.
+    const tasks = await cephCli(env, ['ceph', 'rbd', 'task', 'list', '--format', 'json'], csi);
+    expectOk(tasks);
+    expect(JSON.parse(tasks.stdout)).toEqual([]);
   });
 
   it('works with only the mon address and the bare key, as a CSI driver connects', async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './cli.js';
 import type { CliIo } from './io.js';
@@ -22,7 +25,6 @@ describe('corral command line', () => {
   });
 
   it.each([
-    ['extender', '#4'],
     ['admission', '#5'],
     ['csi', '#6'],
   ])(
@@ -36,7 +38,21 @@ describe('corral command line', () => {
 
   it('given an unknown flag to a service, reports the flag instead of ignoring it', async () => {
     const io = memoryIo();
-    expect(await runCli(['extender', '--polices', 'x'], io)).toBe(2);
+    expect(await runCli(['admission', '--polices', 'x'], io)).toBe(2);
     expect(io.err.join('')).toMatch(/--polices/);
+  });
+
+  it("given explain with a pod and the examples, runs the extender's decision code node by node", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'corral-cli-'));
+    const pod = join(dir, 'pod.yaml');
+    writeFileSync(
+      pod,
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: finance-prod}\nspec:\n  containers: [{name: a, image: x}]\n',
+    );
+    const io = memoryIo();
+    expect(await runCli(['explain', pod, '--policies', 'examples'], io)).toBe(0);
+    const out = io.out.join('');
+    expect(out).toMatch(/finance-a-1\s+fits/);
+    expect(out).toMatch(/shared-a-1\s+refused/);
   });
 });

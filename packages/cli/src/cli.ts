@@ -1,6 +1,6 @@
 import { SERVICE_STATUS as ADMISSION } from '@corral/admission';
 import { SERVICE_STATUS as CSI } from '@corral/csi-ceph';
-import { SERVICE_STATUS as EXTENDER } from '@corral/scheduler-extender';
+import { commands as extenderCommands } from '@corral/scheduler-extender';
 import { demo } from './commands/demo.js';
 import { help, USAGE } from './commands/help.js';
 import { pendingService } from './commands/service.js';
@@ -8,7 +8,7 @@ import { EXIT_USAGE, type CliIo, type Command } from './io.js';
 
 /** Every subcommand, in one visible place. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
-  extender: pendingService('extender', EXTENDER),
+  extender: extenderCommands.extender,
   admission: pendingService('admission', ADMISSION),
   csi: pendingService('csi', CSI, {
     role: { type: 'string' },
@@ -17,7 +17,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     keyring: { type: 'string' },
   }),
   check: pendingService('check', ADMISSION, { file: { type: 'string', short: 'f', multiple: true } }),
-  explain: pendingService('explain', EXTENDER),
+  explain: extenderCommands.explain,
   demo,
   help,
 };

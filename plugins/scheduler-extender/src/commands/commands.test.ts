@@ -1,0 +1,106 @@
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { memoryDestination, type ProcessLike } from '@corral/runtime';
+import { commands } from './index.js';
+import { runExtender } from './run-extender.js';
+import { loadExtenderConfig } from '../config.js';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+function captureIo(env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t), env, cwd: ROOT },
+    out,
+    err,
+  };
+}
+
+function podFile(yaml: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'corral-explain-'));
+  const path = join(dir, 'pod.yaml');
+  writeFileSync(path, yaml);
+  return path;
+}
+
+describe('commands.explain', () => {
+  it('given a research pod and the examples, prints a row per node with verdict, rule, reason and score; exit 0', async () => {
+    const path = podFile(
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: etl, namespace: research-batch}\nspec:\n  containers: [{name: a, image: x}]\n',
+    );
+    const { io, out } = captureIo();
+    expect(await commands.explain([path, '--policies', 'examples'], io)).toBe(0);
+    const text = out.join('');
+    expect(text).toContain('pod research-batch/etl (department research): fits 3 of 12 nodes');
+    expect(text).toMatch(/research-c-1\s+fits\s+\S+\s+10\s/);
+    expect(text).toMatch(
+      /gpu-a-1\s+refused \(unresolvable\)\s+gpu-nodes\s+-\s+node gpu-a-1 is dedicated to GPU workloads/,
+    );
+    expect(text).toMatch(/shared-a-1\s+refused \(unresolvable\)\s+department-isolation/);
+  });
+
+  it.each([
+    ['no pod file', ['--policies', 'examples'], 'name the pod file'],
+    ['no --policies', ['POD'], 'give --policies PATH'],
+    ['a file without a Pod', ['EMPTY', '--policies', 'examples'], 'holds no Pod'],
+    ['an unknown flag', ['POD', '--policies', 'examples', '--frobnicate'], 'frobnicate'],
+  ])('given %s, exits 2 with the reason', async (_what, args, message) => {
+    const pod = podFile('kind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a}]}\n');
+    const empty = podFile('kind: ConfigMap\nmetadata: {name: c}\n');
+    const { io, err } = captureIo();
+    const real = args.map((a) => (a === 'POD' ? pod : a === 'EMPTY' ? empty : a));
+    expect(await commands.explain(real, io)).toBe(2);
+    expect(err.join('')).toContain(message);
+  });
+});
+
+describe('commands.extender', () => {
+  it('given bad flags, exits 2 listing every problem', async () => {
+    const { io, err } = captureIo();
+    expect(await commands.extender(['--bind'], io)).toBe(2);
+    const text = err.join('');
+    expect(text).toContain('--policies PATH');
+    expect(text).toContain(
+      '--bind creates pods/binding through the API: it needs --kubeconfig or --in-cluster',
+    );
+    const again = captureIo();
+    expect(await commands.extender(['--listen', 'nowhere'], again.io)).toBe(2);
+    expect(again.err.join('')).toContain('--listen');
+  });
+
+  it('given --policies examples, serves filter on a real port and shuts down gracefully on SIGTERM', async () => {
+    const signals = new EventEmitter();
+    const exits: number[] = [];
+    const proc: ProcessLike = {
+      on: (s, l) => signals.on(s, l),
+      off: (s, l) => signals.off(s, l),
+      exit: (code) => exits.push(code),
+    };
+    const env = { CORRAL_EXTENDER_DRAIN_DELAY_MS: '0' };
+    const config = loadExtenderConfig(['--policies', 'examples', '--listen', '127.0.0.1:0'], env);
+    const logs = memoryDestination();
+    const running = await runExtender(config, ROOT, { process: proc, destination: logs.stream });
+    const url = `http://${running.address}/scheduler/filter`;
+    const pod = {
+      metadata: { name: 'new', namespace: 'finance-dev' },
+      spec: { containers: [{ name: 'a' }] },
+    };
+    const answer = (await (
+      await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ Pod: pod, NodeNames: ['finance-a-1', 'shared-a-1'] }),
+      })
+    ).json()) as { NodeNames: string[] };
+    expect(answer.NodeNames).toEqual(['finance-a-1']);
+    expect((await fetch(`http://${running.address}/readyz`)).status).toBe(200);
+    signals.emit('SIGTERM', 'SIGTERM');
+    expect(await running.done).toBe(0);
+    expect(exits).toEqual([0]);
+    await expect(fetch(url, { method: 'POST' })).rejects.toThrow();
+  });
+});

@@ -1,0 +1,107 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { createLogger, ConfigError, isCorralError } from '@corral/runtime';
+import { toPodView } from '@corral/cluster';
+import { describeProblem } from '@corral/policy';
+import { parseAllDocuments } from 'yaml';
+import { loadExtenderConfig } from '../config.js';
+import { decideOptions } from '../decide/decide-options.js';
+import { explainPod, type ExplainRow } from '../decide/explain.js';
+import { NodeIndex } from '../decide/node-index.js';
+import { podContext } from '../decide/pod-context.js';
+import { openExtenderSnapshot } from '../effects/open-snapshot.js';
+import { EXT_ERR, ExtenderError } from '../errors.js';
+import { EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.js';
+import { formatTable } from './format-table.js';
+
+const USAGE = 'usage: corral explain POD.yaml --policies PATH [--system-namespaces a,b] [--gpu-resources r]';
+
+/**
+ * `corral explain POD.yaml --policies PATH`: node by node, whether and why the pod may run there and
+ * its score, from the extender's own decision code, offline. Exit 0 once explained; 2 for bad input.
+ */
+export async function explainCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const [podFile, ...flags] = args;
+  if (podFile === undefined || podFile.startsWith('-')) {
+    io.stderr(`corral explain: name the pod file\n${USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    const config = loadExtenderConfig(flags, io.env);
+    if (config.policies === undefined)
+      throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, 'explain works offline: give --policies PATH');
+    const pods = await readPods(absolute(io.cwd, podFile));
+    const logger = createLogger({ level: 'silent', name: 'explain' });
+    const opened = await openExtenderSnapshot({
+      policies: absolute(io.cwd, config.policies),
+      logger,
+      gpuResources: config.gpuResources,
+      watchFiles: false,
+      readiness: () => undefined,
+    });
+    const options = decideOptions(config.systemNamespaces, config.gpuResources);
+    const cluster = { snapshot: opened.snapshot, nodes: new NodeIndex(opened.snapshot) };
+    const candidates = [...opened.snapshot.nodes()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((view) => ({ name: view.name, view }));
+    for (const raw of pods) {
+      const view = toPodView(raw, podFile, { gpuResources: options.gpuResources });
+      if (!view.ok)
+        throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, view.problems.map(describeProblem).join('; '));
+      const context = podContext(view.value, opened.snapshot);
+      const rows = explainPod(context, candidates, cluster, options);
+      io.stdout(`${heading(context.key, context.department, rows)}\n${formatTable(toCells(rows))}\n`);
+    }
+    cluster.nodes.stop();
+    await opened.stop();
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof ConfigError || isCorralError(error)) {
+      io.stderr(
+        `corral explain: ${error instanceof ConfigError ? error.message : `${error.code}: ${error.message}`}\n`,
+      );
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+/** The Pod documents of a YAML file; a pod without a namespace lands in `default`, as kubectl does. */
+async function readPods(path: string): Promise<Record<string, unknown>[]> {
+  const text = await readFile(path, 'utf8').catch((cause: unknown) => {
+    throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, `cannot read ${path}`, { cause });
+  });
+  const pods: Record<string, unknown>[] = [];
+  for (const document of parseAllDocuments(text)) {
+    if (document.errors.length > 0)
+      throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, `${path}: ${document.errors[0]?.message ?? 'bad YAML'}`);
+    const value = document.toJSON() as unknown;
+    if (typeof value !== 'object' || value === null || (value as { kind?: unknown }).kind !== 'Pod') continue;
+    const pod = value as { metadata?: { namespace?: string } } & Record<string, unknown>;
+    pods.push({ ...pod, metadata: { namespace: 'default', ...pod.metadata } });
+  }
+  if (pods.length === 0) throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, `${path} holds no Pod`);
+  return pods;
+}
+
+function heading(key: string, department: string | undefined, rows: readonly ExplainRow[]): string {
+  const fits = rows.filter((row) => row.verdict === 'fits').length;
+  return `pod ${key} (${department === undefined ? 'no department' : `department ${department}`}): fits ${fits} of ${rows.length} nodes`;
+}
+
+function toCells(rows: readonly ExplainRow[]): string[][] {
+  return [
+    ['NODE', 'VERDICT', 'RULE', 'SCORE', 'REASON'],
+    ...rows.map((row) => [
+      row.node,
+      row.verdict,
+      row.rules.join(',') || '-',
+      row.score === undefined ? '-' : String(row.score),
+      row.reason || '-',
+    ]),
+  ];
+}
+
+function absolute(cwd: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}

@@ -1,0 +1,34 @@
+import { ConfigError, isCorralError } from '@corral/runtime';
+import { loadExtenderConfig } from '../config.js';
+import { EXIT_FAILURE, EXIT_USAGE, type CliIo } from './cli-io.js';
+import { runExtender, type RunOptions } from './run-extender.js';
+
+/**
+ * `corral extender [--policies PATH | --kubeconfig PATH] [--listen HOST:PORT] [--bind] ...`: runs the
+ * service until SIGTERM; resolves with the exit code (a real process exits before that).
+ */
+export async function extenderCommand(
+  args: readonly string[],
+  io: CliIo,
+  options: RunOptions = {},
+): Promise<number> {
+  let config;
+  try {
+    config = loadExtenderConfig(args, io.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(`corral extender: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    const running = await runExtender(config, io.cwd, options);
+    io.stderr(`corral extender: listening on ${running.address}\n`);
+    return await running.done;
+  } catch (error) {
+    const message = isCorralError(error)
+      ? `${error.code}: ${error.message}`
+      : String(error instanceof Error ? error.message : error);
+    io.stderr(`corral extender: cannot start: ${message}\n`);
+    return EXIT_FAILURE;
+  }
+}

@@ -1,0 +1,131 @@
+import { isAbsolute, resolve } from 'node:path';
+import {
+  createLogger,
+  onShutdown,
+  parseListenAddress,
+  type ProcessLike,
+  type ShutdownHandle,
+} from '@corral/runtime';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { DestinationStream, Logger } from 'pino';
+import { buildExtender, type BuildExtenderOptions, type Extender } from '../build-extender.js';
+import type { ExtenderConfig } from '../config.js';
+import { podBinder } from '../effects/bind-pod.js';
+import { openExtenderSnapshot, type OpenedSource } from '../effects/open-snapshot.js';
+import { loadKubeConfig } from './kube-config.js';
+
+export interface RunOptions {
+  /** Signals and exit; tests pass a fake so vitest is never killed. */
+  readonly process?: ProcessLike;
+  /** Log destination; default stdout. */
+  readonly destination?: DestinationStream;
+}
+
+export interface RunningExtender {
+  readonly extender: Extender;
+  /** `host:port` actually bound (port 0 resolved). */
+  readonly address: string;
+  readonly shutdown: ShutdownHandle;
+  /** Resolves with the exit code once shutdown has run. */
+  readonly done: Promise<number>;
+}
+
+/**
+ * Starts the extender: snapshot (files and/or cluster), server, listen, graceful shutdown on SIGTERM
+ * (unready, drain delay, close the server so in-flight calls finish, stop the snapshot, exit).
+ */
+export async function runExtender(
+  config: ExtenderConfig,
+  cwd: string,
+  options: RunOptions = {},
+): Promise<RunningExtender> {
+  const logger = createLogger({
+    level: config.logLevel,
+    name: 'extender',
+    ...(options.destination ? { destination: options.destination } : {}),
+  });
+  const listen = parseListenAddress(config.listen);
+  if (!listen.ok || listen.value.kind !== 'tcp') throw new Error(`--listen: expected HOST:PORT`);
+  const kubeConfig = kubeConfigOf(config, cwd);
+  // The snapshot reports its sync state from the start: record it until the extender exists.
+  const seen: [string, boolean, string | undefined][] = [];
+  let report = (condition: string, ok: boolean, reason?: string): void =>
+    void seen.push([condition, ok, reason]);
+  const opened = await openExtenderSnapshot({
+    ...(config.policies === undefined ? {} : { policies: absolute(cwd, config.policies) }),
+    ...(kubeConfig ? { kubeConfig } : {}),
+    logger,
+    gpuResources: config.gpuResources,
+    readiness: (condition, ok, reason) => report(condition, ok, reason),
+  });
+  const extender = buildExtender(extenderOptions(config, cwd, opened, logger, kubeConfig));
+  report = (condition, ok, reason) => extender.sync.set(condition, ok, reason);
+  for (const [condition, ok, reason] of seen) report(condition, ok, reason);
+  await extender.app.listen({ host: listen.value.host, port: listen.value.port });
+  const bound = extender.app.server.address();
+  const address = typeof bound === 'object' && bound ? `${listen.value.host}:${bound.port}` : config.listen;
+  logger.info({ address, bind: config.bind, cluster: kubeConfig !== undefined }, 'extender listening');
+  return {
+    extender,
+    address,
+    ...installShutdown(config, extender, opened, logger, options.process ?? process),
+  };
+}
+
+function extenderOptions(
+  config: ExtenderConfig,
+  cwd: string,
+  opened: OpenedSource,
+  logger: Logger,
+  kubeConfig: KubeConfig | undefined,
+): BuildExtenderOptions {
+  const { cert, key } = config.tls;
+  return {
+    snapshot: opened.snapshot,
+    logger,
+    systemNamespaces: config.systemNamespaces,
+    gpuResources: config.gpuResources,
+    bodyLimitBytes: config.bodyLimitBytes,
+    ...(config.bind && kubeConfig ? { binder: podBinder(kubeConfig) } : {}),
+    ...(cert && key ? { https: { certFile: absolute(cwd, cert), keyFile: absolute(cwd, key) } } : {}),
+  };
+}
+
+function installShutdown(
+  config: ExtenderConfig,
+  extender: Extender,
+  opened: OpenedSource,
+  logger: Logger,
+  proc: ProcessLike,
+): { shutdown: ShutdownHandle; done: Promise<number> } {
+  let finish: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolveDone) => (finish = resolveDone));
+  const shutdown = onShutdown({
+    logger,
+    timeoutMs: config.shutdownTimeoutMs,
+    drainDelayMs: config.drainDelayMs,
+    readiness: extender.readiness,
+    steps: [
+      { name: 'http server', run: () => extender.close() },
+      { name: 'cluster snapshot', run: () => opened.stop() },
+    ],
+    process: {
+      on: (signal, listener) => proc.on(signal, listener),
+      off: (signal, listener) => proc.off(signal, listener),
+      exit: (code) => {
+        finish(code);
+        proc.exit(code);
+      },
+    },
+  });
+  return { shutdown, done };
+}
+
+function kubeConfigOf(config: ExtenderConfig, cwd: string): KubeConfig | undefined {
+  if (config.inCluster) return loadKubeConfig('in-cluster');
+  return config.kubeconfig === undefined ? undefined : loadKubeConfig(absolute(cwd, config.kubeconfig));
+}
+
+function absolute(cwd: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}

@@ -1,0 +1,106 @@
+import { DEFAULT_GPU_RESOURCES } from '@corral/cluster';
+import { listenAddressCheck, loadConfig, type DeepReadonly, type FlagSpec } from '@corral/runtime';
+import { Type, type Static } from '@sinclair/typebox';
+import { DEFAULT_SYSTEM_NAMESPACES } from './decide/decide-options.js';
+
+/** The extender's options: flags `--policies --kubeconfig --listen ...`, env `CORRAL_EXTENDER_*`. */
+export const ExtenderConfigSchema = Type.Object({
+  policies: Type.Optional(
+    Type.String({ minLength: 1, description: 'YAML file or folder of policies (and, alone, the cluster).' }),
+  ),
+  kubeconfig: Type.Optional(
+    Type.String({ minLength: 1, description: 'kubeconfig path; in-cluster config when "in-cluster".' }),
+  ),
+  inCluster: Type.Boolean({ description: "Use the pod's service account (instead of --kubeconfig)." }),
+  listen: Type.String({ description: 'HOST:PORT to serve on.' }),
+  systemNamespaces: Type.Array(Type.String({ minLength: 1 }), {
+    description: 'Namespaces passed through untouched.',
+  }),
+  gpuResources: Type.Array(Type.String({ minLength: 1 }), {
+    minItems: 1,
+    description: 'GPU resource names.',
+  }),
+  bind: Type.Boolean({ description: 'Serve the bind verb (creates pods/binding).' }),
+  tls: Type.Object({
+    cert: Type.Optional(Type.String({ minLength: 1 })),
+    key: Type.Optional(Type.String({ minLength: 1 })),
+  }),
+  logLevel: Type.Union([
+    Type.Literal('fatal'),
+    Type.Literal('error'),
+    Type.Literal('warn'),
+    Type.Literal('info'),
+    Type.Literal('debug'),
+    Type.Literal('trace'),
+    Type.Literal('silent'),
+  ]),
+  bodyLimitBytes: Type.Integer({ minimum: 1024, description: 'Largest request body; larger answers 413.' }),
+  shutdownTimeoutMs: Type.Integer({ minimum: 100 }),
+  drainDelayMs: Type.Integer({ minimum: 0 }),
+});
+
+export type ExtenderConfig = DeepReadonly<Static<typeof ExtenderConfigSchema>>;
+
+const TEN_MIB = 10 * 1024 * 1024;
+
+export const EXTENDER_DEFAULTS = {
+  inCluster: false,
+  listen: '0.0.0.0:8888',
+  systemNamespaces: [...DEFAULT_SYSTEM_NAMESPACES],
+  gpuResources: [...DEFAULT_GPU_RESOURCES],
+  bind: false,
+  tls: {},
+  logLevel: 'info' as const,
+  bodyLimitBytes: TEN_MIB,
+  shutdownTimeoutMs: 25_000,
+  drainDelayMs: 2_000,
+};
+
+export const EXTENDER_FLAGS: FlagSpec = {
+  policies: 'policies',
+  kubeconfig: 'kubeconfig',
+  'in-cluster': 'inCluster',
+  listen: 'listen',
+  'system-namespaces': 'systemNamespaces',
+  'gpu-resources': 'gpuResources',
+  bind: 'bind',
+  'tls-cert': 'tls.cert',
+  'tls-key': 'tls.key',
+  'log-level': 'logLevel',
+  'body-limit': 'bodyLimitBytes',
+};
+
+/** Reads the extender's configuration once (the only reader of env); every problem at once. */
+export function loadExtenderConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ExtenderConfig {
+  return loadConfig({
+    schema: ExtenderConfigSchema,
+    defaults: EXTENDER_DEFAULTS,
+    flags: EXTENDER_FLAGS,
+    envPrefix: 'CORRAL_EXTENDER_',
+    argv,
+    env,
+    rejectUnknownEnv: true,
+    checks: { listen: listenAddressCheck() },
+    refine: (config) => refine(config),
+  });
+}
+
+function refine(config: Static<typeof ExtenderConfigSchema>): string[] {
+  const problems: string[] = [];
+  const cluster = config.kubeconfig !== undefined || config.inCluster;
+  if (config.policies === undefined && !cluster) {
+    problems.push('give --policies PATH (files), --kubeconfig PATH or --in-cluster (a cluster)');
+  }
+  if (config.bind && !cluster) {
+    problems.push('--bind creates pods/binding through the API: it needs --kubeconfig or --in-cluster');
+  }
+  if (config.kubeconfig !== undefined && config.inCluster)
+    problems.push('give --kubeconfig or --in-cluster, not both');
+  if ((config.tls.cert === undefined) !== (config.tls.key === undefined)) {
+    problems.push('--tls-cert and --tls-key go together');
+  }
+  return problems;
+}

@@ -1,0 +1,55 @@
+import type { Candidate } from './candidate.js';
+import type { DecideOptions } from './decide-options.js';
+import { filterNodes } from './filter.js';
+import type { PodContext } from './pod-context.js';
+import { prioritizeNodes } from './prioritize.js';
+import type { ClusterView } from './rule-input.js';
+import type { RuleResult } from './verdict.js';
+
+/** One line of `corral explain`: the same decisions the extender makes, for one node. */
+export interface ExplainRow {
+  readonly node: string;
+  readonly verdict: 'fits' | 'refused' | 'refused (unresolvable)';
+  /** The refusing rules, or the rules that had an opinion when it fits. */
+  readonly rules: readonly string[];
+  readonly reason: string;
+  /** Prioritize's 0..10; undefined for refused nodes (kube-scheduler never scores them). */
+  readonly score?: number;
+}
+
+/** Given a pod and the nodes, returns a row per node: filter verdict, reasons, and score. */
+export function explainPod(
+  pod: PodContext,
+  candidates: readonly Candidate[],
+  cluster: ClusterView,
+  options: DecideOptions,
+): ExplainRow[] {
+  const verdicts = filterNodes(pod, candidates, cluster, options, { allReasons: true });
+  const scores = new Map(prioritizeNodes(pod, candidates, cluster, options).map((s) => [s.node, s]));
+  return verdicts.map((verdict) => {
+    const failed = verdict.results.filter((r) => r.status === 'fail' || r.status === 'error');
+    if (failed.length > 0) {
+      return {
+        node: verdict.node,
+        verdict: verdict.unresolvable ? 'refused (unresolvable)' : 'refused',
+        rules: failed.map((r) => r.rule),
+        reason: failed.map((r) => r.message).join('; '),
+      };
+    }
+    const score = scores.get(verdict.node);
+    return {
+      node: verdict.node,
+      verdict: 'fits',
+      rules: verdict.results.filter(hasOpinion).map((r) => r.rule),
+      reason:
+        score && score.parts.length > 0
+          ? score.parts.map((p) => `${p.rule} ${p.score.toFixed(1)}`).join(', ')
+          : '',
+      score: score?.score ?? 0,
+    };
+  });
+}
+
+function hasOpinion(result: RuleResult): boolean {
+  return result.status === 'pass';
+}

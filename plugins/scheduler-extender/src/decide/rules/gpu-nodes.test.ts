@@ -1,0 +1,64 @@
+import { smallCluster, ruleInput } from '../../testing/small-cluster.js';
+import { gpuNodes } from './gpu-nodes.js';
+
+const GPU = (n: string) => ({ requests: { 'nvidia.com/gpu': n } });
+
+describe('gpuNodes', () => {
+  const store = smallCluster();
+  it.each([
+    [
+      'a CPU pod on a node labelled role=gpu',
+      {},
+      'gpu-1',
+      'fail',
+      true,
+      'dedicated to GPU workloads (pod requests no nvidia.com/gpu)',
+    ],
+    [
+      'a CPU pod on a node with allocatable GPUs only',
+      {},
+      'gpu-2',
+      'fail',
+      true,
+      'dedicated to GPU workloads',
+    ],
+    ['a CPU pod on a plain node', {}, 'shared-1', 'pass', false, ''],
+    ['a GPU pod on a plain node', GPU('1'), 'shared-1', 'fail', true, 'not a GPU node'],
+    ['a 1-GPU pod where 1 of 4 is free', GPU('1'), 'gpu-1', 'pass', false, ''],
+    [
+      'a 2-GPU pod where 1 of 4 is free',
+      GPU('2'),
+      'gpu-1',
+      'fail',
+      false,
+      'has 1 of 4 nvidia.com/gpu free, pod requests 2',
+    ],
+    ['a 4-GPU pod on an empty GPU node', GPU('4'), 'gpu-2', 'pass', false, ''],
+    ['a 5-GPU pod on a 4-GPU node', GPU('5'), 'gpu-2', 'fail', true, 'pod requests 5'],
+  ])('given %s, returns %s', (_what, pod, node, status, unresolvable, message) => {
+    const result = gpuNodes(ruleInput(store, 'res-ns', node, pod));
+    expect(result).toMatchObject({ status, unresolvable, rule: 'gpu-nodes' });
+    expect(result.message).toContain(message);
+  });
+
+  it('given a GPU pod limited (not requested) to 2 GPUs, counts the limit as its request', () => {
+    const result = gpuNodes(ruleInput(store, 'res-ns', 'gpu-1', { limits: { 'nvidia.com/gpu': '2' } }));
+    expect(result.status).toBe('fail');
+  });
+
+  it('given a finished GPU pod on the node, frees its GPUs', () => {
+    const local = smallCluster();
+    local.upsert('Pod', { ...rawTrain(), status: { phase: 'Succeeded' } }, 'test');
+    expect(gpuNodes(ruleInput(local, 'res-ns', 'gpu-1', GPU('4'))).status).toBe('pass');
+  });
+});
+
+function rawTrain() {
+  return {
+    metadata: { namespace: 'res-ns', name: 'train-1', uid: 'uid-train' },
+    spec: {
+      nodeName: 'gpu-1',
+      containers: [{ name: 'a', resources: { requests: { 'nvidia.com/gpu': '3' } } }],
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type { NodeView, PodView } from '@corral/cluster';
+import { formatCount } from '../format.js';
+import type { RuleInput } from '../rule-input.js';
+import { fail, pass, type RuleResult } from '../verdict.js';
+
+const RULE = 'gpu-nodes';
+
+/** Free amount of one GPU resource on a node: allocatable minus the requests of the pods there. */
+export function freeGpu(input: Pick<RuleInput, 'node' | 'cluster' | 'pod'>, resource: string): bigint {
+  const allocatable = input.node.allocatable.get(resource) ?? 0n;
+  let used = 0n;
+  for (const [key, other] of input.cluster.snapshot.podsOnNode(input.node.name)) {
+    if (key !== input.pod.key) used += other.requests.get(resource) ?? 0n;
+  }
+  return allocatable - used;
+}
+
+/**
+ * Dedicated GPU nodes: a GPU node (label corral.dev/role=gpu or allocatable GPUs) takes only pods that
+ * request a GPU, and a GPU pod needs enough free GPUs there. Role mismatches are unresolvable; too
+ * few free GPUs may be fixed by preemption.
+ */
+export function gpuNodes(input: RuleInput): RuleResult {
+  const { node, pod, options } = input;
+  const names = options.gpuResources.join(' or ');
+  if (!pod.pod.carriesGpuRequest) {
+    if (node.role !== 'gpu') return pass(RULE);
+    return fail(
+      RULE,
+      `node ${node.name} is dedicated to GPU workloads (pod requests no ${names}); ` +
+        `run it on a non-GPU node or request a GPU`,
+      true,
+    );
+  }
+  if (node.role !== 'gpu') {
+    return fail(RULE, `node ${node.name} is not a GPU node (pod requests ${names})`, true);
+  }
+  return checkFreeGpus(input, node, pod.pod);
+}
+
+function checkFreeGpus(input: RuleInput, node: NodeView, pod: PodView): RuleResult {
+  for (const resource of input.options.gpuResources) {
+    const wanted = pod.requests.get(resource) ?? 0n;
+    if (wanted <= 0n) continue;
+    const free = freeGpu(input, resource);
+    if (wanted > free) {
+      const allocatable = node.allocatable.get(resource) ?? 0n;
+      return fail(
+        RULE,
+        `node ${node.name} has ${formatCount(free < 0n ? 0n : free)} of ${formatCount(allocatable)} ` +
+          `${resource} free, pod requests ${formatCount(wanted)}`,
+        allocatable < wanted,
+      );
+    }
+  }
+  return pass(RULE);
+}

@@ -1,0 +1,40 @@
+import { CorralError, type CorralErrorOptions } from '@corral/runtime';
+
+/**
+ * The extender's error catalogue. Codes are stable: operators grep for them. `toWireMessage` is the
+ * ONE place an error becomes what kube-scheduler sees (the extender protocol carries errors in the
+ * `Error` field of a 200 answer; only an unreadable body is an HTTP error, answered by fastify).
+ */
+export const EXT_ERR = {
+  BAD_REQUEST: 'EXT_ERR_BAD_REQUEST',
+  BAD_POD: 'EXT_ERR_BAD_POD',
+  NOT_SYNCED: 'EXT_ERR_NOT_SYNCED',
+  BIND_DISABLED: 'EXT_ERR_BIND_DISABLED',
+  BIND_FAILED: 'EXT_ERR_BIND_FAILED',
+  BIND_CONFLICT: 'EXT_ERR_BIND_CONFLICT',
+  EXPLAIN_INPUT: 'EXT_ERR_EXPLAIN_INPUT',
+  INTERNAL: 'EXT_ERR_INTERNAL',
+} as const;
+
+export type ExtErrorCode = (typeof EXT_ERR)[keyof typeof EXT_ERR];
+
+export class ExtenderError extends CorralError<ExtErrorCode> {
+  constructor(code: ExtErrorCode, message: string, options: CorralErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
+
+export const badRequest = (message: string): ExtenderError => new ExtenderError(EXT_ERR.BAD_REQUEST, message);
+
+export const notSynced = (reasons: readonly string[]): ExtenderError =>
+  new ExtenderError(
+    EXT_ERR.NOT_SYNCED,
+    `Corral's cluster snapshot is not synced yet (${reasons.join('; ') || 'starting'}); retry later`,
+    { details: { reasons } },
+  );
+
+/** Given any error, returns the text for the `Error` field: `CODE: message`, never a stack or a secret. */
+export function toWireMessage(err: unknown): string {
+  if (err instanceof ExtenderError) return `${err.code}: ${err.message}`;
+  return `${EXT_ERR.INTERNAL}: internal error in the Corral scheduler extender (see its logs)`;
+}

@@ -1,0 +1,183 @@
+import {
+  listFixtures,
+  loadExtenderArgs,
+  loadExtenderBindingArgs,
+} from '../../../../test/support/fixtures.js';
+import { readBindingArgs } from './bind-envelope.js';
+import { readExtenderArgs } from './extender-args.js';
+import { filterError, filterResult } from './filter-result.js';
+import { goField } from './go-json.js';
+import { preemptionResult, readPreemptionArgs } from './preempt-envelope.js';
+import { clampScore, priorityList } from './priority-result.js';
+
+describe('goField', () => {
+  it.each([
+    [{ Pod: 1 }, 'Pod', 1],
+    [{ pod: 2 }, 'Pod', 2],
+    [{ POD: 3 }, 'Pod', 3],
+    [{ pod: 4, Pod: 5 }, 'Pod', 5],
+    [{ Pods: 6 }, 'Pod', undefined],
+  ])('given %j, reads %s as %s (as encoding/json does)', (object, field, expected) => {
+    expect(goField(object, field)).toBe(expected);
+  });
+});
+
+describe('readExtenderArgs with the recorded fixtures', () => {
+  const names = listFixtures('extender-').filter((name) => /^extender-(filter|prioritize)-/.test(name));
+
+  it('has recorded bodies in both modes', () => {
+    expect(names.some((n) => n.includes('-nodes-'))).toBe(true);
+    expect(names.some((n) => n.includes('-nodenames-'))).toBe(true);
+  });
+
+  it.each(names)('given %s, reads its Pod and nodes in the mode it was recorded in', (name) => {
+    const raw = loadExtenderArgs(name);
+    const parsed = readExtenderArgs(raw);
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(parsed.value.pod).toEqual(raw.Pod);
+    const expectedNames = raw.Nodes ? raw.Nodes.items.map((n) => n.metadata.name) : raw.NodeNames;
+    expect(parsed.value.nodes.mode).toBe(raw.Nodes ? 'nodes' : 'names');
+    expect(parsed.value.nodes.names).toEqual(expectedNames);
+  });
+
+  it('given lower-case keys, reads them as Go does', () => {
+    const raw = loadExtenderArgs('extender-filter-nodenames-1');
+    const parsed = readExtenderArgs({ pod: raw.Pod, nodes: null, nodenames: raw.NodeNames });
+    expect(parsed.ok && parsed.value.nodes.names).toEqual(['lab-node-1', 'lab-node-2', 'lab-gpu-node-3']);
+  });
+
+  it.each([
+    ['a non-object body', [], 'must be a JSON object'],
+    ['no Pod', { NodeNames: ['a'] }, 'no Pod'],
+    ['a null Pod', { Pod: null, NodeNames: ['a'] }, 'no Pod'],
+    ['neither Nodes nor NodeNames', { Pod: {}, Nodes: null, NodeNames: null }, 'neither Nodes nor NodeNames'],
+    ['NodeNames with a number', { Pod: {}, NodeNames: ['a', 3] }, 'array of node names'],
+    [
+      'Nodes items without names',
+      { Pod: {}, Nodes: { items: [{ metadata: {} }] } },
+      'items[0] has no metadata.name',
+    ],
+    ['Nodes that is a string', { Pod: {}, Nodes: 'x' }, 'NodeList object'],
+  ])('given %s, returns an error naming it', (_what, body, message) => {
+    const parsed = readExtenderArgs(body);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error).toContain(message);
+  });
+});
+
+describe('filterResult', () => {
+  const refusals = new Map([
+    ['lab-gpu-node-3', { reason: 'gpu-nodes: dedicated', unresolvable: true }],
+    ['lab-node-2', { reason: 'spread: full', unresolvable: false }],
+  ]);
+
+  it('given a full Nodes request, returns the passing node objects and no NodeNames', () => {
+    const raw = loadExtenderArgs('extender-filter-nodes-1');
+    const parsed = readExtenderArgs(raw);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const result = filterResult(parsed.value.nodes, refusals);
+    expect(result.Nodes?.items).toEqual([raw.Nodes?.items[0]]);
+    expect(result.NodeNames).toBeNull();
+    expect(result.FailedNodes).toEqual({ 'lab-node-2': 'spread: full' });
+    expect(result.FailedAndUnresolvableNodes).toEqual({ 'lab-gpu-node-3': 'gpu-nodes: dedicated' });
+    expect(result.Error).toBe('');
+  });
+
+  it('given a names-only request, returns NodeNames and no Nodes', () => {
+    const parsed = readExtenderArgs(loadExtenderArgs('extender-filter-nodenames-1'));
+    if (!parsed.ok) throw new Error(parsed.error);
+    const result = filterResult(parsed.value.nodes, refusals);
+    expect(result.NodeNames).toEqual(['lab-node-1']);
+    expect(result.Nodes).toBeNull();
+  });
+
+  it('given refusals for nodes outside the input, never adds them to the passing list', () => {
+    const result = filterResult(
+      { mode: 'names', names: ['a'] },
+      new Map([['b', { reason: 'x', unresolvable: false }]]),
+    );
+    expect(result.NodeNames).toEqual(['a']);
+  });
+
+  it('given an error, answers it with no nodes', () => {
+    expect(filterError('not synced')).toEqual({
+      Nodes: null,
+      NodeNames: null,
+      FailedNodes: {},
+      FailedAndUnresolvableNodes: {},
+      Error: 'not synced',
+    });
+  });
+});
+
+describe('priorityList', () => {
+  it.each([
+    [3.4, 3],
+    [11, 10],
+    [-1, 0],
+    [Number.NaN, 0],
+    [10, 10],
+  ])('given a score of %s, answers %s', (score, expected) => {
+    expect(clampScore(score)).toBe(expected);
+  });
+
+  it('given scores for some nodes, answers every input node in order', () => {
+    expect(priorityList(['a', 'b'], new Map([['b', 7]]))).toEqual([
+      { Host: 'a', Score: 0 },
+      { Host: 'b', Score: 7 },
+    ]);
+  });
+});
+
+describe('preemption envelope', () => {
+  it('given MetaVictims, reads their UIDs', () => {
+    const parsed = readPreemptionArgs({
+      Pod: { metadata: { name: 'p' } },
+      NodeNameToMetaVictims: { n1: { Pods: [{ UID: 'u1' }, { UID: 'u2' }], NumPDBViolations: 1 } },
+    });
+    expect(parsed.ok && [...parsed.value.victims]).toEqual([
+      ['n1', { uids: ['u1', 'u2'], numPdbViolations: 1 }],
+    ]);
+  });
+
+  it('given full Victims, reads metadata.uid of each pod', () => {
+    const parsed = readPreemptionArgs({
+      Pod: {},
+      NodeNameToVictims: { n1: { Pods: [{ metadata: { uid: 'u9' } }], NumPDBViolations: 0 } },
+      NodeNameToMetaVictims: null,
+    });
+    expect(parsed.ok && parsed.value.victims.get('n1')?.uids).toEqual(['u9']);
+  });
+
+  it.each([
+    ['no Pod', { NodeNameToMetaVictims: {} }, 'no Pod'],
+    ['a victim without UID', { Pod: {}, NodeNameToMetaVictims: { n: { Pods: [{}] } } }, 'has no UID'],
+    ['victims that are a list', { Pod: {}, NodeNameToMetaVictims: [] }, 'keyed by node name'],
+  ])('given %s, returns an error', (_what, body, message) => {
+    const parsed = readPreemptionArgs(body);
+    expect(!parsed.ok && parsed.error).toContain(message);
+  });
+
+  it('given kept victims, answers MetaVictims with UIDs', () => {
+    expect(preemptionResult(new Map([['n1', { uids: ['u1'], numPdbViolations: 2 }]]))).toEqual({
+      NodeNameToMetaVictims: { n1: { Pods: [{ UID: 'u1' }], NumPDBViolations: 2 } },
+    });
+  });
+});
+
+describe('readBindingArgs', () => {
+  it('given the recorded bind body, reads every field', () => {
+    const parsed = readBindingArgs(loadExtenderBindingArgs('extender-bind-1'));
+    expect(parsed.ok && parsed.value).toEqual({
+      podName: 'lab-pod-extbind',
+      podNamespace: 'lab-demo',
+      podUid: '4adb182b-e1ed-47f9-bb97-36dc141dcc6c',
+      node: 'lab-gpu-node-3',
+    });
+  });
+
+  it('given a body without Node, names the missing field', () => {
+    const parsed = readBindingArgs({ PodName: 'a', PodNamespace: 'b' });
+    expect(!parsed.ok && parsed.error).toBe('ExtenderBindingArgs lacks Node');
+  });
+});

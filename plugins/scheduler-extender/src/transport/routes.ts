@@ -1,0 +1,76 @@
+import type { CorralServer } from '@corral/runtime';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { logAnswer, UnreadableArgs, type Answer, type ExtenderHandlers } from './extender-handlers.js';
+import type { ExtenderMetrics, Verb } from './extender-metrics.js';
+
+const NodeList = Type.Union([
+  Type.Null(),
+  Type.Object({ metadata: Type.Unknown(), items: Type.Array(Type.Unknown()) }),
+]);
+const FailedNodes = Type.Record(Type.String(), Type.String());
+
+/** Response schemas with kube-scheduler's Go field names (STYLE.md #6). */
+export const RESPONSE_SCHEMAS = {
+  filter: Type.Object({
+    Nodes: NodeList,
+    NodeNames: Type.Union([Type.Null(), Type.Array(Type.String())]),
+    FailedNodes,
+    FailedAndUnresolvableNodes: FailedNodes,
+    Error: Type.String(),
+  }),
+  prioritize: Type.Array(
+    Type.Object({ Host: Type.String(), Score: Type.Integer({ minimum: 0, maximum: 10 }) }),
+  ),
+  preempt: Type.Object({
+    NodeNameToMetaVictims: Type.Record(
+      Type.String(),
+      Type.Object({
+        Pods: Type.Array(Type.Object({ UID: Type.String() })),
+        NumPDBViolations: Type.Integer(),
+      }),
+    ),
+  }),
+  bind: Type.Object({ Error: Type.String() }),
+} as const;
+
+export interface RouteOptions {
+  readonly handlers: ExtenderHandlers;
+  readonly metrics: ExtenderMetrics;
+}
+
+/**
+ * POST /scheduler/{filter,prioritize,preempt,bind}. Bodies are read as Go reads them (case-folded
+ * keys), so the body schema is open and the envelope modules validate; answers are schema-serialized.
+ * 200 always, except an unreadable body: malformed JSON (fastify), or arguments for a verb whose
+ * answer has no Error field (400 with the reason).
+ */
+export function registerExtenderRoutes(app: CorralServer, options: RouteOptions): void {
+  const { handlers } = options;
+  const route = (verb: Verb, run: (body: unknown) => Answer<unknown> | Promise<Answer<unknown>>) => {
+    app.post(
+      `/scheduler/${verb}`,
+      { schema: { body: Type.Unknown(), response: { 200: RESPONSE_SCHEMAS[verb] } } },
+      async (request: FastifyRequest, reply: FastifyReply) => {
+        const stop = options.metrics.requestDuration.startTimer({ verb });
+        try {
+          const answer = await run(request.body);
+          logAnswer(request.log, verb, answer);
+          return await reply.code(200).send(answer.body);
+        } catch (error) {
+          if (!(error instanceof UnreadableArgs)) throw error;
+          request.log.warn({ verb, err: error }, `extender ${verb}: unreadable arguments`);
+          return await reply
+            .code(400)
+            .send({ error: 'Bad Request', message: error.message, statusCode: 400 });
+        } finally {
+          stop();
+        }
+      },
+    );
+  };
+  route('filter', (body) => handlers.filter(body));
+  route('prioritize', (body) => handlers.prioritize(body));
+  route('preempt', (body) => handlers.preempt(body));
+  route('bind', (body) => handlers.bind(body));
+}

@@ -1,0 +1,114 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { rawPod } from '@corral/cluster';
+import { podBinder } from '../../../plugins/scheduler-extender/src/index.js';
+import { loadExtenderBindingArgs } from '../../support/fixtures.js';
+import {
+  fakeKubeConfig,
+  startFakeApiServer,
+  type FakeApiServer,
+  type KubeObject,
+} from '../fake-apiserver/index.js';
+import { labCluster, testExtender, type TestExtender } from './lab-cluster.js';
+
+const BINDING_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/binding$/;
+
+/** kube-apiserver's pods/binding: 201 and the pod bound, or 409 when it is already bound. */
+function bindingHandler(pods: Map<string, KubeObject>, api: () => FakeApiServer, seen: unknown[]) {
+  return (req: IncomingMessage, res: ServerResponse, url: URL): boolean => {
+    const match = BINDING_PATH.exec(url.pathname);
+    if (req.method !== 'POST' || !match) return false;
+    let text = '';
+    req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    req.on('end', () => {
+      const binding = JSON.parse(text) as { target: { name: string } };
+      seen.push(binding);
+      const key = `${match[1]}/${match[2]}`;
+      const pod = pods.get(key) as (KubeObject & { spec: { nodeName?: string } }) | undefined;
+      const reply = (code: number, body: unknown) => {
+        res.writeHead(code, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (!pod)
+        return reply(404, {
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          code: 404,
+          reason: 'NotFound',
+          message: `pods "${match[2]}" not found`,
+        });
+      if (pod.spec.nodeName) {
+        return reply(409, {
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          code: 409,
+          reason: 'Conflict',
+          message: `pod ${match[2]} is already assigned to node "${pod.spec.nodeName}"`,
+        });
+      }
+      pod.spec.nodeName = binding.target.name;
+      api().upsert(pod);
+      return reply(201, binding);
+    });
+    return true;
+  };
+}
+
+describe('bind through the API (fake kube-apiserver)', () => {
+  let api: FakeApiServer;
+  let extender: TestExtender;
+  const pods = new Map<string, KubeObject>();
+  const seen: unknown[] = [];
+  const args = loadExtenderBindingArgs('extender-bind-1');
+
+  beforeAll(async () => {
+    api = await startFakeApiServer({ extra: bindingHandler(pods, () => api, seen) });
+    const pod = rawPod(args.PodNamespace, args.PodName, { phase: 'Pending', uid: args.PodUID }) as KubeObject;
+    pods.set(`${args.PodNamespace}/${args.PodName}`, api.upsert(pod));
+    const other = rawPod('lab-demo', 'elsewhere', { nodeName: 'lab-node-1' }) as KubeObject;
+    pods.set('lab-demo/elsewhere', api.upsert(other));
+    extender = testExtender(labCluster(), { binder: podBinder(fakeKubeConfig(api.url, 'secret-token-123')) });
+  });
+  afterAll(async () => {
+    await extender.close();
+    await api.close();
+  });
+
+  const bind = async (body: unknown) =>
+    (await extender.app.inject({ method: 'POST', url: '/scheduler/bind', payload: body as object })).json<{
+      Error: string;
+    }>();
+
+  it('given the recorded bind body, creates pods/binding with a v1 Binding to the node', async () => {
+    expect(await bind(args)).toEqual({ Error: '' });
+    expect(seen[0]).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name: args.PodName, namespace: args.PodNamespace, uid: args.PodUID },
+      target: { kind: 'Node', name: 'lab-gpu-node-3' },
+    });
+  });
+
+  it('given the same bind again (a retry), answers success: already bound to that node', async () => {
+    expect(await bind(args)).toEqual({ Error: '' });
+  });
+
+  it('given a pod already bound to another node, answers EXT_ERR_BIND_CONFLICT', async () => {
+    const answer = await bind({
+      PodName: 'elsewhere',
+      PodNamespace: 'lab-demo',
+      PodUID: '',
+      Node: 'lab-node-2',
+    });
+    expect(answer.Error).toContain('EXT_ERR_BIND_CONFLICT');
+    expect(answer.Error).toContain('already bound to node lab-node-1');
+  });
+
+  it('given a pod the API does not know, answers EXT_ERR_BIND_FAILED and never logs the token', async () => {
+    const answer = await bind({ PodName: 'ghost', PodNamespace: 'lab-demo', PodUID: '', Node: 'lab-node-2' });
+    expect(answer.Error).toContain('EXT_ERR_BIND_FAILED');
+    expect(answer.Error).toContain('HTTP 404');
+    expect(extender.logs.text()).not.toContain('secret-token-123');
+  });
+});

@@ -1,4 +1,4 @@
-import { SERVICE_STATUS as ADMISSION } from '@corral/admission';
+import { commands as admissionCommands } from '@corral/admission';
 import { SERVICE_STATUS as CSI } from '@corral/csi-ceph';
 import { commands as extenderCommands } from '@corral/scheduler-extender';
 import { demo } from './commands/demo.js';
@@ -9,14 +9,14 @@ import { EXIT_USAGE, type CliIo, type Command } from './io.js';
 /** Every subcommand, in one visible place. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   extender: extenderCommands.extender,
-  admission: pendingService('admission', ADMISSION),
+  admission: admissionCommands.admission,
   csi: pendingService('csi', CSI, {
     role: { type: 'string' },
     endpoint: { type: 'string' },
     'ceph-conf': { type: 'string' },
     keyring: { type: 'string' },
   }),
-  check: pendingService('check', ADMISSION, { file: { type: 'string', short: 'f', multiple: true } }),
+  check: admissionCommands.check,
   explain: extenderCommands.explain,
   demo,
   help,

@@ -1,0 +1,133 @@
+import {
+  createLogger,
+  createReadiness,
+  onShutdown,
+  parseListenAddress,
+  type Logger,
+  type ProcessLike,
+  type Readiness,
+} from '@corral/runtime';
+import { loadAdmissionConfig, type AdmissionConfig } from '../config.js';
+import { departmentStatusApi, startDepartmentStatusWriter } from '../effects/department-status-writer.js';
+import { LeaseReservationStore } from '../effects/lease-reservation-store.js';
+import { loadKubeConfig, openPolicies } from '../effects/open-policies.js';
+import { buildAdmissionServer } from '../transport/admission-server.js';
+import type { CommandIo } from './command-io.js';
+import { describeFailure } from './command-io.js';
+
+export interface RunningAdmission {
+  /** Where it listens, e.g. https://127.0.0.1:8443. */
+  readonly url: string;
+  /** Runs the graceful shutdown (as SIGTERM would); resolves to the exit code. */
+  stop(): Promise<number>;
+  /** Resolves when the service has shut down. */
+  readonly done: Promise<number>;
+}
+
+export interface StartOptions {
+  /** Replaces `process` for signals and exit (tests). */
+  readonly process?: ProcessLike;
+  readonly logDestination?: NodeJS.WritableStream;
+}
+
+/** The snapshot and, with a cluster, the Lease-backed reservation store shared by the replicas. */
+async function openSources(config: AdmissionConfig, logger: Logger, readiness: Readiness) {
+  const kubeConfig = await loadKubeConfig({
+    ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
+    inCluster: config.inCluster,
+  });
+  // With a cluster, replicas share quota reservations through Leases (docs/adr/0009).
+  const reservationStore =
+    kubeConfig && config.sharedQuota
+      ? await LeaseReservationStore.fromKubeConfig(kubeConfig, config.leaseNamespace)
+      : undefined;
+  const opened = await openPolicies({
+    ...(config.policies ? { policies: config.policies } : {}),
+    ...(kubeConfig ? { kubeConfig } : {}),
+    gpuResources: config.gpuResources,
+    logger,
+    readiness: (condition, ok, reason) => readiness.set(condition, ok, reason),
+  });
+  // With a cluster, keep Department status.namespaces/used current.
+  const statusWriter =
+    kubeConfig && config.departmentStatus
+      ? startDepartmentStatusWriter({
+          snapshot: opened.snapshot,
+          api: await departmentStatusApi(kubeConfig),
+          logger,
+        })
+      : undefined;
+  return { opened, reservationStore, statusWriter };
+}
+
+/**
+ * Starts the admission service: config, logger, snapshot (files or cluster), HTTPS server, graceful
+ * shutdown on SIGTERM (unready, drain, close the server letting in-flight reviews finish, stop watches).
+ */
+export async function startAdmission(
+  args: readonly string[],
+  io: CommandIo,
+  options: StartOptions = {},
+): Promise<RunningAdmission> {
+  const config = loadAdmissionConfig(args, io.env);
+  const logger = createLogger({
+    level: config.logLevel,
+    name: 'corral-admission',
+    ...(options.logDestination ? { destination: options.logDestination as never } : {}),
+  });
+  const readiness = createReadiness(['policies']);
+  const { opened, reservationStore, statusWriter } = await openSources(config, logger, readiness);
+  readiness.set('policies', true);
+  const { app } = buildAdmissionServer({
+    snapshot: opened.snapshot,
+    settings: { systemNamespaces: config.systemNamespaces, gpuResources: config.gpuResources },
+    logger,
+    readiness: readiness.report,
+    deadlineMs: config.deadlineMs,
+    reservationTtlMs: config.reservationTtlSeconds * 1000,
+    ...(reservationStore ? { reservationStore } : {}),
+    ...(config.tls.cert && config.tls.key
+      ? { https: { certFile: config.tls.cert, keyFile: config.tls.key } }
+      : {}),
+  });
+  const listen = parseListenAddress(config.listen, { allow: ['tcp'] });
+  if (!listen.ok || listen.value.kind !== 'tcp') throw new Error(listen.ok ? 'tcp only' : listen.error);
+  await app.listen({ host: listen.value.host, port: listen.value.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : listen.value.port;
+  const url = `${config.tls.cert ? 'https' : 'http'}://${listen.value.host}:${port}`;
+  logger.info({ url }, 'admission webhooks listening');
+  let finish: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (finish = resolve));
+  const shutdown = onShutdown({
+    logger,
+    readiness,
+    timeoutMs: config.shutdownTimeoutMs,
+    drainDelayMs: config.drainDelayMs,
+    steps: [
+      { name: 'https server', run: () => app.close() },
+      { name: 'department status', run: () => statusWriter?.stop() },
+      { name: 'policy sources', run: () => opened.stop() },
+    ],
+    process: {
+      on: (signal, listener) => (options.process ?? process).on(signal, listener),
+      off: (signal, listener) => (options.process ?? process).off(signal, listener),
+      exit: (code) => {
+        finish(code);
+        if (options.process) options.process.exit(code);
+      },
+    },
+  });
+  return { url, stop: () => shutdown.shutdown('stop'), done };
+}
+
+/** `corral admission`: runs until SIGTERM; exit 2 on bad configuration. */
+export async function admissionCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  try {
+    const running = await startAdmission(args, io);
+    return await running.done;
+  } catch (err) {
+    io.stderr(`corral admission: ${describeFailure(err)}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,34 @@
+import { podUsage, pvcUsage, toPodView, toPvcView, type Usage } from '@corral/cluster';
+import { asObject } from './pod-spec.js';
+
+export type Demanded = { ok: true; usage: Usage } | { ok: false; message: string };
+
+/** Fills in a name when the object has none yet (generateName), so the views accept it. */
+function named(object: unknown, namespace: string): Record<string, unknown> {
+  const copy = { ...(asObject(object) ?? {}) };
+  const metadata = asObject(copy['metadata']) ?? {};
+  copy['metadata'] = { ...metadata, namespace, name: metadata['name'] || 'new-object' };
+  return copy;
+}
+
+const explain = (problems: readonly { field: string; message: string }[]): string =>
+  problems.map((p) => `${p.field}: ${p.message}`).join('; ');
+
+/**
+ * What a new pod or claim adds to quota usage, with the same rules the snapshot counts existing ones by
+ * (@corral/cluster podUsage / pvcUsage: effective pod requests, overhead, storage and counts).
+ */
+export function demandOf(
+  kind: 'Pod' | 'PersistentVolumeClaim',
+  object: unknown,
+  namespace: string,
+): Demanded {
+  if (kind === 'Pod') {
+    const view = toPodView(named(object, namespace), 'admission');
+    return view.ok
+      ? { ok: true, usage: podUsage(view.value) }
+      : { ok: false, message: explain(view.problems) };
+  }
+  const view = toPvcView(named(object, namespace), 'admission');
+  return view.ok ? { ok: true, usage: pvcUsage(view.value) } : { ok: false, message: explain(view.problems) };
+}

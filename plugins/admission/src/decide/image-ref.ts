@@ -1,0 +1,112 @@
+/**
+ * Container image references, parsed as the distribution reference grammar defines them
+ * (github.com/distribution/reference): `[host[:port]/]path[:tag][@digest]`. The first component is a
+ * registry host only if it contains `.` or `:` or is `localhost`; otherwise the image lives on Docker
+ * Hub (`docker.io`), and a one-component path there gets `library/`. `nginx` therefore means
+ * `docker.io/library/nginx:latest`. Path components are lower-case alphanumerics joined by `.`, `_`,
+ * `__` or dashes, so `..`, empty components and upper case are malformed, never "normalised away".
+ */
+export interface ImageRef {
+  /** Registry host, lower case, port kept: `harbor.example.com:5000`, `docker.io`. */
+  readonly host: string;
+  /** Repository path without host: `finance/payments/api`, `library/nginx`. */
+  readonly path: string;
+  /** The tag as written; undefined when untagged. */
+  readonly tag?: string;
+  /** `sha256:…` when pinned by digest. */
+  readonly digest?: string;
+}
+
+export type ParsedImage = { ok: true; value: ImageRef } | { ok: false; error: string };
+
+const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const HOST =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]{1,5})?$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
+const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
+const MAX_NAME = 255;
+
+const bad = (image: string, why: string): ParsedImage => ({
+  ok: false,
+  error: `image "${image}" is not a valid image reference: ${why}`,
+});
+
+function splitDigest(image: string): { rest: string; digest?: string } {
+  const at = image.indexOf('@');
+  return at < 0 ? { rest: image } : { rest: image.slice(0, at), digest: image.slice(at + 1) };
+}
+
+function splitTag(rest: string): { name: string; tag?: string } {
+  const colon = rest.lastIndexOf(':');
+  // A colon before the last slash belongs to the host's port, not to a tag.
+  if (colon < 0 || colon < rest.lastIndexOf('/')) return { name: rest };
+  return { name: rest.slice(0, colon), tag: rest.slice(colon + 1) };
+}
+
+function looksLikeHost(component: string): boolean {
+  return component.includes('.') || component.includes(':') || component === 'localhost';
+}
+
+function splitHost(name: string): { host: string; path: string } {
+  const slash = name.indexOf('/');
+  const first = slash < 0 ? name : name.slice(0, slash);
+  if (slash >= 0 && looksLikeHost(first)) return { host: first.toLowerCase(), path: name.slice(slash + 1) };
+  return { host: 'docker.io', path: name };
+}
+
+function canonicalHost(host: string): string {
+  return host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host;
+}
+
+const CACHE_LIMIT = 4096;
+const cache = new Map<string, ParsedImage>();
+
+/** Given an image string, returns its parts, or an error saying what is malformed (memoised, bounded). */
+export function parseImageRef(image: string): ParsedImage {
+  const cached = cache.get(image);
+  if (cached !== undefined) return cached;
+  const parsed = parseUncached(image);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(image, parsed);
+  return parsed;
+}
+
+function parseUncached(image: string): ParsedImage {
+  if (image.length === 0) return bad(image, 'it is empty');
+  if (image.trim() !== image) return bad(image, 'it has surrounding white space');
+  const { rest, digest } = splitDigest(image);
+  if (digest !== undefined && !DIGEST.test(digest)) return bad(image, `"${digest}" is not a digest`);
+  const { name, tag } = splitTag(rest);
+  if (tag !== undefined && !TAG.test(tag)) return bad(image, `"${tag}" is not a valid tag`);
+  if (name.length === 0 || name.length > MAX_NAME) return bad(image, 'the name is empty or too long');
+  const split = splitHost(name);
+  if (!HOST.test(split.host)) return bad(image, `"${split.host}" is not a registry host`);
+  const components = split.path.split('/');
+  const wrong = components.find((component) => !COMPONENT.test(component));
+  if (wrong !== undefined) {
+    return bad(image, `path component "${wrong}" must be lower-case letters and digits joined by . _ or -`);
+  }
+  const host = canonicalHost(split.host);
+  const path = host === 'docker.io' && components.length === 1 ? `library/${split.path}` : split.path;
+  return {
+    ok: true,
+    value: { host, path, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) },
+  };
+}
+
+/** Untagged and unpinned images resolve to `:latest`. */
+export function usesLatestTag(ref: ImageRef): boolean {
+  return ref.tag === 'latest' || (ref.tag === undefined && ref.digest === undefined);
+}
+
+/** Is the image pinned by a well-formed sha256 digest (`@sha256:` + 64 lower-case hex)? */
+export function isPinnedByDigest(ref: ImageRef): boolean {
+  return ref.digest !== undefined && SHA256_DIGEST.test(ref.digest);
+}
+
+/** The canonical text: `docker.io/library/nginx:latest`, `host/path@sha256:…`. */
+export function formatImageRef(ref: ImageRef): string {
+  const tag = ref.tag ?? (ref.digest === undefined ? 'latest' : undefined);
+  return `${ref.host}/${ref.path}${tag === undefined ? '' : `:${tag}`}${ref.digest ? `@${ref.digest}` : ''}`;
+}

@@ -1,0 +1,91 @@
+import { snapshotFromFiles } from '../testing/example-snapshot.js';
+import type { Decision } from './decision.js';
+import { checkImages, imagePolicyOf, type ImagePolicy } from './image-rules.js';
+
+const SHA = `@sha256:${'c'.repeat(64)}`;
+const snapshot = await snapshotFromFiles();
+
+function policyOf(namespace: string): ImagePolicy {
+  const department = snapshot.departmentOfNamespace(namespace);
+  return imagePolicyOf(
+    department ? snapshot.department(department) : undefined,
+    snapshot.namespacePolicy(namespace),
+  );
+}
+
+const failures = (decisions: Decision[]) =>
+  decisions
+    .filter((d) => d.outcome === 'fail')
+    .map((d) => d.rule)
+    .sort();
+
+describe('checkImages against the examples', () => {
+  const cases: [namespace: string, image: string, failing: string[]][] = [
+    // finance-prod: payments/, ledger/, library/ only; deny library/unsupported/; no latest; digest required
+    ['finance-prod', `harbor.example.com/finance/payments/api:1${SHA}`, []],
+    ['finance-prod', 'harbor.example.com/finance/payments/api:1', ['image-require-digest']],
+    ['finance-prod', `harbor.example.com/finance/reports/x:1${SHA}`, ['image-registry']],
+    ['finance-prod', `harbor.example.com/finance/../hr/app:1${SHA}`, ['image-reference']],
+    ['finance-prod', `harbor.example.com/financex/payments/api:1${SHA}`, ['image-registry']],
+    ['finance-prod', `harbor.example.com/library/unsupported/x:1${SHA}`, ['image-denied-registry']],
+    ['finance-prod', `harbor.example.com/library/busybox${SHA}`, []],
+    ['finance-prod', 'harbor.example.com/library/busybox', ['image-forbid-latest', 'image-require-digest']],
+    ['finance-prod', `docker.io/library/nginx:1${SHA}`, ['image-registry']],
+    ['finance-prod', `nginx:1${SHA}`, ['image-registry']],
+    ['finance-prod', `harbor.example.com:443/finance/payments/api:1${SHA}`, ['image-registry']],
+    // finance-dev: the department's list; latest forbidden (warn mode is applied later)
+    ['finance-dev', 'harbor.example.com/finance/reports/x:1', []],
+    ['finance-dev', 'harbor.example.com/finance/reports/x:latest', ['image-forbid-latest']],
+    ['finance-dev', 'harbor.example.com/research/x:1', ['image-registry']],
+    // research-batch: no NamespacePolicy, only the department's prefixes
+    ['research-batch', 'nvcr.io/nvidia/cuda:12', []],
+    ['research-batch', 'nvcr.io/nvidiax/cuda:12', ['image-registry']],
+    ['research-batch', 'harbor.example.com/research/anything:latest', []],
+    // research-ml: deny list wins inside an allowed prefix
+    ['research-ml', 'harbor.example.com/research/ml/experimental/x:1', ['image-denied-registry']],
+    ['research-ml', 'harbor.example.com/research/ml/trainer:1', []],
+    // web-prod: deny web/experimental/
+    ['web-prod', 'harbor.example.com/web/storefront:latest', ['image-forbid-latest']],
+    ['web-prod', 'harbor.example.com/web/experimental/x:1', ['image-denied-registry']],
+    // sandbox: no department, no policy
+    ['sandbox', 'docker.io/anything:latest', []],
+  ];
+
+  it.each(cases)('given %s and %s, fails %j', (namespace, image, failing) => {
+    const spec = { containers: [{ name: 'app', image }] };
+    expect(failures(checkImages(spec, policyOf(namespace)))).toEqual(failing);
+  });
+
+  it('given a bad image in an init or ephemeral container, fails it and names where', () => {
+    const good = `harbor.example.com/finance/payments/api:1${SHA}`;
+    const spec = {
+      initContainers: [{ name: 'init', image: 'docker.io/evil:1' }],
+      containers: [{ name: 'app', image: good }],
+      ephemeralContainers: [{ name: 'debug', image: 'busybox' }],
+    };
+    const decisions = checkImages(spec, policyOf('finance-prod'));
+    const messages = decisions.filter((d) => d.outcome === 'fail').map((d) => d.message);
+    expect(messages.some((m) => m.startsWith('initContainers[0] "init"'))).toBe(true);
+    expect(messages.some((m) => m.startsWith('ephemeralContainers[0] "debug"'))).toBe(true);
+    expect(messages.some((m) => m.startsWith('containers[0]'))).toBe(false);
+  });
+
+  it('given a container without an image, fails with how to fix it', () => {
+    const decisions = checkImages({ containers: [{ name: 'app' }] }, policyOf('finance-dev'));
+    expect(decisions).toEqual([
+      {
+        rule: 'image-reference',
+        outcome: 'fail',
+        message: 'containers[0] "app": no image given; set the container\'s image',
+      },
+    ]);
+  });
+
+  it('given a denial, the message names the allowed prefixes', () => {
+    const [decision] = checkImages(
+      { containers: [{ name: 'a', image: 'quay.io/x:1' }] },
+      policyOf('web-prod'),
+    );
+    expect(decision?.message).toContain('harbor.example.com/web/, harbor.example.com/library/');
+  });
+});

@@ -1,0 +1,66 @@
+import { DEPARTMENT_LABEL, effectiveNodeIsolation } from '@corral/policy';
+import type { ClusterSnapshot } from '@corral/cluster';
+import { applyDefaultResources } from './default-resources.js';
+import { pass, skip, type Decision } from './decision.js';
+import { applyPlacement, carriesGpuRequest, isGatewayPod } from './placement.js';
+import { asObject, type JsonObject } from './pod-spec.js';
+import { applyPullSecrets } from './pull-secrets.js';
+import { namespaceOf, type AdmissionRequest } from './request.js';
+import type { RuleSettings } from './settings.js';
+
+export const MUTATE_RULE = 'pod-defaults-and-placement';
+
+export interface MutateResult {
+  readonly decisions: readonly Decision[];
+  /** The mutated copy; absent when nothing applies. The envelope diffs it against request.object. */
+  readonly mutated?: unknown;
+}
+
+type PolicyView = Pick<ClusterSnapshot, 'departmentOfNamespace' | 'department' | 'namespacePolicy'>;
+
+function applies(request: AdmissionRequest, namespace: string | undefined, settings: RuleSettings): string {
+  if (request.kind.kind !== 'Pod' || request.kind.group !== '') return 'not a pod';
+  if (request.operation !== 'CREATE') return 'only pod creation is mutated';
+  if (request.subResource) return 'sub-resource';
+  if (namespace === undefined) return 'no namespace';
+  if (settings.systemNamespaces.includes(namespace)) return 'system namespace';
+  return '';
+}
+
+/**
+ * Mutates a new pod of a department's namespace: default requests/limits, department/role placement,
+ * pull secrets and the department label. Pure: returns a mutated copy, never touches the input.
+ * Idempotent: mutating the result again yields an equal object.
+ */
+export function mutatePod(request: AdmissionRequest, view: PolicyView, settings: RuleSettings): MutateResult {
+  const namespace = namespaceOf(request);
+  const why = applies(request, namespace, settings);
+  if (why !== '' || namespace === undefined) return { decisions: [skip(MUTATE_RULE, why)] };
+  const departmentName = view.departmentOfNamespace(namespace);
+  const department = departmentName === undefined ? undefined : view.department(departmentName);
+  if (department === undefined) return { decisions: [skip(MUTATE_RULE, 'namespace of no department')] };
+  // Copy on write: only what a step changes is copied, so unchanged subtrees stay shared with the
+  // request's object and the envelope's diff skips them.
+  const original = asObject(request.object) ?? {};
+  const originalSpec = asObject(original['spec']);
+  if (originalSpec === undefined) return { decisions: [skip(MUTATE_RULE, 'pod without spec')] };
+  const spec: JsonObject = { ...originalSpec };
+  const pod: JsonObject = { ...original, spec };
+  const policy = view.namespacePolicy(namespace);
+  const metadata: JsonObject = { ...(asObject(pod['metadata']) ?? {}) };
+  applyDefaultResources(spec, policy);
+  applyPlacement(spec, {
+    department: department.metadata.name,
+    isolation: effectiveNodeIsolation(department),
+    gpu: carriesGpuRequest(spec, settings.gpuResources),
+    gateway: isGatewayPod(asObject(metadata['labels'])),
+    gpuResources: settings.gpuResources,
+  });
+  applyPullSecrets(spec, policy);
+  metadata['labels'] = {
+    ...(asObject(metadata['labels']) ?? {}),
+    [DEPARTMENT_LABEL]: department.metadata.name,
+  };
+  pod['metadata'] = metadata;
+  return { decisions: [pass(MUTATE_RULE)], mutated: pod };
+}

@@ -1,0 +1,12 @@
+/** What the rules need to know about the installation (filled from config.ts). */
+export interface RuleSettings {
+  /** Namespaces the webhooks never act on: kube-system and Corral's own. */
+  readonly systemNamespaces: readonly string[];
+  /** Extended resources that make a pod a GPU workload. */
+  readonly gpuResources: readonly string[];
+}
+
+export const DEFAULT_RULE_SETTINGS: RuleSettings = Object.freeze({
+  systemNamespaces: Object.freeze(['kube-system', 'corral-system']),
+  gpuResources: Object.freeze(['nvidia.com/gpu']),
+});

@@ -1,0 +1,221 @@
+import { EMPTY_USAGE, UNIT } from '@corral/cluster';
+import { podRequest, snapshotFromFiles } from '../testing/example-snapshot.js';
+import type { Decision } from './decision.js';
+import type { AdmissionRequest } from './request.js';
+import { DEFAULT_RULE_SETTINGS } from './settings.js';
+import { validateRequest, type ReservedUsage } from './validate.js';
+
+const snapshot = await snapshotFromFiles();
+const none: ReservedUsage = () => EMPTY_USAGE;
+const SHA = `@sha256:${'d'.repeat(64)}`;
+const validate = (request: AdmissionRequest, reserved = none) =>
+  validateRequest(request, snapshot, DEFAULT_RULE_SETTINGS, reserved);
+const summary = (decisions: readonly Decision[]) =>
+  decisions
+    .filter((d) => d.outcome !== 'pass' && d.outcome !== 'skip')
+    .map((d) => `${d.rule}:${d.outcome}${d.audit ? ':audit' : ''}`);
+const pod = (image: string, resources: Record<string, unknown> = { requests: { cpu: '100m' } }) => ({
+  containers: [{ name: 'app', image, resources }],
+});
+
+describe('validateRequest: images and enforcement modes', () => {
+  const cases: [string, AdmissionRequest, string[]][] = [
+    [
+      'web-prod :latest (enforce)',
+      podRequest('web-prod', pod('harbor.example.com/web/storefront:latest')),
+      ['image-forbid-latest:fail'],
+    ],
+    [
+      'web-staging :latest (warn)',
+      podRequest('web-staging', pod('harbor.example.com/web/storefront:latest')),
+      ['image-forbid-latest:warn'],
+    ],
+    [
+      'research-ml denied (audit)',
+      podRequest('research-ml', pod('harbor.example.com/research/ml/experimental/x:1')),
+      ['image-denied-registry:warn:audit'],
+    ],
+    [
+      'finance-prod pinned',
+      podRequest('finance-prod', pod(`harbor.example.com/finance/payments/api:1${SHA}`)),
+      [],
+    ],
+    ['kube-system anything', podRequest('kube-system', pod('evil.io/x')), []],
+  ];
+  it.each(cases)('given %s, returns %j', (_what, request, expected) => {
+    expect(summary(validate(request).decisions)).toEqual(expected);
+  });
+
+  it('given a Deployment with a bad image, fails at the template', () => {
+    const request: AdmissionRequest = {
+      uid: 'u',
+      kind: { group: 'apps', version: 'v1', kind: 'Deployment' },
+      namespace: 'web-prod',
+      name: 'd',
+      operation: 'CREATE',
+      object: { spec: { template: { spec: pod('docker.io/nginx:1') } } },
+    };
+    expect(summary(validate(request).decisions)).toEqual(['image-registry:fail']);
+  });
+
+  it('given a CronJob with a bad init image, fails at jobTemplate.spec.template', () => {
+    const request: AdmissionRequest = {
+      uid: 'u',
+      kind: { group: 'batch', version: 'v1', kind: 'CronJob' },
+      namespace: 'web-prod',
+      operation: 'CREATE',
+      object: {
+        spec: {
+          jobTemplate: {
+            spec: {
+              template: { spec: { initContainers: [{ name: 'i', image: 'quay.io/x:1' }], containers: [] } },
+            },
+          },
+        },
+      },
+    };
+    expect(summary(validate(request).decisions)).toEqual(['image-registry:fail']);
+  });
+
+  it('given a pod UPDATE that keeps the images, skips the image rules', () => {
+    const request = { ...podRequest('web-prod', pod('docker.io/nginx:1'), { operation: 'UPDATE' }) };
+    const withOld = { ...request, oldObject: request.object };
+    expect(summary(validate(withOld).decisions)).toEqual([]);
+  });
+
+  it('given a pod UPDATE that changes an image, checks it', () => {
+    const request = podRequest('web-prod', pod('docker.io/nginx:2'), { operation: 'UPDATE' });
+    const old = podRequest('web-prod', pod('harbor.example.com/web/a:1')).object;
+    expect(summary(validate({ ...request, oldObject: old }).decisions)).toEqual(['image-registry:fail']);
+  });
+
+  it('given a DELETE, skips', () => {
+    expect(
+      validate({ ...podRequest('web-prod', {}), operation: 'DELETE' } as AdmissionRequest).decisions[0]
+        ?.outcome,
+    ).toBe('skip');
+  });
+});
+
+describe('validateRequest: quotas', () => {
+  it('given a finance GPU pod, fails the department quota (requests.nvidia.com/gpu: 0)', () => {
+    const request = podRequest(
+      'finance-prod',
+      pod(`harbor.example.com/finance/payments/api:1${SHA}`, { limits: { 'nvidia.com/gpu': '1' } }),
+    );
+    expect(summary(validate(request).decisions)).toEqual(['department-quota:fail']);
+  });
+
+  it('given a research-ml pod taking 2 GPUs (5 + 2 > 6) in audit mode, allows, audits, and still demands', () => {
+    const request = podRequest(
+      'research-ml',
+      pod('nvcr.io/nvidia/cuda:12', { limits: { 'nvidia.com/gpu': '2' } }),
+    );
+    const result = validate(request);
+    expect(summary(result.decisions)).toEqual(['namespace-quota:warn:audit']);
+    expect(result.demand?.usage.get('requests.nvidia.com/gpu')).toBe(2n * UNIT);
+    expect(result.demand?.scopes).toEqual(['namespace/research-ml', 'department/research']);
+  });
+
+  it('given reservations filling the namespace pods quota, fails', () => {
+    const full: ReservedUsage = (scope) =>
+      scope === 'namespace/web-staging' ? new Map([['pods', 100n * UNIT]]) : EMPTY_USAGE;
+    const request = podRequest('web-staging', pod('harbor.example.com/web/a:1'));
+    expect(summary(validate(request, full).decisions)).toContain('namespace-quota:warn');
+  });
+
+  it('given a PVC over the namespace storage quota, fails with the key', () => {
+    const request: AdmissionRequest = {
+      uid: 'u',
+      kind: { group: '', version: 'v1', kind: 'PersistentVolumeClaim' },
+      namespace: 'finance-prod',
+      name: 'big',
+      operation: 'CREATE',
+      object: {
+        metadata: { name: 'big', namespace: 'finance-prod' },
+        spec: { resources: { requests: { storage: '1Ti' } } },
+      },
+    };
+    const result = validate(request);
+    expect(summary(result.decisions)).toEqual(['namespace-quota:fail', 'department-quota:fail']);
+    expect(result.decisions[0]?.message).toContain('requests.storage');
+  });
+
+  it('given a pod with an unparseable quantity, fails with the field', () => {
+    const request = podRequest('web-prod', pod('harbor.example.com/web/a:1', { requests: { cpu: 'lots' } }));
+    const failed = validate(request).decisions.find((d) => d.rule === 'quota');
+    expect(failed?.message).toContain('/spec/containers/0/resources/requests');
+  });
+});
+
+describe('validateRequest: policy objects and namespaces', () => {
+  const policyRequest = (kind: string, object: unknown): AdmissionRequest => ({
+    uid: 'u',
+    kind: { group: 'corral.dev', version: 'v1alpha1', kind },
+    name: 'x',
+    operation: 'CREATE',
+    object,
+  });
+
+  it('given an invalid Department, denies with 422 naming the field', () => {
+    const bad = {
+      apiVersion: 'corral.dev/v1alpha1',
+      kind: 'Department',
+      metadata: { name: 'x' },
+      spec: { quota: { hard: { 'requests.cpu': 'lots' } } },
+    };
+    const [decision] = validate(policyRequest('Department', bad)).decisions;
+    expect(decision).toMatchObject({ rule: 'policy-object-valid', outcome: 'fail', code: 422 });
+    expect(decision?.message).toContain('/spec/quota/hard/requests.cpu');
+  });
+
+  it("given a Department claiming finance's namespaces, denies 422 naming the conflict", () => {
+    const rival = {
+      apiVersion: 'corral.dev/v1alpha1',
+      kind: 'Department',
+      metadata: { name: 'rival' },
+      spec: { namespaceSelector: { matchLabels: { 'corral.dev/department': 'finance' } } },
+    };
+    const [decision] = validate(policyRequest('Department', rival)).decisions;
+    expect(decision).toMatchObject({ outcome: 'fail', code: 422 });
+    expect(decision?.message).toMatch(/finance-prod/);
+  });
+
+  it('given a NamespacePolicy wider than its department, denies 422', () => {
+    const wide = {
+      apiVersion: 'corral.dev/v1alpha1',
+      kind: 'NamespacePolicy',
+      metadata: { name: 'policy', namespace: 'finance-prod' },
+      spec: { images: { allowedRegistries: ['docker.io/'] } },
+    };
+    const [decision] = validate(policyRequest('NamespacePolicy', wide)).decisions;
+    expect(decision).toMatchObject({ outcome: 'fail', code: 422 });
+    expect(decision?.message).toMatch(/docker\.io/);
+  });
+
+  it('given the applied finance Department again (an update), passes', () => {
+    const finance = snapshot.department('finance');
+    expect(validate(policyRequest('Department', finance)).decisions[0]?.outcome).toBe('pass');
+  });
+
+  it('given a valid NamespacePolicy, passes', () => {
+    const good = {
+      apiVersion: 'corral.dev/v1alpha1',
+      kind: 'NamespacePolicy',
+      metadata: { name: 'p', namespace: 'n' },
+      spec: { enforcement: 'warn' },
+    };
+    expect(validate(policyRequest('NamespacePolicy', good)).decisions[0]?.outcome).toBe('pass');
+  });
+
+  it('given a namespace labelled for an unknown department, warns', () => {
+    const request: AdmissionRequest = {
+      uid: 'u',
+      kind: { group: '', version: 'v1', kind: 'Namespace' },
+      name: 'n',
+      operation: 'UPDATE',
+      object: { metadata: { name: 'n', labels: { 'corral.dev/department': 'nope' } } },
+    };
+    expect(summary(validate(request).decisions)).toEqual(['namespace-department:warn']);
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * Where replicas share quota reservations (docs/adr/0009). One record per coordination key (a
+ * department, or a namespace of no department), versioned: `save` succeeds only if the record is
+ * still at the version `load` returned (optimistic concurrency, like ResourceQuota's status), else it
+ * answers `conflict` and the caller reloads and retries.
+ *
+ * Record layout: a list of entries `{key: "Pod/<ns>/<name>", scopes: ["namespace/<ns>",
+ * "department/<d>"], usage: {<quota key>: "<nano-units>"}, expiresAt: <epoch ms>}`.
+ */
+export interface StoredReservation {
+  readonly key: string;
+  readonly scopes: readonly string[];
+  readonly usage: Readonly<Record<string, string>>;
+  readonly expiresAt: number;
+}
+
+export interface StoredRecord {
+  /** Opaque version (a resourceVersion); undefined when the record does not exist yet. */
+  readonly version: string | undefined;
+  readonly entries: readonly StoredReservation[];
+}
+
+export interface ReservationStore {
+  load(coordinationKey: string): Promise<StoredRecord>;
+  save(
+    coordinationKey: string,
+    version: string | undefined,
+    entries: readonly StoredReservation[],
+  ): Promise<'ok' | 'conflict'>;
+}
+
+/** An in-process store with real version checks: for tests, and to show the protocol. */
+export class MemoryReservationStore implements ReservationStore {
+  private readonly records = new Map<string, { version: number; entries: readonly StoredReservation[] }>();
+  saves = 0;
+  conflicts = 0;
+
+  constructor(private readonly latencyMs = 0) {}
+
+  async load(coordinationKey: string): Promise<StoredRecord> {
+    await this.delay();
+    const record = this.records.get(coordinationKey);
+    return record
+      ? { version: String(record.version), entries: record.entries }
+      : { version: undefined, entries: [] };
+  }
+
+  async save(coordinationKey: string, version: string | undefined, entries: readonly StoredReservation[]) {
+    await this.delay();
+    const current = this.records.get(coordinationKey);
+    if ((current ? String(current.version) : undefined) !== version) {
+      this.conflicts += 1;
+      return 'conflict' as const;
+    }
+    this.saves += 1;
+    this.records.set(coordinationKey, { version: (current?.version ?? 0) + 1, entries: [...entries] });
+    return 'ok' as const;
+  }
+
+  private delay(): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, Math.random() * this.latencyMs));
+  }
+}

@@ -1,0 +1,45 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { HTTP_DURATION_BUCKETS } from '@corral/runtime';
+import { outcomeLabel, type Decision } from '../decide/decision.js';
+
+export type Webhook = 'mutate' | 'validate';
+
+/** The webhooks' own series, beside the runtime's HTTP histogram. */
+export interface AdmissionMetrics {
+  /** `corral_admission_requests_total{webhook,kind,outcome}`; outcome allowed|denied|patched|error. */
+  readonly requests: Counter<'webhook' | 'kind' | 'outcome'>;
+  /** `corral_admission_duration_seconds{webhook,kind}`: time in the envelope and rules. */
+  readonly duration: Histogram<'webhook' | 'kind'>;
+  /** `corral_admission_decisions_total{rule,outcome}`; outcome pass|fail|warn|error|skip|audit. */
+  readonly decisions: Counter<'rule' | 'outcome'>;
+}
+
+export function createAdmissionMetrics(registry: Registry): AdmissionMetrics {
+  return {
+    requests: new Counter({
+      name: 'corral_admission_requests_total',
+      help: 'AdmissionReviews answered, by webhook, object kind and outcome.',
+      labelNames: ['webhook', 'kind', 'outcome'],
+      registers: [registry],
+    }),
+    duration: new Histogram({
+      name: 'corral_admission_duration_seconds',
+      help: 'Time to answer an AdmissionReview, by webhook and object kind.',
+      labelNames: ['webhook', 'kind'],
+      buckets: [0.0005, ...HTTP_DURATION_BUCKETS],
+      registers: [registry],
+    }),
+    decisions: new Counter({
+      name: 'corral_admission_decisions_total',
+      help: 'Rule decisions, by rule and outcome (audit = a denial allowed by audit mode).',
+      labelNames: ['rule', 'outcome'],
+      registers: [registry],
+    }),
+  };
+}
+
+/** Counts each decision once under its rule and outcome. */
+export function countDecisions(metrics: AdmissionMetrics, decisions: readonly Decision[]): void {
+  for (const decision of decisions)
+    metrics.decisions.inc({ rule: decision.rule, outcome: outcomeLabel(decision) });
+}

@@ -1,0 +1,76 @@
+import type { ClusterSnapshot } from '@corral/cluster';
+import {
+  buildServer,
+  createMetrics,
+  type CorralServer,
+  type HttpsOptions,
+  type Metrics,
+} from '@corral/runtime';
+import type { Logger } from 'pino';
+import type { RuleSettings } from '../decide/settings.js';
+import { ReservationLedger } from '../effects/reservation-ledger.js';
+import type { ReservationStore } from '../effects/reservation-store.js';
+import { SharedReservations } from '../effects/shared-reservations.js';
+import { createAdmissionMetrics, type AdmissionMetrics } from './admission-metrics.js';
+import { countedBySnapshot, reviewHandlers } from './review-handlers.js';
+import { MAX_REVIEW_BYTES, webhookRoutes } from './webhook-routes.js';
+
+export interface AdmissionServerOptions {
+  readonly snapshot: ClusterSnapshot;
+  readonly settings: RuleSettings;
+  readonly logger: Logger;
+  readonly readiness: () => { ready: boolean; reasons: readonly string[] };
+  readonly https?: HttpsOptions;
+  /** Answer every review within this many ms (below the webhooks' timeoutSeconds). */
+  readonly deadlineMs: number;
+  /** How long a quota reservation is held at most before the snapshot shows its object. */
+  readonly reservationTtlMs: number;
+  readonly metrics?: Metrics;
+  readonly now?: () => number;
+  /** Share quota reservations with the other replicas through this store (docs/adr/0009). */
+  readonly reservationStore?: ReservationStore;
+}
+
+export interface AdmissionServer {
+  readonly app: CorralServer;
+  readonly metrics: AdmissionMetrics;
+  readonly ledger: ReservationLedger;
+}
+
+/**
+ * The admission service, composed in one place: the runtime's server (request logging, HTTP metrics,
+ * /healthz /readyz /metrics, HTTPS with certificate reload), then the webhook route group built from
+ * the pure rules, the reservation ledger and the admission metrics.
+ */
+export function buildAdmissionServer(options: AdmissionServerOptions): AdmissionServer {
+  const metrics = options.metrics ?? createMetrics({ service: 'admission' });
+  const app = buildServer({
+    logger: options.logger,
+    metrics,
+    readiness: options.readiness,
+    bodyLimit: MAX_REVIEW_BYTES,
+    ...(options.https ? { https: options.https } : {}),
+  });
+  const ledger = new ReservationLedger({
+    ttlMs: options.reservationTtlMs,
+    isCounted: countedBySnapshot(options.snapshot),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const admissionMetrics = createAdmissionMetrics(metrics.registry);
+  const shared = options.reservationStore
+    ? new SharedReservations({
+        store: options.reservationStore,
+        ttlMs: options.reservationTtlMs,
+        isCounted: countedBySnapshot(options.snapshot),
+        ...(options.now ? { now: options.now } : {}),
+      })
+    : undefined;
+  const handlers = reviewHandlers(options.snapshot, options.settings, ledger, shared);
+  app.register(webhookRoutes, {
+    ...handlers,
+    deadlineMs: options.deadlineMs,
+    metrics: admissionMetrics,
+    logger: options.logger,
+  });
+  return { app, metrics: admissionMetrics, ledger };
+}

@@ -1,0 +1,148 @@
+import jsonPatch from 'fast-json-patch';
+import { isDenial, type Decision } from '../decide/decision.js';
+import type { AdmissionRequest } from '../decide/request.js';
+import { ADM_ERR, AdmissionError } from '../errors.js';
+
+/**
+ * AdmissionReview in, AdmissionReview out (STYLE.md #3), with no policy in sight: the answer echoes
+ * the request's `uid` and apiVersion; it allows only if every decision allows; denials are joined into
+ * one message with the HTTP code of the first; warnings (and relaxed denials) are merged, deduplicated
+ * and kept under 120 characters; a mutation is the fast-json-patch diff of the mutated copy against
+ * the request's object, base64, omitted when empty.
+ */
+export const REVIEW_VERSIONS: readonly string[] = ['admission.k8s.io/v1', 'admission.k8s.io/v1beta1'];
+
+export interface ReviewIn {
+  readonly apiVersion: string;
+  readonly request: AdmissionRequest;
+}
+
+export interface AdmissionResponse {
+  uid: string;
+  allowed: boolean;
+  patch?: string;
+  patchType?: 'JSONPatch';
+  warnings?: string[];
+  status?: { code: number; message: string; reason?: string };
+  auditAnnotations?: Record<string, string>;
+}
+
+export interface ReviewOut {
+  apiVersion: string;
+  kind: 'AdmissionReview';
+  response: AdmissionResponse;
+}
+
+/** What an inner handler answers: its decisions and, for mutation, the mutated copy. */
+export interface InnerResult {
+  readonly decisions: readonly Decision[];
+  readonly mutated?: unknown;
+}
+
+export const MAX_WARNING = 119;
+const OPERATIONS = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function problemWith(body: unknown): string | undefined {
+  if (!isRecord(body)) return 'the body is not a JSON object';
+  if (body['kind'] !== 'AdmissionReview') return 'kind must be AdmissionReview';
+  if (!REVIEW_VERSIONS.includes(String(body['apiVersion']))) {
+    return `apiVersion must be one of ${REVIEW_VERSIONS.join(', ')}`;
+  }
+  const request = body['request'];
+  if (!isRecord(request)) return 'request is missing';
+  if (typeof request['uid'] !== 'string' || request['uid'] === '') return 'request.uid is missing';
+  const kind = request['kind'];
+  if (!isRecord(kind) || typeof kind['kind'] !== 'string' || typeof kind['group'] !== 'string') {
+    return 'request.kind must be {group, version, kind}';
+  }
+  if (!OPERATIONS.includes(String(request['operation']))) return 'request.operation is not a known operation';
+  return fieldProblem(request);
+}
+
+function fieldProblem(request: Record<string, unknown>): string | undefined {
+  for (const key of ['namespace', 'name', 'subResource']) {
+    const value = request[key];
+    if (value !== undefined && value !== null && typeof value !== 'string')
+      return `request.${key} must be a string`;
+  }
+  for (const key of ['object', 'oldObject']) {
+    const value = request[key];
+    if (value !== undefined && value !== null && !isRecord(value))
+      return `request.${key} must be an object or null`;
+  }
+  return undefined;
+}
+
+/** Given a parsed body, returns the review, or throws ADM_ERR_BAD_REVIEW saying what is wrong. */
+export function parseReview(body: unknown): ReviewIn {
+  const problem = problemWith(body);
+  if (problem !== undefined)
+    throw new AdmissionError(ADM_ERR.BAD_REVIEW, `not an AdmissionReview: ${problem}`);
+  const review = body as { apiVersion: string; request: AdmissionRequest };
+  return { apiVersion: review.apiVersion, request: review.request };
+}
+
+/** Shortens a warning to the 120 characters kubectl shows comfortably. */
+export function clipWarning(text: string): string {
+  return text.length <= MAX_WARNING ? text : `${text.slice(0, MAX_WARNING - 1)}…`;
+}
+
+const ruleText = (decision: Decision) => `[${decision.rule}] ${decision.message}`;
+
+function warningsOf(decisions: readonly Decision[]): string[] {
+  const texts = decisions.filter((d) => d.outcome === 'warn' && !d.audit && d.message !== '').map(ruleText);
+  return [...new Set(texts.map(clipWarning))];
+}
+
+function auditOf(decisions: readonly Decision[]): Record<string, string> | undefined {
+  const audited = decisions.filter((d) => d.audit);
+  if (audited.length === 0) return undefined;
+  return { 'corral.dev/audit': audited.map(ruleText).join('; ').slice(0, 4096) };
+}
+
+function patchOf(original: unknown, mutated: unknown): string | undefined {
+  if (mutated === undefined || !isRecord(original) || !isRecord(mutated)) return undefined;
+  const operations = jsonPatch.compare(original, mutated);
+  return operations.length === 0 ? undefined : Buffer.from(JSON.stringify(operations)).toString('base64');
+}
+
+/** Builds the AdmissionReview answer from the decisions (and the mutated copy). */
+export function respond(review: ReviewIn, result: InnerResult): ReviewOut {
+  const { request } = review;
+  const denials = result.decisions.filter(isDenial);
+  const response: AdmissionResponse = { uid: request.uid, allowed: denials.length === 0 };
+  if (denials.length > 0) {
+    const code = denials[0]?.code ?? 403;
+    response.status = {
+      code,
+      reason: code === 422 ? 'Invalid' : 'Forbidden',
+      message: `Corral denied this ${request.kind.kind}: ${denials.map(ruleText).join('; ')}`,
+    };
+  }
+  const warnings = warningsOf(result.decisions);
+  if (warnings.length > 0) response.warnings = warnings;
+  const audit = auditOf(result.decisions);
+  if (audit) response.auditAnnotations = audit;
+  const patch = response.allowed ? patchOf(request.object, result.mutated) : undefined;
+  if (patch !== undefined) {
+    response.patch = patch;
+    response.patchType = 'JSONPatch';
+  }
+  return { apiVersion: review.apiVersion, kind: 'AdmissionReview', response };
+}
+
+/**
+ * The answer when the rules failed (threw or missed the deadline): fail closed (deny with 500) in
+ * enforce mode, fail open (allow with a warning) in warn and audit modes.
+ */
+export function respondToFailure(review: ReviewIn, failOpen: boolean, what: string): ReviewOut {
+  const { request } = review;
+  const message = `Corral could not check this ${request.kind.kind} (${what}); retry, or tell a platform admin`;
+  const response: AdmissionResponse = failOpen
+    ? { uid: request.uid, allowed: true, warnings: [clipWarning(message)] }
+    : { uid: request.uid, allowed: false, status: { code: 500, reason: 'InternalError', message } };
+  return { apiVersion: review.apiVersion, kind: 'AdmissionReview', response };
+}

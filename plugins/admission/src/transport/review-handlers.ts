@@ -1,0 +1,90 @@
+import type { ClusterSnapshot } from '@corral/cluster';
+import { mutatePod } from '../decide/mutate.js';
+import type { RuleSettings } from '../decide/settings.js';
+import { enforcementOf, validateRequest, type Demand } from '../decide/validate.js';
+import { isDenial } from '../decide/decision.js';
+import { namespaceOf, type AdmissionRequest } from '../decide/request.js';
+import type { ReservationLedger } from '../effects/reservation-ledger.js';
+import type { SharedReservations } from '../effects/shared-reservations.js';
+import type { InnerHandler } from './with-admission.js';
+
+export interface ReviewHandlers {
+  readonly mutate: InnerHandler;
+  readonly validate: InnerHandler;
+  /** Fail open for requests in warn/audit namespaces, closed otherwise. */
+  readonly failOpen: (request: AdmissionRequest) => boolean;
+}
+
+/**
+ * The coordination key of a request that takes quota (a pod or claim CREATE in a namespace with a
+ * namespace or department quota): its department, else its namespace. Undefined when no quota applies.
+ */
+export function quotaCoordinationKey(
+  snapshot: ClusterSnapshot,
+  request: AdmissionRequest,
+): string | undefined {
+  const kind = request.kind.kind;
+  if (
+    request.operation !== 'CREATE' ||
+    request.subResource ||
+    (kind !== 'Pod' && kind !== 'PersistentVolumeClaim')
+  ) {
+    return undefined;
+  }
+  const namespace = namespaceOf(request);
+  if (namespace === undefined) return undefined;
+  const departmentName = snapshot.departmentOfNamespace(namespace);
+  const department = departmentName === undefined ? undefined : snapshot.department(departmentName);
+  if (department?.spec.quota) return `department-${department.metadata.name}`;
+  return snapshot.namespacePolicy(namespace)?.spec.quota ? `namespace-${namespace}` : undefined;
+}
+
+/**
+ * Given the snapshot, settings and the reservation ledger (and, with several replicas, the shared
+ * reservations), returns the two webhooks' rules.
+ */
+export function reviewHandlers(
+  snapshot: ClusterSnapshot,
+  settings: RuleSettings,
+  ledger: ReservationLedger,
+  shared?: SharedReservations,
+): ReviewHandlers {
+  const reserve = (request: AdmissionRequest, demand: Demand | undefined, allowed: boolean): void => {
+    // dryRun answers the same but reserves nothing; a denied object takes nothing.
+    if (!demand || request.dryRun || !allowed) return;
+    ledger.reserve(demand.key, demand.scopes, demand.usage);
+  };
+  return {
+    mutate: (request) => mutatePod(request, snapshot, settings),
+    validate: (request) => {
+      const coordination = shared ? quotaCoordinationKey(snapshot, request) : undefined;
+      if (
+        shared &&
+        coordination !== undefined &&
+        !settings.systemNamespaces.includes(namespaceOf(request) ?? '')
+      ) {
+        return shared.admit(coordination, request.dryRun === true, (reserved) =>
+          validateRequest(request, snapshot, settings, reserved),
+        );
+      }
+      // Synchronous from check to reservation: atomic within this process.
+      const result = validateRequest(request, snapshot, settings, (scope, exclude) =>
+        ledger.reservedIn(scope, exclude),
+      );
+      reserve(request, result.demand, !result.decisions.some(isDenial));
+      return result;
+    },
+    failOpen: (request) => enforcementOf(snapshot, namespaceOf(request)) !== 'enforce',
+  };
+}
+
+/** `Pod/ns/name` → is that object in the snapshot (so its usage is counted there)? */
+export function countedBySnapshot(snapshot: ClusterSnapshot): (key: string) => boolean {
+  return (key) => {
+    const [kind, namespace = '', ...rest] = key.split('/');
+    const name = rest.join('/');
+    return kind === 'Pod'
+      ? snapshot.pod(namespace, name) !== undefined
+      : snapshot.pvc(namespace, name) !== undefined;
+  };
+}

@@ -1,0 +1,29 @@
+import { Type } from '@sinclair/typebox';
+
+/** Route schemas (STYLE.md #6). The body schema is loose on purpose: the envelope explains problems. */
+export const ReviewBodySchema = Type.Object(
+  {
+    apiVersion: Type.String(),
+    kind: Type.String(),
+    request: Type.Object({ uid: Type.String() }, { additionalProperties: true }),
+  },
+  { additionalProperties: true },
+);
+
+export const ReviewReplySchema = Type.Object({
+  apiVersion: Type.String(),
+  kind: Type.Literal('AdmissionReview'),
+  response: Type.Object({
+    uid: Type.String(),
+    allowed: Type.Boolean(),
+    patch: Type.Optional(Type.String()),
+    patchType: Type.Optional(Type.Literal('JSONPatch')),
+    warnings: Type.Optional(Type.Array(Type.String())),
+    status: Type.Optional(
+      Type.Object({ code: Type.Integer(), message: Type.String(), reason: Type.Optional(Type.String()) }),
+    ),
+    auditAnnotations: Type.Optional(Type.Record(Type.String(), Type.String())),
+  }),
+});
+
+export const ErrorReplySchema = Type.Object({ code: Type.String(), message: Type.String() });

@@ -1,0 +1,81 @@
+import { requestLogger } from '@corral/runtime';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Logger } from 'pino';
+import { errorBody, httpStatusOf } from '../errors.js';
+import { countDecisions, type AdmissionMetrics, type Webhook } from './admission-metrics.js';
+import { ErrorReplySchema, ReviewBodySchema, ReviewReplySchema } from './review-schema.js';
+import { withAdmission, type Answer, type InnerHandler } from './with-admission.js';
+import type { AdmissionRequest } from '../decide/request.js';
+
+export const MAX_REVIEW_BYTES = 3 * 1024 * 1024;
+
+export interface WebhookRoutesOptions {
+  readonly mutate: InnerHandler;
+  readonly validate: InnerHandler;
+  readonly failOpen: (request: AdmissionRequest) => boolean;
+  readonly deadlineMs: number;
+  readonly metrics: AdmissionMetrics;
+  readonly logger: Logger;
+}
+
+function outcomeOf(answer: Answer): string {
+  if (answer.failure) return 'error';
+  if (!answer.review.response.allowed) return 'denied';
+  return answer.review.response.patch ? 'patched' : 'allowed';
+}
+
+/**
+ * POST /mutate and POST /validate: a sealed route group with its own body limit (3 MiB), error
+ * mapping (400 unparseable, 413 too large) and per-review metrics and logging.
+ */
+export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, options) => {
+  app.setErrorHandler((err, request, reply) => {
+    const status = httpStatusOf(err);
+    request.log.warn({ err, status }, 'admission request refused');
+    return reply.code(status).send(errorBody(err));
+  });
+  const route = (webhook: Webhook, inner: InnerHandler) =>
+    app.post(
+      `/${webhook}`,
+      {
+        bodyLimit: MAX_REVIEW_BYTES,
+        schema: { body: ReviewBodySchema, response: { 200: ReviewReplySchema, '4xx': ErrorReplySchema } },
+      },
+      async (request) => {
+        const started = process.hrtime.bigint();
+        const answer = await withAdmission(request.body, inner, options);
+        const review = answer.request;
+        const kind = review.kind.kind;
+        options.metrics.requests.inc({ webhook, kind, outcome: outcomeOf(answer) });
+        options.metrics.duration.observe({ webhook, kind }, Number(process.hrtime.bigint() - started) / 1e9);
+        countDecisions(options.metrics, answer.decisions);
+        logReview(options.logger, webhook, review, answer);
+        return answer.review;
+      },
+    );
+  route('mutate', options.mutate);
+  route('validate', options.validate);
+};
+
+function logReview(logger: Logger, webhook: Webhook, review: AdmissionRequest, answer: Answer): void {
+  const denied = !answer.review.response.allowed;
+  const audited = answer.decisions.some((d) => d.audit);
+  if (!answer.failure && !denied && !audited) return;
+  const name =
+    review.name ?? (review.object as { metadata?: { generateName?: string } } | null)?.metadata?.generateName;
+  const log = requestLogger(logger, {
+    webhook,
+    uid: review.uid,
+    kind: review.kind.kind,
+    namespace: review.namespace,
+    name,
+    operation: review.operation,
+  });
+  if (answer.failure)
+    log.error({ err: answer.failure }, 'admission rules failed; answered by failure policy');
+  else if (denied) log.info({ status: answer.review.response.status }, 'denied');
+  if (audited) {
+    const rules = answer.decisions.filter((d) => d.audit).map((d) => `${d.rule}: ${d.message}`);
+    log.warn({ audit: rules }, 'audit mode: allowed despite policy violations');
+  }
+}

@@ -1,0 +1,88 @@
+import type { Decision } from '../decide/decision.js';
+import type { AdmissionRequest } from '../decide/request.js';
+import { ADM_ERR, AdmissionError } from '../errors.js';
+import {
+  parseReview,
+  respond,
+  respondToFailure,
+  type InnerResult,
+  type ReviewIn,
+  type ReviewOut,
+} from './envelope.js';
+
+/** The rules behind one webhook; may be sync or async (e.g. waiting on the API for a reservation). */
+export type InnerHandler = (
+  request: AdmissionRequest,
+  review: ReviewIn,
+) => InnerResult | Promise<InnerResult>;
+
+export interface WithAdmissionOptions {
+  /** Answer within this many ms whatever the rules do; keep it below the webhook's timeoutSeconds. */
+  readonly deadlineMs: number;
+  /** Fail open (allow with a warning) rather than closed when the rules fail for this request? */
+  readonly failOpen: (request: AdmissionRequest) => boolean;
+}
+
+export interface Answer {
+  readonly request: AdmissionRequest;
+  readonly review: ReviewOut;
+  readonly decisions: readonly Decision[];
+  /** Set when the rules threw or missed the deadline. */
+  readonly failure?: AdmissionError;
+}
+
+const TIMED_OUT = Symbol('timed out');
+
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Wraps rules in the AdmissionReview envelope: parses the body (throwing ADM_ERR_BAD_REVIEW, which
+ * the route maps to HTTP 400), runs the rules under a deadline, and answers. A rule that throws or
+ * hangs never produces a crash or a late answer: it becomes a 500 denial or a warning (see failOpen).
+ */
+export async function withAdmission(
+  body: unknown,
+  inner: InnerHandler,
+  options: WithAdmissionOptions,
+): Promise<Answer> {
+  const review = parseReview(body);
+  const fallback = (failure: AdmissionError): Answer => ({
+    request: review.request,
+    review: respondToFailure(review, safeFailOpen(options, review.request), failure.message),
+    decisions: [],
+    failure,
+  });
+  try {
+    // Synchronous rules (the common case) answer at once, with no timer; only a pending promise races
+    // the deadline.
+    const direct = inner(review.request, review);
+    const result = isPromise(direct) ? await withDeadline(direct, options.deadlineMs) : direct;
+    if (result === TIMED_OUT) {
+      return fallback(new AdmissionError(ADM_ERR.DEADLINE, `no answer within ${options.deadlineMs} ms`));
+    }
+    return { request: review.request, review: respond(review, result), decisions: result.decisions };
+  } catch (cause) {
+    return fallback(new AdmissionError(ADM_ERR.INTERNAL, 'internal error', { cause }));
+  }
+}
+
+const isPromise = <T>(value: T | Promise<T>): value is Promise<T> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function';
+
+function safeFailOpen(options: WithAdmissionOptions, request: AdmissionRequest): boolean {
+  try {
+    return options.failOpen(request);
+  } catch {
+    return false;
+  }
+}

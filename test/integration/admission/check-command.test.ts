@@ -1,0 +1,74 @@
+import { fileURLToPath } from 'node:url';
+import { commands } from '@corral/admission';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const HERE = 'test/integration/admission/manifests';
+
+async function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await commands.check(args, {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    env: {},
+    cwd: ROOT,
+  });
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+describe('corral check (through commands.check)', () => {
+  it('given denied manifests, exits 1 and names each rule, with warnings and diffs', async () => {
+    const { code, out } = await run(['-f', `${HERE}/mixed.yaml`, '--policies', 'examples']);
+    expect(code).toBe(1);
+    expect(out).toMatch(/DENIED {2}Deployment web-prod\/shop[\s\S]*denied {2}\[image-forbid-latest\]/);
+    expect(out).toMatch(/ALLOWED Pod web-staging\/preview[\s\S]*warning \[image-forbid-latest\]/);
+    expect(out).toMatch(/Pod finance-dev\/gpu-job[\s\S]*\[department-quota\].*requests.nvidia.com\/gpu/);
+    expect(out).toContain('3 object(s) checked, 1 denied');
+  });
+
+  it('given clean manifests, exits 0 and shows the patch as a readable diff', async () => {
+    const { code, out } = await run(['-f', `${HERE}/clean.yaml`, '--policies', 'examples']);
+    expect(code).toBe(0);
+    expect(out).toContain('+ /spec/imagePullSecrets = [{"name":"harbor-finance"}]');
+    expect(out).toContain('+ /metadata/labels/corral.dev/department = "finance"');
+    expect(out).toContain(
+      '+ /spec/containers/0/resources = {"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"1","memory":"512Mi"}}',
+    );
+  });
+
+  it("given the examples' own workloads, admits them all", async () => {
+    const { code, out } = await run([
+      '-f',
+      'examples/workloads-finance.yaml',
+      '-f',
+      'examples/workloads-research.yaml',
+      '--policies',
+      'examples',
+    ]);
+    expect(out).not.toContain('DENIED');
+    expect(code).toBe(0);
+  });
+
+  it('given broken policies, exits 2 with the problem report', async () => {
+    const { code, err } = await run([
+      '-f',
+      `${HERE}/clean.yaml`,
+      '--policies',
+      'test/fixtures/policies-broken',
+    ]);
+    expect(code).toBe(2);
+    expect(err).toMatch(/have problems/);
+  });
+
+  const usage: [string, string[], RegExp][] = [
+    ['no -f', ['--policies', 'examples'], /-f MANIFESTS is required/],
+    ['no --policies', ['-f', 'x.yaml'], /--policies PATH is required/],
+    ['an unknown flag', ['--nope'], /Unknown option/],
+    ['a missing file', ['-f', 'nope.yaml', '--policies', 'examples'], /cannot read/],
+  ];
+  it.each(usage)('given %s, exits 2 saying what is wrong', async (_what, args, message) => {
+    const { code, err } = await run(args);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+  });
+});

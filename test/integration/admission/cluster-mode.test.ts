@@ -1,0 +1,104 @@
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAdmission } from '@corral/admission';
+import { rawNamespace } from '@corral/cluster';
+import { memoryDestination, type ProcessLike } from '@corral/runtime';
+import { generatePair } from '../../../packages/runtime/src/tls/__fixtures__/openssl.js';
+import { fakeKubeConfig, startFakeApiServer, type FakeApiServer } from '../fake-apiserver/index.js';
+import { leaseHandler } from './fake-leases.js';
+import { podReview, type Reply } from './support.js';
+
+function send(
+  url: string,
+  ca: Buffer,
+  method: string,
+  body?: unknown,
+): Promise<{ status: number; text: string }> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method,
+        agent: new Agent({ ca }),
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+describe('corral admission against a cluster (fake API server)', () => {
+  let api: FakeApiServer;
+  const leases = leaseHandler();
+  beforeAll(async () => {
+    api = await startFakeApiServer({ extra: leases.handler });
+    api.upsert(rawNamespace('team-a', { 'corral.dev/department': 'team' }) as never);
+    api.upsert({
+      apiVersion: 'corral.dev/v1alpha1',
+      kind: 'Department',
+      metadata: { name: 'team' },
+      spec: { quota: { hard: { pods: '3' } } },
+    } as never);
+  });
+  afterAll(async () => api.close());
+
+  it('given --kubeconfig, syncs, turns ready, and keeps quota reservations in a Lease', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'corral-adm-cluster-'));
+    const pair = generatePair(dir, 5150);
+    writeFileSync(join(dir, 'tls.crt'), pair.cert);
+    writeFileSync(join(dir, 'tls.key'), pair.key);
+    writeFileSync(join(dir, 'kubeconfig'), fakeKubeConfig(api.url, 'secret-token').exportConfig());
+    const proc = Object.assign(new EventEmitter(), { exit: () => undefined }) as unknown as ProcessLike;
+    const logs = memoryDestination();
+    const running = await startAdmission(
+      [
+        '--kubeconfig',
+        join(dir, 'kubeconfig'),
+        '--listen',
+        '127.0.0.1:0',
+        '--tls-cert',
+        join(dir, 'tls.crt'),
+        '--tls-key',
+        join(dir, 'tls.key'),
+        '--drain-delay-ms',
+        '0',
+      ],
+      { stdout: () => undefined, stderr: () => undefined, env: {}, cwd: dir },
+      { process: proc, logDestination: logs.stream },
+    );
+    try {
+      await vi.waitFor(
+        async () => expect((await send(`${running.url}/readyz`, pair.cert, 'GET')).status).toBe(200),
+        { timeout: 10_000, interval: 50 },
+      );
+      const spec = { containers: [{ name: 'a', image: 'x:1' }] };
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          send(`${running.url}/validate`, pair.cert, 'POST', podReview('team-a', `p${i}`, spec)),
+        ),
+      );
+      const allowed = answers.map((a) => (JSON.parse(a.text) as Reply).response.allowed);
+      expect(allowed.filter(Boolean)).toHaveLength(3);
+      const lease = leases.leases.get('corral-system/corral-quota-department-team') as
+        { metadata: { annotations: Record<string, string> } } | undefined;
+      expect(JSON.parse(lease?.metadata.annotations['corral.dev/quota-reservations'] ?? '[]')).toHaveLength(
+        3,
+      );
+      expect(logs.text()).not.toContain('secret-token');
+    } finally {
+      await running.stop();
+    }
+  });
+});

@@ -1,0 +1,107 @@
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { memoryDestination, type ProcessLike } from '@corral/runtime';
+import { commands, startAdmission } from '@corral/admission';
+import { generatePair } from '../../../packages/runtime/src/tls/__fixtures__/openssl.js';
+import { podReview, type Reply } from './support.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const io = (err: string[] = []) => ({
+  stdout: () => undefined,
+  stderr: (t: string) => void err.push(t),
+  env: {},
+  cwd: ROOT,
+});
+
+function fakeProcess(): ProcessLike & EventEmitter & { codes: number[] } {
+  const emitter = new EventEmitter() as EventEmitter & { codes: number[]; exit(code: number): void };
+  emitter.codes = [];
+  emitter.exit = (code: number) => void emitter.codes.push(code);
+  return emitter as never;
+}
+
+function post(url: string, ca: Buffer, body: unknown): Promise<{ status: number; body: Reply }> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        agent: new Agent({ ca }),
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(Buffer.concat(chunks).toString()) as Reply,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+describe('commands.admission / startAdmission', () => {
+  it('given policies and certificates, serves HTTPS and shuts down gracefully on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'corral-adm-svc-'));
+    const pair = generatePair(dir, 4242);
+    writeFileSync(join(dir, 'tls.crt'), pair.cert);
+    writeFileSync(join(dir, 'tls.key'), pair.key);
+    const proc = fakeProcess();
+    const logs = memoryDestination();
+    const running = await startAdmission(
+      [
+        '--policies',
+        'examples',
+        '--listen',
+        '127.0.0.1:0',
+        '--tls-cert',
+        join(dir, 'tls.crt'),
+        '--tls-key',
+        join(dir, 'tls.key'),
+        '--drain-delay-ms',
+        '0',
+      ],
+      io(),
+      { process: proc, logDestination: logs.stream },
+    );
+    expect(running.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const res = await post(
+      `${running.url}/validate`,
+      pair.cert,
+      podReview('web-prod', 'x', { containers: [{ name: 'a', image: 'docker.io/nginx:1' }] }),
+    );
+    expect(res.body.response).toMatchObject({ allowed: false, status: { code: 403 } });
+    proc.emit('SIGTERM', 'SIGTERM');
+    expect(await running.done).toBe(0);
+    expect(proc.codes).toEqual([0]);
+    expect(logs.lines.some((l) => l['msg'] === 'shutdown complete')).toBe(true);
+  });
+
+  const bad: [string, string[], RegExp][] = [
+    ['no policy source', ['--listen', '127.0.0.1:0'], /--policies PATH, --kubeconfig PATH or --in-cluster/],
+    ['a bad listen address', ['--policies', 'examples', '--listen', 'nowhere'], /expected HOST:PORT/],
+    ['a certificate without its key', ['--policies', 'examples', '--tls-cert', '/x'], /--tls-key/],
+    [
+      'a broken policy folder',
+      ['--policies', 'test/fixtures/policies-broken', '--listen', '127.0.0.1:0'],
+      /cannot open policies/,
+    ],
+  ];
+  it.each(bad)('given %s, exits 2 and says what to fix', async (_what, args, message) => {
+    const err: string[] = [];
+    expect(await commands.admission(args, io(err))).toBe(2);
+    expect(err.join('')).toMatch(message);
+  });
+});

@@ -1,0 +1,133 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMetrics, memoryDestination, createLogger, type MemoryDestination } from '@corral/runtime';
+import type { ClusterSnapshot } from '@corral/cluster';
+import {
+  buildAdmissionServer,
+  DEFAULT_RULE_SETTINGS,
+  type AdmissionServer,
+  type AdmissionServerOptions,
+} from '@corral/admission';
+import { generatePair } from '../../../packages/runtime/src/tls/__fixtures__/openssl.js';
+
+/** A reply as tests read it (fields may be absent at run time; assertions check them). */
+export interface Reply {
+  apiVersion: string;
+  kind: string;
+  code: string;
+  message: string;
+  response: {
+    uid: string;
+    allowed: boolean;
+    patch: string;
+    patchType: string;
+    warnings: string[];
+    status: { code: number; message: string };
+  };
+}
+
+export interface HttpsWebhook {
+  readonly url: string;
+  readonly server: AdmissionServer;
+  readonly logs: MemoryDestination;
+  post(path: string, body: unknown): Promise<{ status: number; body: Reply }>;
+  postRaw(path: string, raw: string | Buffer): Promise<{ status: number; body: Reply }>;
+  get(path: string): Promise<{ status: number; text: string }>;
+  close(): Promise<void>;
+}
+
+/** Starts the real admission server over HTTPS on 127.0.0.1:0 with a fresh openssl certificate. */
+export async function startHttpsWebhook(
+  snapshot: ClusterSnapshot,
+  deadlineMs = 2000,
+  extra: Partial<AdmissionServerOptions> = {},
+): Promise<HttpsWebhook> {
+  const dir = mkdtempSync(join(tmpdir(), 'corral-adm-'));
+  const pair = generatePair(dir, Math.floor(Math.random() * 1e6) + 1);
+  const certFile = join(dir, 'tls.crt');
+  const keyFile = join(dir, 'tls.key');
+  writeFileSync(certFile, pair.cert);
+  writeFileSync(keyFile, pair.key);
+  const logs = memoryDestination();
+  const logger = createLogger({ level: 'info', name: 'admission-test', destination: logs.stream });
+  const server = buildAdmissionServer({
+    snapshot,
+    settings: DEFAULT_RULE_SETTINGS,
+    logger,
+    readiness: () => ({ ready: true, reasons: [] }),
+    https: { certFile, keyFile },
+    deadlineMs,
+    reservationTtlMs: 60_000,
+    metrics: createMetrics({ service: 'admission', processMetrics: false }),
+    ...extra,
+  });
+  await server.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = server.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const agent = new Agent({ ca: pair.cert, keepAlive: true, maxSockets: 64 });
+  const send = (method: string, path: string, raw?: string | Buffer) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method,
+          agent,
+          headers: raw === undefined ? {} : { 'content-type': 'application/json' },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(raw);
+    });
+  const postRaw = async (path: string, raw: string | Buffer) => {
+    const res = await send('POST', path, raw);
+    return { status: res.status, body: JSON.parse(res.text) as Reply };
+  };
+  return {
+    url: `https://127.0.0.1:${port}`,
+    server,
+    logs,
+    post: (path, body) => postRaw(path, JSON.stringify(body)),
+    postRaw,
+    get: (path) => send('GET', path),
+    close: async () => {
+      agent.destroy();
+      await server.app.close();
+    },
+  };
+}
+
+/** A minimal AdmissionReview v1 for a pod CREATE. */
+export function podReview(
+  namespace: string,
+  name: string,
+  spec: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    request: {
+      uid: `uid-${namespace}-${name}`,
+      kind: { group: '', version: 'v1', kind: 'Pod' },
+      resource: { group: '', version: 'v1', resource: 'pods' },
+      namespace,
+      name,
+      operation: 'CREATE',
+      userInfo: { username: 'dev' },
+      object: { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace }, spec },
+      oldObject: null,
+      ...extra,
+    },
+  };
+}

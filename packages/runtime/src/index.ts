@@ -39,7 +39,7 @@ export {
   type LogLevel,
   type RequestContext,
 } from './log/create-logger.js';
-export { CENSOR, REDACT_DEPTH, SECRET_KEYS, secretPaths } from './log/redaction.js';
+export { CENSOR, REDACT_DEPTH, SECRET_KEYS, redactSecrets } from './log/redaction.js';
 export { memoryDestination, type MemoryDestination } from './log/memory-destination.js';
 
 export {

@@ -1,17 +1,24 @@
 import { createLogger, requestLogger } from './create-logger.js';
 import { memoryDestination } from './memory-destination.js';
-import { secretPaths } from './redaction.js';
+import { redactSecrets } from './redaction.js';
 
-describe('secretPaths', () => {
-  it('given a key and depth 2, returns the key at the top level and under one and two wildcards', () => {
-    expect(secretPaths(['token', 'set-cookie'], 2)).toEqual([
-      'token',
-      '["set-cookie"]',
-      '*.token',
-      '*["set-cookie"]',
-      '*.*.token',
-      '*.*["set-cookie"]',
-    ]);
+describe('redactSecrets', () => {
+  it('given an object without secrets, returns the same object (no copy)', () => {
+    const line = { method: 'POST', route: '/mutate', nested: { list: [1, { a: 'b' }] } };
+    expect(redactSecrets(line)).toBe(line);
+  });
+
+  it('given a secret deeper than the depth searched, leaves it (the bound is explicit)', () => {
+    expect(redactSecrets({ a: { token: 'x' } }, 0)).toEqual({ a: { token: 'x' } });
+    expect(redactSecrets({ a: { token: 'x' } }, 1)).toEqual({ a: { token: '[REDACTED]' } });
+  });
+
+  it('given an object with a secret, returns a redacted copy and leaves the original untouched', () => {
+    const original = { volume: { secrets: { userKey: 'k' } }, items: [{ password: 'p' }, 'x'] };
+    const redacted = redactSecrets(original);
+    expect(redacted).toEqual({ volume: { secrets: '[REDACTED]' }, items: [{ password: '[REDACTED]' }, 'x'] });
+    expect(original.volume.secrets.userKey).toBe('k');
+    expect(original.items[0]).toEqual({ password: 'p' });
   });
 });
 

@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Level, type Logger } from 'pino';
-import { CENSOR, secretPaths } from './redaction.js';
+import { CENSOR, redactSecrets, SECRET_KEYS } from './redaction.js';
 
 export type { Logger } from 'pino';
 export type LogLevel = Level | 'silent';
@@ -25,11 +25,15 @@ export function createLogger(options: LoggerOptions): Logger {
       name: options.name,
       base: { pid: process.pid, ...options.base },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (object) => redactSecrets(object),
+      },
       serializers: { err: pino.stdSerializers.errWithCause },
-      redact: { paths: secretPaths(), censor: CENSOR },
+      // Child bindings bypass formatters.log: their top-level secret keys are censored here.
+      redact: { paths: [...SECRET_KEYS].map((key) => `["${key}"]`), censor: CENSOR },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: true }),
+    options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }
 
@@ -39,5 +43,5 @@ export type RequestContext = Readonly<Record<string, string | number | boolean |
 /** Given the service logger and a request's context, returns a child logger stamping it on every line. */
 export function requestLogger(parent: Logger, context: RequestContext): Logger {
   const defined = Object.fromEntries(Object.entries(context).filter(([, value]) => value !== undefined));
-  return parent.child(defined);
+  return parent.child(redactSecrets(defined));
 }

@@ -20,24 +20,51 @@ export const REDACT_DEPTH = 6;
 
 export const CENSOR = '[REDACTED]';
 
-const isIdentifier = (key: string): boolean => /^[A-Za-z_$][\w$]*$/.test(key);
+const SECRET_SET = new Set(SECRET_KEYS);
 
-/** Given a key and how many wildcard levels precede it, returns one pino redact path. */
-function pathAt(key: string, level: number): string {
-  const wildcards = Array.from({ length: level }, () => '*').join('.');
-  if (isIdentifier(key)) return wildcards === '' ? key : `${wildcards}.${key}`;
-  return `${wildcards}["${key}"]`;
-}
+type Plain = Record<string, unknown>;
 
 /**
- * Given secret key names and a depth, returns pino `redact` paths matching each key at the top level
- * and under up to `depth` levels of any object or array (`key`, `*.key`, `*.*.key`, …). pino's
- * wildcards match exactly one level, hence the explicit list.
+ * Given a log object, returns it with the value of every secret key (see SECRET_KEYS) replaced by
+ * CENSOR, at the top level and under up to `depth` levels of objects, arrays and errors. Objects
+ * holding no secret are returned as they are (no copy), so the common line costs one cheap walk;
+ * objects that do are copied, never modified in place (the caller still owns them).
  */
-export function secretPaths(keys: readonly string[] = SECRET_KEYS, depth: number = REDACT_DEPTH): string[] {
-  const paths: string[] = [];
-  for (let level = 0; level <= depth; level += 1) {
-    for (const key of keys) paths.push(pathAt(key, level));
+export function redactSecrets<T>(value: T, depth: number = REDACT_DEPTH): T {
+  return redactValue(value, depth) as T;
+}
+
+function redactValue(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object' || depth < 0) return value;
+  if (Array.isArray(value)) return redactArray(value, depth);
+  return redactObject(value as Plain, depth);
+}
+
+function redactArray(items: readonly unknown[], depth: number): unknown[] {
+  let copy: unknown[] | undefined;
+  items.forEach((item, index) => {
+    const next = redactValue(item, depth - 1);
+    if (next !== item) (copy ??= [...items])[index] = next;
+  });
+  return copy ?? (items as unknown[]);
+}
+
+function redactObject(object: Plain, depth: number): Plain {
+  let copy: Plain | undefined;
+  for (const key of Object.keys(object)) {
+    const current = object[key];
+    const next = SECRET_SET.has(key) ? CENSOR : redactValue(current, depth - 1);
+    if (next !== current) (copy ??= cloneShallow(object))[key] = next;
   }
-  return paths;
+  return copy ?? object;
+}
+
+/** A shallow copy that keeps what the err serializer reads from an Error (message, stack, cause). */
+function cloneShallow(object: Plain): Plain {
+  if (!(object instanceof Error)) return { ...object };
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(object) as object) as Error, object);
+  copy.message = object.message;
+  if (object.stack !== undefined) copy.stack = object.stack;
+  if (object.cause !== undefined) copy.cause = object.cause;
+  return copy as unknown as Plain;
 }

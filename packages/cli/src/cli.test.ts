@@ -24,14 +24,15 @@ describe('corral command line', () => {
     expect(io.err.join('')).toMatch(/unknown command "frobnicate"/);
   });
 
-  it.each([['csi', '#6']])(
-    'given %s before its issue lands, refuses to start with exit 2 and names the issue',
-    async (cmd, issue) => {
-      const io = memoryIo();
-      expect(await runCli([cmd, '--policies', 'examples'], io)).toBe(2);
-      expect(io.err.join('')).toContain(`not built yet (issue ${issue})`);
-    },
-  );
+  it('given csi with missing and bad flags, lists every problem at once and exits 2', async () => {
+    const io = memoryIo();
+    expect(await runCli(['csi', '--role', 'node', '--listen', 'nowhere'], io)).toBe(2);
+    const err = io.err.join('');
+    expect(err).toMatch(/3 problems/);
+    expect(err).toMatch(/--endpoint/);
+    expect(err).toMatch(/--cluster-config/);
+    expect(err).toMatch(/flag --listen: "nowhere"/);
+  });
 
   it('given an unknown flag to a service, reports the flag instead of ignoring it', async () => {
     const io = memoryIo();

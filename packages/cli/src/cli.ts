@@ -1,21 +1,15 @@
 import { commands as admissionCommands } from '@corral/admission';
-import { SERVICE_STATUS as CSI } from '@corral/csi-ceph';
+import { commands as csiCommands } from '@corral/csi-ceph';
 import { commands as extenderCommands } from '@corral/scheduler-extender';
 import { demo } from './commands/demo.js';
 import { help, USAGE } from './commands/help.js';
-import { pendingService } from './commands/service.js';
 import { EXIT_USAGE, type CliIo, type Command } from './io.js';
 
 /** Every subcommand, in one visible place. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   extender: extenderCommands.extender,
   admission: admissionCommands.admission,
-  csi: pendingService('csi', CSI, {
-    role: { type: 'string' },
-    endpoint: { type: 'string' },
-    'ceph-conf': { type: 'string' },
-    keyring: { type: 'string' },
-  }),
+  csi: csiCommands.csi,
   check: admissionCommands.check,
   explain: extenderCommands.explain,
   demo,

@@ -6,6 +6,7 @@ Services:
   extender    kube-scheduler extender       --policies PATH | --kubeconfig PATH, --listen HOST:PORT
   admission   admission webhooks (HTTPS)    --policies PATH | --kubeconfig PATH, --listen, --tls-cert, --tls-key
   csi         CSI driver for Ceph RBD       --role controller|node, --endpoint unix:///path.sock,
+                                            --cluster-config PATH, --node-id NAME (node role),
                                             --ceph-conf PATH, --keyring PATH
 
 Offline tools:

@@ -1,0 +1,87 @@
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { memoryDestination, type ProcessLike } from '@corral/runtime';
+import { commands } from '../index.js';
+import { csiCommand } from './csi-command.js';
+
+function captureIo() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t), env: {}, cwd: tmpdir() },
+    out,
+    err,
+  };
+}
+
+class FakeProcess extends EventEmitter implements ProcessLike {
+  exitCode: number | undefined;
+  exit(code: number): void {
+    this.exitCode = code;
+  }
+}
+
+describe('commands.csi', () => {
+  it('given no flags, exits 2 listing every missing option at once', async () => {
+    const { io, err } = captureIo();
+    expect(await commands.csi([], io)).toBe(2);
+    const text = err.join('');
+    expect(text).toMatch(/role/);
+    expect(text).toMatch(/endpoint/);
+    expect(text).toMatch(/clusterConfig|cluster-config/);
+  });
+
+  it('given --role node without --node-id, exits 2 saying so', async () => {
+    const { io, err } = captureIo();
+    const args = ['--role', 'node', '--endpoint', 'unix:///tmp/x.sock', '--cluster-config', 'c.json'];
+    expect(await commands.csi(args, io)).toBe(2);
+    expect(err.join('')).toContain('--node-id is required');
+  });
+
+  it('given a broken cluster config, exits 1 naming the problem', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'csi-cmd-'));
+    await writeFile(join(dir, 'c.json'), '[{"clusterID": ""}]');
+    const { io, err } = captureIo();
+    const args = [
+      '--role',
+      'controller',
+      '--endpoint',
+      `unix://${dir}/s.sock`,
+      '--cluster-config',
+      join(dir, 'c.json'),
+    ];
+    expect(await csiCommand(args, io, { destination: memoryDestination().stream })).toBe(1);
+    expect(err.join('')).toMatch(/clusterID/);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('given SIGTERM, stops serving, removes the socket and exits 0', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'csi-cmd-'));
+    await writeFile(join(dir, 'c.json'), JSON.stringify([{ clusterID: 'a', monitors: ['127.0.0.1:1'] }]));
+    const socket = join(dir, 's.sock');
+    const fake = new FakeProcess();
+    const { io } = captureIo();
+    const args = [
+      '--role',
+      'controller',
+      '--endpoint',
+      `unix://${socket}`,
+      '--cluster-config',
+      join(dir, 'c.json'),
+      '--listen',
+      '127.0.0.1:0',
+    ];
+    const done = csiCommand(args, io, {
+      process: fake,
+      destination: memoryDestination().stream,
+      onServing: () => setImmediate(() => fake.emit('SIGTERM', 'SIGTERM')),
+    });
+    expect(await done).toBe(0);
+    expect(fake.exitCode).toBe(0);
+    expect(existsSync(socket)).toBe(false);
+    await rm(dir, { recursive: true, force: true });
+  });
+});

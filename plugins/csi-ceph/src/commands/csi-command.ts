@@ -1,0 +1,100 @@
+/**
+ * `corral csi --role controller|node --endpoint unix:///path.sock --cluster-config F [--keyring F]
+ * [--policies P | --kubeconfig K] [--node-id N] [--listen HOST:PORT]`: runs the driver until SIGTERM
+ * (unready, stop accepting calls, let running ones finish, close Ceph connections, exit).
+ */
+import { isAbsolute, resolve } from 'node:path';
+import {
+  ConfigError,
+  createLogger,
+  isCorralError,
+  onShutdown,
+  type LogLevel,
+  type ProcessLike,
+} from '@corral/runtime';
+import type { DestinationStream } from 'pino';
+import { loadCsiConfig, type CsiConfig } from '../config.js';
+import { startDriver } from '../start-driver.js';
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+export interface CsiRunOptions {
+  /** Signals and exit; tests pass a fake so vitest is never killed. */
+  readonly process?: ProcessLike;
+  readonly destination?: DestinationStream;
+  /** Told once the driver serves (tests). */
+  readonly onServing?: (stop: () => Promise<number>) => void;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+function absolutePaths(config: CsiConfig, cwd: string): CsiConfig {
+  const abs = (p: string | undefined) =>
+    p === undefined || isAbsolute(p) || p === 'in-cluster' ? p : resolve(cwd, p);
+  const fix = (key: 'policies' | 'kubeconfig' | 'keyring' | 'cephConf') => {
+    const value = abs(config[key]);
+    return value === undefined ? {} : { [key]: value };
+  };
+  return {
+    ...config,
+    clusterConfig: abs(config.clusterConfig) ?? config.clusterConfig,
+    ...fix('policies'),
+    ...fix('kubeconfig'),
+    ...fix('keyring'),
+    ...fix('cephConf'),
+  };
+}
+
+export async function csiCommand(
+  args: readonly string[],
+  io: CliIo,
+  options: CsiRunOptions = {},
+): Promise<number> {
+  let config: CsiConfig;
+  try {
+    config = absolutePaths(loadCsiConfig(args, io.env), io.cwd);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(`corral csi: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  const logger = createLogger({
+    level: config.logLevel as LogLevel,
+    name: `csi-${config.role}`,
+    ...(options.destination ? { destination: options.destination } : {}),
+  });
+  try {
+    const driver = await startDriver({ config, logger });
+    io.stderr(`corral csi: ${config.role} serving on ${config.endpoint}\n`);
+    return await new Promise<number>((resolveExit) => {
+      const proc: ProcessLike = options.process ?? process;
+      const handle = onShutdown({
+        logger,
+        timeoutMs: config.shutdownTimeoutMs,
+        steps: [{ name: 'csi driver', run: () => driver.stop() }],
+        process: {
+          on: (signal, listener) => proc.on(signal, listener),
+          off: (signal, listener) => proc.off(signal, listener),
+          exit: (code) => {
+            resolveExit(code);
+            proc.exit(code);
+          },
+        },
+      });
+      options.onServing?.(() => handle.shutdown('test'));
+    });
+  } catch (error) {
+    const message = isCorralError(error)
+      ? `${error.code}: ${error.message}`
+      : String(error instanceof Error ? error.message : error);
+    io.stderr(`corral csi: cannot start: ${message}\n`);
+    return EXIT_FAILURE;
+  }
+}

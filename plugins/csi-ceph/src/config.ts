@@ -1,0 +1,100 @@
+/**
+ * The CSI driver's configuration, read once (STYLE.md #7): flags, env `CORRAL_CSI_*`, optional YAML
+ * file; validated with every problem listed at once; frozen.
+ */
+import { listenAddressCheck, loadConfig, type DeepReadonly, type FlagSpec } from '@corral/runtime';
+import { Type, type Static } from '@sinclair/typebox';
+
+export const DRIVER_NAME = 'rbd.csi.corral.dev';
+
+export const CsiConfigSchema = Type.Object({
+  role: Type.Union([Type.Literal('controller'), Type.Literal('node')], {
+    description: 'Which CSI services to serve.',
+  }),
+  endpoint: Type.String({ pattern: '^unix://', description: 'gRPC endpoint, unix:///path.sock.' }),
+  clusterConfig: Type.String({
+    minLength: 1,
+    description: 'JSON list of {clusterID, monitors, rbd: {radosNamespace}}.',
+  }),
+  nodeId: Type.Optional(Type.String({ minLength: 1, description: 'This node’s name (node role).' })),
+  policies: Type.Optional(
+    Type.String({ minLength: 1, description: 'YAML policies (Departments) for tenant isolation.' }),
+  ),
+  kubeconfig: Type.Optional(
+    Type.String({ minLength: 1, description: 'kubeconfig path; "in-cluster" inside a pod.' }),
+  ),
+  cephConf: Type.Optional(
+    Type.String({ minLength: 1, description: 'ceph.conf read before the settings the driver sets.' }),
+  ),
+  keyring: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'Keyring for RPCs that carry no secrets (GetCapacity, ListVolumes).',
+    }),
+  ),
+  listen: Type.String({ description: 'HOST:PORT of /healthz /readyz /metrics.' }),
+  mounter: Type.Union([Type.Literal('krbd'), Type.Literal('rbd-nbd'), Type.Literal('fuse')], {
+    description:
+      'Node mounter: krbd (rbd device map), rbd-nbd, or fuse (rbd-fuse + loop device, no kernel module).',
+  }),
+  cephTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 300 }),
+  maxVolumesPerNode: Type.Integer({ minimum: 0 }),
+  logLevel: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+  ),
+  slowOpMs: Type.Integer({ minimum: 1 }),
+  shutdownTimeoutMs: Type.Integer({ minimum: 100 }),
+});
+
+export type CsiConfig = DeepReadonly<Static<typeof CsiConfigSchema>>;
+
+export const CSI_DEFAULTS = {
+  listen: '0.0.0.0:9680',
+  mounter: 'krbd' as const,
+  cephTimeoutSeconds: 10,
+  maxVolumesPerNode: 0,
+  logLevel: 'info' as const,
+  slowOpMs: 5_000,
+  shutdownTimeoutMs: 25_000,
+};
+
+export const CSI_FLAGS: FlagSpec = {
+  role: 'role',
+  endpoint: 'endpoint',
+  'cluster-config': 'clusterConfig',
+  'node-id': 'nodeId',
+  policies: 'policies',
+  kubeconfig: 'kubeconfig',
+  'ceph-conf': 'cephConf',
+  keyring: 'keyring',
+  listen: 'listen',
+  mounter: 'mounter',
+  'ceph-timeout': 'cephTimeoutSeconds',
+  'max-volumes-per-node': 'maxVolumesPerNode',
+  'log-level': 'logLevel',
+  'slow-op-ms': 'slowOpMs',
+  'shutdown-timeout-ms': 'shutdownTimeoutMs',
+};
+
+/** Reads the driver's configuration (the only reader of env); every problem at once. */
+export function loadCsiConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): CsiConfig {
+  return loadConfig({
+    schema: CsiConfigSchema,
+    defaults: CSI_DEFAULTS,
+    flags: CSI_FLAGS,
+    envPrefix: 'CORRAL_CSI_',
+    argv,
+    env,
+    checks: { listen: listenAddressCheck() },
+    refine: (config) =>
+      config.role === 'node' && !config.nodeId ? ['--node-id is required with --role node'] : [],
+  });
+}
+
+/** The socket path of a `unix:///path.sock` endpoint. */
+export function socketPath(endpoint: string): string {
+  return endpoint.replace(/^unix:\/\//, '');
+}

@@ -1,0 +1,75 @@
+/**
+ * Where the node service keeps things under a staging path, and the pure bits of node work:
+ *   <staging>/corral-volume.json   the per-volume record (found again after a driver restart)
+ *   <staging>/fuse/                rbd-fuse mount exposing the one image as a file
+ *   <staging>/fs/                  the filesystem (mount access type)
+ */
+import { join } from 'node:path';
+
+export const RECORD_FILE = 'corral-volume.json';
+
+export interface StageLayout {
+  readonly record: string;
+  readonly fuseDir: string;
+  readonly fsDir: string;
+}
+
+export function stageLayout(stagingPath: string): StageLayout {
+  return {
+    record: join(stagingPath, RECORD_FILE),
+    fuseDir: join(stagingPath, 'fuse'),
+    fsDir: join(stagingPath, 'fs'),
+  };
+}
+
+/** What the node remembers of a staged volume. */
+export interface StageRecord {
+  readonly volumeId: string;
+  readonly clusterID: string;
+  readonly pool: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly accessType: 'mount' | 'block';
+  readonly fsType: string;
+  /** The backing file inside the rbd-fuse mount. */
+  readonly imageFile: string;
+}
+
+/** Default mkfs options per filesystem (fast creation of thin images), unless `mkfsOptions` is given. */
+export function mkfsArgs(fsType: string, options: string, device: string): string[] {
+  const given = options.trim() === '' ? undefined : options.trim().split(/\s+/);
+  if (fsType === 'xfs') return [...(given ?? ['-K']), device];
+  return [...(given ?? ['-m0', '-Enodiscard,lazy_itable_init=1,lazy_journal_init=1']), device];
+}
+
+export interface MountEntry {
+  readonly mountPoint: string;
+  readonly source: string;
+  readonly fsType: string;
+  readonly options: string;
+}
+
+/** Undoes /proc/self/mountinfo's octal escapes (\040 for a space…). */
+export function unescapeMountPath(text: string): string {
+  return text.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+}
+
+/** Parses /proc/self/mountinfo. */
+export function parseMountInfo(text: string): MountEntry[] {
+  const entries: MountEntry[] = [];
+  for (const line of text.split('\n')) {
+    const [left, right] = line.split(' - ');
+    if (!left || !right) continue;
+    const fields = left.split(' ');
+    const [fsType = '', source = ''] = right.split(' ');
+    const mountPoint = fields[4];
+    if (mountPoint === undefined) continue;
+    entries.push({
+      mountPoint: unescapeMountPath(mountPoint),
+      source: unescapeMountPath(source),
+      fsType,
+      options: fields[5] ?? '',
+    });
+  }
+  return entries;
+}

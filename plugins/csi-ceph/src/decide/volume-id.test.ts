@@ -1,0 +1,37 @@
+import { decodeId, encodeId, MAX_ID_BYTES } from './volume-id.js';
+
+const ref = {
+  clusterID: 'ceph-a',
+  pool: 'rbd',
+  namespace: 'finance',
+  uuid: '0f8fad5b-d9cb-469f-a165-70867728950e',
+};
+
+describe('encodeId / decodeId', () => {
+  it.each([
+    ['plain names', ref],
+    ['dots and slashes in fields', { ...ref, clusterID: 'a.b/c', pool: 'p.1', namespace: '' }],
+    ['unicode', { ...ref, namespace: 'fïnance' }],
+  ])('given %s, round-trips', (_label, input) => {
+    const id = encodeId('v1', input);
+    expect(id.status).toBe('pass');
+    if (id.status === 'pass') expect(decodeId('v1', id.value)).toEqual(input);
+  });
+
+  it('given fields that make the ID longer than 128 bytes, fails with a message naming the fix', () => {
+    const id = encodeId('v1', { ...ref, clusterID: 'c'.repeat(100) });
+    expect(id).toMatchObject({ status: 'fail', rule: 'id-length' });
+    if (id.status === 'fail') expect(id.message).toMatch(/shorter/);
+  });
+
+  it.each([
+    ['garbage', 'not-a-volume'],
+    ['the wrong kind', 's1.c.rbd..0f8fad5b-d9cb-469f-a165-70867728950e'],
+    ['a bad uuid', 'v1.c.rbd..nope'],
+    ['an empty cluster', 'v1..rbd..0f8fad5b-d9cb-469f-a165-70867728950e'],
+    ['bad escapes', 'v1.%E0.rbd..0f8fad5b-d9cb-469f-a165-70867728950e'],
+    ['too long', `v1.${'c'.repeat(MAX_ID_BYTES)}.rbd..0f8fad5b-d9cb-469f-a165-70867728950e`],
+  ])('given %s, returns undefined', (_label, id) => {
+    expect(decodeId('v1', id)).toBeUndefined();
+  });
+});

@@ -1,0 +1,125 @@
+/** librbd image operations used by the controller, each on koffi worker threads. */
+import { cephCall, ERRNO, hasErrno } from './ceph-call.js';
+import { callAsync, ffi } from './ffi.js';
+
+export async function createImage(
+  ioctx: unknown,
+  name: string,
+  bytes: bigint,
+  features: bigint,
+): Promise<void> {
+  await cephCall(ffi().rbd.rbd_create2, 'rbd_create2', name, ioctx, name, bytes, features, [0]);
+}
+
+/** Removes an image; gone already is fine. */
+export async function removeImage(ioctx: unknown, name: string): Promise<void> {
+  try {
+    await cephCall(ffi().rbd.rbd_remove, 'rbd_remove', name, ioctx, name);
+  } catch (err) {
+    if (!hasErrno(err, ERRNO.ENOENT)) throw err;
+  }
+}
+
+/** Opens `name` (at `snap`, if given), runs `fn` with the image handle, closes it. */
+export async function withImage<T>(
+  ioctx: unknown,
+  name: string,
+  fn: (image: unknown) => Promise<T>,
+  snap: string | null = null,
+): Promise<T> {
+  const { rbd } = ffi();
+  const out: unknown[] = [null];
+  await cephCall(rbd.rbd_open, 'rbd_open', name, ioctx, name, out, snap);
+  try {
+    return await fn(out[0]);
+  } finally {
+    await callAsync(rbd.rbd_close, out[0]);
+  }
+}
+
+export async function imageSize(image: unknown, name: string): Promise<bigint> {
+  const size: (number | bigint)[] = [0];
+  await cephCall(ffi().rbd.rbd_get_size, 'rbd_get_size', name, image, size);
+  return BigInt(size[0] ?? 0);
+}
+
+export async function resizeImage(image: unknown, name: string, bytes: bigint): Promise<void> {
+  await cephCall(ffi().rbd.rbd_resize, 'rbd_resize', name, image, bytes);
+}
+
+export async function setMetadata(image: unknown, name: string, key: string, value: string): Promise<void> {
+  await cephCall(ffi().rbd.rbd_metadata_set, 'rbd_metadata_set', `${name} ${key}`, image, key, value);
+}
+
+/** An image metadata value, or undefined when the key is not set. */
+export async function getMetadata(image: unknown, name: string, key: string): Promise<string | undefined> {
+  const buf = Buffer.alloc(4096);
+  const len = [buf.length];
+  try {
+    await cephCall(ffi().rbd.rbd_metadata_get, 'rbd_metadata_get', `${name} ${key}`, image, key, buf, len);
+  } catch (err) {
+    if (hasErrno(err, ERRNO.ENOENT)) return undefined;
+    throw err;
+  }
+  const end = buf.indexOf(0);
+  return buf.subarray(0, end < 0 ? len[0] : end).toString('utf8');
+}
+
+export async function createSnap(image: unknown, name: string, snap: string): Promise<void> {
+  try {
+    await cephCall(ffi().rbd.rbd_snap_create, 'rbd_snap_create', `${name}@${snap}`, image, snap);
+  } catch (err) {
+    if (!hasErrno(err, ERRNO.EEXIST)) throw err;
+  }
+}
+
+/** Removes a snapshot; gone already is fine. */
+export async function removeSnap(image: unknown, name: string, snap: string): Promise<void> {
+  try {
+    await cephCall(ffi().rbd.rbd_snap_remove, 'rbd_snap_remove', `${name}@${snap}`, image, snap);
+  } catch (err) {
+    if (!hasErrno(err, ERRNO.ENOENT)) throw err;
+  }
+}
+
+/** Clones `parent@snap` into `child` (clone format 2: the connection sets rbd_default_clone_format). */
+export async function cloneImage(
+  parentIoctx: unknown,
+  parent: string,
+  snap: string,
+  childIoctx: unknown,
+  child: string,
+  features: bigint,
+): Promise<void> {
+  const what = `${parent}@${snap} -> ${child}`;
+  await cephCall(
+    ffi().rbd.rbd_clone,
+    'rbd_clone',
+    what,
+    parentIoctx,
+    parent,
+    snap,
+    childIoctx,
+    child,
+    features,
+    [0],
+  );
+}
+
+export async function flattenImage(image: unknown, name: string): Promise<void> {
+  await cephCall(ffi().rbd.rbd_flatten, 'rbd_flatten', name, image);
+}
+
+/** Creates an RBD namespace unless it exists (needs the pool's default-namespace ioctx). */
+export async function ensureNamespace(poolIoctx: unknown, namespace: string): Promise<void> {
+  if (namespace === '') return;
+  const { rbd } = ffi();
+  const exists = [false];
+  await cephCall(rbd.rbd_namespace_exists, 'rbd_namespace_exists', namespace, poolIoctx, namespace, exists);
+  if (exists[0]) return;
+  try {
+    await cephCall(rbd.rbd_namespace_create, 'rbd_namespace_create', namespace, poolIoctx, namespace);
+  } catch (err) {
+    if (!hasErrno(err, ERRNO.EEXIST)) throw err;
+  }
+}

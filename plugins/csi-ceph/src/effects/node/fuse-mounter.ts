@@ -1,0 +1,70 @@
+/**
+ * The fuse mounter: `rbd-fuse` mounts ONE image (a pool-wide mount would keep every image open and
+ * block `rbd rm`) as a file under workDir, and `losetup` turns that file into a loop device. The cephx
+ * key reaches rbd-fuse through a private temporary key file (0600 in a 0700 dir), removed as soon as
+ * rbd-fuse has connected; it is never on the command line.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CSI_ERR, csiError } from '../../errors.js';
+import type { AttachRequest, Mounter } from './mounter.js';
+import { isMounted, unmountAll } from './mounts.js';
+import { run, runOk } from './run.js';
+
+async function loopDevicesOf(file: string): Promise<string[]> {
+  const result = await run('losetup', ['-j', file]);
+  if (result.code !== 0) return [];
+  return result.stdout
+    .split('\n')
+    .map((line) => line.split(':')[0] ?? '')
+    .filter((dev) => dev.startsWith('/dev/'));
+}
+
+async function startFuse(request: AttachRequest): Promise<void> {
+  const keyDir = await mkdtemp(join(tmpdir(), 'corral-csi-key-'));
+  const keyFile = join(keyDir, 'key');
+  try {
+    await writeFile(keyFile, request.userKey, { mode: 0o600 });
+    const args = [
+      ...['-c', '/dev/null', '-m', request.monitors.join(','), '--id', request.userID, '--keyfile', keyFile],
+      ...['-p', request.pool, ...(request.namespace ? ['-s', request.namespace] : []), '-r', request.image],
+      request.workDir,
+    ];
+    await runOk('rbd-fuse', args, 60_000);
+  } finally {
+    await rm(keyDir, { recursive: true, force: true });
+  }
+}
+
+export const fuseMounter: Mounter = {
+  name: 'fuse',
+
+  async attach(request) {
+    await mkdir(request.workDir, { recursive: true });
+    if (!(await isMounted(request.workDir))) await startFuse(request);
+    const file = join(request.workDir, request.image);
+    const [existing] = await loopDevicesOf(file);
+    if (existing) return existing;
+    const device = (await runOk('losetup', ['--find', '--show', file])).trim();
+    if (!device.startsWith('/dev/'))
+      throw csiError(CSI_ERR.NODE_COMMAND, `losetup gave no device for ${file}`);
+    return device;
+  },
+
+  async device(workDir, image) {
+    if (!(await isMounted(workDir))) return undefined;
+    return (await loopDevicesOf(join(workDir, image)))[0];
+  },
+
+  async refresh(device) {
+    await runOk('losetup', ['-c', device]);
+  },
+
+  async detach(workDir, image) {
+    if (await isMounted(workDir)) {
+      for (const device of await loopDevicesOf(join(workDir, image))) await runOk('losetup', ['-d', device]);
+    }
+    await unmountAll(workDir);
+  },
+};

@@ -1,0 +1,27 @@
+/**
+ * How a node turns an RBD image into a block device. `fuse` (rbd-fuse + a loop device) is what works
+ * without the rbd/nbd kernel modules and is tested here; `krbd` and `rbd-nbd` would implement the same
+ * interface (not written yet: they cannot be tested on these machines).
+ */
+export interface AttachRequest {
+  readonly monitors: readonly string[];
+  readonly userID: string;
+  readonly userKey: string;
+  readonly pool: string;
+  readonly namespace: string;
+  readonly image: string;
+  /** A directory the mounter may use (under the staging path). */
+  readonly workDir: string;
+}
+
+export interface Mounter {
+  readonly name: string;
+  /** Makes the image a block device (idempotent) and returns the device path. */
+  attach(request: AttachRequest): Promise<string>;
+  /** The device currently attached for the image, if any. */
+  device(workDir: string, image: string): Promise<string | undefined>;
+  /** Makes the device pick up a grown image. */
+  refresh(device: string): Promise<void>;
+  /** Releases the device and anything behind it (idempotent). */
+  detach(workDir: string, image: string): Promise<void>;
+}

@@ -1,0 +1,19 @@
+/** The per-volume record under the staging path, so that a restarted driver finds its state again. */
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import type { StageRecord } from '../../decide/node-layout.js';
+
+export async function readStageRecord(path: string): Promise<StageRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as StageRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeStageRecord(path: string, record: StageRecord): Promise<void> {
+  await writeFile(path, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+}
+
+export async function removeStageRecord(path: string): Promise<void> {
+  await rm(path, { force: true });
+}

@@ -1,0 +1,110 @@
+/**
+ * The CSI driver's error catalogue (STYLE.md #8). Codes are stable; `grpcStatusFor` is the one place
+ * that turns an error into the gRPC status the CSI spec prescribes for the RPC at hand.
+ */
+import { status } from '@grpc/grpc-js';
+import { CorralError, type CorralErrorOptions } from '@corral/runtime';
+
+export const CSI_ERR = {
+  /** A required field is missing or a field has a value the driver cannot accept. */
+  INVALID_ARGUMENT: 'CSI_ERR_INVALID_ARGUMENT',
+  /** The request's capabilities are not supported (e.g. filesystem + multi-node writer). */
+  UNSUPPORTED_CAPABILITY: 'CSI_ERR_UNSUPPORTED_CAPABILITY',
+  /** `secrets` lack userID/userKey. */
+  MISSING_SECRETS: 'CSI_ERR_MISSING_SECRETS',
+  /** `clusterID` names no cluster in the cluster config. */
+  UNKNOWN_CLUSTER: 'CSI_ERR_UNKNOWN_CLUSTER',
+  /** The capacity range cannot be satisfied. */
+  CAPACITY_OUT_OF_RANGE: 'CSI_ERR_CAPACITY_OUT_OF_RANGE',
+  /** Another operation holds the lock on this name or ID. */
+  OPERATION_PENDING: 'CSI_ERR_OPERATION_PENDING',
+  /** A volume/snapshot with this name exists and is incompatible with the request. */
+  NAME_CONFLICT: 'CSI_ERR_NAME_CONFLICT',
+  /** The volume, snapshot or source does not exist. */
+  NOT_FOUND: 'CSI_ERR_NOT_FOUND',
+  /** The volume is in use or has snapshots/clones that keep it. */
+  IN_USE: 'CSI_ERR_IN_USE',
+  /** The department's storage quota would be exceeded. */
+  QUOTA_EXCEEDED: 'CSI_ERR_QUOTA_EXCEEDED',
+  /** The PVC's namespace belongs to no department, or the department has no Ceph placement. */
+  NO_PLACEMENT: 'CSI_ERR_NO_PLACEMENT',
+  /** The pagination token is not one this driver issued. */
+  BAD_TOKEN: 'CSI_ERR_BAD_TOKEN',
+  /** Ceph cannot be reached (mon down, timeout). */
+  CEPH_UNAVAILABLE: 'CSI_ERR_CEPH_UNAVAILABLE',
+  /** Ceph refused the credentials. */
+  CEPH_AUTH: 'CSI_ERR_CEPH_AUTH',
+  /** The credentials are valid but their caps do not cover this pool/namespace. */
+  CEPH_FORBIDDEN: 'CSI_ERR_CEPH_FORBIDDEN',
+  /** Ceph answered with an error the driver does not expect. */
+  CEPH: 'CSI_ERR_CEPH',
+  /** A node-side command (rbd-fuse, losetup, mkfs, mount) failed. */
+  NODE_COMMAND: 'CSI_ERR_NODE_COMMAND',
+  /** The RPC is not served in this role. */
+  UNIMPLEMENTED: 'CSI_ERR_UNIMPLEMENTED',
+  /** librados/librbd could not be loaded. */
+  LIBRARY: 'CSI_ERR_LIBRARY',
+  /** A bug: anything not in this catalogue. */
+  INTERNAL: 'CSI_ERR_INTERNAL',
+} as const;
+
+export type CsiErrorCode = (typeof CSI_ERR)[keyof typeof CSI_ERR];
+
+export class CsiError extends CorralError<CsiErrorCode> {
+  constructor(code: CsiErrorCode, message: string, options: CorralErrorOptions = {}) {
+    super(code, message, options);
+  }
+}
+
+export const csiError = (code: CsiErrorCode, message: string, options?: CorralErrorOptions) =>
+  new CsiError(code, message, options);
+
+const BY_CODE: Record<CsiErrorCode, status> = {
+  CSI_ERR_INVALID_ARGUMENT: status.INVALID_ARGUMENT,
+  CSI_ERR_UNSUPPORTED_CAPABILITY: status.INVALID_ARGUMENT,
+  CSI_ERR_MISSING_SECRETS: status.INVALID_ARGUMENT,
+  CSI_ERR_UNKNOWN_CLUSTER: status.INVALID_ARGUMENT,
+  CSI_ERR_CAPACITY_OUT_OF_RANGE: status.OUT_OF_RANGE,
+  CSI_ERR_OPERATION_PENDING: status.ABORTED,
+  CSI_ERR_NAME_CONFLICT: status.ALREADY_EXISTS,
+  CSI_ERR_NOT_FOUND: status.NOT_FOUND,
+  CSI_ERR_IN_USE: status.FAILED_PRECONDITION,
+  CSI_ERR_QUOTA_EXCEEDED: status.RESOURCE_EXHAUSTED,
+  CSI_ERR_NO_PLACEMENT: status.FAILED_PRECONDITION,
+  CSI_ERR_BAD_TOKEN: status.ABORTED,
+  CSI_ERR_CEPH_UNAVAILABLE: status.UNAVAILABLE,
+  CSI_ERR_CEPH_AUTH: status.UNAUTHENTICATED,
+  CSI_ERR_CEPH_FORBIDDEN: status.PERMISSION_DENIED,
+  CSI_ERR_CEPH: status.INTERNAL,
+  CSI_ERR_NODE_COMMAND: status.INTERNAL,
+  CSI_ERR_UNIMPLEMENTED: status.UNIMPLEMENTED,
+  CSI_ERR_LIBRARY: status.FAILED_PRECONDITION,
+  CSI_ERR_INTERNAL: status.INTERNAL,
+};
+
+export interface WireStatus {
+  readonly code: status;
+  readonly details: string;
+}
+
+/**
+ * The gRPC status for `err` raised while serving `rpc`. The spec's per-RPC differences live here:
+ * Probe reports an unhealthy plugin (Ceph unreachable or refusing us) as FAILED_PRECONDITION, where
+ * every other RPC says UNAVAILABLE / UNAUTHENTICATED so that the sidecars retry.
+ * Anything outside the catalogue is INTERNAL with a generic message (the cause is logged, not sent).
+ */
+export function grpcStatusFor(err: unknown, rpc: string): WireStatus {
+  if (!(err instanceof CsiError)) {
+    return { code: status.INTERNAL, details: `${CSI_ERR.INTERNAL}: internal error in ${rpc}` };
+  }
+  let code = BY_CODE[err.code];
+  if (rpc === 'Probe' && (err.code === CSI_ERR.CEPH_UNAVAILABLE || err.code === CSI_ERR.CEPH_AUTH)) {
+    code = status.FAILED_PRECONDITION;
+  }
+  return { code, details: `${err.code}: ${err.message}` };
+}
+
+/** Is `err` a CsiError (optionally with exactly `code`)? */
+export function isCsiError(err: unknown, code?: CsiErrorCode): err is CsiError {
+  return err instanceof CsiError && (code === undefined || err.code === code);
+}

@@ -1,0 +1,5 @@
+// Original file: proto/csi.proto
+
+export interface ControllerGetCapabilitiesRequest {}
+
+export interface ControllerGetCapabilitiesRequest__Output {}

@@ -1,0 +1,5 @@
+// Original file: proto/csi.proto
+
+export interface DeleteSnapshotResponse {}
+
+export interface DeleteSnapshotResponse__Output {}

@@ -1,0 +1,5 @@
+// Original file: proto/csi.proto
+
+export interface DeleteVolumeResponse {}
+
+export interface DeleteVolumeResponse__Output {}

@@ -1,0 +1,5 @@
+// Original file: proto/csi.proto
+
+export interface GetPluginCapabilitiesRequest {}
+
+export interface GetPluginCapabilitiesRequest__Output {}

@@ -1,0 +1,5 @@
+// Original file: proto/csi.proto
+
+export interface NodeGetInfoRequest {}
+
+export interface NodeGetInfoRequest__Output {}

@@ -1,0 +1,5 @@
+// Original file: proto/csi.proto
+
+export interface NodePublishVolumeResponse {}
+
+export interface NodePublishVolumeResponse__Output {}

@@ -1,0 +1,5 @@
+// Original file: proto/csi.proto
+
+export interface NodeStageVolumeResponse {}
+
+export interface NodeStageVolumeResponse__Output {}

@@ -1,0 +1,5 @@
+// Original file: proto/csi.proto
+
+export interface NodeUnpublishVolumeResponse {}
+
+export interface NodeUnpublishVolumeResponse__Output {}

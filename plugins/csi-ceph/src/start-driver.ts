@@ -1,0 +1,139 @@
+/**
+ * The composition root: from a loaded config, builds the Ceph connection pool, the tenant view (when
+ * policies or a cluster are given), the handlers of the role, the gRPC server on the unix socket and
+ * the ops server (/healthz /readyz /metrics). Returns a handle whose `stop()` drains and closes all.
+ */
+import { KubeConfig } from '@kubernetes/client-node';
+import { openSnapshot, type OpenedSnapshot } from '@corral/cluster';
+import {
+  createMetrics,
+  createReadiness,
+  startOpsServer,
+  type Logger,
+  type OpsServer,
+  type Readiness,
+} from '@corral/runtime';
+import { socketPath, type CsiConfig } from './config.js';
+import type { ClusterEntry } from './decide/cluster-config.js';
+import type { Credentials } from './decide/credentials.js';
+import { tenantViewOf } from './decide/tenant-view.js';
+import { ConnectionPool } from './effects/ceph/connection-pool.js';
+import { ffi } from './effects/ceph/ffi.js';
+import { mounterNamed } from './effects/node/mounters.js';
+import { readClusterConfig, readKeyring } from './effects/read-inputs.js';
+import { controllerHandlers } from './transport/controller/controller-service.js';
+import type { ControllerDeps } from './transport/controller/controller-deps.js';
+import { createCsiMetrics } from './transport/csi-metrics.js';
+import { startGrpcServer, type CsiGrpcServer } from './transport/grpc-server.js';
+import { identityHandlers } from './transport/identity-service.js';
+import { nodeHandlers } from './transport/node/node-service.js';
+import { OperationLocks } from './transport/operation-locks.js';
+import { BackgroundJobs } from './transport/background-jobs.js';
+
+export interface DriverOptions {
+  readonly config: CsiConfig;
+  readonly logger: Logger;
+  /** Skip the ops HTTP server (tests that only need gRPC). */
+  readonly withoutOps?: boolean;
+}
+
+export interface RunningDriver {
+  readonly grpc: CsiGrpcServer;
+  readonly ops?: OpsServer;
+  readonly pool: ConnectionPool;
+  stop(): Promise<void>;
+}
+
+async function openTenants(
+  config: CsiConfig,
+  logger: Logger,
+  readiness: Readiness,
+): Promise<OpenedSnapshot | undefined> {
+  if (!config.policies && !config.kubeconfig) return undefined;
+  let kubeConfig: KubeConfig | undefined;
+  if (config.kubeconfig) {
+    kubeConfig = new KubeConfig();
+    if (config.kubeconfig === 'in-cluster') kubeConfig.loadFromCluster();
+    else kubeConfig.loadFromFile(config.kubeconfig);
+  }
+  return openSnapshot({
+    logger,
+    // /readyz stays false until the policy files or informers have synced.
+    readiness: (condition, ok, reason) => readiness.set(condition, ok, reason),
+    ...(config.policies ? { policies: config.policies } : {}),
+    ...(kubeConfig ? { kubeConfig } : {}),
+  });
+}
+
+/** Probe: the libraries load; with controller credentials, every cluster answers. */
+function probeWith(
+  clusters: ReadonlyMap<string, ClusterEntry>,
+  pool: ConnectionPool,
+  creds: Credentials | undefined,
+) {
+  return async () => {
+    ffi();
+    if (!creds) return;
+    for (const cluster of clusters.values()) await pool.with(cluster, creds, (conn) => conn.clusterStat());
+  };
+}
+
+export async function startDriver(options: DriverOptions): Promise<RunningDriver> {
+  const { config, logger } = options;
+  const clusters = await readClusterConfig(config.clusterConfig);
+  const controllerCredentials = config.keyring ? await readKeyring(config.keyring) : undefined;
+  const pool = new ConnectionPool({
+    timeoutSeconds: config.cephTimeoutSeconds,
+    ...(config.cephConf ? { cephConf: config.cephConf } : {}),
+  });
+  const metrics = createMetrics({ service: `csi-${config.role}` });
+  const readiness = createReadiness([]);
+  const tenants = config.role === 'controller' ? await openTenants(config, logger, readiness) : undefined;
+  const deps: ControllerDeps = {
+    clusters,
+    pool,
+    locks: new OperationLocks(),
+    jobs: new BackgroundJobs(),
+    ...(tenants ? { tenants: tenantViewOf(tenants.snapshot) } : {}),
+    ...(controllerCredentials ? { controllerCredentials } : {}),
+    onBackgroundError: (err, what) => logger.warn({ err, what }, 'background job failed'),
+  };
+  const identity = identityHandlers({
+    role: config.role,
+    probe: probeWith(clusters, pool, controllerCredentials),
+  });
+  const grpc = await startGrpcServer(
+    socketPath(config.endpoint),
+    {
+      identity,
+      ...(config.role === 'controller'
+        ? { controller: controllerHandlers(deps) }
+        : {
+            node: nodeHandlers({
+              config,
+              clusters,
+              locks: deps.locks,
+              mounter: mounterNamed(config.mounter),
+            }),
+          }),
+    },
+    { logger, metrics: createCsiMetrics(metrics), slowOpMs: config.slowOpMs },
+  );
+  const ops = options.withoutOps
+    ? undefined
+    : await startOpsServer({ listen: config.listen, logger, metrics, readiness: () => readiness.report() });
+  logger.info({ role: config.role, endpoint: config.endpoint, ops: ops?.address }, 'CSI driver serving');
+  return {
+    grpc,
+    pool,
+    ...(ops ? { ops } : {}),
+    stop: async () => {
+      readiness.markShuttingDown();
+      await grpc.close(config.shutdownTimeoutMs);
+      await deps.jobs.drain();
+      await ops?.close();
+      await tenants?.stop();
+      await pool.closeAll();
+    },
+  };
+}

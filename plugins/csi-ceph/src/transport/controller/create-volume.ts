@@ -1,0 +1,176 @@
+/**
+ * CreateVolume, in the order STYLE.md #10 fixes: validate, lock the name, look the name up in the
+ * journal (idempotent return), reserve, act, undo on failure. The journal's keys and the full
+ * sequence are described in effects/journal.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { sizeFitsRange, sizeForRange } from '../../decide/capacity.js';
+import { checkCapabilities } from '../../decide/capabilities.js';
+import type { VolumeRecord } from '../../decide/journal-records.js';
+import { paramsFingerprint, parseVolumeParams, type VolumeParams } from '../../decide/parameters.js';
+import { checkStorageQuota, placeVolume } from '../../decide/placement.js';
+import type { VolumeRef } from '../../decide/volume-id.js';
+import { CSI_ERR, csiError, isCsiError } from '../../errors.js';
+import { ERRNO, hasErrno } from '../../effects/ceph/ceph-call.js';
+import type { RadosConnection } from '../../effects/ceph/rados-connection.js';
+import { createImage, removeImage, setMetadata, withImage } from '../../effects/ceph/rbd-images.js';
+import { openSpace, type VolumeSpace } from '../../effects/volume-space.js';
+import type { CreateVolumeRequest__Output } from '../../generated/csi/v1/CreateVolumeRequest.js';
+import type { CreateVolumeResponse } from '../../generated/csi/v1/CreateVolumeResponse.js';
+import { imageKey } from '../background-jobs.js';
+import type { CallContext } from '../call-chain.js';
+import { clusterOf, credentialsFor, must, requireField, type ControllerDeps } from './controller-deps.js';
+import { cloneFromSource, parseSource, type SourceRef } from './volume-source.js';
+import { volumeMessage } from './volume-response.js';
+
+export const METADATA = {
+  department: 'corral.dev/department',
+  requestName: 'corral.dev/csi-volume-name',
+} as const;
+
+interface Plan {
+  readonly name: string;
+  readonly params: VolumeParams;
+  readonly bytes: bigint;
+  readonly source: SourceRef | undefined;
+  readonly request: CreateVolumeRequest__Output;
+}
+
+export async function createVolume(
+  req: CreateVolumeRequest__Output,
+  ctx: CallContext,
+  deps: ControllerDeps,
+): Promise<CreateVolumeResponse> {
+  const name = requireField(req.name, 'name');
+  must(checkCapabilities(req.volume_capabilities));
+  const params = must(parseVolumeParams(req.parameters));
+  const creds = credentialsFor(deps, req.secrets);
+  const bytes = must(sizeForRange(req.capacity_range));
+  const cluster = clusterOf(deps, params.clusterID);
+  const source = parseSource(req.volume_content_source);
+  const place = must(placeVolume(params, cluster.radosNamespace, deps.tenants));
+  const plan: Plan = { name, params, bytes, source, request: req };
+  return deps.locks.with([`volume-name/${name}`], () =>
+    deps.pool.with(cluster, creds, async (conn) => {
+      const space = await openSpace(conn, place.pool, place.namespace, { create: true });
+      const ref: VolumeRef = {
+        clusterID: cluster.clusterID,
+        pool: place.pool,
+        namespace: place.namespace,
+        uuid: '',
+      };
+      const found = await existing(space, plan);
+      if (found?.record.state === 'ready') return respond({ ...ref, uuid: found.uuid }, found.record, params);
+      if (!found) must(checkStorageQuota(place.department, bytes, params, deps.tenants));
+      const uuid = found?.uuid ?? randomUUID();
+      const record: VolumeRecord = found?.record ?? {
+        name,
+        image: `${params.volumeNamePrefix}${uuid}`,
+        bytes: bytes.toString(),
+        fingerprint: paramsFingerprint(params),
+        state: 'reserved',
+        ...(place.department ? { department: place.department } : {}),
+        ...(source ? { source: `${source.kind}:${source.id}` } : {}),
+      };
+      if (!found) await space.journal.putVolume(uuid, record);
+      const flatten = await act(conn, space, plan, record, uuid, Boolean(found)).catch(
+        async (err: unknown) => {
+          await undo(space, record, uuid, err);
+          throw err;
+        },
+      );
+      const ready: VolumeRecord = { ...record, state: 'ready' };
+      await space.journal.putVolume(uuid, ready);
+      if (flatten) {
+        const key = imageKey(space.pool, space.namespace, record.image);
+        deps.jobs.start(key, flatten, (err) => deps.onBackgroundError?.(err, `flatten ${record.image}`));
+      }
+      ctx.log.debug({ image: record.image, uuid }, 'volume created');
+      return respond({ ...ref, uuid }, ready, params);
+    }),
+  );
+}
+
+function respond(ref: VolumeRef, record: VolumeRecord, params: VolumeParams): CreateVolumeResponse {
+  return { volume: volumeMessage(ref, record, { fsType: params.fsType, mkfsOptions: params.mkfsOptions }) };
+}
+
+/** The journal's entry for this name, after checking the request is compatible with it. */
+async function existing(
+  space: VolumeSpace,
+  plan: Plan,
+): Promise<{ uuid: string; record: VolumeRecord } | undefined> {
+  const uuid = await space.journal.volumeUuid(plan.name);
+  if (uuid === undefined) return undefined;
+  const record = await space.journal.volume(uuid);
+  if (!record) return undefined;
+  const wantedSource = plan.source ? `${plan.source.kind}:${plan.source.id}` : undefined;
+  const compatible =
+    record.fingerprint === paramsFingerprint(plan.params) &&
+    sizeFitsRange(BigInt(record.bytes), plan.request.capacity_range) &&
+    record.source === wantedSource;
+  if (!compatible) {
+    throw csiError(
+      CSI_ERR.NAME_CONFLICT,
+      `volume "${plan.name}" already exists with ${record.bytes} bytes and other parameters or source: ` +
+        'use a new name, or repeat the original request',
+    );
+  }
+  return { uuid, record };
+}
+
+/** Makes the image (plain or cloned) and records the tenant in its metadata; returns a flatten job. */
+async function act(
+  conn: RadosConnection,
+  space: VolumeSpace,
+  plan: Plan,
+  record: VolumeRecord,
+  uuid: string,
+  resuming: boolean,
+): Promise<(() => Promise<void>) | undefined> {
+  const exists = resuming && (await imageExists(space, record.image));
+  let flatten: (() => Promise<void>) | undefined;
+  const make = async () => {
+    if (plan.source)
+      flatten = await cloneFromSource(conn, plan.source, space, record, uuid, plan.params.features);
+    else await createImage(space.ioctx, record.image, BigInt(record.bytes), plan.params.features);
+  };
+  if (!exists) {
+    await make().catch(async (err: unknown) => {
+      // A create killed half-way leaves an image that cannot be opened but blocks its name: it is
+      // ours (reserved UUID, never handed out), so remove it and make it again.
+      if (!resuming || !hasErrno(err, ERRNO.EEXIST)) throw err;
+      await removeImage(space.ioctx, record.image);
+      await make();
+    });
+  }
+  await withImage(space.ioctx, record.image, async (image) => {
+    await setMetadata(image, record.image, METADATA.requestName, plan.name);
+    if (record.department) await setMetadata(image, record.image, METADATA.department, record.department);
+  });
+  return flatten;
+}
+
+async function imageExists(space: VolumeSpace, image: string): Promise<boolean> {
+  try {
+    await withImage(space.ioctx, image, async () => undefined);
+    return true;
+  } catch (err) {
+    if (hasErrno(err, ERRNO.ENOENT)) return false;
+    throw err;
+  }
+}
+
+/**
+ * Undoes a failed create: removes the image and the reservation. When Ceph is unreachable nothing can
+ * be undone; the reservation stays and the retried call resumes it.
+ */
+async function undo(space: VolumeSpace, record: VolumeRecord, uuid: string, cause: unknown): Promise<void> {
+  if (isCsiError(cause, CSI_ERR.CEPH_UNAVAILABLE)) return;
+  try {
+    await removeImage(space.ioctx, record.image);
+    await space.journal.removeVolume(uuid, record.name);
+  } catch {
+    // The reservation stays; a retry resumes it, a DeleteVolume removes it.
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * CreateSnapshot / DeleteSnapshot / ListSnapshots. A snapshot is an RBD snapshot `csi-snap-<uuid>` of
+ * the source image, journalled under sn/<name> and su/<uuid> in the source's (pool, namespace); its ID
+ * is `s1.<cluster>.<pool>.<namespace>.<uuid>`. Same order as CreateVolume: validate, lock, look up,
+ * reserve, act, undo.
+ */
+import { randomUUID } from 'node:crypto';
+import type { SnapshotRecord } from '../../decide/journal-records.js';
+import { decodeId, encodeId, type VolumeRef } from '../../decide/volume-id.js';
+import { CSI_ERR, csiError, isCsiError } from '../../errors.js';
+import { createSnap, imageSize, removeSnap, withImage } from '../../effects/ceph/rbd-images.js';
+import { openSpace, type VolumeSpace } from '../../effects/volume-space.js';
+import type { CreateSnapshotRequest__Output } from '../../generated/csi/v1/CreateSnapshotRequest.js';
+import type { CreateSnapshotResponse } from '../../generated/csi/v1/CreateSnapshotResponse.js';
+import type { DeleteSnapshotRequest__Output } from '../../generated/csi/v1/DeleteSnapshotRequest.js';
+import type { DeleteSnapshotResponse } from '../../generated/csi/v1/DeleteSnapshotResponse.js';
+import type { ListSnapshotsRequest__Output } from '../../generated/csi/v1/ListSnapshotsRequest.js';
+import type { ListSnapshotsResponse } from '../../generated/csi/v1/ListSnapshotsResponse.js';
+import type { Snapshot } from '../../generated/csi/v1/Snapshot.js';
+import { credentialsFor, must, requireField, type ControllerDeps } from './controller-deps.js';
+import { controllerCreds, forEachSpace, page } from './listing.js';
+import { withVolume } from './volume-lookup.js';
+
+function snapshotMessage(ref: VolumeRef, sourceId: string, record: SnapshotRecord): Snapshot {
+  const ms = Date.parse(record.createdAt);
+  return {
+    snapshot_id: must(encodeId('s1', ref)),
+    source_volume_id: sourceId,
+    size_bytes: record.bytes,
+    creation_time: { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 },
+    ready_to_use: true,
+  };
+}
+
+export async function createSnapshot(
+  req: CreateSnapshotRequest__Output,
+  deps: ControllerDeps,
+): Promise<CreateSnapshotResponse> {
+  const name = requireField(req.name, 'name');
+  const sourceId = requireField(req.source_volume_id, 'source_volume_id');
+  const creds = credentialsFor(deps, req.secrets);
+  return deps.locks.with([`snapshot-name/${name}`], () =>
+    withVolume(deps, sourceId, creds, async ({ ref, space, record: volume }) => {
+      const existingUuid = await space.journal.snapshotUuid(name);
+      const existing = existingUuid ? await space.journal.snapshot(existingUuid) : undefined;
+      if (existingUuid && existing && existing.sourceUuid !== ref.uuid) {
+        throw csiError(
+          CSI_ERR.NAME_CONFLICT,
+          `snapshot "${name}" already exists for another volume: use a new name`,
+        );
+      }
+      const uuid = existingUuid ?? randomUUID();
+      const snapRef = { ...ref, uuid };
+      if (existing?.state === 'ready') return { snapshot: snapshotMessage(snapRef, sourceId, existing) };
+      const reserved: SnapshotRecord = existing ?? {
+        name,
+        sourceUuid: ref.uuid,
+        sourceImage: volume.image,
+        snap: `csi-snap-${uuid}`,
+        bytes: volume.bytes,
+        createdAt: new Date().toISOString(),
+        state: 'reserved',
+      };
+      if (!existing) await space.journal.putSnapshot(uuid, reserved);
+      const bytes = await withImage(space.ioctx, volume.image, async (image) => {
+        await createSnap(image, volume.image, reserved.snap);
+        return imageSize(image, volume.image);
+      }).catch(async (err: unknown) => {
+        if (!isCsiError(err, CSI_ERR.CEPH_UNAVAILABLE))
+          await space.journal.removeSnapshot(uuid, name).catch(() => undefined);
+        throw err;
+      });
+      const ready: SnapshotRecord = { ...reserved, bytes: bytes.toString(), state: 'ready' };
+      await space.journal.putSnapshot(uuid, ready);
+      return { snapshot: snapshotMessage(snapRef, sourceId, ready) };
+    }),
+  );
+}
+
+async function openIfExists(deps: ControllerDeps, ref: VolumeRef, creds: ReturnType<typeof credentialsFor>) {
+  const cluster = deps.clusters.get(ref.clusterID);
+  if (!cluster) return undefined;
+  return {
+    cluster,
+    with: <T>(fn: (space: VolumeSpace) => Promise<T>) =>
+      deps.pool.with(cluster, creds, async (conn) => fn(await openSpace(conn, ref.pool, ref.namespace))),
+  };
+}
+
+export async function deleteSnapshot(
+  req: DeleteSnapshotRequest__Output,
+  deps: ControllerDeps,
+): Promise<DeleteSnapshotResponse> {
+  const id = requireField(req.snapshot_id, 'snapshot_id');
+  const creds = credentialsFor(deps, req.secrets);
+  const ref = decodeId('s1', id);
+  const target = ref ? await openIfExists(deps, ref, creds) : undefined;
+  if (!ref || !target) return {};
+  return deps.locks.with([`snapshot/${id}`], () =>
+    target.with(async (space) => {
+      const record = await space.journal.snapshot(ref.uuid);
+      if (!record) return {};
+      await withImage(space.ioctx, record.sourceImage, (image) =>
+        removeSnap(image, record.sourceImage, record.snap),
+      ).catch((err: unknown) => {
+        if (!isCsiError(err, CSI_ERR.NOT_FOUND)) throw err;
+      });
+      await space.journal.removeSnapshot(ref.uuid, record.name);
+      return {};
+    }),
+  );
+}
+
+type SnapshotEntry = { ref: VolumeRef; sourceUuid: string; record: SnapshotRecord };
+
+async function snapshotsIn(space: VolumeSpace, clusterID: string): Promise<SnapshotEntry[]> {
+  return (await space.journal.listSnapshots()).map(({ uuid, record }) => ({
+    ref: { clusterID, pool: space.pool, namespace: space.namespace, uuid },
+    sourceUuid: record.sourceUuid,
+    record,
+  }));
+}
+
+/** The snapshots a filter can name: one space when filtered, every known space otherwise. */
+async function candidates(req: ListSnapshotsRequest__Output, deps: ControllerDeps): Promise<SnapshotEntry[]> {
+  const byId = req.snapshot_id ? decodeId('s1', req.snapshot_id) : undefined;
+  const bySource = req.source_volume_id ? decodeId('v1', req.source_volume_id) : undefined;
+  if ((req.snapshot_id && !byId) || (req.source_volume_id && !bySource)) return [];
+  const hasSecrets = Object.keys(req.secrets).length > 0;
+  const creds = hasSecrets
+    ? credentialsFor(deps, req.secrets)
+    : controllerCreds(deps, 'ListSnapshots without secrets');
+  const where = byId ?? bySource;
+  let all: SnapshotEntry[] = [];
+  if (where) {
+    const target = await openIfExists(deps, where, creds);
+    if (target) all = await target.with((space) => snapshotsIn(space, where.clusterID));
+  } else {
+    await forEachSpace(deps, creds, async (cluster, space) => {
+      all.push(...(await snapshotsIn(space, cluster.clusterID)));
+    });
+  }
+  return all.filter(
+    (e) => (!byId || e.ref.uuid === byId.uuid) && (!bySource || e.sourceUuid === bySource.uuid),
+  );
+}
+
+export async function listSnapshots(
+  req: ListSnapshotsRequest__Output,
+  deps: ControllerDeps,
+): Promise<ListSnapshotsResponse> {
+  const entries = await candidates(req, deps);
+  const messages = entries
+    .map((e) => snapshotMessage(e.ref, must(encodeId('v1', { ...e.ref, uuid: e.sourceUuid })), e.record))
+    .sort((a, b) => ((a.snapshot_id ?? '') < (b.snapshot_id ?? '') ? -1 : 1));
+  const { items, next } = page(messages, req.max_entries, req.starting_token);
+  return { entries: items.map((snapshot) => ({ snapshot })), next_token: next };
+}

@@ -1,0 +1,54 @@
+/** ValidateVolumeCapabilities and ControllerExpandVolume. */
+import { sizeForRange } from '../../decide/capacity.js';
+import { checkCapabilities } from '../../decide/capabilities.js';
+import { imageSize, resizeImage, withImage } from '../../effects/ceph/rbd-images.js';
+import type { ControllerExpandVolumeRequest__Output } from '../../generated/csi/v1/ControllerExpandVolumeRequest.js';
+import type { ControllerExpandVolumeResponse } from '../../generated/csi/v1/ControllerExpandVolumeResponse.js';
+import type { ValidateVolumeCapabilitiesRequest__Output } from '../../generated/csi/v1/ValidateVolumeCapabilitiesRequest.js';
+import type { ValidateVolumeCapabilitiesResponse } from '../../generated/csi/v1/ValidateVolumeCapabilitiesResponse.js';
+import { CSI_ERR, csiError } from '../../errors.js';
+import { credentialsFor, must, requireField, type ControllerDeps } from './controller-deps.js';
+import { withVolume } from './volume-lookup.js';
+
+export async function validateVolumeCapabilities(
+  req: ValidateVolumeCapabilitiesRequest__Output,
+  deps: ControllerDeps,
+): Promise<ValidateVolumeCapabilitiesResponse> {
+  const id = requireField(req.volume_id, 'volume_id');
+  if (req.volume_capabilities.length === 0)
+    throw csiError(CSI_ERR.INVALID_ARGUMENT, 'volume_capabilities must not be empty');
+  const creds = credentialsFor(deps, req.secrets);
+  await withVolume(deps, id, creds, async () => undefined);
+  const verdict = checkCapabilities(req.volume_capabilities);
+  if (verdict.status === 'fail') return { message: verdict.message };
+  return {
+    confirmed: {
+      volume_context: req.volume_context,
+      volume_capabilities: req.volume_capabilities,
+      parameters: req.parameters,
+    },
+  };
+}
+
+export async function controllerExpandVolume(
+  req: ControllerExpandVolumeRequest__Output,
+  deps: ControllerDeps,
+): Promise<ControllerExpandVolumeResponse> {
+  const id = requireField(req.volume_id, 'volume_id');
+  if (!req.capacity_range) throw csiError(CSI_ERR.INVALID_ARGUMENT, 'capacity_range is required');
+  const wanted = must(sizeForRange(req.capacity_range));
+  const creds = credentialsFor(deps, req.secrets);
+  const nodeExpansion = !req.volume_capability?.block;
+  return deps.locks.with([`volume/${id}`], () =>
+    withVolume(deps, id, creds, async ({ space, record, ref }) => {
+      const size = await withImage(space.ioctx, record.image, async (image) => {
+        const current = await imageSize(image, record.image);
+        if (current >= wanted) return current;
+        await resizeImage(image, record.image, wanted);
+        return wanted;
+      });
+      await space.journal.putVolume(ref.uuid, { ...record, bytes: size.toString() });
+      return { capacity_bytes: size.toString(), node_expansion_required: nodeExpansion };
+    }),
+  );
+}

@@ -1,0 +1,30 @@
+/** The CSI Identity service: plugin name and version, capabilities, Probe. */
+import { DRIVER_NAME } from '../config.js';
+import type { GetPluginCapabilitiesResponse } from '../generated/csi/v1/GetPluginCapabilitiesResponse.js';
+import type { GetPluginInfoResponse } from '../generated/csi/v1/GetPluginInfoResponse.js';
+import type { ProbeResponse } from '../generated/csi/v1/ProbeResponse.js';
+
+export const VENDOR_VERSION = '0.1.0';
+
+export interface IdentityDeps {
+  readonly role: 'controller' | 'node';
+  /** Resolves when the driver can serve; throws (e.g. CSI_ERR_CEPH_UNAVAILABLE) when it cannot. */
+  readonly probe: () => Promise<void>;
+}
+
+export function identityHandlers(deps: IdentityDeps) {
+  return {
+    GetPluginInfo: async (): Promise<GetPluginInfoResponse> => ({
+      name: DRIVER_NAME,
+      vendor_version: VENDOR_VERSION,
+      manifest: { role: deps.role },
+    }),
+    GetPluginCapabilities: async (): Promise<GetPluginCapabilitiesResponse> => ({
+      capabilities: [{ service: { type: 'CONTROLLER_SERVICE' } }, { volume_expansion: { type: 'OFFLINE' } }],
+    }),
+    Probe: async (): Promise<ProbeResponse> => {
+      await deps.probe();
+      return { ready: { value: true } };
+    },
+  };
+}

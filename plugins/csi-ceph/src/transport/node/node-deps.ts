@@ -1,0 +1,19 @@
+/** What the node handlers share, and the checks they start with. */
+import type { CsiConfig } from '../../config.js';
+import type { ClusterEntry } from '../../decide/cluster-config.js';
+import { CSI_ERR, csiError } from '../../errors.js';
+import type { Mounter } from '../../effects/node/mounter.js';
+import type { OperationLocks } from '../operation-locks.js';
+
+export interface NodeDeps {
+  readonly config: CsiConfig;
+  readonly clusters: ReadonlyMap<string, ClusterEntry>;
+  readonly locks: OperationLocks;
+  readonly mounter: Mounter;
+}
+
+export function requirePath(value: string | undefined, field: string): string {
+  if (!value) throw csiError(CSI_ERR.INVALID_ARGUMENT, `${field} is required`);
+  if (!value.startsWith('/')) throw csiError(CSI_ERR.INVALID_ARGUMENT, `${field} must be an absolute path`);
+  return value;
+}

@@ -1,0 +1,126 @@
+/**
+ * NodeGetVolumeStats (bytes and inodes of the mounted filesystem, or the size of a block volume, with
+ * a volume condition) and NodeExpandVolume: the loop device picks up the new size; ext4 grows offline
+ * (unmount, e2fsck, resize2fs, mount) when the volume is only staged, online when it is published
+ * (refused, with the reason, on nodes without CAP_SYS_RESOURCE); xfs grows mounted.
+ */
+import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { stageLayout, type StageRecord } from '../../decide/node-layout.js';
+import { decodeId } from '../../decide/volume-id.js';
+import { CSI_ERR, csiError } from '../../errors.js';
+import {
+  deviceBytes,
+  ext4Bytes,
+  filesystemUsage,
+  growExt4Offline,
+  growExt4Online,
+  growXfsMounted,
+} from '../../effects/node/filesystem.js';
+import { isMounted, mount, mountAt, mountTable, unmountAll } from '../../effects/node/mounts.js';
+import { readStageRecord } from '../../effects/node/stage-record.js';
+import type { NodeExpandVolumeRequest__Output } from '../../generated/csi/v1/NodeExpandVolumeRequest.js';
+import type { NodeExpandVolumeResponse } from '../../generated/csi/v1/NodeExpandVolumeResponse.js';
+import type { NodeGetVolumeStatsRequest__Output } from '../../generated/csi/v1/NodeGetVolumeStatsRequest.js';
+import type { NodeGetVolumeStatsResponse } from '../../generated/csi/v1/NodeGetVolumeStatsResponse.js';
+import { requireField } from '../request-checks.js';
+import type { NodeDeps } from './node-deps.js';
+
+function knownVolume(id: string): void {
+  if (!decodeId('v1', id)) throw csiError(CSI_ERR.NOT_FOUND, `volume "${id}" was not issued by this driver`);
+}
+
+export async function nodeGetVolumeStats(
+  req: NodeGetVolumeStatsRequest__Output,
+): Promise<NodeGetVolumeStatsResponse> {
+  const id = requireField(req.volume_id, 'volume_id');
+  const path = req.volume_path;
+  if (!path) throw csiError(CSI_ERR.INVALID_ARGUMENT, 'volume_path is required');
+  knownVolume(id);
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw csiError(CSI_ERR.NOT_FOUND, `volume_path ${path} does not exist`);
+  if (!info.isDirectory()) {
+    const bytes = await deviceBytes(path);
+    return {
+      usage: [{ unit: 'BYTES', total: bytes.toString() }],
+      volume_condition: { abnormal: false, message: 'ok' },
+    };
+  }
+  const mounted = await isMounted(path);
+  const u = await filesystemUsage(path);
+  return {
+    usage: [
+      {
+        unit: 'BYTES',
+        total: u.totalBytes.toString(),
+        available: u.availableBytes.toString(),
+        used: u.usedBytes.toString(),
+      },
+      {
+        unit: 'INODES',
+        total: u.totalInodes.toString(),
+        available: u.freeInodes.toString(),
+        used: (u.totalInodes - u.freeInodes).toString(),
+      },
+    ],
+    volume_condition: mounted
+      ? { abnormal: false, message: 'mounted' }
+      : { abnormal: true, message: `${path} is not a mount point: the volume is not published there` },
+  };
+}
+
+/** The staging path: given, or found from the mount that backs volume_path (a publish bind mount). */
+async function stagingOf(req: NodeExpandVolumeRequest__Output): Promise<string | undefined> {
+  if (req.staging_target_path) return req.staging_target_path;
+  const published = await mountAt(req.volume_path);
+  if (!published) return undefined;
+  const staged = (await mountTable()).find(
+    (m) => m.source === published.source && m.mountPoint.endsWith('/fs'),
+  );
+  return staged ? dirname(staged.mountPoint) : undefined;
+}
+
+async function growExt4(record: StageRecord, device: string, fsDir: string): Promise<void> {
+  if ((await ext4Bytes(device)) >= (await deviceBytes(device))) return;
+  const published = (await mountTable()).some((m) => m.source === device && m.mountPoint !== fsDir);
+  if (!published) {
+    await unmountAll(fsDir);
+    await growExt4Offline(device);
+    await mount(device, fsDir, [], record.fsType);
+    return;
+  }
+  await growExt4Online(device).catch((err: unknown) => {
+    throw csiError(
+      CSI_ERR.IN_USE,
+      `volume ${record.volumeId} is published and this node cannot grow a mounted filesystem: ` +
+        'stop the pod (unpublish) and the filesystem grows offline on the next stage',
+      { cause: err },
+    );
+  });
+}
+
+export async function nodeExpandVolume(
+  req: NodeExpandVolumeRequest__Output,
+  deps: NodeDeps,
+): Promise<NodeExpandVolumeResponse> {
+  const id = requireField(req.volume_id, 'volume_id');
+  if (!req.volume_path) throw csiError(CSI_ERR.INVALID_ARGUMENT, 'volume_path is required');
+  knownVolume(id);
+  const staging = await stagingOf(req);
+  const layout = staging ? stageLayout(staging) : undefined;
+  return deps.locks.with([`volume/${id}`], async () => {
+    const record = layout ? await readStageRecord(layout.record) : undefined;
+    const device = record && layout ? await deps.mounter.device(layout.fuseDir, record.imageFile) : undefined;
+    if (!layout || !record || record.volumeId !== id || !device) {
+      throw csiError(
+        CSI_ERR.NOT_FOUND,
+        `volume ${id} is not staged on this node (volume_path ${req.volume_path})`,
+      );
+    }
+    await deps.mounter.refresh(device);
+    if (record.accessType === 'block') return { capacity_bytes: (await deviceBytes(device)).toString() };
+    if (record.fsType === 'xfs') await growXfsMounted(layout.fsDir);
+    else await growExt4(record, device, layout.fsDir);
+    return { capacity_bytes: (await filesystemUsage(layout.fsDir)).totalBytes.toString() };
+  });
+}

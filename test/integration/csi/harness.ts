@@ -1,0 +1,176 @@
+// Test harness: the real CSI driver (startDriver) on a temp unix socket against the real local Ceph,
+// driven by a grpc-js client over that socket.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { credentials, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
+import { createLogger, memoryDestination, type MemoryDestination } from '@corral/runtime';
+import { loadCsiConfig } from '../../../plugins/csi-ceph/src/config.js';
+import { startDriver, type RunningDriver } from '../../../plugins/csi-ceph/src/start-driver.js';
+import { loadCsi } from '../../../plugins/csi-ceph/src/transport/load-csi.js';
+import type { ControllerClient } from '../../../plugins/csi-ceph/src/generated/csi/v1/Controller.js';
+import type { IdentityClient } from '../../../plugins/csi-ceph/src/generated/csi/v1/Identity.js';
+import type { NodeClient } from '../../../plugins/csi-ceph/src/generated/csi/v1/Node.js';
+import { startCeph, type CephEnv } from '../../support/ceph.js';
+import type { ControllerExpandVolumeResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/ControllerExpandVolumeResponse.js';
+import type { ControllerGetCapabilitiesResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/ControllerGetCapabilitiesResponse.js';
+import type { ControllerPublishVolumeResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/ControllerPublishVolumeResponse.js';
+import type { ControllerUnpublishVolumeResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/ControllerUnpublishVolumeResponse.js';
+import type { CreateSnapshotResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/CreateSnapshotResponse.js';
+import type { CreateVolumeResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/CreateVolumeResponse.js';
+import type { DeleteSnapshotResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/DeleteSnapshotResponse.js';
+import type { DeleteVolumeResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/DeleteVolumeResponse.js';
+import type { GetCapacityResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/GetCapacityResponse.js';
+import type { GetPluginCapabilitiesResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/GetPluginCapabilitiesResponse.js';
+import type { GetPluginInfoResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/GetPluginInfoResponse.js';
+import type { ListSnapshotsResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/ListSnapshotsResponse.js';
+import type { ListVolumesResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/ListVolumesResponse.js';
+import type { NodeExpandVolumeResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/NodeExpandVolumeResponse.js';
+import type { NodeGetCapabilitiesResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/NodeGetCapabilitiesResponse.js';
+import type { NodeGetInfoResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/NodeGetInfoResponse.js';
+import type { NodeGetVolumeStatsResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/NodeGetVolumeStatsResponse.js';
+import type { NodePublishVolumeResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/NodePublishVolumeResponse.js';
+import type { NodeStageVolumeResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/NodeStageVolumeResponse.js';
+import type { NodeUnpublishVolumeResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/NodeUnpublishVolumeResponse.js';
+import type { NodeUnstageVolumeResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/NodeUnstageVolumeResponse.js';
+import type { ProbeResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/ProbeResponse.js';
+import type { ValidateVolumeCapabilitiesResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/ValidateVolumeCapabilitiesResponse.js';
+
+export const CLUSTER_ID = 'corral-test';
+
+export interface Harness {
+  readonly ceph: CephEnv;
+  readonly dir: string;
+  readonly driver: RunningDriver;
+  readonly logs: MemoryDestination;
+  readonly identity: IdentityClient;
+  readonly controller: ControllerClient;
+  readonly node: NodeClient;
+  readonly secrets: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  readonly role?: 'controller' | 'node';
+  readonly extraArgs?: readonly string[];
+  readonly ceph?: CephEnv;
+  /** Write the cluster config with these monitors instead of the cluster's. */
+  readonly monitors?: readonly string[];
+  readonly keyring?: boolean;
+  readonly cephTimeoutSeconds?: number;
+  readonly mounter?: 'fuse' | 'krbd' | 'rbd-nbd';
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const ceph = options.ceph ?? (await startCeph());
+  const dir = await mkdtemp(join(tmpdir(), 'corral-csi-'));
+  const clusterConfig = join(dir, 'config.json');
+  const monitors = options.monitors ?? [ceph.mon];
+  await writeFile(
+    clusterConfig,
+    JSON.stringify([{ clusterID: CLUSTER_ID, monitors, rbd: { pools: [ceph.pool] } }]),
+  );
+  const socket = join(dir, 'csi.sock');
+  const role = options.role ?? 'controller';
+  const argv = [
+    '--role',
+    role,
+    '--endpoint',
+    `unix://${socket}`,
+    '--cluster-config',
+    clusterConfig,
+    '--listen',
+    '127.0.0.1:0',
+    '--ceph-timeout',
+    String(options.cephTimeoutSeconds ?? 5),
+    ...(options.keyring === false ? [] : ['--keyring', ceph.csiKeyring]),
+    ...(role === 'node' ? ['--node-id', 'node-a', '--mounter', options.mounter ?? 'fuse'] : []),
+    ...(options.extraArgs ?? []),
+  ];
+  const config = loadCsiConfig(argv, {});
+  const logs = memoryDestination();
+  const logger = createLogger({ level: 'debug', name: 'csi-test', destination: logs.stream });
+  const driver = await startDriver({ config, logger });
+  const csi = loadCsi().csi.v1;
+  const address = `unix://${socket}`;
+  const identity = new csi.Identity(address, credentials.createInsecure());
+  const controller = new csi.Controller(address, credentials.createInsecure());
+  const node = new csi.Node(address, credentials.createInsecure());
+  return {
+    ceph,
+    dir,
+    driver,
+    logs,
+    identity,
+    controller,
+    node,
+    secrets: { userID: 'csi', userKey: ceph.csiKey },
+    stop: async () => {
+      for (const client of [identity, controller, node]) client.close();
+      await driver.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Each RPC's response type, as the client receives it. */
+export interface Responses {
+  ControllerExpandVolume: ControllerExpandVolumeResponse__Output;
+  ControllerGetCapabilities: ControllerGetCapabilitiesResponse__Output;
+  ControllerPublishVolume: ControllerPublishVolumeResponse__Output;
+  ControllerUnpublishVolume: ControllerUnpublishVolumeResponse__Output;
+  CreateSnapshot: CreateSnapshotResponse__Output;
+  CreateVolume: CreateVolumeResponse__Output;
+  DeleteSnapshot: DeleteSnapshotResponse__Output;
+  DeleteVolume: DeleteVolumeResponse__Output;
+  GetCapacity: GetCapacityResponse__Output;
+  GetPluginCapabilities: GetPluginCapabilitiesResponse__Output;
+  GetPluginInfo: GetPluginInfoResponse__Output;
+  ListSnapshots: ListSnapshotsResponse__Output;
+  ListVolumes: ListVolumesResponse__Output;
+  NodeExpandVolume: NodeExpandVolumeResponse__Output;
+  NodeGetCapabilities: NodeGetCapabilitiesResponse__Output;
+  NodeGetInfo: NodeGetInfoResponse__Output;
+  NodeGetVolumeStats: NodeGetVolumeStatsResponse__Output;
+  NodePublishVolume: NodePublishVolumeResponse__Output;
+  NodeStageVolume: NodeStageVolumeResponse__Output;
+  NodeUnpublishVolume: NodeUnpublishVolumeResponse__Output;
+  NodeUnstageVolume: NodeUnstageVolumeResponse__Output;
+  Probe: ProbeResponse__Output;
+  ValidateVolumeCapabilities: ValidateVolumeCapabilitiesResponse__Output;
+}
+
+type Callback = (err: ServiceError | null, value?: unknown) => void;
+
+/** Calls one unary RPC by name; resolves with the response or rejects with the ServiceError. */
+export function call<K extends keyof Responses>(
+  client: Client,
+  rpc: K,
+  request: object,
+): Promise<Responses[K]> {
+  const method = (client as unknown as Record<string, (r: object, m: Metadata, cb: Callback) => unknown>)[
+    rpc
+  ];
+  if (!method) return Promise.reject(new Error(`no RPC ${rpc} on this client`));
+  return new Promise((resolve, reject) => {
+    method.call(client, request, new Metadata(), (err, value) => {
+      if (err) {
+        reject(err);
+        return;
+      }
+      resolve(value as Responses[K]);
+    });
+  });
+}
+
+/** The gRPC status code of a rejected call (or 0 when it succeeded). */
+export async function codeOf(promise: Promise<unknown>): Promise<number> {
+  try {
+    await promise;
+    return 0;
+  } catch (err) {
+    return (err as ServiceError).code;
+  }
+}
+
+export const MOUNT_RWO = { mount: { fs_type: 'ext4' }, access_mode: { mode: 'SINGLE_NODE_WRITER' as const } };

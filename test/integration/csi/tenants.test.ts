@@ -1,0 +1,135 @@
+// Tenant isolation with policies: the image goes to the department's RADOS namespace, carries the
+// department in its metadata, counts against requests.storage, and another department's cephx user
+// (caps restricted to its own namespace) cannot touch it.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
+import { cephCli, startCeph } from '../../support/ceph.js';
+import { call, codeOf, CLUSTER_ID, MOUNT_RWO, startHarness, type Harness } from './harness.js';
+
+const MIB = 1024 * 1024;
+const run = `${process.pid}-${Date.now() % 100000}`;
+const alphaNs = `alpha-${run}`;
+const betaNs = `beta-${run}`;
+let h: Harness;
+let policies: string;
+
+function policiesYaml(pool: string): string {
+  const dept = (name: string, ns: string, quota: string) => `---
+apiVersion: corral.dev/v1alpha1
+kind: Department
+metadata: {name: ${name}}
+spec:
+  quota: {hard: {requests.storage: ${quota}}}
+  storage: {pool: ${pool}, radosNamespace: ${ns}}
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${name}-apps
+  labels: {corral.dev/department: ${name}}
+`;
+  const pvc = `---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data, namespace: alpha-apps}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 60Mi}}
+`;
+  return dept('alpha', alphaNs, '100Mi') + dept('beta', betaNs, '1Gi') + pvc;
+}
+
+beforeAll(async () => {
+  const ceph = await startCeph();
+  policies = await mkdtemp(join(tmpdir(), 'corral-csi-policies-'));
+  await writeFile(join(policies, 'all.yaml'), policiesYaml(ceph.pool));
+  h = await startHarness({ ceph, extraArgs: ['--policies', policies] });
+});
+
+afterAll(async () => {
+  await h?.stop();
+  if (policies) await rm(policies, { recursive: true, force: true });
+});
+
+function create(name: string, namespace: string, pvcName: string, bytes: number, secrets = h.secrets) {
+  return call(h.controller, 'CreateVolume', {
+    name,
+    capacity_range: { required_bytes: bytes },
+    volume_capabilities: [MOUNT_RWO],
+    parameters: {
+      clusterID: CLUSTER_ID,
+      pool: h.ceph.pool,
+      'csi.storage.k8s.io/pvc/namespace': namespace,
+      'csi.storage.k8s.io/pvc/name': pvcName,
+    },
+    secrets,
+  });
+}
+
+describe('tenant isolation', () => {
+  it('given a PVC of department alpha, places the image in alpha’s RADOS namespace with its metadata', async () => {
+    const res = await create(`pvc-alpha-${run}`, 'alpha-apps', 'data', 60 * MIB);
+    const ctx = res.volume!.volume_context!;
+    expect(ctx['radosNamespace']).toBe(alphaNs);
+    expect(ctx['department']).toBe('alpha');
+    expect(res.volume!.volume_id).toContain(alphaNs);
+    const ls = await cephCli(h.ceph, ['rbd', 'ls', '--pool', h.ceph.pool, '--namespace', alphaNs]);
+    expect(ls.stdout).toContain(ctx['imageName']);
+    const md = await cephCli(h.ceph, [
+      'rbd',
+      'image-meta',
+      'get',
+      '--pool',
+      h.ceph.pool,
+      '--namespace',
+      alphaNs,
+      ctx['imageName']!,
+      'corral.dev/department',
+    ]);
+    expect(md.stdout.trim()).toBe('alpha');
+  });
+
+  it('given a new claim over alpha’s requests.storage quota, answers RESOURCE_EXHAUSTED naming the quota', async () => {
+    // 60Mi already claimed (the PVC in the snapshot); 50Mi more exceeds 100Mi.
+    const err = await create(`pvc-alpha-big-${run}`, 'alpha-apps', 'other', 50 * MIB).catch(
+      (e: { code: number; details: string }) => e,
+    );
+    expect((err as { code: number }).code).toBe(status.RESOURCE_EXHAUSTED);
+    expect((err as { details: string }).details).toMatch(/requests\.storage quota of 100Mi/);
+  });
+
+  it('given a namespace of no department, uses the cluster’s default namespace', async () => {
+    const res = await create(`pvc-none-${run}`, 'kube-public', 'x', 4 * MIB);
+    expect(res.volume!.volume_context!['radosNamespace']).toBe('');
+    expect(res.volume!.volume_context!['department']).toBeUndefined();
+  });
+
+  it('given beta’s cephx user (caps on its namespace only), alpha’s volume cannot be deleted', async () => {
+    const alpha = await create(`pvc-alpha-${run}`, 'alpha-apps', 'data', 60 * MIB);
+    const user = `client.beta-${run}`;
+    const made = await cephCli(h.ceph, [
+      'ceph',
+      'auth',
+      'get-or-create',
+      user,
+      'mon',
+      'profile rbd',
+      'osd',
+      `profile rbd pool=${h.ceph.pool} namespace=${betaNs}`,
+    ]);
+    expect(made.code).toBe(0);
+    const key = (await cephCli(h.ceph, ['ceph', 'auth', 'print-key', user])).stdout.trim();
+    const betaSecrets = { userID: `beta-${run}`, userKey: key };
+    const code = await codeOf(
+      call(h.controller, 'DeleteVolume', {
+        volume_id: alpha.volume!.volume_id,
+        secrets: betaSecrets,
+      }),
+    );
+    expect(code).toBe(status.PERMISSION_DENIED);
+    const ls = await cephCli(h.ceph, ['rbd', 'ls', '--pool', h.ceph.pool, '--namespace', alphaNs]);
+    expect(ls.stdout).toContain(alpha.volume!.volume_context!['imageName']);
+  });
+});

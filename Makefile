@@ -58,8 +58,11 @@ test: build ceph-packages lint typecheck cycles
 gen: install
 	npm run --silent gen
 
-bench: build
-	npx tsx bench/snapshot.bench.ts
+bench: build ceph-start
+	NODE_OPTIONS=--expose-gc npx tsx bench/snapshot.bench.ts
+	NODE_OPTIONS=--expose-gc npx tsx --conditions corral-source bench/extender.bench.ts
+	npx tsx --conditions corral-source bench/admission.bench.ts
+	npx tsx --conditions corral-source bench/csi.bench.ts
 
 clean:
 	rm -rf node_modules packages/*/dist plugins/*/dist

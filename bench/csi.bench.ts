@@ -1,6 +1,6 @@
 // CSI driver benchmark: CreateVolume/DeleteVolume latency (p50, p99) over the real gRPC socket and
 // throughput with 100 concurrent creates, beside the bare `rbd create` CLI measured in the same run.
-// Run: npx tsx bench/csi.bench.ts   (starts/reuses the local Ceph; results in docs/benchmarks-csi.md)
+// Run: npx tsx bench/csi.bench.ts   (starts/reuses the local Ceph; results in docs/benchmarks.md)
 import { performance } from 'node:perf_hooks';
 import { cephCli, startCeph } from '../test/support/ceph.js';
 import { call, CLUSTER_ID, MOUNT_RWO, startHarness } from '../test/integration/csi/harness.js';

@@ -4,7 +4,7 @@
  * stream of pods, filter + prioritize in names-only mode (500 sampled node names per call, what
  * kube-scheduler sends at 5,000 nodes) through the real HTTP server on loopback, against a baseline
  * extender (a route on the same runtime server that returns its input names unchanged), in the same
- * run; plus the pure decision time per pod. Results: docs/benchmarks-extender.md.
+ * run; plus the pure decision time per pod. Results: docs/benchmarks.md.
  */
 import { request, Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -50,6 +50,18 @@ describe('corral demo', () => {
     expect(io.err()).toBe('');
   });
 
+  it('given the examples, runs the extender and webhook decisions on sample manifests and shows why', async () => {
+    const io = memoryIo();
+    expect(await runCli(['demo'], io)).toBe(0);
+    const out = io.out();
+    expect(out).toContain('pod research-batch/etl-7 (department research): fits 3 of 12 nodes');
+    expect(out).toMatch(/gpu-a-1\s+refused \(unresolvable\)\s+gpu-nodes/);
+    expect(out).toMatch(/ALLOWED Pod finance-prod\/payments-api-4/);
+    expect(out).toContain('/spec/imagePullSecrets = [{"name":"harbor-finance"}]');
+    expect(out).toMatch(/DENIED\s+Deployment web-prod\/storefront-canary/);
+    expect(out).toContain('[image-forbid-latest]');
+  });
+
   it('given broken policy files, prints every problem with its file, object and field and exits 2', async () => {
     const io = memoryIo();
     expect(await runCli(['demo', '--policies', 'test/fixtures/policies-broken'], io)).toBe(2);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { SnapshotStore, startFileSource } from '@corral/cluster';
 import { describeProblem } from '@corral/policy';
+import { runSamples } from '../demo/run-samples.js';
 import { summarize } from '../demo/summarize.js';
 import { renderTable } from '../format/table.js';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from '../io.js';
@@ -28,7 +29,13 @@ export async function demo(args: readonly string[], io: CliIo): Promise<number> 
   }
   io.stdout(render(path, store));
   const problems = store.problems();
-  if (problems.length === 0) return EXIT_OK;
+  if (problems.length === 0) {
+    io.stdout(await runSamples(path, io));
+    io.stdout(
+      "\nNext: the CSI driver (`corral csi`) provisions these departments' volumes in Ceph; see docs/csi-ceph.md.\n",
+    );
+    return EXIT_OK;
+  }
   io.stderr(`${problems.length} problem(s):\n${problems.map((p) => `  ${describeProblem(p)}`).join('\n')}\n`);
   return EXIT_USAGE;
 }
@@ -52,7 +59,6 @@ function render(path: string, store: SnapshotStore): string {
     ),
     '\nNodes (pool: the department a node is dedicated to, or the shared pool)\n',
     renderTable(['NAME', 'POOL', 'ROLE', 'ZONE', 'PODS', 'DEPARTMENTS RUNNING'], summary.nodes),
-    '\nThe scheduler extender, admission webhooks and CSI driver join this demo as they land.\n',
   ].join('');
 }
 

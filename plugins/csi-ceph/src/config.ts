@@ -37,6 +37,9 @@ export const CsiConfigSchema = Type.Object({
     description:
       'Node mounter: krbd (rbd device map), rbd-nbd, or fuse (rbd-fuse + loop device, no kernel module).',
   }),
+  topologyLabels: Type.Array(Type.String({ minLength: 1 }), {
+    description: 'Node label keys reported as CSI topology by NodeGetInfo (node role; needs --kubeconfig).',
+  }),
   cephTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 300 }),
   maxVolumesPerNode: Type.Integer({ minimum: 0 }),
   logLevel: Type.Union(
@@ -51,6 +54,7 @@ export type CsiConfig = DeepReadonly<Static<typeof CsiConfigSchema>>;
 export const CSI_DEFAULTS = {
   listen: '0.0.0.0:9680',
   mounter: 'krbd' as const,
+  topologyLabels: [] as string[],
   cephTimeoutSeconds: 10,
   maxVolumesPerNode: 0,
   logLevel: 'info' as const,
@@ -69,6 +73,7 @@ export const CSI_FLAGS: FlagSpec = {
   keyring: 'keyring',
   listen: 'listen',
   mounter: 'mounter',
+  'topology-labels': 'topologyLabels',
   'ceph-timeout': 'cephTimeoutSeconds',
   'max-volumes-per-node': 'maxVolumesPerNode',
   'log-level': 'logLevel',
@@ -89,8 +94,12 @@ export function loadCsiConfig(
     argv,
     env,
     checks: { listen: listenAddressCheck() },
-    refine: (config) =>
-      config.role === 'node' && !config.nodeId ? ['--node-id is required with --role node'] : [],
+    refine: (config) => [
+      ...(config.role === 'node' && !config.nodeId ? ['--node-id is required with --role node'] : []),
+      ...(config.topologyLabels.length > 0 && !config.kubeconfig
+        ? ['--topology-labels needs --kubeconfig (the node plugin reads its Node object once)']
+        : []),
+    ],
   });
 }
 

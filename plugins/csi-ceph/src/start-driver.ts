@@ -21,6 +21,8 @@ import { ConnectionPool } from './effects/ceph/connection-pool.js';
 import { ffi } from './effects/ceph/ffi.js';
 import { mounterNamed } from './effects/node/mounters.js';
 import { readClusterConfig, readKeyring } from './effects/read-inputs.js';
+import { readNodeLabels } from './effects/read-node-labels.js';
+import { topologySegments } from './decide/topology.js';
 import { controllerHandlers } from './transport/controller/controller-service.js';
 import type { ControllerDeps } from './transport/controller/controller-deps.js';
 import { createCsiMetrics } from './transport/csi-metrics.js';
@@ -44,18 +46,28 @@ export interface RunningDriver {
   stop(): Promise<void>;
 }
 
+function kubeConfigOf(config: CsiConfig): KubeConfig | undefined {
+  if (!config.kubeconfig) return undefined;
+  const kubeConfig = new KubeConfig();
+  if (config.kubeconfig === 'in-cluster') kubeConfig.loadFromCluster();
+  else kubeConfig.loadFromFile(config.kubeconfig);
+  return kubeConfig;
+}
+
+/** The node's topology segments, from its labels read once at start; none when no keys are configured. */
+async function nodeTopology(config: CsiConfig): Promise<Record<string, string>> {
+  const kubeConfig = kubeConfigOf(config);
+  if (config.topologyLabels.length === 0 || !kubeConfig || !config.nodeId) return {};
+  return topologySegments(await readNodeLabels(kubeConfig, config.nodeId), config.topologyLabels);
+}
+
 async function openTenants(
   config: CsiConfig,
   logger: Logger,
   readiness: Readiness,
 ): Promise<OpenedSnapshot | undefined> {
   if (!config.policies && !config.kubeconfig) return undefined;
-  let kubeConfig: KubeConfig | undefined;
-  if (config.kubeconfig) {
-    kubeConfig = new KubeConfig();
-    if (config.kubeconfig === 'in-cluster') kubeConfig.loadFromCluster();
-    else kubeConfig.loadFromFile(config.kubeconfig);
-  }
+  const kubeConfig = kubeConfigOf(config);
   return openSnapshot({
     logger,
     // /readyz stays false until the policy files or informers have synced.
@@ -101,7 +113,9 @@ export async function startDriver(options: DriverOptions): Promise<RunningDriver
   const identity = identityHandlers({
     role: config.role,
     probe: probeWith(clusters, pool, controllerCredentials),
+    topology: config.role === 'node' && config.topologyLabels.length > 0,
   });
+  const topology = config.role === 'node' ? await nodeTopology(config) : {};
   const grpc = await startGrpcServer(
     socketPath(config.endpoint),
     {
@@ -114,6 +128,7 @@ export async function startDriver(options: DriverOptions): Promise<RunningDriver
               clusters,
               locks: deps.locks,
               mounter: mounterNamed(config.mounter),
+              topology,
             }),
           }),
     },

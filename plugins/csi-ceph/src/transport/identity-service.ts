@@ -10,6 +10,8 @@ export interface IdentityDeps {
   readonly role: 'controller' | 'node';
   /** Resolves when the driver can serve; throws (e.g. CSI_ERR_CEPH_UNAVAILABLE) when it cannot. */
   readonly probe: () => Promise<void>;
+  /** The driver reports node topology (VOLUME_ACCESSIBILITY_CONSTRAINTS). */
+  readonly topology?: boolean;
 }
 
 export function identityHandlers(deps: IdentityDeps) {
@@ -20,7 +22,11 @@ export function identityHandlers(deps: IdentityDeps) {
       manifest: { role: deps.role },
     }),
     GetPluginCapabilities: async (): Promise<GetPluginCapabilitiesResponse> => ({
-      capabilities: [{ service: { type: 'CONTROLLER_SERVICE' } }, { volume_expansion: { type: 'OFFLINE' } }],
+      capabilities: [
+        { service: { type: 'CONTROLLER_SERVICE' } },
+        { volume_expansion: { type: 'OFFLINE' } },
+        ...(deps.topology ? [{ service: { type: 'VOLUME_ACCESSIBILITY_CONSTRAINTS' as const } }] : []),
+      ],
     }),
     Probe: async (): Promise<ProbeResponse> => {
       await deps.probe();

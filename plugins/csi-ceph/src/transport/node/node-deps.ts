@@ -10,6 +10,8 @@ export interface NodeDeps {
   readonly clusters: ReadonlyMap<string, ClusterEntry>;
   readonly locks: OperationLocks;
   readonly mounter: Mounter;
+  /** Topology segments of this node (empty: none reported). */
+  readonly topology?: Readonly<Record<string, string>>;
 }
 
 export function requirePath(value: string | undefined, field: string): string {

@@ -31,6 +31,9 @@ export function nodeHandlers(deps: NodeDeps): Record<string, Handler<any, unknow
     NodeGetInfo: async (): Promise<NodeGetInfoResponse> => ({
       node_id: deps.config.nodeId ?? '',
       max_volumes_per_node: String(deps.config.maxVolumesPerNode),
+      ...(deps.topology && Object.keys(deps.topology).length > 0
+        ? { accessible_topology: { segments: { ...deps.topology } } }
+        : {}),
     }),
   };
 }

@@ -1,5 +1,6 @@
 import type { Validated } from '@corral/policy';
 import { readRef, toProblems, unnamedProblem, type FieldError } from './object-ref.js';
+import { internLabels, internResources } from './intern.js';
 import { podResources } from './pod-resources.js';
 import { asRecord, recordAt, stringAt, stringMapAt } from './raw.js';
 import { hasPositive, type ResourceList } from './resource-list.js';
@@ -40,7 +41,7 @@ export function toPodView(
   const errors: FieldError[] = [];
   const { requests, limits } = podResources(spec, errors);
   if (errors.length > 0) return { ok: false, problems: toProblems(ref, origin, errors) };
-  const labels = stringMapAt(metadata, 'labels');
+  const labels = internLabels(stringMapAt(metadata, 'labels'));
   const nodeName = stringAt(spec, 'nodeName');
   const phase = stringAt(recordAt(raw, 'status'), 'phase') ?? 'Pending';
   return {
@@ -53,8 +54,8 @@ export function toPodView(
       phase,
       labels,
       terminal: TERMINAL_PHASES.has(phase),
-      requests,
-      limits,
+      requests: internResources(requests),
+      limits: internResources(limits),
       ...(labels[ROLE_LABEL] === 'gateway' ? { role: 'gateway' as const } : {}),
       carriesGpuRequest: hasPositive(requests, options.gpuResources),
     },

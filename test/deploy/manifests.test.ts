@@ -1,0 +1,502 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type KubeObject, objectKey, parseYamlDocuments, renderKustomization } from './kustomize.js';
+import { grants, rightsOf } from './rbac.js';
+import { validateObject } from './schemas.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SYSTEM_NS = 'corral-system';
+
+/** Every kustomization in deploy/: the services' own, the default install and each overlay. */
+const SERVICE_DIRS = [
+  'deploy/crds',
+  'deploy/scheduler-extender',
+  'deploy/admission',
+  'deploy/admission/cert-manager',
+  'deploy/csi-ceph',
+];
+/** What an admin installs: these must meet every production rule below. */
+const INSTALLS = ['deploy/default', 'deploy/overlays/with-cert-manager', 'deploy/overlays/second-scheduler'];
+const ALL = [...SERVICE_DIRS, ...INSTALLS];
+
+const rendered = new Map<string, KubeObject[]>();
+function render(dir: string): KubeObject[] {
+  let objects = rendered.get(dir);
+  if (!objects) {
+    objects = renderKustomization(join(ROOT, dir));
+    rendered.set(dir, objects);
+  }
+  return structuredClone(objects);
+}
+
+const byKind = (objects: readonly KubeObject[], kind: string) => objects.filter((o) => o.kind === kind);
+function find(objects: readonly KubeObject[], kind: string, name: string): KubeObject {
+  const obj = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!obj) throw new Error(`${kind} ${name} is missing`);
+  return obj;
+}
+
+interface Probe {
+  httpGet?: { path?: string; port?: string | number };
+}
+interface Container {
+  name: string;
+  ports?: { name?: string; containerPort: number }[];
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  resources?: { requests?: Record<string, string> };
+}
+interface PodSpec {
+  serviceAccountName?: string;
+  priorityClassName?: string;
+  schedulerName?: string;
+  containers: Container[];
+  topologySpreadConstraints?: unknown[];
+  volumes?: { name: string; secret?: { secretName: string }; configMap?: { name: string } }[];
+}
+const podSpec = (workload: KubeObject) => (workload['spec'] as { template: { spec: PodSpec } }).template.spec;
+const workloads = (objects: readonly KubeObject[]) =>
+  objects.filter((o) => o.kind === 'Deployment' || o.kind === 'DaemonSet');
+
+// ---------------------------------------------------------------------------------------------------
+// What each ServiceAccount's code does against the API, and nothing more. Rows: `scope group
+// resources verbs` (scope `cluster` or a namespace). Sources: extender — packages/cluster informers
+// (list/watch of six kinds) and effects/bind-pod.ts (create pods/binding, get pods on a 409);
+// admission — the same informers, effects/lease-reservation-store.ts (read/create/replace Leases in
+// corral-system), effects/department-status-writer.ts (patch departments/status); CSI controller —
+// the same informers plus the documented RBAC of external-provisioner v5, external-resizer v1.13 and
+// the external-snapshotter sidecar v8 (with leader election), and the Secrets its StorageClass names;
+// CSI node — nothing (node-driver-registrar talks to kubelet, the driver has no kubeconfig);
+// corral-scheduler — a stock kube-scheduler: the built-in roles plus its own Lease.
+const SIX_KINDS = [
+  'cluster core nodes,namespaces,pods,persistentvolumeclaims list,watch',
+  'cluster corral.dev departments,namespacepolicies list,watch',
+];
+const RBAC_TABLE: Record<string, { rows: string[]; externalRoles?: string[] }> = {
+  'corral-extender': { rows: [...SIX_KINDS, 'cluster core pods/binding create', 'cluster core pods get'] },
+  'corral-admission': {
+    rows: [
+      ...SIX_KINDS,
+      'cluster corral.dev departments/status patch',
+      `${SYSTEM_NS} coordination.k8s.io leases get,create,update`,
+    ],
+  },
+  'corral-csi-controller': {
+    rows: [
+      ...SIX_KINDS,
+      'cluster core nodes get',
+      'cluster core persistentvolumes get,list,watch,create,delete,patch',
+      'cluster core persistentvolumeclaims get,update',
+      'cluster core persistentvolumeclaims/status patch',
+      'cluster core events list,watch,create,update,patch',
+      'cluster storage.k8s.io storageclasses,csinodes,volumeattachments get,list,watch',
+      'cluster snapshot.storage.k8s.io volumesnapshots get,list',
+      'cluster snapshot.storage.k8s.io volumesnapshotclasses get,list,watch',
+      'cluster snapshot.storage.k8s.io volumesnapshotcontents get,list,watch,update,patch',
+      'cluster snapshot.storage.k8s.io volumesnapshotcontents/status update,patch',
+      `${SYSTEM_NS} coordination.k8s.io leases get,list,watch,create,update,delete`,
+      `${SYSTEM_NS} core secrets get`,
+    ],
+  },
+  'corral-csi-node': { rows: [] },
+  'corral-scheduler': {
+    rows: [
+      `${SYSTEM_NS} coordination.k8s.io leases create`,
+      `${SYSTEM_NS} coordination.k8s.io leases/corral-scheduler get,update`,
+    ],
+    externalRoles: [
+      'ClusterRole/system:kube-scheduler',
+      'ClusterRole/system:volume-scheduler',
+      'Role/kube-system/extension-apiserver-authentication-reader',
+    ],
+  },
+};
+
+describe('the kustomize loader', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'corral-kustomize-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cm = 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {}\n';
+  it.each([
+    ['an unsupported field', 'resources: [a.yaml]\nimages: []\n', /unsupported field\(s\) images/],
+    ['a missing resource', 'resources: [missing.yaml]\n', /resource missing.yaml does not exist/],
+    [
+      'a patch whose test fails',
+      'resources: [a.yaml]\npatches:\n  - target: {kind: Secret}\n    patch: "[{op: test, path: /type, value: x}]"\n',
+      /inline patch.*Secret/,
+    ],
+    [
+      'a patch that matches nothing',
+      'resources: [a.yaml]\npatches:\n  - target: {kind: Pod}\n    patch: "[{op: remove, path: /data}]"\n',
+      /matches no object/,
+    ],
+    [
+      'a strategic-merge patch',
+      'resources: [a.yaml]\npatches:\n  - path: a.yaml\n',
+      /only JSON 6902 patches/,
+    ],
+  ])('given %s, throws a clear error', (_case, kustomization, message) => {
+    writeFileSync(join(dir, 'a.yaml'), cm);
+    writeFileSync(join(dir, 'kustomization.yaml'), kustomization);
+    expect(() => renderKustomization(dir)).toThrow(message);
+  });
+
+  it('given YAML 1.1 octal and an empty document, returns the apiserver reading', () => {
+    expect(parseYamlDocuments('a: 0400\n---\n---\nb: 1\n', 'x')).toEqual([{ a: 256 }, { b: 1 }]);
+  });
+
+  it('given namespace, labels, a generator and a patch, returns the transformed objects', () => {
+    writeFileSync(
+      join(dir, 'a.yaml'),
+      `${cm}---\napiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n`,
+    );
+    writeFileSync(join(dir, 'f.txt'), 'hello');
+    writeFileSync(
+      join(dir, 'kustomization.yaml'),
+      [
+        'namespace: ns',
+        'resources: [a.yaml]',
+        'labels: [{pairs: {team: x}}]',
+        'configMapGenerator: [{name: c, files: [f.txt]}]',
+        'generatorOptions: {disableNameSuffixHash: true}',
+        'patches: [{target: {kind: Secret, name: s}, patch: "[{op: add, path: /type, value: Opaque}]"}]',
+      ].join('\n'),
+    );
+    const objects = renderKustomization(dir);
+    expect(objects.map(objectKey)).toEqual(['v1/Secret/ns/s', 'v1/Namespace//other', 'v1/ConfigMap/ns/c']);
+    expect(objects[0]).toMatchObject({ type: 'Opaque', metadata: { labels: { team: 'x' } } });
+    expect(objects[2]).toMatchObject({ data: { 'f.txt': 'hello' } });
+  });
+});
+
+describe.each(ALL)('%s', (dir) => {
+  it('renders, and every object is valid against its schema', async () => {
+    const objects = render(dir);
+    expect(objects.length).toBeGreaterThan(0);
+    const problems: string[] = [];
+    for (const obj of objects)
+      for (const p of await validateObject(obj)) problems.push(`${objectKey(obj)}: ${p}`);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('schema validation', () => {
+  it.each([
+    ['a bad quantity', { containers: [{ name: 'a', resources: { requests: { cpu: 'lots' } } }] }, /quantity/],
+    [
+      'a port that is not a number',
+      { containers: [{ name: 'a', ports: [{ containerPort: 'x' }] }] },
+      /integer/,
+    ],
+  ])('given a Deployment with %s, returns a problem', async (_case, spec, message) => {
+    const obj = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd' },
+      spec: { selector: {}, template: { spec } },
+    };
+    expect((await validateObject(obj)).join()).toMatch(message);
+  });
+
+  it.each([
+    [
+      'an unknown kind',
+      { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } },
+      /no schema known/,
+    ],
+    [
+      'a Certificate without dnsNames',
+      {
+        apiVersion: 'cert-manager.io/v1',
+        kind: 'Certificate',
+        metadata: { name: 'c', namespace: 'n' },
+        spec: { secretName: 's', issuerRef: { name: 'i' } },
+      },
+      /dnsNames/,
+    ],
+    [
+      'an Issuer without a type',
+      { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: 'i' }, spec: {} },
+      /exactly one/,
+    ],
+  ])('given %s, returns a problem', async (_case, obj, message) => {
+    expect((await validateObject(obj)).join()).toMatch(message);
+  });
+});
+
+describe.each(INSTALLS)('%s (production rules)', (dir) => {
+  it('puts every namespaced Corral object in corral-system and ships the Namespace', () => {
+    const objects = render(dir);
+    find(objects, 'Namespace', SYSTEM_NS);
+    const elsewhere = objects
+      .filter((o) => o.metadata.namespace !== undefined && o.metadata.namespace !== SYSTEM_NS)
+      .map(objectKey);
+    // The only exception: a second scheduler must read the authentication ConfigMap in kube-system.
+    expect(
+      elsewhere.filter((k) => !k.endsWith('/kube-system/corral-scheduler-authentication-reader')),
+    ).toEqual([]);
+  });
+
+  it('gives every Deployment and DaemonSet probes on /healthz and /readyz, requests and an existing ServiceAccount', () => {
+    const objects = render(dir);
+    const problems: string[] = [];
+    for (const w of workloads(objects)) {
+      const spec = podSpec(w);
+      const at = `${w.kind} ${w.metadata.name}`;
+      if (!spec.containers.some((c) => c.livenessProbe?.httpGet?.path === '/healthz'))
+        problems.push(`${at}: no /healthz liveness`);
+      if (!spec.containers.some((c) => c.readinessProbe?.httpGet?.path === '/readyz'))
+        problems.push(`${at}: no /readyz readiness`);
+      for (const c of spec.containers) {
+        if (!c.resources?.requests?.['cpu'] || !c.resources.requests['memory'])
+          problems.push(`${at}/${c.name}: no cpu+memory requests`);
+      }
+      const sa = spec.serviceAccountName;
+      if (!sa || !objects.some((o) => o.kind === 'ServiceAccount' && o.metadata.name === sa))
+        problems.push(`${at}: no ServiceAccount`);
+    }
+    expect(workloads(objects).length).toBeGreaterThanOrEqual(4);
+    expect(problems).toEqual([]);
+  });
+
+  it('runs the webhook and the extender at Corral priority, spread over nodes and zones', () => {
+    const objects = render(dir);
+    find(objects, 'PriorityClass', 'corral-critical');
+    for (const name of ['corral-admission', 'corral-extender']) {
+      expect(podSpec(find(objects, 'Deployment', name)).priorityClassName).toBe('corral-critical');
+    }
+    for (const d of byKind(objects, 'Deployment')) {
+      const keys = (podSpec(d).topologySpreadConstraints ?? []).map(
+        (t) => (t as { topologyKey: string }).topologyKey,
+      );
+      expect({ name: d.metadata.name, zone: keys.includes('topology.kubernetes.io/zone') }).toEqual({
+        name: d.metadata.name,
+        zone: true,
+      });
+    }
+  });
+
+  it('has a PodDisruptionBudget for every Deployment', () => {
+    const objects = render(dir);
+    const selected = byKind(objects, 'PodDisruptionBudget').map(
+      (p) =>
+        (p['spec'] as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels[
+          'app.kubernetes.io/name'
+        ],
+    );
+    expect(
+      byKind(objects, 'Deployment')
+        .map((d) => d.metadata.name)
+        .filter((n) => !selected.includes(n)),
+    ).toEqual([]);
+  });
+
+  it('makes every webhook fail closed, side-effect free, and never apply to kube-system or corral-system', () => {
+    const objects = render(dir);
+    const services = byKind(objects, 'Service');
+    const hooks = [
+      ...byKind(objects, 'MutatingWebhookConfiguration'),
+      ...byKind(objects, 'ValidatingWebhookConfiguration'),
+    ];
+    expect(hooks).toHaveLength(2);
+    for (const config of hooks) {
+      for (const hook of config['webhooks'] as Record<string, unknown>[]) {
+        const expressions =
+          (hook['namespaceSelector'] as { matchExpressions?: Record<string, unknown>[] } | undefined)
+            ?.matchExpressions ?? [];
+        const excluded = expressions.find(
+          (e) => e['key'] === 'kubernetes.io/metadata.name' && e['operator'] === 'NotIn',
+        );
+        const service = (hook['clientConfig'] as { service: { name: string; port: number } }).service;
+        const target = services.find((s) => s.metadata.name === service.name);
+        const ports = ((target?.['spec'] as { ports?: { port: number }[] } | undefined)?.ports ?? []).map(
+          (p) => p.port,
+        );
+        expect({
+          name: hook['name'],
+          failurePolicy: hook['failurePolicy'],
+          sideEffectsOk: ['None', 'NoneOnDryRun'].includes(hook['sideEffects'] as string),
+          excluded: [...((excluded?.['values'] as string[] | undefined) ?? [])].sort(),
+          servicePortExists: ports.includes(service.port),
+        }).toEqual({
+          name: hook['name'],
+          failurePolicy: 'Fail',
+          sideEffectsOk: true,
+          excluded: ['corral-system', 'kube-system'],
+          servicePortExists: true,
+        });
+      }
+    }
+  });
+
+  it('opens exactly the service ports in NetworkPolicies, and each selects a workload that listens there', () => {
+    const objects = render(dir);
+    const expected: Record<string, number[]> = {
+      'corral-admission': [8443],
+      'corral-extender': [8888],
+      'corral-csi-controller': [9680, 9808],
+    };
+    for (const [name, ports] of Object.entries(expected)) {
+      const policy = find(objects, 'NetworkPolicy', name)['spec'] as {
+        podSelector: { matchLabels: Record<string, string> };
+        policyTypes: string[];
+        ingress: { ports: { port: number }[] }[];
+      };
+      const workload = workloads(objects).find(
+        (w) => w.metadata.name === policy.podSelector.matchLabels['app.kubernetes.io/name'],
+      );
+      const listening = podSpec(
+        workload ?? ({ spec: { template: { spec: { containers: [] } } } } as never),
+      ).containers.flatMap((c) => (c.ports ?? []).map((p) => p.containerPort));
+      const open = policy.ingress.flatMap((rule) => rule.ports.map((p) => p.port));
+      expect({ name, open, policyTypes: policy.policyTypes }).toEqual({
+        name,
+        open: ports,
+        policyTypes: ['Ingress', 'Egress'],
+      });
+      expect(ports.filter((p) => !listening.includes(p))).toEqual([]);
+    }
+  });
+
+  it('grants each ServiceAccount exactly the verbs its code uses (table above), no more and no less', () => {
+    const objects = render(dir);
+    const accounts = byKind(objects, 'ServiceAccount').map((sa) => sa.metadata.name);
+    expect(accounts.filter((name) => !(name in RBAC_TABLE))).toEqual([]);
+    for (const name of accounts) {
+      const entry = RBAC_TABLE[name];
+      if (!entry) continue;
+      const rights = rightsOf(objects, SYSTEM_NS, name);
+      expect({
+        name,
+        granted: [...rights.permissions].sort(),
+        external: [...rights.externalRoles].sort(),
+      }).toEqual({
+        name,
+        granted: [...new Set(entry.rows.flatMap(grants))].sort(),
+        external: [...(entry.externalRoles ?? [])].sort(),
+      });
+    }
+  });
+});
+
+describe('deploy/overlays/with-cert-manager', () => {
+  it('has cainjector inject the CA of the Certificate whose Secret the admission pods mount', () => {
+    const objects = render('deploy/overlays/with-cert-manager');
+    const cert = find(objects, 'Certificate', 'corral-admission');
+    const spec = cert['spec'] as { secretName: string; dnsNames: string[]; issuerRef: { name: string } };
+    find(objects, 'Issuer', spec.issuerRef.name);
+    for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) {
+      expect(
+        find(objects, kind, 'corral-admission').metadata.annotations?.['cert-manager.io/inject-ca-from'],
+      ).toBe(`${cert.metadata.namespace}/${cert.metadata.name}`);
+    }
+    const volumes = podSpec(find(objects, 'Deployment', 'corral-admission')).volumes ?? [];
+    expect(volumes.map((v) => v.secret?.secretName)).toContain(spec.secretName);
+    expect(spec.dnsNames).toContain('corral-admission.corral-system.svc');
+  });
+});
+
+describe('deploy/overlays/second-scheduler', () => {
+  type SchedulerConfig = {
+    profiles?: { schedulerName: string }[];
+    leaderElection?: { resourceName?: string };
+    extenders?: unknown[];
+    clientConnection?: { kubeconfig?: string };
+  };
+  const configOf = (objects: readonly KubeObject[]) => {
+    const data = find(objects, 'ConfigMap', 'corral-scheduler-config')['data'] as Record<string, string>;
+    return parseYamlDocuments(
+      data['scheduler-config.yaml'] ?? '',
+      'scheduler-config.yaml',
+    )[0] as SchedulerConfig;
+  };
+
+  it('runs kube-scheduler as corral-scheduler with the extender stanza of deploy/scheduler-extender', () => {
+    const objects = render('deploy/overlays/second-scheduler');
+    const config = configOf(objects);
+    expect(config.profiles?.map((p) => p.schedulerName)).toEqual(['corral-scheduler']);
+    expect(config.leaderElection?.resourceName).toBe('corral-scheduler');
+    expect(config.clientConnection?.kubeconfig).toBeUndefined();
+    expect(config.extenders).toEqual(configOf(render('deploy/scheduler-extender')).extenders);
+    const spec = podSpec(find(objects, 'Deployment', 'corral-scheduler'));
+    expect(spec.volumes?.map((v) => v.configMap?.name)).toContain('corral-scheduler-config');
+  });
+});
+
+describe('Dockerfile', () => {
+  it('starts the corral bin that packages/cli declares', () => {
+    const bin = (
+      JSON.parse(readFileSync(join(ROOT, 'packages/cli/package.json'), 'utf8')) as { bin: { corral: string } }
+    ).bin.corral;
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain(`"/app/packages/cli/${bin.replace(/^\.\//, '')}"`);
+    expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim/m);
+  });
+});
+
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+
+describe('kubectl kustomize (an extra check; needs kubectl on PATH)', () => {
+  it.skipIf(!kubectl).each(ALL)('renders %s exactly as the loader does', (dir) => {
+    const out = execFileSync('kubectl', ['kustomize', join(ROOT, dir)], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
+    const theirs = new Map(parseYamlDocuments(out, 'kubectl').map((o) => [objectKey(o as KubeObject), o]));
+    const ours = new Map(render(dir).map((o) => [objectKey(o), o]));
+    expect([...ours.keys()].sort()).toEqual([...theirs.keys()].sort());
+    for (const [key, obj] of ours) expect({ key, obj }).toEqual({ key, obj: theirs.get(key) });
+  });
+});
+
+describe('rightsOf', () => {
+  const role = (rules: unknown[]): KubeObject => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: 'r' },
+    rules,
+  });
+  const binding = (kind: string, roleKind: string, namespace?: string): KubeObject => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind,
+    metadata: { name: 'b', ...(namespace ? { namespace } : {}) },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: roleKind, name: 'r' },
+    subjects: [{ kind: 'ServiceAccount', name: 'sa', namespace: SYSTEM_NS }],
+  });
+
+  it.each([
+    [
+      'a ClusterRoleBinding to a role with an extra verb',
+      [
+        role([{ apiGroups: [''], resources: ['pods'], verbs: ['list', 'delete'] }]),
+        binding('ClusterRoleBinding', 'ClusterRole'),
+      ],
+      ['cluster core pods delete', 'cluster core pods list'],
+      [],
+    ],
+    [
+      'a RoleBinding to a ClusterRole',
+      [
+        role([{ apiGroups: ['apps'], resources: ['*'], verbs: ['get'] }]),
+        binding('RoleBinding', 'ClusterRole', 'x'),
+      ],
+      ['x apps * get'],
+      [],
+    ],
+    [
+      'a binding to a role that is not in the set',
+      [binding('ClusterRoleBinding', 'ClusterRole')],
+      [],
+      ['ClusterRole/r'],
+    ],
+  ])('given %s, returns every permission it carries', (_case, objects, permissions, external) => {
+    const rights = rightsOf(objects, SYSTEM_NS, 'sa');
+    expect([...rights.permissions].sort()).toEqual(permissions);
+    expect([...rights.externalRoles]).toEqual(external);
+  });
+});

@@ -13,20 +13,23 @@ import { snapshotFromFiles } from '../plugins/admission/src/testing/example-snap
 
 const [mode, certFile = '', keyFile = ''] = process.argv.slice(2);
 
+/** The no-op webhook's answer: allow, echoing the review's uid. */
+function allowAll(review: unknown) {
+  const body = review as { apiVersion: string; request: { uid: string } };
+  return {
+    apiVersion: body.apiVersion,
+    kind: 'AdmissionReview',
+    response: { uid: body.request.uid, allowed: true },
+  };
+}
+
 async function start(): Promise<number> {
   if (mode === 'noop') {
     const app = fastify({
       https: { cert: readFileSync(certFile), key: readFileSync(keyFile) },
       bodyLimit: 3 * 1024 * 1024,
     });
-    app.post('/validate', async (request) => {
-      const body = request.body as { apiVersion: string; request: { uid: string } };
-      return {
-        apiVersion: body.apiVersion,
-        kind: 'AdmissionReview',
-        response: { uid: body.request.uid, allowed: true },
-      };
-    });
+    app.post('/validate', async (request) => allowAll(request.body));
     await app.listen({ host: '127.0.0.1', port: 0 });
     return (app.server.address() as { port: number }).port;
   }
@@ -38,14 +41,7 @@ async function start(): Promise<number> {
       https: { certFile, keyFile },
       bodyLimit: 3 * 1024 * 1024,
     });
-    app.post('/validate', async (request) => {
-      const body = request.body as { apiVersion: string; request: { uid: string } };
-      return {
-        apiVersion: body.apiVersion,
-        kind: 'AdmissionReview',
-        response: { uid: body.request.uid, allowed: true },
-      };
-    });
+    app.post('/validate', async (request) => allowAll(request.body));
     await app.listen({ host: '127.0.0.1', port: 0 });
     return (app.server.address() as { port: number }).port;
   }

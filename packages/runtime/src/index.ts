@@ -41,6 +41,7 @@ export {
 } from './log/create-logger.js';
 export { CENSOR, REDACT_DEPTH, SECRET_KEYS, redactSecrets } from './log/redaction.js';
 export { memoryDestination, type MemoryDestination } from './log/memory-destination.js';
+export { LogLevelSchema } from './log/log-level-schema.js';
 
 export {
   HTTP_DURATION_BUCKETS,

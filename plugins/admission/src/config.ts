@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { listenAddressCheck, loadConfig, type DeepReadonly } from '@corral/runtime';
+import { listenAddressCheck, loadConfig, type DeepReadonly, LogLevelSchema } from '@corral/runtime';
 
 /**
  * The admission service's configuration: the ONE place that reads flags and env (CORRAL_ADMISSION_*),
@@ -31,15 +31,7 @@ export const AdmissionConfigSchema = Type.Object({
   leaseNamespace: Type.String({ minLength: 1, maxLength: 63, description: 'Where the quota Leases live.' }),
   shutdownTimeoutMs: Type.Integer({ minimum: 100 }),
   drainDelayMs: Type.Integer({ minimum: 0 }),
-  logLevel: Type.Union([
-    Type.Literal('fatal'),
-    Type.Literal('error'),
-    Type.Literal('warn'),
-    Type.Literal('info'),
-    Type.Literal('debug'),
-    Type.Literal('trace'),
-    Type.Literal('silent'),
-  ]),
+  logLevel: LogLevelSchema,
 });
 
 export type AdmissionConfig = DeepReadonly<Static<typeof AdmissionConfigSchema>>;

@@ -2,7 +2,13 @@
  * The CSI driver's configuration, read once (STYLE.md #7): flags, env `CORRAL_CSI_*`, optional YAML
  * file; validated with every problem listed at once; frozen.
  */
-import { listenAddressCheck, loadConfig, type DeepReadonly, type FlagSpec } from '@corral/runtime';
+import {
+  listenAddressCheck,
+  loadConfig,
+  LogLevelSchema,
+  type DeepReadonly,
+  type FlagSpec,
+} from '@corral/runtime';
 import { Type, type Static } from '@sinclair/typebox';
 
 export const DRIVER_NAME = 'rbd.csi.corral.dev';
@@ -42,9 +48,7 @@ export const CsiConfigSchema = Type.Object({
   }),
   cephTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 300 }),
   maxVolumesPerNode: Type.Integer({ minimum: 0 }),
-  logLevel: Type.Union(
-    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
-  ),
+  logLevel: LogLevelSchema,
   slowOpMs: Type.Integer({ minimum: 1 }),
   shutdownTimeoutMs: Type.Integer({ minimum: 100 }),
 });

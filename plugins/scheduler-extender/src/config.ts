@@ -1,5 +1,11 @@
 import { DEFAULT_GPU_RESOURCES } from '@corral/cluster';
-import { listenAddressCheck, loadConfig, type DeepReadonly, type FlagSpec } from '@corral/runtime';
+import {
+  listenAddressCheck,
+  loadConfig,
+  type DeepReadonly,
+  type FlagSpec,
+  LogLevelSchema,
+} from '@corral/runtime';
 import { Type, type Static } from '@sinclair/typebox';
 import { DEFAULT_SYSTEM_NAMESPACES } from './decide/decide-options.js';
 
@@ -25,15 +31,7 @@ export const ExtenderConfigSchema = Type.Object({
     cert: Type.Optional(Type.String({ minLength: 1 })),
     key: Type.Optional(Type.String({ minLength: 1 })),
   }),
-  logLevel: Type.Union([
-    Type.Literal('fatal'),
-    Type.Literal('error'),
-    Type.Literal('warn'),
-    Type.Literal('info'),
-    Type.Literal('debug'),
-    Type.Literal('trace'),
-    Type.Literal('silent'),
-  ]),
+  logLevel: LogLevelSchema,
   bodyLimitBytes: Type.Integer({ minimum: 1024, description: 'Largest request body; larger answers 413.' }),
   shutdownTimeoutMs: Type.Integer({ minimum: 100 }),
   drainDelayMs: Type.Integer({ minimum: 0 }),

@@ -7,7 +7,7 @@
  * percentiles at a fixed 2,000 requests/s.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,10 +111,7 @@ async function load(port: number, path: string, body: string, rate?: number): Pr
 
 const dir = mkdtempSync(join(tmpdir(), 'corral-bench-'));
 const pair = generatePair(dir, 77);
-const cert = join(dir, 'tls.crt');
-const key = join(dir, 'tls.key');
-writeFileSync(cert, pair.cert);
-writeFileSync(key, pair.key);
+const { certFile: cert, keyFile: key } = pair;
 process.env['NODE_TLS_REJECT_UNAUTHORIZED'] = '0';
 
 const body = review('3f1c7f0e-0000-4000-8000-000000000001');

@@ -57,8 +57,6 @@ describe('corral admission against a cluster (fake API server)', () => {
   it('given --kubeconfig, syncs, turns ready, and keeps quota reservations in a Lease', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'corral-adm-cluster-'));
     const pair = generatePair(dir, 5150);
-    writeFileSync(join(dir, 'tls.crt'), pair.cert);
-    writeFileSync(join(dir, 'tls.key'), pair.key);
     writeFileSync(join(dir, 'kubeconfig'), fakeKubeConfig(api.url, 'secret-token').exportConfig());
     const proc = Object.assign(new EventEmitter(), { exit: () => undefined }) as unknown as ProcessLike;
     const logs = memoryDestination();
@@ -69,9 +67,9 @@ describe('corral admission against a cluster (fake API server)', () => {
         '--listen',
         '127.0.0.1:0',
         '--tls-cert',
-        join(dir, 'tls.crt'),
+        pair.certFile,
         '--tls-key',
-        join(dir, 'tls.key'),
+        pair.keyFile,
         '--drain-delay-ms',
         '0',
       ],

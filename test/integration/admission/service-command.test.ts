@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,8 +56,6 @@ describe('commands.admission / startAdmission', () => {
   it('given policies and certificates, serves HTTPS and shuts down gracefully on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'corral-adm-svc-'));
     const pair = generatePair(dir, 4242);
-    writeFileSync(join(dir, 'tls.crt'), pair.cert);
-    writeFileSync(join(dir, 'tls.key'), pair.key);
     const proc = fakeProcess();
     const logs = memoryDestination();
     const running = await startAdmission(
@@ -67,9 +65,9 @@ describe('commands.admission / startAdmission', () => {
         '--listen',
         '127.0.0.1:0',
         '--tls-cert',
-        join(dir, 'tls.crt'),
+        pair.certFile,
         '--tls-key',
-        join(dir, 'tls.key'),
+        pair.keyFile,
         '--drain-delay-ms',
         '0',
       ],

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,10 +46,7 @@ export async function startHttpsWebhook(
 ): Promise<HttpsWebhook> {
   const dir = mkdtempSync(join(tmpdir(), 'corral-adm-'));
   const pair = generatePair(dir, Math.floor(Math.random() * 1e6) + 1);
-  const certFile = join(dir, 'tls.crt');
-  const keyFile = join(dir, 'tls.key');
-  writeFileSync(certFile, pair.cert);
-  writeFileSync(keyFile, pair.key);
+  const { certFile, keyFile } = pair;
   const logs = memoryDestination();
   const logger = createLogger({ level: 'info', name: 'admission-test', destination: logs.stream });
   const server = buildAdmissionServer({

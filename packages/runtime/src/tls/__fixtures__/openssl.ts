@@ -7,6 +7,9 @@ export interface GeneratedPair {
   readonly key: Buffer;
   /** Hex serial as `openssl` printed it, upper case (like `getPeerCertificate().serialNumber`). */
   readonly serial: string;
+  /** Where the PEM files were written (inside the scratch directory). */
+  readonly certFile: string;
+  readonly keyFile: string;
 }
 
 /** Given a scratch directory and a serial, returns a fresh self-signed EC certificate and key. */
@@ -43,5 +46,7 @@ export function generatePair(dir: string, serial: number, commonName = 'corral-t
     cert: readFileSync(certFile),
     key: readFileSync(keyFile),
     serial: hex.length % 2 ? `0${hex}` : hex,
+    certFile,
+    keyFile,
   };
 }

@@ -54,6 +54,8 @@ export async function openSnapshot(options: OpenSnapshotOptions): Promise<Opened
     const kinds = options.policies
       ? WATCHED_KINDS.filter((kind) => !POLICY_KINDS.includes(kind))
       : WATCHED_KINDS;
+    // The source reports only changes of sync state: every kind starts unready here, before it runs.
+    for (const kind of kinds) options.readiness?.(`informer:${kind}`, false, `${kind} not listed yet`);
     const cluster = startClusterSource({
       kubeConfig: options.kubeConfig,
       sink: store,
@@ -61,7 +63,6 @@ export async function openSnapshot(options: OpenSnapshotOptions): Promise<Opened
       kinds,
       readiness: (kind, synced, reason) => options.readiness?.(`informer:${kind}`, synced, reason),
     });
-    for (const kind of kinds) options.readiness?.(`informer:${kind}`, false, `${kind} not listed yet`);
     stops.push(() => cluster.stop());
   }
   return {

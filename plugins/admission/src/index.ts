@@ -60,3 +60,8 @@ export { parseImageRef, type ImageRef } from './decide/image-ref.js';
 export { DEFAULT_RULE_SETTINGS, type RuleSettings } from './decide/settings.js';
 export type { Decision, Outcome } from './decide/decision.js';
 export type { AdmissionRequest } from './decide/request.js';
+export {
+  createCertificateAuthority,
+  issueServingCertificate,
+  type IssuedPair,
+} from './effects/tls/issue-certificates.js';

@@ -13,7 +13,7 @@ import type { ReservationStore } from '../effects/reservation-store.js';
 import { SharedReservations } from '../effects/shared-reservations.js';
 import { createAdmissionMetrics, type AdmissionMetrics } from './admission-metrics.js';
 import { countedBySnapshot, reviewHandlers } from './review-handlers.js';
-import { MAX_REVIEW_BYTES, webhookRoutes } from './webhook-routes.js';
+import { MAX_REVIEW_BYTES, webhookRoutes, type WebhookRoutesOptions } from './webhook-routes.js';
 
 export interface AdmissionServerOptions {
   readonly snapshot: ClusterSnapshot;
@@ -29,6 +29,8 @@ export interface AdmissionServerOptions {
   readonly now?: () => number;
   /** Share quota reservations with the other replicas through this store (docs/adr/0009). */
   readonly reservationStore?: ReservationStore;
+  /** Called after each review is answered (e.g. to record Kubernetes Events on denials). */
+  readonly onAnswer?: WebhookRoutesOptions['onAnswer'];
 }
 
 export interface AdmissionServer {
@@ -71,6 +73,7 @@ export function buildAdmissionServer(options: AdmissionServerOptions): Admission
     deadlineMs: options.deadlineMs,
     metrics: admissionMetrics,
     logger: options.logger,
+    ...(options.onAnswer ? { onAnswer: options.onAnswer } : {}),
   });
   return { app, metrics: admissionMetrics, ledger };
 }

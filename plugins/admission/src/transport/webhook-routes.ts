@@ -16,6 +16,8 @@ export interface WebhookRoutesOptions {
   readonly deadlineMs: number;
   readonly metrics: AdmissionMetrics;
   readonly logger: Logger;
+  /** Called after each answer is logged and counted (e.g. to record a Kubernetes Event); must not throw. */
+  readonly onAnswer?: (webhook: Webhook, answer: Answer) => void;
 }
 
 function outcomeOf(answer: Answer): string {
@@ -50,6 +52,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
         options.metrics.duration.observe({ webhook, kind }, Number(process.hrtime.bigint() - started) / 1e9);
         countDecisions(options.metrics, answer.decisions);
         logReview(options.logger, webhook, review, answer);
+        options.onAnswer?.(webhook, answer);
         return answer.review;
       },
     );

@@ -48,6 +48,17 @@ function custom(
   };
 }
 
+/** A built-in type outside the core group: list items carry no type meta, like core ones. */
+function builtIn(
+  group: string,
+  version: string,
+  kind: string,
+  plural: string,
+  namespaced: boolean,
+): ResourceType {
+  return { ...custom(group, version, kind, plural, namespaced), listItemsCarryTypeMeta: false };
+}
+
 export const RESOURCE_TYPES: readonly ResourceType[] = [
   core('Node', 'nodes', false),
   core('Namespace', 'namespaces', false),
@@ -55,6 +66,23 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   core('PersistentVolumeClaim', 'persistentvolumeclaims', true),
   custom('corral.dev', 'v1alpha1', 'Department', 'departments', false),
   custom('corral.dev', 'v1alpha1', 'NamespacePolicy', 'namespacepolicies', true),
+  core('Secret', 'secrets', true),
+  builtIn('coordination.k8s.io', 'v1', 'Lease', 'leases', true),
+  builtIn('events.k8s.io', 'v1', 'Event', 'events', true),
+  builtIn(
+    'admissionregistration.k8s.io',
+    'v1',
+    'MutatingWebhookConfiguration',
+    'mutatingwebhookconfigurations',
+    false,
+  ),
+  builtIn(
+    'admissionregistration.k8s.io',
+    'v1',
+    'ValidatingWebhookConfiguration',
+    'validatingwebhookconfigurations',
+    false,
+  ),
 ];
 
 export function resourceForObject(apiVersion: string, kind: string): ResourceType | undefined {
@@ -67,6 +95,8 @@ export interface ResourcePath {
   readonly namespace: string | undefined;
   /** Set for single-object requests. */
   readonly name: string | undefined;
+  /** Set for subresource requests such as `.../departments/<name>/status`. */
+  readonly subresource?: string;
 }
 
 function splitGroupVersion(segments: readonly string[]): { apiVersion: string; rest: string[] } | undefined {
@@ -85,9 +115,9 @@ export function parseResourcePath(pathname: string): ResourcePath | undefined {
   if (gv === undefined) return undefined;
   const { apiVersion, rest } = gv;
   const namespaced = rest[0] === 'namespaces' && rest.length >= 3;
-  const [namespace, plural, name, extra] = namespaced ? rest.slice(1) : [undefined, ...rest];
+  const [namespace, plural, name, subresource, extra] = namespaced ? rest.slice(1) : [undefined, ...rest];
   if (plural === undefined || extra !== undefined) return undefined;
   const resource = RESOURCE_TYPES.find((r) => r.apiVersion === apiVersion && r.plural === plural);
   if (resource === undefined || (namespaced && !resource.namespaced)) return undefined;
-  return { resource, namespace, name };
+  return { resource, namespace, name, ...(subresource === undefined ? {} : { subresource }) };
 }

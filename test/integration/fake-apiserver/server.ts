@@ -1,13 +1,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type GoneStyle, handleGet, handleList, handleWatch, type HandlerContext } from './handlers.js';
+import { handleWrite, type WriteContext } from './crud.js';
+import { type GoneStyle, handleGet, handleList, handleWatch } from './handlers.js';
 import { type KubeObject, ObjectStore } from './object-store.js';
 import { FailureInjector, type RecordedRequest, RequestLog, type RequestFilter } from './request-log.js';
 import { parseResourcePath, resourceForObject, type ResourceType } from './resources.js';
 import { failureStatus, sendStatus } from './status.js';
 import { WatchRegistry } from './watch-registry.js';
 
-/** Extra routes a test may add (bindings, evictions...): return true when the request was answered. */
+/**
+ * Extra routes a test may add (bindings, evictions, a misbehaving endpoint...): return true when the
+ * request was answered. Every served type also takes writes (crud.ts).
+ */
 export type ExtraHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
 
 export interface FailOptions extends RequestFilter {
@@ -80,18 +84,18 @@ class WatchGate {
   }
 }
 
-function route(
+async function route(
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
   seen: RecordedRequest,
-  ctx: HandlerContext,
-): void {
+  ctx: WriteContext,
+): Promise<void> {
   const target = parseResourcePath(url.pathname);
-  if (target === undefined) {
+  if (target === undefined || (target.subresource !== undefined && target.subresource !== 'status')) {
     sendStatus(res, failureStatus(404, 'NotFound', `the server could not find the requested resource`));
   } else if (req.method !== 'GET') {
-    sendStatus(res, failureStatus(405, 'MethodNotAllowed', `${req.method ?? ''} is not supported here`));
+    await handleWrite(req, res, target, ctx);
   } else if (target.name !== undefined) {
     handleGet(res, target, target.name, ctx);
   } else if (seen.watch) {
@@ -108,7 +112,12 @@ export async function startFakeApiServer(options: { extra?: ExtraHandler } = {})
   const failures = new FailureInjector();
   const gate = new WatchGate();
   let goneStyle: GoneStyle = 'http';
-  const ctx: HandlerContext = { store, watches, goneStyle: () => goneStyle };
+  const ctx: WriteContext = {
+    store,
+    watches,
+    goneStyle: () => goneStyle,
+    publish: (event) => watches.publish(event),
+  };
 
   const answer = async (req: IncomingMessage, res: ServerResponse, url: URL, seen: RecordedRequest) => {
     const failCode = failures.take(seen);
@@ -118,7 +127,7 @@ export async function startFakeApiServer(options: { extra?: ExtraHandler } = {})
     }
     if (options.extra?.(req, res, url) === true) return;
     if (seen.watch) await gate.pass();
-    if (!res.destroyed) route(req, res, url, seen, ctx);
+    if (!res.destroyed) await route(req, res, url, seen, ctx);
   };
 
   const server = createServer((req, res) => {

@@ -6,7 +6,7 @@ STAMP := node_modules/.corral-installed
 .PHONY: help install build demo test lint typecheck cycles unit ceph-packages ceph-start ceph-stop ceph-purge gen bench clean
 
 help:
-	@echo "make demo   - install what is needed, build, and run Corral locally on examples/"
+	@echo "make demo   - install what is needed, build, and walk through Corral's services running for real on examples/"
 	@echo "make test   - install what is needed (npm packages, Debian's Ceph) and run every test"
 
 $(STAMP): package.json package-lock.json
@@ -18,7 +18,11 @@ install: $(STAMP)
 build: install
 	npm run --silent build
 
+# The walkthrough starts the local Ceph itself when none is running (and stops it again at the end);
+# here we only make sure Debian's Ceph is installed. Without root or sudo that fails, and the demo
+# still runs the webhook and extender parts, saying why it skipped the storage part.
 demo: build
+	@bash scripts/ceph-local.sh install || echo "make demo: could not install Debian's Ceph (needs root or sudo): the storage part will be skipped"
 	node packages/cli/dist/main.js demo --policies examples
 
 ceph-packages:

@@ -5,74 +5,42 @@
  *
  * Reports (1) max throughput with 32 connections, as a ratio to the no-op webhook, and (2) latency
  * percentiles at a fixed 2,000 requests/s.
+ *
+ * Knobs (environment): BENCH_SECONDS per run (default 8); BENCH_MODES, a comma list of servers to run
+ * (default `noop,runtime-noop,admission`; ratios are against the last `noop` before each row);
+ * BENCH_PATHS, the admission webhooks to load (default `/mutate,/validate`); BENCH_RATE, the fixed rate of the latency runs (default 2000; 0 skips them); BENCH_NODE_FLAGS, extra node flags for the servers (e.g.
+ * `--max-semi-space-size=16`); BENCH_CPU_PROF=DIR writes each server's CPU profile there
+ * (`node --cpu-prof`); BENCH_PIN=1 pins each server to CPU 1 and this process to CPU 0 (`taskset`).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { generatePair } from '../packages/runtime/src/tls/__fixtures__/openssl.js';
+import { benchReview } from './admission-bench-review.js';
 
 const DURATION = Number(process.env['BENCH_SECONDS'] ?? 8);
 const SERVER = fileURLToPath(new URL('./admission-bench-server.ts', import.meta.url));
-
-const SHA = `@sha256:${'a'.repeat(64)}`;
-const review = (webhookUid: string) =>
-  JSON.stringify({
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid: webhookUid,
-      kind: { group: '', version: 'v1', kind: 'Pod' },
-      resource: { group: '', version: 'v1', resource: 'pods' },
-      namespace: 'finance-prod',
-      name: 'payments-worker-0',
-      operation: 'CREATE',
-      userInfo: { username: 'dev', groups: ['system:authenticated'] },
-      object: {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: {
-          name: 'payments-worker-0',
-          namespace: 'finance-prod',
-          labels: { app: 'payments-worker' },
-        },
-        spec: {
-          initContainers: [
-            { name: 'migrate', image: `harbor.example.com/finance/payments/migrate:3.1.0${SHA}` },
-          ],
-          containers: [
-            { name: 'worker', image: `harbor.example.com/finance/payments/worker:3.1.0${SHA}` },
-            {
-              name: 'sidecar',
-              image: `harbor.example.com/library/envoy:1.30${SHA}`,
-              resources: { requests: { cpu: '50m' } },
-            },
-          ],
-          tolerations: [
-            {
-              key: 'node.kubernetes.io/not-ready',
-              operator: 'Exists',
-              effect: 'NoExecute',
-              tolerationSeconds: 300,
-            },
-          ],
-        },
-      },
-      oldObject: null,
-      dryRun: false,
-    },
-  });
+const MODES = (process.env['BENCH_MODES'] ?? 'noop,runtime-noop,admission').split(',');
+const NODE_FLAGS = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '');
+const CPU_PROF = process.env['BENCH_CPU_PROF'];
+const PIN = process.env['BENCH_PIN'] === '1';
+const RATE = Number(process.env['BENCH_RATE'] ?? 2000);
+const ADMISSION_PATHS = (process.env['BENCH_PATHS'] ?? '/mutate,/validate').split(',');
 
 async function startServer(
   mode: string,
   cert: string,
   key: string,
 ): Promise<{ child: ChildProcess; port: number }> {
+  // One folder per server: the tsx loader thread writes a profile of its own beside the main thread.
+  const profile = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF, mode)}`] : [];
   const child = fork(SERVER, [mode, cert, key], {
-    execArgv: ['--import', 'tsx', '--conditions', 'corral-source'],
+    execArgv: ['--import', 'tsx', '--conditions', 'corral-source', ...NODE_FLAGS, ...profile],
   });
+  if (PIN && child.pid !== undefined) pin(child.pid, 1);
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { port: number }).port));
     child.once('exit', (code) => reject(new Error(`${mode} server exited ${code}`)));
@@ -80,15 +48,47 @@ async function startServer(
   return { child, port };
 }
 
+/** Pins every thread of a process to one CPU. */
+function pin(pid: number, cpu: number): void {
+  execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
+}
+
+/** Asks a server to exit by itself (so a CPU profile gets written), killing it if it does not. */
+async function stopServer(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.send('stop');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** The server's CPU time so far (user + system, all threads), in µs. */
+async function cpuOf(child: ChildProcess): Promise<number> {
+  const reply = new Promise<number>((resolve) =>
+    child.once('message', (m) => resolve((m as { cpuMicros: number }).cpuMicros)),
+  );
+  child.send('cpu');
+  return reply;
+}
+
 interface Run {
   rps: number;
+  /** Server CPU time per answered request, µs: what bounds throughput on one core, whatever the load. */
+  cpuPerRequest: number;
   p50: number;
   p99: number;
   errors: number;
   non2xx: number;
 }
 
-async function load(port: number, path: string, body: string, rate?: number): Promise<Run> {
+async function load(
+  child: ChildProcess,
+  port: number,
+  path: string,
+  body: string,
+  rate?: number,
+): Promise<Run> {
+  const cpuBefore = await cpuOf(child);
   const result = await autocannon({
     url: `https://127.0.0.1:${port}${path}`,
     method: 'POST',
@@ -100,8 +100,10 @@ async function load(port: number, path: string, body: string, rate?: number): Pr
     // self-signed bench certificate
     ...({ tlsOptions: { rejectUnauthorized: false } } as object),
   });
+  const cpuAfter = await cpuOf(child);
   return {
     rps: result.requests.average,
+    cpuPerRequest: (cpuAfter - cpuBefore) / Math.max(1, result.requests.total),
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors,
@@ -114,27 +116,52 @@ const pair = generatePair(dir, 77);
 const { certFile: cert, keyFile: key } = pair;
 process.env['NODE_TLS_REJECT_UNAUTHORIZED'] = '0';
 
-const body = review('3f1c7f0e-0000-4000-8000-000000000001');
-const results: Record<string, Run> = {};
-for (const mode of ['noop', 'runtime-noop', 'admission'] as const) {
+const body = benchReview();
+const rows: { name: string; run: Run; ratio?: number; cpuRatio?: number }[] = [];
+let baseline = Number.NaN; // the last bare no-op's max throughput
+let baselineCpu = Number.NaN; // and its CPU time per request
+if (PIN) pin(process.pid, 0);
+for (const mode of MODES) {
   const { child, port } = await startServer(mode, cert, key);
   try {
-    await load(port, '/validate', body); // warm-up
-    const paths = mode === 'admission' ? ['/mutate', '/validate'] : ['/validate'];
+    const paths = mode === 'admission' ? ADMISSION_PATHS : ['/validate'];
     for (const path of paths) {
-      results[`${mode} ${path} max`] = await load(port, path, body);
-      results[`${mode} ${path} @2000/s`] = await load(port, path, body, 2000);
+      await load(child, port, path, body); // warm-up
+      const max = await load(child, port, path, body);
+      if (mode === 'noop') [baseline, baselineCpu] = [max.rps, max.cpuPerRequest];
+      rows.push({
+        name: `${mode} ${path} max`,
+        run: max,
+        ratio: max.rps / baseline,
+        cpuRatio: baselineCpu / max.cpuPerRequest,
+      });
+      if (RATE > 0)
+        rows.push({ name: `${mode} ${path} @${RATE}/s`, run: await load(child, port, path, body, RATE) });
     }
   } finally {
-    child.kill('SIGTERM');
+    await stopServer(child);
   }
 }
 
-const baseline = results['noop /validate max']?.rps ?? 1;
-console.log(`duration ${DURATION}s per run, cpus: server 1 process, autocannon in the parent`);
-console.log('run                          req/s     ratio   p50 ms  p99 ms  errors non2xx');
-for (const [name, run] of Object.entries(results)) {
+console.log(
+  `duration ${DURATION}s per run, server: 1 process${PIN ? ' pinned to CPU 1' : ''} ${NODE_FLAGS.join(' ')}, autocannon in the parent`,
+);
+console.log(
+  'run                          req/s   ratio  µs cpu/req  cpu ratio  p50 ms  p99 ms  errors non2xx',
+);
+const fixed = (value: number | undefined) => (value === undefined ? '—' : value.toFixed(2));
+for (const { name, run, ratio, cpuRatio } of rows) {
   console.log(
-    `${name.padEnd(28)} ${run.rps.toFixed(0).padStart(7)}  ${(run.rps / baseline).toFixed(2).padStart(6)}  ${String(run.p50).padStart(6)}  ${String(run.p99).padStart(6)}  ${String(run.errors).padStart(6)} ${String(run.non2xx).padStart(6)}`,
+    [
+      name.padEnd(28),
+      run.rps.toFixed(0).padStart(5),
+      fixed(ratio).padStart(7),
+      run.cpuPerRequest.toFixed(1).padStart(11),
+      fixed(cpuRatio).padStart(10),
+      String(run.p50).padStart(7),
+      String(run.p99).padStart(7),
+      String(run.errors).padStart(7),
+      String(run.non2xx).padStart(6),
+    ].join(' '),
   );
 }

@@ -1,127 +1,87 @@
 /**
- * Scheduler extender benchmark: `npx tsx bench/extender.bench.ts` (NODE_OPTIONS=--expose-gc for a
- * steadier RSS). Synthesizes 5,000 nodes and 100,000 pods into a SnapshotStore, then measures, for a
- * stream of pods, filter + prioritize in names-only mode (500 sampled node names per call, what
- * kube-scheduler sends at 5,000 nodes) through the real HTTP server on loopback, against a baseline
- * extender (a route on the same runtime server that returns its input names unchanged), in the same
- * run; plus the pure decision time per pod. Results: docs/benchmarks.md.
+ * Scheduler extender benchmark (issue #4): `npx tsx --conditions corral-source bench/extender.bench.ts`.
+ *
+ * Per pod, as kube-scheduler does in names-only mode (`nodeCacheCapable: true`): POST
+ * /scheduler/filter with BENCH_SAMPLE node names (default 500, kube-scheduler's sample at 5,000
+ * nodes), then POST /scheduler/prioritize with the names that passed (skipped when one or none
+ * passed). Sequential, one keep-alive connection on loopback, one pod at a time as kube-scheduler's
+ * scheduling cycle. Latency per pod = the filter round trip + the prioritize round trip (the
+ * client's own parse of the filter answer in between is not counted).
+ *
+ * Each server runs in its own process (bench/extender-bench-server.ts), this process is only the
+ * client: the baseline (the same runtime server, routes returning their input unchanged), then the
+ * extender over the synthesized cluster (bench/extender-bench-cluster.ts: 5,000 nodes, 100,000
+ * pods), then the baseline again (drift check), all in the same run. Also reported: the server's
+ * CPU time per pod, the pure decision time per pod (in the extender's process, no HTTP, no JSON).
+ *
+ * Knobs (environment): BENCH_SAMPLE, BENCH_CALLS (timed pods, default 2,000; 200 more warm up),
+ * BENCH_NODE_FLAGS (extra node flags for the servers), BENCH_CPU_PROF=DIR (`node --cpu-prof` of each
+ * server into DIR/<mode>), BENCH_PIN=1 (servers on CPU 1, this client on CPU 0, with taskset).
  */
-import { request, Agent } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import {
-  rawDepartment,
-  rawNamespace,
-  rawNamespacePolicy,
-  rawNode,
-  rawPod,
-  SnapshotStore,
-} from '@corral/cluster';
-import { buildServer, createLogger, createMetrics, createReadiness } from '@corral/runtime';
-import { buildExtender } from '../plugins/scheduler-extender/src/index.js';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { filterBodies, prioritizeBody } from './extender-bench-cluster.js';
 
-const NODES = 5_000;
-const PODS_PER_NODE = 20;
 const SAMPLE = Number(process.env['BENCH_SAMPLE'] ?? 500);
 const CALLS = Number(process.env['BENCH_CALLS'] ?? 2_000);
 const WARMUP = 200;
+const SERVER = fileURLToPath(new URL('./extender-bench-server.ts', import.meta.url));
+const NODE_FLAGS = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '');
+const CPU_PROF = process.env['BENCH_CPU_PROF'];
+const PIN = process.env['BENCH_PIN'] === '1';
 
-let seed = 7;
-function random(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+interface Server {
+  readonly child: ChildProcess;
+  readonly port: number;
+  readonly loadMs?: number;
 }
-const pickIndex = (n: number) => Math.floor(random() * n);
 
-// d0 is dedicated (nodes 0..499); d1..d9 are shared; each department has 3 namespaces.
-const departments = Array.from({ length: 10 }, (_, i) => `d${i}`);
-const namespacesOf = (d: number) => [0, 1, 2].map((k) => `d${d}-ns${k}`);
-const nodeName = (i: number) => `node-${String(i).padStart(4, '0')}`;
+async function startServer(mode: 'extender' | 'baseline', run: number): Promise<Server> {
+  const profile = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF, `${mode}-${run}`)}`] : [];
+  const child = fork(SERVER, [mode], {
+    execArgv: ['--import', 'tsx', '--conditions', 'corral-source', '--expose-gc', ...NODE_FLAGS, ...profile],
+  });
+  if (PIN && child.pid !== undefined) pin(child.pid, 1);
+  const ready = await new Promise<{ port: number; loadMs?: number }>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as { port: number; loadMs?: number }));
+    child.once('exit', (code) => reject(new Error(`${mode} server exited ${code}`)));
+  });
+  return { child, ...ready };
+}
 
-function nodeObject(i: number): Record<string, unknown> {
-  const labels: Record<string, string> = {
-    'kubernetes.io/hostname': nodeName(i),
-    'topology.kubernetes.io/zone': `z${i % 3}`,
-  };
-  if (i < 500) labels['corral.dev/department'] = 'd0';
-  const gpu = i >= 500 && i < 750;
-  if (gpu) labels['corral.dev/role'] = 'gpu';
-  if (i >= 750 && i < 850) labels['corral.dev/role'] = 'gateway';
-  return rawNode(nodeName(i), {
-    labels,
-    allocatable: { cpu: '64', memory: '256Gi', pods: '110', ...(gpu ? { 'nvidia.com/gpu': '8' } : {}) },
+function pin(pid: number, cpu: number): void {
+  execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
+}
+
+/** Sends a message to a server and waits for the answer carrying `key`. */
+function ask<T>(child: ChildProcess, message: unknown, key: string): Promise<T> {
+  return new Promise((resolve) => {
+    const listener = (answer: unknown) => {
+      if (typeof answer !== 'object' || answer === null || !(key in answer)) return;
+      child.off('message', listener);
+      resolve((answer as Record<string, T>)[key] as T);
+    };
+    child.on('message', listener);
+    child.send(message as string);
   });
 }
 
-/** The department whose pods run on node i (shared nodes each hold one department, as the rules demand). */
-const departmentOnNode = (i: number) => (i < 500 ? 0 : 1 + (i % 9));
-
-function load(store: SnapshotStore): void {
-  store.replaceAll(
-    'Namespace',
-    departments.flatMap((d, i) =>
-      namespacesOf(i).map((ns) => rawNamespace(ns, { 'corral.dev/department': d })),
-    ),
-    'bench',
-  );
-  store.replaceAll(
-    'Department',
-    departments.map((d, i) => rawDepartment(d, { nodeIsolation: i === 0 ? 'dedicated' : 'shared' })),
-    'bench',
-  );
-  const spread = { spread: [{ labelKey: 'app', topologyKey: 'kubernetes.io/hostname', maxPerDomain: 3 }] };
-  store.replaceAll(
-    'NamespacePolicy',
-    departments.flatMap((_, i) =>
-      namespacesOf(i).map((ns) => rawNamespacePolicy(ns, 'policy', { scheduling: spread })),
-    ),
-    'bench',
-  );
-  store.replaceAll(
-    'Node',
-    Array.from({ length: NODES }, (_, i) => nodeObject(i)),
-    'bench',
-  );
-  const pods: Record<string, unknown>[] = [];
-  for (let i = 0; i < NODES; i++) {
-    const namespaces = namespacesOf(departmentOnNode(i));
-    const gpu = i >= 500 && i < 750;
-    for (let k = 0; k < PODS_PER_NODE; k++) {
-      pods.push(
-        rawPod(namespaces[k % 3] ?? '', `p-${i}-${k}`, {
-          nodeName: nodeName(i),
-          labels: { app: `app-${(i + k) % 200}` },
-          requests: gpu && k < 4 ? { cpu: '1', 'nvidia.com/gpu': '1' } : { cpu: '100m', memory: '128Mi' },
-        }),
-      );
-    }
-  }
-  store.replaceAll('Pod', pods, 'bench');
-}
-
-function requestBody(): string {
-  const d = 1 + pickIndex(9);
-  const names = new Set<string>();
-  while (names.size < SAMPLE) names.add(nodeName(pickIndex(NODES)));
-  const pod = rawPod(namespacesOf(d)[pickIndex(3)] ?? '', `new-${pickIndex(1e9)}`, {
-    phase: 'Pending',
-    labels: { app: `app-${pickIndex(200)}` },
-    requests: { cpu: '250m' },
-  });
-  delete (pod as { apiVersion?: string }).apiVersion;
-  delete (pod as { kind?: string }).kind;
-  return JSON.stringify({ Pod: pod, Nodes: null, NodeNames: [...names] });
-}
-
-function prioritizeBody(filterBody: string, names: readonly string[]): string {
-  const { Pod } = JSON.parse(filterBody) as { Pod: unknown };
-  return JSON.stringify({ Pod, Nodes: null, NodeNames: names });
+async function stopServer(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.send('stop');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-function post(port: number, path: string, body: string): Promise<string> {
+
+/** One POST; resolves with the answer's text and the round trip in ms. */
+function post(port: number, path: string, body: string): Promise<{ text: string; ms: number }> {
   return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
     const req = request(
       {
         host: '127.0.0.1',
@@ -133,12 +93,12 @@ function post(port: number, path: string, body: string): Promise<string> {
       },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          res.statusCode === 200
-            ? resolve(Buffer.concat(chunks).toString())
-            : reject(new Error(`HTTP ${res.statusCode}`)),
-        );
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const ms = Number(process.hrtime.bigint() - start) / 1e6;
+          if (res.statusCode !== 200) return reject(new Error(`${path}: HTTP ${res.statusCode}`));
+          resolve({ text: Buffer.concat(chunks).toString(), ms });
+        });
       },
     );
     req.on('error', reject);
@@ -146,103 +106,110 @@ function post(port: number, path: string, body: string): Promise<string> {
   });
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+interface Stats {
+  readonly p50: number;
+  readonly p99: number;
+  readonly mean: number;
 }
 
-async function measure(label: string, bodies: readonly string[], once: (body: string) => Promise<void>) {
-  for (const body of bodies.slice(0, WARMUP)) await once(body);
+function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+  return { p50: at(50), p99: at(99), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length };
+}
+
+interface Run extends Stats {
+  readonly cpuMsPerPod: number;
+  readonly refused: number;
+  readonly answerBytes: number;
+}
+
+/** Every pod: filter, then prioritize the passing names; the timed part after WARMUP pods. */
+async function measure(server: Server, bodies: readonly { body: string; pod: string }[]): Promise<Run> {
   const times: number[] = [];
-  for (const body of bodies.slice(WARMUP)) {
-    const start = process.hrtime.bigint();
-    await once(body);
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  let refused = 0;
+  let answerBytes = 0;
+  let cpuBefore = 0;
+  for (const [i, { body, pod }] of bodies.entries()) {
+    if (i === WARMUP) cpuBefore = await ask<number>(server.child, 'cpu', 'cpuMicros');
+    const filtered = await post(server.port, '/scheduler/filter', body);
+    const names = (JSON.parse(filtered.text) as { NodeNames: string[] | null }).NodeNames ?? [];
+    let ms = filtered.ms;
+    if (names.length > 1)
+      ms += (await post(server.port, '/scheduler/prioritize', prioritizeBody(pod, names))).ms;
+    if (i < WARMUP) continue;
+    times.push(ms);
+    refused += SAMPLE - names.length;
+    answerBytes += filtered.text.length;
   }
-  times.sort((a, b) => a - b);
-  const result = {
-    label,
-    p50: percentile(times, 50),
-    p99: percentile(times, 99),
-    mean: times.reduce((a, b) => a + b, 0) / times.length,
+  const cpuAfter = await ask<number>(server.child, 'cpu', 'cpuMicros');
+  return {
+    ...stats(times),
+    cpuMsPerPod: (cpuAfter - cpuBefore) / 1000 / times.length,
+    refused: refused / times.length,
+    answerBytes: answerBytes / times.length,
   };
-  console.log(
-    `${label.padEnd(44)} p50 ${result.p50.toFixed(3)} ms  p99 ${result.p99.toFixed(3)} ms  mean ${result.mean.toFixed(3)} ms`,
-  );
-  return result;
 }
 
-const gc = (globalThis as { gc?: () => void }).gc;
-const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+const ms = (n: number) => `${n.toFixed(3)} ms`;
 
 async function main(): Promise<void> {
-  gc?.();
-  const rssBefore = process.memoryUsage().rss;
-  const store = new SnapshotStore();
-  const loadStart = process.hrtime.bigint();
-  load(store);
-  const loadMs = Number(process.hrtime.bigint() - loadStart) / 1e6;
-  gc?.();
-  const rssLoaded = process.memoryUsage().rss;
+  if (PIN) pin(process.pid, 0);
+  const bodies = filterBodies(CALLS + WARMUP, SAMPLE);
   console.log(
-    `loaded ${NODES} nodes, ${NODES * PODS_PER_NODE} pods in ${loadMs.toFixed(0)} ms; RSS ${mib(rssBefore)} MiB before, ${mib(rssLoaded)} MiB after load (heap ${mib(process.memoryUsage().heapUsed)} MiB)`,
+    `filter + prioritize per pod, names-only, ${SAMPLE} node names per call, ${CALLS} pods (+${WARMUP} warm-up), ` +
+      `sequential on loopback; servers in their own processes ${NODE_FLAGS.join(' ')}`,
   );
-
-  const logger = createLogger({ level: 'silent', name: 'bench' });
-  const extender = buildExtender({ snapshot: store, logger });
-  await extender.app.listen({ host: '127.0.0.1', port: 0 });
-  const baseline = buildServer({
-    logger,
-    metrics: createMetrics({ service: 'baseline', processMetrics: false }),
-    readiness: createReadiness().report,
-    bodyLimit: 10 * 1024 * 1024,
-  });
-  baseline.post('/scheduler/filter', async (req) => {
-    const names = (req.body as { NodeNames: string[] }).NodeNames;
-    return { Nodes: null, NodeNames: names, FailedNodes: {}, FailedAndUnresolvableNodes: {}, Error: '' };
-  });
-  baseline.post('/scheduler/prioritize', async (req) =>
-    (req.body as { NodeNames: string[] }).NodeNames.map((Host) => ({ Host, Score: 0 })),
-  );
-  await baseline.listen({ host: '127.0.0.1', port: 0 });
-  const portOf = (server: { server: { address(): unknown } }) =>
-    (server.server.address() as AddressInfo).port;
-
-  const bodies = Array.from({ length: CALLS + WARMUP }, requestBody);
-  // As kube-scheduler does: prioritize gets only the nodes that passed filter.
-  const call = (port: number) => async (body: string) => {
-    const filtered = await post(port, '/scheduler/filter', body);
-    const names = (JSON.parse(filtered) as { NodeNames: string[] }).NodeNames;
-    if (names.length > 1) await post(port, '/scheduler/prioritize', prioritizeBody(body, names));
-  };
-  console.log(
-    `\nfilter + prioritize per pod, names-only, ${SAMPLE} node names per call, ${CALLS} pods, sequential on loopback:`,
-  );
-  const base = await measure('baseline (returns input unchanged)', bodies, call(portOf(baseline)));
-  const real = await measure('corral extender (4 rules + 3 scores)', bodies, call(portOf(extender.app)));
-  const base2 = await measure('baseline again (drift check)', bodies, call(portOf(baseline)));
-  console.log(
-    `ratio extender/baseline: p50 ${(real.p50 / base.p50).toFixed(2)}x  p99 ${(real.p99 / base.p99).toFixed(2)}x (baseline drift p99 ${(base2.p99 / base.p99).toFixed(2)}x)`,
-  );
-  let refused = 0;
-  for (const body of bodies)
-    refused += SAMPLE - (extender.handlers.filter(JSON.parse(body)).body.NodeNames?.length ?? 0);
-  console.log(
-    `extender refused ${(refused / bodies.length).toFixed(0)} of ${SAMPLE} nodes per pod on average`,
-  );
-
-  const parsed = bodies.map((b) => JSON.parse(b) as unknown);
-  console.log('\npure decision per pod (no HTTP, no JSON):');
-  let i = 0;
-  await measure('handlers.filter + handlers.prioritize', parsed.map(String), async () => {
-    const body = parsed[i++ % parsed.length] as { Pod: unknown };
-    const names = extender.handlers.filter(body).body.NodeNames ?? [];
-    if (names.length > 1) extender.handlers.prioritize({ Pod: body.Pod, NodeNames: names });
-  });
-  gc?.();
-  console.log(`\nRSS at the end: ${mib(process.memoryUsage().rss)} MiB`);
-  await extender.close();
-  await baseline.close();
+  const rows: { label: string; run: Run }[] = [];
+  let decided: Stats | undefined;
+  let memory: NodeJS.MemoryUsage | undefined;
+  let loadMs: number | undefined;
+  for (const [run, mode] of (['baseline', 'extender', 'baseline'] as const).entries()) {
+    const server = await startServer(mode, run);
+    try {
+      const result = await measure(server, bodies);
+      rows.push({
+        label: mode === 'extender' ? 'corral extender' : `baseline (run ${run + 1})`,
+        run: result,
+      });
+      if (mode === 'extender') {
+        loadMs = server.loadMs;
+        decided = await ask<Stats>(
+          server.child,
+          { decide: { count: CALLS, sample: SAMPLE, warmup: WARMUP } },
+          'decided',
+        );
+        memory = await ask<NodeJS.MemoryUsage>(server.child, 'memory', 'memory');
+      }
+    } finally {
+      await stopServer(server.child);
+    }
+  }
   agent.destroy();
+  console.log('\n| | p50 | p99 | mean | server CPU per pod | refused of ' + SAMPLE + ' | filter answer |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const { label, run } of rows)
+    console.log(
+      `| ${label} | ${ms(run.p50)} | ${ms(run.p99)} | ${ms(run.mean)} | ${ms(run.cpuMsPerPod)} | ${run.refused.toFixed(0)} | ${(run.answerBytes / 1024).toFixed(1)} KiB |`,
+    );
+  const [base, real, again] = rows.map((row) => row.run);
+  if (base && real && again) {
+    const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+    console.log(
+      `\nratio extender / baseline: p50 ${ratio(real.p50, base.p50)} (vs run 3: ${ratio(real.p50, again.p50)}), ` +
+        `p99 ${ratio(real.p99, base.p99)} (vs run 3: ${ratio(real.p99, again.p99)}), ` +
+        `server CPU ${ratio(real.cpuMsPerPod, base.cpuMsPerPod)}`,
+    );
+  }
+  if (decided)
+    console.log(
+      `pure decision per pod: p50 ${ms(decided.p50)}, p99 ${ms(decided.p99)}, mean ${ms(decided.mean)}`,
+    );
+  if (memory && loadMs !== undefined)
+    console.log(
+      `extender process (tsx, in-process load in ${loadMs.toFixed(0)} ms): RSS ${(memory.rss / 2 ** 20).toFixed(0)} MiB, ` +
+        `heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB after the run and a GC (memory goal: bench/extender-memory.bench.ts)`,
+    );
 }
 
 await main();

@@ -62,10 +62,13 @@ const workloads = (objects: readonly KubeObject[]) =>
 
 // ---------------------------------------------------------------------------------------------------
 // What each ServiceAccount's code does against the API, and nothing more. Rows: `scope group
-// resources verbs` (scope `cluster` or a namespace). Sources: extender — packages/cluster informers
-// (list/watch of six kinds) and effects/bind-pod.ts (create pods/binding, get pods on a 409);
-// admission — the same informers, effects/lease-reservation-store.ts (read/create/replace Leases in
-// corral-system), effects/department-status-writer.ts (patch departments/status); CSI controller —
+// resources[/resourceName] verbs` (scope `cluster` or a namespace). Sources: extender —
+// packages/cluster informers (list/watch of six kinds) and effects/bind-pod.ts (create pods/binding,
+// get pods on a 409); admission — the same informers, effects/lease-reservation-store.ts and
+// @corral/runtime's leader election (read/create/replace Leases in corral-system),
+// effects/department-status-writer.ts (patch departments/status), @corral/runtime's event recorder
+// (create/patch events.k8s.io Events), and with --tls-bootstrap-secret effects/tls/ (get/watch/update
+// its Secret, create Secrets, get/watch/patch the two webhook configurations); CSI controller —
 // the same informers plus the documented RBAC of external-provisioner v5, external-resizer v1.13 and
 // the external-snapshotter sidecar v8 (with leader election), and the Secrets its StorageClass names;
 // CSI node — nothing (node-driver-registrar talks to kubelet, the driver has no kubeconfig);
@@ -74,14 +77,23 @@ const SIX_KINDS = [
   'cluster core nodes,namespaces,pods,persistentvolumeclaims list,watch',
   'cluster corral.dev departments,namespacepolicies list,watch',
 ];
-const RBAC_TABLE: Record<string, { rows: string[]; externalRoles?: string[] }> = {
+const ADMISSION_ROWS = [
+  ...SIX_KINDS,
+  'cluster corral.dev departments/status patch',
+  'cluster events.k8s.io events create,patch',
+  `${SYSTEM_NS} coordination.k8s.io leases get,create,update`,
+];
+/** The certificate bootstrap's rights; overlays/with-cert-manager turns it off and drops them. */
+const TLS_BOOTSTRAP_ROWS = [
+  `${SYSTEM_NS} core secrets/corral-admission-tls get,watch,update`,
+  `${SYSTEM_NS} core secrets create`,
+  'cluster admissionregistration.k8s.io mutatingwebhookconfigurations/corral-admission,validatingwebhookconfigurations/corral-admission get,watch,patch',
+];
+type RbacTable = Record<string, { rows: string[]; externalRoles?: string[] }>;
+const RBAC_TABLE: RbacTable = {
   'corral-extender': { rows: [...SIX_KINDS, 'cluster core pods/binding create', 'cluster core pods get'] },
   'corral-admission': {
-    rows: [
-      ...SIX_KINDS,
-      'cluster corral.dev departments/status patch',
-      `${SYSTEM_NS} coordination.k8s.io leases get,create,update`,
-    ],
+    rows: [...ADMISSION_ROWS, ...TLS_BOOTSTRAP_ROWS],
   },
   'corral-csi-controller': {
     rows: [
@@ -113,6 +125,77 @@ const RBAC_TABLE: Record<string, { rows: string[]; externalRoles?: string[] }> =
     ],
   },
 };
+
+/** With the bootstrap off (cert-manager writes the Secret), the admission service has none of its rights. */
+const RBAC_OVERRIDES: Record<string, RbacTable> = {
+  'deploy/overlays/with-cert-manager': { 'corral-admission': { rows: ADMISSION_ROWS } },
+};
+
+function workloadProblems(objects: readonly KubeObject[]): string[] {
+  const problems: string[] = [];
+  for (const w of workloads(objects)) {
+    const spec = podSpec(w);
+    const at = `${w.kind} ${w.metadata.name}`;
+    if (!spec.containers.some((c) => c.livenessProbe?.httpGet?.path === '/healthz'))
+      problems.push(`${at}: no /healthz liveness`);
+    if (!spec.containers.some((c) => c.readinessProbe?.httpGet?.path === '/readyz'))
+      problems.push(`${at}: no /readyz readiness`);
+    for (const c of spec.containers) {
+      if (!c.resources?.requests?.['cpu'] || !c.resources.requests['memory'])
+        problems.push(`${at}/${c.name}: no cpu+memory requests`);
+    }
+    const sa = spec.serviceAccountName;
+    if (!sa || !objects.some((o) => o.kind === 'ServiceAccount' && o.metadata.name === sa))
+      problems.push(`${at}: no ServiceAccount`);
+  }
+  return problems;
+}
+
+/** Deployments without a topology spread constraint over zones. */
+function unspreadDeployments(objects: readonly KubeObject[]): string[] {
+  return byKind(objects, 'Deployment')
+    .filter(
+      (d) =>
+        !(podSpec(d).topologySpreadConstraints ?? []).some(
+          (t) => (t as { topologyKey: string }).topologyKey === 'topology.kubernetes.io/zone',
+        ),
+    )
+    .map((d) => d.metadata.name);
+}
+
+function deploymentsWithoutPdb(objects: readonly KubeObject[]): string[] {
+  const selected = byKind(objects, 'PodDisruptionBudget').map(
+    (p) =>
+      (p['spec'] as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels[
+        'app.kubernetes.io/name'
+      ],
+  );
+  return byKind(objects, 'Deployment')
+    .map((d) => d.metadata.name)
+    .filter((n) => !selected.includes(n));
+}
+
+function expectExactRbac(dir: string): void {
+  const objects = render(dir);
+  const table = { ...RBAC_TABLE, ...RBAC_OVERRIDES[dir] };
+  const accounts = byKind(objects, 'ServiceAccount').map((sa) => sa.metadata.name);
+  expect(accounts.length).toBeGreaterThan(0);
+  expect(accounts.filter((name) => !(name in table))).toEqual([]);
+  for (const name of accounts) {
+    const entry = table[name];
+    if (!entry) continue;
+    const rights = rightsOf(objects, SYSTEM_NS, name);
+    expect({
+      name,
+      granted: [...rights.permissions].sort(),
+      external: [...rights.externalRoles].sort(),
+    }).toEqual({
+      name,
+      granted: [...new Set(entry.rows.flatMap(grants))].sort(),
+      external: [...(entry.externalRoles ?? [])].sort(),
+    });
+  }
+}
 
 describe('the kustomize loader', () => {
   let dir: string;
@@ -244,24 +327,8 @@ describe.each(INSTALLS)('%s (production rules)', (dir) => {
 
   it('gives every Deployment and DaemonSet probes on /healthz and /readyz, requests and an existing ServiceAccount', () => {
     const objects = render(dir);
-    const problems: string[] = [];
-    for (const w of workloads(objects)) {
-      const spec = podSpec(w);
-      const at = `${w.kind} ${w.metadata.name}`;
-      if (!spec.containers.some((c) => c.livenessProbe?.httpGet?.path === '/healthz'))
-        problems.push(`${at}: no /healthz liveness`);
-      if (!spec.containers.some((c) => c.readinessProbe?.httpGet?.path === '/readyz'))
-        problems.push(`${at}: no /readyz readiness`);
-      for (const c of spec.containers) {
-        if (!c.resources?.requests?.['cpu'] || !c.resources.requests['memory'])
-          problems.push(`${at}/${c.name}: no cpu+memory requests`);
-      }
-      const sa = spec.serviceAccountName;
-      if (!sa || !objects.some((o) => o.kind === 'ServiceAccount' && o.metadata.name === sa))
-        problems.push(`${at}: no ServiceAccount`);
-    }
     expect(workloads(objects).length).toBeGreaterThanOrEqual(4);
-    expect(problems).toEqual([]);
+    expect(workloadProblems(objects)).toEqual([]);
   });
 
   it('runs the webhook and the extender at Corral priority, spread over nodes and zones', () => {
@@ -270,30 +337,11 @@ describe.each(INSTALLS)('%s (production rules)', (dir) => {
     for (const name of ['corral-admission', 'corral-extender']) {
       expect(podSpec(find(objects, 'Deployment', name)).priorityClassName).toBe('corral-critical');
     }
-    for (const d of byKind(objects, 'Deployment')) {
-      const keys = (podSpec(d).topologySpreadConstraints ?? []).map(
-        (t) => (t as { topologyKey: string }).topologyKey,
-      );
-      expect({ name: d.metadata.name, zone: keys.includes('topology.kubernetes.io/zone') }).toEqual({
-        name: d.metadata.name,
-        zone: true,
-      });
-    }
+    expect(unspreadDeployments(objects)).toEqual([]);
   });
 
   it('has a PodDisruptionBudget for every Deployment', () => {
-    const objects = render(dir);
-    const selected = byKind(objects, 'PodDisruptionBudget').map(
-      (p) =>
-        (p['spec'] as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels[
-          'app.kubernetes.io/name'
-        ],
-    );
-    expect(
-      byKind(objects, 'Deployment')
-        .map((d) => d.metadata.name)
-        .filter((n) => !selected.includes(n)),
-    ).toEqual([]);
+    expect(deploymentsWithoutPdb(render(dir))).toEqual([]);
   });
 
   it('makes every webhook fail closed, side-effect free, and never apply to kube-system or corral-system', () => {
@@ -364,25 +412,31 @@ describe.each(INSTALLS)('%s (production rules)', (dir) => {
   });
 
   it('grants each ServiceAccount exactly the verbs its code uses (table above), no more and no less', () => {
-    const objects = render(dir);
-    const accounts = byKind(objects, 'ServiceAccount').map((sa) => sa.metadata.name);
-    expect(accounts.filter((name) => !(name in RBAC_TABLE))).toEqual([]);
-    for (const name of accounts) {
-      const entry = RBAC_TABLE[name];
-      if (!entry) continue;
-      const rights = rightsOf(objects, SYSTEM_NS, name);
-      expect({
-        name,
-        granted: [...rights.permissions].sort(),
-        external: [...rights.externalRoles].sort(),
-      }).toEqual({
-        name,
-        granted: [...new Set(entry.rows.flatMap(grants))].sort(),
-        external: [...(entry.externalRoles ?? [])].sort(),
-      });
-    }
+    expectExactRbac(dir);
   });
 });
+
+/** Each service directory is complete on its own: `kubectl apply -k deploy/<service>` is production-ready. */
+describe.each(['deploy/scheduler-extender', 'deploy/admission', 'deploy/csi-ceph'])(
+  '%s on its own',
+  (dir) => {
+    it('gives every workload probes, requests and an existing ServiceAccount', () => {
+      const objects = render(dir);
+      expect(workloads(objects).length).toBeGreaterThanOrEqual(1);
+      expect(workloadProblems(objects)).toEqual([]);
+    });
+
+    it('spreads every Deployment over zones and protects it with a PodDisruptionBudget', () => {
+      const objects = render(dir);
+      expect(unspreadDeployments(objects)).toEqual([]);
+      expect(deploymentsWithoutPdb(objects)).toEqual([]);
+    });
+
+    it('grants each ServiceAccount exactly the verbs its code uses (table above), no more and no less', () => {
+      expectExactRbac(dir);
+    });
+  },
+);
 
 describe('deploy/overlays/with-cert-manager', () => {
   it('has cainjector inject the CA of the Certificate whose Secret the admission pods mount', () => {

@@ -5,8 +5,9 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createMetrics } from '@corral/runtime';
+import { createEventMetrics, createLeaderMetrics, createMetrics } from '@corral/runtime';
 import { createAdmissionMetrics } from '../../plugins/admission/src/transport/admission-metrics.js';
+import { createCertificateMetrics } from '../../plugins/admission/src/effects/tls/certificate-metrics.js';
 import { createCsiMetrics } from '../../plugins/csi-ceph/src/transport/csi-metrics.js';
 import { createExtenderMetrics } from '../../plugins/scheduler-extender/src/transport/extender-metrics.js';
 
@@ -22,6 +23,11 @@ const HISTOGRAM_SUFFIXES = ['_bucket', '_sum', '_count'] as const;
 export async function registeredMetrics(): Promise<Map<string, MetricType>> {
   const admission = createMetrics({ service: 'admission' });
   createAdmissionMetrics(admission.registry);
+  // With a cluster: the status writer's leader election and the Kubernetes Event recorder.
+  createLeaderMetrics(admission.registry);
+  createEventMetrics(admission.registry);
+  // With --tls-bootstrap-secret: the webhook certificate bootstrap.
+  createCertificateMetrics(admission.registry);
   const extender = createMetrics({ service: 'extender' });
   createExtenderMetrics(extender);
   const csi = createMetrics({ service: 'csi-controller' });

@@ -50,6 +50,7 @@ export {
   type Metrics,
   type MetricsOptions,
 } from './metrics/create-metrics.js';
+export { CounterTally } from './metrics/counter-tally.js';
 
 export { createReadiness, type Readiness, type ReadinessReport } from './ops/readiness.js';
 export { sharedPlugin } from './ops/shared-plugin.js';
@@ -89,3 +90,26 @@ export {
   type ShutdownOptions,
   type ShutdownStep,
 } from './lifecycle/on-shutdown.js';
+
+export { systemClock, type Clock } from './leader/clock.js';
+export { createLeaderElector, startLeaderElection, type LeaderElector } from './leader/leader-elector.js';
+export {
+  LEADER_DEFAULTS,
+  defaultIdentity,
+  type LeaderCallbacks,
+  type LeaderElectionOptions,
+} from './leader/elector-options.js';
+export { LeaseClient, leaseApiFrom, type LeaseApi, type ReadLease } from './leader/lease-client.js';
+export { microTime, recordOf, type LeaderRecord } from './leader/lease-record.js';
+export { createLeaderMetrics, type LeaderMetrics } from './leader/leader-metrics.js';
+
+export {
+  createEventRecorder,
+  eventsApiFrom,
+  type EventRecorder,
+  type EventRecorderOptions,
+  type EventsApi,
+} from './events/event-recorder.js';
+export { NOTE_LIMIT_BYTES, clipBytes } from './events/event-body.js';
+export { createEventMetrics, type EventMetrics } from './events/event-metrics.js';
+export type { EventRef, EventToRecord, EventType } from './events/event-types.js';

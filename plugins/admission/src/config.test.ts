@@ -47,3 +47,60 @@ describe('loadAdmissionConfig', () => {
     }
   });
 });
+
+describe('loadAdmissionConfig: the certificate bootstrap', () => {
+  it('given no --tls-bootstrap-secret, leaves it off with the defaults deploy/ relies on', () => {
+    const config = loadAdmissionConfig(['--policies', 'examples'], {});
+    expect(config.tlsBootstrap).toEqual({
+      namespace: 'corral-system',
+      service: 'corral-admission',
+      dnsNames: [],
+      mutatingWebhooks: ['corral-admission'],
+      validatingWebhooks: ['corral-admission'],
+      caValidityDays: 3650,
+      certValidityDays: 365,
+      resyncSeconds: 60,
+    });
+  });
+
+  it('given the flags of deploy/default, turns it on', () => {
+    const config = loadAdmissionConfig(
+      [
+        '--in-cluster',
+        '--tls-cert=/tls/tls.crt',
+        '--tls-key=/tls/tls.key',
+        '--tls-bootstrap-secret=corral-admission-tls',
+        '--tls-dns-names=webhook.example.com',
+        '--tls-validating-webhooks=a,b',
+      ],
+      { CORRAL_ADMISSION_TLS_BOOTSTRAP_NAMESPACE: 'ops' },
+    );
+    expect(config.tlsBootstrap).toMatchObject({
+      secret: 'corral-admission-tls',
+      namespace: 'ops',
+      dnsNames: ['webhook.example.com'],
+      validatingWebhooks: ['a', 'b'],
+    });
+  });
+
+  it('given the bootstrap without files, without a cluster and with a too long certificate, lists all three', () => {
+    try {
+      loadAdmissionConfig(
+        ['--policies', 'p', '--tls-bootstrap-secret', 's', '--tls-cert-validity-days', '1300'],
+        {},
+      );
+      expect.unreachable();
+    } catch (err) {
+      const problems = (err as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/needs --tls-cert and --tls-key/);
+      expect(problems).toMatch(/needs a cluster/);
+      expect(problems).toMatch(/at most a third of --tls-ca-validity-days/);
+    }
+  });
+
+  it('given a Secret name that is not a DNS name, says which option is wrong', () => {
+    expect(() => loadAdmissionConfig(['--in-cluster', '--tls-bootstrap-secret', 'Not_A_Name'], {})).toThrow(
+      /tls-bootstrap-secret|tlsBootstrap\.secret/,
+    );
+  });
+});

@@ -1,6 +1,38 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { listenAddressCheck, loadConfig, type DeepReadonly, LogLevelSchema } from '@corral/runtime';
 
+const DNS_NAME = '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$';
+const objectName = (description: string) =>
+  Type.String({ minLength: 1, maxLength: 253, pattern: DNS_NAME, description });
+
+/**
+ * The self-signed certificate bootstrap (docs/adr/0015): on when `secret` is set. The service keeps a
+ * CA and a serving certificate in that Secret, writes the pair to --tls-cert/--tls-key and keeps the
+ * caBundle of the named webhook configurations equal to the CA bundle.
+ */
+const TlsBootstrapSchema = Type.Object({
+  secret: Type.Optional(objectName('Secret holding the CA and serving certificate; enables the bootstrap.')),
+  namespace: Type.String({
+    minLength: 1,
+    maxLength: 63,
+    pattern: DNS_NAME,
+    description: 'Namespace of the Secret and of the Service.',
+  }),
+  service: objectName('The Service the webhooks call; names <service>.<namespace>.svc.'),
+  dnsNames: Type.Array(Type.String({ minLength: 1, pattern: DNS_NAME }), {
+    description: 'Extra DNS names for the serving certificate.',
+  }),
+  mutatingWebhooks: Type.Array(objectName('A MutatingWebhookConfiguration to keep the caBundle of.')),
+  validatingWebhooks: Type.Array(objectName('A ValidatingWebhookConfiguration to keep the caBundle of.')),
+  caValidityDays: Type.Integer({ minimum: 3, maximum: 36_500 }),
+  certValidityDays: Type.Integer({ minimum: 1, maximum: 3650 }),
+  resyncSeconds: Type.Integer({
+    minimum: 1,
+    maximum: 3600,
+    description: 'Re-read the Secret and the webhook configurations at least this often.',
+  }),
+});
+
 /**
  * The admission service's configuration: the ONE place that reads flags and env (CORRAL_ADMISSION_*),
  * validated, defaults from one object, frozen, and every problem listed at once.
@@ -16,6 +48,7 @@ export const AdmissionConfigSchema = Type.Object({
     cert: Type.Optional(Type.String({ minLength: 1 })),
     key: Type.Optional(Type.String({ minLength: 1 })),
   }),
+  tlsBootstrap: TlsBootstrapSchema,
   systemNamespaces: Type.Array(Type.String({ minLength: 1 }), {
     description: 'Namespaces the webhooks never act on.',
   }),
@@ -29,6 +62,13 @@ export const AdmissionConfigSchema = Type.Object({
   sharedQuota: Type.Boolean({ description: 'With a cluster, share quota reservations through Leases.' }),
   departmentStatus: Type.Boolean({ description: 'With a cluster, keep Department status.used current.' }),
   leaseNamespace: Type.String({ minLength: 1, maxLength: 63, description: 'Where the quota Leases live.' }),
+  statusLease: Type.String({
+    minLength: 1,
+    maxLength: 253,
+    pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$',
+    description: 'Leader-election Lease of the Department status writer (in --lease-namespace).',
+  }),
+  events: Type.Boolean({ description: 'With a cluster, record Kubernetes Events where they help tenants.' }),
   shutdownTimeoutMs: Type.Integer({ minimum: 100 }),
   drainDelayMs: Type.Integer({ minimum: 0 }),
   logLevel: LogLevelSchema,
@@ -40,6 +80,16 @@ export const ADMISSION_DEFAULTS = {
   inCluster: false,
   listen: '0.0.0.0:8443',
   tls: {},
+  tlsBootstrap: {
+    namespace: 'corral-system',
+    service: 'corral-admission',
+    dnsNames: [],
+    mutatingWebhooks: ['corral-admission'],
+    validatingWebhooks: ['corral-admission'],
+    caValidityDays: 3650,
+    certValidityDays: 365,
+    resyncSeconds: 60,
+  },
   systemNamespaces: ['kube-system', 'corral-system'],
   gpuResources: ['nvidia.com/gpu'],
   deadlineMs: 8000,
@@ -47,6 +97,8 @@ export const ADMISSION_DEFAULTS = {
   sharedQuota: true,
   departmentStatus: true,
   leaseNamespace: 'corral-system',
+  statusLease: 'corral-admission-status-writer',
+  events: true,
   shutdownTimeoutMs: 25_000,
   drainDelayMs: 2000,
   logLevel: 'info' as const,
@@ -59,6 +111,15 @@ export const ADMISSION_FLAGS = {
   listen: 'listen',
   'tls-cert': 'tls.cert',
   'tls-key': 'tls.key',
+  'tls-bootstrap-secret': 'tlsBootstrap.secret',
+  'tls-bootstrap-namespace': 'tlsBootstrap.namespace',
+  'tls-service': 'tlsBootstrap.service',
+  'tls-dns-names': 'tlsBootstrap.dnsNames',
+  'tls-mutating-webhooks': 'tlsBootstrap.mutatingWebhooks',
+  'tls-validating-webhooks': 'tlsBootstrap.validatingWebhooks',
+  'tls-ca-validity-days': 'tlsBootstrap.caValidityDays',
+  'tls-cert-validity-days': 'tlsBootstrap.certValidityDays',
+  'tls-resync-seconds': 'tlsBootstrap.resyncSeconds',
   'system-namespaces': 'systemNamespaces',
   'gpu-resources': 'gpuResources',
   'deadline-ms': 'deadlineMs',
@@ -66,10 +127,31 @@ export const ADMISSION_FLAGS = {
   'shared-quota': 'sharedQuota',
   'department-status': 'departmentStatus',
   'lease-namespace': 'leaseNamespace',
+  'status-lease': 'statusLease',
+  events: 'events',
   'shutdown-timeout-ms': 'shutdownTimeoutMs',
   'drain-delay-ms': 'drainDelayMs',
   'log-level': 'logLevel',
 };
+
+function bootstrapChecks(config: Static<typeof AdmissionConfigSchema>): string[] {
+  const bootstrap = config.tlsBootstrap;
+  if (!bootstrap.secret) return [];
+  const problems: string[] = [];
+  if (!config.tls.cert || !config.tls.key) {
+    problems.push('--tls-bootstrap-secret needs --tls-cert and --tls-key: the files it writes the pair to');
+  }
+  if (!config.kubeconfig && !config.inCluster) {
+    problems.push('--tls-bootstrap-secret needs a cluster: give --kubeconfig PATH or --in-cluster');
+  }
+  if (bootstrap.certValidityDays * 3 > bootstrap.caValidityDays) {
+    problems.push(
+      '--tls-cert-validity-days may be at most a third of --tls-ca-validity-days: the CA is rotated ' +
+        'with a third of its lifetime left, and certificates it signed must not outlive it',
+    );
+  }
+  return problems;
+}
 
 function crossChecks(config: Static<typeof AdmissionConfigSchema>): string[] {
   const problems: string[] = [];
@@ -79,7 +161,7 @@ function crossChecks(config: Static<typeof AdmissionConfigSchema>): string[] {
   if (Boolean(config.tls.cert) !== Boolean(config.tls.key)) {
     problems.push('give both --tls-cert and --tls-key (or neither, for plain HTTP in local tests)');
   }
-  return problems;
+  return [...problems, ...bootstrapChecks(config)];
 }
 
 /** Given argv (after `admission`) and env, returns the frozen configuration or throws listing every problem. */

@@ -17,6 +17,8 @@ export const ADM_ERR = {
   MANIFESTS: 'ADM_ERR_MANIFESTS',
   /** The policy snapshot could not be opened. */
   POLICIES: 'ADM_ERR_POLICIES',
+  /** The webhook certificate bootstrap could not read, write or serve its Secret (docs/adr/0015). */
+  TLS_BOOTSTRAP: 'ADM_ERR_TLS_BOOTSTRAP',
 } as const;
 
 export type AdmissionErrorCode = (typeof ADM_ERR)[keyof typeof ADM_ERR];
@@ -34,6 +36,7 @@ const STATUS: Readonly<Record<AdmissionErrorCode, number>> = {
   ADM_ERR_INTERNAL: 500,
   ADM_ERR_MANIFESTS: 400,
   ADM_ERR_POLICIES: 500,
+  ADM_ERR_TLS_BOOTSTRAP: 500,
 };
 
 /** The HTTP status of an error (fastify's own errors keep theirs; anything unknown is 500). */

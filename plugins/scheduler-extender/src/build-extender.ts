@@ -9,8 +9,10 @@ import {
   type Readiness,
 } from '@corral/runtime';
 import type { Logger } from 'pino';
+import { AssumedPods } from './decide/assumed-pods.js';
 import { decideOptions, DEFAULT_SYSTEM_NAMESPACES } from './decide/decide-options.js';
 import { NodeIndex } from './decide/node-index.js';
+import { clusterViewOf } from './decide/rule-input.js';
 import { ExtenderHandlers, type Binder } from './transport/extender-handlers.js';
 import { createExtenderMetrics } from './transport/extender-metrics.js';
 import { registerExtenderRoutes } from './transport/routes.js';
@@ -22,6 +24,10 @@ export interface BuildExtenderOptions {
   readonly systemNamespaces?: readonly string[];
   readonly gpuResources?: readonly string[];
   readonly binder?: Binder;
+  /** How long a pod bound by the extender counts on its node before the watch confirms it (ms). */
+  readonly assumeTtlMs?: number;
+  /** Milliseconds since the epoch; Date.now unless set (tests). */
+  readonly now?: () => number;
   /** Snapshot sync conditions still pending at start (e.g. `informer:Pod`); none for a ready snapshot. */
   readonly syncConditions?: readonly string[];
   readonly bodyLimitBytes?: number;
@@ -40,6 +46,7 @@ export interface Extender {
 }
 
 const TEN_MIB = 10 * 1024 * 1024;
+const DEFAULT_ASSUME_TTL_MS = 30_000;
 
 /**
  * The extender service, composed in one visible place: runtime server (logging, metrics, ops routes,
@@ -57,10 +64,13 @@ export function buildExtender(options: BuildExtenderOptions): Extender {
     pending: () => inner.pending(),
   };
   const nodes = new NodeIndex(options.snapshot);
+  const assumed = new AssumedPods({ ttlMs: options.assumeTtlMs ?? DEFAULT_ASSUME_TTL_MS });
   const extenderMetrics = createExtenderMetrics(metrics);
   const handlers = new ExtenderHandlers({
     snapshot: options.snapshot,
-    nodes,
+    cluster: clusterViewOf(options.snapshot, nodes, assumed),
+    assumed,
+    now: options.now ?? Date.now,
     options: decideOptions(
       options.systemNamespaces ?? DEFAULT_SYSTEM_NAMESPACES,
       options.gpuResources ?? ['nvidia.com/gpu'],

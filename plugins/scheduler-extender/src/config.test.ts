@@ -9,6 +9,7 @@ describe('loadExtenderConfig', () => {
       systemNamespaces: ['kube-system', 'corral-system'],
       gpuResources: ['nvidia.com/gpu'],
       bind: false,
+      assumeTtlMs: 30_000,
       bodyLimitBytes: 10 * 1024 * 1024,
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -25,10 +26,11 @@ describe('loadExtenderConfig', () => {
         '--gpu-resources',
         'nvidia.com/gpu,amd.com/gpu',
       ],
-      { CORRAL_EXTENDER_LISTEN: '127.0.0.1:9000' },
+      { CORRAL_EXTENDER_LISTEN: '127.0.0.1:9000', CORRAL_EXTENDER_ASSUME_TTL_MS: '60000' },
     );
     expect(config).toMatchObject({
       bind: true,
+      assumeTtlMs: 60_000,
       listen: '127.0.0.1:9000',
       systemNamespaces: ['kube-system', 'ops'],
       gpuResources: ['nvidia.com/gpu', 'amd.com/gpu'],

@@ -27,6 +27,10 @@ export const ExtenderConfigSchema = Type.Object({
     description: 'GPU resource names.',
   }),
   bind: Type.Boolean({ description: 'Serve the bind verb (creates pods/binding).' }),
+  assumeTtlMs: Type.Integer({
+    minimum: 1_000,
+    description: 'How long a pod bound by --bind counts on its node before the watch shows it bound.',
+  }),
   tls: Type.Object({
     cert: Type.Optional(Type.String({ minLength: 1 })),
     key: Type.Optional(Type.String({ minLength: 1 })),
@@ -47,6 +51,7 @@ export const EXTENDER_DEFAULTS = {
   systemNamespaces: [...DEFAULT_SYSTEM_NAMESPACES],
   gpuResources: [...DEFAULT_GPU_RESOURCES],
   bind: false,
+  assumeTtlMs: 30_000,
   tls: {},
   logLevel: 'info' as const,
   bodyLimitBytes: TEN_MIB,
@@ -62,6 +67,7 @@ export const EXTENDER_FLAGS: FlagSpec = {
   'system-namespaces': 'systemNamespaces',
   'gpu-resources': 'gpuResources',
   bind: 'bind',
+  'assume-ttl-ms': 'assumeTtlMs',
   'tls-cert': 'tls.cert',
   'tls-key': 'tls.key',
   'log-level': 'logLevel',

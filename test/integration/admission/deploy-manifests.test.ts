@@ -20,9 +20,22 @@ describe('deploy/admission', () => {
         'service.yaml',
         'webhooks.yaml',
         'rbac.yaml',
+        'tls-bootstrap-rbac.yaml',
         'policy-rbac.yaml',
       ]),
     );
+  });
+
+  it('bootstraps its own webhook certificate: no Secret to create by hand, no caBundle to set', () => {
+    const container = byKind('Deployment')[0]?.['spec']['template']['spec']['containers'][0];
+    expect(container['args']).toContain('--tls-bootstrap-secret=corral-admission-tls');
+    const hooks = [
+      ...byKind('MutatingWebhookConfiguration'),
+      ...byKind('ValidatingWebhookConfiguration'),
+    ].flatMap((c) => c['webhooks'] as Doc[]);
+    expect(hooks.filter((h) => h['clientConfig']['caBundle'] !== undefined)).toEqual([]);
+    const volumes = byKind('Deployment')[0]?.['spec']['template']['spec']['volumes'] as Doc[];
+    expect(volumes.filter((v) => v['secret'])).toEqual([]);
   });
 
   it('runs at least 2 replicas protected by a PDB', () => {

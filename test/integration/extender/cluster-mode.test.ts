@@ -29,43 +29,52 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
   }
 }
 
+async function startExtender(token: string) {
+  const kubeconfig = join(dir, 'kubeconfig');
+  await writeFile(kubeconfig, fakeKubeConfig(server.url, token).exportConfig());
+  const signals = new EventEmitter();
+  const proc: ProcessLike = {
+    on: (s, l) => signals.on(s, l),
+    off: (s, l) => signals.off(s, l),
+    exit: () => undefined,
+  };
+  const config = loadExtenderConfig(['--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0'], {
+    CORRAL_EXTENDER_DRAIN_DELAY_MS: '0',
+  });
+  const logs = memoryDestination();
+  const running = await runExtender(config, dir, { process: proc, destination: logs.stream });
+  const base = `http://${running.address}`;
+  await until(async () => (await fetch(`${base}/readyz`)).status === 200, '/readyz');
+  const filter = async (namespace: string) =>
+    (await (
+      await fetch(`${base}/scheduler/filter`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          Pod: { metadata: { name: 'new', namespace }, spec: { containers: [{ name: 'a' }] } },
+          NodeNames: ['shared-1', 'shared-2'],
+        }),
+      })
+    ).json()) as { NodeNames: string[]; FailedAndUnresolvableNodes?: Record<string, string> };
+  const stop = async () => {
+    signals.emit('SIGTERM', 'SIGTERM');
+    return running.done;
+  };
+  return { filter, logs, stop };
+}
+
 describe('extender with --kubeconfig', () => {
-  it('given a cluster, becomes ready once synced and follows pods placed after it started', async () => {
+  beforeAll(() => {
     for (const dept of ['web', 'research']) {
       server.upsert(rawDepartment(dept) as never);
       server.upsert(rawNamespace(`${dept}-ns`, { 'corral.dev/department': dept }) as never);
     }
     server.upsert(rawNode('shared-1') as never);
     server.upsert(rawNode('shared-2') as never);
-    const kubeconfig = join(dir, 'kubeconfig');
-    await writeFile(kubeconfig, fakeKubeConfig(server.url, 'extender-token').exportConfig());
+  });
 
-    const signals = new EventEmitter();
-    const proc: ProcessLike = {
-      on: (s, l) => signals.on(s, l),
-      off: (s, l) => signals.off(s, l),
-      exit: () => undefined,
-    };
-    const config = loadExtenderConfig(['--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0'], {
-      CORRAL_EXTENDER_DRAIN_DELAY_MS: '0',
-    });
-    const logs = memoryDestination();
-    const running = await runExtender(config, dir, { process: proc, destination: logs.stream });
-    const base = `http://${running.address}`;
-    await until(async () => (await fetch(`${base}/readyz`)).status === 200, '/readyz');
-
-    const filter = async (namespace: string) =>
-      (await (
-        await fetch(`${base}/scheduler/filter`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            Pod: { metadata: { name: 'new', namespace }, spec: { containers: [{ name: 'a' }] } },
-            NodeNames: ['shared-1', 'shared-2'],
-          }),
-        })
-      ).json()) as { NodeNames: string[]; FailedAndUnresolvableNodes?: Record<string, string> };
-
+  it('given a cluster, becomes ready once synced and follows pods placed after it started', async () => {
+    const { filter, logs, stop } = await startExtender('extender-token');
     expect((await filter('research-ns')).NodeNames).toEqual(['shared-1', 'shared-2']);
     // A web pod lands on shared-1 (seen through the watch): research may no longer go there.
     server.upsert(rawPod('web-ns', 'w1', { nodeName: 'shared-1', phase: 'Running' }) as never);
@@ -74,8 +83,23 @@ describe('extender with --kubeconfig', () => {
     expect(answer.NodeNames).toEqual(['shared-2']);
     expect(answer.FailedAndUnresolvableNodes?.['shared-1']).toMatch(/department web/);
     expect(logs.text()).not.toContain('extender-token');
+    expect(await stop()).toBe(0);
+    server.remove({ apiVersion: 'v1', kind: 'Pod', metadata: { namespace: 'web-ns', name: 'w1' } });
+  });
 
-    signals.emit('SIGTERM', 'SIGTERM');
-    expect(await running.done).toBe(0);
+  it('given more pods than a LIST page, reads them in pages of 500 (limit/continue), all of them', async () => {
+    const pods = 1_100;
+    for (let i = 0; i < pods; i++) {
+      // Only the very last pod is on a node: it arrives on the third page.
+      const nodeName = i === pods - 1 ? { nodeName: 'shared-2' } : {};
+      server.upsert(rawPod('web-ns', `bulk-${i}`, { phase: 'Pending', ...nodeName }) as never);
+    }
+    const listsBefore = server.requests.count({ path: '/api/v1/pods', watch: false });
+    const { filter, stop } = await startExtender('paging-token');
+    const lists = server.requests.all({ path: '/api/v1/pods', watch: false }).slice(listsBefore);
+    expect(lists.map((request) => request.query['limit'])).toEqual(['500', '500', '500']);
+    expect(lists.map((request) => request.query['continue'] !== undefined)).toEqual([false, true, true]);
+    expect((await filter('research-ns')).NodeNames).toEqual(['shared-1']);
+    expect(await stop()).toBe(0);
   });
 });

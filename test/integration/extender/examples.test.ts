@@ -23,7 +23,7 @@ describe('extender on the examples cluster', () => {
     const { passed, body } = filter(rawPod('research-batch', 'new', { phase: 'Pending' }));
     expect(passed).toEqual(['research-c-1', 'shared-c-1', 'shared-c-2']);
     const why = body.FailedAndUnresolvableNodes;
-    expect(why['shared-a-1']).toContain('already runs pods of department web');
+    expect(why['shared-a-1']).toContain('node runs pods of department web');
     expect(why['finance-a-1']).toContain('dedicated to department finance');
     expect(why['gpu-b-1']).toContain('dedicated to GPU workloads (pod requests no nvidia.com/gpu)');
     expect(why['gateway-a-1']).toContain('dedicated to API gateways');

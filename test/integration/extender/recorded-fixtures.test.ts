@@ -1,3 +1,5 @@
+import { Value } from '@sinclair/typebox/value';
+import { RESPONSE_SCHEMAS } from '../../../plugins/scheduler-extender/src/transport/routes.js';
 import { listFixtures, loadExtenderArgs } from '../../support/fixtures.js';
 import { labCluster, testExtender, type TestExtender } from './lab-cluster.js';
 
@@ -15,7 +17,11 @@ describe('extender with the recorded kube-scheduler bodies', () => {
       url: `/scheduler/${verb}`,
       payload: payload as object,
     });
-    return { status: response.statusCode, body: response.json() as Record<string, unknown> };
+    const body = response.json() as Record<string, unknown>;
+    // Answers are written by JSON.stringify: each must still match its route's response schema.
+    if (response.statusCode === 200)
+      expect(Value.Errors(RESPONSE_SCHEMAS[verb as 'filter'], body).First()?.message).toBeUndefined();
+    return { status: response.statusCode, body };
   };
 
   const filters = listFixtures('extender-filter-');
@@ -42,7 +48,7 @@ describe('extender with the recorded kube-scheduler bodies', () => {
       const { body } = await post('filter', loadExtenderArgs(name));
       expect(body['FailedAndUnresolvableNodes']).toEqual({
         'lab-gpu-node-3': expect.stringContaining(
-          'node lab-gpu-node-3 is dedicated to GPU workloads (pod requests no nvidia.com/gpu)',
+          'gpu-nodes: node is dedicated to GPU workloads (pod requests no nvidia.com/gpu)',
         ) as unknown,
       });
       expect(body['FailedNodes']).toEqual({});

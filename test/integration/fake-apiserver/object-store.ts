@@ -75,10 +75,19 @@ export class ObjectStore {
     return this.record(resource, 'DELETED', structuredClone(previous), bucket, key);
   }
 
-  list(resource: ResourceType, namespace?: string): KubeObject[] {
+  /** Copies of the objects, or of `count` of them from index `from` (a LIST page). */
+  list(resource: ResourceType, namespace?: string, from = 0, count = Infinity): KubeObject[] {
     return [...this.bucket(resource).values()]
       .filter((o) => inNamespace(o, namespace))
+      .slice(from, from + count)
       .map((o) => structuredClone(o));
+  }
+
+  /** How many objects a LIST would return. */
+  count(resource: ResourceType, namespace?: string): number {
+    let total = 0;
+    for (const o of this.bucket(resource).values()) if (inNamespace(o, namespace)) total += 1;
+    return total;
   }
 
   get(resource: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {

@@ -101,7 +101,7 @@ async function route(
   } else if (seen.watch) {
     handleWatch(res, target, url.searchParams, ctx);
   } else {
-    handleList(res, target, ctx);
+    handleList(res, target, ctx, url.searchParams);
   }
 }
 

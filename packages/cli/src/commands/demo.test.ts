@@ -27,9 +27,9 @@ function row(text: string, first: string): string[] | undefined {
 }
 
 describe('corral demo', () => {
-  it('given the examples, loads and validates them and prints departments, quotas, namespaces and nodes', async () => {
+  it('given --offline and the examples, loads and validates them and prints departments, quotas, namespaces and nodes', async () => {
     const io = memoryIo();
-    expect(await runCli(['demo'], io)).toBe(0);
+    expect(await runCli(['demo', '--offline'], io)).toBe(0);
     const out = io.out();
     expect(out).toMatch(
       /Loaded and validated: 3 departments, 9 namespaces, 6 namespace policies, 12 nodes, \d+ running pods; 0 problems/,
@@ -50,9 +50,9 @@ describe('corral demo', () => {
     expect(io.err()).toBe('');
   });
 
-  it('given the examples, runs the extender and webhook decisions on sample manifests and shows why', async () => {
+  it('given --offline and the examples, runs the extender and webhook decisions in-process and shows why', async () => {
     const io = memoryIo();
-    expect(await runCli(['demo'], io)).toBe(0);
+    expect(await runCli(['demo', '--offline'], io)).toBe(0);
     const out = io.out();
     expect(out).toContain('pod research-batch/etl-7 (department research): fits 3 of 12 nodes');
     expect(out).toMatch(/gpu-a-1\s+refused \(unresolvable\)\s+gpu-nodes/);
@@ -72,6 +72,19 @@ describe('corral demo', () => {
     expect(err).toMatch(/16GB/);
     expect(err).toMatch(/shared-datasets is also claimed by Department data-platform/);
     expect(io.out()).toBe('');
+  });
+
+  it('given an unknown flag, names it and exits 2 before starting anything', async () => {
+    const io = memoryIo();
+    expect(await runCli(['demo', '--no-cepth'], io)).toBe(2);
+    expect(io.err()).toMatch(/--no-cepth/);
+    expect(io.out()).toBe('');
+  });
+
+  it('given manifests that do not exist, says so and exits 2', async () => {
+    const io = memoryIo();
+    expect(await runCli(['demo', '--no-ceph', '--manifests', 'no/such/manifests'], io)).toBe(2);
+    expect(io.err()).toMatch(/no\/such\/manifests/);
   });
 
   it('given a path that does not exist, says so and exits 2', async () => {

@@ -1,19 +1,32 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SnapshotStore, startFileSource } from '@corral/cluster';
 import { describeProblem } from '@corral/policy';
+import { renderCluster } from '../demo/cluster-view.js';
+import { openLocalCeph, type LocalCeph } from '../demo/effects/local-ceph.js';
+import { readManifests, type Manifest } from '../demo/effects/manifests.js';
 import { runSamples } from '../demo/run-samples.js';
-import { summarize } from '../demo/summarize.js';
-import { renderTable } from '../format/table.js';
-import { EXIT_OK, EXIT_USAGE, type CliIo } from '../io.js';
+import { runWalkthrough } from '../demo/walkthrough.js';
+import { EXIT_FINDING, EXIT_OK, EXIT_USAGE, type CliIo } from '../io.js';
 import { parseFlags } from './parse-flags.js';
 
+/** The demo's manifests, `demo/` at the repository root (src/commands and dist/commands sit alike). */
+export const DEMO_MANIFESTS = fileURLToPath(new URL('../../../../demo/', import.meta.url));
+
+const FLAGS = {
+  policies: { type: 'string', default: 'examples' },
+  manifests: { type: 'string' },
+  'no-ceph': { type: 'boolean', default: false },
+  offline: { type: 'boolean', default: false },
+} as const;
+
 /**
- * `corral demo`: loads the example cluster from YAML (no cluster needed) through the same file
- * source and snapshot the services use, and prints what Corral sees. Later issues extend it with
- * the services running for real.
+ * `corral demo`: checks the policies, then walks through Corral with its services running for real
+ * (demo/walkthrough.ts). `--no-ceph` skips the storage part; `--offline` only prints the example
+ * cluster and runs the decision code in-process, with no service started.
  */
 export async function demo(args: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseFlags(args, { policies: { type: 'string', default: 'examples' } });
+  const parsed = parseFlags(args, FLAGS);
   if (!parsed.ok) {
     io.stderr(`corral demo: ${parsed.message}\n`);
     return EXIT_USAGE;
@@ -27,39 +40,95 @@ export async function demo(args: readonly string[], io: CliIo): Promise<number> 
     io.stderr(`corral demo: cannot load ${path}\n${errorText(error)}\n`);
     return EXIT_USAGE;
   }
-  io.stdout(render(path, store));
   const problems = store.problems();
-  if (problems.length === 0) {
-    io.stdout(await runSamples(path, io));
-    io.stdout(
-      "\nNext: the CSI driver (`corral csi`) provisions these departments' volumes in Ceph; see docs/csi-ceph.md.\n",
+  if (problems.length > 0) {
+    io.stderr(
+      `${problems.length} problem(s):\n${problems.map((p) => `  ${describeProblem(p)}`).join('\n')}\n`,
     );
+    return EXIT_USAGE;
+  }
+  if (parsed.values['offline'] === true) {
+    io.stdout(renderCluster(path, store));
+    io.stdout(await runSamples(path, io));
     return EXIT_OK;
   }
-  io.stderr(`${problems.length} problem(s):\n${problems.map((p) => `  ${describeProblem(p)}`).join('\n')}\n`);
-  return EXIT_USAGE;
+  const manifests = parsed.values['manifests'];
+  return walkthrough(
+    path,
+    typeof manifests === 'string' ? resolve(io.cwd, manifests) : DEMO_MANIFESTS,
+    parsed.values['no-ceph'] === true,
+    io,
+  );
 }
 
-function render(path: string, store: SnapshotStore): string {
-  const summary = summarize(store);
-  const counts = Object.entries(summary.counts)
-    .map(([what, count]) => `${count} ${what}`)
-    .join(', ');
-  return [
-    `Corral demo: the cluster in ${path} (no Kubernetes needed)\n`,
-    `Loaded and validated: ${counts}; ${store.problems().length} problems.\n`,
-    '\nDepartments\n',
-    renderTable(['NAME', 'ISOLATION', 'NAMESPACES', 'CEPH POOL/NS', 'OWN NODES'], summary.departments),
-    "\nDepartment quotas (summed over all the department's namespaces)\n",
-    renderTable(['DEPARTMENT', 'RESOURCE', 'USED', 'HARD', 'USE'], summary.quotas),
-    '\nNamespaces (used, or used/hard under the namespace quota)\n',
-    renderTable(
-      ['NAME', 'DEPARTMENT', 'ENFORCEMENT', 'PODS', 'CPU REQUESTS', 'MEMORY REQUESTS'],
-      summary.namespaces,
-    ),
-    '\nNodes (pool: the department a node is dedicated to, or the shared pool)\n',
-    renderTable(['NAME', 'POOL', 'ROLE', 'ZONE', 'PODS', 'DEPARTMENTS RUNNING'], summary.nodes),
-  ].join('');
+async function walkthrough(
+  policies: string,
+  manifestPath: string,
+  noCeph: boolean,
+  io: CliIo,
+): Promise<number> {
+  let manifests: Manifest[];
+  try {
+    manifests = await readManifests(manifestPath);
+  } catch (error) {
+    io.stderr(`corral demo: cannot read the demo's manifests in ${manifestPath}\n${errorText(error)}\n`);
+    return EXIT_USAGE;
+  }
+  const local: LocalCeph = noCeph
+    ? { ok: false, reason: '--no-ceph was given' }
+    : await openLocalCeph(io.env, (text) => io.stdout(text));
+  // Ctrl-C, SIGTERM or a closed stdout (`corral demo | head`) end the walkthrough gracefully: its
+  // services stop, volumes are torn down and the workspace removed.
+  const aborter = new AbortController();
+  const abort = () => aborter.abort(new Error('interrupted: shutting everything down'));
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+  onClosedOutput = abort;
+  watchOutput();
+  let failed = false;
+  try {
+    const report = await runWalkthrough({
+      policies,
+      manifests,
+      ceph: local.ok ? local.ceph : { skip: local.reason },
+      env: io.env,
+      print: (text) => io.stdout(text),
+      signal: aborter.signal,
+    });
+    failed = report.failures.length > 0;
+  } catch (error) {
+    io.stderr(`corral demo: ${errorText(error)}\n`);
+    return EXIT_USAGE;
+  } finally {
+    process.off('SIGINT', abort);
+    process.off('SIGTERM', abort);
+    onClosedOutput = undefined;
+    if (local.ok) failed = !(await stopCeph(local, io)) || failed;
+  }
+  return failed ? EXIT_FINDING : EXIT_OK;
+}
+
+async function stopCeph(local: Extract<LocalCeph, { ok: true }>, io: CliIo): Promise<boolean> {
+  try {
+    await local.stop();
+    if (local.startedHere) io.stdout('  The local Ceph this demo started is stopped again.\n');
+    return true;
+  } catch (error) {
+    io.stderr(`corral demo: ${errorText(error)}\n`);
+    return false;
+  }
+}
+
+/**
+ * A closed stdout shows up as an 'error' event on it, possibly after the command returned: one
+ * listener for the life of the process, pointed at the running walkthrough if there is one.
+ */
+let onClosedOutput: (() => void) | undefined;
+let watchingOutput = false;
+function watchOutput(): void {
+  if (watchingOutput) return;
+  watchingOutput = true;
+  process.stdout.on('error', () => onClosedOutput?.());
 }
 
 function errorText(error: unknown): string {

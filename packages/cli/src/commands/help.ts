@@ -12,7 +12,12 @@ Services:
 Offline tools:
   check -f MANIFESTS --policies PATH   what admission would do to each object (exit 1 on a denial)
   explain POD.yaml --policies PATH     node by node, whether and why a pod may run there
-  demo [--policies PATH]               load the example cluster and show what Corral sees
+
+Demo (what \`make demo\` runs):
+  demo [--policies PATH] [--manifests PATH] [--no-ceph | --offline]
+                                       the services running for real on the example cluster, driven
+                                       as Kubernetes drives them; --no-ceph skips storage, --offline
+                                       starts nothing and runs the decisions in-process
 
   help                                 this text
 `;

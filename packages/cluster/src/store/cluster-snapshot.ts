@@ -1,5 +1,6 @@
 import type { Department, NamespacePolicy, PolicyProblem } from '@corral/policy';
 import type { WatchedKind } from '../sink.js';
+import type { DomainQuery } from './domain-index.js';
 import type { Usage } from '../usage/usage.js';
 import type { NamespaceView } from '../views/namespace-view.js';
 import type { NodeView } from '../views/node-view.js';
@@ -39,6 +40,13 @@ export interface ClusterSnapshot {
   namespacesOfDepartment(department: string): ReadonlySet<string>;
   /** Department → number of its bound, non-terminal pods on the node. */
   departmentsOnNode(node: string): ReadonlyMap<string, number>;
+  /**
+   * Bound, non-terminal pods of `namespace` labelled `labelKey=labelValue` on the nodes labelled
+   * `topologyKey=domain` (e.g. pods with app=web in zone eu-1a): map reads, whatever the number of
+   * pods. The first question about a (topologyKey, labelKey) pair builds that pair's counts once
+   * (one pass over the pods); every change keeps them current from then on.
+   */
+  countPodsInDomain(query: DomainQuery): number;
   /** ResourceQuota key → nano-units (counts too: one pod is 1e9), non-terminal pods and all claims. */
   usageOfNamespace(namespace: string): Usage;
   usageOfDepartment(department: string): Usage;

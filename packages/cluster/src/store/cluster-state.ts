@@ -8,6 +8,7 @@ import type { CoreKind, KindView } from '../views/to-view.js';
 import { podUsage, pvcUsage } from '../usage/usage.js';
 import { ClaimIndex, type NamespaceMove, type PickOwner } from './claim-index.js';
 import { deepEqual } from './deep-equal.js';
+import { DomainIndex } from './domain-index.js';
 import { PlacementIndex } from './placement-index.js';
 import { UsageIndex } from './usage-index.js';
 
@@ -25,6 +26,11 @@ export class ClusterState {
   readonly claims: ClaimIndex;
   readonly usage = new UsageIndex();
   readonly placement = new PlacementIndex();
+  readonly domains = new DomainIndex({
+    pods: () => this.pods.values(),
+    node: (name) => this.nodes.get(name),
+    podsOnNode: (node) => this.placement.podsOnNode(node).values(),
+  });
 
   constructor(pickOwner: PickOwner) {
     this.claims = new ClaimIndex(pickOwner);
@@ -36,11 +42,13 @@ export class ClusterState {
 
   put(item: KindView): boolean {
     const key = item.kind === 'Node' || item.kind === 'Namespace' ? item.view.name : viewKey(item.view);
-    if (deepEqual(this.table(item.kind).get(key), item.view)) return false;
-    if (item.kind !== 'Namespace') this.remove(item.kind, key);
+    const before = this.table(item.kind).get(key);
+    if (deepEqual(before, item.view)) return false;
+    if (item.kind !== 'Namespace' && item.kind !== 'Node') this.remove(item.kind, key);
     switch (item.kind) {
       case 'Node':
         this.nodes.set(key, item.view);
+        this.domains.moveNode(key, before as NodeView | undefined, item.view);
         break;
       case 'Namespace':
         this.namespaces.set(key, item.view);
@@ -48,7 +56,7 @@ export class ClusterState {
         break;
       case 'Pod':
         this.pods.set(key, item.view);
-        this.countPod(item.view, 1n);
+        this.countPod(item.view, 1n, key);
         break;
       case 'PersistentVolumeClaim':
         this.pvcs.set(key, item.view);
@@ -71,6 +79,7 @@ export class ClusterState {
       const pod = this.pods.get(key);
       if (pod) this.countPod(pod, -1n);
     }
+    if (kind === 'Node') this.domains.moveNode(key, this.nodes.get(key), undefined);
     const pvc = kind === 'PersistentVolumeClaim' ? this.pvcs.get(key) : undefined;
     if (pvc) this.usage.apply(pvc.namespace, this.claims.departmentOf(pvc.namespace), pvcUsage(pvc), -1n);
     return kind !== 'Namespace' && this.table(kind).delete(key);
@@ -84,11 +93,17 @@ export class ClusterState {
     this.applyMoves(this.claims.removeDepartment(name));
   }
 
-  private countPod(pod: PodView, sign: 1n | -1n): void {
+  /** `key`: the pods table's own key string, shared with the placement index. */
+  private countPod(pod: PodView, sign: 1n | -1n, key?: string): void {
     const department = this.claims.departmentOf(pod.namespace);
     this.usage.apply(pod.namespace, department, podUsage(pod), sign);
-    if (sign > 0n) this.placement.add(pod, department);
-    else this.placement.remove(pod, department);
+    if (sign > 0n) {
+      this.placement.add(pod, department, key);
+      this.domains.addPod(pod);
+    } else {
+      this.placement.remove(pod, department);
+      this.domains.removePod(pod);
+    }
   }
 
   private applyMoves(moves: readonly NamespaceMove[]): void {

@@ -2,8 +2,10 @@ import { departmentClaimsNamespace, type Department } from '@corral/policy';
 import { applyUsage, podUsage, pvcUsage } from '../usage/usage.js';
 import { objectKey } from '../views/object-ref.js';
 import type { NamespaceView } from '../views/namespace-view.js';
+import type { NodeView } from '../views/node-view.js';
 import type { PodView } from '../views/pod-view.js';
 import type { PvcView } from '../views/pvc-view.js';
+import type { DomainQuery } from './domain-index.js';
 import { bump, type NestedCounts } from './nested-counts.js';
 import { occupiesNode } from './placement-index.js';
 
@@ -67,4 +69,20 @@ function addUsage(result: RecomputedIndexes, namespace: string, usage: ReadonlyM
     if (target.size === 0) index.delete(key);
     else index.set(key, target);
   }
+}
+
+/** countPodsInDomain the plainest way: every pod, its node's label, its own label. */
+export function countPodsInDomainNaively(
+  pods: Iterable<PodView>,
+  nodes: ReadonlyMap<string, NodeView>,
+  query: DomainQuery,
+): number {
+  let count = 0;
+  for (const pod of pods) {
+    if (!occupiesNode(pod) || pod.namespace !== query.namespace) continue;
+    const node = nodes.get(pod.nodeName);
+    if (node?.labels[query.topologyKey] === query.domain && pod.labels[query.labelKey] === query.labelValue)
+      count += 1;
+  }
+  return count;
 }

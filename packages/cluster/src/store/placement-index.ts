@@ -19,14 +19,15 @@ export class PlacementIndex {
   private readonly nodesByNamespace: NestedCounts = new Map();
   private readonly departmentsByNode: NestedCounts = new Map();
 
-  add(pod: PodView, department: string | undefined): void {
+  /** `key` is the pod's `namespace/name`; pass the store's own string so that both tables share it. */
+  add(pod: PodView, department: string | undefined, key = objectKey(pod.namespace, pod.name)): void {
     if (!occupiesNode(pod)) return;
     let pods = this.podsByNode.get(pod.nodeName);
     if (!pods) {
       pods = new Map();
       this.podsByNode.set(pod.nodeName, pods);
     }
-    pods.set(objectKey(pod.namespace, pod.name), pod);
+    pods.set(key, pod);
     bump(this.nodesByNamespace, pod.namespace, pod.nodeName, 1);
     if (department !== undefined) bump(this.departmentsByNode, pod.nodeName, department, 1);
   }

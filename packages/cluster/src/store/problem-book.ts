@@ -29,7 +29,17 @@ export class ProblemBook {
 
   /** A full list of `kind` arrived: forget unnamed problems and those of objects not in it. */
   resetKind(kind: WatchedKind, keep: ReadonlySet<string>): void {
+    this.forgetUnnamed(kind);
+    this.keepOnly(kind, keep);
+  }
+
+  /** A new full list of `kind` starts: the unnamed objects of the last one are gone. */
+  forgetUnnamed(kind: WatchedKind): void {
     this.unnamed.delete(kind);
+  }
+
+  /** Forgets the problems of the objects of `kind` not in `keep`. */
+  keepOnly(kind: WatchedKind, keep: ReadonlySet<string>): void {
     const map = this.byObject.get(kind);
     for (const key of map?.keys() ?? []) {
       if (!keep.has(key)) map?.delete(key);

@@ -12,7 +12,8 @@ import {
 import { readRef, refKey } from '../views/object-ref.js';
 import { toPodView } from '../views/pod-view.js';
 import { toPvcView } from '../views/pvc-view.js';
-import { recomputeIndexes } from './full-recompute.js';
+import { toNodeView } from '../views/node-view.js';
+import { countPodsInDomainNaively, recomputeIndexes } from './full-recompute.js';
 import { SnapshotStore } from './snapshot-store.js';
 
 // The key correctness test: after any sequence of events, the incremental indexes equal a plain
@@ -35,7 +36,14 @@ const labels = fc.constantFrom<Record<string, string>>(
 const namespace = fc
   .record({ name: fc.constantFrom(...NAMESPACES), labels })
   .map((n) => rawNamespace(n.name, n.labels));
-const node = fc.constantFrom(...NODES).map((name) => rawNode(name));
+const ZONES = ['z0', 'z1'];
+const node = fc
+  .record({ name: fc.constantFrom(...NODES), zone: fc.constantFrom(undefined, ...ZONES) })
+  .map(({ name, zone }) =>
+    rawNode(name, {
+      labels: { 'kubernetes.io/hostname': name, ...(zone ? { 'topology.kubernetes.io/zone': zone } : {}) },
+    }),
+  );
 const department = fc
   .record({
     name: fc.constantFrom(...DEPARTMENTS),
@@ -70,11 +78,13 @@ const pod = fc
     phase: fc.constantFrom('Pending', 'Running', 'Running', 'Succeeded', 'Failed'),
     cpu: fc.constantFrom(undefined, '100m', '1', '2500m'),
     gpu: fc.constantFrom(undefined, '1'),
+    app: fc.constantFrom(undefined, 'web', 'db'),
   })
   .map((p) =>
     rawPod(p.ns, p.name, {
       ...(p.nodeName ? { nodeName: p.nodeName } : {}),
       phase: p.phase,
+      labels: p.app ? { app: p.app } : {},
       requests: { ...(p.cpu ? { cpu: p.cpu } : {}), ...(p.gpu ? { 'nvidia.com/gpu': p.gpu } : {}) },
       limits: { memory: '1Gi' },
     }),
@@ -98,7 +108,7 @@ const objects: Record<WatchedKind, fc.Arbitrary<Record<string, unknown>>> = {
 
 type Event =
   | { op: 'upsert' | 'remove'; kind: WatchedKind; item: Record<string, unknown> }
-  | { op: 'replaceAll'; kind: WatchedKind; items: Record<string, unknown>[] };
+  | { op: 'replaceAll' | 'replacePaged'; kind: WatchedKind; items: Record<string, unknown>[] };
 
 const kind = fc.constantFrom<WatchedKind>(
   'Pod',
@@ -120,6 +130,12 @@ const event: fc.Arbitrary<Event> = kind.chain((k) =>
         .array(objects[k], { maxLength: 5 })
         .map((items) => ({ op: 'replaceAll' as const, kind: k, items })),
     },
+    {
+      weight: 1,
+      arbitrary: fc
+        .array(objects[k], { maxLength: 5 })
+        .map((items) => ({ op: 'replacePaged' as const, kind: k, items })),
+    },
   ),
 );
 
@@ -128,11 +144,11 @@ function applyToModel(model: Map<WatchedKind, Map<string, unknown>>, e: Event): 
   const table = model.get(e.kind) ?? new Map<string, unknown>();
   model.set(e.kind, table);
   const key = (item: unknown) => refKey(readRef(e.kind, item)!);
-  if (e.op === 'replaceAll') {
+  if (e.op === 'replaceAll' || e.op === 'replacePaged') {
     table.clear();
     for (const item of e.items) table.set(key(item), item);
   } else if (e.op === 'upsert') table.set(key(e.item), e.item);
-  else table.delete(key(e.item));
+  else if (e.op === 'remove') table.delete(key(e.item));
 }
 
 function valueOf<T>(result: Validated<T>): T {
@@ -147,6 +163,16 @@ function views<T>(
 ): T[] {
   return [...(model.get(k)?.values() ?? [])].map(convert);
 }
+
+/** Every (zone or hostname, namespace, app value) the generators can produce, and a few they cannot. */
+const DOMAIN_QUERIES = [
+  ...[...ZONES, 'z9'].map((domain) => ({ topologyKey: 'topology.kubernetes.io/zone', domain })),
+  ...NODES.map((domain) => ({ topologyKey: 'kubernetes.io/hostname', domain })),
+].flatMap((where) =>
+  NAMESPACES.flatMap((namespace) =>
+    ['web', 'db', 'none'].map((labelValue) => ({ ...where, namespace, labelKey: 'app', labelValue })),
+  ),
+);
 
 function expectConsistent(store: SnapshotStore, model: Map<WatchedKind, Map<string, unknown>>): void {
   const pods = views(model, 'Pod', (raw) => valueOf(toPodView(raw, 't')));
@@ -177,10 +203,25 @@ function expectConsistent(store: SnapshotStore, model: Map<WatchedKind, Map<stri
     expect(new Set(store.podsOnNode(n).keys())).toEqual(expected.podsOnNode.get(n) ?? new Set());
     expect(store.departmentsOnNode(n)).toEqual(expected.departmentsOnNode.get(n) ?? new Map());
   }
+  const nodes = new Map(views(model, 'Node', (raw) => valueOf(toNodeView(raw, 't'))).map((n) => [n.name, n]));
+  for (const query of DOMAIN_QUERIES)
+    expect(store.countPodsInDomain(query), JSON.stringify(query)).toBe(
+      countPodsInDomainNaively(pods, nodes, query),
+    );
   const served = [...store.departments()];
   expect(new Set(served.map((d) => d.spec.storage?.radosNamespace ?? d.metadata.name)).size).toBe(
     served.length,
   );
+}
+
+/** Applies an event; a paged replace goes in pages of two, as an informer's LIST with limit=2. */
+function apply(store: SnapshotStore, e: Event): void {
+  if (e.op === 'upsert' || e.op === 'remove') return store[e.op](e.kind, e.item, 'test');
+  if (!('items' in e)) return;
+  if (e.op === 'replaceAll') return store.replaceAll(e.kind, e.items, 'test');
+  const session = store.beginReplace(e.kind, 'test');
+  for (let at = 0; at < e.items.length; at += 2) session.page(e.items.slice(at, at + 2));
+  session.end();
 }
 
 describe('SnapshotStore property: incremental indexes equal a full recomputation', () => {
@@ -189,12 +230,14 @@ describe('SnapshotStore property: incremental indexes equal a full recomputation
       fc.property(fc.array(event, { minLength: 20, maxLength: 100, size: 'max' }), (events) => {
         const store = new SnapshotStore();
         const model = new Map<WatchedKind, Map<string, unknown>>();
+        const late = new SnapshotStore();
         for (const e of events) {
-          if (e.op === 'replaceAll') store.replaceAll(e.kind, e.items, 'test');
-          else store[e.op](e.kind, e.item, 'test');
+          for (const target of [store, late]) apply(target, e);
           applyToModel(model, e);
           expectConsistent(store, model);
         }
+        // Indexes built on demand (countPodsInDomain) from a store that already holds everything.
+        expectConsistent(late, model);
       }),
       { numRuns: 150 },
     );

@@ -1,5 +1,5 @@
 import { describeProblem, type Department, type NamespacePolicy, type PolicyProblem } from '@corral/policy';
-import type { SnapshotSink, WatchedKind } from '../sink.js';
+import type { ReplaceSession, SnapshotSink, WatchedKind } from '../sink.js';
 import type { Usage } from '../usage/usage.js';
 import type { NamespaceView } from '../views/namespace-view.js';
 import type { NodeView } from '../views/node-view.js';
@@ -10,6 +10,7 @@ import { isCoreKind, toView } from '../views/to-view.js';
 import { DEFAULT_GPU_RESOURCES, type ViewOptions } from '../views/view-options.js';
 import { oldestFirst } from './by-age.js';
 import type { ChangeListener, ClusterSnapshot } from './cluster-snapshot.js';
+import type { DomainQuery } from './domain-index.js';
 import { ClusterState } from './cluster-state.js';
 import { DEFAULT_POLICY_CHECKS } from './default-policy-checks.js';
 import type { PolicyChecks } from './policy-checks.js';
@@ -65,6 +66,41 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
     if (isCoreKind(kind)) for (const item of ordered) this.apply(kind, item, origin);
     else this.applyPolicyChanges(this.gate.offer(kind, this.policyOffers(kind, ordered, origin)));
     this.notify(kind, before);
+  }
+
+  /**
+   * A list in pages. Core kinds apply page by page (only views are kept, never the raw list);
+   * policy kinds are few and need the whole list at once (oldest first), so they are collected.
+   */
+  beginReplace(kind: WatchedKind, origin: string): ReplaceSession {
+    if (!isCoreKind(kind)) {
+      const items: unknown[] = [];
+      return {
+        page: (page) => {
+          for (const item of page) items.push(item);
+        },
+        end: () => this.replaceAll(kind, items, origin),
+      };
+    }
+    const seen = new Set<string>();
+    this.book.forgetUnnamed(kind);
+    return {
+      page: (page) => {
+        const before = this.currentRevision;
+        for (const item of page) {
+          const key = readRefKey(kind, item);
+          if (key !== undefined) seen.add(key);
+          this.apply(kind, item, origin);
+        }
+        this.notify(kind, before);
+      },
+      end: () => {
+        const before = this.currentRevision;
+        this.book.keepOnly(kind, seen);
+        for (const key of this.heldKeys(kind)) if (!seen.has(key)) this.removeKey(kind, key);
+        this.notify(kind, before);
+      },
+    };
   }
 
   upsert(kind: WatchedKind, item: unknown, origin: string): void {
@@ -131,6 +167,9 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
   }
   departmentsOnNode(node: string): ReadonlyMap<string, number> {
     return this.state.placement.departmentsOnNode(node);
+  }
+  countPodsInDomain(query: DomainQuery): number {
+    return this.state.domains.count(query);
   }
   usageOfNamespace(namespace: string): Usage {
     return this.state.usage.ofNamespace(namespace);

@@ -18,7 +18,7 @@ export const EMPTY_USAGE: Usage = new Map();
 const LIMITED_RESOURCES: readonly string[] = ['cpu', 'memory', 'ephemeral-storage'];
 
 /** What a pod adds to its namespace's quota usage; empty for a terminal pod, as ResourceQuota does. */
-export function podUsage(pod: PodView): Usage {
+export function podUsage(pod: Pick<PodView, 'terminal' | 'requests' | 'limits'>): Usage {
   if (pod.terminal) return EMPTY_USAGE;
   const usage = new Map<string, bigint>([['pods', UNIT]]);
   for (const [name, value] of pod.requests) usage.set(`requests.${name}`, value);

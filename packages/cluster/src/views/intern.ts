@@ -1,4 +1,5 @@
-import type { ResourceList } from './resource-list.js';
+import { EMPTY_LABELS } from './raw.js';
+import { EMPTY_RESOURCES, type ResourceList } from './resource-list.js';
 
 /**
  * Shares equal read-only values between views: the pods of one ReplicaSet carry the same labels and
@@ -31,7 +32,7 @@ const resourceLists = new Interner<ResourceList>(MAX_SHARED);
 /** The shared copy of a label set equal to `labels` (key/value order does not matter). */
 export function internLabels(labels: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
   const keys = Object.keys(labels);
-  if (keys.length === 0) return labels;
+  if (keys.length === 0) return EMPTY_LABELS;
   const key = keys
     .sort()
     .map((name) => `${name}\u0000${labels[name]}`)
@@ -41,7 +42,7 @@ export function internLabels(labels: Readonly<Record<string, string>>): Readonly
 
 /** The shared copy of a resource list equal to `list`. */
 export function internResources(list: ResourceList): ResourceList {
-  if (list.size === 0) return list;
+  if (list.size === 0) return EMPTY_RESOURCES;
   const key = [...list.keys()]
     .sort()
     .map((name) => `${name}=${list.get(name)}`)

@@ -1,6 +1,7 @@
 import { DEPARTMENT_LABEL, type Validated } from '@corral/policy';
 import { readRef, toProblems, unnamedProblem, type FieldError } from './object-ref.js';
 import { asRecord, arrayAt, recordAt, stringAt, stringMapAt } from './raw.js';
+import { internResources } from './intern.js';
 import { hasPositive, readResourceList, type ResourceList } from './resource-list.js';
 import { DEFAULT_VIEW_OPTIONS, ROLE_LABEL, type ViewOptions } from './view-options.js';
 
@@ -26,6 +27,8 @@ export interface NodeView {
   readonly role?: NodeRole;
 }
 
+const NO_TAINTS: readonly Taint[] = Object.freeze([]);
+
 export function toNodeView(
   item: unknown,
   origin: string,
@@ -50,8 +53,8 @@ export function toNodeView(
     value: {
       name: ref.name,
       labels,
-      taints,
-      allocatable,
+      taints: taints.length === 0 ? NO_TAINTS : taints,
+      allocatable: internResources(allocatable),
       unschedulable: recordAt(raw, 'spec')?.['unschedulable'] === true,
       ...(department ? { department } : {}),
       ...(role ? { role } : {}),

@@ -5,7 +5,7 @@ import { createMetrics } from '../metrics/create-metrics.js';
 import { buildServer } from './build-server.js';
 import { createReadiness } from './readiness.js';
 
-function build(bodyLimit?: number) {
+function build(bodyLimit?: number, quiet: { quietRoutes?: string[]; slowRequestMs?: number } = {}) {
   const logs = memoryDestination();
   const readiness = createReadiness(['informer:pods']);
   const app = buildServer({
@@ -13,6 +13,7 @@ function build(bodyLimit?: number) {
     metrics: createMetrics({ service: 'build-test', processMetrics: false }),
     readiness: readiness.report,
     bodyLimit,
+    ...quiet,
   });
   app.post(
     '/scheduler/filter/:mode',
@@ -70,6 +71,21 @@ describe('buildServer', () => {
     const ids = logs.lines.filter((l) => l.msg === 'request completed').map((l) => l.reqId);
     expect(ids).toHaveLength(2); // probes are logged at debug, below the level
     expect(new Set(ids).size).toBe(2);
+  });
+
+  it('given quiet routes, logs their fast successes at debug, slow ones at info, failures at warn', async () => {
+    const { app, logs } = build(undefined, { quietRoutes: ['/slow', '/quick'], slowRequestMs: 40 });
+    app.get('/quick', async () => 'ok');
+    app.get('/slow', async () => new Promise((resolve) => setTimeout(() => resolve('ok'), 60)));
+    await app.inject({ method: 'GET', url: '/quick' });
+    await app.inject({ method: 'GET', url: '/slow' });
+    await app.inject({ method: 'POST', url: '/quick' });
+    const lines = logs.lines.filter((l) => l.msg === 'request completed');
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'info', route: '/slow', statusCode: 200 }),
+      expect.objectContaining({ level: 'warn', route: 'unmatched', statusCode: 404 }),
+    ]);
+    expect(Number(lines[0]?.durationMs)).toBeGreaterThanOrEqual(40);
   });
 
   it('given a body over bodyLimit, answers 413', async () => {

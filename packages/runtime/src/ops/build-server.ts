@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Server as TlsServer } from 'node:tls';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
@@ -10,13 +9,16 @@ import {
 } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { lazyChildLogger } from '../log/lazy-child-logger.js';
 import type { Metrics } from '../metrics/create-metrics.js';
 import { readKeyPair, type KeyPairFiles } from '../tls/key-pair.js';
 import { reloadTlsOnChange, type TlsReloader } from '../tls/tls-reloader.js';
 import type { ReadinessReport } from './readiness.js';
-import { withOps } from './with-ops.js';
-import { withRequestLogging } from './with-request-logging.js';
-import { withRequestMetrics } from './with-request-metrics.js';
+import { requestIdGenerator } from './request-id.js';
+import { OPS_ROUTES, withOps } from './with-ops.js';
+import { onEveryResponse } from './on-every-response.js';
+import { requestLogging } from './with-request-logging.js';
+import { requestMetrics } from './with-request-metrics.js';
 
 /** The fastify instance every Corral HTTP(S) service builds on, with TypeBox route schemas. */
 export type CorralServer = FastifyInstance<
@@ -44,14 +46,22 @@ export interface BuildServerOptions {
   readonly bodyLimit?: number;
   /** Abort requests taking longer than this; default 30 s. */
   readonly requestTimeoutMs?: number;
+  /**
+   * The service's high-rate routes (e.g. webhooks), logged like the ops routes: at debug when they
+   * succeed in time, at info when slower than `slowRequestMs`, at warn/error when they fail.
+   */
+  readonly quietRoutes?: readonly string[];
+  /** See quietRoutes; default 1 s. */
+  readonly slowRequestMs?: number;
 }
 
 const ONE_MIB = 1024 * 1024;
 
 /**
  * Builds a service's fastify server. This is the ONE place where cross-cutting concerns are composed,
- * in this order: request logging, request metrics, ops routes (/healthz, /readyz, /metrics), and (for
- * HTTPS) certificate reload. Register the service's own routes on the returned instance.
+ * in this order: request logging and request metrics (one response hook), ops routes (/healthz,
+ * /readyz, /metrics), and (for HTTPS) certificate reload. Register the service's own routes on the
+ * returned instance.
  */
 export function buildServer(options: BuildServerOptions): CorralServer {
   const keyPair = options.https ? readKeyPair(options.https) : undefined;
@@ -59,7 +69,10 @@ export function buildServer(options: BuildServerOptions): CorralServer {
     loggerInstance: options.logger,
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    genReqId: requestIdGenerator(),
+    // Each request's child logger (carrying reqId) is made only if the request logs.
+    childLoggerFactory: (logger, bindings, childOptions) =>
+      lazyChildLogger(logger as Logger, bindings, childOptions),
     bodyLimit: options.bodyLimit ?? ONE_MIB,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     return503OnClosing: true,
@@ -67,8 +80,16 @@ export function buildServer(options: BuildServerOptions): CorralServer {
     ...(keyPair ? { https: { cert: keyPair.cert, key: keyPair.key } } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as CorralServer;
 
-  app.register(withRequestLogging);
-  app.register(withRequestMetrics, { histogram: options.metrics.httpRequestDuration });
+  // Added at once (not as deferred plugins, since they attach to each route as it is registered),
+  // and together: one hook per request for both.
+  onEveryResponse(
+    app as unknown as FastifyInstance,
+    requestLogging({
+      quietRoutes: [...OPS_ROUTES, ...(options.quietRoutes ?? [])],
+      ...(options.slowRequestMs === undefined ? {} : { slowRequestMs: options.slowRequestMs }),
+    }),
+    requestMetrics({ histogram: options.metrics.httpRequestDuration }),
+  );
   app.register(withOps, {
     registry: options.metrics.registry,
     readiness: options.readiness,

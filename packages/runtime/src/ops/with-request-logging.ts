@@ -1,37 +1,61 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
+import { onEveryResponse, UNMATCHED_ROUTE, type ObserverFactory } from './on-every-response.js';
 import { OPS_ROUTES } from './with-ops.js';
-import { UNMATCHED_ROUTE } from './with-request-metrics.js';
 import { sharedPlugin } from './shared-plugin.js';
 
 export interface RequestLoggingOptions {
-  /** Routes logged at debug level when they succeed (probes and scrapes). Default: the ops routes. */
+  /**
+   * Routes logged at debug level when they succeed in time (probes, scrapes, and high-rate routes
+   * such as webhooks). Default: the ops routes.
+   */
   readonly quietRoutes?: readonly string[];
+  /** A quiet route's request taking at least this long is logged at info all the same; default 1 s. */
+  readonly slowRequestMs?: number;
 }
 
 type LineLevel = 'debug' | 'info' | 'warn' | 'error';
 
-function levelOf(route: string, status: number, quiet: ReadonlySet<string>): LineLevel {
+function levelOf(status: number, durationMs: number, quietBelowMs: number): LineLevel {
   if (status >= 500) return 'error';
   if (status >= 400) return 'warn';
-  return quiet.has(route) ? 'debug' : 'info';
+  return durationMs < quietBelowMs ? 'debug' : 'info';
+}
+
+/** Would this logger write a line at this level? (Loggers without the check write everything.) */
+function writes(log: FastifyBaseLogger, level: LineLevel): boolean {
+  const check = (log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled;
+  return check === undefined || check.call(log, level);
 }
 
 /**
  * Writes ONE line per request, when it completes: method, route pattern, status and duration, through
- * the request's child logger (which carries `reqId`). Shared: applies to all routes registered after it.
- * Expects fastify's own request lines to be off (a `LogController` with `disableRequestLogging`).
+ * the request's child logger (which carries `reqId`): errors at error/warn, quiet routes at debug
+ * unless slow, others at info. Nothing is built when the level is off. Expects fastify's own request
+ * lines to be off (a `LogController` with `disableRequestLogging`). For onEveryResponse.
  */
-export const withRequestLogging = sharedPlugin<RequestLoggingOptions>(async (app, options) => {
+export function requestLogging(options: RequestLoggingOptions = {}): ObserverFactory {
   const quiet = new Set(options.quietRoutes ?? OPS_ROUTES);
-  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
-    const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
-    const line = {
-      method: request.method,
-      route,
-      path: route === UNMATCHED_ROUTE ? request.url.split('?')[0] : undefined,
-      statusCode: reply.statusCode,
-      durationMs: Math.round(reply.elapsedTime * 100) / 100,
+  const slowMs = options.slowRequestMs ?? 1000;
+  return (route) => {
+    // Successes below this duration are logged at debug: the slow threshold on quiet routes, none elsewhere.
+    const quietBelowMs = quiet.has(route) ? slowMs : 0;
+    return (request, reply) => {
+      const durationMs = Math.round(reply.elapsedTime * 100) / 100;
+      const level = levelOf(reply.statusCode, durationMs, quietBelowMs);
+      if (!writes(request.log, level)) return;
+      const line = {
+        method: request.method,
+        route,
+        path: route === UNMATCHED_ROUTE ? request.url.split('?')[0] : undefined,
+        statusCode: reply.statusCode,
+        durationMs,
+      };
+      request.log[level](line, 'request completed');
     };
-    request.log[levelOf(route, reply.statusCode, quiet)](line, 'request completed');
-  });
+  };
+}
+
+/** requestLogging as a shared plugin: applies to all routes registered after it. */
+export const withRequestLogging = sharedPlugin<RequestLoggingOptions>(async (app, options) => {
+  onEveryResponse(app, requestLogging(options));
 }, 'corral-request-logging');

@@ -1,16 +1,21 @@
 import {
   createLogger,
+  createMetrics,
   createReadiness,
   onShutdown,
   parseListenAddress,
   type Logger,
+  type Metrics,
   type ProcessLike,
   type Readiness,
+  type Clock,
 } from '@corral/runtime';
 import { loadAdmissionConfig, type AdmissionConfig } from '../config.js';
-import { departmentStatusApi, startDepartmentStatusWriter } from '../effects/department-status-writer.js';
+import { startLedDepartmentStatusWriter } from '../effects/department-status-writer.js';
+import { startAdmissionEvents } from '../effects/events.js';
 import { LeaseReservationStore } from '../effects/lease-reservation-store.js';
 import { loadKubeConfig, openPolicies } from '../effects/open-policies.js';
+import { prepareWebhookCertificates } from '../effects/tls/start-webhook-certificates.js';
 import { buildAdmissionServer } from '../transport/admission-server.js';
 import type { CommandIo } from './command-io.js';
 import { describeFailure } from './command-io.js';
@@ -28,10 +33,12 @@ export interface StartOptions {
   /** Replaces `process` for signals and exit (tests). */
   readonly process?: ProcessLike;
   readonly logDestination?: NodeJS.WritableStream;
+  /** Replaces the clock of the certificate bootstrap (tests). */
+  readonly clock?: Clock;
 }
 
 /** The snapshot and, with a cluster, the Lease-backed reservation store shared by the replicas. */
-async function openSources(config: AdmissionConfig, logger: Logger, readiness: Readiness) {
+async function openSources(config: AdmissionConfig, logger: Logger, readiness: Readiness, metrics: Metrics) {
   const kubeConfig = await loadKubeConfig({
     ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
     inCluster: config.inCluster,
@@ -48,16 +55,24 @@ async function openSources(config: AdmissionConfig, logger: Logger, readiness: R
     logger,
     readiness: (condition, ok, reason) => readiness.set(condition, ok, reason),
   });
-  // With a cluster, keep Department status.namespaces/used current.
+  // With a cluster, keep Department status.namespaces/used current: only the replica holding the
+  // status-writer Lease writes (docs/adr/0016).
   const statusWriter =
     kubeConfig && config.departmentStatus
-      ? startDepartmentStatusWriter({
+      ? await startLedDepartmentStatusWriter({
+          kubeConfig,
           snapshot: opened.snapshot,
-          api: await departmentStatusApi(kubeConfig),
           logger,
+          lease: { name: config.statusLease, namespace: config.leaseNamespace },
+          registry: metrics.registry,
         })
       : undefined;
-  return { opened, reservationStore, statusWriter };
+  // With a cluster, Kubernetes Events where they help tenants (decide/events.ts).
+  const events =
+    kubeConfig && config.events
+      ? await startAdmissionEvents({ kubeConfig, logger, registry: metrics.registry })
+      : undefined;
+  return { opened, reservationStore, statusWriter, events };
 }
 
 /**
@@ -76,16 +91,26 @@ export async function startAdmission(
     ...(options.logDestination ? { destination: options.logDestination as never } : {}),
   });
   const readiness = createReadiness(['policies']);
-  const { opened, reservationStore, statusWriter } = await openSources(config, logger, readiness);
+  // With --tls-bootstrap-secret: not ready until the Secret's pair is served (docs/adr/0015).
+  const certificateBootstrap = await prepareWebhookCertificates(config, logger, readiness);
+  const metrics = createMetrics({ service: 'admission' });
+  const { opened, reservationStore, statusWriter, events } = await openSources(
+    config,
+    logger,
+    readiness,
+    metrics,
+  );
   readiness.set('policies', true);
   const { app } = buildAdmissionServer({
     snapshot: opened.snapshot,
     settings: { systemNamespaces: config.systemNamespaces, gpuResources: config.gpuResources },
     logger,
+    metrics,
     readiness: readiness.report,
     deadlineMs: config.deadlineMs,
     reservationTtlMs: config.reservationTtlSeconds * 1000,
     ...(reservationStore ? { reservationStore } : {}),
+    ...(events ? { onAnswer: events.onAnswer } : {}),
     ...(config.tls.cert && config.tls.key
       ? { https: { certFile: config.tls.cert, keyFile: config.tls.key } }
       : {}),
@@ -96,6 +121,12 @@ export async function startAdmission(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : listen.value.port;
   const url = `${config.tls.cert ? 'https' : 'http'}://${listen.value.host}:${port}`;
+  const certificates = await certificateBootstrap?.start({
+    host: listen.value.host,
+    port,
+    registry: metrics.registry,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   logger.info({ url }, 'admission webhooks listening');
   let finish: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finish = resolve));
@@ -106,6 +137,8 @@ export async function startAdmission(
     drainDelayMs: config.drainDelayMs,
     steps: [
       { name: 'https server', run: () => app.close() },
+      { name: 'webhook certificates', run: () => certificates?.stop() },
+      { name: 'kubernetes events', run: () => events?.stop() },
       { name: 'department status', run: () => statusWriter?.stop() },
       { name: 'policy sources', run: () => opened.stop() },
     ],

@@ -1,32 +1,81 @@
-import { tryParseQuantity, type NamespacePolicy, type QuantityValue } from '@corral/policy';
+import { tryParseQuantity, type NamespacePolicy } from '@corral/policy';
 import { asObject, type JsonObject } from './pod-spec.js';
 
 type Defaults = NonNullable<NamespacePolicy['spec']['defaults']>;
 
-const nanosOf = (value: unknown): bigint | undefined => {
-  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+/** A policy's defaults as text (as written into pods), limits with their parsed amounts. */
+interface DefaultsPlan {
+  readonly requests: readonly (readonly [name: string, text: string])[];
+  readonly limits: readonly (readonly [name: string, text: string, nanos: bigint | undefined])[];
+}
+
+/** Plans built once per policy object (the snapshot's policies are immutable). */
+const plans = new WeakMap<Defaults, DefaultsPlan>();
+
+function planOf(defaults: Defaults): DefaultsPlan {
+  let plan = plans.get(defaults);
+  if (plan === undefined) {
+    plan = {
+      requests: Object.entries(defaults.requests ?? {}).map(
+        ([name, value]) => [name, String(value)] as const,
+      ),
+      limits: Object.entries(defaults.limits ?? {}).map(
+        ([name, value]) => [name, String(value), nanosOf(value)] as const,
+      ),
+    };
+    plans.set(defaults, plan);
+  }
+  return plan;
+}
+
+/** Quantity strings recur (`100m`, `128Mi`): their parsed amounts are kept (bounded, short ones only). */
+const QUANTITY_CACHE_LIMIT = 1024;
+const quantities = new Map<string, bigint | undefined>();
+
+function nanosOf(value: unknown): bigint | undefined {
+  if (typeof value === 'number') {
+    const parsed = tryParseQuantity(value);
+    return parsed.ok ? parsed.value.nanos : undefined;
+  }
+  if (typeof value !== 'string') return undefined;
+  if (quantities.has(value)) return quantities.get(value);
   const parsed = tryParseQuantity(value);
-  return parsed.ok ? parsed.value.nanos : undefined;
-};
+  const nanos = parsed.ok ? parsed.value.nanos : undefined;
+  if (value.length <= 64) {
+    if (quantities.size >= QUANTITY_CACHE_LIMIT) quantities.clear();
+    quantities.set(value, nanos);
+  }
+  return nanos;
+}
 
-const asText = (value: QuantityValue): string => String(value);
+const EMPTY: JsonObject = Object.freeze({});
 
-function missingRequests(defaults: Defaults, requests: JsonObject, limits: JsonObject): JsonObject {
-  const add: JsonObject = {};
-  for (const [name, value] of Object.entries(defaults.requests ?? {})) {
-    if (requests[name] === undefined && limits[name] === undefined) add[name] = asText(value);
+/** The default requests a container lacks: those for resources it sets neither a request nor a limit for. */
+function missingRequests(
+  plan: DefaultsPlan,
+  requests: JsonObject,
+  limits: JsonObject,
+): JsonObject | undefined {
+  let add: JsonObject | undefined;
+  for (const [name, text] of plan.requests) {
+    if (requests[name] === undefined && limits[name] === undefined) (add ??= {})[name] = text;
   }
   return add;
 }
 
-function missingLimits(defaults: Defaults, requests: JsonObject, limits: JsonObject): JsonObject {
-  const add: JsonObject = {};
-  for (const [name, value] of Object.entries(defaults.limits ?? {})) {
+/** The default limits a container lacks, except where its (possibly defaulted) request exceeds them. */
+function missingLimits(
+  plan: DefaultsPlan,
+  requests: JsonObject,
+  addRequests: JsonObject | undefined,
+  limits: JsonObject,
+): JsonObject | undefined {
+  let add: JsonObject | undefined;
+  for (const [name, text, limit] of plan.limits) {
     if (limits[name] !== undefined) continue;
-    const request = nanosOf(requests[name]);
-    const limit = nanosOf(value);
+    const request = nanosOf(requests[name] ?? addRequests?.[name]);
     if (request !== undefined && limit !== undefined && request > limit) continue;
-    add[name] = asText(value);
+    (add ??= {})[name] = text;
   }
   return add;
 }
@@ -35,38 +84,40 @@ function missingLimits(defaults: Defaults, requests: JsonObject, limits: JsonObj
  * A default request is added only where the container sets neither a request nor a limit for that
  * resource (with only a limit, the API server defaults the request to the limit). A default limit is
  * added only where none is set and the container's request does not exceed it (a limit below the
- * request would make the pod invalid). Works in place on the copy it is given.
+ * request would make the pod invalid). Returns the container itself when nothing is added, else a
+ * copy with new `resources`.
  */
-function defaultContainer(container: JsonObject, defaults: Defaults): void {
-  const resources = { ...(asObject(container['resources']) ?? {}) };
-  const requests = asObject(resources['requests']) ?? {};
-  const limits = asObject(resources['limits']) ?? {};
-  const addRequests = missingRequests(defaults, requests, limits);
-  const addLimits = missingLimits(defaults, { ...requests, ...addRequests }, limits);
-  const addsRequests = Object.keys(addRequests).length > 0;
-  const addsLimits = Object.keys(addLimits).length > 0;
-  if (!addsRequests && !addsLimits) return;
-  if (addsRequests) resources['requests'] = { ...requests, ...addRequests };
-  if (addsLimits) resources['limits'] = { ...limits, ...addLimits };
-  container['resources'] = resources;
+function defaultContainer(container: JsonObject, plan: DefaultsPlan): JsonObject {
+  const resources = asObject(container['resources']);
+  const requests = asObject(resources?.['requests']) ?? EMPTY;
+  const limits = asObject(resources?.['limits']) ?? EMPTY;
+  const addRequests = missingRequests(plan, requests, limits);
+  const addLimits = missingLimits(plan, requests, addRequests, limits);
+  if (addRequests === undefined && addLimits === undefined) return container;
+  const next: JsonObject = { ...resources };
+  if (addRequests) next['requests'] = { ...requests, ...addRequests };
+  if (addLimits) next['limits'] = { ...limits, ...addLimits };
+  return { ...container, resources: next };
 }
 
 /**
- * Gives app and init containers the namespace's default requests/limits where they lack them. The
- * container lists and containers are copied before they change (the spec is the caller's copy).
+ * Gives app and init containers the namespace's default requests/limits where they lack them. Only
+ * the containers that change (and their lists) are copied; the spec is the caller's copy.
  */
 export function applyDefaultResources(spec: JsonObject, policy: NamespacePolicy | undefined): void {
   const defaults = policy?.spec.defaults;
   if (!defaults) return;
+  const plan = planOf(defaults);
   for (const list of ['initContainers', 'containers'] as const) {
     const items = spec[list];
     if (!Array.isArray(items)) continue;
-    spec[list] = items.map((item: unknown) => {
+    let changed = false;
+    const next = items.map((item: unknown) => {
       const container = asObject(item);
-      if (!container) return item;
-      const copy = { ...container };
-      defaultContainer(copy, defaults);
-      return copy;
+      const defaulted = container ? defaultContainer(container, plan) : item;
+      changed ||= defaulted !== item;
+      return defaulted;
     });
+    if (changed) spec[list] = next;
   }
 }

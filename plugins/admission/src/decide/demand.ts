@@ -1,4 +1,4 @@
-import { podUsage, pvcUsage, toPodView, toPvcView, type Usage } from '@corral/cluster';
+import { podResources, podUsage, pvcUsage, toPvcView, type Usage } from '@corral/cluster';
 import { asObject } from './pod-spec.js';
 
 export type Demanded = { ok: true; usage: Usage } | { ok: false; message: string };
@@ -16,7 +16,9 @@ const explain = (problems: readonly { field: string; message: string }[]): strin
 
 /**
  * What a new pod or claim adds to quota usage, with the same rules the snapshot counts existing ones by
- * (@corral/cluster podUsage / pvcUsage: effective pod requests, overhead, storage and counts).
+ * (@corral/cluster podResources and podUsage: effective pod requests, overhead; pvcUsage: storage and
+ * counts). A pod being created is never terminal, and only its resources count, so it is read straight
+ * from its spec rather than through a full PodView.
  */
 export function demandOf(
   kind: 'Pod' | 'PersistentVolumeClaim',
@@ -24,10 +26,11 @@ export function demandOf(
   namespace: string,
 ): Demanded {
   if (kind === 'Pod') {
-    const view = toPodView(named(object, namespace), 'admission');
-    return view.ok
-      ? { ok: true, usage: podUsage(view.value) }
-      : { ok: false, message: explain(view.problems) };
+    const errors: { field: string; message: string }[] = [];
+    const { requests, limits } = podResources(asObject(asObject(object)?.['spec']), errors);
+    return errors.length === 0
+      ? { ok: true, usage: podUsage({ terminal: false, requests, limits }) }
+      : { ok: false, message: explain(errors) };
   }
   const view = toPvcView(named(object, namespace), 'admission');
   return view.ok ? { ok: true, usage: pvcUsage(view.value) } : { ok: false, message: explain(view.problems) };

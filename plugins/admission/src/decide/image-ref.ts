@@ -60,10 +60,13 @@ function canonicalHost(host: string): string {
 }
 
 const CACHE_LIMIT = 4096;
+/** Longer strings (far beyond real references) are parsed each time, never kept: the cache stays small. */
+const CACHED_LENGTH = 512;
 const cache = new Map<string, ParsedImage>();
 
 /** Given an image string, returns its parts, or an error saying what is malformed (memoised, bounded). */
 export function parseImageRef(image: string): ParsedImage {
+  if (image.length > CACHED_LENGTH) return parseUncached(image);
   const cached = cache.get(image);
   if (cached !== undefined) return cached;
   const parsed = parseUncached(image);

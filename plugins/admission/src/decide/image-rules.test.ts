@@ -70,6 +70,43 @@ describe('checkImages against the examples', () => {
     expect(messages.some((m) => m.startsWith('containers[0]'))).toBe(false);
   });
 
+  it('given every image allowed, answers one pass for the pod', () => {
+    const good = `harbor.example.com/finance/payments/api:1${SHA}`;
+    const spec = { initContainers: [{ name: 'i', image: good }], containers: [{ name: 'a', image: good }] };
+    expect(checkImages(spec, policyOf('finance-prod'))).toEqual([
+      { rule: 'image-registry', outcome: 'pass', message: '' },
+    ]);
+  });
+
+  it('given the same bad image in two containers, names each container in its own failure', () => {
+    const bad = 'docker.io/evil:1';
+    const spec = {
+      containers: [
+        { name: 'a', image: bad },
+        { name: 'b', image: bad },
+      ],
+    };
+    for (let round = 0; round < 2; round++) {
+      // The second round answers from the per-policy cache: the messages must not change.
+      const messages = checkImages(spec, policyOf('finance-prod'))
+        .filter((d) => d.rule === 'image-registry')
+        .map((d) => d.message.split(':')[0]);
+      expect(messages).toEqual(['containers[0] "a"', 'containers[1] "b"']);
+    }
+  });
+
+  it('given the same namespace twice, reuses one image policy; a changed policy object gets a new one', () => {
+    expect(policyOf('finance-prod')).toBe(policyOf('finance-prod'));
+    const policy = snapshot.namespacePolicy('finance-prod');
+    const changed = policy && {
+      ...policy,
+      spec: { ...policy.spec, images: { deniedRegistries: ['docker.io/'] } },
+    };
+    const narrowed = imagePolicyOf(undefined, changed);
+    expect(narrowed).not.toBe(policyOf('finance-prod'));
+    expect(narrowed.denied).toEqual(['docker.io/']);
+  });
+
   it('given a container without an image, fails with how to fix it', () => {
     const decisions = checkImages({ containers: [{ name: 'app' }] }, policyOf('finance-dev'));
     expect(decisions).toEqual([

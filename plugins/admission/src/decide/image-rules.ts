@@ -24,20 +24,42 @@ export interface ImagePolicy {
   readonly requireDigest: boolean;
 }
 
+/** Stands for "no department" / "no NamespacePolicy" as a WeakMap key. */
+const NONE = {};
+const policies = new WeakMap<object, WeakMap<object, ImagePolicy>>();
+
+/**
+ * The image policy of a department and a namespace's policy, built once per pair of objects (the
+ * snapshot's policy objects are immutable: a change brings new objects, hence a new ImagePolicy).
+ */
 export function imagePolicyOf(
+  department: Department | undefined,
+  policy: NamespacePolicy | undefined,
+): ImagePolicy {
+  const byDepartment = policies.get(policy ?? NONE) ?? new WeakMap<object, ImagePolicy>();
+  policies.set(policy ?? NONE, byDepartment);
+  let built = byDepartment.get(department ?? NONE);
+  if (built === undefined) {
+    built = buildImagePolicy(department, policy);
+    byDepartment.set(department ?? NONE, built);
+  }
+  return built;
+}
+
+function buildImagePolicy(
   department: Department | undefined,
   policy: NamespacePolicy | undefined,
 ): ImagePolicy {
   const images = policy?.spec.images;
   const departmentAllowed = department?.spec.images?.allowedRegistries;
-  return {
+  return Object.freeze({
     ...(department ? { department: department.metadata.name } : {}),
     ...(departmentAllowed ? { departmentAllowed } : {}),
     ...(images?.allowedRegistries ? { namespaceAllowed: images.allowedRegistries } : {}),
     denied: images?.deniedRegistries ?? [],
     forbidLatestTag: images?.forbidLatestTag ?? false,
     requireDigest: images?.requireDigest ?? false,
-  };
+  });
 }
 
 /** Does this policy restrict anything at all? */
@@ -69,66 +91,96 @@ function matches(ref: ImageRef, prefix: string): boolean {
 const matchesAny = (ref: ImageRef, prefixes: readonly string[]): string | undefined =>
   prefixes.find((prefix) => matches(ref, prefix));
 
-function registryDecision(ref: ImageRef, where: string, image: string, policy: ImagePolicy): Decision {
+/** One thing wrong with an image under a policy: the rule, and the message after "<container>: ". */
+interface ImageProblem {
+  readonly rule: string;
+  readonly detail: string;
+}
+
+const NO_PROBLEM: readonly ImageProblem[] = Object.freeze([]);
+const NO_IMAGE: readonly ImageProblem[] = Object.freeze([
+  { rule: IMAGE_RULES.reference, detail: "no image given; set the container's image" },
+]);
+
+function registryProblem(ref: ImageRef, image: string, policy: ImagePolicy): ImageProblem | undefined {
   const denied = matchesAny(ref, policy.denied);
   if (denied !== undefined) {
-    return fail(
-      IMAGE_RULES.denied,
-      `${where}: image "${image}" comes from ${denied}, which this namespace denies; use another image`,
-    );
+    return {
+      rule: IMAGE_RULES.denied,
+      detail: `image "${image}" comes from ${denied}, which this namespace denies; use another image`,
+    };
   }
-  const lists = [policy.departmentAllowed, policy.namespaceAllowed].filter(
-    (list): list is readonly string[] => list !== undefined,
+  const outside = [policy.departmentAllowed, policy.namespaceAllowed].some(
+    (list) => list !== undefined && matchesAny(ref, list) === undefined,
   );
-  const outside = lists.find((list) => matchesAny(ref, list) === undefined);
-  if (outside !== undefined) {
-    const allowed = (policy.namespaceAllowed ?? policy.departmentAllowed ?? []).join(', ') || '(none)';
-    return fail(
-      IMAGE_RULES.registry,
-      `${where}: image "${image}" is not from an allowed registry; push it under one of: ${allowed}`,
-    );
-  }
-  return pass(IMAGE_RULES.registry);
+  if (!outside) return undefined;
+  const allowed = (policy.namespaceAllowed ?? policy.departmentAllowed ?? []).join(', ') || '(none)';
+  return {
+    rule: IMAGE_RULES.registry,
+    detail: `image "${image}" is not from an allowed registry; push it under one of: ${allowed}`,
+  };
 }
 
-function imageDecisions(image: string, where: string, policy: ImagePolicy): Decision[] {
+function problemsOf(image: string, policy: ImagePolicy): readonly ImageProblem[] {
   const parsed = parseImageRef(image);
-  if (!parsed.ok) return [fail(IMAGE_RULES.reference, `${where}: ${parsed.error}`)];
+  if (!parsed.ok) return [{ rule: IMAGE_RULES.reference, detail: parsed.error }];
   const ref = parsed.value;
-  const decisions = [registryDecision(ref, where, image, policy)];
+  const problems: ImageProblem[] = [];
+  const registry = registryProblem(ref, image, policy);
+  if (registry) problems.push(registry);
   if (policy.forbidLatestTag && usesLatestTag(ref)) {
-    decisions.push(
-      fail(
-        IMAGE_RULES.latest,
-        `${where}: image "${image}" uses :latest (or no tag); pin a version tag such as :1.2.3`,
-      ),
-    );
+    problems.push({
+      rule: IMAGE_RULES.latest,
+      detail: `image "${image}" uses :latest (or no tag); pin a version tag such as :1.2.3`,
+    });
   }
   if (policy.requireDigest && !isPinnedByDigest(ref)) {
-    decisions.push(
-      fail(
-        IMAGE_RULES.digest,
-        `${where}: image "${image}" is not pinned by digest; append @sha256:<64 hex> (e.g. from your registry)`,
-      ),
-    );
+    problems.push({
+      rule: IMAGE_RULES.digest,
+      detail: `image "${image}" is not pinned by digest; append @sha256:<64 hex> (e.g. from your registry)`,
+    });
   }
-  return decisions;
+  return problems.length === 0 ? NO_PROBLEM : problems;
 }
 
-/** Given a pod spec and the image policy, returns one or more decisions per container. */
+/** Per policy, each image's problems (bounded; images longer than a reference can be are not kept). */
+const VERDICT_CACHE_LIMIT = 4096;
+const CACHED_IMAGE_LENGTH = 512;
+const verdicts = new WeakMap<ImagePolicy, Map<string, readonly ImageProblem[]>>();
+
+function cachedProblemsOf(image: string, policy: ImagePolicy): readonly ImageProblem[] {
+  if (image.length > CACHED_IMAGE_LENGTH) return problemsOf(image, policy);
+  let cache = verdicts.get(policy);
+  if (cache === undefined) {
+    cache = new Map();
+    verdicts.set(policy, cache);
+  }
+  let problems = cache.get(image);
+  if (problems === undefined) {
+    problems = problemsOf(image, policy);
+    if (cache.size >= VERDICT_CACHE_LIMIT) cache.clear();
+    cache.set(image, problems);
+  }
+  return problems;
+}
+
+const ALL_PASS: Decision = Object.freeze(pass(IMAGE_RULES.registry));
+
+/**
+ * Given a pod spec and the image policy, returns one failure per container and broken rule (naming
+ * the container and the fix), or, when every image passes, one pass for the pod.
+ */
 export function checkImages(spec: JsonObject | undefined, policy: ImagePolicy): Decision[] {
   if (!restrictsImages(policy)) return [skip(IMAGE_RULES.registry, 'no image rules in this namespace')];
   const decisions: Decision[] = [];
   for (const at of containersOf(spec)) {
     const image = at.container['image'];
-    const where = describeContainer(at);
-    if (typeof image !== 'string') {
-      decisions.push(fail(IMAGE_RULES.reference, `${where}: no image given; set the container's image`));
-      continue;
+    const problems = typeof image === 'string' ? cachedProblemsOf(image, policy) : NO_IMAGE;
+    for (const problem of problems) {
+      decisions.push(fail(problem.rule, `${describeContainer(at)}: ${problem.detail}`));
     }
-    decisions.push(...imageDecisions(image, where, policy));
   }
-  return decisions;
+  return decisions.length === 0 ? [ALL_PASS] : decisions;
 }
 
 /** The images of a pod spec, as a list of strings (for UPDATE: did any image change?). */

@@ -69,6 +69,24 @@ describe('mutatePod on the examples', () => {
     expect((mutated as Pod).spec['containers']).toEqual([{ name: 'a', image: 'x', resources: expected }]);
   });
 
+  it('given containers that already carry every default, shares them (and their list) with the request', () => {
+    const full = { requests: { cpu: '2', memory: '1Gi' }, limits: { cpu: '4', memory: '2Gi' } };
+    const request = podRequest('finance-prod', {
+      initContainers: [{ name: 'i', image: 'y', resources: full }],
+      containers: [
+        { name: 'a', image: 'x', resources: full },
+        { name: 'b', image: 'x' },
+      ],
+    });
+    const original = request.object.spec as { initContainers: unknown[]; containers: unknown[] };
+    const spec = (mutate(request).mutated as Pod).spec as typeof original;
+    // Unchanged subtrees stay the request's own objects, so the envelope's diff skips them.
+    expect(spec.initContainers).toBe(original.initContainers);
+    expect(spec.containers).not.toBe(original.containers);
+    expect(spec.containers[0]).toBe(original.containers[0]);
+    expect(spec.containers[1]).not.toBe(original.containers[1]);
+  });
+
   it('given existing pull secrets, adds the policy one once', () => {
     const spec = { containers: [], imagePullSecrets: [{ name: 'mine' }, { name: 'harbor-finance' }] };
     const { mutated } = mutate(podRequest('finance-prod', spec));

@@ -28,11 +28,14 @@ export interface Placement {
 
 type Requirement = { key: string; operator: string; values?: string[] };
 
+const NO_VALUES: readonly string[] = [];
+
 const sameRequirement = (a: unknown, b: Requirement): boolean => {
   const x = asObject(a);
   if (!x || x['key'] !== b.key || x['operator'] !== b.operator) return false;
-  const values = Array.isArray(x['values']) ? (x['values'] as unknown[]) : [];
-  return JSON.stringify(values) === JSON.stringify(b.values ?? []);
+  const values = Array.isArray(x['values']) ? (x['values'] as unknown[]) : NO_VALUES;
+  const wanted = b.values ?? NO_VALUES;
+  return values.length === wanted.length && values.every((value, index) => value === wanted[index]);
 };
 
 function roleRequirement(placement: Placement): Requirement {
@@ -133,11 +136,19 @@ export function applyPlacement(spec: JsonObject, placement: Placement): void {
 export function carriesGpuRequest(spec: JsonObject | undefined, gpuResources: readonly string[]): boolean {
   return containersOf(spec).some(({ container }) => {
     const resources = asObject(container['resources']);
-    return [resources?.['requests'], resources?.['limits']].some((list) => {
-      const map = asObject(list);
-      return gpuResources.some((name) => map?.[name] !== undefined && !/^0*(\.0*)?$/.test(String(map[name])));
-    });
+    return (
+      listsPositive(resources?.['requests'], gpuResources) ||
+      listsPositive(resources?.['limits'], gpuResources)
+    );
   });
+}
+
+const ZERO = /^0*(\.0*)?$/;
+
+/** Does this resource list set one of these resources to a non-zero amount? */
+function listsPositive(list: unknown, names: readonly string[]): boolean {
+  const map = asObject(list);
+  return map !== undefined && names.some((name) => map[name] !== undefined && !ZERO.test(String(map[name])));
 }
 
 /** Is the pod an API-gateway workload (label corral.dev/role=gateway)? */

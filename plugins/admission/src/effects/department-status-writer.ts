@@ -1,6 +1,13 @@
 import type { ClusterSnapshot } from '@corral/cluster';
+import {
+  createLeaderElector,
+  leaseApiFrom,
+  type LeaderElectionOptions,
+  type LeaderElector,
+} from '@corral/runtime';
 import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { staleDepartmentStatuses } from '../decide/department-status.js';
 
 type StatusApi = Pick<CustomObjectsApi, 'patchClusterCustomObjectStatus'>;
@@ -11,6 +18,11 @@ export interface DepartmentStatusWriterOptions {
   readonly logger: Logger;
   /** Coalesce snapshot changes for this long before writing. Default 5 s. */
   readonly delayMs?: number;
+  /**
+   * Write only while this says so: with several replicas, the holder of the status-writer Lease
+   * (@corral/runtime's leader election). Absent: always (one replica, tests).
+   */
+  readonly isLeader?: () => boolean;
 }
 
 export interface DepartmentStatusWriter {
@@ -21,16 +33,23 @@ export interface DepartmentStatusWriter {
 
 /**
  * Keeps Department `status.namespaces` and `status.used` current (DESIGN.md): after snapshot changes
- * (coalesced), writes each stale status through the status subresource with a JSON Patch. Writing
- * the same value from several replicas is harmless; a failed write is logged and retried on the next
- * change. The snapshot's own copy of the Department shows the write once the watch delivers it.
+ * (coalesced), writes each stale status through the status subresource with a JSON Patch. With
+ * several replicas only the leader writes (`isLeader`; docs/adr/0016): replicas whose snapshots lag
+ * by different amounts would otherwise overwrite each other's counts back and forth. The caller
+ * flushes when a replica becomes leader, so a change seen while following is not lost. A write already
+ * in flight when leadership is lost may still land; it carries the same kind of value the new leader
+ * writes next. A failed write is logged and retried on the next change. The snapshot's own copy of
+ * the Department shows the write once the watch delivers it.
  */
 export function startDepartmentStatusWriter(options: DepartmentStatusWriterOptions): DepartmentStatusWriter {
   const delayMs = options.delayMs ?? 5000;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  const leading = options.isLeader ?? (() => true);
   const write = async () => {
+    if (!leading()) return;
     for (const update of staleDepartmentStatuses(options.snapshot)) {
+      if (!leading()) return;
       try {
         await options.api.patchClusterCustomObjectStatus({
           group: 'corral.dev',
@@ -64,4 +83,60 @@ export function startDepartmentStatusWriter(options: DepartmentStatusWriterOptio
 export async function departmentStatusApi(kubeConfig: KubeConfig): Promise<StatusApi> {
   const { CustomObjectsApi } = await import('@kubernetes/client-node');
   return kubeConfig.makeApiClient(CustomObjectsApi);
+}
+
+export interface LedStatusWriterOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly snapshot: ClusterSnapshot;
+  readonly logger: Logger;
+  /** The leader-election Lease (`--status-lease` in `--lease-namespace`). */
+  readonly lease: { readonly name: string; readonly namespace: string };
+  /** Registers `corral_leader_is_leader{lease}` here. */
+  readonly registry?: Registry;
+  readonly delayMs?: number;
+  /** Timings of the election (tests); kube's defaults otherwise (15 s / 10 s / 2 s). */
+  readonly election?: Pick<LeaderElectionOptions, 'leaseDurationMs' | 'renewDeadlineMs' | 'retryPeriodMs'>;
+}
+
+export interface LedStatusWriter {
+  readonly elector: LeaderElector;
+  /** Stops writing, then releases the Lease so another replica takes over at once. */
+  stop(): Promise<void>;
+}
+
+/** The status writer of a replica set: it writes only on the replica that holds the Lease. */
+export async function startLedDepartmentStatusWriter(
+  options: LedStatusWriterOptions,
+): Promise<LedStatusWriter> {
+  const [api, leaseApi] = await Promise.all([
+    departmentStatusApi(options.kubeConfig),
+    leaseApiFrom(options.kubeConfig),
+  ]);
+  // The writer asks the elector only from timers and flushes, after both exist.
+  const writer = startDepartmentStatusWriter({
+    snapshot: options.snapshot,
+    api,
+    logger: options.logger,
+    isLeader: () => elector.isLeader(),
+    ...(options.delayMs === undefined ? {} : { delayMs: options.delayMs }),
+  });
+  const elector = createLeaderElector({
+    api: leaseApi,
+    ...options.lease,
+    ...options.election,
+    logger: options.logger,
+    ...(options.registry ? { registry: options.registry } : {}),
+    // Catch up at once on what changed while another replica led (or nobody did).
+    onStartedLeading: () => {
+      writer.flush().catch((err: unknown) => options.logger.warn({ err }, 'Department status flush failed'));
+    },
+  });
+  elector.start();
+  return {
+    elector,
+    stop: async () => {
+      writer.stop();
+      await elector.stop();
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { HTTP_DURATION_BUCKETS } from '@corral/runtime';
+import { CounterTally, HTTP_DURATION_BUCKETS } from '@corral/runtime';
 import { outcomeLabel, type Decision } from '../decide/decision.js';
 
 export type Webhook = 'mutate' | 'validate';
@@ -12,15 +12,26 @@ export interface AdmissionMetrics {
   readonly duration: Histogram<'webhook' | 'kind'>;
   /** `corral_admission_decisions_total{rule,outcome}`; outcome pass|fail|warn|error|skip|audit. */
   readonly decisions: Counter<'rule' | 'outcome'>;
+  /** Where the request path counts `requests` (handed to the counter on each scrape). */
+  readonly requestTally: CounterTally<'webhook' | 'kind' | 'outcome'>;
+  /** Where the request path counts `decisions` (handed to the counter on each scrape). */
+  readonly decisionTally: CounterTally<'rule' | 'outcome'>;
 }
 
 export function createAdmissionMetrics(registry: Registry): AdmissionMetrics {
+  const requestTally = new CounterTally<'webhook' | 'kind' | 'outcome'>(['webhook', 'kind', 'outcome']);
+  const decisionTally = new CounterTally<'rule' | 'outcome'>(['rule', 'outcome']);
   return {
+    requestTally,
+    decisionTally,
     requests: new Counter({
       name: 'corral_admission_requests_total',
       help: 'AdmissionReviews answered, by webhook, object kind and outcome.',
       labelNames: ['webhook', 'kind', 'outcome'],
       registers: [registry],
+      collect() {
+        requestTally.drainInto(this);
+      },
     }),
     duration: new Histogram({
       name: 'corral_admission_duration_seconds',
@@ -34,6 +45,9 @@ export function createAdmissionMetrics(registry: Registry): AdmissionMetrics {
       help: 'Rule decisions, by rule and outcome (audit = a denial allowed by audit mode).',
       labelNames: ['rule', 'outcome'],
       registers: [registry],
+      collect() {
+        decisionTally.drainInto(this);
+      },
     }),
   };
 }
@@ -41,5 +55,5 @@ export function createAdmissionMetrics(registry: Registry): AdmissionMetrics {
 /** Counts each decision once under its rule and outcome. */
 export function countDecisions(metrics: AdmissionMetrics, decisions: readonly Decision[]): void {
   for (const decision of decisions)
-    metrics.decisions.inc({ rule: decision.rule, outcome: outcomeLabel(decision) });
+    metrics.decisionTally.inc({ rule: decision.rule, outcome: outcomeLabel(decision) });
 }

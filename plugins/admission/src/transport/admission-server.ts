@@ -15,6 +15,8 @@ import { createAdmissionMetrics, type AdmissionMetrics } from './admission-metri
 import { countedBySnapshot, reviewHandlers } from './review-handlers.js';
 import { MAX_REVIEW_BYTES, webhookRoutes, type WebhookRoutesOptions } from './webhook-routes.js';
 
+const WEBHOOK_PATHS: readonly string[] = ['/mutate', '/validate'];
+
 export interface AdmissionServerOptions {
   readonly snapshot: ClusterSnapshot;
   readonly settings: RuleSettings;
@@ -51,6 +53,9 @@ export function buildAdmissionServer(options: AdmissionServerOptions): Admission
     metrics,
     readiness: options.readiness,
     bodyLimit: MAX_REVIEW_BYTES,
+    // Thousands of reviews a second: each is logged only when it fails or is slow (denials, audits
+    // and rule failures get their own line, see webhook-routes.ts).
+    quietRoutes: WEBHOOK_PATHS,
     ...(options.https ? { https: options.https } : {}),
   });
   const ledger = new ReservationLedger({

@@ -93,6 +93,23 @@ describe('respond', () => {
     expect(patched.newDocument).toEqual(mutated);
   });
 
+  it.each([
+    ['non-ASCII text', 'équipe-财务-🚀'],
+    ['a patch too long for the scratch buffer', 'x'.repeat(40_000)],
+  ])('given %s in the mutation, encodes the patch as UTF-8 base64 that applies', (_what, value) => {
+    const input = review();
+    const mutated = structuredClone(input.request.object) as { metadata: { annotations?: object } };
+    mutated.metadata.annotations = { note: value };
+    for (let round = 0; round < 2; round++) {
+      const out = respond(input, answer([pass('m')], mutated));
+      const patched = jsonPatch.applyPatch(
+        structuredClone(input.request.object),
+        decode(out.response.patch ?? ''),
+      );
+      expect(patched.newDocument).toEqual(mutated);
+    }
+  });
+
   it('given a mutated copy equal to the object, omits the patch', () => {
     const input = review();
     const out = respond(input, answer([pass('m')], structuredClone(input.request.object)));

@@ -92,29 +92,49 @@ export function clipWarning(text: string): string {
 
 const ruleText = (decision: Decision) => `[${decision.rule}] ${decision.message}`;
 
-function warningsOf(decisions: readonly Decision[]): string[] {
-  const texts = decisions.filter((d) => d.outcome === 'warn' && !d.audit && d.message !== '').map(ruleText);
-  return [...new Set(texts.map(clipWarning))];
+/** The decisions sorted by what the answer does with them (one pass; most reviews have none of each). */
+interface Sorted {
+  denials?: Decision[];
+  warnings?: Set<string>;
+  audited?: Decision[];
 }
 
-function auditOf(decisions: readonly Decision[]): Record<string, string> | undefined {
-  const audited = decisions.filter((d) => d.audit);
-  if (audited.length === 0) return undefined;
-  return { 'corral.dev/audit': audited.map(ruleText).join('; ').slice(0, 4096) };
+function sortDecisions(decisions: readonly Decision[]): Sorted {
+  const sorted: Sorted = {};
+  for (const decision of decisions) {
+    if (isDenial(decision)) (sorted.denials ??= []).push(decision);
+    else if (decision.outcome === 'warn' && !decision.audit && decision.message !== '')
+      (sorted.warnings ??= new Set()).add(clipWarning(ruleText(decision)));
+    if (decision.audit) (sorted.audited ??= []).push(decision);
+  }
+  return sorted;
+}
+
+/**
+ * Scratch space for base64-encoding patches: `Buffer.from` would take each patch's bytes from the
+ * shared 8 KiB pool and make a new pool every few requests. Used synchronously, so one is enough.
+ */
+const scratch = Buffer.allocUnsafe(64 * 1024);
+
+function base64Of(text: string): string {
+  // A UTF-16 code unit takes at most 3 UTF-8 bytes.
+  if (text.length * 3 > scratch.length) return Buffer.from(text).toString('base64');
+  const length = scratch.write(text);
+  return scratch.toString('base64', 0, length);
 }
 
 function patchOf(original: unknown, mutated: unknown): string | undefined {
   if (mutated === undefined || !isRecord(original) || !isRecord(mutated)) return undefined;
   const operations = jsonPatch.compare(original, mutated);
-  return operations.length === 0 ? undefined : Buffer.from(JSON.stringify(operations)).toString('base64');
+  return operations.length === 0 ? undefined : base64Of(JSON.stringify(operations));
 }
 
 /** Builds the AdmissionReview answer from the decisions (and the mutated copy). */
 export function respond(review: ReviewIn, result: InnerResult): ReviewOut {
   const { request } = review;
-  const denials = result.decisions.filter(isDenial);
-  const response: AdmissionResponse = { uid: request.uid, allowed: denials.length === 0 };
-  if (denials.length > 0) {
+  const { denials, warnings, audited } = sortDecisions(result.decisions);
+  const response: AdmissionResponse = { uid: request.uid, allowed: denials === undefined };
+  if (denials !== undefined) {
     const code = denials[0]?.code ?? 403;
     response.status = {
       code,
@@ -122,10 +142,10 @@ export function respond(review: ReviewIn, result: InnerResult): ReviewOut {
       message: `Corral denied this ${request.kind.kind}: ${denials.map(ruleText).join('; ')}`,
     };
   }
-  const warnings = warningsOf(result.decisions);
-  if (warnings.length > 0) response.warnings = warnings;
-  const audit = auditOf(result.decisions);
-  if (audit) response.auditAnnotations = audit;
+  if (warnings !== undefined) response.warnings = [...warnings];
+  if (audited !== undefined) {
+    response.auditAnnotations = { 'corral.dev/audit': audited.map(ruleText).join('; ').slice(0, 4096) };
+  }
   const patch = response.allowed ? patchOf(request.object, result.mutated) : undefined;
   if (patch !== undefined) {
     response.patch = patch;

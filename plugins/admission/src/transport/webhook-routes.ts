@@ -44,12 +44,12 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
         schema: { body: ReviewBodySchema, response: { 200: ReviewReplySchema, '4xx': ErrorReplySchema } },
       },
       async (request) => {
-        const started = process.hrtime.bigint();
+        const started = performance.now();
         const answer = await withAdmission(request.body, inner, options);
         const review = answer.request;
         const kind = review.kind.kind;
-        options.metrics.requests.inc({ webhook, kind, outcome: outcomeOf(answer) });
-        options.metrics.duration.observe({ webhook, kind }, Number(process.hrtime.bigint() - started) / 1e9);
+        options.metrics.requestTally.inc({ webhook, kind, outcome: outcomeOf(answer) });
+        options.metrics.duration.observe({ webhook, kind }, (performance.now() - started) / 1000);
         countDecisions(options.metrics, answer.decisions);
         logReview(options.logger, webhook, review, answer);
         options.onAnswer?.(webhook, answer);

@@ -56,24 +56,29 @@ export async function withAdmission(
   options: WithAdmissionOptions,
 ): Promise<Answer> {
   const review = parseReview(body);
-  const fallback = (failure: AdmissionError): Answer => ({
-    request: review.request,
-    review: respondToFailure(review, safeFailOpen(options, review.request), failure.message),
-    decisions: [],
-    failure,
-  });
   try {
     // Synchronous rules (the common case) answer at once, with no timer; only a pending promise races
     // the deadline.
     const direct = inner(review.request, review);
     const result = isPromise(direct) ? await withDeadline(direct, options.deadlineMs) : direct;
     if (result === TIMED_OUT) {
-      return fallback(new AdmissionError(ADM_ERR.DEADLINE, `no answer within ${options.deadlineMs} ms`));
+      const failure = new AdmissionError(ADM_ERR.DEADLINE, `no answer within ${options.deadlineMs} ms`);
+      return fallback(review, options, failure);
     }
     return { request: review.request, review: respond(review, result), decisions: result.decisions };
   } catch (cause) {
-    return fallback(new AdmissionError(ADM_ERR.INTERNAL, 'internal error', { cause }));
+    return fallback(review, options, new AdmissionError(ADM_ERR.INTERNAL, 'internal error', { cause }));
   }
+}
+
+/** The answer when the rules failed: see respondToFailure. */
+function fallback(review: ReviewIn, options: WithAdmissionOptions, failure: AdmissionError): Answer {
+  return {
+    request: review.request,
+    review: respondToFailure(review, safeFailOpen(options, review.request), failure.message),
+    decisions: [],
+    failure,
+  };
 }
 
 const isPromise = <T>(value: T | Promise<T>): value is Promise<T> =>

@@ -38,7 +38,7 @@ describe('commands.explain', () => {
     expect(text).toContain('pod research-batch/etl (department research): fits 3 of 12 nodes');
     expect(text).toMatch(/research-c-1\s+fits\s+\S+\s+10\s/);
     expect(text).toMatch(
-      /gpu-a-1\s+refused \(unresolvable\)\s+gpu-nodes\s+-\s+node gpu-a-1 is dedicated to GPU workloads/,
+      /gpu-a-1\s+refused \(unresolvable\)\s+gpu-nodes\s+-\s+node is dedicated to GPU workloads/,
     );
     expect(text).toMatch(/shared-a-1\s+refused \(unresolvable\)\s+department-isolation/);
   });

@@ -7,7 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { loadExtenderConfig } from '../config.js';
 import { decideOptions } from '../decide/decide-options.js';
 import { explainPod, type ExplainRow } from '../decide/explain.js';
-import { NodeIndex } from '../decide/node-index.js';
+import { clusterViewOf } from '../decide/rule-input.js';
 import { podContext } from '../decide/pod-context.js';
 import { openExtenderSnapshot } from '../effects/open-snapshot.js';
 import { EXT_ERR, ExtenderError } from '../errors.js';
@@ -40,7 +40,7 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
       readiness: () => undefined,
     });
     const options = decideOptions(config.systemNamespaces, config.gpuResources);
-    const cluster = { snapshot: opened.snapshot, nodes: new NodeIndex(opened.snapshot) };
+    const cluster = clusterViewOf(opened.snapshot);
     const candidates = [...opened.snapshot.nodes()]
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((view) => ({ name: view.name, view }));

@@ -86,6 +86,7 @@ function extenderOptions(
     systemNamespaces: config.systemNamespaces,
     gpuResources: config.gpuResources,
     bodyLimitBytes: config.bodyLimitBytes,
+    assumeTtlMs: config.assumeTtlMs,
     ...(config.bind && kubeConfig ? { binder: podBinder(kubeConfig) } : {}),
     ...(cert && key ? { https: { certFile: absolute(cwd, cert), keyFile: absolute(cwd, key) } } : {}),
   };

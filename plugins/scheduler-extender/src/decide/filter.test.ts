@@ -55,7 +55,7 @@ describe('filterNodes', () => {
     );
     if (!verdict) throw new Error('no verdict');
     expect(reasonOf(verdict)).toMatch(
-      /^gpu-nodes: node gpu-1 is dedicated to GPU workloads.*; department-isolation: department fin is dedicated/,
+      /^gpu-nodes: node is dedicated to GPU workloads.*; department-isolation: department fin is dedicated/,
     );
     expect(verdict.unresolvable).toBe(true);
   });

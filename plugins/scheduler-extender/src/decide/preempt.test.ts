@@ -44,7 +44,7 @@ describe('decidePreemption', () => {
       'shared-2',
       [],
       false,
-      'already runs pods of department web',
+      'node runs pods of department web',
     ],
     ['an unknown victim UID', 'res-ns', 'shared-1', ['u-ghost'], false, 'not a known pod'],
     ['an unknown node', 'res-ns', 'ghost', [], false, "not in Corral's node cache"],

@@ -1,7 +1,10 @@
 import type { ClusterSnapshot, NodeView } from '@corral/cluster';
 import type { DecideOptions } from './decide-options.js';
-import type { NodeIndex } from './node-index.js';
+import { AssumedPods } from './assumed-pods.js';
+import { NodeIndex } from './node-index.js';
 import type { PodContext } from './pod-context.js';
+import { Placements } from './placements.js';
+import type { RefusalMemo } from './refusal-memo.js';
 import type { SpreadCounter } from './spread-counter.js';
 import type { RuleResult } from './verdict.js';
 
@@ -9,6 +12,17 @@ import type { RuleResult } from './verdict.js';
 export interface ClusterView {
   readonly snapshot: ClusterSnapshot;
   readonly nodes: NodeIndex;
+  /** Pods on nodes: the snapshot's bound pods plus the extender's assumed ones. */
+  readonly placements: Placements;
+}
+
+/** A snapshot's decision view; `assumed` holds the extender's own bindings (none offline). */
+export function clusterViewOf(
+  snapshot: ClusterSnapshot,
+  nodes: NodeIndex = new NodeIndex(snapshot),
+  assumed: AssumedPods = new AssumedPods({ ttlMs: 0 }),
+): ClusterView {
+  return { snapshot, nodes, placements: new Placements(snapshot, nodes, assumed) };
 }
 
 /** Everything one rule sees for one (pod, node) pair. */
@@ -19,6 +33,8 @@ export interface RuleInput {
   readonly options: DecideOptions;
   /** Per-request memo of pod counts per topology domain. */
   readonly spread: SpreadCounter;
+  /** Per-request memo of refusals shared by many nodes. */
+  readonly memo: RefusalMemo;
 }
 
 export type NodeRule = (input: RuleInput) => RuleResult;

@@ -1,48 +1,30 @@
-import type { ClusterSnapshot } from '@corral/cluster';
-import type { NodeIndex } from './node-index.js';
-
-export interface SpreadQuery {
-  readonly namespace: string;
-  readonly labelKey: string;
-  readonly labelValue: string;
-  readonly topologyKey: string;
-  readonly domain: string;
-  /** `namespace/name` of the pod being scheduled: never counted. */
-  readonly exclude: string;
-}
+import type { SpreadRule } from '@corral/policy';
+import type { Placements, Self } from './placements.js';
 
 /**
- * Counts a namespace's pods carrying one label value in one topology domain, by visiting the pods of
- * the domain's nodes (podsOnNode). One counter lives for one request and memoizes each domain, so a
- * request visits each domain once however many candidate nodes share it.
+ * Counts, for one request, the pods of the pod's namespace carrying its value of a spread rule's
+ * label, per topology domain (the pod itself left out), memoized per (rule, domain): a request asks
+ * each domain once however many candidate nodes share it. Counting itself is index reads (see
+ * Placements.countInDomain).
  */
 export class SpreadCounter {
-  private readonly memo = new Map<string, number>();
+  private readonly memo = new Map<SpreadRule, Map<string, number>>();
 
   constructor(
-    private readonly snapshot: ClusterSnapshot,
-    private readonly nodes: NodeIndex,
+    private readonly placements: Placements,
+    private readonly self: Self,
   ) {}
 
-  count(query: SpreadQuery): number {
-    const key = [query.namespace, query.labelKey, query.labelValue, query.topologyKey, query.domain].join(
-      '\u0000',
-    );
-    let count = this.memo.get(key);
+  /** Pods with `labelValue` (the pod's own value of the rule's label) in `domain`. */
+  count(rule: SpreadRule, labelValue: string, domain: string): number {
+    let byDomain = this.memo.get(rule);
+    if (!byDomain) this.memo.set(rule, (byDomain = new Map()));
+    let count = byDomain.get(domain);
     if (count === undefined) {
-      count = this.countNow(query);
-      this.memo.set(key, count);
-    }
-    return count;
-  }
-
-  private countNow(query: SpreadQuery): number {
-    let count = 0;
-    for (const node of this.nodes.nodesInDomain(query.topologyKey, query.domain)) {
-      for (const [key, pod] of this.snapshot.podsOnNode(node)) {
-        if (key === query.exclude || pod.namespace !== query.namespace) continue;
-        if (pod.labels[query.labelKey] === query.labelValue) count += 1;
-      }
+      const { labelKey, topologyKey } = rule;
+      const query = { namespace: this.self.namespace, labelKey, labelValue, topologyKey, domain };
+      count = this.placements.countInDomain(query, this.self);
+      byDomain.set(domain, count);
     }
     return count;
   }

@@ -16,12 +16,15 @@ export interface RuleResult {
   readonly unresolvable: boolean;
 }
 
-export const pass = (rule: RuleName): RuleResult => ({
-  status: 'pass',
-  rule,
-  message: '',
-  unresolvable: false,
-});
+const PASSES = new Map<RuleName, RuleResult>();
+
+/** A rule's pass: one shared frozen result per rule (passes carry nothing else). */
+export const pass = (rule: RuleName): RuleResult => {
+  let result = PASSES.get(rule);
+  if (!result)
+    PASSES.set(rule, (result = Object.freeze({ status: 'pass', rule, message: '', unresolvable: false })));
+  return result;
+};
 
 export const skip = (rule: RuleName, message = ''): RuleResult => ({
   status: 'skip',
@@ -37,7 +40,10 @@ export const fail = (rule: RuleName, message: string, unresolvable: boolean): Ru
   unresolvable,
 });
 
-/** A node's verdict: the rules that refused it (empty when it passed). */
+/**
+ * A node's verdict and the rule results behind it: every rule's when it passed or with `allReasons`;
+ * when serving, a refused node carries only the refusal that stopped it.
+ */
 export interface NodeVerdict {
   readonly node: string;
   readonly status: 'pass' | 'fail';
@@ -47,19 +53,25 @@ export interface NodeVerdict {
 
 /** Given a node's rule results, returns its verdict: fail when any rule failed. */
 export function toVerdict(node: string, results: readonly RuleResult[]): NodeVerdict {
-  const failed = results.filter((result) => result.status === 'fail' || result.status === 'error');
-  return {
-    node,
-    status: failed.length === 0 ? 'pass' : 'fail',
-    results,
-    unresolvable: failed.some((result) => result.unresolvable),
-  };
+  let failed = false;
+  let unresolvable = false;
+  for (const result of results) {
+    if (!refuses(result)) continue;
+    failed = true;
+    unresolvable ||= result.unresolvable;
+  }
+  return { node, status: failed ? 'fail' : 'pass', results, unresolvable };
+}
+
+/** Does this result refuse the node (fail or error)? */
+export function refuses(result: RuleResult): boolean {
+  return result.status === 'fail' || result.status === 'error';
 }
 
 /** The reason kube-scheduler shows for a refused node: every failing rule's message. */
 export function reasonOf(verdict: NodeVerdict): string {
   return verdict.results
-    .filter((result) => result.status === 'fail' || result.status === 'error')
+    .filter(refuses)
     .map((result) => `${result.rule}: ${result.message}`)
     .join('; ');
 }

@@ -11,9 +11,9 @@ import {
 } from '@corral/cluster';
 import { DEPARTMENT_LABEL } from '@corral/policy';
 import { DEFAULT_DECIDE_OPTIONS, type DecideOptions } from '../decide/decide-options.js';
-import { NodeIndex } from '../decide/node-index.js';
 import { podContext, type PodContext } from '../decide/pod-context.js';
-import type { ClusterView } from '../decide/rule-input.js';
+import { clusterViewOf, type ClusterView } from '../decide/rule-input.js';
+import { RefusalMemo } from '../decide/refusal-memo.js';
 import { SpreadCounter } from '../decide/spread-counter.js';
 
 /**
@@ -86,7 +86,7 @@ export function withScheduling(
 
 /** The decision view of a store. */
 export function clusterView(store: SnapshotStore): ClusterView {
-  return { snapshot: store, nodes: new NodeIndex(store) };
+  return clusterViewOf(store);
 }
 
 /** A pod view built from a raw pod, as the extender builds it from the request. */
@@ -114,11 +114,13 @@ export function ruleInput(
   const cluster = clusterView(store);
   const view = store.node(node);
   if (!view) throw new Error(`no node ${node} in the test cluster`);
+  const context = contextOf(store, podView(namespace, name, pod));
   return {
-    pod: contextOf(store, podView(namespace, name, pod)),
+    pod: context,
     node: view,
     cluster,
     options: TEST_OPTIONS,
-    spread: new SpreadCounter(store, cluster.nodes),
+    spread: new SpreadCounter(cluster.placements, context.pod),
+    memo: new RefusalMemo(),
   };
 }

@@ -99,6 +99,35 @@ describe('filterResult', () => {
     expect(result.NodeNames).toEqual(['a']);
   });
 
+  it.each([
+    ['plain names and reasons', 'n-1', 'gpu-nodes: dedicated'],
+    ['a name JSON must escape', 'we"ird\\name\n', 'spread: "quoted"\tand\u2028'],
+    ['a name like a prototype key', '__proto__', 'x'],
+  ])('given %s, writes JSON equal to the answer it reads as', (_what, name, reason) => {
+    const answer = filterResult(
+      { mode: 'names', names: ['ok', name, 'other'] },
+      new Map([
+        [name, { reason, unresolvable: false }],
+        ['other', { reason, unresolvable: true }],
+      ]),
+    );
+    const written = JSON.parse(answer.json()) as Record<string, unknown>;
+    expect(written).toEqual(JSON.parse(JSON.stringify(answer)));
+    expect(Object.keys(written['FailedNodes'] as object)).toEqual([name]);
+    expect(written['NodeNames']).toEqual(['ok']);
+  });
+
+  it('given no refusals, writes empty maps', () => {
+    const written = JSON.parse(filterResult({ mode: 'names', names: ['a'] }, new Map()).json());
+    expect(written).toEqual({
+      Nodes: null,
+      NodeNames: ['a'],
+      FailedNodes: {},
+      FailedAndUnresolvableNodes: {},
+      Error: '',
+    });
+  });
+
   it('given an error, answers it with no nodes', () => {
     expect(filterError('not synced')).toEqual({
       Nodes: null,

@@ -15,29 +15,93 @@ export interface Refusal {
   readonly unresolvable: boolean;
 }
 
+/** Node names that JSON writes as they are (DNS-1123 names are always these). */
+const PLAIN = /^[A-Za-z0-9._-]*$/;
+
+/**
+ * A filter answer. Read as an ExtenderFilterResult; written by `json()`, which goes straight from
+ * the refusals to kube-scheduler's JSON: at 500 names per call most nodes are refused, mostly for
+ * the same few reasons, and building two 450-key objects only to stringify them (each reason again)
+ * cost more than the decisions themselves. The route serializes it with `json()`.
+ */
+export class FilterAnswer implements ExtenderFilterResult {
+  readonly Nodes: { metadata: unknown; items: unknown[] } | null;
+  readonly NodeNames: string[] | null;
+  readonly Error = '';
+  private failed: Record<string, string> | undefined;
+  private unresolvable: Record<string, string> | undefined;
+
+  constructor(
+    nodes: NodesIn,
+    private readonly refusals: ReadonlyMap<string, Refusal>,
+  ) {
+    const names: string[] = [];
+    const items: unknown[] = [];
+    nodes.names.forEach((name, index) => {
+      if (refusals.has(name)) return;
+      if (nodes.mode === 'nodes') items.push(nodes.list.items[index]);
+      else names.push(name);
+    });
+    this.Nodes = nodes.mode === 'nodes' ? { metadata: nodes.list.metadata, items } : null;
+    this.NodeNames = nodes.mode === 'names' ? names : null;
+  }
+
+  get FailedNodes(): Record<string, string> {
+    return (this.failed ??= recordOf(this.refusals, false));
+  }
+
+  get FailedAndUnresolvableNodes(): Record<string, string> {
+    return (this.unresolvable ??= recordOf(this.refusals, true));
+  }
+
+  toJSON(): ExtenderFilterResult {
+    const { Nodes, NodeNames, FailedNodes, FailedAndUnresolvableNodes, Error } = this;
+    return { Nodes, NodeNames, FailedNodes, FailedAndUnresolvableNodes, Error };
+  }
+
+  /** The answer's JSON text, each distinct reason encoded once. */
+  json(): string {
+    const parts: string[] = [
+      `{"Nodes":${JSON.stringify(this.Nodes)},"NodeNames":${JSON.stringify(this.NodeNames)},"FailedNodes":`,
+    ];
+    const encoded = new Map<string, string>();
+    this.writeRefusals(parts, false, encoded);
+    parts.push(',"FailedAndUnresolvableNodes":');
+    this.writeRefusals(parts, true, encoded);
+    parts.push(`,"Error":${JSON.stringify(this.Error)}}`);
+    return parts.join('');
+  }
+
+  private writeRefusals(parts: string[], unresolvable: boolean, encoded: Map<string, string>): void {
+    let separator = '{"';
+    // forEach, not for-of: no [name, refusal] pair allocated per node.
+    this.refusals.forEach((refusal, name) => {
+      if (refusal.unresolvable !== unresolvable) return;
+      let reason = encoded.get(refusal.reason);
+      if (reason === undefined) encoded.set(refusal.reason, (reason = JSON.stringify(refusal.reason)));
+      if (PLAIN.test(name)) parts.push(separator, name, '":', reason);
+      else parts.push(separator.slice(0, -1), JSON.stringify(name), ':', reason);
+      separator = ',"';
+    });
+    parts.push(separator === '{"' ? '{}' : '}');
+  }
+}
+
+function recordOf(refusals: ReadonlyMap<string, Refusal>, unresolvable: boolean): Record<string, string> {
+  // No prototype: a node named `__proto__` is a key like any other.
+  const record = Object.create(null) as Record<string, string>;
+  for (const [name, refusal] of refusals)
+    if (refusal.unresolvable === unresolvable) record[name] = refusal.reason;
+  return record;
+}
+
 /**
  * Given the request's nodes and the refusals by node name, returns the filter answer in the request's
  * mode: the passing subset of the input (same order, never a node it did not send), each refused node
  * under FailedNodes or FailedAndUnresolvableNodes.
  */
-export function filterResult(nodes: NodesIn, refusals: ReadonlyMap<string, Refusal>): ExtenderFilterResult {
-  const failed: Record<string, string> = {};
-  const unresolvable: Record<string, string> = {};
-  for (const [name, refusal] of refusals)
-    (refusal.unresolvable ? unresolvable : failed)[name] = refusal.reason;
-  const passing = nodes.names
-    .map((name, index) => ({ name, index }))
-    .filter(({ name }) => !refusals.has(name));
-  return {
-    Nodes:
-      nodes.mode === 'nodes'
-        ? { metadata: nodes.list.metadata, items: passing.map(({ index }) => nodes.list.items[index]) }
-        : null,
-    NodeNames: nodes.mode === 'names' ? passing.map(({ name }) => name) : null,
-    FailedNodes: failed,
-    FailedAndUnresolvableNodes: unresolvable,
-    Error: '',
-  };
+export function filterResult(nodes: NodesIn, refusals: ReadonlyMap<string, Refusal>): FilterAnswer {
+  return new FilterAnswer(nodes, refusals);
 }
 
 /** The filter answer when the request cannot be decided: kube-scheduler retries the pod later. */

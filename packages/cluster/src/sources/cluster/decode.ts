@@ -7,6 +7,8 @@ export type KubeJson = Record<string, unknown>;
 export interface DecodedList {
   readonly resourceVersion: string;
   readonly items: KubeJson[];
+  /** metadata.continue: more pages follow (LIST with limit); ask for them with this token. */
+  readonly continue?: string;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -37,7 +39,11 @@ export function decodeList(body: unknown, resource: ResourceDescriptor): Decoded
   }
   const metadata = isRecord(body.metadata) ? body.metadata : {};
   const resourceVersion = typeof metadata.resourceVersion === 'string' ? metadata.resourceVersion : '';
-  return { resourceVersion, items: body.items.map((item) => withTypeMeta(item, resource)) };
+  const items = body.items.map((item) => withTypeMeta(item, resource));
+  const token = metadata.continue;
+  return typeof token === 'string' && token !== ''
+    ? { resourceVersion, items, continue: token }
+    : { resourceVersion, items };
 }
 
 /** Given the text of an API error response, returns the Status message if it is one. */

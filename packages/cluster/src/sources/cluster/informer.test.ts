@@ -1,5 +1,6 @@
 import type { SnapshotSink } from '../../sink.js';
 import type { DecodedList } from './decode.js';
+import type { ListPage } from './list-resource.js';
 import { type InformerDeps, type InformerState, runInformer } from './informer.js';
 import { RESOURCES } from './resources.js';
 import { FakeClock, settle } from './testing/fake-clock.js';
@@ -11,7 +12,7 @@ const node = (name: string, rv: string) => ({
   metadata: { name, resourceVersion: rv },
 });
 
-function harness(lists: DecodedList[]) {
+function harness(lists: DecodedList[], options: { pageSize?: number; sessions?: boolean } = {}) {
   const clock = new FakeClock();
   const watch = new FakeWatch();
   const controller = new AbortController();
@@ -19,6 +20,7 @@ function harness(lists: DecodedList[]) {
   const calls: string[] = [];
   const hooks: string[] = [];
   let listCount = 0;
+  const pages: (ListPage | undefined)[] = [];
   let sinkThrows = false;
   const record = (op: string) => (_kind: string, item: unknown) => {
     if (sinkThrows) throw new Error('invalid object');
@@ -28,12 +30,22 @@ function harness(lists: DecodedList[]) {
     replaceAll: record('replaceAll'),
     upsert: record('upsert'),
     remove: record('remove'),
+    ...(options.sessions
+      ? {
+          beginReplace: () => ({
+            page: (items: readonly unknown[]) => calls.push(`page ${JSON.stringify(items)}`),
+            end: () => calls.push('end'),
+          }),
+        }
+      : {}),
   };
   const deps: InformerDeps = {
     resource: RESOURCES.Node,
     sink,
     origin: 'test',
-    list: () => {
+    ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+    list: (_resource, _signal, page) => {
+      pages.push(page);
       const list = lists[listCount++];
       return list ? Promise.resolve(list) : Promise.reject(new Error('no more lists'));
     },
@@ -70,6 +82,7 @@ function harness(lists: DecodedList[]) {
     calls,
     hooks,
     lists: () => listCount,
+    pages,
     failSink: (on: boolean) => (sinkThrows = on),
     result: () => ({ finished, error }),
     stop: async () => {
@@ -195,6 +208,52 @@ describe('runInformer', () => {
     await h.clock.advance(1);
     expect(h.result().error).toMatchObject({ code: 'CLUSTER_ERR_WATCH_STALLED' });
     expect(h.watch.last().controller.signal.aborted).toBe(true);
+  });
+
+  it('given a list in pages and a sink taking pages, feeds it page by page, then watches from the first page', async () => {
+    const h = harness(
+      [
+        { resourceVersion: '10', items: [node('a', '9'), node('b', '9')], continue: 't1' },
+        { resourceVersion: '10', items: [node('c', '9')] },
+      ],
+      { pageSize: 2, sessions: true },
+    );
+    await settle();
+    expect(h.pages).toEqual([
+      { limit: 2, continue: undefined },
+      { limit: 2, continue: 't1' },
+    ]);
+    expect(h.calls).toEqual([
+      `page ${JSON.stringify([node('a', '9'), node('b', '9')])}`,
+      `page ${JSON.stringify([node('c', '9')])}`,
+      'end',
+    ]);
+    expect(h.hooks).toEqual(['listed 3 @10', 'watching @10']);
+    await h.stop();
+  });
+
+  it('given a list in pages and a sink without pages, joins them into one replaceAll', async () => {
+    const h = harness(
+      [
+        { resourceVersion: '10', items: [node('a', '9')], continue: 't1' },
+        { resourceVersion: '10', items: [node('b', '9')] },
+      ],
+      { pageSize: 1 },
+    );
+    await settle();
+    expect(h.calls).toEqual([`replaceAll ${JSON.stringify([node('a', '9'), node('b', '9')])}`]);
+    await h.stop();
+  });
+
+  it('given a page that fails, ends nothing, throws and leaves the resourceVersion empty', async () => {
+    const h = harness([{ resourceVersion: '10', items: [node('a', '9')], continue: 't1' }], {
+      pageSize: 1,
+      sessions: true,
+    });
+    await settle();
+    expect(h.calls).toEqual([`page ${JSON.stringify([node('a', '9')])}`]);
+    expect(h.result().error).toMatchObject({ message: 'no more lists' });
+    expect(h.state.resourceVersion).toBe('');
   });
 
   it('given a list that fails, throws and leaves the resourceVersion empty', async () => {

@@ -1,6 +1,7 @@
-import type { SnapshotSink, WatchedKind } from '../../sink.js';
+import type { ReplaceSession, SnapshotSink, WatchedKind } from '../../sink.js';
 import type { Clock } from './clock.js';
 import { ClusterSourceError } from './errors.js';
+import type { DecodedList } from './decode.js';
 import type { ListFn } from './list-resource.js';
 import type { ResourceDescriptor } from './resources.js';
 import { classifyWatchEvent } from './watch-event.js';
@@ -38,6 +39,8 @@ export interface InformerTiming {
 
 export interface InformerDeps {
   readonly resource: ResourceDescriptor;
+  /** LIST in pages of this many objects (limit/continue); one LIST of everything when unset. */
+  readonly pageSize?: number;
   readonly sink: SnapshotSink;
   readonly origin: string;
   readonly list: ListFn;
@@ -61,7 +64,7 @@ function feed(
   }
 }
 
-async function relist(deps: InformerDeps, signal: AbortSignal): Promise<void> {
+function listOnce(deps: InformerDeps, signal: AbortSignal, token?: string): Promise<DecodedList> {
   const { clock, timing, resource } = deps;
   const expire = (cause: unknown): Error =>
     new ClusterSourceError(
@@ -70,11 +73,57 @@ async function relist(deps: InformerDeps, signal: AbortSignal): Promise<void> {
       undefined,
       { cause },
     );
-  const list = await withDeadline(clock, timing.listTimeoutMs, signal, expire, (s) => deps.list(resource, s));
+  const page = deps.pageSize === undefined ? undefined : { limit: deps.pageSize, continue: token };
+  return withDeadline(clock, timing.listTimeoutMs, signal, expire, (s) => deps.list(resource, s, page));
+}
+
+/**
+ * LIST, then replace the sink's objects of the kind. A list in pages goes to the sink page by page
+ * when it can take them (beginReplace), so no one holds the whole list; else the pages are joined.
+ * Every page is read at the first page's resourceVersion (the API server's continue token carries
+ * it), which is where the watch resumes. A failed page leaves the pages applied so far and removes
+ * nothing; the next relist completes the work.
+ */
+async function relist(deps: InformerDeps, signal: AbortSignal): Promise<void> {
+  const first = await listOnce(deps, signal);
   if (signal.aborted) return;
-  feed(deps, 'replaceAll', (sink, kind) => sink.replaceAll(kind, list.items, deps.origin));
-  deps.state.resourceVersion = list.resourceVersion;
-  deps.hooks.listed(list.items.length, list.resourceVersion);
+  let count = first.items.length;
+  if (first.continue === undefined) {
+    feed(deps, 'replaceAll', (sink, kind) => sink.replaceAll(kind, first.items, deps.origin));
+  } else {
+    const sink = pagedSink(deps);
+    sink.page(first.items);
+    for (let token: string | undefined = first.continue; token !== undefined;) {
+      const next = await listOnce(deps, signal, token);
+      if (signal.aborted) return;
+      sink.page(next.items);
+      count += next.items.length;
+      token = next.continue;
+    }
+    sink.end();
+  }
+  deps.state.resourceVersion = first.resourceVersion;
+  deps.hooks.listed(count, first.resourceVersion);
+}
+
+/** The sink's paged replace, or pages collected for one replaceAll; sink errors reported, not thrown. */
+function pagedSink(deps: InformerDeps): ReplaceSession {
+  let session: ReplaceSession | undefined;
+  feed(deps, 'beginReplace', (sink, kind) => (session = sink.beginReplace?.(kind, deps.origin)));
+  const started = session;
+  if (started) {
+    return {
+      page: (items) => feed(deps, 'beginReplace', () => started.page(items)),
+      end: () => feed(deps, 'beginReplace', () => started.end()),
+    };
+  }
+  const items: unknown[] = [];
+  return {
+    page: (page) => {
+      for (const item of page) items.push(item);
+    },
+    end: () => feed(deps, 'replaceAll', (sink, kind) => sink.replaceAll(kind, items, deps.origin)),
+  };
 }
 
 /** Applies one watch event to the sink and the resourceVersion; returns an end for 410 or ERROR. */

@@ -8,8 +8,18 @@ import { type DecodedList, decodeList, statusMessage } from './decode.js';
 import { ClusterSourceError } from './errors.js';
 import type { ResourceDescriptor } from './resources.js';
 
-/** LISTs one resource across all namespaces; aborts with `signal`. */
-export type ListFn = (resource: ResourceDescriptor, signal: AbortSignal) => Promise<DecodedList>;
+/** One page of a LIST: at most `limit` objects, after the page whose `continue` token is given. */
+export interface ListPage {
+  readonly limit: number;
+  readonly continue?: string;
+}
+
+/** LISTs one resource across all namespaces (one page of it when `page` is set); aborts with `signal`. */
+export type ListFn = (
+  resource: ResourceDescriptor,
+  signal: AbortSignal,
+  page?: ListPage,
+) => Promise<DecodedList>;
 
 /**
  * Builds a LIST function on client-node's own HTTP layer: its server configuration, its fetch
@@ -27,9 +37,11 @@ export function makeListFn(kubeConfig: KubeConfig): ListFn {
     authMethods: { default: kubeConfig },
   });
 
-  return async (resource, signal) => {
+  return async (resource, signal, page) => {
     const context = configuration.baseServer.makeRequestContext(resource.path, HttpMethod.GET);
     context.setHeaderParam('Accept', 'application/json');
+    if (page) context.setQueryParam('limit', String(page.limit));
+    if (page?.continue !== undefined) context.setQueryParam('continue', page.continue);
     context.setSignal(signal);
     await configuration.authMethods.default?.applySecurityAuthentication(context);
     let status: number;

@@ -7,6 +7,9 @@ import { resolveSettings } from './settings.js';
 import { type KindRunner, startKind } from './start-kind.js';
 import type { ClusterSource, ClusterSourceOptions, ClusterSourceStatus } from './types.js';
 
+/** client-go's reflector pages its lists by 500 too. */
+const DEFAULT_LIST_PAGE_SIZE = 500;
+
 /**
  * Feeds the snapshot sink from the API server: one supervised list/watch informer per kind. Ready
  * (`synced()`) once every kind has listed. See docs/adr/0004-informers.md.
@@ -24,6 +27,7 @@ export function startClusterSource(options: ClusterSourceOptions): ClusterSource
     sink: options.sink,
     origin: options.origin ?? 'cluster',
     list: makeListFn(options.kubeConfig),
+    pageSize: options.listPageSize ?? DEFAULT_LIST_PAGE_SIZE,
     watch: new Watch(options.kubeConfig),
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,

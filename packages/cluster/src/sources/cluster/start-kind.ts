@@ -16,6 +16,8 @@ export interface KindContext {
   readonly sink: SnapshotSink;
   readonly origin: string;
   readonly list: ListFn;
+  /** LIST page size; 0 for no paging. */
+  readonly pageSize: number;
   readonly watch: WatchClient;
   readonly clock: Clock;
   readonly random: () => number;
@@ -83,6 +85,7 @@ export function startKind(kind: WatchedKind, ctx: KindContext): KindRunner {
       runInformer(
         {
           resource: RESOURCES[kind],
+          ...(ctx.pageSize > 0 ? { pageSize: ctx.pageSize } : {}),
           sink: ctx.sink,
           origin: ctx.origin,
           list: ctx.list,

@@ -21,6 +21,8 @@ export interface ClusterSourceOptions {
   /** A number in [0, 1) for backoff jitter and watch timeouts; Math.random unless set. */
   readonly random?: () => number;
   readonly backoff?: Partial<BackoffPolicy>;
+  /** LIST in pages of this many objects (limit/continue, as client-go's 500); 0 lists all at once. */
+  readonly listPageSize?: number;
   readonly timing?: Partial<ClusterSourceTiming>;
 }
 

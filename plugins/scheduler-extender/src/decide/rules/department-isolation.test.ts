@@ -1,5 +1,6 @@
 import type { SnapshotStore } from '@corral/cluster';
 import { clusterView, contextOf, podView, smallCluster, TEST_OPTIONS } from '../../testing/small-cluster.js';
+import { RefusalMemo } from '../refusal-memo.js';
 import { SpreadCounter } from '../spread-counter.js';
 import { departmentIsolation } from './department-isolation.js';
 
@@ -7,12 +8,14 @@ function decide(store: SnapshotStore, namespace: string, node: string) {
   const cluster = clusterView(store);
   const view = store.node(node);
   if (!view) throw new Error(node);
+  const pod = contextOf(store, podView(namespace, 'new'));
   return departmentIsolation({
-    pod: contextOf(store, podView(namespace, 'new')),
+    pod,
     node: view,
     cluster,
     options: TEST_OPTIONS,
-    spread: new SpreadCounter(store, cluster.nodes),
+    spread: new SpreadCounter(cluster.placements, pod.pod),
+    memo: new RefusalMemo(),
   });
 }
 
@@ -43,7 +46,7 @@ describe('departmentIsolation', () => {
       'shared-2',
       'fail',
       true,
-      'already runs pods of department web',
+      'node runs pods of department web',
     ],
     ['a shared department on a node running its own pods', 'web-ns', 'shared-2', 'pass', false, ''],
     ['a pod with no department on the shared pool', 'sandbox', 'shared-2', 'pass', false, ''],

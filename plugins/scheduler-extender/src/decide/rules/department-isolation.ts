@@ -10,38 +10,56 @@ const RULE = 'department-isolation';
  * pods; a dedicated department uses only its own nodes; a shared department and a pod with no
  * department use the shared pool too, but a department never joins a shared node that already runs
  * another department's pods. None of these can be fixed by preemption (the extender never evicts
- * another department's pods), so every refusal is unresolvable.
+ * another department's pods), so every refusal is unresolvable. Refusals are kept per request by
+ * what they name (RefusalMemo keys: a department name, or `:`-prefixed, which no name contains).
  */
-export function departmentIsolation({ pod, node, cluster }: RuleInput): RuleResult {
-  if (node.department !== undefined) {
-    if (node.department === pod.department) return pass(RULE);
-    return fail(
-      RULE,
-      `node ${node.name} is dedicated to department ${node.department}; pods of ${describeOwner(pod)} ` +
-        `cannot run there`,
-      true,
+export function departmentIsolation({ pod, node, cluster, memo }: RuleInput): RuleResult {
+  const owner = node.department;
+  if (owner !== undefined) {
+    if (owner === pod.department) return pass(RULE);
+    const key = `:dedicated:${owner}`;
+    return (
+      memo.find(RULE, key) ??
+      memo.keep(
+        RULE,
+        key,
+        fail(
+          RULE,
+          `node is dedicated to department ${owner}; pods of ${describeOwner(pod)} cannot run there`,
+          true,
+        ),
+      )
     );
   }
   if (pod.department === undefined) return pass(RULE);
   if (pod.isolation === 'dedicated') {
-    return fail(
-      RULE,
-      `department ${pod.department} is dedicated: its pods run only on nodes labelled ` +
-        `${DEPARTMENT_LABEL}=${pod.department}, and node ${node.name} is in the shared pool`,
-      true,
+    return (
+      memo.find(RULE, ':shared-pool') ??
+      memo.keep(
+        RULE,
+        ':shared-pool',
+        fail(
+          RULE,
+          `department ${pod.department} is dedicated: its pods run only on nodes labelled ` +
+            `${DEPARTMENT_LABEL}=${pod.department}, and this node is in the shared pool`,
+          true,
+        ),
+      )
     );
   }
-  const other = otherDepartmentOn(cluster.snapshot.departmentsOnNode(node.name), pod.department);
+  const other = otherDepartmentOn(cluster.placements.departmentsOnNode(node.name), pod.department);
   if (other === undefined) return pass(RULE);
-  return fail(
-    RULE,
-    `node ${node.name} already runs pods of department ${other}; a shared node never mixes departments, ` +
-      `so pods of department ${pod.department} go to another shared node or its own nodes`,
-    true,
+  return (
+    memo.find(RULE, other) ??
+    memo.keep(
+      RULE,
+      other,
+      fail(RULE, `node runs pods of department ${other}, and shared nodes never mix departments`, true),
+    )
   );
 }
 
 function otherDepartmentOn(counts: ReadonlyMap<string, number>, own: string): string | undefined {
-  for (const [department, count] of counts) if (department !== own && count > 0) return department;
+  for (const department of counts.keys()) if (department !== own) return department;
   return undefined;
 }

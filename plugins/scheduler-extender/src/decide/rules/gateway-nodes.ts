@@ -5,30 +5,38 @@ import type { ClusterView, RuleInput } from '../rule-input.js';
 import { fail, pass, type RuleResult } from '../verdict.js';
 
 const RULE = 'gateway-nodes';
+const NOT_A_GATEWAY = fail(
+  RULE,
+  `node is dedicated to API gateways (pod lacks label ${ROLE_LABEL}=gateway)`,
+  true,
+);
 
 /**
  * Dedicated gateway nodes: a corral.dev/role=gateway node takes only gateway pods, and a gateway pod
  * goes only to gateway nodes when its department or the shared pool has any. Both are unresolvable.
  */
-export function gatewayNodes({ node, pod, cluster }: RuleInput): RuleResult {
+export function gatewayNodes({ node, pod, cluster, memo }: RuleInput): RuleResult {
   const isGatewayPod = pod.pod.role === 'gateway';
   if (node.role === 'gateway') {
     if (isGatewayPod) return pass(RULE);
-    return fail(
-      RULE,
-      `node ${node.name} is dedicated to API gateways (pod lacks label ${ROLE_LABEL}=gateway)`,
-      true,
-    );
+    return NOT_A_GATEWAY;
   }
   if (!isGatewayPod) return pass(RULE);
   const available = usableGateways(pod, cluster);
   if (available === 0) return pass(RULE);
-  return fail(
-    RULE,
-    `gateway pods run on gateway nodes (${ROLE_LABEL}=gateway) and ${available} such node(s) exist ` +
-      `for ${pod.department === undefined ? 'the shared pool' : `department ${pod.department}`}; ` +
-      `node ${node.name} is not one`,
-    true,
+  return (
+    memo.find(RULE, 'not-gateway-node') ??
+    memo.keep(
+      RULE,
+      'not-gateway-node',
+      fail(
+        RULE,
+        `gateway pods run on gateway nodes (${ROLE_LABEL}=gateway) and ${available} such node(s) exist ` +
+          `for ${pod.department === undefined ? 'the shared pool' : `department ${pod.department}`}; ` +
+          `this node is not one`,
+        true,
+      ),
+    )
   );
 }
 

@@ -9,8 +9,10 @@ const RULE = 'gpu-nodes';
 export function freeGpu(input: Pick<RuleInput, 'node' | 'cluster' | 'pod'>, resource: string): bigint {
   const allocatable = input.node.allocatable.get(resource) ?? 0n;
   let used = 0n;
-  for (const [key, other] of input.cluster.snapshot.podsOnNode(input.node.name)) {
-    if (key !== input.pod.key) used += other.requests.get(resource) ?? 0n;
+  const self = input.pod.pod;
+  for (const other of input.cluster.placements.podsOnNode(input.node.name).values()) {
+    if (other.name !== self.name || other.namespace !== self.namespace)
+      used += other.requests.get(resource) ?? 0n;
   }
   return allocatable - used;
 }
@@ -21,22 +23,32 @@ export function freeGpu(input: Pick<RuleInput, 'node' | 'cluster' | 'pod'>, reso
  * few free GPUs may be fixed by preemption.
  */
 export function gpuNodes(input: RuleInput): RuleResult {
-  const { node, pod, options } = input;
-  const names = options.gpuResources.join(' or ');
+  const { node, pod, options, memo } = input;
   if (!pod.pod.carriesGpuRequest) {
     if (node.role !== 'gpu') return pass(RULE);
-    return fail(
-      RULE,
-      `node ${node.name} is dedicated to GPU workloads (pod requests no ${names}); ` +
-        `run it on a non-GPU node or request a GPU`,
-      true,
+    return (
+      memo.find(RULE, 'gpu-node') ??
+      memo.keep(
+        RULE,
+        'gpu-node',
+        fail(RULE, `node is dedicated to GPU workloads (pod requests no ${gpuNames(options)})`, true),
+      )
     );
   }
   if (node.role !== 'gpu') {
-    return fail(RULE, `node ${node.name} is not a GPU node (pod requests ${names})`, true);
+    return (
+      memo.find(RULE, 'not-gpu-node') ??
+      memo.keep(
+        RULE,
+        'not-gpu-node',
+        fail(RULE, `node is not a GPU node (pod requests ${gpuNames(options)})`, true),
+      )
+    );
   }
   return checkFreeGpus(input, node, pod.pod);
 }
+
+const gpuNames = (options: RuleInput['options']) => options.gpuResources.join(' or ');
 
 function checkFreeGpus(input: RuleInput, node: NodeView, pod: PodView): RuleResult {
   for (const resource of input.options.gpuResources) {
@@ -47,7 +59,7 @@ function checkFreeGpus(input: RuleInput, node: NodeView, pod: PodView): RuleResu
       const allocatable = node.allocatable.get(resource) ?? 0n;
       return fail(
         RULE,
-        `node ${node.name} has ${formatCount(free < 0n ? 0n : free)} of ${formatCount(allocatable)} ` +
+        `node has ${formatCount(free < 0n ? 0n : free)} of ${formatCount(allocatable)} ` +
           `${resource} free, pod requests ${formatCount(wanted)}`,
         allocatable < wanted,
       );

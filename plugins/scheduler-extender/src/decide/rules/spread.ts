@@ -3,6 +3,7 @@ import type { RuleInput } from '../rule-input.js';
 import { fail, pass, skip, type RuleResult } from '../verdict.js';
 
 const RULE = 'spread';
+const NO_RULE = skip(RULE, 'the namespace has no spread rule');
 
 /**
  * Spread (NamespacePolicy scheduling.spread), a hard filter: at most maxPerDomain pods of the
@@ -11,7 +12,7 @@ const RULE = 'spread';
  */
 export function spread(input: RuleInput): RuleResult {
   const rules = input.pod.policy?.spec.scheduling?.spread ?? [];
-  if (rules.length === 0) return skip(RULE, 'the namespace has no spread rule');
+  if (rules.length === 0) return NO_RULE;
   for (const rule of rules) {
     const result = checkRule(input, rule);
     if (result.status === 'fail') return result;
@@ -20,32 +21,41 @@ export function spread(input: RuleInput): RuleResult {
 }
 
 function checkRule(input: RuleInput, rule: SpreadRule): RuleResult {
-  const { pod, node } = input;
+  const { pod, node, memo } = input;
   const value = pod.pod.labels[rule.labelKey];
-  if (value === undefined) return skip(RULE, `pod has no label ${rule.labelKey}`);
+  if (value === undefined) return pass(RULE);
   const domain = node.labels[rule.topologyKey];
   if (domain === undefined) {
-    return fail(
-      RULE,
-      `node ${node.name} has no label ${rule.topologyKey}, which the spread rule of namespace ` +
-        `${pod.pod.namespace} needs to place ${rule.labelKey}=${value}`,
-      true,
+    const key = `:no-label:${rule.topologyKey}`;
+    return (
+      memo.find(RULE, key) ??
+      memo.keep(
+        RULE,
+        key,
+        fail(
+          RULE,
+          `node has no label ${rule.topologyKey}, which the spread rule of namespace ` +
+            `${pod.pod.namespace} needs to place ${rule.labelKey}=${value}`,
+          true,
+        ),
+      )
     );
   }
-  const count = input.spread.count({
-    namespace: pod.pod.namespace,
-    labelKey: rule.labelKey,
-    labelValue: value,
-    topologyKey: rule.topologyKey,
-    domain,
-    exclude: pod.key,
-  });
+  const count = input.spread.count(rule, value, domain);
   if (count < rule.maxPerDomain) return pass(RULE);
-  return fail(
-    RULE,
-    `${rule.topologyKey}=${domain} (node ${node.name}) already runs ${count} pod(s) with ` +
-      `${rule.labelKey}=${value} in namespace ${pod.pod.namespace}; the namespace's spread rule allows ` +
-      `at most ${rule.maxPerDomain} per domain: add nodes in other domains or lower the replicas`,
-    false,
+  const key = `${rule.topologyKey}=${domain}:${rule.labelKey}`;
+  return (
+    memo.find(RULE, key) ??
+    memo.keep(
+      RULE,
+      key,
+      fail(
+        RULE,
+        `${rule.topologyKey}=${domain} already runs ${count} pod(s) with ${rule.labelKey}=${value} in ` +
+          `namespace ${pod.pod.namespace}; the namespace's spread rule allows at most ${rule.maxPerDomain} ` +
+          `per domain: add nodes in other domains or lower the replicas`,
+        false,
+      ),
+    )
   );
 }

@@ -9,7 +9,7 @@ import { scaled, type ScoreRule } from './score.js';
 export const colocate: ScoreRule = ({ pod, node, cluster }) => {
   const rules = pod.policy?.spec.scheduling?.colocate ?? [];
   if (rules.length === 0) return undefined;
-  const pods = cluster.snapshot.podsOnNode(node.name);
+  const pods = cluster.placements.podsOnNode(node.name);
   let total = 0;
   let earned = 0;
   for (const rule of rules) {

@@ -1,0 +1,49 @@
+import type { EventsV1Event } from '@kubernetes/client-node';
+import type { Clock } from '../../leader/clock.js';
+import { FakeApiError } from '../../leader/__fixtures__/memory-leases.js';
+import type { EventsApi } from '../event-recorder.js';
+
+export interface Call {
+  readonly verb: 'create' | 'patch';
+  readonly namespace: string;
+  readonly name: string;
+  readonly body: unknown;
+}
+
+/** Events kept in memory; every call recorded; failures and latency set by the test. */
+export class MemoryEvents {
+  readonly events = new Map<string, EventsV1Event>();
+  readonly calls: Call[] = [];
+  failWith: number | undefined;
+  latencyMs = 0;
+
+  constructor(private readonly clock: Clock) {}
+
+  private async delay(): Promise<void> {
+    if (this.latencyMs > 0) await new Promise<void>((resolve) => this.clock.after(this.latencyMs, resolve));
+    if (this.failWith !== undefined) throw new FakeApiError(this.failWith);
+  }
+
+  api(): EventsApi {
+    return {
+      createNamespacedEvent: async ({ namespace, body }) => {
+        const name = body.metadata?.name ?? '';
+        this.calls.push({ verb: 'create', namespace, name, body: JSON.parse(JSON.stringify(body)) });
+        await this.delay();
+        if (this.events.has(`${namespace}/${name}`)) throw new FakeApiError(409);
+        const stored = JSON.parse(JSON.stringify(body)) as EventsV1Event;
+        this.events.set(`${namespace}/${name}`, stored);
+        return stored;
+      },
+      patchNamespacedEvent: async ({ namespace, name, body }) => {
+        this.calls.push({ verb: 'patch', namespace, name, body });
+        await this.delay();
+        const current = this.events.get(`${namespace}/${name}`);
+        if (current === undefined) throw new FakeApiError(404);
+        const [op] = body as { value: EventsV1Event['series'] }[];
+        current.series = op?.value as EventsV1Event['series'];
+        return current;
+      },
+    } as EventsApi;
+  }
+}

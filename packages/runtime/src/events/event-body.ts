@@ -1,0 +1,107 @@
+import type { EventsV1Event, V1MicroTime, V1ObjectReference } from '@kubernetes/client-node';
+import { microTime } from '../leader/lease-record.js';
+import type { EventRef, EventToRecord } from './event-types.js';
+
+/** The API's limits on an events.k8s.io/v1 Event. */
+export const NOTE_LIMIT_BYTES = 1024;
+export const FIELD_LIMIT = 128;
+const NAME_PREFIX_LIMIT = 200;
+
+/** Clips `text` to at most `bytes` UTF-8 bytes, ending with `…` when clipped (never splitting a character). */
+export function clipBytes(text: string, bytes: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= bytes) return text;
+  const ellipsis = '…';
+  let out = '';
+  let used = Buffer.byteLength(ellipsis, 'utf8');
+  for (const char of text) {
+    const size = Buffer.byteLength(char, 'utf8');
+    if (used + size > bytes) break;
+    out += char;
+    used += size;
+  }
+  return out + ellipsis;
+}
+
+/** Why an event cannot be recorded, or undefined when it can. */
+export function eventProblem(event: EventToRecord): string | undefined {
+  if (!event.regarding.kind || !event.regarding.name) return 'the regarding object has no kind or name';
+  if (!event.reason) return 'the event has no reason';
+  if (!event.action) return 'the event has no action';
+  if (event.type !== 'Normal' && event.type !== 'Warning') return `type must be Normal or Warning`;
+  return undefined;
+}
+
+/** The namespace the Event lives in. */
+export function eventNamespace(event: EventToRecord): string {
+  return event.namespace || event.regarding.namespace || 'default';
+}
+
+/** The identity of an occurrence: repeats with the same key fold into one Event's series. */
+export function eventKey(event: EventToRecord): string {
+  const r = event.regarding;
+  return JSON.stringify([
+    eventNamespace(event),
+    r.apiVersion,
+    r.kind,
+    r.namespace ?? '',
+    r.name,
+    r.uid ?? '',
+    event.type,
+    event.reason,
+    event.action,
+    event.note,
+  ]);
+}
+
+/** The key of the regarding object, for the per-object rate limit. */
+export function regardingKey(ref: EventRef): string {
+  return `${ref.apiVersion}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+}
+
+/** `<regarding name>.<hex nanoseconds>`, as kube's recorders name Events; `seq` keeps one process unique. */
+export function eventName(regardingName: string, nowMs: number, seq: number): string {
+  const prefix = regardingName.slice(0, NAME_PREFIX_LIMIT).replace(/[^a-z0-9.-]/g, '-');
+  const nanos = BigInt(Math.floor(nowMs)) * 1_000_000n + BigInt(seq % 1_000_000);
+  return `${prefix}.${nanos.toString(16)}`;
+}
+
+function reference(ref: EventRef): V1ObjectReference {
+  return {
+    apiVersion: ref.apiVersion,
+    kind: ref.kind,
+    name: ref.name,
+    ...(ref.namespace ? { namespace: ref.namespace } : {}),
+    ...(ref.uid ? { uid: ref.uid } : {}),
+  };
+}
+
+export interface BodyContext {
+  readonly name: string;
+  readonly controller: string;
+  readonly instance: string;
+  readonly nowMs: number;
+}
+
+/** The events.k8s.io/v1 Event to create for the first occurrence. */
+export function eventBody(event: EventToRecord, context: BodyContext): EventsV1Event {
+  return {
+    apiVersion: 'events.k8s.io/v1',
+    kind: 'Event',
+    metadata: { name: context.name, namespace: eventNamespace(event) },
+    // A MicroTime string: client-node passes fields of its V1MicroTime type through as they are.
+    eventTime: microTime(context.nowMs) as unknown as V1MicroTime,
+    regarding: reference(event.regarding),
+    ...(event.related ? { related: reference(event.related) } : {}),
+    type: event.type,
+    reason: event.reason.slice(0, FIELD_LIMIT),
+    action: event.action.slice(0, FIELD_LIMIT),
+    note: clipBytes(event.note, NOTE_LIMIT_BYTES),
+    reportingController: context.controller,
+    reportingInstance: context.instance.slice(0, FIELD_LIMIT),
+  };
+}
+
+/** The JSON Patch that records a series on an existing Event (`add` replaces an existing member). */
+export function seriesPatch(count: number, lastObservedMs: number): object[] {
+  return [{ op: 'add', path: '/series', value: { count, lastObservedTime: microTime(lastObservedMs) } }];
+}

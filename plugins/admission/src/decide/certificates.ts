@@ -1,0 +1,157 @@
+/**
+ * What to do with the webhooks' certificate Secret (docs/adr/0015): pure decisions over what the
+ * Secret holds, already parsed (effects/tls/inspect-tls-secret.ts). One step at a time: the caller
+ * writes the step, reads the result back and asks again until the answer is `keep`.
+ *
+ * Lifecycle: `create` (no Secret) → `keep` … → `renew-serving` at 2/3 of the serving certificate's
+ * lifetime → … → `rotate-ca` at 2/3 of the CA's lifetime: the new CA joins the bundle beside the old
+ * one while the serving certificate stays; once the bundle has been out for `caOverlapMs`,
+ * `renew-serving` issues from the new CA; the old CA leaves the bundle when it expires (`update-bundle`).
+ */
+
+/** One certificate as parsed: times are epoch milliseconds. */
+export interface CertificateInfo {
+  readonly serialNumber: string;
+  /** SHA-256 fingerprint: identifies a CA in the bundle. */
+  readonly fingerprint256: string;
+  readonly notBefore: number;
+  readonly notAfter: number;
+}
+
+/** The serving certificate: its DNS names and which CA of the bundle signed it. */
+export interface ServingInfo extends CertificateInfo {
+  readonly dnsNames: readonly string[];
+  /** Fingerprint of the bundle CA that signed it; undefined when none of them did. */
+  readonly issuer: string | undefined;
+}
+
+/** A parsed part of the Secret, or why it cannot be used (e.g. `ca.key does not belong to ca.crt`). */
+export type Checked<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
+
+/** What the Secret holds, parsed. */
+export interface TlsSecretState {
+  /** `ca.crt` + `ca.key`: the CA that signs serving certificates. */
+  readonly ca: Checked<CertificateInfo>;
+  /** `tls.crt` + `tls.key`. */
+  readonly serving: Checked<ServingInfo>;
+  /** `ca-bundle.crt`: the CAs clients trust (the webhooks' caBundle), in order. */
+  readonly bundle: readonly CertificateInfo[];
+  /** When the current CA replaced a previous one (annotation), if it did. */
+  readonly caRotatedAt: number | undefined;
+}
+
+export interface CertificatePolicy {
+  /** Names the serving certificate must carry (`<service>.<namespace>.svc` …). */
+  readonly dnsNames: readonly string[];
+  /** Renew a certificate once this fraction of its lifetime has passed. */
+  readonly renewAtFraction: number;
+  /** A new CA must have been in the bundle this long before serving certificates switch to it. */
+  readonly caOverlapMs: number;
+}
+
+/** Renew at two thirds of the lifetime: a third is left for retries and for clocks that disagree. */
+export const RENEW_AT_FRACTION = 2 / 3;
+/** Long enough for every apiserver to load the patched caBundle and every replica the new Secret. */
+export const CA_OVERLAP_MS = 10 * 60 * 1000;
+
+export type CertificatePlan =
+  /** No Secret: a new CA, a serving certificate, a bundle of that CA. */
+  | { readonly kind: 'create'; readonly reason: string }
+  /** The CA is unusable: a new CA and serving certificate; still-valid old CAs stay trusted. */
+  | { readonly kind: 'regenerate'; readonly reason: string }
+  /** The CA nears its end: a new CA joins the bundle; the serving certificate is kept. */
+  | { readonly kind: 'rotate-ca'; readonly reason: string }
+  /** A new serving certificate from the current CA. */
+  | { readonly kind: 'renew-serving'; readonly reason: string }
+  /** The bundle becomes `keep` (fingerprints, in order): the current CA first, expired CAs dropped. */
+  | { readonly kind: 'update-bundle'; readonly reason: string; readonly keep: readonly string[] }
+  /** Nothing to do before `recheckAt` (epoch ms). */
+  | { readonly kind: 'keep'; readonly recheckAt: number };
+
+/** When a certificate is due for renewal. */
+export function renewalTime(cert: CertificateInfo, fraction: number = RENEW_AT_FRACTION): number {
+  return cert.notBefore + Math.floor((cert.notAfter - cert.notBefore) * fraction);
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function checkCa(ca: CertificateInfo, policy: CertificatePolicy, now: number): CertificatePlan | undefined {
+  if (ca.notAfter <= now) return { kind: 'regenerate', reason: `the CA expired at ${iso(ca.notAfter)}` };
+  if (now >= renewalTime(ca, policy.renewAtFraction)) {
+    return { kind: 'rotate-ca', reason: `the CA is due for rotation (it expires at ${iso(ca.notAfter)})` };
+  }
+  return undefined;
+}
+
+function checkBundle(state: TlsSecretState, ca: CertificateInfo, now: number): CertificatePlan | undefined {
+  const keep = [
+    ca.fingerprint256,
+    ...state.bundle
+      .filter((c) => c.fingerprint256 !== ca.fingerprint256 && c.notAfter > now)
+      .map((c) => c.fingerprint256),
+  ];
+  const have = state.bundle.map((c) => c.fingerprint256);
+  if (keep.length === have.length && keep.every((fp, i) => fp === have[i])) return undefined;
+  const reason = !have.includes(ca.fingerprint256)
+    ? 'the CA bundle does not contain the current CA'
+    : state.bundle.some((c) => c.notAfter <= now)
+      ? 'the CA bundle holds an expired CA'
+      : 'the CA bundle is out of order';
+  return { kind: 'update-bundle', reason, keep };
+}
+
+/** A serving certificate that cannot be served as it is, or undefined. */
+function servingProblem(serving: Checked<ServingInfo>, policy: CertificatePolicy, now: number) {
+  if (!serving.ok) return serving.problem;
+  const cert = serving.value;
+  if (cert.notAfter <= now) return `the serving certificate expired at ${iso(cert.notAfter)}`;
+  const missing = policy.dnsNames.filter((name) => !cert.dnsNames.includes(name));
+  if (missing.length > 0) return `the serving certificate lacks the name(s) ${missing.join(', ')}`;
+  if (cert.issuer === undefined) return 'the serving certificate is not signed by a CA of the bundle';
+  return undefined;
+}
+
+/**
+ * Given what the Secret holds (undefined: there is none), the policy and the time, returns the next
+ * step: create, regenerate, rotate the CA, fix the bundle, renew the serving certificate, or keep
+ * (with when to look again).
+ */
+export function planCertificates(
+  state: TlsSecretState | undefined,
+  policy: CertificatePolicy,
+  now: number,
+): CertificatePlan {
+  if (state === undefined) return { kind: 'create', reason: 'the Secret does not exist' };
+  if (!state.ca.ok) return { kind: 'regenerate', reason: `no usable CA: ${state.ca.problem}` };
+  const ca = state.ca.value;
+  const caStep = checkCa(ca, policy, now) ?? checkBundle(state, ca, now);
+  if (caStep) return caStep;
+  const problem = servingProblem(state.serving, policy, now);
+  if (problem !== undefined || !state.serving.ok) {
+    return { kind: 'renew-serving', reason: problem ?? 'no serving certificate' };
+  }
+  const serving = state.serving.value;
+  const oldCas = state.bundle.filter((c) => c.fingerprint256 !== ca.fingerprint256).map((c) => c.notAfter);
+  if (serving.issuer !== ca.fingerprint256) {
+    const switchAt = (state.caRotatedAt ?? 0) + policy.caOverlapMs;
+    if (now >= switchAt) {
+      return { kind: 'renew-serving', reason: 'the serving certificate is signed by the previous CA' };
+    }
+    return {
+      kind: 'keep',
+      recheckAt: Math.min(switchAt, serving.notAfter, renewalTime(ca, policy.renewAtFraction), ...oldCas),
+    };
+  }
+  const servingDue = renewalTime(serving, policy.renewAtFraction);
+  if (now >= servingDue) {
+    return {
+      kind: 'renew-serving',
+      reason: `the serving certificate is due for renewal (it expires at ${iso(serving.notAfter)})`,
+    };
+  }
+  return {
+    kind: 'keep',
+    recheckAt: Math.min(servingDue, renewalTime(ca, policy.renewAtFraction), ...oldCas),
+  };
+}

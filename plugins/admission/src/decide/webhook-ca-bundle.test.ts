@@ -1,0 +1,66 @@
+import { caBundlePatch, type WebhookConfigurationView } from './webhook-ca-bundle.js';
+
+const ours = { name: 'corral-admission', namespace: 'corral-system' };
+type Webhooks = NonNullable<WebhookConfigurationView['webhooks']>;
+const hook = (name: string, clientConfig: Webhooks[number]['clientConfig']) => ({ name, clientConfig });
+
+const config = (webhooks: Webhooks): WebhookConfigurationView => ({
+  metadata: { name: 'corral-admission', resourceVersion: '42' },
+  webhooks,
+});
+
+describe('caBundlePatch', () => {
+  it('given webhooks of our Service without a caBundle, sets each one, guarded by the resourceVersion', () => {
+    const patch = caBundlePatch(
+      config([
+        hook('a.corral.dev', { service: ours }),
+        hook('b.corral.dev', { service: ours, caBundle: '' }),
+      ]),
+      ours,
+      'QlVORExF',
+    );
+    expect(patch).toEqual({
+      operations: [
+        { op: 'replace', path: '/metadata/resourceVersion', value: '42' },
+        { op: 'add', path: '/webhooks/0/clientConfig/caBundle', value: 'QlVORExF' },
+        { op: 'add', path: '/webhooks/1/clientConfig/caBundle', value: 'QlVORExF' },
+      ],
+      webhooks: ['a.corral.dev', 'b.corral.dev'],
+    });
+  });
+
+  it('given webhooks of other services, a URL webhook and one already current, touches only the stale one of ours', () => {
+    const patch = caBundlePatch(
+      config([
+        hook('other.example.com', { service: { name: 'other', namespace: 'corral-system' } }),
+        hook('elsewhere.example.com', { service: { name: 'corral-admission', namespace: 'default' } }),
+        hook('url.example.com', { url: 'https://example.com/hook' }),
+        hook('current.corral.dev', { service: ours, caBundle: 'QlVORExF' }),
+        hook('stale.corral.dev', { service: ours, caBundle: 'T0xE' }),
+      ]),
+      ours,
+      'QlVORExF',
+    );
+    expect(patch?.webhooks).toEqual(['stale.corral.dev']);
+    expect(patch?.operations.at(-1)).toEqual({
+      op: 'add',
+      path: '/webhooks/4/clientConfig/caBundle',
+      value: 'QlVORExF',
+    });
+  });
+
+  it.each([
+    ['every webhook of ours carries the bundle', [hook('a', { service: ours, caBundle: 'QlVORExF' })]],
+    ['no webhook calls our Service', [hook('a', { url: 'https://example.com' })]],
+    ['there are no webhooks', []],
+  ])('given %s, returns undefined', (_case, webhooks) => {
+    expect(caBundlePatch(config(webhooks), ours, 'QlVORExF')).toBeUndefined();
+  });
+
+  it('given a configuration without resourceVersion, patches without the guard', () => {
+    const patch = caBundlePatch({ webhooks: [hook('a', { service: ours })] }, ours, 'QlVORExF');
+    expect(patch?.operations).toEqual([
+      { op: 'add', path: '/webhooks/0/clientConfig/caBundle', value: 'QlVORExF' },
+    ]);
+  });
+});

@@ -1,0 +1,107 @@
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import type { CertificateInfo, Checked, ServingInfo, TlsSecretState } from '../../decide/certificates.js';
+import { certificateBlocks, TLS_KEYS, type TlsMaterial } from './tls-material.js';
+
+/**
+ * Parses the certificate Secret into the facts `planCertificates` decides on. Never throws: whatever
+ * cannot be used becomes a `problem` naming the Secret key, so a broken Secret is regenerated with a
+ * message an operator can act on. Problems never quote key material.
+ */
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+function parseCertificate(pem: string | undefined, key: string): Parsed<X509Certificate> {
+  if (pem === undefined || pem.trim() === '') return { ok: false, problem: `${key} is missing` };
+  const first = certificateBlocks(pem)[0];
+  try {
+    if (first === undefined) throw new Error('no CERTIFICATE block');
+    return { ok: true, value: new X509Certificate(first) };
+  } catch {
+    return { ok: false, problem: `${key} is not a PEM certificate` };
+  }
+}
+
+function parseKey(pem: string | undefined, key: string): Parsed<KeyObject> {
+  if (pem === undefined || pem.trim() === '') return { ok: false, problem: `${key} is missing` };
+  try {
+    return { ok: true, value: createPrivateKey(pem) };
+  } catch {
+    return { ok: false, problem: `${key} is not a PEM private key` };
+  }
+}
+
+/** A certificate and the key that must belong to it, or the first problem found. */
+function parsePair(
+  certPem: string | undefined,
+  keyPem: string | undefined,
+  names: { cert: string; key: string },
+): Parsed<X509Certificate> {
+  const cert = parseCertificate(certPem, names.cert);
+  if (!cert.ok) return cert;
+  const key = parseKey(keyPem, names.key);
+  if (!key.ok) return key;
+  if (!cert.value.checkPrivateKey(key.value)) {
+    return { ok: false, problem: `${names.key} does not belong to ${names.cert}` };
+  }
+  return cert;
+}
+
+/** Facts about one parsed certificate. */
+export function infoOf(cert: X509Certificate): CertificateInfo {
+  return {
+    serialNumber: cert.serialNumber,
+    fingerprint256: cert.fingerprint256,
+    notBefore: Date.parse(cert.validFrom),
+    notAfter: Date.parse(cert.validTo),
+  };
+}
+
+const dnsNamesOf = (cert: X509Certificate): string[] =>
+  (cert.subjectAltName ?? '')
+    .split(', ')
+    .filter((entry) => entry.startsWith('DNS:'))
+    .map((entry) => entry.slice('DNS:'.length));
+
+function parseBundle(pem: string | undefined): X509Certificate[] {
+  const certs: X509Certificate[] = [];
+  for (const block of certificateBlocks(pem)) {
+    try {
+      const cert = new X509Certificate(block);
+      if (cert.ca) certs.push(cert);
+    } catch {
+      // An unreadable entry is left out; the plan then rewrites the bundle from what is readable.
+    }
+  }
+  return certs;
+}
+
+function checkCa(material: TlsMaterial): Checked<CertificateInfo> {
+  const pair = parsePair(material.caCert, material.caKey, { cert: TLS_KEYS.caCert, key: TLS_KEYS.caKey });
+  if (!pair.ok) return pair;
+  if (!pair.value.ca) return { ok: false, problem: `${TLS_KEYS.caCert} is not a CA certificate` };
+  return { ok: true, value: infoOf(pair.value) };
+}
+
+function checkServing(material: TlsMaterial, bundle: readonly X509Certificate[]): Checked<ServingInfo> {
+  const pair = parsePair(material.cert, material.key, { cert: TLS_KEYS.cert, key: TLS_KEYS.key });
+  if (!pair.ok) return pair;
+  const leaf = pair.value;
+  if (leaf.ca) return { ok: false, problem: `${TLS_KEYS.cert} is a CA certificate, not a serving one` };
+  const issuer = bundle.find((ca) => leaf.checkIssued(ca) && leaf.verify(ca.publicKey));
+  return {
+    ok: true,
+    value: { ...infoOf(leaf), dnsNames: dnsNamesOf(leaf), issuer: issuer?.fingerprint256 },
+  };
+}
+
+/** Given the Secret's material, returns what `planCertificates` needs to know about it. */
+export function inspectTlsMaterial(material: TlsMaterial): TlsSecretState {
+  const bundle = parseBundle(material.bundle);
+  const rotatedAt = material.caRotatedAt === undefined ? NaN : Date.parse(material.caRotatedAt);
+  return {
+    ca: checkCa(material),
+    serving: checkServing(material, bundle),
+    bundle: bundle.map(infoOf),
+    caRotatedAt: Number.isNaN(rotatedAt) ? undefined : rotatedAt,
+  };
+}

@@ -1,0 +1,116 @@
+import type { CoreV1Api, KubeConfig, V1Secret } from '@kubernetes/client-node';
+import {
+  CA_ROTATED_AT_ANNOTATION,
+  dataOf,
+  MANAGED_BY_LABEL,
+  materialOf,
+  TLS_SECRET_TYPE,
+  type TlsMaterial,
+} from './tls-material.js';
+
+/** The three calls made on the Secret (RBAC: get, create, update; plus watch elsewhere). */
+export type SecretApi = Pick<
+  CoreV1Api,
+  'readNamespacedSecret' | 'createNamespacedSecret' | 'replaceNamespacedSecret'
+>;
+
+/** The Secret as read: its material and the object itself (kept for replaces). */
+export interface StoredTlsSecret {
+  readonly material: TlsMaterial;
+  readonly secret: V1Secret;
+}
+
+/** What the bootstrap needs from the Secret; `'conflict'` = someone else wrote first (HTTP 409). */
+export interface TlsSecretStore {
+  /** The Secret, or undefined when there is none. */
+  get(): Promise<StoredTlsSecret | undefined>;
+  create(material: TlsMaterial): Promise<StoredTlsSecret | 'conflict'>;
+  /** Replaces `base` (carrying its resourceVersion) with `material`. */
+  replace(base: StoredTlsSecret, material: TlsMaterial): Promise<StoredTlsSecret | 'conflict'>;
+}
+
+const statusOf = (err: unknown): number | undefined => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+};
+
+const annotationsOf = (material: TlsMaterial, base: Record<string, string> = {}) => {
+  const { [CA_ROTATED_AT_ANNOTATION]: _old, ...others } = base;
+  return material.caRotatedAt === undefined
+    ? others
+    : { ...others, [CA_ROTATED_AT_ANNOTATION]: material.caRotatedAt };
+};
+
+/**
+ * The certificate Secret through the API with optimistic concurrency: a create of an existing Secret
+ * and a replace carrying a stale resourceVersion both come back as `'conflict'`; other failures throw.
+ * A replace keeps the Secret's type (immutable), labels, other annotations and other data keys.
+ */
+export class TlsSecretClient implements TlsSecretStore {
+  constructor(
+    private readonly api: SecretApi,
+    readonly namespace: string,
+    readonly name: string,
+  ) {}
+
+  static async fromKubeConfig(kubeConfig: KubeConfig, namespace: string, name: string) {
+    const { CoreV1Api } = await import('@kubernetes/client-node');
+    return new TlsSecretClient(kubeConfig.makeApiClient(CoreV1Api), namespace, name);
+  }
+
+  async get(): Promise<StoredTlsSecret | undefined> {
+    try {
+      const secret = await this.api.readNamespacedSecret({ name: this.name, namespace: this.namespace });
+      return { material: materialOf(secret), secret };
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  create(material: TlsMaterial): Promise<StoredTlsSecret | 'conflict'> {
+    const body: V1Secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      type: TLS_SECRET_TYPE,
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: { ...MANAGED_BY_LABEL },
+        annotations: annotationsOf(material),
+      },
+      data: dataOf(material),
+    };
+    return this.write(() => this.api.createNamespacedSecret({ namespace: this.namespace, body }));
+  }
+
+  replace(base: StoredTlsSecret, material: TlsMaterial): Promise<StoredTlsSecret | 'conflict'> {
+    const metadata = base.secret.metadata ?? {};
+    const body: V1Secret = {
+      ...base.secret,
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        ...metadata,
+        name: this.name,
+        namespace: this.namespace,
+        labels: { ...metadata.labels, ...MANAGED_BY_LABEL },
+        annotations: annotationsOf(material, metadata.annotations),
+      },
+      data: dataOf(material, base.secret.data),
+    };
+    return this.write(() =>
+      this.api.replaceNamespacedSecret({ name: this.name, namespace: this.namespace, body }),
+    );
+  }
+
+  private async write(call: () => Promise<V1Secret>): Promise<StoredTlsSecret | 'conflict'> {
+    try {
+      const secret = await call();
+      return { material: materialOf(secret), secret };
+    } catch (err) {
+      if (statusOf(err) === 409) return 'conflict';
+      throw err;
+    }
+  }
+}

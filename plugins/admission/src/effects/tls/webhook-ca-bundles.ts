@@ -1,0 +1,106 @@
+import type { AdmissionregistrationV1Api, KubeConfig } from '@kubernetes/client-node';
+import {
+  caBundlePatch,
+  type ServiceRef,
+  type WebhookConfigurationView,
+} from '../../decide/webhook-ca-bundle.js';
+
+/** The calls made on webhook configurations (RBAC: get, patch; plus watch elsewhere). */
+export type WebhookApi = Pick<
+  AdmissionregistrationV1Api,
+  | 'readMutatingWebhookConfiguration'
+  | 'readValidatingWebhookConfiguration'
+  | 'patchMutatingWebhookConfiguration'
+  | 'patchValidatingWebhookConfiguration'
+>;
+
+export type WebhookKind = 'MutatingWebhookConfiguration' | 'ValidatingWebhookConfiguration';
+
+export interface WebhookTarget {
+  readonly kind: WebhookKind;
+  readonly name: string;
+}
+
+export interface CaBundleSync {
+  /** Configurations patched, with the webhooks whose caBundle changed. */
+  readonly patched: readonly { readonly target: WebhookTarget; readonly webhooks: readonly string[] }[];
+  /** Configurations that do not exist (yet): nothing to patch. */
+  readonly missing: readonly WebhookTarget[];
+}
+
+/** How often one configuration is re-read when it changed between our read and our patch (409). */
+const CONFLICT_RETRIES = 3;
+
+const statusOf = (err: unknown): number | undefined => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+};
+
+/** Webhook configurations as the bootstrap sees them: read one, patch one with a JSON Patch. */
+export class WebhookCaBundles {
+  constructor(
+    private readonly api: WebhookApi,
+    readonly service: ServiceRef,
+    readonly targets: readonly WebhookTarget[],
+  ) {}
+
+  static async fromKubeConfig(
+    kubeConfig: KubeConfig,
+    service: ServiceRef,
+    targets: readonly WebhookTarget[],
+  ) {
+    const { AdmissionregistrationV1Api } = await import('@kubernetes/client-node');
+    return new WebhookCaBundles(kubeConfig.makeApiClient(AdmissionregistrationV1Api), service, targets);
+  }
+
+  /**
+   * Sets the caBundle (base64 of the PEM bundle) of every webhook in the targets that calls our
+   * Service, where it differs. A configuration that changed since it was read (409) is read again; one
+   * that does not exist is reported as missing. Other failures throw (the caller retries later).
+   */
+  async sync(caBundle: string): Promise<CaBundleSync> {
+    const patched: { target: WebhookTarget; webhooks: readonly string[] }[] = [];
+    const missing: WebhookTarget[] = [];
+    for (const target of this.targets) {
+      const outcome = await this.syncOne(target, caBundle);
+      if (outcome === 'missing') missing.push(target);
+      else if (outcome.length > 0) patched.push({ target, webhooks: outcome });
+    }
+    return { patched, missing };
+  }
+
+  private async syncOne(target: WebhookTarget, caBundle: string): Promise<readonly string[] | 'missing'> {
+    for (let attempt = 0; ; attempt += 1) {
+      const config = await this.read(target);
+      if (config === undefined) return 'missing';
+      const patch = caBundlePatch(config, this.service, caBundle);
+      if (patch === undefined) return [];
+      try {
+        await this.patch(target, patch.operations as object[]);
+        return patch.webhooks;
+      } catch (err) {
+        if (statusOf(err) === 404) return 'missing';
+        if (statusOf(err) !== 409 || attempt >= CONFLICT_RETRIES) throw err;
+      }
+    }
+  }
+
+  private async read(target: WebhookTarget): Promise<WebhookConfigurationView | undefined> {
+    try {
+      return target.kind === 'MutatingWebhookConfiguration'
+        ? await this.api.readMutatingWebhookConfiguration({ name: target.name })
+        : await this.api.readValidatingWebhookConfiguration({ name: target.name });
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  private async patch(target: WebhookTarget, body: object[]): Promise<void> {
+    if (target.kind === 'MutatingWebhookConfiguration') {
+      await this.api.patchMutatingWebhookConfiguration({ name: target.name, body });
+    } else {
+      await this.api.patchValidatingWebhookConfiguration({ name: target.name, body });
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import type { ClusterSnapshot, PodView } from '@corral/cluster';
+import type { AssumedPods } from '../decide/assumed-pods.js';
+import type { DecideOptions } from '../decide/decide-options.js';
+import { filterNodes } from '../decide/filter.js';
+import { podContext, type PodContext } from '../decide/pod-context.js';
+import type { ClusterView } from '../decide/rule-input.js';
+import { reasonOf } from '../decide/verdict.js';
+import { badRequest, EXT_ERR, ExtenderError, toWireMessage } from '../errors.js';
+import {
+  bindingResult,
+  readBindingArgs,
+  type BindingArgs,
+  type ExtenderBindingResult,
+} from './bind-envelope.js';
+import type { Answer } from './answer.js';
+import type { FilteredPods } from './filtered-pods.js';
+
+/** Creates `pods/binding` (effects/ implements it; injected so transport never imports effects). */
+export interface Binder {
+  bind(args: BindingArgs): Promise<void>;
+}
+
+export interface BindDeps {
+  readonly snapshot: ClusterSnapshot;
+  readonly cluster: ClusterView;
+  readonly options: DecideOptions;
+  readonly assumed: AssumedPods;
+  readonly filtered: FilteredPods;
+  readonly now: () => number;
+  /** Absent: bind is disabled and answers an Error. */
+  readonly binder?: Binder;
+}
+
+/**
+ * The bind verb. kube-scheduler binds asynchronously, so another pod's filter may already have run
+ * against the same node since this pod's: the node is checked again against the current snapshot
+ * and assumed pods (a refusal sends the pod back to kube-scheduler's queue). Then the pod is assumed
+ * on the node (every later decision counts it there) before the API call, and forgotten if the call
+ * fails; the watch confirms it, or the assumption expires.
+ */
+export async function bindPod(deps: BindDeps, body: unknown): Promise<Answer<ExtenderBindingResult>> {
+  try {
+    const args = readBindingArgs(body);
+    if (!args.ok) throw badRequest(args.error);
+    if (!deps.binder)
+      throw new ExtenderError(EXT_ERR.BIND_DISABLED, 'bind is not enabled on this extender (--bind)');
+    const { podNamespace, podName, node } = args.value;
+    const key = `${podNamespace}/${podName}`;
+    deps.assumed.settle(deps.snapshot, deps.now());
+    const known = podToBind(deps, args.value);
+    const context = podContext(known ?? unknownPod(args.value), deps.snapshot);
+    if (known) recheck(deps, context, node);
+    deps.assumed.assume(
+      {
+        key,
+        pod: { ...context.pod, nodeName: node },
+        department: context.department,
+        seen: deps.snapshot.pod(podNamespace, podName) !== undefined,
+      },
+      deps.now(),
+    );
+    try {
+      await deps.binder.bind(args.value);
+    } catch (error) {
+      deps.assumed.forget(key);
+      throw error;
+    }
+    return { body: bindingResult(), log: { pod: key, node, assumed: deps.assumed.size } };
+  } catch (error) {
+    return { body: bindingResult(toWireMessage(error)), log: {}, error };
+  }
+}
+
+/** The pod as the filter saw it (same UID), else as the snapshot holds it; undefined if neither. */
+function podToBind(deps: BindDeps, args: BindingArgs): PodView | undefined {
+  const filtered = deps.filtered.get(`${args.podNamespace}/${args.podName}`);
+  if (filtered && (args.podUid === '' || filtered.uid === '' || filtered.uid === args.podUid))
+    return filtered;
+  return deps.snapshot.pod(args.podNamespace, args.podName);
+}
+
+/**
+ * A pod neither the filter nor the watch has shown: only its namespace (hence its department) is
+ * known. It is bound without a re-check (the filter approved the node) and assumed with no labels
+ * and no requests, which still keeps other departments off a shared node.
+ */
+function unknownPod(args: BindingArgs): PodView {
+  return {
+    uid: args.podUid,
+    namespace: args.podNamespace,
+    name: args.podName,
+    phase: 'Pending',
+    labels: {},
+    terminal: false,
+    requests: new Map(),
+    limits: new Map(),
+    carriesGpuRequest: false,
+  };
+}
+
+/** Throws EXT_ERR_BIND_REFUSED when the node no longer fits the pod. */
+function recheck(deps: BindDeps, pod: PodContext, node: string): void {
+  const view = deps.snapshot.node(node);
+  if (!view) return;
+  const [verdict] = filterNodes(pod, [{ name: node, view }], deps.cluster, deps.options);
+  if (!verdict || verdict.status === 'pass') return;
+  throw new ExtenderError(
+    EXT_ERR.BIND_REFUSED,
+    `node ${node} no longer fits pod ${pod.key} (${reasonOf(verdict)}); kube-scheduler schedules it again`,
+  );
+}

@@ -1,0 +1,143 @@
+/**
+ * Webhook TLS in the rendered installs (docs/adr/0015): the admission Deployment's own arguments, read
+ * by the service's real config loader, must agree with the objects around them — the Secret its RBAC
+ * names, the Service and webhook configurations whose caBundle it sets, the volume it writes to — and
+ * overlays/with-cert-manager must turn the bootstrap off and serve cert-manager's Secret instead.
+ */
+import { join, resolve } from 'node:path';
+import { loadAdmissionConfig, type AdmissionConfig } from '@corral/admission';
+import { type KubeObject, renderKustomization } from './kustomize.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+interface Container {
+  name: string;
+  args?: string[];
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+  securityContext?: { readOnlyRootFilesystem?: boolean };
+}
+interface Volume {
+  name: string;
+  emptyDir?: { medium?: string };
+  secret?: { secretName: string };
+}
+interface Rule {
+  resources?: string[];
+  resourceNames?: string[];
+  verbs?: string[];
+}
+
+function find(objects: readonly KubeObject[], kind: string, name: string): KubeObject {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`${kind} ${name} is missing`);
+  return found;
+}
+
+function admission(objects: readonly KubeObject[]) {
+  const spec = (
+    find(objects, 'Deployment', 'corral-admission')['spec'] as {
+      template: { spec: { containers: Container[]; volumes?: Volume[] } };
+    }
+  ).template.spec;
+  const container = spec.containers.find((c) => c.name === 'admission');
+  if (!container) throw new Error('no admission container');
+  const [command, ...args] = container.args ?? [];
+  expect(command).toBe('admission');
+  const config = loadAdmissionConfig(args, {});
+  /** The volume mounted at the directory of `file`, and how. */
+  const volumeOf = (file: string | undefined) => {
+    const mount = (container.volumeMounts ?? []).find((m) => file?.startsWith(`${m.mountPath}/`));
+    return { mount, volume: (spec.volumes ?? []).find((v) => v.name === mount?.name) };
+  };
+  return { config, container, volumeOf };
+}
+
+const rulesOf = (objects: readonly KubeObject[], kind: string, name: string) =>
+  (find(objects, kind, name)['rules'] as Rule[] | undefined) ?? [];
+
+function webhookServices(objects: readonly KubeObject[]) {
+  return objects
+    .filter((o) => o.kind === 'MutatingWebhookConfiguration' || o.kind === 'ValidatingWebhookConfiguration')
+    .flatMap((o) =>
+      (
+        o['webhooks'] as {
+          clientConfig: { service: { name: string; namespace: string }; caBundle?: string };
+        }[]
+      ).map((hook) => ({
+        kind: o.kind,
+        name: o.metadata.name,
+        annotations: o.metadata.annotations,
+        ...hook.clientConfig,
+      })),
+    );
+}
+
+describe.each(['deploy/admission', 'deploy/default', 'deploy/overlays/second-scheduler'])(
+  '%s: the self-signed certificate bootstrap',
+  (dir) => {
+    const objects = renderKustomization(join(ROOT, dir));
+    const { config, container, volumeOf } = admission(objects);
+    const bootstrap: AdmissionConfig['tlsBootstrap'] = config.tlsBootstrap;
+
+    it('is on, writing the pair into a memory-backed emptyDir it may write to', () => {
+      expect(bootstrap.secret).toBe('corral-admission-tls');
+      const { mount, volume } = volumeOf(config.tls.cert);
+      expect(volumeOf(config.tls.key).volume?.name).toBe(volume?.name);
+      expect(volume?.emptyDir).toEqual({ medium: 'Memory', sizeLimit: '1Mi' });
+      expect(mount?.readOnly).not.toBe(true);
+      expect(container.securityContext?.readOnlyRootFilesystem).toBe(true);
+    });
+
+    it('keeps the caBundle of exactly the webhook configurations that call its Service, shipped without one', () => {
+      const hooks = webhookServices(objects);
+      for (const hook of hooks) {
+        expect(hook.service).toEqual(
+          expect.objectContaining({ name: bootstrap.service, namespace: bootstrap.namespace }),
+        );
+        expect(hook.caBundle).toBeUndefined();
+        expect(hook.annotations?.['cert-manager.io/inject-ca-from']).toBeUndefined();
+      }
+      const names = (kind: string) => [...new Set(hooks.filter((h) => h.kind === kind).map((h) => h.name))];
+      expect(bootstrap.mutatingWebhooks).toEqual(names('MutatingWebhookConfiguration'));
+      expect(bootstrap.validatingWebhooks).toEqual(names('ValidatingWebhookConfiguration'));
+      find(objects, 'Service', bootstrap.service);
+    });
+
+    it('may touch only its own Secret (create aside) and those webhook configurations', () => {
+      const secretRules = rulesOf(objects, 'Role', 'corral-admission-tls');
+      expect(find(objects, 'Role', 'corral-admission-tls').metadata.namespace).toBe(bootstrap.namespace);
+      expect(secretRules.filter((r) => r.resourceNames).flatMap((r) => r.resourceNames)).toEqual([
+        bootstrap.secret,
+      ]);
+      expect(secretRules.filter((r) => !r.resourceNames).flatMap((r) => r.verbs)).toEqual(['create']);
+      const webhookRule = rulesOf(objects, 'ClusterRole', 'corral-admission-ca-bundle');
+      expect(webhookRule.flatMap((r) => r.resourceNames)).toEqual([
+        ...new Set([...bootstrap.mutatingWebhooks, ...bootstrap.validatingWebhooks]),
+      ]);
+    });
+  },
+);
+
+describe('deploy/overlays/with-cert-manager: the bootstrap is off', () => {
+  const objects = renderKustomization(join(ROOT, 'deploy/overlays/with-cert-manager'));
+  const { config, volumeOf } = admission(objects);
+
+  it('serves the Secret the Certificate writes, mounted read-only', () => {
+    expect(config.tlsBootstrap.secret).toBeUndefined();
+    const secretName = (find(objects, 'Certificate', 'corral-admission')['spec'] as { secretName: string })
+      .secretName;
+    for (const file of [config.tls.cert, config.tls.key]) {
+      const { mount, volume } = volumeOf(file);
+      expect(volume?.secret?.secretName).toBe(secretName);
+      expect(mount?.readOnly).toBe(true);
+    }
+  });
+
+  it('leaves the caBundle to cainjector and keeps none of the bootstrap rights', () => {
+    for (const hook of webhookServices(objects)) {
+      expect(hook.annotations?.['cert-manager.io/inject-ca-from']).toBe('corral-system/corral-admission');
+    }
+    expect(rulesOf(objects, 'Role', 'corral-admission-tls')).toEqual([]);
+    expect(rulesOf(objects, 'ClusterRole', 'corral-admission-ca-bundle')).toEqual([]);
+  });
+});

@@ -1,19 +1,21 @@
 /**
  * Scheduler extender memory (issue #4: RSS < 150 MiB with 5,000 nodes and 100,000 pods):
- * `npm run build && npx tsx --conditions corral-source bench/extender-memory.bench.ts`.
+ * `npx tsc -b plugins/scheduler-extender/tsconfig.build.json` (or `npm run build`), then
+ * `npx tsx --conditions corral-source bench/extender-memory.bench.ts`.
  *
  * The cluster path, as deployed: this process serves the synthesized cluster
  * (bench/extender-bench-cluster.ts) from the fake API server of test/integration (real LIST with
  * limit/continue, real WATCH); the extender runs in a child process under plain `node` from the
  * built `dist/` (no tsx), started like `corral extender --kubeconfig ...`, listing and watching
- * every kind. Once /readyz answers 200 and 2 s have passed, the child forces two full GCs
- * (--expose-gc) and reports process.memoryUsage(); then it answers BENCH_CALLS filter + prioritize
- * calls and reports again. The same child with an empty cluster gives the process's own floor.
+ * every kind. Once /readyz answers 200 and BENCH_SETTLE_MS have passed (default 15 s: an idle V8
+ * compacts its heap by then), the child runs two full GCs (--expose-gc) half a second apart and
+ * reports process.memoryUsage(); then it answers BENCH_CALLS filter + prioritize calls and reports
+ * again. The same child with the nodes but no pods gives the process's floor.
  *
- * Knobs (environment): BENCH_NODE_FLAGS (node flags of the child, e.g. `--max-old-space-size=256`,
- * which also shrinks V8's young generation as a container memory limit does); BENCH_ENTRY `extender`
- * (default: the extender's package alone) or `cli` (the `corral` command, which loads every
- * service); BENCH_CALLS (default 500).
+ * Knobs (environment): BENCH_NODE_FLAGS (node flags of the child, e.g. `--max-semi-space-size=2`);
+ * BENCH_ENTRY `extender` (default: the extender's package alone) or `cli` (the `corral` command,
+ * which loads every service); BENCH_CALLS (default 500). The child inherits this process's
+ * environment, e.g. glibc's MALLOC_MMAP_THRESHOLD_.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -32,7 +34,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NODE_FLAGS = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '');
 const ENTRY = process.env['BENCH_ENTRY'] === 'cli' ? 'cli' : 'extender';
 const CALLS = Number(process.env['BENCH_CALLS'] ?? 500);
-const SETTLE_MS = Number(process.env['BENCH_SETTLE_MS'] ?? 2_000);
+const SETTLE_MS = Number(process.env['BENCH_SETTLE_MS'] ?? 15_000);
 
 /** The child: the extender from dist/, plus an IPC hook that measures memory after forced GCs. */
 const CHILD = `
@@ -42,8 +44,11 @@ const env = { CORRAL_EXTENDER_DRAIN_DELAY_MS: '0' };
 process.on('message', async (message) => {
   if (message === 'stop') process.exit(0);
   if (message === 'memory') {
-    globalThis.gc();
-    globalThis.gc();
+    // Two full GCs half a second apart (V8 releases freed pages in the background in between).
+    for (let i = 0; i < 2; i++) {
+      globalThis.gc();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
     process.send({ memory: process.memoryUsage() });
     if (process.env.BENCH_SMAPS) {
       const text = (await import('node:fs')).readFileSync('/proc/self/smaps', 'utf8');

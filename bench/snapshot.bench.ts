@@ -46,7 +46,7 @@ function synthesize() {
     else shared.push(name);
     const gpu: Record<string, string> = i % 20 === 0 ? { 'nvidia.com/gpu': '8' } : {};
     return rawNode(name, {
-      labels: dedicated ? { 'corral.dev/department': dedicated } : {},
+      labels: { ...nodeLabels(i), ...(dedicated ? { 'corral.dev/department': dedicated } : {}) },
       allocatable: { cpu: '64', memory: '256Gi', pods: '110', ...gpu },
     });
   });
@@ -74,6 +74,11 @@ function synthesize() {
     PersistentVolumeClaim: pvcs,
   };
 }
+
+const nodeLabels = (i: number, zone = i % 3) => ({
+  'kubernetes.io/hostname': nodeNames[i] as string,
+  'topology.kubernetes.io/zone': `z${zone}`,
+});
 
 function nodeFor(namespace: number): string {
   const own = nodesOf.get(departmentOf(namespace)) ?? [];
@@ -190,6 +195,32 @@ function main(): void {
         'bench',
       );
     }),
+  );
+  const zoneQuery = (i: number) => ({
+    topologyKey: 'topology.kubernetes.io/zone',
+    domain: `z${i % 3}`,
+    namespace: namespaces[i % NAMESPACES] as string,
+    labelKey: 'app',
+    labelValue: `app-${i % 50}`,
+  });
+  console.log(
+    `first countPodsInDomain (builds the zone/app counts over every pod): ${fmt(
+      timeOnce(() => store.countPodsInDomain(zoneQuery(0))),
+      1,
+    )} ms`,
+  );
+  report(
+    'node zone relabel (~20 pods move)',
+    timeEach(RELABELS, (i) => {
+      const node = i % NODES;
+      const raw = objects.Node[node] as { metadata: { labels: Record<string, string> } };
+      const labels = { ...raw.metadata.labels, ...nodeLabels(node, (node + 1 + Math.floor(i / NODES)) % 3) };
+      store.upsert('Node', { ...raw, metadata: { ...raw.metadata, labels } }, 'bench');
+    }),
+  );
+  report(
+    'countPodsInDomain (zone)',
+    timeEach(100_000, (i) => store.countPodsInDomain(zoneQuery(i))),
   );
   report(
     'usageOfDepartment',

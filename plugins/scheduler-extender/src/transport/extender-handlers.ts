@@ -14,7 +14,7 @@ import { bindPod, type Binder } from './bind-handler.js';
 import { readExtenderArgs } from './extender-args.js';
 import type { ExtenderMetrics } from './extender-metrics.js';
 import { FilteredPods } from './filtered-pods.js';
-import { filterError, filterResult, type ExtenderFilterResult, type Refusal } from './filter-result.js';
+import { FilterAnswer, filterError, type ExtenderFilterResult, type Refusal } from './filter-result.js';
 import { preemptionResult, readPreemptionArgs, type ExtenderPreemptionResult } from './preempt-envelope.js';
 import { priorityList, type HostPriority } from './priority-result.js';
 import { requestCandidates, requestPod } from './request-pod.js';
@@ -57,11 +57,11 @@ export class ExtenderHandlers {
       const refusals = refusalsOf(verdicts);
       for (const [rule, count] of refusals.byRule) this.deps.metrics.rejections.inc({ rule }, count);
       return {
-        body: filterResult(args.value.nodes, refusals.byNode),
+        body: new FilterAnswer(args.value.nodes, refusals.byNode),
         log: {
           pod: pod.key,
           nodes: candidates.length,
-          refused: refusals.byNode.size,
+          refused: refusals.refused,
           mode: args.value.nodes.mode,
         },
       };
@@ -115,15 +115,17 @@ export class ExtenderHandlers {
 }
 
 /**
- * The refused nodes with their reasons, and the refusals per rule (for the metric). A refusal shared
- * by many nodes (the same RuleResult, see RefusalMemo) gets its reason text built once.
+ * Each node's refusal (undefined when it passed), in the request's order, and the refusals per rule
+ * (for the metric). A refusal shared by many nodes (the same RuleResult, see RefusalMemo) gets its
+ * reason text built once.
  */
 function refusalsOf(verdicts: readonly NodeVerdict[]) {
-  const byNode = new Map<string, Refusal>();
+  const byNode = new Array<Refusal | undefined>(verdicts.length);
   const byRule = new Map<string, number>();
   const shared = new Map<RuleResult, Refusal>();
-  for (const verdict of verdicts) {
-    if (verdict.status === 'pass') continue;
+  let refused = 0;
+  verdicts.forEach((verdict, index) => {
+    if (verdict.status === 'pass') return;
     let refusing = 0;
     let last: RuleResult | undefined;
     // Indexed: the results of refused nodes are shared frozen arrays, which for-of iterates slowly.
@@ -140,9 +142,10 @@ function refusalsOf(verdicts: readonly NodeVerdict[]) {
       refusal = { reason: reasonOf(verdict), unresolvable: verdict.unresolvable };
       if (only) shared.set(only, refusal);
     }
-    byNode.set(verdict.node, refusal);
-  }
-  return { byNode, byRule };
+    byNode[index] = refusal;
+    refused += 1;
+  });
+  return { byNode, byRule, refused };
 }
 
 /** The request's pod for verbs whose answer has no Error field: unreadable means 400. */

@@ -31,14 +31,15 @@ export class FilterAnswer implements ExtenderFilterResult {
   private failed: Record<string, string> | undefined;
   private unresolvable: Record<string, string> | undefined;
 
+  /** `refusals[i]`: why `nodes.names[i]` is refused; undefined when it passes. */
   constructor(
-    nodes: NodesIn,
-    private readonly refusals: ReadonlyMap<string, Refusal>,
+    private readonly nodes: NodesIn,
+    private readonly refusals: readonly (Refusal | undefined)[],
   ) {
     const names: string[] = [];
     const items: unknown[] = [];
     nodes.names.forEach((name, index) => {
-      if (refusals.has(name)) return;
+      if (refusals[index]) return;
       if (nodes.mode === 'nodes') items.push(nodes.list.items[index]);
       else names.push(name);
     });
@@ -47,11 +48,11 @@ export class FilterAnswer implements ExtenderFilterResult {
   }
 
   get FailedNodes(): Record<string, string> {
-    return (this.failed ??= recordOf(this.refusals, false));
+    return (this.failed ??= this.recordOf(false));
   }
 
   get FailedAndUnresolvableNodes(): Record<string, string> {
-    return (this.unresolvable ??= recordOf(this.refusals, true));
+    return (this.unresolvable ??= this.recordOf(true));
   }
 
   toJSON(): ExtenderFilterResult {
@@ -74,9 +75,9 @@ export class FilterAnswer implements ExtenderFilterResult {
 
   private writeRefusals(parts: string[], unresolvable: boolean, encoded: Map<string, string>): void {
     let separator = '{"';
-    // forEach, not for-of: no [name, refusal] pair allocated per node.
-    this.refusals.forEach((refusal, name) => {
-      if (refusal.unresolvable !== unresolvable) return;
+    this.refusals.forEach((refusal, index) => {
+      const name = this.nodes.names[index];
+      if (!refusal || name === undefined || refusal.unresolvable !== unresolvable) return;
       let reason = encoded.get(refusal.reason);
       if (reason === undefined) encoded.set(refusal.reason, (reason = JSON.stringify(refusal.reason)));
       if (PLAIN.test(name)) parts.push(separator, name, '":', reason);
@@ -85,23 +86,29 @@ export class FilterAnswer implements ExtenderFilterResult {
     });
     parts.push(separator === '{"' ? '{}' : '}');
   }
-}
 
-function recordOf(refusals: ReadonlyMap<string, Refusal>, unresolvable: boolean): Record<string, string> {
-  // No prototype: a node named `__proto__` is a key like any other.
-  const record = Object.create(null) as Record<string, string>;
-  for (const [name, refusal] of refusals)
-    if (refusal.unresolvable === unresolvable) record[name] = refusal.reason;
-  return record;
+  private recordOf(unresolvable: boolean): Record<string, string> {
+    // No prototype: a node named `__proto__` is a key like any other.
+    const record = Object.create(null) as Record<string, string>;
+    this.refusals.forEach((refusal, index) => {
+      const name = this.nodes.names[index];
+      if (refusal && name !== undefined && refusal.unresolvable === unresolvable)
+        record[name] = refusal.reason;
+    });
+    return record;
+  }
 }
 
 /**
  * Given the request's nodes and the refusals by node name, returns the filter answer in the request's
- * mode: the passing subset of the input (same order, never a node it did not send), each refused node
- * under FailedNodes or FailedAndUnresolvableNodes.
+ * mode: the passing subset of the input (same order, never a node it did not send), each refused
+ * input node under FailedNodes or FailedAndUnresolvableNodes.
  */
 export function filterResult(nodes: NodesIn, refusals: ReadonlyMap<string, Refusal>): FilterAnswer {
-  return new FilterAnswer(nodes, refusals);
+  return new FilterAnswer(
+    nodes,
+    nodes.names.map((name) => refusals.get(name)),
+  );
 }
 
 /** The filter answer when the request cannot be decided: kube-scheduler retries the pod later. */

@@ -43,7 +43,7 @@ function checkRule(input: RuleInput, rule: SpreadRule): RuleResult {
   }
   const count = input.spread.count(rule, value, domain);
   if (count < rule.maxPerDomain) return pass(RULE);
-  const key = `${rule.topologyKey}=${domain}:${rule.labelKey}`;
+  const key = `${rule.topologyKey}=${domain}:${rule.labelKey}:${rule.maxPerDomain}`;
   return (
     memo.find(RULE, key) ??
     memo.keep(

@@ -28,6 +28,7 @@ import {
   type FakeApiServer,
   type KubeObject,
 } from '../test/integration/fake-apiserver/index.js';
+import { ask } from './ask-child.js';
 import { clusterObjects, filterBodies, NODES, podsOfNode, prioritizeBody } from './extender-bench-cluster.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -96,18 +97,6 @@ function startChild(kubeconfig: string): Promise<{ child: ChildProcess; port: nu
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve({ child, port: (m as { port: number }).port }));
     child.once('exit', (code) => reject(new Error(`extender exited ${code}`)));
-  });
-}
-
-function ask<T>(child: ChildProcess, message: string, key: string): Promise<T> {
-  return new Promise((resolve) => {
-    const listener = (answer: unknown) => {
-      if (typeof answer !== 'object' || answer === null || !(key in answer)) return;
-      child.off('message', listener);
-      resolve((answer as Record<string, T>)[key] as T);
-    };
-    child.on('message', listener);
-    child.send(message);
   });
 }
 

@@ -22,6 +22,7 @@ import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ask } from './ask-child.js';
 import { filterBodies, prioritizeBody } from './extender-bench-cluster.js';
 
 const SAMPLE = Number(process.env['BENCH_SAMPLE'] ?? 500);
@@ -53,19 +54,6 @@ async function startServer(mode: 'extender' | 'baseline', run: number): Promise<
 
 function pin(pid: number, cpu: number): void {
   execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
-}
-
-/** Sends a message to a server and waits for the answer carrying `key`. */
-function ask<T>(child: ChildProcess, message: unknown, key: string): Promise<T> {
-  return new Promise((resolve) => {
-    const listener = (answer: unknown) => {
-      if (typeof answer !== 'object' || answer === null || !(key in answer)) return;
-      child.off('message', listener);
-      resolve((answer as Record<string, T>)[key] as T);
-    };
-    child.on('message', listener);
-    child.send(message as string);
-  });
 }
 
 async function stopServer(child: ChildProcess): Promise<void> {

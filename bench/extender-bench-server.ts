@@ -1,17 +1,20 @@
 /**
  * One server of bench/extender.bench.ts, in its own process: `extender` (the real extender over the
- * synthesized 5,000-node, 100,000-pod snapshot) or `baseline` (the same runtime server with routes
- * that return their input names unchanged). Sends `{port}` to the parent over IPC once listening;
+ * synthesized 5,000-node, 100,000-pod snapshot), `baseline` (the same runtime server with routes
+ * that return their input names unchanged) or `floor` (those answers from bare node:http). Sends `{port}` to the parent over IPC once listening;
  * answers `cpu` (its CPU time, µs), `memory` (after a forced GC, when run with --expose-gc),
  * `{decide}` (the pure decision time per pod, no HTTP and no JSON) and exits on `stop`.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SnapshotStore } from '@corral/cluster';
 import { buildServer, createLogger, createMetrics, createReadiness } from '@corral/runtime';
 import { buildExtender } from '../plugins/scheduler-extender/src/index.js';
 import { clusterObjects, filterBodies, NODES, podsOfNode } from './extender-bench-cluster.js';
 
 const mode = process.argv[2];
-if (mode !== 'extender' && mode !== 'baseline') throw new Error(`unknown bench server "${mode}"`);
+if (mode !== 'extender' && mode !== 'baseline' && mode !== 'floor')
+  throw new Error(`unknown bench server "${mode}"`);
 
 const TEN_MIB = 10 * 1024 * 1024;
 const logger = createLogger({ level: 'silent', name: 'bench' });
@@ -45,11 +48,35 @@ function baselineServer() {
   return app;
 }
 
+/** The floor: the baseline's answers from bare node:http (no fastify, no runtime, no schema). */
+function floorServer(): Server {
+  return createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const names = (JSON.parse(Buffer.concat(chunks).toString()) as { NodeNames: string[] }).NodeNames;
+      const answer =
+        req.url === '/scheduler/filter'
+          ? { Nodes: null, NodeNames: names, FailedNodes: {}, FailedAndUnresolvableNodes: {}, Error: '' }
+          : names.map((Host) => ({ Host, Score: 0 }));
+      const text = JSON.stringify(answer);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    });
+  });
+}
+
 const loaded = mode === 'extender' ? loadCluster() : undefined;
 const extender = loaded ? buildExtender({ snapshot: loaded.store, logger }) : undefined;
-const app = extender?.app ?? baselineServer();
-await app.listen({ host: '127.0.0.1', port: 0 });
-process.send?.({ port: (app.server.address() as { port: number }).port, loadMs: loaded?.loadMs });
+if (mode === 'floor') {
+  const server = floorServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  process.send?.({ port: (server.address() as AddressInfo).port });
+} else {
+  const app = extender?.app ?? baselineServer();
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  process.send?.({ port: (app.server.address() as AddressInfo).port, loadMs: loaded?.loadMs });
+}
 
 function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;

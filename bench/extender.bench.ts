@@ -16,12 +16,15 @@
  *
  * Knobs (environment): BENCH_SAMPLE, BENCH_CALLS (timed pods, default 2,000; 200 more warm up),
  * BENCH_NODE_FLAGS (extra node flags for the servers), BENCH_CPU_PROF=DIR (`node --cpu-prof` of each
- * server into DIR/<mode>), BENCH_PIN=1 (servers on CPU 1, this client on CPU 0, with taskset).
+ * server into DIR/<mode>), BENCH_PIN=1 (servers on CPU 1, this client on CPU 0, with taskset), BENCH_CLIENT_GC=0 (no young-generation
+ * GC of this client between pods; by default one runs off the clock before each pod).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { ask } from './ask-child.js';
 import { filterBodies, prioritizeBody } from './extender-bench-cluster.js';
 
@@ -33,13 +36,41 @@ const NODE_FLAGS = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter((fl
 const CPU_PROF = process.env['BENCH_CPU_PROF'];
 const PIN = process.env['BENCH_PIN'] === '1';
 
+/**
+ * The client's own young-generation GC, run between pods (off the clock), so that a collection of
+ * the client's garbage (it parses every answer) does not land inside a timed round trip: the
+ * latencies are the servers'. BENCH_CLIENT_GC=0 turns it off.
+ */
+const clientGc: (() => void) | undefined = (() => {
+  if (process.env['BENCH_CLIENT_GC'] === '0') return undefined;
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as (options: { type: 'minor'; execution: 'sync' }) => void;
+  return () => gc({ type: 'minor', execution: 'sync' });
+})();
+
 interface Server {
   readonly child: ChildProcess;
   readonly port: number;
   readonly loadMs?: number;
 }
 
-async function startServer(mode: 'extender' | 'baseline', run: number): Promise<Server> {
+type Mode = 'extender' | 'baseline' | 'floor';
+
+/** BENCH_FLOOR=1 adds a first row: the same echo on bare node:http, the machine's floor. */
+const MODES: readonly Mode[] = [
+  ...(process.env['BENCH_FLOOR'] === '1' ? (['floor'] as const) : []),
+  'baseline',
+  'extender',
+  'baseline',
+];
+
+const LABELS: Record<Mode, string> = {
+  floor: 'floor: node:http echo',
+  baseline: 'baseline',
+  extender: 'corral extender',
+};
+
+async function startServer(mode: Mode, run: number): Promise<Server> {
   const profile = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF, `${mode}-${run}`)}`] : [];
   const child = fork(SERVER, [mode], {
     execArgv: ['--import', 'tsx', '--conditions', 'corral-source', '--expose-gc', ...NODE_FLAGS, ...profile],
@@ -120,6 +151,7 @@ async function measure(server: Server, bodies: readonly { body: string; pod: str
   let cpuBefore = 0;
   for (const [i, { body, pod }] of bodies.entries()) {
     if (i === WARMUP) cpuBefore = await ask<number>(server.child, 'cpu', 'cpuMicros');
+    clientGc?.();
     const filtered = await post(server.port, '/scheduler/filter', body);
     const names = (JSON.parse(filtered.text) as { NodeNames: string[] | null }).NodeNames ?? [];
     let ms = filtered.ms;
@@ -152,12 +184,12 @@ async function main(): Promise<void> {
   let decided: Stats | undefined;
   let memory: NodeJS.MemoryUsage | undefined;
   let loadMs: number | undefined;
-  for (const [run, mode] of (['baseline', 'extender', 'baseline'] as const).entries()) {
+  for (const [run, mode] of MODES.entries()) {
     const server = await startServer(mode, run);
     try {
       const result = await measure(server, bodies);
       rows.push({
-        label: mode === 'extender' ? 'corral extender' : `baseline (run ${run + 1})`,
+        label: mode === 'baseline' ? `baseline (run ${run + 1})` : LABELS[mode],
         run: result,
       });
       if (mode === 'extender') {
@@ -180,7 +212,7 @@ async function main(): Promise<void> {
     console.log(
       `| ${label} | ${ms(run.p50)} | ${ms(run.p99)} | ${ms(run.mean)} | ${ms(run.cpuMsPerPod)} | ${run.refused.toFixed(0)} | ${(run.answerBytes / 1024).toFixed(1)} KiB |`,
     );
-  const [base, real, again] = rows.map((row) => row.run);
+  const [base, real, again] = rows.filter((row) => !row.label.startsWith('floor')).map((row) => row.run);
   if (base && real && again) {
     const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
     console.log(

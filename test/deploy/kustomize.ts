@@ -2,10 +2,12 @@
  * A small, typed kustomize renderer for the subset Corral's deploy/ uses, so the manifest tests need
  * no kustomize binary: `resources` (files and directories, recursively, YAML multi-doc), `namespace`,
  * `labels` (metadata only), `configMapGenerator` (files and literals; create/replace/merge) with
- * `generatorOptions.disableNameSuffixHash: true`, and `patches` given as JSON 6902 operations (`path`
- * or inline `patch`) with a `target`. Anything else is refused with the file and the field named, so
- * a kustomization this loader cannot read fails loudly instead of rendering something different from
- * kubectl. YAML is read as 1.1, like the apiserver (`0400` is octal).
+ * `generatorOptions.disableNameSuffixHash: true`, and `patches` (`path` or inline `patch`) given as
+ * JSON 6902 operations with a `target`, or as one strategic-merge document with `$patch: delete` that
+ * removes whole objects (those of its `target`, or without one the single object with its apiVersion,
+ * kind, name and, when given, namespace). Anything else is refused with the file and the field named,
+ * so a kustomization this loader cannot read fails loudly instead of rendering something different
+ * from kubectl. YAML is read as 1.1, like the apiserver (`0400` is octal).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -186,33 +188,83 @@ export function targetMatches(target: PatchTarget, obj: KubeObject): boolean {
   );
 }
 
+type Patch = NonNullable<Kustomization['patches']>[number];
+
+/** Is this patch document a strategic-merge patch deleting its object (`$patch: delete`)? */
+function isDeletePatch(doc: unknown): doc is Record<string, unknown> {
+  return (
+    typeof doc === 'object' &&
+    doc !== null &&
+    !Array.isArray(doc) &&
+    '$patch' in doc &&
+    doc.$patch === 'delete'
+  );
+}
+
+/** Does a `$patch: delete` document without a target name this object (namespace: any when absent)? */
+function namedBy(patch: KubeObject, obj: KubeObject): boolean {
+  return (
+    patch.apiVersion === obj.apiVersion &&
+    patch.kind === obj.kind &&
+    patch.metadata.name === obj.metadata.name &&
+    (patch.metadata.namespace === undefined || patch.metadata.namespace === obj.metadata.namespace)
+  );
+}
+
+/** Removes the objects a `$patch: delete` document selects: its target's, or exactly the one it names. */
+function deleteObjects(source: string, doc: unknown, target: PatchTarget | undefined, objects: KubeObject[]) {
+  if (target) {
+    const kept = objects.filter((obj) => !targetMatches(target, obj));
+    if (kept.length === objects.length)
+      throw new KustomizeError(`${source}: target ${JSON.stringify(target)} matches no object`);
+    return kept;
+  }
+  const patch = asKubeObject(doc, source);
+  const named = objects.filter((obj) => namedBy(patch, obj));
+  if (named.length !== 1) {
+    throw new KustomizeError(
+      `${source}: $patch: delete of ${objectKey(patch)} matches ${named.length} objects (needs exactly one)`,
+    );
+  }
+  return objects.filter((obj) => obj !== named[0]);
+}
+
+function applyJsonPatch(source: string, ops: Operation[], target: PatchTarget, objects: KubeObject[]) {
+  let matched = 0;
+  const out = objects.map((obj) => {
+    if (!targetMatches(target, obj)) return obj;
+    matched += 1;
+    try {
+      return fastJsonPatch.applyPatch(obj, ops, true, false).newDocument;
+    } catch (error) {
+      throw new KustomizeError(`${source} on ${objectKey(obj)}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  });
+  if (matched === 0)
+    throw new KustomizeError(`${source}: target ${JSON.stringify(target)} matches no object`);
+  return out;
+}
+
+function applyPatch(dir: string, patch: Patch, objects: KubeObject[]): KubeObject[] {
+  const source = patch.path ? resolve(dir, patch.path) : `${dir} (inline patch)`;
+  const text = patch.path ? readFileSync(source, 'utf8') : (patch.patch ?? '');
+  const docs = parseYamlDocuments(text, source);
+  const [doc] = docs;
+  // Like kustomize, one strategic-merge document per patch entry (it refuses or crashes on more).
+  if (isDeletePatch(doc) && docs.length === 1) return deleteObjects(source, doc, patch.target, objects);
+  if (Array.isArray(doc) && patch.target)
+    return applyJsonPatch(source, doc as Operation[], patch.target, objects);
+  throw new KustomizeError(
+    `${source}: only JSON 6902 patches (a list of operations) with a target, and strategic-merge ` +
+      'patches of one document with $patch: delete, are supported',
+  );
+}
+
 function applyPatches(dir: string, k: Kustomization, objects: KubeObject[]): KubeObject[] {
   let out = objects;
-  for (const patch of k.patches ?? []) {
-    const source = patch.path ? resolve(dir, patch.path) : `${dir} (inline patch)`;
-    const text = patch.path ? readFileSync(source, 'utf8') : (patch.patch ?? '');
-    const [ops] = parseYamlDocuments(text, source);
-    if (!Array.isArray(ops) || !patch.target) {
-      throw new KustomizeError(
-        `${source}: only JSON 6902 patches (a list of operations) with a target are supported`,
-      );
-    }
-    const target = patch.target;
-    let matched = 0;
-    out = out.map((obj) => {
-      if (!targetMatches(target, obj)) return obj;
-      matched += 1;
-      try {
-        return fastJsonPatch.applyPatch(obj, ops as Operation[], true, false).newDocument;
-      } catch (error) {
-        throw new KustomizeError(`${source} on ${objectKey(obj)}: ${(error as Error).message}`, {
-          cause: error,
-        });
-      }
-    });
-    if (matched === 0)
-      throw new KustomizeError(`${source}: target ${JSON.stringify(target)} matches no object`);
-  }
+  for (const patch of k.patches ?? []) out = applyPatch(dir, patch, out);
   return out;
 }
 

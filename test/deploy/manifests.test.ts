@@ -175,6 +175,17 @@ function deploymentsWithoutPdb(objects: readonly KubeObject[]): string[] {
     .filter((n) => !selected.includes(n));
 }
 
+/** Roles with no rules (nor an aggregationRule) and bindings with no subjects, as `Kind/name`. */
+function emptyRbac(objects: readonly KubeObject[]): string[] {
+  const isEmpty = (list: unknown) => !Array.isArray(list) || list.length === 0;
+  return objects
+    .filter((o) => o.apiVersion.startsWith('rbac.authorization.k8s.io/'))
+    .filter((o) =>
+      o.kind.endsWith('Binding') ? isEmpty(o['subjects']) : isEmpty(o['rules']) && !o['aggregationRule'],
+    )
+    .map((o) => `${o.kind}/${o.metadata.name}`);
+}
+
 function expectExactRbac(dir: string): void {
   const objects = render(dir);
   const table = { ...RBAC_TABLE, ...RBAC_OVERRIDES[dir] };
@@ -223,10 +234,73 @@ describe('the kustomize loader', () => {
       'resources: [a.yaml]\npatches:\n  - path: a.yaml\n',
       /only JSON 6902 patches/,
     ],
+    [
+      'a $patch: delete of an object that is not there',
+      'resources: [a.yaml]\npatches:\n  - patch: "{$patch: delete, apiVersion: v1, kind: Secret, metadata: {name: t}}"\n',
+      /v1\/Secret\/\/t matches 0 objects/,
+    ],
+    [
+      'a $patch: delete in another namespace',
+      'resources: [a.yaml]\npatches:\n  - patch: "{$patch: delete, apiVersion: v1, kind: Secret, metadata: {name: s, namespace: x}}"\n',
+      /matches 0 objects/,
+    ],
+    [
+      'a $patch: delete whose target matches nothing',
+      'resources: [a.yaml]\npatches:\n  - target: {kind: Pod}\n    patch: "{$patch: delete, kind: Pod, metadata: {name: p}}"\n',
+      /matches no object/,
+    ],
+    [
+      'two $patch: delete documents in one entry',
+      'resources: [a.yaml]\npatches:\n  - path: del.yaml\n',
+      /only JSON 6902 patches.*one document with \$patch: delete/,
+    ],
   ])('given %s, throws a clear error', (_case, kustomization, message) => {
     writeFileSync(join(dir, 'a.yaml'), cm);
+    writeFileSync(join(dir, 'del.yaml'), `$patch: delete\n${cm}---\n$patch: delete\n${cm}`);
     writeFileSync(join(dir, 'kustomization.yaml'), kustomization);
     expect(() => renderKustomization(dir)).toThrow(message);
+  });
+
+  it('given strategic-merge $patch: delete patches, removes exactly the objects they name or target', () => {
+    const secret = (name: string, namespace: string) =>
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: ${name}, namespace: ${namespace}}\n`;
+    writeFileSync(
+      join(dir, 'a.yaml'),
+      [
+        secret('s', 'a'),
+        secret('s', 'b'),
+        secret('t', 'a'),
+        secret('u', 'a'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: s, namespace: a}\n',
+      ].join('---\n'),
+    );
+    writeFileSync(
+      join(dir, 'del.yaml'),
+      '$patch: delete\napiVersion: v1\nkind: Secret\nmetadata: {name: t}\n',
+    );
+    writeFileSync(
+      join(dir, 'kustomization.yaml'),
+      [
+        'resources: [a.yaml]',
+        'patches:',
+        '  - patch: "{$patch: delete, apiVersion: v1, kind: Secret, metadata: {name: s, namespace: b}}"',
+        '  - path: del.yaml',
+        '  - target: {kind: Secret, name: u}',
+        '    patch: "{$patch: delete, kind: Secret, metadata: {name: u}}"',
+      ].join('\n'),
+    );
+    expect(renderKustomization(dir).map(objectKey)).toEqual(['v1/Secret/a/s', 'v1/ConfigMap/a/s']);
+  });
+
+  it('given a $patch: delete without namespace that names objects in two namespaces, refuses it', () => {
+    const secret = (namespace: string) =>
+      `apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: ${namespace}}\n`;
+    writeFileSync(join(dir, 'a.yaml'), `${secret('a')}---\n${secret('b')}`);
+    writeFileSync(
+      join(dir, 'kustomization.yaml'),
+      'resources: [a.yaml]\npatches:\n  - patch: "{$patch: delete, apiVersion: v1, kind: Secret, metadata: {name: s}}"\n',
+    );
+    expect(() => renderKustomization(dir)).toThrow(/matches 2 objects \(needs exactly one\)/);
   });
 
   it('given YAML 1.1 octal and an empty document, returns the apiserver reading', () => {
@@ -342,6 +416,12 @@ describe.each(INSTALLS)('%s (production rules)', (dir) => {
 
   it('has a PodDisruptionBudget for every Deployment', () => {
     expect(deploymentsWithoutPdb(render(dir))).toEqual([]);
+  });
+
+  it('ships no RBAC object that grants or binds nothing (the CSI node role aside)', () => {
+    // deploy/csi-ceph/rbac-node.yaml: the node plugin makes no API call, and its role documents
+    // where `get nodes` goes once --topology-labels is used.
+    expect(emptyRbac(render(dir))).toEqual(['ClusterRole/corral-csi-node']);
   });
 
   it('makes every webhook fail closed, side-effect free, and never apply to kube-system or corral-system', () => {

@@ -1,15 +1,12 @@
-import { EventEmitter } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAdmission } from '@corral/admission';
 import { rawNamespace } from '@corral/cluster';
-import { memoryDestination, type ProcessLike } from '@corral/runtime';
 import { generatePair } from '../../../packages/runtime/src/tls/__fixtures__/openssl.js';
-import { fakeKubeConfig, startFakeApiServer, type FakeApiServer } from '../fake-apiserver/index.js';
+import { startFakeApiServer, type FakeApiServer } from '../fake-apiserver/index.js';
 import { leaseHandler } from './fake-leases.js';
-import { podReview, type Reply } from './support.js';
+import { podReview, startAdmissionService, type Reply } from './support.js';
 
 function send(
   url: string,
@@ -57,25 +54,12 @@ describe('corral admission against a cluster (fake API server)', () => {
   it('given --kubeconfig, syncs, turns ready, and keeps quota reservations in a Lease', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'corral-adm-cluster-'));
     const pair = generatePair(dir, 5150);
-    writeFileSync(join(dir, 'kubeconfig'), fakeKubeConfig(api.url, 'secret-token').exportConfig());
-    const proc = Object.assign(new EventEmitter(), { exit: () => undefined }) as unknown as ProcessLike;
-    const logs = memoryDestination();
-    const running = await startAdmission(
-      [
-        '--kubeconfig',
-        join(dir, 'kubeconfig'),
-        '--listen',
-        '127.0.0.1:0',
-        '--tls-cert',
-        pair.certFile,
-        '--tls-key',
-        pair.keyFile,
-        '--drain-delay-ms',
-        '0',
-      ],
-      { stdout: () => undefined, stderr: () => undefined, env: {}, cwd: dir },
-      { process: proc, logDestination: logs.stream },
-    );
+    const { running, logs } = await startAdmissionService({
+      api,
+      token: 'secret-token',
+      dir,
+      flags: ['--tls-cert', pair.certFile, '--tls-key', pair.keyFile],
+    });
     try {
       await vi.waitFor(
         async () => expect((await send(`${running.url}/readyz`, pair.cert, 'GET')).status).toBe(200),

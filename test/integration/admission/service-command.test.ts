@@ -1,13 +1,11 @@
-import { EventEmitter } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { memoryDestination, type ProcessLike } from '@corral/runtime';
-import { commands, startAdmission } from '@corral/admission';
+import { commands } from '@corral/admission';
 import { generatePair } from '../../../packages/runtime/src/tls/__fixtures__/openssl.js';
-import { podReview, type Reply } from './support.js';
+import { podReview, startAdmissionService, type Reply } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const io = (err: string[] = []) => ({
@@ -16,13 +14,6 @@ const io = (err: string[] = []) => ({
   env: {},
   cwd: ROOT,
 });
-
-function fakeProcess(): ProcessLike & EventEmitter & { codes: number[] } {
-  const emitter = new EventEmitter() as EventEmitter & { codes: number[]; exit(code: number): void };
-  emitter.codes = [];
-  emitter.exit = (code: number) => void emitter.codes.push(code);
-  return emitter as never;
-}
 
 function post(url: string, ca: Buffer, body: unknown): Promise<{ status: number; body: Reply }> {
   const target = new URL(url);
@@ -56,24 +47,14 @@ describe('commands.admission / startAdmission', () => {
   it('given policies and certificates, serves HTTPS and shuts down gracefully on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'corral-adm-svc-'));
     const pair = generatePair(dir, 4242);
-    const proc = fakeProcess();
-    const logs = memoryDestination();
-    const running = await startAdmission(
-      [
-        '--policies',
-        'examples',
-        '--listen',
-        '127.0.0.1:0',
-        '--tls-cert',
-        pair.certFile,
-        '--tls-key',
-        pair.keyFile,
-        '--drain-delay-ms',
-        '0',
-      ],
-      io(),
-      { process: proc, logDestination: logs.stream },
-    );
+    const {
+      running,
+      logs,
+      process: proc,
+    } = await startAdmissionService({
+      cwd: ROOT,
+      flags: ['--policies', 'examples', '--tls-cert', pair.certFile, '--tls-key', pair.keyFile],
+    });
     expect(running.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const res = await post(
       `${running.url}/validate`,

@@ -1,11 +1,7 @@
-import { EventEmitter } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startAdmission, type RunningAdmission } from '@corral/admission';
-import { memoryDestination, type MemoryDestination, type ProcessLike } from '@corral/runtime';
-import { fakeKubeConfig, type FakeApiServer } from '../fake-apiserver/index.js';
-import { podReview, type Reply } from './support.js';
+import type { RunningAdmission } from '@corral/admission';
+import type { MemoryDestination } from '@corral/runtime';
+import type { FakeApiServer } from '../fake-apiserver/index.js';
+import { podReview, startAdmissionService, type Reply } from './support.js';
 
 export interface ClusterReplica {
   readonly running: RunningAdmission;
@@ -22,15 +18,7 @@ export async function startClusterReplica(
   token: string,
   flags: readonly string[] = [],
 ): Promise<ClusterReplica> {
-  const dir = mkdtempSync(join(tmpdir(), 'corral-adm-replica-'));
-  writeFileSync(join(dir, 'kubeconfig'), fakeKubeConfig(api.url, token).exportConfig());
-  const proc = Object.assign(new EventEmitter(), { exit: () => undefined }) as unknown as ProcessLike;
-  const logs = memoryDestination();
-  const running = await startAdmission(
-    ['--kubeconfig', join(dir, 'kubeconfig'), '--listen', '127.0.0.1:0', '--drain-delay-ms', '0', ...flags],
-    { stdout: () => undefined, stderr: () => undefined, env: {}, cwd: dir },
-    { process: proc, logDestination: logs.stream },
-  );
+  const { running, logs } = await startAdmissionService({ api, token, flags });
   return {
     running,
     logs,

@@ -3,24 +3,18 @@
  * the fake API server, the webhook configurations of deploy/admission, and TLS clients that either
  * trust only the CA bundle or just look at what the server presents.
  */
-import { EventEmitter } from 'node:events';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { startAdmission, type RunningAdmission } from '@corral/admission';
-import {
-  memoryDestination,
-  systemClock,
-  type Clock,
-  type MemoryDestination,
-  type ProcessLike,
-} from '@corral/runtime';
-import { fakeKubeConfig, type FakeApiServer, type KubeObject } from '../fake-apiserver/index.js';
+import type { RunningAdmission } from '@corral/admission';
+import { systemClock, type Clock, type MemoryDestination } from '@corral/runtime';
+import type { FakeApiServer, KubeObject } from '../fake-apiserver/index.js';
+import { startAdmissionService } from './support.js';
 
 export const NAMESPACE = 'corral-system';
 export const SECRET = 'corral-admission-tls';
@@ -54,15 +48,12 @@ export async function startTlsReplica(
   options: { flags?: readonly string[]; clock?: Clock } = {},
 ): Promise<TlsReplica> {
   const dir = mkdtempSync(join(tmpdir(), 'corral-adm-tls-'));
-  writeFileSync(join(dir, 'kubeconfig'), fakeKubeConfig(api.url, 'tls-token').exportConfig());
-  const proc = Object.assign(new EventEmitter(), { exit: () => undefined }) as unknown as ProcessLike;
-  const logs = memoryDestination();
   const certFile = join(dir, 'tls', 'tls.crt');
-  const running = await startAdmission(
-    [
-      `--kubeconfig=${join(dir, 'kubeconfig')}`,
-      '--listen=127.0.0.1:0',
-      '--drain-delay-ms=0',
+  const { running, logs } = await startAdmissionService({
+    api,
+    token: 'tls-token',
+    dir,
+    flags: [
       '--no-shared-quota',
       '--no-department-status',
       '--no-events',
@@ -71,9 +62,8 @@ export async function startTlsReplica(
       `--tls-bootstrap-secret=${SECRET}`,
       ...(options.flags ?? []),
     ],
-    { stdout: () => undefined, stderr: () => undefined, env: {}, cwd: dir },
-    { process: proc, logDestination: logs.stream, ...(options.clock ? { clock: options.clock } : {}) },
-  );
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   return { running, logs, certFile, get: (path, ca) => httpsGet(`${running.url}${path}`, ca) };
 }
 

@@ -1,16 +1,27 @@
-import { mkdtempSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMetrics, memoryDestination, createLogger, type MemoryDestination } from '@corral/runtime';
+import {
+  createMetrics,
+  memoryDestination,
+  createLogger,
+  type Clock,
+  type MemoryDestination,
+  type ProcessLike,
+} from '@corral/runtime';
 import type { ClusterSnapshot } from '@corral/cluster';
 import {
   buildAdmissionServer,
   DEFAULT_RULE_SETTINGS,
+  startAdmission,
   type AdmissionServer,
   type AdmissionServerOptions,
+  type RunningAdmission,
 } from '@corral/admission';
 import { generatePair } from '../../../packages/runtime/src/tls/__fixtures__/openssl.js';
+import { fakeKubeConfig, type FakeApiServer } from '../fake-apiserver/index.js';
 
 /** A reply as tests read it (fields may be absent at run time; assertions check them). */
 export interface Reply {
@@ -102,6 +113,51 @@ export async function startHttpsWebhook(
       await server.app.close();
     },
   };
+}
+
+export interface AdmissionServiceOptions {
+  /** With a fake API server: writes a kubeconfig for it (bearer `token`) and passes --kubeconfig. */
+  readonly api?: FakeApiServer;
+  readonly token?: string;
+  /** Flags after --kubeconfig, --listen 127.0.0.1:0 and --drain-delay-ms 0. */
+  readonly flags?: readonly string[];
+  /** Holds the kubeconfig; a new temporary folder by default. */
+  readonly dir?: string;
+  /** The service's working folder (relative --policies paths); `dir` by default. */
+  readonly cwd?: string;
+  readonly clock?: Clock;
+}
+
+export interface AdmissionService {
+  readonly running: RunningAdmission;
+  readonly logs: MemoryDestination;
+  /** Stands in for `process`: emit 'SIGTERM' to stop the service; `codes` holds its exit codes. */
+  readonly process: ProcessLike & EventEmitter & { readonly codes: number[] };
+}
+
+/**
+ * Runs `corral admission` in process (startAdmission) on 127.0.0.1:0 with no drain delay, logs kept
+ * in memory and a fake `process`; with `api`, against the fake API server through a kubeconfig.
+ */
+export async function startAdmissionService(
+  options: AdmissionServiceOptions = {},
+): Promise<AdmissionService> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'corral-adm-svc-'));
+  const kubeconfig: string[] = [];
+  if (options.api) {
+    kubeconfig.push('--kubeconfig', join(dir, 'kubeconfig'));
+    const config = fakeKubeConfig(options.api.url, options.token ?? 'test-token');
+    writeFileSync(join(dir, 'kubeconfig'), config.exportConfig());
+  }
+  const codes: number[] = [];
+  const proc = Object.assign(new EventEmitter(), { codes, exit: (code: number) => void codes.push(code) });
+  const logs = memoryDestination();
+  const running = await startAdmission(
+    [...kubeconfig, '--listen', '127.0.0.1:0', '--drain-delay-ms', '0', ...(options.flags ?? [])],
+    { stdout: () => undefined, stderr: () => undefined, env: {}, cwd: options.cwd ?? dir },
+    { process: proc, logDestination: logs.stream, ...(options.clock ? { clock: options.clock } : {}) },
+  );
+  return { running, logs, process: proc };
 }
 
 /** A minimal AdmissionReview v1 for a pod CREATE. */

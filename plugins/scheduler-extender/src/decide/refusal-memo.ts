@@ -11,16 +11,18 @@ export class RefusalMemo {
   private readonly byRule = new Map<RuleName, Map<string, RuleResult>>();
   private readonly lists = new Map<RuleResult, readonly RuleResult[]>();
 
-  /** The refusal of `rule` kept for `key` (what its message depends on), if any. */
-  find(rule: RuleName, key: string): RuleResult | undefined {
-    return this.byRule.get(rule)?.get(key);
-  }
-
-  /** Keeps `result` for (`rule`, `key`) and returns it. */
-  keep(rule: RuleName, key: string, result: RuleResult): RuleResult {
+  /**
+   * The refusal of `rule` kept for `key` (what its message depends on); on a miss, `make` builds it
+   * and it is kept, so `make` runs once per (rule, key) and request. A module-level `make` given its
+   * `context` allocates nothing on a hit; a closure is fine where the message needs several values.
+   */
+  refusal(rule: RuleName, key: string, make: () => RuleResult): RuleResult;
+  refusal<C>(rule: RuleName, key: string, make: (context: C) => RuleResult, context: C): RuleResult;
+  refusal<C>(rule: RuleName, key: string, make: (context?: C) => RuleResult, context?: C): RuleResult {
     let results = this.byRule.get(rule);
     if (!results) this.byRule.set(rule, (results = new Map()));
-    results.set(key, result);
+    let result = results.get(key);
+    if (!result) results.set(key, (result = make(context)));
     return result;
   }
 

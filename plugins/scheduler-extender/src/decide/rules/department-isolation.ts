@@ -17,47 +17,33 @@ export function departmentIsolation({ pod, node, cluster, memo }: RuleInput): Ru
   const owner = node.department;
   if (owner !== undefined) {
     if (owner === pod.department) return pass(RULE);
-    const key = `:dedicated:${owner}`;
-    return (
-      memo.find(RULE, key) ??
-      memo.keep(
+    return memo.refusal(RULE, `:dedicated:${owner}`, () =>
+      fail(
         RULE,
-        key,
-        fail(
-          RULE,
-          `node is dedicated to department ${owner}; pods of ${describeOwner(pod)} cannot run there`,
-          true,
-        ),
-      )
+        `node is dedicated to department ${owner}; pods of ${describeOwner(pod)} cannot run there`,
+        true,
+      ),
     );
   }
   if (pod.department === undefined) return pass(RULE);
   if (pod.isolation === 'dedicated') {
-    return (
-      memo.find(RULE, ':shared-pool') ??
-      memo.keep(
-        RULE,
-        ':shared-pool',
-        fail(
-          RULE,
-          `department ${pod.department} is dedicated: its pods run only on nodes labelled ` +
-            `${DEPARTMENT_LABEL}=${pod.department}, and this node is in the shared pool`,
-          true,
-        ),
-      )
-    );
+    return memo.refusal(RULE, ':shared-pool', inSharedPool, pod.department);
   }
   const other = otherDepartmentOn(cluster.placements.departmentsOnNode(node.name), pod.department);
   if (other === undefined) return pass(RULE);
-  return (
-    memo.find(RULE, other) ??
-    memo.keep(
-      RULE,
-      other,
-      fail(RULE, `node runs pods of department ${other}, and shared nodes never mix departments`, true),
-    )
-  );
+  return memo.refusal(RULE, other, runsOtherDepartment, other);
 }
+
+const inSharedPool = (department: string) =>
+  fail(
+    RULE,
+    `department ${department} is dedicated: its pods run only on nodes labelled ` +
+      `${DEPARTMENT_LABEL}=${department}, and this node is in the shared pool`,
+    true,
+  );
+
+const runsOtherDepartment = (other: string) =>
+  fail(RULE, `node runs pods of department ${other}, and shared nodes never mix departments`, true);
 
 function otherDepartmentOn(counts: ReadonlyMap<string, number>, own: string): string | undefined {
   for (const department of counts.keys()) if (department !== own) return department;

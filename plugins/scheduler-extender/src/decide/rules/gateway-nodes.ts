@@ -24,19 +24,14 @@ export function gatewayNodes({ node, pod, cluster, memo }: RuleInput): RuleResul
   if (!isGatewayPod) return pass(RULE);
   const available = usableGateways(pod, cluster);
   if (available === 0) return pass(RULE);
-  return (
-    memo.find(RULE, 'not-gateway-node') ??
-    memo.keep(
+  return memo.refusal(RULE, 'not-gateway-node', () =>
+    fail(
       RULE,
-      'not-gateway-node',
-      fail(
-        RULE,
-        `gateway pods run on gateway nodes (${ROLE_LABEL}=gateway) and ${available} such node(s) exist ` +
-          `for ${pod.department === undefined ? 'the shared pool' : `department ${pod.department}`}; ` +
-          `this node is not one`,
-        true,
-      ),
-    )
+      `gateway pods run on gateway nodes (${ROLE_LABEL}=gateway) and ${available} such node(s) exist ` +
+        `for ${pod.department === undefined ? 'the shared pool' : `department ${pod.department}`}; ` +
+        `this node is not one`,
+      true,
+    ),
   );
 }
 

@@ -26,29 +26,19 @@ export function gpuNodes(input: RuleInput): RuleResult {
   const { node, pod, options, memo } = input;
   if (!pod.pod.carriesGpuRequest) {
     if (node.role !== 'gpu') return pass(RULE);
-    return (
-      memo.find(RULE, 'gpu-node') ??
-      memo.keep(
-        RULE,
-        'gpu-node',
-        fail(RULE, `node is dedicated to GPU workloads (pod requests no ${gpuNames(options)})`, true),
-      )
-    );
+    return memo.refusal(RULE, 'gpu-node', onGpuNode, options);
   }
   if (node.role !== 'gpu') {
-    return (
-      memo.find(RULE, 'not-gpu-node') ??
-      memo.keep(
-        RULE,
-        'not-gpu-node',
-        fail(RULE, `node is not a GPU node (pod requests ${gpuNames(options)})`, true),
-      )
-    );
+    return memo.refusal(RULE, 'not-gpu-node', offGpuNode, options);
   }
   return checkFreeGpus(input, node, pod.pod);
 }
 
 const gpuNames = (options: RuleInput['options']) => options.gpuResources.join(' or ');
+const onGpuNode = (options: RuleInput['options']) =>
+  fail(RULE, `node is dedicated to GPU workloads (pod requests no ${gpuNames(options)})`, true);
+const offGpuNode = (options: RuleInput['options']) =>
+  fail(RULE, `node is not a GPU node (pod requests ${gpuNames(options)})`, true);
 
 function checkFreeGpus(input: RuleInput, node: NodeView, pod: PodView): RuleResult {
   for (const resource of input.options.gpuResources) {

@@ -27,35 +27,25 @@ function checkRule(input: RuleInput, rule: SpreadRule): RuleResult {
   const domain = node.labels[rule.topologyKey];
   if (domain === undefined) {
     const key = `:no-label:${rule.topologyKey}`;
-    return (
-      memo.find(RULE, key) ??
-      memo.keep(
+    return memo.refusal(RULE, key, () =>
+      fail(
         RULE,
-        key,
-        fail(
-          RULE,
-          `node has no label ${rule.topologyKey}, which the spread rule of namespace ` +
-            `${pod.pod.namespace} needs to place ${rule.labelKey}=${value}`,
-          true,
-        ),
-      )
+        `node has no label ${rule.topologyKey}, which the spread rule of namespace ` +
+          `${pod.pod.namespace} needs to place ${rule.labelKey}=${value}`,
+        true,
+      ),
     );
   }
   const count = input.spread.count(rule, value, domain);
   if (count < rule.maxPerDomain) return pass(RULE);
   const key = `${rule.topologyKey}=${domain}:${rule.labelKey}:${rule.maxPerDomain}`;
-  return (
-    memo.find(RULE, key) ??
-    memo.keep(
+  return memo.refusal(RULE, key, () =>
+    fail(
       RULE,
-      key,
-      fail(
-        RULE,
-        `${rule.topologyKey}=${domain} already runs ${count} pod(s) with ${rule.labelKey}=${value} in ` +
-          `namespace ${pod.pod.namespace}; the namespace's spread rule allows at most ${rule.maxPerDomain} ` +
-          `per domain: add nodes in other domains or lower the replicas`,
-        false,
-      ),
-    )
+      `${rule.topologyKey}=${domain} already runs ${count} pod(s) with ${rule.labelKey}=${value} in ` +
+        `namespace ${pod.pod.namespace}; the namespace's spread rule allows at most ${rule.maxPerDomain} ` +
+        `per domain: add nodes in other domains or lower the replicas`,
+      false,
+    ),
   );
 }

@@ -1,5 +1,11 @@
 export * from './sink.js';
-export type { ClusterSnapshot, ChangeListener, SnapshotChange } from './store/cluster-snapshot.js';
+export type {
+  AppliedListener,
+  AppliedObject,
+  ClusterSnapshot,
+  ChangeListener,
+  SnapshotChange,
+} from './store/cluster-snapshot.js';
 export { SnapshotStore, type SnapshotStoreOptions } from './store/snapshot-store.js';
 export type { DomainQuery } from './store/domain-index.js';
 export type { PolicyChecks, PolicySetInput, NamespaceInfo, ServedSet } from './store/policy-checks.js';

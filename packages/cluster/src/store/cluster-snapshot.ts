@@ -15,6 +15,15 @@ export interface SnapshotChange {
 
 export type ChangeListener = (change: SnapshotChange) => void;
 
+/** One Node, Namespace, Pod or PersistentVolumeClaim that was just added to the snapshot or changed. */
+export interface AppliedObject {
+  readonly kind: WatchedKind;
+  /** `namespace/name` (Pod, PersistentVolumeClaim) or `name` (Node, Namespace), as the lookups take it. */
+  readonly key: string;
+}
+
+export type AppliedListener = (applied: AppliedObject) => void;
+
 /**
  * The read-only cluster snapshot every service decides from. Lookups are index reads (no scans);
  * returned maps and sets are live views of the indexes: read them now, copy them to keep them.
@@ -54,4 +63,11 @@ export interface ClusterSnapshot {
   problems(): readonly PolicyProblem[];
   /** Subscribes to changes; returns the unsubscribe function. Listeners run synchronously. */
   onChange(listener: ChangeListener): () => void;
+  /**
+   * Subscribes to single objects: told, synchronously, of each Node, Namespace, Pod or claim added or
+   * changed (never for a no-op), as soon as the lookups return it and before that change's onChange
+   * (e.g. the admission ledger ends the reservation of a pod the snapshot now counts). Policy objects
+   * are not reported. Returns the unsubscribe function.
+   */
+  onApplied(listener: AppliedListener): () => void;
 }

@@ -260,4 +260,35 @@ describe('SnapshotStore: replaceAll and notifications', () => {
     ]);
     expect(errors).toHaveLength(3);
   });
+  it('tells onApplied listeners of each core object added or changed, visible already, once', () => {
+    const errors: unknown[] = [];
+    const store = new SnapshotStore({ onListenerError: (error) => errors.push(error) });
+    const seen: string[] = [];
+    store.onApplied(() => {
+      throw new Error('boom');
+    });
+    const stop = store.onApplied(({ kind, key }) => {
+      const [namespace = '', name = ''] = key.split('/');
+      const visible = kind === 'Pod' ? store.pod(namespace, name) : store.pvc(namespace, name);
+      seen.push(`${kind} ${key} ${visible ? 'visible' : 'missing'} r${store.revision}`);
+    });
+    store.replaceAll('Pod', [rawPod('ns', 'a'), rawPod('ns', 'b')], 'test');
+    store.upsert('Pod', rawPod('ns', 'a'), 'test'); // no-op: not told
+    store.upsert('Pod', rawPod('ns', 'a', { phase: 'Succeeded' }), 'test');
+    const session = store.beginReplace('PersistentVolumeClaim', 'test');
+    session.page([rawPvc('ns', 'c', '1Gi')]);
+    session.end();
+    store.upsert('Department', rawDepartment('d', {}, T1), 'test'); // policies: not told
+    store.upsert('Pod', { metadata: { name: 'unnamed' } }, 'test'); // unreadable: not told
+    store.remove('Pod', rawPod('ns', 'b'), 'test'); // removals: not told
+    stop();
+    store.upsert('Pod', rawPod('ns', 'z'), 'test');
+    expect(seen).toEqual([
+      'Pod ns/a visible r1',
+      'Pod ns/b visible r2',
+      'Pod ns/a visible r3',
+      'PersistentVolumeClaim ns/c visible r4',
+    ]);
+    expect(errors).toHaveLength(5);
+  });
 });

@@ -9,7 +9,7 @@ import type { PvcView } from '../views/pvc-view.js';
 import { isCoreKind, toView } from '../views/to-view.js';
 import { DEFAULT_GPU_RESOURCES, type ViewOptions } from '../views/view-options.js';
 import { oldestFirst } from './by-age.js';
-import type { ChangeListener, ClusterSnapshot } from './cluster-snapshot.js';
+import type { AppliedListener, ChangeListener, ClusterSnapshot } from './cluster-snapshot.js';
 import type { DomainQuery } from './domain-index.js';
 import { ClusterState } from './cluster-state.js';
 import { DEFAULT_POLICY_CHECKS } from './default-policy-checks.js';
@@ -23,7 +23,7 @@ export interface SnapshotStoreOptions {
   readonly gpuResources?: readonly string[];
   /** Policy validation; defaults to @corral/policy's. */
   readonly policyChecks?: PolicyChecks;
-  /** Called when a change listener throws; the store itself never logs. */
+  /** Called when a listener (onChange, onApplied) throws; the store itself never logs. */
   readonly onListenerError?: (error: unknown) => void;
 }
 
@@ -41,6 +41,7 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
   private readonly served: ServedPolicies;
   private readonly book = new ProblemBook();
   private readonly listeners = new Set<ChangeListener>();
+  private readonly appliedListeners = new Set<AppliedListener>();
 
   constructor(private readonly storeOptions: SnapshotStoreOptions = {}) {
     this.options = { gpuResources: storeOptions.gpuResources ?? DEFAULT_GPU_RESOURCES };
@@ -122,6 +123,11 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
     return () => this.listeners.delete(listener);
   }
 
+  onApplied(listener: AppliedListener): () => void {
+    this.appliedListeners.add(listener);
+    return () => this.appliedListeners.delete(listener);
+  }
+
   problems(): readonly PolicyProblem[] {
     const unique = new Map<string, PolicyProblem>();
     for (const problem of [...this.book.all(), ...this.gate.problems()])
@@ -186,7 +192,9 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
     const result = toView(kind, item, origin, this.options);
     if (!result.ok) return this.book.set(kind, key, result.problems);
     this.book.clear(kind, key);
-    if (this.state.put(result.value)) this.changed(kind);
+    if (!this.state.put(result.value)) return;
+    this.changed(kind);
+    this.announce(kind, key);
   }
 
   /** The nameable items of a policy list, oldest first; unnamed ones are reported. */
@@ -224,6 +232,19 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
   private changed(kind: WatchedKind): void {
     this.currentRevision += 1;
     if (kind === 'Namespace') this.gate.invalidate();
+  }
+
+  /** Tells the onApplied listeners (none usually: then nothing is allocated). */
+  private announce(kind: WatchedKind, key: string): void {
+    if (this.appliedListeners.size === 0) return;
+    const applied = { kind, key };
+    for (const listener of this.appliedListeners) {
+      try {
+        listener(applied);
+      } catch (error) {
+        this.storeOptions.onListenerError?.(error);
+      }
+    }
   }
 
   private notify(kind: WatchedKind, before: number): void {

@@ -1,7 +1,9 @@
 import { UNIT } from '@corral/cluster';
+import { AdmissionError } from '../errors.js';
 import { ReservationLedger } from './reservation-ledger.js';
 
 const pods = (n: bigint) => new Map([['pods', n * UNIT]]);
+const cpu = (milli: bigint) => new Map([['requests.cpu', milli * 1_000_000n]]);
 
 describe('ReservationLedger', () => {
   let now = 0;
@@ -30,6 +32,45 @@ describe('ReservationLedger', () => {
     expect(l.reservedIn('namespace/a', 'Pod/a/1').size).toBe(0);
   });
 
+  it('given an excluded reservation outside the scope, subtracts nothing', () => {
+    const l = ledger();
+    l.reserve('Pod/a/1', ['namespace/a', 'department/d'], pods(1n));
+    l.reserve('Pod/b/1', ['namespace/b', 'department/d'], pods(2n));
+    expect(l.reservedIn('namespace/a', 'Pod/b/1').get('pods')).toBe(UNIT);
+    expect(l.reservedIn('department/d', 'Pod/b/1').get('pods')).toBe(UNIT);
+    expect(l.reservedIn('department/d', 'Pod/none/1').get('pods')).toBe(3n * UNIT);
+  });
+
+  it('given a reservation replaced with other scopes and usage, moves it', () => {
+    const l = ledger();
+    l.reserve('Pod/a/1', ['namespace/a', 'department/d'], cpu(100n));
+    l.reserve('Pod/a/1', ['namespace/b', 'department/d'], pods(1n));
+    expect(l.size).toBe(1);
+    expect(l.reservedIn('namespace/a').size).toBe(0);
+    expect([...l.reservedIn('namespace/b')]).toEqual([['pods', UNIT]]);
+    expect([...l.reservedIn('department/d')]).toEqual([['pods', UNIT]]);
+  });
+
+  it('given a scope named twice in one reservation, counts it once', () => {
+    const l = ledger();
+    l.reserve('Pod/a/1', ['namespace/a', 'namespace/a'], pods(1n));
+    expect(l.reservedIn('namespace/a').get('pods')).toBe(UNIT);
+    l.release('Pod/a/1');
+    expect(l.reservedIn('namespace/a').size).toBe(0);
+  });
+
+  it('given everything released, leaves no zero totals behind', () => {
+    const l = ledger();
+    l.reserve('Pod/a/1', ['namespace/a'], new Map([...pods(1n), ...cpu(100n)]));
+    l.reserve('Pod/a/2', ['namespace/a'], cpu(50n));
+    l.release('Pod/a/1');
+    expect([...l.reservedIn('namespace/a')]).toEqual([['requests.cpu', 50_000_000n]]);
+    l.release('Pod/a/2');
+    l.release('Pod/a/2');
+    expect(l.reservedIn('namespace/a').size).toBe(0);
+    expect(l.size).toBe(0);
+  });
+
   it('given the TTL passed, drops the reservation', () => {
     const l = ledger();
     l.reserve('Pod/a/1', ['namespace/a'], pods(1n));
@@ -40,10 +81,74 @@ describe('ReservationLedger', () => {
     expect(l.size).toBe(0);
   });
 
-  it('given the object now in the snapshot, drops the reservation', () => {
+  it('given a reservation renewed by a replace, expires it by its new time, after older ones', () => {
+    const l = ledger();
+    l.reserve('Pod/a/1', ['namespace/a'], pods(1n));
+    now = 100;
+    l.reserve('Pod/a/2', ['namespace/a'], pods(1n));
+    now = 200;
+    l.reserve('Pod/a/1', ['namespace/a'], pods(1n));
+    now = 1099;
+    expect(l.reservedIn('namespace/a').get('pods')).toBe(2n * UNIT);
+    now = 1100;
+    expect(l.reservedIn('namespace/a').get('pods')).toBe(UNIT);
+    expect(l.reservedIn('namespace/a', 'Pod/a/1').size).toBe(0);
+    now = 1200;
+    expect(l.reservedIn('namespace/a').size).toBe(0);
+    expect(l.size).toBe(0);
+  });
+
+  it('given a clock that steps backwards, still expires each reservation at its own time', () => {
+    const l = ledger();
+    now = 5000;
+    l.reserve('Pod/a/1', ['namespace/a'], pods(1n)); // until 6000
+    now = 0;
+    l.reserve('Pod/a/2', ['namespace/a'], pods(2n)); // until 1000, queued after the one above
+    now = 1000;
+    expect(l.reservedIn('namespace/a').get('pods')).toBe(UNIT);
+    now = 5999;
+    expect(l.reservedIn('namespace/a').get('pods')).toBe(UNIT);
+    now = 6000;
+    expect(l.reservedIn('namespace/a').size).toBe(0);
+  });
+
+  it('given the object now in the snapshot, settle drops the reservation', () => {
+    const l = ledger();
+    l.reserve('Pod/a/1', ['namespace/a'], pods(1n));
+    l.reserve('Pod/a/2', ['namespace/a'], pods(1n));
+    l.settle('Pod/a/1'); // not counted yet: kept
+    expect(l.reservedIn('namespace/a').get('pods')).toBe(2n * UNIT);
+    counted.add('Pod/a/1');
+    l.settle('Pod/a/1');
+    l.settle('Pod/a/1');
+    expect(l.reservedIn('namespace/a').get('pods')).toBe(UNIT);
+    expect(l.size).toBe(1);
+  });
+
+  it('given an object the snapshot already counts, reserves nothing and ends its old reservation', () => {
     const l = ledger();
     l.reserve('Pod/a/1', ['namespace/a'], pods(1n));
     counted.add('Pod/a/1');
+    l.reserve('Pod/a/1', ['namespace/a'], pods(1n));
+    expect(l.size).toBe(0);
     expect(l.reservedIn('namespace/a').size).toBe(0);
+  });
+
+  it('hands out copies: changing a returned total or the reserved usage corrupts nothing', () => {
+    const l = ledger();
+    const usage = pods(1n);
+    l.reserve('Pod/a/1', ['namespace/a'], usage);
+    usage.set('pods', 7n * UNIT);
+    (l.reservedIn('namespace/a') as Map<string, bigint>).set('pods', 9n);
+    (l.reservedIn('namespace/a', 'Pod/a/1') as Map<string, bigint>).set('pods', 9n);
+    expect(l.reservedIn('namespace/a').get('pods')).toBe(UNIT);
+    l.release('Pod/a/1');
+    expect(l.reservedIn('namespace/a').size).toBe(0);
+  });
+
+  it('given a TTL that is not a non-negative number, refuses to start', () => {
+    for (const ttlMs of [-1, Number.NaN]) {
+      expect(() => new ReservationLedger({ ttlMs, isCounted: () => false })).toThrow(AdmissionError);
+    }
   });
 });

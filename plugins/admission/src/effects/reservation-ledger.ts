@@ -1,4 +1,7 @@
 import type { Usage } from '@corral/cluster';
+import { ADM_ERR, AdmissionError } from '../errors.js';
+import { ExpiryQueue } from './reservation-ledger-expiry.js';
+import { ScopeTotals } from './reservation-ledger-totals.js';
 
 /**
  * In-flight quota reservations of this replica. An admitted pod or claim takes from its quotas before
@@ -17,48 +20,84 @@ export interface Reservation {
 export interface ReservationLedgerOptions {
   /** How long a reservation is held at most. */
   readonly ttlMs: number;
-  /** Is the reserved object already counted by the snapshot? (Then the reservation is dropped.) */
+  /**
+   * Is the object already counted by the snapshot? Asked when reserving (then nothing is held). After
+   * that the owner calls `settle(key)` each time the snapshot may have started counting an object.
+   */
   readonly isCounted: (key: string) => boolean;
   readonly now?: () => number;
 }
 
+/**
+ * The reservations, at O(1) amortized per call whatever their number: totals are kept per scope as
+ * reservations come and go, expiry reads a queue in expiry order (reservation-ledger-expiry.ts), and
+ * the snapshot tells the ledger which objects it now counts (`settle`) instead of being asked about
+ * every reservation on every read.
+ */
 export class ReservationLedger {
   private readonly byKey = new Map<string, Reservation>();
+  private readonly totals = new ScopeTotals();
+  private readonly queue = new ExpiryQueue<Reservation>((item) => this.byKey.get(item.key) === item);
   private readonly now: () => number;
 
   constructor(private readonly options: ReservationLedgerOptions) {
+    if (!(options.ttlMs >= 0))
+      throw new AdmissionError(ADM_ERR.INTERNAL, `reservation TTL must be >= 0 ms, got ${options.ttlMs}`);
     this.now = options.now ?? Date.now;
   }
 
+  /** Reservations held (an expired one until the next reservedIn or reserve takes it off). */
   get size(): number {
     return this.byKey.size;
   }
 
-  /** Usage reserved in `scope` by live reservations other than `exclude`. */
+  /** Usage reserved in `scope` by live reservations other than `exclude`: a fresh map, the caller's. */
   reservedIn(scope: string, exclude = ''): Usage {
-    this.prune();
-    const total = new Map<string, bigint>();
-    for (const reservation of this.byKey.values()) {
-      if (reservation.key === exclude || !reservation.scopes.includes(scope)) continue;
-      for (const [name, value] of reservation.usage) total.set(name, (total.get(name) ?? 0n) + value);
-    }
-    return total;
+    this.expire(this.now());
+    const excluded = exclude === '' ? undefined : this.byKey.get(exclude);
+    return this.totals.copyOf(scope, excluded?.scopes.includes(scope) ? excluded.usage : undefined);
   }
 
-  /** Holds `usage` in `scopes` under `key` (replacing an earlier reservation of the same object). */
+  /**
+   * Holds `usage` in `scopes` under `key` (replacing an earlier reservation of the same object), unless
+   * the snapshot already counts the object.
+   */
   reserve(key: string, scopes: readonly string[], usage: Usage): void {
-    this.byKey.set(key, { key, scopes: [...scopes], usage, expiresAt: this.now() + this.options.ttlMs });
+    const now = this.now();
+    this.expire(now);
+    this.release(key);
+    if (this.options.isCounted(key)) return;
+    const reservation: Reservation = {
+      key,
+      scopes: [...new Set(scopes)],
+      usage: new Map(usage),
+      expiresAt: now + this.options.ttlMs,
+    };
+    this.byKey.set(key, reservation);
+    this.totals.apply(reservation.scopes, reservation.usage, 1n);
+    this.queue.push(reservation);
   }
 
   release(key: string): void {
+    const reservation = this.byKey.get(key);
+    if (reservation === undefined) return;
     this.byKey.delete(key);
+    this.totals.apply(reservation.scopes, reservation.usage, -1n);
+    this.queue.forget();
   }
 
-  /** Drops reservations that expired or whose object the snapshot now counts. */
-  prune(): void {
-    const now = this.now();
-    for (const [key, reservation] of this.byKey) {
-      if (reservation.expiresAt <= now || this.options.isCounted(key)) this.byKey.delete(key);
-    }
+  /**
+   * The snapshot may now count the object `key` (it was just added or changed there): if it does, the
+   * object's usage is counted there, so its reservation ends now, never to be counted twice.
+   */
+  settle(key: string): void {
+    if (this.byKey.has(key) && this.options.isCounted(key)) this.release(key);
+  }
+
+  private expire(now: number): void {
+    this.queue.popExpired(now, (reservation) => {
+      this.byKey.delete(reservation.key);
+      this.totals.apply(reservation.scopes, reservation.usage, -1n);
+    });
   }
 }

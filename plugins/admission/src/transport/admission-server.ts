@@ -12,7 +12,7 @@ import { ReservationLedger } from '../effects/reservation-ledger.js';
 import type { ReservationStore } from '../effects/reservation-store.js';
 import { SharedReservations } from '../effects/shared-reservations.js';
 import { createAdmissionMetrics, type AdmissionMetrics } from './admission-metrics.js';
-import { countedBySnapshot, reviewHandlers } from './review-handlers.js';
+import { countedBySnapshot, reviewHandlers, settleFromSnapshot } from './review-handlers.js';
 import { MAX_REVIEW_BYTES, webhookRoutes, type WebhookRoutesOptions } from './webhook-routes.js';
 
 const WEBHOOK_PATHS: readonly string[] = ['/mutate', '/validate'];
@@ -62,6 +62,10 @@ export function buildAdmissionServer(options: AdmissionServerOptions): Admission
     ttlMs: options.reservationTtlMs,
     isCounted: countedBySnapshot(options.snapshot),
     ...(options.now ? { now: options.now } : {}),
+  });
+  const stopSettling = settleFromSnapshot(options.snapshot, ledger);
+  app.addHook('onClose', async () => {
+    stopSettling();
   });
   const admissionMetrics = createAdmissionMetrics(metrics.registry);
   const shared = options.reservationStore

@@ -78,6 +78,16 @@ export function reviewHandlers(
   };
 }
 
+/**
+ * Keeps the ledger exact as the snapshot changes: each pod or claim the snapshot adds or changes may
+ * end that object's reservation (ReservationLedger.settle). Returns the unsubscribe function.
+ */
+export function settleFromSnapshot(snapshot: ClusterSnapshot, ledger: ReservationLedger): () => void {
+  return snapshot.onApplied(({ kind, key }) => {
+    if (kind === 'Pod' || kind === 'PersistentVolumeClaim') ledger.settle(`${kind}/${key}`);
+  });
+}
+
 /** `Pod/ns/name` → is that object in the snapshot (so its usage is counted there)? */
 export function countedBySnapshot(snapshot: ClusterSnapshot): (key: string) => boolean {
   return (key) => {

@@ -1,15 +1,8 @@
 /** The Corral admission webhooks (issue #5): mutating and validating AdmissionReview v1 over HTTPS. */
-import { admissionCommand } from './commands/run-admission.js';
-import { checkCommand } from './commands/check.js';
-import type { Command } from './commands/command-io.js';
-
 export const SERVICE_STATUS = { built: true, issue: 5, name: 'admission webhook service' } as const;
 
 /** Subcommands for the corral CLI: `corral admission ...` and `corral check -f ... --policies ...`. */
-export const commands: Readonly<{ admission: Command; check: Command }> = {
-  admission: admissionCommand,
-  check: checkCommand,
-};
+export { commands } from './commands/index.js';
 
 export { startAdmission, type RunningAdmission, type StartOptions } from './commands/run-admission.js';
 export { checkManifests, type CheckReport, type CheckedObject } from './commands/check.js';

@@ -2,13 +2,9 @@
  * @corral/csi-ceph: the Corral CSI driver for Ceph RBD (driver `rbd.csi.corral.dev`), built in issue #6.
  * `commands.csi` is what `corral csi --role controller|node ...` runs.
  */
-import { csiCommand } from './commands/csi-command.js';
-
 export const SERVICE_STATUS = { built: true, issue: 6, name: 'CSI driver' } as const;
 
-export const commands = {
-  csi: (args: readonly string[], io: Parameters<typeof csiCommand>[1]) => csiCommand(args, io),
-};
+export { commands } from './commands/index.js';
 
 export { csiCommand, type CliIo, type CsiRunOptions } from './commands/csi-command.js';
 export { CSI_DEFAULTS, CSI_FLAGS, DRIVER_NAME, loadCsiConfig, type CsiConfig } from './config.js';

@@ -22,13 +22,8 @@ export {
 } from './transport/bind-envelope.js';
 export { podBinder } from './effects/bind-pod.js';
 export { openExtenderSnapshot } from './effects/open-snapshot.js';
-export {
-  commands,
-  explainCommand,
-  extenderCommand,
-  runExtender,
-  type CliIo,
-  type RunningExtender,
-  type RunOptions,
-} from './commands/index.js';
+export { commands, type CliIo } from './commands/index.js';
+export { explainCommand } from './commands/explain-command.js';
+export { extenderCommand } from './commands/extender-command.js';
+export { runExtender, type RunningExtender, type RunOptions } from './commands/run-extender.js';
 export { explainPod, type ExplainRow } from './decide/explain.js';

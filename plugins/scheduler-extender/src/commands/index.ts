@@ -1,15 +1,15 @@
 import type { CliIo } from './cli-io.js';
-import { explainCommand } from './explain-command.js';
-import { extenderCommand } from './extender-command.js';
 
-/** The subcommands this plugin gives the `corral` CLI. */
+/**
+ * The subcommands this plugin gives the `corral` CLI (`@corral/scheduler-extender/commands`). Each
+ * imports its code when it runs: `corral extender` loads the server without explain's code,
+ * `corral explain` the decisions without the extender's server and binder.
+ */
 export const commands: Readonly<
   Record<'extender' | 'explain', (args: readonly string[], io: CliIo) => Promise<number>>
 > = {
-  extender: (args, io) => extenderCommand(args, io),
-  explain: explainCommand,
+  extender: async (args, io) => (await import('./extender-command.js')).extenderCommand(args, io),
+  explain: async (args, io) => (await import('./explain-command.js')).explainCommand(args, io),
 };
 
-export { explainCommand, extenderCommand };
-export { runExtender, type RunningExtender, type RunOptions } from './run-extender.js';
 export type { CliIo } from './cli-io.js';

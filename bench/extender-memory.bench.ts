@@ -7,15 +7,17 @@
  * (bench/extender-bench-cluster.ts) from the fake API server of test/integration (real LIST with
  * limit/continue, real WATCH); the extender runs in a child process under plain `node` from the
  * built `dist/` (no tsx), started like `corral extender --kubeconfig ...`, listing and watching
- * every kind. Once /readyz answers 200 and BENCH_SETTLE_MS have passed (default 15 s: an idle V8
- * compacts its heap by then), the child runs two full GCs (--expose-gc) half a second apart and
+ * every kind. Once /readyz answers 200 and BENCH_SETTLE_MS have passed (default 40 s: V8's memory
+ * reducer compacts the heap the initial LIST left fragmented at about 40 s; at 15 s it has not yet, and
+ * RSS reads 15-20 MiB higher), the child runs two full GCs (--expose-gc) half a second apart and
  * reports process.memoryUsage(); then it answers BENCH_CALLS filter + prioritize calls and reports
  * again. The same child with the nodes but no pods gives the process's floor.
  *
- * Knobs (environment): BENCH_NODE_FLAGS (node flags of the child, e.g. `--max-semi-space-size=2`);
- * BENCH_ENTRY `extender` (default: the extender's package alone) or `cli` (the `corral` command,
- * which loads every service); BENCH_CALLS (default 500). The child inherits this process's
- * environment, e.g. glibc's MALLOC_MMAP_THRESHOLD_.
+ * Knobs (environment): BENCH_NODE_FLAGS (node flags of the child, e.g. the Deployment's
+ * `--max-semi-space-size=8 --max-old-space-size=384`); BENCH_ENTRY `cli` (default: the `corral`
+ * command, as deployed; it imports only the extender's code) or `extender` (the package alone);
+ * BENCH_CALLS (default 3,000). The child inherits this process's environment, e.g. glibc's
+ * MALLOC_MMAP_THRESHOLD_ (set in the Deployment).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -33,9 +35,9 @@ import { clusterObjects, filterBodies, NODES, podsOfNode, prioritizeBody } from 
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NODE_FLAGS = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '');
-const ENTRY = process.env['BENCH_ENTRY'] === 'cli' ? 'cli' : 'extender';
-const CALLS = Number(process.env['BENCH_CALLS'] ?? 500);
-const SETTLE_MS = Number(process.env['BENCH_SETTLE_MS'] ?? 15_000);
+const ENTRY = process.env['BENCH_ENTRY'] === 'extender' ? 'extender' : 'cli';
+const CALLS = Number(process.env['BENCH_CALLS'] ?? 3_000);
+const SETTLE_MS = Number(process.env['BENCH_SETTLE_MS'] ?? 40_000);
 
 /** The child: the extender from dist/, plus an IPC hook that measures memory after forced GCs. */
 const CHILD = `

@@ -7,7 +7,8 @@
  * median beside it. Use it (with `node --cpu-prof`) to find and check wins, and the HTTPS bench for
  * the issue's ratios.
  * Run: `npx tsx --conditions corral-source bench/admission-inproc.bench.ts` (BENCH_REQUESTS per round,
- * default 5000; BENCH_ROUNDS, default 7).
+ * default 5000; BENCH_ROUNDS, default 7; BENCH_ROWS, a comma list of rows to keep, e.g.
+ * `noop /validate,admission /mutate`, default all).
  */
 import { buildBenchApp, type BenchApp } from './admission-bench-apps.js';
 import { benchReview } from './admission-bench-review.js';
@@ -15,13 +16,15 @@ import { benchReview } from './admission-bench-review.js';
 const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 5000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
 const body = benchReview();
-const rows: [BenchApp, string][] = [
+const ALL_ROWS: [BenchApp, string][] = [
   ['noop', '/validate'],
   ['noop-patch', '/validate'],
   ['runtime-noop', '/validate'],
   ['admission', '/mutate'],
   ['admission', '/validate'],
 ];
+const wanted = process.env['BENCH_ROWS']?.split(',').map((row) => row.trim());
+const rows = ALL_ROWS.filter(([name, url]) => wanted === undefined || wanted.includes(`${name} ${url}`));
 
 type App = Awaited<ReturnType<typeof buildBenchApp>>;
 

@@ -1,4 +1,6 @@
 import { tryParseQuantity, type NamespacePolicy } from '@corral/policy';
+import { deepFrozen } from './frozen-values.js';
+import { copyWith } from './copy-with.js';
 import { asObject, type JsonObject } from './pod-spec.js';
 
 type Defaults = NonNullable<NamespacePolicy['spec']['defaults']>;
@@ -7,6 +9,13 @@ type Defaults = NonNullable<NamespacePolicy['spec']['defaults']>;
 interface DefaultsPlan {
   readonly requests: readonly (readonly [name: string, text: string])[];
   readonly limits: readonly (readonly [name: string, text: string, nanos: bigint | undefined])[];
+  /**
+   * Built once and shared (deep-frozen): every default request, every default limit, and the
+   * `resources` of a container that sets none (undefined when that container gets nothing).
+   */
+  readonly allRequests: JsonObject;
+  readonly allLimits: JsonObject;
+  readonly forBareContainer: JsonObject | undefined;
 }
 
 /** Plans built once per policy object (the snapshot's policies are immutable). */
@@ -15,14 +24,20 @@ const plans = new WeakMap<Defaults, DefaultsPlan>();
 function planOf(defaults: Defaults): DefaultsPlan {
   let plan = plans.get(defaults);
   if (plan === undefined) {
-    plan = {
-      requests: Object.entries(defaults.requests ?? {}).map(
-        ([name, value]) => [name, String(value)] as const,
-      ),
-      limits: Object.entries(defaults.limits ?? {}).map(
-        ([name, value]) => [name, String(value), nanosOf(value)] as const,
-      ),
+    const requests = Object.entries(defaults.requests ?? {}).map(
+      ([name, value]) => [name, String(value)] as const,
+    );
+    const limits = Object.entries(defaults.limits ?? {}).map(
+      ([name, value]) => [name, String(value), nanosOf(value)] as const,
+    );
+    const partial = {
+      requests,
+      limits,
+      allRequests: deepFrozen(Object.fromEntries(requests)),
+      allLimits: deepFrozen(Object.fromEntries(limits.map(([name, text]) => [name, text]))),
     };
+    const bare = resourcesFor(partial, EMPTY, EMPTY);
+    plan = { ...partial, forBareContainer: bare === undefined ? undefined : deepFrozen(bare) };
     plans.set(defaults, plan);
   }
   return plan;
@@ -52,7 +67,7 @@ const EMPTY: JsonObject = Object.freeze({});
 
 /** The default requests a container lacks: those for resources it sets neither a request nor a limit for. */
 function missingRequests(
-  plan: DefaultsPlan,
+  plan: Pick<DefaultsPlan, 'requests'>,
   requests: JsonObject,
   limits: JsonObject,
 ): JsonObject | undefined {
@@ -65,7 +80,7 @@ function missingRequests(
 
 /** The default limits a container lacks, except where its (possibly defaulted) request exceeds them. */
 function missingLimits(
-  plan: DefaultsPlan,
+  plan: Pick<DefaultsPlan, 'limits'>,
   requests: JsonObject,
   addRequests: JsonObject | undefined,
   limits: JsonObject,
@@ -80,24 +95,56 @@ function missingLimits(
   return add;
 }
 
+/** Counts an object's own keys (no array built). */
+function sizeOf(object: JsonObject): number {
+  let size = 0;
+  for (const key in object) if (Object.hasOwn(object, key)) size++;
+  return size;
+}
+
+/**
+ * The `resources` a container gets given its requests and limits, or undefined when nothing is added.
+ * A list the container lacks and gets whole is the plan's shared one.
+ */
+function resourcesFor(
+  plan: Omit<DefaultsPlan, 'forBareContainer'>,
+  requests: JsonObject,
+  limits: JsonObject,
+  resources?: JsonObject,
+): JsonObject | undefined {
+  const addRequests = missingRequests(plan, requests, limits);
+  const addLimits = missingLimits(plan, requests, addRequests, limits);
+  if (addRequests === undefined && addLimits === undefined) return undefined;
+  const next = copyWith(resources);
+  if (addRequests) {
+    const whole = requests === EMPTY && sizeOf(addRequests) === plan.requests.length;
+    next['requests'] = whole ? plan.allRequests : copyWith(requests, addRequests);
+  }
+  if (addLimits) {
+    const whole = limits === EMPTY && sizeOf(addLimits) === plan.limits.length;
+    next['limits'] = whole ? plan.allLimits : copyWith(limits, addLimits);
+  }
+  return next;
+}
+
 /**
  * A default request is added only where the container sets neither a request nor a limit for that
  * resource (with only a limit, the API server defaults the request to the limit). A default limit is
  * added only where none is set and the container's request does not exceed it (a limit below the
  * request would make the pod invalid). Returns the container itself when nothing is added, else a
- * copy with new `resources`.
+ * copy with new `resources` (the plan's shared ones when it set none).
  */
 function defaultContainer(container: JsonObject, plan: DefaultsPlan): JsonObject {
   const resources = asObject(container['resources']);
-  const requests = asObject(resources?.['requests']) ?? EMPTY;
-  const limits = asObject(resources?.['limits']) ?? EMPTY;
-  const addRequests = missingRequests(plan, requests, limits);
-  const addLimits = missingLimits(plan, requests, addRequests, limits);
-  if (addRequests === undefined && addLimits === undefined) return container;
-  const next: JsonObject = { ...resources };
-  if (addRequests) next['requests'] = { ...requests, ...addRequests };
-  if (addLimits) next['limits'] = { ...limits, ...addLimits };
-  return { ...container, resources: next };
+  if (resources === undefined) {
+    return plan.forBareContainer === undefined
+      ? container
+      : copyWith(container, { resources: plan.forBareContainer });
+  }
+  const requests = asObject(resources['requests']) ?? EMPTY;
+  const limits = asObject(resources['limits']) ?? EMPTY;
+  const next = resourcesFor(plan, requests, limits, resources);
+  return next === undefined ? container : copyWith(container, { resources: next });
 }
 
 /**
@@ -111,13 +158,13 @@ export function applyDefaultResources(spec: JsonObject, policy: NamespacePolicy 
   for (const list of ['initContainers', 'containers'] as const) {
     const items = spec[list];
     if (!Array.isArray(items)) continue;
-    let changed = false;
-    const next = items.map((item: unknown) => {
+    let next: unknown[] | undefined;
+    for (let index = 0; index < items.length; index++) {
+      const item: unknown = items[index];
       const container = asObject(item);
       const defaulted = container ? defaultContainer(container, plan) : item;
-      changed ||= defaulted !== item;
-      return defaulted;
-    });
-    if (changed) spec[list] = next;
+      if (defaulted !== item) (next ??= [...items])[index] = defaulted;
+    }
+    if (next) spec[list] = next;
   }
 }

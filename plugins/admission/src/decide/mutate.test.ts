@@ -2,6 +2,13 @@ import fc from 'fast-check';
 import jsonPatch from 'fast-json-patch';
 import { listFixtures, loadAdmissionReview } from '../../../../test/support/fixtures.js';
 import { podRequest, snapshotFromFiles } from '../testing/example-snapshot.js';
+import {
+  deepFreeze,
+  MUTATED_NAMESPACES,
+  podLabelsArbitrary,
+  podSpecArbitrary,
+} from '../testing/pod-arbitraries.js';
+import { isDeepFrozen } from './frozen-values.js';
 import { mutatePod } from './mutate.js';
 import type { AdmissionRequest } from './request.js';
 import { DEFAULT_RULE_SETTINGS } from './settings.js';
@@ -11,13 +18,6 @@ const settings = DEFAULT_RULE_SETTINGS;
 type Pod = { metadata: { labels: Record<string, string> }; spec: Record<string, unknown> };
 
 const mutate = (request: AdmissionRequest) => mutatePod(request, snapshot, settings);
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    Object.values(value).forEach(deepFreeze);
-    Object.freeze(value);
-  }
-  return value;
-}
 const again = (request: AdmissionRequest, mutated: unknown): AdmissionRequest => ({
   ...request,
   object: mutated,
@@ -116,95 +116,58 @@ describe('mutatePod on the examples', () => {
   });
 });
 
-describe('mutatePod idempotence', () => {
-  const namespaces = [
-    'finance-prod',
-    'finance-dev',
-    'research-ml',
-    'research-batch',
-    'web-prod',
-    'web-gateway',
-  ];
-  const container = fc.record(
-    {
-      name: fc.constantFrom('a', 'b'),
-      image: fc.constant('img:1'),
-      resources: fc.option(
-        fc.record(
-          {
-            requests: fc.option(
-              fc.dictionary(
-                fc.constantFrom('cpu', 'memory', 'nvidia.com/gpu'),
-                fc.constantFrom('1', '100m', '2Gi'),
-              ),
-              { nil: undefined },
-            ),
-            limits: fc.option(
-              fc.dictionary(
-                fc.constantFrom('cpu', 'memory', 'nvidia.com/gpu'),
-                fc.constantFrom('1', '4', '8Gi'),
-              ),
-              { nil: undefined },
-            ),
-          },
-          { requiredKeys: [] },
-        ),
-        { nil: undefined },
-      ),
-    },
-    { requiredKeys: ['name', 'image'] },
-  );
-  const term = fc.record({
-    matchExpressions: fc.array(
-      fc.record({
-        key: fc.constantFrom('zone', 'corral.dev/role', 'corral.dev/department'),
-        operator: fc.constantFrom('In', 'NotIn', 'Exists'),
-        values: fc.constant(['a']),
-      }),
-      { maxLength: 2 },
-    ),
-  });
-  const spec = fc.record(
-    {
-      containers: fc.array(container, { maxLength: 3 }),
-      initContainers: fc.option(fc.array(container, { maxLength: 2 }), { nil: undefined }),
-      tolerations: fc.option(
-        fc.array(
-          fc.record({
-            key: fc.constantFrom('corral.dev/department', 'x'),
-            operator: fc.constantFrom('Equal', 'Exists'),
-            value: fc.constantFrom('finance', 'web'),
-            effect: fc.constant('NoSchedule'),
-          }),
-          { maxLength: 2 },
-        ),
-        { nil: undefined },
-      ),
-      affinity: fc.option(
-        fc.record({
-          nodeAffinity: fc.record({
-            requiredDuringSchedulingIgnoredDuringExecution: fc.record({
-              nodeSelectorTerms: fc.array(term, { maxLength: 3 }),
-            }),
-          }),
-        }),
-        { nil: undefined },
-      ),
-    },
-    { requiredKeys: ['containers'] },
-  );
+describe('mutatePod copies on write', () => {
+  const bare = () =>
+    podRequest('finance-prod', {
+      containers: [{ name: 'a', image: 'x' }],
+      initContainers: [{ name: 'i', image: 'y' }],
+    });
 
+  it('given pods lacking resources, placement and pull secrets, adds the same deep-frozen values to each', () => {
+    const [one, two] = [bare(), bare()].map((request) => (mutate(request).mutated as Pod).spec);
+    for (const [what, pick] of [
+      [
+        'container resources',
+        (s: Record<string, unknown>) => (s['containers'] as Pod['spec'][])[0]?.['resources'],
+      ],
+      [
+        'init container resources',
+        (s: Record<string, unknown>) => (s['initContainers'] as Pod['spec'][])[0]?.['resources'],
+      ],
+      ['affinity', (s: Record<string, unknown>) => s['affinity']],
+      ['tolerations', (s: Record<string, unknown>) => s['tolerations']],
+      ['pull secrets', (s: Record<string, unknown>) => s['imagePullSecrets']],
+    ] as const) {
+      expect(isDeepFrozen(pick(one ?? {})), what).toBe(true);
+      expect(pick(one ?? {}), what).toBe(pick(two ?? {}));
+    }
+  });
+
+  it('given an already mutated pod, returns its metadata and every spec field unchanged (no copies)', () => {
+    const first = mutate(bare()).mutated as Pod;
+    // As the API server would hand it back: a fresh JSON object, nothing shared with the first copy.
+    const object = JSON.parse(JSON.stringify(first)) as Pod & Record<string, unknown>;
+    const second = mutate(again(bare(), object)).mutated as Pod & Record<string, unknown>;
+    expect(second['metadata']).toBe(object['metadata']);
+    for (const key of Object.keys(object.spec)) expect(second.spec[key], key).toBe(object.spec[key]);
+  });
+});
+
+describe('mutatePod idempotence', () => {
   it('given any pod, mutating the mutated pod yields an empty patch', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...namespaces), spec, fc.boolean(), (namespace, podSpec, gateway) => {
-        // Frozen: any write to the request's object throws, so the mutation must copy what it changes.
-        const request = deepFreeze(
-          podRequest(namespace, podSpec, gateway ? { labels: { 'corral.dev/role': 'gateway' } } : {}),
-        );
-        const first = mutate(request).mutated;
-        const second = mutate(again(request, first)).mutated;
-        expect(jsonPatch.compare(first as object, second as object)).toEqual([]);
-      }),
+      fc.property(
+        fc.constantFrom(...MUTATED_NAMESPACES),
+        podSpecArbitrary,
+        podLabelsArbitrary,
+        (namespace, podSpec, labels) => {
+          // Frozen: any write to the request's object throws, so the mutation must copy what it changes.
+          const request = deepFreeze(podRequest(namespace, podSpec, labels ? { labels } : {}));
+          const first = mutate(request).mutated;
+          const second = mutate(again(request, first)).mutated;
+          expect(jsonPatch.compare(first as object, second as object)).toEqual([]);
+        },
+      ),
       { numRuns: 300 },
     );
   });

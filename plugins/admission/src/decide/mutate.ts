@@ -3,6 +3,7 @@ import type { ClusterSnapshot } from '@corral/cluster';
 import { applyDefaultResources } from './default-resources.js';
 import { pass, skip, type Decision } from './decision.js';
 import { applyPlacement, carriesGpuRequest, isGatewayPod } from './placement.js';
+import { copyWith } from './copy-with.js';
 import { asObject, type JsonObject } from './pod-spec.js';
 import { applyPullSecrets } from './pull-secrets.js';
 import { namespaceOf, type AdmissionRequest } from './request.js';
@@ -12,7 +13,11 @@ export const MUTATE_RULE = 'pod-defaults-and-placement';
 
 export interface MutateResult {
   readonly decisions: readonly Decision[];
-  /** The mutated copy; absent when nothing applies. The envelope diffs it against request.object. */
+  /**
+   * The mutated copy; absent when nothing applies. The envelope diffs it against request.object. It
+   * shares what it did not change with request.object, and what it added whole with other pods
+   * (deep-frozen): read it, never write to it.
+   */
   readonly mutated?: unknown;
 }
 
@@ -40,27 +45,29 @@ export function mutatePod(request: AdmissionRequest, view: PolicyView, settings:
   const department = departmentName === undefined ? undefined : view.department(departmentName);
   if (department === undefined) return { decisions: [skip(MUTATE_RULE, 'namespace of no department')] };
   // Copy on write: only what a step changes is copied, so unchanged subtrees stay shared with the
-  // request's object and the envelope's diff skips them.
+  // request's object and the envelope's diff skips them; what a step adds whole to many pods (default
+  // resources, placement, pull secrets) is built once and shared, deep-frozen.
   const original = asObject(request.object) ?? {};
   const originalSpec = asObject(original['spec']);
   if (originalSpec === undefined) return { decisions: [skip(MUTATE_RULE, 'pod without spec')] };
-  const spec: JsonObject = { ...originalSpec };
+  const spec = copyWith(originalSpec); // (copyWith: the steps add keys to it)
   const pod: JsonObject = { ...original, spec };
   const policy = view.namespacePolicy(namespace);
-  const metadata: JsonObject = { ...(asObject(pod['metadata']) ?? {}) };
+  const metadata = asObject(original['metadata']);
+  const labels = asObject(metadata?.['labels']);
   applyDefaultResources(spec, policy);
   applyPlacement(spec, {
     department: department.metadata.name,
     isolation: effectiveNodeIsolation(department),
     gpu: carriesGpuRequest(spec, settings.gpuResources),
-    gateway: isGatewayPod(asObject(metadata['labels'])),
+    gateway: isGatewayPod(labels),
     gpuResources: settings.gpuResources,
   });
   applyPullSecrets(spec, policy);
-  metadata['labels'] = {
-    ...(asObject(metadata['labels']) ?? {}),
-    [DEPARTMENT_LABEL]: department.metadata.name,
-  };
-  pod['metadata'] = metadata;
+  if (labels?.[DEPARTMENT_LABEL] !== department.metadata.name) {
+    const stamped = copyWith(labels);
+    stamped[DEPARTMENT_LABEL] = department.metadata.name;
+    pod['metadata'] = copyWith(metadata, { labels: stamped });
+  }
   return { decisions: [pass(MUTATE_RULE)], mutated: pod };
 }

@@ -1,5 +1,7 @@
 import { DEPARTMENT_LABEL, type NodeIsolation } from '@corral/policy';
-import { asObject, containersOf, type JsonObject } from './pod-spec.js';
+import { deepFrozen } from './frozen-values.js';
+import { copyWith } from './copy-with.js';
+import { asObject, CONTAINER_LISTS, type JsonObject } from './pod-spec.js';
 
 /**
  * Department and role placement written into a pod so kube-scheduler narrows the nodes itself
@@ -57,39 +59,21 @@ const expressionsOf = (term: JsonObject): unknown[] =>
 const withRequirement = (term: JsonObject, requirement: Requirement): JsonObject => {
   const expressions = expressionsOf(term);
   if (expressions.some((e) => sameRequirement(e, requirement))) return term;
-  return { ...term, matchExpressions: [...expressions, requirement] };
+  return copyWith(term, { matchExpressions: [...expressions, requirement] });
 };
 
-/** Every user term, constrained to the department pool and the role. */
-function placedTerms(terms: readonly JsonObject[], placement: Placement): JsonObject[] {
-  const alternatives = poolAlternatives(placement);
-  const role = roleRequirement(placement);
+/** Every user term, constrained to the department pool and the role (the term itself when it is). */
+function placedTerms(
+  terms: readonly JsonObject[],
+  parts: Pick<PlacementParts, 'alternatives' | 'role'>,
+): JsonObject[] {
   const out: JsonObject[] = [];
   for (const term of terms.length > 0 ? terms : [{}]) {
-    const placed = alternatives.some((alt) => expressionsOf(term).some((e) => sameRequirement(e, alt)));
-    const pooled = placed ? [term] : alternatives.map((alt) => withRequirement(term, alt));
-    out.push(...pooled.map((t) => withRequirement(t, role)));
+    const placed = parts.alternatives.some((alt) => expressionsOf(term).some((e) => sameRequirement(e, alt)));
+    const pooled = placed ? [term] : parts.alternatives.map((alt) => withRequirement(term, alt));
+    for (const t of pooled) out.push(withRequirement(t, parts.role));
   }
   return out;
-}
-
-function applyNodeAffinity(spec: JsonObject, placement: Placement): void {
-  const affinity = asObject(spec['affinity']) ?? {};
-  const nodeAffinity = asObject(affinity['nodeAffinity']) ?? {};
-  const required = asObject(nodeAffinity['requiredDuringSchedulingIgnoredDuringExecution']) ?? {};
-  const terms = Array.isArray(required['nodeSelectorTerms'])
-    ? (required['nodeSelectorTerms'] as unknown[]).map((t) => asObject(t) ?? {})
-    : [];
-  spec['affinity'] = {
-    ...affinity,
-    nodeAffinity: {
-      ...nodeAffinity,
-      requiredDuringSchedulingIgnoredDuringExecution: {
-        ...required,
-        nodeSelectorTerms: placedTerms(terms, placement),
-      },
-    },
-  };
 }
 
 type Toleration = { key: string; operator: 'Equal' | 'Exists'; value?: string; effect: 'NoSchedule' };
@@ -118,29 +102,123 @@ const sameToleration = (a: unknown, b: Toleration): boolean => {
   );
 };
 
-function applyTolerations(spec: JsonObject, placement: Placement): void {
-  const current = Array.isArray(spec['tolerations']) ? [...(spec['tolerations'] as unknown[])] : [];
-  for (const toleration of wantedTolerations(placement)) {
-    if (!current.some((existing) => sameToleration(existing, toleration))) current.push(toleration);
+/** `current` with each wanted toleration it lacks appended (in order, once); `current` when none. */
+function withTolerations(current: readonly unknown[], wanted: readonly Toleration[]): readonly unknown[] {
+  let next: unknown[] | undefined;
+  for (const toleration of wanted) {
+    if (!(next ?? current).some((existing) => sameToleration(existing, toleration)))
+      (next ??= [...current]).push(toleration);
   }
-  spec['tolerations'] = current;
+  return next ?? current;
 }
 
-/** Writes the department pool and role placement into a pod spec (a copy, in place). */
+/**
+ * What a placement writes, built once per placement and shared (deep-frozen): the requirements, the
+ * tolerations, and the affinity and toleration list of a pod that has none.
+ */
+interface PlacementParts {
+  readonly alternatives: readonly Requirement[];
+  readonly role: Requirement;
+  readonly tolerations: readonly Toleration[];
+  readonly bareTolerations: readonly unknown[];
+  readonly bareAffinity: JsonObject;
+}
+
+const affinityWith = (terms: readonly JsonObject[]): JsonObject => ({
+  nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } },
+});
+
+function partsFor(placement: Placement): PlacementParts {
+  const alternatives = deepFrozen(poolAlternatives(placement));
+  const role = deepFrozen(roleRequirement(placement));
+  const tolerations = deepFrozen(wantedTolerations(placement));
+  return {
+    alternatives,
+    role,
+    tolerations,
+    bareTolerations: deepFrozen(withTolerations([], tolerations)),
+    bareAffinity: deepFrozen(affinityWith(placedTerms([], { alternatives, role }))),
+  };
+}
+
+/** Parts by placement (few: departments × roles); emptied if it ever grows past the bound. */
+const PARTS_LIMIT = 1024;
+const partsCache = new Map<string, PlacementParts>();
+
+function cachedParts(placement: Placement): PlacementParts {
+  const key = [
+    placement.department,
+    placement.isolation,
+    placement.gpu,
+    placement.gateway,
+    ...placement.gpuResources,
+  ].join('\n');
+  let parts = partsCache.get(key);
+  if (parts === undefined) {
+    if (partsCache.size >= PARTS_LIMIT) partsCache.clear();
+    parts = partsFor(placement);
+    partsCache.set(key, parts);
+  }
+  return parts;
+}
+
+function applyNodeAffinity(spec: JsonObject, parts: PlacementParts): void {
+  const affinity = asObject(spec['affinity']);
+  if (affinity === undefined) {
+    spec['affinity'] = parts.bareAffinity;
+    return;
+  }
+  const nodeAffinity = asObject(affinity['nodeAffinity']) ?? {};
+  const required = asObject(nodeAffinity['requiredDuringSchedulingIgnoredDuringExecution']) ?? {};
+  const current = required['nodeSelectorTerms'];
+  const terms = Array.isArray(current) ? (current as unknown[]).map((t) => asObject(t) ?? {}) : [];
+  const placed = placedTerms(terms, parts);
+  // Already placed (each term is the user's own, unchanged): leave the affinity as it is.
+  if (Array.isArray(current) && placed.length === current.length && placed.every((t, i) => t === current[i]))
+    return;
+  spec['affinity'] = copyWith(affinity, {
+    nodeAffinity: copyWith(nodeAffinity, {
+      requiredDuringSchedulingIgnoredDuringExecution: copyWith(required, { nodeSelectorTerms: placed }),
+    }),
+  });
+}
+
+function applyTolerations(spec: JsonObject, parts: PlacementParts): void {
+  const current = spec['tolerations'];
+  if (!Array.isArray(current)) {
+    spec['tolerations'] = parts.bareTolerations;
+    return;
+  }
+  const next = withTolerations(current, parts.tolerations);
+  if (next !== current) spec['tolerations'] = next;
+}
+
+/**
+ * Writes the department pool and role placement into a pod spec (a copy, in place). What the pod
+ * already carries is left as it is; what it lacks entirely gets values shared between pods
+ * (deep-frozen).
+ */
 export function applyPlacement(spec: JsonObject, placement: Placement): void {
-  applyNodeAffinity(spec, placement);
-  applyTolerations(spec, placement);
+  const parts = cachedParts(placement);
+  applyNodeAffinity(spec, parts);
+  applyTolerations(spec, parts);
 }
 
 /** Does any container request (or limit, which defaults the request) a positive GPU amount? */
 export function carriesGpuRequest(spec: JsonObject | undefined, gpuResources: readonly string[]): boolean {
-  return containersOf(spec).some(({ container }) => {
-    const resources = asObject(container['resources']);
-    return (
-      listsPositive(resources?.['requests'], gpuResources) ||
-      listsPositive(resources?.['limits'], gpuResources)
-    );
-  });
+  for (const list of CONTAINER_LISTS) {
+    const items = spec?.[list];
+    if (!Array.isArray(items)) continue;
+    for (const item of items as unknown[]) {
+      const resources = asObject(asObject(item)?.['resources']);
+      if (
+        listsPositive(resources?.['requests'], gpuResources) ||
+        listsPositive(resources?.['limits'], gpuResources)
+      )
+        return true;
+    }
+  }
+  return false;
 }
 
 const ZERO = /^0*(\.0*)?$/;

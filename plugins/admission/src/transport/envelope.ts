@@ -1,14 +1,14 @@
-import jsonPatch from 'fast-json-patch';
 import { isDenial, type Decision } from '../decide/decision.js';
 import type { AdmissionRequest } from '../decide/request.js';
 import { ADM_ERR, AdmissionError } from '../errors.js';
+import { mutationPatch } from './mutation-patch.js';
 
 /**
  * AdmissionReview in, AdmissionReview out (STYLE.md #3), with no policy in sight: the answer echoes
  * the request's `uid` and apiVersion; it allows only if every decision allows; denials are joined into
  * one message with the HTTP code of the first; warnings (and relaxed denials) are merged, deduplicated
  * and kept under 120 characters; a mutation is the fast-json-patch diff of the mutated copy against
- * the request's object, base64, omitted when empty.
+ * the request's object (mutation-patch.ts), base64, omitted when empty.
  */
 export const REVIEW_VERSIONS: readonly string[] = ['admission.k8s.io/v1', 'admission.k8s.io/v1beta1'];
 
@@ -124,9 +124,9 @@ function base64Of(text: string): string {
 }
 
 function patchOf(original: unknown, mutated: unknown): string | undefined {
-  if (mutated === undefined || !isRecord(original) || !isRecord(mutated)) return undefined;
-  const operations = jsonPatch.compare(original, mutated);
-  return operations.length === 0 ? undefined : base64Of(JSON.stringify(operations));
+  if (mutated === undefined) return undefined;
+  const patch = mutationPatch(original, mutated);
+  return patch === undefined ? undefined : base64Of(patch);
 }
 
 /** Builds the AdmissionReview answer from the decisions (and the mutated copy). */

@@ -12,7 +12,7 @@
  * `--max-semi-space-size=16`); BENCH_CPU_PROF=DIR writes each server's CPU profile there
  * (`node --cpu-prof`); BENCH_PIN=1 pins each server to CPU 1 and this process to CPU 0 (`taskset`).
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { generatePair } from '../packages/runtime/src/tls/__fixtures__/openssl.js';
 import { benchReview } from './admission-bench-review.js';
+import { ask, pin, stopServer } from './ask-child.js';
 
 const DURATION = Number(process.env['BENCH_SECONDS'] ?? 8);
 const SERVER = fileURLToPath(new URL('./admission-bench-server.ts', import.meta.url));
@@ -48,28 +49,8 @@ async function startServer(
   return { child, port };
 }
 
-/** Pins every thread of a process to one CPU. */
-function pin(pid: number, cpu: number): void {
-  execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
-}
-
-/** Asks a server to exit by itself (so a CPU profile gets written), killing it if it does not. */
-async function stopServer(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.send('stop');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 /** The server's CPU time so far (user + system, all threads), in µs. */
-async function cpuOf(child: ChildProcess): Promise<number> {
-  const reply = new Promise<number>((resolve) =>
-    child.once('message', (m) => resolve((m as { cpuMicros: number }).cpuMicros)),
-  );
-  child.send('cpu');
-  return reply;
-}
+const cpuOf = (child: ChildProcess) => ask<number>(child, 'cpu', 'cpuMicros');
 
 interface Run {
   rps: number;

@@ -19,13 +19,13 @@
  * server into DIR/<mode>), BENCH_PIN=1 (servers on CPU 1, this client on CPU 0, with taskset), BENCH_CLIENT_GC=0 (no young-generation
  * GC of this client between pods; by default one runs off the clock before each pod).
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { ask } from './ask-child.js';
+import { ask, pin, stopServer } from './ask-child.js';
 import { filterBodies, prioritizeBody } from './extender-bench-cluster.js';
 
 const SAMPLE = Number(process.env['BENCH_SAMPLE'] ?? 500);
@@ -81,18 +81,6 @@ async function startServer(mode: Mode, run: number): Promise<Server> {
     child.once('exit', (code) => reject(new Error(`${mode} server exited ${code}`)));
   });
   return { child, ...ready };
-}
-
-function pin(pid: number, cpu: number): void {
-  execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(pid)], { stdio: 'ignore' });
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.send('stop');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });

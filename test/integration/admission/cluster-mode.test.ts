@@ -1,40 +1,14 @@
 import { mkdtempSync } from 'node:fs';
-import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rawNamespace } from '@corral/cluster';
 import { generatePair } from '../../../packages/runtime/src/tls/__fixtures__/openssl.js';
 import { startFakeApiServer, type FakeApiServer } from '../fake-apiserver/index.js';
 import { leaseHandler } from './fake-leases.js';
-import { podReview, startAdmissionService, type Reply } from './support.js';
+import { httpsCall, podReview, startAdmissionService, type Reply } from './support.js';
 
-function send(
-  url: string,
-  ca: Buffer,
-  method: string,
-  body?: unknown,
-): Promise<{ status: number; text: string }> {
-  const target = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method,
-        agent: new Agent({ ca }),
-        headers: { 'content-type': 'application/json' },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
+const send = (url: string, ca: Buffer, method: string, body?: unknown) =>
+  httpsCall(url, { ca, method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 
 describe('corral admission against a cluster (fake API server)', () => {
   let api: FakeApiServer;

@@ -1,11 +1,10 @@
 import { mkdtempSync } from 'node:fs';
-import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commands } from '@corral/admission';
 import { generatePair } from '../../../packages/runtime/src/tls/__fixtures__/openssl.js';
-import { podReview, startAdmissionService, type Reply } from './support.js';
+import { httpsCall, podReview, startAdmissionService, type Reply } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const io = (err: string[] = []) => ({
@@ -15,32 +14,9 @@ const io = (err: string[] = []) => ({
   cwd: ROOT,
 });
 
-function post(url: string, ca: Buffer, body: unknown): Promise<{ status: number; body: Reply }> {
-  const target = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: 'POST',
-        agent: new Agent({ ca }),
-        headers: { 'content-type': 'application/json' },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: JSON.parse(Buffer.concat(chunks).toString()) as Reply,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
+async function post(url: string, ca: Buffer, body: unknown): Promise<{ status: number; body: Reply }> {
+  const { status, text } = await httpsCall(url, { ca, method: 'POST', body: JSON.stringify(body) });
+  return { status, body: JSON.parse(text) as Reply };
 }
 
 describe('commands.admission / startAdmission', () => {

@@ -5,7 +5,6 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
@@ -14,7 +13,7 @@ import { parseAllDocuments } from 'yaml';
 import type { RunningAdmission } from '@corral/admission';
 import { systemClock, type Clock, type MemoryDestination } from '@corral/runtime';
 import type { FakeApiServer, KubeObject } from '../fake-apiserver/index.js';
-import { startAdmissionService } from './support.js';
+import { httpsCall, startAdmissionService } from './support.js';
 
 export const NAMESPACE = 'corral-system';
 export const SECRET = 'corral-admission-tls';
@@ -68,25 +67,10 @@ export async function startTlsReplica(
 }
 
 function httpsGet(url: string, ca?: string): Promise<{ status: number; body: string }> {
-  const target = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        servername: HOST,
-        agent: new Agent(ca ? { ca } : { rejectUnauthorized: false }),
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
+  return httpsCall(url, { servername: HOST, ...(ca ? { ca } : {}) }).then(({ status, text }) => ({
+    status,
+    body: text,
+  }));
 }
 
 /** The certificate the server presents (not verified). */

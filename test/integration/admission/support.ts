@@ -39,6 +39,45 @@ export interface Reply {
   };
 }
 
+export interface HttpsCall {
+  readonly method?: string;
+  /** Sent as is; a JSON content type is declared when there is a body. */
+  readonly body?: string | Buffer;
+  /** Trust this CA (else `agent`, else certificates are not verified). */
+  readonly ca?: string | Buffer;
+  readonly agent?: Agent;
+  /** TLS server name (SNI) to ask for. */
+  readonly servername?: string;
+}
+
+/** One HTTPS request, its status and text: what every admission integration test sends. */
+export function httpsCall(url: string, call: HttpsCall = {}): Promise<{ status: number; text: string }> {
+  const target = new URL(url);
+  const agent = call.agent ?? new Agent(call.ca ? { ca: call.ca } : { rejectUnauthorized: false });
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: call.method ?? 'GET',
+        agent,
+        ...(call.servername ? { servername: call.servername } : {}),
+        headers: call.body === undefined ? {} : { 'content-type': 'application/json' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(call.body);
+  });
+}
+
 export interface HttpsWebhook {
   readonly url: string;
   readonly server: AdmissionServer;
@@ -75,34 +114,15 @@ export async function startHttpsWebhook(
   const address = server.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const agent = new Agent({ ca: pair.cert, keepAlive: true, maxSockets: 64 });
-  const send = (method: string, path: string, raw?: string | Buffer) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port,
-          path,
-          method,
-          agent,
-          headers: raw === undefined ? {} : { 'content-type': 'application/json' },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end(raw);
-    });
+  const url = `https://127.0.0.1:${port}`;
+  const send = (method: string, path: string, body?: string | Buffer) =>
+    httpsCall(`${url}${path}`, { method, agent, ...(body === undefined ? {} : { body }) });
   const postRaw = async (path: string, raw: string | Buffer) => {
     const res = await send('POST', path, raw);
     return { status: res.status, body: JSON.parse(res.text) as Reply };
   };
   return {
-    url: `https://127.0.0.1:${port}`,
+    url,
     server,
     logs,
     post: (path, body) => postRaw(path, JSON.stringify(body)),

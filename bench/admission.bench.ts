@@ -1,7 +1,8 @@
 /**
  * Admission webhook benchmark (issue #5): pod CREATE with every rule active against the real HTTPS
  * server, beside a no-op fastify HTTPS webhook measured in the same run. Each server runs in its own
- * process; autocannon runs here. Run: `npx tsx --conditions corral-source bench/admission.bench.ts`.
+ * process; the load generator runs beside them. Run: `npx tsx --conditions corral-source
+ * bench/admission.bench.ts`.
  *
  * Reports (1) max throughput with 32 connections, as a ratio to the no-op webhook, and (2) latency
  * percentiles at a fixed 2,000 requests/s.
@@ -10,7 +11,9 @@
  * (default `noop,runtime-noop,admission`; ratios are against the last `noop` before each row);
  * BENCH_PATHS, the admission webhooks to load (default `/mutate,/validate`); BENCH_RATE, the fixed rate of the latency runs (default 2000; 0 skips them); BENCH_NODE_FLAGS, extra node flags for the servers (e.g.
  * `--max-semi-space-size=16`); BENCH_CPU_PROF=DIR writes each server's CPU profile there
- * (`node --cpu-prof`); BENCH_PIN=1 pins each server to CPU 1 and this process to CPU 0 (`taskset`).
+ * (`node --cpu-prof`); BENCH_PIN=1 pins each server to CPU 1 and the load generator to CPU 0
+ * (`taskset`); BENCH_CLIENT, the load generator: `h2load` (default; C, from Debian's nghttp2-client,
+ * see bench/h2load-client.ts) or `autocannon` (Node, in this process).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -21,6 +24,7 @@ import autocannon from 'autocannon';
 import { generatePair } from '../packages/runtime/src/tls/__fixtures__/openssl.js';
 import { benchReview } from './admission-bench-review.js';
 import { ask, pin, stopServer } from './ask-child.js';
+import { h2load, h2loadAvailable } from './h2load-client.js';
 
 const DURATION = Number(process.env['BENCH_SECONDS'] ?? 8);
 const SERVER = fileURLToPath(new URL('./admission-bench-server.ts', import.meta.url));
@@ -30,6 +34,11 @@ const CPU_PROF = process.env['BENCH_CPU_PROF'];
 const PIN = process.env['BENCH_PIN'] === '1';
 const RATE = Number(process.env['BENCH_RATE'] ?? 2000);
 const ADMISSION_PATHS = (process.env['BENCH_PATHS'] ?? '/mutate,/validate').split(',');
+const CLIENT = process.env['BENCH_CLIENT'] ?? 'h2load';
+if (CLIENT !== 'h2load' && CLIENT !== 'autocannon')
+  throw new Error(`BENCH_CLIENT must be h2load or autocannon, got "${CLIENT}"`);
+if (CLIENT === 'h2load' && !(await h2loadAvailable()))
+  throw new Error('h2load is not installed: `apt-get install nghttp2-client` (or BENCH_CLIENT=autocannon)');
 
 async function startServer(
   mode: string,
@@ -62,14 +71,7 @@ interface Run {
   non2xx: number;
 }
 
-async function load(
-  child: ChildProcess,
-  port: number,
-  path: string,
-  body: string,
-  rate?: number,
-): Promise<Run> {
-  const cpuBefore = await cpuOf(child);
+async function autocannonLoad(port: number, path: string, body: string, rate?: number) {
   const result = await autocannon({
     url: `https://127.0.0.1:${port}${path}`,
     method: 'POST',
@@ -81,15 +83,39 @@ async function load(
     // self-signed bench certificate
     ...({ tlsOptions: { rejectUnauthorized: false } } as object),
   });
-  const cpuAfter = await cpuOf(child);
   return {
     rps: result.requests.average,
-    cpuPerRequest: (cpuAfter - cpuBefore) / Math.max(1, result.requests.total),
+    requests: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors,
     non2xx: result.non2xx,
   };
+}
+
+async function load(
+  child: ChildProcess,
+  port: number,
+  path: string,
+  body: string,
+  rate?: number,
+): Promise<Run> {
+  const cpuBefore = await cpuOf(child);
+  const result =
+    CLIENT === 'autocannon'
+      ? await autocannonLoad(port, path, body, rate)
+      : await h2load({
+          url: `https://127.0.0.1:${port}${path}`,
+          body,
+          connections: rate ? 16 : 32,
+          seconds: DURATION,
+          ...(rate ? { rate } : {}),
+          dir,
+          ...(PIN ? { wrap: ['taskset', '-c', '0'] } : {}),
+        });
+  const cpuAfter = await cpuOf(child);
+  const { requests, ...rest } = result;
+  return { ...rest, cpuPerRequest: (cpuAfter - cpuBefore) / Math.max(1, requests) };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'corral-bench-'));
@@ -125,7 +151,7 @@ for (const mode of MODES) {
 }
 
 console.log(
-  `duration ${DURATION}s per run, server: 1 process${PIN ? ' pinned to CPU 1' : ''} ${NODE_FLAGS.join(' ')}, autocannon in the parent`,
+  `duration ${DURATION}s per run, server: 1 process${PIN ? ' pinned to CPU 1' : ''} ${NODE_FLAGS.join(' ')}, ${CLIENT} as the client`,
 );
 console.log(
   'run                          req/s   ratio  µs cpu/req  cpu ratio  p50 ms  p99 ms  errors non2xx',
@@ -139,8 +165,8 @@ for (const { name, run, ratio, cpuRatio } of rows) {
       fixed(ratio).padStart(7),
       run.cpuPerRequest.toFixed(1).padStart(11),
       fixed(cpuRatio).padStart(10),
-      String(run.p50).padStart(7),
-      String(run.p99).padStart(7),
+      run.p50.toFixed(2).padStart(7),
+      run.p99.toFixed(2).padStart(7),
       String(run.errors).padStart(7),
       String(run.non2xx).padStart(6),
     ].join(' '),

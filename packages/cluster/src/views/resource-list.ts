@@ -7,16 +7,40 @@ export type ResourceList = ReadonlyMap<string, bigint>;
 
 export const EMPTY_RESOURCES: ResourceList = new Map();
 
+/**
+ * Quantities already parsed, by their text: a cluster's pods repeat a few values ("100m", "128Mi"), so
+ * most reads skip the parser. Only successful parses are kept; the table is bounded (cleared when full).
+ */
+const parsedNanos = new Map<string, bigint>();
+const MAX_PARSED = 4096;
+
+function nanosOf(text: string): bigint | undefined {
+  return parsedNanos.get(text);
+}
+
+function remember(text: string, nanos: bigint): void {
+  if (parsedNanos.size >= MAX_PARSED) parsedNanos.clear();
+  parsedNanos.set(text, nanos);
+}
+
 /** Parses a `{cpu: 100m, memory: 1Gi}` map; entries that do not parse become errors at `field/name`. */
 export function readResourceList(value: unknown, field: string, errors: FieldError[]): Map<string, bigint> {
   const out = new Map<string, bigint>();
   const record = asRecord(value);
   if (value !== undefined && value !== null && !record)
     errors.push({ field, message: 'expected a resource map' });
-  for (const [name, raw] of Object.entries(record ?? {})) {
+  for (const name in record) {
+    const raw = record[name];
+    const known = typeof raw === 'string' ? nanosOf(raw) : undefined;
+    if (known !== undefined) {
+      out.set(name, known);
+      continue;
+    }
     const parsed = typeof raw === 'string' || typeof raw === 'number' ? tryParseQuantity(raw) : undefined;
-    if (parsed?.ok) out.set(name, parsed.value.nanos);
-    else
+    if (parsed?.ok) {
+      out.set(name, parsed.value.nanos);
+      if (typeof raw === 'string') remember(raw, parsed.value.nanos);
+    } else
       errors.push({
         field: `${field}/${escapePointerSegment(name)}`,
         message: describeBadQuantity(raw, parsed),

@@ -45,3 +45,37 @@ describe('CounterTally', () => {
     expect(text).toContain('corral_test_total{webhook="a",outcome="bc"} 1');
   });
 });
+
+describe('CounterTally label shapes', () => {
+  it('given one label, or none, counts each series apart', async () => {
+    const registry = new Registry();
+    const one = new CounterTally<'rule'>(['rule']);
+    const none = new CounterTally<never>([]);
+    new Counter({
+      name: 'corral_one_total',
+      help: 'test',
+      labelNames: ['rule'],
+      registers: [registry],
+      collect() {
+        one.drainInto(this);
+      },
+    });
+    new Counter({
+      name: 'corral_none_total',
+      help: 'test',
+      registers: [registry],
+      collect() {
+        none.drainInto(this);
+      },
+    });
+    one.inc({ rule: 'a' });
+    one.inc({ rule: 'b' }, 2);
+    one.inc({ rule: 'a' });
+    none.inc({});
+    none.inc({}, 4);
+    const text = await registry.metrics();
+    expect(text).toContain('corral_one_total{rule="a"} 2');
+    expect(text).toContain('corral_one_total{rule="b"} 2');
+    expect(text).toContain('corral_none_total 5');
+  });
+});

@@ -26,3 +26,28 @@ describe('ScopeTotals', () => {
     expect(totals.scopeCount).toBe(0);
   });
 });
+
+describe('ScopeTotals, idle scopes', () => {
+  it('given a scope back at zero, reads nothing there and adds to it again exactly', () => {
+    const totals = new ScopeTotals();
+    for (let i = 0; i < 3; i++) {
+      totals.apply(['namespace/a'], usage({ pods: 1n, 'requests.cpu': 5n }), 1n);
+      expect(totals.copyOf('namespace/a')).toEqual(usage({ pods: 1n, 'requests.cpu': 5n }));
+      totals.apply(['namespace/a'], usage({ pods: 1n, 'requests.cpu': 5n }), -1n);
+      expect(totals.copyOf('namespace/a')).toEqual(new Map());
+      expect(totals.scopeCount).toBe(0);
+    }
+  });
+
+  it('given many scopes gone back to zero, holds at most 256 of them', () => {
+    const totals = new ScopeTotals();
+    totals.apply(['namespace/kept'], usage({ pods: 1n }), 1n);
+    for (let i = 0; i < 1000; i++) {
+      totals.apply([`namespace/n${i}`], usage({ pods: 1n }), 1n);
+      totals.apply([`namespace/n${i}`], usage({ pods: 1n }), -1n);
+    }
+    expect(totals.heldScopeCount).toBeLessThanOrEqual(257);
+    expect(totals.scopeCount).toBe(1);
+    expect(totals.copyOf('namespace/kept')).toEqual(usage({ pods: 1n }));
+  });
+});

@@ -34,6 +34,12 @@ export interface ReservationLedgerOptions {
  * the snapshot tells the ledger which objects it now counts (`settle`) instead of being asked about
  * every reservation on every read.
  */
+/** The scopes without repeats (a quota request names one or two, rarely the same twice). */
+function distinct(scopes: readonly string[]): readonly string[] {
+  if (scopes.length < 2 || (scopes.length === 2 && scopes[0] !== scopes[1])) return scopes.slice();
+  return [...new Set(scopes)];
+}
+
 export class ReservationLedger {
   private readonly byKey = new Map<string, Reservation>();
   private readonly totals = new ScopeTotals();
@@ -60,7 +66,8 @@ export class ReservationLedger {
 
   /**
    * Holds `usage` in `scopes` under `key` (replacing an earlier reservation of the same object), unless
-   * the snapshot already counts the object.
+   * the snapshot already counts the object. The ledger keeps `usage` itself, not a copy: the caller
+   * hands it over (Usage is read-only to both).
    */
   reserve(key: string, scopes: readonly string[], usage: Usage): void {
     const now = this.now();
@@ -69,8 +76,8 @@ export class ReservationLedger {
     if (this.options.isCounted(key)) return;
     const reservation: Reservation = {
       key,
-      scopes: [...new Set(scopes)],
-      usage: new Map(usage),
+      scopes: distinct(scopes),
+      usage,
       expiresAt: now + this.options.ttlMs,
     };
     this.byKey.set(key, reservation);

@@ -1,54 +1,42 @@
+import { readFileSync } from 'node:fs';
+
 /**
- * The bench's AdmissionReview, as sent: a pod CREATE in `finance-prod` (enforce mode in examples/)
- * with an init container and two containers pinned by digest, so that every rule runs: defaults,
- * department placement, tolerations, pull secrets and label (/mutate); registry allow/deny lists,
- * forbid-latest, require-digest, namespace and department quotas with a reservation (/validate).
+ * The bench's AdmissionReview, as sent: a pod CREATE recorded from a real kube-apiserver
+ * (test/fixtures/recorded/admission-validating-pods-create-1.json: requestKind, userInfo, options,
+ * managedFields, the last-applied annotation, the service-account volume and every defaulted field, as
+ * an apiserver sends them), moved into `finance-prod` (enforce mode in examples/) with an init
+ * container and two containers pinned by digest, so that every rule runs: defaults, department
+ * placement, tolerations, pull secrets and label (/mutate); registry allow/deny lists, forbid-latest,
+ * require-digest, namespace and department quotas with a reservation (/validate).
  */
 const SHA = `@sha256:${'a'.repeat(64)}`;
+const RECORDED = new URL('../test/fixtures/recorded/admission-validating-pods-create-1.json', import.meta.url);
 
-export const benchReview = (webhookUid = '3f1c7f0e-0000-4000-8000-000000000001'): string =>
-  JSON.stringify({
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid: webhookUid,
-      kind: { group: '', version: 'v1', kind: 'Pod' },
-      resource: { group: '', version: 'v1', resource: 'pods' },
-      namespace: 'finance-prod',
-      name: 'payments-worker-0',
-      operation: 'CREATE',
-      userInfo: { username: 'dev', groups: ['system:authenticated'] },
-      object: {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: {
-          name: 'payments-worker-0',
-          namespace: 'finance-prod',
-          labels: { app: 'payments-worker' },
-        },
-        spec: {
-          initContainers: [
-            { name: 'migrate', image: `harbor.example.com/finance/payments/migrate:3.1.0${SHA}` },
-          ],
-          containers: [
-            { name: 'worker', image: `harbor.example.com/finance/payments/worker:3.1.0${SHA}` },
-            {
-              name: 'sidecar',
-              image: `harbor.example.com/library/envoy:1.30${SHA}`,
-              resources: { requests: { cpu: '50m' } },
-            },
-          ],
-          tolerations: [
-            {
-              key: 'node.kubernetes.io/not-ready',
-              operator: 'Exists',
-              effect: 'NoExecute',
-              tolerationSeconds: 300,
-            },
-          ],
-        },
-      },
-      oldObject: null,
-      dryRun: false,
-    },
-  });
+type Json = Record<string, unknown>;
+
+/** A container as the apiserver sends it (defaulted fields and the service-account mount kept). */
+function container(recorded: Json, name: string, image: string, resources?: Json): Json {
+  const { resources: _dropped, ...rest } = recorded;
+  return { ...rest, name, image, ...(resources ? { resources } : {}) };
+}
+
+export const benchReview = (webhookUid = '3f1c7f0e-0000-4000-8000-000000000001'): string => {
+  const review = JSON.parse(readFileSync(RECORDED, 'utf8')) as { request: Json };
+  const request = review.request;
+  const object = request['object'] as { metadata: Json; spec: Json };
+  const [recorded] = object.spec['containers'] as Json[];
+  if (!recorded) throw new Error(`${RECORDED.pathname}: the recorded pod has no container`);
+  const name = 'payments-worker-0';
+  Object.assign(request, { uid: webhookUid, namespace: 'finance-prod', name });
+  Object.assign(object.metadata, { name, namespace: 'finance-prod', labels: { app: 'payments-worker' } });
+  object.spec['initContainers'] = [
+    container(recorded, 'migrate', `harbor.example.com/finance/payments/migrate:3.1.0${SHA}`),
+  ];
+  object.spec['containers'] = [
+    container(recorded, 'worker', `harbor.example.com/finance/payments/worker:3.1.0${SHA}`),
+    container(recorded, 'sidecar', `harbor.example.com/library/envoy:1.30${SHA}`, {
+      requests: { cpu: '50m' },
+    }),
+  ];
+  return JSON.stringify(review);
+};

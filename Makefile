@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 STAMP := node_modules/.corral-installed
 
-.PHONY: help install build demo test lint typecheck cycles unit ceph-packages ceph-start ceph-stop ceph-purge gen bench clean
+.PHONY: help install build demo test lint typecheck cycles unit ceph-packages ceph-start ceph-stop ceph-purge gen bench bench-tools clean
 
 help:
 	@echo "make demo   - install what is needed, build, and walk through Corral's services running for real on examples/"
@@ -62,7 +62,14 @@ test: build ceph-packages lint typecheck cycles
 gen: install
 	npm run --silent gen
 
-bench: build ceph-start
+# The admission bench's load generator (h2load, Debian's nghttp2-client).
+bench-tools:
+	@command -v h2load >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then AS_ROOT=; else AS_ROOT=sudo; fi; \
+	  $$AS_ROOT env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -q && \
+	  $$AS_ROOT env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q nghttp2-client; }
+
+bench: build ceph-start bench-tools
 	NODE_OPTIONS=--expose-gc npx tsx bench/snapshot.bench.ts
 	NODE_OPTIONS=--expose-gc npx tsx --conditions corral-source bench/extender.bench.ts
 	npx tsx --conditions corral-source bench/admission.bench.ts

@@ -59,3 +59,18 @@ describe('the reservation ledger fed by the snapshot', () => {
     expect(ledger.size).toBe(0);
   });
 });
+
+describe('countedBySnapshot', () => {
+  it('given ledger keys, answers whether the snapshot holds that pod or claim', () => {
+    const store = new SnapshotStore();
+    store.replaceAll('Pod', [rawPod('team', 'web-0')], 'test');
+    store.replaceAll('PersistentVolumeClaim', [rawPvc('team', 'data', '1Gi')], 'test');
+    const counted = countedBySnapshot(store);
+    expect(counted('Pod/team/web-0')).toBe(true);
+    expect(counted('PersistentVolumeClaim/team/data')).toBe(true);
+    expect(counted('Pod/team/data')).toBe(false);
+    expect(counted('PersistentVolumeClaim/team/web-0')).toBe(false);
+    expect(counted('Pod/other/web-0')).toBe(false);
+    for (const malformed of ['', 'Pod', 'Pod/team', 'Pod/team-web-0']) expect(counted(malformed)).toBe(false);
+  });
+});

@@ -91,8 +91,13 @@ export function settleFromSnapshot(snapshot: ClusterSnapshot, ledger: Reservatio
 /** `Pod/ns/name` → is that object in the snapshot (so its usage is counted there)? */
 export function countedBySnapshot(snapshot: ClusterSnapshot): (key: string) => boolean {
   return (key) => {
-    const [kind, namespace = '', ...rest] = key.split('/');
-    const name = rest.join('/');
+    // Asked on every reservation: read the three parts by position rather than split and rejoin.
+    const kindEnd = key.indexOf('/');
+    const namespaceEnd = kindEnd < 0 ? -1 : key.indexOf('/', kindEnd + 1);
+    if (namespaceEnd < 0) return false;
+    const kind = key.slice(0, kindEnd);
+    const namespace = key.slice(kindEnd + 1, namespaceEnd);
+    const name = key.slice(namespaceEnd + 1);
     return kind === 'Pod'
       ? snapshot.pod(namespace, name) !== undefined
       : snapshot.pvc(namespace, name) !== undefined;

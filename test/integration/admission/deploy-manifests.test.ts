@@ -38,6 +38,32 @@ describe('deploy/admission', () => {
     expect(volumes.filter((v) => v['secret'])).toEqual([]);
   });
 
+  it('validates every way an image enters a pod: pods, their ephemeral containers, every workload template', () => {
+    const validating = byKind('ValidatingWebhookConfiguration').flatMap((c) => c['webhooks'] as Doc[]);
+    const covered = validating.flatMap((hook) =>
+      (hook['rules'] as Doc[]).flatMap((rule) =>
+        (rule['resources'] as string[]).map((resource) => ({
+          group: (rule['apiGroups'] as string[])[0],
+          resource,
+          update: (rule['operations'] as string[]).includes('UPDATE'),
+        })),
+      ),
+    );
+    const expected = [
+      ['', 'pods'],
+      ['', 'pods/ephemeralcontainers'],
+      ['', 'replicationcontrollers'],
+      ['apps', 'deployments'],
+      ['apps', 'statefulsets'],
+      ['apps', 'daemonsets'],
+      ['apps', 'replicasets'],
+      ['batch', 'jobs'],
+      ['batch', 'cronjobs'],
+    ];
+    for (const [group, resource] of expected)
+      expect(covered).toContainEqual({ group, resource, update: true });
+  });
+
   it('runs at least 2 replicas protected by a PDB', () => {
     expect(byKind('Deployment')[0]?.['spec']['replicas']).toBeGreaterThanOrEqual(2);
     expect(byKind('PodDisruptionBudget')[0]?.['spec']['minAvailable']).toBe(1);

@@ -3,6 +3,7 @@ import { isDenial } from '../decide/decision.js';
 import { DEFAULT_RULE_SETTINGS } from '../decide/settings.js';
 import { ReservationLedger } from '../effects/reservation-ledger.js';
 import { podRequest } from '../testing/example-snapshot.js';
+import { RequestDeadline } from './request-deadline.js';
 import { countedBySnapshot, reviewHandlers, settleFromSnapshot } from './review-handlers.js';
 
 const spec = { containers: [{ name: 'a', image: 'x:1', resources: { requests: { cpu: '100m' } } }] };
@@ -21,7 +22,8 @@ function setUp(pods: number) {
   const handlers = reviewHandlers(store, DEFAULT_RULE_SETTINGS, ledger);
   const admits = async (name: string) => {
     const request = podRequest('team', spec, { name });
-    const result = await handlers.validate(request, { apiVersion: 'admission.k8s.io/v1', request });
+    const review = { apiVersion: 'admission.k8s.io/v1', request };
+    const result = await handlers.validate(request, review, new RequestDeadline(Date.now() + 1000));
     return !result.decisions.some(isDenial);
   };
   return { store, ledger, stop, admits };

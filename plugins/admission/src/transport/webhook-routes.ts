@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { errorBody, httpStatusOf } from '../errors.js';
 import { countDecisions, type AdmissionMetrics, type Webhook } from './admission-metrics.js';
 import { ErrorReplySchema, ReviewBodySchema, ReviewReplySchema } from './review-schema.js';
+import { parseGoDuration } from './go-duration.js';
 import { withAdmission, type Answer, type InnerHandler } from './with-admission.js';
 import type { AdmissionRequest } from '../decide/request.js';
 
@@ -45,7 +46,10 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       },
       async (request) => {
         const started = performance.now();
-        const answer = await withAdmission(request.body, inner, options);
+        // The API server says how long it waits for this call (`?timeout=10s`): answer before that.
+        const timeout = (request.query as { timeout?: unknown } | undefined)?.timeout;
+        const apiTimeoutMs = typeof timeout === 'string' ? parseGoDuration(timeout) : undefined;
+        const answer = await withAdmission(request.body, inner, options, apiTimeoutMs);
         const review = answer.request;
         const kind = review.kind.kind;
         options.metrics.requestTally.inc({ webhook, kind, outcome: outcomeOf(answer) });

@@ -9,11 +9,16 @@ import {
   type ReviewIn,
   type ReviewOut,
 } from './envelope.js';
+import { RequestDeadline } from './request-deadline.js';
 
-/** The rules behind one webhook; may be sync or async (e.g. waiting on the API for a reservation). */
+/**
+ * The rules behind one webhook; may be sync or async (e.g. waiting on the API for a reservation).
+ * Async work should stop when `deadline.signal` aborts: the review has then been answered without it.
+ */
 export type InnerHandler = (
   request: AdmissionRequest,
   review: ReviewIn,
+  deadline: RequestDeadline,
 ) => InnerResult | Promise<InnerResult>;
 
 export interface WithAdmissionOptions {
@@ -33,16 +38,33 @@ export interface Answer {
 
 const TIMED_OUT = Symbol('timed out');
 
-async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+async function withDeadline<T>(work: Promise<T>, deadline: RequestDeadline): Promise<T | typeof TIMED_OUT> {
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  const expired = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(
+      () => {
+        deadline.expire();
+        resolve(TIMED_OUT);
+      },
+      Math.max(0, deadline.at - Date.now()),
+    );
   });
   try {
-    return await Promise.race([work, deadline]);
+    return await Promise.race([work, expired]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The time the rules get: `deadlineMs`, or less when the API server's own timeout for the call
+ * (`?timeout=` of the webhook request) leaves less, keeping a tenth of it (at least 100 ms) for the
+ * answer's way back.
+ */
+export function effectiveDeadlineMs(deadlineMs: number, apiTimeoutMs?: number): number {
+  if (apiTimeoutMs === undefined || !(apiTimeoutMs > 0)) return deadlineMs;
+  const margin = Math.max(100, apiTimeoutMs / 10);
+  return Math.max(0, Math.min(deadlineMs, apiTimeoutMs - margin));
 }
 
 /**
@@ -54,15 +76,18 @@ export async function withAdmission(
   body: unknown,
   inner: InnerHandler,
   options: WithAdmissionOptions,
+  apiTimeoutMs?: number,
 ): Promise<Answer> {
   const review = parseReview(body);
+  const ms = effectiveDeadlineMs(options.deadlineMs, apiTimeoutMs);
+  const deadline = new RequestDeadline(Date.now() + ms);
   try {
     // Synchronous rules (the common case) answer at once, with no timer; only a pending promise races
     // the deadline.
-    const direct = inner(review.request, review);
-    const result = isPromise(direct) ? await withDeadline(direct, options.deadlineMs) : direct;
+    const direct = inner(review.request, review, deadline);
+    const result = isPromise(direct) ? await withDeadline(direct, deadline) : direct;
     if (result === TIMED_OUT) {
-      const failure = new AdmissionError(ADM_ERR.DEADLINE, `no answer within ${options.deadlineMs} ms`);
+      const failure = new AdmissionError(ADM_ERR.DEADLINE, `no answer within ${ms} ms`);
       return fallback(review, options, failure);
     }
     return { request: review.request, review: respond(review, result), decisions: result.decisions };

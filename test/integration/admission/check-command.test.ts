@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commands } from '@corral/admission';
 
@@ -70,5 +73,26 @@ describe('corral check (through commands.check)', () => {
     const { code, err } = await run(args);
     expect(code).toBe(2);
     expect(err).toMatch(message);
+  });
+
+  it('given documents that are not objects, exits 2 naming each; empty documents are fine', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'corral-check-'));
+    const file = join(dir, 'odd.yaml');
+    writeFileSync(
+      file,
+      [
+        'just a string',
+        '- a\n- list',
+        '# only a comment',
+        'apiVersion: v1\nkind: List\nitems:\n  - 42',
+        '',
+      ].join('\n---\n'),
+    );
+    const { code, err } = await run(['-f', file, '--policies', 'examples']);
+    expect(code).toBe(2);
+    expect(err).toMatch(/document 1\): is a string, not a Kubernetes object/);
+    expect(err).toMatch(/document 2\): is a list, not a Kubernetes object/);
+    expect(err).toMatch(/document 4\): items\[0\] is a number, not a Kubernetes object/);
+    expect(err).not.toMatch(/document [35]/);
   });
 });

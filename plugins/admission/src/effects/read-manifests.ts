@@ -26,12 +26,27 @@ async function filesUnder(path: string): Promise<string[]> {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function objectsOf(value: unknown): Record<string, unknown>[] {
-  if (!isObject(value)) return [];
-  if (typeof value['kind'] === 'string' && value['kind'].endsWith('List') && Array.isArray(value['items'])) {
-    return (value['items'] as unknown[]).flatMap(objectsOf);
+const describe = (value: unknown): string =>
+  Array.isArray(value) ? 'a list' : value === null ? 'null' : `a ${typeof value}`;
+
+/** The objects of a document (a List's items), or why something in it is not a Kubernetes object. */
+function objectsOf(value: unknown, at = ''): { objects: Record<string, unknown>[]; problems: string[] } {
+  if (!isObject(value)) {
+    return {
+      objects: [],
+      problems: [`${at}is ${describe(value)}, not a Kubernetes object (apiVersion, kind, ...)`],
+    };
   }
-  return [value];
+  if (typeof value['kind'] === 'string' && value['kind'].endsWith('List') && Array.isArray(value['items'])) {
+    const found = { objects: [] as Record<string, unknown>[], problems: [] as string[] };
+    (value['items'] as unknown[]).forEach((item, index) => {
+      const inner = objectsOf(item, `${at}items[${index}] `);
+      found.objects.push(...inner.objects);
+      found.problems.push(...inner.problems);
+    });
+    return found;
+  }
+  return { objects: [value], problems: [] };
 }
 
 /** Reads YAML/JSON manifests (files or folders, multi-document, `kind: List`); every problem collected. */
@@ -54,7 +69,12 @@ export async function readManifests(paths: readonly string[]): Promise<ReadManif
           problems.push(`${source}: ${document.errors.map((e) => e.message).join('; ')}`);
           return;
         }
-        for (const object of objectsOf(document.toJS())) objects.push({ source, object });
+        const value: unknown = document.toJS();
+        // An empty document (`---` at the end of a file, comments only) holds nothing to check.
+        if (value === null || value === undefined) return;
+        const found = objectsOf(value);
+        for (const object of found.objects) objects.push({ source, object });
+        for (const problem of found.problems) problems.push(`${source}: ${problem}`);
       });
     }
   }

@@ -23,6 +23,8 @@ export interface DepartmentStatusWriterOptions {
    * (@corral/runtime's leader election). Absent: always (one replica, tests).
    */
   readonly isLeader?: () => boolean;
+  /** After a failed write, try again this long later (doubling up to 8×) even if nothing changes. Default 30 s. */
+  readonly retryMs?: number;
 }
 
 export interface DepartmentStatusWriter {
@@ -38,16 +40,26 @@ export interface DepartmentStatusWriter {
  * by different amounts would otherwise overwrite each other's counts back and forth. The caller
  * flushes when a replica becomes leader, so a change seen while following is not lost. A write already
  * in flight when leadership is lost may still land; it carries the same kind of value the new leader
- * writes next. A failed write is logged and retried on the next change. The snapshot's own copy of
+ * writes next. A failed write is logged and retried on the next change or after `retryMs` (backing
+ * off), whichever comes first. The snapshot's own copy of
  * the Department shows the write once the watch delivers it.
  */
 export function startDepartmentStatusWriter(options: DepartmentStatusWriterOptions): DepartmentStatusWriter {
   const delayMs = options.delayMs ?? 5000;
+  const retryMs = options.retryMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;
+  let failures = 0;
   let running: Promise<void> = Promise.resolve();
   const leading = options.isLeader ?? (() => true);
+  const schedule = (ms: number) => {
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      void flush();
+    }, ms);
+  };
   const write = async () => {
     if (!leading()) return;
+    let failed = false;
     for (const update of staleDepartmentStatuses(options.snapshot)) {
       if (!leading()) return;
       try {
@@ -59,17 +71,15 @@ export function startDepartmentStatusWriter(options: DepartmentStatusWriterOptio
           body: [{ op: 'add', path: '/status', value: update.status }],
         });
       } catch (err) {
+        failed = true;
         options.logger.warn({ err, department: update.name }, 'could not write Department status');
       }
     }
+    failures = failed ? failures + 1 : 0;
+    if (failed) schedule(retryMs * 2 ** Math.min(failures - 1, 3));
   };
-  const flush = () => (running = running.then(write));
-  const unsubscribe = options.snapshot.onChange(() => {
-    timer ??= setTimeout(() => {
-      timer = undefined;
-      void flush();
-    }, delayMs);
-  });
+  const flush = (): Promise<void> => (running = running.then(write));
+  const unsubscribe = options.snapshot.onChange(() => schedule(delayMs));
   return {
     flush,
     stop: () => {

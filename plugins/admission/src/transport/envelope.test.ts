@@ -2,7 +2,16 @@ import jsonPatch from 'fast-json-patch';
 import { listFixtures, loadAdmissionReview } from '../../../../test/support/fixtures.js';
 import { fail, pass, warn, type Decision } from '../decide/decision.js';
 import { ADM_ERR, AdmissionError } from '../errors.js';
-import { clipWarning, parseReview, respond, respondToFailure, type InnerResult } from './envelope.js';
+import {
+  clipWarning,
+  MAX_WARNING_LINES,
+  parseReview,
+  respond,
+  respondToFailure,
+  WARNING_CONTINUATION,
+  warningLines,
+  type InnerResult,
+} from './envelope.js';
 import { withAdmission, type InnerHandler } from './with-admission.js';
 
 const FIXTURES = listFixtures('admission-');
@@ -65,12 +74,34 @@ describe('respond', () => {
     expect(out.response.allowed).toBe(false);
   });
 
-  it('given duplicate and long warnings, merges them and clips each under 120 characters', () => {
+  it('given duplicate and long warnings, merges them and keeps every line under 120 characters', () => {
     const long = 'w'.repeat(300);
     const out = respond(review(), answer([warn('r', 'same'), warn('r', 'same'), warn('r', long)]));
     expect(out.response.allowed).toBe(true);
-    expect(out.response.warnings).toHaveLength(2);
+    expect(out.response.warnings?.[0]).toBe('[r] same');
+    expect(out.response.warnings?.slice(1).join('').replaceAll(WARNING_CONTINUATION, '')).toBe(`[r] ${long}`);
     for (const text of out.response.warnings ?? []) expect(text.length).toBeLessThan(120);
+  });
+
+  it('given a long warning, wraps it between words so that its fix is still there', () => {
+    const message =
+      'containers[0] "web": image "harbor.example.com/web/shop:latest" uses the :latest tag, which can change under ' +
+      'a running Deployment; pin a version tag or a digest, e.g. harbor.example.com/web/shop:1.4.2';
+    const lines = warningLines(`[image-forbid-latest] ${message}`);
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(line.length).toBeLessThan(120);
+    expect(lines.slice(1).every((line) => line.startsWith(WARNING_CONTINUATION))).toBe(true);
+    expect(lines.at(-1)).toMatch(/harbor\.example\.com\/web\/shop:1\.4\.2$/);
+    expect(lines.join(' ').replaceAll(` ${WARNING_CONTINUATION}`, ' ')).toBe(
+      `[image-forbid-latest] ${message}`,
+    );
+  });
+
+  it('given a warning longer than four lines, clips the last one', () => {
+    const lines = warningLines('word '.repeat(200));
+    expect(lines).toHaveLength(MAX_WARNING_LINES);
+    expect(lines.at(-1)?.endsWith('…')).toBe(true);
+    for (const line of lines) expect(line.length).toBeLessThan(120);
   });
 
   it('given an audited denial, allows without a warning and records an audit annotation', () => {

@@ -7,7 +7,7 @@ import { mutationPatch } from './mutation-patch.js';
  * AdmissionReview in, AdmissionReview out (STYLE.md #3), with no policy in sight: the answer echoes
  * the request's `uid` and apiVersion; it allows only if every decision allows; denials are joined into
  * one message with the HTTP code of the first; warnings (and relaxed denials) are merged, deduplicated
- * and kept under 120 characters; a mutation is the fast-json-patch diff of the mutated copy against
+ * and each kept under 120 characters (a long one wrapped over a few lines); a mutation is the fast-json-patch diff of the mutated copy against
  * the request's object (mutation-patch.ts), base64, omitted when empty.
  */
 export const REVIEW_VERSIONS: readonly string[] = ['admission.k8s.io/v1', 'admission.k8s.io/v1beta1'];
@@ -90,6 +90,36 @@ export function clipWarning(text: string): string {
   return text.length <= MAX_WARNING ? text : `${text.slice(0, MAX_WARNING - 1)}…`;
 }
 
+/** Continuation lines of a long warning start with this. */
+export const WARNING_CONTINUATION = '… ';
+/** A warning spans at most this many lines; the rest is clipped. */
+export const MAX_WARNING_LINES = 4;
+
+/**
+ * A warning as lines under 120 characters each (kubectl prints each on its own `Warning:` line), cut
+ * between words, continuation lines marked: the fix at the end of a long message stays readable
+ * instead of being clipped away. Past MAX_WARNING_LINES the last line is clipped.
+ */
+export function warningLines(text: string): string[] {
+  if (text.length <= MAX_WARNING) return [text];
+  const lines: string[] = [];
+  let rest = text;
+  while (rest.length > 0 && lines.length < MAX_WARNING_LINES) {
+    const prefix = lines.length === 0 ? '' : WARNING_CONTINUATION;
+    const room = MAX_WARNING - prefix.length;
+    if (rest.length <= room) {
+      lines.push(prefix + rest);
+      return lines;
+    }
+    const space = rest.lastIndexOf(' ', room);
+    const cut = space > room / 2 ? space : room; // a very long word is cut where it must be
+    lines.push(prefix + rest.slice(0, cut));
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest.length > 0) lines[lines.length - 1] = clipWarning(`${lines.at(-1) ?? ''} ${rest}`);
+  return lines;
+}
+
 const ruleText = (decision: Decision) => `[${decision.rule}] ${decision.message}`;
 
 /** The decisions sorted by what the answer does with them (one pass; most reviews have none of each). */
@@ -104,7 +134,7 @@ function sortDecisions(decisions: readonly Decision[]): Sorted {
   for (const decision of decisions) {
     if (isDenial(decision)) (sorted.denials ??= []).push(decision);
     else if (decision.outcome === 'warn' && !decision.audit && decision.message !== '')
-      (sorted.warnings ??= new Set()).add(clipWarning(ruleText(decision)));
+      (sorted.warnings ??= new Set()).add(ruleText(decision));
     if (decision.audit) (sorted.audited ??= []).push(decision);
   }
   return sorted;
@@ -142,7 +172,7 @@ export function respond(review: ReviewIn, result: InnerResult): ReviewOut {
       message: `Corral denied this ${request.kind.kind}: ${denials.map(ruleText).join('; ')}`,
     };
   }
-  if (warnings !== undefined) response.warnings = [...warnings];
+  if (warnings !== undefined) response.warnings = [...warnings].flatMap(warningLines);
   if (audited !== undefined) {
     response.auditAnnotations = { 'corral.dev/audit': audited.map(ruleText).join('; ').slice(0, 4096) };
   }

@@ -9,6 +9,7 @@ export const EXT_ERR = {
   BAD_REQUEST: 'EXT_ERR_BAD_REQUEST',
   BAD_POD: 'EXT_ERR_BAD_POD',
   NOT_SYNCED: 'EXT_ERR_NOT_SYNCED',
+  UNKNOWN_NAMESPACE: 'EXT_ERR_UNKNOWN_NAMESPACE',
   BIND_DISABLED: 'EXT_ERR_BIND_DISABLED',
   BIND_FAILED: 'EXT_ERR_BIND_FAILED',
   BIND_CONFLICT: 'EXT_ERR_BIND_CONFLICT',
@@ -32,6 +33,18 @@ export const notSynced = (reasons: readonly string[]): ExtenderError =>
     EXT_ERR.NOT_SYNCED,
     `Corral's cluster snapshot is not synced yet (${reasons.join('; ') || 'starting'}); retry later`,
     { details: { reasons } },
+  );
+
+/**
+ * The pod's namespace is not in the snapshot yet (the watch can lag a `kubectl apply` of a namespace
+ * and its workload), so its department is unknown: deciding as if it had none could put two
+ * departments on one shared node once the namespace shows up.
+ */
+export const unknownNamespace = (namespace: string): ExtenderError =>
+  new ExtenderError(
+    EXT_ERR.UNKNOWN_NAMESPACE,
+    `namespace ${namespace} is not in Corral's cache yet; kube-scheduler will retry`,
+    { details: { namespace } },
   );
 
 /** Given any error, returns the text for the `Error` field: `CODE: message`, never a stack or a secret. */

@@ -26,7 +26,7 @@ describe('extender on the examples cluster', () => {
     expect(why['shared-a-1']).toContain('node runs pods of department web');
     expect(why['finance-a-1']).toContain('dedicated to department finance');
     expect(why['gpu-b-1']).toContain('dedicated to GPU workloads (pod requests no nvidia.com/gpu)');
-    expect(why['gateway-a-1']).toContain('dedicated to API gateways');
+    expect(why['gateway-a-1']).toContain('node runs pods of department web');
   });
 
   it('given a new finance pod, keeps only the finance nodes', () => {

@@ -4,6 +4,8 @@ import type { NodeView } from '@corral/cluster';
 export interface Candidate {
   readonly name: string;
   readonly view?: NodeView;
+  /** Why the Node object the request sent cannot be read (full mode); then there is no view. */
+  readonly problem?: string;
 }
 
 /** Names only (nodeCacheCapable): each node looked up in the snapshot. */

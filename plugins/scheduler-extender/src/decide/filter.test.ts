@@ -55,19 +55,19 @@ describe('filterNodes', () => {
     );
     if (!verdict) throw new Error('no verdict');
     expect(reasonOf(verdict)).toMatch(
-      /^gpu-nodes: node is dedicated to GPU workloads.*; department-isolation: department fin is dedicated/,
+      /^department-isolation: department fin is dedicated.*; gpu-nodes: node is dedicated to GPU workloads/,
     );
     expect(verdict.unresolvable).toBe(true);
   });
 
-  it('given a node two rules refuse while serving, stops at the first refusal', () => {
+  it('given a node two rules refuse while serving, stops at the first (department isolation)', () => {
     const [verdict] = filterNodes(
       contextOf(store, podView('fin-ns', 'p')),
       candidates(['gpu-1']),
       cluster,
       TEST_OPTIONS,
     );
-    expect(verdict?.results.map((r) => r.rule)).toEqual(['gpu-nodes']);
+    expect(verdict?.results.map((r) => r.rule)).toEqual(['department-isolation']);
   });
 
   it('given unknown nodes and system pods, prioritize scores them 0', () => {

@@ -26,11 +26,27 @@ const UNKNOWN_NODE = fail(
   false,
 );
 
+const unreadableNode = (problem: string) => fail('node-readable', `Node object unreadable: ${problem}`, true);
+
+/**
+ * A candidate without a view: an unknown node (names-only mode, not in the snapshot yet) may appear
+ * soon, so it is resolvable; a Node object the request sent that cannot be read never will be.
+ */
+function viewless({ name, problem }: Candidate, memo: RefusalMemo): NodeVerdict {
+  if (problem === undefined) return toVerdict(name, [UNKNOWN_NODE]);
+  return refusedBy(name, memo.refusal('node-readable', problem, unreadableNode, problem), memo);
+}
+
 /**
  * Filter: each candidate node's verdict for the pod. Pods of system namespaces pass untouched; an
- * unknown node (names-only mode, not in the snapshot yet) fails with a reason, never passes blindly.
- * Rules run in order and, when serving, stop at the first refusal (the most fundamental reason),
- * which is then the verdict's only result; with `allReasons` (explain) every rule's result is kept.
+ * unknown or unreadable node fails with a reason, never passes blindly.
+ *
+ * Rules run in order. With `allReasons` (explain) every rule's result is kept, and the verdict is
+ * unresolvable when any refusal is. Serving keeps one refusal per node and must agree with that: an
+ * unresolvable refusal stops the node at once (most refusals are, so most nodes cost one or two
+ * rules); after a resolvable one (too few free GPUs, a full spread domain) the remaining rules still
+ * run, since one of them may refuse for good (the node belongs to another department, which no
+ * preemption fixes), and that fundamental reason is the one reported; else the first resolvable.
  */
 export function filterNodes(
   pod: PodContext,
@@ -40,26 +56,46 @@ export function filterNodes(
   filter: FilterOptions = {},
 ): NodeVerdict[] {
   const rules = filter.rules ?? FILTER_RULES;
+  const memo = new RefusalMemo();
   if (options.systemNamespaces.has(pod.pod.namespace)) {
     const system = [skip('system-namespace', `namespace ${pod.pod.namespace} is a system namespace`)];
-    return candidates.map(({ name, view }) => toVerdict(name, view ? system : [UNKNOWN_NODE]));
+    return candidates.map((candidate) =>
+      candidate.view ? toVerdict(candidate.name, system) : viewless(candidate, memo),
+    );
   }
   const spread = new SpreadCounter(cluster.placements, pod.pod);
-  const memo = new RefusalMemo();
   // One input for every node, its `node` set before the rules run: rules are synchronous and keep
   // nothing of it, and 500 candidates per call would otherwise be 500 copies.
   let input: Mutable<RuleInput> | undefined;
   const scratch: RuleResult[] = [];
-  return candidates.map(({ name, view }) => {
-    if (!view) return toVerdict(name, [UNKNOWN_NODE]);
+  return candidates.map((candidate) => {
+    const { name, view } = candidate;
+    if (!view) return viewless(candidate, memo);
     if (input) input.node = view;
     else input = { pod, node: view, cluster, options, spread, memo };
     // Results go to a scratch list, copied only for a node that keeps them (most are refused).
-    for (let i = 0; i < rules.length; i++) {
-      const result = (rules[i] as NodeRule)(input);
-      if (!filter.allReasons && refuses(result)) return refusedBy(name, result, memo);
-      scratch[i] = result;
-    }
+    if (!filter.allReasons) return serve(name, input, rules, memo, scratch);
+    for (let i = 0; i < rules.length; i++) scratch[i] = (rules[i] as NodeRule)(input);
     return toVerdict(name, scratch.slice(0, rules.length));
   });
+}
+
+/** Serving: the node's verdict with its one most fundamental refusal, or every rule's pass. */
+function serve(
+  name: string,
+  input: RuleInput,
+  rules: readonly NodeRule[],
+  memo: RefusalMemo,
+  scratch: RuleResult[],
+): NodeVerdict {
+  let resolvable: RuleResult | undefined;
+  for (let i = 0; i < rules.length; i++) {
+    const result = (rules[i] as NodeRule)(input);
+    if (refuses(result)) {
+      if (result.unresolvable) return refusedBy(name, result, memo);
+      resolvable ??= result;
+    }
+    scratch[i] = result;
+  }
+  return resolvable ? refusedBy(name, resolvable, memo) : toVerdict(name, scratch.slice(0, rules.length));
 }

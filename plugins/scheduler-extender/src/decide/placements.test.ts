@@ -74,3 +74,57 @@ describe('Placements', () => {
     expect(placements.countInDomain(shop('fin-1', HOST), SELF)).toBe(0);
   });
 });
+
+describe('Placements.without (preemption victims taken out)', () => {
+  const victims = (placements: ReturnType<typeof setUp>['placements'], node: string, names: string[]) =>
+    new Map([...placements.podsOnNode(node)].filter(([key]) => names.some((n) => key.endsWith(`/${n}`))));
+
+  it('given a bound victim, leaves it out of its node, its department and its domains', () => {
+    const { store, placements } = setUp();
+    store.upsert('Pod', rawPod('web-ns', 'cart', { nodeName: 'shared-2', labels: { app: 'cart' } }), 'test');
+    const after = placements.without('shared-2', victims(placements, 'shared-2', ['shop-1']));
+    expect([...after.podsOnNode('shared-2').keys()]).toEqual(['web-ns/cart']);
+    expect(after.departmentsOnNode('shared-2')).toEqual(new Map([['web', 1]]));
+    expect(after.countInDomain(shop('b'), SELF)).toBe(0);
+    expect(after.countInDomain(shop('shared-2', HOST), SELF)).toBe(0);
+    // The placements it came from are unchanged.
+    expect(placements.podsOnNode('shared-2').size).toBe(2);
+    expect(placements.countInDomain(shop('b'), SELF)).toBe(1);
+  });
+
+  it('given the last pod of a department as the victim, drops the department from the node', () => {
+    const { placements } = setUp();
+    const after = placements.without('shared-2', victims(placements, 'shared-2', ['shop-1']));
+    expect(after.departmentsOnNode('shared-2').size).toBe(0);
+  });
+
+  it('given an assumed victim, leaves it out as well', () => {
+    const { placements, assume } = setUp();
+    assume('a', 'gpu-2');
+    assume('c', 'gpu-2');
+    const after = placements.without('gpu-2', victims(placements, 'gpu-2', ['a']));
+    expect([...after.podsOnNode('gpu-2').keys()]).toEqual(['web-ns/c']);
+    expect(after.departmentsOnNode('gpu-2')).toEqual(new Map([['web', 1]]));
+    expect(after.countInDomain(shop('b'), SELF)).toBe(2); // shop-1 and c
+    expect(placements.countInDomain(shop('b'), SELF)).toBe(3);
+  });
+
+  it('given a victim of another app, counts the domain as before', () => {
+    const { store, placements } = setUp();
+    store.upsert(
+      'Pod',
+      rawPod('web-ns', 'other', { nodeName: 'shared-2', labels: { app: 'other' } }),
+      'test',
+    );
+    const after = placements.without('shared-2', victims(placements, 'shared-2', ['other']));
+    expect(after.countInDomain(shop('b'), SELF)).toBe(1);
+    expect(after.countInDomain(shop('shared-2', HOST), SELF)).toBe(1);
+  });
+
+  it('given other nodes, answers with the snapshot itself', () => {
+    const { store, placements } = setUp();
+    const after = placements.without('shared-2', victims(placements, 'shared-2', ['shop-1']));
+    expect(after.podsOnNode('gpu-1')).toBe(store.podsOnNode('gpu-1'));
+    expect(after.departmentsOnNode('gpu-1')).toBe(store.departmentsOnNode('gpu-1'));
+  });
+});

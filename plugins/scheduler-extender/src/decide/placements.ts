@@ -1,5 +1,5 @@
 import type { ClusterSnapshot, DomainQuery, PodView } from '@corral/cluster';
-import type { AssumedPods } from './assumed-pods.js';
+import type { AssumedPod, AssumedPods } from './assumed-pods.js';
 import type { NodeIndex } from './node-index.js';
 
 /** The pod being decided: left out of every count, should the snapshot already place it. */
@@ -9,25 +9,61 @@ export interface Self {
 }
 
 /**
+ * A pod taken out of the placements (a preemption victim), with what it added to them: bound (the
+ * snapshot counts it, under its namespace's department), assumed (the extender's own binding, under
+ * the department it was assumed with), or both for the moment the watch catches up.
+ */
+interface Evicted {
+  readonly pod: PodView;
+  readonly bound: boolean;
+  readonly assumed: AssumedPod | undefined;
+}
+
+/** Evicted pods by node, then by `namespace/name`. */
+type Evictions = ReadonlyMap<string, ReadonlyMap<string, Evicted>>;
+
+/**
  * Where pods run, as the decisions must see it: the snapshot's bound pods plus the extender's
- * assumed ones (bound by the extender, not yet seen bound by the watch). Reads cost what the
- * snapshot's indexes cost, plus a map read for the node's assumed pods; a copy is made only for a
- * node that has some.
+ * assumed ones (bound by the extender, not yet seen bound by the watch), less the pods `without`
+ * took out (what preemption would evict). Reads cost what the snapshot's indexes cost, plus a map
+ * read for the node's assumed pods; a copy is made only for a node that has assumed or evicted pods,
+ * and the evicted ones (a preemption's few victims) are visited, never all pods.
  */
 export class Placements {
   constructor(
     private readonly snapshot: ClusterSnapshot,
     private readonly nodes: NodeIndex,
     private readonly assumed: AssumedPods,
+    private readonly evictions?: Evictions,
   ) {}
+
+  /**
+   * The same placements with `victims` (pods on `node`, keyed `namespace/name`, as `podsOnNode`
+   * returns them) gone: what the node would look like once preemption evicted them. A key that is
+   * not on the node is ignored.
+   */
+  without(node: string, victims: ReadonlyMap<string, PodView>): Placements {
+    const bound = this.snapshot.podsOnNode(node);
+    const assumed = this.assumed.onNode(node);
+    const evicted = new Map<string, Evicted>();
+    for (const [key, pod] of victims) {
+      const entry = { pod, bound: bound.has(key), assumed: assumed?.get(key) };
+      if (entry.bound || entry.assumed) evicted.set(key, entry);
+    }
+    const evictions = new Map(this.evictions);
+    evictions.set(node, new Map([...(this.evictions?.get(node) ?? []), ...evicted]));
+    return new Placements(this.snapshot, this.nodes, this.assumed, evictions);
+  }
 
   /** Pods on the node, keyed `namespace/name`. */
   podsOnNode(node: string): ReadonlyMap<string, PodView> {
     const bound = this.snapshot.podsOnNode(node);
     const assumed = this.assumed.onNode(node);
-    if (!assumed) return bound;
+    const evicted = this.evictions?.get(node);
+    if (!assumed && !evicted) return bound;
     const all = new Map(bound);
-    for (const [key, entry] of assumed) all.set(key, entry.pod);
+    if (assumed) for (const [key, entry] of assumed) all.set(key, entry.pod);
+    if (evicted) for (const key of evicted.keys()) all.delete(key);
     return all;
   }
 
@@ -35,10 +71,16 @@ export class Placements {
   departmentsOnNode(node: string): ReadonlyMap<string, number> {
     const bound = this.snapshot.departmentsOnNode(node);
     const assumed = this.assumed.onNode(node);
-    if (!assumed) return bound;
+    const evicted = this.evictions?.get(node);
+    if (!assumed && !evicted) return bound;
     const all = new Map(bound);
-    for (const { department } of assumed.values())
-      if (department !== undefined) all.set(department, (all.get(department) ?? 0) + 1);
+    if (assumed) for (const { department } of assumed.values()) add(all, department, 1);
+    if (evicted) {
+      for (const { pod, bound: wasBound, assumed: entry } of evicted.values()) {
+        if (wasBound) add(all, this.snapshot.departmentOfNamespace(pod.namespace), -1);
+        if (entry) add(all, entry.department, -1);
+      }
+    }
     return all;
   }
 
@@ -56,8 +98,25 @@ export class Placements {
       return count;
     }
     return (
-      this.snapshot.countPodsInDomain(query) - this.selfCounted(query, self) + this.assumedIn(query, self)
+      this.snapshot.countPodsInDomain(query) -
+      this.selfCounted(query, self) +
+      this.assumedIn(query, self) -
+      this.evictedIn(query, self)
     );
+  }
+
+  /** The evicted pods the domain's counts hold (bound and assumed counted as they were added). */
+  private evictedIn(query: DomainQuery, self: Self): number {
+    if (!this.evictions) return 0;
+    let count = 0;
+    for (const [node, evicted] of this.evictions) {
+      if (this.snapshot.node(node)?.labels[query.topologyKey] !== query.domain) continue;
+      for (const { pod, bound, assumed } of evicted.values()) {
+        if (!matches(pod, query) || pod.name === self.name) continue;
+        count += (bound ? 1 : 0) + (assumed ? 1 : 0);
+      }
+    }
+    return count;
   }
 
   /** 1 when the snapshot's own version of the pod is among the domain's counted pods. */
@@ -75,6 +134,14 @@ export class Placements {
     }
     return count;
   }
+}
+
+/** Adds `delta` pods of `department` (none: nothing) to the counts; a count reaching 0 goes. */
+function add(counts: Map<string, number>, department: string | undefined, delta: number): void {
+  if (department === undefined) return;
+  const count = (counts.get(department) ?? 0) + delta;
+  if (count > 0) counts.set(department, count);
+  else counts.delete(department);
 }
 
 function matches(pod: PodView, query: DomainQuery): boolean {

@@ -1,6 +1,18 @@
-import { rawPod } from '@corral/cluster';
-import { clusterView, contextOf, podView, smallCluster, TEST_OPTIONS } from '../testing/small-cluster.js';
-import { decidePreemption } from './preempt.js';
+import { rawNode, rawPod, type PodSpecOptions, type SnapshotStore } from '@corral/cluster';
+import {
+  clusterView,
+  contextOf,
+  podView,
+  smallCluster,
+  TEST_OPTIONS,
+  withScheduling,
+} from '../testing/small-cluster.js';
+import { AssumedPods } from './assumed-pods.js';
+import { decidePreemption, type ProposedVictims } from './preempt.js';
+import { clusterViewOf, type ClusterView } from './rule-input.js';
+
+const GPU = (n: string): PodSpecOptions => ({ requests: { 'nvidia.com/gpu': n } });
+const ZONE = 'topology.kubernetes.io/zone';
 
 function setup() {
   const store = smallCluster();
@@ -60,5 +72,115 @@ describe('decidePreemption', () => {
       ['fin-1', []],
     ]);
     expect([...decision.kept]).toEqual([['shared-1', { uids: ['u-res-low'], numPdbViolations: 0 }]]);
+  });
+});
+
+/** Preemption of `pod` (a new pod of `namespace`) with one proposal per [node, victim UIDs]. */
+function preempt(
+  store: SnapshotStore,
+  namespace: string,
+  pod: PodSpecOptions,
+  proposals: [string, string[]][],
+  cluster: ClusterView = clusterView(store),
+) {
+  return decidePreemption(
+    contextOf(store, podView(namespace, 'preemptor', pod)),
+    new Map(proposals.map(([node, uids]) => [node, { uids, numPdbViolations: 0 }])),
+    cluster,
+    TEST_OPTIONS,
+  );
+}
+
+describe('decidePreemption on a node the preemptor may not use', () => {
+  it("given a no-department victim on fin's GPU node and a no-department GPU preemptor, drops the node", () => {
+    const store = smallCluster();
+    const labels = { 'corral.dev/department': 'fin', 'corral.dev/role': 'gpu' };
+    const allocatable = { cpu: '8', memory: '8Gi', pods: '110', 'nvidia.com/gpu': '4' };
+    store.upsert('Node', rawNode('fin-gpu', { labels, allocatable }), 'test');
+    store.upsert('Pod', rawPod('fin-ns', 'fin-train', { nodeName: 'fin-gpu', ...GPU('4') }), 'test');
+    store.upsert('Pod', rawPod('sandbox', 'sb-victim', { nodeName: 'fin-gpu', uid: 'u-sb' }), 'test');
+    const decision = preempt(store, 'sandbox', GPU('1'), [['fin-gpu', ['u-sb']]]);
+    expect(decision.kept.size).toBe(0);
+    expect(decision.dropped.get('fin-gpu')).toMatch(
+      /^department-isolation: node is dedicated to department fin.*\(unresolvable\)$/,
+    );
+  });
+});
+
+describe('decidePreemption: do the evictions make room?', () => {
+  /** web-ns spreads app across zones, 1 per zone; zone b (shared-2) runs shop-1 and other-b. */
+  function spreadCluster() {
+    const store = withScheduling(smallCluster(), 'web-ns', {
+      spread: [{ labelKey: 'app', topologyKey: ZONE, maxPerDomain: 1 }],
+    });
+    store.upsert(
+      'Pod',
+      rawPod('web-ns', 'other-b', { nodeName: 'shared-2', labels: { app: 'other' }, uid: 'u-other' }),
+      'test',
+    );
+    return store;
+  }
+  const SHOP = { labels: { app: 'shop' } };
+
+  it.each([
+    ['a victim of another app', ['u-other'], false],
+    ['no victims', [], false],
+    ['the pod that fills the zone', ['uid-web-ns-shop-1'], true],
+    ['the pod that fills the zone and another', ['uid-web-ns-shop-1', 'u-other'], true],
+  ])('given a full spread domain and %s, keeps the node: %s', (_what, uids, kept) => {
+    const decision = preempt(spreadCluster(), 'web-ns', SHOP, [['shared-2', uids]]);
+    expect(decision.kept.has('shared-2')).toBe(kept);
+    if (!kept) {
+      expect(decision.dropped.get('shared-2')).toMatch(
+        /^still refused once the victims are evicted: spread: topology\.kubernetes\.io\/zone=b already runs 1 pod/,
+      );
+    }
+  });
+
+  it('given a full hostname spread domain, counts the node without its victims', () => {
+    const store = withScheduling(smallCluster(), 'web-ns', {
+      spread: [{ labelKey: 'app', topologyKey: 'kubernetes.io/hostname', maxPerDomain: 1 }],
+    });
+    expect(preempt(store, 'web-ns', SHOP, [['shared-2', []]]).kept.size).toBe(0);
+    expect(preempt(store, 'web-ns', SHOP, [['shared-2', ['uid-web-ns-shop-1']]]).kept.size).toBe(1);
+  });
+
+  it.each([
+    ['no victims', [], false],
+    ['the pod holding the GPUs', ['uid-res-ns-train-1'], true],
+  ])('given a 2-GPU preemptor on a node with 1 of 4 free and %s, keeps the node: %s', (_what, uids, kept) => {
+    const decision = preempt(smallCluster(), 'res-ns', GPU('2'), [['gpu-1', uids]]);
+    expect(decision.kept.has('gpu-1')).toBe(kept);
+    if (!kept)
+      expect(decision.dropped.get('gpu-1')).toContain('gpu-nodes: node has 1 of 4 nvidia.com/gpu free');
+  });
+
+  it('given a victim the extender bound (assumed, not yet bound in the snapshot), finds it and counts it gone', () => {
+    const store = smallCluster();
+    const assumed = new AssumedPods({ ttlMs: 60_000 });
+    const pod = { ...podView('res-ns', 'fresh', GPU('1')), uid: 'u-fresh', nodeName: 'gpu-1' };
+    assumed.assume({ key: 'res-ns/fresh', pod, department: 'res', seen: false }, 0);
+    const cluster = clusterViewOf(store, undefined, assumed);
+    expect(preempt(store, 'res-ns', GPU('1'), [['gpu-1', []]], cluster).kept.size).toBe(0);
+    expect(preempt(store, 'res-ns', GPU('1'), [['gpu-1', ['u-fresh']]], cluster).kept.size).toBe(1);
+  });
+});
+
+describe('decidePreemption for a pod of a system namespace', () => {
+  it('returns every proposal unchanged, whatever the node and victims', () => {
+    const store = smallCluster();
+    const proposals = new Map<string, ProposedVictims>([
+      ['shared-2', { uids: ['uid-web-ns-shop-1'], numPdbViolations: 1 }],
+      ['fin-1', { uids: [], numPdbViolations: 0 }],
+      ['ghost', { uids: ['u-ghost'], numPdbViolations: 2 }],
+    ]);
+    const decision = decidePreemption(
+      contextOf(store, podView('kube-system', 'ds')),
+      proposals,
+      clusterView(store),
+      TEST_OPTIONS,
+    );
+    expect([...decision.kept]).toEqual([...proposals]);
+    expect(decision.dropped.size).toBe(0);
   });
 });

@@ -1,8 +1,9 @@
-import type { PodView } from '@corral/cluster';
+import type { NodeView, PodView } from '@corral/cluster';
 import type { DecideOptions } from './decide-options.js';
 import { filterNodes } from './filter.js';
 import type { PodContext } from './pod-context.js';
 import type { ClusterView } from './rule-input.js';
+import { refuses, type RuleResult } from './verdict.js';
 
 /** Victims kube-scheduler proposes on one node, by UID. */
 export interface ProposedVictims {
@@ -18,10 +19,13 @@ export interface PreemptDecision {
 }
 
 /**
- * Preempt: keeps a node's proposal only when the preemptor may use the node at all (no unresolvable
- * filter failure) and every victim is a known pod on that node of the preemptor's own department
- * (or, for a pod with no department, of no department). A proposal is all or nothing: the scheduler
- * needs every victim gone, so one forbidden victim drops the node.
+ * Preempt: keeps a node's proposal only when every victim is a known pod on that node of the
+ * preemptor's own department (or, for a pod with no department, of no department), and the node
+ * passes every filter rule once the victims are gone: an unresolvable refusal (the node is not the
+ * preemptor's to use) drops it, and so does a resolvable one the evictions do not cure (a spread
+ * domain or the GPUs still full, say because the victims are other pods). A proposal is all or
+ * nothing: the scheduler needs every victim gone, so one forbidden victim drops the node. Pods of
+ * system namespaces pass through untouched, as they do in filter.
  */
 export function decidePreemption(
   pod: PodContext,
@@ -29,6 +33,8 @@ export function decidePreemption(
   cluster: ClusterView,
   options: DecideOptions,
 ): PreemptDecision {
+  if (options.systemNamespaces.has(pod.pod.namespace))
+    return { kept: new Map(proposals), dropped: new Map() };
   const kept = new Map<string, ProposedVictims>();
   const dropped = new Map<string, string>();
   for (const [node, victims] of proposals) {
@@ -48,13 +54,9 @@ function whyNot(
 ): string | undefined {
   const view = cluster.snapshot.node(node);
   if (!view) return `node ${node} is not in Corral's node cache`;
-  const [verdict] = filterNodes(pod, [{ name: node, view }], cluster, options);
-  const blocking = verdict?.results.find((result) => result.status === 'fail' && result.unresolvable);
-  if (blocking) return blocking.message;
-  const byUid = podsByUid(cluster.snapshot.podsOnNode(node));
-  for (const uid of victims.uids) {
-    const victim = byUid.get(uid);
-    if (!victim) return `victim ${uid} is not a known pod on node ${node}`;
+  const evicted = victimsOn(node, victims.uids, cluster);
+  if (typeof evicted === 'string') return evicted;
+  for (const victim of evicted.values()) {
     const department = cluster.snapshot.departmentOfNamespace(victim.namespace);
     if (department !== pod.department) {
       return `victim ${victim.namespace}/${victim.name} belongs to ${department ?? 'no department'}, not to ${
@@ -62,11 +64,48 @@ function whyNot(
       }`;
     }
   }
-  return undefined;
+  return refusalAfter(pod, view, evicted, cluster, options);
 }
 
-function podsByUid(pods: ReadonlyMap<string, PodView>): Map<string, PodView> {
-  const byUid = new Map<string, PodView>();
-  for (const pod of pods.values()) byUid.set(pod.uid, pod);
-  return byUid;
+/**
+ * The node's pods named by the victims' UIDs, keyed `namespace/name` (the placements' own pods:
+ * bound, or assumed by the extender's bind), or why one cannot be found.
+ */
+function victimsOn(
+  node: string,
+  uids: readonly string[],
+  cluster: ClusterView,
+): ReadonlyMap<string, PodView> | string {
+  const evicted = new Map<string, PodView>();
+  if (uids.length === 0) return evicted;
+  const byUid = new Map<string, [string, PodView]>();
+  for (const entry of cluster.placements.podsOnNode(node)) byUid.set(entry[1].uid, entry);
+  for (const uid of uids) {
+    const entry = byUid.get(uid);
+    if (!entry) return `victim ${uid} is not a known pod on node ${node}`;
+    evicted.set(...entry);
+  }
+  return evicted;
 }
+
+/**
+ * Why the node still refuses the preemptor once the victims are evicted: every rule decided against
+ * the placements without them; an unresolvable refusal is named first. Undefined: it fits.
+ */
+function refusalAfter(
+  pod: PodContext,
+  view: NodeView,
+  evicted: ReadonlyMap<string, PodView>,
+  cluster: ClusterView,
+  options: DecideOptions,
+): string | undefined {
+  const after: ClusterView = { ...cluster, placements: cluster.placements.without(view.name, evicted) };
+  const [verdict] = filterNodes(pod, [{ name: view.name, view }], after, options, { allReasons: true });
+  const refusals = verdict?.results.filter(refuses) ?? [];
+  if (refusals.length === 0) return undefined;
+  const blocking = refusals.find((result) => result.unresolvable);
+  if (blocking) return `${describe(blocking)} (unresolvable)`;
+  return `still refused once the victims are evicted: ${refusals.map(describe).join('; ')}`;
+}
+
+const describe = (result: RuleResult) => `${result.rule}: ${result.message}`;

@@ -5,7 +5,13 @@
 export type RuleStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skip';
 
 export type RuleName =
-  'system-namespace' | 'node-known' | 'department-isolation' | 'gpu-nodes' | 'gateway-nodes' | 'spread';
+  | 'system-namespace'
+  | 'node-known'
+  | 'node-readable'
+  | 'department-isolation'
+  | 'gpu-nodes'
+  | 'gateway-nodes'
+  | 'spread';
 
 export interface RuleResult {
   readonly status: RuleStatus;

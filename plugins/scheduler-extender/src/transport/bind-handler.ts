@@ -12,7 +12,7 @@ import {
   type BindingArgs,
   type ExtenderBindingResult,
 } from './bind-envelope.js';
-import type { Answer } from './answer.js';
+import type { Answer, AnswerLog } from './answer.js';
 import type { FilteredPods } from './filtered-pods.js';
 
 /** Creates `pods/binding` (effects/ implements it; injected so transport never imports effects). */
@@ -39,13 +39,15 @@ export interface BindDeps {
  * fails; the watch confirms it, or the assumption expires.
  */
 export async function bindPod(deps: BindDeps, body: unknown): Promise<Answer<ExtenderBindingResult>> {
+  let log: AnswerLog = {};
   try {
     const args = readBindingArgs(body);
     if (!args.ok) throw badRequest(args.error);
-    if (!deps.binder)
-      throw new ExtenderError(EXT_ERR.BIND_DISABLED, 'bind is not enabled on this extender (--bind)');
     const { podNamespace, podName, node } = args.value;
     const key = `${podNamespace}/${podName}`;
+    log = { pod: key, node };
+    if (!deps.binder)
+      throw new ExtenderError(EXT_ERR.BIND_DISABLED, 'bind is not enabled on this extender (--bind)');
     deps.assumed.settle(deps.snapshot, deps.now());
     const known = podToBind(deps, args.value);
     const context = podContext(known ?? unknownPod(args.value), deps.snapshot);
@@ -65,9 +67,9 @@ export async function bindPod(deps: BindDeps, body: unknown): Promise<Answer<Ext
       deps.assumed.forget(key);
       throw error;
     }
-    return { body: bindingResult(), log: { pod: key, node, assumed: deps.assumed.size } };
+    return { body: bindingResult(), log: { ...log, assumed: deps.assumed.size } };
   } catch (error) {
-    return { body: bindingResult(toWireMessage(error)), log: {}, error };
+    return { body: bindingResult(toWireMessage(error)), log, error };
   }
 }
 

@@ -6,21 +6,8 @@ import {
 import { readBindingArgs } from './bind-envelope.js';
 import { readExtenderArgs } from './extender-args.js';
 import { filterError, filterResult } from './filter-result.js';
-import { goField } from './go-json.js';
 import { preemptionResult, readPreemptionArgs } from './preempt-envelope.js';
 import { clampScore, priorityList } from './priority-result.js';
-
-describe('goField', () => {
-  it.each([
-    [{ Pod: 1 }, 'Pod', 1],
-    [{ pod: 2 }, 'Pod', 2],
-    [{ POD: 3 }, 'Pod', 3],
-    [{ pod: 4, Pod: 5 }, 'Pod', 5],
-    [{ Pods: 6 }, 'Pod', undefined],
-  ])('given %j, reads %s as %s (as encoding/json does)', (object, field, expected) => {
-    expect(goField(object, field)).toBe(expected);
-  });
-});
 
 describe('readExtenderArgs with the recorded fixtures', () => {
   const names = listFixtures('extender-').filter((name) => /^extender-(filter|prioritize)-/.test(name));
@@ -44,6 +31,32 @@ describe('readExtenderArgs with the recorded fixtures', () => {
     const raw = loadExtenderArgs('extender-filter-nodenames-1');
     const parsed = readExtenderArgs({ pod: raw.Pod, nodes: null, nodenames: raw.NodeNames });
     expect(parsed.ok && parsed.value.nodes.names).toEqual(['lab-node-1', 'lab-node-2', 'lab-gpu-node-3']);
+  });
+
+  it('given NodeNames with repeats, reads each name once at its first place', () => {
+    const parsed = readExtenderArgs({ Pod: {}, NodeNames: ['b', 'a', 'b', 'c', 'a'] });
+    expect(parsed.ok && parsed.value.nodes.names).toEqual(['b', 'a', 'c']);
+  });
+
+  it('given Nodes with a repeated name, keeps its first object only', () => {
+    const items = [
+      { metadata: { name: 'b' }, spec: { first: true } },
+      { metadata: { name: 'a' } },
+      { metadata: { name: 'b' }, spec: { first: false } },
+    ];
+    const parsed = readExtenderArgs({ Pod: {}, Nodes: { metadata: { resourceVersion: '7' }, items } });
+    if (!parsed.ok || parsed.value.nodes.mode !== 'nodes') throw new Error('expected full Nodes');
+    expect(parsed.value.nodes.names).toEqual(['b', 'a']);
+    expect(parsed.value.nodes.list).toEqual({
+      metadata: { resourceVersion: '7' },
+      items: [items[0], items[1]],
+    });
+  });
+
+  it('given distinct names, keeps the very list it was sent', () => {
+    const names = ['a', 'b'];
+    const parsed = readExtenderArgs({ Pod: {}, NodeNames: names });
+    expect(parsed.ok && parsed.value.nodes.names).toBe(names);
   });
 
   it.each([

@@ -1,23 +1,23 @@
-import type { ClusterSnapshot } from '@corral/cluster';
+import type { ClusterSnapshot, PodView } from '@corral/cluster';
 import type { AssumedPods } from '../decide/assumed-pods.js';
 import type { DecideOptions } from '../decide/decide-options.js';
 import { filterNodes } from '../decide/filter.js';
-import { podContext } from '../decide/pod-context.js';
+import { podContext, type PodContext } from '../decide/pod-context.js';
 import { decidePreemption } from '../decide/preempt.js';
 import { prioritizeNodes } from '../decide/prioritize.js';
 import type { ClusterView } from '../decide/rule-input.js';
 import { reasonOf, refuses, type NodeVerdict, type RuleResult } from '../decide/verdict.js';
-import { badRequest, notSynced, toWireMessage } from '../errors.js';
-import { UnreadableArgs, type Answer } from './answer.js';
+import { badRequest, ExtenderError, notSynced, toWireMessage } from '../errors.js';
+import { UnreadableArgs, type Answer, type AnswerLog } from './answer.js';
 import type { ExtenderBindingResult } from './bind-envelope.js';
 import { bindPod, type Binder } from './bind-handler.js';
-import { readExtenderArgs } from './extender-args.js';
+import { readExtenderArgs, type ExtenderArgs } from './extender-args.js';
 import type { ExtenderMetrics } from './extender-metrics.js';
 import { FilteredPods } from './filtered-pods.js';
 import { FilterAnswer, filterError, type ExtenderFilterResult, type Refusal } from './filter-result.js';
 import { preemptionResult, readPreemptionArgs, type ExtenderPreemptionResult } from './preempt-envelope.js';
 import { priorityList, type HostPriority } from './priority-result.js';
-import { requestCandidates, requestPod } from './request-pod.js';
+import { requestCandidates, requestPod, requestPodKey, unknownNamespaceOf } from './request-pod.js';
 import type { SyncState } from './sync-state.js';
 
 export { logAnswer, UnreadableArgs, type Answer } from './answer.js';
@@ -44,13 +44,16 @@ export class ExtenderHandlers {
   constructor(private readonly deps: ExtenderDeps) {}
 
   filter(body: unknown): Answer<ExtenderFilterResult> {
+    let log: AnswerLog = {};
     try {
       const args = readExtenderArgs(body);
       if (!args.ok) throw badRequest(args.error);
+      log = argsLog(args.value);
       const pending = this.deps.sync.pending();
       if (pending.length > 0) throw notSynced(pending);
       this.settle();
-      const pod = podContext(requestPod(args.value.pod, this.deps.options), this.deps.snapshot);
+      const pod = this.context(requestPod(args.value.pod, this.deps.options));
+      if (pod instanceof ExtenderError) throw pod;
       if (this.deps.binder) this.filtered.remember(pod.key, pod.pod);
       const candidates = requestCandidates(args.value.nodes, this.deps.snapshot, this.deps.options);
       const verdicts = filterNodes(pod, candidates, this.deps.cluster, this.deps.options);
@@ -58,55 +61,62 @@ export class ExtenderHandlers {
       for (const [rule, count] of refusals.byRule) this.deps.metrics.rejections.inc({ rule }, count);
       return {
         body: new FilterAnswer(args.value.nodes, refusals.byNode),
-        log: {
-          pod: pod.key,
-          nodes: candidates.length,
-          refused: refusals.refused,
-          mode: args.value.nodes.mode,
-        },
+        log: { ...log, refused: refusals.refused },
       };
     } catch (error) {
-      return { body: filterError(toWireMessage(error)), log: {}, error };
+      return { body: filterError(toWireMessage(error)), log, error };
     }
   }
 
+  /**
+   * Prioritize has no Error field, and kube-scheduler ignores a failed prioritize (the pod is scored
+   * without this extender): when the request cannot be decided it answers 0 for every node (the
+   * same: no preference) and logs why.
+   */
   prioritize(body: unknown): Answer<HostPriority[]> {
     const args = readExtenderArgs(body);
     if (!args.ok) throw new UnreadableArgs(args.error);
     const names = args.value.nodes.names;
+    const log = argsLog(args.value);
+    const undecided = (error: unknown) => ({ body: priorityList(names, new Map()), log, error });
     const pending = this.deps.sync.pending();
-    if (pending.length > 0)
-      return {
-        body: priorityList(names, new Map()),
-        log: { nodes: names.length },
-        error: notSynced(pending),
-      };
+    if (pending.length > 0) return undecided(notSynced(pending));
     this.settle();
-    const pod = podContext(readablePod(args.value.pod, this.deps.options), this.deps.snapshot);
+    const pod = this.context(readablePod(args.value.pod, this.deps.options, log));
+    if (pod instanceof ExtenderError) return undecided(pod);
     const candidates = requestCandidates(args.value.nodes, this.deps.snapshot, this.deps.options);
     const scores = prioritizeNodes(pod, candidates, this.deps.cluster, this.deps.options);
-    return {
-      body: priorityList(names, new Map(scores.map((s) => [s.node, s.score]))),
-      log: { pod: pod.key, nodes: names.length },
-    };
+    return { body: priorityList(names, new Map(scores.map((s) => [s.node, s.score]))), log };
   }
 
+  /**
+   * Preempt has no Error field either; an empty answer keeps no node, so kube-scheduler preempts
+   * nothing for the pod this cycle (an error would fail its preemption outright).
+   */
   preempt(body: unknown): Answer<ExtenderPreemptionResult> {
     const args = readPreemptionArgs(body);
     if (!args.ok) throw new UnreadableArgs(args.error);
+    const pod = requestPodKey(args.value.pod);
+    const log = { ...(pod === undefined ? {} : { pod }), nodes: args.value.victims.size };
+    const undecided = (error: unknown) => ({ body: preemptionResult(new Map()), log, error });
     const pending = this.deps.sync.pending();
-    if (pending.length > 0) return { body: preemptionResult(new Map()), log: {}, error: notSynced(pending) };
+    if (pending.length > 0) return undecided(notSynced(pending));
     this.settle();
-    const pod = podContext(readablePod(args.value.pod, this.deps.options), this.deps.snapshot);
-    const decision = decidePreemption(pod, args.value.victims, this.deps.cluster, this.deps.options);
-    return {
-      body: preemptionResult(decision.kept),
-      log: { pod: pod.key, nodes: args.value.victims.size, kept: decision.kept.size },
-    };
+    const context = this.context(readablePod(args.value.pod, this.deps.options, log));
+    if (context instanceof ExtenderError) return undecided(context);
+    const decision = decidePreemption(context, args.value.victims, this.deps.cluster, this.deps.options);
+    return { body: preemptionResult(decision.kept), log: { ...log, kept: decision.kept.size } };
   }
 
   bind(body: unknown): Promise<Answer<ExtenderBindingResult>> {
     return bindPod({ ...this.deps, filtered: this.filtered }, body);
+  }
+
+  /** The request pod's context, or why it cannot be decided yet (see unknownNamespaceOf). */
+  private context(pod: PodView): PodContext | ExtenderError {
+    return (
+      unknownNamespaceOf(pod, this.deps.snapshot, this.deps.options) ?? podContext(pod, this.deps.snapshot)
+    );
   }
 
   private settle(): void {
@@ -148,11 +158,19 @@ function refusalsOf(verdicts: readonly NodeVerdict[]) {
   return { byNode, byRule, refused };
 }
 
-/** The request's pod for verbs whose answer has no Error field: unreadable means 400. */
-function readablePod(raw: Record<string, unknown>, options: DecideOptions) {
+/**
+ * The request's pod for verbs whose answer has no Error field: unreadable means 400, logged with `log`.
+ */
+function readablePod(raw: Record<string, unknown>, options: DecideOptions, log: AnswerLog) {
   try {
     return requestPod(raw, options);
   } catch (error) {
-    throw new UnreadableArgs(toWireMessage(error));
+    throw new UnreadableArgs(toWireMessage(error), log);
   }
+}
+
+/** What the log line says about a request: its pod (when named), node count and mode. */
+function argsLog(args: ExtenderArgs): AnswerLog {
+  const pod = requestPodKey(args.pod);
+  return { ...(pod === undefined ? {} : { pod }), nodes: args.nodes.names.length, mode: args.nodes.mode };
 }

@@ -70,7 +70,7 @@ export function registerExtenderRoutes(app: CorralServer, options: RouteOptions)
           return await reply.code(200).send(answer.body);
         } catch (error) {
           if (!(error instanceof UnreadableArgs)) throw error;
-          request.log.warn({ verb, err: error }, `extender ${verb}: unreadable arguments`);
+          request.log.warn({ verb, ...error.log, err: error }, `extender ${verb}: unreadable arguments`);
           return await reply
             .code(400)
             .send({ error: 'Bad Request', message: error.message, statusCode: 400 });

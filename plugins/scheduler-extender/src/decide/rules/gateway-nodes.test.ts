@@ -19,12 +19,12 @@ describe('gatewayNodes', () => {
     ['a gateway pod on a gateway node', 'web-ns', GATEWAY, 'gw-1', 'pass', ''],
     ['an ordinary pod on an ordinary node', 'web-ns', {}, 'shared-1', 'pass', ''],
     [
-      'a gateway pod of a shared department on an ordinary node while shared gateway nodes exist',
-      'web-ns',
+      'a gateway pod of a shared department with no gateway node of its own, on an ordinary node',
+      'res-ns',
       GATEWAY,
       'shared-1',
       'fail',
-      '1 such node(s) exist',
+      'this pod may use 1 in the shared pool (department res has none of its own); this node is not one',
     ],
     [
       'a gateway pod with no department on an ordinary node while shared gateway nodes exist',
@@ -32,7 +32,7 @@ describe('gatewayNodes', () => {
       GATEWAY,
       'shared-1',
       'fail',
-      'the shared pool',
+      'this pod may use 1 in the shared pool; this node is not one',
     ],
     [
       'a gateway pod of a dedicated department without gateway nodes of its own',
@@ -49,7 +49,7 @@ describe('gatewayNodes', () => {
     if (status === 'fail') expect(result.unresolvable).toBe(true);
   });
 
-  it('given a dedicated department that gets its own gateway node, refuses its gateway pods elsewhere', () => {
+  it('given a dedicated department with its own gateway node, names that pool only', () => {
     const local = smallCluster();
     local.upsert(
       'Node',
@@ -58,6 +58,20 @@ describe('gatewayNodes', () => {
     );
     const result = gatewayNodes(ruleInput(local, 'fin-ns', 'fin-1', GATEWAY));
     expect(result.status).toBe('fail');
-    expect(result.message).toContain('department fin');
+    expect(result.message).toContain("this pod may use 1 of department fin's own; this node is not one");
+  });
+
+  it('given gateway nodes of its own and in the shared pool, counts each pool', () => {
+    const local = smallCluster();
+    for (const name of ['res-gw-1', 'res-gw-2'])
+      local.upsert(
+        'Node',
+        rawNode(name, { labels: { [DEPARTMENT_LABEL]: 'res', 'corral.dev/role': 'gateway' } }),
+        'test',
+      );
+    const result = gatewayNodes(ruleInput(local, 'res-ns', 'shared-1', GATEWAY));
+    expect(result.message).toContain(
+      "this pod may use 2 of department res's own and 1 in the shared pool; this node is not one",
+    );
   });
 });

@@ -13,7 +13,8 @@ const NOT_A_GATEWAY = fail(
 
 /**
  * Dedicated gateway nodes: a corral.dev/role=gateway node takes only gateway pods, and a gateway pod
- * goes only to gateway nodes when its department or the shared pool has any. Both are unresolvable.
+ * goes only to gateway nodes when its department or the shared pool has any (the refusal says how
+ * many in which pool). Both are unresolvable.
  */
 export function gatewayNodes({ node, pod, cluster, memo }: RuleInput): RuleResult {
   const isGatewayPod = pod.pod.role === 'gateway';
@@ -22,22 +23,41 @@ export function gatewayNodes({ node, pod, cluster, memo }: RuleInput): RuleResul
     return NOT_A_GATEWAY;
   }
   if (!isGatewayPod) return pass(RULE);
-  const available = usableGateways(pod, cluster);
-  if (available === 0) return pass(RULE);
+  const pools = usableGateways(pod, cluster);
+  if (pools.own + pools.shared === 0) return pass(RULE);
   return memo.refusal(RULE, 'not-gateway-node', () =>
     fail(
       RULE,
-      `gateway pods run on gateway nodes (${ROLE_LABEL}=gateway) and ${available} such node(s) exist ` +
-        `for ${pod.department === undefined ? 'the shared pool' : `department ${pod.department}`}; ` +
-        `this node is not one`,
+      `gateway pods run on gateway nodes (${ROLE_LABEL}=gateway), and this pod may use ` +
+        `${describePools(pod, pools)}; this node is not one`,
       true,
     ),
   );
 }
 
+interface GatewayPools {
+  /** In the department's own pool (0 for a pod with no department). */
+  readonly own: number;
+  /** In the shared pool (0 for a dedicated department, which may not use it). */
+  readonly shared: number;
+}
+
 /** Gateway nodes the pod may use: its department's own, plus the shared pool unless dedicated. */
-function usableGateways(pod: PodContext, cluster: ClusterView): number {
-  const own = pod.department === undefined ? 0 : cluster.nodes.gatewayCount(pod.department);
-  const shared = pod.isolation === 'dedicated' ? 0 : cluster.nodes.gatewayCount(SHARED_POOL);
-  return own + shared;
+function usableGateways(pod: PodContext, cluster: ClusterView): GatewayPools {
+  return {
+    own: pod.department === undefined ? 0 : cluster.nodes.gatewayCount(pod.department),
+    shared: pod.isolation === 'dedicated' ? 0 : cluster.nodes.gatewayCount(SHARED_POOL),
+  };
+}
+
+/**
+ * Where the pod's gateway nodes are: `2 of department res's own and 1 in the shared pool`,
+ * `1 in the shared pool (department res has none of its own)`, `1 in the shared pool` (no department).
+ */
+function describePools({ department }: PodContext, { own, shared }: GatewayPools): string {
+  const inShared = `${shared} in the shared pool`;
+  if (department === undefined) return inShared;
+  if (own === 0) return `${inShared} (department ${department} has none of its own)`;
+  const owned = `${own} of department ${department}'s own`;
+  return shared === 0 ? owned : `${owned} and ${inShared}`;
 }

@@ -1,3 +1,4 @@
+import { rawNode, rawPod } from '@corral/cluster';
 import { smallCluster, ruleInput } from '../../testing/small-cluster.js';
 import { gpuNodes } from './gpu-nodes.js';
 
@@ -44,6 +45,22 @@ describe('gpuNodes', () => {
   it('given a GPU pod limited (not requested) to 2 GPUs, counts the limit as its request', () => {
     const result = gpuNodes(ruleInput(store, 'res-ns', 'gpu-1', { limits: { 'nvidia.com/gpu': '2' } }));
     expect(result.status).toBe('fail');
+  });
+
+  it('given two GPU resources short, one of them beyond the node, reports that one (unresolvable)', () => {
+    const local = smallCluster();
+    const allocatable = { cpu: '8', pods: '110', 'nvidia.com/gpu': '4', 'amd.com/gpu': '2' };
+    local.upsert('Node', rawNode('mixed', { labels: { 'corral.dev/role': 'gpu' }, allocatable }), 'test');
+    local.upsert('Pod', rawPod('res-ns', 'busy', { nodeName: 'mixed', requests: GPU('4').requests }), 'test');
+    const input = ruleInput(local, 'res-ns', 'mixed', {
+      requests: { 'nvidia.com/gpu': '1', 'amd.com/gpu': '3' },
+    });
+    const result = gpuNodes({
+      ...input,
+      options: { ...input.options, gpuResources: ['nvidia.com/gpu', 'amd.com/gpu'] },
+    });
+    expect(result).toMatchObject({ status: 'fail', unresolvable: true });
+    expect(result.message).toBe('node has 2 of 2 amd.com/gpu free, pod requests 3');
   });
 
   it('given a finished GPU pod on the node, frees its GPUs', () => {

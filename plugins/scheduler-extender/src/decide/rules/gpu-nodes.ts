@@ -40,20 +40,26 @@ const onGpuNode = (options: RuleInput['options']) =>
 const offGpuNode = (options: RuleInput['options']) =>
   fail(RULE, `node is not a GPU node (pod requests ${gpuNames(options)})`, true);
 
+/**
+ * Enough free GPUs of every resource the pod requests. A resource the node has too few of in total
+ * is unresolvable and reported before one that preemption could free.
+ */
 function checkFreeGpus(input: RuleInput, node: NodeView, pod: PodView): RuleResult {
+  let resolvable: RuleResult | undefined;
   for (const resource of input.options.gpuResources) {
     const wanted = pod.requests.get(resource) ?? 0n;
     if (wanted <= 0n) continue;
     const free = freeGpu(input, resource);
-    if (wanted > free) {
-      const allocatable = node.allocatable.get(resource) ?? 0n;
-      return fail(
-        RULE,
-        `node has ${formatCount(free < 0n ? 0n : free)} of ${formatCount(allocatable)} ` +
-          `${resource} free, pod requests ${formatCount(wanted)}`,
-        allocatable < wanted,
-      );
-    }
+    if (wanted <= free) continue;
+    const allocatable = node.allocatable.get(resource) ?? 0n;
+    const result = fail(
+      RULE,
+      `node has ${formatCount(free < 0n ? 0n : free)} of ${formatCount(allocatable)} ` +
+        `${resource} free, pod requests ${formatCount(wanted)}`,
+      allocatable < wanted,
+    );
+    if (result.unresolvable) return result;
+    resolvable ??= result;
   }
-  return pass(RULE);
+  return resolvable ?? pass(RULE);
 }

@@ -65,6 +65,18 @@ describe('spread', () => {
     expect(spread(ruleInput(store, 'web-ns', 'shared-1', APP)).status).toBe('pass');
   });
 
+  it('given a full domain for one rule and a missing topology label for the next, reports the label (unresolvable)', () => {
+    const store = withScheduling(smallCluster(), 'web-ns', {
+      spread: [
+        { ...perNode, maxPerDomain: 1 },
+        { labelKey: 'app', topologyKey: 'example.com/rack', maxPerDomain: 5 },
+      ],
+    });
+    const result = spread(ruleInput(store, 'web-ns', 'shared-2', APP));
+    expect(result).toMatchObject({ status: 'fail', unresolvable: true });
+    expect(result.message).toMatch(/^node has no label example\.com\/rack/);
+  });
+
   it('given no NamespacePolicy, returns skip', () => {
     expect(spread(ruleInput(smallCluster(), 'web-ns', 'shared-2', APP)).status).toBe('skip');
   });

@@ -13,11 +13,15 @@ const NO_RULE = skip(RULE, 'the namespace has no spread rule');
 export function spread(input: RuleInput): RuleResult {
   const rules = input.pod.policy?.spec.scheduling?.spread ?? [];
   if (rules.length === 0) return NO_RULE;
+  // A node missing a rule's topology label (unresolvable) is reported before a full domain.
+  let full: RuleResult | undefined;
   for (const rule of rules) {
     const result = checkRule(input, rule);
-    if (result.status === 'fail') return result;
+    if (result.status !== 'fail') continue;
+    if (result.unresolvable) return result;
+    full ??= result;
   }
-  return pass(RULE);
+  return full ?? pass(RULE);
 }
 
 function checkRule(input: RuleInput, rule: SpreadRule): RuleResult {

@@ -13,9 +13,10 @@
 import { buildBenchApp, type BenchApp } from './admission-bench-apps.js';
 import { benchReview } from './admission-bench-review.js';
 
+const MUTATE_BODY = benchReview('/mutate');
+const VALIDATE_BODY = benchReview('/validate');
 const REQUESTS = Number(process.env['BENCH_REQUESTS'] ?? 5000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 7);
-const body = benchReview();
 const ALL_ROWS: [BenchApp, string][] = [
   ['noop', '/validate'],
   ['noop-patch', '/validate'],
@@ -29,7 +30,12 @@ const rows = ALL_ROWS.filter(([name, url]) => wanted === undefined || wanted.inc
 type App = Awaited<ReturnType<typeof buildBenchApp>>;
 
 const send = (app: App, url: string) =>
-  app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: body });
+  app.inject({
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/json' },
+    payload: url === '/mutate' ? MUTATE_BODY : VALIDATE_BODY,
+  });
 
 /** µs per request over one round of `REQUESTS` sequential requests. */
 async function round(app: App, url: string): Promise<number> {

@@ -24,7 +24,13 @@ export { podResources, type PodResources } from './views/pod-resources.js';
 export { DEFAULT_GPU_RESOURCES, ROLE_LABEL, type ViewOptions } from './views/view-options.js';
 export { objectKey } from './views/object-ref.js';
 export { UNIT, EMPTY_USAGE, podUsage, pvcUsage, usedFor, type Usage } from './usage/usage.js';
-export { formatUsage, formatUsageValue, usageUnits, usageKeyFormat } from './usage/format-usage.js';
+export {
+  formatUsage,
+  formatUsageAmounts,
+  formatUsageValue,
+  usageUnits,
+  usageKeyFormat,
+} from './usage/format-usage.js';
 export { loadPolicyFiles, type LoadedObjects, type LoadOptions } from './sources/files/load-policy-files.js';
 export { startFileSource, type FileSource, type FileSourceOptions } from './sources/files/file-source.js';
 export * from './testing/raw-objects.js';

@@ -80,7 +80,14 @@ describe('admission webhooks over real HTTPS (examples policies)', () => {
     const res = await hook.post(
       '/validate',
       podReview('finance-prod', 'p4', {
-        containers: [{ name: 'a', image: `harbor.example.com/finance/payments/api:1${SHA}` }],
+        // Sized as the mutating webhook leaves it (finance's quotas limit cpu and memory).
+        containers: [
+          {
+            name: 'a',
+            image: `harbor.example.com/finance/payments/api:1${SHA}`,
+            resources: { limits: { cpu: '1', memory: '512Mi' } },
+          },
+        ],
       }),
     );
     expect(res.body.response).toEqual({ uid: 'uid-finance-prod-p4', allowed: true });

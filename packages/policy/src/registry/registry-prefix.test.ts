@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  imagePathAtOrUnderPrefix,
   imagePathMatchesPrefix,
   normalizeRegistryHost,
   normalizeRegistryPrefix,
@@ -79,10 +80,37 @@ describe('imagePathMatchesPrefix', () => {
     ['index.docker.io', 'library/nginx', 'docker.io/library/', true],
     ['docker.io', 'library/nginx', 'docker.io/', true],
     ['quay.io', 'library/nginx', 'docker.io/library/', false],
+    // A prefix ending in "/" covers what lies under it, never the repository of its own name.
+    ['harbor.example.com', 'web', 'harbor.example.com/web/', false],
+    ['harbor.example.com', 'web', ' harbor.example.com/web/ ', false],
+    ['harbor.example.com', 'web', 'harbor.example.com//web//', false],
+    ['HARBOR.example.com', 'web', 'harbor.example.com/web/', false],
+    ['harbor.example.com', 'web/app', 'harbor.example.com/web/', true],
+    ['harbor.example.com', 'web/app/x', 'harbor.example.com/web/', true],
+    ['docker.io', 'library', 'docker.io/library/', false],
+    ['harbor.example.com', 'web', 'harbor.example.com/', true],
+    // Without the slash, the prefix also names that one repository.
+    ['harbor.example.com', 'web', 'harbor.example.com/web', true],
   ];
 
   it.each(cases)('given %s/%s against %s, returns %s', (host, path, prefix, expected) => {
     expect(imagePathMatchesPrefix(host, path, prefix)).toBe(expected);
+  });
+});
+
+describe('imagePathAtOrUnderPrefix (denied prefixes)', () => {
+  const cases: [host: string, path: string, prefix: string, expected: boolean][] = [
+    ['harbor.example.com', 'web/experimental', 'harbor.example.com/web/experimental/', true],
+    ['harbor.example.com', 'web/experimental/x', 'harbor.example.com/web/experimental/', true],
+    ['harbor.example.com', 'web/experimental', 'harbor.example.com/web/experimental', true],
+    ['harbor.example.com', 'web/experimentalx', 'harbor.example.com/web/experimental/', false],
+    ['harbor.example.com', 'web', 'harbor.example.com/web/experimental/', false],
+    ['harbor.example.com:5000', 'web/experimental', 'harbor.example.com/web/experimental/', false],
+    ['index.docker.io', 'library/nginx', 'docker.io/library/', true],
+  ];
+
+  it.each(cases)('given %s/%s against %s, returns %s', (host, path, prefix, expected) => {
+    expect(imagePathAtOrUnderPrefix(host, path, prefix)).toBe(expected);
   });
 });
 

@@ -3,8 +3,10 @@
  *
  * A prefix is a registry host (with its port, if any: `host:5000` is a different registry from
  * `host`) followed by whole path segments. Matching is segment-aware: `harbor.example.com/finance/`
- * covers `harbor.example.com/finance/payments/` but never `harbor.example.com/financex/`, and the
- * trailing slash is optional (`.../finance` means the same as `.../finance/`).
+ * covers `harbor.example.com/finance/payments/` but never `harbor.example.com/financex/`. Between
+ * prefixes the trailing slash is optional (`.../finance` covers the same as `.../finance/`); for an
+ * image it matters: `.../finance/` covers only images under that path, never a repository named
+ * `.../finance` (imagePathMatchesPrefix).
  */
 
 export interface RegistryPrefix {
@@ -48,7 +50,11 @@ export function registryPrefixCovers(outer: string, inner: string): boolean {
 
 /**
  * Does an image in `registryHost` at `repositoryPath` (e.g. `finance/payments/api`) fall under
- * `prefix`? The same segment logic as registryPrefixCovers; a prefix naming the repository itself matches.
+ * `prefix`, as an allowed prefix? The same segment logic as registryPrefixCovers, with one rule for
+ * the repository of the prefix's own name: a prefix ending in `/` means "images under that path", so
+ * `harbor.example.com/web/` covers `harbor.example.com/web/app` but not `harbor.example.com/web`
+ * itself; a prefix without the trailing slash (`harbor.example.com/web/app`) also names that one
+ * repository.
  */
 export function imagePathMatchesPrefix(
   registryHost: string,
@@ -57,7 +63,23 @@ export function imagePathMatchesPrefix(
 ): boolean {
   const image = parseRegistryPrefix(`${registryHost}/${repositoryPath}`);
   const allowed = parseRegistryPrefix(prefix);
-  return image.host === allowed.host && startsWithSegments(image.segments, allowed.segments);
+  if (image.host !== allowed.host || !startsWithSegments(image.segments, allowed.segments)) return false;
+  return image.segments.length > allowed.segments.length || !prefix.trim().endsWith('/');
+}
+
+/**
+ * Is an image's repository at or under `prefix`, whether or not the prefix ends in `/`? For denied
+ * prefixes, where the wider reading is the safe one: denying `harbor.example.com/web/experimental/`
+ * denies the repository `harbor.example.com/web/experimental` too.
+ */
+export function imagePathAtOrUnderPrefix(
+  registryHost: string,
+  repositoryPath: string,
+  prefix: string,
+): boolean {
+  const image = parseRegistryPrefix(`${registryHost}/${repositoryPath}`);
+  const denied = parseRegistryPrefix(prefix);
+  return image.host === denied.host && startsWithSegments(image.segments, denied.segments);
 }
 
 function startsWithSegments(whole: readonly string[], start: readonly string[]): boolean {

@@ -47,6 +47,15 @@ describe('checkImages against the examples', () => {
     // web-prod: deny web/experimental/
     ['web-prod', 'harbor.example.com/web/storefront:latest', ['image-forbid-latest']],
     ['web-prod', 'harbor.example.com/web/experimental/x:1', ['image-denied-registry']],
+    // a prefix ending in "/" covers images under it, not the repository of its own name
+    ['web-prod', 'harbor.example.com/web:1', ['image-registry']],
+    ['web-prod', `harbor.example.com/library${SHA}`, ['image-registry']],
+    ['web-prod', 'harbor.example.com/web/storefront:1', []],
+    ['web-prod', 'harbor.example.com/library/nginx:1', []],
+    // a denied prefix also denies the repository of its own name (the safe reading)
+    ['web-prod', 'harbor.example.com/web/experimental:1', ['image-denied-registry']],
+    ['research-batch', 'nvcr.io/nvidia:12', ['image-registry']],
+    ['finance-prod', `harbor.example.com/finance/payments${SHA}`, ['image-registry']],
     // sandbox: no department, no policy
     ['sandbox', 'docker.io/anything:latest', []],
   ];

@@ -1,4 +1,9 @@
-import { imagePathMatchesPrefix, type Department, type NamespacePolicy } from '@corral/policy';
+import {
+  imagePathAtOrUnderPrefix,
+  imagePathMatchesPrefix,
+  type Department,
+  type NamespacePolicy,
+} from '@corral/policy';
 import { fail, pass, skip, type Decision } from './decision.js';
 import { isPinnedByDigest, parseImageRef, usesLatestTag, type ImageRef } from './image-ref.js';
 import { containersOf, describeContainer, type JsonObject } from './pod-spec.js';
@@ -76,20 +81,29 @@ export function restrictsImages(policy: ImagePolicy): boolean {
 const MATCH_CACHE_LIMIT = 8192;
 const matchCache = new Map<string, boolean>();
 
-/** @corral/policy's imagePathMatchesPrefix, memoised (bounded): the same images and prefixes recur. */
-function matches(ref: ImageRef, prefix: string): boolean {
-  const key = `${ref.host}/${ref.path}\u0000${prefix}`;
+/** How a list's prefixes read: allowed ones cover only what lies under them, denied ones also their own repository. */
+type PrefixList = 'allowed' | 'denied';
+
+/**
+ * @corral/policy's imagePathMatchesPrefix (allowed) or imagePathAtOrUnderPrefix (denied), memoised
+ * (bounded): the same images and prefixes recur.
+ */
+function matches(ref: ImageRef, prefix: string, list: PrefixList): boolean {
+  const key = `${list}\u0000${ref.host}/${ref.path}\u0000${prefix}`;
   let hit = matchCache.get(key);
   if (hit === undefined) {
-    hit = imagePathMatchesPrefix(ref.host, ref.path, prefix);
+    hit =
+      list === 'allowed'
+        ? imagePathMatchesPrefix(ref.host, ref.path, prefix)
+        : imagePathAtOrUnderPrefix(ref.host, ref.path, prefix);
     if (matchCache.size >= MATCH_CACHE_LIMIT) matchCache.clear();
     matchCache.set(key, hit);
   }
   return hit;
 }
 
-const matchesAny = (ref: ImageRef, prefixes: readonly string[]): string | undefined =>
-  prefixes.find((prefix) => matches(ref, prefix));
+const matchesAny = (ref: ImageRef, prefixes: readonly string[], list: PrefixList): string | undefined =>
+  prefixes.find((prefix) => matches(ref, prefix, list));
 
 /** One thing wrong with an image under a policy: the rule, and the message after "<container>: ". */
 interface ImageProblem {
@@ -103,7 +117,7 @@ const NO_IMAGE: readonly ImageProblem[] = Object.freeze([
 ]);
 
 function registryProblem(ref: ImageRef, image: string, policy: ImagePolicy): ImageProblem | undefined {
-  const denied = matchesAny(ref, policy.denied);
+  const denied = matchesAny(ref, policy.denied, 'denied');
   if (denied !== undefined) {
     return {
       rule: IMAGE_RULES.denied,
@@ -111,7 +125,7 @@ function registryProblem(ref: ImageRef, image: string, policy: ImagePolicy): Ima
     };
   }
   const outside = [policy.departmentAllowed, policy.namespaceAllowed].some(
-    (list) => list !== undefined && matchesAny(ref, list) === undefined,
+    (list) => list !== undefined && matchesAny(ref, list, 'allowed') === undefined,
   );
   if (!outside) return undefined;
   const allowed = (policy.namespaceAllowed ?? policy.departmentAllowed ?? []).join(', ') || '(none)';

@@ -1,5 +1,6 @@
 import { UNIT } from '@corral/cluster';
-import { checkQuota, type QuotaScope } from './quota.js';
+import { parseQuantity } from '@corral/policy';
+import { checkQuota, describeExcess, type QuotaScope } from './quota.js';
 
 const G = 1024n ** 3n * UNIT;
 const usage = (entries: Record<string, bigint>) => new Map(Object.entries(entries));
@@ -56,7 +57,68 @@ describe('checkQuota', () => {
       usage({ 'requests.cpu': 1_500_000_000n }),
     );
     expect(decision).toMatchObject({ rule: 'namespace-quota', outcome: 'fail' });
-    expect(decision.message).toContain('requests.cpu would reach 16500m of 16 (this object asks 1500m)');
+    expect(decision.message).toContain('requests.cpu would reach 16.5 of 16 (this object asks 1.5)');
     expect(decision.message).toContain('ask a platform admin to raise the quota');
+  });
+});
+
+describe('describeExcess: the three amounts of one key in one unit', () => {
+  const q = (text: string) => parseQuantity(text).nanos;
+  const cases: [key: string, hard: string, total: string, need: string, expected: string][] = [
+    [
+      'requests.cpu',
+      '48',
+      '1027500m',
+      '1000',
+      'requests.cpu would reach 1027.5 of 48 (this object asks 1000)',
+    ],
+    ['cpu', '1', '1100m', '200m', 'cpu would reach 1.1 of 1 (this object asks 0.2)'],
+    ['limits.cpu', '8', '8250m', '250m', 'limits.cpu would reach 8.25 of 8 (this object asks 0.25)'],
+    [
+      'requests.storage',
+      '200Gi',
+      '10290Gi',
+      '10Ti',
+      'requests.storage would reach 10290Gi of 200Gi (this object asks 10240Gi)',
+    ],
+    [
+      'requests.memory',
+      '64Gi',
+      '65664Mi',
+      '128Mi',
+      'requests.memory would reach 64.125Gi of 64Gi (this object asks 0.125Gi)',
+    ],
+    [
+      'limits.memory',
+      '512Mi',
+      '1536Mi',
+      '1Gi',
+      'limits.memory would reach 1536Mi of 512Mi (this object asks 1024Mi)',
+    ],
+    ['pods', '50', '51', '1', 'pods would reach 51 of 50 (this object asks 1)'],
+    [
+      'requests.nvidia.com/gpu',
+      '0',
+      '1',
+      '1',
+      'requests.nvidia.com/gpu would reach 1 of 0 (this object asks 1)',
+    ],
+  ];
+
+  it.each(cases)('given %s %s / %s / %s, says %j', (key, hard, total, need, expected) => {
+    expect(describeExcess({ key, hard: q(hard), total: q(total), need: q(need) })).toBe(expected);
+  });
+
+  it('given a quota check over the limit, the message carries the same wording', () => {
+    const decision = checkQuota(
+      {
+        ...scope({ 'requests.cpu': '48' }, { 'requests.cpu': q('27500m') }),
+        kind: 'department',
+        name: 'research',
+      },
+      usage({ 'requests.cpu': q('1000') }),
+    );
+    expect(decision.message).toContain('requests.cpu would reach 1027.5 of 48 (this object asks 1000)');
+    expect(decision.message).toContain('the quota of department research');
   });
 });

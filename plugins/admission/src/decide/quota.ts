@@ -1,5 +1,5 @@
 import { tryParseQuantity, type ResourceMap } from '@corral/policy';
-import { formatUsageValue, usedFor, type Usage } from '@corral/cluster';
+import { formatUsageAmounts, usedFor, type Usage } from '@corral/cluster';
 import { fail, pass, skip, type Decision } from './decision.js';
 
 export const QUOTA_RULES = { namespace: 'namespace-quota', department: 'department-quota' } as const;
@@ -31,14 +31,15 @@ function hardLimits(hard: ResourceMap): [string, bigint][] {
   return parsed;
 }
 
-interface Excess {
+export interface Excess {
   readonly key: string;
   readonly total: bigint;
   readonly hard: bigint;
   readonly need: bigint;
 }
 
-function excesses(scope: QuotaScope, demand: Usage): Excess[] {
+/** The keys of `scope` that `demand` would take over their hard limit (only keys it adds to). */
+export function quotaExcesses(scope: QuotaScope, demand: Usage): Excess[] {
   const found: Excess[] = [];
   for (const [key, hard] of hardLimits(scope.hard)) {
     const need = usedFor(demand, key);
@@ -49,9 +50,10 @@ function excesses(scope: QuotaScope, demand: Usage): Excess[] {
   return found;
 }
 
-function describe(excess: Excess): string {
-  const show = (nanos: bigint) => formatUsageValue(excess.key, nanos);
-  return `${excess.key} would reach ${show(excess.total)} of ${show(excess.hard)} (this object asks ${show(excess.need)})`;
+/** `requests.cpu would reach 1027.5 of 48 (this object asks 1000)`: the three amounts in one unit. */
+export function describeExcess(excess: Excess): string {
+  const [hard, total, need] = formatUsageAmounts(excess.key, [excess.hard, excess.total, excess.need]);
+  return `${excess.key} would reach ${total} of ${hard} (this object asks ${need})`;
 }
 
 /**
@@ -62,7 +64,7 @@ function describe(excess: Excess): string {
 export function checkQuota(scope: QuotaScope, demand: Usage): Decision {
   const rule = QUOTA_RULES[scope.kind];
   if (Object.keys(scope.hard).length === 0) return skip(rule, `no ${scope.kind} quota`);
-  const over = excesses(scope, demand);
+  const over = quotaExcesses(scope, demand);
   if (over.length === 0) return pass(rule);
   const owner =
     scope.kind === 'namespace'
@@ -70,7 +72,7 @@ export function checkQuota(scope: QuotaScope, demand: Usage): Decision {
       : `the quota of department ${scope.name}`;
   return fail(
     rule,
-    `exceeds ${owner}: ${over.map(describe).join('; ')}; lower the requests, remove unused objects, ` +
+    `exceeds ${owner}: ${over.map(describeExcess).join('; ')}; lower the requests, remove unused objects, ` +
       'or ask a platform admin to raise the quota',
   );
 }

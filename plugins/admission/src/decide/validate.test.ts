@@ -14,7 +14,9 @@ const summary = (decisions: readonly Decision[]) =>
   decisions
     .filter((d) => d.outcome !== 'pass' && d.outcome !== 'skip')
     .map((d) => `${d.rule}:${d.outcome}${d.audit ? ':audit' : ''}`);
-const pod = (image: string, resources: Record<string, unknown> = { requests: { cpu: '100m' } }) => ({
+/** As the mutating webhook leaves it in namespaces with defaults: cpu and memory requests and limits. */
+const SIZED = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
+const pod = (image: string, resources: Record<string, unknown> = SIZED) => ({
   containers: [{ name: 'app', image, resources }],
 });
 
@@ -101,7 +103,9 @@ describe('validateRequest: quotas', () => {
   it('given a finance GPU pod, fails the department quota (requests.nvidia.com/gpu: 0)', () => {
     const request = podRequest(
       'finance-prod',
-      pod(`harbor.example.com/finance/payments/api:1${SHA}`, { limits: { 'nvidia.com/gpu': '1' } }),
+      pod(`harbor.example.com/finance/payments/api:1${SHA}`, {
+        limits: { ...SIZED.limits, 'nvidia.com/gpu': '1' },
+      }),
     );
     expect(summary(validate(request).decisions)).toEqual(['department-quota:fail']);
   });
@@ -109,7 +113,7 @@ describe('validateRequest: quotas', () => {
   it('given a research-ml pod taking 2 GPUs (5 + 2 > 6) in audit mode, allows, audits, and still demands', () => {
     const request = podRequest(
       'research-ml',
-      pod('nvcr.io/nvidia/cuda:12', { limits: { 'nvidia.com/gpu': '2' } }),
+      pod('nvcr.io/nvidia/cuda:12', { limits: { ...SIZED.limits, 'nvidia.com/gpu': '2' } }),
     );
     const result = validate(request);
     expect(summary(result.decisions)).toEqual(['namespace-quota:warn:audit']);

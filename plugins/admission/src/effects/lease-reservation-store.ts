@@ -1,4 +1,11 @@
-import type { CoordinationV1Api, KubeConfig, V1Lease } from '@kubernetes/client-node';
+import type {
+  ConfigurationOptions,
+  CoordinationV1Api,
+  KubeConfig,
+  ObservableMiddleware,
+  V1Lease,
+} from '@kubernetes/client-node';
+import { ADM_ERR, AdmissionError } from '../errors.js';
 import type { ReservationStore, StoredRecord, StoredReservation } from './reservation-store.js';
 
 /**
@@ -8,6 +15,8 @@ import type { ReservationStore, StoredRecord, StoredReservation } from './reserv
  * resourceVersion is refused with 409 Conflict by the API server, and so is a create of an existing
  * Lease. Sequences: load = GET (404 → empty, no version); save = POST when there was no Lease, else
  * PUT carrying the loaded resourceVersion; 409 → `conflict` (the caller reloads and decides again).
+ * Each call is given up when its signal aborts (the HTTP request is aborted too): a PUT given up that
+ * way may still have been stored, which only holds its reservation until the TTL.
  */
 export const RESERVATIONS_ANNOTATION = 'corral.dev/quota-reservations';
 
@@ -30,30 +39,78 @@ export function leaseName(coordinationKey: string): string {
   return `corral-quota-${safe}`.slice(0, 253);
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An entry as written by `save` (another writer's leftovers, or a hand edit, are skipped). */
+function isEntry(value: unknown): value is StoredReservation {
+  if (!isRecord(value) || typeof value['key'] !== 'string') return false;
+  const { scopes, usage, expiresAt } = value;
+  return (
+    Array.isArray(scopes) &&
+    scopes.every((scope) => typeof scope === 'string') &&
+    isRecord(usage) &&
+    Object.values(usage).every((amount) => typeof amount === 'string' && /^\d{1,40}$/.test(amount)) &&
+    typeof expiresAt === 'number' &&
+    Number.isFinite(expiresAt)
+  );
+}
+
 function parseEntries(lease: V1Lease): StoredReservation[] {
   const text = lease.metadata?.annotations?.[RESERVATIONS_ANNOTATION];
   if (!text) return [];
-  const parsed: unknown = JSON.parse(text);
-  return Array.isArray(parsed) ? (parsed as StoredReservation[]) : [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    const name = `${lease.metadata?.namespace ?? ''}/${lease.metadata?.name ?? ''}`;
+    throw new AdmissionError(
+      ADM_ERR.INTERNAL,
+      `Lease ${name}: annotation ${RESERVATIONS_ANNOTATION} is not JSON; remove the annotation`,
+      { cause },
+    );
+  }
+  return Array.isArray(parsed) ? parsed.filter(isEntry) : [];
 }
+
+/** Per-call client options that abort the HTTP request when `signal` aborts. */
+export type CallOptions = (signal: AbortSignal) => ConfigurationOptions<ObservableMiddleware>;
 
 export class LeaseReservationStore implements ReservationStore {
   constructor(
     private readonly api: LeaseApi,
     private readonly namespace: string,
+    private readonly callOptions?: CallOptions,
   ) {}
 
   static async fromKubeConfig(kubeConfig: KubeConfig, namespace: string): Promise<LeaseReservationStore> {
-    const { CoordinationV1Api } = await import('@kubernetes/client-node');
-    return new LeaseReservationStore(kubeConfig.makeApiClient(CoordinationV1Api), namespace);
+    const { CoordinationV1Api, Observable } = await import('@kubernetes/client-node');
+    // client-node's fetch takes the request context's signal; a middleware is how a call sets it.
+    const callOptions: CallOptions = (signal) => ({
+      middleware: [
+        {
+          pre: (context) => {
+            context.setSignal(signal);
+            return new Observable(Promise.resolve(context));
+          },
+          post: (context) => new Observable(Promise.resolve(context)),
+        },
+      ],
+      middlewareMergeStrategy: 'append',
+    });
+    return new LeaseReservationStore(kubeConfig.makeApiClient(CoordinationV1Api), namespace, callOptions);
   }
 
-  async load(coordinationKey: string): Promise<StoredRecord> {
+  private options(signal: AbortSignal | undefined): ConfigurationOptions<ObservableMiddleware> | undefined {
+    return signal && this.callOptions ? this.callOptions(signal) : undefined;
+  }
+
+  async load(coordinationKey: string, signal?: AbortSignal): Promise<StoredRecord> {
     try {
-      const lease = await this.api.readNamespacedLease({
-        name: leaseName(coordinationKey),
-        namespace: this.namespace,
-      });
+      const lease = await this.api.readNamespacedLease(
+        { name: leaseName(coordinationKey), namespace: this.namespace },
+        this.options(signal),
+      );
       return { version: lease.metadata?.resourceVersion, entries: parseEntries(lease) };
     } catch (err) {
       if (statusOf(err) === 404) return { version: undefined, entries: [] };
@@ -61,7 +118,12 @@ export class LeaseReservationStore implements ReservationStore {
     }
   }
 
-  async save(coordinationKey: string, version: string | undefined, entries: readonly StoredReservation[]) {
+  async save(
+    coordinationKey: string,
+    version: string | undefined,
+    entries: readonly StoredReservation[],
+    signal?: AbortSignal,
+  ) {
     const name = leaseName(coordinationKey);
     const body: V1Lease = {
       apiVersion: 'coordination.k8s.io/v1',
@@ -76,8 +138,10 @@ export class LeaseReservationStore implements ReservationStore {
       spec: {},
     };
     try {
-      if (version === undefined) await this.api.createNamespacedLease({ namespace: this.namespace, body });
-      else await this.api.replaceNamespacedLease({ name, namespace: this.namespace, body });
+      const options = this.options(signal);
+      if (version === undefined) {
+        await this.api.createNamespacedLease({ namespace: this.namespace, body }, options);
+      } else await this.api.replaceNamespacedLease({ name, namespace: this.namespace, body }, options);
       return 'ok' as const;
     } catch (err) {
       if (statusOf(err) === 409) return 'conflict' as const;

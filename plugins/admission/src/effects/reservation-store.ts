@@ -20,12 +20,18 @@ export interface StoredRecord {
   readonly entries: readonly StoredReservation[];
 }
 
+/**
+ * `signal` aborts when the caller stops waiting (the call took too long, or the review was answered
+ * without it): a store should then give up the call if it can. A save abandoned that way may still
+ * land; its entry is then an ordinary reservation that ends with its TTL.
+ */
 export interface ReservationStore {
-  load(coordinationKey: string): Promise<StoredRecord>;
+  load(coordinationKey: string, signal?: AbortSignal): Promise<StoredRecord>;
   save(
     coordinationKey: string,
     version: string | undefined,
     entries: readonly StoredReservation[],
+    signal?: AbortSignal,
   ): Promise<'ok' | 'conflict'>;
 }
 
@@ -58,6 +64,7 @@ export class MemoryReservationStore implements ReservationStore {
   }
 
   private delay(): Promise<void> {
+    if (this.latencyMs <= 0) return Promise.resolve();
     return new Promise((resolve) => setTimeout(resolve, Math.random() * this.latencyMs));
   }
 }

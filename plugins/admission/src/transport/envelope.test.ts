@@ -213,6 +213,20 @@ describe('withAdmission failures', () => {
     expect(out.failure?.code).toBe(ADM_ERR.INTERNAL);
   });
 
+  it("given a rule failing with Corral's own error, passes its message to the tenant; a bug's stays internal", async () => {
+    const busy: InnerHandler = () => {
+      throw new AdmissionError(
+        ADM_ERR.INTERNAL,
+        'too many quota reservations in flight for department-web; retry',
+      );
+    };
+    const out = await withAdmission(body, busy, options);
+    expect(out.review.response.status?.message).toMatch(/too many quota reservations in flight.*retry/);
+    const bug = await withAdmission(body, throwing, options);
+    expect(bug.review.response.status?.message).toMatch(/\(internal error\)/);
+    expect(bug.review.response.status?.message).not.toMatch(/rule bug/);
+  });
+
   it('given a throwing rule in warn/audit mode, allows with a warning', async () => {
     const out = await withAdmission(body, throwing, { ...options, failOpen: () => true });
     expect(out.review.response.allowed).toBe(true);

@@ -11,7 +11,7 @@ import type { InnerHandler } from './with-admission.js';
 export interface ReviewHandlers {
   readonly mutate: InnerHandler;
   readonly validate: InnerHandler;
-  /** Fail open for requests in warn/audit namespaces, closed otherwise. */
+  /** Fail open for tenant objects in warn/audit namespaces; closed otherwise (and for policy objects and Namespaces). */
   readonly failOpen: (request: AdmissionRequest) => boolean;
 }
 
@@ -56,15 +56,18 @@ export function reviewHandlers(
   };
   return {
     mutate: (request) => mutatePod(request, snapshot, settings),
-    validate: (request) => {
+    validate: (request, _review, deadline) => {
       const coordination = shared ? quotaCoordinationKey(snapshot, request) : undefined;
       if (
         shared &&
         coordination !== undefined &&
         !settings.systemNamespaces.includes(namespaceOf(request) ?? '')
       ) {
-        return shared.admit(coordination, request.dryRun === true, (reserved) =>
-          validateRequest(request, snapshot, settings, reserved),
+        return shared.admit(
+          coordination,
+          request.dryRun === true,
+          (reserved) => validateRequest(request, snapshot, settings, reserved),
+          deadline.signal,
         );
       }
       // Synchronous from check to reservation: atomic within this process.
@@ -74,7 +77,12 @@ export function reviewHandlers(
       reserve(request, result.demand, !result.decisions.some(isDenial));
       return result;
     },
-    failOpen: (request) => enforcementOf(snapshot, namespaceOf(request)) !== 'enforce',
+    // Policy objects (Department, NamespacePolicy) and Namespaces (whose department label moves a
+    // namespace between policies) always fail closed, whatever their namespace's own mode.
+    failOpen: (request) =>
+      request.kind.group !== 'corral.dev' &&
+      !(request.kind.group === '' && request.kind.kind === 'Namespace') &&
+      enforcementOf(snapshot, namespaceOf(request)) !== 'enforce',
   };
 }
 

@@ -43,8 +43,9 @@ async function withDeadline<T>(work: Promise<T>, deadline: RequestDeadline): Pro
   const expired = new Promise<typeof TIMED_OUT>((resolve) => {
     timer = setTimeout(
       () => {
-        deadline.expire();
+        // The answer first: whatever the abort makes the work do next cannot win the race.
         resolve(TIMED_OUT);
+        deadline.expire();
       },
       Math.max(0, deadline.at - Date.now()),
     );
@@ -92,7 +93,13 @@ export async function withAdmission(
     }
     return { request: review.request, review: respond(review, result), decisions: result.decisions };
   } catch (cause) {
-    return fallback(review, options, new AdmissionError(ADM_ERR.INTERNAL, 'internal error', { cause }));
+    // Corral's own errors say what happened and what to do (e.g. too many quota reservations in
+    // flight: retry); anything else is a bug and says only "internal error" (the log has the cause).
+    const failure =
+      cause instanceof AdmissionError
+        ? cause
+        : new AdmissionError(ADM_ERR.INTERNAL, 'internal error', { cause });
+    return fallback(review, options, failure);
   }
 }
 

@@ -1,0 +1,198 @@
+import {
+  checkPolicySet,
+  DEPARTMENT_LABEL,
+  departmentClaimsNamespace,
+  describeProblem,
+  resolveConflicts,
+  type Department,
+  type NamespaceInfo,
+  type NamespacePolicy,
+  type PolicyProblem,
+} from '@corral/policy';
+import {
+  EMPTY_USAGE,
+  formatUsageAmounts,
+  usageUnits,
+  type ClusterSnapshot,
+  type Usage,
+} from '@corral/cluster';
+import { fail, pass, skip, warn, type Decision } from './decision.js';
+import { asObject } from './pod-spec.js';
+import { quotaExcesses, type QuotaScope } from './quota.js';
+import type { AdmissionRequest } from './request.js';
+
+export const NAMESPACE_LABEL_RULE = 'namespace-department';
+
+export type NamespaceLabelView = Pick<
+  ClusterSnapshot,
+  | 'department'
+  | 'departments'
+  | 'namespace'
+  | 'namespaces'
+  | 'namespacePolicy'
+  | 'departmentOfNamespace'
+  | 'usageOfNamespace'
+  | 'usageOfDepartment'
+>;
+
+const MAX_LISTED = 5;
+const MAX_KEYS_LISTED = 2;
+
+function labelsOf(object: unknown): Record<string, string> {
+  const labels = asObject(asObject(asObject(object)?.['metadata'])?.['labels']) ?? {};
+  const strings: Record<string, string> = {};
+  for (const [key, value] of Object.entries(labels)) if (typeof value === 'string') strings[key] = value;
+  return strings;
+}
+
+function nameOfNamespace(request: AdmissionRequest): string | undefined {
+  const name = request.name || asObject(asObject(request.object)?.['metadata'])?.['name'];
+  return typeof name === 'string' && name !== '' ? name : undefined;
+}
+
+function unknownDepartment(labels: Record<string, string>, view: NamespaceLabelView): Decision {
+  const wanted = labels[DEPARTMENT_LABEL];
+  if (wanted === undefined || view.department(wanted) !== undefined) return pass(NAMESPACE_LABEL_RULE);
+  return warn(
+    NAMESPACE_LABEL_RULE,
+    `no Department "${wanted}" exists; the namespace gets no department rules until an admin creates it`,
+  );
+}
+
+/** The names of the departments whose namespaceSelector picks these labels, sorted. */
+const claimantsOf = (departments: readonly Department[], labels: Record<string, string> | undefined) =>
+  departments
+    .filter((department) => departmentClaimsNamespace(department, labels))
+    .map((department) => department.metadata.name)
+    .sort()
+    .join('\n');
+
+function policiesOf(view: NamespaceLabelView, namespaces: readonly NamespaceInfo[]): NamespacePolicy[] {
+  return namespaces
+    .map((namespace) => view.namespacePolicy(namespace.name))
+    .filter((policy): policy is NamespacePolicy => policy !== undefined);
+}
+
+/**
+ * The policy-set problems (checkPolicySet, as for a Department or NamespacePolicy write) that the
+ * namespace's new labels would bring and that are not there today: a namespace claimed by two
+ * departments, a NamespacePolicy wider than the department it moves into.
+ */
+function newPolicyProblems(
+  name: string,
+  labels: Record<string, string>,
+  view: NamespaceLabelView,
+  departments: readonly Department[],
+): PolicyProblem[] {
+  const current = [...view.namespaces()];
+  const policies = policiesOf(view, current);
+  const baseline = new Set(
+    checkPolicySet({ departments, policies, namespaces: current }).map(describeProblem),
+  );
+  const relabelled = [...current.filter((namespace) => namespace.name !== name), { name, labels }];
+  return checkPolicySet({ departments, policies, namespaces: relabelled }).filter(
+    (problem) => !baseline.has(describeProblem(problem)),
+  );
+}
+
+function refuse(name: string, problems: readonly PolicyProblem[]): Decision {
+  const shown = problems.slice(0, MAX_LISTED).map((problem) => describeProblem(problem));
+  const more = problems.length > MAX_LISTED ? `; and ${problems.length - MAX_LISTED} more` : '';
+  return fail(
+    NAMESPACE_LABEL_RULE,
+    `with these labels namespace ${name} would make the policies conflict: ${shown.join('; ')}${more}; ` +
+      "fix those objects first, or keep the namespace's department labels",
+    422,
+  );
+}
+
+const plural = (count: bigint, one: string) => `${count} ${one}${count === 1n ? '' : 's'}`;
+
+/** `3 pods, 1 claim`: what the namespace holds, as counted by the snapshot. */
+function holdings(usage: Usage): string {
+  const pods = usageUnits(usage, 'pods');
+  const claims = usageUnits(usage, 'persistentvolumeclaims');
+  const parts = [pods > 0n ? plural(pods, 'pod') : '', claims > 0n ? plural(claims, 'claim') : ''];
+  return parts.filter((part) => part !== '').join(', ') || 'its usage';
+}
+
+/** `research's quota would be over: requests.cpu 60 of 48`, when the moved usage does not fit. */
+function overQuota(department: Department | undefined, usage: Usage, view: NamespaceLabelView): string[] {
+  const hard = department?.spec.quota?.hard;
+  if (department === undefined || hard === undefined) return [];
+  const name = department.metadata.name;
+  const scope: QuotaScope = {
+    kind: 'department',
+    name,
+    hard,
+    used: view.usageOfDepartment(name),
+    reserved: EMPTY_USAGE,
+  };
+  const over = quotaExcesses(scope, usage);
+  if (over.length === 0) return [];
+  const listed = over.slice(0, MAX_KEYS_LISTED).map((excess) => {
+    const [limit, total] = formatUsageAmounts(excess.key, [excess.hard, excess.total]);
+    return `${excess.key} ${total} of ${limit}`;
+  });
+  const more = over.length > MAX_KEYS_LISTED ? ', …' : '';
+  return [`${name}'s quota would be over: ${listed.join(', ')}${more}`];
+}
+
+/**
+ * What moving a namespace that holds pods or claims does, as warnings the admin sees at once: it
+ * leaves its department's quota, image rules and node placement, or takes them to another department
+ * (whose quota may then be over); running pods keep their nodes until they are recreated.
+ */
+function movedUsage(
+  name: string,
+  before: string | undefined,
+  after: string | undefined,
+  view: NamespaceLabelView,
+): Decision[] {
+  const usage = view.usageOfNamespace(name);
+  if (before === after || usage.size === 0) return [];
+  const held = holdings(usage);
+  const messages = [
+    after === undefined
+      ? `${name}: ${held} leave ${before}'s quota, image rules and placement`
+      : before === undefined
+        ? `${name}: ${held} join department ${after}'s quota, image rules and placement`
+        : `${name}: ${held} move from ${before}'s to ${after}'s quota, image rules and placement`,
+    ...overQuota(after === undefined ? undefined : view.department(after), usage, view),
+  ];
+  if (usageUnits(usage, 'pods') > 0n)
+    messages.push(`running pods of ${name} keep their nodes until recreated`);
+  return messages.map((message) => warn(NAMESPACE_LABEL_RULE, message));
+}
+
+/** The department that would own a namespace with these labels (the oldest claimant, as the snapshot). */
+function ownerOf(name: string, labels: Record<string, string>, departments: readonly Department[]) {
+  return resolveConflicts({ departments, policies: [], namespaces: [{ name, labels }] }).namespaceOwners.get(
+    name,
+  );
+}
+
+/**
+ * A Namespace CREATE or UPDATE: the labels decide its department. Given the request and the
+ * snapshot, warns when the department label names no Department; refuses (422) labels that would
+ * bring new conflicts between the policies, naming each (as a Department or NamespacePolicy write
+ * that did the same would be refused); and warns what a namespace holding pods or claims escapes or
+ * takes with it when it leaves, joins or changes its department. Changing a namespace's labels needs
+ * cluster-wide rights, so the person doing it is an admin: a move is allowed, not refused.
+ */
+export function namespaceDecisions(request: AdmissionRequest, view: NamespaceLabelView): Decision[] {
+  if (request.subResource) return [skip(NAMESPACE_LABEL_RULE, 'subresource: labels do not change')];
+  const labels = labelsOf(request.object);
+  const decisions = [unknownDepartment(labels, view)];
+  const name = nameOfNamespace(request);
+  if (name === undefined) return decisions;
+  const departments = [...view.departments()];
+  const previous =
+    view.namespace(name)?.labels ?? (request.oldObject ? labelsOf(request.oldObject) : undefined);
+  // Only which departments claim the namespace can change the policy set; most updates keep it.
+  if (claimantsOf(departments, previous) === claimantsOf(departments, labels)) return decisions;
+  const problems = newPolicyProblems(name, labels, view, departments);
+  if (problems.length > 0) return [refuse(name, problems)];
+  const before = view.departmentOfNamespace(name);
+  return [...decisions, ...movedUsage(name, before, ownerOf(name, labels, departments), view)];
+}

@@ -1,0 +1,206 @@
+import { EMPTY_USAGE, UNIT, type Usage } from '@corral/cluster';
+import { parseQuantity } from '@corral/policy';
+import { podRequest, snapshotFromFiles } from '../testing/example-snapshot.js';
+import type { Decision } from './decision.js';
+import { increaseOf } from './quota-decisions.js';
+import type { AdmissionRequest } from './request.js';
+import { DEFAULT_RULE_SETTINGS } from './settings.js';
+import { validateRequest, type ReservedUsage } from './validate.js';
+
+const snapshot = await snapshotFromFiles();
+const none: ReservedUsage = () => EMPTY_USAGE;
+const validate = (request: AdmissionRequest, reserved = none) =>
+  validateRequest(request, snapshot, DEFAULT_RULE_SETTINGS, reserved);
+const summary = (decisions: readonly Decision[]) =>
+  decisions
+    .filter((d) => d.outcome !== 'pass' && d.outcome !== 'skip')
+    .map((d) => `${d.rule}:${d.outcome}${d.audit ? ':audit' : ''}`);
+const q = (text: string) => parseQuantity(text).nanos;
+const usage = (entries: Record<string, string>): Usage =>
+  new Map(Object.entries(entries).map(([key, value]) => [key, q(value)]));
+
+describe('increaseOf', () => {
+  const cases: [
+    what: string,
+    before: Record<string, string>,
+    after: Record<string, string>,
+    grown: Record<string, string>,
+  ][] = [
+    [
+      'a grown claim',
+      { 'requests.storage': '1Gi', persistentvolumeclaims: '1' },
+      { 'requests.storage': '10Ti', persistentvolumeclaims: '1' },
+      { 'requests.storage': '10239Gi' },
+    ],
+    ['a shrunk claim', { 'requests.storage': '20Gi' }, { 'requests.storage': '10Gi' }, {}],
+    ['no change', { 'requests.storage': '5Gi' }, { 'requests.storage': '5Gi' }, {}],
+    [
+      'a key that appears',
+      {},
+      { 'requests.storage': '5Gi', persistentvolumeclaims: '1' },
+      { 'requests.storage': '5Gi', persistentvolumeclaims: '1' },
+    ],
+    ['one key up, one down', { a: '1', b: '5' }, { a: '3', b: '1' }, { a: '2' }],
+  ];
+  it.each(cases)('given %s, returns %j', (_what, before, after, grown) => {
+    expect(increaseOf(usage(before), usage(after))).toEqual(usage(grown));
+  });
+});
+
+/** web-prod: NamespacePolicy requests.storage 200Gi (enforce), department web 500Gi; media-cms-0 holds 50Gi. */
+const claim = (namespace: string, storage: string, extra: Record<string, unknown> = {}) => ({
+  apiVersion: 'v1',
+  kind: 'PersistentVolumeClaim',
+  metadata: { name: 'media-cms-0', namespace, ...extra },
+  spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } },
+});
+const resize = (
+  namespace: string,
+  from: string,
+  to: string,
+  options: { subResource?: string; dryRun?: boolean } = {},
+): AdmissionRequest => ({
+  uid: 'u',
+  kind: { group: '', version: 'v1', kind: 'PersistentVolumeClaim' },
+  namespace,
+  name: 'media-cms-0',
+  operation: 'UPDATE',
+  object: claim(namespace, to),
+  oldObject: claim(namespace, from),
+  ...options,
+});
+
+describe('validateRequest: claim resize (PVC UPDATE)', () => {
+  const cases: [what: string, request: AdmissionRequest, expected: string[]][] = [
+    [
+      '1Gi → 10Ti in web-prod',
+      resize('web-prod', '1Gi', '10Ti'),
+      ['namespace-quota:fail', 'department-quota:fail'],
+    ],
+    // 50Gi used + 150Gi more = 200Gi: exactly the namespace quota
+    ['50Gi → 200Gi in web-prod', resize('web-prod', '50Gi', '200Gi'), []],
+    ['50Gi → 201Gi in web-prod', resize('web-prod', '50Gi', '201Gi'), ['namespace-quota:fail']],
+    ['a shrink', resize('web-prod', '50Gi', '10Gi'), []],
+    ['no change', resize('web-prod', '50Gi', '50Gi'), []],
+    ['a status update', resize('web-prod', '1Gi', '10Ti', { subResource: 'status' }), []],
+    // web-staging (warn): no storage key in its NamespacePolicy, department web 500Gi
+    ['1Gi → 1Ti in web-staging (warn)', resize('web-staging', '1Gi', '1Ti'), ['department-quota:warn']],
+    // research-ml (audit): NamespacePolicy 2Ti, department research 4Ti with 500Gi used
+    [
+      '1Gi → 5Ti in research-ml (audit)',
+      resize('research-ml', '1Gi', '5Ti'),
+      ['namespace-quota:warn:audit', 'department-quota:warn:audit'],
+    ],
+    ['1Gi → 1Ti in sandbox (no quota)', resize('sandbox', '1Gi', '1Ti'), []],
+    ['1Gi → 10Ti in kube-system', resize('kube-system', '1Gi', '10Ti'), []],
+  ];
+  it.each(cases)('given %s, returns %j', (_what, request, expected) => {
+    const result = validate(request);
+    expect(summary(result.decisions)).toEqual(expected);
+    // The increase is checked, never reserved.
+    expect(result.demand).toBeUndefined();
+  });
+
+  it('given an excess, names the increase in one unit', () => {
+    const [namespaceQuota] = validate(resize('web-prod', '1Gi', '10Ti')).decisions;
+    expect(namespaceQuota?.message).toContain(
+      'requests.storage would reach 10289Gi of 200Gi (this object asks 10239Gi)',
+    );
+  });
+
+  it('given a dry run, answers the same', () => {
+    expect(summary(validate(resize('web-prod', '1Gi', '10Ti', { dryRun: true })).decisions)).toEqual([
+      'namespace-quota:fail',
+      'department-quota:fail',
+    ]);
+  });
+
+  it('given reservations in the namespace, counts them too (its own included)', () => {
+    const reserved: ReservedUsage = (scope, exclude) => {
+      expect(exclude).toBe('');
+      return scope === 'namespace/web-prod' ? usage({ 'requests.storage': '100Gi' }) : EMPTY_USAGE;
+    };
+    expect(summary(validate(resize('web-prod', '50Gi', '100Gi'), reserved).decisions)).toEqual([]);
+    expect(summary(validate(resize('web-prod', '50Gi', '101Gi'), reserved).decisions)).toEqual([
+      'namespace-quota:fail',
+    ]);
+  });
+
+  it('given an old object without a spec (corral check), takes the old size from the snapshot', () => {
+    const request = { ...resize('web-prod', '1Gi', '200Gi'), oldObject: {} };
+    expect(summary(validate(request).decisions)).toEqual([]);
+    const over = { ...resize('web-prod', '1Gi', '201Gi'), oldObject: {} };
+    expect(summary(validate(over).decisions)).toEqual(['namespace-quota:fail']);
+  });
+
+  it('given an unreadable new size, fails naming the field', () => {
+    const [decision] = validate(resize('web-prod', '1Gi', 'lots')).decisions;
+    expect(decision).toMatchObject({ rule: 'quota', outcome: 'fail' });
+    expect(decision?.message).toContain('storage');
+  });
+});
+
+describe('validateRequest: pods must size cpu and memory under a compute quota', () => {
+  const image = 'harbor.example.com/research/x:1';
+  const pod = (resources?: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    containers: [{ name: 'c', image, ...(resources ? { resources } : {}) }],
+    ...extra,
+  });
+  const sized = { limits: { cpu: '1', memory: '1Gi' } };
+  const cases: [what: string, request: AdmissionRequest, expected: string[]][] = [
+    // research-batch: no NamespacePolicy (no defaults), department research limits requests.cpu
+    ['no requests in research-batch', podRequest('research-batch', pod()), ['department-quota:fail']],
+    ['limits only in research-batch', podRequest('research-batch', pod(sized)), []],
+    [
+      'requests without the limits.memory research counts',
+      podRequest('research-batch', pod({ requests: { cpu: '1', memory: '1Gi' } })),
+      ['department-quota:fail'],
+    ],
+    [
+      'a GPU but no cpu or memory',
+      podRequest('research-batch', pod({ limits: { 'nvidia.com/gpu': '1' } })),
+      ['department-quota:fail'],
+    ],
+    [
+      'an init container without requests',
+      podRequest('research-batch', pod(sized, { initContainers: [{ name: 'i', image }] })),
+      ['department-quota:fail'],
+    ],
+    [
+      'an ephemeral container without requests',
+      podRequest('research-batch', pod(sized, { ephemeralContainers: [{ name: 'e', image }] })),
+      [],
+    ],
+    // research-ml (audit): both quotas ask, both are relaxed
+    [
+      'no requests in research-ml (audit)',
+      podRequest('research-ml', { containers: [{ name: 'c', image: 'harbor.example.com/research/ml/x:1' }] }),
+      ['namespace-quota:warn:audit', 'department-quota:warn:audit'],
+    ],
+    ['no requests in sandbox (no quota)', podRequest('sandbox', pod()), []],
+    ['no requests in kube-system', podRequest('kube-system', pod()), []],
+  ];
+  it.each(cases)('given %s, returns %j', (_what, request, expected) => {
+    expect(summary(validate(request).decisions)).toEqual(expected);
+  });
+
+  it('given no requests, says which container and how to fix it, like ResourceQuota', () => {
+    const [decision] = validate(podRequest('research-batch', pod())).decisions.filter(
+      (d) => d.outcome === 'fail',
+    );
+    expect(decision?.message).toContain(
+      'the quota of department research limits requests.cpu, requests.memory, limits.memory',
+    );
+    expect(decision?.message).toContain(
+      'set resources.requests.cpu (or resources.limits.cpu) in containers[0] "c"',
+    );
+    expect(decision?.message).toContain('ask a platform admin for a default in the NamespacePolicy');
+  });
+
+  it('given a pod with requests, still counts it against the quota', () => {
+    const huge = podRequest('research-batch', pod({ requests: { cpu: '1000' }, limits: { memory: '1Gi' } }));
+    const [decision] = validate(huge).decisions.filter((d) => d.outcome === 'fail');
+    expect(decision?.message).toContain('requests.cpu would reach 1027.5 of 48 (this object asks 1000)');
+    expect(validate(huge).demand?.usage.get('requests.cpu')).toBe(1000n * UNIT);
+  });
+});

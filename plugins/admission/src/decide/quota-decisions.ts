@@ -1,0 +1,143 @@
+import { EMPTY_USAGE, pvcUsage, type ClusterSnapshot, type Usage } from '@corral/cluster';
+import { fail, skip, type Decision } from './decision.js';
+import { demandOf } from './demand.js';
+import { asObject, podSpecOf } from './pod-spec.js';
+import { checkQuota, type QuotaScope } from './quota.js';
+import { missingQuotaResources } from './quota-requirements.js';
+import { nameOf, type AdmissionRequest } from './request.js';
+
+export type QuotaView = Pick<
+  ClusterSnapshot,
+  | 'departmentOfNamespace'
+  | 'department'
+  | 'namespacePolicy'
+  | 'usageOfNamespace'
+  | 'usageOfDepartment'
+  | 'pvc'
+>;
+
+/** Usage reserved in a scope (`namespace/<ns>`, `department/<d>`), not counting reservation `exclude`. */
+export type ReservedUsage = (scope: string, exclude: string) => Usage;
+
+/** What an admitted pod or claim takes from quotas, to reserve until the snapshot shows it. */
+export interface Demand {
+  readonly key: string;
+  readonly scopes: readonly string[];
+  readonly usage: Usage;
+}
+
+export interface QuotaResult {
+  readonly decisions: Decision[];
+  readonly demand?: Demand;
+}
+
+export const scopeKey = (kind: 'namespace' | 'department', name: string): string => `${kind}/${name}`;
+
+/** The rule of an object Corral cannot count (its quantities do not parse). */
+const COUNT_RULE = 'quota';
+
+function quotaScopes(
+  namespace: string,
+  view: QuotaView,
+  reserved: ReservedUsage,
+  exclude: string,
+): QuotaScope[] {
+  const scopes: QuotaScope[] = [];
+  const nsHard = view.namespacePolicy(namespace)?.spec.quota?.hard;
+  if (nsHard) {
+    scopes.push({
+      kind: 'namespace',
+      name: namespace,
+      hard: nsHard,
+      used: view.usageOfNamespace(namespace),
+      reserved: reserved(scopeKey('namespace', namespace), exclude),
+    });
+  }
+  const departmentName = view.departmentOfNamespace(namespace);
+  const department = departmentName === undefined ? undefined : view.department(departmentName);
+  const dHard = department?.spec.quota?.hard;
+  if (department && dHard) {
+    const name = department.metadata.name;
+    scopes.push({
+      kind: 'department',
+      name,
+      hard: dHard,
+      used: view.usageOfDepartment(name),
+      reserved: reserved(scopeKey('department', name), exclude),
+    });
+  }
+  return scopes;
+}
+
+/**
+ * A new pod or claim (CREATE): per quota scope, a pod must first say how much cpu and memory each
+ * container takes when the quota limits them (missingQuotaResources), then everything it adds must
+ * fit. Returns the demand to reserve.
+ */
+export function newObjectQuota(
+  request: AdmissionRequest,
+  namespace: string,
+  view: QuotaView,
+  reserved: ReservedUsage,
+): QuotaResult {
+  const kind = request.kind.kind as 'Pod' | 'PersistentVolumeClaim';
+  const demanded = demandOf(kind, request.object, namespace);
+  if (!demanded.ok) return { decisions: [fail(COUNT_RULE, `cannot count this object: ${demanded.message}`)] };
+  const key = `${kind}/${namespace}/${nameOf(request) ?? request.uid}`;
+  const spec = kind === 'Pod' ? podSpecOf(kind, request.object) : undefined;
+  const decisions = quotaScopes(namespace, view, reserved, key).map(
+    (scope) =>
+      (kind === 'Pod' ? missingQuotaResources(scope, spec) : undefined) ?? checkQuota(scope, demanded.usage),
+  );
+  const departmentName = view.departmentOfNamespace(namespace);
+  const scopeKeys = [scopeKey('namespace', namespace)];
+  if (departmentName !== undefined) scopeKeys.push(scopeKey('department', departmentName));
+  return { decisions, demand: { key, scopes: scopeKeys, usage: demanded.usage } };
+}
+
+/** Per key, how much `after` exceeds `before`; keys that do not grow are left out. */
+export function increaseOf(before: Usage, after: Usage): Usage {
+  const grown = new Map<string, bigint>();
+  for (const [key, value] of after) {
+    const more = value - (before.get(key) ?? 0n);
+    if (more > 0n) grown.set(key, more);
+  }
+  return grown;
+}
+
+/**
+ * What the claim counted before this update: its old object's, else (an old object without a spec,
+ * as `corral check` sends for a claim the snapshot holds) the snapshot's count of it, else nothing,
+ * so the new claim counts whole (the safe side).
+ */
+function previousClaimUsage(request: AdmissionRequest, namespace: string, view: QuotaView): Usage {
+  if (asObject(asObject(request.oldObject)?.['spec']) !== undefined) {
+    const before = demandOf('PersistentVolumeClaim', request.oldObject, namespace);
+    if (before.ok) return before.usage;
+  }
+  const name = nameOf(request);
+  const stored = name === undefined ? undefined : view.pvc(namespace, name);
+  return stored === undefined ? EMPTY_USAGE : pvcUsage(stored);
+}
+
+/** Exclude no reservation: a claim still reserved at its old size keeps counting at that size. */
+const NO_EXCLUSION = '';
+
+/**
+ * A claim UPDATE (a resize of spec.resources.requests.storage): the increase, key by key, must fit
+ * the namespace and department quotas, as ResourceQuota checks it; a claim that does not grow passes.
+ * No reservation is taken for the increase, so two claims of one quota resized within the watch lag
+ * are not serialised against each other (each sees the other only once the snapshot has it).
+ */
+export function claimResizeQuota(
+  request: AdmissionRequest,
+  namespace: string,
+  view: QuotaView,
+  reserved: ReservedUsage,
+): Decision[] {
+  const after = demandOf('PersistentVolumeClaim', request.object, namespace);
+  if (!after.ok) return [fail(COUNT_RULE, `cannot count this object: ${after.message}`)];
+  const increase = increaseOf(previousClaimUsage(request, namespace, view), after.usage);
+  if (increase.size === 0) return [skip(COUNT_RULE, 'the claim asks for no more than before')];
+  return quotaScopes(namespace, view, reserved, NO_EXCLUSION).map((scope) => checkQuota(scope, increase));
+}

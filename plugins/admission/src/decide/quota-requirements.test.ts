@@ -1,0 +1,106 @@
+import type { JsonObject } from './pod-spec.js';
+import { missingQuotaResources } from './quota-requirements.js';
+
+const department = (hard: Record<string, string>) => ({
+  kind: 'department' as const,
+  name: 'research',
+  hard,
+});
+const container = (name: string, resources?: JsonObject): JsonObject =>
+  resources === undefined ? { name, image: 'x' } : { name, image: 'x', resources };
+const spec = (...containers: JsonObject[]): JsonObject => ({ containers });
+
+describe('missingQuotaResources', () => {
+  const cases: [what: string, hard: Record<string, string>, spec: JsonObject, missing: string[]][] = [
+    ['no requests under requests.cpu', { 'requests.cpu': '48' }, spec(container('c')), ['requests.cpu']],
+    ['the cpu synonym', { cpu: '48' }, spec(container('c')), ['requests.cpu']],
+    ['the memory synonym', { memory: '1Gi' }, spec(container('c')), ['requests.memory']],
+    ['a request given', { 'requests.cpu': '48' }, spec(container('c', { requests: { cpu: '100m' } })), []],
+    // the apiserver defaults a missing request to the limit before webhooks see the pod
+    ['only a limit given', { 'requests.cpu': '48' }, spec(container('c', { limits: { cpu: '1' } })), []],
+    [
+      'a zero request is a request',
+      { 'requests.cpu': '48' },
+      spec(container('c', { requests: { cpu: '0' } })),
+      [],
+    ],
+    [
+      'a null request is none',
+      { 'requests.cpu': '48' },
+      spec(container('c', { requests: { cpu: null } })),
+      ['requests.cpu'],
+    ],
+    [
+      'a limit key needs the limit, a request is not enough',
+      { 'limits.memory': '1Gi' },
+      spec(container('c', { requests: { memory: '128Mi' } })),
+      ['limits.memory'],
+    ],
+    [
+      'every compute key, nothing set',
+      { 'requests.cpu': '1', 'requests.memory': '1Gi', 'limits.cpu': '2', 'limits.memory': '2Gi' },
+      spec(container('c')),
+      ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'],
+    ],
+    [
+      'every compute key, limits set (requests default to them)',
+      { 'requests.cpu': '1', 'requests.memory': '1Gi', 'limits.cpu': '2', 'limits.memory': '2Gi' },
+      spec(container('c', { limits: { cpu: '1', memory: '1Gi' } })),
+      [],
+    ],
+    // extended resources, storage and counts never make a container field compulsory
+    [
+      'gpu, storage, pods and ephemeral-storage keys',
+      {
+        'requests.nvidia.com/gpu': '8',
+        'requests.storage': '1Ti',
+        pods: '10',
+        'requests.ephemeral-storage': '10Gi',
+      },
+      spec(container('c')),
+      [],
+    ],
+    ['no quota keys', {}, spec(container('c')), []],
+  ];
+
+  it.each(cases)('given %s, requires %j', (_what, hard, podSpec, missing) => {
+    const decision = missingQuotaResources(department(hard), podSpec);
+    if (missing.length === 0) {
+      expect(decision).toBeUndefined();
+      return;
+    }
+    expect(decision).toMatchObject({ rule: 'department-quota', outcome: 'fail' });
+    expect(decision?.message).toContain(`the quota of department research limits ${missing.join(', ')}`);
+    for (const key of missing) expect(decision?.message).toContain(`set resources.${key}`);
+  });
+
+  it('given init containers and sidecars without requests, names them; never ephemeral containers', () => {
+    const podSpec: JsonObject = {
+      initContainers: [container('init'), { ...container('proxy'), restartPolicy: 'Always' }],
+      containers: [container('app', { requests: { cpu: '1' } }), container('worker')],
+      ephemeralContainers: [container('debug')],
+    };
+    const decision = missingQuotaResources(department({ 'requests.cpu': '48' }), podSpec);
+    expect(decision?.message).toBe(
+      'the quota of department research limits requests.cpu, so every container must say how much it takes: ' +
+        'set resources.requests.cpu (or resources.limits.cpu) in initContainers[0] "init", ' +
+        'initContainers[1] "proxy", containers[1] "worker"; ' +
+        'or ask a platform admin for a default in the NamespacePolicy',
+    );
+  });
+
+  it('given a namespace quota, names the NamespacePolicy quota and its rule', () => {
+    const decision = missingQuotaResources(
+      { kind: 'namespace', name: 'web-prod', hard: { 'limits.cpu': '16' } },
+      spec(container('app', { requests: { cpu: '1' } })),
+    );
+    expect(decision).toMatchObject({ rule: 'namespace-quota', outcome: 'fail' });
+    expect(decision?.message).toContain('the NamespacePolicy quota of namespace web-prod limits limits.cpu');
+    expect(decision?.message).toContain('set resources.limits.cpu in containers[0] "app"');
+    expect(decision?.message).not.toContain('(or resources.limits');
+  });
+
+  it('given a spec without containers, has nothing to require', () => {
+    expect(missingQuotaResources(department({ 'requests.cpu': '1' }), undefined)).toBeUndefined();
+  });
+});

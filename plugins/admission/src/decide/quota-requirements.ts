@@ -1,0 +1,86 @@
+import type { ResourceMap } from '@corral/policy';
+import { fail, type Decision } from './decision.js';
+import { asObject, containersOf, describeContainer, type JsonObject } from './pod-spec.js';
+import { QUOTA_RULES } from './quota.js';
+
+/** Which container field a quota key makes compulsory (ResourceQuota's list: cpu and memory only). */
+interface Required {
+  readonly kind: 'requests' | 'limits';
+  readonly resource: 'cpu' | 'memory';
+}
+
+/** In the order messages list them; each with the quota keys that make it compulsory. */
+const REQUIRED: readonly (readonly [Required, readonly string[]])[] = [
+  [{ kind: 'requests', resource: 'cpu' }, ['cpu', 'requests.cpu']],
+  [{ kind: 'requests', resource: 'memory' }, ['memory', 'requests.memory']],
+  [{ kind: 'limits', resource: 'cpu' }, ['limits.cpu']],
+  [{ kind: 'limits', resource: 'memory' }, ['limits.memory']],
+];
+
+/** Per policy object (policies are immutable snapshots): the container fields its quota makes compulsory. */
+const requiredByHard = new WeakMap<ResourceMap, readonly Required[]>();
+
+function requiredFields(hard: ResourceMap): readonly Required[] {
+  let fields = requiredByHard.get(hard);
+  if (fields === undefined) {
+    fields = REQUIRED.filter(([, keys]) => keys.some((key) => hard[key] !== undefined)).map(
+      ([required]) => required,
+    );
+    requiredByHard.set(hard, fields);
+  }
+  return fields;
+}
+
+const isSet = (map: JsonObject | undefined, resource: string): boolean =>
+  map?.[resource] !== undefined && map[resource] !== null;
+
+/**
+ * Does a container specify this field? A request counts as specified when the limit is set: the
+ * apiserver defaults a missing request to the limit before any webhook sees the pod.
+ */
+function specifies(container: JsonObject, required: Required): boolean {
+  const resources = asObject(container['resources']);
+  const limits = asObject(resources?.['limits']);
+  if (required.kind === 'limits') return isSet(limits, required.resource);
+  return isSet(asObject(resources?.['requests']), required.resource) || isSet(limits, required.resource);
+}
+
+function describeMissing(required: Required, containers: readonly string[]): string {
+  const field = `resources.${required.kind}.${required.resource}`;
+  const also = required.kind === 'requests' ? ` (or resources.limits.${required.resource})` : '';
+  return `set ${field}${also} in ${containers.join(', ')}`;
+}
+
+/**
+ * Given a quota scope's hard limits and a new pod's spec, returns a failure when the quota limits
+ * cpu or memory (requests or limits) and some app or init container does not say how much it takes,
+ * as ResourceQuota refuses such a pod ("must specify requests.cpu"): a pod without requests would
+ * otherwise be free under the quota. Naming the containers and the fix; undefined when nothing is
+ * missing. Ephemeral containers and extended resources (nvidia.com/gpu) are never required.
+ */
+export function missingQuotaResources(
+  scope: { readonly kind: 'namespace' | 'department'; readonly name: string; readonly hard: ResourceMap },
+  spec: JsonObject | undefined,
+): Decision | undefined {
+  const fields = requiredFields(scope.hard);
+  if (fields.length === 0) return undefined;
+  const containers = containersOf(spec).filter((at) => at.list !== 'ephemeralContainers');
+  const missing: string[] = [];
+  const keys: string[] = [];
+  for (const required of fields) {
+    const without = containers.filter((at) => !specifies(at.container, required)).map(describeContainer);
+    if (without.length === 0) continue;
+    keys.push(`${required.kind}.${required.resource}`);
+    missing.push(describeMissing(required, without));
+  }
+  if (missing.length === 0) return undefined;
+  const owner =
+    scope.kind === 'namespace'
+      ? `the NamespacePolicy quota of namespace ${scope.name}`
+      : `the quota of department ${scope.name}`;
+  return fail(
+    QUOTA_RULES[scope.kind],
+    `${owner} limits ${keys.join(', ')}, so every container must say how much it takes: ` +
+      `${missing.join('; ')}; or ask a platform admin for a default in the NamespacePolicy`,
+  );
+}

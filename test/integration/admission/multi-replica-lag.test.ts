@@ -1,4 +1,4 @@
-import { SnapshotStore, rawNamespace } from '@corral/cluster';
+import type { SnapshotStore } from '@corral/cluster';
 import {
   buildAdmissionServer,
   DEFAULT_RULE_SETTINGS,
@@ -6,29 +6,11 @@ import {
   type ReservationStore,
 } from '@corral/admission';
 import { createLogger, createMetrics, memoryDestination } from '@corral/runtime';
-import { podReview } from './support.js';
+import { podReview, teamSnapshot } from './support.js';
 
 // The audit's two findings on shared quota reservations, through the whole webhook (routes, envelope,
 // deadline, rules, SharedReservations): replicas whose watches lag must not over-admit, and one hung
 // call to the record must not block a department's creates.
-
-function departmentSnapshot(pods: number): SnapshotStore {
-  const store = new SnapshotStore();
-  store.replaceAll('Namespace', [rawNamespace('team-a', { 'corral.dev/department': 'team' })], 'test');
-  store.replaceAll(
-    'Department',
-    [
-      {
-        apiVersion: 'corral.dev/v1alpha1',
-        kind: 'Department',
-        metadata: { name: 'team' },
-        spec: { quota: { hard: { pods: String(pods) } } },
-      },
-    ],
-    'test',
-  );
-  return store;
-}
 
 const spec = { containers: [{ name: 'c', image: 'x:1' }] };
 const pod = (name: string) => ({
@@ -67,8 +49,8 @@ async function replica(snapshot: SnapshotStore, store: ReservationStore, deadlin
 describe('shared quota reservations through the webhook', () => {
   it('given replica B behind replica A, never admits beyond the department quota', async () => {
     const store = new MemoryReservationStore();
-    const snapshotA = departmentSnapshot(2);
-    const snapshotB = departmentSnapshot(2);
+    const snapshotA = teamSnapshot(2);
+    const snapshotB = teamSnapshot(2);
     const a = await replica(snapshotA, store);
     const b = await replica(snapshotB, store);
     try {
@@ -95,7 +77,7 @@ describe('shared quota reservations through the webhook', () => {
       save: (key, version, entries) => memory.save(key, version, entries),
     };
     const deadlineMs = 300;
-    const a = await replica(departmentSnapshot(5), store, deadlineMs);
+    const a = await replica(teamSnapshot(5), store, deadlineMs);
     try {
       const first = await a.admit('p1');
       expect(first.allowed).toBe(false); // enforce mode: no answer in time is a denial

@@ -1,25 +1,5 @@
-import { SnapshotStore, rawNamespace } from '@corral/cluster';
 import { MemoryReservationStore } from '@corral/admission';
-import { podReview, startHttpsWebhook, type HttpsWebhook } from './support.js';
-
-/** Two replicas, each with its own snapshot of the same cluster, as two Deployment pods would have. */
-function replicaSnapshot(): SnapshotStore {
-  const store = new SnapshotStore();
-  store.replaceAll('Namespace', [rawNamespace('team-a', { 'corral.dev/department': 'team' })], 'test');
-  store.replaceAll(
-    'Department',
-    [
-      {
-        apiVersion: 'corral.dev/v1alpha1',
-        kind: 'Department',
-        metadata: { name: 'team' },
-        spec: { quota: { hard: { pods: '50' } } },
-      },
-    ],
-    'test',
-  );
-  return store;
-}
+import { podReview, startHttpsWebhook, teamSnapshot, type HttpsWebhook } from './support.js';
 
 const spec = { containers: [{ name: 'a', image: 'x:1', resources: { requests: { cpu: '100m' } } }] };
 
@@ -37,8 +17,8 @@ describe('department quota across two replicas', () => {
   it('given a shared reservation store, 200 concurrent creates over 2 replicas admit exactly 50', async () => {
     const store = new MemoryReservationStore(3);
     const replicas = [
-      await startHttpsWebhook(replicaSnapshot(), 5000, { reservationStore: store }),
-      await startHttpsWebhook(replicaSnapshot(), 5000, { reservationStore: store }),
+      await startHttpsWebhook(teamSnapshot(50), 5000, { reservationStore: store }),
+      await startHttpsWebhook(teamSnapshot(50), 5000, { reservationStore: store }),
     ];
     try {
       expect(await burst(replicas, 200, 'shared')).toBe(50);
@@ -50,7 +30,7 @@ describe('department quota across two replicas', () => {
   });
 
   it('given replicas with only their local ledgers, over-admits (why the shared store exists)', async () => {
-    const replicas = [await startHttpsWebhook(replicaSnapshot()), await startHttpsWebhook(replicaSnapshot())];
+    const replicas = [await startHttpsWebhook(teamSnapshot(50)), await startHttpsWebhook(teamSnapshot(50))];
     try {
       expect(await burst(replicas, 200, 'local')).toBe(100);
     } finally {

@@ -11,7 +11,7 @@ import {
   type MemoryDestination,
   type ProcessLike,
 } from '@corral/runtime';
-import type { ClusterSnapshot } from '@corral/cluster';
+import { rawNamespace, SnapshotStore, type ClusterSnapshot } from '@corral/cluster';
 import {
   buildAdmissionServer,
   DEFAULT_RULE_SETTINGS,
@@ -203,4 +203,27 @@ export function podReview(
       ...extra,
     },
   };
+}
+
+/**
+ * The snapshot one replica holds of a small cluster: namespace `team-a` in Department `team`, whose
+ * quota allows `pods` pods. Each replica of a multi-replica test gets its own, as each Deployment pod
+ * has its own watch cache.
+ */
+export function teamSnapshot(pods: number): SnapshotStore {
+  const store = new SnapshotStore();
+  store.replaceAll('Namespace', [rawNamespace('team-a', { 'corral.dev/department': 'team' })], 'test');
+  store.replaceAll(
+    'Department',
+    [
+      {
+        apiVersion: 'corral.dev/v1alpha1',
+        kind: 'Department',
+        metadata: { name: 'team' },
+        spec: { quota: { hard: { pods: String(pods) } } },
+      },
+    ],
+    'test',
+  );
+  return store;
 }

@@ -13,13 +13,7 @@ describe('extender log lines', () => {
   afterEach(() => extender.close());
 
   async function post(verb: string, body: unknown, status = 200): Promise<void> {
-    const response = await extender.app.inject({
-      method: 'POST',
-      url: `/scheduler/${verb}`,
-      payload: JSON.stringify(body),
-      headers: { 'content-type': 'application/json' },
-    });
-    expect(response.statusCode).toBe(status);
+    expect((await extender.post(verb, body)).statusCode).toBe(status);
   }
 
   /** The call's log line (there is exactly one per call). */

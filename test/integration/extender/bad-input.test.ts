@@ -7,13 +7,7 @@ describe('extender with bad input and an unsynced snapshot', () => {
   const extender = testExtender(labCluster(), { bodyLimitBytes: 64 * 1024 });
   afterAll(() => extender.close());
 
-  const post = (verb: string, payload: string) =>
-    extender.app.inject({
-      method: 'POST',
-      url: `/scheduler/${verb}`,
-      payload,
-      headers: { 'content-type': 'application/json' },
-    });
+  const post = (verb: string, payload: string) => extender.post(verb, payload);
 
   it.each(['filter', 'prioritize', 'preempt', 'bind'])(
     'given malformed JSON to %s, answers 400',

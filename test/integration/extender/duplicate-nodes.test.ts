@@ -40,12 +40,7 @@ describe('extender with a node named twice', () => {
   afterAll(() => extender.close());
 
   async function post(verb: string, body: unknown) {
-    const response = await extender.app.inject({
-      method: 'POST',
-      url: `/scheduler/${verb}`,
-      payload: JSON.stringify(body),
-      headers: { 'content-type': 'application/json' },
-    });
+    const response = await extender.post(verb, body);
     expect(response.statusCode).toBe(200);
     return response;
   }

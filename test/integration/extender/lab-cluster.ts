@@ -1,4 +1,5 @@
 import { rawNamespace, SnapshotStore } from '@corral/cluster';
+import type { LightMyRequestResponse } from 'fastify';
 import { createLogger, memoryDestination, type MemoryDestination } from '@corral/runtime';
 import {
   buildExtender,
@@ -22,6 +23,8 @@ export function labCluster(): SnapshotStore {
 
 export interface TestExtender extends Extender {
   readonly logs: MemoryDestination;
+  /** POSTs to `/scheduler/<verb>` as kube-scheduler does: JSON (a string is sent as it is). */
+  post(verb: string, body: unknown): Promise<LightMyRequestResponse>;
 }
 
 /** An extender over a snapshot, logging into memory. */
@@ -32,5 +35,12 @@ export function testExtender(
   const logs = memoryDestination();
   const logger = createLogger({ level: 'info', name: 'extender', destination: logs.stream });
   const extender = buildExtender({ snapshot, logger, ...options });
-  return { ...extender, logs };
+  const post = (verb: string, body: unknown) =>
+    extender.app.inject({
+      method: 'POST',
+      url: `/scheduler/${verb}`,
+      payload: typeof body === 'string' ? body : JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
+  return { ...extender, logs, post };
 }

@@ -41,12 +41,7 @@ describe('extender with a pod whose namespace is not in the snapshot yet', () =>
   afterEach(() => extender.close());
 
   async function post<T>(verb: string, body: unknown): Promise<T> {
-    const response = await extender.app.inject({
-      method: 'POST',
-      url: `/scheduler/${verb}`,
-      payload: JSON.stringify(body),
-      headers: { 'content-type': 'application/json' },
-    });
+    const response = await extender.post(verb, body);
     expect(response.statusCode).toBe(200);
     return response.json<T>();
   }

@@ -1,20 +1,13 @@
+import { decisionSummary, examplesValidator } from '../testing/validate-examples.js';
 import { EMPTY_USAGE, UNIT, type Usage } from '@corral/cluster';
 import { parseQuantity } from '@corral/policy';
-import { podRequest, snapshotFromFiles } from '../testing/example-snapshot.js';
-import type { Decision } from './decision.js';
+import { podRequest } from '../testing/example-snapshot.js';
 import { increaseOf } from './quota-decisions.js';
 import type { AdmissionRequest } from './request.js';
-import { DEFAULT_RULE_SETTINGS } from './settings.js';
-import { validateRequest, type ReservedUsage } from './validate.js';
+import type { ReservedUsage } from './validate.js';
 
-const snapshot = await snapshotFromFiles();
-const none: ReservedUsage = () => EMPTY_USAGE;
-const validate = (request: AdmissionRequest, reserved = none) =>
-  validateRequest(request, snapshot, DEFAULT_RULE_SETTINGS, reserved);
-const summary = (decisions: readonly Decision[]) =>
-  decisions
-    .filter((d) => d.outcome !== 'pass' && d.outcome !== 'skip')
-    .map((d) => `${d.rule}:${d.outcome}${d.audit ? ':audit' : ''}`);
+const { validate } = await examplesValidator();
+const summary = decisionSummary;
 const q = (text: string) => parseQuantity(text).nanos;
 const usage = (entries: Record<string, string>): Usage =>
   new Map(Object.entries(entries).map(([key, value]) => [key, q(value)]));

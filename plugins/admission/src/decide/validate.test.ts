@@ -1,19 +1,12 @@
+import { decisionSummary, examplesValidator } from '../testing/validate-examples.js';
 import { EMPTY_USAGE, UNIT } from '@corral/cluster';
-import { podRequest, snapshotFromFiles } from '../testing/example-snapshot.js';
-import type { Decision } from './decision.js';
+import { podRequest } from '../testing/example-snapshot.js';
 import type { AdmissionRequest } from './request.js';
-import { DEFAULT_RULE_SETTINGS } from './settings.js';
-import { validateRequest, type ReservedUsage } from './validate.js';
+import type { ReservedUsage } from './validate.js';
 
-const snapshot = await snapshotFromFiles();
-const none: ReservedUsage = () => EMPTY_USAGE;
+const { snapshot, validate } = await examplesValidator();
+const summary = decisionSummary;
 const SHA = `@sha256:${'d'.repeat(64)}`;
-const validate = (request: AdmissionRequest, reserved = none) =>
-  validateRequest(request, snapshot, DEFAULT_RULE_SETTINGS, reserved);
-const summary = (decisions: readonly Decision[]) =>
-  decisions
-    .filter((d) => d.outcome !== 'pass' && d.outcome !== 'skip')
-    .map((d) => `${d.rule}:${d.outcome}${d.audit ? ':audit' : ''}`);
 /** As the mutating webhook leaves it in namespaces with defaults: cpu and memory requests and limits. */
 const SIZED = { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
 const pod = (image: string, resources: Record<string, unknown> = SIZED) => ({

@@ -10,6 +10,7 @@ help:
 	@echo "make test   - install what is needed (npm packages, Debian's Ceph) and run every test"
 
 $(STAMP): package.json package-lock.json
+	@bash scripts/check-node.sh
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
@@ -54,7 +55,7 @@ REPORT := .test-report.json
 # Tests that need Ceph share one local cluster (scripts/ceph-local.sh), started here and stopped after.
 test: build ceph-packages lint typecheck cycles
 	@rm -f $(REPORT)
-	bash scripts/ceph-local.sh start
+	bash scripts/ceph-local.sh start || { bash scripts/ceph-local.sh stop; exit 1; }
 	npx vitest run --reporter=default --reporter=json --outputFile.json=$(REPORT); \
 	  status=$$?; node scripts/test-summary.mjs $(REPORT) || status=1; \
 	  bash scripts/ceph-local.sh stop || status=1; exit $$status

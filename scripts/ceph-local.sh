@@ -11,6 +11,10 @@ set -euo pipefail
 
 readonly CEPH_PACKAGES=(ceph-mon ceph-mgr ceph-osd ceph-common rbd-fuse)
 readonly CEPH_BINARIES=(ceph-mon ceph-mgr ceph-osd ceph rbd rbd-fuse ceph-authtool monmaptool)
+# Not Ceph, installed with it: the tests make TLS certificates with openssl (Ceph's packages happen
+# to pull it in today; this does not rely on that).
+readonly TOOL_PACKAGES=(openssl)
+readonly TOOL_BINARIES=(openssl)
 # Debian's interpreter, the one `ceph` itself runs on (a pyenv shim may shadow `python3`).
 readonly PY=/usr/bin/python3
 readonly MARKER=.corral-ceph-local
@@ -90,16 +94,16 @@ as_root() {
 
 cmd_install() {
   local missing=() bin
-  for bin in "${CEPH_BINARIES[@]}"; do
+  for bin in "${CEPH_BINARIES[@]}" "${TOOL_BINARIES[@]}"; do
     command -v "$bin" >/dev/null 2>&1 || missing+=("$bin")
   done
   ((${#missing[@]} == 0)) && return 0
   [[ -x $PY ]] || missing+=("$PY")
-  log "missing ${missing[*]}: installing ${CEPH_PACKAGES[*]}"
+  log "missing ${missing[*]}: installing ${CEPH_PACKAGES[*]} ${TOOL_PACKAGES[*]}"
   local t0=${EPOCHREALTIME//[!0-9]/}
   as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update
   as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y \
-    --no-install-recommends "${CEPH_PACKAGES[@]}"
+    --no-install-recommends "${CEPH_PACKAGES[@]}" "${TOOL_PACKAGES[@]}"
   log "installed Ceph packages in $(elapsed "$t0") s"
 }
 

@@ -95,6 +95,19 @@ export class PolicyGate {
     this.waiting.delete(id(kind, key));
   }
 
+  /**
+   * A full list of kind holds only keys: the rejected and waiting objects of that kind not in it
+   * were deleted meanwhile, so they are dropped (never applied later, never reported again).
+   */
+  keepOnly(kind: PolicyKind, keys: ReadonlySet<string>): void {
+    const prefix = id(kind, '');
+    for (const book of [this.rejected, this.waiting]) {
+      for (const entry of [...book.keys()]) {
+        if (entry.startsWith(prefix) && !keys.has(entry.slice(prefix.length))) book.delete(entry);
+      }
+    }
+  }
+
   problems(): PolicyProblem[] {
     return [...[...this.rejected.values()].flat(), ...this.currentProblems()];
   }

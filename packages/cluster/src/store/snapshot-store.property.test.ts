@@ -1,4 +1,4 @@
-import { compareByAge, type Validated } from '@corral/policy';
+import { compareByAge, describeProblem, type Validated } from '@corral/policy';
 import fc from 'fast-check';
 import type { WatchedKind } from '../sink.js';
 import {
@@ -9,7 +9,7 @@ import {
   rawPod,
   rawPvc,
 } from '../testing/raw-objects.js';
-import { readRef, refKey } from '../views/object-ref.js';
+import { objectKey, readRef, refKey } from '../views/object-ref.js';
 import { toPodView } from '../views/pod-view.js';
 import { toPvcView } from '../views/pvc-view.js';
 import { toNodeView } from '../views/node-view.js';
@@ -208,10 +208,24 @@ function expectConsistent(store: SnapshotStore, model: Map<WatchedKind, Map<stri
     expect(store.countPodsInDomain(query), JSON.stringify(query)).toBe(
       countPodsInDomainNaively(pods, nodes, query),
     );
+  expectOnlyExisting(store, model);
   const served = [...store.departments()];
   expect(new Set(served.map((d) => d.spec.storage?.radosNamespace ?? d.metadata.name)).size).toBe(
     served.length,
   );
+}
+
+/** Nothing deleted is served or reported: served policies and problems name objects in the model. */
+function expectOnlyExisting(store: SnapshotStore, model: Map<WatchedKind, Map<string, unknown>>): void {
+  const exists = (kind: string, namespace: string | undefined, name: string) =>
+    model.get(kind as WatchedKind)?.has(objectKey(namespace, name)) === true;
+  for (const d of store.departments()) expect(exists('Department', undefined, d.metadata.name)).toBe(true);
+  for (const ns of NAMESPACES) {
+    const served = store.namespacePolicy(ns);
+    if (served) expect(exists('NamespacePolicy', ns, served.metadata.name), `policy in ${ns}`).toBe(true);
+  }
+  for (const problem of store.problems())
+    expect(exists(problem.kind, problem.namespace, problem.name), describeProblem(problem)).toBe(true);
 }
 
 /** Applies an event; a paged replace goes in pages of two, as an informer's LIST with limit=2. */

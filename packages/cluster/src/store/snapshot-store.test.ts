@@ -241,6 +241,41 @@ describe('SnapshotStore: replaceAll and notifications', () => {
     expect(store.department('young')).toBeUndefined();
   });
 
+  it('forgets a refused or waiting policy object a relist no longer holds', () => {
+    const store = storeWith((s) =>
+      s.upsert('Department', rawDepartment('bad', { nodeIsolation: 'nope' }), 'w'),
+    );
+    const p1 = rawNamespacePolicy('ns-a', 'p1', { enforcement: 'warn' }, T1);
+    store.replaceAll(
+      'NamespacePolicy',
+      [p1, rawNamespacePolicy('ns-a', 'p2', { enforcement: 'audit' }, T2)],
+      'list',
+    );
+    expect(
+      store
+        .problems()
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['bad', 'p2']);
+    store.replaceAll('NamespacePolicy', [p1], 'relist');
+    store.replaceAll('Department', [rawDepartment('a', {}, T1), rawDepartment('b', {}, T2)], 'relist');
+    expect(store.problems()).toEqual([]);
+    store.remove('NamespacePolicy', p1, 'watch');
+    expect(store.namespacePolicy('ns-a')).toBeUndefined();
+  });
+
+  it('does not bring back a department that waited on a shared pool and was deleted meanwhile', () => {
+    const store = new SnapshotStore();
+    const storage = { storage: { pool: 'rbd', radosNamespace: 'x' } };
+    const older = rawDepartment('a', storage, T1);
+    store.replaceAll('Department', [older, rawDepartment('b', storage, T2)], 'list');
+    expect([...store.departments()].map((d) => d.metadata.name)).toEqual(['a']);
+    store.replaceAll('Department', [older], 'relist');
+    store.remove('Department', older, 'watch');
+    expect([...store.departments()]).toEqual([]);
+    expect(store.problems()).toEqual([]);
+  });
+
   it('notifies once per change, never for a no-op, and survives a throwing listener', () => {
     const errors: unknown[] = [];
     const store = new SnapshotStore({ onListenerError: (error) => errors.push(error) });

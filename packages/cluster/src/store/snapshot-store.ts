@@ -61,6 +61,7 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
     const ordered = isCoreKind(kind) ? items : oldestFirst(items);
     const keep = new Set(ordered.flatMap((item) => readRefKey(kind, item) ?? []));
     this.book.resetKind(kind, keep);
+    if (!isCoreKind(kind)) this.gate.keepOnly(kind, keep);
     for (const key of this.heldKeys(kind)) {
       if (!keep.has(key)) this.removeKey(kind, key);
     }

@@ -6,6 +6,7 @@ import {
   normalizeRegistryPrefix,
   parseRegistryPrefix,
   registryPrefixCovers,
+  registryPrefixProblem,
 } from './registry-prefix.js';
 
 describe('normalizeRegistryPrefix', () => {
@@ -186,5 +187,30 @@ describe('registryPrefixCovers properties', () => {
         );
       }),
     );
+  });
+});
+
+describe('registryPrefixProblem', () => {
+  it.each([
+    'harbor.example.com/finance/',
+    'docker.io/library/',
+    'localhost/x/',
+    'localhost:5000/',
+    'registry:5000/team/',
+    'harbor.example.com:1/',
+    'harbor.example.com:65535/x',
+  ])('given %j, finds nothing', (prefix) => {
+    expect(registryPrefixProblem(prefix)).toBeUndefined();
+  });
+
+  it.each([
+    ['evil/', /write "docker.io\/evil\/"$/],
+    ['library/nginx', /write "docker.io\/library\/nginx"$/],
+    ['registry/', /does not start with a registry host/],
+    ['harbor.example.com:0/', /from 1 to 65535, got "0"$/],
+    ['harbor.example.com:65536/', /from 1 to 65535, got "65536"$/],
+    ['localhost:/', /from 1 to 65535, got ""$/],
+  ])('given %j, explains why it never matches', (prefix, message) => {
+    expect(registryPrefixProblem(prefix)).toMatch(message);
   });
 });

@@ -29,6 +29,33 @@ export function normalizeRegistryHost(host: string): string {
   return DOCKER_HUB_ALIASES.has(lower) ? 'docker.io' : lower;
 }
 
+/**
+ * Why a prefix can never match an image, or undefined. An image reference's first path part is its
+ * registry only if it contains `.` or `:` or is `localhost` (otherwise the image is on Docker Hub,
+ * `docker.io/...`), so a prefix must start the same way; a port must be 1 to 65535.
+ */
+export function registryPrefixProblem(prefix: string): string | undefined {
+  const host = prefix.trim().split('/')[0] ?? '';
+  if (!isRegistryHost(host)) {
+    return (
+      `"${prefix}" does not start with a registry host (one with a '.' or a ':', or localhost); ` +
+      `an image without one is on Docker Hub, so write "docker.io/${prefix.trim()}"`
+    );
+  }
+  const colon = host.lastIndexOf(':');
+  if (colon < 0) return undefined;
+  const port = host.slice(colon + 1);
+  const number = /^[0-9]{1,5}$/.test(port) ? Number(port) : 0;
+  return number >= 1 && number <= 65535
+    ? undefined
+    : `"${prefix}": the registry port must be a number from 1 to 65535, got "${port}"`;
+}
+
+/** Is the first part of an image reference a registry host (as image references are parsed)? */
+export function isRegistryHost(part: string): boolean {
+  return part.includes('.') || part.includes(':') || part === 'localhost';
+}
+
 /** Splits a prefix into host and path segments (empty segments, e.g. from `//` or a trailing `/`, dropped). */
 export function parseRegistryPrefix(prefix: string): RegistryPrefix {
   const [host = '', ...path] = prefix.trim().split('/');

@@ -225,6 +225,34 @@ describe('checkPolicySet', () => {
         ],
       ],
       [
+        'a policy quota above its department’s through the cpu/memory shorthands',
+        [
+          dept('finance', {
+            quota: { hard: { 'requests.cpu': 64, memory: '128Gi', 'requests.memory': '256Gi' } },
+          }),
+        ],
+        [
+          pol('finance-dev', 'policy', {
+            quota: { hard: { cpu: '100', 'requests.memory': '200Gi', memory: '64Gi' } },
+          }),
+        ],
+        [
+          {
+            namespace: 'finance-dev',
+            field: '/spec/quota/hard/cpu',
+            message:
+              "100 is more than Department finance's quota for requests.cpu (64); the department's quota still caps the namespace",
+          },
+          {
+            namespace: 'finance-dev',
+            field: '/spec/quota/hard/requests.memory',
+            message: expect.stringContaining(
+              "200Gi is more than Department finance's quota for memory (128Gi)",
+            ),
+          },
+        ],
+      ],
+      [
         'a policy in a namespace no department claims',
         [finance],
         [

@@ -1,7 +1,9 @@
 import { normalizeRegistryPrefix } from '../registry/registry-prefix.js';
 import { DEPARTMENT_LABEL, type Department } from '../schema/department.js';
 import type { FieldProblem, SchemaGuard } from './field-problem.js';
-import { duplicateProblems, isEmptySelector, selectorFieldProblems } from './list-checks.js';
+import { duplicateProblems } from './list-checks.js';
+import { registryPrefixProblems } from './registry-checks.js';
+import { hasNoPositiveTerm, isEmptySelector, selectorFieldProblems } from './selector-checks.js';
 import { resourceMapProblems } from './resource-map-checks.js';
 import { isEnforcedQuotaKey, unknownQuotaKeyMessage } from './resource-names.js';
 
@@ -31,6 +33,7 @@ function specProblems(department: Department, guard: SchemaGuard): FieldProblem[
     ...duplicateProblems(spec.images?.allowedRegistries, '/spec/images/allowedRegistries', guard, (prefix) =>
       normalizeRegistryPrefix(prefix),
     ),
+    ...registryPrefixProblems(spec.images?.allowedRegistries, '/spec/images/allowedRegistries', guard),
   ];
 }
 
@@ -58,15 +61,24 @@ function namespaceSelectorProblems(department: Department, guard: SchemaGuard): 
   const pointer = '/spec/namespaceSelector';
   const selector = department.spec.namespaceSelector;
   if (selector === undefined || !guard.isSound(pointer)) return [];
-  const empty: FieldProblem[] = isEmptySelector(selector)
+  const instead = `or omit it to use ${DEPARTMENT_LABEL}=${department.metadata.name}`;
+  const everything = 'kube-system included; give it matchLabels or an In/Exists term';
+  const broad: FieldProblem[] = isEmptySelector(selector)
     ? [
         {
           field: pointer,
-          message:
-            'an empty namespaceSelector selects every namespace, kube-system included; give it matchLabels, ' +
-            `or omit it to use ${DEPARTMENT_LABEL}=${department.metadata.name}`,
+          message: `an empty namespaceSelector selects every namespace, ${everything}, ${instead}`,
         },
       ]
-    : [];
-  return [...empty, ...selectorFieldProblems(selector, pointer, guard)];
+    : hasNoPositiveTerm(selector)
+      ? [
+          {
+            field: pointer,
+            message:
+              'a namespaceSelector with only NotIn/DoesNotExist terms selects every namespace without those ' +
+              `labels, ${everything}, ${instead}`,
+          },
+        ]
+      : [];
+  return [...broad, ...selectorFieldProblems(selector, pointer, guard)];
 }

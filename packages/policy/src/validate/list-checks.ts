@@ -1,5 +1,3 @@
-import type { LabelSelector } from '../schema/common.js';
-import { selectorProblems } from '../selector/label-selector.js';
 import type { FieldProblem, SchemaGuard } from './field-problem.js';
 import { joinPointer } from './json-pointer.js';
 
@@ -27,29 +25,4 @@ export function duplicateProblems<T>(
     }
     return [{ field, message: `${describe(item)} repeats entry ${first}; remove one` }];
   });
-}
-
-/** Operator/values mistakes in a label selector at `pointer` (In/NotIn need values, Exists/DoesNotExist take none). */
-export function selectorFieldProblems(
-  selector: LabelSelector | undefined,
-  pointer: string,
-  guard: SchemaGuard,
-): FieldProblem[] {
-  if (selector === undefined || !guard.isSound(pointer)) return [];
-  const expressions = selector.matchExpressions ?? [];
-  return expressions.flatMap((requirement, index) => {
-    const field = joinPointer(pointer, 'matchExpressions', index);
-    if (!guard.isSound(field)) return [];
-    return selectorProblems({ matchExpressions: [requirement] }).map((text) => ({
-      field,
-      message: text.replace(/^matchExpressions\[\d+\]: /, ''),
-    }));
-  });
-}
-
-/** Does a selector select everything (no labels and no expressions)? */
-export function isEmptySelector(selector: LabelSelector): boolean {
-  return (
-    Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0
-  );
 }

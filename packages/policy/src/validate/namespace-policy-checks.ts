@@ -3,7 +3,9 @@ import { normalizeRegistryPrefix, registryPrefixCovers } from '../registry/regis
 import type { NamespacePolicy, NamespacePolicySpec } from '../schema/namespace-policy.js';
 import type { FieldProblem, SchemaGuard } from './field-problem.js';
 import { joinPointer } from './json-pointer.js';
-import { duplicateProblems, selectorFieldProblems } from './list-checks.js';
+import { duplicateProblems } from './list-checks.js';
+import { registryPrefixProblems } from './registry-checks.js';
+import { selectorFieldProblems } from './selector-checks.js';
 import { parsedResourceMap, resourceMapProblems } from './resource-map-checks.js';
 import {
   isContainerResourceName,
@@ -76,6 +78,8 @@ function imagesProblems(spec: NamespacePolicySpec, guard: SchemaGuard): FieldPro
       guard,
       normalizeRegistryPrefix,
     ),
+    ...registryPrefixProblems(images?.allowedRegistries, `${base}/allowedRegistries`, guard),
+    ...registryPrefixProblems(images?.deniedRegistries, `${base}/deniedRegistries`, guard),
     ...duplicateProblems(images?.pullSecrets, `${base}/pullSecrets`, guard, (secret) => secret),
     ...allowedButDenied(images?.allowedRegistries, images?.deniedRegistries, guard),
   ];

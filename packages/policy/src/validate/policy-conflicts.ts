@@ -1,4 +1,4 @@
-import { compareQuantities } from '../quantity/quantity.js';
+import { compareQuantities, type Quantity } from '../quantity/quantity.js';
 import { registryPrefixCovers } from '../registry/registry-prefix.js';
 import type { Department } from '../schema/department.js';
 import type { NamespacePolicy } from '../schema/namespace-policy.js';
@@ -65,18 +65,35 @@ function registryWidening(policy: NamespacePolicy, department: Department): Name
 }
 
 function quotaWidening(policy: NamespacePolicy, department: Department): NamespacePolicyProblem[] {
-  const outer = parsedResourceMap(department.spec.quota?.hard);
+  const outer = tightestByMeasure(department);
   const problems: NamespacePolicyProblem[] = [];
   for (const [key, value] of parsedResourceMap(policy.spec.quota?.hard)) {
-    const limit = outer.get(key);
-    if (limit === undefined || compareQuantities(value, limit) <= 0) continue;
+    const limit = outer.get(measuredBy(key));
+    if (limit === undefined || compareQuantities(value, limit.value) <= 0) continue;
     problems.push({
       policy,
       field: joinPointer('/spec/quota/hard', key),
       message:
-        `${String(policy.spec.quota?.hard[key])} is more than Department ${department.metadata.name}'s quota for ${key} ` +
-        `(${String(department.spec.quota?.hard[key])}); the department's quota still caps the namespace`,
+        `${String(policy.spec.quota?.hard[key])} is more than Department ${department.metadata.name}'s quota for ` +
+        `${limit.key} (${String(department.spec.quota?.hard[limit.key])}); the department's quota still caps the namespace`,
     });
   }
   return problems;
+}
+
+/** The usage a quota key limits: `cpu` and `memory` are ResourceQuota's synonyms of `requests.*`. */
+function measuredBy(key: string): string {
+  return key === 'cpu' || key === 'memory' ? `requests.${key}` : key;
+}
+
+/** The department's lowest limit per measured usage (`cpu` and `requests.cpu` both cap requests). */
+function tightestByMeasure(department: Department): Map<string, { key: string; value: Quantity }> {
+  const tightest = new Map<string, { key: string; value: Quantity }>();
+  for (const [key, value] of parsedResourceMap(department.spec.quota?.hard)) {
+    const measure = measuredBy(key);
+    const known = tightest.get(measure);
+    if (known === undefined || compareQuantities(value, known.value) < 0)
+      tightest.set(measure, { key, value });
+  }
+  return tightest;
 }

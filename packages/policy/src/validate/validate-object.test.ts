@@ -184,6 +184,69 @@ describe('validateDepartment', () => {
       /selects every namespace/,
     ],
     [
+      'a namespaceSelector with only negative terms',
+      (o) =>
+        (o.spec.namespaceSelector = {
+          matchExpressions: [
+            { key: 'team', operator: 'NotIn', values: ['hr'] },
+            { key: 'tier', operator: 'DoesNotExist' },
+          ],
+        }),
+      '/spec/namespaceSelector',
+      /^a namespaceSelector with only NotIn\/DoesNotExist terms selects every namespace without those labels, kube-system included/,
+    ],
+    [
+      'a matchLabels key with a space',
+      (o) => (o.spec.namespaceSelector = { matchLabels: { 'bad key': 'x' } }),
+      '/spec/namespaceSelector/matchLabels/bad key',
+      /^label key "bad key": the name part must be 1 to 63 characters/,
+    ],
+    [
+      'a matchLabels key with an upper-case prefix',
+      (o) => (o.spec.namespaceSelector = { matchLabels: { 'Example.com/team': 'x' } }),
+      '/spec/namespaceSelector/matchLabels/Example.com~1team',
+      /^label key prefix "Example.com" must be a lower-case DNS subdomain/,
+    ],
+    [
+      'a matchLabels key with two slashes',
+      (o) => (o.spec.namespaceSelector = { matchLabels: { 'a/b/c': 'x' } }),
+      '/spec/namespaceSelector/matchLabels/a~1b~1c',
+      /at most one '\/'/,
+    ],
+    [
+      'a matchLabels key with a 64-character name',
+      (o) => (o.spec.namespaceSelector = { matchLabels: { [`example.com/${'a'.repeat(64)}`]: 'x' } }),
+      `/spec/namespaceSelector/matchLabels/example.com~1${'a'.repeat(64)}`,
+      /the name part must be 1 to 63 characters/,
+    ],
+    [
+      'a matchLabels value ending in a dash',
+      (o) => (o.spec.namespaceSelector = { matchLabels: { team: 'x-' } }),
+      '/spec/namespaceSelector/matchLabels/team',
+      /^label value "x-" must be empty or at most 63 characters/,
+    ],
+    [
+      'a matchExpressions key with a space',
+      (o) => (o.spec.namespaceSelector = { matchExpressions: [{ key: 'a b', operator: 'Exists' }] }),
+      '/spec/namespaceSelector/matchExpressions/0/key',
+      /^label key "a b"/,
+    ],
+    [
+      'a matchExpressions value with a space',
+      (o) =>
+        (o.spec.namespaceSelector = {
+          matchExpressions: [{ key: 'team', operator: 'In', values: ['ok', 'a b'] }],
+        }),
+      '/spec/namespaceSelector/matchExpressions/0/values/1',
+      /^label value "a b"/,
+    ],
+    [
+      'a registry without a host',
+      (o) => (o.spec.images = { allowedRegistries: ['bitnami/'] }),
+      '/spec/images/allowedRegistries/0',
+      /^"bitnami\/" does not start with a registry host .*so write "docker.io\/bitnami\/"$/,
+    ],
+    [
       'In without values',
       (o) => (o.spec.namespaceSelector = { matchExpressions: [{ key: 'a', operator: 'In' }] }),
       '/spec/namespaceSelector/matchExpressions/0',
@@ -386,6 +449,31 @@ describe('validateNamespacePolicy', () => {
         }),
       '/spec/scheduling/colocate/0/selector/matchExpressions/0',
       /^operator NotIn needs values$/,
+    ],
+    [
+      'a colocate selector with a bad label key',
+      (o) =>
+        (o.spec.scheduling = { colocate: [{ selector: { matchLabels: { '-app': 'redis' } }, weight: 1 }] }),
+      '/spec/scheduling/colocate/0/selector/matchLabels/-app',
+      /^label key "-app"/,
+    ],
+    [
+      'a denied registry without a host',
+      (o) => (o.spec.images = { deniedRegistries: ['harbor.example.com/x/', 'evil/'] }),
+      '/spec/images/deniedRegistries/1',
+      /^"evil\/" does not start with a registry host \(one with a '.' or a ':', or localhost\); an image without one is on Docker Hub, so write "docker.io\/evil\/"$/,
+    ],
+    [
+      'a registry port above 65535',
+      (o) => (o.spec.images = { allowedRegistries: ['harbor.example.com:99999/x/'] }),
+      '/spec/images/allowedRegistries/0',
+      /^"harbor.example.com:99999\/x\/": the registry port must be a number from 1 to 65535, got "99999"$/,
+    ],
+    [
+      'a registry port 0',
+      (o) => (o.spec.images = { deniedRegistries: ['harbor.example.com:0/'] }),
+      '/spec/images/deniedRegistries/0',
+      /port must be a number from 1 to 65535, got "0"$/,
     ],
     [
       'a string boolean',

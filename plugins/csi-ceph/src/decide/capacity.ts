@@ -75,3 +75,28 @@ export function sizeFitsRange(size: bigint, range: RangeInput | null | undefined
   const limit = toBigInt(range?.limit_bytes) ?? 0n;
   return size >= required && (limit === 0n || size <= limit);
 }
+
+/**
+ * Given ControllerExpandVolume's range and the image's current size, returns the size to grow to (the
+ * current size when it already satisfies the range) or why the range cannot be met: negative bytes
+ * are INVALID_ARGUMENT, a limit below the current size is OUT_OF_RANGE (RBD images never shrink).
+ */
+export function expandSize(range: RangeInput | null | undefined, current: bigint): Decision<bigint> {
+  const rule = 'expand-range';
+  const required = toBigInt(range?.required_bytes);
+  const limit = toBigInt(range?.limit_bytes);
+  if (required === undefined || limit === undefined || required < 0n || limit < 0n) {
+    return fail(rule, CSI_ERR.INVALID_ARGUMENT, 'capacity_range bytes must be non-negative integers');
+  }
+  if (limit > 0n && current > limit) {
+    return fail(
+      rule,
+      CSI_ERR.CAPACITY_OUT_OF_RANGE,
+      `the volume already has ${current} bytes, more than limit_bytes ${limit}: volumes cannot shrink`,
+    );
+  }
+  if (required <= current) return pass(rule, current);
+  const grown = sizeForRange({ required_bytes: required.toString(), limit_bytes: limit.toString() });
+  if (grown.status === 'fail') return { ...grown, rule };
+  return pass(rule, grown.value);
+}

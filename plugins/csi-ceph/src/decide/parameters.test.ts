@@ -1,4 +1,10 @@
-import { parseFeatures, parseVolumeParams } from './parameters.js';
+import {
+  fingerprintMatches,
+  paramsFingerprint,
+  parseFeatures,
+  parseVolumeParams,
+  type VolumeParams,
+} from './parameters.js';
 
 describe('parseVolumeParams', () => {
   it('given a ceph-csi StorageClass, returns typed parameters with defaults', () => {
@@ -27,5 +33,31 @@ describe('parseVolumeParams', () => {
     const out = parseFeatures(text);
     expect(out.status).toBe('fail');
     if (out.status === 'fail') expect(out.message).toMatch(message);
+  });
+});
+
+describe('paramsFingerprint', () => {
+  const parsed = (params: Record<string, string>): VolumeParams => {
+    const out = parseVolumeParams({ clusterID: 'c', pool: 'rbd', ...params });
+    if (out.status === 'fail') throw new Error(out.message);
+    return out.value;
+  };
+
+  it.each([
+    ['mkfsOptions', { mkfsOptions: '-m0' }],
+    ['fstype', { 'csi.storage.k8s.io/fstype': 'xfs' }],
+    ['imageFeatures', { imageFeatures: 'layering,exclusive-lock' }],
+    ['volumeNamePrefix', { volumeNamePrefix: 'x-' }],
+    ['pool', { pool: 'other' }],
+    ['the PVC namespace', { 'csi.storage.k8s.io/pvc/namespace': 'team-a' }],
+  ])('given another %s, no longer matches', (_label, other) => {
+    expect(fingerprintMatches(paramsFingerprint(parsed({})), parsed(other))).toBe(false);
+  });
+
+  it('given the same parameters, or a record written before mkfsOptions counted, matches', () => {
+    const p = parsed({ mkfsOptions: '-m0' });
+    expect(fingerprintMatches(paramsFingerprint(parsed({ mkfsOptions: '-m0' })), p)).toBe(true);
+    expect(fingerprintMatches('c|rbd|layering|ext4|csi-vol-|', p)).toBe(true);
+    expect(fingerprintMatches('c|rbd|layering|xfs|csi-vol-|', p)).toBe(false);
   });
 });

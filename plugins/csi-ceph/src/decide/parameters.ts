@@ -111,14 +111,22 @@ export function parseVolumeParams(params: Readonly<Record<string, string>>): Dec
   });
 }
 
-/** The parameters that must match for a repeated CreateVolume to be the same request. */
+/**
+ * Every parameter that shapes the volume (its place, image, filesystem and tenant): a repeated
+ * CreateVolume is the same request only when all of them match.
+ */
 export function paramsFingerprint(p: VolumeParams): string {
-  return [
-    p.clusterID,
-    p.pool,
-    p.featureNames.join(','),
-    p.fsType,
-    p.volumeNamePrefix,
-    p.pvcNamespace ?? '',
-  ].join('|');
+  return JSON.stringify(['v2', ...legacyFields(p), p.mkfsOptions]);
+}
+
+/**
+ * Does a journal record's fingerprint match these parameters? A record written before mkfsOptions was
+ * part of the fingerprint (fields joined by "|") is judged on the fields it holds, as it was then.
+ */
+export function fingerprintMatches(stored: string, p: VolumeParams): boolean {
+  return stored === paramsFingerprint(p) || stored === legacyFields(p).join('|');
+}
+
+function legacyFields(p: VolumeParams): string[] {
+  return [p.clusterID, p.pool, p.featureNames.join(','), p.fsType, p.volumeNamePrefix, p.pvcNamespace ?? ''];
 }

@@ -2,8 +2,8 @@
  * One librados connection (cluster handle) for one (cluster, user), with its I/O contexts cached per
  * (pool, RADOS namespace). Credentials go in through `rados_conf_set("key", ...)`: no keyring file.
  */
-import { CSI_ERR, csiError } from '../../errors.js';
-import { cephCall } from './ceph-call.js';
+import { CSI_ERR, csiError, type CsiError } from '../../errors.js';
+import { cephCall, ERRNO, hasErrno } from './ceph-call.js';
 import { callAsync, ffi } from './ffi.js';
 
 export interface ConnectOptions {
@@ -62,7 +62,7 @@ export class RadosConnection {
       await cephCall(rados.rados_connect, 'rados_connect', options.monitors.join(','), handle);
     } catch (err) {
       await callAsync(rados.rados_shutdown, handle);
-      throw err;
+      throw malformedKey(err) ?? connectTimedOut(err) ?? err;
     }
     return new RadosConnection(handle);
   }
@@ -106,4 +106,34 @@ export class RadosConnection {
     this.ioctxs.clear();
     await callAsync(rados.rados_shutdown, this.handle);
   }
+}
+
+/**
+ * librados answers EINVAL, from setting `key` or from connecting, when the key does not decode to a
+ * cephx key (valid base64 or not): the caller's mistake, not Ceph's. A well-formed key the mons do not
+ * accept is a different failure: the mon drops the session and the connect times out (UNAVAILABLE).
+ */
+function malformedKey(err: unknown): CsiError | undefined {
+  if (!hasErrno(err, ERRNO.EINVAL)) return undefined;
+  const op = (err as CsiError).details?.['op'];
+  const what = (err as CsiError).message;
+  if (op !== 'rados_connect' && !(op === 'rados_conf_set' && what.startsWith('rados_conf_set key:')))
+    return undefined;
+  return csiError(
+    CSI_ERR.INVALID_ARGUMENT,
+    "userKey is not a cephx key: set the Secret's userKey to the base64 key `ceph auth get-key` prints",
+    { cause: err },
+  );
+}
+
+/** A connect that timed out: Ceph unreachable, or (indistinguishably) a key or user the mons refused. */
+function connectTimedOut(err: unknown): CsiError | undefined {
+  const details = (err as CsiError | undefined)?.details;
+  if (!hasErrno(err, ERRNO.ETIMEDOUT) || details?.['op'] !== 'rados_connect') return undefined;
+  return csiError(
+    CSI_ERR.CEPH_UNAVAILABLE,
+    `${(err as CsiError).message}: no mon session within --ceph-timeout: the mons are unreachable, or they ` +
+      'refused userID/userKey (librados reports a wrong key or unknown user as this same timeout)',
+    { cause: err, details },
+  );
 }

@@ -7,9 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { sizeFitsRange, sizeForRange } from '../../decide/capacity.js';
 import { checkCapabilities } from '../../decide/capabilities.js';
 import type { VolumeRecord } from '../../decide/journal-records.js';
-import { paramsFingerprint, parseVolumeParams, type VolumeParams } from '../../decide/parameters.js';
+import {
+  fingerprintMatches,
+  paramsFingerprint,
+  parseVolumeParams,
+  type VolumeParams,
+} from '../../decide/parameters.js';
 import { checkStorageQuota, placeVolume } from '../../decide/placement.js';
-import type { VolumeRef } from '../../decide/volume-id.js';
+import { encodeId, type VolumeRef } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError, isCsiError } from '../../errors.js';
 import { ERRNO, hasErrno } from '../../effects/ceph/ceph-call.js';
 import type { RadosConnection } from '../../effects/ceph/rados-connection.js';
@@ -20,13 +25,16 @@ import type { CreateVolumeResponse } from '../../generated/csi/v1/CreateVolumeRe
 import { imageKey } from '../background-jobs.js';
 import type { CallContext } from '../call-chain.js';
 import { clusterOf, credentialsFor, must, requireField, type ControllerDeps } from './controller-deps.js';
-import { cloneFromSource, parseSource, type SourceRef } from './volume-source.js';
+import { cloneFromSource, dropCloneSnap, parseSource, type SourceRef } from './volume-source.js';
 import { volumeMessage } from './volume-response.js';
 
 export const METADATA = {
   department: 'corral.dev/department',
   requestName: 'corral.dev/csi-volume-name',
 } as const;
+
+/** As long as any UUID: stands in for the one not drawn yet when checking the ID's length. */
+const UUID_PLACEHOLDER = '00000000-0000-0000-0000-000000000000';
 
 interface Plan {
   readonly name: string;
@@ -49,6 +57,15 @@ export async function createVolume(
   const cluster = clusterOf(deps, params.clusterID);
   const source = parseSource(req.volume_content_source);
   const place = must(placeVolume(params, cluster.radosNamespace, deps.tenants));
+  // The ID's length depends only on cluster, pool and namespace: refuse before anything is reserved.
+  must(
+    encodeId('v1', {
+      clusterID: cluster.clusterID,
+      pool: place.pool,
+      namespace: place.namespace,
+      uuid: UUID_PLACEHOLDER,
+    }),
+  );
   const plan: Plan = { name, params, bytes, source, request: req };
   return deps.locks.with([`volume-name/${name}`], () =>
     deps.pool.with(cluster, creds, async (conn) => {
@@ -75,7 +92,7 @@ export async function createVolume(
       if (!found) await space.journal.putVolume(uuid, record);
       const flatten = await act(conn, space, plan, record, uuid, Boolean(found)).catch(
         async (err: unknown) => {
-          await undo(space, record, uuid, err);
+          await undo(conn, space, plan, uuid, record, err);
           throw err;
         },
       );
@@ -106,7 +123,7 @@ async function existing(
   if (!record) return undefined;
   const wantedSource = plan.source ? `${plan.source.kind}:${plan.source.id}` : undefined;
   const compatible =
-    record.fingerprint === paramsFingerprint(plan.params) &&
+    fingerprintMatches(record.fingerprint, plan.params) &&
     sizeFitsRange(BigInt(record.bytes), plan.request.capacity_range) &&
     record.source === wantedSource;
   if (!compatible) {
@@ -135,6 +152,7 @@ async function act(
       flatten = await cloneFromSource(conn, plan.source, space, record, uuid, plan.params.features);
     else await createImage(space.ioctx, record.image, BigInt(record.bytes), plan.params.features);
   };
+  if (exists && plan.source) await dropCloneSnap(conn, plan.source, uuid);
   if (!exists) {
     await make().catch(async (err: unknown) => {
       // A create killed half-way leaves an image that cannot be opened but blocks its name: it is
@@ -162,13 +180,21 @@ async function imageExists(space: VolumeSpace, image: string): Promise<boolean> 
 }
 
 /**
- * Undoes a failed create: removes the image and the reservation. When Ceph is unreachable nothing can
- * be undone; the reservation stays and the retried call resumes it.
+ * Undoes a failed create: removes the image, a clone's temporary snapshot and the reservation. When
+ * Ceph is unreachable nothing can be undone; the reservation stays and the retried call resumes it.
  */
-async function undo(space: VolumeSpace, record: VolumeRecord, uuid: string, cause: unknown): Promise<void> {
+async function undo(
+  conn: RadosConnection,
+  space: VolumeSpace,
+  plan: Plan,
+  uuid: string,
+  record: VolumeRecord,
+  cause: unknown,
+): Promise<void> {
   if (isCsiError(cause, CSI_ERR.CEPH_UNAVAILABLE)) return;
   try {
     await removeImage(space.ioctx, record.image);
+    if (plan.source) await dropCloneSnap(conn, plan.source, uuid).catch(() => undefined);
     await space.journal.removeVolume(uuid, record.name);
   } catch {
     // The reservation stays; a retry resumes it, a DeleteVolume removes it.

@@ -1,5 +1,5 @@
 /** ValidateVolumeCapabilities and ControllerExpandVolume. */
-import { sizeForRange } from '../../decide/capacity.js';
+import { expandSize } from '../../decide/capacity.js';
 import { checkCapabilities } from '../../decide/capabilities.js';
 import { imageSize, resizeImage, withImage } from '../../effects/ceph/rbd-images.js';
 import type { ControllerExpandVolumeRequest__Output } from '../../generated/csi/v1/ControllerExpandVolumeRequest.js';
@@ -36,15 +36,14 @@ export async function controllerExpandVolume(
 ): Promise<ControllerExpandVolumeResponse> {
   const id = requireField(req.volume_id, 'volume_id');
   if (!req.capacity_range) throw csiError(CSI_ERR.INVALID_ARGUMENT, 'capacity_range is required');
-  const wanted = must(sizeForRange(req.capacity_range));
   const creds = credentialsFor(deps, req.secrets);
   const nodeExpansion = !req.volume_capability?.block;
   return deps.locks.with([`volume/${id}`], () =>
     withVolume(deps, id, creds, async ({ space, record, ref }) => {
       const size = await withImage(space.ioctx, record.image, async (image) => {
         const current = await imageSize(image, record.image);
-        if (current >= wanted) return current;
-        await resizeImage(image, record.image, wanted);
+        const wanted = must(expandSize(req.capacity_range, current));
+        if (wanted > current) await resizeImage(image, record.image, wanted);
         return wanted;
       });
       await space.journal.putVolume(ref.uuid, { ...record, bytes: size.toString() });

@@ -1,12 +1,14 @@
 /**
  * Volumes made from a snapshot or from another volume: RBD clone v2 of the snapshot (for a volume
- * source, of a temporary snapshot taken for the purpose), grown to the requested size. Clones of a
- * snapshot are flattened in the background; clones of a volume are flattened before the call returns
- * and the temporary snapshot removed, so that the source volume can be deleted at once.
+ * source, of a temporary snapshot taken for the purpose), grown to the requested size, then flattened
+ * in the background. A temporary snapshot is removed as soon as the clone exists, or the clone failed
+ * (clone v2 keeps a removed parent snapshot in the trash until its last clone is flattened or removed),
+ * so the source volume can be deleted once the clone's flatten is done.
  */
 import type { VolumeRecord } from '../../decide/journal-records.js';
 import { decodeId, type VolumeRef } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError } from '../../errors.js';
+import { ERRNO, hasErrno } from '../../effects/ceph/ceph-call.js';
 import {
   cloneImage,
   createSnap,
@@ -44,32 +46,84 @@ interface Parent {
   readonly space: VolumeSpace;
   readonly image: string;
   readonly snap: string;
-  readonly bytes: bigint;
   /** A snapshot taken only for this clone, removed once the clone exists. */
   readonly temporary: boolean;
 }
 
-/** Finds the parent image and snapshot (taking a temporary snapshot for a volume source). */
-async function parentOf(conn: RadosConnection, source: SourceRef, uuid: string): Promise<Parent> {
+/**
+ * Finds the parent image and snapshot. For a volume source the size is checked BEFORE the temporary
+ * snapshot is taken, so that a refused request leaves nothing on the source.
+ */
+async function parentOf(
+  conn: RadosConnection,
+  source: SourceRef,
+  uuid: string,
+  bytes: bigint,
+): Promise<Parent> {
   const space = await openSpace(conn, source.ref.pool, source.ref.namespace);
   if (source.kind === 'snapshot') {
     const snap = await space.journal.snapshot(source.ref.uuid);
     if (!snap || snap.state !== 'ready')
       throw csiError(CSI_ERR.NOT_FOUND, `source snapshot "${source.id}" does not exist`);
-    return { space, image: snap.sourceImage, snap: snap.snap, bytes: BigInt(snap.bytes), temporary: false };
+    checkSize(bytes, BigInt(snap.bytes));
+    return { space, image: snap.sourceImage, snap: snap.snap, temporary: false };
   }
   const vol = await space.journal.volume(source.ref.uuid);
   if (!vol || vol.state !== 'ready')
     throw csiError(CSI_ERR.NOT_FOUND, `source volume "${source.id}" does not exist`);
-  const snap = `csi-clone-${uuid}`;
-  const bytes = await withImage(space.ioctx, vol.image, async (image) => {
+  const snap = temporarySnapName(uuid);
+  await withImage(space.ioctx, vol.image, async (image) => {
+    checkSize(bytes, await imageSize(image, vol.image));
     await createSnap(image, vol.image, snap);
-    return imageSize(image, vol.image);
   });
-  return { space, image: vol.image, snap, bytes, temporary: true };
+  return { space, image: vol.image, snap, temporary: true };
 }
 
-/** Creates `record.image` in `target` as a clone of the source; returns a background flatten job. */
+/** The snapshot a clone of a volume is made from, named after the new volume's UUID. */
+export const temporarySnapName = (uuid: string) => `csi-clone-${uuid}`;
+
+function checkSize(bytes: bigint, sourceBytes: bigint): void {
+  if (bytes < sourceBytes) {
+    throw csiError(
+      CSI_ERR.CAPACITY_OUT_OF_RANGE,
+      `the requested ${bytes} bytes are less than the source's ${sourceBytes}: ask for at least the source's size`,
+    );
+  }
+}
+
+/** Removes a clone's temporary snapshot from its source volume; the source gone already is fine. */
+async function dropTemporarySnap(parent: Parent): Promise<void> {
+  try {
+    await withImage(parent.space.ioctx, parent.image, (image) =>
+      removeSnap(image, parent.image, parent.snap),
+    );
+  } catch (err) {
+    if (!hasErrno(err, ERRNO.ENOENT)) throw err;
+  }
+}
+
+/**
+ * Removes the temporary snapshot a clone of a volume was made from, for a create that resumes after a
+ * crash or is undone; nothing for a snapshot source, and a source or snapshot gone already is fine.
+ */
+export async function dropCloneSnap(conn: RadosConnection, source: SourceRef, uuid: string): Promise<void> {
+  if (source.kind !== 'volume') return;
+  const space = await openSpace(conn, source.ref.pool, source.ref.namespace);
+  const vol = await space.journal.volume(source.ref.uuid);
+  if (!vol) return;
+  await dropTemporarySnap({
+    space,
+    image: vol.image,
+    snap: temporarySnapName(uuid),
+    temporary: true,
+  });
+}
+
+/**
+ * Creates `record.image` in `target` as a clone of the source; returns a background flatten job. A
+ * temporary snapshot is removed whether the clone succeeds or fails (clone v2: removing the parent
+ * snapshot of a live clone moves it to the trash until the clone is flattened or removed).
+ */
 export async function cloneFromSource(
   conn: RadosConnection,
   source: SourceRef,
@@ -78,23 +132,24 @@ export async function cloneFromSource(
   uuid: string,
   features: bigint,
 ): Promise<(() => Promise<void>) | undefined> {
-  const parent = await parentOf(conn, source, uuid);
   const bytes = BigInt(record.bytes);
-  if (bytes < parent.bytes) {
-    throw csiError(
-      CSI_ERR.CAPACITY_OUT_OF_RANGE,
-      `the requested ${bytes} bytes are less than the source's ${parent.bytes}: ask for at least the source's size`,
+  const parent = await parentOf(conn, source, uuid, bytes);
+  try {
+    await cloneImage(
+      parent.space.ioctx,
+      parent.image,
+      parent.snap,
+      target.ioctx,
+      record.image,
+      features | 1n,
     );
+    await withImage(target.ioctx, record.image, async (image) => {
+      if ((await imageSize(image, record.image)) < bytes) await resizeImage(image, record.image, bytes);
+    });
+  } catch (err) {
+    if (parent.temporary) await dropTemporarySnap(parent).catch(() => undefined);
+    throw err;
   }
-  await cloneImage(parent.space.ioctx, parent.image, parent.snap, target.ioctx, record.image, features | 1n);
-  await withImage(target.ioctx, record.image, async (image) => {
-    if ((await imageSize(image, record.image)) < bytes) await resizeImage(image, record.image, bytes);
-  });
-  if (parent.temporary) {
-    // Clone v2: removing the parent snapshot moves it to the trash until the clone is flattened.
-    await withImage(parent.space.ioctx, parent.image, (image) =>
-      removeSnap(image, parent.image, parent.snap),
-    );
-  }
+  if (parent.temporary) await dropTemporarySnap(parent);
   return () => withImage(target.ioctx, record.image, (image) => flattenImage(image, record.image));
 }

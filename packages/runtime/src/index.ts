@@ -39,7 +39,16 @@ export {
   type LogLevel,
   type RequestContext,
 } from './log/create-logger.js';
-export { CENSOR, REDACT_DEPTH, SECRET_KEYS, redactSecrets } from './log/redaction.js';
+export {
+  CENSOR,
+  REDACT_DEPTH,
+  SECRET_KEYS,
+  SECRET_SUFFIXES,
+  TOO_DEEP,
+  isSecretKey,
+  redactSecrets,
+} from './log/redaction.js';
+export { redactText } from './log/redact-text.js';
 export { memoryDestination, type MemoryDestination } from './log/memory-destination.js';
 export { LogLevelSchema } from './log/log-level-schema.js';
 
@@ -90,6 +99,7 @@ export {
   type ShutdownOptions,
   type ShutdownStep,
 } from './lifecycle/on-shutdown.js';
+export { drainDelayProblem, type ShutdownSettingNames } from './lifecycle/drain-delay-check.js';
 
 export { systemClock, type Clock } from './leader/clock.js';
 export { createLeaderElector, startLeaderElection, type LeaderElector } from './leader/leader-elector.js';

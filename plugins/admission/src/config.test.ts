@@ -32,6 +32,21 @@ describe('loadAdmissionConfig', () => {
     expect(config.tls).toEqual({ cert: '/c', key: '/k2' });
   });
 
+  it.each([['25000'], ['30000']])('given --drain-delay-ms %s with a 25 s timeout, rejects it', (drain) => {
+    const load = () =>
+      loadAdmissionConfig(
+        ['--policies', 'examples', '--shutdown-timeout-ms', '25000', '--drain-delay-ms', drain],
+        {},
+      );
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(`--drain-delay-ms (${drain}) must be less than --shutdown-timeout-ms (25000)`);
+  });
+
+  it('given a drain delay below the timeout, accepts it', () => {
+    const argv = ['--policies', 'examples', '--shutdown-timeout-ms', '5000', '--drain-delay-ms', '4999'];
+    expect(loadAdmissionConfig(argv, {})).toMatchObject({ shutdownTimeoutMs: 5000, drainDelayMs: 4999 });
+  });
+
   it('given several bad values, lists every problem at once', () => {
     try {
       loadAdmissionConfig(['--policies', 'p', '--listen', 'x', '--deadline-ms', '10'], {

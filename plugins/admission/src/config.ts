@@ -1,5 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { listenAddressCheck, loadConfig, type DeepReadonly, LogLevelSchema } from '@corral/runtime';
+import {
+  drainDelayProblem,
+  listenAddressCheck,
+  loadConfig,
+  type DeepReadonly,
+  LogLevelSchema,
+} from '@corral/runtime';
 
 const DNS_NAME = '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$';
 const objectName = (description: string) =>
@@ -153,6 +159,8 @@ function bootstrapChecks(config: Static<typeof AdmissionConfigSchema>): string[]
   return problems;
 }
 
+const SHUTDOWN_FLAGS = { timeout: '--shutdown-timeout-ms', drain: '--drain-delay-ms' };
+
 function crossChecks(config: Static<typeof AdmissionConfigSchema>): string[] {
   const problems: string[] = [];
   if (!config.policies && !config.kubeconfig && !config.inCluster) {
@@ -161,6 +169,8 @@ function crossChecks(config: Static<typeof AdmissionConfigSchema>): string[] {
   if (Boolean(config.tls.cert) !== Boolean(config.tls.key)) {
     problems.push('give both --tls-cert and --tls-key (or neither, for plain HTTP in local tests)');
   }
+  const drain = drainDelayProblem(config.shutdownTimeoutMs, config.drainDelayMs, SHUTDOWN_FLAGS);
+  if (drain !== undefined) problems.push(drain);
   return [...problems, ...bootstrapChecks(config)];
 }
 

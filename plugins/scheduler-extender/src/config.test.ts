@@ -37,6 +37,26 @@ describe('loadExtenderConfig', () => {
     });
   });
 
+  it.each([['25000'], ['30000']])('given a drain delay of %s ms with a 25 s timeout, rejects it', (drain) => {
+    const load = () =>
+      loadExtenderConfig(['--policies', 'examples'], {
+        CORRAL_EXTENDER_SHUTDOWN_TIMEOUT_MS: '25000',
+        CORRAL_EXTENDER_DRAIN_DELAY_MS: drain,
+      });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(
+      `CORRAL_EXTENDER_DRAIN_DELAY_MS (${drain}) must be less than CORRAL_EXTENDER_SHUTDOWN_TIMEOUT_MS (25000)`,
+    );
+  });
+
+  it('given a drain delay below the timeout, accepts it', () => {
+    const env = { CORRAL_EXTENDER_SHUTDOWN_TIMEOUT_MS: '5000', CORRAL_EXTENDER_DRAIN_DELAY_MS: '4999' };
+    expect(loadExtenderConfig(['--policies', 'examples'], env)).toMatchObject({
+      shutdownTimeoutMs: 5000,
+      drainDelayMs: 4999,
+    });
+  });
+
   it('given several problems, lists every one at once', () => {
     try {
       loadExtenderConfig(['--listen', 'bad', '--body-limit', 'x'], { CORRAL_EXTENDER_NOPE: '1' });

@@ -1,5 +1,6 @@
 import { DEFAULT_GPU_RESOURCES } from '@corral/cluster';
 import {
+  drainDelayProblem,
   listenAddressCheck,
   loadConfig,
   type DeepReadonly,
@@ -92,12 +93,20 @@ export function loadExtenderConfig(
   });
 }
 
+// No flags for these two: env or the config file set them.
+const SHUTDOWN_FLAGS = {
+  timeout: 'CORRAL_EXTENDER_SHUTDOWN_TIMEOUT_MS',
+  drain: 'CORRAL_EXTENDER_DRAIN_DELAY_MS',
+};
+
 function refine(config: Static<typeof ExtenderConfigSchema>): string[] {
   const problems: string[] = [];
   const cluster = config.kubeconfig !== undefined || config.inCluster;
   if (config.policies === undefined && !cluster) {
     problems.push('give --policies PATH (files), --kubeconfig PATH or --in-cluster (a cluster)');
   }
+  const drain = drainDelayProblem(config.shutdownTimeoutMs, config.drainDelayMs, SHUTDOWN_FLAGS);
+  if (drain !== undefined) problems.push(drain);
   if (config.bind && !cluster) {
     problems.push('--bind creates pods/binding through the API: it needs --kubeconfig or --in-cluster');
   }

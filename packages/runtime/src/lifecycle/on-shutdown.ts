@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { ShutdownStepError, ShutdownTimeoutError } from '../errors.js';
+import { ConfigError, ShutdownStepError, ShutdownTimeoutError } from '../errors.js';
+import { drainDelayProblem } from './drain-delay-check.js';
 
 /** One thing to stop, in order: e.g. `http server` → `app.close()`, `informers` → `stop()`. */
 export interface ShutdownStep {
@@ -23,7 +24,10 @@ export interface ShutdownOptions {
   readonly steps: readonly ShutdownStep[];
   /** Marked shutting down first, so /readyz answers 503 while the steps run. */
   readonly readiness?: { markShuttingDown(): void };
-  /** Keep serving this long after turning unready, so load balancers stop sending first. Default 0. */
+  /**
+   * Keep serving this long after turning unready, so load balancers stop sending first. Default 0.
+   * Counts inside `timeoutMs`, so it must be less than it (onShutdown throws a ConfigError otherwise).
+   */
   readonly drainDelayMs?: number;
   readonly process?: ProcessLike;
 }
@@ -40,9 +44,12 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /**
  * Installs graceful shutdown. On the first signal: mark unready, wait `drainDelayMs`, run the steps in
  * order (a failing step is logged and the rest still run), flush the logger and exit 0 (1 if a step
- * failed). Past `timeoutMs` it exits 1; a second signal exits 1 at once.
+ * failed). Past `timeoutMs` (drain included) it exits 1; a second signal exits 1 at once. Throws a
+ * ConfigError if `drainDelayMs` is not less than `timeoutMs`.
  */
 export function onShutdown(options: ShutdownOptions): ShutdownHandle {
+  const problem = drainDelayProblem(options.timeoutMs, options.drainDelayMs);
+  if (problem !== undefined) throw new ConfigError([problem]);
   const proc: ProcessLike = options.process ?? process;
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
   const log = options.logger;

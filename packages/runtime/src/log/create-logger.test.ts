@@ -1,4 +1,4 @@
-import { createLogger, requestLogger } from './create-logger.js';
+import { createLogger, requestLogger, type Logger } from './create-logger.js';
 import { memoryDestination } from './memory-destination.js';
 import { redactSecrets } from './redaction.js';
 
@@ -8,9 +8,40 @@ describe('redactSecrets', () => {
     expect(redactSecrets(line)).toBe(line);
   });
 
-  it('given a secret deeper than the depth searched, leaves it (the bound is explicit)', () => {
-    expect(redactSecrets({ a: { token: 'x' } }, 0)).toEqual({ a: { token: 'x' } });
+  it('given an object deeper than the depth searched, replaces it (it might hold a secret)', () => {
+    expect(redactSecrets({ a: { token: 'x' }, n: 1 }, 0)).toEqual({ a: '[TOO DEEP]', n: 1 });
     expect(redactSecrets({ a: { token: 'x' } }, 1)).toEqual({ a: { token: '[REDACTED]' } });
+  });
+
+  it.each([
+    ['Authorization'],
+    ['Proxy-Authorization'],
+    ['Cookie'],
+    ['x-api-key'],
+    ['apiKey'],
+    ['bearerToken'],
+    ['accessToken'],
+    ['client-key-data'],
+    ['kubeconfig'],
+    ['tlsKey'],
+    ['userkey'],
+    ['DB_PASSWORD'],
+  ])('given the key %s (any spelling), censors its value', (key) => {
+    expect(redactSecrets({ [key]: 'v', other: 'w' })).toEqual({ [key]: '[REDACTED]', other: 'w' });
+  });
+
+  it.each([['topologyKey'], ['labelKey'], ['secretName'], ['keyFile']])(
+    'given the ordinary key %s, keeps its value',
+    (key) => {
+      const line = { [key]: 'v' };
+      expect(redactSecrets(line)).toBe(line);
+    },
+  );
+
+  it('given an argument list, censors the argument after a secret flag only', () => {
+    expect(redactSecrets({ args: ['rbd', 'map', '--key', 'AQB', '--id', 'admin'] })).toEqual({
+      args: ['rbd', 'map', '--key', '[REDACTED]', '--id', 'admin'],
+    });
   });
 
   it('given an object with a secret, returns a redacted copy and leaves the original untouched', () => {
@@ -37,6 +68,27 @@ describe('createLogger', () => {
     ['a token in an array element', { items: [{ token: 'tok-S3CR3T' }] }],
     ['an adminKey five levels deep', { a: { b: { c: { d: { e: { adminKey: 'AQB-S3CR3T' } } } } } }],
     ['a key in an error', { err: Object.assign(new Error('boom'), { key: 'private-S3CR3T' }) }],
+    ['a capitalised Authorization header', { headers: { Authorization: 'Bearer S3CR3T' } }],
+    ['a Proxy-Authorization header', { headers: { 'Proxy-Authorization': 'Basic S3CR3T' } }],
+    ['a Cookie header', { Cookie: 'sid=S3CR3T' }],
+    ['an x-api-key header', { 'x-api-key': 'S3CR3T' }],
+    ['a kubeconfig', { kubeconfig: 'users:\n- user:\n    token: S3CR3T' }],
+    ['a kubeconfig user', { user: { 'client-key-data': 'S3CR3T', 'client-certificate-data': 'c' } }],
+    ['a bearerToken', { bearerToken: 'S3CR3T' }],
+    ['an accessToken', { accessToken: 'S3CR3T' }],
+    ['an apiKey', { apiKey: 'S3CR3T' }],
+    ['a tlsKey', { tlsKey: 'S3CR3T' }],
+    ['a userkey', { userkey: 'S3CR3T' }],
+    ['a token nine levels deep', { a: { b: { c: { d: { e: { f: { g: { h: { token: 'S3CR3T' } } } } } } } } }],
+    ['a --key argument', { args: ['rbd', 'map', '--key', 'AQB-S3CR3T=='] }],
+    [
+      'an Authorization header on an error',
+      { err: Object.assign(new Error('x'), { config: { headers: { Authorization: 'Bearer S3CR3T' } } }) },
+    ],
+    [
+      'a token on an error cause',
+      { err: new Error('outer', { cause: Object.assign(new Error('inner'), { token: 'S3CR3T' }) }) },
+    ],
   ];
 
   it.each(secretCases)('given %s, never writes the secret but keeps other fields', (_name, fields) => {
@@ -55,6 +107,47 @@ describe('createLogger', () => {
     logger.child({ secrets: { userKey: 'AQB-S3CR3T' }, volume: 'pvc-1' }).info('x');
     expect(sink.text()).not.toContain('S3CR3T');
     expect(sink.lines[0]).toMatchObject({ volume: 'pvc-1' });
+  });
+
+  it('given nested secrets in child and grandchild bindings, redacts them and keeps the rest', () => {
+    const sink = memoryDestination();
+    const logger = createLogger({ level: 'info', name: 'test', destination: sink.stream });
+    const child = logger.child({ token: 'S3CR3T', req: { headers: { authorization: 'S3CR3T' } }, a: 1 });
+    child.child({ b: { Cookie: 'S3CR3T' }, c: 2 }).info('x');
+    expect(sink.text()).not.toContain('S3CR3T');
+    expect(sink.lines[0]).toMatchObject({ a: 1, c: 2, req: { headers: { authorization: '[REDACTED]' } } });
+  });
+
+  it('given a secret in a request context with a capitalised key, redacts it', () => {
+    const sink = memoryDestination();
+    const logger = createLogger({ level: 'info', name: 'test', destination: sink.stream });
+    requestLogger(logger, { Authorization: 'S3CR3T', reqId: 'r-9' }).info('x');
+    expect(sink.text()).not.toContain('S3CR3T');
+    expect(sink.lines[0]).toMatchObject({ reqId: 'r-9' });
+  });
+
+  const cephxKey = `AQ${'B'.repeat(38)}==`;
+  it.each([
+    ['a bearer token in a message', (l: Logger) => l.info('sent Authorization: Bearer S3CR3T')],
+    ['a basic credential in a message', (l: Logger) => l.info('basic S3CR3T failed')],
+    ['a key= assignment in a message', (l: Logger) => l.info('plain message with key=AQB-S3CR3T== in it')],
+    ['a format argument', (l: Logger) => l.info('auth %s', 'Bearer S3CR3T')],
+    ['URL user info', (l: Logger) => l.warn({ server: 'https://admin:S3CR3T@10.0.0.1:6443' }, 'x')],
+    ['a token query parameter', (l: Logger) => l.info({ url: '/api?watch=1&token=S3CR3T' }, 'x')],
+    ['a cephx key in a message', (l: Logger) => l.info(`keyring has ${cephxKey}`)],
+    ['an error message', (l: Logger) => l.error({ err: new Error('got Bearer S3CR3T') }, 'failed')],
+    ['an error as message', (l: Logger) => l.error(new Error('request failed: Bearer S3CR3T'))],
+    [
+      'a cause message',
+      (l: Logger) => l.error({ err: new Error('o', { cause: new Error('Bearer S3CR3T') }) }),
+    ],
+    ['a --key in a command line', (l: Logger) => l.info({ cmd: 'rbd map --key S3CR3T img' }, 'x')],
+  ])('given %s, never writes the secret value', (_name, write) => {
+    const sink = memoryDestination();
+    write(createLogger({ level: 'info', name: 'test', destination: sink.stream }));
+    expect(sink.text()).not.toContain('S3CR3T');
+    expect(sink.text()).not.toContain(cephxKey);
+    expect(sink.text()).toContain('[REDACTED]');
   });
 
   it('given a level, drops lines below it', () => {

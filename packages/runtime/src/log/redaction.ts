@@ -1,49 +1,94 @@
-/** Keys whose values never reach a log line, at any depth up to `REDACT_DEPTH`. */
+import { redactText } from './redact-text.js';
+
+/**
+ * Keys whose values never reach a log line, at any depth up to `REDACT_DEPTH`. Matching ignores case,
+ * `-` and `_` (`Authorization`, `x-api-key`, `client-key-data` and `clientKeyData` all match), and any
+ * key ending in one of `SECRET_SUFFIXES` matches too (`bearerToken`, `clientSecret`, `dbPassword`).
+ */
 export const SECRET_KEYS: readonly string[] = Object.freeze([
   'userKey',
   'adminKey',
   'key',
   'keyring',
-  'token',
-  'password',
-  'secret',
-  'secrets',
-  'authorization',
-  'cookie',
-  'set-cookie',
+  'keyPem',
+  'keyData',
+  'client-key-data',
+  'tlsKey',
   'caKey',
   'privateKey',
+  'apiKey',
+  'x-api-key',
+  'token',
+  'password',
+  'passphrase',
+  'secret',
+  'secrets',
+  'credentials',
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'kubeconfig',
 ]);
 
-/** How many levels of nesting below the log object are searched for secret keys. */
-export const REDACT_DEPTH = 6;
+/** Key endings that mark a secret whatever comes before them (compared like SECRET_KEYS). */
+export const SECRET_SUFFIXES: readonly string[] = Object.freeze(['token', 'password', 'passwd', 'secret']);
+
+/** Command-line flags whose next argument is a secret (`['rbd', 'map', '--key', 'AQ…']`). */
+const SECRET_FLAGS = new Set(['--key', '--secret', '--password', '--token']);
+
+/** How many levels of nesting below the log object are searched; anything deeper is replaced. */
+export const REDACT_DEPTH = 8;
 
 export const CENSOR = '[REDACTED]';
+/** Written instead of an object nested deeper than the redaction searched (it might hold a secret). */
+export const TOO_DEEP = '[TOO DEEP]';
 
-const SECRET_SET = new Set(SECRET_KEYS);
+const normalize = (key: string): string => key.toLowerCase().replace(/[-_]/g, '');
+const SECRET_SET = new Set(SECRET_KEYS.map(normalize));
+
+/** Verdicts for keys seen so far: log lines reuse a small set of keys, so most lookups are one get. */
+const verdicts = new Map<string, boolean>();
+const VERDICT_CACHE_LIMIT = 4096;
+
+/** Is `key` (a property name, any spelling) one whose value must never be logged? */
+export function isSecretKey(key: string): boolean {
+  const known = verdicts.get(key);
+  if (known !== undefined) return known;
+  const name = normalize(key);
+  const secret = SECRET_SET.has(name) || SECRET_SUFFIXES.some((suffix) => name.endsWith(suffix));
+  if (verdicts.size < VERDICT_CACHE_LIMIT) verdicts.set(key, secret);
+  return secret;
+}
 
 type Plain = Record<string, unknown>;
 
 /**
- * Given a log object, returns it with the value of every secret key (see SECRET_KEYS) replaced by
- * CENSOR, at the top level and under up to `depth` levels of objects, arrays and errors. Objects
- * holding no secret are returned as they are (no copy), so the common line costs one cheap walk;
- * objects that do are copied, never modified in place (the caller still owns them).
+ * Given a log object, returns it with the value of every secret key (see SECRET_KEYS) and every
+ * argument after a secret flag (`--key`) replaced by CENSOR, secret values inside strings removed (see
+ * redactText), at the top level and under up to `depth`
+ * levels of objects, arrays and errors; objects nested deeper are replaced by TOO_DEEP. Objects holding
+ * no secret are returned as they are (no copy), so the common line costs one cheap walk; objects that
+ * do are copied, never modified in place (the caller still owns them).
  */
 export function redactSecrets<T>(value: T, depth: number = REDACT_DEPTH): T {
   return redactValue(value, depth) as T;
 }
 
 function redactValue(value: unknown, depth: number): unknown {
-  if (value === null || typeof value !== 'object' || depth < 0) return value;
+  if (typeof value === 'string') return redactText(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth < 0) return TOO_DEEP;
   if (Array.isArray(value)) return redactArray(value, depth);
   return redactObject(value as Plain, depth);
 }
 
 function redactArray(items: readonly unknown[], depth: number): unknown[] {
   let copy: unknown[] | undefined;
+  let afterFlag = false;
   items.forEach((item, index) => {
-    const next = redactValue(item, depth - 1);
+    const next = afterFlag ? CENSOR : redactValue(item, depth - 1);
+    afterFlag = typeof item === 'string' && SECRET_FLAGS.has(item.toLowerCase());
     if (next !== item) (copy ??= [...items])[index] = next;
   });
   return copy ?? (items as unknown[]);
@@ -53,7 +98,7 @@ function redactObject(object: Plain, depth: number): Plain {
   let copy: Plain | undefined;
   for (const key of Object.keys(object)) {
     const current = object[key];
-    const next = SECRET_SET.has(key) ? CENSOR : redactValue(current, depth - 1);
+    const next = isSecretKey(key) ? CENSOR : redactValue(current, depth - 1);
     if (next !== current) (copy ??= cloneShallow(object))[key] = next;
   }
   return copy ?? object;

@@ -24,6 +24,8 @@ export const CSI_ERR = {
   NOT_FOUND: 'CSI_ERR_NOT_FOUND',
   /** The volume is in use or has snapshots/clones that keep it. */
   IN_USE: 'CSI_ERR_IN_USE',
+  /** A read-only (*_READER_ONLY) stage found no filesystem on the volume, and must not make one. */
+  NO_FILESYSTEM: 'CSI_ERR_NO_FILESYSTEM',
   /** The department's storage quota would be exceeded. */
   QUOTA_EXCEEDED: 'CSI_ERR_QUOTA_EXCEEDED',
   /** The PVC's namespace belongs to no department, or the department has no Ceph placement. */
@@ -69,6 +71,7 @@ const BY_CODE: Record<CsiErrorCode, status> = {
   CSI_ERR_NAME_CONFLICT: status.ALREADY_EXISTS,
   CSI_ERR_NOT_FOUND: status.NOT_FOUND,
   CSI_ERR_IN_USE: status.FAILED_PRECONDITION,
+  CSI_ERR_NO_FILESYSTEM: status.FAILED_PRECONDITION,
   CSI_ERR_QUOTA_EXCEEDED: status.RESOURCE_EXHAUSTED,
   CSI_ERR_NO_PLACEMENT: status.FAILED_PRECONDITION,
   CSI_ERR_BAD_TOKEN: status.ABORTED,

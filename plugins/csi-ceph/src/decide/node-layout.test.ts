@@ -27,8 +27,22 @@ describe('node layout', () => {
       '42 27 0:39 / /tmp/a\\040b rw,relatime - fuse.rbd-fuse rbd-fuse rw\n' +
       '43 27 7:0 / /tmp/fs rw shared:1 - ext4 /dev/loop0 rw\n';
     expect(parseMountInfo(text)).toEqual([
-      { mountPoint: '/tmp/a b', source: 'rbd-fuse', fsType: 'fuse.rbd-fuse', options: 'rw,relatime' },
-      { mountPoint: '/tmp/fs', source: '/dev/loop0', fsType: 'ext4', options: 'rw' },
+      {
+        mountPoint: '/tmp/a b',
+        device: '0:39',
+        root: '/',
+        source: 'rbd-fuse',
+        fsType: 'fuse.rbd-fuse',
+        options: 'rw,relatime',
+      },
+      {
+        mountPoint: '/tmp/fs',
+        device: '7:0',
+        root: '/',
+        source: '/dev/loop0',
+        fsType: 'ext4',
+        options: 'rw',
+      },
     ]);
   });
 });

@@ -31,6 +31,8 @@ export interface StageRecord {
   readonly image: string;
   readonly accessType: 'mount' | 'block';
   readonly fsType: string;
+  /** Staged for a *_READER_ONLY access mode: attached read-only, never mkfs'd, mounted ro. */
+  readonly readOnly?: boolean;
   /** The backing file inside the rbd-fuse mount. */
   readonly imageFile: string;
 }
@@ -44,6 +46,10 @@ export function mkfsArgs(fsType: string, options: string, device: string): strin
 
 export interface MountEntry {
   readonly mountPoint: string;
+  /** major:minor of the mounted filesystem (st_dev of its files). */
+  readonly device: string;
+  /** The directory of that filesystem mounted here ('/' unless a bind mount of a subdirectory or file). */
+  readonly root: string;
   readonly source: string;
   readonly fsType: string;
   readonly options: string;
@@ -66,6 +72,8 @@ export function parseMountInfo(text: string): MountEntry[] {
     if (mountPoint === undefined) continue;
     entries.push({
       mountPoint: unescapeMountPath(mountPoint),
+      device: fields[2] ?? '',
+      root: unescapeMountPath(fields[3] ?? ''),
       source: unescapeMountPath(source),
       fsType,
       options: fields[5] ?? '',

@@ -15,6 +15,11 @@ export async function isBlank(device: string): Promise<boolean> {
   );
 }
 
+/** Is the block device read-only (`blockdev --getro`)? */
+export async function isReadOnlyDevice(device: string): Promise<boolean> {
+  return (await runOk('blockdev', ['--getro', device])).trim() === '1';
+}
+
 export async function makeFilesystem(device: string, fsType: string, options: string): Promise<void> {
   await runOk(`mkfs.${fsType}`, ['-q', ...mkfsArgs(fsType, options, device)], 300_000);
 }

@@ -46,7 +46,8 @@ export const fuseMounter: Mounter = {
     const file = join(request.workDir, request.image);
     const [existing] = await loopDevicesOf(file);
     if (existing) return existing;
-    const device = (await runOk('losetup', ['--find', '--show', file])).trim();
+    const readOnly = request.readOnly === true ? ['--read-only'] : [];
+    const device = (await runOk('losetup', [...readOnly, '--find', '--show', file])).trim();
     if (!device.startsWith('/dev/'))
       throw csiError(CSI_ERR.NODE_COMMAND, `losetup gave no device for ${file}`);
     return device;

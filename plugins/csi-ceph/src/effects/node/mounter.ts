@@ -12,6 +12,8 @@ export interface AttachRequest {
   readonly image: string;
   /** A directory the mounter may use (under the staging path). */
   readonly workDir: string;
+  /** Attach read-only (reader-only access modes): nothing written through the device. */
+  readonly readOnly?: boolean;
 }
 
 export interface Mounter {

@@ -34,6 +34,7 @@ async function map(type: DeviceType, request: AttachRequest): Promise<string> {
       '-m',
       request.monitors.join(','),
     ];
+    if (request.readOnly === true) args.push('--read-only');
     args.push('--id', request.userID, '--keyfile', keyFile, spec);
     return (await runOk('rbd', args, 120_000)).trim();
   } finally {

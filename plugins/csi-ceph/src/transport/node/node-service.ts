@@ -25,7 +25,7 @@ export function nodeHandlers(deps: NodeDeps): Record<string, Handler<any, unknow
     NodeUnstageVolume: (req) => nodeUnstageVolume(req, deps),
     NodePublishVolume: (req) => nodePublishVolume(req, deps),
     NodeUnpublishVolume: (req) => nodeUnpublishVolume(req, deps),
-    NodeGetVolumeStats: (req) => nodeGetVolumeStats(req),
+    NodeGetVolumeStats: (req) => nodeGetVolumeStats(req, deps),
     NodeExpandVolume: (req) => nodeExpandVolume(req, deps),
     NodeGetCapabilities: async () => nodeCapabilities(),
     NodeGetInfo: async (): Promise<NodeGetInfoResponse> => ({

@@ -1,13 +1,17 @@
 /**
  * NodePublishVolume / NodeUnpublishVolume: bind mounts from the staging path (the filesystem, or the
- * loop device for block volumes) to the target path, read-only when asked. Idempotent.
+ * loop device for block volumes) to the target path, read-only when asked or when staged for a
+ * reader-only mode. Idempotent: a target already holding this publish is OK; one holding another
+ * volume, the other readonly flag, or the other access type is ALREADY_EXISTS.
  */
 import { mkdir, open, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { checkCapability } from '../../decide/capabilities.js';
+import { isReaderOnly, publishConflict } from '../../decide/node-access.js';
 import { stageLayout } from '../../decide/node-layout.js';
 import { decodeId } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError } from '../../errors.js';
+import { isSameDevice, isSameFilesystem, mountedAt } from '../../effects/node/mount-identity.js';
 import { bindMount, isMounted, unmountAll } from '../../effects/node/mounts.js';
 import { readStageRecord } from '../../effects/node/stage-record.js';
 import type { NodePublishVolumeRequest__Output } from '../../generated/csi/v1/NodePublishVolumeRequest.js';
@@ -17,24 +21,52 @@ import type { NodeUnpublishVolumeResponse } from '../../generated/csi/v1/NodeUnp
 import { must, requireField } from '../request-checks.js';
 import { requirePath, type NodeDeps } from './node-deps.js';
 
+interface StagedSource {
+  /** What to bind: <staging>/fs, or the device for a block volume. */
+  readonly source: string;
+  /** Staged for a reader-only access mode (then every publish is read-only). */
+  readonly readOnly: boolean;
+}
+
 async function sourceFor(
   staging: string,
   id: string,
   kind: 'mount' | 'block',
   deps: NodeDeps,
-): Promise<string> {
+): Promise<StagedSource> {
   const layout = stageLayout(staging);
   const record = await readStageRecord(layout.record);
   const notStaged = () =>
     csiError(CSI_ERR.IN_USE, `volume ${id} is not staged at ${staging}: call NodeStageVolume first`);
   if (!record || record.volumeId !== id) throw notStaged();
+  const readOnly = record.readOnly === true;
   if (kind === 'mount') {
     if (!(await isMounted(layout.fsDir))) throw notStaged();
-    return layout.fsDir;
+    return { source: layout.fsDir, readOnly };
   }
   const device = await deps.mounter.device(layout.fuseDir, record.imageFile);
   if (!device) throw notStaged();
-  return device;
+  return { source: device, readOnly };
+}
+
+/** Throws ALREADY_EXISTS unless what is mounted at `target` is this very publish. */
+async function checkExisting(
+  target: string,
+  staged: StagedSource,
+  wanted: { kind: 'mount' | 'block'; readOnly: boolean },
+  id: string,
+): Promise<boolean> {
+  const mounted = await mountedAt(target);
+  if (!mounted) return false;
+  const sameSource =
+    mounted.kind === 'block'
+      ? await isSameDevice(mounted, staged.source)
+      : await isSameFilesystem(mounted, staged.source);
+  const conflict = publishConflict({ ...mounted, sameSource }, wanted);
+  if (conflict) {
+    throw csiError(CSI_ERR.NAME_CONFLICT, `target_path ${target} cannot publish volume ${id}: ${conflict}`);
+  }
+  return true;
 }
 
 export async function nodePublishVolume(
@@ -48,15 +80,16 @@ export async function nodePublishVolume(
   const kind = must(checkCapability(req.volume_capability));
   if (!decodeId('v1', id)) throw csiError(CSI_ERR.NOT_FOUND, `volume "${id}" was not issued by this driver`);
   return deps.locks.with([`publish/${target}`], async () => {
-    if (await isMounted(target)) return {};
-    const source = await sourceFor(staging, id, kind, deps);
+    const staged = await sourceFor(staging, id, kind, deps);
+    const readOnly = req.readonly || staged.readOnly || isReaderOnly(req.volume_capability);
+    if (await checkExisting(target, staged, { kind, readOnly }, id)) return {};
     if (kind === 'mount') {
       await mkdir(target, { recursive: true });
     } else {
       await mkdir(dirname(target), { recursive: true });
       await (await open(target, 'a')).close();
     }
-    await bindMount(source, target, req.readonly);
+    await bindMount(staged.source, target, readOnly);
     return {};
   });
 }

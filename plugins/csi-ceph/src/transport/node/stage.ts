@@ -1,15 +1,18 @@
 /**
  * NodeStageVolume / NodeUnstageVolume. Stage: validate, lock the volume, write the record first (so
  * that unstage can clean up after a crash at any step), attach (rbd-fuse + loop), mkfs only when the
- * device is blank, mount on <staging>/fs. Every step checks whether it is already done.
+ * device is blank, mount on <staging>/fs. Every step checks whether it is already done. A reader-only
+ * access mode attaches read-only, never mkfs (a blank volume is FAILED_PRECONDITION) and mounts ro
+ * without journal replay.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { checkCapability } from '../../decide/capabilities.js';
 import { credentialsFromSecrets } from '../../decide/credentials.js';
-import { stageLayout, type StageRecord } from '../../decide/node-layout.js';
+import { isReaderOnly, stageMountOptions } from '../../decide/node-access.js';
+import { stageLayout, type StageLayout, type StageRecord } from '../../decide/node-layout.js';
 import { decodeId } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError } from '../../errors.js';
-import { isBlank, makeFilesystem } from '../../effects/node/filesystem.js';
+import { isBlank, isReadOnlyDevice, makeFilesystem } from '../../effects/node/filesystem.js';
 import { isMounted, mount, unmountAll } from '../../effects/node/mounts.js';
 import { readStageRecord, removeStageRecord, writeStageRecord } from '../../effects/node/stage-record.js';
 import type { NodeStageVolumeRequest__Output } from '../../generated/csi/v1/NodeStageVolumeRequest.js';
@@ -44,8 +47,47 @@ function recordFor(req: NodeStageVolumeRequest__Output, deps: NodeDeps): StageRe
     image,
     accessType,
     fsType,
+    readOnly: isReaderOnly(cap),
     imageFile: image,
   };
+}
+
+function checkPrevious(previous: StageRecord | undefined, record: StageRecord, staging: string): void {
+  if (!previous) return;
+  const mode = (r: StageRecord) => `${r.accessType}${r.readOnly === true ? ' (read-only)' : ''}`;
+  if (previous.volumeId !== record.volumeId || mode(previous) !== mode(record)) {
+    throw csiError(
+      CSI_ERR.NAME_CONFLICT,
+      `${staging} already stages ${previous.volumeId} as ${mode(previous)}`,
+    );
+  }
+}
+
+/** Unmounts, detaches and removes everything under the staging path (idempotent). */
+async function teardown(layout: StageLayout, imageFile: string, deps: NodeDeps): Promise<void> {
+  await unmountAll(layout.fsDir);
+  await deps.mounter.detach(layout.fuseDir, imageFile);
+  await rm(layout.fsDir, { recursive: true, force: true });
+  await rm(layout.fuseDir, { recursive: true, force: true });
+  await removeStageRecord(layout.record);
+}
+
+/** A read-only stage must not write: no mkfs, and the device must really be read-only. */
+async function checkReadOnlyDevice(device: string, record: StageRecord, layout: StageLayout, deps: NodeDeps) {
+  if (!(await isReadOnlyDevice(device))) {
+    throw csiError(
+      CSI_ERR.NODE_COMMAND,
+      `${device} for volume ${record.volumeId} is attached read-write, not read-only: unstage it first`,
+    );
+  }
+  if (record.accessType === 'mount' && (await isBlank(device))) {
+    await teardown(layout, record.imageFile, deps);
+    throw csiError(
+      CSI_ERR.NO_FILESYSTEM,
+      `volume ${record.volumeId} has no filesystem and a read-only access mode cannot make one: ` +
+        'stage it once with a writer access mode (or pre-populate it) before mounting it read-only',
+    );
+  }
 }
 
 export async function nodeStageVolume(
@@ -57,14 +99,9 @@ export async function nodeStageVolume(
   const creds = must(credentialsFromSecrets(req.secrets));
   const cluster = deps.clusters.get(record.clusterID);
   const layout = stageLayout(staging);
+  const readOnly = record.readOnly === true;
   return deps.locks.with([`volume/${record.volumeId}`], async () => {
-    const previous = await readStageRecord(layout.record);
-    if (previous && (previous.volumeId !== record.volumeId || previous.accessType !== record.accessType)) {
-      throw csiError(
-        CSI_ERR.NAME_CONFLICT,
-        `${staging} already stages ${previous.volumeId} as ${previous.accessType}`,
-      );
-    }
+    checkPrevious(await readStageRecord(layout.record), record, staging);
     await mkdir(staging, { recursive: true });
     await writeStageRecord(layout.record, record);
     const device = await deps.mounter.attach({
@@ -74,12 +111,15 @@ export async function nodeStageVolume(
       namespace: record.namespace,
       image: record.image,
       workDir: layout.fuseDir,
+      readOnly,
     });
+    if (readOnly) await checkReadOnlyDevice(device, record, layout, deps);
     if (record.accessType === 'block' || (await isMounted(layout.fsDir))) return {};
     if (await isBlank(device))
       await makeFilesystem(device, record.fsType, req.volume_context['mkfsOptions'] ?? '');
     await mkdir(layout.fsDir, { recursive: true });
-    await mount(device, layout.fsDir, req.volume_capability?.mount?.mount_flags ?? [], record.fsType);
+    const flags = req.volume_capability?.mount?.mount_flags ?? [];
+    await mount(device, layout.fsDir, stageMountOptions(record.fsType, flags, readOnly), record.fsType);
     return {};
   });
 }
@@ -93,11 +133,7 @@ export async function nodeUnstageVolume(
   const layout = stageLayout(staging);
   return deps.locks.with([`volume/${id}`], async () => {
     const record = await readStageRecord(layout.record);
-    await unmountAll(layout.fsDir);
-    await deps.mounter.detach(layout.fuseDir, record?.imageFile ?? '');
-    await rm(layout.fsDir, { recursive: true, force: true });
-    await rm(layout.fuseDir, { recursive: true, force: true });
-    await removeStageRecord(layout.record);
+    await teardown(layout, record?.imageFile ?? '', deps);
     return {};
   });
 }

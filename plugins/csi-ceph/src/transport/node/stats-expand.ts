@@ -2,7 +2,9 @@
  * NodeGetVolumeStats (bytes and inodes of the mounted filesystem, or the size of a block volume, with
  * a volume condition) and NodeExpandVolume: the loop device picks up the new size; ext4 grows offline
  * (unmount, e2fsck, resize2fs, mount) when the volume is only staged, online when it is published
- * (refused, with the reason, on nodes without CAP_SYS_RESOURCE); xfs grows mounted.
+ * (refused, with the reason, on nodes without CAP_SYS_RESOURCE); xfs grows mounted; a reader-only
+ * stage is not grown (nothing is written). Stats answer NOT_FOUND unless volume_path is a mount of the
+ * volume's staged filesystem or device.
  */
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -17,7 +19,8 @@ import {
   growExt4Online,
   growXfsMounted,
 } from '../../effects/node/filesystem.js';
-import { isMounted, mount, mountAt, mountTable, unmountAll } from '../../effects/node/mounts.js';
+import { isSameDevice, isSameFilesystem, mountedAt } from '../../effects/node/mount-identity.js';
+import { mount, mountAt, mountTable, unmountAll } from '../../effects/node/mounts.js';
 import { readStageRecord } from '../../effects/node/stage-record.js';
 import type { NodeExpandVolumeRequest__Output } from '../../generated/csi/v1/NodeExpandVolumeRequest.js';
 import type { NodeExpandVolumeResponse } from '../../generated/csi/v1/NodeExpandVolumeResponse.js';
@@ -30,23 +33,57 @@ function knownVolume(id: string): void {
   if (!decodeId('v1', id)) throw csiError(CSI_ERR.NOT_FOUND, `volume "${id}" was not issued by this driver`);
 }
 
+/** Staging paths that may be behind a mount: the one given, and every staged fs/fuse mount's parent. */
+async function candidateStagings(given: string | undefined, kind: 'mount' | 'block'): Promise<string[]> {
+  const suffix = kind === 'mount' ? '/fs' : '/fuse';
+  const found = (await mountTable())
+    .filter((m) => m.mountPoint.endsWith(suffix))
+    .map((m) => dirname(m.mountPoint));
+  return [...new Set([...(given ? [given] : []), ...found])];
+}
+
+/** Is `mounted` (what is mounted at volume_path) a staged filesystem or device of volume `id`? */
+async function isVolumeMount(
+  mounted: NonNullable<Awaited<ReturnType<typeof mountedAt>>>,
+  id: string,
+  given: string | undefined,
+  deps: NodeDeps,
+): Promise<boolean> {
+  if (mounted.kind === 'other') return false;
+  for (const staging of await candidateStagings(given, mounted.kind)) {
+    const layout = stageLayout(staging);
+    const record = await readStageRecord(layout.record).catch(() => undefined);
+    if (record?.volumeId !== id || record.accessType !== mounted.kind) continue;
+    if (mounted.kind === 'mount' && (await isSameFilesystem(mounted, layout.fsDir))) return true;
+    const device =
+      mounted.kind === 'block' ? await deps.mounter.device(layout.fuseDir, record.imageFile) : undefined;
+    if (device && (await isSameDevice(mounted, device))) return true;
+  }
+  return false;
+}
+
 export async function nodeGetVolumeStats(
   req: NodeGetVolumeStatsRequest__Output,
+  deps: NodeDeps,
 ): Promise<NodeGetVolumeStatsResponse> {
   const id = requireField(req.volume_id, 'volume_id');
   const path = req.volume_path;
   if (!path) throw csiError(CSI_ERR.INVALID_ARGUMENT, 'volume_path is required');
   knownVolume(id);
-  const info = await stat(path).catch(() => undefined);
-  if (!info) throw csiError(CSI_ERR.NOT_FOUND, `volume_path ${path} does not exist`);
-  if (!info.isDirectory()) {
+  if (!(await stat(path).catch(() => undefined))) {
+    throw csiError(CSI_ERR.NOT_FOUND, `volume_path ${path} does not exist`);
+  }
+  const mounted = await mountedAt(path);
+  if (!mounted || !(await isVolumeMount(mounted, id, req.staging_target_path || undefined, deps))) {
+    throw csiError(CSI_ERR.NOT_FOUND, `volume ${id} is not mounted at volume_path ${path}`);
+  }
+  if (mounted.kind === 'block') {
     const bytes = await deviceBytes(path);
     return {
       usage: [{ unit: 'BYTES', total: bytes.toString() }],
       volume_condition: { abnormal: false, message: 'ok' },
     };
   }
-  const mounted = await isMounted(path);
   const u = await filesystemUsage(path);
   return {
     usage: [
@@ -63,9 +100,7 @@ export async function nodeGetVolumeStats(
         used: (u.totalInodes - u.freeInodes).toString(),
       },
     ],
-    volume_condition: mounted
-      ? { abnormal: false, message: 'mounted' }
-      : { abnormal: true, message: `${path} is not a mount point: the volume is not published there` },
+    volume_condition: { abnormal: false, message: 'mounted' },
   };
 }
 
@@ -119,6 +154,10 @@ export async function nodeExpandVolume(
     }
     await deps.mounter.refresh(device);
     if (record.accessType === 'block') return { capacity_bytes: (await deviceBytes(device)).toString() };
+    // A reader-only stage never writes: its filesystem grows when a writer stages the volume.
+    if (record.readOnly === true) {
+      return { capacity_bytes: (await filesystemUsage(layout.fsDir)).totalBytes.toString() };
+    }
     if (record.fsType === 'xfs') await growXfsMounted(layout.fsDir);
     else await growExt4(record, device, layout.fsDir);
     return { capacity_bytes: (await filesystemUsage(layout.fsDir)).totalBytes.toString() };

@@ -16,6 +16,7 @@ import { reloadTlsOnChange, type TlsReloader } from '../tls/tls-reloader.js';
 import type { ReadinessReport } from './readiness.js';
 import { requestIdGenerator } from './request-id.js';
 import { OPS_ROUTES, withOps } from './with-ops.js';
+import { useFastJsonBodies } from './json-body.js';
 import { onEveryResponse } from './on-every-response.js';
 import { requestLogging } from './with-request-logging.js';
 import { requestMetrics } from './with-request-metrics.js';
@@ -59,7 +60,7 @@ const ONE_MIB = 1024 * 1024;
 
 /**
  * Builds a service's fastify server. This is the ONE place where cross-cutting concerns are composed,
- * in this order: request logging and request metrics (one response hook), ops routes (/healthz,
+ * in this order: JSON bodies (fastJsonBodyParser), request logging and request metrics (one response hook), ops routes (/healthz,
  * /readyz, /metrics), and (for HTTPS) certificate reload. Register the service's own routes on the
  * returned instance.
  */
@@ -79,6 +80,7 @@ export function buildServer(options: BuildServerOptions): CorralServer {
     forceCloseConnections: 'idle',
     ...(keyPair ? { https: { cert: keyPair.cert, key: keyPair.key } } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as CorralServer;
+  useFastJsonBodies(app as unknown as FastifyInstance);
 
   // Added at once (not as deferred plugins, since they attach to each route as it is registered),
   // and together: one hook per request for both.

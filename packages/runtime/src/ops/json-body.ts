@@ -1,0 +1,41 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+/** A body parser in fastify's callback style (as its default JSON parser is). */
+export type TextBodyParser = (
+  request: FastifyRequest,
+  body: string,
+  done: (err: Error | null, body?: unknown) => void,
+) => void;
+
+/**
+ * Text a prototype-poisoning key could hide in: `__proto__` and `constructor` themselves, or any
+ * `\u00XX` escape (every character of both names is ASCII, so an escaped spelling of either needs one).
+ */
+const mayPoison = (text: string): boolean =>
+  text.includes('__proto__') || text.includes('constructor') || text.includes('\\u00');
+
+/**
+ * fastify's JSON body parser with the same answers, faster for what webhooks receive: a body that
+ * cannot hold a `__proto__` or `constructor` key (most: Kubernetes objects rarely contain either
+ * word) goes straight to JSON.parse; any other body, and every empty or invalid one, to `fallback`
+ * (fastify's own parser: secure-json-parse, which scans the text with two escape-aware regular
+ * expressions on every request, then walks the result when they match, and makes the 400 errors).
+ */
+export function fastJsonBodyParser(fallback: TextBodyParser): TextBodyParser {
+  return (request, body, done) => {
+    if (body.length === 0 || mayPoison(body)) return fallback(request, body, done);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return fallback(request, body, done);
+    }
+    done(null, parsed);
+  };
+}
+
+/** Replaces the instance's `application/json` parser with fastJsonBodyParser (poisoned keys refused). */
+export function useFastJsonBodies(app: FastifyInstance): void {
+  const fallback = app.getDefaultJsonParser('error', 'error') as TextBodyParser;
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, fastJsonBodyParser(fallback));
+}

@@ -15,22 +15,24 @@ export interface ReviewHandlers {
   readonly failOpen: (request: AdmissionRequest) => boolean;
 }
 
+/** Does this request count against quotas: a pod or claim CREATE, or a claim UPDATE (a resize)? */
+function takesQuota(request: AdmissionRequest): boolean {
+  if (request.subResource) return false;
+  const kind = request.kind.kind;
+  if (request.operation === 'CREATE') return kind === 'Pod' || kind === 'PersistentVolumeClaim';
+  return request.operation === 'UPDATE' && kind === 'PersistentVolumeClaim';
+}
+
 /**
- * The coordination key of a request that takes quota (a pod or claim CREATE in a namespace with a
- * namespace or department quota): its department, else its namespace. Undefined when no quota applies.
+ * The coordination key of a request checked against quotas (see takesQuota) in a namespace with a
+ * namespace or department quota: its department, else its namespace. Undefined when no quota applies.
+ * A claim resize reserves nothing, but is checked against every replica's reservations all the same.
  */
 export function quotaCoordinationKey(
   snapshot: ClusterSnapshot,
   request: AdmissionRequest,
 ): string | undefined {
-  const kind = request.kind.kind;
-  if (
-    request.operation !== 'CREATE' ||
-    request.subResource ||
-    (kind !== 'Pod' && kind !== 'PersistentVolumeClaim')
-  ) {
-    return undefined;
-  }
+  if (!takesQuota(request)) return undefined;
   const namespace = namespaceOf(request);
   if (namespace === undefined) return undefined;
   const departmentName = snapshot.departmentOfNamespace(namespace);

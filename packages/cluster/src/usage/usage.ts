@@ -17,14 +17,33 @@ export const EMPTY_USAGE: Usage = new Map();
 /** ResourceQuota tracks limits only for these; extended resources cannot be overcommitted. */
 const LIMITED_RESOURCES: readonly string[] = ['cpu', 'memory', 'ephemeral-storage'];
 
+const LIMIT_KEYS: readonly (readonly [string, string])[] = LIMITED_RESOURCES.map((name) => [name, `limits.${name}`]);
+
+/**
+ * `requests.<name>` per resource name, built once: a cluster names few resources, and every pod's
+ * usage (each review's and each watched pod's) uses them. Bounded: cleared when full.
+ */
+const requestKeys = new Map<string, string>();
+const MAX_REQUEST_KEYS = 1024;
+
+function requestKey(name: string): string {
+  let key = requestKeys.get(name);
+  if (key === undefined) {
+    if (requestKeys.size >= MAX_REQUEST_KEYS) requestKeys.clear();
+    key = `requests.${name}`;
+    requestKeys.set(name, key);
+  }
+  return key;
+}
+
 /** What a pod adds to its namespace's quota usage; empty for a terminal pod, as ResourceQuota does. */
 export function podUsage(pod: Pick<PodView, 'terminal' | 'requests' | 'limits'>): Usage {
   if (pod.terminal) return EMPTY_USAGE;
   const usage = new Map<string, bigint>([['pods', UNIT]]);
-  for (const [name, value] of pod.requests) usage.set(`requests.${name}`, value);
-  for (const name of LIMITED_RESOURCES) {
+  for (const [name, value] of pod.requests) usage.set(requestKey(name), value);
+  for (const [name, key] of LIMIT_KEYS) {
     const value = pod.limits.get(name);
-    if (value !== undefined) usage.set(`limits.${name}`, value);
+    if (value !== undefined) usage.set(key, value);
   }
   return usage;
 }

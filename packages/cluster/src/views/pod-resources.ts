@@ -43,6 +43,7 @@ function effective(
 ): Map<string, bigint> {
   const sum = new Map<string, bigint>();
   for (const container of containers) addInto(sum, pick(container));
+  if (initContainers.length === 0) return sum;
   const sidecars = new Map<string, bigint>();
   const initPeak = new Map<string, bigint>();
   for (const init of initContainers) {
@@ -50,6 +51,8 @@ function effective(
       addInto(sum, pick(init));
       addInto(sidecars, pick(init));
       maxInto(initPeak, sidecars);
+    } else if (sidecars.size === 0) {
+      maxInto(initPeak, pick(init)); // runs alone: no copy needed
     } else {
       const running = new Map(sidecars);
       addInto(running, pick(init));

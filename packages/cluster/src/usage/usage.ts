@@ -17,7 +17,10 @@ export const EMPTY_USAGE: Usage = new Map();
 /** ResourceQuota tracks limits only for these; extended resources cannot be overcommitted. */
 const LIMITED_RESOURCES: readonly string[] = ['cpu', 'memory', 'ephemeral-storage'];
 
-const LIMIT_KEYS: readonly (readonly [string, string])[] = LIMITED_RESOURCES.map((name) => [name, `limits.${name}`]);
+const LIMIT_KEYS: readonly (readonly [string, string])[] = LIMITED_RESOURCES.map((name) => [
+  name,
+  `limits.${name}`,
+]);
 
 /**
  * `requests.<name>` per resource name, built once: a cluster names few resources, and every pod's

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { formatQuantity } from './format.js';
-import { addQuantities, parseQuantity, quantity, type QuantityFormat } from './quantity.js';
+import { ZERO, addQuantities, parseQuantity, quantity, type QuantityFormat } from './quantity.js';
 
 describe('formatQuantity', () => {
   // Expected strings are what apimachinery's Quantity.String() prints for the same input.
@@ -26,7 +26,14 @@ describe('formatQuantity', () => {
     ['1T', '1T'],
     ['1P', '1P'],
     ['1E', '1E'],
-    ['1000E', '1000E'],
+    ['999E', '999E'],
+    // no DecimalSI suffix past E: apimachinery falls back to an exponent
+    ['1000E', '1e21'],
+    ['5000E', '5e21'],
+    ['1000000E', '1e24'],
+    ['1234000E', '1234e21'],
+    ['18446744073709551616', '18446744073709551616'],
+    ['18446744073709551616000', '18446744073709551616k'],
     ['-1', '-1'],
     ['-0.5', '-500m'],
     ['+5', '5'],
@@ -48,6 +55,14 @@ describe('formatQuantity', () => {
     ['0.5Mi', '512Ki'],
     ['1.1Ki', '1126400m'],
     ['1.0001Ki', '1024102400u'],
+    ['.001Ki', '1024m'],
+    ['.000000001Ki', '1024n'],
+    ['.000000000001Ki', '2n'],
+    ['-.000000000001Ki', '-2n'],
+    // capped at 2^63-1, which has no binary suffix
+    ['8Ei', '9223372036854775807'],
+    ['-9Ei', '-9223372036854775807'],
+    ['7Ei', '7Ei'],
     // exponent form stays in exponent form, in multiples of 3
     ['1e3', '1e3'],
     ['1E6', '1e6'],
@@ -56,10 +71,35 @@ describe('formatQuantity', () => {
     ['1500e0', '1500'],
     ['1e0', '1'],
     ['12e2', '1200'],
+    ['1e21', '1e21'],
+    ['1e24', '1e24'],
+    ['1.5e21', '1500e18'],
+    ['10e20', '1e21'],
+    ['-1e21', '-1e21'],
+    ['1e100', '10e99'],
+    ['0.001e0', '1e-3'],
+    ['1000e-12', '1e-9'],
+    ['80e-3', '80e-3'],
+    ['0e21', '0'],
+    // what the parser reads as zero prints as 0
+    ['Gi', '0'],
+    ['-', '0'],
+    // white space is gone
+    [' 1Gi ', '1Gi'],
   ];
 
   it.each(canonical)('given %s, returns %s', (input, expected) => {
     expect(formatQuantity(parseQuantity(input))).toBe(expected);
+  });
+
+  it('given a sum past 2^63-1 of binary quantities, keeps the value (apimachinery would drop the suffix)', () => {
+    let sum = ZERO;
+    for (let i = 0; i < 256; i += 1) sum = addQuantities(sum, parseQuantity('4Ei'));
+    expect(formatQuantity(sum)).toBe('1024Ei');
+  });
+
+  it('given a DecimalSI sum past E, prints an exponent, not a wrong value', () => {
+    expect(formatQuantity(addQuantities(parseQuantity('999E'), parseQuantity('1E')))).toBe('1e21');
   });
 
   it('given a sum of binary quantities, prints it in binary', () => {

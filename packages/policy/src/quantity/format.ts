@@ -1,9 +1,14 @@
 import type { Quantity } from './quantity.js';
 
 /**
- * Canonical text of a quantity, as apimachinery writes it: no decimal point, the largest suffix
- * that keeps the number whole (`1500m`, `1536Mi`, `12`). Binary quantities that are not whole
- * multiples of 1024 fall back to decimal suffixes, as Kubernetes does.
+ * Canonical text of a quantity, as apimachinery's `Quantity.String()` writes it: no decimal point,
+ * the largest suffix that keeps the number whole (`1500m`, `1536Mi`, `12`). Binary quantities
+ * between -1024 and 1024 or not whole fall back to decimal suffixes; decimal exponents are
+ * multiples of 3 (`1e21`, not `1000e18`); a DecimalSI value beyond the `E` suffix (10^18) is
+ * written with an exponent (`1000E` prints as `1e21`), as Kubernetes does.
+ *
+ * One deliberate difference: a BinarySI value that is a whole multiple of 1024Ei prints as `1024Ei`;
+ * apimachinery has no suffix past `Ei` and drops the exponent there (printing a wrong value).
  */
 export function formatQuantity(q: Quantity): string {
   const sign = q.nanos < 0n ? '-' : '';
@@ -45,10 +50,11 @@ function formatBinary(nanos: bigint): string | undefined {
 function formatDecimal(nanos: bigint, exponentForm: boolean): string {
   let mantissa = nanos;
   let exponent = -9;
-  while (mantissa % 1000n === 0n && exponent < 18) {
+  while (mantissa % 1000n === 0n) {
     mantissa /= 1000n;
     exponent += 3;
   }
-  if (exponentForm) return exponent === 0 ? `${mantissa}` : `${mantissa}e${exponent}`;
-  return `${mantissa}${DECIMAL_SUFFIXES[exponent] ?? ''}`;
+  const suffix = exponentForm ? undefined : DECIMAL_SUFFIXES[exponent];
+  if (suffix !== undefined) return `${mantissa}${suffix}`;
+  return exponent === 0 ? `${mantissa}` : `${mantissa}e${exponent}`;
 }

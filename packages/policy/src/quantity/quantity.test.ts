@@ -77,13 +77,13 @@ describe('parseQuantity', () => {
 
   const rejected: [input: string | number, reason: RegExp][] = [
     ['', /empty/],
-    ['.', /no digits/],
-    ['+', /no digits/],
-    ['Gi', /no digits/],
     ['1.2.3', /expected a number/],
     ['1GB', /expected a number/],
     ['1 Gi', /expected a number/],
-    [' 1', /expected a number/],
+    ['   ', /empty/],
+    ['\t\n', /empty/],
+    ['1\u200bGi', /expected a number/], // a zero-width space is not white space to Go either
+    ['\ufeff1', /expected a number/], // nor is a byte-order mark
     ['1gi', /expected a number/],
     ['1K', /expected a number/],
     ['abc', /expected a number/],
@@ -93,8 +93,20 @@ describe('parseQuantity', () => {
     ['1e1.5', /expected a number/],
     ['1ee3', /expected a number/],
     ['0x10', /expected a number/],
-    ['1e31', /exponent out of range/],
-    ['1e-31', /exponent out of range/],
+    ['1.1.M', /expected a number/],
+    ['1+1.0M', /expected a number/],
+    ['0.1mi', /expected a number/],
+    ['0.1am', /expected a number/],
+    ['aoeu', /expected a number/],
+    ['.5i', /expected a number/],
+    ['1i', /expected a number/],
+    ['-3.01i', /expected a number/],
+    ['-3.01e-', /expected a number/],
+    ['1e+', /expected a number/],
+    ['1E+', /expected a number/],
+    ['1e101', /exponent 101 is too large \(at most 100\)/],
+    ['1e1000000', /exponent 1000000 is too large/],
+    ['1e-2147483649', /exponent -2147483649 is out of range/],
     ['1'.repeat(65), /longer than 64/],
     [Number.NaN, /not a finite number/],
     [Number.POSITIVE_INFINITY, /not a finite number/],
@@ -104,6 +116,10 @@ describe('parseQuantity', () => {
   it.each(rejected)('given %j, throws QuantityError matching %s', (input, reason) => {
     expect(() => parseQuantity(input)).toThrow(QuantityError);
     expect(() => parseQuantity(input)).toThrow(reason);
+  });
+
+  it('given white space around 64 characters, trims it before the limit', () => {
+    expect(parseQuantity(` ${'1'.repeat(64)}\n`).nanos).toBe(BigInt('1'.repeat(64)) * G);
   });
 
   it('given 64 characters, still parses (the limit is inclusive)', () => {
@@ -117,6 +133,90 @@ describe('parseQuantity', () => {
     expect(result.error.input).toBe('1GB');
     expect(result.error.code).toBe('POLICY_ERR_QUANTITY');
     expect(result.error.message).toMatch(/^invalid quantity "1GB": /);
+  });
+});
+
+// Expected values follow apimachinery's ParseQuantity (pkg/api/resource/quantity.go) and its tests,
+// after Quantity.UnmarshalJSON's strings.TrimSpace: what kube-apiserver stores for the same text.
+describe('parseQuantity agrees with apimachinery', () => {
+  const MAX_BINARY = (2n ** 63n - 1n) * G;
+  const cases: [input: string | number, nanos: bigint, format: QuantityFormat][] = [
+    // white space around the text is trimmed by UnmarshalJSON (Go's unicode.IsSpace set)
+    [' 1', G, 'DecimalSI'],
+    ['1 ', G, 'DecimalSI'],
+    [' -1', -G, 'DecimalSI'],
+    ['\t100m\n', 100_000_000n, 'DecimalSI'],
+    ['\u00a01Gi\u3000', 1024n ** 3n * G, 'BinarySI'],
+    ['\u00851', G, 'DecimalSI'],
+    // a number with no digits reads as zero, keeping its suffix's format
+    ['.', 0n, 'DecimalSI'],
+    ['-.', 0n, 'DecimalSI'],
+    ['+', 0n, 'DecimalSI'],
+    ['-', 0n, 'DecimalSI'],
+    ['Gi', 0n, 'BinarySI'],
+    ['-m', 0n, 'DecimalSI'],
+    ['e3', 0n, 'DecimalExponent'],
+    ['+0', 0n, 'DecimalSI'],
+    ['-0', 0n, 'DecimalSI'],
+    ['00012', 12n * G, 'DecimalSI'],
+    // odd but valid spellings from apimachinery's table
+    ['1.', G, 'DecimalSI'],
+    ['1.G', 10n ** 9n * G, 'DecimalSI'],
+    ['.001', 1_000_000n, 'DecimalSI'],
+    ['.0001k', 100_000_000n, 'DecimalSI'],
+    ['100.035k', 100_035n * G, 'DecimalSI'],
+    ['1.3E+6', 1_300_000n * G, 'DecimalExponent'],
+    ['1E-3', 1_000_000n, 'DecimalExponent'],
+    ['0.5e-9', 1n, 'DecimalExponent'],
+    ['3.001n', 4n, 'DecimalSI'],
+    ['0.00000012345', 124n, 'DecimalSI'],
+    ['-0.00000012345', -124n, 'DecimalSI'],
+    ['1e003', 1_000n * G, 'DecimalExponent'],
+    // decimal values are not capped at int64
+    ['18446744073709551616', 18446744073709551616n * G, 'DecimalSI'],
+    ['9223372036854775808', 9223372036854775808n * G, 'DecimalSI'],
+    ['1e21', 10n ** 21n * G, 'DecimalExponent'],
+    ['1000E', 10n ** 21n * G, 'DecimalSI'],
+    ['12E', 12n * 10n ** 18n * G, 'DecimalSI'],
+    ['1e100', 10n ** 100n * G, 'DecimalExponent'],
+    ['-1e21', -(10n ** 21n) * G, 'DecimalExponent'],
+    // tiny exponents round up to one nano, however small
+    ['1e-30', 1n, 'DecimalExponent'],
+    ['1e-2147483648', 1n, 'DecimalExponent'],
+    ['-5e-1000000', -1n, 'DecimalExponent'],
+    ['0e-2147483648', 0n, 'DecimalExponent'],
+    // BinarySI is capped at 2^63-1 in magnitude (9Ei and 9223372036854775807Ki in apimachinery's table)
+    ['7Ei', 7n * 2n ** 60n * G, 'BinarySI'],
+    ['8Ei', MAX_BINARY, 'BinarySI'],
+    ['9Ei', MAX_BINARY, 'BinarySI'],
+    ['9223372036854775807Ki', MAX_BINARY, 'BinarySI'],
+    ['-8Ei', -MAX_BINARY, 'BinarySI'],
+    ['8191.999999999999999999Pi', MAX_BINARY, 'BinarySI'], // 2^63 - 0.0011: over the cap
+    ['8191.99999999Pi', (819_199_999_999n * 2n ** 50n * G) / 10n ** 8n, 'BinarySI'], // under it
+    // a BinarySI value between -1 and 1 becomes DecimalSI (0.000000000001Ki in apimachinery's table)
+    ['0.000000000001Ki', 2n, 'DecimalSI'],
+    ['-0.0001Ki', -102_400_000n, 'DecimalSI'],
+    ['0.0009765625Ki', G, 'BinarySI'],
+    ['0Ki', 0n, 'BinarySI'],
+    // numbers from YAML beyond 64 digits and int64
+    [1e100, BigInt(1e100) * G, 'DecimalSI'],
+    [-2.5, -2_500_000_000n, 'DecimalSI'],
+  ];
+
+  it.each(cases)('given %j, returns %s nanos (%s)', (input, nanos, format) => {
+    expect(parseQuantity(input)).toEqual({ nanos, format });
+  });
+
+  it('given a huge negative exponent, answers at once', () => {
+    const started = performance.now();
+    expect(parseQuantity('9'.repeat(50) + 'e-2000000000').nanos).toBe(1n);
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
+  it('given a padded bad input, quotes it as written', () => {
+    const result = tryParseQuantity(' 1 Gi ');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).toMatch(/^invalid quantity " 1 Gi ": expected a number/);
   });
 });
 
@@ -160,6 +260,14 @@ describe('arithmetic', () => {
   it('given a - b, returns the exact difference in a format', () => {
     expect(subtractQuantities(parseQuantity('1Gi'), parseQuantity('512Mi'))).toEqual(parseQuantity('512Mi'));
     expect(subtractQuantities(parseQuantity('100m'), parseQuantity('1')).nanos).toBe(-900_000_000n);
+  });
+
+  it("given 0 - b, takes b's format (as apimachinery's Sub does)", () => {
+    expect(subtractQuantities(ZERO, parseQuantity('1Gi'))).toEqual({
+      nanos: -(1024n ** 3n) * G,
+      format: 'BinarySI',
+    });
+    expect(subtractQuantities(parseQuantity('1'), parseQuantity('1Gi')).format).toBe('DecimalSI');
   });
 
   const comparisons: [a: string, b: string, expected: -1 | 0 | 1][] = [

@@ -5,7 +5,7 @@ import type { FieldProblem, SchemaGuard } from './field-problem.js';
 import { joinPointer } from './json-pointer.js';
 import { duplicateProblems } from './list-checks.js';
 import { registryPrefixProblems } from './registry-checks.js';
-import { selectorFieldProblems } from './selector-checks.js';
+import { schedulingProblems } from './scheduling-checks.js';
 import { parsedResourceMap, resourceMapProblems } from './resource-map-checks.js';
 import {
   isContainerResourceName,
@@ -108,26 +108,4 @@ function allowedButDenied(
       { field, message: `"${prefix}" allows nothing: deniedRegistries has "${blocker}", and denied wins` },
     ];
   });
-}
-
-function schedulingProblems(spec: NamespacePolicySpec, guard: SchemaGuard): FieldProblem[] {
-  const spread = spec.scheduling?.spread;
-  const colocate = spec.scheduling?.colocate;
-  const colocatePointer = '/spec/scheduling/colocate';
-  return [
-    ...duplicateProblems(
-      spread,
-      '/spec/scheduling/spread',
-      guard,
-      (rule) => JSON.stringify([rule.labelKey, rule.topologyKey]),
-      (rule) => `spread rule (labelKey ${rule.labelKey}, topologyKey ${rule.topologyKey})`,
-    ),
-    ...(colocate !== undefined && guard.isSound(colocatePointer)
-      ? colocate.flatMap((rule, index) =>
-          guard.isSound(joinPointer(colocatePointer, index))
-            ? selectorFieldProblems(rule.selector, joinPointer(colocatePointer, index, 'selector'), guard)
-            : [],
-        )
-      : []),
-  ];
 }

@@ -77,13 +77,23 @@ function unionMessage(schema: Record<string, unknown>, value: unknown): string {
 function quantityMessage(value: unknown): string {
   if (typeof value === 'string') {
     const parsed = tryParseQuantity(value);
-    return parsed.ok ? `must not be negative, got ${describeValue(value)}` : parsed.error.message;
+    return parsed.ok ? unconventionalQuantityMessage(value) : parsed.error.message;
   }
   if (typeof value === 'number' && Number.isInteger(value)) return `must not be negative, got ${value}`;
   if (typeof value === 'number') {
     return `must be a whole number or a string, got the number ${value}; quote it: "${value}"`;
   }
   return `must be a quantity such as 100m or 1.5Gi, got ${describeValue(value)}`;
+}
+
+/**
+ * A string Kubernetes' quantity parser reads but the CRD's quantity pattern refuses: white space
+ * around it, or no digits at all (apimachinery reads `Gi` or `.` as zero).
+ */
+function unconventionalQuantityMessage(value: string): string {
+  const quoted = `invalid quantity ${describeValue(value)}`;
+  if (/\d/.test(value)) return `${quoted}: remove the white space around it`;
+  return `${quoted}: no digits; write 0 if zero is meant`;
 }
 
 /** `'abc'`, `42`, `null`, `a list`, `an object`: what the value was, briefly. */

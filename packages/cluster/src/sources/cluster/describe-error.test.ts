@@ -30,6 +30,16 @@ describe('describeError', () => {
     expect(describeError(new Error('sent Bearer t0k3n')).message).toBe('sent Bearer [redacted]');
   });
 
+  it('given an error carrying a secret flag or a cephx key, returns it redacted (the shared rules)', () => {
+    const key = `AQ${'a1B/'.repeat(9)}xy==`;
+    expect(describeError(new Error(`rbd map --key ${key} --id admin: exit 1`)).message).toBe(
+      'rbd map --key [redacted] --id admin: exit 1',
+    );
+    expect(describeError(new Error('GET /api?client_secret=abc&x=1')).message).toBe(
+      'GET /api?client_secret=[redacted]&x=1',
+    );
+  });
+
   it('given something that is not an Error, returns its text', () => {
     expect(describeError('plain')).toEqual({ message: 'plain' });
   });

@@ -1,3 +1,5 @@
+import { redactText } from '@corral/policy';
+
 /** What the cluster source logs and reports of an error: no stack, no headers, no credentials. */
 export interface ErrorSummary {
   readonly message: string;
@@ -5,15 +7,15 @@ export interface ErrorSummary {
   readonly statusCode?: number;
 }
 
-const SECRETS: readonly [RegExp, string][] = [
-  [/(bearer|basic)\s+[^\s"',]+/gi, '$1 [redacted]'],
-  [/(\/\/)[^/@\s]+@/g, '$1[redacted]@'],
-  [/((?:access_token|token|password)=)[^&\s"']+/gi, '$1[redacted]'],
-];
+/** The cluster source's marker for a removed secret (its readiness status has always shown this one). */
+const CENSOR = '[redacted]';
 
-/** Removes bearer/basic credentials, URL user info and token query parameters from a message. */
+/**
+ * Removes secret values from a message: bearer/basic credentials, URL user info, `token=`-style
+ * parameters, secret flags and cephx keys (the shared redactText, the one the service logs use).
+ */
 export function redact(text: string): string {
-  return SECRETS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
+  return redactText(text, CENSOR);
 }
 
 function field(err: object, name: string): unknown {

@@ -31,6 +31,7 @@ import { identityHandlers } from './transport/identity-service.js';
 import { nodeHandlers } from './transport/node/node-service.js';
 import { OperationLocks } from './transport/operation-locks.js';
 import { BackgroundJobs } from './transport/background-jobs.js';
+import { startFlattenResume } from './transport/controller/flatten-resume.js';
 
 export interface DriverOptions {
   readonly config: CsiConfig;
@@ -138,6 +139,8 @@ export async function startDriver(options: DriverOptions): Promise<RunningDriver
     ? undefined
     : await startOpsServer({ listen: config.listen, logger, metrics, readiness: () => readiness.report() });
   logger.info({ role: config.role, endpoint: config.endpoint, ops: ops?.address }, 'CSI driver serving');
+  // Clones an earlier controller left unflattened (it died first): finish them in the background.
+  if (config.role === 'controller') startFlattenResume(deps, logger);
   return {
     grpc,
     pool,

@@ -1,4 +1,6 @@
 /** The journal's records and key names (pure: the I/O is in effects/journal.ts, whose header explains them). */
+import { CSI_ERR } from '../errors.js';
+import { fail, pass, type Decision } from './decision.js';
 
 export const JOURNAL_OID = 'csi.corral.journal';
 export const KEY = {
@@ -12,7 +14,41 @@ export const KEY = {
 
 export type RecordState = 'reserved' | 'ready';
 
-export interface VolumeRecord {
+/**
+ * Who works on a reservation, and until when (ms since the epoch) nobody else may take it over
+ * without proof that the holder died. Only `reserved` records carry a lease; a reserved record without
+ * one (written before leases existed, or by hand) may be taken over at once.
+ */
+export interface LeaseHolder {
+  /** The attempt (one RPC call). */
+  readonly attempt: string;
+  /** hostname and PID namespace: where `pid` means something. */
+  readonly host: string;
+  readonly pid: number;
+  /** Random per driver process: tells a restarted process that reuses a PID (a container's 1). */
+  readonly boot: string;
+  readonly until: number;
+}
+
+export interface Lease {
+  readonly lease?: LeaseHolder;
+}
+
+/** This process, as a lease holder sees it. */
+export interface Self {
+  readonly host: string;
+  readonly pid: number;
+  readonly boot: string;
+  /** Attempts of this process that are still running. */
+  readonly running: ReadonlySet<string>;
+  /** Is process `pid` of this host alive (false only when it certainly is not)? */
+  readonly pidAlive: (pid: number) => boolean;
+}
+
+/** How long a reservation's holder on another host is trusted to be alive: 2 minutes. */
+export const RESERVATION_LEASE_MS = 120_000;
+
+export interface VolumeRecord extends Lease {
   readonly name: string;
   readonly image: string;
   readonly bytes: string;
@@ -23,7 +59,7 @@ export interface VolumeRecord {
   readonly source?: string;
 }
 
-export interface SnapshotRecord {
+export interface SnapshotRecord extends Lease {
   readonly name: string;
   /** The source volume's UUID (same pool and namespace) and image. */
   readonly sourceUuid: string;
@@ -43,4 +79,73 @@ export function parseRecord<T extends object>(text: string | undefined): T | und
   } catch {
     return undefined;
   }
+}
+
+/** Given a record and a holder, returns the record leased to it. */
+export function leased<T extends Lease>(record: T, holder: LeaseHolder): T {
+  return { ...record, lease: holder };
+}
+
+/** Given a record, returns it without its lease (what a `ready` record stores). */
+export function unleased<T extends Lease>(record: T): T {
+  const { lease: _dropped, ...rest } = record;
+  return rest as T;
+}
+
+const isHolder = (v: unknown): v is LeaseHolder => {
+  const h = v as Partial<LeaseHolder> | null;
+  return (
+    typeof h === 'object' &&
+    h !== null &&
+    typeof h.attempt === 'string' &&
+    typeof h.host === 'string' &&
+    typeof h.boot === 'string' &&
+    typeof h.pid === 'number' &&
+    typeof h.until === 'number'
+  );
+};
+
+/**
+ * Given a lease, this process and the time: is its holder certainly gone? Yes when the lease ran out
+ * or is missing/unreadable; on this host (same hostname and PID namespace) also when the holder was
+ * this process and its attempt ended, when it was an earlier process with this PID, or when its PID is
+ * not alive. On another host nothing is certain before the lease runs out.
+ */
+export function holderGone(lease: unknown, self: Self, now: number): boolean {
+  if (!isHolder(lease) || !Number.isFinite(lease.until) || lease.until <= now) return true;
+  if (lease.host !== self.host) return false;
+  if (lease.boot === self.boot) return !self.running.has(lease.attempt);
+  if (lease.pid === self.pid) return true;
+  return !self.pidAlive(lease.pid);
+}
+
+/**
+ * Given the record a reservation's name points to (as read just now), this process and the time, may
+ * this attempt take the reservation over and resume it? Only a `reserved` record whose holder is
+ * gone; otherwise the holder is presumed at work, and the answer is ABORTED (retry later), as the CSI
+ * spec allows for an operation pending on the same name.
+ */
+export function takeOverDecision(
+  what: string,
+  record: ({ readonly state?: unknown } & Lease) | undefined,
+  self: Self,
+  now: number,
+): Decision<'take-over'> {
+  const rule = 'journal-reservation';
+  if (record === undefined) {
+    return fail(rule, CSI_ERR.OPERATION_PENDING, `${what} changed while this call read it: retry`);
+  }
+  if (record.state !== 'reserved') {
+    return fail(rule, CSI_ERR.OPERATION_PENDING, `${what} was completed by another call: retry`);
+  }
+  if (!holderGone(record.lease, self, now)) {
+    const until = new Date(record.lease?.until ?? now).toISOString();
+    return fail(
+      rule,
+      CSI_ERR.OPERATION_PENDING,
+      `${what} is being created by another call (on ${record.lease?.host ?? 'another host'}, perhaps ` +
+        `another controller replica): retry later (if that call died, a retry resumes it after ${until})`,
+    );
+  }
+  return pass(rule, 'take-over');
 }

@@ -1,5 +1,7 @@
 /**
- * The CSI journal: what makes CreateVolume/DeleteVolume (and the snapshot RPCs) idempotent.
+ * The CSI journal: what makes CreateVolume/DeleteVolume (and the snapshot RPCs) idempotent, also when
+ * two controller replicas serve the same name at once (the provisioner and snapshotter sidecars elect
+ * leaders separately, so a leader handover can run one CreateVolume on two replicas).
  *
  * Storage: one RADOS object, `csi.corral.journal`, in each (pool, RADOS namespace) the driver places
  * volumes in, holding omap keys:
@@ -7,15 +9,28 @@
  *   vu/<uuid>          → JSON VolumeRecord            {name, image, bytes, fingerprint, state, department?, source?}
  *   sn/<request name>  → <uuid>                       snapshot name reservation
  *   su/<uuid>          → JSON SnapshotRecord          {name, sourceUuid, sourceImage, snap, bytes, createdAt, state}
+ * A `reserved` record also carries its lease: {owner: <attempt uuid>, leaseUntil: <ms since epoch>}.
  * The image is named <volumeNamePrefix><uuid>, so a UUID names exactly one image.
  *
- * CreateVolume(name): look up vn/name. Found and state ready → check compatibility, return the same
- * volume. Found and reserved (a previous attempt died between reserve and ready) → resume with that
- * UUID: create the image (EEXIST means the earlier attempt got that far), then mark ready. Not found →
- * reserve: write vn/name and vu/uuid{state: reserved} in ONE atomic omap write, BEFORE creating the
- * image; create the image; write vu/uuid{state: ready}. On a failure after reserving, undo: remove the
- * image (if made) and both keys — unless Ceph is unreachable, when the reservation stays for the retry
- * to resume (the external-provisioner retries until it succeeds).
+ * Every write that claims something is ONE RADOS write op guarded by omap comparisons (the OSD runs
+ * the comparisons and the writes atomically; effects/ceph/omap.ts, journal-claims.ts):
+ *   reserve   : assert vn/name absent (and vu/uuid absent); set vn/name=uuid, vu/uuid={reserved, lease}.
+ *   take over : assert vu/uuid still holds the text just read (a reserved record whose lease ran
+ *               out, or that has none); set vu/uuid={same, new lease}.
+ *   ready     : assert vu/uuid still holds this attempt's text; set vu/uuid={ready, no lease}.
+ *   undo      : assert vu/uuid holds this attempt's text and vn/name=uuid; remove both.
+ *
+ * CreateVolume(name): look up vn/name. Found and ready → check compatibility, return the same volume.
+ * Found and reserved → if its lease still runs, another attempt (on this or another replica) is
+ * working on it: ABORTED, retry later; if the lease ran out (the attempt died between reserve and
+ * ready) → take it over and resume with that UUID: create the image (EEXIST means the earlier attempt
+ * got that far), then mark ready. Not found → reserve, BEFORE creating the image; a reserve that loses
+ * (another replica reserved the name since the look-up) writes nothing and re-reads: the winner's
+ * volume when it is ready already (after the compatibility check), ABORTED while it is in flight.
+ * Then create the image; mark ready. On a failure after reserving, undo: remove the image (if made)
+ * and both keys — unless Ceph is unreachable, when the reservation stays for the retry to resume once
+ * its lease runs out (the external-provisioner retries until it succeeds). An attempt whose lease ran
+ * out and was taken over fails its ready write with ABORTED and leaves the volume to the new owner.
  *
  * DeleteVolume(id): the ID carries pool, namespace and UUID. Read vu/uuid; absent → already gone
  * (success). Remove the image (ENOENT is fine; snapshots/clones keep it → FAILED_PRECONDITION), then
@@ -28,13 +43,74 @@ import {
   JOURNAL_OID,
   KEY,
   parseRecord,
+  RESERVATION_LEASE_MS,
   type SnapshotRecord,
   type VolumeRecord,
 } from '../decide/journal-records.js';
 import { omapGet, omapList, omapWrite } from './ceph/omap.js';
+import { Claims, type ClaimOptions, type RecordKeys } from './journal-claims.js';
 
+const VOLUMES: RecordKeys = { label: 'volume', nameKey: KEY.volumeName, recordKey: KEY.volume };
+const SNAPSHOTS: RecordKeys = { label: 'snapshot', nameKey: KEY.snapshotName, recordKey: KEY.snapshot };
+
+export type JournalOptions = ClaimOptions;
+
+/** One attempt's view of one journal object (make one per RPC: it remembers what it reserved). */
 export class Journal {
-  constructor(private readonly ioctx: unknown) {}
+  private readonly claims: Claims;
+
+  constructor(
+    private readonly ioctx: unknown,
+    options: JournalOptions = {},
+  ) {
+    this.claims = new Claims(ioctx, options, RESERVATION_LEASE_MS);
+  }
+
+  /** Reserves the name (compare-and-set); false when another attempt holds it already. */
+  reserveVolume(uuid: string, record: VolumeRecord): Promise<boolean> {
+    return this.claims.reserve(VOLUMES, uuid, record);
+  }
+
+  /** Takes over a reserved volume whose lease ran out, to resume it; ABORTED while it is held. */
+  claimVolume(uuid: string, name: string): Promise<void> {
+    return this.claims.takeOver(VOLUMES, uuid, name);
+  }
+
+  /** Marks the volume ready (guarded by this attempt's reservation when it holds one). */
+  markVolumeReady(uuid: string, record: VolumeRecord): Promise<void> {
+    return this.claims.markReady(VOLUMES, uuid, record);
+  }
+
+  /** Undoes this attempt's reservation; false (nothing removed) if another attempt took it over. */
+  releaseVolume(uuid: string, name: string): Promise<boolean> {
+    return this.claims.release(VOLUMES, uuid, name);
+  }
+
+  /** Does this attempt still hold the volume's reservation (nobody took it over)? */
+  holdsVolume(uuid: string): Promise<boolean> {
+    return this.claims.holds(VOLUMES, uuid);
+  }
+
+  /** Ends this attempt leaving its reservations in place (Ceph unreachable: a retry resumes them). */
+  abandon(): void {
+    this.claims.abandon();
+  }
+
+  reserveSnapshot(uuid: string, record: SnapshotRecord): Promise<boolean> {
+    return this.claims.reserve(SNAPSHOTS, uuid, record);
+  }
+
+  claimSnapshot(uuid: string, name: string): Promise<void> {
+    return this.claims.takeOver(SNAPSHOTS, uuid, name);
+  }
+
+  markSnapshotReady(uuid: string, record: SnapshotRecord): Promise<void> {
+    return this.claims.markReady(SNAPSHOTS, uuid, record);
+  }
+
+  releaseSnapshot(uuid: string, name: string): Promise<boolean> {
+    return this.claims.release(SNAPSHOTS, uuid, name);
+  }
 
   async volumeUuid(name: string): Promise<string | undefined> {
     return omapGet(this.ioctx, JOURNAL_OID, KEY.volumeName(name));
@@ -44,7 +120,7 @@ export class Journal {
     return parseRecord<VolumeRecord>(await omapGet(this.ioctx, JOURNAL_OID, KEY.volume(uuid)));
   }
 
-  /** Writes the name reservation and the record together (atomic). */
+  /** Writes the name and the record together, unguarded (updates of a ready volume, e.g. its size). */
   async putVolume(uuid: string, record: VolumeRecord): Promise<void> {
     await omapWrite(this.ioctx, JOURNAL_OID, {
       [KEY.volumeName(record.name)]: uuid,

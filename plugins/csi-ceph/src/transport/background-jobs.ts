@@ -1,18 +1,38 @@
 /**
  * Background work per image (the flatten of a clone). DeleteVolume waits for the image's job first:
- * removing an image while it is being flattened would fail with "busy".
+ * removing an image while it is being flattened would fail with "busy". At most one job runs per key:
+ * a second start while one runs is a no-op (the resume scan and a repeated CreateVolume may both ask
+ * for the same flatten). Once `drain` has begun (shutdown), nothing new starts: work not done then is
+ * found again by the next controller's resume scan (controller/flatten-resume.ts).
  */
 export class BackgroundJobs {
   private readonly running = new Map<string, Promise<void>>();
+  private closing = false;
 
-  /** Starts `job` for `key`; failures go to `onError`, never unhandled. */
-  start(key: string, job: () => Promise<void>, onError: (err: unknown) => void): void {
-    const done = job()
+  /**
+   * Starts `job` for `key` unless a job for `key` runs or the jobs are draining; returns whether it
+   * started. Failures go to `onError`, never unhandled.
+   */
+  start(key: string, job: () => Promise<void>, onError: (err: unknown) => void): boolean {
+    if (this.closing || this.running.has(key)) return false;
+    const done = Promise.resolve()
+      .then(job)
       .catch(onError)
       .finally(() => {
         if (this.running.get(key) === done) this.running.delete(key);
       });
     this.running.set(key, done);
+    return true;
+  }
+
+  /** Is a job for `key` running? */
+  isRunning(key: string): boolean {
+    return this.running.has(key);
+  }
+
+  /** True once `drain` was called: long loops stop between steps. */
+  get draining(): boolean {
+    return this.closing;
   }
 
   /** Resolves once the job for `key` (if any) has finished. */
@@ -20,9 +40,10 @@ export class BackgroundJobs {
     await this.running.get(key);
   }
 
-  /** Waits for every job (shutdown). */
+  /** Refuses new jobs, then waits for every running one (shutdown). */
   async drain(): Promise<void> {
-    await Promise.all(this.running.values());
+    this.closing = true;
+    while (this.running.size > 0) await Promise.all(this.running.values());
   }
 }
 

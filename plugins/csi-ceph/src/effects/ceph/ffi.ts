@@ -35,6 +35,11 @@ const RADOS_PROTOS = {
   rados_omap_get_next2:
     'int rados_omap_get_next2(void *iter, _Out_ void **key, _Out_ void **val, _Out_ size_t *key_len, _Out_ size_t *val_len)',
   rados_omap_get_end: 'void rados_omap_get_end(void *iter)',
+  rados_write_op_omap_cmp:
+    'void rados_write_op_omap_cmp(void *op, const char *key, uint8_t comparison_operator, const char *val, size_t val_len, int *prval)',
+  rados_mon_command:
+    'int rados_mon_command(void *cluster, const char **cmd, size_t cmdlen, const char *inbuf, size_t inbuflen, _Out_ void **outbuf, _Out_ size_t *outbuflen, _Out_ void **outs, _Out_ size_t *outslen)',
+  rados_buffer_free: 'void rados_buffer_free(void *buf)',
 } as const;
 
 const RBD_PROTOS = {
@@ -42,6 +47,8 @@ const RBD_PROTOS = {
     'int rbd_create2(void *ioctx, const char *name, uint64_t size, uint64_t features, _Inout_ int *order)',
   rbd_remove: 'int rbd_remove(void *ioctx, const char *name)',
   rbd_open: 'int rbd_open(void *ioctx, const char *name, _Out_ void **image, const char *snap_name)',
+  rbd_open_read_only:
+    'int rbd_open_read_only(void *ioctx, const char *name, _Out_ void **image, const char *snap_name)',
   rbd_close: 'int rbd_close(void *image)',
   rbd_get_size: 'int rbd_get_size(void *image, _Out_ uint64_t *size)',
   rbd_resize: 'int rbd_resize(void *image, uint64_t size)',
@@ -54,6 +61,8 @@ const RBD_PROTOS = {
   rbd_clone:
     'int rbd_clone(void *p_ioctx, const char *p_name, const char *p_snapname, void *c_ioctx, const char *c_name, uint64_t features, _Inout_ int *c_order)',
   rbd_flatten: 'int rbd_flatten(void *image)',
+  rbd_get_parent_info2:
+    'int rbd_get_parent_info2(void *image, _Out_ uint8_t *pool, size_t pool_len, _Out_ uint8_t *name, size_t name_len, _Out_ uint8_t *id, size_t id_len, _Out_ uint8_t *snap, size_t snap_len)',
   rbd_namespace_create: 'int rbd_namespace_create(void *ioctx, const char *name)',
   rbd_namespace_exists: 'int rbd_namespace_exists(void *ioctx, const char *name, _Out_ bool *exists)',
 } as const;

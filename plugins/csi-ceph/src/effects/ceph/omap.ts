@@ -1,6 +1,52 @@
-/** RADOS omap reads and writes on one object (the journal's storage), every call off the event loop. */
-import { cephCall, cephError, ERRNO } from './ceph-call.js';
+/**
+ * RADOS omap reads and writes on one object (the journal's storage), every call off the event loop.
+ * A guarded write (`omapWriteIf`) is one write op: it creates the object if needed, compares keys
+ * (`rados_write_op_omap_cmp`, EQ), then sets and removes keys; the OSD applies all of it or nothing.
+ * A key the object lacks compares as the empty value (PrimaryLogPG's OMAP_CMP), so "expect ''" means
+ * "the key is absent" (the journal never stores an empty value). A failed comparison is ECANCELED.
+ */
+import koffi from 'koffi';
+import { cephError, ERRNO } from './ceph-call.js';
 import { callAsync, decodeBytes, ffi } from './ffi.js';
+
+/** librados' LIBRADOS_CMPXATTR_OP_EQ. */
+const CMP_EQ = 1;
+const ECANCELED = 125;
+
+/**
+ * Sets and removes keys of `oid` in one atomic write op (creating the object if needed), only if
+ * every key of `expect` holds exactly that value ('' = absent). Returns false when a comparison
+ * failed (nothing was written); any other Ceph failure throws.
+ */
+export async function omapWriteIf(
+  ioctx: unknown,
+  oid: string,
+  expect: Readonly<Record<string, string>>,
+  set: Readonly<Record<string, string>>,
+  remove: readonly string[] = [],
+): Promise<boolean> {
+  const { rados } = ffi();
+  const op = rados.rados_create_write_op();
+  try {
+    rados.rados_write_op_create(op, 0, null);
+    for (const [key, value] of Object.entries(expect)) {
+      rados.rados_write_op_omap_cmp(op, key, CMP_EQ, value, Buffer.byteLength(value), null);
+    }
+    const keys = Object.keys(set);
+    if (keys.length > 0) {
+      const values = keys.map((k) => set[k] ?? '');
+      const lens = values.map((v) => Buffer.byteLength(v));
+      rados.rados_write_op_omap_set(op, keys, values, lens, keys.length);
+    }
+    if (remove.length > 0) rados.rados_write_op_omap_rm_keys(op, remove, remove.length);
+    const rc = await callAsync<number>(rados.rados_write_op_operate, op, ioctx, oid, null, 0);
+    if (rc === -ECANCELED && Object.keys(expect).length > 0) return false;
+    if (rc < 0) throw cephError('omap write', -rc, oid);
+    return true;
+  } finally {
+    rados.rados_release_write_op(op);
+  }
+}
 
 /** Sets and removes keys of `oid` in one atomic write op (creating the object if needed). */
 export async function omapWrite(
@@ -9,21 +55,7 @@ export async function omapWrite(
   set: Readonly<Record<string, string>>,
   remove: readonly string[] = [],
 ): Promise<void> {
-  const { rados } = ffi();
-  const op = rados.rados_create_write_op();
-  try {
-    rados.rados_write_op_create(op, 0, null);
-    const keys = Object.keys(set);
-    if (keys.length > 0) {
-      const values = keys.map((k) => set[k] ?? '');
-      const lens = values.map((v) => Buffer.byteLength(v));
-      rados.rados_write_op_omap_set(op, keys, values, lens, keys.length);
-    }
-    if (remove.length > 0) rados.rados_write_op_omap_rm_keys(op, remove, remove.length);
-    await cephCall(rados.rados_write_op_operate, 'omap write', oid, op, ioctx, oid, null, 0);
-  } finally {
-    rados.rados_release_write_op(op);
-  }
+  await omapWriteIf(ioctx, oid, {}, set, remove);
 }
 
 export interface OmapPage {
@@ -42,17 +74,21 @@ export async function omapList(
   const { rados } = ffi();
   const op = rados.rados_create_read_op();
   const iter: unknown[] = [null];
-  const more = [0];
-  const prval = [0];
+  // librados writes `more` and `prval` when the op completes, after the call that registers them
+  // returns: they must be memory that outlives that call (koffi's temporaries for _Out_ do not).
+  const more = koffi.alloc('uint8_t', 1);
+  const prval = koffi.alloc('int', 1);
   try {
     rados.rados_read_op_omap_get_vals2(op, startAfter, prefix, max, iter, more, prval);
     const rc = await callAsync<number>(rados.rados_read_op_operate, op, ioctx, oid, 0);
     if (rc === -ERRNO.ENOENT) return { entries: new Map(), more: false };
     if (rc < 0) throw cephError('omap read', -rc, oid);
     const entries = readIterator(iter[0]);
-    return { entries, more: (more[0] ?? 0) !== 0 };
+    return { entries, more: (koffi.decode(more, 'uint8_t') as number) !== 0 };
   } finally {
     rados.rados_release_read_op(op);
+    koffi.free(more);
+    koffi.free(prval);
   }
 }
 

@@ -20,16 +20,21 @@ export async function removeImage(ioctx: unknown, name: string): Promise<void> {
   }
 }
 
-/** Opens `name` (at `snap`, if given), runs `fn` with the image handle, closes it. */
+/**
+ * Opens `name` (at `snap`, if given), runs `fn` with the image handle, closes it. `readOnly` opens
+ * without watching the header: a reader that does not keep a concurrent `rbd_remove` busy.
+ */
 export async function withImage<T>(
   ioctx: unknown,
   name: string,
   fn: (image: unknown) => Promise<T>,
   snap: string | null = null,
+  readOnly = false,
 ): Promise<T> {
   const { rbd } = ffi();
   const out: unknown[] = [null];
-  await cephCall(rbd.rbd_open, 'rbd_open', name, ioctx, name, out, snap);
+  const open = readOnly ? 'rbd_open_read_only' : 'rbd_open';
+  await cephCall(rbd[open], open, name, ioctx, name, out, snap);
   try {
     return await fn(out[0]);
   } finally {
@@ -108,6 +113,72 @@ export async function cloneImage(
 
 export async function flattenImage(image: unknown, name: string): Promise<void> {
   await cephCall(ffi().rbd.rbd_flatten, 'rbd_flatten', name, image);
+}
+
+export interface ParentSpec {
+  readonly pool: string;
+  readonly image: string;
+  readonly snap: string;
+}
+
+const cString = (buf: Buffer) => {
+  const end = buf.indexOf(0);
+  return buf.subarray(0, end < 0 ? buf.length : end).toString('utf8');
+};
+
+/**
+ * The open image's parent (pool, image, snapshot), or undefined when it has none (never cloned, or
+ * flattened). rbd_get_parent_info2 answers ENOENT for "no parent"; a parent snapshot removed while
+ * clones remain (clone v2) sits in the trash and is reported with its trash name.
+ */
+export async function parentOf(image: unknown, name: string): Promise<ParentSpec | undefined> {
+  const size = 4096;
+  const [pool, parent, id, snap] = [0, 1, 2, 3].map(() => Buffer.alloc(size));
+  try {
+    await cephCall(
+      ffi().rbd.rbd_get_parent_info2,
+      'rbd_get_parent_info2',
+      name,
+      image,
+      pool,
+      size,
+      parent,
+      size,
+      id,
+      size,
+      snap,
+      size,
+    );
+  } catch (err) {
+    if (hasErrno(err, ERRNO.ENOENT)) return undefined;
+    throw err;
+  }
+  return { pool: cString(pool!), image: cString(parent!), snap: cString(snap!) };
+}
+
+/**
+ * Flattens image `name` if it still has a parent; returns whether it had one. The parent is looked up
+ * read-only first, so that checking a flat image never makes a concurrent removal fail as busy. An
+ * image gone already (deleted meanwhile) is fine, as is a flatten that lost a race with another
+ * (EINVAL: no parent now).
+ */
+export async function flattenIfChild(ioctx: unknown, name: string): Promise<boolean> {
+  try {
+    const child = await withImage(ioctx, name, (image) => parentOf(image, name), null, true);
+    if (!child) return false;
+    return await withImage(ioctx, name, async (image) => {
+      if (!(await parentOf(image, name))) return false;
+      try {
+        await flattenImage(image, name);
+      } catch (err) {
+        if (!hasErrno(err, ERRNO.EINVAL) || (await parentOf(image, name))) throw err;
+      }
+      return true;
+    });
+  } catch (err) {
+    if (hasErrno(err, ERRNO.ENOENT)) return false;
+    throw err;
+  }
 }
 
 /** Creates an RBD namespace unless it exists (needs the pool's default-namespace ioctx). */

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { sizeFitsRange, sizeForRange } from '../../decide/capacity.js';
 import { checkCapabilities } from '../../decide/capabilities.js';
+import { sizeFitsImage } from '../../decide/image-limits.js';
 import type { VolumeRecord } from '../../decide/journal-records.js';
 import {
   fingerprintMatches,
@@ -22,9 +23,9 @@ import { createImage, removeImage, setMetadata, withImage } from '../../effects/
 import { openSpace, type VolumeSpace } from '../../effects/volume-space.js';
 import type { CreateVolumeRequest__Output } from '../../generated/csi/v1/CreateVolumeRequest.js';
 import type { CreateVolumeResponse } from '../../generated/csi/v1/CreateVolumeResponse.js';
-import { imageKey } from '../background-jobs.js';
 import type { CallContext } from '../call-chain.js';
 import { clusterOf, credentialsFor, must, requireField, type ControllerDeps } from './controller-deps.js';
+import { startFinishClone, type CloneVolume } from './flatten.js';
 import { cloneFromSource, dropCloneSnap, parseSource, type SourceRef } from './volume-source.js';
 import { volumeMessage } from './volume-response.js';
 
@@ -54,6 +55,7 @@ export async function createVolume(
   const params = must(parseVolumeParams(req.parameters));
   const creds = credentialsFor(deps, req.secrets);
   const bytes = must(sizeForRange(req.capacity_range));
+  must(sizeFitsImage(bytes, params.features));
   const cluster = clusterOf(deps, params.clusterID);
   const source = parseSource(req.volume_content_source);
   const place = must(placeVolume(params, cluster.radosNamespace, deps.tenants));
@@ -77,7 +79,19 @@ export async function createVolume(
         uuid: '',
       };
       const found = await existing(space, plan);
-      if (found?.record.state === 'ready') return respond({ ...ref, uuid: found.uuid }, found.record, params);
+      const clone = (uuid: string, record: VolumeRecord): CloneVolume => ({
+        cluster,
+        creds,
+        pool: space.pool,
+        namespace: space.namespace,
+        uuid,
+        record,
+      });
+      if (found?.record.state === 'ready') {
+        // A clone an earlier attempt or controller did not finish flattening: finish it now.
+        startFinishClone(deps, clone(found.uuid, found.record));
+        return respond({ ...ref, uuid: found.uuid }, found.record, params);
+      }
       if (!found) must(checkStorageQuota(place.department, bytes, params, deps.tenants));
       const uuid = found?.uuid ?? randomUUID();
       const record: VolumeRecord = found?.record ?? {
@@ -89,19 +103,15 @@ export async function createVolume(
         ...(place.department ? { department: place.department } : {}),
         ...(source ? { source: `${source.kind}:${source.id}` } : {}),
       };
-      if (!found) await space.journal.putVolume(uuid, record);
-      const flatten = await act(conn, space, plan, record, uuid, Boolean(found)).catch(
-        async (err: unknown) => {
-          await undo(conn, space, plan, uuid, record, err);
-          throw err;
-        },
-      );
+      if (found) await space.journal.claimVolume(uuid, name);
+      else if (!(await space.journal.reserveVolume(uuid, record))) return followWinner(space, plan, ref);
+      await act(conn, space, plan, record, uuid, Boolean(found)).catch(async (err: unknown) => {
+        await undo(conn, space, plan, uuid, record, err);
+        throw err;
+      });
       const ready: VolumeRecord = { ...record, state: 'ready' };
-      await space.journal.putVolume(uuid, ready);
-      if (flatten) {
-        const key = imageKey(space.pool, space.namespace, record.image);
-        deps.jobs.start(key, flatten, (err) => deps.onBackgroundError?.(err, `flatten ${record.image}`));
-      }
+      await space.journal.markVolumeReady(uuid, ready);
+      startFinishClone(deps, clone(uuid, ready));
       ctx.log.debug({ image: record.image, uuid }, 'volume created');
       return respond({ ...ref, uuid }, ready, params);
     }),
@@ -136,7 +146,19 @@ async function existing(
   return { uuid, record };
 }
 
-/** Makes the image (plain or cloned) and records the tenant in its metadata; returns a flatten job. */
+/** Another call reserved the name since the look-up: its volume once ready, ABORTED while in flight. */
+async function followWinner(space: VolumeSpace, plan: Plan, ref: VolumeRef): Promise<CreateVolumeResponse> {
+  const winner = await existing(space, plan);
+  if (winner?.record.state !== 'ready') {
+    throw csiError(
+      CSI_ERR.OPERATION_PENDING,
+      `volume "${plan.name}" is being created by another call (perhaps another controller replica): retry later`,
+    );
+  }
+  return respond({ ...ref, uuid: winner.uuid }, winner.record, plan.params);
+}
+
+/** Makes the image (plain or cloned) and records the tenant in its metadata (a clone is flattened later). */
 async function act(
   conn: RadosConnection,
   space: VolumeSpace,
@@ -144,12 +166,10 @@ async function act(
   record: VolumeRecord,
   uuid: string,
   resuming: boolean,
-): Promise<(() => Promise<void>) | undefined> {
+): Promise<void> {
   const exists = resuming && (await imageExists(space, record.image));
-  let flatten: (() => Promise<void>) | undefined;
   const make = async () => {
-    if (plan.source)
-      flatten = await cloneFromSource(conn, plan.source, space, record, uuid, plan.params.features);
+    if (plan.source) await cloneFromSource(conn, plan.source, space, record, uuid, plan.params.features);
     else await createImage(space.ioctx, record.image, BigInt(record.bytes), plan.params.features);
   };
   if (exists && plan.source) await dropCloneSnap(conn, plan.source, uuid);
@@ -166,7 +186,6 @@ async function act(
     await setMetadata(image, record.image, METADATA.requestName, plan.name);
     if (record.department) await setMetadata(image, record.image, METADATA.department, record.department);
   });
-  return flatten;
 }
 
 async function imageExists(space: VolumeSpace, image: string): Promise<boolean> {
@@ -191,11 +210,12 @@ async function undo(
   record: VolumeRecord,
   cause: unknown,
 ): Promise<void> {
-  if (isCsiError(cause, CSI_ERR.CEPH_UNAVAILABLE)) return;
+  if (isCsiError(cause, CSI_ERR.CEPH_UNAVAILABLE)) return space.journal.abandon();
   try {
+    if (!(await space.journal.holdsVolume(uuid))) return; // taken over: the image is the new owner's
     await removeImage(space.ioctx, record.image);
     if (plan.source) await dropCloneSnap(conn, plan.source, uuid).catch(() => undefined);
-    await space.journal.removeVolume(uuid, record.name);
+    await space.journal.releaseVolume(uuid, record.name);
   } catch {
     // The reservation stays; a retry resumes it, a DeleteVolume removes it.
   }

@@ -1,5 +1,5 @@
 /**
- * ListVolumes and GetCapacity: the RPCs without secrets, served with the controller's keyring.
+ * ListVolumes and GetCapacity (pool-capacity.ts): the RPCs without secrets, served with the controller's keyring.
  * ListVolumes walks the journals of every (cluster, pool, namespace) the driver knows: the pools in
  * the cluster config's `rbd.pools`, in the cluster's namespace and every department's.
  */
@@ -13,6 +13,7 @@ import type { ListVolumesRequest__Output } from '../../generated/csi/v1/ListVolu
 import type { ListVolumesResponse } from '../../generated/csi/v1/ListVolumesResponse.js';
 import type { Volume } from '../../generated/csi/v1/Volume.js';
 import type { ControllerDeps } from './controller-deps.js';
+import { poolCapacity } from './pool-capacity.js';
 import { volumeMessage } from './volume-response.js';
 
 export function controllerCreds(deps: ControllerDeps, rpc: string): Credentials {
@@ -104,10 +105,5 @@ export async function getCapacity(
   req: GetCapacityRequest__Output,
   deps: ControllerDeps,
 ): Promise<GetCapacityResponse> {
-  const creds = controllerCreds(deps, 'GetCapacity');
-  const clusterID = req.parameters['clusterID'];
-  const cluster = clusterID ? deps.clusters.get(clusterID) : deps.clusters.values().next().value;
-  if (!cluster) return { available_capacity: '0' };
-  const stat = await deps.pool.with(cluster, creds, (conn) => conn.clusterStat());
-  return { available_capacity: stat.availBytes.toString() };
+  return poolCapacity(req, deps, controllerCreds(deps, 'GetCapacity'));
 }

@@ -61,19 +61,38 @@ export async function createSnapshot(
         createdAt: new Date().toISOString(),
         state: 'reserved',
       };
-      if (!existing) await space.journal.putSnapshot(uuid, reserved);
+      if (existing) await space.journal.claimSnapshot(uuid, name);
+      else if (!(await space.journal.reserveSnapshot(uuid, reserved)))
+        return followSnapshotWinner(space, name, ref, sourceId);
       const bytes = await withImage(space.ioctx, volume.image, async (image) => {
         await createSnap(image, volume.image, reserved.snap);
         return imageSize(image, volume.image);
       }).catch(async (err: unknown) => {
-        if (!isCsiError(err, CSI_ERR.CEPH_UNAVAILABLE))
-          await space.journal.removeSnapshot(uuid, name).catch(() => undefined);
+        if (isCsiError(err, CSI_ERR.CEPH_UNAVAILABLE)) space.journal.abandon();
+        else await space.journal.releaseSnapshot(uuid, name).catch(() => undefined);
         throw err;
       });
       const ready: SnapshotRecord = { ...reserved, bytes: bytes.toString(), state: 'ready' };
-      await space.journal.putSnapshot(uuid, ready);
+      await space.journal.markSnapshotReady(uuid, ready);
       return { snapshot: snapshotMessage(snapRef, sourceId, ready) };
     }),
+  );
+}
+
+/** Another call reserved the name since the look-up: its snapshot once ready, ABORTED while in flight. */
+async function followSnapshotWinner(space: VolumeSpace, name: string, source: VolumeRef, sourceId: string) {
+  const uuid = await space.journal.snapshotUuid(name);
+  const winner = uuid ? await space.journal.snapshot(uuid) : undefined;
+  if (uuid && winner?.state === 'ready' && winner.sourceUuid === source.uuid)
+    return { snapshot: snapshotMessage({ ...source, uuid }, sourceId, winner) };
+  if (winner?.state === 'ready')
+    throw csiError(
+      CSI_ERR.NAME_CONFLICT,
+      `snapshot "${name}" already exists for another volume: use a new name`,
+    );
+  throw csiError(
+    CSI_ERR.OPERATION_PENDING,
+    `snapshot "${name}" is being created by another call (perhaps another controller replica): retry later`,
   );
 }
 

@@ -12,7 +12,6 @@ import { ERRNO, hasErrno } from '../../effects/ceph/ceph-call.js';
 import {
   cloneImage,
   createSnap,
-  flattenImage,
   imageSize,
   removeSnap,
   resizeImage,
@@ -120,9 +119,10 @@ export async function dropCloneSnap(conn: RadosConnection, source: SourceRef, uu
 }
 
 /**
- * Creates `record.image` in `target` as a clone of the source; returns a background flatten job. A
- * temporary snapshot is removed whether the clone succeeds or fails (clone v2: removing the parent
- * snapshot of a live clone moves it to the trash until the clone is flattened or removed).
+ * Creates `record.image` in `target` as a clone of the source, grown to the record's size (flattened
+ * later: flatten.ts). A temporary snapshot is removed whether the clone succeeds or fails (clone v2:
+ * removing the parent snapshot of a live clone moves it to the trash until the clone is flattened or
+ * removed).
  */
 export async function cloneFromSource(
   conn: RadosConnection,
@@ -131,7 +131,7 @@ export async function cloneFromSource(
   record: VolumeRecord,
   uuid: string,
   features: bigint,
-): Promise<(() => Promise<void>) | undefined> {
+): Promise<void> {
   const bytes = BigInt(record.bytes);
   const parent = await parentOf(conn, source, uuid, bytes);
   try {
@@ -144,12 +144,30 @@ export async function cloneFromSource(
       features | 1n,
     );
     await withImage(target.ioctx, record.image, async (image) => {
-      if ((await imageSize(image, record.image)) < bytes) await resizeImage(image, record.image, bytes);
+      if ((await imageSize(image, record.image)) < bytes) await growClone(image, record.image, bytes);
     });
   } catch (err) {
     if (parent.temporary) await dropTemporarySnap(parent).catch(() => undefined);
     throw err;
   }
   if (parent.temporary) await dropTemporarySnap(parent);
-  return () => withImage(target.ioctx, record.image, (image) => flattenImage(image, record.image));
+}
+
+/**
+ * Grows a new clone to the requested size. librbd answers EINVAL for a size it cannot give this image
+ * (past the object map's reach, decide/image-limits.ts, e.g. with an object size other than the one
+ * checked there): the capacity cannot be provided, OUT_OF_RANGE, not a driver fault.
+ */
+async function growClone(image: unknown, name: string, bytes: bigint): Promise<void> {
+  try {
+    await resizeImage(image, name, bytes);
+  } catch (err) {
+    if (!hasErrno(err, ERRNO.EINVAL)) throw err;
+    throw csiError(
+      CSI_ERR.CAPACITY_OUT_OF_RANGE,
+      `librbd cannot make this clone ${bytes} bytes large (rbd_resize: errno 22, e.g. more objects than ` +
+        'an object map holds): ask for less, or leave object-map out of imageFeatures',
+      { cause: err },
+    );
+  }
 }

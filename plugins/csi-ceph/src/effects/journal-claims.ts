@@ -1,0 +1,228 @@
+/**
+ * Compare-and-set reservations in the journal object (the sequences are in journal.ts's header). One
+ * `Claims` belongs to one attempt (one RPC): it remembers the exact text of every record it reserved
+ * or took over, and every later write of that record is guarded by that text still being there.
+ */
+import { randomUUID } from 'node:crypto';
+import { readlinkSync } from 'node:fs';
+import { hostname } from 'node:os';
+import {
+  JOURNAL_OID,
+  leased,
+  parseRecord,
+  takeOverDecision,
+  unleased,
+  type Lease,
+  type LeaseHolder,
+  type RecordState,
+  type Self,
+} from '../decide/journal-records.js';
+import { CSI_ERR, csiError } from '../errors.js';
+import { omapGet, omapWriteIf } from './ceph/omap.js';
+
+/** The keys of one kind of record: `vn/`+`vu/` (volumes) or `sn/`+`su/` (snapshots). */
+export interface RecordKeys {
+  readonly label: 'volume' | 'snapshot';
+  readonly nameKey: (name: string) => string;
+  readonly recordKey: (uuid: string) => string;
+}
+
+export interface ClaimOptions {
+  /** Wall clock, ms since the epoch (injectable for tests). */
+  readonly now?: () => number;
+  readonly leaseMs?: number;
+  /** This process as lease holders see it (injectable for tests). */
+  readonly self?: Self;
+}
+
+type Reservable = Lease & { readonly name: string; readonly state: RecordState };
+
+/** hostname plus PID namespace: two processes agree on it only when their PIDs are comparable. */
+function hostIdentity(): string {
+  let pidNamespace = '';
+  try {
+    pidNamespace = readlinkSync('/proc/self/ns/pid');
+  } catch {
+    pidNamespace = `unknown-${randomUUID()}`; // PIDs cannot be compared: trust leases only
+  }
+  return `${hostname()}/${pidNamespace}`;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+const running = new Set<string>();
+const PROCESS: Self = { host: hostIdentity(), pid: process.pid, boot: randomUUID(), running, pidAlive };
+
+const lostTo = (label: string, name: string) =>
+  csiError(
+    CSI_ERR.OPERATION_PENDING,
+    `${label} "${name}" was taken over by another call, which found this one's reservation abandoned: retry`,
+  );
+
+export class Claims {
+  /** This attempt's ID, written into the leases it takes. */
+  readonly attempt = randomUUID();
+  /** record key → the exact text this attempt wrote there. */
+  private readonly held = new Map<string, string>();
+  private readonly now: () => number;
+  private readonly leaseMs: number;
+  private readonly self: Self;
+
+  constructor(
+    private readonly ioctx: unknown,
+    options: ClaimOptions,
+    defaultLeaseMs: number,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.leaseMs = options.leaseMs ?? defaultLeaseMs;
+    this.self = options.self ?? PROCESS;
+  }
+
+  private holder(): LeaseHolder {
+    const { host, pid, boot } = this.self;
+    return { attempt: this.attempt, host, pid, boot, until: this.now() + this.leaseMs };
+  }
+
+  private hold(recordKey: string, text: string): void {
+    this.held.set(recordKey, text);
+    (this.self.running as Set<string>).add(this.attempt);
+  }
+
+  /**
+   * Ends this attempt's work on a record. Its text stays the guard of any later write unless the
+   * record was completed (ready or undone): a lost reservation can never be written unguarded.
+   */
+  private drop(recordKey: string, completed = false): void {
+    if (completed) this.held.delete(recordKey);
+    (this.self.running as Set<string>).delete(this.attempt);
+  }
+
+  /**
+   * Reserves `name` for `uuid` in one write that asserts the name is still unreserved. Returns false
+   * when another attempt reserved the name first (nothing written): the caller follows the winner.
+   */
+  async reserve(keys: RecordKeys, uuid: string, record: Reservable): Promise<boolean> {
+    const text = JSON.stringify(leased(record, this.holder()));
+    const nameKey = keys.nameKey(record.name);
+    const recordKey = keys.recordKey(uuid);
+    const set = { [nameKey]: uuid, [recordKey]: text };
+    // Marked running before the write: a look-up in this process must never see it abandoned.
+    this.hold(recordKey, text);
+    let won = await omapWriteIf(this.ioctx, JOURNAL_OID, { [nameKey]: '', [recordKey]: '' }, set).catch(
+      (err: unknown) => {
+        this.drop(recordKey);
+        throw err;
+      },
+    );
+    if (!won) won = await this.replaceDangling(keys, nameKey, recordKey, set);
+    if (!won) this.drop(recordKey);
+    return won;
+  }
+
+  /**
+   * A name left pointing at a record that no longer exists (nothing this driver writes, but a
+   * hand-edited journal) is free: replace it, asserting it still points there.
+   */
+  private async replaceDangling(
+    keys: RecordKeys,
+    nameKey: string,
+    recordKey: string,
+    set: Record<string, string>,
+  ): Promise<boolean> {
+    const dangling = await omapGet(this.ioctx, JOURNAL_OID, nameKey);
+    if (dangling === undefined) return false;
+    const target = keys.recordKey(dangling);
+    if ((await omapGet(this.ioctx, JOURNAL_OID, target)) !== undefined) return false;
+    const expect = { [nameKey]: dangling, [target]: '', [recordKey]: '' };
+    return omapWriteIf(this.ioctx, JOURNAL_OID, expect, set);
+  }
+
+  /**
+   * Takes over a `reserved` record whose holder is gone, so that this attempt may resume it; ABORTED
+   * while the holder may be at work, or when another attempt took it over first.
+   */
+  async takeOver(keys: RecordKeys, uuid: string, name: string): Promise<void> {
+    const recordKey = keys.recordKey(uuid);
+    const current = await omapGet(this.ioctx, JOURNAL_OID, recordKey);
+    const record = parseRecord<Reservable>(current);
+    const verdict = takeOverDecision(`${keys.label} "${name}"`, record, this.self, this.now());
+    if (verdict.status === 'fail') {
+      throw csiError(verdict.code, verdict.message, { details: { rule: verdict.rule } });
+    }
+    const text = JSON.stringify(leased(record as Reservable, this.holder()));
+    this.hold(recordKey, text);
+    const won = await omapWriteIf(
+      this.ioctx,
+      JOURNAL_OID,
+      { [recordKey]: current ?? '' },
+      { [recordKey]: text },
+    ).catch((err: unknown) => {
+      this.drop(recordKey);
+      throw err;
+    });
+    if (!won) {
+      this.drop(recordKey);
+      throw lostTo(keys.label, name);
+    }
+  }
+
+  /**
+   * Writes the record `ready` (lease dropped). When this attempt holds the reservation, only while it
+   * still does: ABORTED if another attempt took it over meanwhile.
+   */
+  async markReady<T extends Reservable>(keys: RecordKeys, uuid: string, record: T): Promise<void> {
+    const recordKey = keys.recordKey(uuid);
+    const text = JSON.stringify(unleased({ ...record, state: 'ready' }));
+    const held = this.held.get(recordKey);
+    const set = { [keys.nameKey(record.name)]: uuid, [recordKey]: text };
+    let won = false;
+    try {
+      won = await omapWriteIf(this.ioctx, JOURNAL_OID, held ? { [recordKey]: held } : {}, set);
+    } finally {
+      this.drop(recordKey, won);
+    }
+    if (!won) throw lostTo(keys.label, record.name);
+  }
+
+  /**
+   * Ends this attempt without touching the journal (Ceph unreachable: the reservation stays for a
+   * retry, which in this process may resume it at once; other hosts wait for the lease).
+   */
+  abandon(): void {
+    for (const key of [...this.held.keys()]) this.drop(key);
+  }
+
+  /** Does this attempt still hold the reservation of `uuid` (its text still stored)? */
+  async holds(keys: RecordKeys, uuid: string): Promise<boolean> {
+    const recordKey = keys.recordKey(uuid);
+    const held = this.held.get(recordKey);
+    const holds = held !== undefined && (await omapGet(this.ioctx, JOURNAL_OID, recordKey)) === held;
+    if (!holds) this.drop(recordKey);
+    return holds;
+  }
+
+  /**
+   * Removes the record and its name (undo of a failed create). When this attempt holds the
+   * reservation, only while it still does: returns false, removing nothing, if it was taken over.
+   */
+  async release(keys: RecordKeys, uuid: string, name: string): Promise<boolean> {
+    const recordKey = keys.recordKey(uuid);
+    const nameKey = keys.nameKey(name);
+    const held = this.held.get(recordKey);
+    const expect = held ? { [recordKey]: held, [nameKey]: uuid } : {};
+    let done = false;
+    try {
+      done = await omapWriteIf(this.ioctx, JOURNAL_OID, expect, {}, [recordKey, nameKey]);
+    } finally {
+      this.drop(recordKey, done);
+    }
+    return done;
+  }
+}

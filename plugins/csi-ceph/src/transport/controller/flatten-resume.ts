@@ -1,0 +1,93 @@
+/**
+ * The resume scan (why and what: flatten.ts's header): on controller start, with the controller's
+ * own credentials (--keyring), walk the journal of every (cluster, pool, namespace) the driver knows
+ * and finish every ready clone volume whose image still has a parent, one at a time, each as that
+ * image's background job (so DeleteVolume waits for it). Runs in the background; a shutdown stops it
+ * between clones (the next start finds the rest). Without --keyring there is no scan: such clones are
+ * finished when their CreateVolume is repeated.
+ */
+import type { Logger } from '@corral/runtime';
+import type { Credentials } from '../../decide/credentials.js';
+import { imageKey } from '../background-jobs.js';
+import type { ControllerDeps } from './controller-deps.js';
+import { startFinishClone, type CloneVolume } from './flatten.js';
+import { forEachSpace } from './listing.js';
+
+/** The background job key of the scan itself. */
+export const RESUME_KEY = 'flatten-resume';
+
+export interface ResumeReport {
+  /** Ready clone volumes found in the journals. */
+  readonly clones: number;
+  /** Of those, how many still had a parent and were flattened now. */
+  readonly flattened: number;
+  /** Spaces or clones that failed (told to onBackgroundError; the next start retries them). */
+  readonly failed: number;
+}
+
+/** Lists every ready clone volume the controller's credentials can see; a space that fails is skipped. */
+async function clonesToCheck(
+  deps: ControllerDeps,
+  creds: Credentials,
+  onFailure: (err: unknown, what: string) => void,
+): Promise<CloneVolume[]> {
+  const clones: CloneVolume[] = [];
+  await forEachSpace(deps, creds, async (cluster, space) => {
+    const where = `${cluster.clusterID}/${space.pool}/${space.namespace}`;
+    const volumes = await space.journal.listVolumes('', 100_000).catch((err: unknown) => {
+      onFailure(err, `flatten resume: journal of ${where}`);
+      return [];
+    });
+    for (const { uuid, record } of volumes) {
+      if (record.source)
+        clones.push({ cluster, creds, pool: space.pool, namespace: space.namespace, uuid, record });
+    }
+  });
+  return clones;
+}
+
+/** Runs the scan now (awaitable: tests, and the job below). */
+export async function resumeFlattens(deps: ControllerDeps, creds: Credentials): Promise<ResumeReport> {
+  let failed = 0;
+  const onFailure = (err: unknown, what: string) => {
+    failed++;
+    deps.onBackgroundError?.(err, what);
+  };
+  const clones = await clonesToCheck(deps, creds, onFailure);
+  let flattened = 0;
+  for (const clone of clones) {
+    if (deps.jobs.draining) break;
+    const key = imageKey(clone.pool, clone.namespace, clone.record.image);
+    // Already running (a repeated CreateVolume started it): wait for it, do not start another.
+    const running = deps.jobs.isRunning(key);
+    let succeeded = false;
+    const started = startFinishClone(deps, clone, (didFlatten) => {
+      succeeded = true;
+      if (didFlatten) flattened++;
+    });
+    if (!running && !started) continue; // stopping
+    await deps.jobs.settle(key);
+    if (started && !succeeded) failed++;
+  }
+  return { clones: clones.length, flattened, failed };
+}
+
+/**
+ * Starts the scan in the background when the controller has its own credentials; logs its outcome
+ * once. Returns whether it started.
+ */
+export function startFlattenResume(deps: ControllerDeps, log: Logger): boolean {
+  const creds = deps.controllerCredentials;
+  if (!creds) {
+    log.info('no --keyring: clones an earlier controller left unflattened wait for a repeated CreateVolume');
+    return false;
+  }
+  return deps.jobs.start(
+    RESUME_KEY,
+    async () => {
+      const report = await resumeFlattens(deps, creds);
+      log.info({ ...report }, 'flatten resume scan done');
+    },
+    (err) => deps.onBackgroundError?.(err, 'flatten resume scan'),
+  );
+}

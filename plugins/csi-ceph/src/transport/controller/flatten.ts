@@ -1,0 +1,92 @@
+/**
+ * Durable flattening of the volumes made from a snapshot or a volume (RBD clone v2, see
+ * volume-source.ts). A clone must lose its parent: until then the parent snapshot (a user's
+ * VolumeSnapshot, or the clone's temporary `csi-clone-<uuid>`, both kept in the trash once removed)
+ * cannot go away, and neither can the source volume.
+ *
+ * The mark: a journal volume record with `source` is a clone the driver wants flat; its image still
+ * having a parent says the flatten is not done. The record (and its `source`) is written with the
+ * reservation, BEFORE the clone exists, so no clone can exist unmarked, and no extra write (that a
+ * crash could skip) is needed. The flatten itself is idempotent: an image with no parent is done.
+ *
+ * Who finishes it: the CreateVolume that made the clone starts the job below in the background; if the
+ * process dies first, the next controller's resume scan (flatten-resume.ts: every ready record with a
+ * source) finds it on start, and a repeated CreateVolume of that name starts it again. A reservation
+ * that never became ready is the retried CreateVolume's to finish (it resumes, then flattens).
+ *
+ * Why in process and not the mgr's `rbd task add flatten` (rados_mgr_command), which would survive a
+ * controller death by itself: the mgr task needs the rbd_support module and `mgr 'profile rbd'` caps
+ * for every department's user, gives the driver no completion it can await (DeleteVolume settles on
+ * the running flatten before removing the image) and no place to run the cleanup that follows (the
+ * temporary snapshot); the journal already records which volumes are clones, so resuming in process is
+ * one scan of data the driver has, and it is testable with a controller that stops before flattening.
+ */
+import type { ClusterEntry } from '../../decide/cluster-config.js';
+import type { Credentials } from '../../decide/credentials.js';
+import type { VolumeRecord } from '../../decide/journal-records.js';
+import { flattenIfChild } from '../../effects/ceph/rbd-images.js';
+import type { RadosConnection } from '../../effects/ceph/rados-connection.js';
+import { openSpace } from '../../effects/volume-space.js';
+import { imageKey } from '../background-jobs.js';
+import type { ControllerDeps } from './controller-deps.js';
+import { dropCloneSnap, parseSource, type SourceRef } from './volume-source.js';
+
+/** A clone volume: where its record and image live, and the credentials to reach them. */
+export interface CloneVolume {
+  readonly cluster: ClusterEntry;
+  readonly creds: Credentials;
+  readonly pool: string;
+  readonly namespace: string;
+  readonly uuid: string;
+  readonly record: VolumeRecord;
+}
+
+/** The source a record names (`snapshot:<id>` / `volume:<id>`), or undefined for a plain volume. */
+export function recordSource(record: VolumeRecord): SourceRef | undefined {
+  const at = record.source?.indexOf(':') ?? -1;
+  if (!record.source || at < 0) return undefined;
+  const kind = record.source.slice(0, at);
+  const id = record.source.slice(at + 1);
+  try {
+    if (kind === 'snapshot') return parseSource({ snapshot: { snapshot_id: id } });
+    if (kind === 'volume') return parseSource({ volume: { volume_id: id } });
+  } catch {
+    // An ID this driver cannot have issued: nothing to clean up on a source.
+  }
+  return undefined;
+}
+
+/**
+ * Flattens the clone if it still has a parent, then removes the temporary snapshot of a volume source
+ * in case the create died before doing so (removed already, or the source gone, is fine). Returns
+ * whether a flatten ran.
+ */
+export async function finishClone(conn: RadosConnection, clone: CloneVolume): Promise<boolean> {
+  const space = await openSpace(conn, clone.pool, clone.namespace);
+  const flattened = await flattenIfChild(space.ioctx, clone.record.image);
+  const source = recordSource(clone.record);
+  if (source) await dropCloneSnap(conn, source, clone.uuid);
+  return flattened;
+}
+
+/**
+ * Starts finishing `clone` in the background unless its job runs already (or the driver is stopping,
+ * or the record names no source); returns whether it started. DeleteVolume settles on it by image key.
+ * `then` hears whether a flatten ran, once the job succeeded.
+ */
+export function startFinishClone(
+  deps: ControllerDeps,
+  clone: CloneVolume,
+  then?: (flattened: boolean) => void,
+): boolean {
+  if (!clone.record.source) return false;
+  const key = imageKey(clone.pool, clone.namespace, clone.record.image);
+  return deps.jobs.start(
+    key,
+    async () => {
+      const flattened = await deps.pool.with(clone.cluster, clone.creds, (conn) => finishClone(conn, clone));
+      then?.(flattened);
+    },
+    (err) => deps.onBackgroundError?.(err, `flatten ${clone.record.image}`),
+  );
+}

@@ -1,0 +1,28 @@
+/**
+ * GetCapacity: what the pool the request's parameters name (`clusterID`, `pool`; defaults: the first
+ * cluster, its first `rbd.pools`) can still take, as `ceph df` reports it (`max_avail`: replication
+ * and the full ratio accounted for). Capabilities no volume can have answer 0 (nothing can be
+ * provisioned with them); topology is not consulted (every node reaches the cluster's pools).
+ */
+import { checkCapabilities } from '../../decide/capabilities.js';
+import { capacityTarget, poolMaxAvail } from '../../decide/capacity-pools.js';
+import type { Credentials } from '../../decide/credentials.js';
+import { monCommand } from '../../effects/ceph/mon-command.js';
+import type { GetCapacityRequest__Output } from '../../generated/csi/v1/GetCapacityRequest.js';
+import type { GetCapacityResponse } from '../../generated/csi/v1/GetCapacityResponse.js';
+import { must, type ControllerDeps } from './controller-deps.js';
+
+export async function poolCapacity(
+  req: GetCapacityRequest__Output,
+  deps: ControllerDeps,
+  creds: Credentials,
+): Promise<GetCapacityResponse> {
+  const { cluster, pool } = must(capacityTarget(req.parameters, deps.clusters));
+  const caps = req.volume_capabilities;
+  const unusable = caps.length > 0 && checkCapabilities(caps).status === 'fail';
+  const df = await deps.pool.with(cluster, creds, (conn) =>
+    monCommand(conn, { prefix: 'df', format: 'json' }),
+  );
+  const bytes = must(poolMaxAvail(df, pool));
+  return { available_capacity: (unusable ? 0n : bytes).toString() };
+}

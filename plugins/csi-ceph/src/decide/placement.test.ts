@@ -68,4 +68,11 @@ describe('checkStorageQuota', () => {
     expect(out).toMatchObject({ status: 'fail', code: 'CSI_ERR_QUOTA_EXCEEDED' });
     if (out.status === 'fail') expect(out.message).toMatch(/raise the quota/);
   });
+
+  it("given an excess, words both amounts in the quota's unit", () => {
+    const out = checkStorageQuota('fin', GI + GI / 4n, params('fin-prod'), view(quota, GI / 2n));
+    expect(out.status === 'fail' && out.message).toContain(
+      'would use 1.75Gi of storage, over its requests.storage quota of 1Gi',
+    );
+  });
 });

@@ -5,6 +5,7 @@
  */
 import type { Department } from '@corral/policy';
 import { parseQuantity } from '@corral/policy';
+import { formatUsageAmounts } from '@corral/cluster';
 import { CSI_ERR } from '../errors.js';
 import { fail, pass, type Decision } from './decision.js';
 import type { VolumeParams } from './parameters.js';
@@ -70,10 +71,12 @@ export function checkStorageQuota(
   const used = tenants.storageUsed(department, pvc);
   const total = used.counted ? used.bytes : used.bytes + bytes;
   if (total <= limit) return pass(rule, null);
+  // Both amounts in the limit's binary unit (`650Gi of 500Gi`), as the admission webhook words it.
+  const [quota, wanted] = formatUsageAmounts('requests.storage', [limit * NANO, total * NANO]);
   return fail(
     rule,
     CSI_ERR.QUOTA_EXCEEDED,
-    `department "${department}" would use ${total} bytes of storage, over its requests.storage quota of ${hard}: ` +
+    `department "${department}" would use ${wanted} of storage, over its requests.storage quota of ${quota}: ` +
       'delete unused PersistentVolumeClaims or ask your platform admin to raise the quota',
   );
 }

@@ -17,6 +17,11 @@ import { openSpace } from '../../../plugins/csi-ceph/src/effects/volume-space.js
 import { startDriver } from '../../../plugins/csi-ceph/src/start-driver.js';
 import { BackgroundJobs } from '../../../plugins/csi-ceph/src/transport/background-jobs.js';
 import { controllerHandlers } from '../../../plugins/csi-ceph/src/transport/controller/controller-service.js';
+import {
+  RESUME_KEY,
+  resumeFlattens,
+  startFlattenResume,
+} from '../../../plugins/csi-ceph/src/transport/controller/flatten-resume.js';
 import type { ControllerDeps } from '../../../plugins/csi-ceph/src/transport/controller/controller-deps.js';
 import { startGrpcServer, type CsiGrpcServer } from '../../../plugins/csi-ceph/src/transport/grpc-server.js';
 import { loadCsi } from '../../../plugins/csi-ceph/src/transport/load-csi.js';
@@ -319,5 +324,72 @@ describe('a clone whose controller died before flattening it', () => {
     } finally {
       await fresh.stop();
     }
+  });
+
+  it('given a first scan that fails (Ceph unreachable at start), the scan is retried after the backoff and finishes the clone', async () => {
+    const { source, sourceImage, cloneImage } = await unflattenedCloneOfVolume();
+    expect(await parentOf(cloneImage)).toBe(sourceImage);
+    const pool = new ConnectionPool({ timeoutSeconds: 5 });
+    const logs = memoryDestination();
+    const errors: string[] = [];
+    const deps: ControllerDeps = {
+      clusters: new Map([
+        [CLUSTER_ID, { clusterID: CLUSTER_ID, monitors: [ceph.mon], radosNamespace: NS, pools: [ceph.pool] }],
+      ]),
+      pool,
+      locks: new OperationLocks(),
+      jobs: new BackgroundJobs(),
+      controllerCredentials: { userID: 'csi', userKey: ceph.csiKey },
+      onBackgroundError: (_err, what) => errors.push(what),
+    };
+    let scans = 0;
+    // The seam: the first scan fails as an unreachable Ceph makes it fail; later ones are the real scan.
+    const scan: typeof resumeFlattens = (d, creds) => {
+      scans++;
+      if (scans === 1) return Promise.reject(new Error('rados_connect: errno 110'));
+      return resumeFlattens(d, creds);
+    };
+    const log = createLogger({ level: 'debug', name: 'csi-retry', destination: logs.stream });
+    try {
+      expect(startFlattenResume(deps, log, { scan, backoff: { firstMs: 300, maxMs: 1_000 } })).toBe(true);
+      await deps.jobs.settle(RESUME_KEY);
+      expect(scans).toBe(2);
+      expect(errors).toEqual(['flatten resume scan']);
+      expect(await parentOf(cloneImage)).toBeUndefined();
+      await vi.waitFor(async () => expect(await snapshotsOf(sourceImage)).toEqual([]), { timeout: 10_000 });
+      await deleteVolume(dying.controller, source.volume_id!);
+      expect(await images()).not.toContain(sourceImage);
+      const done = logs.lines.filter((l) => l['msg'] === 'flatten resume scan done');
+      expect(done).toHaveLength(1);
+      expect(done[0]?.['flattened']).toBeGreaterThanOrEqual(1);
+    } finally {
+      await deps.jobs.drain();
+      await pool.closeAll();
+    }
+  });
+
+  it('given a scan failing on every try, a shutdown stops the retries at once', async () => {
+    const pool = new ConnectionPool({ timeoutSeconds: 5 });
+    const deps: ControllerDeps = {
+      clusters: new Map(),
+      pool,
+      locks: new OperationLocks(),
+      jobs: new BackgroundJobs(),
+      controllerCredentials: { userID: 'csi', userKey: ceph.csiKey },
+    };
+    let scans = 0;
+    const scan = () => {
+      scans++;
+      return Promise.reject(new Error('down'));
+    };
+    const log = createLogger({ level: 'warn', name: 'csi-retry', destination: memoryDestination().stream });
+    startFlattenResume(deps, log, { scan, backoff: { firstMs: 60_000, maxMs: 300_000 } });
+    await vi.waitFor(() => expect(scans).toBe(1));
+    const started = Date.now();
+    await deps.jobs.drain();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(scans).toBe(1);
+    await pool.closeAll();
   });
 });

@@ -3,6 +3,7 @@
 // and the old holder can then neither mark it ready nor undo it.
 import { randomUUID } from 'node:crypto';
 import type { Self, VolumeRecord } from '../../../plugins/csi-ceph/src/decide/journal-records.js';
+import { LeaseSightings } from '../../../plugins/csi-ceph/src/decide/lease-sightings.js';
 import { ConnectionPool } from '../../../plugins/csi-ceph/src/effects/ceph/connection-pool.js';
 import { Journal, type JournalOptions } from '../../../plugins/csi-ceph/src/effects/journal.js';
 import { openSpace } from '../../../plugins/csi-ceph/src/effects/volume-space.js';
@@ -130,4 +131,33 @@ describe('journal reservations across replicas', () => {
     await second.markVolumeReady(uuid, { ...record(name, uuid), state: 'ready' });
     expect((await second.volume(uuid))?.state).toBe('ready');
   });
+
+  it.each([
+    ['an hour behind', -3_600_000],
+    ['an hour ahead of', 3_600_000],
+  ])(
+    "given a holder on another host whose clock is %s this replica's, the take-over waits the lease time by this replica's clock",
+    async (_label, skew) => {
+      let now = 5_000_000;
+      const name = `pvc-${randomUUID()}`;
+      const uuid = randomUUID();
+      const holder = await journalOf(0, { now: () => now + skew, leaseMs: 60_000, self: self('host-e', 50) });
+      expect(await holder.reserveVolume(uuid, record(name, uuid))).toBe(true);
+      const sightings = new LeaseSightings();
+      const replica = (watch: LeaseSightings) =>
+        journalOf(1, { now: () => now, leaseMs: 60_000, self: self('host-f', 60), sightings: watch });
+      // Behind: its until is long past by our clock, yet the holder may be at work. Ahead: far off.
+      expect(await pendingError((await replica(sightings)).claimVolume(uuid, name))).toBe(true);
+      now += 59_999;
+      expect(await pendingError((await replica(sightings)).claimVolume(uuid, name))).toBe(true);
+      // A restarted replica (no memory) starts its wait again: the safe direction.
+      expect(await pendingError((await replica(new LeaseSightings())).claimVolume(uuid, name))).toBe(true);
+      now += 1;
+      const taker = await replica(sightings);
+      await taker.claimVolume(uuid, name);
+      expect((await taker.volume(uuid))?.lease?.host).toBe('host-f');
+      expect(sightings.size).toBe(0);
+      expect(await taker.releaseVolume(uuid, name)).toBe(true);
+    },
+  );
 });

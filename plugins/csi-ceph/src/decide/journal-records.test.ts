@@ -1,6 +1,7 @@
 import { CSI_ERR } from '../errors.js';
 import {
   holderGone,
+  isForeignLease,
   leased,
   takeOverDecision,
   unleased,
@@ -48,6 +49,46 @@ describe('holderGone', () => {
   ])('given %s, returns %s', (_label, value, gone) => {
     expect(holderGone(value, self(), NOW)).toBe(gone);
   });
+
+  const WAIT = 120_000;
+  const foreign = (over: Partial<LeaseHolder> = {}) => lease({ host: 'node-2/pid:[1]', pid: 999, ...over });
+  it.each([
+    ['seen just now', foreign(), 0, false],
+    ['seen for a millisecond less than the wait', foreign(), WAIT - 1, false],
+    ['seen for the whole wait', foreign(), WAIT, true],
+    // Clock skew: the holder's clock an hour behind ours (its until long past by ours).
+    ['with an until an hour in our past, seen just now', foreign({ until: NOW - 3_600_000 }), 0, false],
+    // The holder's clock an hour ahead: our own wait decides, not its until.
+    [
+      'with an until an hour in our future, seen for the wait',
+      foreign({ until: NOW + 3_600_000 }),
+      WAIT,
+      true,
+    ],
+  ])('given a lease of another host %s, returns %s', (_label, value, watched, gone) => {
+    expect(holderGone(value, self(), NOW, { since: NOW - watched, waitMs: WAIT })).toBe(gone);
+  });
+
+  it('given a lease of another host and no sighting, never counts it gone, whatever its until', () => {
+    expect(holderGone(lease({ host: 'node-2', until: 0 }), self(), NOW)).toBe(false);
+  });
+
+  it('given a lease of this host, ignores a sighting and keeps the same-host rules', () => {
+    const watchedLong = { since: NOW - 10 * 3_600_000, waitMs: 1 };
+    expect(holderGone(lease({ pid: 200 }), self(), NOW, watchedLong)).toBe(false);
+    expect(holderGone(lease({ pid: 300 }), self(), NOW, watchedLong)).toBe(true);
+  });
+});
+
+describe('isForeignLease', () => {
+  it.each([
+    ['a lease of another host', lease({ host: 'node-2/pid:[1]' }), true],
+    ['a lease of this host', lease(), false],
+    ['an unreadable lease', { host: 'node-2' }, false],
+    ['no lease', undefined, false],
+  ])('given %s, returns %s', (_label, value, foreign) => {
+    expect(isForeignLease(value, self())).toBe(foreign);
+  });
 });
 
 describe('takeOverDecision', () => {
@@ -65,6 +106,25 @@ describe('takeOverDecision', () => {
     const verdict = takeOverDecision('volume "a"', record, self(), NOW);
     expect(verdict).toMatchObject({ status: 'fail', code: CSI_ERR.OPERATION_PENDING });
     expect(verdict.status === 'fail' && verdict.message).toContain(word);
+  });
+
+  it("given a foreign lease watched for less than the wait, fails saying when by this replica's clock", () => {
+    const record = { state: 'reserved', lease: lease({ host: 'node-9', until: NOW - 1 }) };
+    const verdict = takeOverDecision('volume "a"', record, self(), NOW, {
+      since: NOW - 1000,
+      waitMs: 120_000,
+    });
+    expect(verdict).toMatchObject({ status: 'fail', code: CSI_ERR.OPERATION_PENDING });
+    expect(verdict.status === 'fail' && verdict.message).toContain(
+      `unchanged for 120 s by this replica's clock (${new Date(NOW + 119_000).toISOString()})`,
+    );
+  });
+
+  it('given a foreign lease watched for the whole wait, passes', () => {
+    const record = { state: 'reserved', lease: lease({ host: 'node-9', until: NOW + 3_600_000 }) };
+    expect(
+      takeOverDecision('volume "a"', record, self(), NOW, { since: NOW - 120_000, waitMs: 120_000 }).status,
+    ).toBe('pass');
   });
 });
 

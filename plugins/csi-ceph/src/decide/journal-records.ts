@@ -15,8 +15,10 @@ export const KEY = {
 export type RecordState = 'reserved' | 'ready';
 
 /**
- * Who works on a reservation, and until when (ms since the epoch) nobody else may take it over
- * without proof that the holder died. Only `reserved` records carry a lease; a reserved record without
+ * Who works on a reservation, and until when (ms since the epoch, by the holder's clock) nobody else
+ * may take it over without proof that the holder died. `until` is compared with the clock only on the
+ * holder's own host; another host waits for the lease to stay unchanged for the lease time by its own
+ * clock (holderGone). Only `reserved` records carry a lease; a reserved record without
  * one (written before leases existed, or by hand) may be taken over at once.
  */
 export interface LeaseHolder {
@@ -45,7 +47,10 @@ export interface Self {
   readonly pidAlive: (pid: number) => boolean;
 }
 
-/** How long a reservation's holder on another host is trusted to be alive: 2 minutes. */
+/**
+ * How long a reservation's holder is trusted to be alive: 2 minutes (by the holder's clock on its
+ * host; on another host, 2 minutes of that host's own time since it first saw the lease).
+ */
 export const RESERVATION_LEASE_MS = 120_000;
 
 export interface VolumeRecord extends Lease {
@@ -106,22 +111,51 @@ const isHolder = (v: unknown): v is LeaseHolder => {
 };
 
 /**
- * Given a lease, this process and the time: is its holder certainly gone? Yes when the lease ran out
- * or is missing/unreadable; on this host (same hostname and PID namespace) also when the holder was
- * this process and its attempt ended, when it was an earlier process with this PID, or when its PID is
- * not alive. On another host nothing is certain before the lease runs out.
+ * How long this process has watched a lease of another host stay unchanged, by its OWN clock: the
+ * holder's `until` was computed with the holder's clock, which may be skewed from ours.
  */
-export function holderGone(lease: unknown, self: Self, now: number): boolean {
-  if (!isHolder(lease) || !Number.isFinite(lease.until) || lease.until <= now) return true;
-  if (lease.host !== self.host) return false;
+export interface ForeignSighting {
+  /** When (this process's clock, ms) it first saw this exact lease (attempt and until). */
+  readonly since: number;
+  /** How long it must stay unchanged before its holder counts as gone. */
+  readonly waitMs: number;
+}
+
+/** Is the lease held on another host (or in another PID namespace) than this process? */
+export function isForeignLease(lease: unknown, self: Self): lease is LeaseHolder {
+  return isHolder(lease) && lease.host !== self.host;
+}
+
+/**
+ * Given a lease, this process, the time and (for a lease of another host) since when this process has
+ * seen it unchanged: is its holder certainly gone? Yes when the lease is missing or unreadable. On
+ * another host, only once this process has seen the same lease for `waitMs` of its own time (its
+ * `until` is the holder's clock, not comparable with ours); without a sighting, no. On this host
+ * (same hostname and PID namespace, hence the same clock) when the lease ran out, when the holder was
+ * this process and its attempt ended, when it was an earlier process with this PID, or when its PID
+ * is not alive.
+ */
+export function holderGone(lease: unknown, self: Self, now: number, foreign?: ForeignSighting): boolean {
+  if (!isHolder(lease) || !Number.isFinite(lease.until)) return true;
+  if (lease.host !== self.host) return foreign !== undefined && now - foreign.since >= foreign.waitMs;
+  if (lease.until <= now) return true;
   if (lease.boot === self.boot) return !self.running.has(lease.attempt);
   if (lease.pid === self.pid) return true;
   return !self.pidAlive(lease.pid);
 }
 
+/** When a retry may resume a reservation whose holder is presumed at work, as a person reads it. */
+function resumableAfter(lease: LeaseHolder | undefined, now: number, foreign?: ForeignSighting): string {
+  if (foreign) {
+    const at = new Date(foreign.since + foreign.waitMs).toISOString();
+    return `once it has stayed unchanged for ${Math.round(foreign.waitMs / 1000)} s by this replica's clock (${at})`;
+  }
+  return `after ${new Date(lease?.until ?? now).toISOString()}`;
+}
+
 /**
- * Given the record a reservation's name points to (as read just now), this process and the time, may
- * this attempt take the reservation over and resume it? Only a `reserved` record whose holder is
+ * Given the record a reservation's name points to (as read just now), this process, the time and the
+ * sighting of a foreign lease (see holderGone), may this attempt take the reservation over and resume it? Only a `reserved` record whose holder is
  * gone; otherwise the holder is presumed at work, and the answer is ABORTED (retry later), as the CSI
  * spec allows for an operation pending on the same name.
  */
@@ -130,6 +164,7 @@ export function takeOverDecision(
   record: ({ readonly state?: unknown } & Lease) | undefined,
   self: Self,
   now: number,
+  foreign?: ForeignSighting,
 ): Decision<'take-over'> {
   const rule = 'journal-reservation';
   if (record === undefined) {
@@ -138,13 +173,13 @@ export function takeOverDecision(
   if (record.state !== 'reserved') {
     return fail(rule, CSI_ERR.OPERATION_PENDING, `${what} was completed by another call: retry`);
   }
-  if (!holderGone(record.lease, self, now)) {
-    const until = new Date(record.lease?.until ?? now).toISOString();
+  if (!holderGone(record.lease, self, now, foreign)) {
     return fail(
       rule,
       CSI_ERR.OPERATION_PENDING,
       `${what} is being created by another call (on ${record.lease?.host ?? 'another host'}, perhaps ` +
-        `another controller replica): retry later (if that call died, a retry resumes it after ${until})`,
+        `another controller replica): retry later (if that call died, a retry resumes it ` +
+        `${resumableAfter(record.lease, now, foreign)})`,
     );
   }
   return pass(rule, 'take-over');

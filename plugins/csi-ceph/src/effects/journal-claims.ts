@@ -7,16 +7,19 @@ import { randomUUID } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import {
+  isForeignLease,
   JOURNAL_OID,
   leased,
   parseRecord,
   takeOverDecision,
   unleased,
+  type ForeignSighting,
   type Lease,
   type LeaseHolder,
   type RecordState,
   type Self,
 } from '../decide/journal-records.js';
+import { LeaseSightings } from '../decide/lease-sightings.js';
 import { CSI_ERR, csiError } from '../errors.js';
 import { omapGet, omapWriteIf } from './ceph/omap.js';
 
@@ -33,6 +36,8 @@ export interface ClaimOptions {
   readonly leaseMs?: number;
   /** This process as lease holders see it (injectable for tests). */
   readonly self?: Self;
+  /** Foreign leases this process has watched (injectable for tests; default: one per process). */
+  readonly sightings?: LeaseSightings;
 }
 
 type Reservable = Lease & { readonly name: string; readonly state: RecordState };
@@ -59,6 +64,8 @@ function pidAlive(pid: number): boolean {
 
 const running = new Set<string>();
 const PROCESS: Self = { host: hostIdentity(), pid: process.pid, boot: randomUUID(), running, pidAlive };
+/** Shared by every attempt of this process: a foreign lease's wait runs across retries. */
+const SIGHTINGS = new LeaseSightings();
 
 const lostTo = (label: string, name: string) =>
   csiError(
@@ -74,6 +81,7 @@ export class Claims {
   private readonly now: () => number;
   private readonly leaseMs: number;
   private readonly self: Self;
+  private readonly sightings: LeaseSightings;
 
   constructor(
     private readonly ioctx: unknown,
@@ -83,6 +91,7 @@ export class Claims {
     this.now = options.now ?? Date.now;
     this.leaseMs = options.leaseMs ?? defaultLeaseMs;
     this.self = options.self ?? PROCESS;
+    this.sightings = options.sightings ?? SIGHTINGS;
   }
 
   private holder(): LeaseHolder {
@@ -145,6 +154,18 @@ export class Claims {
   }
 
   /**
+   * The lease of a reserved record held on another host, as this process has watched it (since when,
+   * by its own clock); for anything else the key is forgotten and the answer is undefined.
+   */
+  private sighting(recordKey: string, record: Reservable | undefined, now: number) {
+    if (record?.state === 'reserved' && isForeignLease(record.lease, this.self)) {
+      return this.sightings.sight(recordKey, record.lease, now, this.leaseMs);
+    }
+    this.sightings.forget(recordKey);
+    return undefined;
+  }
+
+  /**
    * Takes over a `reserved` record whose holder is gone, so that this attempt may resume it; ABORTED
    * while the holder may be at work, or when another attempt took it over first.
    */
@@ -152,7 +173,9 @@ export class Claims {
     const recordKey = keys.recordKey(uuid);
     const current = await omapGet(this.ioctx, JOURNAL_OID, recordKey);
     const record = parseRecord<Reservable>(current);
-    const verdict = takeOverDecision(`${keys.label} "${name}"`, record, this.self, this.now());
+    const now = this.now();
+    const foreign: ForeignSighting | undefined = this.sighting(recordKey, record, now);
+    const verdict = takeOverDecision(`${keys.label} "${name}"`, record, this.self, now, foreign);
     if (verdict.status === 'fail') {
       throw csiError(verdict.code, verdict.message, { details: { rule: verdict.rule } });
     }
@@ -167,6 +190,8 @@ export class Claims {
       this.drop(recordKey);
       throw err;
     });
+    // Taken over (by this attempt or, when the write lost, another): the watched lease is history.
+    this.sightings.forget(recordKey);
     if (!won) {
       this.drop(recordKey);
       throw lostTo(keys.label, name);

@@ -9,14 +9,16 @@
  *   vu/<uuid>          → JSON VolumeRecord            {name, image, bytes, fingerprint, state, department?, source?}
  *   sn/<request name>  → <uuid>                       snapshot name reservation
  *   su/<uuid>          → JSON SnapshotRecord          {name, sourceUuid, sourceImage, snap, bytes, createdAt, state}
- * A `reserved` record also carries its lease: {owner: <attempt uuid>, leaseUntil: <ms since epoch>}.
+ * A `reserved` record also carries its lease: {attempt, host, pid, boot, until} (decide/journal-records.ts;
+ * `until` is the holder's clock: another host instead waits until it has seen the same lease for the
+ * lease time by its own clock).
  * The image is named <volumeNamePrefix><uuid>, so a UUID names exactly one image.
  *
  * Every write that claims something is ONE RADOS write op guarded by omap comparisons (the OSD runs
  * the comparisons and the writes atomically; effects/ceph/omap.ts, journal-claims.ts):
  *   reserve   : assert vn/name absent (and vu/uuid absent); set vn/name=uuid, vu/uuid={reserved, lease}.
- *   take over : assert vu/uuid still holds the text just read (a reserved record whose lease ran
- *               out, or that has none); set vu/uuid={same, new lease}.
+ *   take over : assert vu/uuid still holds the text just read (a reserved record whose holder is
+ *               gone, or that has none); set vu/uuid={same, new lease}.
  *   ready     : assert vu/uuid still holds this attempt's text; set vu/uuid={ready, no lease}.
  *   undo      : assert vu/uuid holds this attempt's text and vn/name=uuid; remove both.
  *

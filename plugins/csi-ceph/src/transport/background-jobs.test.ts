@@ -93,4 +93,35 @@ describe('BackgroundJobs', () => {
     await jobs.drain();
     expect(errors).toEqual([new Error('boom')]);
   });
+
+  describe('pause', () => {
+    beforeEach(() => {
+      vi.useFakeTimers();
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('given no drain, resolves true after the time and not before', async () => {
+      const jobs = new BackgroundJobs();
+      let woke: boolean | undefined;
+      void jobs.pause(5_000).then((v) => (woke = v));
+      await vi.advanceTimersByTimeAsync(4_999);
+      expect(woke).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(woke).toBe(true);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('given a drain during the pause, resolves false at once and leaves no timer', async () => {
+      const jobs = new BackgroundJobs();
+      const paused = jobs.pause(300_000);
+      expect(vi.getTimerCount()).toBe(1);
+      await jobs.drain();
+      await expect(paused).resolves.toBe(false);
+      expect(vi.getTimerCount()).toBe(0);
+      await expect(jobs.pause(1_000)).resolves.toBe(false);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+  });
 });

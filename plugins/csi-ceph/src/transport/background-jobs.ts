@@ -3,10 +3,12 @@
  * removing an image while it is being flattened would fail with "busy". At most one job runs per key:
  * a second start while one runs is a no-op (the resume scan and a repeated CreateVolume may both ask
  * for the same flatten). Once `drain` has begun (shutdown), nothing new starts: work not done then is
- * found again by the next controller's resume scan (controller/flatten-resume.ts).
+ * found again by the next controller's resume scan (controller/flatten-resume.ts). A job that waits
+ * between retries waits with `pause`, which `drain` cuts short: no timer outlives the shutdown.
  */
 export class BackgroundJobs {
   private readonly running = new Map<string, Promise<void>>();
+  private readonly stopping = new AbortController();
   private closing = false;
 
   /**
@@ -40,9 +42,30 @@ export class BackgroundJobs {
     await this.running.get(key);
   }
 
-  /** Refuses new jobs, then waits for every running one (shutdown). */
+  /**
+   * Waits `ms`; resolves true then, or false as soon as `drain` begins (at once if it has), clearing
+   * the timer.
+   */
+  pause(ms: number): Promise<boolean> {
+    if (this.closing) return Promise.resolve(false);
+    const signal = this.stopping.signal;
+    return new Promise((resolve) => {
+      const stop = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', stop);
+        resolve(true);
+      }, ms);
+      signal.addEventListener('abort', stop, { once: true });
+    });
+  }
+
+  /** Refuses new jobs, cuts pauses short, then waits for every running one (shutdown). */
   async drain(): Promise<void> {
     this.closing = true;
+    this.stopping.abort();
     while (this.running.size > 0) await Promise.all(this.running.values());
   }
 }

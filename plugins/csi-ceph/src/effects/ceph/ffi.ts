@@ -51,6 +51,7 @@ const RBD_PROTOS = {
     'int rbd_open_read_only(void *ioctx, const char *name, _Out_ void **image, const char *snap_name)',
   rbd_close: 'int rbd_close(void *image)',
   rbd_get_size: 'int rbd_get_size(void *image, _Out_ uint64_t *size)',
+  rbd_get_features: 'int rbd_get_features(void *image, _Out_ uint64_t *features)',
   rbd_resize: 'int rbd_resize(void *image, uint64_t size)',
   rbd_metadata_set: 'int rbd_metadata_set(void *image, const char *key, const char *value)',
   rbd_metadata_get:
@@ -80,6 +81,31 @@ export type RbdName = keyof typeof RBD_PROTOS;
 interface Bindings {
   readonly rados: Record<RadosName, Fn>;
   readonly rbd: Record<RbdName, Fn>;
+  /** `int rbd_stat(rbd_image_t, rbd_image_info_t *, size_t infosize)`: fills an object (rbd_image_info_t). */
+  readonly rbdStat: Fn;
+  /** sizeof(rbd_image_info_t), the `infosize` rbd_stat checks. */
+  readonly rbdImageInfoBytes: number;
+}
+
+/** What rbd_stat fills (librbd.h's rbd_image_info_t); the deprecated fields are read and ignored. */
+export interface RbdImageInfo {
+  readonly size: number | bigint;
+  readonly obj_size: number | bigint;
+  readonly num_objs: number | bigint;
+  readonly order: number;
+}
+
+/** librbd.h's rbd_image_info_t, anonymous (a named koffi type may be declared only once per process). */
+function imageInfoType() {
+  return koffi.struct({
+    size: 'uint64_t',
+    obj_size: 'uint64_t',
+    num_objs: 'uint64_t',
+    order: 'int',
+    block_name_prefix: koffi.array('char', 24, 'Array'),
+    parent_pool: 'int64_t',
+    parent_name: koffi.array('char', 96, 'Array'),
+  });
 }
 
 let bindings: Bindings | undefined;
@@ -96,8 +122,15 @@ export function ffi(): Bindings {
   if (bindings) return bindings;
   try {
     const rados = bind(koffi.load('librados.so.2'), RADOS_PROTOS);
-    const rbd = bind(koffi.load('librbd.so.1'), RBD_PROTOS);
-    bindings = { rados, rbd };
+    const librbd = koffi.load('librbd.so.1');
+    const rbd = bind(librbd, RBD_PROTOS);
+    const info = imageInfoType();
+    const rbdStat = librbd.func('rbd_stat', 'int', [
+      'void *',
+      koffi.out(koffi.pointer(info)),
+      'size_t',
+    ]) as unknown as NativeFn;
+    bindings = { rados, rbd, rbdStat, rbdImageInfoBytes: koffi.sizeof(info) };
     return bindings;
   } catch (cause) {
     throw csiError(

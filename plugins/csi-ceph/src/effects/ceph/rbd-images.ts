@@ -1,6 +1,7 @@
 /** librbd image operations used by the controller, each on koffi worker threads. */
+import { CSI_ERR, csiError } from '../../errors.js';
 import { cephCall, ERRNO, hasErrno } from './ceph-call.js';
-import { callAsync, ffi } from './ffi.js';
+import { callAsync, ffi, type RbdImageInfo } from './ffi.js';
 
 export async function createImage(
   ioctx: unknown,
@@ -50,6 +51,46 @@ export async function imageSize(image: unknown, name: string): Promise<bigint> {
 
 export async function resizeImage(image: unknown, name: string, bytes: bigint): Promise<void> {
   await cephCall(ffi().rbd.rbd_resize, 'rbd_resize', name, image, bytes);
+}
+
+/** What bounds an open image's size: its size, its features and its object size. */
+export interface ImageLayout {
+  readonly bytes: bigint;
+  readonly features: bigint;
+  readonly objectBytes: bigint;
+}
+
+/** Reads the layout of an open image (rbd_stat, rbd_get_features). */
+export async function imageLayout(image: unknown, name: string): Promise<ImageLayout> {
+  const { rbd, rbdStat, rbdImageInfoBytes } = ffi();
+  const info: Partial<RbdImageInfo> = {};
+  await cephCall(rbdStat, 'rbd_stat', name, image, info, rbdImageInfoBytes);
+  const features: (number | bigint)[] = [0];
+  await cephCall(rbd.rbd_get_features, 'rbd_get_features', name, image, features);
+  return {
+    bytes: BigInt(info.size ?? 0),
+    features: BigInt(features[0] ?? 0),
+    objectBytes: BigInt(info.obj_size ?? 0),
+  };
+}
+
+/**
+ * Resizes an open image to `bytes`. librbd answers EINVAL for a size it cannot give this image (more
+ * objects than its object map holds, decide/image-limits.ts): a capacity the driver cannot provide,
+ * OUT_OF_RANGE, not a driver fault. The image keeps its size then.
+ */
+export async function growImage(image: unknown, name: string, bytes: bigint): Promise<void> {
+  try {
+    await resizeImage(image, name, bytes);
+  } catch (err) {
+    if (!hasErrno(err, ERRNO.EINVAL)) throw err;
+    throw csiError(
+      CSI_ERR.CAPACITY_OUT_OF_RANGE,
+      `librbd cannot make image ${name} ${bytes} bytes large (rbd_resize: errno 22, e.g. more objects ` +
+        'than an object map holds): ask for less, or leave object-map out of imageFeatures',
+      { cause: err },
+    );
+  }
 }
 
 export async function setMetadata(image: unknown, name: string, key: string, value: string): Promise<void> {

@@ -2,11 +2,14 @@
  * The resume scan (why and what: flatten.ts's header): on controller start, with the controller's
  * own credentials (--keyring), walk the journal of every (cluster, pool, namespace) the driver knows
  * and finish every ready clone volume whose image still has a parent, one at a time, each as that
- * image's background job (so DeleteVolume waits for it). Runs in the background; a shutdown stops it
- * between clones (the next start finds the rest). Without --keyring there is no scan: such clones are
- * finished when their CreateVolume is repeated.
+ * image's background job (so DeleteVolume waits for it). Runs in the background. A scan that fails
+ * (it threw, e.g. Ceph unreachable at start, or some space or clone failed) is run again after a
+ * capped backoff (5 s doubling to 5 minutes, decide/backoff.ts) until one full scan succeeds. A
+ * shutdown stops it between clones and cuts the wait short (the next start finds the rest). Without
+ * --keyring there is no scan: such clones are finished when their CreateVolume is repeated.
  */
 import type { Logger } from '@corral/runtime';
+import { RESUME_BACKOFF, retryDelayMs, type Backoff } from '../../decide/backoff.js';
 import type { Credentials } from '../../decide/credentials.js';
 import { imageKey } from '../background-jobs.js';
 import type { ControllerDeps } from './controller-deps.js';
@@ -21,7 +24,7 @@ export interface ResumeReport {
   readonly clones: number;
   /** Of those, how many still had a parent and were flattened now. */
   readonly flattened: number;
-  /** Spaces or clones that failed (told to onBackgroundError; the next start retries them). */
+  /** Spaces or clones that failed (told to onBackgroundError; the scan runs again later). */
   readonly failed: number;
 }
 
@@ -72,11 +75,49 @@ export async function resumeFlattens(deps: ControllerDeps, creds: Credentials): 
   return { clones: clones.length, flattened, failed };
 }
 
+export interface ResumeOptions {
+  /** The scan (a seam for tests; default resumeFlattens). */
+  readonly scan?: (deps: ControllerDeps, creds: Credentials) => Promise<ResumeReport>;
+  readonly backoff?: Backoff;
+}
+
+/** One scan; undefined when it threw (told to onBackgroundError). */
+async function scanOnce(
+  deps: ControllerDeps,
+  creds: Credentials,
+  scan: NonNullable<ResumeOptions['scan']>,
+): Promise<ResumeReport | undefined> {
+  try {
+    return await scan(deps, creds);
+  } catch (err) {
+    deps.onBackgroundError?.(err, 'flatten resume scan');
+    return undefined;
+  }
+}
+
+/** Scans until one scan finds nothing failed, waiting the backoff between scans; stops at shutdown. */
+async function scanUntilComplete(
+  deps: ControllerDeps,
+  creds: Credentials,
+  log: Logger,
+  options: ResumeOptions,
+): Promise<void> {
+  const scan = options.scan ?? resumeFlattens;
+  for (let failures = 1; !deps.jobs.draining; failures++) {
+    const report = await scanOnce(deps, creds, scan);
+    if (report) log.info({ ...report }, 'flatten resume scan done');
+    if (report?.failed === 0 || deps.jobs.draining) return;
+    const delayMs = retryDelayMs(failures, options.backoff ?? RESUME_BACKOFF);
+    log.warn({ failures, delayMs }, 'flatten resume scan incomplete: scanning again later');
+    if (!(await deps.jobs.pause(delayMs))) return;
+  }
+}
+
 /**
- * Starts the scan in the background when the controller has its own credentials; logs its outcome
- * once. Returns whether it started.
+ * Starts the scan (and its retries) in the background when the controller has its own credentials;
+ * logs the outcome of every scan. Returns whether it started.
  */
-export function startFlattenResume(deps: ControllerDeps, log: Logger): boolean {
+export function startFlattenResume(deps: ControllerDeps, log: Logger, options: ResumeOptions = {}): boolean {
   const creds = deps.controllerCredentials;
   if (!creds) {
     log.info('no --keyring: clones an earlier controller left unflattened wait for a repeated CreateVolume');
@@ -84,10 +125,7 @@ export function startFlattenResume(deps: ControllerDeps, log: Logger): boolean {
   }
   return deps.jobs.start(
     RESUME_KEY,
-    async () => {
-      const report = await resumeFlattens(deps, creds);
-      log.info({ ...report }, 'flatten resume scan done');
-    },
+    () => scanUntilComplete(deps, creds, log, options),
     (err) => deps.onBackgroundError?.(err, 'flatten resume scan'),
   );
 }

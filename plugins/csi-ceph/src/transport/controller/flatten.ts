@@ -14,7 +14,7 @@
  * source) finds it on start, and a repeated CreateVolume of that name starts it again. A reservation
  * that never became ready is the retried CreateVolume's to finish (it resumes, then flattens).
  *
- * Why in process and not the mgr's `rbd task add flatten` (rados_mgr_command), which would survive a
+ * Why in process (ADR 0018) and not the mgr's `rbd task add flatten` (rados_mgr_command), which would survive a
  * controller death by itself: the mgr task needs the rbd_support module and `mgr 'profile rbd'` caps
  * for every department's user, gives the driver no completion it can await (DeleteVolume settles on
  * the running flatten before removing the image) and no place to run the cleanup that follows (the

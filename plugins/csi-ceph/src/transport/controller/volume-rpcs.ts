@@ -1,7 +1,11 @@
-/** ValidateVolumeCapabilities and ControllerExpandVolume. */
+/**
+ * ValidateVolumeCapabilities and ControllerExpandVolume. A size the image cannot take (past its object
+ * map's reach) is OUT_OF_RANGE and leaves the image and its journal record as they were.
+ */
 import { expandSize } from '../../decide/capacity.js';
 import { checkCapabilities } from '../../decide/capabilities.js';
-import { imageSize, resizeImage, withImage } from '../../effects/ceph/rbd-images.js';
+import { sizeFitsImage } from '../../decide/image-limits.js';
+import { growImage, imageLayout, withImage } from '../../effects/ceph/rbd-images.js';
 import type { ControllerExpandVolumeRequest__Output } from '../../generated/csi/v1/ControllerExpandVolumeRequest.js';
 import type { ControllerExpandVolumeResponse } from '../../generated/csi/v1/ControllerExpandVolumeResponse.js';
 import type { ValidateVolumeCapabilitiesRequest__Output } from '../../generated/csi/v1/ValidateVolumeCapabilitiesRequest.js';
@@ -41,9 +45,14 @@ export async function controllerExpandVolume(
   return deps.locks.with([`volume/${id}`], () =>
     withVolume(deps, id, creds, async ({ space, record, ref }) => {
       const size = await withImage(space.ioctx, record.image, async (image) => {
-        const current = await imageSize(image, record.image);
-        const wanted = must(expandSize(req.capacity_range, current));
-        if (wanted > current) await resizeImage(image, record.image, wanted);
+        const layout = await imageLayout(image, record.image);
+        const wanted = must(expandSize(req.capacity_range, layout.bytes));
+        if (wanted > layout.bytes) {
+          // The image's own features and object size bound it (not the StorageClass's, which may
+          // have changed, nor the 4 MiB objects CreateVolume assumes); librbd's refusal says the same.
+          must(sizeFitsImage(wanted, layout.features, layout.objectBytes));
+          await growImage(image, record.image, wanted);
+        }
         return wanted;
       });
       await space.journal.putVolume(ref.uuid, { ...record, bytes: size.toString() });

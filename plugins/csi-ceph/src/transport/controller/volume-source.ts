@@ -12,9 +12,9 @@ import { ERRNO, hasErrno } from '../../effects/ceph/ceph-call.js';
 import {
   cloneImage,
   createSnap,
+  growImage,
   imageSize,
   removeSnap,
-  resizeImage,
   withImage,
 } from '../../effects/ceph/rbd-images.js';
 import type { RadosConnection } from '../../effects/ceph/rados-connection.js';
@@ -144,30 +144,11 @@ export async function cloneFromSource(
       features | 1n,
     );
     await withImage(target.ioctx, record.image, async (image) => {
-      if ((await imageSize(image, record.image)) < bytes) await growClone(image, record.image, bytes);
+      if ((await imageSize(image, record.image)) < bytes) await growImage(image, record.image, bytes);
     });
   } catch (err) {
     if (parent.temporary) await dropTemporarySnap(parent).catch(() => undefined);
     throw err;
   }
   if (parent.temporary) await dropTemporarySnap(parent);
-}
-
-/**
- * Grows a new clone to the requested size. librbd answers EINVAL for a size it cannot give this image
- * (past the object map's reach, decide/image-limits.ts, e.g. with an object size other than the one
- * checked there): the capacity cannot be provided, OUT_OF_RANGE, not a driver fault.
- */
-async function growClone(image: unknown, name: string, bytes: bigint): Promise<void> {
-  try {
-    await resizeImage(image, name, bytes);
-  } catch (err) {
-    if (!hasErrno(err, ERRNO.EINVAL)) throw err;
-    throw csiError(
-      CSI_ERR.CAPACITY_OUT_OF_RANGE,
-      `librbd cannot make this clone ${bytes} bytes large (rbd_resize: errno 22, e.g. more objects than ` +
-        'an object map holds): ask for less, or leave object-map out of imageFeatures',
-      { cause: err },
-    );
-  }
 }

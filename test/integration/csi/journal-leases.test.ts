@@ -132,6 +132,32 @@ describe('journal reservations across replicas', () => {
     expect((await second.volume(uuid))?.state).toBe('ready');
   });
 
+  it('given one attempt holding two reservations, finishing one leaves the other held until the attempt ends', async () => {
+    const me = self('host-g', 70);
+    const first = await journalOf(0, { self: me });
+    const [volumeName, snapName] = [`pvc-${randomUUID()}`, `snapshot-${randomUUID()}`];
+    const [volumeUuid, snapUuid] = [randomUUID(), randomUUID()];
+    expect(await first.reserveVolume(volumeUuid, record(volumeName, volumeUuid))).toBe(true);
+    const snap = {
+      name: snapName,
+      sourceUuid: volumeUuid,
+      sourceImage: `csi-vol-${volumeUuid}`,
+      snap: `csi-snap-${snapUuid}`,
+      bytes: '1048576',
+      createdAt: new Date(0).toISOString(),
+      state: 'reserved' as const,
+    };
+    expect(await first.reserveSnapshot(snapUuid, snap)).toBe(true);
+    await first.markVolumeReady(volumeUuid, { ...record(volumeName, volumeUuid), state: 'ready' });
+    // The attempt still works on the snapshot: another call of this process may not take it over.
+    const second = await journalOf(0, { self: me });
+    expect(await pendingError(second.claimSnapshot(snapUuid, snapName))).toBe(true);
+    first.abandon();
+    await second.claimSnapshot(snapUuid, snapName);
+    expect(await second.releaseSnapshot(snapUuid, snapName)).toBe(true);
+    expect(me.running.size).toBe(0);
+  });
+
   it.each([
     ['an hour behind', -3_600_000],
     ['an hour ahead of', 3_600_000],

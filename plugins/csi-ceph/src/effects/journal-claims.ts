@@ -78,6 +78,8 @@ export class Claims {
   readonly attempt = randomUUID();
   /** record key → the exact text this attempt wrote there. */
   private readonly held = new Map<string, string>();
+  /** The record keys this attempt is still working on: it counts as running while any is. */
+  private readonly working = new Set<string>();
   private readonly now: () => number;
   private readonly leaseMs: number;
   private readonly self: Self;
@@ -101,16 +103,19 @@ export class Claims {
 
   private hold(recordKey: string, text: string): void {
     this.held.set(recordKey, text);
+    this.working.add(recordKey);
     (this.self.running as Set<string>).add(this.attempt);
   }
 
   /**
-   * Ends this attempt's work on a record. Its text stays the guard of any later write unless the
-   * record was completed (ready or undone): a lost reservation can never be written unguarded.
+   * Ends this attempt's work on a record; the attempt stops counting as running once it works on no
+   * other record. The record's text stays the guard of any later write unless the record was
+   * completed (ready or undone): a lost reservation can never be written unguarded.
    */
   private drop(recordKey: string, completed = false): void {
     if (completed) this.held.delete(recordKey);
-    (this.self.running as Set<string>).delete(this.attempt);
+    this.working.delete(recordKey);
+    if (this.working.size === 0) (this.self.running as Set<string>).delete(this.attempt);
   }
 
   /**
@@ -221,7 +226,7 @@ export class Claims {
    * retry, which in this process may resume it at once; other hosts wait for the lease).
    */
   abandon(): void {
-    for (const key of [...this.held.keys()]) this.drop(key);
+    for (const key of [...this.working]) this.drop(key);
   }
 
   /** Does this attempt still hold the reservation of `uuid` (its text still stored)? */

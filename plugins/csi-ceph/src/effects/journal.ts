@@ -21,6 +21,8 @@
  *               gone, or that has none); set vu/uuid={same, new lease}.
  *   ready     : assert vu/uuid still holds this attempt's text; set vu/uuid={ready, no lease}.
  *   undo      : assert vu/uuid holds this attempt's text and vn/name=uuid; remove both.
+ *   expand    : assert vu/uuid still holds the ready text read; set vu/uuid={same, new bytes} (so a
+ *               DeleteVolume on another replica meanwhile is never undone by writing it back).
  *
  * CreateVolume(name): look up vn/name. Found and ready → check compatibility, return the same volume.
  * Found and reserved → if its lease still runs, another attempt (on this or another replica) is
@@ -49,7 +51,7 @@ import {
   type SnapshotRecord,
   type VolumeRecord,
 } from '../decide/journal-records.js';
-import { omapGet, omapList, omapWrite } from './ceph/omap.js';
+import { omapGet, omapList, omapWrite, omapWriteIf } from './ceph/omap.js';
 import { Claims, type ClaimOptions, type RecordKeys } from './journal-claims.js';
 
 const VOLUMES: RecordKeys = { label: 'volume', nameKey: KEY.volumeName, recordKey: KEY.volume };
@@ -60,6 +62,8 @@ export type JournalOptions = ClaimOptions;
 /** One attempt's view of one journal object (make one per RPC: it remembers what it reserved). */
 export class Journal {
   private readonly claims: Claims;
+  /** uuid → the volume record text this attempt last read (the guard of updateVolume). */
+  private readonly read = new Map<string, string>();
 
   constructor(
     private readonly ioctx: unknown,
@@ -119,10 +123,32 @@ export class Journal {
   }
 
   async volume(uuid: string): Promise<VolumeRecord | undefined> {
-    return parseRecord<VolumeRecord>(await omapGet(this.ioctx, JOURNAL_OID, KEY.volume(uuid)));
+    const text = await omapGet(this.ioctx, JOURNAL_OID, KEY.volume(uuid));
+    if (text === undefined) this.read.delete(uuid);
+    else this.read.set(uuid, text);
+    return parseRecord<VolumeRecord>(text);
   }
 
-  /** Writes the name and the record together, unguarded (updates of a ready volume, e.g. its size). */
+  /**
+   * Rewrites a ready volume's record (e.g. its size) only while it still holds exactly what this
+   * attempt read (`volume`): false, writing nothing, when it changed or was removed since (a
+   * DeleteVolume on another replica), so that a removed volume is never written back.
+   */
+  async updateVolume(uuid: string, record: VolumeRecord): Promise<boolean> {
+    const read = this.read.get(uuid);
+    if (read === undefined) return false;
+    const text = JSON.stringify(record);
+    const won = await omapWriteIf(
+      this.ioctx,
+      JOURNAL_OID,
+      { [KEY.volume(uuid)]: read },
+      { [KEY.volume(uuid)]: text },
+    );
+    if (won) this.read.set(uuid, text);
+    return won;
+  }
+
+  /** Writes the name and the record together, unguarded (tests, and a hand-made journal). */
   async putVolume(uuid: string, record: VolumeRecord): Promise<void> {
     await omapWrite(this.ioctx, JOURNAL_OID, {
       [KEY.volumeName(record.name)]: uuid,

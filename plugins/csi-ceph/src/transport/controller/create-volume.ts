@@ -26,7 +26,7 @@ import type { CreateVolumeResponse } from '../../generated/csi/v1/CreateVolumeRe
 import type { CallContext } from '../call-chain.js';
 import { clusterOf, credentialsFor, must, requireField, type ControllerDeps } from './controller-deps.js';
 import { startFinishClone, type CloneVolume } from './flatten.js';
-import { cloneFromSource, dropCloneSnap, parseSource, type SourceRef } from './volume-source.js';
+import { cloneFromSource, dropCloneSnap, parseSource, resumeClone, type SourceRef } from './volume-source.js';
 import { volumeMessage } from './volume-response.js';
 
 export const METADATA = {
@@ -172,7 +172,7 @@ async function act(
     if (plan.source) await cloneFromSource(conn, plan.source, space, record, uuid, plan.params.features);
     else await createImage(space.ioctx, record.image, BigInt(record.bytes), plan.params.features);
   };
-  if (exists && plan.source) await dropCloneSnap(conn, plan.source, uuid);
+  if (exists && plan.source) await resumeClone(conn, plan.source, space, record, uuid, plan.params.features);
   if (!exists) {
     await make().catch(async (err: unknown) => {
       // A create killed half-way leaves an image that cannot be opened but blocks its name: it is

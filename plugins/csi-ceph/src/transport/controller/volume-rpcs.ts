@@ -55,7 +55,11 @@ export async function controllerExpandVolume(
         }
         return wanted;
       });
-      await space.journal.putVolume(ref.uuid, { ...record, bytes: size.toString() });
+      if (!(await space.journal.updateVolume(ref.uuid, { ...record, bytes: size.toString() }))) {
+        throw (await space.journal.volume(ref.uuid))
+          ? csiError(CSI_ERR.OPERATION_PENDING, `volume ${id} changed while it was expanded: retry`)
+          : csiError(CSI_ERR.NOT_FOUND, `volume ${id} was deleted while it was expanded`);
+      }
       return { capacity_bytes: size.toString(), node_expansion_required: nodeExpansion };
     }),
   );

@@ -14,6 +14,8 @@ import {
   createSnap,
   growImage,
   imageSize,
+  parentOf as imageParent,
+  removeImage,
   removeSnap,
   withImage,
 } from '../../effects/ceph/rbd-images.js';
@@ -151,4 +153,30 @@ export async function cloneFromSource(
     throw err;
   }
   if (parent.temporary) await dropTemporarySnap(parent);
+}
+
+/**
+ * Resumes a clone whose image an earlier attempt left (its reservation still `reserved`: never
+ * flattened). An image with its parent is the clone: grown to the record's size if the attempt died
+ * before growing it. An image without a parent is what a death inside rbd_clone leaves (librbd creates
+ * the child, then attaches the parent): empty, so it is removed and cloned again. Either way the
+ * temporary snapshot of a volume source goes.
+ */
+export async function resumeClone(
+  conn: RadosConnection,
+  source: SourceRef,
+  target: VolumeSpace,
+  record: VolumeRecord,
+  uuid: string,
+  features: bigint,
+): Promise<void> {
+  const bytes = BigInt(record.bytes);
+  const cloned = await withImage(target.ioctx, record.image, async (image) => {
+    if (!(await imageParent(image, record.image))) return false;
+    if ((await imageSize(image, record.image)) < bytes) await growImage(image, record.image, bytes);
+    return true;
+  });
+  if (cloned) return dropCloneSnap(conn, source, uuid);
+  await removeImage(target.ioctx, record.image);
+  await cloneFromSource(conn, source, target, record, uuid, features);
 }

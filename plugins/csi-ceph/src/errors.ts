@@ -40,6 +40,8 @@ export const CSI_ERR = {
   CEPH_FORBIDDEN: 'CSI_ERR_CEPH_FORBIDDEN',
   /** Ceph answered with an error the driver does not expect. */
   CEPH: 'CSI_ERR_CEPH',
+  /** A background flatten was stopped by the driver's shutdown (the next start resumes it). */
+  FLATTEN_STOPPED: 'CSI_ERR_FLATTEN_STOPPED',
   /** A node-side command (rbd-fuse, losetup, mkfs, mount) failed. */
   NODE_COMMAND: 'CSI_ERR_NODE_COMMAND',
   /** The RPC is not served in this role. */
@@ -79,6 +81,7 @@ const BY_CODE: Record<CsiErrorCode, status> = {
   CSI_ERR_CEPH_AUTH: status.UNAUTHENTICATED,
   CSI_ERR_CEPH_FORBIDDEN: status.PERMISSION_DENIED,
   CSI_ERR_CEPH: status.INTERNAL,
+  CSI_ERR_FLATTEN_STOPPED: status.UNAVAILABLE,
   CSI_ERR_NODE_COMMAND: status.INTERNAL,
   CSI_ERR_UNIMPLEMENTED: status.UNIMPLEMENTED,
   CSI_ERR_LIBRARY: status.FAILED_PRECONDITION,

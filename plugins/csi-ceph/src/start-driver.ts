@@ -110,6 +110,8 @@ export async function startDriver(options: DriverOptions): Promise<RunningDriver
     ...(tenants ? { tenants: tenantViewOf(tenants.snapshot) } : {}),
     ...(controllerCredentials ? { controllerCredentials } : {}),
     onBackgroundError: (err, what) => logger.warn({ err, what }, 'background job failed'),
+    onBackgroundStopped: (image) =>
+      logger.info({ image }, 'flatten stopped by shutdown: resumed at next start'),
   };
   const identity = identityHandlers({
     role: config.role,
@@ -147,10 +149,15 @@ export async function startDriver(options: DriverOptions): Promise<RunningDriver
     ...(ops ? { ops } : {}),
     stop: async () => {
       readiness.markShuttingDown();
+      // Background work stops first (a running flatten within about one object's copy-up), so that
+      // the shutdown fits its timeout; the next start's scan resumes it.
+      const draining = deps.jobs.drain();
       await grpc.close(config.shutdownTimeoutMs);
-      await deps.jobs.drain();
+      await draining;
       await ops?.close();
       await tenants?.stop();
+      // Only once no call holds a connection (handlers forced out by the grace period included):
+      // librados must never free a handle a running call still uses.
       await pool.closeAll();
     },
   };

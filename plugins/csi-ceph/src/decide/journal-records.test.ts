@@ -1,8 +1,10 @@
 import { CSI_ERR } from '../errors.js';
 import {
+  cleanupDecision,
   holderGone,
   isForeignLease,
   leased,
+  renewedLease,
   takeOverDecision,
   unleased,
   type LeaseHolder,
@@ -134,5 +136,35 @@ describe('leased / unleased', () => {
     const withLease = leased(record, lease());
     expect(withLease.lease).toEqual(lease());
     expect(unleased(withLease)).toEqual(record);
+  });
+});
+
+describe('renewedLease', () => {
+  const reserved = (over: Partial<LeaseHolder> = {}) =>
+    JSON.stringify({ name: 'pvc', state: 'reserved', lease: lease({ attempt: 'attempt-me', ...over }) });
+  const holder = lease({ attempt: 'attempt-me', until: NOW + 120_000 });
+
+  it('given the held text of this attempt, returns the same record with the new until', () => {
+    const text = renewedLease(reserved(), holder);
+    expect(JSON.parse(text!)).toEqual({ name: 'pvc', state: 'reserved', lease: holder });
+  });
+
+  it.each([
+    ['another attempt', reserved({ attempt: 'attempt-other' })],
+    ['a ready record', JSON.stringify({ name: 'pvc', state: 'ready' })],
+    ['a record without a lease', JSON.stringify({ name: 'pvc', state: 'reserved' })],
+    ['unreadable text', '{'],
+  ])('given %s, returns undefined (nothing to renew)', (_label, text) => {
+    expect(renewedLease(text, holder)).toBeUndefined();
+  });
+});
+
+describe('cleanupDecision', () => {
+  it.each([
+    [true, false, 'keep-for-retry'],
+    [false, false, 'leave-to-new-holder'],
+    [false, true, 'remove'],
+  ] as const)('given unreachable=%s and renewed=%s, returns %s', (unreachable, renewed, step) => {
+    expect(cleanupDecision(unreachable, renewed)).toMatchObject({ status: 'pass', value: step });
   });
 });

@@ -184,3 +184,34 @@ export function takeOverDecision(
   }
   return pass(rule, 'take-over');
 }
+
+/**
+ * Given the exact text an attempt last wrote to its reservation and the attempt's lease as of now,
+ * returns the renewed text (the same record, leased again with the new `until`), or undefined when
+ * that text is not a reserved record leased to this same attempt (nothing to renew: never re-lease
+ * another attempt's record, or a completed one).
+ */
+export function renewedLease(heldText: string, holder: LeaseHolder): string | undefined {
+  const record = parseRecord<Lease & { readonly state?: unknown }>(heldText);
+  if (record?.state !== 'reserved' || !isHolder(record.lease)) return undefined;
+  if (record.lease.attempt !== holder.attempt) return undefined;
+  return JSON.stringify(leased(record, holder));
+}
+
+/** What the cleanup of a failed create may do. */
+export type CleanupStep = 'keep-for-retry' | 'leave-to-new-holder' | 'remove';
+
+/**
+ * Given whether a create failed because Ceph was unreachable and, if not, whether renewing its lease
+ * just succeeded: what may its cleanup do? Unreachable: nothing can be undone, the reservation stays
+ * for the retry to resume (which finds and completes the same image or snapshot, never a second
+ * one). Renewal lost: another attempt took the reservation over and owns what was made; removing it
+ * would destroy the new holder's volume. Renewed: this attempt is still the holder for a full lease,
+ * so it removes what it made, then its reservation.
+ */
+export function cleanupDecision(unreachable: boolean, renewed: boolean): Decision<CleanupStep> {
+  const rule = 'journal-cleanup';
+  if (unreachable) return pass(rule, 'keep-for-retry');
+  if (!renewed) return pass(rule, 'leave-to-new-holder');
+  return pass(rule, 'remove');
+}

@@ -11,6 +11,7 @@ import {
   JOURNAL_OID,
   leased,
   parseRecord,
+  renewedLease,
   takeOverDecision,
   unleased,
   type ForeignSighting,
@@ -129,14 +130,14 @@ export class Claims {
     const set = { [nameKey]: uuid, [recordKey]: text };
     // Marked running before the write: a look-up in this process must never see it abandoned.
     this.hold(recordKey, text);
-    let won = await omapWriteIf(this.ioctx, JOURNAL_OID, { [nameKey]: '', [recordKey]: '' }, set).catch(
-      (err: unknown) => {
-        this.drop(recordKey);
-        throw err;
-      },
-    );
-    if (!won) won = await this.replaceDangling(keys, nameKey, recordKey, set);
-    if (!won) this.drop(recordKey);
+    let won = false;
+    try {
+      won = await omapWriteIf(this.ioctx, JOURNAL_OID, { [nameKey]: '', [recordKey]: '' }, set);
+      if (!won) won = await this.replaceDangling(keys, nameKey, recordKey, set);
+    } finally {
+      // Lost, or a write or the fallback read threw: this attempt does not work on it.
+      if (!won) this.drop(recordKey);
+    }
     return won;
   }
 
@@ -229,13 +230,34 @@ export class Claims {
     for (const key of [...this.working]) this.drop(key);
   }
 
-  /** Does this attempt still hold the reservation of `uuid` (its text still stored)? */
-  async holds(keys: RecordKeys, uuid: string): Promise<boolean> {
+  /**
+   * Renews this attempt's lease on the reservation of `uuid`: one write of the same record with a new
+   * `until`, guarded by the text this attempt last wrote. True while it still holds it; false (the
+   * attempt stops working on it, nothing written) when another attempt took it over, or it holds none.
+   * Called before each destructive or long step, so that no take-over can land between "still mine"
+   * and the step (the lease then runs a full lease time from the step's start).
+   */
+  async renew(keys: RecordKeys, uuid: string): Promise<boolean> {
     const recordKey = keys.recordKey(uuid);
     const held = this.held.get(recordKey);
-    const holds = held !== undefined && (await omapGet(this.ioctx, JOURNAL_OID, recordKey)) === held;
-    if (!holds) this.drop(recordKey);
-    return holds;
+    const text = held === undefined ? undefined : renewedLease(held, this.holder());
+    if (held === undefined || text === undefined) {
+      this.drop(recordKey);
+      return false;
+    }
+    let won = false;
+    try {
+      won = await omapWriteIf(this.ioctx, JOURNAL_OID, { [recordKey]: held }, { [recordKey]: text });
+    } finally {
+      if (won) this.held.set(recordKey, text);
+      else this.drop(recordKey);
+    }
+    return won;
+  }
+
+  /** As `renew`, but ABORTED (the reservation was taken over: the new holder resumes it) when lost. */
+  async mustRenew(keys: RecordKeys, uuid: string, name: string): Promise<void> {
+    if (!(await this.renew(keys, uuid))) throw lostTo(keys.label, name);
   }
 
   /**

@@ -19,6 +19,8 @@
  *   reserve   : assert vn/name absent (and vu/uuid absent); set vn/name=uuid, vu/uuid={reserved, lease}.
  *   take over : assert vu/uuid still holds the text just read (a reserved record whose holder is
  *               gone, or that has none); set vu/uuid={same, new lease}.
+ *   renew     : assert vu/uuid still holds this attempt's text; set vu/uuid={same, lease with a new
+ *               until} (before each destructive or long step: the undo's removal, clone, resize).
  *   ready     : assert vu/uuid still holds this attempt's text; set vu/uuid={ready, no lease}.
  *   undo      : assert vu/uuid holds this attempt's text and vn/name=uuid; remove both.
  *   expand    : assert vu/uuid still holds the ready text read; set vu/uuid={same, new bytes} (so a
@@ -33,8 +35,9 @@
  * volume when it is ready already (after the compatibility check), ABORTED while it is in flight.
  * Then create the image; mark ready. On a failure after reserving, undo: remove the image (if made)
  * and both keys — unless Ceph is unreachable, when the reservation stays for the retry to resume once
- * its lease runs out (the external-provisioner retries until it succeeds). An attempt whose lease ran
- * out and was taken over fails its ready write with ABORTED and leaves the volume to the new owner.
+ * its lease runs out (the external-provisioner retries until it succeeds). The undo removes anything
+ * only after renewing its lease (a guarded write): an attempt whose lease ran out and was taken over
+ * fails that renewal (or its ready write) with ABORTED and leaves the volume to the new owner.
  *
  * DeleteVolume(id): the ID carries pool, namespace and UUID. Read vu/uuid; absent → already gone
  * (success). Remove the image (ENOENT is fine; snapshots/clones keep it → FAILED_PRECONDITION), then
@@ -92,9 +95,18 @@ export class Journal {
     return this.claims.release(VOLUMES, uuid, name);
   }
 
-  /** Does this attempt still hold the volume's reservation (nobody took it over)? */
-  holdsVolume(uuid: string): Promise<boolean> {
-    return this.claims.holds(VOLUMES, uuid);
+  /**
+   * Renews this attempt's lease on the volume's reservation; false (nothing written) when another
+   * attempt took it over. Before a destructive step (the undo's image removal) only a true answer
+   * allows it.
+   */
+  renewVolume(uuid: string): Promise<boolean> {
+    return this.claims.renew(VOLUMES, uuid);
+  }
+
+  /** Renews the lease before a long step (clone, resize); ABORTED when the reservation was lost. */
+  keepVolume(uuid: string, name: string): Promise<void> {
+    return this.claims.mustRenew(VOLUMES, uuid, name);
   }
 
   /** Ends this attempt leaving its reservations in place (Ceph unreachable: a retry resumes them). */
@@ -112,6 +124,11 @@ export class Journal {
 
   markSnapshotReady(uuid: string, record: SnapshotRecord): Promise<void> {
     return this.claims.markReady(SNAPSHOTS, uuid, record);
+  }
+
+  /** As renewVolume, for a snapshot's reservation. */
+  renewSnapshot(uuid: string): Promise<boolean> {
+    return this.claims.renew(SNAPSHOTS, uuid);
   }
 
   releaseSnapshot(uuid: string, name: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 /** One (pool, RADOS namespace) on one connection: its I/O context and its journal. */
 import { CSI_ERR, isCsiError } from '../errors.js';
-import { Journal } from './journal.js';
+import { Journal, type JournalOptions } from './journal.js';
 import { ensureNamespace } from './ceph/rbd-images.js';
 import type { RadosConnection } from './ceph/rados-connection.js';
 
@@ -11,12 +11,15 @@ export interface VolumeSpace {
   readonly journal: Journal;
 }
 
-/** Opens the space; with `create`, makes the RBD namespace first when it does not exist yet. */
+/**
+ * Opens the space; with `create`, makes the RBD namespace first when it does not exist yet. `journal`
+ * sets the journal's clock and identity (tests).
+ */
 export async function openSpace(
   conn: RadosConnection,
   pool: string,
   namespace: string,
-  options: { create?: boolean } = {},
+  options: { create?: boolean; journal?: JournalOptions } = {},
 ): Promise<VolumeSpace> {
   if (options.create && namespace !== '') {
     // A department user whose caps cover only its namespace may not look at the pool's default
@@ -26,5 +29,5 @@ export async function openSpace(
     });
   }
   const ioctx = await conn.ioctx(pool, namespace);
-  return { pool, namespace, ioctx, journal: new Journal(ioctx) };
+  return { pool, namespace, ioctx, journal: new Journal(ioctx, options.journal) };
 }

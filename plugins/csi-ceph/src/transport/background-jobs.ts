@@ -3,7 +3,8 @@
  * removing an image while it is being flattened would fail with "busy". At most one job runs per key:
  * a second start while one runs is a no-op (the resume scan and a repeated CreateVolume may both ask
  * for the same flatten). Once `drain` has begun (shutdown), nothing new starts: work not done then is
- * found again by the next controller's resume scan (controller/flatten-resume.ts). A job that waits
+ * found again by the next controller's resume scan (controller/flatten-resume.ts), and a running
+ * flatten reads `draining` to stop after the objects it is copying (rbd-images.ts). A job that waits
  * between retries waits with `pause`, which `drain` cuts short: no timer outlives the shutdown.
  */
 export class BackgroundJobs {

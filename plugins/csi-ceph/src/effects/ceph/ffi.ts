@@ -4,6 +4,9 @@
  * the event loop. Handles (rados_t, rados_ioctx_t, rbd_image_t, ops, iterators) are opaque pointers.
  */
 import koffi, { type LibraryHandle } from 'koffi';
+
+/** What koffi accepts as a type (not exported by its typings). */
+type TypeSpec = Parameters<typeof koffi.sizeof>[0];
 import { CSI_ERR, csiError } from '../../errors.js';
 
 // Declared as prototypes, so that koffi parses the C signatures once.
@@ -85,6 +88,13 @@ interface Bindings {
   readonly rbdStat: Fn;
   /** sizeof(rbd_image_info_t), the `infosize` rbd_stat checks. */
   readonly rbdImageInfoBytes: number;
+  /**
+   * `int rbd_flatten_with_progress(rbd_image_t, librbd_progress_fn_t cb, void *cbdata)`; the callback
+   * (`int (*)(uint64_t offset, uint64_t total, void *ptr)`) comes from `progressCallback`.
+   */
+  readonly rbdFlattenWithProgress: Fn;
+  /** The callback's pointer type (librbd_progress_fn_t *), for koffi.register. */
+  readonly progressFn: TypeSpec;
 }
 
 /** What rbd_stat fills (librbd.h's rbd_image_info_t); the deprecated fields are read and ignored. */
@@ -130,7 +140,21 @@ export function ffi(): Bindings {
       koffi.out(koffi.pointer(info)),
       'size_t',
     ]) as unknown as NativeFn;
-    bindings = { rados, rbd, rbdStat, rbdImageInfoBytes: koffi.sizeof(info) };
+    // Anonymous too (see imageInfoType).
+    const progressFn = koffi.pointer(koffi.proto('int', ['uint64_t', 'uint64_t', 'void *']));
+    const rbdFlattenWithProgress = librbd.func('rbd_flatten_with_progress', 'int', [
+      'void *',
+      progressFn,
+      'void *',
+    ]) as unknown as NativeFn;
+    bindings = {
+      rados,
+      rbd,
+      rbdStat,
+      rbdImageInfoBytes: koffi.sizeof(info),
+      rbdFlattenWithProgress,
+      progressFn,
+    };
     return bindings;
   } catch (cause) {
     throw csiError(
@@ -160,4 +184,21 @@ export function callAsync<T = number>(fn: Fn, ...args: unknown[]): Promise<T> {
 export function decodeBytes(pointer: unknown, len: number): string {
   if (len === 0) return '';
   return Buffer.from(koffi.view(pointer, len)).toString('utf8');
+}
+
+/**
+ * A librbd progress callback (librbd_progress_fn_t) calling `fn(offset, total)`, registered until
+ * `release` is called (after the C call that uses it returned). librbd calls it from its own threads:
+ * koffi queues the call to the JS thread and blocks that librbd thread until `fn` returned, so `fn`
+ * must be quick and must never wait for librbd. Its return value goes back to librbd (negative: stop).
+ */
+export function progressCallback(fn: (offset: bigint | number, total: bigint | number) => number): {
+  readonly pointer: unknown;
+  release(): void;
+} {
+  const pointer = koffi.register(
+    (offset: bigint | number, total: bigint | number) => fn(offset, total),
+    ffi().progressFn,
+  );
+  return { pointer, release: () => koffi.unregister(pointer) };
 }

@@ -1,7 +1,7 @@
 /** librbd image operations used by the controller, each on koffi worker threads. */
 import { CSI_ERR, csiError } from '../../errors.js';
-import { cephCall, ERRNO, hasErrno } from './ceph-call.js';
-import { callAsync, ffi, type RbdImageInfo } from './ffi.js';
+import { cephCall, cephError, ERRNO, hasErrno } from './ceph-call.js';
+import { callAsync, ffi, progressCallback, type RbdImageInfo } from './ffi.js';
 
 export async function createImage(
   ioctx: unknown,
@@ -152,8 +152,32 @@ export async function cloneImage(
   );
 }
 
-export async function flattenImage(image: unknown, name: string): Promise<void> {
-  await cephCall(ffi().rbd.rbd_flatten, 'rbd_flatten', name, image);
+/** The errno the progress callback answers to make librbd stop a flatten (shutdown). */
+const STOP_ERRNO = ERRNO.ECANCELED;
+
+/**
+ * Flattens an open clone. With `stop`, through rbd_flatten_with_progress: librbd calls the progress
+ * callback as it starts each object's copy-up (AsyncObjectThrottle::start_next_op), and a negative
+ * return makes it start no further objects, let the in-flight ones finish, and return that value. So
+ * once `stop()` is true the flatten ends within about one object's copy-up per concurrent op,
+ * answering a FLATTEN_STOPPED error; the clone keeps its parent, partly copied up (reads stay the
+ * same), and the next flatten completes it.
+ */
+export async function flattenImage(image: unknown, name: string, stop?: () => boolean): Promise<void> {
+  if (!stop) {
+    await cephCall(ffi().rbd.rbd_flatten, 'rbd_flatten', name, image);
+    return;
+  }
+  const progress = progressCallback(() => (stop() ? -STOP_ERRNO : 0));
+  try {
+    const rc = await callAsync<number>(ffi().rbdFlattenWithProgress, image, progress.pointer, null);
+    if (rc === -STOP_ERRNO && stop()) {
+      throw csiError(CSI_ERR.FLATTEN_STOPPED, `flatten of ${name} stopped (shutdown): resumed at next start`);
+    }
+    if (rc < 0) throw cephError('rbd_flatten_with_progress', -rc, name);
+  } finally {
+    progress.release();
+  }
 }
 
 export interface ParentSpec {
@@ -201,16 +225,16 @@ export async function parentOf(image: unknown, name: string): Promise<ParentSpec
  * Flattens image `name` if it still has a parent; returns whether it had one. The parent is looked up
  * read-only first, so that checking a flat image never makes a concurrent removal fail as busy. An
  * image gone already (deleted meanwhile) is fine, as is a flatten that lost a race with another
- * (EINVAL: no parent now).
+ * (EINVAL: no parent now). `stop` (shutdown) stops a running flatten: FLATTEN_STOPPED.
  */
-export async function flattenIfChild(ioctx: unknown, name: string): Promise<boolean> {
+export async function flattenIfChild(ioctx: unknown, name: string, stop?: () => boolean): Promise<boolean> {
   try {
     const child = await withImage(ioctx, name, (image) => parentOf(image, name), null, true);
     if (!child) return false;
     return await withImage(ioctx, name, async (image) => {
       if (!(await parentOf(image, name))) return false;
       try {
-        await flattenImage(image, name);
+        await flattenImage(image, name, stop);
       } catch (err) {
         if (!hasErrno(err, ERRNO.EINVAL) || (await parentOf(image, name))) throw err;
       }

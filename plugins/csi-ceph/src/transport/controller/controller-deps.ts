@@ -5,6 +5,8 @@ import { credentialsFromSecrets } from '../../decide/credentials.js';
 import type { TenantView } from '../../decide/placement.js';
 import { CSI_ERR, csiError } from '../../errors.js';
 import type { ConnectionPool } from '../../effects/ceph/connection-pool.js';
+import { imageSize, removeImage, setMetadata } from '../../effects/ceph/rbd-images.js';
+import type { JournalOptions } from '../../effects/journal.js';
 import type { BackgroundJobs } from '../background-jobs.js';
 import type { OperationLocks } from '../operation-locks.js';
 import { must } from '../request-checks.js';
@@ -23,6 +25,26 @@ export interface ControllerDeps {
   readonly jobs: BackgroundJobs;
   /** Told about background work failures (flatten). */
   readonly onBackgroundError?: (err: unknown, what: string) => void;
+  /** Told about a flatten the shutdown stopped (the next start's scan resumes it). */
+  readonly onBackgroundStopped?: (image: string) => void;
+  /** Ceph steps replaced by tests to fail at a precise point (default: the real ones). */
+  readonly steps?: Partial<CephSteps>;
+  /** The journal's clock, lease time and identity (tests; default: this process, 2 minutes). */
+  readonly journal?: JournalOptions;
+}
+
+/** The Ceph steps a test may replace: each runs after something was made that a failure must undo. */
+export interface CephSteps {
+  /** Reads an open image's size (CreateSnapshot: right after the snapshot was taken). */
+  readonly imageSize: typeof imageSize;
+  /** Sets image metadata (CreateVolume: right after the image was made). */
+  readonly setMetadata: typeof setMetadata;
+  /** Removes an image (CreateVolume's undo). */
+  readonly removeImage: typeof removeImage;
+}
+
+export function stepsOf(deps: ControllerDeps): CephSteps {
+  return { imageSize, setMetadata, removeImage, ...deps.steps };
 }
 
 export function clusterOf(deps: ControllerDeps, clusterID: string): ClusterEntry {

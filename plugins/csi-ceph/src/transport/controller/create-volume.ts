@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sizeFitsRange, sizeForRange } from '../../decide/capacity.js';
 import { checkCapabilities } from '../../decide/capabilities.js';
 import { sizeFitsImage } from '../../decide/image-limits.js';
-import type { VolumeRecord } from '../../decide/journal-records.js';
+import { cleanupDecision, type VolumeRecord } from '../../decide/journal-records.js';
 import {
   fingerprintMatches,
   paramsFingerprint,
@@ -19,12 +19,20 @@ import { encodeId, type VolumeRef } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError, isCsiError } from '../../errors.js';
 import { ERRNO, hasErrno } from '../../effects/ceph/ceph-call.js';
 import type { RadosConnection } from '../../effects/ceph/rados-connection.js';
-import { createImage, removeImage, setMetadata, withImage } from '../../effects/ceph/rbd-images.js';
+import { createImage, removeImage, withImage } from '../../effects/ceph/rbd-images.js';
 import { openSpace, type VolumeSpace } from '../../effects/volume-space.js';
 import type { CreateVolumeRequest__Output } from '../../generated/csi/v1/CreateVolumeRequest.js';
 import type { CreateVolumeResponse } from '../../generated/csi/v1/CreateVolumeResponse.js';
 import type { CallContext } from '../call-chain.js';
-import { clusterOf, credentialsFor, must, requireField, type ControllerDeps } from './controller-deps.js';
+import {
+  clusterOf,
+  credentialsFor,
+  must,
+  requireField,
+  stepsOf,
+  type CephSteps,
+  type ControllerDeps,
+} from './controller-deps.js';
 import { startFinishClone, type CloneVolume } from './flatten.js';
 import { cloneFromSource, dropCloneSnap, parseSource, resumeClone, type SourceRef } from './volume-source.js';
 import { volumeMessage } from './volume-response.js';
@@ -43,6 +51,7 @@ interface Plan {
   readonly bytes: bigint;
   readonly source: SourceRef | undefined;
   readonly request: CreateVolumeRequest__Output;
+  readonly steps: CephSteps;
 }
 
 export async function createVolume(
@@ -68,10 +77,11 @@ export async function createVolume(
       uuid: UUID_PLACEHOLDER,
     }),
   );
-  const plan: Plan = { name, params, bytes, source, request: req };
+  const plan: Plan = { name, params, bytes, source, request: req, steps: stepsOf(deps) };
   return deps.locks.with([`volume-name/${name}`], () =>
     deps.pool.with(cluster, creds, async (conn) => {
-      const space = await openSpace(conn, place.pool, place.namespace, { create: true });
+      const journal = deps.journal ? { journal: deps.journal } : {};
+      const space = await openSpace(conn, place.pool, place.namespace, { create: true, ...journal });
       const ref: VolumeRef = {
         clusterID: cluster.clusterID,
         pool: place.pool,
@@ -168,23 +178,32 @@ async function act(
   resuming: boolean,
 ): Promise<void> {
   const exists = resuming && (await imageExists(space, record.image));
+  // Still the holder, for a full lease from now: before each long or destructive step (ABORTED if not).
+  const keep = () => space.journal.keepVolume(uuid, record.name);
+  const features = plan.params.features;
   const make = async () => {
-    if (plan.source) await cloneFromSource(conn, plan.source, space, record, uuid, plan.params.features);
-    else await createImage(space.ioctx, record.image, BigInt(record.bytes), plan.params.features);
+    await keep();
+    if (plan.source) await cloneFromSource(conn, plan.source, space, record, uuid, features, keep);
+    else await createImage(space.ioctx, record.image, BigInt(record.bytes), features);
   };
-  if (exists && plan.source) await resumeClone(conn, plan.source, space, record, uuid, plan.params.features);
+  if (exists && plan.source) {
+    await keep();
+    await resumeClone(conn, plan.source, space, record, uuid, features, keep);
+  }
   if (!exists) {
     await make().catch(async (err: unknown) => {
       // A create killed half-way leaves an image that cannot be opened but blocks its name: it is
       // ours (reserved UUID, never handed out), so remove it and make it again.
       if (!resuming || !hasErrno(err, ERRNO.EEXIST)) throw err;
+      await keep();
       await removeImage(space.ioctx, record.image);
       await make();
     });
   }
+  const set = plan.steps.setMetadata;
   await withImage(space.ioctx, record.image, async (image) => {
-    await setMetadata(image, record.image, METADATA.requestName, plan.name);
-    if (record.department) await setMetadata(image, record.image, METADATA.department, record.department);
+    await set(image, record.image, METADATA.requestName, plan.name);
+    if (record.department) await set(image, record.image, METADATA.department, record.department);
   });
 }
 
@@ -199,8 +218,11 @@ async function imageExists(space: VolumeSpace, image: string): Promise<boolean> 
 }
 
 /**
- * Undoes a failed create: removes the image, a clone's temporary snapshot and the reservation. When
- * Ceph is unreachable nothing can be undone; the reservation stays and the retried call resumes it.
+ * Undoes a failed create: removes the image, a clone's temporary snapshot and the reservation, only
+ * after renewing the lease (decide/journal-records.ts cleanupDecision): a take-over landing between a
+ * check and the removal would otherwise lose the new holder its image. When Ceph is unreachable
+ * nothing can be undone; the reservation stays and the retried call resumes it. Whatever happens, the
+ * attempt ends here (a same-process retry is never blocked by an attempt that is over).
  */
 async function undo(
   conn: RadosConnection,
@@ -210,13 +232,16 @@ async function undo(
   record: VolumeRecord,
   cause: unknown,
 ): Promise<void> {
-  if (isCsiError(cause, CSI_ERR.CEPH_UNAVAILABLE)) return space.journal.abandon();
   try {
-    if (!(await space.journal.holdsVolume(uuid))) return; // taken over: the image is the new owner's
-    await removeImage(space.ioctx, record.image);
+    const unreachable = isCsiError(cause, CSI_ERR.CEPH_UNAVAILABLE);
+    const renewed = !unreachable && (await space.journal.renewVolume(uuid).catch(() => false));
+    if (must(cleanupDecision(unreachable, renewed)) !== 'remove') return;
+    await plan.steps.removeImage(space.ioctx, record.image);
     if (plan.source) await dropCloneSnap(conn, plan.source, uuid).catch(() => undefined);
     await space.journal.releaseVolume(uuid, record.name);
   } catch {
     // The reservation stays; a retry resumes it, a DeleteVolume removes it.
+  } finally {
+    space.journal.abandon();
   }
 }

@@ -24,6 +24,7 @@
 import type { ClusterEntry } from '../../decide/cluster-config.js';
 import type { Credentials } from '../../decide/credentials.js';
 import type { VolumeRecord } from '../../decide/journal-records.js';
+import { CSI_ERR, isCsiError } from '../../errors.js';
 import { flattenIfChild } from '../../effects/ceph/rbd-images.js';
 import type { RadosConnection } from '../../effects/ceph/rados-connection.js';
 import { openSpace } from '../../effects/volume-space.js';
@@ -59,11 +60,16 @@ export function recordSource(record: VolumeRecord): SourceRef | undefined {
 /**
  * Flattens the clone if it still has a parent, then removes the temporary snapshot of a volume source
  * in case the create died before doing so (removed already, or the source gone, is fine). Returns
- * whether a flatten ran.
+ * whether a flatten ran. Once `stop()` is true (shutdown) a running flatten stops within about one
+ * object's copy-up (FLATTEN_STOPPED); the clone keeps its parent and the next start resumes it.
  */
-export async function finishClone(conn: RadosConnection, clone: CloneVolume): Promise<boolean> {
+export async function finishClone(
+  conn: RadosConnection,
+  clone: CloneVolume,
+  stop?: () => boolean,
+): Promise<boolean> {
   const space = await openSpace(conn, clone.pool, clone.namespace);
-  const flattened = await flattenIfChild(space.ioctx, clone.record.image);
+  const flattened = await flattenIfChild(space.ioctx, clone.record.image, stop);
   const source = recordSource(clone.record);
   if (source) await dropCloneSnap(conn, source, clone.uuid);
   return flattened;
@@ -84,9 +90,15 @@ export function startFinishClone(
   return deps.jobs.start(
     key,
     async () => {
-      const flattened = await deps.pool.with(clone.cluster, clone.creds, (conn) => finishClone(conn, clone));
+      const stop = () => deps.jobs.draining;
+      const flattened = await deps.pool.with(clone.cluster, clone.creds, (conn) =>
+        finishClone(conn, clone, stop),
+      );
       then?.(flattened);
     },
-    (err) => deps.onBackgroundError?.(err, `flatten ${clone.record.image}`),
+    (err) => {
+      if (isCsiError(err, CSI_ERR.FLATTEN_STOPPED)) deps.onBackgroundStopped?.(clone.record.image);
+      else deps.onBackgroundError?.(err, `flatten ${clone.record.image}`);
+    },
   );
 }

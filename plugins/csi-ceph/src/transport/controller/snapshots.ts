@@ -5,10 +5,10 @@
  * reserve, act, undo.
  */
 import { randomUUID } from 'node:crypto';
-import type { SnapshotRecord } from '../../decide/journal-records.js';
+import { cleanupDecision, type SnapshotRecord } from '../../decide/journal-records.js';
 import { decodeId, encodeId, type VolumeRef } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError, isCsiError } from '../../errors.js';
-import { createSnap, imageSize, removeSnap, withImage } from '../../effects/ceph/rbd-images.js';
+import { createSnap, removeSnap, withImage } from '../../effects/ceph/rbd-images.js';
 import { openSpace, type VolumeSpace } from '../../effects/volume-space.js';
 import type { CreateSnapshotRequest__Output } from '../../generated/csi/v1/CreateSnapshotRequest.js';
 import type { CreateSnapshotResponse } from '../../generated/csi/v1/CreateSnapshotResponse.js';
@@ -17,7 +17,14 @@ import type { DeleteSnapshotResponse } from '../../generated/csi/v1/DeleteSnapsh
 import type { ListSnapshotsRequest__Output } from '../../generated/csi/v1/ListSnapshotsRequest.js';
 import type { ListSnapshotsResponse } from '../../generated/csi/v1/ListSnapshotsResponse.js';
 import type { Snapshot } from '../../generated/csi/v1/Snapshot.js';
-import { credentialsFor, must, requireField, type ControllerDeps } from './controller-deps.js';
+import {
+  credentialsFor,
+  must,
+  requireField,
+  stepsOf,
+  type CephSteps,
+  type ControllerDeps,
+} from './controller-deps.js';
 import { controllerCreds, forEachSpace, page } from './listing.js';
 import { withVolume } from './volume-lookup.js';
 
@@ -64,19 +71,58 @@ export async function createSnapshot(
       if (existing) await space.journal.claimSnapshot(uuid, name);
       else if (!(await space.journal.reserveSnapshot(uuid, reserved)))
         return followSnapshotWinner(space, name, ref, sourceId);
-      const bytes = await withImage(space.ioctx, volume.image, async (image) => {
-        await createSnap(image, volume.image, reserved.snap);
-        return imageSize(image, volume.image);
-      }).catch(async (err: unknown) => {
-        if (isCsiError(err, CSI_ERR.CEPH_UNAVAILABLE)) space.journal.abandon();
-        else await space.journal.releaseSnapshot(uuid, name).catch(() => undefined);
+      const ready = await takeSnapshot(space, uuid, reserved, stepsOf(deps)).catch(async (err: unknown) => {
+        await undoSnapshot(space, uuid, reserved, err);
         throw err;
       });
-      const ready: SnapshotRecord = { ...reserved, bytes: bytes.toString(), state: 'ready' };
-      await space.journal.markSnapshotReady(uuid, ready);
       return { snapshot: snapshotMessage(snapRef, sourceId, ready) };
     }),
   );
+}
+
+/**
+ * Takes the RBD snapshot (a retry that resumes finds it made already: EEXIST is fine, never a second
+ * one), reads the size it captured, and marks the record ready.
+ */
+async function takeSnapshot(
+  space: VolumeSpace,
+  uuid: string,
+  reserved: SnapshotRecord,
+  steps: CephSteps,
+): Promise<SnapshotRecord> {
+  const bytes = await withImage(space.ioctx, reserved.sourceImage, async (image) => {
+    await createSnap(image, reserved.sourceImage, reserved.snap);
+    return steps.imageSize(image, reserved.sourceImage);
+  });
+  const ready: SnapshotRecord = { ...reserved, bytes: bytes.toString(), state: 'ready' };
+  await space.journal.markSnapshotReady(uuid, ready);
+  return ready;
+}
+
+/**
+ * Undoes a failed CreateSnapshot so that it leaves no orphan: after renewing its lease (still the
+ * holder: cleanupDecision), removes the RBD snapshot if it was made, then the reservation. Ceph
+ * unreachable: the reservation stays, and the retry takes it over and completes the SAME snapshot
+ * (its name is fixed by the UUID), so neither an orphan nor a duplicate remains. Taken over: the
+ * snapshot is the new holder's. A removal that fails keeps the reservation for the same reason. The
+ * attempt ends here whatever happens.
+ */
+async function undoSnapshot(space: VolumeSpace, uuid: string, reserved: SnapshotRecord, cause: unknown) {
+  try {
+    const unreachable = isCsiError(cause, CSI_ERR.CEPH_UNAVAILABLE);
+    const renewed = !unreachable && (await space.journal.renewSnapshot(uuid).catch(() => false));
+    if (must(cleanupDecision(unreachable, renewed)) !== 'remove') return;
+    await withImage(space.ioctx, reserved.sourceImage, (image) =>
+      removeSnap(image, reserved.sourceImage, reserved.snap),
+    ).catch((err: unknown) => {
+      if (!isCsiError(err, CSI_ERR.NOT_FOUND)) throw err; // the source image is gone, and its snapshots
+    });
+    await space.journal.releaseSnapshot(uuid, reserved.name);
+  } catch {
+    // The reservation stays: a retry resumes it (and completes this snapshot).
+  } finally {
+    space.journal.abandon();
+  }
 }
 
 /** Another call reserved the name since the look-up: its snapshot once ready, ABORTED while in flight. */

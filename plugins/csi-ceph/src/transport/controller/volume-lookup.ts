@@ -26,7 +26,8 @@ export async function withVolume<T>(
   const notFound = () => csiError(CSI_ERR.NOT_FOUND, `volume "${id}" does not exist`);
   if (!ref || !cluster) throw notFound();
   return deps.pool.with(cluster, creds, async (conn) => {
-    const space = await openSpace(conn, ref.pool, ref.namespace).catch((err: unknown) => {
+    const options = deps.journal ? { journal: deps.journal } : {};
+    const space = await openSpace(conn, ref.pool, ref.namespace, options).catch((err: unknown) => {
       throw isCsiError(err, CSI_ERR.NOT_FOUND) ? notFound() : err;
     });
     const record = await space.journal.volume(ref.uuid);

@@ -122,7 +122,7 @@ export async function dropCloneSnap(conn: RadosConnection, source: SourceRef, uu
 
 /**
  * Creates `record.image` in `target` as a clone of the source, grown to the record's size (flattened
- * later: flatten.ts). A temporary snapshot is removed whether the clone succeeds or fails (clone v2:
+ * later: flatten.ts). `keep` renews the caller's reservation before the resize (ABORTED if lost). A temporary snapshot is removed whether the clone succeeds or fails (clone v2:
  * removing the parent snapshot of a live clone moves it to the trash until the clone is flattened or
  * removed).
  */
@@ -133,6 +133,7 @@ export async function cloneFromSource(
   record: VolumeRecord,
   uuid: string,
   features: bigint,
+  keep: () => Promise<void> = async () => undefined,
 ): Promise<void> {
   const bytes = BigInt(record.bytes);
   const parent = await parentOf(conn, source, uuid, bytes);
@@ -146,7 +147,9 @@ export async function cloneFromSource(
       features | 1n,
     );
     await withImage(target.ioctx, record.image, async (image) => {
-      if ((await imageSize(image, record.image)) < bytes) await growImage(image, record.image, bytes);
+      if ((await imageSize(image, record.image)) >= bytes) return;
+      await keep();
+      await growImage(image, record.image, bytes);
     });
   } catch (err) {
     if (parent.temporary) await dropTemporarySnap(parent).catch(() => undefined);
@@ -169,14 +172,19 @@ export async function resumeClone(
   record: VolumeRecord,
   uuid: string,
   features: bigint,
+  keep: () => Promise<void> = async () => undefined,
 ): Promise<void> {
   const bytes = BigInt(record.bytes);
   const cloned = await withImage(target.ioctx, record.image, async (image) => {
     if (!(await imageParent(image, record.image))) return false;
-    if ((await imageSize(image, record.image)) < bytes) await growImage(image, record.image, bytes);
+    if ((await imageSize(image, record.image)) < bytes) {
+      await keep();
+      await growImage(image, record.image, bytes);
+    }
     return true;
   });
   if (cloned) return dropCloneSnap(conn, source, uuid);
+  await keep();
   await removeImage(target.ioctx, record.image);
-  await cloneFromSource(conn, source, target, record, uuid, features);
+  await cloneFromSource(conn, source, target, record, uuid, features, keep);
 }

@@ -146,6 +146,27 @@ describe('CreateSnapshot undo', () => {
   });
 });
 
+describe('CreateSnapshot resumed after its volume grew', () => {
+  it('given the volume expanded between the snapshot and the retry, reports the size the snapshot captured', async () => {
+    const deps = depsWith();
+    const src = await source(deps);
+    const name = unique('snapshot');
+    const outage = depsWith({
+      steps: {
+        imageSize: async () => {
+          throw csiError(CSI_ERR.CEPH_UNAVAILABLE, 'rbd_get_size: errno 110 (injected)');
+        },
+      },
+    });
+    await expect(createSnapshot(snapshotRequest(name, src.id), outage)).rejects.toMatchObject({
+      code: CSI_ERR.CEPH_UNAVAILABLE,
+    });
+    await cephCli(ceph, ['rbd', 'resize', '--size', '8M', `${ceph.pool}/${src.image}`]);
+    const made = await createSnapshot(snapshotRequest(name, src.id), deps);
+    expect(made.snapshot?.size_bytes).toBe(String(4 * MIB));
+  });
+});
+
 describe('CreateVolume undo after a take-over', () => {
   it('given its reservation taken over before its cleanup, the old attempt leaves the new holder image alone', async () => {
     const host = `undo-host-${randomUUID()}`;
@@ -247,6 +268,40 @@ describe('CreateVolume undo after a take-over', () => {
     const retried = await createVolume(volumeRequest(name), ctx, depsWith({ journal: { self: me } }));
     expect(retried.volume?.volume_id).toBeTruthy();
     expect(await images()).toContain(retried.volume?.volume_context?.['imageName']);
+  });
+
+  it('given a removal that outlasts the lease, the holder keeps its lease alive: no take-over resumes a dying image', async () => {
+    // rbd_remove of a large image without object-map deletes every object (measured locally: 64 GiB in
+    // about 1 s, so 10 TiB outlasts the 2-minute lease). Here the lease is 800 ms and the removal 2 s.
+    const host = `undo-host-${randomUUID()}`;
+    const me: Self = { host, pid: 606, boot: 'boot-f', running: new Set(), pidAlive: () => true };
+    const other: Self = { host, pid: 707, boot: 'boot-g', running: new Set(), pidAlive: () => true };
+    const name = unique('pvc-slow-undo');
+    let retry: unknown = 'not tried';
+    const deps = depsWith({
+      journal: { self: me, leaseMs: 800 },
+      steps: {
+        setMetadata: async () => {
+          throw csiError(CSI_ERR.CEPH, 'rbd_metadata_set: errno 5 (injected)');
+        },
+        removeImage: async (ioctx, image) => {
+          await new Promise((resolve) => setTimeout(resolve, 2_000));
+          // The removal is still running: a retry on another process must not resume this image.
+          retry = await createVolume(
+            volumeRequest(name),
+            ctx,
+            depsWith({ journal: { self: other, leaseMs: 800 } }),
+          )
+            .then(() => 'resumed and marked ready')
+            .catch((err: unknown) => (err as { code?: string }).code);
+          await removeImage(ioctx, image);
+        },
+      },
+    });
+    await expect(createVolume(volumeRequest(name), ctx, deps)).rejects.toMatchObject({ code: CSI_ERR.CEPH });
+    expect(retry).toBe(CSI_ERR.OPERATION_PENDING);
+    expect(await journalKeys(`vn/${name}`)).toEqual([]);
+    expect(me.running.size).toBe(0);
   });
 
   it('given a failure after the image exists and no take-over, removes the image and the reservation', async () => {

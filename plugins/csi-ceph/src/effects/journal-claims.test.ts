@@ -89,3 +89,32 @@ describe('Claims.reserve', () => {
     expect(mine.running.size).toBe(0);
   });
 });
+
+describe('Claims.keepAlive', () => {
+  it('given a step longer than the lease, renews it meanwhile; the step’s own writes still hold', async () => {
+    const claims = new Claims(null, { self: self(1), leaseMs: 40 }, 60_000);
+    expect(await claims.reserve(VOLUMES, 'u1', record('a'))).toBe(true);
+    const until = () => (JSON.parse(store.get('vu/u1')!) as { lease: { until: number } }).lease.until;
+    const first = until();
+    const alive = claims.keepAlive(VOLUMES, 'u1');
+    for (let i = 0; i < 10; i++) {
+      // A renewal of the step itself, racing the timer's: neither may see the other as a take-over.
+      expect(await claims.renew(VOLUMES, 'u1')).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 7));
+    }
+    expect(until()).toBeGreaterThan(first + 40);
+    await claims.markReady(VOLUMES, 'u1', record('a'));
+    await alive.stop();
+    expect(JSON.parse(store.get('vu/u1')!)).toEqual({ name: 'a', image: 'img-a', state: 'ready' });
+  });
+
+  it('given the reservation taken over, stops renewing and never writes over the new holder', async () => {
+    const claims = new Claims(null, { self: self(1), leaseMs: 20 }, 60_000);
+    expect(await claims.reserve(VOLUMES, 'u1', record('a'))).toBe(true);
+    const alive = claims.keepAlive(VOLUMES, 'u1');
+    store.set('vu/u1', JSON.stringify({ ...record('a'), lease: { attempt: 'other' } }));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    await alive.stop();
+    expect(JSON.parse(store.get('vu/u1')!)).toMatchObject({ lease: { attempt: 'other' } });
+  });
+});

@@ -81,6 +81,8 @@ export class Claims {
   private readonly held = new Map<string, string>();
   /** The record keys this attempt is still working on: it counts as running while any is. */
   private readonly working = new Set<string>();
+  /** The guarded writes of this attempt, one at a time: each is guarded by the text the last one wrote. */
+  private writes: Promise<unknown> = Promise.resolve();
   private readonly now: () => number;
   private readonly leaseMs: number;
   private readonly self: Self;
@@ -100,6 +102,13 @@ export class Claims {
   private holder(): LeaseHolder {
     const { host, pid, boot } = this.self;
     return { attempt: this.attempt, host, pid, boot, until: this.now() + this.leaseMs };
+  }
+
+  /** Runs `write` after this attempt's earlier guarded writes settled (a renewal racing a step's own). */
+  private serial<T>(write: () => Promise<T>): Promise<T> {
+    const next = this.writes.then(write, write);
+    this.writes = next.catch(() => undefined);
+    return next;
   }
 
   private hold(recordKey: string, text: string): void {
@@ -208,7 +217,11 @@ export class Claims {
    * Writes the record `ready` (lease dropped). When this attempt holds the reservation, only while it
    * still does: ABORTED if another attempt took it over meanwhile.
    */
-  async markReady<T extends Reservable>(keys: RecordKeys, uuid: string, record: T): Promise<void> {
+  markReady<T extends Reservable>(keys: RecordKeys, uuid: string, record: T): Promise<void> {
+    return this.serial(() => this.writeReady(keys, uuid, record));
+  }
+
+  private async writeReady<T extends Reservable>(keys: RecordKeys, uuid: string, record: T): Promise<void> {
     const recordKey = keys.recordKey(uuid);
     const text = JSON.stringify(unleased({ ...record, state: 'ready' }));
     const held = this.held.get(recordKey);
@@ -237,7 +250,11 @@ export class Claims {
    * Called before each destructive or long step, so that no take-over can land between "still mine"
    * and the step (the lease then runs a full lease time from the step's start).
    */
-  async renew(keys: RecordKeys, uuid: string): Promise<boolean> {
+  renew(keys: RecordKeys, uuid: string): Promise<boolean> {
+    return this.serial(() => this.writeRenewal(keys, uuid));
+  }
+
+  private async writeRenewal(keys: RecordKeys, uuid: string): Promise<boolean> {
     const recordKey = keys.recordKey(uuid);
     const held = this.held.get(recordKey);
     const text = held === undefined ? undefined : renewedLease(held, this.holder());
@@ -255,6 +272,39 @@ export class Claims {
     return won;
   }
 
+  /**
+   * Keeps renewing the lease on `uuid`'s reservation every quarter lease while this attempt works on
+   * it, so that a step longer than the lease (rbd_remove of a large image without object-map deletes
+   * every object) never lets another attempt take over and resume what this one is still changing.
+   * Stops at the first lost renewal; renewals that fail (Ceph unreachable) are retried at the next
+   * tick. `stop()` ends it and waits for a renewal in flight.
+   */
+  keepAlive(keys: RecordKeys, uuid: string): { stop(): Promise<void> } {
+    let inFlight: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(
+      () => {
+        inFlight = this.serial(async () => {
+          const recordKey = keys.recordKey(uuid);
+          if (!this.working.has(recordKey)) return;
+          const held = this.held.get(recordKey);
+          const text = held === undefined ? undefined : renewedLease(held, this.holder());
+          if (held === undefined || text === undefined) return;
+          if (await omapWriteIf(this.ioctx, JOURNAL_OID, { [recordKey]: held }, { [recordKey]: text }))
+            this.held.set(recordKey, text);
+          else clearInterval(timer);
+        }).catch(() => undefined);
+      },
+      Math.max(1, Math.floor(this.leaseMs / 4)),
+    );
+    timer.unref();
+    return {
+      stop: async () => {
+        clearInterval(timer);
+        await inFlight;
+      },
+    };
+  }
+
   /** As `renew`, but ABORTED (the reservation was taken over: the new holder resumes it) when lost. */
   async mustRenew(keys: RecordKeys, uuid: string, name: string): Promise<void> {
     if (!(await this.renew(keys, uuid))) throw lostTo(keys.label, name);
@@ -264,7 +314,11 @@ export class Claims {
    * Removes the record and its name (undo of a failed create). When this attempt holds the
    * reservation, only while it still does: returns false, removing nothing, if it was taken over.
    */
-  async release(keys: RecordKeys, uuid: string, name: string): Promise<boolean> {
+  release(keys: RecordKeys, uuid: string, name: string): Promise<boolean> {
+    return this.serial(() => this.writeRelease(keys, uuid, name));
+  }
+
+  private async writeRelease(keys: RecordKeys, uuid: string, name: string): Promise<boolean> {
     const recordKey = keys.recordKey(uuid);
     const nameKey = keys.nameKey(name);
     const held = this.held.get(recordKey);

@@ -20,7 +20,8 @@
  *   take over : assert vu/uuid still holds the text just read (a reserved record whose holder is
  *               gone, or that has none); set vu/uuid={same, new lease}.
  *   renew     : assert vu/uuid still holds this attempt's text; set vu/uuid={same, lease with a new
- *               until} (before each destructive or long step: the undo's removal, clone, resize).
+ *               until} (before each destructive or long step: the undo's removal, clone, resize; and
+ *               every quarter lease while a CreateVolume runs, so no step outlasts it: keepAlive).
  *   ready     : assert vu/uuid still holds this attempt's text; set vu/uuid={ready, no lease}.
  *   undo      : assert vu/uuid holds this attempt's text and vn/name=uuid; remove both.
  *   expand    : assert vu/uuid still holds the ready text read; set vu/uuid={same, new bytes} (so a
@@ -102,6 +103,11 @@ export class Journal {
    */
   renewVolume(uuid: string): Promise<boolean> {
     return this.claims.renew(VOLUMES, uuid);
+  }
+
+  /** Renews the lease every quarter lease until `stop()` (this attempt's whole create and undo). */
+  keepVolumeAlive(uuid: string): { stop(): Promise<void> } {
+    return this.claims.keepAlive(VOLUMES, uuid);
   }
 
   /** Renews the lease before a long step (clone, resize); ABORTED when the reservation was lost. */

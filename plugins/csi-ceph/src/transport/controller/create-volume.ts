@@ -115,12 +115,7 @@ export async function createVolume(
       };
       if (found) await space.journal.claimVolume(uuid, name);
       else if (!(await space.journal.reserveVolume(uuid, record))) return followWinner(space, plan, ref);
-      await act(conn, space, plan, record, uuid, Boolean(found)).catch(async (err: unknown) => {
-        await undo(conn, space, plan, uuid, record, err);
-        throw err;
-      });
-      const ready: VolumeRecord = { ...record, state: 'ready' };
-      await space.journal.markVolumeReady(uuid, ready);
+      const ready = await build(conn, space, plan, record, uuid, Boolean(found));
       startFinishClone(deps, clone(uuid, ready));
       ctx.log.debug({ image: record.image, uuid }, 'volume created');
       return respond({ ...ref, uuid }, ready, params);
@@ -166,6 +161,33 @@ async function followWinner(space: VolumeSpace, plan: Plan, ref: VolumeRef): Pro
     );
   }
   return respond({ ...ref, uuid: winner.uuid }, winner.record, plan.params);
+}
+
+/**
+ * Makes the volume (undone on failure) and marks it ready, renewing the lease all along: a step may
+ * outlast the lease (rbd_remove of a large image without object-map deletes every object), and a
+ * take-over then would resume, and mark ready, an image this attempt is still removing.
+ */
+async function build(
+  conn: RadosConnection,
+  space: VolumeSpace,
+  plan: Plan,
+  record: VolumeRecord,
+  uuid: string,
+  resuming: boolean,
+): Promise<VolumeRecord> {
+  const alive = space.journal.keepVolumeAlive(uuid);
+  try {
+    await act(conn, space, plan, record, uuid, resuming).catch(async (err: unknown) => {
+      await undo(conn, space, plan, uuid, record, err);
+      throw err;
+    });
+    const ready: VolumeRecord = { ...record, state: 'ready' };
+    await space.journal.markVolumeReady(uuid, ready);
+    return ready;
+  } finally {
+    await alive.stop();
+  }
 }
 
 /** Makes the image (plain or cloned) and records the tenant in its metadata (a clone is flattened later). */

@@ -82,7 +82,8 @@ export async function createSnapshot(
 
 /**
  * Takes the RBD snapshot (a retry that resumes finds it made already: EEXIST is fine, never a second
- * one), reads the size it captured, and marks the record ready.
+ * one), reads the size it captured (from the image opened at the snapshot: the volume may have been
+ * expanded since, e.g. between a failed attempt and its retry), and marks the record ready.
  */
 async function takeSnapshot(
   space: VolumeSpace,
@@ -90,10 +91,10 @@ async function takeSnapshot(
   reserved: SnapshotRecord,
   steps: CephSteps,
 ): Promise<SnapshotRecord> {
-  const bytes = await withImage(space.ioctx, reserved.sourceImage, async (image) => {
-    await createSnap(image, reserved.sourceImage, reserved.snap);
-    return steps.imageSize(image, reserved.sourceImage);
-  });
+  const { sourceImage, snap } = reserved;
+  await withImage(space.ioctx, sourceImage, (image) => createSnap(image, sourceImage, snap));
+  const at = `${sourceImage}@${snap}`;
+  const bytes = await withImage(space.ioctx, sourceImage, (image) => steps.imageSize(image, at), snap, true);
   const ready: SnapshotRecord = { ...reserved, bytes: bytes.toString(), state: 'ready' };
   await space.journal.markSnapshotReady(uuid, ready);
   return ready;

@@ -37,7 +37,9 @@ export * from './testing/raw-objects.js';
 export { ClusterError, CLUSTER_ERRORS, type ClusterErrorCode } from './errors.js';
 export {
   startClusterSource,
+  backoffDelay,
   DEFAULT_BACKOFF,
+  type BackoffPolicy,
   DEFAULT_TIMING,
   ClusterSourceError,
   type ClusterSource,

@@ -1,4 +1,5 @@
 /** Capped exponential backoff for background retries (e.g. the flatten resume scan). */
+import { backoffDelay } from '@corral/cluster';
 
 export interface Backoff {
   /** The wait after the first failure, ms. */
@@ -13,7 +14,10 @@ export const RESUME_BACKOFF: Backoff = { firstMs: 5_000, maxMs: 300_000 };
 /** Given how many attempts failed in a row (1 or more), returns how long to wait before the next. */
 export function retryDelayMs(failures: number, backoff: Backoff = RESUME_BACKOFF): number {
   const doublings = Number.isFinite(failures) ? Math.max(0, Math.floor(failures) - 1) : 0;
-  // 2^31 is past any cap worth having; stopping there keeps the product finite.
-  const delay = backoff.firstMs * 2 ** Math.min(doublings, 31);
-  return Math.min(delay, backoff.maxMs);
+  // The informers' backoff (@corral/cluster), without jitter: one background scan per driver.
+  return backoffDelay(
+    doublings,
+    { initialMs: backoff.firstMs, maxMs: backoff.maxMs, factor: 2, jitter: 0 },
+    0,
+  );
 }

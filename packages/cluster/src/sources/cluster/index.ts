@@ -7,7 +7,7 @@ export type {
   ReadinessCallback,
 } from './types.js';
 export type { BackoffPolicy } from './backoff.js';
-export { DEFAULT_BACKOFF } from './backoff.js';
+export { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 export type { Clock } from './clock.js';
 export { systemClock } from './clock.js';
 export type { ClusterSourceTiming } from './settings.js';

@@ -48,7 +48,7 @@ export {
   isSecretKey,
   redactSecrets,
 } from './log/redaction.js';
-export { redactText } from './log/redact-text.js';
+export { redactText } from '@corral/policy';
 export { memoryDestination, type MemoryDestination } from './log/memory-destination.js';
 export { LogLevelSchema } from './log/log-level-schema.js';
 

@@ -7,7 +7,7 @@ import {
   type Logger,
 } from 'pino';
 
-import { redactText } from './redact-text.js';
+import { redactText } from '@corral/policy';
 import { CENSOR, redactSecrets, SECRET_KEYS } from './redaction.js';
 
 type ChildFn = (this: Logger, bindings: Bindings, options?: ChildLoggerOptions) => Logger;

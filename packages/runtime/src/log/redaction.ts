@@ -1,4 +1,4 @@
-import { redactText } from './redact-text.js';
+import { redactText } from '@corral/policy';
 
 /**
  * Keys whose values never reach a log line, at any depth up to `REDACT_DEPTH`. Matching ignores case,

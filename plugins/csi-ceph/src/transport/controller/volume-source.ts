@@ -120,11 +120,23 @@ export async function dropCloneSnap(conn: RadosConnection, source: SourceRef, uu
   });
 }
 
+/** Grows an open clone to `bytes` unless it is that large already, renewing the reservation first (`keep`). */
+async function growClone(
+  image: unknown,
+  name: string,
+  bytes: bigint,
+  keep: () => Promise<void>,
+): Promise<void> {
+  if ((await imageSize(image, name)) >= bytes) return;
+  await keep();
+  await growImage(image, name, bytes);
+}
+
 /**
  * Creates `record.image` in `target` as a clone of the source, grown to the record's size (flattened
- * later: flatten.ts). `keep` renews the caller's reservation before the resize (ABORTED if lost). A temporary snapshot is removed whether the clone succeeds or fails (clone v2:
- * removing the parent snapshot of a live clone moves it to the trash until the clone is flattened or
- * removed).
+ * later: flatten.ts). `keep` renews the caller's reservation before the resize (ABORTED if lost). A
+ * temporary snapshot is removed whether the clone succeeds or fails (clone v2: removing the parent
+ * snapshot of a live clone moves it to the trash until the clone is flattened or removed).
  */
 export async function cloneFromSource(
   conn: RadosConnection,
@@ -146,11 +158,7 @@ export async function cloneFromSource(
       record.image,
       features | 1n,
     );
-    await withImage(target.ioctx, record.image, async (image) => {
-      if ((await imageSize(image, record.image)) >= bytes) return;
-      await keep();
-      await growImage(image, record.image, bytes);
-    });
+    await withImage(target.ioctx, record.image, (image) => growClone(image, record.image, bytes, keep));
   } catch (err) {
     if (parent.temporary) await dropTemporarySnap(parent).catch(() => undefined);
     throw err;
@@ -177,10 +185,7 @@ export async function resumeClone(
   const bytes = BigInt(record.bytes);
   const cloned = await withImage(target.ioctx, record.image, async (image) => {
     if (!(await imageParent(image, record.image))) return false;
-    if ((await imageSize(image, record.image)) < bytes) {
-      await keep();
-      await growImage(image, record.image, bytes);
-    }
+    await growClone(image, record.image, bytes, keep);
     return true;
   });
   if (cloned) return dropCloneSnap(conn, source, uuid);

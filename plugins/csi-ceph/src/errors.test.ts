@@ -10,6 +10,8 @@ describe('grpcStatusFor', () => {
     [CSI_ERR.IN_USE, 'DeleteVolume', status.FAILED_PRECONDITION],
     [CSI_ERR.BAD_TOKEN, 'ListVolumes', status.ABORTED],
     [CSI_ERR.CEPH_UNAVAILABLE, 'CreateVolume', status.UNAVAILABLE],
+    [CSI_ERR.CLONE_FLATTENING, 'CreateSnapshot', status.ABORTED],
+    [CSI_ERR.FLATTEN_STOPPED, 'CreateSnapshot', status.UNAVAILABLE],
     [CSI_ERR.CEPH_UNAVAILABLE, 'Probe', status.FAILED_PRECONDITION],
   ])('given %s in %s, returns code %i', (code, rpc, expected) => {
     expect(grpcStatusFor(csiError(code, 'x'), rpc).code).toBe(expected);

@@ -42,6 +42,11 @@ export const CSI_ERR = {
   CEPH: 'CSI_ERR_CEPH',
   /** A background flatten was stopped by the driver's shutdown (the next start resumes it). */
   FLATTEN_STOPPED: 'CSI_ERR_FLATTEN_STOPPED',
+  /**
+   * CreateSnapshot of a clone still being flattened gave up waiting (its caller's deadline or cancel):
+   * the flatten goes on, the retry waits for it again. ABORTED, which the snapshotter retries.
+   */
+  CLONE_FLATTENING: 'CSI_ERR_CLONE_FLATTENING',
   /** A node-side command (rbd-fuse, losetup, mkfs, mount) failed. */
   NODE_COMMAND: 'CSI_ERR_NODE_COMMAND',
   /** The RPC is not served in this role. */
@@ -82,6 +87,7 @@ const BY_CODE: Record<CsiErrorCode, status> = {
   CSI_ERR_CEPH_FORBIDDEN: status.PERMISSION_DENIED,
   CSI_ERR_CEPH: status.INTERNAL,
   CSI_ERR_FLATTEN_STOPPED: status.UNAVAILABLE,
+  CSI_ERR_CLONE_FLATTENING: status.ABORTED,
   CSI_ERR_NODE_COMMAND: status.INTERNAL,
   CSI_ERR_UNIMPLEMENTED: status.UNIMPLEMENTED,
   CSI_ERR_LIBRARY: status.FAILED_PRECONDITION,

@@ -1,6 +1,6 @@
 import { CSI_ERR } from '../errors.js';
 import type { ClusterEntry } from './cluster-config.js';
-import { capacityTarget, poolMaxAvail } from './capacity-pools.js';
+import { capacityTarget, poolAvailable, quotaCapped } from './capacity-pools.js';
 
 const entry = (clusterID: string, pools: string[]): ClusterEntry => ({
   clusterID,
@@ -39,29 +39,57 @@ describe('capacityTarget', () => {
   });
 });
 
-describe('poolMaxAvail', () => {
+describe('quotaCapped', () => {
+  it.each([
+    ['no quota', 1000n, 0n, 5000n, 1000n],
+    ['a quota leaving more than max_avail', 1000n, 10_000n, 5000n, 1000n],
+    ['a quota leaving less than max_avail', 1000n, 5500n, 5000n, 500n],
+    ['a quota exactly used up', 1000n, 5000n, 5000n, 0n],
+    ['a pool past its quota', 1000n, 4000n, 5000n, 0n],
+    ['a full pool under a quota', 0n, 10_000n, 5000n, 0n],
+  ])(
+    'given %s, returns the smaller of max_avail and what the quota leaves',
+    (_l, avail, quota, stored, out) => {
+      expect(quotaCapped(avail, quota, stored)).toBe(out);
+    },
+  );
+});
+
+describe('poolAvailable', () => {
   const df = JSON.stringify({
     stats: { total_avail_bytes: 10_000 },
     pools: [
       { name: 'rbd', id: 1, stats: { max_avail: 4321.0, stored: 5 } },
       { name: 'full', id: 2, stats: { max_avail: 0 } },
       { name: 'broken', id: 3, stats: {} },
+      { name: 'quota', id: 4, stats: { max_avail: 4321, quota_bytes: 1000, stored: 400 } },
+      { name: 'noquota', id: 5, stats: { max_avail: 4321, quota_bytes: 0, stored: 400 } },
+      { name: 'bigquota', id: 6, stats: { max_avail: 4321, quota_bytes: 100_000, stored: 400 } },
+      { name: 'over', id: 7, stats: { max_avail: 4321, quota_bytes: 300, stored: 400 } },
+      { name: 'nostored', id: 8, stats: { max_avail: 4321, quota_bytes: 300 } },
+      { name: 'badquota', id: 9, stats: { max_avail: 4321, quota_bytes: 'x', stored: 1 } },
     ],
   });
 
   it.each([
-    ['a pool', 'rbd', 4321n],
+    ['a pool (plain df: no quota fields)', 'rbd', 4321n],
     ['a full pool', 'full', 0n],
-  ])('given %s, returns its max_avail', (_label, pool, bytes) => {
-    expect(poolMaxAvail(df, pool)).toEqual({ status: 'pass', rule: 'pool-capacity', value: bytes });
+    ['a pool whose quota leaves less', 'quota', 600n],
+    ['a pool with quota 0 (none)', 'noquota', 4321n],
+    ['a pool whose quota leaves more', 'bigquota', 4321n],
+    ['a pool past its quota', 'over', 0n],
+  ])('given %s, returns what it can still take', (_label, pool, bytes) => {
+    expect(poolAvailable(df, pool)).toEqual({ status: 'pass', rule: 'pool-capacity', value: bytes });
   });
 
   it.each([
     ['an unknown pool', df, 'nope', CSI_ERR.INVALID_ARGUMENT],
     ['a pool without max_avail', df, 'broken', CSI_ERR.CEPH],
+    ['a quota without stored bytes', df, 'nostored', CSI_ERR.CEPH],
+    ['a quota that is not a number', df, 'badquota', CSI_ERR.CEPH],
     ['output that is not JSON', 'oops', 'rbd', CSI_ERR.CEPH],
     ['output without pools', '{}', 'rbd', CSI_ERR.CEPH],
   ])('given %s, fails with the code', (_label, text, pool, code) => {
-    expect(poolMaxAvail(text, pool)).toMatchObject({ status: 'fail', code });
+    expect(poolAvailable(text, pool)).toMatchObject({ status: 'fail', code });
   });
 });

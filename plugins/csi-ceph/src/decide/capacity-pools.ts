@@ -1,7 +1,9 @@
 /**
  * GetCapacity's answer: what a pool can still take, as `ceph df` computes it (`pools[].stats.max_avail`:
  * the free space of the OSDs its CRUSH rule uses, short of the full ratio, divided by its replication
- * or erasure-coding overhead), not the raw free space of the cluster.
+ * or erasure-coding overhead), not the raw free space of the cluster; and no more than the pool's
+ * byte quota leaves (`osd pool set-quota <pool> max_bytes N`: `df detail`'s `quota_bytes` less
+ * `stored`), which `max_avail` does not account for.
  */
 import { CSI_ERR } from '../errors.js';
 import type { ClusterEntry } from './cluster-config.js';
@@ -45,32 +47,65 @@ export function capacityTarget(
 
 interface DfPool {
   readonly name?: unknown;
-  readonly stats?: { readonly max_avail?: unknown };
+  readonly stats?: {
+    readonly max_avail?: unknown;
+    readonly quota_bytes?: unknown;
+    readonly stored?: unknown;
+  };
 }
 
-/** Given the JSON of `ceph df --format json` and a pool, returns the pool's max_avail in bytes. */
-export function poolMaxAvail(dfJson: string, pool: string): Decision<bigint> {
-  const rule = 'pool-capacity';
-  let pools: readonly DfPool[] | undefined;
+const RULE = 'pool-capacity';
+
+/** A JSON number as whole bytes (never negative; beyond 2^53 a JSON number is only approximate). */
+const wholeBytes = (n: number) => (n > 0 ? BigInt(Math.floor(n)) : 0n);
+
+/**
+ * Given a pool's max_avail, its byte quota (0: none) and the bytes it stores, returns what it can
+ * still take: max_avail, or less when the quota leaves less (never negative: a pool past its quota
+ * takes nothing).
+ */
+export function quotaCapped(maxAvail: bigint, quotaBytes: bigint, stored: bigint): bigint {
+  if (quotaBytes <= 0n) return maxAvail;
+  const left = quotaBytes > stored ? quotaBytes - stored : 0n;
+  return left < maxAvail ? left : maxAvail;
+}
+
+function poolsOf(dfJson: string): readonly DfPool[] | undefined {
   try {
     const parsed = JSON.parse(dfJson) as { pools?: unknown };
-    pools = Array.isArray(parsed.pools) ? (parsed.pools as DfPool[]) : undefined;
+    return Array.isArray(parsed.pools) ? (parsed.pools as DfPool[]) : undefined;
   } catch {
-    pools = undefined;
+    return undefined;
   }
-  if (!pools) return fail(rule, CSI_ERR.CEPH, 'the mons answered `df` with no pool list');
+}
+
+const isBytes = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * Given the JSON of `ceph df detail --format json` (mon command `df`, `detail: "detail"`) and a pool,
+ * returns what the pool can still take in bytes: its max_avail, capped by what its byte quota leaves
+ * (quotaCapped). Output without quota fields (plain `df`) means no quota.
+ */
+export function poolAvailable(dfJson: string, pool: string): Decision<bigint> {
+  const pools = poolsOf(dfJson);
+  if (!pools) return fail(RULE, CSI_ERR.CEPH, 'the mons answered `df` with no pool list');
   const entry = pools.find((p) => p.name === pool);
   if (!entry) {
     return fail(
-      rule,
+      RULE,
       CSI_ERR.INVALID_ARGUMENT,
       `pool "${pool}" does not exist in this Ceph cluster: check the StorageClass parameter "pool"`,
     );
   }
-  const bytes = entry.stats?.max_avail;
-  if (typeof bytes !== 'number' || !Number.isFinite(bytes)) {
-    return fail(rule, CSI_ERR.CEPH, `\`df\` reports no max_avail for pool "${pool}"`);
+  const { max_avail: maxAvail, quota_bytes: quota = 0, stored } = entry.stats ?? {};
+  if (!isBytes(maxAvail)) return fail(RULE, CSI_ERR.CEPH, `\`df\` reports no max_avail for pool "${pool}"`);
+  if (!isBytes(quota))
+    return fail(RULE, CSI_ERR.CEPH, `\`df\` reports a malformed quota_bytes for pool "${pool}"`);
+  if (quota > 0 && !isBytes(stored)) {
+    return fail(RULE, CSI_ERR.CEPH, `\`df\` reports a quota but no stored bytes for pool "${pool}"`);
   }
-  // Never negative (the spec), and a JSON number beyond 2^53 is only approximately an integer.
-  return pass(rule, bytes > 0 ? BigInt(Math.floor(bytes)) : 0n);
+  return pass(
+    RULE,
+    quotaCapped(wholeBytes(maxAvail), wholeBytes(quota), wholeBytes(isBytes(stored) ? stored : 0)),
+  );
 }

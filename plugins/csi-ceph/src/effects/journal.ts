@@ -26,6 +26,8 @@
  *   undo      : assert vu/uuid holds this attempt's text and vn/name=uuid; remove both.
  *   expand    : assert vu/uuid still holds the ready text read; set vu/uuid={same, new bytes} (so a
  *               DeleteVolume on another replica meanwhile is never undone by writing it back).
+ *   delete    : assert vn/name=uuid; remove vu/uuid and vn/name. Failed (the name was re-pointed):
+ *               remove vu/uuid alone.
  *
  * CreateVolume(name): look up vn/name. Found and ready → check compatibility, return the same volume.
  * Found and reserved → if its lease still runs, another attempt (on this or another replica) is
@@ -179,9 +181,9 @@ export class Journal {
     });
   }
 
+  /** Removes the volume's record, and its name key while that still names this volume (removeRecord). */
   async removeVolume(uuid: string, name: string | undefined): Promise<void> {
-    const keys = [KEY.volume(uuid), ...(name === undefined ? [] : [KEY.volumeName(name)])];
-    await omapWrite(this.ioctx, JOURNAL_OID, {}, keys);
+    await this.removeRecord(VOLUMES, uuid, name);
   }
 
   async snapshotUuid(name: string): Promise<string | undefined> {
@@ -199,9 +201,23 @@ export class Journal {
     });
   }
 
+  /** As removeVolume, for a snapshot's record and name key. */
   async removeSnapshot(uuid: string, name: string | undefined): Promise<void> {
-    const keys = [KEY.snapshot(uuid), ...(name === undefined ? [] : [KEY.snapshotName(name)])];
-    await omapWrite(this.ioctx, JOURNAL_OID, {}, keys);
+    await this.removeRecord(SNAPSHOTS, uuid, name);
+  }
+
+  /**
+   * Removes record `uuid` and, in the same write op, its name key, guarded by the name key still
+   * mapping to `uuid`: a name re-pointed meanwhile (re-used for another volume or snapshot, e.g. after a
+   * crash mid-delete) keeps its key. When the guard fails, or there is no name, only the record goes.
+   */
+  private async removeRecord(keys: RecordKeys, uuid: string, name: string | undefined): Promise<void> {
+    const recordKey = keys.recordKey(uuid);
+    if (name !== undefined) {
+      const nameKey = keys.nameKey(name);
+      if (await omapWriteIf(this.ioctx, JOURNAL_OID, { [nameKey]: uuid }, {}, [recordKey, nameKey])) return;
+    }
+    await omapWrite(this.ioctx, JOURNAL_OID, {}, [recordKey]);
   }
 
   /** Ready volume records in UUID order, after `startAfterUuid`. */

@@ -78,14 +78,29 @@ export async function finishClone(
 /**
  * Starts finishing `clone` in the background unless its job runs already (or the driver is stopping,
  * or the record names no source); returns whether it started. DeleteVolume settles on it by image key.
- * `then` hears whether a flatten ran, once the job succeeded.
+ * `then` hears whether a flatten ran, once the job succeeded; `failed` hears its failure (which is
+ * also logged as every background failure is).
  */
 export function startFinishClone(
   deps: ControllerDeps,
   clone: CloneVolume,
   then?: (flattened: boolean) => void,
+  failed?: (err: unknown) => void,
 ): boolean {
   if (!clone.record.source) return false;
+  return startFlattenJob(deps, clone, then, failed);
+}
+
+/**
+ * As startFinishClone, for any image that may have a parent (CreateSnapshot flattens whatever clone it
+ * is asked to snapshot, snapshot-flatten.ts, also one whose record names no source).
+ */
+export function startFlattenJob(
+  deps: ControllerDeps,
+  clone: CloneVolume,
+  then?: (flattened: boolean) => void,
+  failed?: (err: unknown) => void,
+): boolean {
   const key = imageKey(clone.pool, clone.namespace, clone.record.image);
   return deps.jobs.start(
     key,
@@ -99,6 +114,7 @@ export function startFinishClone(
     (err) => {
       if (isCsiError(err, CSI_ERR.FLATTEN_STOPPED)) deps.onBackgroundStopped?.(clone.record.image);
       else deps.onBackgroundError?.(err, `flatten ${clone.record.image}`);
+      failed?.(err);
     },
   );
 }

@@ -1,11 +1,12 @@
 /**
  * GetCapacity: what the pool the request's parameters name (`clusterID`, `pool`; defaults: the first
- * cluster, its first `rbd.pools`) can still take, as `ceph df` reports it (`max_avail`: replication
- * and the full ratio accounted for). Capabilities no volume can have answer 0 (nothing can be
+ * cluster, its first `rbd.pools`) can still take, as `ceph df detail` reports it (`max_avail`:
+ * replication and the full ratio accounted for), capped by what the pool's byte quota leaves (one mon
+ * command: `df detail` carries the quota and the stored bytes too). Capabilities no volume can have answer 0 (nothing can be
  * provisioned with them); topology is not consulted (every node reaches the cluster's pools).
  */
 import { checkCapabilities } from '../../decide/capabilities.js';
-import { capacityTarget, poolMaxAvail } from '../../decide/capacity-pools.js';
+import { capacityTarget, poolAvailable } from '../../decide/capacity-pools.js';
 import type { Credentials } from '../../decide/credentials.js';
 import { monCommand } from '../../effects/ceph/mon-command.js';
 import type { GetCapacityRequest__Output } from '../../generated/csi/v1/GetCapacityRequest.js';
@@ -21,8 +22,8 @@ export async function poolCapacity(
   const caps = req.volume_capabilities;
   const unusable = caps.length > 0 && checkCapabilities(caps).status === 'fail';
   const df = await deps.pool.with(cluster, creds, (conn) =>
-    monCommand(conn, { prefix: 'df', format: 'json' }),
+    monCommand(conn, { prefix: 'df', detail: 'detail', format: 'json' }),
   );
-  const bytes = must(poolMaxAvail(df, pool));
+  const bytes = must(poolAvailable(df, pool));
   return { available_capacity: (unusable ? 0n : bytes).toString() };
 }

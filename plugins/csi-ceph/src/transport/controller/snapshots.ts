@@ -2,7 +2,8 @@
  * CreateSnapshot / DeleteSnapshot / ListSnapshots. A snapshot is an RBD snapshot `csi-snap-<uuid>` of
  * the source image, journalled under sn/<name> and su/<uuid> in the source's (pool, namespace); its ID
  * is `s1.<cluster>.<pool>.<namespace>.<uuid>`. Same order as CreateVolume: validate, lock, look up,
- * reserve, act, undo.
+ * reserve, act, undo; a source that is a clone not yet flattened is flattened before anything is
+ * reserved (snapshot-flatten.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { cleanupDecision, type SnapshotRecord } from '../../decide/journal-records.js';
@@ -26,6 +27,7 @@ import {
   type ControllerDeps,
 } from './controller-deps.js';
 import { controllerCreds, forEachSpace, page } from './listing.js';
+import { flattenBeforeSnapshot } from './snapshot-flatten.js';
 import { withVolume } from './volume-lookup.js';
 
 function snapshotMessage(ref: VolumeRef, sourceId: string, record: SnapshotRecord): Snapshot {
@@ -39,15 +41,21 @@ function snapshotMessage(ref: VolumeRef, sourceId: string, record: SnapshotRecor
   };
 }
 
+/**
+ * `signal` (the call's end, call-signal.ts) bounds the wait for a clone's flatten before its snapshot
+ * (snapshot-flatten.ts).
+ */
 export async function createSnapshot(
   req: CreateSnapshotRequest__Output,
   deps: ControllerDeps,
+  signal?: AbortSignal,
 ): Promise<CreateSnapshotResponse> {
   const name = requireField(req.name, 'name');
   const sourceId = requireField(req.source_volume_id, 'source_volume_id');
   const creds = credentialsFor(deps, req.secrets);
   return deps.locks.with([`snapshot-name/${name}`], () =>
-    withVolume(deps, sourceId, creds, async ({ ref, space, record: volume }) => {
+    withVolume(deps, sourceId, creds, async (found) => {
+      const { ref, space, record: volume } = found;
       const existingUuid = await space.journal.snapshotUuid(name);
       const existing = existingUuid ? await space.journal.snapshot(existingUuid) : undefined;
       if (existingUuid && existing && existing.sourceUuid !== ref.uuid) {
@@ -59,6 +67,7 @@ export async function createSnapshot(
       const uuid = existingUuid ?? randomUUID();
       const snapRef = { ...ref, uuid };
       if (existing?.state === 'ready') return { snapshot: snapshotMessage(snapRef, sourceId, existing) };
+      await flattenBeforeSnapshot(deps, found, creds, signal);
       const reserved: SnapshotRecord = existing ?? {
         name,
         sourceUuid: ref.uuid,

@@ -1,0 +1,44 @@
+import { EventEmitter } from 'node:events';
+import { callEnd } from './call-signal.js';
+
+class FakeCall extends EventEmitter {
+  constructor(private readonly deadline: Date | number) {
+    super();
+  }
+  getDeadline(): Date | number {
+    return this.deadline;
+  }
+}
+
+describe('callEnd', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('given a deadline 5 s away, aborts 500 ms before it, not earlier', () => {
+    const now = Date.now();
+    const end = callEnd(new FakeCall(new Date(now + 5_000)), () => now);
+    vi.advanceTimersByTime(4_499);
+    expect(end.signal.aborted).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(end.signal.aborted).toBe(true);
+  });
+
+  it('given no deadline (Infinity), aborts only when the call is cancelled', () => {
+    const call = new FakeCall(Number.POSITIVE_INFINITY);
+    const end = callEnd(call);
+    vi.advanceTimersByTime(24 * 3600_000);
+    expect(end.signal.aborted).toBe(false);
+    call.emit('cancelled', 'cancelled');
+    expect(end.signal.aborted).toBe(true);
+  });
+
+  it('given release, clears the timer and the listener: a later deadline or cancel aborts nothing', () => {
+    const call = new FakeCall(Date.now() + 1_000);
+    const end = callEnd(call);
+    end.release();
+    expect(call.listenerCount('cancelled')).toBe(0);
+    vi.advanceTimersByTime(2_000);
+    call.emit('cancelled', 'cancelled');
+    expect(end.signal.aborted).toBe(false);
+  });
+});

@@ -1,0 +1,95 @@
+// GetCapacity caps a pool's max_avail with what its byte quota leaves (`osd pool set-quota <pool>
+// max_bytes N`, which `ceph df` does not apply to max_avail): quota set, past the quota, cleared.
+// On a pool of its own (no other test writes there, so `stored` stays put while the test reads it).
+import { writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cephCli } from '../../support/ceph.js';
+import { call, CLUSTER_ID, startHarness, type Harness } from './harness.js';
+
+const MIB = 1024 * 1024;
+const POOL = `corral-quota-${Math.floor(Math.random() * 1e9)}`;
+let h: Harness;
+
+async function admin(args: readonly ['ceph' | 'rados', ...string[]]): Promise<string> {
+  const out = await cephCli(h.ceph, args);
+  if (out.code !== 0) throw new Error(`${args.join(' ')}: ${out.stderr}`);
+  return out.stdout;
+}
+
+interface PoolStats {
+  max_avail: number;
+  stored: number;
+  quota_bytes: number;
+}
+
+async function stats(): Promise<PoolStats> {
+  const df = JSON.parse(await admin(['ceph', 'df', 'detail', '--format', 'json'])) as {
+    pools: { name: string; stats: PoolStats }[];
+  };
+  const found = df.pools.find((p) => p.name === POOL);
+  if (!found) throw new Error(`pool ${POOL} missing from df`);
+  return found.stats;
+}
+
+const setQuota = (bytes: number) =>
+  admin(['ceph', 'osd', 'pool', 'set-quota', POOL, 'max_bytes', String(bytes)]);
+
+const capacity = async () =>
+  BigInt(
+    (await call(h.controller, 'GetCapacity', { parameters: { clusterID: CLUSTER_ID, pool: POOL } }))
+      .available_capacity ?? -1,
+  );
+
+beforeAll(async () => {
+  h = await startHarness();
+  await admin(['ceph', 'osd', 'pool', 'create', POOL, '1', '1']);
+  await admin(['ceph', 'osd', 'pool', 'application', 'enable', POOL, 'rbd']);
+  // 8 MiB of data, so that `stored` is not 0; the mgr reports it within a few seconds.
+  const file = join(tmpdir(), `${POOL}.bin`);
+  await writeFile(file, Buffer.alloc(8 * MIB, 7));
+  await admin(['rados', '-p', POOL, 'put', 'filler', file]);
+  await rm(file, { force: true });
+  await vi.waitFor(async () => expect((await stats()).stored).toBeGreaterThanOrEqual(8 * MIB), {
+    timeout: 30_000,
+    interval: 500,
+  });
+});
+
+afterAll(async () => {
+  if (h) await cephCli(h.ceph, ['ceph', 'osd', 'pool', 'rm', POOL, POOL, '--yes-i-really-really-mean-it']);
+  await h?.stop();
+});
+
+describe('GetCapacity with a pool quota', () => {
+  it('given max_bytes below max_avail, reports max_bytes less the stored bytes; cleared, max_avail again', async () => {
+    const before = await stats();
+    const quota = before.stored + 64 * MIB;
+    expect(quota).toBeLessThan(before.max_avail); // else the quota would not be what limits
+    await setQuota(quota);
+    await vi.waitFor(async () => expect((await stats()).quota_bytes).toBe(quota), { timeout: 10_000 });
+    const capped = await stats();
+    expect(await capacity()).toBe(BigInt(quota - capped.stored));
+
+    await setQuota(0);
+    await vi.waitFor(async () => expect((await stats()).quota_bytes).toBe(0), { timeout: 10_000 });
+    const cleared = await capacity();
+    const after = await stats();
+    // max_avail moves a little as other tests write meanwhile: within 0.1 % of the reading after.
+    expect(Number(cleared)).toBeGreaterThan(quota);
+    expect(Math.abs(Number(cleared) - after.max_avail)).toBeLessThanOrEqual(after.max_avail * 0.001);
+  });
+
+  it('given a quota the pool already exceeds, reports 0', async () => {
+    const { stored } = await stats();
+    await setQuota(Math.floor(stored / 2));
+    try {
+      await vi.waitFor(async () => expect((await stats()).quota_bytes).toBe(Math.floor(stored / 2)), {
+        timeout: 10_000,
+      });
+      expect(await capacity()).toBe(0n);
+    } finally {
+      await setQuota(0);
+    }
+  });
+});

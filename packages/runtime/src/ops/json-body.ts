@@ -10,9 +10,11 @@ export type TextBodyParser = (
 /**
  * Text a prototype-poisoning key could hide in: `__proto__` and `constructor` themselves, or any
  * `\u00XX` escape (every character of both names is ASCII, so an escaped spelling of either needs one).
+ * `constructor` is looked for as `uctor`, a part of it that starts with a letter rare in Kubernetes
+ * objects: the search skips ahead to each first letter, and `c` is everywhere (3× slower on a pod).
  */
 const mayPoison = (text: string): boolean =>
-  text.includes('__proto__') || text.includes('constructor') || text.includes('\\u00');
+  text.includes('__proto__') || text.includes('uctor') || text.includes('\\u00');
 
 /**
  * fastify's JSON body parser with the same answers, faster for what webhooks receive: a body that

@@ -64,12 +64,17 @@ export function missingQuotaResources(
 ): Decision | undefined {
   const fields = requiredFields(scope.hard);
   if (fields.length === 0) return undefined;
-  const containers = containersOf(spec).filter((at) => at.list !== 'ephemeralContainers');
+  const containers = containersOf(spec);
   const missing: string[] = [];
   const keys: string[] = [];
   for (const required of fields) {
-    const without = containers.filter((at) => !specifies(at.container, required)).map(describeContainer);
-    if (without.length === 0) continue;
+    // Asked of every pod CREATE under a quota: lists are made only when a container lacks the field.
+    let without: string[] | undefined;
+    for (const at of containers) {
+      if (at.list === 'ephemeralContainers' || specifies(at.container, required)) continue;
+      (without ??= []).push(describeContainer(at));
+    }
+    if (without === undefined) continue;
     keys.push(`${required.kind}.${required.resource}`);
     missing.push(describeMissing(required, without));
   }

@@ -2,6 +2,7 @@ import { UNIT } from '@corral/cluster';
 import fc from 'fast-check';
 import { fail, isDenial, pass } from '../decide/decision.js';
 import type { ValidateResult } from '../decide/validate.js';
+import type { ReservedUsage } from '../decide/quota-decisions.js';
 import { ADM_ERR, AdmissionError } from '../errors.js';
 import {
   MemoryReservationStore,
@@ -49,7 +50,7 @@ class TestReplica {
     for (const name of names) this.seen.add(podKey(name));
   }
 
-  decide(name: string, reserved: (scope: string, exclude: string) => ReadonlyMap<string, bigint>) {
+  decide(name: string, reserved: ReservedUsage) {
     this.decided += 1;
     const key = podKey(name);
     const taken = BigInt(this.seen.size) * UNIT + (reserved(SCOPE, key).get('pods') ?? 0n);

@@ -16,7 +16,7 @@
  *
  * Knobs (environment): BENCH_SAMPLE, BENCH_CALLS (timed pods, default 2,000; 200 more warm up),
  * BENCH_NODE_FLAGS (extra node flags for the servers), BENCH_CPU_PROF=DIR (`node --cpu-prof` of each
- * server into DIR/<mode>), BENCH_PIN=1 (servers on CPU 1, this client on CPU 0, with taskset), BENCH_CLIENT_GC=0 (no young-generation
+ * server into DIR/<mode>), BENCH_PIN=1 (servers on CPU 1, this client on CPU 0, with taskset; `same`: all on CPU 1), BENCH_CLIENT_GC=0 (no young-generation
  * GC of this client between pods; by default one runs off the clock before each pod).
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -34,7 +34,9 @@ const WARMUP = 200;
 const SERVER = fileURLToPath(new URL('./extender-bench-server.ts', import.meta.url));
 const NODE_FLAGS = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '');
 const CPU_PROF = process.env['BENCH_CPU_PROF'];
-const PIN = process.env['BENCH_PIN'] === '1';
+const PIN = process.env['BENCH_PIN'] === '1' || process.env['BENCH_PIN'] === 'same';
+/** BENCH_PIN=same: this client on the servers' CPU too (one pod at a time: they never run at once). */
+const CLIENT_CPU = process.env['BENCH_PIN'] === 'same' ? 1 : 0;
 
 /**
  * The client's own young-generation GC, run between pods (off the clock), so that a collection of
@@ -162,7 +164,7 @@ async function measure(server: Server, bodies: readonly { body: string; pod: str
 const ms = (n: number) => `${n.toFixed(3)} ms`;
 
 async function main(): Promise<void> {
-  if (PIN) pin(process.pid, 0);
+  if (PIN) pin(process.pid, CLIENT_CPU);
   const bodies = filterBodies(CALLS + WARMUP, SAMPLE);
   console.log(
     `filter + prioritize per pod, names-only, ${SAMPLE} node names per call, ${CALLS} pods (+${WARMUP} warm-up), ` +

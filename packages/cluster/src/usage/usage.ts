@@ -69,7 +69,7 @@ export function applyUsage(target: Map<string, bigint>, delta: Usage, sign: 1n |
 }
 
 /** The usage a quota key measures: `cpu` and `memory` are ResourceQuota's synonyms of `requests.*`. */
-export function usedFor(usage: Pick<Usage, 'get'>, quotaKey: string): bigint {
+export function usedFor(usage: Usage, quotaKey: string): bigint {
   const key = quotaKey === 'cpu' || quotaKey === 'memory' ? `requests.${quotaKey}` : quotaKey;
   return usage.get(key) ?? 0n;
 }

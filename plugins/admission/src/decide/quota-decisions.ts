@@ -2,7 +2,7 @@ import { EMPTY_USAGE, pvcUsage, type ClusterSnapshot, type Usage } from '@corral
 import { fail, skip, type Decision } from './decision.js';
 import { demandOf } from './demand.js';
 import { asObject, podSpecOf } from './pod-spec.js';
-import { checkQuota, type QuotaScope, type UsageLookup } from './quota.js';
+import { checkQuota, type QuotaScope } from './quota.js';
 import { missingQuotaResources } from './quota-requirements.js';
 import { nameOf, type AdmissionRequest } from './request.js';
 
@@ -16,11 +16,8 @@ export type QuotaView = Pick<
   | 'pvc'
 >;
 
-/**
- * Usage reserved in a scope (`namespace/<ns>`, `department/<d>`), not counting reservation `exclude`;
- * read during the check that asked for it (a live reading may change once the check is over).
- */
-export type ReservedUsage = (scope: string, exclude: string) => UsageLookup;
+/** Usage reserved in a scope (`namespace/<ns>`, `department/<d>`), not counting reservation `exclude`. */
+export type ReservedUsage = (scope: string, exclude: string) => Usage;
 
 /** What an admitted pod or claim takes from quotas, to reserve until the snapshot shows it. */
 export interface Demand {

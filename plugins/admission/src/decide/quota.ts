@@ -2,9 +2,6 @@ import { tryParseQuantity, type ResourceMap } from '@corral/policy';
 import { formatUsageAmounts, usedFor, type Usage } from '@corral/cluster';
 import { fail, pass, skip, type Decision } from './decision.js';
 
-/** A usage read one resource at a time (a Usage, or a live reading of the reservation ledger). */
-export type UsageLookup = Pick<Usage, 'get'>;
-
 export const QUOTA_RULES = { namespace: 'namespace-quota', department: 'department-quota' } as const;
 
 /** One quota that applies to a new object: its hard limits and what is already taken. */
@@ -14,8 +11,8 @@ export interface QuotaScope {
   readonly hard: ResourceMap;
   /** Usage of the objects in the cluster snapshot. */
   readonly used: Usage;
-  /** Usage admitted but not yet in the snapshot (reservations), read one resource at a time. */
-  readonly reserved: UsageLookup;
+  /** Usage admitted but not yet in the snapshot (reservations). */
+  readonly reserved: Usage;
 }
 
 /** Parsed hard limits, cached per policy object (policies are immutable snapshots). */

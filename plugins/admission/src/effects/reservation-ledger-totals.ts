@@ -1,4 +1,4 @@
-import { EMPTY_USAGE, type Usage } from '@corral/cluster';
+import type { Usage } from '@corral/cluster';
 
 /** One scope's running totals; a resource back at zero keeps its entry (0n) so that maps do not churn. */
 interface ScopeTotal {
@@ -74,25 +74,6 @@ export class ScopeTotals {
       if (kept !== 0n) copy.set(name, kept);
     }
     return copy;
-  }
-
-  /**
-   * The scope's totals as they stand, less `without` when given, read one resource at a time: nothing
-   * is copied, so the reading is only good until the totals next change (for a check that runs in the
-   * same turn of the event loop as the read).
-   */
-  lookup(scope: string, without?: Usage): Pick<Usage, 'get'> {
-    const total = this.byScope.get(scope);
-    if (total === undefined || total.nonZero === 0) return EMPTY_USAGE;
-    const { byResource } = total;
-    if (without === undefined) return byResource;
-    return {
-      get: (name) => {
-        const value = byResource.get(name);
-        const less = without.get(name);
-        return value === undefined || less === undefined ? value : value - less;
-      },
-    };
   }
 
   private dropIdle(): void {

@@ -60,16 +60,8 @@ export class ReservationLedger {
   /** Usage reserved in `scope` by live reservations other than `exclude`: a fresh map, the caller's. */
   reservedIn(scope: string, exclude = ''): Usage {
     this.expire(this.now());
-    return this.totals.copyOf(scope, this.excludedUsage(scope, exclude));
-  }
-
-  /**
-   * What reservedIn says, read in place one resource at a time (no copy): good only until the ledger
-   * next changes, i.e. for the quota check that runs, synchronously, between this read and reserve.
-   */
-  reservedLookup(scope: string, exclude = ''): Pick<Usage, 'get'> {
-    this.expire(this.now());
-    return this.totals.lookup(scope, this.excludedUsage(scope, exclude));
+    const excluded = exclude === '' ? undefined : this.byKey.get(exclude);
+    return this.totals.copyOf(scope, excluded?.scopes.includes(scope) ? excluded.usage : undefined);
   }
 
   /**
@@ -107,12 +99,6 @@ export class ReservationLedger {
    */
   settle(key: string): void {
     if (this.byKey.has(key) && this.options.isCounted(key)) this.release(key);
-  }
-
-  /** The usage of reservation `exclude` when it is held in `scope`. */
-  private excludedUsage(scope: string, exclude: string): Usage | undefined {
-    const excluded = exclude === '' ? undefined : this.byKey.get(exclude);
-    return excluded?.scopes.includes(scope) ? excluded.usage : undefined;
   }
 
   private expire(now: number): void {

@@ -2,7 +2,6 @@ import { UNIT } from '@corral/cluster';
 import fc from 'fast-check';
 import { fail, isDenial, pass } from '../decide/decision.js';
 import type { ValidateResult } from '../decide/validate.js';
-import type { ReservedUsage } from '../decide/quota-decisions.js';
 import { ADM_ERR, AdmissionError } from '../errors.js';
 import {
   MemoryReservationStore,
@@ -50,7 +49,7 @@ class TestReplica {
     for (const name of names) this.seen.add(podKey(name));
   }
 
-  decide(name: string, reserved: ReservedUsage) {
+  decide(name: string, reserved: (scope: string, exclude: string) => ReadonlyMap<string, bigint>) {
     this.decided += 1;
     const key = podKey(name);
     const taken = BigInt(this.seen.size) * UNIT + (reserved(SCOPE, key).get('pods') ?? 0n);

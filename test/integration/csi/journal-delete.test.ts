@@ -91,6 +91,16 @@ describe('DeleteVolume and the name key', () => {
     expect(await journalKey(`vn/${name}`)).toBe(other);
     await rados(['rmomapkey', JOURNAL_OID, `vn/${name}`]);
   });
+
+  it('given the name key already gone, removes the record and writes no name key', async () => {
+    // An absent key compares as the empty value (OMAP_CMP): the guard fails, the record still goes.
+    const name = unique('noname');
+    const id = await createVolume(name);
+    await rados(['rmomapkey', JOURNAL_OID, `vn/${name}`]);
+    await deleteVolume(id);
+    expect(await journalKey(`vu/${uuidOf(id)}`)).toBeUndefined();
+    expect(await journalKey(`vn/${name}`)).toBeUndefined();
+  });
 });
 
 describe('DeleteSnapshot and the name key', () => {
@@ -111,6 +121,13 @@ describe('DeleteSnapshot and the name key', () => {
     expect(await journalKey(`sn/${reused}`)).toBe(other);
     expect(await journalKey(`su/${uuidOf(reusedId)}`)).toBeUndefined();
     await rados(['rmomapkey', JOURNAL_OID, `sn/${reused}`]);
+
+    const nameless = unique('snap-noname');
+    const namelessId = await createSnapshot(nameless, volume);
+    await rados(['rmomapkey', JOURNAL_OID, `sn/${nameless}`]);
+    await deleteSnapshot(namelessId);
+    expect(await journalKey(`su/${uuidOf(namelessId)}`)).toBeUndefined();
+    expect(await journalKey(`sn/${nameless}`)).toBeUndefined();
     await deleteVolume(volume);
   });
 });

@@ -42,3 +42,27 @@ describe('callEnd', () => {
     expect(end.signal.aborted).toBe(false);
   });
 });
+
+describe('callEnd once the call has ended', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('given a cancel, clears the deadline timer at once (a handler still running holds none)', () => {
+    const call = new FakeCall(Date.now() + 60_000);
+    const end = callEnd(call);
+    expect(vi.getTimerCount()).toBe(1);
+    call.emit('cancelled', 'cancelled');
+    expect(end.signal.aborted).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+    end.release();
+  });
+
+  it('given the deadline timer fired, drops the cancel listener at once', () => {
+    const call = new FakeCall(Date.now() + 1_000);
+    const end = callEnd(call);
+    vi.advanceTimersByTime(1_000);
+    expect(end.signal.aborted).toBe(true);
+    expect(call.listenerCount('cancelled')).toBe(0);
+    end.release();
+  });
+});

@@ -3,7 +3,7 @@
  * for a clone's flatten): aborted when the client cancels the call (or its connection goes, or
  * grpc-js ends the call at its deadline), and shortly before the deadline (decide/snapshot-flatten.ts:
  * waitBudgetMs) so that the handler's own answer still reaches the caller. `release` clears the timer
- * and the listener once the call has been answered.
+ * and the listener once the call has been answered; either end clears the other's too.
  */
 import type { Deadline } from '@grpc/grpc-js';
 import { waitBudgetMs } from '../decide/snapshot-flatten.js';
@@ -23,19 +23,21 @@ export interface EndingCall {
 
 export function callEnd(call: EndingCall, now: () => number = Date.now): CallEnd {
   const controller = new AbortController();
-  const cancelled = () => controller.abort(new Error('the caller cancelled the call'));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // Whichever end comes first also drops the other's timer or listener: a handler still running
+  // after its call ended (or after release) holds neither.
+  const release = () => {
+    clearTimeout(timer);
+    call.removeListener('cancelled', cancelled);
+  };
+  const end = (reason: string) => {
+    release();
+    controller.abort(new Error(reason));
+  };
+  const cancelled = () => end('the caller cancelled the call');
   call.once('cancelled', cancelled);
   const deadline = call.getDeadline();
   const budget = waitBudgetMs(deadline instanceof Date ? deadline.getTime() : deadline, now());
-  const timer =
-    budget === undefined
-      ? undefined
-      : setTimeout(() => controller.abort(new Error('the call reached its deadline')), budget);
-  return {
-    signal: controller.signal,
-    release: () => {
-      clearTimeout(timer);
-      call.removeListener('cancelled', cancelled);
-    },
-  };
+  if (budget !== undefined) timer = setTimeout(() => end('the call reached its deadline'), budget);
+  return { signal: controller.signal, release };
 }

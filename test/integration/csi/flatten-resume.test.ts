@@ -15,7 +15,7 @@ import { loadCsiConfig } from '../../../plugins/csi-ceph/src/config.js';
 import { ConnectionPool } from '../../../plugins/csi-ceph/src/effects/ceph/connection-pool.js';
 import { openSpace } from '../../../plugins/csi-ceph/src/effects/volume-space.js';
 import { startDriver } from '../../../plugins/csi-ceph/src/start-driver.js';
-import { BackgroundJobs } from '../../../plugins/csi-ceph/src/transport/background-jobs.js';
+import { BackgroundJobs, imageKey } from '../../../plugins/csi-ceph/src/transport/background-jobs.js';
 import { controllerHandlers } from '../../../plugins/csi-ceph/src/transport/controller/controller-service.js';
 import {
   RESUME_KEY,
@@ -362,6 +362,44 @@ describe('a clone whose controller died before flattening it', () => {
       const done = logs.lines.filter((l) => l['msg'] === 'flatten resume scan done');
       expect(done).toHaveLength(1);
       expect(done[0]?.['flattened']).toBeGreaterThanOrEqual(1);
+    } finally {
+      await deps.jobs.drain();
+      await pool.closeAll();
+    }
+  });
+
+  it('given a flatten job of another call running for the clone that fails, the scan looks again with its own job and flattens it', async () => {
+    const { source, sourceImage, cloneImage } = await unflattenedCloneOfVolume();
+    const pool = new ConnectionPool({ timeoutSeconds: 5 });
+    const errors: string[] = [];
+    const deps: ControllerDeps = {
+      clusters: new Map([
+        [CLUSTER_ID, { clusterID: CLUSTER_ID, monitors: [ceph.mon], radosNamespace: NS, pools: [ceph.pool] }],
+      ]),
+      pool,
+      locks: new OperationLocks(),
+      jobs: new BackgroundJobs(),
+      controllerCredentials: { userID: 'csi', userKey: ceph.csiKey },
+      onBackgroundError: (_err, what) => errors.push(what),
+    };
+    try {
+      // As a CreateSnapshot's flatten of the clone that fails (told to that call only) while the scan runs.
+      const other = deps.jobs.start(
+        imageKey(ceph.pool, NS, cloneImage),
+        async () => {
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          throw new Error('flatten: EIO');
+        },
+        () => errors.push('the other call'),
+      );
+      expect(other).toBe(true);
+      const report = await resumeFlattens(deps, { userID: 'csi', userKey: ceph.csiKey });
+      expect(errors).toEqual(['the other call']);
+      expect(report).toMatchObject({ flattened: 1, failed: 0 });
+      expect(await parentOf(cloneImage)).toBeUndefined();
+      await vi.waitFor(async () => expect(await snapshotsOf(sourceImage)).toEqual([]), { timeout: 10_000 });
+      await deleteVolume(dying.controller, source.volume_id!);
+      expect(await images()).not.toContain(sourceImage);
     } finally {
       await deps.jobs.drain();
       await pool.closeAll();

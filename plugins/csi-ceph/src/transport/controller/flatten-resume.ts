@@ -49,6 +49,31 @@ async function clonesToCheck(
   return clones;
 }
 
+/** Rounds of joining jobs other calls started before the scan counts a clone as failed. */
+const JOIN_ROUNDS = 3;
+
+type CloneOutcome = 'flattened' | 'flat' | 'failed' | 'stopped';
+
+/**
+ * Finishes one clone as its image's background job. A job another call runs (a repeated CreateVolume,
+ * a CreateSnapshot of the clone) is waited for, then the clone is looked at again with a job of the
+ * scan's own, since a joined job tells only its own caller how it ended: a clone it left with its
+ * parent counts as failed here too (so the scan runs again), and a flat one ends at once.
+ */
+async function finishOne(deps: ControllerDeps, clone: CloneVolume): Promise<CloneOutcome> {
+  const key = imageKey(clone.pool, clone.namespace, clone.record.image);
+  for (let round = 0; round < JOIN_ROUNDS; round++) {
+    let flattened: boolean | undefined;
+    const started = startFinishClone(deps, clone, (didFlatten) => (flattened = didFlatten));
+    if (!started && !deps.jobs.isRunning(key)) return 'stopped';
+    await deps.jobs.settle(key);
+    if (!started) continue;
+    if (flattened === undefined) return 'failed';
+    return flattened ? 'flattened' : 'flat';
+  }
+  return 'failed';
+}
+
 /** Runs the scan now (awaitable: tests, and the job below). */
 export async function resumeFlattens(deps: ControllerDeps, creds: Credentials): Promise<ResumeReport> {
   let failed = 0;
@@ -60,17 +85,9 @@ export async function resumeFlattens(deps: ControllerDeps, creds: Credentials): 
   let flattened = 0;
   for (const clone of clones) {
     if (deps.jobs.draining) break;
-    const key = imageKey(clone.pool, clone.namespace, clone.record.image);
-    // Already running (a repeated CreateVolume started it): wait for it, do not start another.
-    const running = deps.jobs.isRunning(key);
-    let succeeded = false;
-    const started = startFinishClone(deps, clone, (didFlatten) => {
-      succeeded = true;
-      if (didFlatten) flattened++;
-    });
-    if (!running && !started) continue; // stopping
-    await deps.jobs.settle(key);
-    if (started && !succeeded) failed++;
+    const outcome = await finishOne(deps, clone);
+    if (outcome === 'flattened') flattened++;
+    else if (outcome === 'failed') failed++;
   }
   return { clones: clones.length, flattened, failed };
 }

@@ -1,6 +1,6 @@
 import { CSI_ERR } from '../errors.js';
 import type { ClusterEntry } from './cluster-config.js';
-import { capacityTarget, poolAvailable, quotaCapped } from './capacity-pools.js';
+import { capacityTarget, dfPoolSpace, poolQuota, quotaCapped } from './capacity-pools.js';
 
 const entry = (clusterID: string, pools: string[]): ClusterEntry => ({
   clusterID,
@@ -55,7 +55,7 @@ describe('quotaCapped', () => {
   );
 });
 
-describe('poolAvailable', () => {
+describe('dfPoolSpace', () => {
   const df = JSON.stringify({
     stats: { total_avail_bytes: 10_000 },
     pools: [
@@ -64,32 +64,58 @@ describe('poolAvailable', () => {
       { name: 'broken', id: 3, stats: {} },
       { name: 'quota', id: 4, stats: { max_avail: 4321, quota_bytes: 1000, stored: 400 } },
       { name: 'noquota', id: 5, stats: { max_avail: 4321, quota_bytes: 0, stored: 400 } },
-      { name: 'bigquota', id: 6, stats: { max_avail: 4321, quota_bytes: 100_000, stored: 400 } },
-      { name: 'over', id: 7, stats: { max_avail: 4321, quota_bytes: 300, stored: 400 } },
-      { name: 'nostored', id: 8, stats: { max_avail: 4321, quota_bytes: 300 } },
       { name: 'badquota', id: 9, stats: { max_avail: 4321, quota_bytes: 'x', stored: 1 } },
     ],
   });
 
   it.each([
-    ['a pool (plain df: no quota fields)', 'rbd', 4321n],
-    ['a full pool', 'full', 0n],
-    ['a pool whose quota leaves less', 'quota', 600n],
-    ['a pool with quota 0 (none)', 'noquota', 4321n],
-    ['a pool whose quota leaves more', 'bigquota', 4321n],
-    ['a pool past its quota', 'over', 0n],
-  ])('given %s, returns what it can still take', (_label, pool, bytes) => {
-    expect(poolAvailable(df, pool)).toEqual({ status: 'pass', rule: 'pool-capacity', value: bytes });
+    ['a pool (plain df: no quota fields)', 'rbd', 4321n, 0n],
+    ['a full pool', 'full', 0n, 0n],
+    ['a pool with a byte quota', 'quota', 4321n, 1000n],
+    ['a pool with quota 0 (none)', 'noquota', 4321n, 0n],
+  ])('given %s, returns its max_avail and byte quota', (_label, pool, maxAvail, quotaBytes) => {
+    expect(dfPoolSpace(df, pool)).toEqual({
+      status: 'pass',
+      rule: 'pool-capacity',
+      value: { maxAvail, quotaBytes },
+    });
   });
 
   it.each([
     ['an unknown pool', df, 'nope', CSI_ERR.INVALID_ARGUMENT],
     ['a pool without max_avail', df, 'broken', CSI_ERR.CEPH],
-    ['a quota without stored bytes', df, 'nostored', CSI_ERR.CEPH],
     ['a quota that is not a number', df, 'badquota', CSI_ERR.CEPH],
     ['output that is not JSON', 'oops', 'rbd', CSI_ERR.CEPH],
     ['output without pools', '{}', 'rbd', CSI_ERR.CEPH],
+    ['output that is JSON but not an object', '7', 'rbd', CSI_ERR.CEPH],
   ])('given %s, fails with the code', (_label, text, pool, code) => {
-    expect(poolAvailable(text, pool)).toMatchObject({ status: 'fail', code });
+    expect(dfPoolSpace(text, pool)).toMatchObject({ status: 'fail', code });
+  });
+});
+
+describe('poolQuota', () => {
+  it('given get-quota output, returns the byte quota and the bytes it counts', () => {
+    const answer = JSON.stringify({
+      pool_name: 'q',
+      pool_id: 3,
+      quota_max_objects: 0,
+      current_num_objects: 2,
+      quota_max_bytes: 100_000_000,
+      current_num_bytes: 7_204_304,
+    });
+    expect(poolQuota(answer, 'q')).toEqual({
+      status: 'pass',
+      rule: 'pool-capacity',
+      value: { quotaBytes: 100_000_000n, usedBytes: 7_204_304n },
+    });
+  });
+
+  it.each([
+    ['output that is not JSON', 'oops'],
+    ['no current_num_bytes', JSON.stringify({ quota_max_bytes: 10 })],
+    ['a quota that is not a number', JSON.stringify({ quota_max_bytes: '10', current_num_bytes: 1 })],
+  ])('given %s, fails CEPH naming the pool', (_label, text) => {
+    expect(poolQuota(text, 'q')).toMatchObject({ status: 'fail', code: CSI_ERR.CEPH });
+    expect(poolQuota(text, 'q')).toMatchObject({ message: expect.stringContaining('"q"') });
   });
 });

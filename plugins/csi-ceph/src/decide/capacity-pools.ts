@@ -2,8 +2,9 @@
  * GetCapacity's answer: what a pool can still take, as `ceph df` computes it (`pools[].stats.max_avail`:
  * the free space of the OSDs its CRUSH rule uses, short of the full ratio, divided by its replication
  * or erasure-coding overhead), not the raw free space of the cluster; and no more than the pool's
- * byte quota leaves (`osd pool set-quota <pool> max_bytes N`: `df detail`'s `quota_bytes` less
- * `stored`), which `max_avail` does not account for.
+ * byte quota leaves (`osd pool set-quota <pool> max_bytes N`: `osd pool get-quota`'s
+ * `quota_max_bytes` less `current_num_bytes`, the count the mons hold against the quota), which
+ * `max_avail` does not account for.
  */
 import { CSI_ERR } from '../errors.js';
 import type { ClusterEntry } from './cluster-config.js';
@@ -50,7 +51,6 @@ interface DfPool {
   readonly stats?: {
     readonly max_avail?: unknown;
     readonly quota_bytes?: unknown;
-    readonly stored?: unknown;
   };
 }
 
@@ -60,20 +60,20 @@ const RULE = 'pool-capacity';
 const wholeBytes = (n: number) => (n > 0 ? BigInt(Math.floor(n)) : 0n);
 
 /**
- * Given a pool's max_avail, its byte quota (0: none) and the bytes it stores, returns what it can
- * still take: max_avail, or less when the quota leaves less (never negative: a pool past its quota
+ * Given a pool's max_avail, its byte quota (0: none) and the bytes the quota counts, returns what it
+ * can still take: max_avail, or less when the quota leaves less (never negative: a pool past its quota
  * takes nothing).
  */
-export function quotaCapped(maxAvail: bigint, quotaBytes: bigint, stored: bigint): bigint {
+export function quotaCapped(maxAvail: bigint, quotaBytes: bigint, used: bigint): bigint {
   if (quotaBytes <= 0n) return maxAvail;
-  const left = quotaBytes > stored ? quotaBytes - stored : 0n;
+  const left = quotaBytes > used ? quotaBytes - used : 0n;
   return left < maxAvail ? left : maxAvail;
 }
 
-function poolsOf(dfJson: string): readonly DfPool[] | undefined {
+function parsed(json: string): Record<string, unknown> | undefined {
   try {
-    const parsed = JSON.parse(dfJson) as { pools?: unknown };
-    return Array.isArray(parsed.pools) ? (parsed.pools as DfPool[]) : undefined;
+    const value = JSON.parse(json) as unknown;
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
@@ -81,15 +81,21 @@ function poolsOf(dfJson: string): readonly DfPool[] | undefined {
 
 const isBytes = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+export interface DfPoolSpace {
+  /** `max_avail`: what the OSDs under the pool's rule can still take for it. */
+  readonly maxAvail: bigint;
+  /** The pool's byte quota, 0 for none (plain `df`, without `detail`, reports none). */
+  readonly quotaBytes: bigint;
+}
+
 /**
  * Given the JSON of `ceph df detail --format json` (mon command `df`, `detail: "detail"`) and a pool,
- * returns what the pool can still take in bytes: its max_avail, capped by what its byte quota leaves
- * (quotaCapped). Output without quota fields (plain `df`) means no quota.
+ * returns its max_avail and byte quota.
  */
-export function poolAvailable(dfJson: string, pool: string): Decision<bigint> {
-  const pools = poolsOf(dfJson);
-  if (!pools) return fail(RULE, CSI_ERR.CEPH, 'the mons answered `df` with no pool list');
-  const entry = pools.find((p) => p.name === pool);
+export function dfPoolSpace(dfJson: string, pool: string): Decision<DfPoolSpace> {
+  const pools = parsed(dfJson)?.['pools'];
+  if (!Array.isArray(pools)) return fail(RULE, CSI_ERR.CEPH, 'the mons answered `df` with no pool list');
+  const entry = (pools as DfPool[]).find((p) => p.name === pool);
   if (!entry) {
     return fail(
       RULE,
@@ -97,15 +103,30 @@ export function poolAvailable(dfJson: string, pool: string): Decision<bigint> {
       `pool "${pool}" does not exist in this Ceph cluster: check the StorageClass parameter "pool"`,
     );
   }
-  const { max_avail: maxAvail, quota_bytes: quota = 0, stored } = entry.stats ?? {};
+  const { max_avail: maxAvail, quota_bytes: quota = 0 } = entry.stats ?? {};
   if (!isBytes(maxAvail)) return fail(RULE, CSI_ERR.CEPH, `\`df\` reports no max_avail for pool "${pool}"`);
   if (!isBytes(quota))
     return fail(RULE, CSI_ERR.CEPH, `\`df\` reports a malformed quota_bytes for pool "${pool}"`);
-  if (quota > 0 && !isBytes(stored)) {
-    return fail(RULE, CSI_ERR.CEPH, `\`df\` reports a quota but no stored bytes for pool "${pool}"`);
+  return pass(RULE, { maxAvail: wholeBytes(maxAvail), quotaBytes: wholeBytes(quota) });
+}
+
+export interface PoolQuota {
+  readonly quotaBytes: bigint;
+  /** The bytes the quota is checked against (the pool's logical object bytes, holes included). */
+  readonly usedBytes: bigint;
+}
+
+/**
+ * Given the JSON of `ceph osd pool get-quota <pool> --format json`, returns the byte quota and the
+ * bytes it counts (`current_num_bytes`: what the mons compare with `quota_max_bytes` to mark the pool
+ * full; `df`'s `stored` is what was written, which is less for sparse objects such as RBD's).
+ */
+export function poolQuota(getQuotaJson: string, pool: string): Decision<PoolQuota> {
+  const answer = parsed(getQuotaJson);
+  const quota = answer?.['quota_max_bytes'];
+  const used = answer?.['current_num_bytes'];
+  if (!isBytes(quota) || !isBytes(used)) {
+    return fail(RULE, CSI_ERR.CEPH, `\`osd pool get-quota\` gave no byte quota and usage for pool "${pool}"`);
   }
-  return pass(
-    RULE,
-    quotaCapped(wholeBytes(maxAvail), wholeBytes(quota), wholeBytes(isBytes(stored) ? stored : 0)),
-  );
+  return pass(RULE, { quotaBytes: wholeBytes(quota), usedBytes: wholeBytes(used) });
 }

@@ -462,6 +462,15 @@ describe.each(INSTALLS)('%s (production rules)', (dir) => {
     }
   });
 
+  it("sends one kube-scheduler's extender calls to one replica (assumed pods are per replica)", () => {
+    const spec = find(render(dir), 'Service', 'corral-extender')['spec'] as Record<string, unknown>;
+    expect(spec['sessionAffinity']).toBe('ClientIP');
+    const timeout = (spec['sessionAffinityConfig'] as { clientIP?: { timeoutSeconds?: number } } | undefined)
+      ?.clientIP?.timeoutSeconds;
+    // At least an hour (the default, 3 h, when unset): long enough that scheduling bursts never switch.
+    expect(timeout ?? 10_800).toBeGreaterThanOrEqual(3600);
+  });
+
   it('opens exactly the service ports in NetworkPolicies, and each selects a workload that listens there', () => {
     const objects = render(dir);
     const expected: Record<string, number[]> = {

@@ -7,17 +7,22 @@
  * - `runtime-noop`: the no-op on @corral/runtime's buildServer (request logging, HTTP metrics, ops
  *   routes; its route declared quiet, as the admission service declares its webhooks), to separate
  *   the runtime's cost from the rules';
- * - `admission`: the real admission service with the examples' policies.
+ * - `admission`: the real admission service with the examples' policies;
+ * - `admission-empty`: the same service with no policy objects at all (no namespace, department or
+ *   NamespacePolicy: every rule finds nothing to apply), so that it costs the webhook envelope,
+ *   route schemas, metrics and answer without the rules' work.
  * Corral's servers log at `info` (their default level; BENCH_LOG_LEVEL to change it), to /dev/null.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fastify, type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { buildServer, createLogger, createMetrics, type LogLevel } from '@corral/runtime';
 import { buildAdmissionServer, DEFAULT_RULE_SETTINGS } from '@corral/admission';
 import { snapshotFromFiles } from '../plugins/admission/src/testing/example-snapshot.js';
 
-export const BENCH_APPS = ['noop', 'noop-patch', 'runtime-noop', 'admission'] as const;
+export const BENCH_APPS = ['noop', 'noop-patch', 'runtime-noop', 'admission', 'admission-empty'] as const;
 export type BenchApp = (typeof BENCH_APPS)[number];
 
 export interface BenchTls {
@@ -76,7 +81,9 @@ export async function buildBenchApp(app: BenchApp, tls?: BenchTls): Promise<Fast
     return server as unknown as FastifyInstance;
   }
   const { app: server } = buildAdmissionServer({
-    snapshot: await snapshotFromFiles(),
+    snapshot: await snapshotFromFiles(
+      app === 'admission-empty' ? mkdtempSync(join(tmpdir(), 'corral-none-')) : undefined,
+    ),
     settings: DEFAULT_RULE_SETTINGS,
     logger,
     metrics: createMetrics({ service: 'admission' }),

@@ -197,3 +197,26 @@ describe('validateRequest: pods must size cpu and memory under a compute quota',
     expect(validate(huge).demand?.usage.get('requests.cpu')).toBe(1000n * UNIT);
   });
 });
+
+describe('new objects where no quota applies', () => {
+  const create = (namespace: string): AdmissionRequest => ({
+    uid: 'u-new',
+    kind: { group: '', version: 'v1', kind: 'PersistentVolumeClaim' },
+    namespace,
+    name: 'media-new',
+    operation: 'CREATE',
+    object: claim(namespace, '10Gi'),
+  });
+
+  it('given a namespace without any quota (sandbox), checks and holds nothing', () => {
+    const result = validate(create('sandbox'));
+    expect(summary(result.decisions).filter((d) => d.includes('quota'))).toEqual([]);
+    expect(result.demand).toBeUndefined();
+  });
+
+  it('given a namespace under a quota (web-prod), holds the claim for the quotas', () => {
+    const result = validate(create('web-prod'));
+    expect(result.demand?.usage.get('requests.storage')).toBe(q('10Gi'));
+    expect(result.demand?.scopes).toEqual(['namespace/web-prod', 'department/web']);
+  });
+});

@@ -81,11 +81,15 @@ export function newObjectQuota(
   reserved: ReservedUsage,
 ): QuotaResult {
   const kind = request.kind.kind as 'Pod' | 'PersistentVolumeClaim';
+  const key = `${kind}/${namespace}/${nameOf(request) ?? request.uid}`;
+  const scopes = quotaScopes(namespace, view, reserved, key);
+  // No quota applies: nothing to check and nothing to hold (a quota created later counts the object
+  // once the snapshot shows it, as ResourceQuota's controller does for objects admitted before it).
+  if (scopes.length === 0) return { decisions: [] };
   const demanded = demandOf(kind, request.object, namespace);
   if (!demanded.ok) return { decisions: [fail(COUNT_RULE, `cannot count this object: ${demanded.message}`)] };
-  const key = `${kind}/${namespace}/${nameOf(request) ?? request.uid}`;
   const spec = kind === 'Pod' ? podSpecOf(kind, request.object) : undefined;
-  const decisions = quotaScopes(namespace, view, reserved, key).map(
+  const decisions = scopes.map(
     (scope) =>
       (kind === 'Pod' ? missingQuotaResources(scope, spec) : undefined) ?? checkQuota(scope, demanded.usage),
   );

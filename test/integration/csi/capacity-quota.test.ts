@@ -88,6 +88,33 @@ describe('GetCapacity with a pool quota', () => {
     expect(Math.abs(Number(cleared) - after.max_avail)).toBeLessThanOrEqual(after.max_avail * 0.001);
   });
 
+  it('given an object-count quota the pool has reached, reports 0; with room, max_avail', async () => {
+    const objects = async () =>
+      JSON.parse(await admin(['ceph', 'osd', 'pool', 'get-quota', POOL, '--format', 'json'])) as {
+        current_num_objects: number;
+        quota_max_objects: number;
+      };
+    const { current_num_objects: count } = await objects();
+    expect(count).toBeGreaterThanOrEqual(1); // the 8 MiB filler
+    const setObjects = (n: number) =>
+      admin(['ceph', 'osd', 'pool', 'set-quota', POOL, 'max_objects', String(n)]);
+    try {
+      await setObjects(count);
+      await vi.waitFor(async () => expect((await objects()).quota_max_objects).toBe(count), {
+        timeout: 10_000,
+      });
+      expect(await capacity()).toBe(0n);
+      await setObjects(count + 1000);
+      await vi.waitFor(async () => expect((await objects()).quota_max_objects).toBe(count + 1000), {
+        timeout: 10_000,
+      });
+      const { max_avail: maxAvail } = await stats();
+      expect(Math.abs(Number(await capacity()) - maxAvail)).toBeLessThanOrEqual(maxAvail * 0.001);
+    } finally {
+      await setObjects(0);
+    }
+  });
+
   it('given a quota the pool already exceeds, reports 0', async () => {
     const { stored } = await stats();
     await setQuota(Math.floor(stored / 2));

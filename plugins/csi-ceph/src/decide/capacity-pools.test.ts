@@ -1,6 +1,6 @@
 import { CSI_ERR } from '../errors.js';
 import type { ClusterEntry } from './cluster-config.js';
-import { capacityTarget, dfPoolSpace, poolQuota, quotaCapped } from './capacity-pools.js';
+import { capacityLeft, capacityTarget, dfPoolSpace, poolQuota, quotaCapped } from './capacity-pools.js';
 
 const entry = (clusterID: string, pools: string[]): ClusterEntry => ({
   clusterID,
@@ -65,19 +65,22 @@ describe('dfPoolSpace', () => {
       { name: 'quota', id: 4, stats: { max_avail: 4321, quota_bytes: 1000, stored: 400 } },
       { name: 'noquota', id: 5, stats: { max_avail: 4321, quota_bytes: 0, stored: 400 } },
       { name: 'badquota', id: 9, stats: { max_avail: 4321, quota_bytes: 'x', stored: 1 } },
+      { name: 'objects', id: 10, stats: { max_avail: 4321, quota_bytes: 0, quota_objects: 50 } },
+      { name: 'badobjects', id: 11, stats: { max_avail: 4321, quota_objects: null } },
     ],
   });
 
   it.each([
-    ['a pool (plain df: no quota fields)', 'rbd', 4321n, 0n],
-    ['a full pool', 'full', 0n, 0n],
-    ['a pool with a byte quota', 'quota', 4321n, 1000n],
-    ['a pool with quota 0 (none)', 'noquota', 4321n, 0n],
-  ])('given %s, returns its max_avail and byte quota', (_label, pool, maxAvail, quotaBytes) => {
+    ['a pool (plain df: no quota fields)', 'rbd', 4321n, false],
+    ['a full pool', 'full', 0n, false],
+    ['a pool with a byte quota', 'quota', 4321n, true],
+    ['a pool with quota 0 (none)', 'noquota', 4321n, false],
+    ['a pool with an object-count quota only', 'objects', 4321n, true],
+  ])('given %s, returns its max_avail and whether it has a quota', (_label, pool, maxAvail, hasQuota) => {
     expect(dfPoolSpace(df, pool)).toEqual({
       status: 'pass',
       rule: 'pool-capacity',
-      value: { maxAvail, quotaBytes },
+      value: { maxAvail, hasQuota },
     });
   });
 
@@ -85,6 +88,7 @@ describe('dfPoolSpace', () => {
     ['an unknown pool', df, 'nope', CSI_ERR.INVALID_ARGUMENT],
     ['a pool without max_avail', df, 'broken', CSI_ERR.CEPH],
     ['a quota that is not a number', df, 'badquota', CSI_ERR.CEPH],
+    ['an object quota that is not a number', df, 'badobjects', CSI_ERR.CEPH],
     ['output that is not JSON', 'oops', 'rbd', CSI_ERR.CEPH],
     ['output without pools', '{}', 'rbd', CSI_ERR.CEPH],
     ['output that is JSON but not an object', '7', 'rbd', CSI_ERR.CEPH],
@@ -106,16 +110,35 @@ describe('poolQuota', () => {
     expect(poolQuota(answer, 'q')).toEqual({
       status: 'pass',
       rule: 'pool-capacity',
-      value: { quotaBytes: 100_000_000n, usedBytes: 7_204_304n },
+      value: { quotaBytes: 100_000_000n, usedBytes: 7_204_304n, quotaObjects: 0n, usedObjects: 2n },
     });
   });
 
   it.each([
     ['output that is not JSON', 'oops'],
     ['no current_num_bytes', JSON.stringify({ quota_max_bytes: 10 })],
+    ['no object counts', JSON.stringify({ quota_max_bytes: 10, current_num_bytes: 1 })],
     ['a quota that is not a number', JSON.stringify({ quota_max_bytes: '10', current_num_bytes: 1 })],
   ])('given %s, fails CEPH naming the pool', (_label, text) => {
     expect(poolQuota(text, 'q')).toMatchObject({ status: 'fail', code: CSI_ERR.CEPH });
     expect(poolQuota(text, 'q')).toMatchObject({ message: expect.stringContaining('"q"') });
+  });
+});
+
+describe('capacityLeft', () => {
+  const quota = (bytes: bigint, used: bigint, objects: bigint, usedObjects: bigint) => ({
+    quotaBytes: bytes,
+    usedBytes: used,
+    quotaObjects: objects,
+    usedObjects,
+  });
+  it.each([
+    ['no quotas', quota(0n, 5000n, 0n, 9n), 1000n],
+    ['a byte quota leaving less', quota(5500n, 5000n, 0n, 9n), 500n],
+    ['an object quota with room', quota(0n, 5000n, 10n, 9n), 1000n],
+    ['an object quota reached', quota(0n, 5000n, 10n, 10n), 0n],
+    ['an object quota passed', quota(10_000n, 5000n, 10n, 12n), 0n],
+  ])('given %s, returns what the pool can still take', (_label, q, out) => {
+    expect(capacityLeft(1000n, q)).toBe(out);
   });
 });

@@ -4,7 +4,7 @@
  * or erasure-coding overhead), not the raw free space of the cluster; and no more than the pool's
  * byte quota leaves (`osd pool set-quota <pool> max_bytes N`: `osd pool get-quota`'s
  * `quota_max_bytes` less `current_num_bytes`, the count the mons hold against the quota), which
- * `max_avail` does not account for.
+ * `max_avail` does not account for; and nothing once an object-count quota is reached.
  */
 import { CSI_ERR } from '../errors.js';
 import type { ClusterEntry } from './cluster-config.js';
@@ -51,6 +51,7 @@ interface DfPool {
   readonly stats?: {
     readonly max_avail?: unknown;
     readonly quota_bytes?: unknown;
+    readonly quota_objects?: unknown;
   };
 }
 
@@ -84,8 +85,8 @@ const isBytes = (v: unknown): v is number => typeof v === 'number' && Number.isF
 export interface DfPoolSpace {
   /** `max_avail`: what the OSDs under the pool's rule can still take for it. */
   readonly maxAvail: bigint;
-  /** The pool's byte quota, 0 for none (plain `df`, without `detail`, reports none). */
-  readonly quotaBytes: bigint;
+  /** Does the pool have a byte or object-count quota? (plain `df`, without `detail`, reports none) */
+  readonly hasQuota: boolean;
 }
 
 /**
@@ -103,17 +104,21 @@ export function dfPoolSpace(dfJson: string, pool: string): Decision<DfPoolSpace>
       `pool "${pool}" does not exist in this Ceph cluster: check the StorageClass parameter "pool"`,
     );
   }
-  const { max_avail: maxAvail, quota_bytes: quota = 0 } = entry.stats ?? {};
+  const { max_avail: maxAvail, quota_bytes: quota = 0, quota_objects: objects = 0 } = entry.stats ?? {};
   if (!isBytes(maxAvail)) return fail(RULE, CSI_ERR.CEPH, `\`df\` reports no max_avail for pool "${pool}"`);
-  if (!isBytes(quota))
-    return fail(RULE, CSI_ERR.CEPH, `\`df\` reports a malformed quota_bytes for pool "${pool}"`);
-  return pass(RULE, { maxAvail: wholeBytes(maxAvail), quotaBytes: wholeBytes(quota) });
+  if (!isBytes(quota) || !isBytes(objects))
+    return fail(RULE, CSI_ERR.CEPH, `\`df\` reports a malformed quota for pool "${pool}"`);
+  return pass(RULE, { maxAvail: wholeBytes(maxAvail), hasQuota: quota > 0 || objects > 0 });
 }
 
 export interface PoolQuota {
+  /** 0: no byte quota. */
   readonly quotaBytes: bigint;
   /** The bytes the quota is checked against (the pool's logical object bytes, holes included). */
   readonly usedBytes: bigint;
+  /** 0: no object-count quota. */
+  readonly quotaObjects: bigint;
+  readonly usedObjects: bigint;
 }
 
 /**
@@ -123,10 +128,25 @@ export interface PoolQuota {
  */
 export function poolQuota(getQuotaJson: string, pool: string): Decision<PoolQuota> {
   const answer = parsed(getQuotaJson);
-  const quota = answer?.['quota_max_bytes'];
-  const used = answer?.['current_num_bytes'];
-  if (!isBytes(quota) || !isBytes(used)) {
-    return fail(RULE, CSI_ERR.CEPH, `\`osd pool get-quota\` gave no byte quota and usage for pool "${pool}"`);
+  const fields = ['quota_max_bytes', 'current_num_bytes', 'quota_max_objects', 'current_num_objects'];
+  const [quota, used, quotaObjects, usedObjects] = fields.map((field) => answer?.[field]);
+  if (!isBytes(quota) || !isBytes(used) || !isBytes(quotaObjects) || !isBytes(usedObjects)) {
+    return fail(RULE, CSI_ERR.CEPH, `\`osd pool get-quota\` gave no quotas and usage for pool "${pool}"`);
   }
-  return pass(RULE, { quotaBytes: wholeBytes(quota), usedBytes: wholeBytes(used) });
+  return pass(RULE, {
+    quotaBytes: wholeBytes(quota),
+    usedBytes: wholeBytes(used),
+    quotaObjects: wholeBytes(quotaObjects),
+    usedObjects: wholeBytes(usedObjects),
+  });
+}
+
+/**
+ * Given a pool's max_avail and its quotas, returns what it can still take: nothing once its object
+ * count reached an object-count quota (the mons mark it full: no write, hence no new image, goes
+ * through), else max_avail capped by the byte quota (quotaCapped).
+ */
+export function capacityLeft(maxAvail: bigint, quota: PoolQuota): bigint {
+  if (quota.quotaObjects > 0n && quota.usedObjects >= quota.quotaObjects) return 0n;
+  return quotaCapped(maxAvail, quota.quotaBytes, quota.usedBytes);
 }

@@ -2,12 +2,12 @@
  * GetCapacity: what the pool the request's parameters name (`clusterID`, `pool`; defaults: the first
  * cluster, its first `rbd.pools`) can still take, as `ceph df detail` reports it (`max_avail`:
  * replication and the full ratio accounted for), capped by what the pool's byte quota leaves: `df
- * detail` says whether the pool has one; only then a second mon command, `osd pool get-quota`, reads
- * the bytes the quota counts. Capabilities no volume can have answer 0 (nothing can be provisioned
+ * detail` says whether the pool has a byte or object-count quota; only then a second mon command,
+ * `osd pool get-quota`, reads what the quotas count (0 once the object-count quota is reached). Capabilities no volume can have answer 0 (nothing can be provisioned
  * with them); topology is not consulted (every node reaches the cluster's pools).
  */
 import { checkCapabilities } from '../../decide/capabilities.js';
-import { capacityTarget, dfPoolSpace, poolQuota, quotaCapped } from '../../decide/capacity-pools.js';
+import { capacityLeft, capacityTarget, dfPoolSpace, poolQuota } from '../../decide/capacity-pools.js';
 import type { Credentials } from '../../decide/credentials.js';
 import { monCommand } from '../../effects/ceph/mon-command.js';
 import type { GetCapacityRequest__Output } from '../../generated/csi/v1/GetCapacityRequest.js';
@@ -25,10 +25,9 @@ export async function poolCapacity(
   const bytes = await deps.pool.with(cluster, creds, async (conn) => {
     const df = await monCommand(conn, { prefix: 'df', detail: 'detail', format: 'json' });
     const space = must(dfPoolSpace(df, pool));
-    if (space.quotaBytes === 0n) return space.maxAvail;
+    if (!space.hasQuota) return space.maxAvail;
     const quotaJson = await monCommand(conn, { prefix: 'osd pool get-quota', pool, format: 'json' });
-    const quota = must(poolQuota(quotaJson, pool));
-    return quotaCapped(space.maxAvail, quota.quotaBytes, quota.usedBytes);
+    return capacityLeft(space.maxAvail, must(poolQuota(quotaJson, pool)));
   });
   return { available_capacity: (unusable ? 0n : bytes).toString() };
 }

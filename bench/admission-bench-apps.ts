@@ -11,6 +11,8 @@
  * - `admission-empty`: the same service with no policy objects at all (no namespace, department or
  *   NamespacePolicy: every rule finds nothing to apply), so that it costs the webhook envelope,
  *   route schemas, metrics and answer without the rules' work.
+ * BENCH_NOOP_SPIN_US makes the no-op handlers busy-wait that many µs per request (to measure what a µs
+ * of handler time costs over HTTPS).
  * Corral's servers log at `info` (their default level; BENCH_LOG_LEVEL to change it), to /dev/null.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -52,6 +54,12 @@ function allowWithPatch(review: unknown) {
   return { ...out, response: { ...out.response, patchType: 'JSONPatch', patch: FIXED_PATCH } };
 }
 
+/** Keeps the CPU busy for `ns` (BENCH_NOOP_SPIN_US: what a µs of handler time costs over HTTPS). */
+function spin(ns: number): void {
+  const start = process.hrtime.bigint();
+  while (Number(process.hrtime.bigint() - start) < ns);
+}
+
 /** Given a bench app's name (and TLS files for HTTPS), returns it ready to listen or inject. */
 export async function buildBenchApp(app: BenchApp, tls?: BenchTls): Promise<FastifyInstance> {
   // The services' default level unless BENCH_LOG_LEVEL says otherwise; lines go to /dev/null (through
@@ -65,7 +73,11 @@ export async function buildBenchApp(app: BenchApp, tls?: BenchTls): Promise<Fast
     const https = tls ? { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } } : {};
     const server = fastify({ ...https, bodyLimit: BODY_LIMIT });
     const answer = app === 'noop' ? allowAll : allowWithPatch;
-    server.post('/validate', async (request) => answer(request.body));
+    const spinNs = Number(process.env['BENCH_NOOP_SPIN_US'] ?? 0) * 1000;
+    server.post('/validate', async (request) => {
+      if (spinNs > 0) spin(spinNs);
+      return answer(request.body);
+    });
     return server as unknown as FastifyInstance;
   }
   if (app === 'runtime-noop') {

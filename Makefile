@@ -74,6 +74,7 @@ bench: build ceph-start bench-tools
 	NODE_OPTIONS=--expose-gc npx tsx bench/snapshot.bench.ts
 	NODE_OPTIONS=--expose-gc npx tsx --conditions corral-source bench/extender.bench.ts
 	npx tsx --conditions corral-source bench/admission.bench.ts
+	npx tsx --conditions corral-source bench/admission-paired.bench.ts
 	npx tsx --conditions corral-source bench/csi.bench.ts
 
 clean:

@@ -11,9 +11,8 @@
 import type { Logger } from '@corral/runtime';
 import { RESUME_BACKOFF, retryDelayMs, type Backoff } from '../../decide/backoff.js';
 import type { Credentials } from '../../decide/credentials.js';
-import { imageKey } from '../background-jobs.js';
 import type { ControllerDeps } from './controller-deps.js';
-import { startFinishClone, type CloneVolume } from './flatten.js';
+import { flattenAsOwnJob, startFinishClone, type CloneVolume } from './flatten.js';
 import { forEachSpace } from './listing.js';
 
 /** The background job key of the scan itself. */
@@ -49,29 +48,18 @@ async function clonesToCheck(
   return clones;
 }
 
-/** Rounds of joining jobs other calls started before the scan counts a clone as failed. */
-const JOIN_ROUNDS = 3;
-
 type CloneOutcome = 'flattened' | 'flat' | 'failed' | 'stopped';
 
 /**
- * Finishes one clone as its image's background job. A job another call runs (a repeated CreateVolume,
- * a CreateSnapshot of the clone) is waited for, then the clone is looked at again with a job of the
- * scan's own, since a joined job tells only its own caller how it ended: a clone it left with its
- * parent counts as failed here too (so the scan runs again), and a flat one ends at once.
+ * Finishes one clone as a job of the scan's own (flattenAsOwnJob): a job another call runs (a repeated
+ * CreateVolume, a CreateSnapshot of the clone) is waited for first, and one that left the clone with
+ * its parent counts as failed here too, so the scan runs again.
  */
 async function finishOne(deps: ControllerDeps, clone: CloneVolume): Promise<CloneOutcome> {
-  const key = imageKey(clone.pool, clone.namespace, clone.record.image);
-  for (let round = 0; round < JOIN_ROUNDS; round++) {
-    let flattened: boolean | undefined;
-    const started = startFinishClone(deps, clone, (didFlatten) => (flattened = didFlatten));
-    if (!started && !deps.jobs.isRunning(key)) return 'stopped';
-    await deps.jobs.settle(key);
-    if (!started) continue;
-    if (flattened === undefined) return 'failed';
-    return flattened ? 'flattened' : 'flat';
-  }
-  return 'failed';
+  const outcome = await flattenAsOwnJob(deps, clone, startFinishClone);
+  if (outcome.status === 'stopped') return 'stopped';
+  if (outcome.status !== 'done') return 'failed';
+  return outcome.flattened ? 'flattened' : 'flat';
 }
 
 /** Runs the scan now (awaitable: tests, and the job below). */

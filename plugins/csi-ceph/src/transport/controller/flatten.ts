@@ -118,3 +118,52 @@ export function startFlattenJob(
     },
   );
 }
+
+/** How a flatten run as the caller's own job ended (flattenAsOwnJob). */
+export type OwnFlatten =
+  | { readonly status: 'done'; readonly flattened: boolean }
+  | { readonly status: 'failed'; readonly err: unknown }
+  /** The driver is stopping: no job started, none runs. */
+  | { readonly status: 'stopped' }
+  /** The caller stopped waiting, or only other calls' jobs ran, round after round. */
+  | { readonly status: 'gave-up' };
+
+export interface OwnFlattenOptions {
+  /** Settles on a job; false when the caller stopped waiting first. Default: wait for it. */
+  readonly wait?: (job: Promise<void>) => Promise<boolean>;
+  /** After another call's job: is the work done already? Default: find out with a job of our own. */
+  readonly doneAfterJoin?: () => Promise<boolean>;
+}
+
+/** Jobs of other calls waited out before flattenAsOwnJob gives up. */
+const JOIN_ROUNDS = 3;
+
+/**
+ * Runs `start` (startFinishClone or startFlattenJob) for `clone` as the caller's own job and waits for
+ * it. A job another call started for the image is waited out first and then, unless `doneAfterJoin`
+ * says the work is done, the image is looked at again with a job of the caller's own: a joined job
+ * tells only its own caller how it ended. Gives up after JOIN_ROUNDS joined jobs.
+ */
+export async function flattenAsOwnJob(
+  deps: ControllerDeps,
+  clone: CloneVolume,
+  start: typeof startFlattenJob,
+  options: OwnFlattenOptions = {},
+): Promise<OwnFlatten> {
+  const key = imageKey(clone.pool, clone.namespace, clone.record.image);
+  const wait = options.wait ?? ((job: Promise<void>) => job.then(() => true));
+  for (let round = 0; round < JOIN_ROUNDS; round++) {
+    let outcome: OwnFlatten | undefined;
+    const started = start(
+      deps,
+      clone,
+      (flattened) => (outcome = { status: 'done', flattened }),
+      (err) => (outcome = { status: 'failed', err }),
+    );
+    if (!started && !deps.jobs.isRunning(key)) return { status: 'stopped' };
+    if (!(await wait(deps.jobs.settle(key)))) return { status: 'gave-up' };
+    if (started) return outcome ?? { status: 'failed', err: new Error('the flatten job ended unreported') };
+    if (await options.doneAfterJoin?.()) return { status: 'done', flattened: false };
+  }
+  return { status: 'gave-up' };
+}

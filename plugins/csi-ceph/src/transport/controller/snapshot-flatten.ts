@@ -15,13 +15,9 @@ import type { Credentials } from '../../decide/credentials.js';
 import { mustFlattenBeforeSnapshot } from '../../decide/snapshot-flatten.js';
 import { CSI_ERR, csiError } from '../../errors.js';
 import { imageLayout, parentOf, withImage } from '../../effects/ceph/rbd-images.js';
-import { imageKey } from '../background-jobs.js';
 import { clusterOf, type ControllerDeps } from './controller-deps.js';
-import { startFlattenJob, type CloneVolume } from './flatten.js';
+import { flattenAsOwnJob, startFlattenJob, type CloneVolume } from './flatten.js';
 import type { FoundVolume } from './volume-lookup.js';
-
-/** Joining jobs that others started, then finding the image still unflattened, ends after this many. */
-const MAX_ROUNDS = 3;
 
 /** Does the image still have a parent that a snapshot cut now would keep? (read-only open) */
 async function needsFlatten(ioctx: unknown, image: string): Promise<boolean> {
@@ -85,15 +81,12 @@ export async function flattenBeforeSnapshot(
     uuid: ref.uuid,
     record,
   };
-  const key = imageKey(space.pool, space.namespace, record.image);
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    let failure: { err: unknown } | undefined;
-    const started = startFlattenJob(deps, clone, undefined, (err) => (failure = { err }));
-    if (!started && !deps.jobs.isRunning(key)) throw stopping(record.image);
-    if (!(await settledUnlessAborted(deps.jobs.settle(key), signal))) throw stillFlattening(record.image);
-    if (failure) throw failure.err;
-    // Our own job succeeded: flat. A joined one may have failed (it told its own caller): look again.
-    if (started || !(await needsFlatten(space.ioctx, record.image))) return;
-  }
-  throw stillFlattening(record.image);
+  const outcome = await flattenAsOwnJob(deps, clone, startFlattenJob, {
+    wait: (job) => settledUnlessAborted(job, signal),
+    // A joined job may have failed (it told its own caller): look at the image again.
+    doneAfterJoin: async () => !(await needsFlatten(space.ioctx, record.image)),
+  });
+  if (outcome.status === 'done') return;
+  if (outcome.status === 'failed') throw outcome.err;
+  throw outcome.status === 'stopped' ? stopping(record.image) : stillFlattening(record.image);
 }

@@ -12,14 +12,14 @@
  * servers), BENCH_PAIR (default `noop,admission`: the baseline, then the server compared with it; e.g.
  * `noop,runtime-noop` for what @corral/runtime's server adds). The sequential bench (admission.bench.ts) gives the latency runs and per-server rows.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generatePair } from '../packages/runtime/src/tls/__fixtures__/openssl.js';
 import { benchReview } from './admission-bench-review.js';
-import { ask, pin, stopServer } from './ask-child.js';
+import { cpuMicrosOf, forkBenchServer, pin, stopServer } from './ask-child.js';
 import { h2load, h2loadAvailable, type LoadResult } from './h2load-client.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 6);
@@ -39,19 +39,13 @@ interface Server {
 }
 
 async function startServer(name: string, cert: string, key: string): Promise<Server> {
-  const child = fork(SERVER, [name, cert, key], {
-    execArgv: ['--import', 'tsx', '--conditions', 'corral-source', ...NODE_FLAGS],
+  const { child, ready } = await forkBenchServer<{ port: number }>(SERVER, [name, cert, key], {
+    nodeFlags: NODE_FLAGS,
+    cpu: 1,
   });
-  if (child.pid !== undefined) pin(child.pid, 1);
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m) => resolve((m as { port: number }).port));
-    child.once('exit', (code) => reject(new Error(`${name} server exited ${code}`)));
-  });
+  const { port } = ready;
   return { name, child, port, dir: mkdtempSync(join(tmpdir(), `corral-paired-${name}-`)) };
 }
-
-/** The server's CPU time so far (user + system, all threads), µs. */
-const cpuOf = (server: Server) => ask<number>(server.child, 'cpu', 'cpuMicros');
 
 interface Side {
   readonly load: LoadResult;
@@ -61,7 +55,7 @@ interface Side {
 
 /** Loads `server` at `path` with `body` for `seconds`, as fast as it answers. */
 async function loadSide(server: Server, path: string, body: string, seconds: number): Promise<Side> {
-  const before = await cpuOf(server);
+  const before = await cpuMicrosOf(server.child);
   const load = await h2load({
     url: `https://127.0.0.1:${server.port}${path}`,
     body,
@@ -70,7 +64,7 @@ async function loadSide(server: Server, path: string, body: string, seconds: num
     dir: server.dir,
     wrap: ['taskset', '-c', '0'],
   });
-  const after = await cpuOf(server);
+  const after = await cpuMicrosOf(server.child);
   return { load, cpuPerRequest: (after - before) / Math.max(1, load.requests) };
 }
 

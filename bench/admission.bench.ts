@@ -15,7 +15,7 @@
  * (`taskset`); BENCH_CLIENT, the load generator: `h2load` (default; C, from Debian's nghttp2-client,
  * see bench/h2load-client.ts) or `autocannon` (Node, in this process).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { generatePair } from '../packages/runtime/src/tls/__fixtures__/openssl.js';
 import { benchReview } from './admission-bench-review.js';
-import { ask, pin, stopServer } from './ask-child.js';
+import { cpuMicrosOf, forkBenchServer, pin, stopServer } from './ask-child.js';
 import { h2load, h2loadAvailable } from './h2load-client.js';
 
 const DURATION = Number(process.env['BENCH_SECONDS'] ?? 8);
@@ -47,19 +47,12 @@ async function startServer(
 ): Promise<{ child: ChildProcess; port: number }> {
   // One folder per server: the tsx loader thread writes a profile of its own beside the main thread.
   const profile = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF, mode)}`] : [];
-  const child = fork(SERVER, [mode, cert, key], {
-    execArgv: ['--import', 'tsx', '--conditions', 'corral-source', ...NODE_FLAGS, ...profile],
+  const { child, ready } = await forkBenchServer<{ port: number }>(SERVER, [mode, cert, key], {
+    nodeFlags: [...NODE_FLAGS, ...profile],
+    ...(PIN ? { cpu: 1 } : {}),
   });
-  if (PIN && child.pid !== undefined) pin(child.pid, 1);
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m) => resolve((m as { port: number }).port));
-    child.once('exit', (code) => reject(new Error(`${mode} server exited ${code}`)));
-  });
-  return { child, port };
+  return { child, port: ready.port };
 }
-
-/** The server's CPU time so far (user + system, all threads), in µs. */
-const cpuOf = (child: ChildProcess) => ask<number>(child, 'cpu', 'cpuMicros');
 
 interface Run {
   rps: number;
@@ -100,7 +93,7 @@ async function load(
   body: string,
   rate?: number,
 ): Promise<Run> {
-  const cpuBefore = await cpuOf(child);
+  const cpuBefore = await cpuMicrosOf(child);
   const result =
     CLIENT === 'autocannon'
       ? await autocannonLoad(port, path, body, rate)
@@ -113,7 +106,7 @@ async function load(
           dir,
           ...(PIN ? { wrap: ['taskset', '-c', '0'] } : {}),
         });
-  const cpuAfter = await cpuOf(child);
+  const cpuAfter = await cpuMicrosOf(child);
   const { requests, ...rest } = result;
   return { ...rest, cpuPerRequest: (cpuAfter - cpuBefore) / Math.max(1, requests) };
 }

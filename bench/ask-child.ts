@@ -1,6 +1,6 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 
-/** Talking to the bench server processes: ask one a question, pin one to a CPU, stop one. */
+/** Talking to the bench server processes: start one, ask one a question, pin one to a CPU, stop one. */
 
 /** Sends a message to a bench server process and waits for its answer carrying `key`. */
 export function ask<T>(child: ChildProcess, message: unknown, key: string): Promise<T> {
@@ -28,3 +28,33 @@ export async function stopServer(child: ChildProcess): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+export interface BenchServerOptions {
+  /** Node flags after the TypeScript loader's (`--import tsx --conditions corral-source`). */
+  readonly nodeFlags?: readonly string[];
+  /** Pin every thread of the server to this CPU. */
+  readonly cpu?: number;
+}
+
+/**
+ * Forks a bench server script under tsx and waits for its first IPC message (it sends its port, and
+ * whatever else it reports, once it listens); rejects if it exits first.
+ */
+export async function forkBenchServer<Ready>(
+  script: string,
+  args: readonly string[],
+  options: BenchServerOptions = {},
+): Promise<{ child: ChildProcess; ready: Ready }> {
+  const child = fork(script, [...args], {
+    execArgv: ['--import', 'tsx', '--conditions', 'corral-source', ...(options.nodeFlags ?? [])],
+  });
+  if (options.cpu !== undefined && child.pid !== undefined) pin(child.pid, options.cpu);
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as Ready));
+    child.once('exit', (code) => reject(new Error(`${args[0] ?? script} server exited ${code}`)));
+  });
+  return { child, ready };
+}
+
+/** A bench server's CPU time so far (user + system, all threads), in µs. */
+export const cpuMicrosOf = (child: ChildProcess) => ask<number>(child, 'cpu', 'cpuMicros');

@@ -19,13 +19,13 @@
  * server into DIR/<mode>), BENCH_PIN=1 (servers on CPU 1, this client on CPU 0, with taskset; `same`: all on CPU 1), BENCH_CLIENT_GC=0 (no young-generation
  * GC of this client between pods; by default one runs off the clock before each pod).
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { ask, pin, stopServer } from './ask-child.js';
+import { ask, cpuMicrosOf, forkBenchServer, pin, stopServer } from './ask-child.js';
 import { filterBodies, prioritizeBody } from './extender-bench-cluster.js';
 
 const SAMPLE = Number(process.env['BENCH_SAMPLE'] ?? 500);
@@ -74,13 +74,9 @@ const LABELS: Record<Mode, string> = {
 
 async function startServer(mode: Mode, run: number): Promise<Server> {
   const profile = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF, `${mode}-${run}`)}`] : [];
-  const child = fork(SERVER, [mode], {
-    execArgv: ['--import', 'tsx', '--conditions', 'corral-source', '--expose-gc', ...NODE_FLAGS, ...profile],
-  });
-  if (PIN && child.pid !== undefined) pin(child.pid, 1);
-  const ready = await new Promise<{ port: number; loadMs?: number }>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as { port: number; loadMs?: number }));
-    child.once('exit', (code) => reject(new Error(`${mode} server exited ${code}`)));
+  const { child, ready } = await forkBenchServer<{ port: number; loadMs?: number }>(SERVER, [mode], {
+    nodeFlags: ['--expose-gc', ...NODE_FLAGS, ...profile],
+    ...(PIN ? { cpu: 1 } : {}),
   });
   return { child, ...ready };
 }
@@ -140,7 +136,7 @@ async function measure(server: Server, bodies: readonly { body: string; pod: str
   let answerBytes = 0;
   let cpuBefore = 0;
   for (const [i, { body, pod }] of bodies.entries()) {
-    if (i === WARMUP) cpuBefore = await ask<number>(server.child, 'cpu', 'cpuMicros');
+    if (i === WARMUP) cpuBefore = await cpuMicrosOf(server.child);
     clientGc?.();
     const filtered = await post(server.port, '/scheduler/filter', body);
     const names = (JSON.parse(filtered.text) as { NodeNames: string[] | null }).NodeNames ?? [];
@@ -152,7 +148,7 @@ async function measure(server: Server, bodies: readonly { body: string; pod: str
     refused += SAMPLE - names.length;
     answerBytes += filtered.text.length;
   }
-  const cpuAfter = await ask<number>(server.child, 'cpu', 'cpuMicros');
+  const cpuAfter = await cpuMicrosOf(server.child);
   return {
     ...stats(times),
     cpuMsPerPod: (cpuAfter - cpuBefore) / 1000 / times.length,

@@ -187,6 +187,26 @@ async function unflattenedCloneOfVolume() {
   return { source, sourceImage, clone, cloneImage };
 }
 
+/**
+ * A controller's dependencies with its own credentials (what the resume scan runs with), on the test
+ * cluster's pool and namespace; background failures are collected by what failed.
+ */
+function scanningController() {
+  const pool = new ConnectionPool({ timeoutSeconds: 5 });
+  const errors: string[] = [];
+  const deps: ControllerDeps = {
+    clusters: new Map([
+      [CLUSTER_ID, { clusterID: CLUSTER_ID, monitors: [ceph.mon], radosNamespace: NS, pools: [ceph.pool] }],
+    ]),
+    pool,
+    locks: new OperationLocks(),
+    jobs: new BackgroundJobs(),
+    controllerCredentials: { userID: 'csi', userKey: ceph.csiKey },
+    onBackgroundError: (_err, what) => errors.push(what),
+  };
+  return { deps, pool, errors };
+}
+
 describe('a clone whose controller died before flattening it', () => {
   it('given a volume source, a fresh controller flattens the clone on start and the source becomes deletable', async () => {
     const { source, sourceImage, cloneImage } = await unflattenedCloneOfVolume();
@@ -329,19 +349,8 @@ describe('a clone whose controller died before flattening it', () => {
   it('given a first scan that fails (Ceph unreachable at start), the scan is retried after the backoff and finishes the clone', async () => {
     const { source, sourceImage, cloneImage } = await unflattenedCloneOfVolume();
     expect(await parentOf(cloneImage)).toBe(sourceImage);
-    const pool = new ConnectionPool({ timeoutSeconds: 5 });
+    const { deps, pool, errors } = scanningController();
     const logs = memoryDestination();
-    const errors: string[] = [];
-    const deps: ControllerDeps = {
-      clusters: new Map([
-        [CLUSTER_ID, { clusterID: CLUSTER_ID, monitors: [ceph.mon], radosNamespace: NS, pools: [ceph.pool] }],
-      ]),
-      pool,
-      locks: new OperationLocks(),
-      jobs: new BackgroundJobs(),
-      controllerCredentials: { userID: 'csi', userKey: ceph.csiKey },
-      onBackgroundError: (_err, what) => errors.push(what),
-    };
     let scans = 0;
     // The seam: the first scan fails as an unreachable Ceph makes it fail; later ones are the real scan.
     const scan: typeof resumeFlattens = (d, creds) => {
@@ -370,18 +379,7 @@ describe('a clone whose controller died before flattening it', () => {
 
   it('given a flatten job of another call running for the clone that fails, the scan looks again with its own job and flattens it', async () => {
     const { source, sourceImage, cloneImage } = await unflattenedCloneOfVolume();
-    const pool = new ConnectionPool({ timeoutSeconds: 5 });
-    const errors: string[] = [];
-    const deps: ControllerDeps = {
-      clusters: new Map([
-        [CLUSTER_ID, { clusterID: CLUSTER_ID, monitors: [ceph.mon], radosNamespace: NS, pools: [ceph.pool] }],
-      ]),
-      pool,
-      locks: new OperationLocks(),
-      jobs: new BackgroundJobs(),
-      controllerCredentials: { userID: 'csi', userKey: ceph.csiKey },
-      onBackgroundError: (_err, what) => errors.push(what),
-    };
+    const { deps, pool, errors } = scanningController();
     try {
       // As a CreateSnapshot's flatten of the clone that fails (told to that call only) while the scan runs.
       const other = deps.jobs.start(

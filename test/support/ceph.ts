@@ -168,6 +168,29 @@ export function cephCli(
   return runCommand(tool, [...common, ...connect, ...args], { timeoutMs: options.timeoutMs ?? 60_000 });
 }
 
+/** The RBD images of `pool` (in RADOS `namespace` when given), as `rbd ls` lists them. */
+export async function rbdImages(env: CephEnv, pool: string, namespace?: string): Promise<string[]> {
+  const out = await cephCli(env, [
+    'rbd',
+    'ls',
+    '--pool',
+    pool,
+    ...(namespace ? ['--namespace', namespace] : []),
+  ]);
+  if (out.code !== 0) throw new Error(`rbd ls ${pool}: ${out.stderr}`);
+  return out.stdout.split('\n').filter((line) => line !== '');
+}
+
+/**
+ * The names of every snapshot of an image (`pool/image` or `pool/namespace/image`), those in the
+ * trash included (`rbd snap ls --all`).
+ */
+export async function rbdSnapshots(env: CephEnv, imageSpec: string): Promise<string[]> {
+  const out = await cephCli(env, ['rbd', 'snap', 'ls', '--all', '--format', 'json', imageSpec]);
+  if (out.code !== 0) throw new Error(`rbd snap ls ${imageSpec}: ${out.stderr}`);
+  return (JSON.parse(out.stdout) as { name: string }[]).map((snap) => snap.name);
+}
+
 export interface CephDaemon {
   pid: number;
   /** ceph-mon, ceph-mgr or ceph-osd. */

@@ -4,7 +4,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { cephCli } from '../../support/ceph.js';
+import { cephCli, rbdImages, rbdSnapshots } from '../../support/ceph.js';
 import { call, codeOf, CLUSTER_ID, MOUNT_RWO, startHarness, type Harness } from './harness.js';
 
 const MIB = 1024 * 1024;
@@ -33,24 +33,9 @@ function create(target: Harness, name: string, bytes: number, features: string, 
   });
 }
 
-async function images(): Promise<string[]> {
-  const out = await cephCli(h.ceph, ['rbd', 'ls', '--pool', h.ceph.pool]);
-  return out.stdout.split('\n').filter((line) => line !== '');
-}
+const images = () => rbdImages(h.ceph, h.ceph.pool);
 
-async function snapshotsOf(image: string): Promise<string[]> {
-  const out = await cephCli(h.ceph, [
-    'rbd',
-    'snap',
-    'ls',
-    '--all',
-    '--format',
-    'json',
-    `${h.ceph.pool}/${image}`,
-  ]);
-  if (out.code !== 0) throw new Error(`rbd snap ls ${image}: ${out.stderr}`);
-  return (JSON.parse(out.stdout) as { name: string }[]).map((s) => s.name);
-}
+const snapshotsOf = (image: string) => rbdSnapshots(h.ceph, `${h.ceph.pool}/${image}`);
 
 async function journalKeys(): Promise<string> {
   return (await cephCli(h.ceph, ['rados', '-p', h.ceph.pool, 'listomapkeys', 'csi.corral.journal'])).stdout;

@@ -10,7 +10,7 @@ import { createLogger, memoryDestination } from '@corral/runtime';
 import { loadCsiConfig } from '../../../plugins/csi-ceph/src/config.js';
 import { startDriver } from '../../../plugins/csi-ceph/src/start-driver.js';
 import { loadCsi } from '../../../plugins/csi-ceph/src/transport/load-csi.js';
-import { cephCli, runCommand } from '../../support/ceph.js';
+import { cephCli, rbdImages, rbdSnapshots, runCommand } from '../../support/ceph.js';
 import { call, codeOf, CLUSTER_ID, MOUNT_RWO, startHarness, type Harness } from './harness.js';
 
 let h: Harness;
@@ -42,23 +42,9 @@ function create(
   });
 }
 
-async function images(pool = h.ceph.pool): Promise<string[]> {
-  const out = await cephCli(h.ceph, ['rbd', 'ls', '--pool', pool]);
-  return out.stdout.split('\n').filter((line) => line !== '');
-}
+const images = (pool = h.ceph.pool) => rbdImages(h.ceph, pool);
 
-async function snapshotsOf(image: string): Promise<string[]> {
-  const out = await cephCli(h.ceph, [
-    'rbd',
-    'snap',
-    'ls',
-    '--all',
-    '--format',
-    'json',
-    `${h.ceph.pool}/${image}`,
-  ]);
-  return (JSON.parse(out.stdout) as { name: string }[]).map((snap) => snap.name);
-}
+const snapshotsOf = (image: string) => rbdSnapshots(h.ceph, `${h.ceph.pool}/${image}`);
 
 describe('clone from a volume', () => {
   it('refuses a smaller clone without leaving a snapshot on the source, which stays deletable', async () => {

@@ -19,7 +19,7 @@ import type { ControllerDeps } from '../../../plugins/csi-ceph/src/transport/con
 import { createVolume } from '../../../plugins/csi-ceph/src/transport/controller/create-volume.js';
 import { createSnapshot } from '../../../plugins/csi-ceph/src/transport/controller/snapshots.js';
 import { OperationLocks } from '../../../plugins/csi-ceph/src/transport/operation-locks.js';
-import { cephCli, startCeph, type CephEnv } from '../../support/ceph.js';
+import { cephCli, rbdImages, rbdSnapshots, startCeph, type CephEnv } from '../../support/ceph.js';
 import { CLUSTER_ID, MOUNT_RWO } from './harness.js';
 
 const MIB = 1024 * 1024;
@@ -70,23 +70,9 @@ const snapshotRequest = (name: string, sourceId: string) =>
     typeof createSnapshot
   >[0];
 
-async function snapsOf(image: string): Promise<string[]> {
-  const out = await cephCli(ceph, [
-    'rbd',
-    'snap',
-    'ls',
-    '--all',
-    '--format',
-    'json',
-    `${ceph.pool}/${image}`,
-  ]);
-  return (JSON.parse(out.stdout) as { name: string }[]).map((snap) => snap.name);
-}
+const snapsOf = (image: string) => rbdSnapshots(ceph, `${ceph.pool}/${image}`);
 
-async function images(): Promise<string[]> {
-  const out = await cephCli(ceph, ['rbd', 'ls', '--pool', ceph.pool]);
-  return out.stdout.split('\n').filter((line) => line !== '');
-}
+const images = () => rbdImages(ceph, ceph.pool);
 
 async function source(deps: ControllerDeps) {
   const volume = (await createVolume(volumeRequest(unique('pvc-src')), ctx, deps)).volume!;

@@ -6,7 +6,7 @@
 // ListVolumes and handed out again by a CreateVolume of the same name. Against the real local Ceph.
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { Journal } from '../../../plugins/csi-ceph/src/effects/journal.js';
-import { cephCli } from '../../support/ceph.js';
+import { rbdImages } from '../../support/ceph.js';
 import { call, CLUSTER_ID, MOUNT_RWO, startHarness, type Harness } from './harness.js';
 
 const MIB = 1024 * 1024;
@@ -37,10 +37,7 @@ const create = (target: Harness, name: string) =>
     secrets: target.secrets,
   });
 
-async function images(): Promise<string[]> {
-  const out = await cephCli(a.ceph, ['rbd', 'ls', '--pool', a.ceph.pool]);
-  return out.stdout.split('\n').filter((line) => line !== '');
-}
+const images = () => rbdImages(a.ceph, a.ceph.pool);
 
 /** The journal methods that write a volume record (the write that follows the resize). */
 const RECORD_WRITES = ['putVolume', 'updateVolume'] as const;

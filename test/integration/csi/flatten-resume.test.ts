@@ -26,7 +26,14 @@ import type { ControllerDeps } from '../../../plugins/csi-ceph/src/transport/con
 import { startGrpcServer, type CsiGrpcServer } from '../../../plugins/csi-ceph/src/transport/grpc-server.js';
 import { loadCsi } from '../../../plugins/csi-ceph/src/transport/load-csi.js';
 import { OperationLocks } from '../../../plugins/csi-ceph/src/transport/operation-locks.js';
-import { cephCli, startCeph, type CephEnv, type CephTool } from '../../support/ceph.js';
+import {
+  cephCli,
+  rbdImages,
+  rbdSnapshots,
+  startCeph,
+  type CephEnv,
+  type CephTool,
+} from '../../support/ceph.js';
 import { call, codeOf, CLUSTER_ID, MOUNT_RWO } from './harness.js';
 
 const MIB = 1024 * 1024;
@@ -154,24 +161,9 @@ async function parentOf(image: string): Promise<string | undefined> {
 }
 
 /** Every snapshot of `image`, the trash namespace included. */
-async function snapshotsOf(image: string): Promise<string[]> {
-  const out = await cephCli(ceph, [
-    'rbd',
-    'snap',
-    'ls',
-    '--all',
-    '--format',
-    'json',
-    `${ceph.pool}/${NS}/${image}`,
-  ]);
-  if (out.code !== 0) throw new Error(`rbd snap ls ${image}: ${out.stderr}`);
-  return (JSON.parse(out.stdout) as { name: string }[]).map((s) => s.name);
-}
+const snapshotsOf = (image: string) => rbdSnapshots(ceph, `${ceph.pool}/${NS}/${image}`);
 
-async function images(): Promise<string[]> {
-  const out = await cephCli(ceph, ['rbd', 'ls', '--pool', ceph.pool, '--namespace', NS]);
-  return out.stdout.split('\n').filter((line) => line !== '');
-}
+const images = () => rbdImages(ceph, ceph.pool, NS);
 
 const waitFlat = (image: string) =>
   vi.waitFor(async () => expect(await parentOf(image)).toBeUndefined(), { timeout: 15_000, interval: 250 });

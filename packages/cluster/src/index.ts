@@ -23,7 +23,7 @@ export { toPvcView } from './views/pvc-view.js';
 export { podResources, type PodResources } from './views/pod-resources.js';
 export { DEFAULT_GPU_RESOURCES, ROLE_LABEL, type ViewOptions } from './views/view-options.js';
 export { objectKey } from './views/object-ref.js';
-export { UNIT, EMPTY_USAGE, podUsage, pvcUsage, usedFor, type Usage } from './usage/usage.js';
+export { UNIT, EMPTY_USAGE, podUsage, pvcUsage, usedFor, usageKeyOf, type Usage } from './usage/usage.js';
 export {
   formatUsage,
   formatUsageAmounts,

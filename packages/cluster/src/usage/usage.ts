@@ -68,8 +68,12 @@ export function applyUsage(target: Map<string, bigint>, delta: Usage, sign: 1n |
   }
 }
 
-/** The usage a quota key measures: `cpu` and `memory` are ResourceQuota's synonyms of `requests.*`. */
+/** The usage key a quota key measures: `cpu` and `memory` are ResourceQuota's synonyms of `requests.*`. */
+export function usageKeyOf(quotaKey: string): string {
+  return quotaKey === 'cpu' || quotaKey === 'memory' ? `requests.${quotaKey}` : quotaKey;
+}
+
+/** The usage a quota key measures (see usageKeyOf). */
 export function usedFor(usage: Usage, quotaKey: string): bigint {
-  const key = quotaKey === 'cpu' || quotaKey === 'memory' ? `requests.${quotaKey}` : quotaKey;
-  return usage.get(key) ?? 0n;
+  return usage.get(usageKeyOf(quotaKey)) ?? 0n;
 }

@@ -1,6 +1,13 @@
 import type { FieldError } from './object-ref.js';
 import { asRecord, recordAt, stringAt, type RawObject } from './raw.js';
-import { addInto, maxInto, readResourceList, type ResourceList } from './resource-list.js';
+import {
+  addInto,
+  addResourceList,
+  maxInto,
+  quantityNanos,
+  readResourceList,
+  type ResourceList,
+} from './resource-list.js';
 
 /** A pod's effective requests and limits, as kube-scheduler and ResourceQuota compute them. */
 export interface PodResources {
@@ -20,14 +27,24 @@ interface ContainerResources {
  * sidecars, against the maximum any init container needs while it runs (itself plus the sidecars
  * started before it), whichever is larger per resource; then pod.spec.overhead is added (to limits
  * only where a limit is set). A container's missing request defaults to its limit, as the API
- * server's defaulting does.
+ * server's defaulting does. App containers are summed straight into the pod's totals (read for every
+ * pod the snapshot sees and every pod CREATE reviewed); init containers, whose order matters, are read
+ * one by one.
  */
 export function podResources(spec: RawObject | undefined, errors: FieldError[]): PodResources {
-  const containers = readContainers(spec, 'containers', errors);
+  const requests = new Map<string, bigint>();
+  const limits = new Map<string, bigint>();
+  const containers = spec?.['containers'];
+  if (Array.isArray(containers)) {
+    for (let i = 0; i < containers.length; i++)
+      addContainer(requests, limits, asRecord(containers[i]), `/spec/containers/${i}`, errors);
+  }
   const initContainers = readContainers(spec, 'initContainers', errors);
+  if (initContainers.length > 0) {
+    withInitContainers(requests, initContainers, (c) => c.requests);
+    withInitContainers(limits, initContainers, (c) => c.limits);
+  }
   const overhead = readResourceList(spec?.['overhead'], '/spec/overhead', errors);
-  const requests = effective(containers, initContainers, (c) => c.requests);
-  const limits = effective(containers, initContainers, (c) => c.limits);
   addInto(requests, overhead);
   for (const [name, value] of overhead) {
     const limit = limits.get(name);
@@ -36,14 +53,35 @@ export function podResources(spec: RawObject | undefined, errors: FieldError[]):
   return { requests, limits };
 }
 
-function effective(
-  containers: readonly ContainerResources[],
+/** Adds one app container's requests and limits into the pod's (a missing request counts its limit). */
+function addContainer(
+  requests: Map<string, bigint>,
+  limits: Map<string, bigint>,
+  container: RawObject | undefined,
+  field: string,
+  errors: FieldError[],
+): void {
+  const resources = recordAt(container, 'resources');
+  const limitList = resources?.['limits'];
+  const requestList = resources?.['requests'];
+  addResourceList(limits, limitList, `${field}/resources/limits`, errors);
+  addResourceList(requests, requestList, `${field}/resources/requests`, errors);
+  const limitRecord = asRecord(limitList);
+  if (limitRecord === undefined) return;
+  const requestRecord = asRecord(requestList);
+  for (const name in limitRecord) {
+    if (requestRecord?.[name] !== undefined) continue;
+    const limit = quantityNanos(limitRecord[name]); // an unparseable one is already an error
+    if (limit !== undefined) requests.set(name, (requests.get(name) ?? 0n) + limit);
+  }
+}
+
+/** `sum` (the app containers') with the sidecars added, then at least each init container's peak. */
+function withInitContainers(
+  sum: Map<string, bigint>,
   initContainers: readonly ContainerResources[],
   pick: (container: ContainerResources) => ResourceList,
-): Map<string, bigint> {
-  const sum = new Map<string, bigint>();
-  for (const container of containers) addInto(sum, pick(container));
-  if (initContainers.length === 0) return sum;
+): void {
   const sidecars = new Map<string, bigint>();
   const initPeak = new Map<string, bigint>();
   for (const init of initContainers) {
@@ -60,7 +98,6 @@ function effective(
     }
   }
   maxInto(sum, initPeak);
-  return sum;
 }
 
 function readContainers(

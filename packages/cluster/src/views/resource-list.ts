@@ -26,30 +26,50 @@ function remember(text: string, nanos: bigint): void {
 /** Parses a `{cpu: 100m, memory: 1Gi}` map; entries that do not parse become errors at `field/name`. */
 export function readResourceList(value: unknown, field: string, errors: FieldError[]): Map<string, bigint> {
   const out = new Map<string, bigint>();
+  addResourceList(out, value, field, errors);
+  return out;
+}
+
+/**
+ * Adds a `{cpu: 100m, memory: 1Gi}` map into `target` (target[name] += quantity), without a map of its
+ * own; entries that do not parse become errors at `field/name` and add nothing.
+ */
+export function addResourceList(
+  target: Map<string, bigint>,
+  value: unknown,
+  field: string,
+  errors: FieldError[],
+): void {
   const record = asRecord(value);
   if (value !== undefined && value !== null && !record)
     errors.push({ field, message: 'expected a resource map' });
   for (const name in record) {
     const raw = record[name];
-    const known = typeof raw === 'string' ? nanosOf(raw) : undefined;
-    if (known !== undefined) {
-      out.set(name, known);
+    const nanos = quantityNanos(raw);
+    if (nanos === undefined) {
+      errors.push({ field: `${field}/${escapePointerSegment(name)}`, message: describeBadQuantity(raw) });
       continue;
     }
-    const parsed = typeof raw === 'string' || typeof raw === 'number' ? tryParseQuantity(raw) : undefined;
-    if (parsed?.ok) {
-      out.set(name, parsed.value.nanos);
-      if (typeof raw === 'string') remember(raw, parsed.value.nanos);
-    } else
-      errors.push({
-        field: `${field}/${escapePointerSegment(name)}`,
-        message: describeBadQuantity(raw, parsed),
-      });
+    const before = target.get(name);
+    target.set(name, before === undefined ? nanos : before + nanos);
   }
-  return out;
 }
 
-function describeBadQuantity(raw: unknown, parsed: ReturnType<typeof tryParseQuantity> | undefined): string {
+/** A quantity (a string or a number) in nano-units, or undefined when it does not parse. */
+export function quantityNanos(raw: unknown): bigint | undefined {
+  if (typeof raw === 'string') {
+    const known = nanosOf(raw);
+    if (known !== undefined) return known;
+  } else if (typeof raw !== 'number') return undefined;
+  const parsed = tryParseQuantity(raw);
+  if (!parsed.ok) return undefined;
+  if (typeof raw === 'string') remember(raw, parsed.value.nanos);
+  return parsed.value.nanos;
+}
+
+/** Why `raw` is no quantity (asked only of entries that did not parse). */
+function describeBadQuantity(raw: unknown): string {
+  const parsed = typeof raw === 'string' || typeof raw === 'number' ? tryParseQuantity(raw) : undefined;
   if (parsed && !parsed.ok) return parsed.error.message;
   return `invalid quantity ${JSON.stringify(raw) ?? String(raw)}: expected a string or number`;
 }

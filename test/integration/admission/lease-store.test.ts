@@ -38,7 +38,7 @@ describe('LeaseReservationStore on a fake API server', () => {
     const room = 10n * UNIT;
     const admit = (i: number) =>
       replicas[i % 2]!.admit('department-race', false, (reserved) => {
-        const taken = reserved('department/race', `Pod/ns/p${i}`).get('pods') ?? 0n;
+        const taken = reserved('department/race', `Pod/ns/p${i}`).held.get('pods') ?? 0n;
         const allowed = taken + UNIT <= room;
         return {
           decisions: [{ rule: 'q', outcome: allowed ? 'pass' : 'fail', message: allowed ? '' : 'full' }],

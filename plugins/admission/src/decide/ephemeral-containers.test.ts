@@ -1,4 +1,5 @@
 import { isDenial } from './decision.js';
+import { NOTHING_RESERVED } from './quota.js';
 import { DEFAULT_RULE_SETTINGS } from './settings.js';
 import { validateRequest } from './validate.js';
 import { podRequest, snapshotFromFiles } from '../testing/example-snapshot.js';
@@ -20,7 +21,12 @@ function debugRequest(image: string) {
 describe('ephemeral containers added with kubectl debug', () => {
   it('given an image from outside the department, denies the subresource update naming the container', async () => {
     const snapshot = await snapshotFromFiles();
-    const result = validateRequest(debugRequest('busybox'), snapshot, DEFAULT_RULE_SETTINGS, () => new Map());
+    const result = validateRequest(
+      debugRequest('busybox'),
+      snapshot,
+      DEFAULT_RULE_SETTINGS,
+      () => NOTHING_RESERVED,
+    );
     const denials = result.decisions.filter(isDenial);
     expect(denials.length).toBeGreaterThan(0);
     expect(denials.map((d) => d.message).join('\n')).toMatch(/ephemeralContainers\[0\] "debugger"/);
@@ -30,7 +36,12 @@ describe('ephemeral containers added with kubectl debug', () => {
   it('given an allowed, pinned image, admits it and reserves no quota', async () => {
     const snapshot = await snapshotFromFiles();
     const image = `harbor.example.com/finance/payments/debug:1.0@sha256:${'b'.repeat(64)}`;
-    const result = validateRequest(debugRequest(image), snapshot, DEFAULT_RULE_SETTINGS, () => new Map());
+    const result = validateRequest(
+      debugRequest(image),
+      snapshot,
+      DEFAULT_RULE_SETTINGS,
+      () => NOTHING_RESERVED,
+    );
     expect(result.decisions.filter(isDenial)).toEqual([]);
     expect(result.demand).toBeUndefined();
   });

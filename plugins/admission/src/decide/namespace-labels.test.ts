@@ -1,6 +1,6 @@
-import { EMPTY_USAGE } from '@corral/cluster';
 import { snapshotFromFiles } from '../testing/example-snapshot.js';
 import type { Decision } from './decision.js';
+import { NOTHING_RESERVED } from './quota.js';
 import type { AdmissionRequest } from './request.js';
 import { DEFAULT_RULE_SETTINGS } from './settings.js';
 import { validateRequest } from './validate.js';
@@ -34,7 +34,7 @@ snapshot.upsert(
 );
 
 const validate = (request: AdmissionRequest) =>
-  validateRequest(request, snapshot, DEFAULT_RULE_SETTINGS, () => EMPTY_USAGE).decisions;
+  validateRequest(request, snapshot, DEFAULT_RULE_SETTINGS, () => NOTHING_RESERVED).decisions;
 const summary = (decisions: readonly Decision[]) =>
   decisions
     .filter((d) => d.outcome !== 'pass' && d.outcome !== 'skip')

@@ -9,16 +9,10 @@ import {
   type NamespacePolicy,
   type PolicyProblem,
 } from '@corral/policy';
-import {
-  EMPTY_USAGE,
-  formatUsageAmounts,
-  usageUnits,
-  type ClusterSnapshot,
-  type Usage,
-} from '@corral/cluster';
+import { formatUsageAmounts, usageUnits, type ClusterSnapshot, type Usage } from '@corral/cluster';
 import { fail, pass, skip, warn, type Decision } from './decision.js';
 import { asObject } from './pod-spec.js';
-import { quotaExcesses, type QuotaScope } from './quota.js';
+import { NOTHING_RESERVED, quotaExcesses, type QuotaScope } from './quota.js';
 import type { AdmissionRequest } from './request.js';
 
 export const NAMESPACE_LABEL_RULE = 'namespace-department';
@@ -126,7 +120,7 @@ function overQuota(department: Department | undefined, usage: Usage, view: Names
     name,
     hard,
     used: view.usageOfDepartment(name),
-    reserved: EMPTY_USAGE,
+    reserved: NOTHING_RESERVED,
   };
   const over = quotaExcesses(scope, usage);
   if (over.length === 0) return [];

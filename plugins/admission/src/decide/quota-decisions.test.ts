@@ -111,7 +111,10 @@ describe('validateRequest: claim resize (PVC UPDATE)', () => {
   it('given reservations in the namespace, counts them too (its own included)', () => {
     const reserved: ReservedUsage = (scope, exclude) => {
       expect(exclude).toBe('');
-      return scope === 'namespace/web-prod' ? usage({ 'requests.storage': '100Gi' }) : EMPTY_USAGE;
+      return {
+        held: scope === 'namespace/web-prod' ? usage({ 'requests.storage': '100Gi' }) : EMPTY_USAGE,
+        less: EMPTY_USAGE,
+      };
     };
     expect(summary(validate(resize('web-prod', '50Gi', '100Gi'), reserved).decisions)).toEqual([]);
     expect(summary(validate(resize('web-prod', '50Gi', '101Gi'), reserved).decisions)).toEqual([

@@ -2,7 +2,7 @@ import { EMPTY_USAGE, pvcUsage, type ClusterSnapshot, type Usage } from '@corral
 import { fail, skip, type Decision } from './decision.js';
 import { demandOf } from './demand.js';
 import { asObject, podSpecOf } from './pod-spec.js';
-import { checkQuota, type QuotaScope } from './quota.js';
+import { checkQuota, type QuotaScope, type Reserved } from './quota.js';
 import { missingQuotaResources } from './quota-requirements.js';
 import { nameOf, type AdmissionRequest } from './request.js';
 
@@ -17,7 +17,7 @@ export type QuotaView = Pick<
 >;
 
 /** Usage reserved in a scope (`namespace/<ns>`, `department/<d>`), not counting reservation `exclude`. */
-export type ReservedUsage = (scope: string, exclude: string) => Usage;
+export type ReservedUsage = (scope: string, exclude: string) => Reserved;
 
 /** What an admitted pod or claim takes from quotas, to reserve until the snapshot shows it. */
 export interface Demand {
@@ -38,6 +38,7 @@ const COUNT_RULE = 'quota';
 
 function quotaScopes(
   namespace: string,
+  departmentName: string | undefined,
   view: QuotaView,
   reserved: ReservedUsage,
   exclude: string,
@@ -53,7 +54,6 @@ function quotaScopes(
       reserved: reserved(scopeKey('namespace', namespace), exclude),
     });
   }
-  const departmentName = view.departmentOfNamespace(namespace);
   const department = departmentName === undefined ? undefined : view.department(departmentName);
   const dHard = department?.spec.quota?.hard;
   if (department && dHard) {
@@ -82,7 +82,8 @@ export function newObjectQuota(
 ): QuotaResult {
   const kind = request.kind.kind as 'Pod' | 'PersistentVolumeClaim';
   const key = `${kind}/${namespace}/${nameOf(request) ?? request.uid}`;
-  const scopes = quotaScopes(namespace, view, reserved, key);
+  const departmentName = view.departmentOfNamespace(namespace);
+  const scopes = quotaScopes(namespace, departmentName, view, reserved, key);
   // No quota applies: nothing to check and nothing to hold (a quota created later counts the object
   // once the snapshot shows it, as ResourceQuota's controller does for objects admitted before it).
   if (scopes.length === 0) return { decisions: [] };
@@ -93,7 +94,6 @@ export function newObjectQuota(
     (scope) =>
       (kind === 'Pod' ? missingQuotaResources(scope, spec) : undefined) ?? checkQuota(scope, demanded.usage),
   );
-  const departmentName = view.departmentOfNamespace(namespace);
   const scopeKeys = [scopeKey('namespace', namespace)];
   if (departmentName !== undefined) scopeKeys.push(scopeKey('department', departmentName));
   return { decisions, demand: { key, scopes: scopeKeys, usage: demanded.usage } };
@@ -143,5 +143,8 @@ export function claimResizeQuota(
   if (!after.ok) return [fail(COUNT_RULE, `cannot count this object: ${after.message}`)];
   const increase = increaseOf(previousClaimUsage(request, namespace, view), after.usage);
   if (increase.size === 0) return [skip(COUNT_RULE, 'the claim asks for no more than before')];
-  return quotaScopes(namespace, view, reserved, NO_EXCLUSION).map((scope) => checkQuota(scope, increase));
+  const departmentName = view.departmentOfNamespace(namespace);
+  return quotaScopes(namespace, departmentName, view, reserved, NO_EXCLUSION).map((scope) =>
+    checkQuota(scope, increase),
+  );
 }

@@ -1,4 +1,4 @@
-import { UNIT } from '@corral/cluster';
+import { EMPTY_USAGE, UNIT } from '@corral/cluster';
 import { parseQuantity } from '@corral/policy';
 import { checkQuota, describeExcess, type QuotaScope } from './quota.js';
 
@@ -13,7 +13,7 @@ const scope = (
   name: 'ns',
   hard,
   used: usage(used),
-  reserved: usage(reserved),
+  reserved: { held: usage(reserved), less: EMPTY_USAGE },
 });
 
 describe('checkQuota', () => {

@@ -1,5 +1,5 @@
 import { tryParseQuantity, type ResourceMap } from '@corral/policy';
-import { formatUsageAmounts, usedFor, type Usage } from '@corral/cluster';
+import { EMPTY_USAGE, formatUsageAmounts, usageKeyOf, type Usage } from '@corral/cluster';
 import { fail, pass, skip, type Decision } from './decision.js';
 
 export const QUOTA_RULES = { namespace: 'namespace-quota', department: 'department-quota' } as const;
@@ -12,24 +12,46 @@ export interface QuotaScope {
   /** Usage of the objects in the cluster snapshot. */
   readonly used: Usage;
   /** Usage admitted but not yet in the snapshot (reservations). */
-  readonly reserved: Usage;
+  readonly reserved: Reserved;
+}
+
+/**
+ * What reservations hold in a scope: `held` less `less` (the reviewed object's own earlier
+ * reservation, which its new review replaces). Both are read at once and never kept: the ledger's
+ * totals are handed out as they are, without a copy per review.
+ */
+export interface Reserved {
+  readonly held: Usage;
+  readonly less: Usage;
+}
+
+export const NOTHING_RESERVED: Reserved = { held: EMPTY_USAGE, less: EMPTY_USAGE };
+
+/** One hard limit: its quota key, the usage key it measures (usedFor) and the limit in nano-units. */
+interface HardLimit {
+  readonly key: string;
+  readonly usageKey: string;
+  readonly hard: bigint;
 }
 
 /** Parsed hard limits, cached per policy object (policies are immutable snapshots). */
-const parsedHard = new WeakMap<ResourceMap, [string, bigint][]>();
+const parsedHard = new WeakMap<ResourceMap, HardLimit[]>();
 
-function hardLimits(hard: ResourceMap): [string, bigint][] {
+function hardLimits(hard: ResourceMap): HardLimit[] {
   let parsed = parsedHard.get(hard);
   if (parsed === undefined) {
     parsed = [];
     for (const [key, value] of Object.entries(hard)) {
       const quantity = tryParseQuantity(value);
-      if (quantity.ok) parsed.push([key, quantity.value.nanos]); // policies are validated before use
+      // Policies are validated before use.
+      if (quantity.ok) parsed.push({ key, usageKey: usageKeyOf(key), hard: quantity.value.nanos });
     }
     parsedHard.set(hard, parsed);
   }
   return parsed;
 }
+
+const amount = (usage: Usage, key: string): bigint => usage.get(key) ?? 0n;
 
 export interface Excess {
   readonly key: string;
@@ -41,10 +63,11 @@ export interface Excess {
 /** The keys of `scope` that `demand` would take over their hard limit (only keys it adds to). */
 export function quotaExcesses(scope: QuotaScope, demand: Usage): Excess[] {
   const found: Excess[] = [];
-  for (const [key, hard] of hardLimits(scope.hard)) {
-    const need = usedFor(demand, key);
+  const { held, less } = scope.reserved;
+  for (const { key, usageKey, hard } of hardLimits(scope.hard)) {
+    const need = amount(demand, usageKey);
     if (need <= 0n) continue;
-    const total = usedFor(scope.used, key) + usedFor(scope.reserved, key) + need;
+    const total = amount(scope.used, usageKey) + amount(held, usageKey) - amount(less, usageKey) + need;
     if (total > hard) found.push({ key, total, hard, need });
   }
   return found;

@@ -115,8 +115,10 @@ describe('validateRequest: quotas', () => {
   });
 
   it('given reservations filling the namespace pods quota, fails', () => {
-    const full: ReservedUsage = (scope) =>
-      scope === 'namespace/web-staging' ? new Map([['pods', 100n * UNIT]]) : EMPTY_USAGE;
+    const full: ReservedUsage = (scope) => ({
+      held: scope === 'namespace/web-staging' ? new Map([['pods', 100n * UNIT]]) : EMPTY_USAGE,
+      less: EMPTY_USAGE,
+    });
     const request = podRequest('web-staging', pod('harbor.example.com/web/a:1'));
     expect(summary(validate(request, full).decisions)).toContain('namespace-quota:warn');
   });

@@ -1,4 +1,4 @@
-import type { Usage } from '@corral/cluster';
+import { EMPTY_USAGE, type Usage } from '@corral/cluster';
 
 /** One scope's running totals; a resource back at zero keeps its entry (0n) so that maps do not churn. */
 interface ScopeTotal {
@@ -27,18 +27,20 @@ function applyUsage(total: Map<string, bigint>, delta: Usage, sign: 1n | -1n): n
 /**
  * Running usage totals per quota scope (`namespace/<ns>`, `department/<d>`), kept as reservations come
  * and go, so that reading a scope costs its few resource keys and not the number of reservations.
- * Reads never show a zero total. A scope whose totals all return to zero is kept for a while (a
- * namespace with pods being created returns to zero between reservations over and over; rebuilding
- * its maps each time was most of a reservation's cost) and dropped once IDLE_SCOPES_KEPT such scopes
- * have gathered, so memory stays bounded by the scopes in use plus that many.
+ * A scope whose totals all return to zero (idle) is kept for a while: a namespace with pods being
+ * created returns to zero between reservations over and over, and rebuilding its maps each time was
+ * most of a reservation's cost. Idle scopes are only counted on the way (no set of them is kept up to
+ * date on every change) and swept once more than IDLE_SCOPES_KEPT have gathered, so memory stays
+ * bounded by the scopes in use plus that many.
  */
 export class ScopeTotals {
   private readonly byScope = new Map<string, ScopeTotal>();
-  private readonly idle = new Set<string>();
+  /** Scopes holding a non-zero total. */
+  private live = 0;
 
   /** How many scopes hold a non-zero total. */
   get scopeCount(): number {
-    return this.byScope.size - this.idle.size;
+    return this.live;
   }
 
   /** Scopes held, idle ones included (for tests of the bound). */
@@ -53,14 +55,21 @@ export class ScopeTotals {
       if (total === undefined) {
         total = { byResource: new Map(), nonZero: 0 };
         this.byScope.set(scope, total);
-        this.idle.add(scope);
       }
       const wasIdle = total.nonZero === 0;
       total.nonZero += applyUsage(total.byResource, usage, sign);
-      if (wasIdle && total.nonZero > 0) this.idle.delete(scope);
-      else if (!wasIdle && total.nonZero === 0) this.idle.add(scope);
+      if (wasIdle && total.nonZero > 0) this.live += 1;
+      else if (!wasIdle && total.nonZero === 0) this.live -= 1;
     }
-    if (this.idle.size > IDLE_SCOPES_KEPT) this.dropIdle();
+    if (this.byScope.size - this.live > IDLE_SCOPES_KEPT) this.dropIdle();
+  }
+
+  /**
+   * The scope's totals as they are now, zero entries included: a view for reading at once (the next
+   * `apply` changes it), never to be kept or changed by the caller.
+   */
+  view(scope: string): Usage {
+    return this.byScope.get(scope)?.byResource ?? EMPTY_USAGE;
   }
 
   /** A copy of the scope's non-zero totals (the caller may keep it), less `without` when given. */
@@ -77,7 +86,6 @@ export class ScopeTotals {
   }
 
   private dropIdle(): void {
-    for (const scope of this.idle) this.byScope.delete(scope);
-    this.idle.clear();
+    for (const [scope, total] of this.byScope) if (total.nonZero === 0) this.byScope.delete(scope);
   }
 }

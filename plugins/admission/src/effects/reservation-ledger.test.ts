@@ -32,6 +32,20 @@ describe('ReservationLedger', () => {
     expect(l.reservedIn('namespace/a', 'Pod/a/1').size).toBe(0);
   });
 
+  it('given a review of a reserved object, reads what is held and its own share to take off, uncopied', () => {
+    const l = ledger();
+    l.reserve('Pod/a/1', ['namespace/a', 'department/d'], pods(1n));
+    l.reserve('Pod/b/1', ['namespace/b', 'department/d'], pods(2n));
+    const own = l.reserved('department/d', 'Pod/a/1');
+    expect(own.held.get('pods')).toBe(3n * UNIT);
+    expect(own.less.get('pods')).toBe(UNIT);
+    expect(l.reserved('namespace/b', 'Pod/a/1').less.size).toBe(0);
+    expect(l.reserved('namespace/c').held.size).toBe(0);
+    // The totals as they are, not a copy: the next reservation shows in what was read.
+    l.reserve('Pod/c/1', ['namespace/c', 'department/d'], pods(4n));
+    expect(own.held.get('pods')).toBe(7n * UNIT);
+  });
+
   it('given an excluded reservation outside the scope, subtracts nothing', () => {
     const l = ledger();
     l.reserve('Pod/a/1', ['namespace/a', 'department/d'], pods(1n));

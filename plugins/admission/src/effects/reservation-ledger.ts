@@ -1,4 +1,5 @@
-import type { Usage } from '@corral/cluster';
+import { EMPTY_USAGE, type Usage } from '@corral/cluster';
+import type { Reserved } from '../decide/quota.js';
 import { ADM_ERR, AdmissionError } from '../errors.js';
 import { ExpiryQueue } from './reservation-ledger-expiry.js';
 import { ScopeTotals } from './reservation-ledger-totals.js';
@@ -55,6 +56,18 @@ export class ReservationLedger {
   /** Reservations held (an expired one until the next reservedIn or reserve takes it off). */
   get size(): number {
     return this.byKey.size;
+  }
+
+  /**
+   * What live reservations other than `exclude` hold in `scope`, as the scope's totals less
+   * `exclude`'s own usage there: no copy is made, so read it at once (the next reserve or release
+   * changes it). For the quota checks of a review.
+   */
+  reserved(scope: string, exclude = ''): Reserved {
+    this.expire(this.now());
+    const excluded = exclude === '' ? undefined : this.byKey.get(exclude);
+    const less = excluded !== undefined && excluded.scopes.includes(scope) ? excluded.usage : EMPTY_USAGE;
+    return { held: this.totals.view(scope), less };
   }
 
   /** Usage reserved in `scope` by live reservations other than `exclude`: a fresh map, the caller's. */

@@ -1,7 +1,7 @@
 import { UNIT } from '@corral/cluster';
 import fc from 'fast-check';
 import { fail, isDenial, pass } from '../decide/decision.js';
-import type { ValidateResult } from '../decide/validate.js';
+import type { ReservedUsage, ValidateResult } from '../decide/validate.js';
 import { ADM_ERR, AdmissionError } from '../errors.js';
 import {
   MemoryReservationStore,
@@ -49,10 +49,10 @@ class TestReplica {
     for (const name of names) this.seen.add(podKey(name));
   }
 
-  decide(name: string, reserved: (scope: string, exclude: string) => ReadonlyMap<string, bigint>) {
+  decide(name: string, reserved: ReservedUsage) {
     this.decided += 1;
     const key = podKey(name);
-    const taken = BigInt(this.seen.size) * UNIT + (reserved(SCOPE, key).get('pods') ?? 0n);
+    const taken = BigInt(this.seen.size) * UNIT + (reserved(SCOPE, key).held.get('pods') ?? 0n);
     const allowed = taken + UNIT <= BigInt(this.quota) * UNIT;
     const result: ValidateResult = {
       decisions: [allowed ? pass('quota') : fail('quota', 'department quota pods exceeded')],

@@ -1,4 +1,4 @@
-import type { Usage } from '@corral/cluster';
+import { EMPTY_USAGE, type Usage } from '@corral/cluster';
 import { isDenial } from '../decide/decision.js';
 import type { Demand, ReservedUsage, ValidateResult } from '../decide/validate.js';
 import { ADM_ERR, AdmissionError } from '../errors.js';
@@ -47,7 +47,7 @@ function reservedFrom(entries: readonly StoredReservation[]): ReservedUsage {
       if (entry.key === exclude || !entry.scopes.includes(scope)) continue;
       for (const [name, value] of entry.usage) total.set(name, (total.get(name) ?? 0n) + value);
     }
-    return total;
+    return { held: total, less: EMPTY_USAGE };
   };
 }
 

@@ -74,7 +74,7 @@ export function reviewHandlers(
       }
       // Synchronous from check to reservation: atomic within this process.
       const result = validateRequest(request, snapshot, settings, (scope, exclude) =>
-        ledger.reservedIn(scope, exclude),
+        ledger.reserved(scope, exclude),
       );
       reserve(request, result.demand, !result.decisions.some(isDenial));
       return result;

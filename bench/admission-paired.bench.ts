@@ -10,7 +10,10 @@
  * install nghttp2-client`, and taskset). Knobs: BENCH_SECONDS per round (default 6), BENCH_ROUNDS
  * (default 5), BENCH_PATHS (default `/mutate,/validate`), BENCH_NODE_FLAGS (extra node flags for both
  * servers), BENCH_PAIR (default `noop,admission`: the baseline, then the server compared with it; e.g.
- * `noop,runtime-noop` for what @corral/runtime's server adds). The sequential bench (admission.bench.ts) gives the latency runs and per-server rows.
+ * `noop,runtime-noop` for what @corral/runtime's server adds), BENCH_BASE_TREE (another checkout of
+ * this repository, with its own node_modules, whose bench server runs the baseline: with
+ * `BENCH_PAIR=admission,admission` it compares a change with the tree before it, both loaded at once).
+ * The sequential bench (admission.bench.ts) gives the latency runs and per-server rows.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -28,6 +31,8 @@ const PATHS = (process.env['BENCH_PATHS'] ?? '/mutate,/validate').split(',');
 const NODE_FLAGS = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter((flag) => flag !== '');
 const [BASE = 'noop', SUBJECT = 'admission'] = (process.env['BENCH_PAIR'] ?? 'noop,admission').split(',');
 const SERVER = fileURLToPath(new URL('./admission-bench-server.ts', import.meta.url));
+const BASE_TREE = process.env['BENCH_BASE_TREE'];
+const BASE_SERVER = BASE_TREE === undefined ? SERVER : join(BASE_TREE, 'bench', 'admission-bench-server.ts');
 if (!(await h2loadAvailable())) throw new Error('h2load is not installed: `apt-get install nghttp2-client`');
 
 interface Server {
@@ -38,8 +43,8 @@ interface Server {
   readonly dir: string;
 }
 
-async function startServer(name: string, cert: string, key: string): Promise<Server> {
-  const { child, ready } = await forkBenchServer<{ port: number }>(SERVER, [name, cert, key], {
+async function startServer(script: string, name: string, cert: string, key: string): Promise<Server> {
+  const { child, ready } = await forkBenchServer<{ port: number }>(script, [name, cert, key], {
     nodeFlags: NODE_FLAGS,
     cpu: 1,
   });
@@ -74,27 +79,28 @@ const median = (values: readonly number[]) =>
 const dir = mkdtempSync(join(tmpdir(), 'corral-paired-'));
 const { certFile, keyFile } = generatePair(dir, 78);
 pin(process.pid, 0);
-const base = await startServer(BASE, certFile, keyFile);
-const subject = await startServer(SUBJECT, certFile, keyFile);
+const base = await startServer(BASE_SERVER, BASE, certFile, keyFile);
+const subject = await startServer(SERVER, SUBJECT, certFile, keyFile);
 console.log(
   `both servers pinned to CPU 1 and loaded at once (h2load, 32 connections each, CPU 0); ${ROUNDS} ` +
     `rounds of ${SECONDS} s per path ${NODE_FLAGS.join(' ')}`,
 );
-console.log(`baseline ${BASE}, compared with it: ${SUBJECT}`);
+console.log(`baseline ${BASE}${BASE_TREE ? ` of ${BASE_TREE}` : ''}, compared with it: ${SUBJECT}`);
 console.log('path       round  base req/s  subject req/s  base µs/req  subject µs/req  cpu ratio  errors');
 try {
   for (const path of PATHS) {
-    const baseBody = benchReview('/validate');
     // Only the admission services have /mutate; the no-op servers answer /validate.
     if (!SUBJECT.startsWith('admission') && path !== '/validate') continue;
+    const basePath = BASE.startsWith('admission') ? path : '/validate';
+    const baseBody = benchReview(basePath as '/mutate' | '/validate');
     const subjectBody = benchReview(path as '/mutate' | '/validate');
     // Warm-up: each alone, then together once.
-    await loadSide(base, '/validate', baseBody, 2);
+    await loadSide(base, basePath, baseBody, 2);
     await loadSide(subject, path, subjectBody, 2);
     const ratios: number[] = [];
     for (let round = 0; round <= ROUNDS; round++) {
       const [a, b] = await Promise.all([
-        loadSide(base, '/validate', baseBody, SECONDS),
+        loadSide(base, basePath, baseBody, SECONDS),
         loadSide(subject, path, subjectBody, SECONDS),
       ]);
       if (round === 0) continue; // the shared warm-up

@@ -1,7 +1,8 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import { createLogger, memoryDestination } from '@corral/runtime';
 import { CSI_ERR, csiError } from '../errors.js';
-import { withCatchAll, withLogging, withRequestId } from './call-chain.js';
+import { EventEmitter } from 'node:events';
+import { serveUnary, withCatchAll, withLogging, withRequestId, type CallContext } from './call-chain.js';
 import { OperationLocks } from './operation-locks.js';
 import { stripSecrets } from './strip-secrets.js';
 
@@ -62,5 +63,63 @@ describe('OperationLocks', () => {
     await first;
     await expect(locks.with(['n'], async () => 1)).resolves.toBe(1);
     expect(locks.size).toBe(0);
+  });
+});
+
+/** The part of a grpc-js unary call serveUnary reads. */
+class FakeUnaryCall extends EventEmitter {
+  cancelled = false;
+  readonly metadata = new Metadata();
+  constructor(readonly request: object) {
+    super();
+  }
+  getDeadline(): number {
+    return Date.now() + 60_000;
+  }
+}
+
+describe('serveUnary and the call end', () => {
+  const options = () => ({
+    logger: createLogger({ level: 'info', name: 't', destination: memoryDestination().stream }),
+    slowOpMs: 1_000,
+  });
+  const answer = (
+    serve: (call: never, callback: (err: unknown, value?: unknown) => void) => void,
+    call: FakeUnaryCall,
+  ) => new Promise<unknown>((resolve) => serve(call as never, (err, value) => resolve(err ?? value)));
+
+  it('given a handler that never asks for the call end, watches nothing on the call', async () => {
+    const call = new FakeUnaryCall({});
+    const watched: number[] = [];
+    const serve = serveUnary(
+      'ListVolumes',
+      async () => {
+        watched.push(call.listenerCount('cancelled'));
+        return { entries: [] };
+      },
+      options(),
+    );
+    expect(await answer(serve, call)).toEqual({ entries: [] });
+    expect(watched).toEqual([0]);
+  });
+
+  it('given a handler that asks, aborts it on cancel and lets go of the call once answered', async () => {
+    const call = new FakeUnaryCall({});
+    let seen: AbortSignal | undefined;
+    const serve = serveUnary(
+      'CreateSnapshot',
+      async (_req: object, ctx: CallContext) => {
+        seen = ctx.endSignal?.();
+        expect(ctx.endSignal?.()).toBe(seen); // built once
+        expect(call.listenerCount('cancelled')).toBe(1);
+        call.cancelled = true;
+        call.emit('cancelled');
+        return {};
+      },
+      options(),
+    );
+    await answer(serve, call);
+    expect(seen?.aborted).toBe(true);
+    expect(call.listenerCount('cancelled')).toBe(0);
   });
 });

@@ -2,7 +2,7 @@
  * The gRPC interceptor chain, one job per wrapper (STYLE.md #4), composed in `serveUnary`:
  *   withRequestId → withLogging → withMetrics → withCatchAll → handler
  * - withRequestId: a request id (the caller's `x-request-id` metadata, or a new UUID), a child logger,
- *   and the call's end as a signal (call-signal.ts).
+ *   and the call's end as a signal, built only for a handler that asks for it (call-signal.ts).
  * - withLogging: one line per call (rpc, code, ms, the request without secrets); warn when slow/failed.
  * - withMetrics: operations by RPC and code, and latency.
  * - withCatchAll: every throw becomes the status `grpcStatusFor` prescribes (INTERNAL when unknown).
@@ -17,7 +17,7 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js';
 import { grpcStatusFor, type WireStatus } from '../errors.js';
-import { callEnd } from './call-signal.js';
+import { callEnd, type CallEnd } from './call-signal.js';
 import type { CsiMetrics } from './csi-metrics.js';
 import { stripSecrets } from './strip-secrets.js';
 
@@ -25,8 +25,11 @@ export interface CallContext {
   readonly rpc: string;
   readonly requestId: string;
   readonly log: Logger;
-  /** Aborted when the caller gives up (cancel, or shortly before its deadline: call-signal.ts). */
-  readonly signal?: AbortSignal;
+  /**
+   * The call's end: a signal aborted when the caller gives up (cancel, or shortly before its
+   * deadline: call-signal.ts). Built on the first ask, as few handlers wait on background work.
+   */
+  readonly endSignal?: () => AbortSignal;
 }
 
 export type Handler<Req, Res> = (request: Req, ctx: CallContext) => Promise<Res>;
@@ -82,12 +85,12 @@ export function withRequestId<Req, Res>(
   rpc: string,
   logger: Logger,
   next: Step<Req, Res>,
-): (request: Req, metadata: Metadata, signal?: AbortSignal) => Promise<Outcome<Res>> {
-  return (request, metadata, signal) => {
+): (request: Req, metadata: Metadata, endSignal?: () => AbortSignal) => Promise<Outcome<Res>> {
+  return (request, metadata, endSignal) => {
     const given = metadata.get('x-request-id')[0];
     const requestId = typeof given === 'string' && given.length <= 128 ? given : randomUUID();
     const log = logger.child({ requestId });
-    return next(request, { rpc, requestId, log, ...(signal ? { signal } : {}) });
+    return next(request, { rpc, requestId, log, ...(endSignal ? { endSignal } : {}) });
   };
 }
 
@@ -105,9 +108,10 @@ export function serveUnary<Req, Res>(rpc: string, handler: Handler<Req, Res>, op
     withLogging(options.slowOpMs, withMetrics(options.metrics, withCatchAll(handler))),
   );
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
-    const end = callEnd(call);
-    void chain(call.request, call.metadata, end.signal).then((outcome) => {
-      end.release();
+    let end: CallEnd | undefined;
+    const endSignal = () => (end ??= callEnd(call)).signal;
+    void chain(call.request, call.metadata, endSignal).then((outcome) => {
+      end?.release();
       if (outcome.ok) {
         callback(null, outcome.value);
         return;

@@ -2,8 +2,14 @@ import { EventEmitter } from 'node:events';
 import { callEnd } from './call-signal.js';
 
 class FakeCall extends EventEmitter {
+  cancelled = false;
   constructor(private readonly deadline: Date | number) {
     super();
+  }
+  /** As grpc-js does: marks the call cancelled, then tells its listeners. */
+  cancel(): void {
+    this.cancelled = true;
+    this.emit('cancelled', 'cancelled');
   }
   getDeadline(): Date | number {
     return this.deadline;
@@ -28,7 +34,7 @@ describe('callEnd', () => {
     const end = callEnd(call);
     vi.advanceTimersByTime(24 * 3600_000);
     expect(end.signal.aborted).toBe(false);
-    call.emit('cancelled', 'cancelled');
+    call.cancel();
     expect(end.signal.aborted).toBe(true);
   });
 
@@ -38,7 +44,7 @@ describe('callEnd', () => {
     end.release();
     expect(call.listenerCount('cancelled')).toBe(0);
     vi.advanceTimersByTime(2_000);
-    call.emit('cancelled', 'cancelled');
+    call.cancel();
     expect(end.signal.aborted).toBe(false);
   });
 });
@@ -51,7 +57,7 @@ describe('callEnd once the call has ended', () => {
     const call = new FakeCall(Date.now() + 60_000);
     const end = callEnd(call);
     expect(vi.getTimerCount()).toBe(1);
-    call.emit('cancelled', 'cancelled');
+    call.cancel();
     expect(end.signal.aborted).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
     end.release();
@@ -62,6 +68,21 @@ describe('callEnd once the call has ended', () => {
     const end = callEnd(call);
     vi.advanceTimersByTime(1_000);
     expect(end.signal.aborted).toBe(true);
+    expect(call.listenerCount('cancelled')).toBe(0);
+    end.release();
+  });
+});
+
+describe('callEnd asked for after the call was cancelled', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('given a call cancelled before the handler asked, starts aborted and holds no timer or listener', () => {
+    const call = new FakeCall(Date.now() + 60_000);
+    call.cancel();
+    const end = callEnd(call);
+    expect(end.signal.aborted).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
     expect(call.listenerCount('cancelled')).toBe(0);
     end.release();
   });

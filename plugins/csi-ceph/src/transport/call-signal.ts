@@ -3,7 +3,9 @@
  * for a clone's flatten): aborted when the client cancels the call (or its connection goes, or
  * grpc-js ends the call at its deadline), and shortly before the deadline (decide/snapshot-flatten.ts:
  * waitBudgetMs) so that the handler's own answer still reaches the caller. `release` clears the timer
- * and the listener once the call has been answered; either end clears the other's too.
+ * and the listener once the call has been answered; either end clears the other's too. Built when a
+ * handler first asks for it (call-chain.ts), which may be after the caller cancelled: then it starts
+ * aborted.
  */
 import type { Deadline } from '@grpc/grpc-js';
 import { waitBudgetMs } from '../decide/snapshot-flatten.js';
@@ -16,6 +18,8 @@ export interface CallEnd {
 
 /** The part of a grpc-js server call this needs. */
 export interface EndingCall {
+  /** Has the call already been cancelled (by the caller, its connection, or its deadline)? */
+  readonly cancelled: boolean;
   getDeadline(): Deadline;
   once(event: 'cancelled', listener: () => void): unknown;
   removeListener(event: 'cancelled', listener: () => void): unknown;
@@ -35,6 +39,10 @@ export function callEnd(call: EndingCall, now: () => number = Date.now): CallEnd
     controller.abort(new Error(reason));
   };
   const cancelled = () => end('the caller cancelled the call');
+  if (call.cancelled) {
+    controller.abort(new Error('the caller cancelled the call'));
+    return { signal: controller.signal, release: () => {} };
+  }
   call.once('cancelled', cancelled);
   const deadline = call.getDeadline();
   const budget = waitBudgetMs(deadline instanceof Date ? deadline.getTime() : deadline, now());

@@ -37,7 +37,7 @@ export function controllerHandlers(deps: ControllerDeps): Record<string, Handler
     ListVolumes: (req) => listVolumes(req, deps),
     GetCapacity: (req) => getCapacity(req, deps),
     ControllerGetCapabilities: async () => controllerCapabilities(deps),
-    CreateSnapshot: (req, ctx) => createSnapshot(req, deps, ctx.signal),
+    CreateSnapshot: (req, ctx) => createSnapshot(req, deps, ctx.endSignal),
     DeleteSnapshot: (req) => deleteSnapshot(req, deps),
     ListSnapshots: (req) => listSnapshots(req, deps),
     ControllerExpandVolume: (req) => controllerExpandVolume(req, deps),

@@ -108,7 +108,7 @@ describe('flattenBeforeSnapshot', () => {
     const jobs = new BackgroundJobs();
     const finish = othersJob(jobs);
     const controller = new AbortController();
-    const done = flattenBeforeSnapshot(depsWith(jobs), found, creds, controller.signal);
+    const done = flattenBeforeSnapshot(depsWith(jobs), found, creds, () => controller.signal);
     await new Promise((resolve) => setImmediate(resolve));
     controller.abort();
     await expect(done).rejects.toMatchObject({ code: CSI_ERR.CLONE_FLATTENING });

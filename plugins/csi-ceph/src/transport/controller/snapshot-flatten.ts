@@ -63,13 +63,14 @@ const stopping = (image: string) =>
 
 /**
  * Finishes the flatten of the snapshot's source volume first when it needs one (see the header);
- * returns once the image has no parent a snapshot would keep.
+ * returns once the image has no parent a snapshot would keep. The call's end (`endSignal`) is asked
+ * for only when there is a flatten to wait on.
  */
 export async function flattenBeforeSnapshot(
   deps: ControllerDeps,
   found: FoundVolume,
   creds: Credentials,
-  signal?: AbortSignal,
+  endSignal?: () => AbortSignal,
 ): Promise<void> {
   const { space, record, ref } = found;
   if (!(await needsFlatten(space.ioctx, record.image))) return;
@@ -82,7 +83,7 @@ export async function flattenBeforeSnapshot(
     record,
   };
   const outcome = await flattenAsOwnJob(deps, clone, startFlattenJob, {
-    wait: (job) => settledUnlessAborted(job, signal),
+    wait: (job) => settledUnlessAborted(job, endSignal?.()),
     // A joined job may have failed (it told its own caller): look at the image again.
     doneAfterJoin: async () => !(await needsFlatten(space.ioctx, record.image)),
   });

@@ -42,13 +42,13 @@ function snapshotMessage(ref: VolumeRef, sourceId: string, record: SnapshotRecor
 }
 
 /**
- * `signal` (the call's end, call-signal.ts) bounds the wait for a clone's flatten before its snapshot
- * (snapshot-flatten.ts).
+ * `endSignal` (the call's end, call-signal.ts) bounds the wait for a clone's flatten before its
+ * snapshot (snapshot-flatten.ts).
  */
 export async function createSnapshot(
   req: CreateSnapshotRequest__Output,
   deps: ControllerDeps,
-  signal?: AbortSignal,
+  endSignal?: () => AbortSignal,
 ): Promise<CreateSnapshotResponse> {
   const name = requireField(req.name, 'name');
   const sourceId = requireField(req.source_volume_id, 'source_volume_id');
@@ -67,7 +67,7 @@ export async function createSnapshot(
       const uuid = existingUuid ?? randomUUID();
       const snapRef = { ...ref, uuid };
       if (existing?.state === 'ready') return { snapshot: snapshotMessage(snapRef, sourceId, existing) };
-      await flattenBeforeSnapshot(deps, found, creds, signal);
+      await flattenBeforeSnapshot(deps, found, creds, endSignal);
       const reserved: SnapshotRecord = existing ?? {
         name,
         sourceUuid: ref.uuid,

@@ -1,6 +1,7 @@
 // GetCapacity caps a pool's max_avail with what its byte quota leaves (`osd pool set-quota <pool>
 // max_bytes N`, which `ceph df` does not apply to max_avail; the bytes counted are get-quota's
-// current_num_bytes): quota set, past the quota, cleared.
+// current_num_bytes): quota set, past the quota, cleared; and with what an object-count quota leaves
+// room for (4 MiB per data object, after the objects a new volume's image takes).
 // On a pool of its own (no other test writes there, so `stored` stays put while the test reads it).
 import { writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -88,7 +89,7 @@ describe('GetCapacity with a pool quota', () => {
     expect(Math.abs(Number(cleared) - after.max_avail)).toBeLessThanOrEqual(after.max_avail * 0.001);
   });
 
-  it('given an object-count quota the pool has reached, reports 0; with room, max_avail', async () => {
+  it('given an object-count quota: reached, 0; with room for a few objects, 4 MiB each after a new image; ample, max_avail', async () => {
     const objects = async () =>
       JSON.parse(await admin(['ceph', 'osd', 'pool', 'get-quota', POOL, '--format', 'json'])) as {
         current_num_objects: number;
@@ -104,8 +105,14 @@ describe('GetCapacity with a pool quota', () => {
         timeout: 10_000,
       });
       expect(await capacity()).toBe(0n);
-      await setObjects(count + 1000);
-      await vi.waitFor(async () => expect((await objects()).quota_max_objects).toBe(count + 1000), {
+      // Room for 8 objects: a new volume's image takes 5 of them (NEW_VOLUME_OBJECTS), 3 are data.
+      await setObjects(count + 8);
+      await vi.waitFor(async () => expect((await objects()).quota_max_objects).toBe(count + 8), {
+        timeout: 10_000,
+      });
+      expect(await capacity()).toBe(3n * 4n * BigInt(MIB));
+      await setObjects(count + 100_000);
+      await vi.waitFor(async () => expect((await objects()).quota_max_objects).toBe(count + 100_000), {
         timeout: 10_000,
       });
       const { max_avail: maxAvail } = await stats();

@@ -132,13 +132,18 @@ describe('capacityLeft', () => {
     quotaObjects: objects,
     usedObjects,
   });
+  const MIB4 = 4n * 1024n * 1024n;
+  const AVAIL = 1000n * MIB4;
   it.each([
-    ['no quotas', quota(0n, 5000n, 0n, 9n), 1000n],
+    ['no quotas', quota(0n, 5000n, 0n, 9n), AVAIL],
     ['a byte quota leaving less', quota(5500n, 5000n, 0n, 9n), 500n],
-    ['an object quota with room', quota(0n, 5000n, 10n, 9n), 1000n],
+    ['an object quota leaving room for 3 data objects', quota(0n, 5000n, 20n, 12n), 3n * MIB4],
+    ['an object quota with room for more than max_avail', quota(0n, 5000n, 10_000n, 9n), AVAIL],
+    ['both quotas, the byte one leaving less', quota(5500n, 5000n, 20n, 12n), 500n],
+    ['an object quota with room only for a new image, no data', quota(0n, 5000n, 10n, 5n), 0n],
     ['an object quota reached', quota(0n, 5000n, 10n, 10n), 0n],
     ['an object quota passed', quota(10_000n, 5000n, 10n, 12n), 0n],
   ])('given %s, returns what the pool can still take', (_label, q, out) => {
-    expect(capacityLeft(1000n, q)).toBe(out);
+    expect(capacityLeft(AVAIL, q)).toBe(out);
   });
 });

@@ -4,11 +4,13 @@
  * or erasure-coding overhead), not the raw free space of the cluster; and no more than the pool's
  * byte quota leaves (`osd pool set-quota <pool> max_bytes N`: `osd pool get-quota`'s
  * `quota_max_bytes` less `current_num_bytes`, the count the mons hold against the quota), which
- * `max_avail` does not account for; and nothing once an object-count quota is reached.
+ * `max_avail` does not account for; and no more than an object-count quota leaves room for, in the
+ * driver's 4 MiB data objects, after the objects a new volume's image brings with it.
  */
 import { CSI_ERR } from '../errors.js';
 import type { ClusterEntry } from './cluster-config.js';
 import { fail, pass, type Decision } from './decision.js';
+import { DEFAULT_OBJECT_BYTES } from './image-limits.js';
 import { PARAM } from './parameters.js';
 
 export interface CapacityTarget {
@@ -142,11 +144,24 @@ export function poolQuota(getQuotaJson: string, pool: string): Decision<PoolQuot
 }
 
 /**
- * Given a pool's max_avail and its quotas, returns what it can still take: nothing once its object
- * count reached an object-count quota (the mons mark it full: no write, hence no new image, goes
- * through), else max_avail capped by the byte quota (quotaCapped).
+ * RADOS objects a new volume takes before any data: its image's `rbd_id.<name>`, `rbd_header.<id>`
+ * and `rbd_object_map.<id>`, plus, for the first volume of a RADOS namespace, `rbd_directory` and the
+ * driver's journal object (counted always: GetCapacity does not know the namespace).
+ */
+export const NEW_VOLUME_OBJECTS = 5n;
+
+/**
+ * Given a pool's max_avail and its quotas, returns what it can still take: max_avail capped by the
+ * byte quota (quotaCapped), and under an object-count quota by the data objects it leaves room for
+ * once a new volume's own objects are counted (NEW_VOLUME_OBJECTS; a volume's data is written in
+ * 4 MiB objects, so each object left is 4 MiB more). Nothing once that room is gone (the mons mark
+ * a pool full at its object quota: no write, hence no new image, goes through).
  */
 export function capacityLeft(maxAvail: bigint, quota: PoolQuota): bigint {
-  if (quota.quotaObjects > 0n && quota.usedObjects >= quota.quotaObjects) return 0n;
-  return quotaCapped(maxAvail, quota.quotaBytes, quota.usedBytes);
+  const byBytes = quotaCapped(maxAvail, quota.quotaBytes, quota.usedBytes);
+  if (quota.quotaObjects <= 0n) return byBytes;
+  const dataObjects = quota.quotaObjects - quota.usedObjects - NEW_VOLUME_OBJECTS;
+  if (dataObjects <= 0n) return 0n;
+  const byObjects = dataObjects * DEFAULT_OBJECT_BYTES;
+  return byObjects < byBytes ? byObjects : byBytes;
 }

@@ -1,6 +1,7 @@
 /**
  * The admission quota ledger per review (issue #5): what a quota-bearing pod CREATE costs the ledger,
- * i.e. two `reservedIn` reads (its namespace and department) and one `reserve`, with `size` live
+ * i.e. two reads (its namespace and department: `reserved`, the baseline's `reservedIn`) and one
+ * `reserve`, with `size` live
  * reservations held. The steady state is kept one of two ways: the snapshot shows each object `size`
  * reviews after its reservation (the informer catching up; the ledger is told through `settle`, as
  * the admission server's snapshot hook does), or the objects never show up and the TTL ends them.
@@ -72,7 +73,10 @@ class BaselineLedger {
   }
 }
 
-type Ledger = Pick<ReservationLedger, 'reservedIn' | 'reserve' | 'settle' | 'size'>;
+/** What a review asks of a ledger; `read` is what the quota checks read of one scope. */
+type Ledger = Pick<ReservationLedger, 'reserve' | 'settle' | 'size'> & {
+  read(scope: string, exclude: string): unknown;
+};
 type Ending = 'settled' | 'expired';
 
 const NAMESPACES = 50;
@@ -117,8 +121,8 @@ function steadyLedger(make: (options: LedgerOptions) => Ledger, size: number, en
     const key = keyOf(i);
     const [namespace = '', department = ''] = scopesOf(i);
     if (reads) {
-      ledger.reservedIn(namespace, key);
-      ledger.reservedIn(department, key);
+      ledger.read(namespace, key);
+      ledger.read(department, key);
     }
     ledger.reserve(key, [namespace, department], usage);
   };
@@ -144,15 +148,31 @@ function steadyLedger(make: (options: LedgerOptions) => Ledger, size: number, en
 /** No ledger at all: what the harness itself costs per review (keys, the snapshot's side). */
 const noLedger: Ledger = {
   size: 0,
-  reservedIn: () => new Map(),
+  read: () => undefined,
   reserve: () => undefined,
   settle: () => undefined,
 };
 
 const IMPLEMENTATIONS: [string, (options: LedgerOptions) => Ledger][] = [
   ['harness only', () => noLedger],
-  ['baseline (scan)', (options) => new BaselineLedger(options)],
-  ['ReservationLedger', (options) => new ReservationLedger(options)],
+  [
+    'baseline (scan)',
+    (options) => {
+      const ledger = new BaselineLedger(options);
+      return Object.assign(ledger, {
+        read: (scope: string, exclude: string) => ledger.reservedIn(scope, exclude),
+      });
+    },
+  ],
+  [
+    'ReservationLedger',
+    (options) => {
+      const ledger = new ReservationLedger(options);
+      return Object.assign(ledger, {
+        read: (scope: string, exclude: string) => ledger.reserved(scope, exclude),
+      });
+    },
+  ],
 ];
 
 const best = (values: number[]) => Math.min(...values);

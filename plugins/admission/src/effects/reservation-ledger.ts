@@ -72,9 +72,7 @@ export class ReservationLedger {
 
   /** Usage reserved in `scope` by live reservations other than `exclude`: a fresh map, the caller's. */
   reservedIn(scope: string, exclude = ''): Usage {
-    this.expire(this.now());
-    const excluded = exclude === '' ? undefined : this.byKey.get(exclude);
-    return this.totals.copyOf(scope, excluded?.scopes.includes(scope) ? excluded.usage : undefined);
+    return this.totals.copyOf(scope, this.reserved(scope, exclude).less);
   }
 
   /**

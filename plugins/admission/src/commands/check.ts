@@ -69,7 +69,7 @@ export function checkManifests(
       { ...request, object: mutated, ...asUpdate },
       snapshot,
       settings,
-      (scope, exclude) => ledger.reserved(scope, exclude),
+      ledger.reads(),
     );
     const decisions: Decision[] = [...mutation.decisions, ...validation.decisions];
     const allowed = !decisions.some(isDenial);

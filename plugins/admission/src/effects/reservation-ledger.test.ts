@@ -32,6 +32,25 @@ describe('ReservationLedger', () => {
     expect(l.reservedIn('namespace/a', 'Pod/a/1').size).toBe(0);
   });
 
+  it('given the reviewed object reservation expiring between two reads of one review, the reads agree', () => {
+    const l = ledger(); // TTL 1000 ms
+    l.reserve('Pod/a/1', ['namespace/a', 'department/d'], pods(1n)); // expires at 1000
+    now = 500;
+    l.reserve('Pod/a/0', ['namespace/a', 'department/d'], pods(1n));
+    now = 999;
+    const read = l.reads();
+    const namespace = read('namespace/a', 'Pod/a/1');
+    now = 1000; // Pod/a/1's reservation is due now, between the two reads
+    const department = read('department/d', 'Pod/a/1');
+    // Each scope: what others hold is Pod/a/0's one pod, never less.
+    const net = (r: { held: ReadonlyMap<string, bigint>; less: ReadonlyMap<string, bigint> }) =>
+      (r.held.get('pods') ?? 0n) - (r.less.get('pods') ?? 0n);
+    expect(net(namespace)).toBe(UNIT);
+    expect(net(department)).toBe(UNIT);
+    // The next review's reads see the expiry.
+    expect(l.reserved('namespace/a', 'Pod/a/1').held.get('pods')).toBe(UNIT);
+  });
+
   it('given a review of a reserved object, reads what is held and its own share to take off, uncopied', () => {
     const l = ledger();
     l.reserve('Pod/a/1', ['namespace/a', 'department/d'], pods(1n));

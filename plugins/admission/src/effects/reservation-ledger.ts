@@ -59,15 +59,25 @@ export class ReservationLedger {
   }
 
   /**
-   * What live reservations other than `exclude` hold in `scope`, as the scope's totals less
-   * `exclude`'s own usage there: no copy is made, so read it at once (the next reserve or release
-   * changes it). For the quota checks of a review.
+   * The reads of one review's quota checks: takes off what has expired once, then answers, per scope,
+   * what live reservations other than `exclude` hold there, as the scope's totals less `exclude`'s own
+   * usage there. No copy is made, so use the answers at once (the next reserve, release or expiry
+   * changes them); and nothing expires between the reads, which keeps them consistent: a reservation
+   * expiring after the first scope's read would leave that scope's totals without it while its
+   * `less` still took it off.
    */
-  reserved(scope: string, exclude = ''): Reserved {
+  reads(): (scope: string, exclude: string) => Reserved {
     this.expire(this.now());
-    const excluded = exclude === '' ? undefined : this.byKey.get(exclude);
-    const less = excluded !== undefined && excluded.scopes.includes(scope) ? excluded.usage : EMPTY_USAGE;
-    return { held: this.totals.view(scope), less };
+    return (scope, exclude) => {
+      const excluded = exclude === '' ? undefined : this.byKey.get(exclude);
+      const less = excluded !== undefined && excluded.scopes.includes(scope) ? excluded.usage : EMPTY_USAGE;
+      return { held: this.totals.view(scope), less };
+    };
+  }
+
+  /** One read of `reads()`, on its own. */
+  reserved(scope: string, exclude = ''): Reserved {
+    return this.reads()(scope, exclude);
   }
 
   /** Usage reserved in `scope` by live reservations other than `exclude`: a fresh map, the caller's. */

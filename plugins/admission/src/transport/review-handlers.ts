@@ -73,9 +73,7 @@ export function reviewHandlers(
         );
       }
       // Synchronous from check to reservation: atomic within this process.
-      const result = validateRequest(request, snapshot, settings, (scope, exclude) =>
-        ledger.reserved(scope, exclude),
-      );
+      const result = validateRequest(request, snapshot, settings, ledger.reads());
       reserve(request, result.demand, !result.decisions.some(isDenial));
       return result;
     },

@@ -79,6 +79,22 @@ describe('podResources', () => {
     if (limits) expect(Object.fromEntries(result.limits)).toEqual(limits);
   });
 
+  it('given a limit named like an Object property and requests without it, defaults that request too', () => {
+    const errors: FieldError[] = [];
+    const result = podResources({ containers: [container({}, { constructor: '2', toString: '1' })] }, errors);
+    expect(errors).toEqual([]);
+    expect(result.requests.get('constructor')).toBe(2_000_000_000n);
+    expect(result.requests.get('toString')).toBe(1_000_000_000n);
+  });
+
+  it('given a request that does not parse beside its limit, reports it and counts the limit', () => {
+    const errors: FieldError[] = [];
+    const spec = { containers: [container({ memory: 'lots' }, { memory: '1Gi' })] };
+    const result = podResources(spec, errors);
+    expect(errors.map((e) => e.field)).toEqual(['/spec/containers/0/resources/requests/memory']);
+    expect(result.requests.get('memory')).toBe(GI);
+  });
+
   it('given an unparseable quantity, reports its field', () => {
     const errors: FieldError[] = [];
     podResources({ containers: [container({ cpu: 'lots', 'nvidia.com/gpu': '1' })] }, errors);

@@ -70,7 +70,11 @@ function addContainer(
   if (limitRecord === undefined) return;
   const requestRecord = asRecord(requestList);
   for (const name in limitRecord) {
-    if (requestRecord?.[name] !== undefined) continue;
+    // A request that is there and parses stands; otherwise the limit counts (an unparseable request
+    // is already an error). Own keys only: `constructor` must not find Object's.
+    if (requestRecord !== undefined && Object.hasOwn(requestRecord, name)) {
+      if (quantityNanos(requestRecord[name]) !== undefined) continue;
+    }
     const limit = quantityNanos(limitRecord[name]); // an unparseable one is already an error
     if (limit !== undefined) requests.set(name, (requests.get(name) ?? 0n) + limit);
   }

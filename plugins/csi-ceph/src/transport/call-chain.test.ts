@@ -103,6 +103,22 @@ describe('serveUnary and the call end', () => {
     expect(watched).toEqual([0]);
   });
 
+  it('given work left running that asks after the answer, hands it an aborted signal and watches nothing', async () => {
+    const call = new FakeUnaryCall({});
+    let later: (() => AbortSignal) | undefined;
+    const serve = serveUnary(
+      'CreateSnapshot',
+      async (_req: object, ctx: CallContext) => {
+        later = ctx.endSignal;
+        return {};
+      },
+      options(),
+    );
+    await answer(serve, call);
+    expect(later?.().aborted).toBe(true);
+    expect(call.listenerCount('cancelled')).toBe(0);
+  });
+
   it('given a handler that asks, aborts it on cancel and lets go of the call once answered', async () => {
     const call = new FakeUnaryCall({});
     let seen: AbortSignal | undefined;

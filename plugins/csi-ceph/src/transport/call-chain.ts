@@ -109,8 +109,13 @@ export function serveUnary<Req, Res>(rpc: string, handler: Handler<Req, Res>, op
   );
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
     let end: CallEnd | undefined;
-    const endSignal = () => (end ??= callEnd(call)).signal;
+    let answered = false;
+    // Asked after the answer (by work the handler left running), the call is over: aborted, and
+    // nothing is left watching the call.
+    const endSignal = () =>
+      answered ? AbortSignal.abort(new Error('the call was answered')) : (end ??= callEnd(call)).signal;
     void chain(call.request, call.metadata, endSignal).then((outcome) => {
+      answered = true;
       end?.release();
       if (outcome.ok) {
         callback(null, outcome.value);

@@ -191,6 +191,16 @@ export async function rbdSnapshots(env: CephEnv, imageSpec: string): Promise<str
   return (JSON.parse(out.stdout) as { name: string }[]).map((snap) => snap.name);
 }
 
+/**
+ * Writes the first `mib` MiB of an image (`pool/image`) in 4 MiB sequential writes (`rbd bench`), so
+ * that each of its objects holds data (a clone's flatten then copies every one).
+ */
+export async function rbdFill(env: CephEnv, imageSpec: string, mib: number): Promise<void> {
+  const bench = ['bench', '--io-type', 'write', '--io-size', '4M', '--io-total', `${mib}M`];
+  const out = await cephCli(env, ['rbd', ...bench, '--io-pattern', 'seq', imageSpec]);
+  if (out.code !== 0) throw new Error(`rbd bench ${imageSpec}: ${out.stderr}`);
+}
+
 export interface CephDaemon {
   pid: number;
   /** ceph-mon, ceph-mgr or ceph-osd. */

@@ -7,7 +7,7 @@ import { status } from '@grpc/grpc-js';
 import { flattenImage, withImage } from '../../../plugins/csi-ceph/src/effects/ceph/rbd-images.js';
 import { ConnectionPool } from '../../../plugins/csi-ceph/src/effects/ceph/connection-pool.js';
 import { CSI_ERR } from '../../../plugins/csi-ceph/src/errors.js';
-import { cephCli, startCeph, type CephEnv } from '../../support/ceph.js';
+import { cephCli, rbdFill, startCeph, type CephEnv } from '../../support/ceph.js';
 import { call, codeOf, CLUSTER_ID, MOUNT_RWO, startHarness, type Harness } from './harness.js';
 
 const MIB = 1024 * 1024;
@@ -46,19 +46,7 @@ const parentOf = async (image: string) =>
 async function cloneOfFullVolume(h: Harness, mib: number) {
   const source = (await create(h, unique('full'), mib * MIB)).volume!;
   const sourceImage = source.volume_context!['imageName']!;
-  await admin([
-    'rbd',
-    'bench',
-    '--io-type',
-    'write',
-    '--io-size',
-    '4M',
-    '--io-total',
-    `${mib}M`,
-    '--io-pattern',
-    'seq',
-    `${ceph.pool}/${sourceImage}`,
-  ]);
+  await rbdFill(ceph, `${ceph.pool}/${sourceImage}`, mib);
   const clone = (await create(h, unique('clone'), mib * MIB, { volume: { volume_id: source.volume_id } }))
     .volume!;
   return { source, sourceImage, cloneImage: clone.volume_context!['imageName']! };

@@ -19,7 +19,7 @@ import { createSnapshot } from '../../../plugins/csi-ceph/src/transport/controll
 import { startGrpcServer } from '../../../plugins/csi-ceph/src/transport/grpc-server.js';
 import { loadCsi } from '../../../plugins/csi-ceph/src/transport/load-csi.js';
 import { OperationLocks } from '../../../plugins/csi-ceph/src/transport/operation-locks.js';
-import { cephCli, startCeph, type CephEnv } from '../../support/ceph.js';
+import { cephCli, rbdFill, startCeph, type CephEnv } from '../../support/ceph.js';
 import { call, codeOf, CLUSTER_ID, MOUNT_RWO, startHarness } from './harness.js';
 
 const MIB = 1024 * 1024;
@@ -246,18 +246,7 @@ describe('the real driver', () => {
     const source = (await mk(unique('src'))).volume!;
     const sourceImage = source.volume_context!['imageName']!;
     // Data in every object: the clone's flatten copies 64 MiB, so it is still running below.
-    const bench = [
-      'bench',
-      '--io-type',
-      'write',
-      '--io-size',
-      '4M',
-      '--io-total',
-      '64M',
-      '--io-pattern',
-      'seq',
-    ];
-    expect((await cephCli(ceph, ['rbd', ...bench, `${ceph.pool}/${sourceImage}`])).code).toBe(0);
+    await rbdFill(ceph, `${ceph.pool}/${sourceImage}`, 64);
     const sourceSnap = (await snapshot(h.controller, unique('ssnap'), source.volume_id!)).snapshot_id!;
     const clone = (await mk(unique('clone'), { snapshot: { snapshot_id: sourceSnap } })).volume!;
     const cloneImage = clone.volume_context!['imageName']!;

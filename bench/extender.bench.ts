@@ -8,6 +8,15 @@
  * scheduling cycle. Latency per pod = the filter round trip + the prioritize round trip (the
  * client's own parse of the filter answer in between is not counted).
  *
+ * Two passes per server. First this process sends every pod (200 warm up, then the timed ones) and
+ * learns which names pass each filter, i.e. each pod's prioritize body. Then, with BENCH_CLIENT=curl
+ * (the default; `apt-get install curl`), curl (C) sends the timed pods' filter and prioritize
+ * requests again in the same order, in one sequence over one keep-alive connection
+ * (bench/curl-sequence.ts): its round trips and the server's CPU time over that pass are the ones
+ * reported, the Node pass's p50/p99 beside them. The extender keeps nothing from one pod's request to
+ * the next (no bind here), so the second pass asks exactly what the first did. BENCH_CLIENT=node
+ * reports the Node pass alone (the method before the eighth session).
+ *
  * Each server runs in its own process (bench/extender-bench-server.ts), this process is only the
  * client: the baseline (the same runtime server, routes returning their input unchanged), then the
  * extender over the synthesized cluster (bench/extender-bench-cluster.ts: 5,000 nodes, 100,000
@@ -16,16 +25,20 @@
  *
  * Knobs (environment): BENCH_SAMPLE, BENCH_CALLS (timed pods, default 2,000; 200 more warm up),
  * BENCH_NODE_FLAGS (extra node flags for the servers), BENCH_CPU_PROF=DIR (`node --cpu-prof` of each
- * server into DIR/<mode>), BENCH_PIN=1 (servers on CPU 1, this client on CPU 0, with taskset; `same`: all on CPU 1), BENCH_CLIENT_GC=0 (no young-generation
- * GC of this client between pods; by default one runs off the clock before each pod).
+ * server into DIR/<mode>), BENCH_PIN=1 (servers on CPU 1, the clients on CPU 0, with taskset; `same`: all on
+ * CPU 1), BENCH_CLIENT (`curl` or `node`, above), BENCH_CLIENT_GC=0 (no young-generation GC of this
+ * client between pods; by default one runs off the clock before each pod).
  */
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ask, cpuMicrosOf, forkBenchServer, pin, stopServer } from './ask-child.js';
+import { curlAvailable, curlSequence, type Post } from './curl-sequence.js';
 import { filterBodies, prioritizeBody } from './extender-bench-cluster.js';
 
 const SAMPLE = Number(process.env['BENCH_SAMPLE'] ?? 500);
@@ -37,6 +50,12 @@ const CPU_PROF = process.env['BENCH_CPU_PROF'];
 const PIN = process.env['BENCH_PIN'] === '1' || process.env['BENCH_PIN'] === 'same';
 /** BENCH_PIN=same: this client on the servers' CPU too (one pod at a time: they never run at once). */
 const CLIENT_CPU = process.env['BENCH_PIN'] === 'same' ? 1 : 0;
+/** Whose round trips count: curl's (default) or this process's. */
+const CLIENT = process.env['BENCH_CLIENT'] ?? 'curl';
+if (CLIENT !== 'curl' && CLIENT !== 'node')
+  throw new Error(`BENCH_CLIENT must be curl or node, not ${CLIENT}`);
+if (CLIENT === 'curl' && !(await curlAvailable()))
+  throw new Error('curl is not installed: `apt-get install curl` (or BENCH_CLIENT=node)');
 
 /**
  * The client's own young-generation GC, run between pods (off the clock), so that a collection of
@@ -127,11 +146,23 @@ interface Run extends Stats {
   readonly cpuMsPerPod: number;
   readonly refused: number;
   readonly answerBytes: number;
+  /** With the curl client: the same pods' round trips timed by this (Node) process's pass. */
+  readonly nodeClient?: Stats;
 }
 
-/** Every pod: filter, then prioritize the passing names; the timed part after WARMUP pods. */
-async function measure(server: Server, bodies: readonly { body: string; pod: string }[]): Promise<Run> {
+/** One pod's requests as sent: its filter body, and its prioritize body when more than one passed. */
+interface PodRequests {
+  readonly filter: string;
+  readonly prioritize?: string;
+}
+
+/**
+ * Every pod through this process's client: filter, then prioritize the passing names; timed after
+ * WARMUP pods. Also gives each pod's prioritize body for the curl pass.
+ */
+async function nodePass(server: Server, bodies: readonly { body: string; pod: string }[]) {
   const times: number[] = [];
+  const requests: PodRequests[] = [];
   let refused = 0;
   let answerBytes = 0;
   let cpuBefore = 0;
@@ -141,8 +172,9 @@ async function measure(server: Server, bodies: readonly { body: string; pod: str
     const filtered = await post(server.port, '/scheduler/filter', body);
     const names = (JSON.parse(filtered.text) as { NodeNames: string[] | null }).NodeNames ?? [];
     let ms = filtered.ms;
-    if (names.length > 1)
-      ms += (await post(server.port, '/scheduler/prioritize', prioritizeBody(pod, names))).ms;
+    const prioritize = names.length > 1 ? prioritizeBody(pod, names) : undefined;
+    if (prioritize !== undefined) ms += (await post(server.port, '/scheduler/prioritize', prioritize)).ms;
+    requests.push(prioritize === undefined ? { filter: body } : { filter: body, prioritize });
     if (i < WARMUP) continue;
     times.push(ms);
     refused += SAMPLE - names.length;
@@ -150,14 +182,77 @@ async function measure(server: Server, bodies: readonly { body: string; pod: str
   }
   const cpuAfter = await cpuMicrosOf(server.child);
   return {
-    ...stats(times),
+    times,
+    requests,
     cpuMsPerPod: (cpuAfter - cpuBefore) / 1000 / times.length,
     refused: refused / times.length,
     answerBytes: answerBytes / times.length,
   };
 }
 
+/** The timed pods again, sent by curl in one sequence over one connection: each pod's round trips. */
+async function curlPass(server: Server, requests: readonly PodRequests[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'corral-extender-bench-'));
+  try {
+    const posts: Post[] = [];
+    const podOf: number[] = [];
+    requests.forEach(({ filter, prioritize }, pod) => {
+      const url = (verb: string) => `http://127.0.0.1:${server.port}/scheduler/${verb}`;
+      writeFileSync(join(dir, `f${pod}.json`), filter);
+      posts.push({ url: url('filter'), bodyFile: join(dir, `f${pod}.json`) });
+      podOf.push(pod);
+      if (prioritize === undefined) return;
+      writeFileSync(join(dir, `p${pod}.json`), prioritize);
+      posts.push({ url: url('prioritize'), bodyFile: join(dir, `p${pod}.json`) });
+      podOf.push(pod);
+    });
+    const cpuBefore = await cpuMicrosOf(server.child);
+    const transfers = await curlSequence(posts, dir, PIN ? ['taskset', '-c', String(CLIENT_CPU)] : []);
+    const cpuAfter = await cpuMicrosOf(server.child);
+    const times = requests.map(() => 0);
+    transfers.forEach(({ ms, status }, k) => {
+      if (status !== 200) throw new Error(`${posts[k]?.url ?? ''}: HTTP ${status}`);
+      const pod = podOf[k] ?? 0;
+      times[pod] = (times[pod] ?? 0) + ms;
+    });
+    return { times, cpuMsPerPod: (cpuAfter - cpuBefore) / 1000 / requests.length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A server's run: the Node pass, then (BENCH_CLIENT=curl, the default) the curl pass, whose times count. */
+async function measure(server: Server, bodies: readonly { body: string; pod: string }[]): Promise<Run> {
+  const node = await nodePass(server, bodies);
+  const { refused, answerBytes } = node;
+  if (CLIENT === 'node') return { ...stats(node.times), cpuMsPerPod: node.cpuMsPerPod, refused, answerBytes };
+  const curl = await curlPass(server, node.requests.slice(WARMUP));
+  return {
+    ...stats(curl.times),
+    cpuMsPerPod: curl.cpuMsPerPod,
+    refused,
+    answerBytes,
+    nodeClient: stats(node.times),
+  };
+}
+
 const ms = (n: number) => `${n.toFixed(3)} ms`;
+
+/** The runs as a Markdown table, as docs/benchmarks.md shows them. */
+function printTable(rows: readonly { label: string; run: Run }[]): void {
+  const nodeColumn = CLIENT === 'curl' ? ' Node client p50 / p99 |' : '';
+  console.log(`\nround trips timed by ${CLIENT === 'curl' ? 'curl' : 'this Node process'}`);
+  console.log(
+    `| | p50 | p99 | mean | server CPU per pod | refused of ${SAMPLE} | filter answer |${nodeColumn}`,
+  );
+  console.log(`|---|---|---|---|---|---|---|${CLIENT === 'curl' ? '---|' : ''}`);
+  for (const { label, run } of rows) {
+    const node = run.nodeClient ? ` ${ms(run.nodeClient.p50)} / ${ms(run.nodeClient.p99)} |` : '';
+    console.log(
+      `| ${label} | ${ms(run.p50)} | ${ms(run.p99)} | ${ms(run.mean)} | ${ms(run.cpuMsPerPod)} | ${run.refused.toFixed(0)} | ${(run.answerBytes / 1024).toFixed(1)} KiB |${node}`,
+    );
+  }
+}
 
 async function main(): Promise<void> {
   if (PIN) pin(process.pid, CLIENT_CPU);
@@ -192,12 +287,7 @@ async function main(): Promise<void> {
     }
   }
   agent.destroy();
-  console.log('\n| | p50 | p99 | mean | server CPU per pod | refused of ' + SAMPLE + ' | filter answer |');
-  console.log('|---|---|---|---|---|---|---|');
-  for (const { label, run } of rows)
-    console.log(
-      `| ${label} | ${ms(run.p50)} | ${ms(run.p99)} | ${ms(run.mean)} | ${ms(run.cpuMsPerPod)} | ${run.refused.toFixed(0)} | ${(run.answerBytes / 1024).toFixed(1)} KiB |`,
-    );
+  printTable(rows);
   const [base, real, again] = rows.filter((row) => !row.label.startsWith('floor')).map((row) => row.run);
   if (base && real && again) {
     const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;

@@ -63,12 +63,13 @@ test: build ceph-packages lint typecheck cycles
 gen: install
 	npm run --silent gen
 
-# The admission bench's load generator (h2load, Debian's nghttp2-client).
+# The benches' clients: the admission bench's load generator (h2load, Debian's nghttp2-client) and
+# the extender bench's timed client (curl).
 bench-tools:
-	@command -v h2load >/dev/null 2>&1 || { \
+	@{ command -v h2load && command -v curl; } >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then AS_ROOT=; else AS_ROOT=sudo; fi; \
 	  $$AS_ROOT env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -q && \
-	  $$AS_ROOT env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q nghttp2-client; }
+	  $$AS_ROOT env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -q nghttp2-client curl; }
 
 bench: build ceph-start bench-tools
 	NODE_OPTIONS=--expose-gc npx tsx bench/snapshot.bench.ts

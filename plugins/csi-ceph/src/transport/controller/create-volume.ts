@@ -45,6 +45,17 @@ export const METADATA = {
 /** As long as any UUID: stands in for the one not drawn yet when checking the ID's length. */
 const UUID_PLACEHOLDER = '00000000-0000-0000-0000-000000000000';
 
+/** One attempt at making the volume: where, what, under which reservation. */
+interface Attempt {
+  readonly conn: RadosConnection;
+  readonly space: VolumeSpace;
+  readonly plan: Plan;
+  readonly record: VolumeRecord;
+  readonly uuid: string;
+  /** The name's reservation was found (an earlier attempt's), not made by this one. */
+  readonly resuming: boolean;
+}
+
 interface Plan {
   readonly name: string;
   readonly params: VolumeParams;
@@ -115,7 +126,7 @@ export async function createVolume(
       };
       if (found) await space.journal.claimVolume(uuid, name);
       else if (!(await space.journal.reserveVolume(uuid, record))) return followWinner(space, plan, ref);
-      const ready = await build(conn, space, plan, record, uuid, Boolean(found));
+      const ready = await build({ conn, space, plan, record, uuid, resuming: Boolean(found) });
       startFinishClone(deps, clone(uuid, ready));
       ctx.log.debug({ image: record.image, uuid }, 'volume created');
       return respond({ ...ref, uuid }, ready, params);
@@ -168,18 +179,12 @@ async function followWinner(space: VolumeSpace, plan: Plan, ref: VolumeRef): Pro
  * outlast the lease (rbd_remove of a large image without object-map deletes every object), and a
  * take-over then would resume, and mark ready, an image this attempt is still removing.
  */
-async function build(
-  conn: RadosConnection,
-  space: VolumeSpace,
-  plan: Plan,
-  record: VolumeRecord,
-  uuid: string,
-  resuming: boolean,
-): Promise<VolumeRecord> {
+async function build(attempt: Attempt): Promise<VolumeRecord> {
+  const { space, record, uuid } = attempt;
   const alive = space.journal.keepVolumeAlive(uuid);
   try {
-    await act(conn, space, plan, record, uuid, resuming).catch(async (err: unknown) => {
-      await undo(conn, space, plan, uuid, record, err);
+    await act(attempt).catch(async (err: unknown) => {
+      await undo(attempt, err);
       throw err;
     });
     const ready: VolumeRecord = { ...record, state: 'ready' };
@@ -191,14 +196,7 @@ async function build(
 }
 
 /** Makes the image (plain or cloned) and records the tenant in its metadata (a clone is flattened later). */
-async function act(
-  conn: RadosConnection,
-  space: VolumeSpace,
-  plan: Plan,
-  record: VolumeRecord,
-  uuid: string,
-  resuming: boolean,
-): Promise<void> {
+async function act({ conn, space, plan, record, uuid, resuming }: Attempt): Promise<void> {
   const exists = resuming && (await imageExists(space, record.image));
   // Still the holder, for a full lease from now: before each long or destructive step (ABORTED if not).
   const keep = () => space.journal.keepVolume(uuid, record.name);
@@ -246,14 +244,7 @@ async function imageExists(space: VolumeSpace, image: string): Promise<boolean> 
  * nothing can be undone; the reservation stays and the retried call resumes it. Whatever happens, the
  * attempt ends here (a same-process retry is never blocked by an attempt that is over).
  */
-async function undo(
-  conn: RadosConnection,
-  space: VolumeSpace,
-  plan: Plan,
-  uuid: string,
-  record: VolumeRecord,
-  cause: unknown,
-): Promise<void> {
+async function undo({ conn, space, plan, uuid, record }: Attempt, cause: unknown): Promise<void> {
   try {
     const unreachable = isCsiError(cause, CSI_ERR.CEPH_UNAVAILABLE);
     const renewed = !unreachable && (await space.journal.renewVolume(uuid).catch(() => false));

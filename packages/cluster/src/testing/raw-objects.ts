@@ -67,12 +67,12 @@ export function rawPvc(
   namespace: string,
   name: string,
   storage: string,
-  options: { storageClass?: string; phase?: string } = {},
+  options: { storageClass?: string; phase?: string; uid?: string } = {},
 ): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
-    metadata: { namespace, name },
+    metadata: { namespace, name, ...(options.uid === undefined ? {} : { uid: options.uid }) },
     spec: {
       accessModes: ['ReadWriteOnce'],
       ...(options.storageClass ? { storageClassName: options.storageClass } : {}),

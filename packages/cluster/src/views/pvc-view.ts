@@ -4,6 +4,8 @@ import { asRecord, recordAt, stringAt } from './raw.js';
 import { readResourceList } from './resource-list.js';
 
 export interface PvcView {
+  /** metadata.uid ('' when absent): tells a claim from an earlier one of the same name. */
+  readonly uid: string;
   readonly namespace: string;
   readonly name: string;
   readonly storageClass?: string;
@@ -29,6 +31,7 @@ export function toPvcView(item: unknown, origin: string): Validated<PvcView> {
   return {
     ok: true,
     value: {
+      uid: stringAt(recordAt(raw, 'metadata'), 'uid') ?? '',
       namespace: ref.namespace,
       name: ref.name,
       ...(storageClass === undefined ? {} : { storageClass }),

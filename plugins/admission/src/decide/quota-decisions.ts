@@ -4,7 +4,8 @@ import { demandOf } from './demand.js';
 import { asObject, podSpecOf } from './pod-spec.js';
 import { checkQuota, type QuotaScope, type Reserved } from './quota.js';
 import { missingQuotaResources } from './quota-requirements.js';
-import { nameOf, type AdmissionRequest } from './request.js';
+import { reservationKey } from './reservation-key.js';
+import { nameOf, objectUidOf, type AdmissionRequest } from './request.js';
 
 export type QuotaView = Pick<
   ClusterSnapshot,
@@ -81,7 +82,9 @@ export function newObjectQuota(
   reserved: ReservedUsage,
 ): QuotaResult {
   const kind = request.kind.kind as 'Pod' | 'PersistentVolumeClaim';
-  const key = `${kind}/${namespace}/${nameOf(request) ?? request.uid}`;
+  const name = nameOf(request) ?? request.uid;
+  const uid = objectUidOf(request);
+  const key = reservationKey(uid === undefined ? { kind, namespace, name } : { kind, namespace, name, uid });
   const departmentName = view.departmentOfNamespace(namespace);
   const scopes = quotaScopes(namespace, departmentName, view, reserved, key);
   // No quota applies: nothing to check and nothing to hold (a quota created later counts the object
@@ -107,6 +110,21 @@ export function increaseOf(before: Usage, after: Usage): Usage {
     if (more > 0n) grown.set(key, more);
   }
   return grown;
+}
+
+/**
+ * Per key, the larger of `a` and `b`: what one object holds when it was reviewed twice under one
+ * reservation key and either review may be the one that lands (docs/adr/0009). `a` itself when it
+ * is already no smaller anywhere.
+ */
+export function largerOf(a: Usage, b: Usage): Usage {
+  let larger: Map<string, bigint> | undefined;
+  for (const [key, value] of b) {
+    if (value <= (a.get(key) ?? 0n)) continue;
+    larger ??= new Map(a);
+    larger.set(key, value);
+  }
+  return larger ?? a;
 }
 
 /**

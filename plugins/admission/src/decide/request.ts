@@ -40,6 +40,12 @@ export function namespaceOf(request: AdmissionRequest): string | undefined {
 }
 
 /** The object's name: request.name, else metadata.name (absent for generateName on mutation). */
+/** The object's metadata.uid: kube-apiserver sets it before the validating webhooks of a CREATE run. */
+export function objectUidOf(request: AdmissionRequest): string | undefined {
+  const metadata = (request.object as { metadata?: { uid?: unknown } } | null | undefined)?.metadata;
+  return typeof metadata?.uid === 'string' && metadata.uid !== '' ? metadata.uid : undefined;
+}
+
 export function nameOf(request: AdmissionRequest): string | undefined {
   if (request.name) return request.name;
   const metadata = (request.object as { metadata?: { name?: unknown } } | null | undefined)?.metadata;

@@ -2,9 +2,10 @@ import type { Usage } from '@corral/cluster';
 import fc from 'fast-check';
 import { ReservationLedger } from './reservation-ledger.js';
 
-// The key correctness test of the O(1) ledger: after any sequence of reservations, replacements,
+// The key correctness test of the O(1) ledger: after any sequence of reservations, re-reservations,
 // releases, clock moves (backwards too) and objects appearing in or leaving the snapshot, every
-// read equals what the plain ledger of before issue #5 (kept below as the model) answers.
+// read equals what the plain ledger of before issue #5 (kept below as the model, with the same-key
+// merge of the eighth session) answers.
 //
 // The model scans every reservation on each read, as that ledger did. It prunes at the moments the
 // O(1) ledger learns things: expiry at each read and each reserve; "counted by the snapshot" at each
@@ -36,9 +37,15 @@ class NaiveLedger {
     return total;
   }
 
+  /** A live reservation of the same key is merged: the scopes of both, per resource the larger. */
   reserve(key: string, scopes: readonly string[], usage: Usage): void {
     this.prune(false);
-    this.byKey.set(key, { key, scopes: [...scopes], usage, expiresAt: this.now() + this.ttlMs });
+    const previous = this.byKey.get(key);
+    const held = new Map(usage);
+    for (const [name, value] of previous?.usage ?? [])
+      if (value > (held.get(name) ?? 0n)) held.set(name, value);
+    const allScopes = [...new Set([...(previous?.scopes ?? []), ...scopes])];
+    this.byKey.set(key, { key, scopes: allScopes, usage: held, expiresAt: this.now() + this.ttlMs });
     if (this.isCounted(key)) this.byKey.delete(key);
   }
 

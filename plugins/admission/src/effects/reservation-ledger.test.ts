@@ -74,14 +74,27 @@ describe('ReservationLedger', () => {
     expect(l.reservedIn('department/d', 'Pod/none/1').get('pods')).toBe(3n * UNIT);
   });
 
-  it('given a reservation replaced with other scopes and usage, moves it', () => {
+  it('given a second reservation of one key with other scopes and usage, holds both, once each', () => {
     const l = ledger();
     l.reserve('Pod/a/1', ['namespace/a', 'department/d'], cpu(100n));
     l.reserve('Pod/a/1', ['namespace/b', 'department/d'], pods(1n));
     expect(l.size).toBe(1);
-    expect(l.reservedIn('namespace/a').size).toBe(0);
-    expect([...l.reservedIn('namespace/b')]).toEqual([['pods', UNIT]]);
-    expect([...l.reservedIn('department/d')]).toEqual([['pods', UNIT]]);
+    const both = [
+      ['requests.cpu', 100n * 1_000_000n],
+      ['pods', UNIT],
+    ];
+    expect([...l.reservedIn('namespace/a')]).toEqual(both);
+    expect([...l.reservedIn('namespace/b')]).toEqual(both);
+    expect([...l.reservedIn('department/d')]).toEqual(both);
+  });
+
+  it('given a smaller second reservation of one key, keeps holding the larger (either may land)', () => {
+    const l = ledger();
+    l.reserve('Pod/a/x', ['namespace/a'], cpu(5000n));
+    l.reserve('Pod/a/x', ['namespace/a'], cpu(100n));
+    expect(l.reservedIn('namespace/a').get('requests.cpu')).toBe(5000n * 1_000_000n);
+    l.reserve('Pod/a/x', ['namespace/a'], cpu(6000n));
+    expect(l.reservedIn('namespace/a').get('requests.cpu')).toBe(6000n * 1_000_000n);
   });
 
   it('given a scope named twice in one reservation, counts it once', () => {

@@ -1,5 +1,6 @@
 import { EMPTY_USAGE, type Usage } from '@corral/cluster';
 import type { Reserved } from '../decide/quota.js';
+import { largerOf } from '../decide/quota-decisions.js';
 import { ADM_ERR, AdmissionError } from '../errors.js';
 import { ExpiryQueue } from './reservation-ledger-expiry.js';
 import { ScopeTotals } from './reservation-ledger-totals.js';
@@ -86,19 +87,21 @@ export class ReservationLedger {
   }
 
   /**
-   * Holds `usage` in `scopes` under `key` (replacing an earlier reservation of the same object), unless
-   * the snapshot already counts the object. The ledger keeps `usage` itself, not a copy: the caller
-   * hands it over (Usage is read-only to both).
+   * Holds `usage` in `scopes` under `key`, unless the snapshot already counts the object. A live
+   * reservation of the same key is replaced by one holding, per resource, the larger of both (either
+   * review may be the one that lands; docs/adr/0009), with a fresh TTL. The ledger keeps `usage`
+   * itself, not a copy: the caller hands it over (Usage is read-only to both).
    */
   reserve(key: string, scopes: readonly string[], usage: Usage): void {
     const now = this.now();
     this.expire(now);
+    const previous = this.byKey.get(key);
     this.release(key);
     if (this.options.isCounted(key)) return;
     const reservation: Reservation = {
       key,
-      scopes: distinct(scopes),
-      usage,
+      scopes: distinct(previous === undefined ? scopes : [...previous.scopes, ...scopes]),
+      usage: previous === undefined ? usage : largerOf(previous.usage, usage),
       expiresAt: now + this.options.ttlMs,
     };
     this.byKey.set(key, reservation);

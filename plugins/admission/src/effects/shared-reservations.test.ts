@@ -463,3 +463,21 @@ describe('SharedReservations and the review deadline signal', () => {
     expect(await a.admit('p2', signal)).toBe(false);
   });
 });
+
+describe('SharedReservations, one key reviewed twice', () => {
+  it('given a smaller second demand for a key the record holds, keeps the larger, in the scopes of both', async () => {
+    const store = new MemoryReservationStore();
+    const shared = new SharedReservations({ store, ttlMs: 60_000, isCounted: () => false });
+    const admit = (cpu: bigint, scopes: string[]) =>
+      shared.admit(KEY, false, () => ({
+        decisions: [pass('quota')],
+        demand: { key: podKey('x'), scopes, usage: new Map([['requests.cpu', cpu]]) },
+      }));
+    await admit(5n * UNIT, [SCOPE]);
+    await admit(UNIT / 10n, [SCOPE, 'namespace/team-a']);
+    const { entries } = await store.load(KEY);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.scopes).toEqual([SCOPE, 'namespace/team-a']);
+    expect(entries[0]?.usage).toEqual({ 'requests.cpu': String(5n * UNIT) });
+  });
+});

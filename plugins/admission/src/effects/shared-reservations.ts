@@ -1,5 +1,6 @@
 import { EMPTY_USAGE, type Usage } from '@corral/cluster';
 import { isDenial } from '../decide/decision.js';
+import { largerOf } from '../decide/quota-decisions.js';
 import type { Demand, ReservedUsage, ValidateResult } from '../decide/validate.js';
 import { ADM_ERR, AdmissionError } from '../errors.js';
 import type { ReservationStore, StoredReservation } from './reservation-store.js';
@@ -48,6 +49,18 @@ function reservedFrom(entries: readonly StoredReservation[]): ReservedUsage {
       for (const [name, value] of entry.usage) total.set(name, (total.get(name) ?? 0n) + value);
     }
     return { held: total, less: EMPTY_USAGE };
+  };
+}
+
+/**
+ * The demand a key holds when the record already holds `previous` for it: per resource the larger of
+ * both, in the scopes of both (as ReservationLedger.reserve; docs/adr/0009).
+ */
+function heldWith(previous: StoredReservation, demand: Demand): Demand {
+  return {
+    key: demand.key,
+    scopes: [...new Set([...previous.scopes, ...demand.scopes])],
+    usage: largerOf(toUsage(previous.usage), demand.usage),
   };
 }
 
@@ -168,7 +181,9 @@ export class SharedReservations {
       const demand = result.demand;
       if (!demand || dryRun || result.decisions.some(isDenial)) return result;
       const kept = live.filter((entry) => entry.key !== demand.key);
-      const next = withinBounds(coordinationKey, kept, this.entryOf(demand), isCounted, this.bounds);
+      const previous = live.find((entry) => entry.key === demand.key);
+      const entry = this.entryOf(previous === undefined ? demand : heldWith(previous, demand));
+      const next = withinBounds(coordinationKey, kept, entry, isCounted, this.bounds);
       const saved = await this.call(coordinationKey, 'save', signal, (s) =>
         store.save(coordinationKey, record.version, next, s),
       );

@@ -27,6 +27,8 @@ export function podRequest(
     operation?: 'CREATE' | 'UPDATE';
     dryRun?: boolean;
     uid?: string;
+    /** The object's metadata.uid (kube-apiserver sets it before validating a CREATE). */
+    objectUid?: string;
   } = {},
 ) {
   const name = options.name ?? 'test-pod';
@@ -40,7 +42,12 @@ export function podRequest(
     object: {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name, namespace, labels: options.labels ?? {} },
+      metadata: {
+        name,
+        namespace,
+        labels: options.labels ?? {},
+        ...(options.objectUid === undefined ? {} : { uid: options.objectUid }),
+      },
       spec,
     },
   } as const;

@@ -62,6 +62,72 @@ describe('the reservation ledger fed by the snapshot', () => {
   });
 });
 
+/** A namespace `team` with 8 cpu of requests, its ledger fed by the snapshot. */
+function cpuQuota() {
+  const store = new SnapshotStore();
+  store.replaceAll('Namespace', [rawNamespace('team')], 'test');
+  const hard = { 'requests.cpu': '8' };
+  store.replaceAll('NamespacePolicy', [rawNamespacePolicy('team', 'p', { quota: { hard } })], 'test');
+  const ledger = new ReservationLedger({ ttlMs: 60_000, isCounted: countedBySnapshot(store) });
+  settleFromSnapshot(store, ledger);
+  const handlers = reviewHandlers(store, DEFAULT_RULE_SETTINGS, ledger);
+  let reviews = 0;
+  const admits = async (name: string, cpu: string, objectUid?: string) => {
+    reviews += 1;
+    const podSpec = { containers: [{ name: 'a', image: 'x:1', resources: { requests: { cpu } } }] };
+    const uid = `review-${reviews}`;
+    const request = podRequest('team', podSpec, { name, uid, ...(objectUid ? { objectUid } : {}) });
+    const review = { apiVersion: 'admission.k8s.io/v1', request };
+    const result = await handlers.validate(request, review, new RequestDeadline(Date.now() + 1000));
+    return !result.decisions.some(isDenial);
+  };
+  return { store, ledger, admits };
+}
+
+describe('two objects of one name', () => {
+  it('given a second CREATE of a name with a smaller pod (refused later as AlreadyExists), keeps holding the first', async () => {
+    const { store, ledger, admits } = cpuQuota();
+    expect(await admits('x', '5', 'x-1')).toBe(true);
+    expect(await admits('y', '5', 'y-1')).toBe(false);
+    expect(await admits('x', '100m', 'x-2')).toBe(true);
+    expect(ledger.size).toBe(2);
+    // Before: the second x replaced the first's 5 cpu with 100m, and this y was admitted.
+    expect(await admits('y', '5', 'y-2')).toBe(false);
+    // The API server kept the first x: the snapshot shows it and ends its reservation alone.
+    store.upsert('Pod', rawPod('team', 'x', { requests: { cpu: '5' }, uid: 'x-1' }), 'test');
+    expect(ledger.size).toBe(1);
+    expect(await admits('y', '3', 'y-3')).toBe(false);
+    expect(await admits('y', '2900m', 'y-4')).toBe(true);
+  });
+
+  it("given reviews without an object uid, holds the larger of one name's reviews", async () => {
+    const { admits } = cpuQuota();
+    expect(await admits('x', '5')).toBe(true);
+    expect(await admits('x', '100m')).toBe(true);
+    expect(await admits('y', '5')).toBe(false);
+    expect(await admits('y', '3')).toBe(true);
+  });
+
+  it('given a pod recreated under its name while the snapshot still shows the old one, reserves the new one', async () => {
+    const { store, ledger, admits } = cpuQuota();
+    store.upsert('Pod', rawPod('team', 'web-0', { requests: { cpu: '100m' }, uid: 'old' }), 'test');
+    expect(await admits('web-0', '5', 'new')).toBe(true);
+    expect(ledger.size).toBe(1);
+    // Before: the old copy counted as this pod, nothing was held, and this pod was admitted.
+    expect(await admits('y', '5', 'y-1')).toBe(false);
+    store.upsert('Pod', rawPod('team', 'web-0', { requests: { cpu: '5' }, uid: 'new' }), 'test');
+    expect(ledger.size).toBe(0);
+  });
+
+  it('given the same object reviewed again (same uid), counts it once', async () => {
+    const { ledger, admits } = cpuQuota();
+    expect(await admits('x', '5', 'x-1')).toBe(true);
+    expect(await admits('x', '5', 'x-1')).toBe(true);
+    expect(ledger.size).toBe(1);
+    expect(await admits('y', '3', 'y-1')).toBe(true);
+  });
+});
+
 describe('countedBySnapshot', () => {
   it('given ledger keys, answers whether the snapshot holds that pod or claim', () => {
     const store = new SnapshotStore();
@@ -73,6 +139,25 @@ describe('countedBySnapshot', () => {
     expect(counted('Pod/team/data')).toBe(false);
     expect(counted('PersistentVolumeClaim/team/web-0')).toBe(false);
     expect(counted('Pod/other/web-0')).toBe(false);
-    for (const malformed of ['', 'Pod', 'Pod/team', 'Pod/team-web-0']) expect(counted(malformed)).toBe(false);
+    for (const malformed of [
+      '',
+      'Pod',
+      'Pod/team',
+      'Pod/team-web-0',
+      'Pod/team/web-0/',
+      'Pod/team/web-0/u/v',
+    ])
+      expect(counted(malformed)).toBe(false);
+  });
+
+  it('given keys with a uid, counts only the object of that uid', () => {
+    const store = new SnapshotStore();
+    store.replaceAll('Pod', [rawPod('team', 'web-0', { uid: 'u-1' })], 'test');
+    store.replaceAll('PersistentVolumeClaim', [rawPvc('team', 'data', '1Gi', { uid: 'c-1' })], 'test');
+    const counted = countedBySnapshot(store);
+    expect(counted('Pod/team/web-0/u-1')).toBe(true);
+    expect(counted('Pod/team/web-0/u-2')).toBe(false);
+    expect(counted('PersistentVolumeClaim/team/data/c-1')).toBe(true);
+    expect(counted('PersistentVolumeClaim/team/data/c-2')).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import type { RuleSettings } from '../decide/settings.js';
 import { enforcementOf, validateRequest, type Demand } from '../decide/validate.js';
 import { isDenial } from '../decide/decision.js';
 import { namespaceOf, type AdmissionRequest } from '../decide/request.js';
+import { keyMatches, parseReservationKey, type ReservationKey } from '../decide/reservation-key.js';
 import type { ReservationLedger } from '../effects/reservation-ledger.js';
 import type { SharedReservations } from '../effects/shared-reservations.js';
 import type { InnerHandler } from './with-admission.js';
@@ -88,26 +89,35 @@ export function reviewHandlers(
 
 /**
  * Keeps the ledger exact as the snapshot changes: each pod or claim the snapshot adds or changes may
- * end that object's reservation (ReservationLedger.settle). Returns the unsubscribe function.
+ * end that object's reservation (ReservationLedger.settle), the one keyed by its uid and one keyed by
+ * its name alone. Returns the unsubscribe function.
  */
 export function settleFromSnapshot(snapshot: ClusterSnapshot, ledger: ReservationLedger): () => void {
   return snapshot.onApplied(({ kind, key }) => {
-    if (kind === 'Pod' || kind === 'PersistentVolumeClaim') ledger.settle(`${kind}/${key}`);
+    if (kind !== 'Pod' && kind !== 'PersistentVolumeClaim') return;
+    const nameKey = `${kind}/${key}`;
+    ledger.settle(nameKey);
+    const stored = storedObject(snapshot, parseReservationKey(nameKey));
+    if (stored !== undefined && stored.uid !== '') ledger.settle(`${nameKey}/${stored.uid}`);
   });
 }
 
-/** `Pod/ns/name` → is that object in the snapshot (so its usage is counted there)? */
+function storedObject(
+  snapshot: ClusterSnapshot,
+  key: ReservationKey | undefined,
+): { uid: string } | undefined {
+  if (key === undefined) return undefined;
+  return key.kind === 'Pod' ? snapshot.pod(key.namespace, key.name) : snapshot.pvc(key.namespace, key.name);
+}
+
+/**
+ * A reservation key (decide/reservation-key.ts) → is that object in the snapshot (so its usage is
+ * counted there)? With a uid in the key, only the object of that uid is; an earlier object of the
+ * same name still in the snapshot is not.
+ */
 export function countedBySnapshot(snapshot: ClusterSnapshot): (key: string) => boolean {
   return (key) => {
-    // Asked on every reservation: read the three parts by position rather than split and rejoin.
-    const kindEnd = key.indexOf('/');
-    const namespaceEnd = kindEnd < 0 ? -1 : key.indexOf('/', kindEnd + 1);
-    if (namespaceEnd < 0) return false;
-    const kind = key.slice(0, kindEnd);
-    const namespace = key.slice(kindEnd + 1, namespaceEnd);
-    const name = key.slice(namespaceEnd + 1);
-    return kind === 'Pod'
-      ? snapshot.pod(namespace, name) !== undefined
-      : snapshot.pvc(namespace, name) !== undefined;
+    const parsed = parseReservationKey(key);
+    return parsed !== undefined && keyMatches(parsed, storedObject(snapshot, parsed));
   };
 }

@@ -1,0 +1,43 @@
+/**
+ * Which object a quota reservation holds room for: `<Kind>/<namespace>/<name>/<uid>`. The uid tells an
+ * object from an earlier or a rival one of the same name. Two CREATEs of one name are two objects
+ * until the API server has refused one of them as AlreadyExists, and a pod recreated under its old
+ * name is a new object while the snapshot still shows the old one. kube-apiserver sets
+ * `metadata.uid` before the validating webhooks run, so every real CREATE has one. Without a uid
+ * (`corral check`, hand-made reviews) the key is `<Kind>/<namespace>/<name>`, the name alone.
+ * Names and namespaces never contain `/`, so the parts read back by position.
+ */
+export type ReservedKind = 'Pod' | 'PersistentVolumeClaim';
+
+export interface ReservationKey {
+  readonly kind: ReservedKind;
+  readonly namespace: string;
+  readonly name: string;
+  /** Absent: any object of that name. */
+  readonly uid?: string;
+}
+
+export function reservationKey({ kind, namespace, name, uid }: ReservationKey): string {
+  const base = `${kind}/${namespace}/${name}`;
+  return uid === undefined || uid === '' ? base : `${base}/${uid}`;
+}
+
+/** The parts of a key `reservationKey` wrote, or undefined for any other text. */
+export function parseReservationKey(key: string): ReservationKey | undefined {
+  const parts = key.split('/');
+  if (parts.length !== 3 && parts.length !== 4) return undefined;
+  const [kind = '', namespace = '', name = '', uid] = parts;
+  if ((kind !== 'Pod' && kind !== 'PersistentVolumeClaim') || namespace === '' || name === '')
+    return undefined;
+  if (uid === '') return undefined;
+  return uid === undefined ? { kind, namespace, name } : { kind, namespace, name, uid };
+}
+
+/**
+ * Does `stored` (the snapshot's object of the key's name, with its uid) stand for the keyed object?
+ * A key without a uid matches any object of its name.
+ */
+export function keyMatches(key: ReservationKey, stored: { readonly uid: string } | undefined): boolean {
+  if (stored === undefined) return false;
+  return key.uid === undefined || stored.uid === key.uid;
+}

@@ -70,6 +70,43 @@ describe('podResources', () => {
       limits: { cpu: 2_250_000_000n },
     },
     { name: 'given no containers, returns nothing', spec: {}, requests: {} },
+    {
+      name: "given pod-level requests and limits, they replace the containers' totals (cpu, memory)",
+      spec: {
+        containers: [container({ cpu: '10m', memory: '16Mi' }, { cpu: '10m', memory: '16Mi' })],
+        resources: { requests: { cpu: '64', memory: '200Gi' }, limits: { cpu: '64', memory: '200Gi' } },
+      },
+      requests: { cpu: 64_000_000_000n, memory: 200n * GI },
+      limits: { cpu: 64_000_000_000n, memory: 200n * GI },
+    },
+    {
+      name: 'given a pod-level limit alone, the pod-level request defaults to it; other resources stay summed',
+      spec: {
+        containers: [container({ cpu: '100m', 'nvidia.com/gpu': '1' }), container({ cpu: '100m' })],
+        initContainers: [container({ memory: '4Gi' })],
+        resources: { limits: { memory: '2Gi' } },
+      },
+      requests: { cpu: 200_000_000n, memory: 2n * GI, 'nvidia.com/gpu': 1_000_000_000n },
+      limits: { memory: 2n * GI },
+    },
+    {
+      name: 'given pod-level resources and overhead, adds the overhead to the pod-level values',
+      spec: {
+        containers: [container({ cpu: '1' })],
+        resources: { requests: { cpu: '2' }, limits: { cpu: '3' } },
+        overhead: { cpu: '250m' },
+      },
+      requests: { cpu: 2_250_000_000n },
+      limits: { cpu: 3_250_000_000n },
+    },
+    {
+      name: "given pod-level GPUs (not a pod-level resource) and hugepages, keeps the containers' GPUs, takes the hugepages",
+      spec: {
+        containers: [container({ 'nvidia.com/gpu': '1' })],
+        resources: { requests: { 'nvidia.com/gpu': '8', 'hugepages-2Mi': '1Gi' } },
+      },
+      requests: { 'nvidia.com/gpu': 1_000_000_000n, 'hugepages-2Mi': GI },
+    },
   ];
   it.each(cases)('$name', ({ spec, requests, limits }) => {
     const errors: FieldError[] = [];

@@ -25,8 +25,9 @@ interface ContainerResources {
 /**
  * Follows k8s.io/component-helpers resource.PodRequests/PodLimits: the sum over app containers and
  * sidecars, against the maximum any init container needs while it runs (itself plus the sidecars
- * started before it), whichever is larger per resource; then pod.spec.overhead is added (to limits
- * only where a limit is set). A container's missing request defaults to its limit, as the API
+ * started before it), whichever is larger per resource; pod-level resources (`spec.resources`, the
+ * PodLevelResources feature, beta and on by default since Kubernetes 1.34) replace those totals for
+ * the resources they name; then pod.spec.overhead is added (to limits only where a limit is set). A container's missing request defaults to its limit, as the API
  * server's defaulting does. App containers are summed straight into the pod's totals (read for every
  * pod the snapshot sees and every pod CREATE reviewed); init containers, whose order matters, are read
  * one by one.
@@ -44,6 +45,8 @@ export function podResources(spec: RawObject | undefined, errors: FieldError[]):
     withInitContainers(requests, initContainers, (c) => c.requests);
     withInitContainers(limits, initContainers, (c) => c.limits);
   }
+  const podLevel = recordAt(spec, 'resources');
+  if (podLevel !== undefined) withPodLevel(requests, limits, podLevel, errors);
   const overhead = readResourceList(spec?.['overhead'], '/spec/overhead', errors);
   addInto(requests, overhead);
   for (const [name, value] of overhead) {
@@ -51,6 +54,33 @@ export function podResources(spec: RawObject | undefined, errors: FieldError[]):
     if (limit !== undefined) limits.set(name, limit + value);
   }
   return { requests, limits };
+}
+
+/** The resources Kubernetes takes from `spec.resources` when set there (IsSupportedPodLevelResource). */
+function isPodLevelResource(name: string): boolean {
+  return name === 'cpu' || name === 'memory' || name.startsWith('hugepages-');
+}
+
+/**
+ * Pod-level requests and limits win over the containers' totals, resource by resource; a pod-level
+ * request missing beside its limit counts the limit, as the API server's defaulting sets it. A pod
+ * could otherwise give its containers tiny requests and take its real size at pod level, outside any
+ * quota.
+ */
+function withPodLevel(
+  requests: Map<string, bigint>,
+  limits: Map<string, bigint>,
+  resources: RawObject,
+  errors: FieldError[],
+): void {
+  const podLimits = readResourceList(resources['limits'], '/spec/resources/limits', errors);
+  const podRequests = readResourceList(resources['requests'], '/spec/resources/requests', errors);
+  for (const [name, value] of podLimits) {
+    if (!isPodLevelResource(name)) continue;
+    limits.set(name, value);
+    if (!podRequests.has(name)) requests.set(name, value);
+  }
+  for (const [name, value] of podRequests) if (isPodLevelResource(name)) requests.set(name, value);
 }
 
 /** Adds one app container's requests and limits into the pod's (a missing request counts its limit). */

@@ -61,6 +61,22 @@ describe('missingQuotaResources', () => {
       [],
     ],
     ['no quota keys', {}, spec(container('c')), []],
+    // pod-level resources (spec.resources) are what Kubernetes counts for the resources they name
+    [
+      'pod-level requests and limits, containers without',
+      { 'requests.cpu': '1', 'requests.memory': '1Gi', 'limits.cpu': '2', 'limits.memory': '2Gi' },
+      {
+        ...spec(container('c')),
+        resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } },
+      },
+      [],
+    ],
+    [
+      'a pod-level cpu limit only, memory nowhere',
+      { 'requests.cpu': '1', 'requests.memory': '1Gi' },
+      { ...spec(container('c')), resources: { limits: { cpu: '1' } } },
+      ['requests.memory'],
+    ],
   ];
 
   it.each(cases)('given %s, requires %j', (_what, hard, podSpec, missing) => {

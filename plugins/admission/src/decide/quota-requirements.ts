@@ -45,6 +45,15 @@ function specifies(container: JsonObject, required: Required): boolean {
   return isSet(asObject(resources?.['requests']), required.resource) || isSet(limits, required.resource);
 }
 
+/**
+ * Does the pod say it at pod level (`spec.resources`)? Then Kubernetes counts the pod's value and no
+ * container needs to (a pod-level limit stands for the request too, as for a container).
+ */
+function podSpecifies(spec: JsonObject | undefined, required: Required): boolean {
+  const resources = asObject(spec?.['resources']);
+  return resources !== undefined && specifies({ resources }, required);
+}
+
 function describeMissing(required: Required, containers: readonly string[]): string {
   const field = `resources.${required.kind}.${required.resource}`;
   const also = required.kind === 'requests' ? ` (or resources.limits.${required.resource})` : '';
@@ -56,7 +65,8 @@ function describeMissing(required: Required, containers: readonly string[]): str
  * cpu or memory (requests or limits) and some app or init container does not say how much it takes,
  * as ResourceQuota refuses such a pod ("must specify requests.cpu"): a pod without requests would
  * otherwise be free under the quota. Naming the containers and the fix; undefined when nothing is
- * missing. Ephemeral containers and extended resources (nvidia.com/gpu) are never required.
+ * missing. Ephemeral containers and extended resources (nvidia.com/gpu) are never required; a field
+ * the pod sets at pod level (`spec.resources`) is required of no container.
  */
 export function missingQuotaResources(
   scope: { readonly kind: 'namespace' | 'department'; readonly name: string; readonly hard: ResourceMap },
@@ -68,6 +78,7 @@ export function missingQuotaResources(
   const missing: string[] = [];
   const keys: string[] = [];
   for (const required of fields) {
+    if (podSpecifies(spec, required)) continue;
     // Asked of every pod CREATE under a quota: lists are made only when a container lacks the field.
     let without: string[] | undefined;
     for (const at of containers) {

@@ -1,3 +1,4 @@
+import { rawNamespace, rawNamespacePolicy, SnapshotStore } from '@corral/cluster';
 import fc from 'fast-check';
 import jsonPatch from 'fast-json-patch';
 import { listFixtures, loadAdmissionReview } from '../../../../test/support/fixtures.js';
@@ -103,6 +104,25 @@ describe('mutatePod on the examples', () => {
     const result = mutate(request);
     expect(result.mutated).toBeUndefined();
     expect(result.decisions[0]?.outcome).toBe('skip');
+  });
+
+  it('given a namespace of no department with a NamespacePolicy, applies its defaults and pull secrets only', () => {
+    const store = new SnapshotStore();
+    store.replaceAll('Namespace', [rawNamespace('lab')], 'test');
+    const defaults = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
+    const policy = rawNamespacePolicy('lab', 'p', { defaults, images: { pullSecrets: ['lab-registry'] } });
+    store.replaceAll('NamespacePolicy', [policy], 'test');
+    const request = podRequest('lab', { containers: [{ name: 'app', image: 'x' }] });
+    const { mutated, decisions } = mutatePod(request, store, settings);
+    expect(decisions[0]?.outcome).toBe('pass');
+    const pod = mutated as Pod;
+    expect(pod.spec['containers']).toEqual([{ name: 'app', image: 'x', resources: defaults }]);
+    expect(pod.spec['imagePullSecrets']).toEqual([{ name: 'lab-registry' }]);
+    expect(pod.spec['affinity']).toBeUndefined();
+    expect(pod.spec['tolerations']).toBeUndefined();
+    expect(pod.metadata.labels['corral.dev/department']).toBeUndefined();
+    const patch = jsonPatch.compare(pod, mutatePod(again(request, mutated), store, settings).mutated as Pod);
+    expect(patch).toEqual([]);
   });
 
   it('given a GPU pod in research-ml, tolerates GPU taints and avoids gateways', () => {

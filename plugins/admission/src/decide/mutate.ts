@@ -34,7 +34,8 @@ function applies(request: AdmissionRequest, namespace: string | undefined, setti
 
 /**
  * Mutates a new pod of a department's namespace: default requests/limits, department/role placement,
- * pull secrets and the department label. Pure: returns a mutated copy, never touches the input.
+ * pull secrets and the department label. In a namespace of no department with a NamespacePolicy, only
+ * the policy's defaults and pull secrets (its quota and image rules apply there too). Pure: returns a mutated copy, never touches the input.
  * Idempotent: mutating the result again yields an equal object.
  */
 export function mutatePod(request: AdmissionRequest, view: PolicyView, settings: RuleSettings): MutateResult {
@@ -43,7 +44,9 @@ export function mutatePod(request: AdmissionRequest, view: PolicyView, settings:
   if (why !== '' || namespace === undefined) return { decisions: [skip(MUTATE_RULE, why)] };
   const departmentName = view.departmentOfNamespace(namespace);
   const department = departmentName === undefined ? undefined : view.department(departmentName);
-  if (department === undefined) return { decisions: [skip(MUTATE_RULE, 'namespace of no department')] };
+  const policy = view.namespacePolicy(namespace);
+  if (department === undefined && policy === undefined)
+    return { decisions: [skip(MUTATE_RULE, 'namespace of no department and no NamespacePolicy')] };
   // Copy on write: only what a step changes is copied, so unchanged subtrees stay shared with the
   // request's object and the envelope's diff skips them; what a step adds whole to many pods (default
   // resources, placement, pull secrets) is built once and shared, deep-frozen.
@@ -52,10 +55,14 @@ export function mutatePod(request: AdmissionRequest, view: PolicyView, settings:
   if (originalSpec === undefined) return { decisions: [skip(MUTATE_RULE, 'pod without spec')] };
   const spec = copyWith(originalSpec); // (copyWith: the steps add keys to it)
   const pod: JsonObject = { ...original, spec };
-  const policy = view.namespacePolicy(namespace);
   const metadata = asObject(original['metadata']);
   const labels = asObject(metadata?.['labels']);
   applyDefaultResources(spec, policy);
+  // A namespace of no department has a NamespacePolicy's defaults and pull secrets, no placement.
+  if (department === undefined) {
+    applyPullSecrets(spec, policy);
+    return { decisions: [pass(MUTATE_RULE)], mutated: pod };
+  }
   applyPlacement(spec, {
     department: department.metadata.name,
     isolation: effectiveNodeIsolation(department),

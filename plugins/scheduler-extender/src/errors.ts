@@ -1,3 +1,4 @@
+import { DEPARTMENT_LABEL } from '@corral/policy';
 import { CorralError, type CorralErrorOptions } from '@corral/runtime';
 
 /**
@@ -10,6 +11,7 @@ export const EXT_ERR = {
   BAD_POD: 'EXT_ERR_BAD_POD',
   NOT_SYNCED: 'EXT_ERR_NOT_SYNCED',
   UNKNOWN_NAMESPACE: 'EXT_ERR_UNKNOWN_NAMESPACE',
+  UNKNOWN_DEPARTMENT: 'EXT_ERR_UNKNOWN_DEPARTMENT',
   BIND_DISABLED: 'EXT_ERR_BIND_DISABLED',
   BIND_FAILED: 'EXT_ERR_BIND_FAILED',
   BIND_CONFLICT: 'EXT_ERR_BIND_CONFLICT',
@@ -45,6 +47,21 @@ export const unknownNamespace = (namespace: string): ExtenderError =>
     EXT_ERR.UNKNOWN_NAMESPACE,
     `namespace ${namespace} is not in Corral's cache yet; kube-scheduler will retry`,
     { details: { namespace } },
+  );
+
+/**
+ * The pod's namespace is labelled with a department the snapshot holds no valid Department for (the
+ * watch has not delivered it yet, or the policy gate rejected it), and no other department claims
+ * the namespace: deciding as if it had none could put two departments on one shared node, or a
+ * dedicated department's pod in the shared pool.
+ */
+export const unknownDepartment = (namespace: string, department: string): ExtenderError =>
+  new ExtenderError(
+    EXT_ERR.UNKNOWN_DEPARTMENT,
+    `namespace ${namespace} is labelled ${DEPARTMENT_LABEL}=${department}, but Corral has no valid ` +
+      `Department ${department} (not in its cache yet, or rejected: see kubectl describe department ` +
+      `${department} and Corral's policy problems); kube-scheduler will retry`,
+    { details: { namespace, department } },
   );
 
 /** Given any error, returns the text for the `Error` field: `CODE: message`, never a stack or a secret. */

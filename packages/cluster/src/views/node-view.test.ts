@@ -6,7 +6,7 @@ describe('toNodeView', () => {
     {
       name: 'a plain node is in the shared pool with no role',
       raw: rawNode('n1'),
-      expected: { department: undefined, role: undefined },
+      expected: { department: undefined, role: undefined, gpu: false },
     },
     {
       name: 'the department label dedicates the node',
@@ -16,29 +16,51 @@ describe('toNodeView', () => {
     {
       name: 'the role label wins',
       raw: rawNode('n1', { labels: { 'corral.dev/role': 'gateway' } }),
-      expected: { role: 'gateway' },
+      expected: { role: 'gateway', gpu: false },
+    },
+    {
+      name: 'the gpu role label makes a gpu node without allocatable GPUs',
+      raw: rawNode('n1', { labels: { 'corral.dev/role': 'gpu' } }),
+      expected: { role: 'gpu', gpu: true },
+    },
+    {
+      name: 'a gateway label with allocatable GPUs is both a gateway and a gpu node',
+      raw: rawNode('n1', {
+        labels: { 'corral.dev/role': 'gateway' },
+        allocatable: { cpu: '8', 'nvidia.com/gpu': '4' },
+      }),
+      expected: { role: 'gateway', gpu: true },
     },
     {
       name: 'allocatable GPUs make a gpu node',
       raw: rawNode('n1', { allocatable: { cpu: '8', 'nvidia.com/gpu': '4' } }),
-      expected: { role: 'gpu' },
+      expected: { role: 'gpu', gpu: true },
     },
     {
       name: 'zero allocatable GPUs do not',
       raw: rawNode('n1', { allocatable: { cpu: '8', 'nvidia.com/gpu': '0' } }),
-      expected: { role: undefined },
+      expected: { role: undefined, gpu: false },
     },
     {
       name: 'an unknown role label is ignored',
       raw: rawNode('n1', { labels: { 'corral.dev/role': 'db' } }),
-      expected: { role: undefined },
+      expected: { role: undefined, gpu: false },
+    },
+    {
+      name: 'an unknown role label does not hide allocatable GPUs',
+      raw: rawNode('n1', { labels: { 'corral.dev/role': 'db' }, allocatable: { 'nvidia.com/gpu': '1' } }),
+      expected: { role: 'gpu', gpu: true },
     },
   ];
   it.each(cases)('given $name', ({ raw, expected }) => {
     const result = toNodeView(raw, 'test');
     expect(result.ok).toBe(true);
     if (result.ok)
-      expect({ department: result.value.department, role: result.value.role }).toMatchObject(expected);
+      expect({
+        department: result.value.department,
+        role: result.value.role,
+        gpu: result.value.gpu,
+      }).toMatchObject(expected);
   });
 
   it('reads taints, allocatable in nanos and unschedulable', () => {

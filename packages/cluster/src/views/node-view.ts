@@ -25,6 +25,11 @@ export interface NodeView {
   readonly department?: string;
   /** Label corral.dev/role, or `gpu` when a GPU resource is allocatable. */
   readonly role?: NodeRole;
+  /**
+   * A GPU node: label corral.dev/role=gpu, or a GPU resource allocatable whatever the role label (a
+   * `gateway` node with GPUs is both a gateway node and a GPU node).
+   */
+  readonly gpu: boolean;
 }
 
 const NO_TAINTS: readonly Taint[] = Object.freeze([]);
@@ -47,7 +52,8 @@ export function toNodeView(
   const taints = readTaints(arrayAt(recordAt(raw, 'spec'), 'taints'), errors);
   if (errors.length > 0) return { ok: false, problems: toProblems(ref, origin, errors) };
   const department = labels[DEPARTMENT_LABEL];
-  const role = nodeRole(labels[ROLE_LABEL], allocatable, options.gpuResources);
+  const hasGpus = hasPositive(allocatable, options.gpuResources);
+  const role = nodeRole(labels[ROLE_LABEL], hasGpus);
   return {
     ok: true,
     value: {
@@ -58,13 +64,14 @@ export function toNodeView(
       unschedulable: recordAt(raw, 'spec')?.['unschedulable'] === true,
       ...(department ? { department } : {}),
       ...(role ? { role } : {}),
+      gpu: role === 'gpu' || hasGpus,
     },
   };
 }
 
-function nodeRole(label: string | undefined, allocatable: ResourceList, gpuResources: readonly string[]) {
+function nodeRole(label: string | undefined, hasGpus: boolean): NodeRole | undefined {
   if (label === 'gpu' || label === 'gateway') return label;
-  return hasPositive(allocatable, gpuResources) ? 'gpu' : undefined;
+  return hasGpus ? 'gpu' : undefined;
 }
 
 function readTaints(items: readonly unknown[], errors: FieldError[]): Taint[] {

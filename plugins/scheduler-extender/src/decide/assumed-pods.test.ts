@@ -56,6 +56,39 @@ describe('AssumedPods', () => {
     expect(assumed.size).toBe(0);
   });
 
+  it.each([
+    ['bound elsewhere', { nodeName: 'shared-2', phase: 'Running' }, 'upsert'],
+    ['terminal', { phase: 'Failed' }, 'upsert'],
+    ['pending, then deleted', { phase: 'Pending' }, 'remove'],
+  ] as const)(
+    'given an older pod of the same name (other UID) %s, keeps the assumption',
+    (_, old, change) => {
+      const store = smallCluster();
+      const assumed = new AssumedPods({ ttlMs: TTL });
+      const pod = { ...podView('web-ns', 'a', { uid: 'new' }), nodeName: 'shared-1' };
+      const stale = rawPod('web-ns', 'a', { uid: 'old', ...old });
+      store.upsert('Pod', stale, 'test');
+      assumed.assume({ key: 'web-ns/a', pod, department: 'web', seen: false }, 0);
+      assumed.settle(store, 0);
+      if (change === 'remove') store.remove('Pod', stale, 'test');
+      assumed.settle(store, 0);
+      expect([...(assumed.onNode('shared-1')?.keys() ?? [])]).toEqual(['web-ns/a']);
+      store.upsert('Pod', rawPod('web-ns', 'a', { uid: 'new', nodeName: 'shared-1' }), 'test');
+      assumed.settle(store, 0);
+      expect(assumed.size).toBe(0);
+    },
+  );
+
+  it('given an assumed pod with no UID, any pod of that name confirms it', () => {
+    const store = smallCluster();
+    const assumed = new AssumedPods({ ttlMs: TTL });
+    const pod = { ...podView('web-ns', 'a', { uid: '' }), nodeName: 'shared-1' };
+    assumed.assume({ key: 'web-ns/a', pod, department: 'web', seen: false }, 0);
+    store.upsert('Pod', rawPod('web-ns', 'a', { uid: 'any', nodeName: 'shared-1' }), 'test');
+    assumed.settle(store, 0);
+    expect(assumed.size).toBe(0);
+  });
+
   it('given a pod assumed again on another node, keeps only the latest placement', () => {
     const assumed = new AssumedPods({ ttlMs: TTL });
     assumeOn(assumed, 'a', 'shared-1');

@@ -9,7 +9,10 @@ export interface AssumedPod {
   readonly department: string | undefined;
   /** After this (clock ms) the assumption is dropped even if the watch never confirmed it. */
   readonly expiresAt: number;
-  /** The snapshot held the pod (unbound) when it was assumed: its disappearance means it was deleted. */
+  /**
+   * The snapshot held this pod (same UID, unbound) once it was assumed: its disappearance means it
+   * was deleted.
+   */
   readonly seen: boolean;
 }
 
@@ -26,9 +29,9 @@ const DEFAULT_MAX = 10_000;
  * kube-scheduler's "assumed pods", for the extender's own bindings: between the bind verb and the
  * watch delivering the bound pod, the pod counts on its node for every decision (department
  * isolation, free GPUs, spread, co-location), so a second pod cannot take a place the first one
- * already holds. An assumption ends when the snapshot shows the pod bound (anywhere), terminal or
- * deleted, or when it expires. Reads are per node; `settle` is O(assumed pods), and they are few:
- * each lives for the watch's delay.
+ * already holds. An assumption ends when the snapshot shows the pod (same UID) bound (anywhere),
+ * terminal or deleted, or when it expires. Reads are per node; `settle` is O(assumed pods), and they
+ * are few: each lives for the watch's delay.
  */
 export class AssumedPods {
   private readonly byKey = new Map<string, AssumedPod>();
@@ -64,7 +67,7 @@ export class AssumedPods {
   /** Drops the assumptions the snapshot has caught up with, and the expired ones. */
   settle(snapshot: Pick<ClusterSnapshot, 'pod'>, now: number): void {
     for (const assumed of this.byKey.values()) {
-      const current = snapshot.pod(assumed.pod.namespace, assumed.pod.name);
+      const current = samePod(snapshot.pod(assumed.pod.namespace, assumed.pod.name), assumed);
       if (assumed.expiresAt <= now || caughtUp(current, assumed)) this.forget(assumed.key);
       else if (current && !assumed.seen) this.put({ ...assumed, seen: true });
     }
@@ -84,6 +87,19 @@ export class AssumedPods {
   values(): IterableIterator<AssumedPod> {
     return this.byKey.values();
   }
+}
+
+/**
+ * The snapshot's pod of that namespace/name if it is the assumed pod (same UID, or the assumed UID is
+ * unknown). Another incarnation (a StatefulSet pod deleted and recreated under the same name) is not:
+ * its binding, end or deletion says nothing about the assumed pod.
+ */
+export function samePod(
+  current: PodView | undefined,
+  assumed: { readonly pod: Pick<PodView, 'uid'> },
+): PodView | undefined {
+  if (!current) return undefined;
+  return assumed.pod.uid === '' || current.uid === assumed.pod.uid ? current : undefined;
 }
 
 /** The snapshot shows the pod bound (anywhere) or terminal, or no longer has a pod it once held. */

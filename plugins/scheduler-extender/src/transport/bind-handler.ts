@@ -1,11 +1,12 @@
-import type { ClusterSnapshot, PodView } from '@corral/cluster';
-import type { AssumedPods } from '../decide/assumed-pods.js';
+import type { ClusterSnapshot, NodeView, PodView } from '@corral/cluster';
+import { samePod, type AssumedPods } from '../decide/assumed-pods.js';
 import type { DecideOptions } from '../decide/decide-options.js';
 import { filterNodes } from '../decide/filter.js';
 import { podContext, type PodContext } from '../decide/pod-context.js';
 import type { ClusterView } from '../decide/rule-input.js';
+import { departmentIsolationUnseen } from '../decide/rules/department-isolation.js';
 import { reasonOf } from '../decide/verdict.js';
-import { badRequest, EXT_ERR, ExtenderError, toWireMessage } from '../errors.js';
+import { badRequest, EXT_ERR, ExtenderError, notSynced, toWireMessage } from '../errors.js';
 import {
   bindingResult,
   readBindingArgs,
@@ -14,6 +15,8 @@ import {
 } from './bind-envelope.js';
 import type { Answer, AnswerLog } from './answer.js';
 import type { FilteredPods } from './filtered-pods.js';
+import { unknownOwnerOf } from './request-pod.js';
+import type { SyncState } from './sync-state.js';
 
 /** Creates `pods/binding` (effects/ implements it; injected so transport never imports effects). */
 export interface Binder {
@@ -26,6 +29,8 @@ export interface BindDeps {
   readonly options: DecideOptions;
   readonly assumed: AssumedPods;
   readonly filtered: FilteredPods;
+  /** Not synced: bind answers EXT_ERR_NOT_SYNCED, as filter does (its re-check needs the snapshot). */
+  readonly sync: SyncState;
   readonly now: () => number;
   /** Absent: bind is disabled and answers an Error. */
   readonly binder?: Binder;
@@ -36,7 +41,9 @@ export interface BindDeps {
  * against the same node since this pod's: the node is checked again against the current snapshot
  * and assumed pods (a refusal sends the pod back to kube-scheduler's queue). Then the pod is assumed
  * on the node (every later decision counts it there) before the API call, and forgotten if the call
- * fails; the watch confirms it, or the assumption expires.
+ * fails; the watch confirms it, or the assumption expires. Like filter, it binds nothing while the
+ * snapshot is not synced (EXT_ERR_NOT_SYNCED: kube-scheduler schedules the pod again), nor while
+ * the pod's department cannot be known (EXT_ERR_UNKNOWN_NAMESPACE or _DEPARTMENT, see unknownOwnerOf).
  */
 export async function bindPod(deps: BindDeps, body: unknown): Promise<Answer<ExtenderBindingResult>> {
   let log: AnswerLog = {};
@@ -48,6 +55,10 @@ export async function bindPod(deps: BindDeps, body: unknown): Promise<Answer<Ext
     log = { pod: key, node };
     if (!deps.binder)
       throw new ExtenderError(EXT_ERR.BIND_DISABLED, 'bind is not enabled on this extender (--bind)');
+    const pending = deps.sync.pending();
+    if (pending.length > 0) throw notSynced(pending);
+    const unknown = unknownOwnerOf(podNamespace, deps.snapshot, deps.options);
+    if (unknown) throw unknown;
     deps.assumed.settle(deps.snapshot, deps.now());
     const known = podToBind(deps, args.value);
     const context = podContext(known ?? unknownPod(args.value), deps.snapshot);
@@ -57,7 +68,7 @@ export async function bindPod(deps: BindDeps, body: unknown): Promise<Answer<Ext
         key,
         pod: { ...context.pod, nodeName: node },
         department: context.department,
-        seen: deps.snapshot.pod(podNamespace, podName) !== undefined,
+        seen: samePod(deps.snapshot.pod(podNamespace, podName), context) !== undefined,
       },
       deps.now(),
     );
@@ -73,12 +84,16 @@ export async function bindPod(deps: BindDeps, body: unknown): Promise<Answer<Ext
   }
 }
 
-/** The pod as the filter saw it (same UID), else as the snapshot holds it; undefined if neither. */
+/**
+ * The pod as the filter saw it, else as the snapshot holds it (same UID in both cases: an older pod
+ * of the same name is another pod); undefined if neither.
+ */
 function podToBind(deps: BindDeps, args: BindingArgs): PodView | undefined {
+  const sameUid = (pod: PodView) => args.podUid === '' || pod.uid === '' || pod.uid === args.podUid;
   const filtered = deps.filtered.get(`${args.podNamespace}/${args.podName}`);
-  if (filtered && (args.podUid === '' || filtered.uid === '' || filtered.uid === args.podUid))
-    return filtered;
-  return deps.snapshot.pod(args.podNamespace, args.podName);
+  if (filtered && sameUid(filtered)) return filtered;
+  const current = deps.snapshot.pod(args.podNamespace, args.podName);
+  return current && sameUid(current) ? current : undefined;
 }
 
 /**
@@ -100,14 +115,27 @@ function unknownPod(args: BindingArgs): PodView {
   };
 }
 
-/** Throws EXT_ERR_BIND_REFUSED when the node no longer fits the pod. */
+/**
+ * Throws EXT_ERR_BIND_REFUSED when the node no longer fits the pod. A node the snapshot does not hold
+ * yet (filtered in full mode) has no labels to check, but the pods known there (assumed) must still
+ * not be of another department.
+ */
 function recheck(deps: BindDeps, pod: PodContext, node: string): void {
   const view = deps.snapshot.node(node);
-  if (!view) return;
-  const [verdict] = filterNodes(pod, [{ name: node, view }], deps.cluster, deps.options);
-  if (!verdict || verdict.status === 'pass') return;
+  const reason = view ? filterReason(deps, pod, node, view) : unseenReason(deps, pod, node);
+  if (reason === undefined) return;
   throw new ExtenderError(
     EXT_ERR.BIND_REFUSED,
-    `node ${node} no longer fits pod ${pod.key} (${reasonOf(verdict)}); kube-scheduler schedules it again`,
+    `node ${node} no longer fits pod ${pod.key} (${reason}); kube-scheduler schedules it again`,
   );
+}
+
+function filterReason(deps: BindDeps, pod: PodContext, node: string, view: NodeView): string | undefined {
+  const [verdict] = filterNodes(pod, [{ name: node, view }], deps.cluster, deps.options);
+  return !verdict || verdict.status === 'pass' ? undefined : reasonOf(verdict);
+}
+
+function unseenReason(deps: BindDeps, pod: PodContext, node: string): string | undefined {
+  const result = departmentIsolationUnseen(pod, node, deps.cluster);
+  return result.status === 'pass' ? undefined : `${result.rule}: ${result.message}`;
 }

@@ -17,7 +17,7 @@ import { FilteredPods } from './filtered-pods.js';
 import { FilterAnswer, filterError, type ExtenderFilterResult, type Refusal } from './filter-result.js';
 import { preemptionResult, readPreemptionArgs, type ExtenderPreemptionResult } from './preempt-envelope.js';
 import { priorityList, type HostPriority } from './priority-result.js';
-import { requestCandidates, requestPod, requestPodKey, unknownNamespaceOf } from './request-pod.js';
+import { requestCandidates, requestPod, requestPodKey, unknownOwnerOf } from './request-pod.js';
 import type { SyncState } from './sync-state.js';
 
 export { logAnswer, UnreadableArgs, type Answer } from './answer.js';
@@ -112,10 +112,11 @@ export class ExtenderHandlers {
     return bindPod({ ...this.deps, filtered: this.filtered }, body);
   }
 
-  /** The request pod's context, or why it cannot be decided yet (see unknownNamespaceOf). */
+  /** The request pod's context, or why it cannot be decided yet (see unknownOwnerOf). */
   private context(pod: PodView): PodContext | ExtenderError {
     return (
-      unknownNamespaceOf(pod, this.deps.snapshot, this.deps.options) ?? podContext(pod, this.deps.snapshot)
+      unknownOwnerOf(pod.namespace, this.deps.snapshot, this.deps.options) ??
+      podContext(pod, this.deps.snapshot)
     );
   }
 

@@ -1,3 +1,4 @@
+import { EXT_ERR, ExtenderError } from '../errors.js';
 import type { NodesIn } from './extender-args.js';
 
 /** ExtenderFilterResult, written with Go's field names. */
@@ -28,6 +29,8 @@ export class FilterAnswer implements ExtenderFilterResult {
   readonly Nodes: { metadata: unknown; items: unknown[] } | null;
   readonly NodeNames: string[] | null;
   readonly Error = '';
+  /** `Nodes` as JSON, written when the answer is built, so a failure is the handler's to answer. */
+  private readonly nodesJson: string;
   private failed: Record<string, string> | undefined;
   private unresolvable: Record<string, string> | undefined;
 
@@ -45,6 +48,7 @@ export class FilterAnswer implements ExtenderFilterResult {
     });
     this.Nodes = nodes.mode === 'nodes' ? { metadata: nodes.list.metadata, items } : null;
     this.NodeNames = nodes.mode === 'names' ? names : null;
+    this.nodesJson = encodeNodes(this.Nodes);
   }
 
   get FailedNodes(): Record<string, string> {
@@ -63,7 +67,7 @@ export class FilterAnswer implements ExtenderFilterResult {
   /** The answer's JSON text, each distinct reason encoded once. */
   json(): string {
     const parts: string[] = [
-      `{"Nodes":${JSON.stringify(this.Nodes)},"NodeNames":${JSON.stringify(this.NodeNames)},"FailedNodes":`,
+      `{"Nodes":${this.nodesJson},"NodeNames":${JSON.stringify(this.NodeNames)},"FailedNodes":`,
     ];
     const encoded = new Map<string, string>();
     this.writeRefusals(parts, false, encoded);
@@ -98,6 +102,25 @@ export class FilterAnswer implements ExtenderFilterResult {
     return record;
   }
 }
+
+/**
+ * The passing Node objects (full mode) as JSON. One nested deeper than JSON.stringify's stack
+ * allows (JSON.parse read it) is EXT_ERR_BAD_REQUEST: the filter answers an Error (HTTP 200), not
+ * a 500 from the serializer.
+ */
+function encodeNodes(value: ExtenderFilterResult['Nodes']): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    throw new ExtenderError(
+      EXT_ERR.BAD_REQUEST,
+      `the request's Nodes cannot be written back into the answer (nested too deeply?): ${messageOf(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Given the request's nodes and the refusals by node name, returns the filter answer in the request's

@@ -1,23 +1,56 @@
-import { rawNode, rawPod } from '@corral/cluster';
-import { podView, smallCluster, TEST_OPTIONS } from '../testing/small-cluster.js';
-import { requestCandidates, requestPodKey, unknownNamespaceOf } from './request-pod.js';
+import { rawDepartment, rawNamespace, rawNode, rawPod } from '@corral/cluster';
+import { DEPARTMENT_LABEL } from '@corral/policy';
+import { smallCluster, TEST_OPTIONS } from '../testing/small-cluster.js';
+import { requestCandidates, requestPodKey, unknownOwnerOf } from './request-pod.js';
 
-describe('unknownNamespaceOf', () => {
+describe('unknownOwnerOf', () => {
   const store = smallCluster();
+  store.upsert('Namespace', rawNamespace('green-ns', { [DEPARTMENT_LABEL]: 'green' }), 'test');
+  store.upsert('Namespace', rawNamespace('kube-public', { [DEPARTMENT_LABEL]: 'green' }), 'test');
+  store.upsert('Namespace', rawNamespace('empty-label', { [DEPARTMENT_LABEL]: '' }), 'test');
+  const options = {
+    ...TEST_OPTIONS,
+    systemNamespaces: new Set(['kube-system', 'corral-system', 'kube-public']),
+  };
   it.each([
     ['a namespace with a department', 'web-ns', undefined],
     ['a namespace without a department', 'sandbox', undefined],
+    ['a namespace with an empty department label', 'empty-label', undefined],
     ['a system namespace in the snapshot', 'kube-system', undefined],
     ['a system namespace not in the snapshot', 'corral-system', undefined],
+    ['a system namespace labelled with an unknown department', 'kube-public', undefined],
     ['a namespace not in the snapshot', 'brand-new', 'EXT_ERR_UNKNOWN_NAMESPACE'],
+    ['a namespace labelled with a department not in the snapshot', 'green-ns', 'EXT_ERR_UNKNOWN_DEPARTMENT'],
   ])('given %s, returns %s', (_what, namespace, code) => {
-    expect(unknownNamespaceOf(podView(namespace, 'p'), store, TEST_OPTIONS)?.code).toBe(code);
+    expect(unknownOwnerOf(namespace, store, options)?.code).toBe(code);
   });
 
   it('given an unknown namespace, says which and that kube-scheduler retries', () => {
-    expect(unknownNamespaceOf(podView('brand-new', 'p'), store, TEST_OPTIONS)?.message).toBe(
+    expect(unknownOwnerOf('brand-new', store, TEST_OPTIONS)?.message).toBe(
       "namespace brand-new is not in Corral's cache yet; kube-scheduler will retry",
     );
+  });
+
+  it('given a label naming an unknown department, says which, where to look, and that it retries', () => {
+    const message = unknownOwnerOf('green-ns', store, TEST_OPTIONS)?.message;
+    expect(message).toContain('namespace green-ns is labelled corral.dev/department=green');
+    expect(message).toContain('no valid Department green');
+    expect(message).toContain('kube-scheduler will retry');
+  });
+
+  it('given the Department then delivered, or another department claiming the namespace, returns undefined', () => {
+    const local = smallCluster();
+    local.upsert('Namespace', rawNamespace('green-ns', { [DEPARTMENT_LABEL]: 'green', team: 'g' }), 'test');
+    local.upsert('Namespace', rawNamespace('blue-ns', { [DEPARTMENT_LABEL]: 'blue', team: 'b' }), 'test');
+    local.upsert('Department', rawDepartment('green'), 'test');
+    local.upsert(
+      'Department',
+      rawDepartment('res2', { namespaceSelector: { matchLabels: { team: 'b' } } }),
+      'test',
+    );
+    expect(unknownOwnerOf('green-ns', local, TEST_OPTIONS)).toBeUndefined();
+    expect(local.departmentOfNamespace('blue-ns')).toBe('res2');
+    expect(unknownOwnerOf('blue-ns', local, TEST_OPTIONS)).toBeUndefined();
   });
 });
 

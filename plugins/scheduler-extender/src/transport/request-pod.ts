@@ -1,8 +1,8 @@
 import { toNodeView, toPodView, type ClusterSnapshot, type PodView } from '@corral/cluster';
-import { describeProblem, type PolicyProblem } from '@corral/policy';
+import { DEPARTMENT_LABEL, describeProblem, type PolicyProblem } from '@corral/policy';
 import type { Candidate } from '../decide/candidate.js';
 import type { DecideOptions } from '../decide/decide-options.js';
-import { EXT_ERR, ExtenderError, unknownNamespace } from '../errors.js';
+import { EXT_ERR, ExtenderError, unknownDepartment, unknownNamespace } from '../errors.js';
 import type { NodesIn } from './extender-args.js';
 import { isRecord } from './go-json.js';
 
@@ -22,18 +22,24 @@ export function requestPod(raw: Record<string, unknown>, options: DecideOptions)
 }
 
 /**
- * EXT_ERR_UNKNOWN_NAMESPACE when the pod's namespace is not in the snapshot (a system namespace
- * passes through regardless): its department is unknown, and deciding as if it had none could put
- * two departments on one shared node once the namespace shows up. Undefined when it is known.
+ * Why the department of a pod in `namespace` cannot be known yet, undefined when it can (a system
+ * namespace passes through regardless). EXT_ERR_UNKNOWN_NAMESPACE: the namespace is not in the
+ * snapshot. EXT_ERR_UNKNOWN_DEPARTMENT: its department label names a department the snapshot has no
+ * valid Department for, and no other department claims it. Deciding either as "no department" could
+ * put two departments on one shared node once the namespace or Department shows up. A namespace
+ * without the label has no department (shared pool only).
  */
-export function unknownNamespaceOf(
-  pod: PodView,
+export function unknownOwnerOf(
+  namespace: string,
   snapshot: ClusterSnapshot,
   options: DecideOptions,
 ): ExtenderError | undefined {
-  const known =
-    options.systemNamespaces.has(pod.namespace) || snapshot.namespace(pod.namespace) !== undefined;
-  return known ? undefined : unknownNamespace(pod.namespace);
+  if (options.systemNamespaces.has(namespace)) return undefined;
+  const view = snapshot.namespace(namespace);
+  if (!view) return unknownNamespace(namespace);
+  const named = view.labels[DEPARTMENT_LABEL];
+  if (!named || snapshot.departmentOfNamespace(namespace) !== undefined) return undefined;
+  return snapshot.department(named) ? undefined : unknownDepartment(namespace, named);
 }
 
 /** `namespace/name` of the request's raw Pod, for the log; undefined when either is missing. */

@@ -1,11 +1,14 @@
-import type { SnapshotStore } from '@corral/cluster';
+import { rawNode, type SnapshotStore } from '@corral/cluster';
+import { DEPARTMENT_LABEL } from '@corral/policy';
 import { clusterView, contextOf, podView, smallCluster, TEST_OPTIONS } from '../../testing/small-cluster.js';
+import { AssumedPods } from '../assumed-pods.js';
 import { RefusalMemo } from '../refusal-memo.js';
+import { clusterViewOf } from '../rule-input.js';
 import { SpreadCounter } from '../spread-counter.js';
-import { departmentIsolation } from './department-isolation.js';
+import { departmentIsolation, departmentIsolationUnseen } from './department-isolation.js';
 
-function decide(store: SnapshotStore, namespace: string, node: string) {
-  const cluster = clusterView(store);
+function decide(store: SnapshotStore, namespace: string, node: string, assumed?: AssumedPods) {
+  const cluster = assumed ? clusterViewOf(store, undefined, assumed) : clusterView(store);
   const view = store.node(node);
   if (!view) throw new Error(node);
   const pod = contextOf(store, podView(namespace, 'new'));
@@ -58,6 +61,54 @@ describe('departmentIsolation', () => {
     expect(result.unresolvable).toBe(unresolvable);
     expect(result.message).toContain(message);
   });
+
+  it.each([
+    ['a dedicated', 'fin', 'fin-ns', 'web-ns'],
+    ['a shared', 'res', 'res-ns', 'web-ns'],
+    ['a shared (pod assumed there)', 'res', 'res-ns', 'assumed'],
+  ])(
+    "given %s department's own node still running another department (relabelled), returns fail",
+    (_what, department, namespace, other) => {
+      const local = smallCluster();
+      local.upsert('Node', rawNode('shared-2', { labels: { [DEPARTMENT_LABEL]: department } }), 'test');
+      const assumed = new AssumedPods({ ttlMs: 1_000 });
+      if (other === 'assumed') {
+        local.remove('Pod', { metadata: { namespace: 'web-ns', name: 'shop-1' } }, 'test');
+        const pod = { ...podView('web-ns', 'shop-2'), nodeName: 'shared-2' };
+        assumed.assume({ key: 'web-ns/shop-2', pod, department: 'web', seen: false }, 0);
+      }
+      const result = decide(local, namespace, 'shared-2', assumed);
+      expect(result).toMatchObject({ status: 'fail', unresolvable: true });
+      expect(result.message).toContain(
+        `dedicated to department ${department} but still runs pods of department web`,
+      );
+      expect(result.message).not.toContain('shared-2');
+    },
+  );
+
+  it("given a department's own node once the other department's pods are gone, returns pass", () => {
+    const local = smallCluster();
+    local.upsert('Node', rawNode('shared-2', { labels: { [DEPARTMENT_LABEL]: 'fin' } }), 'test');
+    local.remove('Pod', { metadata: { namespace: 'web-ns', name: 'shop-1' } }, 'test');
+    expect(decide(local, 'fin-ns', 'shared-2').status).toBe('pass');
+  });
+
+  it.each([
+    ['a shared department', 'res-ns', 'fail'],
+    ['the same department', 'web-ns', 'pass'],
+    ['no department', 'sandbox', 'pass'],
+  ])(
+    'given a node the snapshot lacks with a web pod assumed there, %s returns %s',
+    (_, namespace, status) => {
+      const local = smallCluster();
+      const assumed = new AssumedPods({ ttlMs: 1_000 });
+      const pod = { ...podView('web-ns', 'w1'), nodeName: 'new-1' };
+      assumed.assume({ key: 'web-ns/w1', pod, department: 'web', seen: false }, 0);
+      const cluster = clusterViewOf(local, undefined, assumed);
+      const result = departmentIsolationUnseen(contextOf(local, podView(namespace, 'new')), 'new-1', cluster);
+      expect(result).toMatchObject({ status, rule: 'department-isolation' });
+    },
+  );
 
   it('given a node whose other-department pods all finished, returns pass', () => {
     const local = smallCluster();

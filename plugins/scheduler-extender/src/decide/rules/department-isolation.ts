@@ -1,6 +1,6 @@
 import { DEPARTMENT_LABEL } from '@corral/policy';
-import { describeOwner } from '../pod-context.js';
-import type { RuleInput } from '../rule-input.js';
+import { describeOwner, type PodContext } from '../pod-context.js';
+import type { ClusterView, RuleInput } from '../rule-input.js';
 import { fail, pass, type RuleResult } from '../verdict.js';
 
 const RULE = 'department-isolation';
@@ -9,14 +9,18 @@ const RULE = 'department-isolation';
  * Department isolation (DESIGN.md "Policy model"): a node dedicated to a department takes only its
  * pods; a dedicated department uses only its own nodes; a shared department and a pod with no
  * department use the shared pool too, but a department never joins a shared node that already runs
- * another department's pods. None of these can be fixed by preemption (the extender never evicts
- * another department's pods), so every refusal is unresolvable. Refusals are kept per request by
- * what they name (RefusalMemo keys: a department name, or `:`-prefixed, which no name contains).
+ * another department's pods. Nor does it join its own node while another department's pods still
+ * run (or are assumed) there: the node was relabelled without draining, or a namespace moved to
+ * another department; the node takes the department's pods again once those are gone. None of these
+ * can be fixed by preemption (the extender never evicts another department's pods), so every refusal
+ * is unresolvable. Refusals are kept per request by what they name (RefusalMemo keys: a department
+ * name, or `:`-prefixed, which no name contains).
  */
-export function departmentIsolation({ pod, node, cluster, memo }: RuleInput): RuleResult {
+export function departmentIsolation(input: RuleInput): RuleResult {
+  const { pod, node, cluster, memo } = input;
   const owner = node.department;
   if (owner !== undefined) {
-    if (owner === pod.department) return pass(RULE);
+    if (owner === pod.department) return ownNode(input, owner);
     return memo.refusal(RULE, `:dedicated:${owner}`, () =>
       fail(
         RULE,
@@ -32,6 +36,35 @@ export function departmentIsolation({ pod, node, cluster, memo }: RuleInput): Ru
   const other = otherDepartmentOn(cluster.placements.departmentsOnNode(node.name), pod.department);
   if (other === undefined) return pass(RULE);
   return memo.refusal(RULE, other, runsOtherDepartment, other);
+}
+
+/** The department's own node: it passes unless another department's pods still run there. */
+function ownNode({ node, cluster, memo }: RuleInput, owner: string): RuleResult {
+  const other = otherDepartmentOn(cluster.placements.departmentsOnNode(node.name), owner);
+  if (other === undefined) return pass(RULE);
+  return memo.refusal(RULE, `:own-node-runs:${other}`, () =>
+    fail(
+      RULE,
+      `node is dedicated to department ${owner} but still runs pods of department ${other} ` +
+        '(relabelled without draining, or a namespace moved); it takes no pods until they are gone',
+      true,
+    ),
+  );
+}
+
+/**
+ * Department isolation on a node the snapshot does not hold yet (bind after a full-mode filter of a
+ * new node): its labels are unknown, but the pods known there (assumed ones, mostly) still must not
+ * be of another department. Only a pod with a department is checked, as on a shared node.
+ */
+export function departmentIsolationUnseen(
+  pod: PodContext,
+  nodeName: string,
+  cluster: ClusterView,
+): RuleResult {
+  if (pod.department === undefined) return pass(RULE);
+  const other = otherDepartmentOn(cluster.placements.departmentsOnNode(nodeName), pod.department);
+  return other === undefined ? pass(RULE) : runsOtherDepartment(other);
 }
 
 const inSharedPool = (department: string) =>

@@ -1,5 +1,6 @@
 import { rawNode, rawPod } from '@corral/cluster';
 import { smallCluster, ruleInput } from '../../testing/small-cluster.js';
+import { gatewayNodes } from './gateway-nodes.js';
 import { gpuNodes } from './gpu-nodes.js';
 
 const GPU = (n: string) => ({ requests: { 'nvidia.com/gpu': n } });
@@ -61,6 +62,28 @@ describe('gpuNodes', () => {
     });
     expect(result).toMatchObject({ status: 'fail', unresolvable: true });
     expect(result.message).toBe('node has 2 of 2 amd.com/gpu free, pod requests 3');
+  });
+
+  describe('given a gateway-labelled node with allocatable GPUs (both a gateway and a GPU node)', () => {
+    const local = smallCluster();
+    const allocatable = { cpu: '32', pods: '110', 'nvidia.com/gpu': '8' };
+    local.upsert(
+      'Node',
+      rawNode('gw-gpu', { labels: { 'corral.dev/role': 'gateway' }, allocatable }),
+      'test',
+    );
+    const gateway = { labels: { 'corral.dev/role': 'gateway' } };
+    it.each([
+      ['a gateway pod requesting no GPU', 'fail', 'pass', gateway, 'dedicated to GPU workloads'],
+      ['a GPU pod that is no gateway', 'pass', 'fail', GPU('1'), ''],
+      ['a gateway pod requesting a GPU', 'pass', 'pass', { ...gateway, ...GPU('1') }, ''],
+    ])('given %s, gpu-nodes returns %s and gateway-nodes %s', (_what, gpu, gw, pod, message) => {
+      const input = ruleInput(local, 'res-ns', 'gw-gpu', pod);
+      const result = gpuNodes(input);
+      expect(result.status).toBe(gpu);
+      expect(result.message).toContain(message);
+      expect(gatewayNodes(input).status).toBe(gw);
+    });
   });
 
   it('given a finished GPU pod on the node, frees its GPUs', () => {

@@ -18,17 +18,18 @@ export function freeGpu(input: Pick<RuleInput, 'node' | 'cluster' | 'pod'>, reso
 }
 
 /**
- * Dedicated GPU nodes: a GPU node (label corral.dev/role=gpu or allocatable GPUs) takes only pods that
+ * Dedicated GPU nodes: a GPU node (label corral.dev/role=gpu or allocatable GPUs, whatever its role
+ * label: a gateway node with GPUs is both, and the gateway rule applies too) takes only pods that
  * request a GPU, and a GPU pod needs enough free GPUs there. Role mismatches are unresolvable; too
  * few free GPUs may be fixed by preemption.
  */
 export function gpuNodes(input: RuleInput): RuleResult {
   const { node, pod, options, memo } = input;
   if (!pod.pod.carriesGpuRequest) {
-    if (node.role !== 'gpu') return pass(RULE);
+    if (!node.gpu) return pass(RULE);
     return memo.refusal(RULE, 'gpu-node', onGpuNode, options);
   }
-  if (node.role !== 'gpu') {
+  if (!node.gpu) {
     return memo.refusal(RULE, 'not-gpu-node', offGpuNode, options);
   }
   return checkFreeGpus(input, node, pod.pod);

@@ -7,7 +7,7 @@ import { scaled, type ScoreRule } from './score.js';
  */
 export const gpuPacking: ScoreRule = (input) => {
   const { pod, node, options } = input;
-  if (!pod.pod.carriesGpuRequest || node.role !== 'gpu') return undefined;
+  if (!pod.pod.carriesGpuRequest || !node.gpu) return undefined;
   let allocatable = 0n;
   let usedAfter = 0n;
   for (const resource of options.gpuResources) {

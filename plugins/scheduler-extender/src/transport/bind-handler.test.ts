@@ -1,0 +1,68 @@
+import { rawNode, rawPod, type PodSpecOptions } from '@corral/cluster';
+import { smallCluster } from '../testing/small-cluster.js';
+import { testExtender } from '../testing/test-extender.js';
+
+const pending = (namespace: string, name: string, options: PodSpecOptions = {}) =>
+  rawPod(namespace, name, { phase: 'Pending', ...options });
+const bindArgs = (namespace: string, name: string, uid: string, node: string) => ({
+  PodNamespace: namespace,
+  PodName: name,
+  PodUID: uid,
+  Node: node,
+});
+
+describe('bind, served', () => {
+  it.each([
+    ['bound elsewhere', { nodeName: 'shared-2', phase: 'Running' }, false],
+    ['pending, then deleted', { phase: 'Pending' }, true],
+  ] as const)(
+    'given an older pod of the same name (other UID) %s, keeps the new pod assumed on its node',
+    async (_, old, deleteOld) => {
+      const store = smallCluster();
+      const stale = rawPod('web-ns', 'web-0', { uid: 'old', ...old });
+      store.upsert('Pod', stale, 'test');
+      const { extender, binder, post } = testExtender(store);
+      await post('filter', { Pod: pending('web-ns', 'web-0', { uid: 'new' }), NodeNames: ['shared-1'] });
+      expect((await post('bind', bindArgs('web-ns', 'web-0', 'new', 'shared-1'))).body).toEqual({
+        Error: '',
+      });
+      if (deleteOld) store.remove('Pod', stale, 'test');
+      const other = pending('res-ns', 'r1', { uid: 'u-r1' });
+      const filtered = await post('filter', { Pod: other, NodeNames: ['shared-1'] });
+      expect(filtered.body['FailedAndUnresolvableNodes']).toEqual({
+        'shared-1': expect.stringContaining('node runs pods of department web'),
+      });
+      const bound = await post('bind', bindArgs('res-ns', 'r1', 'u-r1', 'shared-1'));
+      expect(bound.body['Error']).toMatch(/^EXT_ERR_BIND_REFUSED: /);
+      expect(binder.bound.map((args) => args.podName)).toEqual(['web-0']);
+      await extender.close();
+    },
+  );
+
+  it('given two departments filtered in full mode onto a node the snapshot lacks, refuses the second bind', async () => {
+    const { extender, binder, post } = testExtender(smallCluster());
+    const nodes = { metadata: {}, items: [rawNode('new-1', { allocatable: { cpu: '8', pods: '110' } })] };
+    const web = pending('web-ns', 'w1', { uid: 'u-w1' });
+    const res = pending('res-ns', 'r1', { uid: 'u-r1' });
+    const none = pending('sandbox', 's1', { uid: 'u-s1' });
+    for (const pod of [web, res, none]) await post('filter', { Pod: pod, Nodes: nodes, NodeNames: null });
+    expect((await post('bind', bindArgs('web-ns', 'w1', 'u-w1', 'new-1'))).body).toEqual({ Error: '' });
+    const second = await post('bind', bindArgs('res-ns', 'r1', 'u-r1', 'new-1'));
+    expect(second.body['Error']).toBe(
+      'EXT_ERR_BIND_REFUSED: node new-1 no longer fits pod res-ns/r1 (department-isolation: node runs ' +
+        'pods of department web, and shared nodes never mix departments); kube-scheduler schedules it again',
+    );
+    expect((await post('bind', bindArgs('sandbox', 's1', 'u-s1', 'new-1'))).body).toEqual({ Error: '' });
+    expect(binder.bound.map((args) => args.podName)).toEqual(['w1', 's1']);
+    await extender.close();
+  });
+
+  it('given an unsynced snapshot, answers EXT_ERR_NOT_SYNCED and binds nothing', async () => {
+    const { extender, binder, post } = testExtender(smallCluster(), { syncConditions: ['informer:Pod'] });
+    const answer = await post('bind', bindArgs('web-ns', 'w1', 'u-w1', 'shared-1'));
+    expect(answer.status).toBe(200);
+    expect(answer.body['Error']).toMatch(/^EXT_ERR_NOT_SYNCED: .*informer:Pod pending/);
+    expect(binder.bound).toEqual([]);
+    await extender.close();
+  });
+});

@@ -136,6 +136,77 @@ describe('validateRequest: claim resize (PVC UPDATE)', () => {
   });
 });
 
+const sizedPod = (namespace: string, cpu: string) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'cms-0', namespace },
+  spec: {
+    containers: [
+      {
+        name: 'cms',
+        image: 'harbor.example.com/web/cms:1.0',
+        resources: { requests: { cpu, memory: '128Mi' }, limits: { cpu, memory: '128Mi' } },
+      },
+    ],
+  },
+});
+const podResize = (
+  namespace: string,
+  from: string,
+  to: string,
+  options: { subResource?: string; dryRun?: boolean } = {},
+): AdmissionRequest => ({
+  uid: 'u',
+  kind: { group: '', version: 'v1', kind: 'Pod' },
+  namespace,
+  name: 'cms-0',
+  operation: 'UPDATE',
+  object: sizedPod(namespace, to),
+  oldObject: sizedPod(namespace, from),
+  ...options,
+});
+
+describe('validateRequest: in-place pod resize (Pod UPDATE, pods/resize)', () => {
+  // web-prod: 8 cpu of requests, 2.1 used
+  const cases: [what: string, request: AdmissionRequest, expected: string[]][] = [
+    [
+      '100m → 500 through pods/resize',
+      podResize('web-prod', '100m', '500', { subResource: 'resize' }),
+      ['namespace-quota:fail', 'department-quota:fail'],
+    ],
+    [
+      '100m → 500 as a pod UPDATE',
+      podResize('web-prod', '100m', '500'),
+      ['namespace-quota:fail', 'department-quota:fail'],
+    ],
+    [
+      '100m → 6 (2.1 + 5.9 = 8: exactly the quota)',
+      podResize('web-prod', '100m', '6', { subResource: 'resize' }),
+      [],
+    ],
+    [
+      '100m → 6100m',
+      podResize('web-prod', '100m', '6100m', { subResource: 'resize' }),
+      ['namespace-quota:fail'],
+    ],
+    ['a shrink', podResize('web-prod', '2', '100m', { subResource: 'resize' }), []],
+    ['no change (a label update)', podResize('web-prod', '1', '1'), []],
+    ['a status update', podResize('web-prod', '100m', '500', { subResource: 'status' }), []],
+    ['100m → 500 in sandbox (no quota)', podResize('sandbox', '100m', '500', { subResource: 'resize' }), []],
+  ];
+  it.each(cases)('given %s, returns %j', (_what, request, expected) => {
+    const result = validate(request);
+    expect(summary(result.decisions)).toEqual(expected);
+    expect(result.demand).toBeUndefined();
+  });
+
+  it('given a growth, names the increase', () => {
+    const { decisions } = validate(podResize('web-prod', '100m', '500', { subResource: 'resize' }));
+    const namespaceQuota = decisions.find((decision) => decision.rule === 'namespace-quota');
+    expect(namespaceQuota?.message).toContain('requests.cpu would reach 502 of 8 (this object asks 499.9)');
+  });
+});
+
 describe('validateRequest: pods must size cpu and memory under a compute quota', () => {
   const image = 'harbor.example.com/research/x:1';
   const pod = (resources?: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({

@@ -1,4 +1,4 @@
-import { EMPTY_USAGE, pvcUsage, type ClusterSnapshot, type Usage } from '@corral/cluster';
+import { EMPTY_USAGE, podUsage, pvcUsage, type ClusterSnapshot, type Usage } from '@corral/cluster';
 import { fail, skip, type Decision } from './decision.js';
 import { demandOf } from './demand.js';
 import { asObject, podSpecOf } from './pod-spec.js';
@@ -14,6 +14,7 @@ export type QuotaView = Pick<
   | 'namespacePolicy'
   | 'usageOfNamespace'
   | 'usageOfDepartment'
+  | 'pod'
   | 'pvc'
 >;
 
@@ -128,39 +129,53 @@ export function largerOf(a: Usage, b: Usage): Usage {
 }
 
 /**
- * What the claim counted before this update: its old object's, else (an old object without a spec,
- * as `corral check` sends for a claim the snapshot holds) the snapshot's count of it, else nothing,
- * so the new claim counts whole (the safe side).
+ * What the pod or claim counted before this update: its old object's, else (an old object without a
+ * spec, as `corral check` sends for an object the snapshot holds) the snapshot's count of it, else
+ * nothing, so the new object counts whole (the safe side).
  */
-function previousClaimUsage(request: AdmissionRequest, namespace: string, view: QuotaView): Usage {
+function previousUsage(
+  kind: 'Pod' | 'PersistentVolumeClaim',
+  request: AdmissionRequest,
+  namespace: string,
+  view: QuotaView,
+): Usage {
   if (asObject(asObject(request.oldObject)?.['spec']) !== undefined) {
-    const before = demandOf('PersistentVolumeClaim', request.oldObject, namespace);
+    const before = demandOf(kind, request.oldObject, namespace);
     if (before.ok) return before.usage;
   }
   const name = nameOf(request);
-  const stored = name === undefined ? undefined : view.pvc(namespace, name);
+  if (name === undefined) return EMPTY_USAGE;
+  if (kind === 'Pod') {
+    const stored = view.pod(namespace, name);
+    return stored === undefined ? EMPTY_USAGE : podUsage(stored);
+  }
+  const stored = view.pvc(namespace, name);
   return stored === undefined ? EMPTY_USAGE : pvcUsage(stored);
 }
 
-/** Exclude no reservation: a claim still reserved at its old size keeps counting at that size. */
+/** Exclude no reservation: an object still reserved at its old size keeps counting at that size. */
 const NO_EXCLUSION = '';
 
 /**
- * A claim UPDATE (a resize of spec.resources.requests.storage): the increase, key by key, must fit
- * the namespace and department quotas, as ResourceQuota checks it; a claim that does not grow passes.
- * No reservation is taken for the increase, so two claims of one quota resized within the watch lag
- * are not serialised against each other (each sees the other only once the snapshot has it).
+ * A resize: a claim UPDATE (spec.resources.requests.storage) or a pod UPDATE, the `resize`
+ * subresource of in-place pod resizing included (requests and limits). The increase, key by key,
+ * must fit the namespace and department quotas, as ResourceQuota checks it; an object that does not
+ * grow passes. No reservation is taken for the increase, so two objects of one quota resized within
+ * the watch lag are not serialised against each other (each sees the other only once the snapshot
+ * has it).
  */
-export function claimResizeQuota(
+export function resizeQuota(
   request: AdmissionRequest,
   namespace: string,
   view: QuotaView,
   reserved: ReservedUsage,
 ): Decision[] {
-  const after = demandOf('PersistentVolumeClaim', request.object, namespace);
+  const kind = request.kind.kind as 'Pod' | 'PersistentVolumeClaim';
+  const after = demandOf(kind, request.object, namespace);
   if (!after.ok) return [fail(COUNT_RULE, `cannot count this object: ${after.message}`)];
-  const increase = increaseOf(previousClaimUsage(request, namespace, view), after.usage);
-  if (increase.size === 0) return [skip(COUNT_RULE, 'the claim asks for no more than before')];
+  const increase = increaseOf(previousUsage(kind, request, namespace, view), after.usage);
+  const what = kind === 'Pod' ? 'pod' : 'claim';
+  if (increase.size === 0) return [skip(COUNT_RULE, `the ${what} asks for no more than before`)];
   const departmentName = view.departmentOfNamespace(namespace);
   return quotaScopes(namespace, departmentName, view, reserved, NO_EXCLUSION).map((scope) =>
     checkQuota(scope, increase),

@@ -6,7 +6,7 @@ import { checkImages, imagePolicyOf, imagesOf } from './image-rules.js';
 import { namespaceDecisions } from './namespace-labels.js';
 import { checkPolicyObject } from './policy-objects.js';
 import { holdsPodSpec, podSpecOf } from './pod-spec.js';
-import { claimResizeQuota, newObjectQuota, type Demand, type ReservedUsage } from './quota-decisions.js';
+import { newObjectQuota, resizeQuota, type Demand, type ReservedUsage } from './quota-decisions.js';
 import { namespaceOf, type AdmissionRequest } from './request.js';
 import type { RuleSettings } from './settings.js';
 
@@ -20,6 +20,7 @@ export type PolicyView = Pick<
   | 'namespacePolicy'
   | 'usageOfNamespace'
   | 'usageOfDepartment'
+  | 'pod'
   | 'pvc'
 >;
 
@@ -57,6 +58,17 @@ function imageDecisions(request: AdmissionRequest, namespace: string, view: Poli
 
 const isCreate = (request: AdmissionRequest) => request.operation === 'CREATE';
 
+/**
+ * An UPDATE that may grow what an object takes from quotas: a claim's (spec), a pod's (its `resize`
+ * subresource since Kubernetes 1.33, the pod itself where resources are still mutable there).
+ */
+export function isResize(request: AdmissionRequest): boolean {
+  if (request.operation !== 'UPDATE') return false;
+  const sub = request.subResource ?? '';
+  if (request.kind.kind === 'PersistentVolumeClaim') return sub === '';
+  return request.kind.kind === 'Pod' && (sub === '' || sub === 'resize');
+}
+
 function tenantDecisions(
   request: AdmissionRequest,
   namespace: string,
@@ -72,9 +84,7 @@ function tenantDecisions(
     decisions.push(...quota.decisions);
     demand = quota.demand;
   }
-  if (kind === 'PersistentVolumeClaim' && request.operation === 'UPDATE' && !request.subResource) {
-    decisions.push(...claimResizeQuota(request, namespace, view, reserved));
-  }
+  if (isResize(request)) decisions.push(...resizeQuota(request, namespace, view, reserved));
   if (decisions.length === 0) decisions.push(skip(SKIP, `no rule for ${kind}`));
   const relaxed = applyEnforcement(decisions, enforcementOf(view, namespace));
   return demand ? { decisions: relaxed, demand } : { decisions: relaxed };

@@ -4,7 +4,12 @@ import { DEFAULT_RULE_SETTINGS } from '../decide/settings.js';
 import { ReservationLedger } from '../effects/reservation-ledger.js';
 import { podRequest } from '../testing/example-snapshot.js';
 import { RequestDeadline } from './request-deadline.js';
-import { countedBySnapshot, reviewHandlers, settleFromSnapshot } from './review-handlers.js';
+import {
+  countedBySnapshot,
+  quotaCoordinationKey,
+  reviewHandlers,
+  settleFromSnapshot,
+} from './review-handlers.js';
 
 const spec = { containers: [{ name: 'a', image: 'x:1', resources: { requests: { cpu: '100m' } } }] };
 
@@ -159,5 +164,29 @@ describe('countedBySnapshot', () => {
     expect(counted('Pod/team/web-0/u-2')).toBe(false);
     expect(counted('PersistentVolumeClaim/team/data/c-1')).toBe(true);
     expect(counted('PersistentVolumeClaim/team/data/c-2')).toBe(false);
+  });
+});
+
+describe('quotaCoordinationKey', () => {
+  const store = new SnapshotStore();
+  store.replaceAll('Namespace', [rawNamespace('team')], 'test');
+  store.replaceAll(
+    'NamespacePolicy',
+    [rawNamespacePolicy('team', 'p', { quota: { hard: { 'requests.cpu': '8' } } })],
+    'test',
+  );
+  const update = (subResource?: string) => ({
+    ...podRequest('team', spec, { operation: 'UPDATE' }),
+    ...(subResource === undefined ? {} : { subResource }),
+  });
+  it.each([
+    ['a pod CREATE', podRequest('team', spec), 'namespace-team'],
+    ['a pod resize (pods/resize)', update('resize'), 'namespace-team'],
+    ['a pod UPDATE', update(), 'namespace-team'],
+    ['a pod status update', update('status'), undefined],
+    ['an ephemeral container', update('ephemeralcontainers'), undefined],
+    ['a pod in a namespace without quota', podRequest('other', spec), undefined],
+  ])('given %s, answers %s', (_what, request, key) => {
+    expect(quotaCoordinationKey(store, request)).toBe(key);
   });
 });

@@ -1,7 +1,7 @@
 import type { ClusterSnapshot } from '@corral/cluster';
 import { mutatePod } from '../decide/mutate.js';
 import type { RuleSettings } from '../decide/settings.js';
-import { enforcementOf, validateRequest, type Demand } from '../decide/validate.js';
+import { enforcementOf, isResize, validateRequest, type Demand } from '../decide/validate.js';
 import { isDenial } from '../decide/decision.js';
 import { namespaceOf, type AdmissionRequest } from '../decide/request.js';
 import { keyMatches, parseReservationKey, type ReservationKey } from '../decide/reservation-key.js';
@@ -16,18 +16,18 @@ export interface ReviewHandlers {
   readonly failOpen: (request: AdmissionRequest) => boolean;
 }
 
-/** Does this request count against quotas: a pod or claim CREATE, or a claim UPDATE (a resize)? */
+/** Does this request count against quotas: a pod or claim CREATE, or a resize (isResize)? */
 function takesQuota(request: AdmissionRequest): boolean {
+  if (isResize(request)) return true;
   if (request.subResource) return false;
   const kind = request.kind.kind;
-  if (request.operation === 'CREATE') return kind === 'Pod' || kind === 'PersistentVolumeClaim';
-  return request.operation === 'UPDATE' && kind === 'PersistentVolumeClaim';
+  return request.operation === 'CREATE' && (kind === 'Pod' || kind === 'PersistentVolumeClaim');
 }
 
 /**
  * The coordination key of a request checked against quotas (see takesQuota) in a namespace with a
  * namespace or department quota: its department, else its namespace. Undefined when no quota applies.
- * A claim resize reserves nothing, but is checked against every replica's reservations all the same.
+ * A resize reserves nothing, but is checked against every replica's reservations all the same.
  */
 export function quotaCoordinationKey(
   snapshot: ClusterSnapshot,

@@ -324,25 +324,32 @@ describe('cluster source against a fake API server', () => {
     expect(h.source.status().Pod?.lastError).toContain('Premature close');
   });
 
-  it('after 500s, restarts with growing delays, counts restarts and converges', async () => {
+  it('after 500s, restarts with growing delays, relists after three failed watches and converges', async () => {
     const h = await startSynced();
     h.server.failNext(4, { path: '/api/v1/nodes' });
     h.server.dropWatches();
     h.server.upsert(node('n2'));
     await waitFor(() => h.sink.keys('Node').includes('n2'), 'node watch recovered');
 
-    const nodeWatches = h.server.requests.all({ path: '/api/v1/nodes', watch: true }).slice(1);
-    const gaps = nodeWatches.slice(1).map((r, i) => r.at - (nodeWatches[i]?.at ?? 0));
+    // After the first LIST and watch: drop, 500 on two watches (three failed watches: relist),
+    // 500 on two LISTs, then LIST and watch.
+    const nodeRequests = h.server.requests.all({ path: '/api/v1/nodes' }).slice(2);
+    expect(nodeRequests.map((r) => (r.watch ? 'watch' : 'list'))).toEqual([
+      'watch',
+      'watch',
+      'list',
+      'list',
+      'list',
+      'watch',
+    ]);
+    const gaps = nodeRequests.slice(1, 5).map((r, i) => r.at - (nodeRequests[i]?.at ?? 0));
     // drop → 20 ms, then four 500s → 40, 80, 160, 200 (capped); timers never fire early.
-    expect(gaps).toHaveLength(4);
     [40, 80, 160, 200].forEach((min, i) => expect(gaps[i]).toBeGreaterThanOrEqual(min - 2));
     expect(h.source.status().Node).toMatchObject({ synced: true, restarts: 5 });
-    expect(h.source.status().Node?.lastError).toContain('Internal Server Error');
-    expect(listCount(h, '/api/v1/nodes')).toBe(1);
-    const restartLogs = h.logs.filter(
-      (l) => l.includes('informer restarting') && l.includes('"kind":"Node"'),
-    );
-    expect(restartLogs).toHaveLength(5);
+    expect(h.source.status().Node?.lastError).toBe('LIST /api/v1/nodes: injected failure (500)');
+    const nodeLogs = h.logs.filter((l) => l.includes('"kind":"Node"'));
+    expect(nodeLogs.filter((l) => l.includes('informer restarting'))).toHaveLength(5);
+    expect(nodeLogs.filter((l) => l.includes('watch keeps failing; relisting'))).toHaveLength(1);
   });
 
   it('reports a kind unsynced only when it stays broken, and synced again when it recovers', async () => {
@@ -355,7 +362,8 @@ describe('cluster source against a fake API server', () => {
 
     h.server.clearFailures();
     await waitFor(() => h.source.synced(), 'synced again');
-    expect(h.readiness.at(-1)).toEqual(['Namespace', true, 'watch resumed']);
+    // Three failed watches in a row made it relist.
+    expect(h.readiness.at(-1)).toEqual(['Namespace', true, 'listed 1 objects']);
   });
 
   it('after a clean end of the stream, watches again from the last resourceVersion at once', async () => {

@@ -24,6 +24,8 @@ export interface OpenSnapshotOptions {
 
 export interface OpenedSnapshot {
   readonly snapshot: ClusterSnapshot;
+  /** True once every kind read from the cluster has synced (always, with files only). */
+  synced(): boolean;
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function openSnapshot(options: OpenSnapshotOptions): Promise<Opened
     throw new Error('openSnapshot needs policies or a kubeConfig');
   const store = new SnapshotStore(options.gpuResources ? { gpuResources: options.gpuResources } : {});
   const stops: (() => Promise<void>)[] = [];
+  let synced = (): boolean => true;
   if (options.policies) {
     const files = await startFileSource({
       path: options.policies,
@@ -64,9 +67,11 @@ export async function openSnapshot(options: OpenSnapshotOptions): Promise<Opened
       readiness: (kind, synced, reason) => options.readiness?.(`informer:${kind}`, synced, reason),
     });
     stops.push(() => cluster.stop());
+    synced = () => cluster.synced();
   }
   return {
     snapshot: store,
+    synced: () => synced(),
     stop: async () => {
       for (const stop of stops.reverse()) await stop();
     },

@@ -57,4 +57,28 @@ describe('corral admission against a cluster (fake API server)', () => {
       await running.stop();
     }
   });
+
+  it('given --policies with --kubeconfig, does not write Department status and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'corral-adm-hybrid-'));
+    const pair = generatePair(dir, 5151);
+    const earlier = api.requests.all().length;
+    const { running, logs } = await startAdmissionService({
+      api,
+      token: 'secret-token',
+      dir,
+      flags: ['--policies', 'examples', '--tls-cert', pair.certFile, '--tls-key', pair.keyFile],
+    });
+    try {
+      await vi.waitFor(
+        async () => expect((await send(`${running.url}/readyz`, pair.cert, 'GET')).status).toBe(200),
+        { timeout: 10_000, interval: 50 },
+      );
+      expect(logs.text()).toContain('Department status not written: Departments come from --policies files');
+      // No status-writer Lease election, no status PATCH.
+      const requests = api.requests.all().slice(earlier);
+      expect(requests.filter((r) => r.path.includes('status-writer') || r.method === 'PATCH')).toEqual([]);
+    } finally {
+      await running.stop();
+    }
+  });
 });

@@ -14,7 +14,7 @@ export interface RequestFilter {
   readonly watch?: boolean;
 }
 
-function matches(request: RecordedRequest, filter: RequestFilter): boolean {
+export function matchesRequest(request: RecordedRequest, filter: RequestFilter): boolean {
   return (
     (filter.path === undefined || request.path === filter.path) &&
     (filter.watch === undefined || request.watch === filter.watch)
@@ -44,7 +44,7 @@ export class RequestLog {
   }
 
   all(filter: RequestFilter = {}): RecordedRequest[] {
-    return this.entries.filter((e) => matches(e, filter));
+    return this.entries.filter((e) => matchesRequest(e, filter));
   }
 
   count(filter: RequestFilter = {}): number {
@@ -72,7 +72,7 @@ export class FailureInjector {
 
   /** The status code to fail this request with, if a rule claims it. */
   take(request: RecordedRequest): number | undefined {
-    const rule = this.rules.find((r) => r.remaining > 0 && matches(request, r.filter));
+    const rule = this.rules.find((r) => r.remaining > 0 && matchesRequest(request, r.filter));
     if (rule === undefined) return undefined;
     rule.remaining -= 1;
     this.rules = this.rules.filter((r) => r.remaining > 0);

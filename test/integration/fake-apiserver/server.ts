@@ -3,10 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { handleWrite, type WriteContext } from './crud.js';
 import { type GoneStyle, handleGet, handleList, handleWatch } from './handlers.js';
 import { type KubeObject, ObjectStore } from './object-store.js';
-import { FailureInjector, type RecordedRequest, RequestLog, type RequestFilter } from './request-log.js';
+import {
+  FailureInjector,
+  matchesRequest,
+  type RecordedRequest,
+  RequestLog,
+  type RequestFilter,
+} from './request-log.js';
 import { parseResourcePath, resourceForObject, type ResourceType } from './resources.js';
 import { failureStatus, sendStatus } from './status.js';
-import { WatchRegistry } from './watch-registry.js';
+import { WatchRegistry, writeEvent } from './watch-registry.js';
 
 /**
  * Extra routes a test may add (bindings, evictions, a misbehaving endpoint...): return true when the
@@ -53,6 +59,12 @@ export interface FakeApiServer {
   failNext(count: number, options?: FailOptions): void;
   /** Forgets every pending failNext. */
   clearFailures(): void;
+  /**
+   * Answers the matching watch requests with HTTP 200, an ERROR event carrying `status`, and the
+   * end of the stream, as kube-apiserver does for "Too large resource version" or a failing
+   * conversion webhook; `undefined` serves watches normally again.
+   */
+  errorWatches(status: unknown, filter?: RequestFilter): void;
   openWatches(): number;
   close(): Promise<void>;
 }
@@ -112,6 +124,7 @@ export async function startFakeApiServer(options: { extra?: ExtraHandler } = {})
   const failures = new FailureInjector();
   const gate = new WatchGate();
   let goneStyle: GoneStyle = 'http';
+  let watchError: { readonly status: unknown; readonly filter: RequestFilter } | undefined;
   const ctx: WriteContext = {
     store,
     watches,
@@ -126,6 +139,12 @@ export async function startFakeApiServer(options: { extra?: ExtraHandler } = {})
       return;
     }
     if (options.extra?.(req, res, url) === true) return;
+    if (seen.watch && watchError !== undefined && matchesRequest(seen, watchError.filter)) {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      writeEvent(res, 'ERROR', watchError.status);
+      res.end();
+      return;
+    }
     if (seen.watch) await gate.pass();
     if (!res.destroyed) await route(req, res, url, seen, ctx);
   };
@@ -164,6 +183,9 @@ export async function startFakeApiServer(options: { extra?: ExtraHandler } = {})
     resumeWatches: () => gate.resume(),
     failNext: (count, { code = 500, ...filter } = {}) => failures.failNext(count, code, filter),
     clearFailures: () => failures.clear(),
+    errorWatches(status, filter = {}) {
+      watchError = status === undefined ? undefined : { status, filter };
+    },
     openWatches: () => watches.count(),
     async close() {
       gate.resume();

@@ -56,12 +56,21 @@ async function openSources(config: AdmissionConfig, logger: Logger, readiness: R
     readiness: (condition, ok, reason) => readiness.set(condition, ok, reason),
   });
   // With a cluster, keep Department status.namespaces/used current: only the replica holding the
-  // status-writer Lease writes (docs/adr/0016).
+  // status-writer Lease writes (docs/adr/0016). Not when the Departments come from --policies files:
+  // the snapshot would never show the written status, and the files are not the cluster's objects.
+  const writeStatus = kubeConfig !== undefined && config.departmentStatus;
+  if (writeStatus && config.policies) {
+    logger.info(
+      { policies: config.policies },
+      'Department status not written: Departments come from --policies files, not from the cluster',
+    );
+  }
   const statusWriter =
-    kubeConfig && config.departmentStatus
+    kubeConfig && writeStatus && !config.policies
       ? await startLedDepartmentStatusWriter({
           kubeConfig,
           snapshot: opened.snapshot,
+          synced: () => opened.synced(),
           logger,
           lease: { name: config.statusLease, namespace: config.leaseNamespace },
           registry: metrics.registry,

@@ -25,6 +25,12 @@ export interface DepartmentStatusWriterOptions {
   readonly isLeader?: () => boolean;
   /** After a failed write, try again this long later (doubling up to 8×) even if nothing changes. Default 30 s. */
   readonly retryMs?: number;
+  /**
+   * True once every kind of the snapshot's source has synced (the cluster source's `synced()`).
+   * Nothing is written before: a snapshot that has listed Departments but not yet the Pods would
+   * write `used: {}`. Absent: always (files, tests).
+   */
+  readonly synced?: () => boolean;
 }
 
 export interface DepartmentStatusWriter {
@@ -33,9 +39,30 @@ export interface DepartmentStatusWriter {
   stop(): void;
 }
 
+/** Per Department: the status last written and the resourceVersion of the copy it was computed from. */
+type WrittenStatuses = Map<string, { readonly status: string; readonly resourceVersion: string | undefined }>;
+
+/**
+ * Given what was written before, tells whether writing `status` for the Department would repeat a
+ * write the snapshot has not caught up with: same status, computed from the same copy
+ * (resourceVersion) of the Department. A copy that never shows the write (an edit the snapshot
+ * rejects keeps the last valid copy) would otherwise be rewritten on every snapshot change.
+ */
+function repeatsLastWrite(
+  written: WrittenStatuses,
+  name: string,
+  status: string,
+  resourceVersion: string | undefined,
+): boolean {
+  const last = written.get(name);
+  return last !== undefined && last.status === status && last.resourceVersion === resourceVersion;
+}
+
 /**
  * Keeps Department `status.namespaces` and `status.used` current (DESIGN.md): after snapshot changes
- * (coalesced), writes each stale status through the status subresource with a JSON Patch. With
+ * (coalesced), writes each stale status through the status subresource with a JSON Patch. Nothing
+ * is written until the source has synced (`synced`; checked again every `delayMs` until then), and
+ * a status already written for the same copy of the Department is not written again. With
  * several replicas only the leader writes (`isLeader`; docs/adr/0016): replicas whose snapshots lag
  * by different amounts would otherwise overwrite each other's counts back and forth. The caller
  * flushes when a replica becomes leader, so a change seen while following is not lost. A write already
@@ -51,6 +78,8 @@ export function startDepartmentStatusWriter(options: DepartmentStatusWriterOptio
   let failures = 0;
   let running: Promise<void> = Promise.resolve();
   const leading = options.isLeader ?? (() => true);
+  const synced = options.synced ?? (() => true);
+  const written: WrittenStatuses = new Map();
   const schedule = (ms: number) => {
     timer ??= setTimeout(() => {
       timer = undefined;
@@ -59,9 +88,20 @@ export function startDepartmentStatusWriter(options: DepartmentStatusWriterOptio
   };
   const write = async () => {
     if (!leading()) return;
+    if (!synced()) {
+      schedule(delayMs);
+      return;
+    }
     let failed = false;
-    for (const update of staleDepartmentStatuses(options.snapshot)) {
+    const updates = staleDepartmentStatuses(options.snapshot);
+    for (const name of written.keys()) {
+      if (options.snapshot.department(name) === undefined) written.delete(name);
+    }
+    for (const update of updates) {
       if (!leading()) return;
+      const status = JSON.stringify(update.status);
+      const resourceVersion = options.snapshot.department(update.name)?.metadata.resourceVersion;
+      if (repeatsLastWrite(written, update.name, status, resourceVersion)) continue;
       try {
         await options.api.patchClusterCustomObjectStatus({
           group: 'corral.dev',
@@ -70,6 +110,7 @@ export function startDepartmentStatusWriter(options: DepartmentStatusWriterOptio
           name: update.name,
           body: [{ op: 'add', path: '/status', value: update.status }],
         });
+        written.set(update.name, { status, resourceVersion });
       } catch (err) {
         failed = true;
         options.logger.warn({ err, department: update.name }, 'could not write Department status');
@@ -104,6 +145,8 @@ export interface LedStatusWriterOptions {
   /** Registers `corral_leader_is_leader{lease}` here. */
   readonly registry?: Registry;
   readonly delayMs?: number;
+  /** The cluster source's `synced()`: nothing is written before every kind has synced. */
+  readonly synced?: () => boolean;
   /** Timings of the election (tests); kube's defaults otherwise (15 s / 10 s / 2 s). */
   readonly election?: Pick<LeaderElectionOptions, 'leaseDurationMs' | 'renewDeadlineMs' | 'retryPeriodMs'>;
 }
@@ -129,6 +172,7 @@ export async function startLedDepartmentStatusWriter(
     logger: options.logger,
     isLeader: () => elector.isLeader(),
     ...(options.delayMs === undefined ? {} : { delayMs: options.delayMs }),
+    ...(options.synced === undefined ? {} : { synced: options.synced }),
   });
   const elector = createLeaderElector({
     api: leaseApi,

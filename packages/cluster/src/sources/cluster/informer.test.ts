@@ -4,7 +4,7 @@ import type { ListPage } from './list-resource.js';
 import { type InformerDeps, type InformerState, runInformer } from './informer.js';
 import { RESOURCES } from './resources.js';
 import { FakeClock, settle } from './testing/fake-clock.js';
-import { FakeWatch } from './testing/fake-watch.js';
+import { FakeWatch, neverAnswers } from './testing/fake-watch.js';
 
 const node = (name: string, rv: string) => ({
   apiVersion: 'v1',
@@ -12,11 +12,20 @@ const node = (name: string, rv: string) => ({
   metadata: { name, resourceVersion: rv },
 });
 
-function harness(lists: DecodedList[], options: { pageSize?: number; sessions?: boolean } = {}) {
+function harness(
+  lists: DecodedList[],
+  options: {
+    pageSize?: number;
+    sessions?: boolean;
+    state?: InformerState;
+    connect?: FakeWatch['connect'];
+  } = {},
+) {
   const clock = new FakeClock();
   const watch = new FakeWatch();
+  if (options.connect) watch.connect = options.connect;
   const controller = new AbortController();
-  const state: InformerState = { resourceVersion: '' };
+  const state: InformerState = options.state ?? { resourceVersion: '', watchFailures: 0 };
   const calls: string[] = [];
   const hooks: string[] = [];
   let listCount = 0;
@@ -60,9 +69,11 @@ function harness(lists: DecodedList[], options: { pageSize?: number; sessions?: 
     state,
     hooks: {
       listed: (count, rv) => hooks.push(`listed ${count} @${rv}`),
-      watching: (rv) => hooks.push(`watching @${rv}`),
+      opened: (rv) => hooks.push(`opened @${rv}`),
+      accepted: (rv) => hooks.push(`accepted @${rv}`),
       progressed: () => hooks.push('progressed'),
       expired: () => hooks.push('expired'),
+      relisting: (reason) => hooks.push(`relisting: ${reason}`),
       sinkFailed: (_err, op) => hooks.push(`sinkFailed ${op}`),
     },
   };
@@ -102,7 +113,7 @@ describe('runInformer', () => {
       allowWatchBookmarks: true,
       timeoutSeconds: 300,
     });
-    expect(h.hooks).toEqual(['listed 1 @10', 'watching @10']);
+    expect(h.hooks).toEqual(['listed 1 @10', 'opened @10']);
     await h.stop();
     expect(h.result()).toEqual({ finished: true, error: undefined });
   });
@@ -228,7 +239,7 @@ describe('runInformer', () => {
       `page ${JSON.stringify([node('c', '9')])}`,
       'end',
     ]);
-    expect(h.hooks).toEqual(['listed 3 @10', 'watching @10']);
+    expect(h.hooks).toEqual(['listed 3 @10', 'opened @10']);
     await h.stop();
   });
 
@@ -261,5 +272,98 @@ describe('runInformer', () => {
     await settle();
     expect(h.result().error).toMatchObject({ message: 'no more lists' });
     expect(h.watch.calls).toEqual([]);
+  });
+
+  describe('acceptance and relisting after watch failures', () => {
+    const resumed = (watchFailures: number): InformerState => ({ resourceVersion: '10', watchFailures });
+    const error500 = { kind: 'Status', code: 500, message: 'conversion webhook failed' };
+
+    it('given HTTP 200 then an ERROR event, does not accept the watch and counts a failure', async () => {
+      const h = harness([], { state: resumed(0) });
+      await settle();
+      h.watch.last().event('ERROR', error500);
+      await settle();
+      expect(h.hooks).toEqual(['opened @10']);
+      expect(h.result().error).toMatchObject({ code: 'CLUSTER_ERR_WATCH_EVENT', statusCode: 500 });
+      expect(h.state).toEqual({ resourceVersion: '10', watchFailures: 1 });
+    });
+
+    it('given the third failed watch in a row, empties the resourceVersion so the next run relists', async () => {
+      const h = harness([], { state: resumed(2) });
+      await settle();
+      h.watch.last().event('ERROR', error500);
+      await settle();
+      expect(h.hooks).toEqual(['opened @10', 'relisting: 3 watch failures in a row']);
+      expect(h.result().error).toMatchObject({ code: 'CLUSTER_ERR_WATCH_EVENT' });
+      expect(h.state).toEqual({ resourceVersion: '', watchFailures: 0 });
+    });
+
+    it('given "Too large resource version", relists on the first failure', async () => {
+      const h = harness([], { state: resumed(0) });
+      await settle();
+      h.watch.last().event('ERROR', {
+        kind: 'Status',
+        code: 504,
+        reason: 'Timeout',
+        message: 'Timeout: Too large resource version: 10, current: 9',
+        details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }] },
+      });
+      await settle();
+      expect(h.hooks).toContain('relisting: too large resource version');
+      expect(h.state.resourceVersion).toBe('');
+    });
+
+    it('given a short close without events, counts it as a failure too', async () => {
+      const h = harness([], { state: resumed(2) });
+      await settle();
+      h.watch.last().done(null);
+      await settle();
+      expect(h.result().error).toMatchObject({ code: 'CLUSTER_ERR_WATCH_SHORT' });
+      expect(h.state.resourceVersion).toBe('');
+    });
+
+    it('given a first event, accepts the watch once and forgets earlier failures', async () => {
+      const h = harness([], { state: resumed(2) });
+      await settle();
+      h.watch
+        .last()
+        .event('BOOKMARK', { kind: 'Node', apiVersion: 'v1', metadata: { resourceVersion: '12' } });
+      h.watch.last().event('ADDED', node('b', '13'));
+      expect(h.hooks).toEqual(['opened @10', 'accepted @10', 'progressed', 'progressed']);
+      expect(h.state.watchFailures).toBe(0);
+      await h.stop();
+    });
+
+    it('given a quiet watch the server ends cleanly after shortWatchMs, accepts it and watches again', async () => {
+      const h = harness([], { state: resumed(2) });
+      await h.clock.advance(1_000);
+      h.watch.last().done(null);
+      await settle();
+      expect(h.hooks).toEqual(['opened @10', 'accepted @10', 'opened @10']);
+      expect(h.state.watchFailures).toBe(0);
+      await h.stop();
+    });
+
+    it('given a successful LIST, forgets earlier watch failures', async () => {
+      const h = harness([{ resourceVersion: '20', items: [] }], {
+        state: { resourceVersion: '', watchFailures: 2 },
+      });
+      await settle();
+      expect(h.state).toEqual({ resourceVersion: '20', watchFailures: 0 });
+      await h.stop();
+    });
+
+    it('given response headers that never arrive, aborts the request after listTimeoutMs and fails', async () => {
+      const h = harness([], { state: resumed(0), connect: neverAnswers });
+      await h.clock.advance(4_999);
+      expect(h.result().finished).toBe(false);
+      await h.clock.advance(1);
+      expect(h.result().error).toMatchObject({
+        code: 'CLUSTER_ERR_WATCH_STALLED',
+        message: 'WATCH /api/v1/nodes: no response headers after 5000 ms',
+      });
+      expect(h.watch.last().signal.aborted).toBe(true);
+      expect(h.state.watchFailures).toBe(1);
+    });
   });
 });

@@ -8,26 +8,45 @@ import { classifyWatchEvent } from './watch-event.js';
 import { type WatchEnd, watchOnce, type WatchClient } from './watch-once.js';
 import { withDeadline } from './with-deadline.js';
 
+/** A watch that fails this many times in a row, accepted by no watch between, is followed by a relist. */
+export const RELIST_AFTER_WATCH_FAILURES = 3;
+
 /** Survives restarts, so a restarted informer resumes watching where the last one stopped. */
 export interface InformerState {
-  /** '' until listed, and again after 410 Gone: the next run lists first. */
+  /**
+   * '' until listed, and again after 410 Gone, "Too large resource version" or
+   * RELIST_AFTER_WATCH_FAILURES failed watches in a row: the next run lists first.
+   */
   resourceVersion: string;
+  /** Watches failed in a row since the last LIST or accepted watch. */
+  watchFailures: number;
 }
 
 /** What the informer tells its owner; none of these may throw. */
 export interface InformerHooks {
   listed(count: number, resourceVersion: string): void;
-  /** The watch stream is open (HTTP 200). */
-  watching(resourceVersion: string): void;
+  /**
+   * The watch stream is open (HTTP 200). Not yet proof that the watch works: kube-apiserver may
+   * still send an ERROR event and end it.
+   */
+  opened(resourceVersion: string): void;
+  /**
+   * The server accepted the watch from `resourceVersion`: it delivered its first ADDED, MODIFIED,
+   * DELETED or BOOKMARK event, or ended cleanly (no ERROR) after at least `shortWatchMs`. Once per watch.
+   */
+  accepted(resourceVersion: string): void;
   /** An event arrived: the connection is doing useful work. */
   progressed(): void;
   /** 410 Gone: the informer relists next. */
   expired(message: string): void;
+  /** The next run relists because of watch failures (`reason` says which); the run then fails. */
+  relisting(reason: string): void;
   /** The sink threw on an object; the informer carries on with the next one. */
   sinkFailed(err: unknown, operation: string): void;
 }
 
 export interface InformerTiming {
+  /** Deadline of each LIST request, and of a WATCH's response headers. */
   readonly listTimeoutMs: number;
   /** A watch that ends sooner than this without one event counts as a failure (avoids hot loops). */
   readonly shortWatchMs: number;
@@ -103,6 +122,7 @@ async function relist(deps: InformerDeps, signal: AbortSignal): Promise<void> {
     sink.end();
   }
   deps.state.resourceVersion = first.resourceVersion;
+  deps.state.watchFailures = 0;
   deps.hooks.listed(count, first.resourceVersion);
 }
 
@@ -126,8 +146,16 @@ function pagedSink(deps: InformerDeps): ReplaceSession {
   };
 }
 
-/** Applies one watch event to the sink and the resourceVersion; returns an end for 410 or ERROR. */
-function onEvent(deps: InformerDeps, type: unknown, object: unknown): WatchEnd | undefined {
+/**
+ * Applies one watch event to the sink and the resourceVersion (calling `accept` for ADDED,
+ * MODIFIED, DELETED and BOOKMARK); returns an end for 410 or ERROR.
+ */
+function onEvent(
+  deps: InformerDeps,
+  type: unknown,
+  object: unknown,
+  accept: () => void,
+): WatchEnd | undefined {
   const action = classifyWatchEvent(type, object);
   switch (action.type) {
     case 'upsert':
@@ -145,36 +173,69 @@ function onEvent(deps: InformerDeps, type: unknown, object: unknown): WatchEnd |
       return {
         type: 'failed',
         error: new ClusterSourceError('CLUSTER_ERR_WATCH_EVENT', message, action.code),
+        relist: action.resourceVersionTooLarge,
       };
     }
     case 'ignore':
       return undefined;
   }
   if (action.resourceVersion !== undefined) deps.state.resourceVersion = action.resourceVersion;
+  accept();
   deps.hooks.progressed();
   return undefined;
 }
 
-function watchFromResourceVersion(deps: InformerDeps, signal: AbortSignal): Promise<WatchEnd> {
+interface WatchRun {
+  readonly end: WatchEnd;
+  /** Marks the watch accepted (see InformerHooks.accepted); only the first call counts. */
+  readonly accept: () => void;
+}
+
+async function watchFromResourceVersion(deps: InformerDeps, signal: AbortSignal): Promise<WatchRun> {
   const timeoutSeconds = deps.timing.watchTimeoutSeconds();
   const resourceVersion = deps.state.resourceVersion;
-  return watchOnce({
+  let accepted = false;
+  const accept = (): void => {
+    if (accepted) return;
+    accepted = true;
+    deps.state.watchFailures = 0;
+    deps.hooks.accepted(resourceVersion);
+  };
+  const end = await watchOnce({
     watch: deps.watch,
     path: deps.resource.path,
     query: { resourceVersion, allowWatchBookmarks: true, timeoutSeconds },
     signal,
     clock: deps.clock,
+    connectTimeoutMs: deps.timing.listTimeoutMs,
     stallMs: timeoutSeconds * 1000 + deps.timing.stallGraceMs,
-    onOpen: () => deps.hooks.watching(resourceVersion),
-    onEvent: (type, object) => onEvent(deps, type, object),
+    onOpen: () => deps.hooks.opened(resourceVersion),
+    onEvent: (type, object) => onEvent(deps, type, object, accept),
   });
+  return { end, accept };
+}
+
+/**
+ * Counts a failed watch and returns its error for the supervisor. "Too large resource version" or
+ * RELIST_AFTER_WATCH_FAILURES failures in a row make the next run relist, as client-go does: the
+ * resourceVersion may be one this server will never serve (another API server, a restored etcd).
+ */
+function watchFailed(deps: InformerDeps, error: unknown, tooLarge: boolean): unknown {
+  const failures = (deps.state.watchFailures += 1);
+  if (!tooLarge && failures < RELIST_AFTER_WATCH_FAILURES) return error;
+  deps.state.resourceVersion = '';
+  deps.state.watchFailures = 0;
+  deps.hooks.relisting(tooLarge ? 'too large resource version' : `${failures} watch failures in a row`);
+  return error;
 }
 
 /**
  * One kind's list/watch loop: LIST (into sink.replaceAll) when there is no resourceVersion, then
  * WATCH from it, again and again: a clean end resumes from the last resourceVersion, 410 Gone
- * relists. Returns when `signal` aborts; throws on any other failure, leaving `state` so that the
- * next run resumes (the supervisor decides when).
+ * relists. Returns when `signal` aborts; throws on any other failure (an HTTP 200 followed by an
+ * ERROR event is a failure too), leaving `state` so that the next run resumes from the same
+ * resourceVersion, or relists after "Too large resource version" or repeated failures (the
+ * supervisor decides when).
  */
 export async function runInformer(deps: InformerDeps, signal: AbortSignal): Promise<void> {
   while (!signal.aborted) {
@@ -183,7 +244,7 @@ export async function runInformer(deps: InformerDeps, signal: AbortSignal): Prom
     if (signal.aborted) return;
     const from = deps.state.resourceVersion;
     const startedAt = deps.clock.now();
-    const end = await watchFromResourceVersion(deps, signal);
+    const { end, accept } = await watchFromResourceVersion(deps, signal);
     switch (end.type) {
       case 'stopped':
         return;
@@ -198,12 +259,13 @@ export async function runInformer(deps: InformerDeps, signal: AbortSignal): Prom
         break;
       }
       case 'failed':
-        throw end.error;
+        throw watchFailed(deps, end.error, end.relist === true);
       case 'closed':
         if (end.events === 0 && end.durationMs < deps.timing.shortWatchMs) {
           const message = `WATCH ${deps.resource.path}: closed after ${end.durationMs} ms without events`;
-          throw new ClusterSourceError('CLUSTER_ERR_WATCH_SHORT', message);
+          throw watchFailed(deps, new ClusterSourceError('CLUSTER_ERR_WATCH_SHORT', message), false);
         }
+        accept();
         break;
     }
   }

@@ -4,7 +4,7 @@ import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.js';
 export interface ClusterSourceTiming {
   /** A synced kind that keeps failing this long is reported unsynced. */
   readonly unsyncedAfterMs: number;
-  /** A LIST with no answer after this long is aborted and retried. */
+  /** A LIST with no answer, or a WATCH with no response headers, after this long is aborted and retried. */
   readonly listTimeoutMs: number;
   /** A watch ending sooner than this without one event counts as a failure (client-go does the same). */
   readonly shortWatchMs: number;

@@ -1,10 +1,10 @@
-import { Watch } from '@kubernetes/client-node';
 import { WATCHED_KINDS } from '../../sink.js';
 import { systemClock } from './clock.js';
 import { redact } from './describe-error.js';
 import { makeListFn } from './list-resource.js';
 import { resolveSettings } from './settings.js';
 import { type KindRunner, startKind } from './start-kind.js';
+import { makeWatchClient } from './watch-client.js';
 import type { ClusterSource, ClusterSourceOptions, ClusterSourceStatus } from './types.js';
 
 /** client-go's reflector pages its lists by 500 too. */
@@ -28,7 +28,7 @@ export function startClusterSource(options: ClusterSourceOptions): ClusterSource
     origin: options.origin ?? 'cluster',
     list: makeListFn(options.kubeConfig),
     pageSize: options.listPageSize ?? DEFAULT_LIST_PAGE_SIZE,
-    watch: new Watch(options.kubeConfig),
+    watch: makeWatchClient(options.kubeConfig),
     clock: options.clock ?? systemClock,
     random: options.random ?? Math.random,
     logger,

@@ -9,7 +9,7 @@ import { pickWatchTimeout, type ResolvedSettings } from './settings.js';
 import { supervise } from './supervisor.js';
 import { SyncTracker } from './sync-tracker.js';
 import type { KindStatus, ReadinessCallback } from './types.js';
-import type { WatchClient } from './watch-once.js';
+import type { WatchClient } from './watch-client.js';
 
 export interface KindContext {
   readonly settings: ResolvedSettings;
@@ -58,20 +58,30 @@ function reportTo(kind: WatchedKind, ctx: KindContext, log: Logger) {
 export function startKind(kind: WatchedKind, ctx: KindContext): KindRunner {
   const { clock, settings } = ctx;
   const log = ctx.logger.child({ kind });
-  const state: InformerState = { resourceVersion: '' };
+  const state: InformerState = { resourceVersion: '', watchFailures: 0 };
   const tracker = new SyncTracker(clock, settings.timing.unsyncedAfterMs, reportTo(kind, ctx, log));
   let restarts = 0;
   let lastError: string | undefined;
 
   const hooks = (healthy: () => void): InformerHooks => ({
+    // A LIST alone does not reset the backoff: a watch failing right after each LIST would
+    // otherwise relist at the initial delay for ever. An accepted watch or an event does.
     listed(count, resourceVersion) {
-      healthy();
       log.debug({ count, resourceVersion }, 'listed');
       tracker.listed(count);
     },
-    watching: () => tracker.watching(),
+    opened: () => tracker.opened(),
+    accepted: () => {
+      healthy();
+      tracker.accepted();
+    },
     progressed: healthy,
-    expired: (reason) => log.info({ reason }, 'watch expired (410 Gone); relisting'),
+    expired: (reason) => {
+      // The snapshot has missed events until the relist succeeds.
+      tracker.failed(reason);
+      log.info({ reason }, 'watch expired (410 Gone); relisting');
+    },
+    relisting: (reason) => log.info({ reason }, 'watch keeps failing; relisting'),
     sinkFailed: (err, operation) => log.error({ err: describeError(err), operation }, 'snapshot sink threw'),
   });
 

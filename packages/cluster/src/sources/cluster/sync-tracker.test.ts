@@ -30,7 +30,7 @@ describe('SyncTracker', () => {
     sync.listed(1);
     sync.failed('WATCH: Premature close');
     await clock.advance(59_000);
-    sync.watching();
+    sync.accepted();
     await clock.advance(120_000);
     expect(sync.isSynced()).toBe(true);
     expect(reports).toHaveLength(1);
@@ -45,7 +45,7 @@ describe('SyncTracker', () => {
     await clock.advance(30_000);
     expect(sync.isSynced()).toBe(false);
     expect(reports[1]).toEqual([false, 'failing for 60000 ms: LIST /api/v1/pods: HTTP 500']);
-    sync.watching();
+    sync.accepted();
     expect(reports[2]).toEqual([true, 'watch resumed']);
   });
 
@@ -66,5 +66,45 @@ describe('SyncTracker', () => {
     sync.failed('a');
     sync.stop();
     expect(clock.pendingDelays()).toEqual([]);
+  });
+
+  it('given HTTP 200 then ERROR again and again, does not stay synced', async () => {
+    const { clock, reports, sync } = tracker();
+    sync.listed(1);
+    for (let t = 0; t < 70_000; t += 1_000) {
+      sync.failed('WATCH: ERROR event: Too large resource version');
+      await clock.advance(990);
+      sync.opened();
+      await clock.advance(10);
+    }
+    expect(sync.isSynced()).toBe(false);
+    expect(reports[1]?.[0]).toBe(false);
+  });
+
+  it('given a quiet open watch after a failure, pauses the countdown instead of unsyncing', async () => {
+    const { clock, sync } = tracker();
+    sync.listed(1);
+    sync.failed('WATCH: Premature close');
+    await clock.advance(1_000);
+    sync.opened();
+    await clock.advance(600_000);
+    expect(sync.isSynced()).toBe(true);
+    // The paused countdown resumes where it stopped: 59 s left.
+    sync.failed('WATCH: ERROR event');
+    await clock.advance(58_999);
+    expect(sync.isSynced()).toBe(true);
+    await clock.advance(1);
+    expect(sync.isSynced()).toBe(false);
+  });
+
+  it('given an unsynced kind whose watches open but are not accepted, stays unsynced', async () => {
+    const { clock, reports, sync } = tracker();
+    sync.listed(1);
+    sync.failed('LIST: HTTP 500');
+    await clock.advance(60_000);
+    sync.opened();
+    sync.failed('WATCH: 410 Gone');
+    expect(sync.isSynced()).toBe(false);
+    expect(reports).toHaveLength(2);
   });
 });

@@ -6,20 +6,28 @@ export type SyncReport = (synced: boolean, reason: string) => void;
 /**
  * One kind's readiness. Synced after its first successful LIST. A failure does not unsync it at
  * once: the snapshot keeps the last known objects and the informer resumes from its
- * resourceVersion, so only a kind that stays broken (no successful LIST and no watch accepted by
- * the server for `unsyncedAfterMs`) becomes unsynced; the next LIST or accepted watch syncs it again.
+ * resourceVersion, so only a kind that stays broken becomes unsynced: one that has been failing
+ * for `unsyncedAfterMs` with no successful LIST and no accepted watch since (see
+ * InformerHooks.accepted: an HTTP 200 alone is no proof, kube-apiserver may follow it with an
+ * ERROR event). While a watch stream is open (200, no ERROR yet) the countdown pauses without
+ * being reset: a healthy but quiet watch does not unsync a kind, and 200 + ERROR again and again
+ * does not keep one synced. The next LIST or accepted watch syncs it again and resets the countdown.
  */
 export class SyncTracker {
   private synced = false;
   private listedOnce = false;
   private lastFailure = '';
-  private cancelTimer: (() => void) | undefined;
+  /** Failing time left before the kind is reported unsynced. */
+  private budgetMs: number;
+  private countdown: { readonly startedAt: number; readonly cancel: () => void } | undefined;
 
   constructor(
     private readonly clock: Clock,
     private readonly unsyncedAfterMs: number,
     private readonly report: SyncReport,
-  ) {}
+  ) {
+    this.budgetMs = unsyncedAfterMs;
+  }
 
   isSynced(): boolean {
     return this.synced;
@@ -30,23 +38,40 @@ export class SyncTracker {
     this.recovered(`listed ${count} objects`);
   }
 
+  /** A watch stream is open but has not proved itself yet: the countdown pauses. */
+  opened(): void {
+    this.pause();
+  }
+
   /** The server accepted a watch from the last resourceVersion: nothing was missed. */
-  watching(): void {
+  accepted(): void {
     if (this.listedOnce) this.recovered('watch resumed');
   }
 
+  /** Something failed (or the watch expired): the countdown runs. */
   failed(message: string): void {
     this.lastFailure = message;
-    this.cancelTimer ??= this.clock.setTimeout(() => this.giveUp(), this.unsyncedAfterMs);
+    if (!this.synced || this.countdown !== undefined) return;
+    this.countdown = {
+      startedAt: this.clock.now(),
+      cancel: this.clock.setTimeout(() => this.giveUp(), this.budgetMs),
+    };
   }
 
   stop(): void {
-    this.cancelTimer?.();
-    this.cancelTimer = undefined;
+    this.countdown?.cancel();
+    this.countdown = undefined;
+  }
+
+  private pause(): void {
+    if (this.countdown === undefined) return;
+    this.budgetMs = Math.max(0, this.budgetMs - (this.clock.now() - this.countdown.startedAt));
+    this.stop();
   }
 
   private giveUp(): void {
-    this.cancelTimer = undefined;
+    this.countdown = undefined;
+    this.budgetMs = this.unsyncedAfterMs;
     if (!this.synced) return;
     this.synced = false;
     this.report(false, `failing for ${this.unsyncedAfterMs} ms: ${this.lastFailure}`);
@@ -54,6 +79,7 @@ export class SyncTracker {
 
   private recovered(reason: string): void {
     this.stop();
+    this.budgetMs = this.unsyncedAfterMs;
     if (this.synced) return;
     this.synced = true;
     this.report(true, reason);

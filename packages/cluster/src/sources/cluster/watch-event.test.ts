@@ -38,6 +38,24 @@ describe('classifyWatchEvent', () => {
       type: 'error',
       code: 500,
       message: 'etcd unavailable',
+      resourceVersionTooLarge: false,
+    });
+  });
+
+  it.each([
+    [
+      'a ResourceVersionTooLarge cause',
+      { code: 504, message: 'Timeout', details: { causes: [{ reason: 'ResourceVersionTooLarge' }] } },
+    ],
+    [
+      'only the message (older servers)',
+      { code: 504, message: 'Too large resource version: 12, current: 9' },
+    ],
+  ])('given an ERROR Status with %s, returns error marked resourceVersionTooLarge', (_what, status) => {
+    expect(classifyWatchEvent('ERROR', { kind: 'Status', ...status })).toMatchObject({
+      type: 'error',
+      code: 504,
+      resourceVersionTooLarge: true,
     });
   });
 
@@ -46,6 +64,7 @@ describe('classifyWatchEvent', () => {
       type: 'error',
       code: undefined,
       message: 'watch ERROR event',
+      resourceVersionTooLarge: false,
     });
   });
 

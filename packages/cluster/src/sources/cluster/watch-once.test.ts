@@ -1,6 +1,6 @@
 import type { ClusterSourceError } from './errors.js';
 import { FakeClock, settle } from './testing/fake-clock.js';
-import { FakeWatch } from './testing/fake-watch.js';
+import { FakeWatch, neverAnswers } from './testing/fake-watch.js';
 import { type WatchEnd, watchOnce } from './watch-once.js';
 
 function startWatch(onEvent: (type: unknown, object: unknown) => WatchEnd | undefined = () => undefined) {
@@ -16,6 +16,7 @@ function startWatch(onEvent: (type: unknown, object: unknown) => WatchEnd | unde
       query: { resourceVersion: '5', allowWatchBookmarks: true },
       signal: controller.signal,
       clock,
+      connectTimeoutMs: 500,
       stallMs: 1_000,
       onOpen: () => (opened += 1),
       onEvent: (type, object) => {
@@ -84,7 +85,23 @@ describe('watchOnce', () => {
     expect(w.watch.last().controller.signal.aborted).toBe(true);
   });
 
-  it('given a stop while connecting, resolves only after the request is handed over, and aborts it', async () => {
+  it('given a stop while the response headers are awaited, aborts the request and returns stopped', async () => {
+    const w = startWatch();
+    w.watch.connect = neverAnswers;
+    let result: WatchEnd | undefined;
+    void w.run().then((end) => (result = end));
+    await settle();
+    expect(w.watch.last().signal.aborted).toBe(false);
+    w.controller.abort();
+    await settle();
+    expect(result).toEqual({ type: 'stopped' });
+    expect(w.watch.last().signal.aborted).toBe(true);
+    expect(w.watch.last().controller.signal.aborted).toBe(true);
+    expect(w.opened()).toBe(0);
+    expect(w.clock.pendingDelays()).toEqual([]);
+  });
+
+  it('given a stop while connecting, resolves only after the client lets go of the request', async () => {
     const w = startWatch();
     let connect: () => void = () => undefined;
     w.watch.connect = (call) => new Promise((resolve) => (connect = () => resolve(call.controller)));
@@ -98,8 +115,29 @@ describe('watchOnce', () => {
     await settle();
     expect(result).toEqual({ type: 'stopped' });
     expect(w.watch.last().controller.signal.aborted).toBe(true);
-    expect(w.opened()).toBe(0);
+  });
+
+  it('given no response headers within connectTimeoutMs, aborts the request and returns failed', async () => {
+    const w = startWatch();
+    w.watch.connect = neverAnswers;
+    const ended = w.run();
+    await w.clock.advance(499);
+    expect(w.watch.last().signal.aborted).toBe(false);
+    await w.clock.advance(1);
+    const end = await ended;
+    expect(end.type === 'failed' && (end.error as ClusterSourceError).message).toBe(
+      'WATCH /api/v1/pods: no response headers after 500 ms',
+    );
+    expect(w.watch.last().signal.aborted).toBe(true);
     expect(w.clock.pendingDelays()).toEqual([]);
+  });
+
+  it('given response headers in time, lets the watch run past connectTimeoutMs', async () => {
+    const w = startWatch();
+    const ended = w.run();
+    await w.clock.advance(900);
+    w.watch.last().done(null);
+    expect((await ended).type).toBe('closed');
   });
 
   it('given client-node throws before connecting, returns failed', async () => {

@@ -1,16 +1,15 @@
-import type { Watch } from '@kubernetes/client-node';
 import type { Clock } from './clock.js';
 import { ClusterSourceError } from './errors.js';
+import type { WatchClient } from './watch-client.js';
+
+export type { WatchClient } from './watch-client.js';
 
 /** How one watch request ended. */
 export type WatchEnd =
   | { readonly type: 'closed'; readonly events: number; readonly durationMs: number }
   | { readonly type: 'gone'; readonly message: string }
-  | { readonly type: 'failed'; readonly error: unknown }
+  | { readonly type: 'failed'; readonly error: unknown; readonly relist?: boolean }
   | { readonly type: 'stopped' };
-
-/** The part of client-node's `Watch` used here. */
-export type WatchClient = Pick<Watch, 'watch'>;
 
 export interface WatchOnceOptions {
   readonly watch: WatchClient;
@@ -18,6 +17,8 @@ export interface WatchOnceOptions {
   readonly query: Readonly<Record<string, string | number | boolean>>;
   readonly signal: AbortSignal;
   readonly clock: Clock;
+  /** Abort the watch as failed when the response headers have not arrived after this long. */
+  readonly connectTimeoutMs: number;
   /** Abort the watch as stalled when it is still open after this long. */
   readonly stallMs: number;
   /** The API server answered 200 and the stream is open. */
@@ -37,18 +38,25 @@ function endForError(err: unknown, path: string): WatchEnd {
   return { type: 'failed', error };
 }
 
+function failure(code: 'CLUSTER_ERR_WATCH_STALLED', message: string): WatchEnd {
+  return { type: 'failed', error: new ClusterSourceError(code, message) };
+}
+
 /**
- * Runs one watch request through client-node's `Watch` (which does the HTTP, the auth and the
- * line splitting) and resolves with how it ended: closed cleanly by the server, 410 Gone (HTTP or
- * ERROR event), failed (HTTP error, broken connection, stall), or stopped by `signal`. Events are
- * passed on in order; nothing is delivered after the end. On stop it waits until client-node has
- * handed over the request so it can be aborted, leaving no request behind.
+ * Runs one watch request through a WatchClient (client-node's `Watch`, which does the HTTP, the
+ * auth and the line splitting) and resolves with how it ended: closed cleanly by the server, 410
+ * Gone (HTTP or ERROR event), failed (HTTP error, broken connection, no response headers within
+ * `connectTimeoutMs`, stall), or stopped by `signal`. Events are passed on in order; nothing is
+ * delivered after the end. Every end aborts the request through its own signal, also while the
+ * headers are still awaited; on stop it waits until the client has let go of the aborted request
+ * (at once), leaving no request behind.
  */
 export function watchOnce(options: WatchOnceOptions): Promise<WatchEnd> {
   const { clock, path, signal } = options;
   if (signal.aborted) return Promise.resolve({ type: 'stopped' });
   const startedAt = clock.now();
   let events = 0;
+  const request = new AbortController();
   let controller: AbortController | undefined;
   let resolveEnd: (end: WatchEnd) => void = () => undefined;
   const ended = new Promise<WatchEnd>((resolve) => (resolveEnd = resolve));
@@ -57,16 +65,21 @@ export function watchOnce(options: WatchOnceOptions): Promise<WatchEnd> {
   const finish = (end: WatchEnd): void => {
     if (settled) return;
     settled = true;
+    cancelConnect();
     cancelStall();
     signal.removeEventListener('abort', onAbort);
+    request.abort();
     controller?.abort();
     resolveEnd(end);
   };
   const onAbort = (): void => finish({ type: 'stopped' });
   const cancelStall = clock.setTimeout(() => {
-    const message = `WATCH ${path}: no end after ${options.stallMs} ms`;
-    finish({ type: 'failed', error: new ClusterSourceError('CLUSTER_ERR_WATCH_STALLED', message) });
+    finish(failure('CLUSTER_ERR_WATCH_STALLED', `WATCH ${path}: no end after ${options.stallMs} ms`));
   }, options.stallMs);
+  const cancelConnect = clock.setTimeout(() => {
+    const message = `WATCH ${path}: no response headers after ${options.connectTimeoutMs} ms`;
+    finish(failure('CLUSTER_ERR_WATCH_STALLED', message));
+  }, options.connectTimeoutMs);
   signal.addEventListener('abort', onAbort, { once: true });
 
   const onEvent = (type: unknown, object: unknown): void => {
@@ -81,9 +94,10 @@ export function watchOnce(options: WatchOnceOptions): Promise<WatchEnd> {
       err == null ? { type: 'closed', events, durationMs: clock.now() - startedAt } : endForError(err, path),
     );
   };
-  const call = options.watch.watch(path, { ...options.query }, onEvent, onDone).then(
+  const call = options.watch.watch(path, { ...options.query }, onEvent, onDone, request.signal).then(
     (c) => {
       controller = c;
+      cancelConnect();
       if (settled) c.abort();
       else options.onOpen();
     },

@@ -1,10 +1,12 @@
-import type { WatchClient } from '../watch-once.js';
+import type { WatchClient } from '../watch-client.js';
 
 /** One call to the fake `Watch.watch`, with the callbacks client-node would drive. */
 export interface FakeWatchCall {
   readonly path: string;
   readonly query: Record<string, unknown>;
   readonly controller: AbortController;
+  /** The signal the caller passed to abort the request. */
+  readonly signal: AbortSignal;
   event(type: string, object: unknown): void;
   done(err: unknown): void;
 }
@@ -22,11 +24,13 @@ export class FakeWatch implements WatchClient {
     query: Record<string, unknown>,
     callback: (phase: string, apiObj: unknown) => void,
     done: (err: unknown) => void,
+    signal: AbortSignal,
   ): Promise<AbortController> {
     const call: FakeWatchCall = {
       path,
       query,
       controller: new AbortController(),
+      signal,
       event: (type, object) => callback(type, object),
       done,
     };
@@ -39,4 +43,18 @@ export class FakeWatch implements WatchClient {
     if (call === undefined) throw new Error('no watch call yet');
     return call;
   }
+}
+
+/** A `connect` whose response headers never arrive: settles only when the request is aborted, as fetch does. */
+export function neverAnswers(call: FakeWatchCall): Promise<AbortController> {
+  return new Promise((resolve) => {
+    call.signal.addEventListener(
+      'abort',
+      () => {
+        call.done(Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' }));
+        resolve(call.controller);
+      },
+      { once: true },
+    );
+  });
 }

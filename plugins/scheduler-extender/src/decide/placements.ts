@@ -105,6 +105,15 @@ export class Placements {
     );
   }
 
+  /**
+   * Pods of the query's namespace and label value on one node, the pod itself left out, whatever
+   * domain the node is in: for a node the snapshot does not hold yet (full mode), whose pods (the
+   * extender's assumed ones, mostly) no domain count includes.
+   */
+  countOnNode(node: string, query: Omit<DomainQuery, 'topologyKey' | 'domain'>, self: Self): number {
+    return countOnNode(this.podsOnNode(node), query, self);
+  }
+
   /** The evicted pods the domain's counts hold (bound and assumed counted as they were added). */
   private evictedIn(query: DomainQuery, self: Self): number {
     if (!this.evictions) return 0;
@@ -144,11 +153,15 @@ function add(counts: Map<string, number>, department: string | undefined, delta:
   else counts.delete(department);
 }
 
-function matches(pod: PodView, query: DomainQuery): boolean {
+function matches(pod: PodView, query: Pick<DomainQuery, 'namespace' | 'labelKey' | 'labelValue'>): boolean {
   return pod.namespace === query.namespace && pod.labels[query.labelKey] === query.labelValue;
 }
 
-function countOnNode(pods: ReadonlyMap<string, PodView>, query: DomainQuery, self: Self): number {
+function countOnNode(
+  pods: ReadonlyMap<string, PodView>,
+  query: Pick<DomainQuery, 'namespace' | 'labelKey' | 'labelValue'>,
+  self: Self,
+): number {
   let count = 0;
   for (const pod of pods.values()) if (matches(pod, query) && pod.name !== self.name) count += 1;
   return count;

@@ -15,6 +15,15 @@ export class SpreadCounter {
     private readonly self: Self,
   ) {}
 
+  /**
+   * Pods with `labelValue` on `node`, a node the snapshot does not hold yet (full mode): no domain
+   * count includes them. Not memoized: asked once per such node and rule.
+   */
+  countOnUnseenNode(rule: SpreadRule, labelValue: string, node: string): number {
+    const query = { namespace: this.self.namespace, labelKey: rule.labelKey, labelValue };
+    return this.placements.countOnNode(node, query, this.self);
+  }
+
   /** Pods with `labelValue` (the pod's own value of the rule's label) in `domain`. */
   count(rule: SpreadRule, labelValue: string, domain: string): number {
     let byDomain = this.memo.get(rule);

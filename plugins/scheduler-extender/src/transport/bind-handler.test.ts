@@ -1,5 +1,5 @@
 import { rawNode, rawPod, type PodSpecOptions } from '@corral/cluster';
-import { smallCluster } from '../testing/small-cluster.js';
+import { smallCluster, withScheduling } from '../testing/small-cluster.js';
 import { testExtender } from '../testing/test-extender.js';
 
 const pending = (namespace: string, name: string, options: PodSpecOptions = {}) =>
@@ -54,6 +54,29 @@ describe('bind, served', () => {
     );
     expect((await post('bind', bindArgs('sandbox', 's1', 'u-s1', 'new-1'))).body).toEqual({ Error: '' });
     expect(binder.bound.map((args) => args.podName)).toEqual(['w1', 's1']);
+    await extender.close();
+  });
+
+  it('given a spread rule and a pod bound in full mode onto a node the snapshot lacks, counts it there', async () => {
+    const store = smallCluster();
+    withScheduling(store, 'web-ns', {
+      spread: [{ labelKey: 'app', topologyKey: 'kubernetes.io/hostname', maxPerDomain: 1 }],
+    });
+    const { extender, post } = testExtender(store);
+    const labels = { 'kubernetes.io/hostname': 'new-1' };
+    const nodes = {
+      metadata: {},
+      items: [rawNode('new-1', { labels, allocatable: { cpu: '8', pods: '110' } })],
+    };
+    const web = (name: string) => pending('web-ns', name, { uid: `u-${name}`, labels: { app: 'web' } });
+    const first = await post('filter', { Pod: web('w1'), Nodes: nodes, NodeNames: null });
+    expect(first.body['FailedNodes']).toEqual({});
+    expect((await post('bind', bindArgs('web-ns', 'w1', 'u-w1', 'new-1'))).body).toEqual({ Error: '' });
+    // Before: no domain count held new-1, so w2 passed it beside w1.
+    const second = await post('filter', { Pod: web('w2'), Nodes: nodes, NodeNames: null });
+    expect(second.body['FailedNodes']).toEqual({
+      'new-1': expect.stringContaining('kubernetes.io/hostname=new-1 already runs 1 pod(s) with app=web'),
+    });
     await extender.close();
   });
 

@@ -40,7 +40,11 @@ function checkRule(input: RuleInput, rule: SpreadRule): RuleResult {
       ),
     );
   }
-  const count = input.spread.count(rule, value, domain);
+  let count = input.spread.count(rule, value, domain);
+  // A node sent in full mode that the snapshot does not hold yet is in no domain count: add its pods
+  // (looked up only when the domain alone would let the pod pass).
+  if (count < rule.maxPerDomain && input.cluster.snapshot.node(node.name) === undefined)
+    count += input.spread.countOnUnseenNode(rule, value, node.name);
   if (count < rule.maxPerDomain) return pass(RULE);
   const key = `${rule.topologyKey}=${domain}:${rule.labelKey}:${rule.maxPerDomain}`;
   return memo.refusal(RULE, key, () =>

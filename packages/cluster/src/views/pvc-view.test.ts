@@ -10,6 +10,22 @@ describe('toPvcView', () => {
       expected: { storageClass: 'rbd', phase: 'Bound', requestedStorage: 10n * 1024n ** 3n * 10n ** 9n },
     },
     {
+      name: 'a claim lowered after a failed expansion (allocated more than requested)',
+      raw: {
+        ...rawPvc('ns', 'c', '10Gi'),
+        status: { phase: 'Bound', allocatedResources: { storage: '100Gi' } },
+      },
+      expected: { phase: 'Bound', requestedStorage: 100n * 1024n ** 3n * 10n ** 9n },
+    },
+    {
+      name: 'a claim being expanded (requested more than allocated)',
+      raw: {
+        ...rawPvc('ns', 'c', '20Gi'),
+        status: { phase: 'Bound', allocatedResources: { storage: '10Gi' } },
+      },
+      expected: { phase: 'Bound', requestedStorage: 20n * 1024n ** 3n * 10n ** 9n },
+    },
+    {
       name: 'a claim without status',
       raw: { metadata: { namespace: 'ns', name: 'c' }, spec: {} },
       expected: { phase: 'Pending', requestedStorage: 0n },

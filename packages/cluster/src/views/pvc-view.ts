@@ -9,7 +9,12 @@ export interface PvcView {
   readonly namespace: string;
   readonly name: string;
   readonly storageClass?: string;
-  /** spec.resources.requests.storage in nano-units (0 when absent). */
+  /**
+   * What the claim counts in `requests.storage`, in nano-units (0 when absent): the larger of
+   * spec.resources.requests.storage and status.allocatedResources.storage, as ResourceQuota counts it
+   * since RecoverVolumeExpansionFailure (a request lowered after a failed expansion keeps counting
+   * what was allocated).
+   */
   readonly requestedStorage: bigint;
   /** status.phase: Pending, Bound or Lost (Pending when absent). */
   readonly phase: string;
@@ -26,8 +31,15 @@ export function toPvcView(item: unknown, origin: string): Validated<PvcView> {
     '/spec/resources/requests',
     errors,
   );
+  const allocated = readResourceList(
+    recordAt(recordAt(raw, 'status'), 'allocatedResources'),
+    '/status/allocatedResources',
+    errors,
+  );
   if (errors.length > 0) return { ok: false, problems: toProblems(ref, origin, errors) };
   const storageClass = stringAt(spec, 'storageClassName');
+  const requested = requests.get('storage') ?? 0n;
+  const allocatedStorage = allocated.get('storage') ?? 0n;
   return {
     ok: true,
     value: {
@@ -35,7 +47,7 @@ export function toPvcView(item: unknown, origin: string): Validated<PvcView> {
       namespace: ref.namespace,
       name: ref.name,
       ...(storageClass === undefined ? {} : { storageClass }),
-      requestedStorage: requests.get('storage') ?? 0n,
+      requestedStorage: allocatedStorage > requested ? allocatedStorage : requested,
       phase: stringAt(recordAt(raw, 'status'), 'phase') ?? 'Pending',
     },
   };

@@ -197,6 +197,17 @@ describe('expand, validate, list, capacity', () => {
     expect(JSON.parse(info.stdout).size).toBe(32 * MIB);
   });
 
+  it('given a block volume, ControllerExpandVolume asks for node expansion too (the loop device needs it)', async () => {
+    const res = await create(unique('grow-block'), 16 * MIB);
+    const grown = await call(h.controller, 'ControllerExpandVolume', {
+      volume_id: res.volume!.volume_id!,
+      capacity_range: { required_bytes: 32 * MIB },
+      secrets: h.secrets,
+      volume_capability: { block: {}, access_mode: { mode: 'SINGLE_NODE_WRITER' as const } },
+    });
+    expect(grown).toEqual({ capacity_bytes: String(32 * MIB), node_expansion_required: true });
+  });
+
   it('given an unknown volume, ControllerExpandVolume answers NOT_FOUND', async () => {
     const code = await codeOf(
       call(h.controller, 'ControllerExpandVolume', {

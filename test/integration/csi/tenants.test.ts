@@ -132,4 +132,39 @@ describe('tenant isolation', () => {
     const ls = await cephCli(h.ceph, ['rbd', 'ls', '--pool', h.ceph.pool, '--namespace', alphaNs]);
     expect(ls.stdout).toContain(alpha.volume!.volume_context!['imageName']);
   });
+
+  it('given a source in another department’s storage, answers NOT_FOUND and makes nothing (one shared secret)', async () => {
+    const beta = await create(`pvc-beta-src-${run}`, 'beta-apps', 'src', 8 * MIB);
+    const snap = await call(h.controller, 'CreateSnapshot', {
+      name: `snap-beta-${run}`,
+      source_volume_id: beta.volume!.volume_id,
+      secrets: h.secrets,
+    });
+    const before = await cephCli(h.ceph, ['rbd', 'ls', '--pool', h.ceph.pool, '--namespace', alphaNs]);
+    const sources = [
+      { snapshot: { snapshot_id: snap.snapshot!.snapshot_id } },
+      { volume: { volume_id: beta.volume!.volume_id } },
+    ];
+    for (const [i, source] of sources.entries()) {
+      const err = await call(h.controller, 'CreateVolume', {
+        name: `pvc-alpha-steal-${i}-${run}`,
+        capacity_range: { required_bytes: 8 * MIB },
+        volume_capabilities: [MOUNT_RWO],
+        parameters: {
+          clusterID: CLUSTER_ID,
+          pool: h.ceph.pool,
+          'csi.storage.k8s.io/pvc/namespace': 'alpha-apps',
+          'csi.storage.k8s.io/pvc/name': `steal-${i}`,
+        },
+        volume_content_source: source,
+        secrets: h.secrets,
+      }).catch((e: { code: number; details: string }) => e);
+      expect(err).toMatchObject({ code: status.NOT_FOUND });
+      expect((err as { details: string }).details).toContain(
+        'does not exist in the storage of department "alpha"',
+      );
+    }
+    const after = await cephCli(h.ceph, ['rbd', 'ls', '--pool', h.ceph.pool, '--namespace', alphaNs]);
+    expect(after.stdout).toBe(before.stdout);
+  });
 });

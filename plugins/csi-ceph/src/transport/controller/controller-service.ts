@@ -14,11 +14,12 @@ export function controllerCapabilities(deps: ControllerDeps): ControllerGetCapab
   const types: ControllerRpcType[] = [
     'CREATE_DELETE_VOLUME',
     'CREATE_DELETE_SNAPSHOT',
-    'LIST_SNAPSHOTS',
     'CLONE_VOLUME',
     'EXPAND_VOLUME',
   ];
-  if (deps.controllerCredentials) types.push('LIST_VOLUMES', 'GET_CAPACITY');
+  // These answer without secrets (the sidecars send none by default): only with the controller's own
+  // credentials (--keyring) can they reach Ceph.
+  if (deps.controllerCredentials) types.push('LIST_VOLUMES', 'LIST_SNAPSHOTS', 'GET_CAPACITY');
   return { capabilities: types.map((type) => ({ rpc: { type } })) };
 }
 

@@ -15,6 +15,7 @@ import {
   type VolumeParams,
 } from '../../decide/parameters.js';
 import { checkStorageQuota, placeVolume } from '../../decide/placement.js';
+import { checkSourceSpace } from '../../decide/source-space.js';
 import { encodeId, type VolumeRef } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError, isCsiError } from '../../errors.js';
 import { ERRNO, hasErrno } from '../../effects/ceph/ceph-call.js';
@@ -79,6 +80,7 @@ export async function createVolume(
   const cluster = clusterOf(deps, params.clusterID);
   const source = parseSource(req.volume_content_source);
   const place = must(placeVolume(params, cluster.radosNamespace, deps.tenants));
+  if (source) must(checkSourceSpace(source, place, cluster.clusterID, deps.tenants));
   // The ID's length depends only on cluster, pool and namespace: refuse before anything is reserved.
   must(
     encodeId('v1', {

@@ -41,7 +41,6 @@ export async function controllerExpandVolume(
   const id = requireField(req.volume_id, 'volume_id');
   if (!req.capacity_range) throw csiError(CSI_ERR.INVALID_ARGUMENT, 'capacity_range is required');
   const creds = credentialsFor(deps, req.secrets);
-  const nodeExpansion = !req.volume_capability?.block;
   return deps.locks.with([`volume/${id}`], () =>
     withVolume(deps, id, creds, async ({ space, record, ref }) => {
       const size = await withImage(space.ioctx, record.image, async (image) => {
@@ -60,7 +59,10 @@ export async function controllerExpandVolume(
           ? csiError(CSI_ERR.OPERATION_PENDING, `volume ${id} changed while it was expanded: retry`)
           : csiError(CSI_ERR.NOT_FOUND, `volume ${id} was deleted while it was expanded`);
       }
-      return { capacity_bytes: size.toString(), node_expansion_required: nodeExpansion };
+      // Always: a filesystem grows on the node, and so does a block volume exposed through rbd-fuse
+      // and a loop device, which sees the new size only after `losetup -c` (NodeExpandVolume). A
+      // krbd device sees it by itself; NodeExpandVolume then only reports the size.
+      return { capacity_bytes: size.toString(), node_expansion_required: true };
     }),
   );
 }

@@ -1,0 +1,69 @@
+import type { Department } from '@corral/policy';
+import { CSI_ERR } from '../errors.js';
+import { checkSourceSpace } from './source-space.js';
+
+const department = (name: string, storage?: Department['spec']['storage']): Department =>
+  ({
+    apiVersion: 'corral.dev/v1alpha1',
+    kind: 'Department',
+    metadata: { name },
+    spec: storage ? { storage } : {},
+  }) as Department;
+
+const DEPARTMENTS = new Map([
+  ['alpha', department('alpha', { pool: 'rbd', radosNamespace: 'alpha' })],
+  ['beta', department('beta', { pool: 'rbd', radosNamespace: 'beta' })],
+  ['gamma', department('gamma')],
+]);
+const tenants = {
+  department: (name: string) => DEPARTMENTS.get(name),
+  storageSpaces: () => [
+    { pool: 'rbd', namespace: 'alpha' },
+    { pool: 'rbd', namespace: 'beta' },
+  ],
+};
+const source = (pool: string, namespace: string, clusterID = 'c1') => ({
+  kind: 'snapshot' as const,
+  id: `s1.${clusterID}.${pool}.${namespace}.u`,
+  ref: { clusterID, pool, namespace, uuid: 'u' },
+});
+const alphaSpace = { pool: 'rbd', namespace: 'alpha', department: 'alpha' };
+const sharedSpace = { pool: 'rbd', namespace: '' };
+
+describe('checkSourceSpace', () => {
+  it.each([
+    ["a source in the department's own space", source('rbd', 'alpha'), alphaSpace, 'pass'],
+    ["another department's source", source('rbd', 'beta'), alphaSpace, 'fail'],
+    ['a shared source for a department with its own space', source('rbd', ''), alphaSpace, 'fail'],
+    ['a source in another pool, same namespace name', source('other', 'alpha'), alphaSpace, 'fail'],
+    ['a shared source for a shared volume', source('rbd', ''), sharedSpace, 'pass'],
+    ['a shared source in another pool for a shared volume', source('fast', ''), sharedSpace, 'pass'],
+    ["a department's source for a shared volume", source('rbd', 'beta'), sharedSpace, 'fail'],
+    [
+      'a department without its own space: the shared space',
+      source('rbd', ''),
+      { ...sharedSpace, department: 'gamma' },
+      'pass',
+    ],
+    [
+      "a department without its own space: another department's source",
+      source('rbd', 'alpha'),
+      { ...sharedSpace, department: 'gamma' },
+      'fail',
+    ],
+    ['a source on another cluster', source('rbd', 'alpha', 'c2'), alphaSpace, 'fail'],
+  ] as const)('given %s, answers as the last column says', (_what, from, place, status) => {
+    const decision = checkSourceSpace(from, place, 'c1', tenants);
+    expect(decision.status).toBe(status);
+    if (decision.status === 'fail') {
+      expect(decision.code).toBe(CSI_ERR.NOT_FOUND);
+      expect(decision.message).toContain(`source snapshot "${from.id}" does not exist`);
+      expect(decision.message).not.toContain('department "beta"');
+    }
+  });
+
+  it('given no tenants (a driver without policies), checks the cluster only', () => {
+    expect(checkSourceSpace(source('rbd', 'x'), sharedSpace, 'c1', undefined).status).toBe('pass');
+    expect(checkSourceSpace(source('rbd', 'x', 'c2'), sharedSpace, 'c1', undefined).status).toBe('fail');
+  });
+});

@@ -29,6 +29,12 @@ export interface RunningAdmission {
   readonly done: Promise<number>;
 }
 
+/**
+ * How long a review waits for a namespace the watch has not delivered yet (well within the webhook
+ * deadline: the default timeoutSeconds is 10).
+ */
+const NAMESPACE_WAIT_MS = 2000;
+
 export interface StartOptions {
   /** Replaces `process` for signals and exit (tests). */
   readonly process?: ProcessLike;
@@ -81,7 +87,7 @@ async function openSources(config: AdmissionConfig, logger: Logger, readiness: R
     kubeConfig && config.events
       ? await startAdmissionEvents({ kubeConfig, logger, registry: metrics.registry })
       : undefined;
-  return { opened, reservationStore, statusWriter, events };
+  return { opened, reservationStore, statusWriter, events, fromCluster: kubeConfig !== undefined };
 }
 
 /**
@@ -103,7 +109,7 @@ export async function startAdmission(
   // With --tls-bootstrap-secret: not ready until the Secret's pair is served (docs/adr/0015).
   const certificateBootstrap = await prepareWebhookCertificates(config, logger, readiness);
   const metrics = createMetrics({ service: 'admission' });
-  const { opened, reservationStore, statusWriter, events } = await openSources(
+  const { opened, reservationStore, statusWriter, events, fromCluster } = await openSources(
     config,
     logger,
     readiness,
@@ -118,6 +124,8 @@ export async function startAdmission(
     readiness: readiness.report,
     deadlineMs: config.deadlineMs,
     reservationTtlMs: config.reservationTtlSeconds * 1000,
+    // Namespaces come from the cluster: an unknown one is one the watch has not delivered yet.
+    ...(fromCluster ? { namespaceWaitMs: NAMESPACE_WAIT_MS } : {}),
     ...(reservationStore ? { reservationStore } : {}),
     ...(events ? { onAnswer: events.onAnswer } : {}),
     ...(config.tls.cert && config.tls.key

@@ -31,6 +31,11 @@ export interface AdmissionServerOptions {
   readonly now?: () => number;
   /** Share quota reservations with the other replicas through this store (docs/adr/0009). */
   readonly reservationStore?: ReservationStore;
+  /**
+   * With a cluster: how long a review of a tenant object waits for its namespace to reach the
+   * snapshot before it is refused (review-handlers.ts). 0 or absent: no wait (policy files).
+   */
+  readonly namespaceWaitMs?: number;
   /** Called after each review is answered (e.g. to record Kubernetes Events on denials). */
   readonly onAnswer?: WebhookRoutesOptions['onAnswer'];
 }
@@ -76,7 +81,9 @@ export function buildAdmissionServer(options: AdmissionServerOptions): Admission
         ...(options.now ? { now: options.now } : {}),
       })
     : undefined;
-  const handlers = reviewHandlers(options.snapshot, options.settings, ledger, shared);
+  const handlers = reviewHandlers(options.snapshot, options.settings, ledger, shared, {
+    ...(options.namespaceWaitMs === undefined ? {} : { namespaceWaitMs: options.namespaceWaitMs }),
+  });
   app.register(webhookRoutes, {
     ...handlers,
     deadlineMs: options.deadlineMs,

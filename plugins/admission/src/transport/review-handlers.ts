@@ -2,12 +2,29 @@ import type { ClusterSnapshot } from '@corral/cluster';
 import { mutatePod } from '../decide/mutate.js';
 import type { RuleSettings } from '../decide/settings.js';
 import { enforcementOf, isResize, validateRequest, type Demand } from '../decide/validate.js';
-import { isDenial } from '../decide/decision.js';
+import { fail, isDenial, skip } from '../decide/decision.js';
 import { namespaceOf, type AdmissionRequest } from '../decide/request.js';
 import { keyMatches, parseReservationKey, type ReservationKey } from '../decide/reservation-key.js';
+import { awaitNamespace } from '../effects/await-namespace.js';
 import type { ReservationLedger } from '../effects/reservation-ledger.js';
 import type { SharedReservations } from '../effects/shared-reservations.js';
 import type { InnerHandler } from './with-admission.js';
+
+export interface ReviewHandlerOptions {
+  /**
+   * With a cluster, how long a review of a tenant object waits for its namespace to reach the
+   * snapshot before it is refused (0: not at all, as with policy files, where a namespace absent
+   * from the files simply has no department).
+   */
+  readonly namespaceWaitMs?: number;
+}
+
+/** The rule of a tenant object whose namespace Corral has not seen (yet). */
+export const NAMESPACE_KNOWN_RULE = 'namespace-known';
+
+const unknownMessage = (namespace: string) =>
+  `namespace ${namespace} is not in Corral's cache yet (created just now?), so its department's ` +
+  'rules cannot be applied: retry in a moment';
 
 export interface ReviewHandlers {
   readonly mutate: InnerHandler;
@@ -51,32 +68,64 @@ export function reviewHandlers(
   settings: RuleSettings,
   ledger: ReservationLedger,
   shared?: SharedReservations,
+  options: ReviewHandlerOptions = {},
 ): ReviewHandlers {
   const reserve = (request: AdmissionRequest, demand: Demand | undefined, allowed: boolean): void => {
     // dryRun answers the same but reserves nothing; a denied object takes nothing.
     if (!demand || request.dryRun || !allowed) return;
     ledger.reserve(demand.key, demand.scopes, demand.usage);
   };
+  const waitMs = options.namespaceWaitMs ?? 0;
+  /** The tenant object's namespace when the snapshot does not hold it yet (and it is worth a wait). */
+  const unknownNamespace = (request: AdmissionRequest): string | undefined => {
+    if (waitMs <= 0 || request.operation === 'DELETE' || request.operation === 'CONNECT') return undefined;
+    if (
+      request.kind.group === 'corral.dev' ||
+      (request.kind.group === '' && request.kind.kind === 'Namespace')
+    )
+      return undefined;
+    const namespace = namespaceOf(request);
+    if (namespace === undefined || settings.systemNamespaces.includes(namespace)) return undefined;
+    return snapshot.namespace(namespace) === undefined ? namespace : undefined;
+  };
+  const validate: InnerHandler = (request, _review, deadline) => {
+    const coordination = shared ? quotaCoordinationKey(snapshot, request) : undefined;
+    if (
+      shared &&
+      coordination !== undefined &&
+      !settings.systemNamespaces.includes(namespaceOf(request) ?? '')
+    ) {
+      return shared.admit(
+        coordination,
+        request.dryRun === true,
+        (reserved) => validateRequest(request, snapshot, settings, reserved),
+        deadline.signal,
+      );
+    }
+    // Synchronous from check to reservation: atomic within this process.
+    const result = validateRequest(request, snapshot, settings, ledger.reads());
+    reserve(request, result.demand, !result.decisions.some(isDenial));
+    return result;
+  };
   return {
-    mutate: (request) => mutatePod(request, snapshot, settings),
-    validate: (request, _review, deadline) => {
-      const coordination = shared ? quotaCoordinationKey(snapshot, request) : undefined;
-      if (
-        shared &&
-        coordination !== undefined &&
-        !settings.systemNamespaces.includes(namespaceOf(request) ?? '')
-      ) {
-        return shared.admit(
-          coordination,
-          request.dryRun === true,
-          (reserved) => validateRequest(request, snapshot, settings, reserved),
-          deadline.signal,
-        );
-      }
-      // Synchronous from check to reservation: atomic within this process.
-      const result = validateRequest(request, snapshot, settings, ledger.reads());
-      reserve(request, result.demand, !result.decisions.some(isDenial));
-      return result;
+    mutate: (request, _review, deadline) => {
+      const namespace = unknownNamespace(request);
+      if (namespace === undefined) return mutatePod(request, snapshot, settings);
+      // Still unknown after the wait: no mutation; the validating webhook refuses the object.
+      return awaitNamespace(snapshot, namespace, waitMs, deadline.signal).then((known) =>
+        known
+          ? mutatePod(request, snapshot, settings)
+          : { decisions: [skip(NAMESPACE_KNOWN_RULE, unknownMessage(namespace))] },
+      );
+    },
+    validate: (request, review, deadline) => {
+      const namespace = unknownNamespace(request);
+      if (namespace === undefined) return validate(request, review, deadline);
+      return awaitNamespace(snapshot, namespace, waitMs, deadline.signal).then((known) =>
+        known
+          ? validate(request, review, deadline)
+          : { decisions: [fail(NAMESPACE_KNOWN_RULE, unknownMessage(namespace))] },
+      );
     },
     // Policy objects (Department, NamespacePolicy) and Namespaces (whose department label moves a
     // namespace between policies) always fail closed, whatever their namespace's own mode.

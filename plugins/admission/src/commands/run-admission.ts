@@ -87,7 +87,9 @@ async function openSources(config: AdmissionConfig, logger: Logger, readiness: R
     kubeConfig && config.events
       ? await startAdmissionEvents({ kubeConfig, logger, registry: metrics.registry })
       : undefined;
-  return { opened, reservationStore, statusWriter, events, fromCluster: kubeConfig !== undefined };
+  // Namespaces come from the cluster: an unknown one is one the watch has not delivered yet.
+  const namespaceWaitMs = kubeConfig ? NAMESPACE_WAIT_MS : 0;
+  return { opened, reservationStore, statusWriter, events, namespaceWaitMs };
 }
 
 /**
@@ -109,7 +111,7 @@ export async function startAdmission(
   // With --tls-bootstrap-secret: not ready until the Secret's pair is served (docs/adr/0015).
   const certificateBootstrap = await prepareWebhookCertificates(config, logger, readiness);
   const metrics = createMetrics({ service: 'admission' });
-  const { opened, reservationStore, statusWriter, events, fromCluster } = await openSources(
+  const { opened, reservationStore, statusWriter, events, namespaceWaitMs } = await openSources(
     config,
     logger,
     readiness,
@@ -124,8 +126,7 @@ export async function startAdmission(
     readiness: readiness.report,
     deadlineMs: config.deadlineMs,
     reservationTtlMs: config.reservationTtlSeconds * 1000,
-    // Namespaces come from the cluster: an unknown one is one the watch has not delivered yet.
-    ...(fromCluster ? { namespaceWaitMs: NAMESPACE_WAIT_MS } : {}),
+    namespaceWaitMs,
     ...(reservationStore ? { reservationStore } : {}),
     ...(events ? { onAnswer: events.onAnswer } : {}),
     ...(config.tls.cert && config.tls.key

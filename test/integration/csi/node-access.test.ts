@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // Unpublish, then unstage, whatever a failed test left behind (unstage ignores the volume_id).
+  // Unpublish, then unstage (with the volume id its record names), whatever a failed test left behind.
   const paths = work ? (await readdir(work).catch(() => [])).map((entry) => join(work, entry)) : [];
   for (const path of paths) {
     await call(node.node, 'NodeUnpublishVolume', { volume_id: 'cleanup', target_path: path }).catch(
@@ -36,7 +36,9 @@ afterAll(async () => {
     );
   }
   for (const path of paths) {
-    await call(node.node, 'NodeUnstageVolume', { volume_id: 'cleanup', staging_target_path: path }).catch(
+    const record = await readFile(join(path, 'corral-volume.json'), 'utf8').catch(() => '{}');
+    const volumeId = (JSON.parse(record) as { volumeId?: string }).volumeId ?? 'cleanup';
+    await call(node.node, 'NodeUnstageVolume', { volume_id: volumeId, staging_target_path: path }).catch(
       () => undefined,
     );
   }

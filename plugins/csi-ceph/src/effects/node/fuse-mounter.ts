@@ -4,7 +4,7 @@
  * key reaches rbd-fuse through a private temporary key file (0600 in a 0700 dir), removed as soon as
  * rbd-fuse has connected; it is never on the command line.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CSI_ERR, csiError } from '../../errors.js';
@@ -37,6 +37,17 @@ async function startFuse(request: AttachRequest): Promise<void> {
   }
 }
 
+/** rbd-fuse mounts even when the image does not exist: it just shows no file for it. */
+async function requireImageFile(file: string, request: AttachRequest): Promise<void> {
+  if (await stat(file).catch(() => undefined)) return;
+  const where = [request.pool, ...(request.namespace ? [request.namespace] : [])].join('/');
+  throw csiError(
+    CSI_ERR.NOT_FOUND,
+    `image ${request.image} does not exist in ${where} (rbd-fuse shows no file for it): the volume was deleted, ` +
+      'or this node user cannot open it',
+  );
+}
+
 export const fuseMounter: Mounter = {
   name: 'fuse',
 
@@ -44,6 +55,7 @@ export const fuseMounter: Mounter = {
     await mkdir(request.workDir, { recursive: true });
     if (!(await isMounted(request.workDir))) await startFuse(request);
     const file = join(request.workDir, request.image);
+    await requireImageFile(file, request);
     const [existing] = await loopDevicesOf(file);
     if (existing) return existing;
     const readOnly = request.readOnly === true ? ['--read-only'] : [];

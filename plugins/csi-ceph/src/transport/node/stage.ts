@@ -3,24 +3,28 @@
  * that unstage can clean up after a crash at any step), attach (rbd-fuse + loop), mkfs only when the
  * device is blank, mount on <staging>/fs. Every step checks whether it is already done. A reader-only
  * access mode attaches read-only, never mkfs (a blank volume is FAILED_PRECONDITION) and mounts ro
- * without journal replay.
+ * without journal replay. A stage that fails, unless it repeats one that had completed, is undone
+ * (kubelet does not unstage after a failed stage). The same volume at a second staging path is
+ * refused unless both stagings are read-only. Unstage refuses a staging path holding another volume.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { checkCapability } from '../../decide/capabilities.js';
 import { credentialsFromSecrets } from '../../decide/credentials.js';
 import { isReaderOnly, stageMountOptions } from '../../decide/node-access.js';
 import { stageLayout, type StageLayout, type StageRecord } from '../../decide/node-layout.js';
+import { otherStagingConflict, restageConflict, stageMode } from '../../decide/node-stage.js';
 import { decodeId } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError } from '../../errors.js';
 import { isBlank, isReadOnlyDevice, makeFilesystem } from '../../effects/node/filesystem.js';
 import { isMounted, mount, unmountAll } from '../../effects/node/mounts.js';
 import { readStageRecord, removeStageRecord, writeStageRecord } from '../../effects/node/stage-record.js';
+import { stagingsOnNode } from '../../effects/node/staged-volumes.js';
 import type { NodeStageVolumeRequest__Output } from '../../generated/csi/v1/NodeStageVolumeRequest.js';
 import type { NodeStageVolumeResponse } from '../../generated/csi/v1/NodeStageVolumeResponse.js';
 import type { NodeUnstageVolumeRequest__Output } from '../../generated/csi/v1/NodeUnstageVolumeRequest.js';
 import type { NodeUnstageVolumeResponse } from '../../generated/csi/v1/NodeUnstageVolumeResponse.js';
 import { must, requireField } from '../request-checks.js';
-import { requirePath, type NodeDeps } from './node-deps.js';
+import { requireNodePath, type NodeDeps } from './node-deps.js';
 
 function recordFor(req: NodeStageVolumeRequest__Output, deps: NodeDeps): StageRecord {
   const id = requireField(req.volume_id, 'volume_id');
@@ -52,15 +56,29 @@ function recordFor(req: NodeStageVolumeRequest__Output, deps: NodeDeps): StageRe
   };
 }
 
+/** ALREADY_EXISTS unless the record already at the staging path is this very stage. */
 function checkPrevious(previous: StageRecord | undefined, record: StageRecord, staging: string): void {
-  if (!previous) return;
-  const mode = (r: StageRecord) => `${r.accessType}${r.readOnly === true ? ' (read-only)' : ''}`;
-  if (previous.volumeId !== record.volumeId || mode(previous) !== mode(record)) {
-    throw csiError(
-      CSI_ERR.NAME_CONFLICT,
-      `${staging} already stages ${previous.volumeId} as ${mode(previous)}`,
-    );
-  }
+  const conflict = previous && restageConflict(previous, record);
+  if (conflict)
+    throw csiError(CSI_ERR.NAME_CONFLICT, `${staging} cannot stage ${record.volumeId}: ${conflict}`);
+}
+
+/** FAILED_PRECONDITION when another staging path holds the volume and one of the two writes. */
+async function checkOtherStagings(record: StageRecord, staging: string): Promise<void> {
+  const other = otherStagingConflict(record, staging, await stagingsOnNode());
+  if (!other) return;
+  throw csiError(
+    CSI_ERR.IN_USE,
+    `volume ${record.volumeId} is already staged at ${other.path} as ${stageMode(other.record)}: ` +
+      'unstage it there first (one image must not be mounted twice unless every mount is read-only)',
+  );
+}
+
+/** Did a stage of this volume complete at this staging path (filesystem mounted, or device attached)? */
+async function isStaged(previous: StageRecord | undefined, layout: StageLayout, deps: NodeDeps) {
+  if (!previous) return false;
+  if (previous.accessType === 'mount') return isMounted(layout.fsDir);
+  return (await deps.mounter.device(layout.fuseDir, previous.imageFile)) !== undefined;
 }
 
 /** Unmounts, detaches and removes everything under the staging path (idempotent). */
@@ -73,7 +91,7 @@ async function teardown(layout: StageLayout, imageFile: string, deps: NodeDeps):
 }
 
 /** A read-only stage must not write: no mkfs, and the device must really be read-only. */
-async function checkReadOnlyDevice(device: string, record: StageRecord, layout: StageLayout, deps: NodeDeps) {
+async function checkReadOnlyDevice(device: string, record: StageRecord) {
   if (!(await isReadOnlyDevice(device))) {
     throw csiError(
       CSI_ERR.NODE_COMMAND,
@@ -81,7 +99,6 @@ async function checkReadOnlyDevice(device: string, record: StageRecord, layout: 
     );
   }
   if (record.accessType === 'mount' && (await isBlank(device))) {
-    await teardown(layout, record.imageFile, deps);
     throw csiError(
       CSI_ERR.NO_FILESYSTEM,
       `volume ${record.volumeId} has no filesystem and a read-only access mode cannot make one: ` +
@@ -90,36 +107,56 @@ async function checkReadOnlyDevice(device: string, record: StageRecord, layout: 
   }
 }
 
+/** Attach, mkfs when blank, mount: each step skipped when already done. */
+async function stageSteps(
+  req: NodeStageVolumeRequest__Output,
+  record: StageRecord,
+  layout: StageLayout,
+  deps: NodeDeps,
+): Promise<void> {
+  const readOnly = record.readOnly === true;
+  const device = await deps.mounter.attach({
+    monitors: deps.clusters.get(record.clusterID)?.monitors ?? [],
+    ...must(credentialsFromSecrets(req.secrets)),
+    pool: record.pool,
+    namespace: record.namespace,
+    image: record.image,
+    workDir: layout.fuseDir,
+    readOnly,
+  });
+  if (readOnly) await checkReadOnlyDevice(device, record);
+  if (record.accessType === 'block' || (await isMounted(layout.fsDir))) return;
+  if (await isBlank(device))
+    await makeFilesystem(device, record.fsType, req.volume_context['mkfsOptions'] ?? '');
+  await mkdir(layout.fsDir, { recursive: true });
+  const flags = req.volume_capability?.mount?.mount_flags ?? [];
+  await mount(device, layout.fsDir, stageMountOptions(record.fsType, flags, readOnly), record.fsType);
+}
+
 export async function nodeStageVolume(
   req: NodeStageVolumeRequest__Output,
   deps: NodeDeps,
 ): Promise<NodeStageVolumeResponse> {
-  const staging = requirePath(req.staging_target_path, 'staging_target_path');
+  const staging = await requireNodePath(req.staging_target_path, 'staging_target_path');
+  const given = req.staging_target_path;
   const record = recordFor(req, deps);
-  const creds = must(credentialsFromSecrets(req.secrets));
-  const cluster = deps.clusters.get(record.clusterID);
+  must(credentialsFromSecrets(req.secrets));
   const layout = stageLayout(staging);
-  const readOnly = record.readOnly === true;
   return deps.locks.with([`volume/${record.volumeId}`], async () => {
-    checkPrevious(await readStageRecord(layout.record), record, staging);
-    await mkdir(staging, { recursive: true });
-    await writeStageRecord(layout.record, record);
-    const device = await deps.mounter.attach({
-      monitors: cluster?.monitors ?? [],
-      ...creds,
-      pool: record.pool,
-      namespace: record.namespace,
-      image: record.image,
-      workDir: layout.fuseDir,
-      readOnly,
-    });
-    if (readOnly) await checkReadOnlyDevice(device, record, layout, deps);
-    if (record.accessType === 'block' || (await isMounted(layout.fsDir))) return {};
-    if (await isBlank(device))
-      await makeFilesystem(device, record.fsType, req.volume_context['mkfsOptions'] ?? '');
-    await mkdir(layout.fsDir, { recursive: true });
-    const flags = req.volume_capability?.mount?.mount_flags ?? [];
-    await mount(device, layout.fsDir, stageMountOptions(record.fsType, flags, readOnly), record.fsType);
+    const previous = await readStageRecord(layout.record);
+    checkPrevious(previous, record, given);
+    await checkOtherStagings(record, staging);
+    // A retry of a completed stage leaves it alone whatever happens; anything else is undone on failure
+    // (kubelet does not call NodeUnstageVolume after a failed stage, and the leftovers hold the image).
+    const completed = await isStaged(previous, layout, deps);
+    try {
+      await mkdir(staging, { recursive: true });
+      await writeStageRecord(layout.record, record);
+      await stageSteps(req, record, layout, deps);
+    } catch (err) {
+      if (!completed) await teardown(layout, record.imageFile, deps).catch(() => undefined);
+      throw err;
+    }
     return {};
   });
 }
@@ -129,10 +166,15 @@ export async function nodeUnstageVolume(
   deps: NodeDeps,
 ): Promise<NodeUnstageVolumeResponse> {
   const id = requireField(req.volume_id, 'volume_id');
-  const staging = requirePath(req.staging_target_path, 'staging_target_path');
-  const layout = stageLayout(staging);
+  const layout = stageLayout(await requireNodePath(req.staging_target_path, 'staging_target_path'));
   return deps.locks.with([`volume/${id}`], async () => {
     const record = await readStageRecord(layout.record);
+    if (record && record.volumeId !== id) {
+      throw csiError(
+        CSI_ERR.NOT_FOUND,
+        `volume ${id} is not staged at ${req.staging_target_path} (it stages ${record.volumeId})`,
+      );
+    }
     await teardown(layout, record?.imageFile ?? '', deps);
     return {};
   });

@@ -4,7 +4,7 @@
  * (unmount, e2fsck, resize2fs, mount) when the volume is only staged, online when it is published
  * (refused, with the reason, on nodes without CAP_SYS_RESOURCE); xfs grows mounted; a reader-only
  * stage is not grown (nothing is written). Stats answer NOT_FOUND unless volume_path is a mount of the
- * volume's staged filesystem or device.
+ * volume's staged filesystem or device. Paths are compared in one spelling (see canonicalPath).
  */
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -21,6 +21,7 @@ import {
 } from '../../effects/node/filesystem.js';
 import { isSameDevice, isSameFilesystem, mountedAt } from '../../effects/node/mount-identity.js';
 import { mount, mountAt, mountTable, unmountAll } from '../../effects/node/mounts.js';
+import { canonicalPath } from '../../effects/node/node-paths.js';
 import { readStageRecord } from '../../effects/node/stage-record.js';
 import type { NodeExpandVolumeRequest__Output } from '../../generated/csi/v1/NodeExpandVolumeRequest.js';
 import type { NodeExpandVolumeResponse } from '../../generated/csi/v1/NodeExpandVolumeResponse.js';
@@ -67,15 +68,17 @@ export async function nodeGetVolumeStats(
   deps: NodeDeps,
 ): Promise<NodeGetVolumeStatsResponse> {
   const id = requireField(req.volume_id, 'volume_id');
-  const path = req.volume_path;
-  if (!path) throw csiError(CSI_ERR.INVALID_ARGUMENT, 'volume_path is required');
+  const given = req.volume_path;
+  if (!given) throw csiError(CSI_ERR.INVALID_ARGUMENT, 'volume_path is required');
   knownVolume(id);
+  const path = await canonicalPath(given);
   if (!(await stat(path).catch(() => undefined))) {
-    throw csiError(CSI_ERR.NOT_FOUND, `volume_path ${path} does not exist`);
+    throw csiError(CSI_ERR.NOT_FOUND, `volume_path ${given} does not exist`);
   }
   const mounted = await mountedAt(path);
-  if (!mounted || !(await isVolumeMount(mounted, id, req.staging_target_path || undefined, deps))) {
-    throw csiError(CSI_ERR.NOT_FOUND, `volume ${id} is not mounted at volume_path ${path}`);
+  const staging = req.staging_target_path ? await canonicalPath(req.staging_target_path) : undefined;
+  if (!mounted || !(await isVolumeMount(mounted, id, staging, deps))) {
+    throw csiError(CSI_ERR.NOT_FOUND, `volume ${id} is not mounted at volume_path ${given}`);
   }
   if (mounted.kind === 'block') {
     const bytes = await deviceBytes(path);
@@ -106,8 +109,8 @@ export async function nodeGetVolumeStats(
 
 /** The staging path: given, or found from the mount that backs volume_path (a publish bind mount). */
 async function stagingOf(req: NodeExpandVolumeRequest__Output): Promise<string | undefined> {
-  if (req.staging_target_path) return req.staging_target_path;
-  const published = await mountAt(req.volume_path);
+  if (req.staging_target_path) return canonicalPath(req.staging_target_path);
+  const published = await mountAt(await canonicalPath(req.volume_path));
   if (!published) return undefined;
   const staged = (await mountTable()).find(
     (m) => m.source === published.source && m.mountPoint.endsWith('/fs'),

@@ -1,0 +1,176 @@
+// NodeStageVolume / NodeUnstageVolume edge cases on real Ceph (fuse mounter: rbd-fuse + loop): a
+// failed stage leaves nothing behind (kubelet does not unstage after one), a missing image is
+// NOT_FOUND, unstage checks the volume id, a restage with another fs_type is ALREADY_EXISTS, a second
+// read-write staging of one volume is refused, and paths are compared in one spelling.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
+import { runCommand, startCeph } from '../../support/ceph.js';
+import { call, codeOf, CLUSTER_ID, startHarness, type Harness } from './harness.js';
+
+const MIB = 1024 * 1024;
+const RWO = { mount: { fs_type: 'ext4' }, access_mode: { mode: 'SINGLE_NODE_WRITER' } };
+type Volume = { volume_id?: string; volume_context?: Record<string, string> };
+
+let controller: Harness;
+let node: Harness;
+let work: string;
+const created: string[] = [];
+
+beforeAll(async () => {
+  const ceph = await startCeph();
+  controller = await startHarness({ ceph });
+  node = await startHarness({ ceph, role: 'node' });
+  work = await mkdtemp(join(tmpdir(), 'corral-csi-node-stage-'));
+});
+
+afterAll(async () => {
+  // Unpublish, then unstage (with the volume id its record names), whatever a failed test left behind.
+  const paths = work ? (await readdir(work).catch(() => [])).map((entry) => join(work, entry)) : [];
+  for (const path of paths) {
+    await call(node.node, 'NodeUnpublishVolume', { volume_id: 'cleanup', target_path: path }).catch(
+      () => undefined,
+    );
+  }
+  for (const path of paths) {
+    const record = await readFile(join(path, 'corral-volume.json'), 'utf8').catch(() => '{}');
+    const volumeId = (JSON.parse(record) as { volumeId?: string }).volumeId ?? 'cleanup';
+    await call(node.node, 'NodeUnstageVolume', { volume_id: volumeId, staging_target_path: path }).catch(
+      () => undefined,
+    );
+  }
+  for (const id of created) {
+    await call(controller.controller, 'DeleteVolume', { volume_id: id, secrets: controller.secrets }).catch(
+      () => undefined,
+    );
+  }
+  await node?.stop();
+  await controller?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+async function newVolume(label: string): Promise<Volume> {
+  const res = await call(controller.controller, 'CreateVolume', {
+    name: `node-stage-${label}-${Date.now()}`,
+    capacity_range: { required_bytes: 32 * MIB },
+    volume_capabilities: [RWO],
+    parameters: { clusterID: CLUSTER_ID, pool: controller.ceph.pool },
+    secrets: controller.secrets,
+  });
+  created.push(res.volume!.volume_id!);
+  return res.volume!;
+}
+
+const stage = (volume: Volume, staging: string, capability: object = RWO) =>
+  call(node.node, 'NodeStageVolume', {
+    volume_id: volume.volume_id,
+    staging_target_path: staging,
+    volume_capability: capability,
+    secrets: node.secrets,
+    volume_context: volume.volume_context,
+  });
+const unstage = (volume: Volume, staging: string) =>
+  call(node.node, 'NodeUnstageVolume', { volume_id: volume.volume_id, staging_target_path: staging });
+const publish = (volume: Volume, staging: string | undefined, target: string) =>
+  call(node.node, 'NodePublishVolume', {
+    volume_id: volume.volume_id,
+    ...(staging === undefined ? {} : { staging_target_path: staging }),
+    target_path: target,
+    volume_capability: RWO,
+    readonly: false,
+  });
+const unpublish = (volume: Volume, target: string) =>
+  call(node.node, 'NodeUnpublishVolume', { volume_id: volume.volume_id, target_path: target });
+
+/** The mount points under `dir` (from /proc/self/mountinfo). */
+async function mountsUnder(dir: string): Promise<string[]> {
+  const lines = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n');
+  return lines.map((l) => l.split(' ')[4] ?? '').filter((p) => p === dir || p.startsWith(`${dir}/`));
+}
+
+/** Loop devices and rbd-fuse processes naming `dir`. */
+async function attachmentsUnder(dir: string): Promise<string[]> {
+  const loops = (await runCommand('losetup', ['-a'])).stdout.split('\n').filter((l) => l.includes(dir));
+  const fuse = (await runCommand('pgrep', ['-af', `rbd-fuse.*${dir}`])).stdout.trim();
+  return [...loops, ...(fuse ? [fuse] : [])];
+}
+
+describe('node service: a failed stage is undone', () => {
+  it('given a bad mount flag, the stage fails, leaves nothing, and the volume can be deleted', async () => {
+    const volume = await newVolume('bad-flag');
+    const staging = join(work, 'bad-flag');
+    const capability = { ...RWO, mount: { fs_type: 'ext4', mount_flags: ['no_such_option'] } };
+    expect(await codeOf(stage(volume, staging, capability))).toBe(status.INTERNAL);
+    expect(await mountsUnder(staging)).toEqual([]);
+    expect(await attachmentsUnder(staging)).toEqual([]);
+    expect(await readdir(staging)).toEqual([]);
+    await call(controller.controller, 'DeleteVolume', {
+      volume_id: volume.volume_id,
+      secrets: controller.secrets,
+    });
+  });
+
+  it('given a valid id whose image does not exist, the stage is NOT_FOUND and leaves nothing', async () => {
+    const uuid = randomUUID();
+    const ghost = {
+      volume_id: `v1.${CLUSTER_ID}.${controller.ceph.pool}..${uuid}`,
+      volume_context: { imageName: `csi-vol-${uuid}` },
+    };
+    const staging = join(work, 'ghost');
+    expect(await codeOf(stage(ghost, staging))).toBe(status.NOT_FOUND);
+    expect(await mountsUnder(staging)).toEqual([]);
+    expect(await attachmentsUnder(staging)).toEqual([]);
+  });
+});
+
+describe('node service: stage identity', () => {
+  it('given a staged volume, unstage with another id, restage as xfs or a second RW stage are refused', async () => {
+    const [volume, other] = [await newVolume('ident'), await newVolume('ident-other')];
+    const [s1, s2] = [join(work, 'ident-s1'), join(work, 'ident-s2')];
+    await stage(volume, s1);
+    await stage(volume, s1); // idempotent
+
+    expect(await codeOf(unstage(other, s1))).toBe(status.NOT_FOUND);
+    expect(await mountsUnder(s1)).toEqual([join(s1, 'fuse'), join(s1, 'fs')]);
+
+    const xfs = { ...RWO, mount: { fs_type: 'xfs' } };
+    expect(await codeOf(stage(volume, s1, xfs))).toBe(status.ALREADY_EXISTS);
+
+    expect(await codeOf(stage(volume, s2))).toBe(status.FAILED_PRECONDITION);
+    expect(await mountsUnder(s2)).toEqual([]);
+    expect(await attachmentsUnder(s2)).toEqual([]);
+
+    await unstage(volume, s1);
+    expect(await mountsUnder(s1)).toEqual([]);
+    await stage(volume, s2); // free again once unstaged at s1
+    await unstage(volume, s2);
+  });
+});
+
+describe('node service: paths in one spelling', () => {
+  it('given a trailing slash or dot-dot, publish mounts once and unpublish removes it', async () => {
+    const volume = await newVolume('paths');
+    const staging = join(work, 'paths-s');
+    const target = join(work, 'paths-t');
+    await stage(volume, `${staging}/`);
+    await stage(volume, `${work}//x/../paths-s`); // the same stage, spelled otherwise
+
+    await publish(volume, `${staging}/`, `${target}/`);
+    await publish(volume, staging, `${work}/./paths-t`); // idempotent
+    expect(await mountsUnder(target)).toEqual([target]);
+
+    await unpublish(volume, `${target}/`);
+    expect(await mountsUnder(target)).toEqual([]);
+    await unstage(volume, `${staging}/`);
+    expect(await mountsUnder(staging)).toEqual([]);
+  });
+
+  it('given no staging_target_path, publish is FAILED_PRECONDITION', async () => {
+    const volume = await newVolume('no-staging');
+    expect(await codeOf(publish(volume, undefined, join(work, 'no-staging-t')))).toBe(
+      status.FAILED_PRECONDITION,
+    );
+  });
+});

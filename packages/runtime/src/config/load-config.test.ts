@@ -116,6 +116,30 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('given the service-link variables Kubernetes sets for a Service named like the prefix, ignores them', () => {
+    // A Service `corral` with a port named https, in the pod's namespace (enableServiceLinks: true).
+    const env = {
+      CORRAL_SERVICE_HOST: '10.96.0.10',
+      CORRAL_SERVICE_PORT: '443',
+      CORRAL_SERVICE_PORT_HTTPS: '443',
+      CORRAL_PORT: 'tcp://10.96.0.10:443',
+      CORRAL_PORT_443_TCP: 'tcp://10.96.0.10:443',
+      CORRAL_PORT_443_TCP_PROTO: 'tcp',
+      CORRAL_PORT_443_TCP_PORT: '443',
+      CORRAL_PORT_443_TCP_ADDR: '10.96.0.10',
+      CORRAL_WORKERS: '3',
+    };
+    expect(load({ env }).workers).toBe(3);
+    // Near misses are still typos.
+    expect(
+      problemsOf({ env: { CORRAL_PORTS: '1', CORRAL_SERVICE_HOSTS: 'x', CORRAL_PORT_443: 'x' } }),
+    ).toEqual([
+      'env CORRAL_PORT_443: no such setting',
+      'env CORRAL_PORTS: no such setting',
+      'env CORRAL_SERVICE_HOSTS: no such setting',
+    ]);
+  });
+
   it('given a schema violation, names the source of the offending value', () => {
     expect(problemsOf({ env: { CORRAL_WORKERS: '0' } })).toEqual([
       'env CORRAL_WORKERS: expected integer to be greater or equal to 1 (got 0)',

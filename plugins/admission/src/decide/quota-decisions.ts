@@ -26,7 +26,16 @@ export interface Demand {
   readonly key: string;
   readonly scopes: readonly string[];
   readonly usage: Usage;
+  /**
+   * Hold it at most this long (shorter than the ledger's TTL): a CREATE of a name the snapshot
+   * already holds under another uid is most likely refused as AlreadyExists, and nothing would
+   * then end its reservation before the TTL.
+   */
+  readonly ttlMs?: number;
 }
+
+/** How long the reservation of a CREATE whose name the snapshot holds under another uid lives. */
+export const SAME_NAME_TTL_MS = 10_000;
 
 export interface QuotaResult {
   readonly decisions: Decision[];
@@ -100,7 +109,12 @@ export function newObjectQuota(
   );
   const scopeKeys = [scopeKey('namespace', namespace)];
   if (departmentName !== undefined) scopeKeys.push(scopeKey('department', departmentName));
-  return { decisions, demand: { key, scopes: scopeKeys, usage: demanded.usage } };
+  const stored = kind === 'Pod' ? view.pod(namespace, name) : view.pvc(namespace, name);
+  // Another object of this name in the snapshot: this one is refused as AlreadyExists, or replaces a
+  // deleted one the watch has not removed yet (then the snapshot shows it within the short TTL).
+  const shortLived = uid !== undefined && stored !== undefined && stored.uid !== uid;
+  const demand = { key, scopes: scopeKeys, usage: demanded.usage };
+  return { decisions, demand: shortLived ? { ...demand, ttlMs: SAME_NAME_TTL_MS } : demand };
 }
 
 /** Per key, how much `after` exceeds `before`; keys that do not grow are left out. */

@@ -89,10 +89,11 @@ export class ReservationLedger {
   /**
    * Holds `usage` in `scopes` under `key`, unless the snapshot already counts the object. A live
    * reservation of the same key is replaced by one holding, per resource, the larger of both (either
-   * review may be the one that lands; docs/adr/0009), with a fresh TTL. The ledger keeps `usage`
+   * review may be the one that lands; docs/adr/0009), with a fresh TTL (`ttlMs`, at most the ledger's).
+   * The ledger keeps `usage`
    * itself, not a copy: the caller hands it over (Usage is read-only to both).
    */
-  reserve(key: string, scopes: readonly string[], usage: Usage): void {
+  reserve(key: string, scopes: readonly string[], usage: Usage, ttlMs = this.options.ttlMs): void {
     const now = this.now();
     this.expire(now);
     const previous = this.byKey.get(key);
@@ -102,7 +103,7 @@ export class ReservationLedger {
       key,
       scopes: distinct(previous === undefined ? scopes : [...previous.scopes, ...scopes]),
       usage: previous === undefined ? usage : largerOf(previous.usage, usage),
-      expiresAt: now + this.options.ttlMs,
+      expiresAt: now + Math.min(ttlMs, this.options.ttlMs),
     };
     this.byKey.set(key, reservation);
     this.totals.apply(reservation.scopes, reservation.usage, 1n);

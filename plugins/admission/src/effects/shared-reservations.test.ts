@@ -481,3 +481,22 @@ describe('SharedReservations, one key reviewed twice', () => {
     expect(entries[0]?.usage).toEqual({ 'requests.cpu': String(5n * UNIT) });
   });
 });
+
+describe('SharedReservations, a short-lived demand', () => {
+  it('given a demand with its own TTL, stores it expiring then (never later than the TTL)', async () => {
+    const store = new MemoryReservationStore();
+    const shared = new SharedReservations({ store, ttlMs: 60_000, isCounted: () => false, now: () => 1000 });
+    const admit = (key: string, ttlMs: number) =>
+      shared.admit(KEY, false, () => ({
+        decisions: [pass('quota')],
+        demand: { key, scopes: [SCOPE], usage: new Map([['pods', UNIT]]), ttlMs },
+      }));
+    await admit(podKey('short'), 10_000);
+    await admit(podKey('long'), 600_000);
+    const { entries } = await store.load(KEY);
+    expect(Object.fromEntries(entries.map((e) => [e.key, e.expiresAt]))).toEqual({
+      [podKey('short')]: 11_000,
+      [podKey('long')]: 61_000,
+    });
+  });
+});

@@ -58,6 +58,7 @@ function reservedFrom(entries: readonly StoredReservation[]): ReservedUsage {
  */
 function heldWith(previous: StoredReservation, demand: Demand): Demand {
   return {
+    ...demand,
     key: demand.key,
     scopes: [...new Set([...previous.scopes, ...demand.scopes])],
     usage: largerOf(toUsage(previous.usage), demand.usage),
@@ -200,7 +201,7 @@ export class SharedReservations {
       key: demand.key,
       scopes: demand.scopes,
       usage: fromUsage(demand.usage),
-      expiresAt: this.now() + this.options.ttlMs,
+      expiresAt: this.now() + Math.min(demand.ttlMs ?? this.options.ttlMs, this.options.ttlMs),
     };
   }
 

@@ -2,6 +2,7 @@ import { rawNamespace, rawNamespacePolicy, rawPod, rawPvc, SnapshotStore } from 
 import { isDenial } from '../decide/decision.js';
 import { DEFAULT_RULE_SETTINGS } from '../decide/settings.js';
 import { ReservationLedger } from '../effects/reservation-ledger.js';
+import { SAME_NAME_TTL_MS } from '../decide/quota-decisions.js';
 import { podRequest } from '../testing/example-snapshot.js';
 import { RequestDeadline } from './request-deadline.js';
 import {
@@ -68,12 +69,12 @@ describe('the reservation ledger fed by the snapshot', () => {
 });
 
 /** A namespace `team` with 8 cpu of requests, its ledger fed by the snapshot. */
-function cpuQuota() {
+function cpuQuota(cpu = '8', now: () => number = Date.now) {
   const store = new SnapshotStore();
   store.replaceAll('Namespace', [rawNamespace('team')], 'test');
-  const hard = { 'requests.cpu': '8' };
+  const hard = { 'requests.cpu': cpu };
   store.replaceAll('NamespacePolicy', [rawNamespacePolicy('team', 'p', { quota: { hard } })], 'test');
-  const ledger = new ReservationLedger({ ttlMs: 60_000, isCounted: countedBySnapshot(store) });
+  const ledger = new ReservationLedger({ ttlMs: 60_000, isCounted: countedBySnapshot(store), now });
   settleFromSnapshot(store, ledger);
   const handlers = reviewHandlers(store, DEFAULT_RULE_SETTINGS, ledger);
   let reviews = 0;
@@ -122,6 +123,17 @@ describe('two objects of one name', () => {
     expect(await admits('y', '5', 'y-1')).toBe(false);
     store.upsert('Pod', rawPod('team', 'web-0', { requests: { cpu: '5' }, uid: 'new' }), 'test');
     expect(ledger.size).toBe(0);
+  });
+
+  it('given a CREATE of a name the snapshot holds (refused later as AlreadyExists), holds its room 10 s, not 60', async () => {
+    let clock = 1_000_000;
+    const { store, ledger, admits } = cpuQuota('2', () => clock);
+    store.upsert('Pod', rawPod('team', 'web', { requests: { cpu: '1' }, uid: 'old' }), 'test');
+    expect(await admits('web', '1', 'new')).toBe(true);
+    expect(ledger.size).toBe(1);
+    expect(await admits('api', '1', 'api-1')).toBe(false);
+    clock += SAME_NAME_TTL_MS + 1;
+    expect(await admits('api', '1', 'api-2')).toBe(true);
   });
 
   it('given the same object reviewed again (same uid), counts it once', async () => {
@@ -182,7 +194,7 @@ describe('quotaCoordinationKey', () => {
   it.each([
     ['a pod CREATE', podRequest('team', spec), 'namespace-team'],
     ['a pod resize (pods/resize)', update('resize'), 'namespace-team'],
-    ['a pod UPDATE', update(), 'namespace-team'],
+    ['a pod UPDATE (checked against this replica only)', update(), undefined],
     ['a pod status update', update('status'), undefined],
     ['an ephemeral container', update('ephemeralcontainers'), undefined],
     ['a pod in a namespace without quota', podRequest('other', spec), undefined],

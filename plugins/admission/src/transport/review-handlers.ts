@@ -33,9 +33,12 @@ export interface ReviewHandlers {
   readonly failOpen: (request: AdmissionRequest) => boolean;
 }
 
-/** Does this request count against quotas: a pod or claim CREATE, or a resize (isResize)? */
+/** Is this request checked against the shared quota record: a pod or claim CREATE, or a resize? */
 function takesQuota(request: AdmissionRequest): boolean {
-  if (isResize(request)) return true;
+  // A plain pod UPDATE is checked too (isResize), but here, against this replica's reservations:
+  // since Kubernetes 1.33 only pods/resize changes resources, and an image change must not wait on
+  // (or fail with) the shared quota record.
+  if (isResize(request)) return request.kind.kind !== 'Pod' || request.subResource === 'resize';
   if (request.subResource) return false;
   const kind = request.kind.kind;
   return request.operation === 'CREATE' && (kind === 'Pod' || kind === 'PersistentVolumeClaim');
@@ -73,7 +76,7 @@ export function reviewHandlers(
   const reserve = (request: AdmissionRequest, demand: Demand | undefined, allowed: boolean): void => {
     // dryRun answers the same but reserves nothing; a denied object takes nothing.
     if (!demand || request.dryRun || !allowed) return;
-    ledger.reserve(demand.key, demand.scopes, demand.usage);
+    ledger.reserve(demand.key, demand.scopes, demand.usage, demand.ttlMs);
   };
   const waitMs = options.namespaceWaitMs ?? 0;
   /** The tenant object's namespace when the snapshot does not hold it yet (and it is worth a wait). */

@@ -127,6 +127,8 @@ describe('loadConfig', () => {
       CORRAL_PORT_443_TCP_PROTO: 'tcp',
       CORRAL_PORT_443_TCP_PORT: '443',
       CORRAL_PORT_443_TCP_ADDR: '10.96.0.10',
+      CORRAL_METRICS_SERVICE_HOST: '10.96.0.11',
+      CORRAL_METRICS_PORT_9090_TCP_ADDR: '10.96.0.11',
       CORRAL_WORKERS: '3',
     };
     expect(load({ env }).workers).toBe(3);

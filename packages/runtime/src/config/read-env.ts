@@ -4,11 +4,12 @@ import type { SourceResult } from './types.js';
 /**
  * The variables Kubernetes gives every pod for each Service of its namespace (service links, on by
  * default): `<SERVICE>_SERVICE_HOST`, `<SERVICE>_SERVICE_PORT[_<port name>]`, `<SERVICE>_PORT` and
- * `<SERVICE>_PORT_<port>_<PROTO>[_PROTO|_PORT|_ADDR]`. A Service named like a service's prefix
- * (`corral-admission` → `CORRAL_ADMISSION_`) puts them under that prefix: `rest` is what follows it.
+ * `<SERVICE>_PORT_<port>_<PROTO>[_PROTO|_PORT|_ADDR]`. A Service whose name starts like a service's
+ * prefix (`corral-admission`, `corral-admission-metrics` → `CORRAL_ADMISSION_`) puts them under that
+ * prefix: `rest` is what follows it.
  */
 const SERVICE_LINK =
-  /^(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)$/;
+  /^([A-Z0-9_]+_)?(SERVICE_HOST|SERVICE_PORT(_[A-Z0-9_]+)?|PORT(_\d+_(TCP|UDP|SCTP)(_(PROTO|PORT|ADDR))?)?)$/;
 
 export const isServiceLink = (rest: string): boolean => SERVICE_LINK.test(rest);
 

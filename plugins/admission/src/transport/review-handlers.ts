@@ -146,7 +146,8 @@ export function reviewHandlers(
  */
 export function settleFromSnapshot(snapshot: ClusterSnapshot, ledger: ReservationLedger): () => void {
   return snapshot.onApplied(({ kind, key }) => {
-    if (kind !== 'Pod' && kind !== 'PersistentVolumeClaim') return;
+    // Every pod event of the cluster passes here (a relist: every pod): nothing to do when nothing is held.
+    if ((kind !== 'Pod' && kind !== 'PersistentVolumeClaim') || ledger.size === 0) return;
     const nameKey = `${kind}/${key}`;
     ledger.settle(nameKey);
     const stored = storedObject(snapshot, parseReservationKey(nameKey));

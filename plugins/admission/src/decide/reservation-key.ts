@@ -22,15 +22,24 @@ export function reservationKey({ kind, namespace, name, uid }: ReservationKey): 
   return uid === undefined || uid === '' ? base : `${base}/${uid}`;
 }
 
-/** The parts of a key `reservationKey` wrote, or undefined for any other text. */
+/**
+ * The parts of a key `reservationKey` wrote, or undefined for any other text. Read by position (asked
+ * on every reservation and every settle), not split.
+ */
 export function parseReservationKey(key: string): ReservationKey | undefined {
-  const parts = key.split('/');
-  if (parts.length !== 3 && parts.length !== 4) return undefined;
-  const [kind = '', namespace = '', name = '', uid] = parts;
+  const kindEnd = key.indexOf('/');
+  const namespaceEnd = kindEnd < 0 ? -1 : key.indexOf('/', kindEnd + 1);
+  if (namespaceEnd < 0) return undefined;
+  const nameEnd = key.indexOf('/', namespaceEnd + 1);
+  if (nameEnd >= 0 && key.indexOf('/', nameEnd + 1) >= 0) return undefined;
+  const kind = key.slice(0, kindEnd);
+  const namespace = key.slice(kindEnd + 1, namespaceEnd);
+  const name = key.slice(namespaceEnd + 1, nameEnd < 0 ? undefined : nameEnd);
   if ((kind !== 'Pod' && kind !== 'PersistentVolumeClaim') || namespace === '' || name === '')
     return undefined;
-  if (uid === '') return undefined;
-  return uid === undefined ? { kind, namespace, name } : { kind, namespace, name, uid };
+  if (nameEnd < 0) return { kind, namespace, name };
+  const uid = key.slice(nameEnd + 1);
+  return uid === '' ? undefined : { kind, namespace, name, uid };
 }
 
 /**

@@ -42,6 +42,11 @@ function distinct(scopes: readonly string[]): readonly string[] {
   return [...new Set(scopes)];
 }
 
+/** The scopes of both reservations of one key; the earlier list itself when it holds them all. */
+function mergedScopes(earlier: readonly string[], scopes: readonly string[]): readonly string[] {
+  return scopes.every((scope) => earlier.includes(scope)) ? earlier : distinct([...earlier, ...scopes]);
+}
+
 export class ReservationLedger {
   private readonly byKey = new Map<string, Reservation>();
   private readonly totals = new ScopeTotals();
@@ -101,7 +106,7 @@ export class ReservationLedger {
     if (this.options.isCounted(key)) return;
     const reservation: Reservation = {
       key,
-      scopes: distinct(previous === undefined ? scopes : [...previous.scopes, ...scopes]),
+      scopes: previous === undefined ? distinct(scopes) : mergedScopes(previous.scopes, scopes),
       usage: previous === undefined ? usage : largerOf(previous.usage, usage),
       expiresAt: now + Math.min(ttlMs, this.options.ttlMs),
     };

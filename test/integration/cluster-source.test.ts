@@ -329,7 +329,12 @@ describe('cluster source against a fake API server', () => {
     h.server.failNext(4, { path: '/api/v1/nodes' });
     h.server.dropWatches();
     h.server.upsert(node('n2'));
-    await waitFor(() => h.sink.keys('Node').includes('n2'), 'node watch recovered');
+    await waitFor(() => h.sink.keys('Node').includes('n2'), 'node list recovered');
+    // n2 arrives with the last LIST; the watch after it may not have been sent yet.
+    await waitFor(
+      () => h.server.requests.all({ path: '/api/v1/nodes' }).length >= 8,
+      'node watch after the list',
+    );
 
     // After the first LIST and watch: drop, 500 on two watches (three failed watches: relist),
     // 500 on two LISTs, then LIST and watch.

@@ -2,7 +2,7 @@ import type { ClusterSnapshot } from '@corral/cluster';
 import { mutatePod } from '../decide/mutate.js';
 import type { RuleSettings } from '../decide/settings.js';
 import { enforcementOf, isResize, validateRequest, type Demand } from '../decide/validate.js';
-import { fail, isDenial, skip } from '../decide/decision.js';
+import { fail, isDenial, skip, type Decision } from '../decide/decision.js';
 import { namespaceOf, type AdmissionRequest } from '../decide/request.js';
 import { keyMatches, parseReservationKey, type ReservationKey } from '../decide/reservation-key.js';
 import { awaitNamespace } from '../effects/await-namespace.js';
@@ -21,6 +21,13 @@ export interface ReviewHandlerOptions {
 
 /** The rule of a tenant object whose namespace Corral has not seen (yet). */
 export const NAMESPACE_KNOWN_RULE = 'namespace-known';
+
+/**
+ * Policy objects (Department, NamespacePolicy) and Namespaces (whose department label moves a
+ * namespace between policies): decided on the policy set, never a tenant object's rules.
+ */
+const isPolicyRequest = (request: AdmissionRequest): boolean =>
+  request.kind.group === 'corral.dev' || (request.kind.group === '' && request.kind.kind === 'Namespace');
 
 const unknownMessage = (namespace: string) =>
   `namespace ${namespace} is not in Corral's cache yet (created just now?), so its department's ` +
@@ -82,15 +89,24 @@ export function reviewHandlers(
   /** The tenant object's namespace when the snapshot does not hold it yet (and it is worth a wait). */
   const unknownNamespace = (request: AdmissionRequest): string | undefined => {
     if (waitMs <= 0 || request.operation === 'DELETE' || request.operation === 'CONNECT') return undefined;
-    if (
-      request.kind.group === 'corral.dev' ||
-      (request.kind.group === '' && request.kind.kind === 'Namespace')
-    )
-      return undefined;
+    if (isPolicyRequest(request)) return undefined;
     const namespace = namespaceOf(request);
     if (namespace === undefined || settings.systemNamespaces.includes(namespace)) return undefined;
     return snapshot.namespace(namespace) === undefined ? namespace : undefined;
   };
+  /**
+   * `decide`, once the request's namespace is known: at once when it is, after awaitNamespace when it
+   * is not yet; `unknown` answers when it still is not after the wait.
+   */
+  const afterNamespace =
+    (decide: InnerHandler, unknown: (message: string) => Decision): InnerHandler =>
+    (request, review, deadline) => {
+      const namespace = unknownNamespace(request);
+      if (namespace === undefined) return decide(request, review, deadline);
+      return awaitNamespace(snapshot, namespace, waitMs, deadline.signal).then((known) =>
+        known ? decide(request, review, deadline) : { decisions: [unknown(unknownMessage(namespace))] },
+      );
+    };
   const validate: InnerHandler = (request, _review, deadline) => {
     const coordination = shared ? quotaCoordinationKey(snapshot, request) : undefined;
     if (
@@ -111,31 +127,15 @@ export function reviewHandlers(
     return result;
   };
   return {
-    mutate: (request, _review, deadline) => {
-      const namespace = unknownNamespace(request);
-      if (namespace === undefined) return mutatePod(request, snapshot, settings);
-      // Still unknown after the wait: no mutation; the validating webhook refuses the object.
-      return awaitNamespace(snapshot, namespace, waitMs, deadline.signal).then((known) =>
-        known
-          ? mutatePod(request, snapshot, settings)
-          : { decisions: [skip(NAMESPACE_KNOWN_RULE, unknownMessage(namespace))] },
-      );
-    },
-    validate: (request, review, deadline) => {
-      const namespace = unknownNamespace(request);
-      if (namespace === undefined) return validate(request, review, deadline);
-      return awaitNamespace(snapshot, namespace, waitMs, deadline.signal).then((known) =>
-        known
-          ? validate(request, review, deadline)
-          : { decisions: [fail(NAMESPACE_KNOWN_RULE, unknownMessage(namespace))] },
-      );
-    },
-    // Policy objects (Department, NamespacePolicy) and Namespaces (whose department label moves a
-    // namespace between policies) always fail closed, whatever their namespace's own mode.
+    // Still unknown after the wait: no mutation; the validating webhook refuses the object.
+    mutate: afterNamespace(
+      (request) => mutatePod(request, snapshot, settings),
+      (message) => skip(NAMESPACE_KNOWN_RULE, message),
+    ),
+    validate: afterNamespace(validate, (message) => fail(NAMESPACE_KNOWN_RULE, message)),
+    // Policy objects and Namespaces always fail closed, whatever their namespace's own mode.
     failOpen: (request) =>
-      request.kind.group !== 'corral.dev' &&
-      !(request.kind.group === '' && request.kind.kind === 'Namespace') &&
-      enforcementOf(snapshot, namespaceOf(request)) !== 'enforce',
+      !isPolicyRequest(request) && enforcementOf(snapshot, namespaceOf(request)) !== 'enforce',
   };
 }
 

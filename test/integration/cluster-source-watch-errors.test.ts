@@ -11,6 +11,7 @@ import {
   type KubeObject,
   startFakeApiServer,
 } from './fake-apiserver/index.js';
+import { delay, waitFor } from '../support/wait-for.js';
 
 /**
  * Watches the API server answers with HTTP 200 and then fails (ERROR events), watches whose
@@ -47,16 +48,6 @@ const conversionFailed = {
   reason: 'InternalError',
   code: 500,
 };
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Harness {
   readonly server: FakeApiServer;

@@ -12,6 +12,7 @@ import {
   type KubeObject,
   startFakeApiServer,
 } from './fake-apiserver/index.js';
+import { delay, waitFor } from '../support/wait-for.js';
 
 const TOKEN = 'corral-test-token-5f2c9a71e3';
 
@@ -107,16 +108,6 @@ function seed(server: FakeApiServer): void {
     spec: { enforcement: 'enforce' },
   });
 }
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Harness {
   readonly server: FakeApiServer;

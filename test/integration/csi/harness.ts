@@ -1,6 +1,6 @@
 // Test harness: the real CSI driver (startDriver) on a temp unix socket against the real local Ceph,
 // driven by a grpc-js client over that socket.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentials, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
@@ -174,3 +174,41 @@ export async function codeOf(promise: Promise<unknown>): Promise<number> {
 }
 
 export const MOUNT_RWO = { mount: { fs_type: 'ext4' }, access_mode: { mode: 'SINGLE_NODE_WRITER' as const } };
+
+/**
+ * The end of a node suite: whatever a failed test left under `work` is unpublished, then unstaged
+ * with the volume id its stage record names (unstage refuses another id), the `created` volumes are
+ * deleted, both drivers stop and `work` is removed. Every step tolerates what is already gone.
+ */
+export async function cleanUpNodeSuite(
+  node: Harness | undefined,
+  controller: Harness | undefined,
+  work: string | undefined,
+  created: readonly string[],
+): Promise<void> {
+  const paths = work ? (await readdir(work).catch(() => [])).map((entry) => join(work, entry)) : [];
+  if (node) {
+    for (const path of paths) {
+      await call(node.node, 'NodeUnpublishVolume', { volume_id: 'cleanup', target_path: path }).catch(
+        () => undefined,
+      );
+    }
+    for (const path of paths) {
+      const record = await readFile(join(path, 'corral-volume.json'), 'utf8').catch(() => '{}');
+      const volumeId = (JSON.parse(record) as { volumeId?: string }).volumeId ?? 'cleanup';
+      await call(node.node, 'NodeUnstageVolume', { volume_id: volumeId, staging_target_path: path }).catch(
+        () => undefined,
+      );
+    }
+  }
+  if (controller) {
+    for (const id of created) {
+      await call(controller.controller, 'DeleteVolume', { volume_id: id, secrets: controller.secrets }).catch(
+        () => undefined,
+      );
+    }
+  }
+  await node?.stop();
+  await controller?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
+}

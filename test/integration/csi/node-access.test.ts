@@ -2,12 +2,12 @@
 // read-only (read-only loop device, no mkfs, ro mount), NodePublishVolume is idempotent only for the
 // very same publish (ALREADY_EXISTS otherwise), and NodeGetVolumeStats answers only for a mount of
 // the volume asked about.
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { runCommand, startCeph } from '../../support/ceph.js';
-import { call, codeOf, CLUSTER_ID, startHarness, type Harness } from './harness.js';
+import { call, cleanUpNodeSuite, codeOf, CLUSTER_ID, startHarness, type Harness } from './harness.js';
 
 const MIB = 1024 * 1024;
 const RWO = { mount: { fs_type: 'ext4' }, access_mode: { mode: 'SINGLE_NODE_WRITER' } };
@@ -27,30 +27,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'corral-csi-node-access-'));
 });
 
-afterAll(async () => {
-  // Unpublish, then unstage (with the volume id its record names), whatever a failed test left behind.
-  const paths = work ? (await readdir(work).catch(() => [])).map((entry) => join(work, entry)) : [];
-  for (const path of paths) {
-    await call(node.node, 'NodeUnpublishVolume', { volume_id: 'cleanup', target_path: path }).catch(
-      () => undefined,
-    );
-  }
-  for (const path of paths) {
-    const record = await readFile(join(path, 'corral-volume.json'), 'utf8').catch(() => '{}');
-    const volumeId = (JSON.parse(record) as { volumeId?: string }).volumeId ?? 'cleanup';
-    await call(node.node, 'NodeUnstageVolume', { volume_id: volumeId, staging_target_path: path }).catch(
-      () => undefined,
-    );
-  }
-  for (const id of created) {
-    await call(controller.controller, 'DeleteVolume', { volume_id: id, secrets: controller.secrets }).catch(
-      () => undefined,
-    );
-  }
-  await node?.stop();
-  await controller?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+afterAll(() => cleanUpNodeSuite(node, controller, work, created));
 
 async function newVolume(label: string, capability: object = RWO): Promise<Volume> {
   const res = await call(controller.controller, 'CreateVolume', {

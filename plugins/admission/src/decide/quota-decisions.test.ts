@@ -47,21 +47,31 @@ const claim = (namespace: string, storage: string, extra: Record<string, unknown
   metadata: { name: 'media-cms-0', namespace, ...extra },
   spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage } } },
 });
-const resize = (
-  namespace: string,
-  from: string,
-  to: string,
-  options: { subResource?: string; dryRun?: boolean } = {},
-): AdmissionRequest => ({
-  uid: 'u',
-  kind: { group: '', version: 'v1', kind: 'PersistentVolumeClaim' },
-  namespace,
-  name: 'media-cms-0',
-  operation: 'UPDATE',
-  object: claim(namespace, to),
-  oldObject: claim(namespace, from),
-  ...options,
-});
+/** An UPDATE of `kind` from its object of size `from` to the same object of size `to`. */
+const updateOf =
+  (
+    kind: 'Pod' | 'PersistentVolumeClaim',
+    objectOf: (namespace: string, size: string) => { metadata: { name: string } },
+  ) =>
+  (
+    namespace: string,
+    from: string,
+    to: string,
+    options: { subResource?: string; dryRun?: boolean } = {},
+  ): AdmissionRequest => {
+    const object = objectOf(namespace, to);
+    return {
+      uid: 'u',
+      kind: { group: '', version: 'v1', kind },
+      namespace,
+      name: object.metadata.name,
+      operation: 'UPDATE',
+      object,
+      oldObject: objectOf(namespace, from),
+      ...options,
+    };
+  };
+const resize = updateOf('PersistentVolumeClaim', (namespace, storage) => claim(namespace, storage));
 
 describe('validateRequest: claim resize (PVC UPDATE)', () => {
   const cases: [what: string, request: AdmissionRequest, expected: string[]][] = [
@@ -150,21 +160,7 @@ const sizedPod = (namespace: string, cpu: string) => ({
     ],
   },
 });
-const podResize = (
-  namespace: string,
-  from: string,
-  to: string,
-  options: { subResource?: string; dryRun?: boolean } = {},
-): AdmissionRequest => ({
-  uid: 'u',
-  kind: { group: '', version: 'v1', kind: 'Pod' },
-  namespace,
-  name: 'cms-0',
-  operation: 'UPDATE',
-  object: sizedPod(namespace, to),
-  oldObject: sizedPod(namespace, from),
-  ...options,
-});
+const podResize = updateOf('Pod', sizedPod);
 
 describe('validateRequest: in-place pod resize (Pod UPDATE, pods/resize)', () => {
   // web-prod: 8 cpu of requests, 2.1 used

@@ -23,7 +23,8 @@ import { fileURLToPath } from 'node:url';
 import { generatePair } from '../packages/runtime/src/tls/__fixtures__/openssl.js';
 import { benchReview } from './admission-bench-review.js';
 import { cpuMicrosOf, forkBenchServer, pin, stopServer } from './ask-child.js';
-import { h2load, h2loadAvailable, type LoadResult } from './h2load-client.js';
+import { h2load, type LoadResult } from './h2load-client.js';
+import { installed } from './installed.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 6);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
@@ -33,7 +34,8 @@ const [BASE = 'noop', SUBJECT = 'admission'] = (process.env['BENCH_PAIR'] ?? 'no
 const SERVER = fileURLToPath(new URL('./admission-bench-server.ts', import.meta.url));
 const BASE_TREE = process.env['BENCH_BASE_TREE'];
 const BASE_SERVER = BASE_TREE === undefined ? SERVER : join(BASE_TREE, 'bench', 'admission-bench-server.ts');
-if (!(await h2loadAvailable())) throw new Error('h2load is not installed: `apt-get install nghttp2-client`');
+if (!(await installed('h2load')))
+  throw new Error('h2load is not installed: `apt-get install nghttp2-client`');
 
 interface Server {
   readonly name: string;

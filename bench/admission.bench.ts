@@ -24,7 +24,8 @@ import autocannon from 'autocannon';
 import { generatePair } from '../packages/runtime/src/tls/__fixtures__/openssl.js';
 import { benchReview } from './admission-bench-review.js';
 import { cpuMicrosOf, forkBenchServer, pin, stopServer } from './ask-child.js';
-import { h2load, h2loadAvailable } from './h2load-client.js';
+import { h2load } from './h2load-client.js';
+import { installed } from './installed.js';
 
 const DURATION = Number(process.env['BENCH_SECONDS'] ?? 8);
 const SERVER = fileURLToPath(new URL('./admission-bench-server.ts', import.meta.url));
@@ -37,7 +38,7 @@ const ADMISSION_PATHS = (process.env['BENCH_PATHS'] ?? '/mutate,/validate').spli
 const CLIENT = process.env['BENCH_CLIENT'] ?? 'h2load';
 if (CLIENT !== 'h2load' && CLIENT !== 'autocannon')
   throw new Error(`BENCH_CLIENT must be h2load or autocannon, got "${CLIENT}"`);
-if (CLIENT === 'h2load' && !(await h2loadAvailable()))
+if (CLIENT === 'h2load' && !(await installed('h2load')))
   throw new Error('h2load is not installed: `apt-get install nghttp2-client` (or BENCH_CLIENT=autocannon)');
 
 async function startServer(

@@ -25,16 +25,6 @@ export interface Transfer {
   readonly status: number;
 }
 
-/** Is curl installed? The bench says how to install it when it is not. */
-export async function curlAvailable(): Promise<boolean> {
-  try {
-    await run('curl', ['--version']);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** A config line's quoted value (curl's config syntax: backslash escapes inside double quotes). */
 const quoted = (value: string) => `"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 

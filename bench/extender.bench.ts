@@ -38,7 +38,8 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ask, cpuMicrosOf, forkBenchServer, pin, stopServer } from './ask-child.js';
-import { curlAvailable, curlSequence, type Post } from './curl-sequence.js';
+import { curlSequence, type Post } from './curl-sequence.js';
+import { installed } from './installed.js';
 import { filterBodies, prioritizeBody } from './extender-bench-cluster.js';
 
 const SAMPLE = Number(process.env['BENCH_SAMPLE'] ?? 500);
@@ -54,7 +55,7 @@ const CLIENT_CPU = process.env['BENCH_PIN'] === 'same' ? 1 : 0;
 const CLIENT = process.env['BENCH_CLIENT'] ?? 'curl';
 if (CLIENT !== 'curl' && CLIENT !== 'node')
   throw new Error(`BENCH_CLIENT must be curl or node, not ${CLIENT}`);
-if (CLIENT === 'curl' && !(await curlAvailable()))
+if (CLIENT === 'curl' && !(await installed('curl')))
   throw new Error('curl is not installed: `apt-get install curl` (or BENCH_CLIENT=node)');
 
 /**

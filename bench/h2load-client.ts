@@ -36,16 +36,6 @@ export interface LoadOptions {
   readonly wrap?: readonly string[];
 }
 
-/** Is h2load installed? The bench says how to install it when it is not. */
-export async function h2loadAvailable(): Promise<boolean> {
-  try {
-    await run('h2load', ['--version']);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
 }

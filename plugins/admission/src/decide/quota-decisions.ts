@@ -4,7 +4,7 @@ import { demandOf } from './demand.js';
 import { asObject, podSpecOf } from './pod-spec.js';
 import { checkQuota, type QuotaScope, type Reserved } from './quota.js';
 import { missingQuotaResources } from './quota-requirements.js';
-import { reservationKey } from './reservation-key.js';
+import { reservationKey, storedObjectOf } from './reservation-key.js';
 import { nameOf, objectUidOf, type AdmissionRequest } from './request.js';
 
 export type QuotaView = Pick<
@@ -109,7 +109,7 @@ export function newObjectQuota(
   );
   const scopeKeys = [scopeKey('namespace', namespace)];
   if (departmentName !== undefined) scopeKeys.push(scopeKey('department', departmentName));
-  const stored = kind === 'Pod' ? view.pod(namespace, name) : view.pvc(namespace, name);
+  const stored = storedObjectOf(view, { kind, namespace, name });
   // Another object of this name in the snapshot: this one is refused as AlreadyExists, or replaces a
   // deleted one the watch has not removed yet (then the snapshot shows it within the short TTL).
   const shortLived = uid !== undefined && stored !== undefined && stored.uid !== uid;

@@ -7,6 +7,8 @@
  * (`corral check`, hand-made reviews) the key is `<Kind>/<namespace>/<name>`, the name alone.
  * Names and namespaces never contain `/`, so the parts read back by position.
  */
+import type { ClusterSnapshot } from '@corral/cluster';
+
 export type ReservedKind = 'Pod' | 'PersistentVolumeClaim';
 
 export interface ReservationKey {
@@ -40,6 +42,14 @@ export function parseReservationKey(key: string): ReservationKey | undefined {
   if (nameEnd < 0) return { kind, namespace, name };
   const uid = key.slice(nameEnd + 1);
   return uid === '' ? undefined : { kind, namespace, name, uid };
+}
+
+/** The snapshot's object of the key's kind, namespace and name (whatever its uid), if any. */
+export function storedObjectOf(
+  view: Pick<ClusterSnapshot, 'pod' | 'pvc'>,
+  { kind, namespace, name }: Omit<ReservationKey, 'uid'>,
+): { readonly uid: string } | undefined {
+  return kind === 'Pod' ? view.pod(namespace, name) : view.pvc(namespace, name);
 }
 
 /**

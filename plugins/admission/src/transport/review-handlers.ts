@@ -4,7 +4,7 @@ import type { RuleSettings } from '../decide/settings.js';
 import { enforcementOf, isResize, validateRequest, type Demand } from '../decide/validate.js';
 import { fail, isDenial, skip, type Decision } from '../decide/decision.js';
 import { namespaceOf, type AdmissionRequest } from '../decide/request.js';
-import { keyMatches, parseReservationKey, type ReservationKey } from '../decide/reservation-key.js';
+import { keyMatches, parseReservationKey, storedObjectOf } from '../decide/reservation-key.js';
 import { awaitNamespace } from '../effects/await-namespace.js';
 import type { ReservationLedger } from '../effects/reservation-ledger.js';
 import type { SharedReservations } from '../effects/shared-reservations.js';
@@ -150,17 +150,10 @@ export function settleFromSnapshot(snapshot: ClusterSnapshot, ledger: Reservatio
     if ((kind !== 'Pod' && kind !== 'PersistentVolumeClaim') || ledger.size === 0) return;
     const nameKey = `${kind}/${key}`;
     ledger.settle(nameKey);
-    const stored = storedObject(snapshot, parseReservationKey(nameKey));
+    const parsed = parseReservationKey(nameKey);
+    const stored = parsed === undefined ? undefined : storedObjectOf(snapshot, parsed);
     if (stored !== undefined && stored.uid !== '') ledger.settle(`${nameKey}/${stored.uid}`);
   });
-}
-
-function storedObject(
-  snapshot: ClusterSnapshot,
-  key: ReservationKey | undefined,
-): { uid: string } | undefined {
-  if (key === undefined) return undefined;
-  return key.kind === 'Pod' ? snapshot.pod(key.namespace, key.name) : snapshot.pvc(key.namespace, key.name);
 }
 
 /**
@@ -171,6 +164,6 @@ function storedObject(
 export function countedBySnapshot(snapshot: ClusterSnapshot): (key: string) => boolean {
   return (key) => {
     const parsed = parseReservationKey(key);
-    return parsed !== undefined && keyMatches(parsed, storedObject(snapshot, parsed));
+    return parsed !== undefined && keyMatches(parsed, storedObjectOf(snapshot, parsed));
   };
 }

@@ -9,7 +9,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { checkCapability } from '../../decide/capabilities.js';
-import { credentialsFromSecrets } from '../../decide/credentials.js';
+import { credentialsFromSecrets, type Credentials } from '../../decide/credentials.js';
 import { isReaderOnly, stageMountOptions } from '../../decide/node-access.js';
 import { stageLayout, type StageLayout, type StageRecord } from '../../decide/node-layout.js';
 import { otherStagingConflict, restageConflict, stageMode } from '../../decide/node-stage.js';
@@ -110,6 +110,7 @@ async function checkReadOnlyDevice(device: string, record: StageRecord) {
 /** Attach, mkfs when blank, mount: each step skipped when already done. */
 async function stageSteps(
   req: NodeStageVolumeRequest__Output,
+  creds: Credentials,
   record: StageRecord,
   layout: StageLayout,
   deps: NodeDeps,
@@ -117,7 +118,7 @@ async function stageSteps(
   const readOnly = record.readOnly === true;
   const device = await deps.mounter.attach({
     monitors: deps.clusters.get(record.clusterID)?.monitors ?? [],
-    ...must(credentialsFromSecrets(req.secrets)),
+    ...creds,
     pool: record.pool,
     namespace: record.namespace,
     image: record.image,
@@ -140,7 +141,7 @@ export async function nodeStageVolume(
   const staging = await requireNodePath(req.staging_target_path, 'staging_target_path');
   const given = req.staging_target_path;
   const record = recordFor(req, deps);
-  must(credentialsFromSecrets(req.secrets));
+  const creds = must(credentialsFromSecrets(req.secrets));
   const layout = stageLayout(staging);
   return deps.locks.with([`volume/${record.volumeId}`], async () => {
     const previous = await readStageRecord(layout.record);
@@ -152,7 +153,7 @@ export async function nodeStageVolume(
     try {
       await mkdir(staging, { recursive: true });
       await writeStageRecord(layout.record, record);
-      await stageSteps(req, record, layout, deps);
+      await stageSteps(req, creds, record, layout, deps);
     } catch (err) {
       if (!completed) await teardown(layout, record.imageFile, deps).catch(() => undefined);
       throw err;

@@ -56,6 +56,23 @@ describe('a tenant object whose namespace the snapshot does not hold yet', () =>
     expect(mutated?.metadata.labels['corral.dev/department']).toBe('web');
   });
 
+  it('given the namespace never arriving during the mutation, refuses the pod there (no unmutated pod)', async () => {
+    const { arrives, mutate, validate } = setUp(50);
+    const mutation = await mutate();
+    expect(mutation.decisions).toEqual([
+      expect.objectContaining({
+        rule: NAMESPACE_KNOWN_RULE,
+        outcome: 'fail',
+        message: expect.stringContaining('retry'),
+      }),
+    ]);
+    expect((mutation as { mutated?: unknown }).mutated).toBeUndefined();
+    // Had it been let through, a namespace arriving before the validating call would admit it bare.
+    arrives(0);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await validate()).filter(isDenial).map((d) => d.rule)).toEqual(['image-registry']);
+  });
+
   it('given no wait (policy files), decides at once as a namespace of no department', async () => {
     const { validate } = setUp(0);
     const decisions = await validate();

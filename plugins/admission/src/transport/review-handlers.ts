@@ -2,7 +2,7 @@ import type { ClusterSnapshot } from '@corral/cluster';
 import { mutatePod } from '../decide/mutate.js';
 import type { RuleSettings } from '../decide/settings.js';
 import { enforcementOf, isResize, validateRequest, type Demand } from '../decide/validate.js';
-import { fail, isDenial, skip, type Decision } from '../decide/decision.js';
+import { fail, isDenial, type Decision } from '../decide/decision.js';
 import { namespaceOf, type AdmissionRequest } from '../decide/request.js';
 import { keyMatches, parseReservationKey, storedObjectOf } from '../decide/reservation-key.js';
 import { awaitNamespace } from '../effects/await-namespace.js';
@@ -127,10 +127,11 @@ export function reviewHandlers(
     return result;
   };
   return {
-    // Still unknown after the wait: no mutation; the validating webhook refuses the object.
+    // Still unknown after the wait: the mutating webhook refuses the pod itself. Left unmutated, it
+    // would pass the validating webhook if the namespace arrived in between, without its placement.
     mutate: afterNamespace(
       (request) => mutatePod(request, snapshot, settings),
-      (message) => skip(NAMESPACE_KNOWN_RULE, message),
+      (message) => fail(NAMESPACE_KNOWN_RULE, message),
     ),
     validate: afterNamespace(validate, (message) => fail(NAMESPACE_KNOWN_RULE, message)),
     // Policy objects and Namespaces always fail closed, whatever their namespace's own mode.

@@ -17,6 +17,7 @@ import { socketPath, type CsiConfig } from './config.js';
 import type { ClusterEntry } from './decide/cluster-config.js';
 import type { Credentials } from './decide/credentials.js';
 import { tenantViewOf } from './decide/tenant-view.js';
+import { cephProbe } from './effects/ceph/ceph-probe.js';
 import { ConnectionPool } from './effects/ceph/connection-pool.js';
 import { ffi } from './effects/ceph/ffi.js';
 import { mounterNamed } from './effects/node/mounters.js';
@@ -78,17 +79,18 @@ async function openTenants(
   });
 }
 
-/** Probe: the libraries load; with controller credentials, every cluster answers. */
+/** Probe: the libraries load; with controller credentials, every cluster has answered once. */
 function probeWith(
   clusters: ReadonlyMap<string, ClusterEntry>,
   pool: ConnectionPool,
   creds: Credentials | undefined,
 ) {
-  return async () => {
-    ffi();
-    if (!creds) return;
-    for (const cluster of clusters.values()) await pool.with(cluster, creds, (conn) => conn.clusterStat());
-  };
+  const stat =
+    creds &&
+    (async (id: string) => {
+      await pool.with(clusters.get(id) as ClusterEntry, creds, (conn) => conn.clusterStat());
+    });
+  return cephProbe([...clusters.keys()], ffi, stat);
 }
 
 export async function startDriver(options: DriverOptions): Promise<RunningDriver> {

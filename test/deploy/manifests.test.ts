@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type KubeObject, objectKey, parseYamlDocuments, renderKustomization } from './kustomize.js';
@@ -580,7 +580,54 @@ describe('Dockerfile', () => {
     expect(dockerfile).toContain(`"/app/packages/cli/${bin.replace(/^\.\//, '')}"`);
     expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim/m);
   });
+
+  it('installs the Debian package of every program the CSI node service runs, and of each mounter', () => {
+    const packages = new Set(
+      /apt-get install -y --no-install-recommends \\\n([^&]*)&&/
+        .exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1]
+        ?.split(/\s+/),
+    );
+    const programs = nodeServicePrograms();
+    // Beside what the source names: mkfs.<fs> per supported fs type, and rbd-nbd, which `rbd device
+    // map --device-type nbd` (--mounter=rbd-nbd) runs.
+    for (const extra of ['mkfs.ext4', 'mkfs.xfs', 'rbd-nbd']) programs.add(extra);
+    programs.delete('mkfs.${fsType}');
+    const missing = [...programs].filter(
+      (program) => !packages.has(DEBIAN_PACKAGE_OF[program] ?? `(no package known for ${program})`),
+    );
+    expect(missing).toEqual([]);
+    expect(programs.size).toBeGreaterThan(10);
+  });
 });
+
+/** Where each program the CSI node service runs comes from on Debian bookworm. */
+const DEBIAN_PACKAGE_OF: Readonly<Record<string, string>> = {
+  rbd: 'ceph-common',
+  'rbd-fuse': 'rbd-fuse',
+  'rbd-nbd': 'rbd-nbd',
+  blkid: 'util-linux',
+  blockdev: 'util-linux',
+  losetup: 'mount',
+  mount: 'mount',
+  umount: 'mount',
+  e2fsck: 'e2fsprogs',
+  resize2fs: 'e2fsprogs',
+  dumpe2fs: 'e2fsprogs',
+  'mkfs.ext4': 'e2fsprogs',
+  'mkfs.xfs': 'xfsprogs',
+  xfs_growfs: 'xfsprogs',
+};
+
+/** The programs named in run()/runOk() calls of the CSI node code (plugins/csi-ceph/src/effects/node). */
+function nodeServicePrograms(): Set<string> {
+  const dir = join(ROOT, 'plugins/csi-ceph/src/effects/node');
+  const programs = new Set<string>();
+  for (const file of readdirSync(dir).filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'))) {
+    for (const match of readFileSync(join(dir, file), 'utf8').matchAll(/\brun(?:Ok)?\(\s*['`]([^'`]+)['`]/g))
+      programs.add(match[1] as string);
+  }
+  return programs;
+}
 
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 

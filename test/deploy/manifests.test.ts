@@ -43,6 +43,7 @@ interface Probe {
 }
 interface Container {
   name: string;
+  args?: string[];
   ports?: { name?: string; containerPort: number }[];
   livenessProbe?: Probe;
   readinessProbe?: Probe;
@@ -568,6 +569,16 @@ describe('deploy/overlays/second-scheduler', () => {
     expect(config.extenders).toEqual(configOf(render('deploy/scheduler-extender')).extenders);
     const spec = podSpec(find(objects, 'Deployment', 'corral-scheduler'));
     expect(spec.volumes?.map((v) => v.configMap?.name)).toContain('corral-scheduler-config');
+  });
+
+  it("has the admission service send tenant pods to that scheduler's profile", () => {
+    const objects = render('deploy/overlays/second-scheduler');
+    const [profile] = configOf(objects).profiles ?? [];
+    const args = podSpec(find(objects, 'Deployment', 'corral-admission')).containers[0]?.args ?? [];
+    expect(args).toContain(`--scheduler-name=${profile?.schedulerName}`);
+    const plain = podSpec(find(render('deploy/default'), 'Deployment', 'corral-admission')).containers[0]
+      ?.args;
+    expect(plain?.some((arg) => arg.startsWith('--scheduler-name'))).toBe(false);
   });
 });
 

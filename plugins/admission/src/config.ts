@@ -59,6 +59,13 @@ export const AdmissionConfigSchema = Type.Object({
     description: 'Namespaces the webhooks never act on.',
   }),
   gpuResources: Type.Array(Type.String({ minLength: 1 })),
+  schedulerName: Type.String({
+    minLength: 1,
+    maxLength: 253,
+    pattern: DNS_NAME,
+    description:
+      'The scheduler that calls the extender (default-scheduler, or the second scheduler of deploy/overlays/second-scheduler).',
+  }),
   deadlineMs: Type.Integer({
     minimum: 50,
     maximum: 29_000,
@@ -98,6 +105,7 @@ export const ADMISSION_DEFAULTS = {
   },
   systemNamespaces: ['kube-system', 'corral-system'],
   gpuResources: ['nvidia.com/gpu'],
+  schedulerName: 'default-scheduler',
   deadlineMs: 8000,
   reservationTtlSeconds: 60,
   sharedQuota: true,
@@ -128,6 +136,7 @@ export const ADMISSION_FLAGS = {
   'tls-resync-seconds': 'tlsBootstrap.resyncSeconds',
   'system-namespaces': 'systemNamespaces',
   'gpu-resources': 'gpuResources',
+  'scheduler-name': 'schedulerName',
   'deadline-ms': 'deadlineMs',
   'reservation-ttl-seconds': 'reservationTtlSeconds',
   'shared-quota': 'sharedQuota',

@@ -120,7 +120,11 @@ export async function startAdmission(
   readiness.set('policies', true);
   const { app } = buildAdmissionServer({
     snapshot: opened.snapshot,
-    settings: { systemNamespaces: config.systemNamespaces, gpuResources: config.gpuResources },
+    settings: {
+      systemNamespaces: config.systemNamespaces,
+      gpuResources: config.gpuResources,
+      schedulerName: config.schedulerName,
+    },
     logger,
     metrics,
     readiness: readiness.report,

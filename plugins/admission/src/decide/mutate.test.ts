@@ -24,6 +24,41 @@ const again = (request: AdmissionRequest, mutated: unknown): AdmissionRequest =>
   object: mutated,
 });
 
+describe('mutatePod with a second scheduler running the extender', () => {
+  const second = { ...settings, schedulerName: 'corral-scheduler' };
+  const schedulerOf = (request: AdmissionRequest) =>
+    (mutatePod(request, snapshot, second).mutated as Pod | undefined)?.spec['schedulerName'];
+
+  it.each([
+    ['no scheduler', {}, 'corral-scheduler'],
+    [
+      'default-scheduler (as kube-apiserver defaults it)',
+      { schedulerName: 'default-scheduler' },
+      'corral-scheduler',
+    ],
+    [
+      'another scheduler (left for the validating webhook to refuse)',
+      { schedulerName: 'volcano' },
+      'volcano',
+    ],
+  ])('given a finance-prod pod naming %s, sets %s', (_what, spec, expected) => {
+    expect(
+      schedulerOf(podRequest('finance-prod', { containers: [{ name: 'a', image: 'x' }], ...spec })),
+    ).toBe(expected);
+  });
+
+  it('given the mutated pod again, yields it unchanged (idempotent)', () => {
+    const request = podRequest('finance-prod', { containers: [{ name: 'a', image: 'x' }] });
+    const once = mutatePod(request, snapshot, second).mutated;
+    expect(mutatePod(again(request, once), snapshot, second).mutated).toEqual(once);
+  });
+
+  it('given the default settings, leaves schedulerName alone', () => {
+    const request = podRequest('finance-prod', { containers: [{ name: 'a', image: 'x' }] });
+    expect((mutate(request).mutated as Pod).spec['schedulerName']).toBeUndefined();
+  });
+});
+
 describe('mutatePod on the examples', () => {
   it('given a finance-prod pod without resources, adds defaults, placement, pull secret and label', () => {
     const request = podRequest('finance-prod', {

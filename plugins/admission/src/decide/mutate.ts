@@ -6,6 +6,7 @@ import { applyPlacement, carriesGpuRequest, isGatewayPod } from './placement.js'
 import { copyWith } from './copy-with.js';
 import { asObject, type JsonObject } from './pod-spec.js';
 import { applyPullSecrets } from './pull-secrets.js';
+import { DEFAULT_SCHEDULER } from './scheduler-bypass.js';
 import { namespaceOf, type AdmissionRequest } from './request.js';
 import type { RuleSettings } from './settings.js';
 
@@ -33,8 +34,19 @@ function applies(request: AdmissionRequest, namespace: string | undefined, setti
 }
 
 /**
+ * Sends a pod that names no scheduler of its own (kube-apiserver writes `default-scheduler` then) to
+ * the scheduler that runs Corral's extender, when that is a second scheduler.
+ */
+function applySchedulerName(spec: JsonObject, schedulerName: string): void {
+  const current = spec['schedulerName'];
+  if (schedulerName === DEFAULT_SCHEDULER) return;
+  if (current === undefined || current === '' || current === DEFAULT_SCHEDULER)
+    spec['schedulerName'] = schedulerName;
+}
+
+/**
  * Mutates a new pod of a department's namespace: default requests/limits, department/role placement,
- * pull secrets and the department label. In a namespace of no department with a NamespacePolicy, only
+ * pull secrets, the department label and the scheduler that runs Corral's extender. In a namespace of no department with a NamespacePolicy, only
  * the policy's defaults and pull secrets (its quota and image rules apply there too). Pure: returns a mutated copy, never touches the input.
  * Idempotent: mutating the result again yields an equal object.
  */
@@ -58,6 +70,7 @@ export function mutatePod(request: AdmissionRequest, view: PolicyView, settings:
   const metadata = asObject(original['metadata']);
   const labels = asObject(metadata?.['labels']);
   applyDefaultResources(spec, policy);
+  applySchedulerName(spec, settings.schedulerName);
   // A namespace of no department has a NamespacePolicy's defaults and pull secrets, no placement.
   if (department === undefined) {
     applyPullSecrets(spec, policy);

@@ -4,9 +4,16 @@ export interface RuleSettings {
   readonly systemNamespaces: readonly string[];
   /** Extended resources that make a pod a GPU workload. */
   readonly gpuResources: readonly string[];
+  /**
+   * The scheduler that calls Corral's extender: `default-scheduler` when the extender is configured
+   * in the cluster's kube-scheduler, the second scheduler's name with deploy/overlays/second-scheduler.
+   * The mutating webhook sends pods that name no other scheduler to it.
+   */
+  readonly schedulerName: string;
 }
 
 export const DEFAULT_RULE_SETTINGS: RuleSettings = Object.freeze({
   systemNamespaces: Object.freeze(['kube-system', 'corral-system']),
   gpuResources: Object.freeze(['nvidia.com/gpu']),
+  schedulerName: 'default-scheduler',
 });

@@ -84,6 +84,20 @@ describe('validateRequest: images and enforcement modes', () => {
     expect(summary(validate({ ...request, oldObject: old }).decisions)).toEqual(['image-registry:fail']);
   });
 
+  it('given a pod naming its node or another scheduler, fails (warns in warn mode); a bound pod UPDATE passes', () => {
+    const pinned = { ...pod('harbor.example.com/web/a:1'), nodeName: 'gpu-3' };
+    expect(summary(validate(podRequest('web-prod', pinned)).decisions)).toEqual(['scheduler-placement:fail']);
+    expect(summary(validate(podRequest('web-staging', pinned)).decisions)).toEqual([
+      'scheduler-placement:warn',
+    ]);
+    const elsewhere = { ...pod('harbor.example.com/web/a:1'), schedulerName: 'volcano' };
+    expect(summary(validate(podRequest('web-prod', elsewhere)).decisions)).toEqual([
+      'scheduler-placement:fail',
+    ]);
+    const bound = podRequest('web-prod', pinned, { operation: 'UPDATE' });
+    expect(summary(validate({ ...bound, oldObject: bound.object }).decisions)).toEqual([]);
+  });
+
   it('given a DELETE, skips', () => {
     expect(
       validate({ ...podRequest('web-prod', {}), operation: 'DELETE' } as AdmissionRequest).decisions[0]

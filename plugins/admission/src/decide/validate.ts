@@ -6,6 +6,7 @@ import { checkImages, imagePolicyOf, imagesOf } from './image-rules.js';
 import { namespaceDecisions } from './namespace-labels.js';
 import { checkPolicyObject } from './policy-objects.js';
 import { holdsPodSpec, podSpecOf } from './pod-spec.js';
+import { checkScheduling } from './scheduler-bypass.js';
 import { newObjectQuota, resizeQuota, type Demand, type ReservedUsage } from './quota-decisions.js';
 import { namespaceOf, type AdmissionRequest } from './request.js';
 import type { RuleSettings } from './settings.js';
@@ -73,12 +74,15 @@ function tenantDecisions(
   request: AdmissionRequest,
   namespace: string,
   view: PolicyView,
+  settings: RuleSettings,
   reserved: ReservedUsage,
 ): ValidateResult {
   const kind = request.kind.kind;
   const decisions: Decision[] = [];
   let demand: Demand | undefined;
   if (holdsPodSpec(kind)) decisions.push(...imageDecisions(request, namespace, view));
+  if (holdsPodSpec(kind) && !request.subResource && (kind !== 'Pod' || isCreate(request)))
+    decisions.push(checkScheduling(kind, request.object, settings));
   if ((kind === 'Pod' || kind === 'PersistentVolumeClaim') && isCreate(request) && !request.subResource) {
     const quota = newObjectQuota(request, namespace, view, reserved);
     decisions.push(...quota.decisions);
@@ -113,5 +117,5 @@ export function validateRequest(
   if (namespace === undefined || settings.systemNamespaces.includes(namespace)) {
     return { decisions: [skip(SKIP, 'system or cluster-scoped object')] };
   }
-  return tenantDecisions(request, namespace, view, reserved);
+  return tenantDecisions(request, namespace, view, settings, reserved);
 }

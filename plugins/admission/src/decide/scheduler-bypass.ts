@@ -1,0 +1,47 @@
+import { fail, pass, skip, type Decision } from './decision.js';
+import { asObject, podSpecOf } from './pod-spec.js';
+import type { RuleSettings } from './settings.js';
+
+export const SCHEDULER_RULE = 'scheduler-placement';
+
+/** kube-scheduler's own name: what kube-apiserver writes into a pod spec that names no scheduler. */
+export const DEFAULT_SCHEDULER = 'default-scheduler';
+
+/** Static pods' mirrors, which kubelets create already on their node. */
+function isMirrorPod(object: unknown): boolean {
+  const annotations = asObject(asObject(asObject(object)?.['metadata'])?.['annotations']);
+  return annotations?.['kubernetes.io/config.mirror'] !== undefined;
+}
+
+/**
+ * Is a pod (or pod template) placed by the scheduler that runs Corral's extender? `spec.nodeName`
+ * at creation places a pod without any scheduler, and another `spec.schedulerName` sends it to a
+ * scheduler without the extender: either would skip department isolation, the GPU and gateway node
+ * rules and spread. Allowed names: the one that calls the extender (`settings.schedulerName`) and
+ * `default-scheduler`, which the mutating webhook rewrites to it (and which is it, unless the
+ * installation runs a second scheduler). Check pods at CREATE only: the scheduler itself writes
+ * `nodeName` into a bound pod.
+ */
+export function checkScheduling(kind: string, object: unknown, settings: RuleSettings): Decision {
+  const spec = podSpecOf(kind, object);
+  if (spec === undefined) return skip(SCHEDULER_RULE, 'no pod spec');
+  if (kind === 'Pod' && isMirrorPod(object)) return skip(SCHEDULER_RULE, 'mirror pod');
+  const nodeName = spec['nodeName'];
+  if (typeof nodeName === 'string' && nodeName !== '') {
+    return fail(
+      SCHEDULER_RULE,
+      `spec.nodeName (${nodeName}) places the pod on a node without a scheduler, past Corral's ` +
+        'department, GPU, gateway and spread rules: remove it and choose nodes with nodeSelector or node affinity',
+    );
+  }
+  const schedulerName = spec['schedulerName'];
+  const wanted = settings.schedulerName;
+  if (typeof schedulerName === 'string' && schedulerName !== wanted && schedulerName !== DEFAULT_SCHEDULER) {
+    return fail(
+      SCHEDULER_RULE,
+      `spec.schedulerName ${schedulerName} would skip Corral's placement rules, which scheduler ` +
+        `${wanted} enforces: remove spec.schedulerName or set it to ${wanted}`,
+    );
+  }
+  return pass(SCHEDULER_RULE);
+}

@@ -19,7 +19,6 @@ export function departmentProblems(department: Department, guard: SchemaGuard): 
   return [
     ...(guard.isSound('/metadata') ? metadataProblems(department, guard) : []),
     ...(guard.isSound('/spec') ? specProblems(department, guard) : []),
-    ...resourceMapProblems(department.status?.used, '/status/used', guard),
   ];
 }
 

@@ -18,16 +18,31 @@ const departmentCheck = TypeCompiler.Compile(DepartmentSchema);
 const namespacePolicyCheck = TypeCompiler.Compile(NamespacePolicySchema);
 
 /**
- * Validates a Department: every schema problem (unknown fields included) and every semantic one,
- * all at once. On success the value is the object itself, as written (no defaults filled in).
+ * The object without its `status`: Corral writes a Department's status itself (through the status
+ * subresource, which no webhook sees), so whatever it holds never decides whether the Department is
+ * valid. Otherwise a status the API server stored but Corral's stricter checks refuse (a sum of
+ * quantities past their limits) would drop the Department, and its enforcement, at the next start.
+ */
+function withoutStatus(obj: unknown): unknown {
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj) || !('status' in obj)) return obj;
+  const { status: _status, ...rest } = obj as Record<string, unknown>;
+  return rest;
+}
+
+/**
+ * Validates a Department's metadata and spec: every schema problem (unknown fields included) and
+ * every semantic one, all at once. Its status is not validated (see withoutStatus). On success the
+ * value is the object itself, as written (no defaults filled in, status kept).
  */
 export function validateDepartment(obj: unknown, source?: string): Validated<Department> {
-  return validate(
-    obj,
+  const checked = withoutStatus(obj);
+  const result = validate<Department>(
+    checked,
     objectContext(obj, 'Department', source),
-    schemaProblems(departmentCheck, obj),
-    (guard) => departmentProblems(obj as Department, guard),
+    schemaProblems(departmentCheck, checked),
+    (guard) => departmentProblems(checked as Department, guard),
   );
+  return result.ok ? { ok: true, value: obj as Department } : result;
 }
 
 /** Validates a NamespacePolicy, as validateDepartment does a Department. */

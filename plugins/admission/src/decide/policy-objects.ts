@@ -25,27 +25,42 @@ function listProblems(problems: readonly PolicyProblem[]): string {
 const sameObject = (a: { metadata: { name: string; namespace?: string } }, b: typeof a) =>
   a.metadata.name === b.metadata.name && (a.metadata.namespace ?? '') === (b.metadata.namespace ?? '');
 
-/** Problems between the incoming object and the policies already applied (claims, widening, storage). */
+const isOf = (problem: PolicyProblem, kind: string, object: Department | NamespacePolicy) =>
+  problem.kind === kind &&
+  problem.name === object.metadata.name &&
+  (problem.namespace ?? '') === (object.metadata.namespace ?? '');
+
+/**
+ * Problems between the incoming object and the policies already applied (claims, widening, storage):
+ * those filed against the object itself, and any new one it brings about elsewhere. A conflict is
+ * filed against the younger of two objects, so an update of an older Department that takes a younger
+ * one's namespaces or RADOS namespace shows up as a new problem of the younger one, which would then
+ * lose its namespaces or its storage.
+ */
 function conflictsWith(
   kind: 'Department' | 'NamespacePolicy',
   object: Department | NamespacePolicy,
   view: PolicySetView,
 ): PolicyProblem[] {
   const namespaces = [...view.namespaces()];
-  const departments = [...view.departments()].filter((d) => kind !== 'Department' || !sameObject(d, object));
-  const policies = namespaces
+  const allDepartments = [...view.departments()];
+  const allPolicies = namespaces
     .map((ns) => view.namespacePolicy(ns.name))
-    .filter((p): p is NamespacePolicy => p !== undefined)
-    .filter((p) => kind !== 'NamespacePolicy' || !sameObject(p, object));
+    .filter((p): p is NamespacePolicy => p !== undefined);
+  const baseline = new Set(
+    checkPolicySet({
+      departments: allDepartments,
+      policies: allPolicies,
+      namespaces,
+      source: 'admission',
+    }).map((problem) => describeProblem(problem)),
+  );
+  const departments = allDepartments.filter((d) => kind !== 'Department' || !sameObject(d, object));
+  const policies = allPolicies.filter((p) => kind !== 'NamespacePolicy' || !sameObject(p, object));
   if (kind === 'Department') departments.push(object as Department);
   else policies.push(object as NamespacePolicy);
   const problems = checkPolicySet({ departments, policies, namespaces, source: 'admission' });
-  return problems.filter(
-    (p) =>
-      p.kind === kind &&
-      p.name === object.metadata.name &&
-      (p.namespace ?? '') === (object.metadata.namespace ?? ''),
-  );
+  return problems.filter((p) => isOf(p, kind, object) || !baseline.has(describeProblem(p)));
 }
 
 /**

@@ -206,6 +206,30 @@ describe('validateRequest: policy objects and namespaces', () => {
     expect(decision?.message).toMatch(/docker\.io/);
   });
 
+  it.each([
+    ["research's RADOS namespace", { storage: { pool: 'rbd', radosNamespace: 'research' } }, /research/],
+    [
+      "research's namespaces",
+      {
+        namespaceSelector: {
+          matchExpressions: [
+            { key: 'corral.dev/department', operator: 'In', values: ['finance', 'research'] },
+          ],
+        },
+      },
+      /research-/,
+    ],
+  ])(
+    'given an update of the older finance Department taking %s, denies 422 (the younger one would lose it)',
+    (_what, change, named) => {
+      const finance = snapshot.department('finance') as { spec: Record<string, unknown> };
+      const updated = { ...finance, spec: { ...finance.spec, ...change } };
+      const [decision] = validate({ ...policyRequest('Department', updated), operation: 'UPDATE' }).decisions;
+      expect(decision).toMatchObject({ rule: 'policy-object-valid', outcome: 'fail', code: 422 });
+      expect(decision?.message).toMatch(named);
+    },
+  );
+
   it('given the applied finance Department again (an update), passes', () => {
     const finance = snapshot.department('finance');
     expect(validate(policyRequest('Department', finance)).decisions[0]?.outcome).toBe('pass');

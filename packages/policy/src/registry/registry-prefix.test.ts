@@ -29,7 +29,11 @@ describe('normalizeRegistryPrefix', () => {
   });
 
   it('given a prefix, parses host and segments', () => {
-    expect(parseRegistryPrefix('HARBOR:443/a/b/')).toEqual({ host: 'harbor:443', segments: ['a', 'b'] });
+    expect(parseRegistryPrefix('HARBOR:5000/a/b/')).toEqual({ host: 'harbor:5000', segments: ['a', 'b'] });
+    expect(parseRegistryPrefix('HARBOR.example.com:443/a/')).toEqual({
+      host: 'harbor.example.com',
+      segments: ['a'],
+    });
   });
 
   it('given Docker Hub aliases, folds them into docker.io', () => {
@@ -38,6 +42,12 @@ describe('normalizeRegistryPrefix', () => {
       'docker.io',
       'docker.io',
     ]);
+  });
+
+  it('given the HTTPS port 443, drops it (the same registry), also before folding Docker Hub aliases', () => {
+    expect(
+      ['h.example.com:443', 'registry-1.docker.io:443', 'docker.io:443', 'h:4443'].map(normalizeRegistryHost),
+    ).toEqual(['h.example.com', 'docker.io', 'docker.io', 'h:4443']);
   });
 });
 
@@ -52,8 +62,10 @@ describe('registryPrefixCovers', () => {
     ['harbor.example.com/finance/', 'harbor.example.com/financex/', false],
     ['harbor.example.com/finance/', 'harbor.example.com/fin/', false],
     ['harbor.example.com/finance/payments/', 'harbor.example.com/finance/', false],
-    ['harbor.example.com/finance/', 'harbor.example.com:443/finance/', false],
-    ['harbor.example.com:443/finance/', 'harbor.example.com/finance/', false],
+    ['harbor.example.com/finance/', 'harbor.example.com:443/finance/', true],
+    ['harbor.example.com:443/finance/', 'harbor.example.com/finance/', true],
+    ['harbor.example.com/finance/', 'harbor.example.com:5000/finance/', false],
+    ['harbor.example.com:5000/finance/', 'harbor.example.com/finance/', false],
     ['harbor.example.com/finance/', 'harbor.example.co/finance/', false],
     ['harbor.example.com/finance/', 'other.example.com/finance/', false],
     ['harbor.example.com/finance/', 'HARBOR.example.com/finance/payments', true],

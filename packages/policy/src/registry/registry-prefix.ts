@@ -2,7 +2,7 @@
  * Image registry/project prefixes such as `harbor.example.com/finance/`.
  *
  * A prefix is a registry host (with its port, if any: `host:5000` is a different registry from
- * `host`) followed by whole path segments. Matching is segment-aware: `harbor.example.com/finance/`
+ * `host`; `host:443` is `host`) followed by whole path segments. Matching is segment-aware: `harbor.example.com/finance/`
  * covers `harbor.example.com/finance/payments/` but never `harbor.example.com/financex/`. Between
  * prefixes the trailing slash is optional (`.../finance` covers the same as `.../finance/`); for an
  * image it matters: `.../finance/` covers only images under that path, never a repository named
@@ -23,10 +23,15 @@ const DOCKER_HUB_ALIASES: ReadonlySet<string> = new Set([
   'docker.io',
 ]);
 
-/** The canonical name of a registry host: lower case, Docker Hub's aliases folded into `docker.io`. */
+/**
+ * The canonical name of a registry host: lower case, without the HTTPS port `:443` (`host:443` is the
+ * registry `host` itself, so it must not slip past a denied `host/` prefix), Docker Hub's aliases
+ * folded into `docker.io`.
+ */
 export function normalizeRegistryHost(host: string): string {
   const lower = host.trim().toLowerCase();
-  return DOCKER_HUB_ALIASES.has(lower) ? 'docker.io' : lower;
+  const bare = lower.endsWith(':443') ? lower.slice(0, -4) : lower;
+  return DOCKER_HUB_ALIASES.has(bare) ? 'docker.io' : bare;
 }
 
 /**

@@ -6,8 +6,13 @@
  * `docker.io/library/nginx:latest`. Path components are lower-case alphanumerics joined by `.`, `_`,
  * `__` or dashes, so `..`, empty components and upper case are malformed, never "normalised away".
  */
+import { normalizeRegistryHost } from '@corral/policy';
+
 export interface ImageRef {
-  /** Registry host, lower case, port kept: `harbor.example.com:5000`, `docker.io`. */
+  /**
+   * Registry host, lower case, port kept but for HTTPS's own `:443`, Docker Hub's aliases as
+   * `docker.io`: `harbor.example.com:5000`, `docker.io`.
+   */
   readonly host: string;
   /** Repository path without host: `finance/payments/api`, `library/nginx`. */
   readonly path: string;
@@ -55,10 +60,6 @@ function splitHost(name: string): { host: string; path: string } {
   return { host: 'docker.io', path: name };
 }
 
-function canonicalHost(host: string): string {
-  return host === 'index.docker.io' || host === 'registry-1.docker.io' ? 'docker.io' : host;
-}
-
 const CACHE_LIMIT = 4096;
 /** Longer strings (far beyond real references) are parsed each time, never kept: the cache stays small. */
 const CACHED_LENGTH = 512;
@@ -90,7 +91,7 @@ function parseUncached(image: string): ParsedImage {
   if (wrong !== undefined) {
     return bad(image, `path component "${wrong}" must be lower-case letters and digits joined by . _ or -`);
   }
-  const host = canonicalHost(split.host);
+  const host = normalizeRegistryHost(split.host);
   const path = host === 'docker.io' && components.length === 1 ? `library/${split.path}` : split.path;
   return {
     ok: true,

@@ -32,7 +32,8 @@ describe('checkImages against the examples', () => {
     ['finance-prod', 'harbor.example.com/library/busybox', ['image-forbid-latest', 'image-require-digest']],
     ['finance-prod', `docker.io/library/nginx:1${SHA}`, ['image-registry']],
     ['finance-prod', `nginx:1${SHA}`, ['image-registry']],
-    ['finance-prod', `harbor.example.com:443/finance/payments/api:1${SHA}`, ['image-registry']],
+    ['finance-prod', `harbor.example.com:443/finance/payments/api:1${SHA}`, []],
+    ['finance-prod', `harbor.example.com:5000/finance/payments/api:1${SHA}`, ['image-registry']],
     // finance-dev: the department's list; latest forbidden (warn mode is applied later)
     ['finance-dev', 'harbor.example.com/finance/reports/x:1', []],
     ['finance-dev', 'harbor.example.com/finance/reports/x:latest', ['image-forbid-latest']],
@@ -47,6 +48,10 @@ describe('checkImages against the examples', () => {
     // web-prod: deny web/experimental/
     ['web-prod', 'harbor.example.com/web/storefront:latest', ['image-forbid-latest']],
     ['web-prod', 'harbor.example.com/web/experimental/x:1', ['image-denied-registry']],
+    // the HTTPS port is the same registry: no way around a deny list, allowed where the host is
+    ['web-prod', 'harbor.example.com:443/web/experimental/x:1', ['image-denied-registry']],
+    ['web-prod', 'harbor.example.com:443/web/storefront:1', []],
+    ['web-prod', 'harbor.example.com:8443/web/storefront:1', ['image-registry']],
     // a prefix ending in "/" covers images under it, not the repository of its own name
     ['web-prod', 'harbor.example.com/web:1', ['image-registry']],
     ['web-prod', `harbor.example.com/library${SHA}`, ['image-registry']],

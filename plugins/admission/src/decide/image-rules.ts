@@ -6,7 +6,7 @@ import {
 } from '@corral/policy';
 import { fail, pass, skip, type Decision } from './decision.js';
 import { isPinnedByDigest, parseImageRef, usesLatestTag, type ImageRef } from './image-ref.js';
-import { containersOf, describeContainer, type JsonObject } from './pod-spec.js';
+import { containersOf, describeContainer, type ContainerAt, type JsonObject } from './pod-spec.js';
 
 /** Rule names, as they appear in messages and in the decisions metric. */
 export const IMAGE_RULES = {
@@ -184,10 +184,16 @@ const ALL_PASS: Decision = Object.freeze(pass(IMAGE_RULES.registry));
  * Given a pod spec and the image policy, returns one failure per container and broken rule (naming
  * the container and the fix), or, when every image passes, one pass for the pod.
  */
-export function checkImages(spec: JsonObject | undefined, policy: ImagePolicy): Decision[] {
+export function checkImages(
+  spec: JsonObject | undefined,
+  policy: ImagePolicy,
+  /** Which containers to check (default: all); the others pass unread. */
+  include: (at: ContainerAt) => boolean = () => true,
+): Decision[] {
   if (!restrictsImages(policy)) return [skip(IMAGE_RULES.registry, 'no image rules in this namespace')];
   const decisions: Decision[] = [];
   for (const at of containersOf(spec)) {
+    if (!include(at)) continue;
     const image = at.container['image'];
     const problems = typeof image === 'string' ? cachedProblemsOf(image, policy) : NO_IMAGE;
     for (const problem of problems) {
@@ -199,7 +205,10 @@ export function checkImages(spec: JsonObject | undefined, policy: ImagePolicy): 
 
 /** The images of a pod spec, as a list of strings (for UPDATE: did any image change?). */
 export function imagesOf(spec: JsonObject | undefined): string[] {
-  return containersOf(spec).map(
-    (at) => `${at.list}/${String(at.container['name'])}=${String(at.container['image'])}`,
-  );
+  return containersOf(spec).map(containerImageKey);
+}
+
+/** `containers/app=harbor.example.com/web/app:1`: a container's list, name and image, as one key. */
+export function containerImageKey(at: ContainerAt): string {
+  return `${at.list}/${String(at.container['name'])}=${String(at.container['image'])}`;
 }

@@ -98,6 +98,43 @@ describe('validateRequest: images and enforcement modes', () => {
     expect(summary(validate({ ...bound, oldObject: bound.object }).decisions)).toEqual([]);
   });
 
+  it('given a pod UPDATE adding an ephemeral container, checks the new container only', () => {
+    // finance-prod requires digests; the running container predates that rule.
+    const running = {
+      containers: [{ name: 'app', image: 'harbor.example.com/finance/payments/api:1.0', resources: SIZED }],
+    };
+    const old = podRequest('finance-prod', running).object;
+    const debug = (image: string) => ({ ...running, ephemeralContainers: [{ name: 'debugger', image }] });
+    const update = (image: string) => ({
+      ...podRequest('finance-prod', debug(image), { operation: 'UPDATE' }),
+      subResource: 'ephemeralcontainers',
+      oldObject: old,
+    });
+    expect(summary(validate(update(`harbor.example.com/library/busybox:1.36${SHA}`)).decisions)).toEqual([]);
+    const refused = validate(update('docker.io/library/busybox:1.36')).decisions;
+    expect(summary(refused)).toEqual(['image-registry:fail', 'image-require-digest:fail']);
+    expect(refused.every((decision) => decision.message.includes('debugger'))).toBe(true);
+  });
+
+  it('given a Deployment UPDATE changing one image, checks every container of the template', () => {
+    const template = (image: string) => ({
+      containers: [
+        { name: 'old', image: 'docker.io/nginx:1' },
+        { name: 'new', image },
+      ],
+    });
+    const request: AdmissionRequest = {
+      uid: 'u',
+      kind: { group: 'apps', version: 'v1', kind: 'Deployment' },
+      namespace: 'web-prod',
+      name: 'd',
+      operation: 'UPDATE',
+      object: { spec: { template: { spec: template('harbor.example.com/web/a:2') } } },
+      oldObject: { spec: { template: { spec: template('harbor.example.com/web/a:1') } } },
+    };
+    expect(summary(validate(request).decisions)).toEqual(['image-registry:fail']);
+  });
+
   it('given a DELETE, skips', () => {
     expect(
       validate({ ...podRequest('web-prod', {}), operation: 'DELETE' } as AdmissionRequest).decisions[0]

@@ -2,10 +2,10 @@ import { effectiveEnforcement, type Enforcement } from '@corral/policy';
 import type { ClusterSnapshot } from '@corral/cluster';
 import { skip, type Decision } from './decision.js';
 import { applyEnforcement } from './enforcement.js';
-import { checkImages, imagePolicyOf, imagesOf } from './image-rules.js';
+import { checkImages, containerImageKey, imagePolicyOf, imagesOf } from './image-rules.js';
 import { namespaceDecisions } from './namespace-labels.js';
 import { checkPolicyObject } from './policy-objects.js';
-import { holdsPodSpec, podSpecOf } from './pod-spec.js';
+import { holdsPodSpec, podSpecOf, type ContainerAt } from './pod-spec.js';
 import { checkScheduling } from './scheduler-bypass.js';
 import { newObjectQuota, resizeQuota, type Demand, type ReservedUsage } from './quota-decisions.js';
 import { namespaceOf, type AdmissionRequest } from './request.js';
@@ -45,16 +45,25 @@ export function enforcementOf(
   return policy ? effectiveEnforcement(policy) : 'enforce';
 }
 
+/**
+ * The image rules of a pod or template. An UPDATE that keeps every image is not checked. A pod UPDATE
+ * (an image change, `kubectl debug`'s ephemeral container) checks only the containers it adds or
+ * changes: the running ones were admitted under the rules of their day. A template UPDATE checks
+ * them all, as the pods it makes are new.
+ */
 function imageDecisions(request: AdmissionRequest, namespace: string, view: PolicyView): Decision[] {
   const kind = request.kind.kind;
   const spec = podSpecOf(kind, request.object);
+  let include: ((at: ContainerAt) => boolean) | undefined;
   if (request.operation === 'UPDATE') {
-    const before = imagesOf(podSpecOf(kind, request.oldObject)).join('\n');
-    if (before === imagesOf(spec).join('\n')) return [skip('image-registry', 'images unchanged')];
+    const before = imagesOf(podSpecOf(kind, request.oldObject));
+    if (before.join('\n') === imagesOf(spec).join('\n')) return [skip('image-registry', 'images unchanged')];
+    const kept = new Set(before);
+    if (kind === 'Pod') include = (at) => !kept.has(containerImageKey(at));
   }
   const departmentName = view.departmentOfNamespace(namespace);
   const department = departmentName === undefined ? undefined : view.department(departmentName);
-  return checkImages(spec, imagePolicyOf(department, view.namespacePolicy(namespace)));
+  return checkImages(spec, imagePolicyOf(department, view.namespacePolicy(namespace)), include);
 }
 
 const isCreate = (request: AdmissionRequest) => request.operation === 'CREATE';

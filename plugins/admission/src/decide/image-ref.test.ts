@@ -65,7 +65,7 @@ describe('usesLatestTag / isPinnedByDigest / formatImageRef', () => {
     ['nginx:latest', true, false, 'docker.io/library/nginx:latest'],
     ['nginx:1', false, false, 'docker.io/library/nginx:1'],
     [`nginx@${SHA}`, false, true, `docker.io/library/nginx@${SHA}`],
-    [`nginx:latest@${SHA}`, true, true, `docker.io/library/nginx:latest@${SHA}`],
+    [`nginx:latest@${SHA}`, false, true, `docker.io/library/nginx:latest@${SHA}`],
     [`nginx@sha512:${'b'.repeat(128)}`, false, false, `docker.io/library/nginx@sha512:${'b'.repeat(128)}`],
   ];
   it.each(cases)('given %s, returns latest=%s pinned=%s canonical %s', (image, latest, pinned, canonical) => {

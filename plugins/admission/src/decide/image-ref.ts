@@ -99,9 +99,13 @@ function parseUncached(image: string): ParsedImage {
   };
 }
 
-/** Untagged and unpinned images resolve to `:latest`. */
+/**
+ * Does the image resolve to whatever `:latest` is at pull time: tagged `latest` or untagged, with no
+ * digest? With a digest the container runtime pulls by digest and ignores the tag, so
+ * `app:latest@sha256:...` is as fixed as `app@sha256:...`.
+ */
 export function usesLatestTag(ref: ImageRef): boolean {
-  return ref.tag === 'latest' || (ref.tag === undefined && ref.digest === undefined);
+  return ref.digest === undefined && (ref.tag === 'latest' || ref.tag === undefined);
 }
 
 /** Is the image pinned by a well-formed sha256 digest (`@sha256:` + 64 lower-case hex)? */

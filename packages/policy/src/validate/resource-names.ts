@@ -23,6 +23,11 @@ const DNS_SUBDOMAIN = new RegExp(`^${DNS_LABEL}(\\.${DNS_LABEL})*$`);
 const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const HUGEPAGES = /^hugepages-[0-9]+(Ki|Mi|Gi|Ti|Pi|Ei|[kMGTPE])?$/;
 
+/** `hugepages-2Mi`: a huge page size's resource. */
+export function isHugePagesResourceName(name: string): boolean {
+  return HUGEPAGES.test(name);
+}
+
 /** `nvidia.com/gpu`: a domain outside kubernetes.io, a slash, a name (as Kubernetes' IsExtendedResourceName). */
 export function isExtendedResourceName(name: string): boolean {
   const slash = name.indexOf('/');

@@ -1,4 +1,10 @@
-import { describeProblem, type Department, type NamespacePolicy, type PolicyProblem } from '@corral/policy';
+import {
+  describeProblem,
+  isNamespaceClaimProblem,
+  type Department,
+  type NamespacePolicy,
+  type PolicyProblem,
+} from '@corral/policy';
 import { objectKey } from '../views/object-ref.js';
 import { toPlainJson } from '../views/raw.js';
 import { deepEqual } from './deep-equal.js';
@@ -31,8 +37,8 @@ interface Candidate {
 /**
  * Keeps the last good version of every policy object. A new version is applied only when it
  * validates on its own and brings no new cross-object problem naming it (checkPolicySet names the
- * loser of a conflict, oldest wins); otherwise its problems are reported and the previous version
- * stays. A valid version held back by a conflict waits, and is applied as soon as another change
+ * loser of a conflict, oldest wins), other than a namespace claimed twice (settled per namespace);
+ * otherwise its problems are reported and the previous version stays. A valid version held back by a conflict waits, and is applied as soon as another change
  * resolves the conflict. A batch (a full list) is checked as a whole, not object by object.
  */
 export class PolicyGate {
@@ -130,9 +136,18 @@ export class PolicyGate {
     return [];
   }
 
+  /**
+   * Is the candidate held back by a fresh problem naming it? A namespace claimed by two departments
+   * does not hold one back: the namespace goes to the oldest and each keeps its other namespaces
+   * (resolveConflicts), both at the first list after a start and later, so that a restart never
+   * leaves out a Department a running service kept.
+   */
   private holdBack(candidate: Candidate, fresh: readonly PolicyProblem[]): boolean {
     const mine = fresh.filter(
-      (p) => p.kind === candidate.kind && objectKey(p.namespace, p.name) === candidate.key,
+      (p) =>
+        p.kind === candidate.kind &&
+        objectKey(p.namespace, p.name) === candidate.key &&
+        !isNamespaceClaimProblem(p),
     );
     if (mine.length === 0) return false;
     this.rejected.set(id(candidate.kind, candidate.key), mine);

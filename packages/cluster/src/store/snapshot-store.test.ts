@@ -158,7 +158,7 @@ describe('SnapshotStore: policies', () => {
     expect(store.problems()).toEqual([]);
   });
 
-  it('refuses a newer department claiming a namespace another owns, until the conflict goes', () => {
+  it('gives a newer department claiming namespaces others own none of them, until the conflict goes', () => {
     const store = storeWith();
     const greedy = rawDepartment(
       'c',
@@ -166,15 +166,36 @@ describe('SnapshotStore: policies', () => {
       T2,
     );
     store.upsert('Department', greedy, 'watch');
-    expect(store.department('c')).toBeUndefined();
+    store.upsert('Namespace', rawNamespace('ns-c', dept('c')), 'test');
+    expect(store.departmentOfNamespace('ns-a')).toBe('a');
+    expect(store.departmentOfNamespace('ns-b')).toBe('b');
+    expect(store.departmentOfNamespace('ns-c')).toBe('c');
     expect(store.problems()).toEqual(
       expect.arrayContaining([expect.objectContaining({ kind: 'Department', name: 'c' })]),
     );
     store.remove('Department', rawDepartment('a'), 'watch');
     store.remove('Department', rawDepartment('b'), 'watch');
-    expect(store.department('c')).toBeDefined();
     expect(store.departmentOfNamespace('ns-a')).toBe('c');
     expect(store.problems()).toEqual([]);
+  });
+
+  it('given a namespace claimed by two departments at the first list (a restart), keeps both departments', () => {
+    // What a running service keeps after a relabel, a restarted one must keep too.
+    const store = new SnapshotStore();
+    const teamB = { team: 'b' };
+    store.replaceAll(
+      'Namespace',
+      [rawNamespace('shared', { ...teamB, ...dept('a') }), rawNamespace('b-1', teamB)],
+      'list',
+    );
+    const b = rawDepartment('b', { namespaceSelector: { matchLabels: teamB } }, T2);
+    store.replaceAll('Department', [rawDepartment('a', {}, T1), b], 'list');
+    expect(store.department('b')).toBeDefined();
+    expect(store.departmentOfNamespace('shared')).toBe('a');
+    expect(store.departmentOfNamespace('b-1')).toBe('b');
+    expect(store.problems()).toEqual([
+      expect.objectContaining({ kind: 'Department', name: 'b', field: '/spec/namespaceSelector' }),
+    ]);
   });
 
   it('gives a namespace relabelled into two departments to the oldest, and reports it', () => {
@@ -238,7 +259,7 @@ describe('SnapshotStore: replaceAll and notifications', () => {
       'list',
     );
     expect(store.departmentOfNamespace('ns')).toBe('old');
-    expect(store.department('young')).toBeUndefined();
+    expect(store.department('young')).toBeDefined(); // kept, with no namespace: a claim is settled per namespace
   });
 
   it('forgets a refused or waiting policy object a relist no longer holds', () => {

@@ -8,6 +8,17 @@ export interface DepartmentProblem extends FieldProblem {
   readonly department: Department;
 }
 
+const CLAIM_FIELD = '/spec/namespaceSelector';
+
+/**
+ * Is this cross-object problem a namespace claimed by several departments? Those are settled per
+ * namespace (the oldest department gets it; each keeps its other namespaces), never by leaving a
+ * department out.
+ */
+export function isNamespaceClaimProblem(problem: { readonly kind: string; readonly field: string }): boolean {
+  return problem.kind === 'Department' && problem.field === CLAIM_FIELD;
+}
+
 /** A namespace claimed by several departments: a problem on each loser, naming the winner and the namespace. */
 export function namespaceClaimProblems(
   departments: readonly Department[],
@@ -21,7 +32,7 @@ export function namespaceClaimProblems(
     if (winner === undefined) return [];
     return losers.map((loser) => ({
       department: loser,
-      field: '/spec/namespaceSelector',
+      field: CLAIM_FIELD,
       message:
         `namespace ${namespace.name} is also claimed by Department ${winner.metadata.name} ` +
         `(${whyWins(winner, loser)}), so it belongs to ${winner.metadata.name}; a namespace belongs to one department`,

@@ -72,4 +72,87 @@ describe('corral command line', () => {
       0,
     );
   });
+
+  it('given a command that throws, prints one line without the stack and exits 2, not 1', async () => {
+    const io = memoryIo();
+    const boom = async () => {
+      throw new Error('cannot open x', { cause: new Error('EACCES: permission denied') });
+    };
+    expect(await runCli(['boom'], io, { boom })).toBe(2);
+    const err = io.err.join('');
+    expect(err).toBe('corral boom: cannot open x: EACCES: permission denied (CORRAL_DEBUG=1 shows where)\n');
+  });
+
+  it('given a command that throws and CORRAL_DEBUG=1, prints the stack too', async () => {
+    const io = { ...memoryIo(), env: { CORRAL_DEBUG: '1' } };
+    const boom = async () => {
+      throw new Error('broken');
+    };
+    expect(await runCli(['boom'], io, { boom })).toBe(2);
+    expect(io.err.join('')).toMatch(/^corral boom: broken\nError: broken\n\s+at /);
+  });
+
+  it.each([
+    ['check', /usage: corral check -f MANIFESTS/],
+    ['explain', /usage: corral explain POD\.yaml/],
+    ['demo', /usage: corral demo/],
+  ])('given %s --help, prints its usage and exits 0', async (command, usage) => {
+    for (const flag of ['--help', '-h']) {
+      const io = memoryIo();
+      expect(await runCli([command, flag], io)).toBe(0);
+      expect(io.out.join('')).toMatch(usage);
+      expect(io.err.join('')).toBe('');
+    }
+  });
+
+  it.each(['check', 'demo'])('given %s --policies twice, refuses and exits 2', async (command) => {
+    const io = memoryIo();
+    const args = [command, '-f', 'x.yaml', '--policies', 'a', '--policies', 'b'];
+    expect(await runCli(command === 'demo' ? [command, ...args.slice(3)] : args, io)).toBe(2);
+    expect(io.err.join('')).toMatch(/--policies was given (2 times|more than once)/);
+  });
+
+  it('given explain with a pod whose namespace is null, explains it in default, by its name', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'corral-cli-'));
+    const pod = join(dir, 'pod.yaml');
+    writeFileSync(
+      pod,
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: mypod, namespace: null}\nspec:\n  containers: [{name: a, image: x}]\n',
+    );
+    const io = memoryIo();
+    expect(await runCli(['explain', pod, '--policies', 'examples'], io)).toBe(0);
+    expect(io.out.join('')).toMatch(/pod default\/mypod/);
+    expect(io.err.join('')).not.toMatch(/unnamed/);
+  });
+
+  it('given explain with a YAML alias bomb, reports it in one line and exits 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'corral-cli-'));
+    const pod = join(dir, 'pod.yaml');
+    const rows = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (const [from, to] of [
+      ['a', 'b'],
+      ['b', 'c'],
+      ['c', 'd'],
+    ])
+      rows.push(`${to}: &${to} [${Array(9).fill(`*${from}`).join(', ')}]`);
+    writeFileSync(
+      pod,
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nx:\n${rows.map((r) => `  ${r}`).join('\n')}\n`,
+    );
+    const io = memoryIo();
+    expect(await runCli(['explain', pod, '--policies', 'examples'], io)).toBe(2);
+    expect(io.err.join('')).toMatch(/^corral explain: .*Excessive alias count.*\n$/);
+  });
+
+  it('given explain with a pod using a YAML merge key, reads the merged pod', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'corral-cli-'));
+    const pod = join(dir, 'pod.yaml');
+    writeFileSync(
+      pod,
+      'x-base: &m {name: p, namespace: finance-prod}\napiVersion: v1\nkind: Pod\nmetadata:\n  <<: *m\nspec:\n  containers: [{name: a, image: x}]\n',
+    );
+    const io = memoryIo();
+    expect(await runCli(['explain', pod, '--policies', 'examples'], io)).toBe(0);
+    expect(io.out.join('')).toMatch(/pod finance-prod\/p \(department finance\)/);
+  });
 });

@@ -1,4 +1,5 @@
 import { help, USAGE } from './commands/help.js';
+import { describeUnexpected } from './failure.js';
 import { EXIT_USAGE, type CliIo, type Command } from './io.js';
 
 /** A command whose code is imported when it first runs. */
@@ -21,13 +22,23 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   help,
 };
 
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  commands: Readonly<Record<string, Command>> = COMMANDS,
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h') return help(rest, io);
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     io.stderr(`corral: unknown command ${JSON.stringify(name)}\n\n${USAGE}`);
     return EXIT_USAGE;
   }
-  return command(rest, io);
+  try {
+    return await command(rest, io);
+  } catch (error) {
+    // A failure no command turned into a message: one line, and never 1, which means a finding.
+    io.stderr(describeUnexpected(name, error, io.env));
+    return EXIT_USAGE;
+  }
 }

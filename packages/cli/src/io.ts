@@ -6,7 +6,10 @@ export interface CliIo {
   readonly cwd: string;
 }
 
-/** A command returns its exit code: 0 ok, 1 a finding (e.g. a denial), 2 a usage or input error. */
+/**
+ * A command returns its exit code: 0 ok, 1 a finding (e.g. a denial), 2 a usage or input error, and
+ * any failure that is not a finding (runCli turns an unexpected error into 2, never 1).
+ */
 export type Command = (args: readonly string[], io: CliIo) => Promise<number>;
 
 export const EXIT_OK = 0;

@@ -8,7 +8,7 @@ import { readManifests, type Manifest } from '../demo/effects/manifests.js';
 import { runSamples } from '../demo/run-samples.js';
 import { runWalkthrough } from '../demo/walkthrough.js';
 import { EXIT_FINDING, EXIT_OK, EXIT_USAGE, type CliIo } from '../io.js';
-import { parseFlags } from './parse-flags.js';
+import { asksForHelp, parseFlags } from './parse-flags.js';
 
 /** The demo's manifests, `demo/` at the repository root (src/commands and dist/commands sit alike). */
 export const DEMO_MANIFESTS = fileURLToPath(new URL('../../../../demo/', import.meta.url));
@@ -20,12 +20,28 @@ const FLAGS = {
   offline: { type: 'boolean', default: false },
 } as const;
 
+export const DEMO_HELP = `usage: corral demo [--policies PATH] [--manifests PATH] [--no-ceph | --offline]
+
+Checks the policies, then walks through Corral with its services running for real on the example
+cluster, driven as Kubernetes drives them (what \`make demo\` runs).
+
+  --policies PATH    the policies of the example cluster (default: examples)
+  --manifests PATH   the demo's manifests (default: demo/ of the repository)
+  --no-ceph          skip the storage part
+  --offline          start nothing: print the example cluster and run the decisions in-process
+  -h, --help         this text
+`;
+
 /**
  * `corral demo`: checks the policies, then walks through Corral with its services running for real
  * (demo/walkthrough.ts). `--no-ceph` skips the storage part; `--offline` only prints the example
  * cluster and runs the decision code in-process, with no service started.
  */
 export async function demo(args: readonly string[], io: CliIo): Promise<number> {
+  if (asksForHelp(args)) {
+    io.stdout(DEMO_HELP);
+    return EXIT_OK;
+  }
   const parsed = parseFlags(args, FLAGS);
   if (!parsed.ok) {
     io.stderr(`corral demo: ${parsed.message}\n`);

@@ -10,7 +10,8 @@ Services:
                                             --ceph-conf PATH, --keyring PATH
 
 Offline tools:
-  check -f MANIFESTS --policies PATH   what admission would do to each object (exit 1 on a denial)
+  check -f MANIFESTS --policies PATH   what admission would do to each object (exit 1 on a denial);
+                                       -n NS for objects without a namespace
   explain POD.yaml --policies PATH     node by node, whether and why a pod may run there
 
 Demo (what \`make demo\` runs):
@@ -19,7 +20,9 @@ Demo (what \`make demo\` runs):
                                        as Kubernetes drives them; --no-ceph skips storage, --offline
                                        starts nothing and runs the decisions in-process
 
-  help                                 this text
+  help                                 this text; \`corral <command> --help\` for a command's flags
+
+Exit codes: 0 ok, 1 a finding (a denial), 2 bad usage or input, or an unexpected failure.
 `;
 
 export async function help(_args: readonly string[], io: CliIo): Promise<number> {

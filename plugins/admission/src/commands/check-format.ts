@@ -9,6 +9,8 @@ export interface CheckedObject {
   readonly allowed: boolean;
   readonly patch: readonly Operation[];
   readonly decisions: readonly Decision[];
+  /** What the reader should know about how the object was checked (unknown namespace, not reviewed). */
+  readonly notes?: readonly string[];
 }
 
 const show = (value: unknown): string => JSON.stringify(value);
@@ -31,6 +33,7 @@ export function diffLine(op: Operation): string {
 
 export function formatChecked(item: CheckedObject): string {
   const lines = [`${item.allowed ? 'ALLOWED' : 'DENIED '} ${item.title}  (${item.source})`];
+  for (const note of item.notes ?? []) lines.push(`    note    ${note}`);
   for (const op of item.patch) lines.push(`    ${diffLine(op)}`);
   for (const d of item.decisions) {
     if (d.outcome === 'fail' || d.outcome === 'error') lines.push(`    denied  [${d.rule}] ${d.message}`);

@@ -21,6 +21,10 @@ const USAGE = 'usage: corral explain POD.yaml --policies PATH [--system-namespac
  * its score, from the extender's own decision code, offline. Exit 0 once explained; 2 for bad input.
  */
 export async function explainCommand(args: readonly string[], io: CliIo): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(`${USAGE}\n`);
+    return EXIT_OK;
+  }
   const [podFile, ...flags] = args;
   if (podFile === undefined || podFile.startsWith('-')) {
     io.stderr(`corral explain: name the pod file\n${USAGE}\n`);
@@ -66,19 +70,39 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
   }
 }
 
-/** The Pod documents of a YAML file; a pod without a namespace lands in `default`, as kubectl does. */
+/** A document's value; an alias bomb (more than 100 alias expansions) is bad input, not a crash. */
+function valueOf(document: ReturnType<typeof parseAllDocuments>[number], path: string): unknown {
+  if (document.errors.length > 0)
+    throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, `${path}: ${document.errors[0]?.message ?? 'bad YAML'}`);
+  try {
+    return document.toJS({ maxAliasCount: 100 });
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, `${path}: cannot read the YAML (${reason})`, { cause });
+  }
+}
+
+/** A Pod document with its namespace: `default` when it names none (absent, null or empty), as kubectl. */
+function withNamespace(pod: Record<string, unknown>): Record<string, unknown> {
+  const metadata = (
+    typeof pod['metadata'] === 'object' && pod['metadata'] !== null ? pod['metadata'] : {}
+  ) as {
+    namespace?: unknown;
+  };
+  const named = typeof metadata.namespace === 'string' && metadata.namespace !== '';
+  return { ...pod, metadata: { ...metadata, namespace: named ? metadata.namespace : 'default' } };
+}
+
+/** The Pod documents of a YAML file (merge keys read as kubectl reads them). */
 async function readPods(path: string): Promise<Record<string, unknown>[]> {
   const text = await readFile(path, 'utf8').catch((cause: unknown) => {
     throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, `cannot read ${path}`, { cause });
   });
   const pods: Record<string, unknown>[] = [];
-  for (const document of parseAllDocuments(text)) {
-    if (document.errors.length > 0)
-      throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, `${path}: ${document.errors[0]?.message ?? 'bad YAML'}`);
-    const value = document.toJSON() as unknown;
+  for (const document of parseAllDocuments(text, { merge: true })) {
+    const value = valueOf(document, path);
     if (typeof value !== 'object' || value === null || (value as { kind?: unknown }).kind !== 'Pod') continue;
-    const pod = value as { metadata?: { namespace?: string } } & Record<string, unknown>;
-    pods.push({ ...pod, metadata: { namespace: 'default', ...pod.metadata } });
+    pods.push(withNamespace(value as Record<string, unknown>));
   }
   if (pods.length === 0) throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, `${path} holds no Pod`);
   return pods;

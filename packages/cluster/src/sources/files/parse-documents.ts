@@ -12,28 +12,39 @@ export function documentSource(file: string, number: number): string {
   return `${file} (document ${number})`;
 }
 
-/** Every document of a file; empty documents are skipped, syntax errors become problems. */
+const documentProblem = (file: string, number: number, message: string): PolicyProblem => ({
+  source: documentSource(file, number),
+  kind: '(document)',
+  name: '(unparsed)',
+  field: '',
+  message,
+});
+
+/**
+ * Every document of a file; empty documents are skipped, syntax errors become problems, and so does
+ * a document that cannot be turned into values (an alias bomb: more than 100 alias expansions).
+ * Merge keys (`<<: *base`) are read as kubectl reads them.
+ */
 export function parseDocuments(
   file: string,
   text: string,
 ): { documents: SourceDocument[]; problems: PolicyProblem[] } {
   const documents: SourceDocument[] = [];
   const problems: PolicyProblem[] = [];
-  parseAllDocuments(text, { prettyErrors: true }).forEach((document, index) => {
+  parseAllDocuments(text, { prettyErrors: true, merge: true }).forEach((document, index) => {
     const number = index + 1;
     if (document.errors.length > 0) {
-      for (const error of document.errors) {
-        problems.push({
-          source: documentSource(file, number),
-          kind: '(document)',
-          name: '(unparsed)',
-          field: '',
-          message: error.message,
-        });
-      }
+      for (const error of document.errors) problems.push(documentProblem(file, number, error.message));
       return;
     }
-    const value: unknown = document.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = document.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      problems.push(documentProblem(file, number, `cannot read the YAML: ${reason}`));
+      return;
+    }
     if (value !== null && value !== undefined) documents.push({ file, number, value });
   });
   return { documents, problems };

@@ -1,0 +1,39 @@
+import { describeProblem } from '@corral/policy';
+import { loadPolicyFiles, SnapshotStore } from '@corral/cluster';
+import { dateAfter, dateUndated } from './check-ages.js';
+
+/** The snapshot's kinds, policies before the objects they govern. */
+const KINDS_IN_ORDER = [
+  'Node',
+  'Namespace',
+  'Department',
+  'NamespacePolicy',
+  'Pod',
+  'PersistentVolumeClaim',
+] as const;
+
+export type CheckSnapshot =
+  { ok: true; snapshot: SnapshotStore } | { ok: false; problems: readonly string[] };
+
+/**
+ * Loads a policy file or folder into a snapshot for `corral check`, offline; every problem listed when
+ * it is broken. Undated Departments and NamespacePolicies are dated just after the newest dated one
+ * (check-ages.ts), so that what check creates afterwards is newer than all of them, as on a cluster.
+ */
+export async function loadCheckSnapshot(
+  path: string,
+  gpuResources: readonly string[],
+): Promise<CheckSnapshot> {
+  const loaded = await loadPolicyFiles(path, { gpuResources });
+  if (loaded.problems.length > 0)
+    return { ok: false, problems: loaded.problems.map((p) => describeProblem(p)) };
+  const policies = [...loaded.objects.Department, ...loaded.objects.NamespacePolicy];
+  const undatedAt = dateAfter(policies);
+  const snapshot = new SnapshotStore({ gpuResources });
+  for (const kind of KINDS_IN_ORDER) {
+    const items = loaded.objects[kind];
+    const dated = kind === 'Department' || kind === 'NamespacePolicy' ? dateUndated(items, undatedAt) : items;
+    snapshot.replaceAll(kind, dated, path);
+  }
+  return { ok: true, snapshot };
+}

@@ -111,3 +111,16 @@ export function loadCsiConfig(
 export function socketPath(endpoint: string): string {
   return endpoint.replace(/^unix:\/\//, '');
 }
+
+/** What a shutdown keeps, after the grace period of the running calls, for the steps that follow. */
+export const SHUTDOWN_RESERVE_MS = 3_000;
+
+/**
+ * How long running gRPC calls may finish on shutdown before the server is forced closed: below
+ * `--shutdown-timeout-ms`, which bounds the WHOLE shutdown, so that the steps after it (the ops
+ * server, the tenant watch, closing the Ceph connections) still run before the deadline exits the
+ * process. The timeout less SHUTDOWN_RESERVE_MS, or half of it when that is more (short timeouts).
+ */
+export function grpcGraceMs(shutdownTimeoutMs: number): number {
+  return Math.max(Math.floor(shutdownTimeoutMs / 2), shutdownTimeoutMs - SHUTDOWN_RESERVE_MS);
+}

@@ -13,7 +13,7 @@ import {
   type OpsServer,
   type Readiness,
 } from '@corral/runtime';
-import { socketPath, type CsiConfig } from './config.js';
+import { grpcGraceMs, socketPath, type CsiConfig } from './config.js';
 import type { ClusterEntry } from './decide/cluster-config.js';
 import type { Credentials } from './decide/credentials.js';
 import { tenantViewOf } from './decide/tenant-view.js';
@@ -154,7 +154,8 @@ export async function startDriver(options: DriverOptions): Promise<RunningDriver
       // Background work stops first (a running flatten within about one object's copy-up), so that
       // the shutdown fits its timeout; the next start's scan resumes it.
       const draining = deps.jobs.drain();
-      await grpc.close(config.shutdownTimeoutMs);
+      // Less than the whole shutdown's timeout: the steps below must run before it fires.
+      await grpc.close(grpcGraceMs(config.shutdownTimeoutMs));
       await draining;
       await ops?.close();
       await tenants?.stop();

@@ -66,4 +66,15 @@ describe('loadExtenderConfig', () => {
       expect((error as ConfigError).problems.length).toBeGreaterThanOrEqual(3);
     }
   });
+
+  it('given a unix socket to listen on, rejects it as a config problem (kube-scheduler calls over TCP)', () => {
+    expect(() => loadExtenderConfig(['--listen', 'unix:///run/extender.sock'], {})).toThrow(ConfigError);
+    try {
+      loadExtenderConfig(['--listen', 'unix:///run/extender.sock'], {});
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        expect.stringMatching(/listen.*unix socket is not accepted here, use HOST:PORT/),
+      ]);
+    }
+  });
 });

@@ -88,7 +88,8 @@ export function loadExtenderConfig(
     argv,
     env,
     rejectUnknownEnv: true,
-    checks: { listen: listenAddressCheck() },
+    // The extender serves HTTP(S) to kube-scheduler over TCP only.
+    checks: { listen: listenAddressCheck({ allow: ['tcp'] }) },
     refine: (config) => refine(config),
   });
 }

@@ -1,7 +1,17 @@
 import fc from 'fast-check';
 import { REDACTED, redactText } from './redact-text.js';
 
-const cephxKey = `AQ${'a1B/'.repeat(9)}xy==`;
+/** Real cephx keys (`ceph-authtool --gen-print-key`): base64 of 28 bytes, 40 characters. */
+const cephxKey = 'AQDyEwVrfIhbMRAA4BxASP8TnJ4GKASeucrRbA==';
+const otherCephxKey = 'AQDyEwVrM+StNRAAmDaYlAxGbtnruDlkZIozGg==';
+/** The shape an earlier rule matched (42 characters), still removed. */
+const longCephxKey = `AQ${'a1B/'.repeat(9)}xy==`;
+const pem = [
+  '-----BEGIN RSA PRIVATE KEY-----',
+  'MIIEpAIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun',
+  'VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK',
+  '-----END RSA PRIVATE KEY-----',
+].join('\n');
 
 describe('redactText', () => {
   it.each([
@@ -17,6 +27,33 @@ describe('redactText', () => {
     ['rbd map --key=AQB123== --id admin', 'rbd map --key=[REDACTED] --id admin'],
     ['rbd map --key AQB123== --id admin', 'rbd map --key [REDACTED] --id admin'],
     [`[client.admin]\n\tkey = ${cephxKey}\n`, '[client.admin]\n\tkey = [REDACTED]\n'],
+    // cephx keys wherever they are, keyring lines whatever the key looks like
+    [`rbd: mount with ${cephxKey} failed`, 'rbd: mount with [REDACTED] failed'],
+    [`keys ${otherCephxKey},${longCephxKey}.`, 'keys [REDACTED],[REDACTED].'],
+    ['[client.x]\n\tkey = not-a-cephx-key\n', '[client.x]\n\tkey = [REDACTED]\n'],
+    ['password = hunter2 next', 'password = [REDACTED] next'],
+    // PEM private keys, whole; certificates stay
+    [`bad pem ${pem} in tls.key`, 'bad pem [REDACTED] in tls.key'],
+    ['cut: -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEF', 'cut: [REDACTED]'],
+    [
+      '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+      '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----',
+    ],
+    // YAML and JSON inside text
+    ['token: eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln\nkind: Config', 'token: [REDACTED]\nkind: Config'],
+    [
+      'data:\n  tls.key: LS0tLS1CRUdJTg==\n  tls.crt: LS0tQ1JU\n',
+      'data:\n  tls.key: [REDACTED]\n  tls.crt: LS0tQ1JU\n',
+    ],
+    ['client-key-data: LS0tLS1CRUdJTg==', 'client-key-data: [REDACTED]'],
+    [`{"userID":"csi","userKey":"${cephxKey}"}`, '{"userID":"csi","userKey":"[REDACTED]"}'],
+    ['{"password": "correct horse", "user": "bob"}', '{"password": "[REDACTED]", "user": "bob"}'],
+    ['{"password":"a\\"b","n":1}', '{"password":"[REDACTED]","n":1}'],
+    ['{"token":12345,"n":1}', '{"token":[REDACTED],"n":1}'],
+    [
+      'body {\\"password\\":\\"hunter2\\",\\"user\\":\\"bob\\"}',
+      'body {\\"password\\":\\"[REDACTED]\\",\\"user\\":\\"bob\\"}',
+    ],
     ['{"msg":"password=hunter2","a":1}', '{"msg":"password=[REDACTED]","a":1}'],
     [
       'refresh_token=r1 api_key=k1 passwd=p1 secret=s1',
@@ -49,6 +86,8 @@ describe('redactText', () => {
     ['secret ns/name not found'],
     ['labelKey app, topologyKey kubernetes.io/hostname'],
     ['monkey=3 hotkey=ctrl'],
+    ['{"secretName":"ceph-csi","tokenExpirySeconds":3600,"topologyKey":"zone"}'],
+    ['-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----'],
     [''],
   ])('given text without a secret value (%j), returns the same string', (input) => {
     expect(redactText(input)).toBe(input);
@@ -118,6 +157,7 @@ describe('redactText against the implementations it replaced', () => {
     'x',
     'key = ',
     cephxKey,
+    longCephxKey,
   );
 
   it('given any text, leaves no secret that either former implementation removed', () => {

@@ -1,6 +1,7 @@
 /**
  * Secret values inside free text: bearer/basic credentials, URL user info, secret query/assignment
- * parameters (`token=`, `password=`, `key=`…), `--key VALUE` style flags and cephx keys.
+ * parameters (`token=`, `password=`, `key = ` in a keyring…), secret fields of YAML and JSON
+ * (`token: …`, `"userKey":"…"`), `--key VALUE` style flags, cephx keys and PEM private keys.
  *
  * The one implementation for every package: the runtime's logger runs it on every string it writes
  * (messages, fields, error messages and stacks), and the cluster source on the error messages it
@@ -15,18 +16,35 @@
 
 export const REDACTED = '[REDACTED]';
 
-/** Each rule's last group, which ends its match, is the value that gets replaced; the rest stays. */
+/**
+ * Names whose value is a secret, as they appear in text: `token` and `secret` at the end of a longer
+ * name too (`id_token`, `clientSecret`), `key` alone or after a few known words (`userKey`, `api_key`,
+ * `tls.key`, `client-key-data`), never inside a word (`monkey`, `topologyKey`).
+ */
+const NAME = String.raw`(?:token|passw(?:or)?d|passphrase|secret|\b(?:(?:user|admin|api|private|tls|ca|client)[-_]?)?key(?:[-_]?data)?)`;
+
+/** Each rule's group is the value that gets replaced; the rest of the match stays. */
 const SECRET_RULES: readonly RegExp[] = [
   /(?:bearer|basic)\s+([^\s"',]+)/gi,
   /\/\/([^/@\s]+)(?=@)/g,
-  /(?:token|passw(?:or)?d|secret|\b(?:api_?key|key))=([^\s"'&]+)/gi,
+  // `token=VALUE`, `key = VALUE` (a keyring)
+  new RegExp(String.raw`${NAME}[ \t]*=[ \t]*([^\s"'&]+)`, 'gi'),
+  // `token: VALUE` (YAML), `'token': 'VALUE'`, `"token":VALUE` (a JSON number, null…)
+  new RegExp(String.raw`${NAME}["']?[ \t]*:[ \t]*'?([^\s"'\\,}\]]+)`, 'gi'),
+  // `"password": "VALUE"` (JSON), escaped quotes inside the value included
+  new RegExp(String.raw`${NAME}"[ \t]*:[ \t]*"((?:[^"\\]|\\.)*)`, 'gi'),
+  // `\"password\":\"VALUE\"` (JSON inside a JSON string): the value ends at the next `\"`
+  new RegExp(String.raw`${NAME}\\"[ \t]*:[ \t]*\\"((?:[^"\\]|\\[^"])*)`, 'gi'),
   /--(?:key|secret|password|token)[ =]([^\s"'\\&,;]+)/gi,
-  /\b(AQ[A-Za-z0-9+/]{38}==)/g,
+  // A cephx key: base64 of 28 bytes (type 1, creation time, length 16, the key), 40 characters.
+  /\b(AQ[A-Za-z0-9+/]{36,38}==)/g,
+  // A PEM private key, whole (to the end of the text if its END line is missing).
+  /(-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$))/g,
 ];
 
 /** One cheap test that is false for almost every string: only strings it matches are searched. */
 const MAYBE_SECRET =
-  /bearer|basic|\/\/[^/@\s]+@|(?:token|passw(?:or)?d|secret|key)[= ]|AQ[A-Za-z0-9+/]{38}==/i;
+  /bearer|basic|\/\/[^/@\s]+@|(?:token|passw(?:or)?d|passphrase|secret|key(?:[-_]?data)?)\\?["']?[\s=:]|AQ[A-Za-z0-9+/]{36}|PRIVATE KEY/i;
 
 /**
  * Given text, returns it with every secret value (see above) replaced by `censor` (`[REDACTED]`
@@ -49,9 +67,10 @@ type Span = readonly [start: number, end: number];
 
 /**
  * How far back from a value's end another keyword can start and still have its own value after it
- * (`basic &Basic SECRET`, `--key --key SECRET`): the longest keyword, `--password `, plus room.
+ * (`basic &Basic SECRET`, `--key --key SECRET`): the longest keyword, `client-key-data\\": \\"`,
+ * plus room.
  */
-const KEYWORD_REACH = 16;
+const KEYWORD_REACH = 32;
 
 /**
  * Every value `rule` finds, overlapping matches included: a value may swallow the next keyword

@@ -142,6 +142,42 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('given a setting typo named like a service link but not valued like one, reports it', () => {
+    expect(
+      problemsOf({
+        env: {
+          CORRAL_LISTEN_PORT: '9443',
+          CORRAL_ADMIN_SERVICE_HOST: 'admin.example',
+          CORRAL_METRICS_SERVICE_PORT: 'http',
+          CORRAL_PORT_443_TCP: 'tcp://10.96.0.10:8443',
+          CORRAL_PORT_443_TCP_PROTO: 'udp',
+          CORRAL_PORT_443_TCP_ADDR: '443',
+        },
+      }),
+    ).toEqual([
+      'env CORRAL_ADMIN_SERVICE_HOST: no such setting',
+      'env CORRAL_LISTEN_PORT: no such setting',
+      'env CORRAL_METRICS_SERVICE_PORT: no such setting',
+      'env CORRAL_PORT_443_TCP: no such setting',
+      'env CORRAL_PORT_443_TCP_ADDR: no such setting',
+      'env CORRAL_PORT_443_TCP_PROTO: no such setting',
+    ]);
+  });
+
+  it('given the service links of an IPv6 Service, ignores them', () => {
+    const env = {
+      CORRAL_API_SERVICE_HOST: 'fd00:10:96::a',
+      CORRAL_API_SERVICE_PORT: '443',
+      CORRAL_API_PORT: 'tcp://[fd00:10:96::a]:443',
+      CORRAL_API_PORT_443_TCP: 'tcp://[fd00:10:96::a]:443',
+      CORRAL_API_PORT_443_TCP_ADDR: 'fd00:10:96::a',
+      CORRAL_DNS_PORT_53_UDP: 'udp://10.96.0.53:53',
+      CORRAL_DNS_PORT_53_UDP_PROTO: 'udp',
+      CORRAL_WORKERS: '2',
+    };
+    expect(load({ env }).workers).toBe(2);
+  });
+
   it('given a schema violation, names the source of the offending value', () => {
     expect(problemsOf({ env: { CORRAL_WORKERS: '0' } })).toEqual([
       'env CORRAL_WORKERS: expected integer to be greater or equal to 1 (got 0)',

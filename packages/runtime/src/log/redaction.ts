@@ -2,8 +2,9 @@ import { redactText } from '@corral/policy';
 
 /**
  * Keys whose values never reach a log line, at any depth up to `REDACT_DEPTH`. Matching ignores case,
- * `-` and `_` (`Authorization`, `x-api-key`, `client-key-data` and `clientKeyData` all match), and any
- * key ending in one of `SECRET_SUFFIXES` matches too (`bearerToken`, `clientSecret`, `dbPassword`).
+ * `-`, `_` and `.` (`Authorization`, `x-api-key`, `client-key-data`, `clientKeyData`, `tls.key` and
+ * `ca.key` all match), any key ending in one of `SECRET_SUFFIXES` matches too (`bearerToken`,
+ * `clientSecret`, `dbPassword`, `ssh-privatekey`), and so does any file name ending in `.key`.
  */
 export const SECRET_KEYS: readonly string[] = Object.freeze([
   'userKey',
@@ -32,7 +33,16 @@ export const SECRET_KEYS: readonly string[] = Object.freeze([
 ]);
 
 /** Key endings that mark a secret whatever comes before them (compared like SECRET_KEYS). */
-export const SECRET_SUFFIXES: readonly string[] = Object.freeze(['token', 'password', 'passwd', 'secret']);
+export const SECRET_SUFFIXES: readonly string[] = Object.freeze([
+  'token',
+  'password',
+  'passwd',
+  'secret',
+  'privatekey',
+]);
+
+/** A Secret's data key naming a key file (`tls.key`, `server.key`) holds a private key. */
+const isKeyFileName = (key: string): boolean => /\.key$/i.test(key);
 
 /** Command-line flags whose next argument is a secret (`['rbd', 'map', '--key', 'AQ…']`). */
 const SECRET_FLAGS = new Set(['--key', '--secret', '--password', '--token']);
@@ -44,7 +54,8 @@ export const CENSOR = '[REDACTED]';
 /** Written instead of an object nested deeper than the redaction searched (it might hold a secret). */
 export const TOO_DEEP = '[TOO DEEP]';
 
-const normalize = (key: string): string => key.toLowerCase().replace(/[-_]/g, '');
+/** Lower case without `-`, `_` and `.`: Secret data keys are file names (`tls.key`, `ca.key`). */
+const normalize = (key: string): string => key.toLowerCase().replace(/[-_.]/g, '');
 const SECRET_SET = new Set(SECRET_KEYS.map(normalize));
 
 /** Verdicts for keys seen so far: log lines reuse a small set of keys, so most lookups are one get. */
@@ -56,7 +67,8 @@ export function isSecretKey(key: string): boolean {
   const known = verdicts.get(key);
   if (known !== undefined) return known;
   const name = normalize(key);
-  const secret = SECRET_SET.has(name) || SECRET_SUFFIXES.some((suffix) => name.endsWith(suffix));
+  const secret =
+    SECRET_SET.has(name) || SECRET_SUFFIXES.some((suffix) => name.endsWith(suffix)) || isKeyFileName(key);
   if (verdicts.size < VERDICT_CACHE_LIMIT) verdicts.set(key, secret);
   return secret;
 }

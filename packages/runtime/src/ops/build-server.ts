@@ -1,12 +1,6 @@
 import type { Server as TlsServer } from 'node:tls';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import {
-  fastify,
-  LogController,
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type RawServerBase,
-} from 'fastify';
+import { fastify, type FastifyBaseLogger, type FastifyInstance, type RawServerBase } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { lazyChildLogger } from '../log/lazy-child-logger.js';
@@ -14,7 +8,9 @@ import type { Metrics } from '../metrics/create-metrics.js';
 import { readKeyPair, type KeyPairFiles } from '../tls/key-pair.js';
 import { reloadTlsOnChange, type TlsReloader } from '../tls/tls-reloader.js';
 import type { ReadinessReport } from './readiness.js';
+import { closeKeepAliveWhenClosing } from './close-keep-alive.js';
 import { requestIdGenerator } from './request-id.js';
+import { ServerLogController } from './server-log-controller.js';
 import { OPS_ROUTES, withOps } from './with-ops.js';
 import { useFastJsonBodies } from './json-body.js';
 import { onEveryResponse } from './on-every-response.js';
@@ -60,7 +56,8 @@ const ONE_MIB = 1024 * 1024;
 
 /**
  * Builds a service's fastify server. This is the ONE place where cross-cutting concerns are composed,
- * in this order: JSON bodies (fastJsonBodyParser), request logging and request metrics (one response hook), ops routes (/healthz,
+ * in this order: JSON bodies (fastJsonBodyParser), closing keep-alive connections on shutdown
+ * (closeKeepAliveWhenClosing), request logging and request metrics (one response hook), ops routes (/healthz,
  * /readyz, /metrics), and (for HTTPS) certificate reload. Register the service's own routes on the
  * returned instance.
  */
@@ -68,7 +65,8 @@ export function buildServer(options: BuildServerOptions): CorralServer {
   const keyPair = options.https ? readKeyPair(options.https) : undefined;
   const app = fastify({
     loggerInstance: options.logger,
-    logController: new LogController({ disableRequestLogging: true }),
+    // Fastify's request lines off (requestLogging writes one per request), its 5xx error lines on.
+    logController: new ServerLogController(),
     requestIdHeader: 'x-request-id',
     genReqId: requestIdGenerator(),
     // Each request's child logger (carrying reqId) is made only if the request logs.
@@ -81,6 +79,7 @@ export function buildServer(options: BuildServerOptions): CorralServer {
     ...(keyPair ? { https: { cert: keyPair.cert, key: keyPair.key } } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as CorralServer;
   useFastJsonBodies(app as unknown as FastifyInstance);
+  closeKeepAliveWhenClosing(app as unknown as FastifyInstance);
 
   // Added at once (not as deferred plugins, since they attach to each route as it is registered),
   // and together: one hook per request for both.

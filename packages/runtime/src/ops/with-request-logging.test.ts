@@ -13,6 +13,8 @@ async function appWithLogging() {
   await app.register(withRequestLogging);
   app.get('/items/:id', async () => 'ok');
   app.get('/healthz', async () => 'ok');
+  app.get('/readyz', async (_request, reply) => reply.code(503).send({ ready: false }));
+  app.get('/down', async (_request, reply) => reply.code(503).send('down'));
   app.get('/boom', async () => {
     throw new Error('broken');
   });
@@ -25,6 +27,8 @@ describe('withRequestLogging', () => {
     ['a normal request', '/items/7', { level: 'info', method: 'GET', route: '/items/:id', statusCode: 200 }],
     ['a probe', '/healthz', { level: 'debug', route: '/healthz', statusCode: 200 }],
     ['a failing request', '/boom', { level: 'error', route: '/boom', statusCode: 500 }],
+    ['a not-ready probe', '/readyz', { level: 'info', route: '/readyz', statusCode: 503 }],
+    ['an unavailable service route', '/down', { level: 'error', route: '/down', statusCode: 503 }],
     [
       'an unknown URL',
       '/nope?token=abc',

@@ -15,10 +15,18 @@ export interface RequestLoggingOptions {
 
 type LineLevel = 'debug' | 'info' | 'warn' | 'error';
 
-function levelOf(status: number, durationMs: number, quietBelowMs: number): LineLevel {
+/**
+ * A quiet route's 503 is an answer, not a failure: /readyz says "not ready" that way on every probe
+ * while starting or shutting down (and fastify answers 503 to any request once closing starts).
+ */
+const UNAVAILABLE = 503;
+
+function levelOf(status: number, durationMs: number, quiet: boolean, slowMs: number): LineLevel {
+  if (status === UNAVAILABLE && quiet) return 'info';
   if (status >= 500) return 'error';
   if (status >= 400) return 'warn';
-  return durationMs < quietBelowMs ? 'debug' : 'info';
+  // Successes below this duration are logged at debug: the slow threshold on quiet routes, none elsewhere.
+  return quiet && durationMs < slowMs ? 'debug' : 'info';
 }
 
 /** Would this logger write a line at this level? (Loggers without the check write everything.) */
@@ -30,18 +38,17 @@ function writes(log: FastifyBaseLogger, level: LineLevel): boolean {
 /**
  * Writes ONE line per request, when it completes: method, route pattern, status and duration, through
  * the request's child logger (which carries `reqId`): errors at error/warn, quiet routes at debug
- * unless slow, others at info. Nothing is built when the level is off. Expects fastify's own request
+ * unless slow (and their 503s, such as /readyz's "not ready", at info), others at info. Nothing is built when the level is off. Expects fastify's own request
  * lines to be off (a `LogController` with `disableRequestLogging`). For onEveryResponse.
  */
 export function requestLogging(options: RequestLoggingOptions = {}): ObserverFactory {
   const quiet = new Set(options.quietRoutes ?? OPS_ROUTES);
   const slowMs = options.slowRequestMs ?? 1000;
   return (route) => {
-    // Successes below this duration are logged at debug: the slow threshold on quiet routes, none elsewhere.
-    const quietBelowMs = quiet.has(route) ? slowMs : 0;
+    const isQuiet = quiet.has(route);
     return (request, reply) => {
       const durationMs = Math.round(reply.elapsedTime * 100) / 100;
-      const level = levelOf(reply.statusCode, durationMs, quietBelowMs);
+      const level = levelOf(reply.statusCode, durationMs, isQuiet, slowMs);
       if (!writes(request.log, level)) return;
       const line = {
         method: request.method,

@@ -6,9 +6,12 @@ export type Webhook = 'mutate' | 'validate';
 
 /** The webhooks' own series, beside the runtime's HTTP histogram. */
 export interface AdmissionMetrics {
-  /** `corral_admission_requests_total{webhook,kind,outcome}`; outcome allowed|denied|patched|error. */
+  /**
+   * `corral_admission_requests_total{webhook,kind,outcome}`; outcome allowed|denied|patched|error;
+   * kind one of WEBHOOK_KINDS or `other` (see kindLabel).
+   */
   readonly requests: Counter<'webhook' | 'kind' | 'outcome'>;
-  /** `corral_admission_duration_seconds{webhook,kind}`: time in the envelope and rules. */
+  /** `corral_admission_duration_seconds{webhook,kind}`: time in the envelope and rules; kind as above. */
   readonly duration: Histogram<'webhook' | 'kind'>;
   /** `corral_admission_decisions_total{rule,outcome}`; outcome pass|fail|warn|error|skip|audit. */
   readonly decisions: Counter<'rule' | 'outcome'>;

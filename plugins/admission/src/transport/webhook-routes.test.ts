@@ -6,6 +6,22 @@ import { createAdmissionMetrics } from './admission-metrics.js';
 import { webhookRoutes } from './webhook-routes.js';
 import type { InnerHandler } from './with-admission.js';
 
+/** The webhook routes alone, with rules that allow everything, and their metrics registry. */
+async function allowingApp() {
+  const app = fastify();
+  const registry = new Registry();
+  const allow: InnerHandler = () => ({ decisions: [] });
+  await app.register(webhookRoutes, {
+    mutate: allow,
+    validate: allow,
+    failOpen: () => false,
+    deadlineMs: 1000,
+    metrics: createAdmissionMetrics(registry),
+    logger: pino({ level: 'silent' }),
+  });
+  return { app, registry };
+}
+
 /** The webhook routes alone, with rules that never answer. */
 async function hangingApp(deadlineMs: number) {
   const app = fastify();
@@ -44,6 +60,39 @@ describe('webhook routes and the API server timeout', () => {
     const res = await app.inject({ method: 'POST', url: '/mutate?timeout=soon', payload });
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
     expect(res.json().response.status.code).toBe(500);
+    await app.close();
+  });
+});
+
+describe('webhook routes metrics', () => {
+  const payload = loadAdmissionReview('admission-validating-pods-create-1');
+  const withKind = (kind: string) => ({
+    ...payload,
+    request: { ...payload.request, kind: { ...payload.request.kind, kind } },
+  });
+
+  it('given reviews of kinds the webhooks do not handle, counts them all under one `other` kind', async () => {
+    const { app, registry } = await allowingApp();
+    for (let i = 0; i < 5; i += 1) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/validate',
+        payload: withKind(`Made${i}${Math.random()}`),
+      });
+      expect(res.statusCode).toBe(200);
+    }
+    await app.inject({ method: 'POST', url: '/validate', payload: withKind('Pod') });
+    const text = await registry.metrics();
+    const series = text.split('\n').filter((l) => l.startsWith('corral_admission_requests_total{'));
+    expect(series.map((l) => l.replace(/outcome="[^"]*"/, ''))).toEqual([
+      'corral_admission_requests_total{webhook="validate",kind="other",} 5',
+      'corral_admission_requests_total{webhook="validate",kind="Pod",} 1',
+    ]);
+    const counts = text.split('\n').filter((l) => l.startsWith('corral_admission_duration_seconds_count'));
+    expect(counts).toEqual([
+      'corral_admission_duration_seconds_count{webhook="validate",kind="other"} 5',
+      'corral_admission_duration_seconds_count{webhook="validate",kind="Pod"} 1',
+    ]);
     await app.close();
   });
 });

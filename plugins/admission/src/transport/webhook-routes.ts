@@ -5,6 +5,7 @@ import { errorBody, httpStatusOf } from '../errors.js';
 import { countDecisions, type AdmissionMetrics, type Webhook } from './admission-metrics.js';
 import { ErrorReplySchema, ReviewBodySchema, ReviewReplySchema } from './review-schema.js';
 import { parseGoDuration } from './go-duration.js';
+import { kindLabel } from './kind-label.js';
 import { withAdmission, type Answer, type InnerHandler } from './with-admission.js';
 import type { AdmissionRequest } from '../decide/request.js';
 
@@ -51,7 +52,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
         const apiTimeoutMs = typeof timeout === 'string' ? parseGoDuration(timeout) : undefined;
         const answer = await withAdmission(request.body, inner, options, apiTimeoutMs);
         const review = answer.request;
-        const kind = review.kind.kind;
+        // A label from the body: only known kinds, or every made-up kind would be a new series.
+        const kind = kindLabel(review.kind.kind);
         options.metrics.requestTally.inc({ webhook, kind, outcome: outcomeOf(answer) });
         options.metrics.duration.observe({ webhook, kind }, (performance.now() - started) / 1000);
         countDecisions(options.metrics, answer.decisions);

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import {
   createLogger,
+  ListenAddressError,
   onShutdown,
   parseListenAddress,
   type ProcessLike,
@@ -44,8 +45,10 @@ export async function runExtender(
     name: 'extender',
     ...(options.destination ? { destination: options.destination } : {}),
   });
-  const listen = parseListenAddress(config.listen);
-  if (!listen.ok || listen.value.kind !== 'tcp') throw new Error(`--listen: expected HOST:PORT`);
+  // loadExtenderConfig rejects these already; a config built otherwise (tests) gets the same words.
+  const listen = parseListenAddress(config.listen, { allow: ['tcp'] });
+  if (!listen.ok) throw new ListenAddressError(`--listen: ${listen.error}`);
+  if (listen.value.kind !== 'tcp') throw new ListenAddressError('--listen: expected HOST:PORT');
   const kubeConfig = kubeConfigOf(config, cwd);
   // The snapshot reports its sync state from the start: record it until the extender exists.
   const seen: [string, boolean, string | undefined][] = [];

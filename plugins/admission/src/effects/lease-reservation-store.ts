@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type {
   ConfigurationOptions,
   CoordinationV1Api,
@@ -30,13 +31,25 @@ const statusOf = (err: unknown): number | undefined => {
   return typeof code === 'number' ? code : undefined;
 };
 
-/** DNS-1123 subdomain from a coordination key (`department-finance` → `corral-quota-department-finance`). */
+const MAX_NAME = 253;
+const HASH_CHARS = 16;
+const trimEnd = (text: string): string => text.replace(/[^a-z0-9]+$/, '');
+
+/**
+ * DNS-1123 subdomain from a coordination key (`department-finance` → `corral-quota-department-finance`).
+ * A name that would pass 253 characters (a department name near its own limit) is cut and ends in a
+ * hash of the whole key instead, so that it stays valid (no `-` or `.` at the end) and two keys that
+ * share their first 230 characters still get Leases of their own.
+ */
 export function leaseName(coordinationKey: string): string {
   const safe = coordinationKey
     .toLowerCase()
     .replace(/[^a-z0-9.-]+/g, '-')
     .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
-  return `corral-quota-${safe}`.slice(0, 253);
+  const name = `corral-quota-${safe}`;
+  if (name.length <= MAX_NAME) return name;
+  const hash = createHash('sha256').update(coordinationKey).digest('hex').slice(0, HASH_CHARS);
+  return `${trimEnd(name.slice(0, MAX_NAME - HASH_CHARS - 1))}-${hash}`;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

@@ -1,4 +1,11 @@
-import { rawNamespace, rawNamespacePolicy, rawPod, rawPvc, SnapshotStore } from '@corral/cluster';
+import {
+  rawDepartment,
+  rawNamespace,
+  rawNamespacePolicy,
+  rawPod,
+  rawPvc,
+  SnapshotStore,
+} from '@corral/cluster';
 import { isDenial } from '../decide/decision.js';
 import { DEFAULT_RULE_SETTINGS } from '../decide/settings.js';
 import { ReservationLedger } from '../effects/reservation-ledger.js';
@@ -200,5 +207,25 @@ describe('quotaCoordinationKey', () => {
     ['a pod in a namespace without quota', podRequest('other', spec), undefined],
   ])('given %s, answers %s', (_what, request, key) => {
     expect(quotaCoordinationKey(store, request)).toBe(key);
+  });
+
+  it('given a namespace quota in a department, keys by the department whether or not it has a quota of its own', () => {
+    // Keyed by the namespace until the Department got a quota, the reservations held so far would be
+    // in a record no later request reads.
+    const departmental = new SnapshotStore();
+    departmental.replaceAll('Namespace', [rawNamespace('team', { 'corral.dev/department': 'eng' })], 'test');
+    departmental.replaceAll(
+      'NamespacePolicy',
+      [rawNamespacePolicy('team', 'p', { quota: { hard: { pods: '2' } } })],
+      'test',
+    );
+    departmental.replaceAll('Department', [rawDepartment('eng')], 'test');
+    expect(quotaCoordinationKey(departmental, podRequest('team', spec))).toBe('department-eng');
+    departmental.replaceAll(
+      'Department',
+      [rawDepartment('eng', { quota: { hard: { pods: '100' } } })],
+      'test',
+    );
+    expect(quotaCoordinationKey(departmental, podRequest('team', spec))).toBe('department-eng');
   });
 });

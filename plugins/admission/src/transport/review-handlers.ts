@@ -53,8 +53,12 @@ function takesQuota(request: AdmissionRequest): boolean {
 
 /**
  * The coordination key of a request checked against quotas (see takesQuota) in a namespace with a
- * namespace or department quota: its department, else its namespace. Undefined when no quota applies.
- * A resize reserves nothing, but is checked against every replica's reservations all the same.
+ * namespace or department quota: its department whenever it has one (whether or not the Department
+ * itself has a quota), else its namespace. Undefined when no quota applies. Keyed so, a namespace's
+ * in-flight reservations stay in one record when its Department gains or loses a quota; keyed by
+ * the department only while that had a quota, those held under the namespace's record were no longer
+ * read, and its quota was exceeded. A resize reserves nothing, but is checked against every
+ * replica's reservations all the same.
  */
 export function quotaCoordinationKey(
   snapshot: ClusterSnapshot,
@@ -65,8 +69,10 @@ export function quotaCoordinationKey(
   if (namespace === undefined) return undefined;
   const departmentName = snapshot.departmentOfNamespace(namespace);
   const department = departmentName === undefined ? undefined : snapshot.department(departmentName);
-  if (department?.spec.quota) return `department-${department.metadata.name}`;
-  return snapshot.namespacePolicy(namespace)?.spec.quota ? `namespace-${namespace}` : undefined;
+  const namespaceQuota = snapshot.namespacePolicy(namespace)?.spec.quota !== undefined;
+  if (department !== undefined && (department.spec.quota || namespaceQuota))
+    return `department-${department.metadata.name}`;
+  return namespaceQuota ? `namespace-${namespace}` : undefined;
 }
 
 /**

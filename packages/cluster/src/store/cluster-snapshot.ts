@@ -15,11 +15,16 @@ export interface SnapshotChange {
 
 export type ChangeListener = (change: SnapshotChange) => void;
 
-/** One Node, Namespace, Pod or PersistentVolumeClaim that was just added to the snapshot or changed. */
+/**
+ * One Node, Namespace, Pod or PersistentVolumeClaim that was just added to the snapshot or changed,
+ * or a Pod or PersistentVolumeClaim just removed from it (`removedUid` set).
+ */
 export interface AppliedObject {
   readonly kind: WatchedKind;
   /** `namespace/name` (Pod, PersistentVolumeClaim) or `name` (Node, Namespace), as the lookups take it. */
   readonly key: string;
+  /** The uid of the Pod or PersistentVolumeClaim removed (deleted, or gone at a relist); '' if it had none. */
+  readonly removedUid?: string;
 }
 
 export type AppliedListener = (applied: AppliedObject) => void;

@@ -316,17 +316,18 @@ describe('SnapshotStore: replaceAll and notifications', () => {
     ]);
     expect(errors).toHaveLength(3);
   });
-  it('tells onApplied listeners of each core object added or changed, visible already, once', () => {
+  it('tells onApplied listeners of each core object added or changed, visible already, once, and of each pod or claim removed', () => {
     const errors: unknown[] = [];
     const store = new SnapshotStore({ onListenerError: (error) => errors.push(error) });
     const seen: string[] = [];
     store.onApplied(() => {
       throw new Error('boom');
     });
-    const stop = store.onApplied(({ kind, key }) => {
+    const stop = store.onApplied(({ kind, key, removedUid }) => {
       const [namespace = '', name = ''] = key.split('/');
       const visible = kind === 'Pod' ? store.pod(namespace, name) : store.pvc(namespace, name);
-      seen.push(`${kind} ${key} ${visible ? 'visible' : 'missing'} r${store.revision}`);
+      const removed = removedUid === undefined ? '' : ` removed uid ${removedUid}`;
+      seen.push(`${kind} ${key} ${visible ? 'visible' : 'missing'} r${store.revision}${removed}`);
     });
     store.replaceAll('Pod', [rawPod('ns', 'a'), rawPod('ns', 'b')], 'test');
     store.upsert('Pod', rawPod('ns', 'a'), 'test'); // no-op: not told
@@ -336,7 +337,9 @@ describe('SnapshotStore: replaceAll and notifications', () => {
     session.end();
     store.upsert('Department', rawDepartment('d', {}, T1), 'test'); // policies: not told
     store.upsert('Pod', { metadata: { name: 'unnamed' } }, 'test'); // unreadable: not told
-    store.remove('Pod', rawPod('ns', 'b'), 'test'); // removals: not told
+    store.remove('Pod', rawPod('ns', 'b'), 'test'); // a removal: told, with the uid
+    store.remove('Pod', rawPod('ns', 'b'), 'test'); // no longer held: not told
+    store.replaceAll('PersistentVolumeClaim', [], 'relist'); // gone at a relist: told
     stop();
     store.upsert('Pod', rawPod('ns', 'z'), 'test');
     expect(seen).toEqual([
@@ -344,7 +347,9 @@ describe('SnapshotStore: replaceAll and notifications', () => {
       'Pod ns/b visible r2',
       'Pod ns/a visible r3',
       'PersistentVolumeClaim ns/c visible r4',
+      'Pod ns/b missing r6 removed uid uid-ns-b',
+      'PersistentVolumeClaim ns/c missing r7 removed uid ',
     ]);
-    expect(errors).toHaveLength(5);
+    expect(errors).toHaveLength(7);
   });
 });

@@ -210,7 +210,15 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
   private removeKey(kind: WatchedKind, key: string): void {
     this.book.clear(kind, key);
     if (!isCoreKind(kind)) return this.applyPolicyChanges(this.gate.withdraw(kind, key));
-    if (this.state.remove(kind, key)) this.changed(kind);
+    const removed =
+      kind === 'Pod'
+        ? this.state.pods.get(key)
+        : kind === 'PersistentVolumeClaim'
+          ? this.state.pvcs.get(key)
+          : undefined;
+    if (!this.state.remove(kind, key)) return;
+    this.changed(kind);
+    if (removed !== undefined) this.announce(kind, key, removed.uid);
   }
 
   private heldKeys(kind: WatchedKind): string[] {
@@ -236,9 +244,9 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
   }
 
   /** Tells the onApplied listeners (none usually: then nothing is allocated). */
-  private announce(kind: WatchedKind, key: string): void {
+  private announce(kind: WatchedKind, key: string, removedUid?: string): void {
     if (this.appliedListeners.size === 0) return;
-    const applied = { kind, key };
+    const applied = removedUid === undefined ? { kind, key } : { kind, key, removedUid };
     for (const listener of this.appliedListeners) {
       try {
         listener(applied);

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { RuleSettings } from '../decide/settings.js';
 import { ReservationLedger } from '../effects/reservation-ledger.js';
 import type { ReservationStore } from '../effects/reservation-store.js';
+import { DeletedObjects } from '../effects/deleted-objects.js';
 import { SharedReservations } from '../effects/shared-reservations.js';
 import { createAdmissionMetrics, type AdmissionMetrics } from './admission-metrics.js';
 import { countedBySnapshot, reviewHandlers, settleFromSnapshot } from './review-handlers.js';
@@ -68,7 +69,15 @@ export function buildAdmissionServer(options: AdmissionServerOptions): Admission
     isCounted: countedBySnapshot(options.snapshot),
     ...(options.now ? { now: options.now } : {}),
   });
-  const stopSettling = settleFromSnapshot(options.snapshot, ledger);
+  // Shared records keep an entry until its TTL (written by any replica's clock): a deleted object's
+  // is skipped for twice that.
+  const deleted = options.reservationStore
+    ? new DeletedObjects({
+        ttlMs: 2 * options.reservationTtlMs,
+        ...(options.now ? { now: options.now } : {}),
+      })
+    : undefined;
+  const stopSettling = settleFromSnapshot(options.snapshot, ledger, deleted);
   app.addHook('onClose', async () => {
     stopSettling();
   });
@@ -77,7 +86,7 @@ export function buildAdmissionServer(options: AdmissionServerOptions): Admission
     ? new SharedReservations({
         store: options.reservationStore,
         ttlMs: options.reservationTtlMs,
-        isCounted: countedBySnapshot(options.snapshot),
+        isCounted: countedBySnapshot(options.snapshot, deleted),
         ...(options.now ? { now: options.now } : {}),
       })
     : undefined;

@@ -6,6 +6,7 @@ import { fail, isDenial, type Decision } from '../decide/decision.js';
 import { namespaceOf, type AdmissionRequest } from '../decide/request.js';
 import { keyMatches, parseReservationKey, storedObjectOf } from '../decide/reservation-key.js';
 import { awaitNamespace } from '../effects/await-namespace.js';
+import type { DeletedObjects } from '../effects/deleted-objects.js';
 import type { ReservationLedger } from '../effects/reservation-ledger.js';
 import type { SharedReservations } from '../effects/shared-reservations.js';
 import type { InnerHandler } from './with-admission.js';
@@ -149,12 +150,22 @@ export function reviewHandlers(
 /**
  * Keeps the ledger exact as the snapshot changes: each pod or claim the snapshot adds or changes may
  * end that object's reservation (ReservationLedger.settle), the one keyed by its uid and one keyed by
- * its name alone. Returns the unsubscribe function.
+ * its name alone. Each one it removes is remembered in `deleted` (for countedBySnapshot). Returns the
+ * unsubscribe function.
  */
-export function settleFromSnapshot(snapshot: ClusterSnapshot, ledger: ReservationLedger): () => void {
-  return snapshot.onApplied(({ kind, key }) => {
+export function settleFromSnapshot(
+  snapshot: ClusterSnapshot,
+  ledger: ReservationLedger,
+  deleted?: DeletedObjects,
+): () => void {
+  return snapshot.onApplied(({ kind, key, removedUid }) => {
+    if (kind !== 'Pod' && kind !== 'PersistentVolumeClaim') return;
+    if (removedUid !== undefined) {
+      if (removedUid !== '') deleted?.add(`${kind}/${key}/${removedUid}`);
+      return;
+    }
     // Every pod event of the cluster passes here (a relist: every pod): nothing to do when nothing is held.
-    if ((kind !== 'Pod' && kind !== 'PersistentVolumeClaim') || ledger.size === 0) return;
+    if (ledger.size === 0) return;
     const nameKey = `${kind}/${key}`;
     ledger.settle(nameKey);
     const parsed = parseReservationKey(nameKey);
@@ -165,11 +176,15 @@ export function settleFromSnapshot(snapshot: ClusterSnapshot, ledger: Reservatio
 
 /**
  * A reservation key (decide/reservation-key.ts) → is that object in the snapshot (so its usage is
- * counted there)? With a uid in the key, only the object of that uid is; an earlier object of the
- * same name still in the snapshot is not.
+ * counted there), or deleted since (`deleted`: then it takes no room at all)? With a uid in the key,
+ * only the object of that uid is; an earlier object of the same name still in the snapshot is not.
  */
-export function countedBySnapshot(snapshot: ClusterSnapshot): (key: string) => boolean {
+export function countedBySnapshot(
+  snapshot: ClusterSnapshot,
+  deleted?: DeletedObjects,
+): (key: string) => boolean {
   return (key) => {
+    if (deleted?.has(key) === true) return true;
     const parsed = parseReservationKey(key);
     return parsed !== undefined && keyMatches(parsed, storedObjectOf(snapshot, parsed));
   };

@@ -42,6 +42,27 @@ describe('loadAdmissionConfig', () => {
     expect(load).toThrow(`--drain-delay-ms (${drain}) must be less than --shutdown-timeout-ms (25000)`);
   });
 
+  it('given --department-editors and --scheduler-name, reads them; a malformed editor is refused', () => {
+    const config = loadAdmissionConfig(
+      [
+        '--policies',
+        'p',
+        '--department-editors',
+        'group:platform-admins,user:ops-bot',
+        '--scheduler-name',
+        'corral-scheduler',
+      ],
+      {},
+    );
+    expect(config).toMatchObject({
+      departmentEditors: ['group:platform-admins', 'user:ops-bot'],
+      schedulerName: 'corral-scheduler',
+    });
+    expect(() =>
+      loadAdmissionConfig(['--policies', 'p', '--department-editors', 'platform-admins'], {}),
+    ).toThrow(/departmentEditors|department-editors/);
+  });
+
   it('given a drain delay below the timeout, accepts it', () => {
     const argv = ['--policies', 'examples', '--shutdown-timeout-ms', '5000', '--drain-delay-ms', '4999'];
     expect(loadAdmissionConfig(argv, {})).toMatchObject({ shutdownTimeoutMs: 5000, drainDelayMs: 4999 });

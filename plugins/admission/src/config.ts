@@ -66,6 +66,10 @@ export const AdmissionConfigSchema = Type.Object({
     description:
       'The scheduler that calls the extender (default-scheduler, or the second scheduler of deploy/overlays/second-scheduler).',
   }),
+  departmentEditors: Type.Array(Type.String({ minLength: 1, pattern: '^(user|group):.+$' }), {
+    description:
+      'Who may move a namespace between departments (user:<name>, group:<name>); empty: whoever RBAC lets update the Namespace.',
+  }),
   deadlineMs: Type.Integer({
     minimum: 50,
     maximum: 29_000,
@@ -106,6 +110,7 @@ export const ADMISSION_DEFAULTS = {
   systemNamespaces: ['kube-system', 'corral-system'],
   gpuResources: ['nvidia.com/gpu'],
   schedulerName: 'default-scheduler',
+  departmentEditors: [],
   deadlineMs: 8000,
   reservationTtlSeconds: 60,
   sharedQuota: true,
@@ -137,6 +142,7 @@ export const ADMISSION_FLAGS = {
   'system-namespaces': 'systemNamespaces',
   'gpu-resources': 'gpuResources',
   'scheduler-name': 'schedulerName',
+  'department-editors': 'departmentEditors',
   'deadline-ms': 'deadlineMs',
   'reservation-ttl-seconds': 'reservationTtlSeconds',
   'shared-quota': 'sharedQuota',

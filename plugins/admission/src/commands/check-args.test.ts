@@ -20,6 +20,7 @@ describe('parseCheckArgs', () => {
           systemNamespaces: ['kube-system', 'corral-system'],
           gpuResources: ['nvidia.com/gpu'],
           schedulerName: 'default-scheduler',
+          departmentEditors: [],
         },
       },
     });

@@ -89,6 +89,7 @@ function fromValues(values: Record<string, unknown>): CheckArgs {
       systemNamespaces: list(values, 'system-namespaces', DEFAULT_RULE_SETTINGS.systemNamespaces),
       gpuResources: list(values, 'gpu-resources', DEFAULT_RULE_SETTINGS.gpuResources),
       schedulerName: schedulerName ?? DEFAULT_RULE_SETTINGS.schedulerName,
+      departmentEditors: DEFAULT_RULE_SETTINGS.departmentEditors,
     },
   };
 }

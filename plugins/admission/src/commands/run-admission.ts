@@ -124,6 +124,7 @@ export async function startAdmission(
       systemNamespaces: config.systemNamespaces,
       gpuResources: config.gpuResources,
       schedulerName: config.schedulerName,
+      departmentEditors: config.departmentEditors,
     },
     logger,
     metrics,

@@ -97,6 +97,43 @@ describe('validateRequest: namespace department labels', () => {
     expect(summary(validate(request))).toEqual(expected);
   });
 
+  describe('with --department-editors', () => {
+    const settings = {
+      ...DEFAULT_RULE_SETTINGS,
+      departmentEditors: ['group:platform-admins', 'user:ops-bot'],
+    };
+    const as = (request: AdmissionRequest, username: string, groups: string[] = []) =>
+      validateRequest(
+        { ...request, userInfo: { username, groups } },
+        snapshot,
+        settings,
+        () => NOTHING_RESERVED,
+      ).decisions;
+    it.each([
+      ['a tenant taking its namespace out of its department', relabel('finance-prod', {})],
+      ['a tenant moving its namespace to another department', relabel('research-batch', { [LABEL]: 'web' })],
+      ['a tenant creating a namespace in a department', create('web-new', { [LABEL]: 'web' })],
+    ])('given %s, refuses (403) and says who may', (_what, request) => {
+      const decisions = as(request, 'alice', ['system:authenticated']);
+      expect(summary(decisions)).toEqual(['fail:403']);
+      expect(decisions.find((d) => d.outcome === 'fail')?.message).toMatch(
+        /^alice may not move namespace .*--department-editors/,
+      );
+    });
+
+    it('given an editor by group or by name, allows the move (with its warnings)', () => {
+      expect(
+        summary(as(relabel('research-batch', { [LABEL]: 'web' }), 'carol', ['platform-admins'])),
+      ).toEqual(['warn', 'warn']);
+      expect(summary(as(relabel('research-batch', { [LABEL]: 'web' }), 'ops-bot'))).toEqual(['warn', 'warn']);
+    });
+
+    it('given a tenant changing other labels only, allows it', () => {
+      expect(summary(as(relabel('finance-prod', { [LABEL]: 'finance', tier: 'gold' }), 'alice'))).toEqual([]);
+      expect(summary(as(create('plain', {}), 'alice'))).toEqual([]);
+    });
+  });
+
   const messages = (request: AdmissionRequest) =>
     validate(request)
       .filter((d) => d.outcome !== 'pass')

@@ -13,6 +13,7 @@ import { formatUsageAmounts, usageUnits, type ClusterSnapshot, type Usage } from
 import { fail, pass, skip, warn, type Decision } from './decision.js';
 import { asObject } from './pod-spec.js';
 import { NOTHING_RESERVED, quotaExcesses, type QuotaScope } from './quota.js';
+import { mayMoveNamespaces } from './department-editors.js';
 import type { AdmissionRequest } from './request.js';
 
 export const NAMESPACE_LABEL_RULE = 'namespace-department';
@@ -171,10 +172,15 @@ function ownerOf(name: string, labels: Record<string, string>, departments: read
  * snapshot, warns when the department label names no Department; refuses (422) labels that would
  * bring new conflicts between the policies, naming each (as a Department or NamespacePolicy write
  * that did the same would be refused); and warns what a namespace holding pods or claims escapes or
- * takes with it when it leaves, joins or changes its department. Changing a namespace's labels needs
- * cluster-wide rights, so the person doing it is an admin: a move is allowed, not refused.
+ * takes with it when it leaves, joins or changes its department. A move is allowed, not refused, for
+ * whoever RBAC lets change the Namespace, unless `editors` (--department-editors) names who may:
+ * then anyone else's move is refused (403).
  */
-export function namespaceDecisions(request: AdmissionRequest, view: NamespaceLabelView): Decision[] {
+export function namespaceDecisions(
+  request: AdmissionRequest,
+  view: NamespaceLabelView,
+  editors: readonly string[] = [],
+): Decision[] {
   if (request.subResource) return [skip(NAMESPACE_LABEL_RULE, 'subresource: labels do not change')];
   const labels = labelsOf(request.object);
   const decisions = [unknownDepartment(labels, view)];
@@ -188,5 +194,29 @@ export function namespaceDecisions(request: AdmissionRequest, view: NamespaceLab
   const problems = newPolicyProblems(name, labels, view, departments);
   if (problems.length > 0) return [refuse(name, problems)];
   const before = view.departmentOfNamespace(name);
-  return [...decisions, ...movedUsage(name, before, ownerOf(name, labels, departments), view)];
+  const after = ownerOf(name, labels, departments);
+  if (before !== after && !mayMoveNamespaces(editors, request))
+    return [refuseMove(name, before, after, request)];
+  return [...decisions, ...movedUsage(name, before, after, view)];
+}
+
+function refuseMove(
+  name: string,
+  before: string | undefined,
+  after: string | undefined,
+  request: AdmissionRequest,
+): Decision {
+  const move =
+    after === undefined
+      ? `out of department ${before}`
+      : before === undefined
+        ? `into department ${after}`
+        : `from department ${before} to ${after}`;
+  const who = request.userInfo?.username ?? 'this user';
+  return fail(
+    NAMESPACE_LABEL_RULE,
+    `${who} may not move namespace ${name} ${move}: only the department editors Corral is configured ` +
+      'with (--department-editors) may change which department a namespace belongs to; ask a platform admin',
+    403,
+  );
 }

@@ -10,10 +10,16 @@ export interface RuleSettings {
    * The mutating webhook sends pods that name no other scheduler to it.
    */
   readonly schedulerName: string;
+  /**
+   * Who may move a namespace into, out of or between departments (`user:<name>`, `group:<name>`);
+   * empty: whoever RBAC lets update the Namespace (see department-editors.ts).
+   */
+  readonly departmentEditors: readonly string[];
 }
 
 export const DEFAULT_RULE_SETTINGS: RuleSettings = Object.freeze({
   systemNamespaces: Object.freeze(['kube-system', 'corral-system']),
   gpuResources: Object.freeze(['nvidia.com/gpu']),
   schedulerName: 'default-scheduler',
+  departmentEditors: Object.freeze([]),
 });

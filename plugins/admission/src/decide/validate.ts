@@ -121,7 +121,7 @@ export function validateRequest(
     return { decisions: [checkPolicyObject(kind, request.object, view)] };
   }
   if (kind === 'Namespace' && request.kind.group === '')
-    return { decisions: namespaceDecisions(request, view) };
+    return { decisions: namespaceDecisions(request, view, settings.departmentEditors) };
   const namespace = namespaceOf(request);
   if (namespace === undefined || settings.systemNamespaces.includes(namespace)) {
     return { decisions: [skip(SKIP, 'system or cluster-scoped object')] };

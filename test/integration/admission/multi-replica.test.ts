@@ -23,7 +23,7 @@ describe('department quota across two replicas', () => {
     ];
     try {
       expect(await burst(replicas, 200, 'shared')).toBe(50);
-      expect(store.saves).toBe(50);
+      expect(store.saves).toBeLessThan(50); // batched: one save serves several admissions of a replica
       expect(store.conflicts).toBeGreaterThan(0); // the replicas did race, and the version check caught it
     } finally {
       await Promise.all(replicas.map((r) => r.close()));

@@ -216,7 +216,7 @@ describe('SharedReservations across replicas whose watches lag', () => {
 });
 
 describe('SharedReservations record upkeep', () => {
-  it('given entries this replica counts, keeps them in the saved record; drops only expired ones', async () => {
+  it('given entries this replica counts, keeps them in the saved record; drops only those past expiry and grace', async () => {
     let now = 1_000;
     const store = new MemoryReservationStore();
     const a = new TestReplica(store, 10, { ttlMs: 500, now: () => now });
@@ -225,9 +225,12 @@ describe('SharedReservations record upkeep', () => {
     now = 1_200;
     expect(await a.admit('p2')).toBe(true);
     expect(namesIn(await recordOf(store))).toEqual(['p1', 'p2']);
-    now = 1_600; // p1's entry (expires 1_500) has expired, p2's (1_700) has not
+    now = 1_600; // p1's entry (expires 1_500) has expired, but is kept for the grace (the TTL, 500 ms)
     expect(await a.admit('p3')).toBe(true);
-    expect(namesIn(await recordOf(store))).toEqual(['p2', 'p3']);
+    expect(namesIn(await recordOf(store))).toEqual(['p1', 'p2', 'p3']);
+    now = 2_100; // p1's grace (until 2_000) has passed, p2's (until 2_200) has not
+    expect(await a.admit('p4')).toBe(true);
+    expect(namesIn(await recordOf(store))).toEqual(['p2', 'p3', 'p4']);
   });
 
   it('given the same name admitted again, replaces its entry; dry runs and denials write nothing', async () => {
@@ -267,6 +270,16 @@ describe('withinBounds', () => {
     const attempt = () => withinBounds(KEY, kept, entry('d', 4), counted('x'), bounds);
     expect(attempt).toThrow(AdmissionError);
     expect(attempt).toThrow(`too many quota reservations in flight for ${KEY}; retry`);
+  });
+
+  it('given a full record, drops entries expired by this clock first, then counted ones, oldest first', () => {
+    const kept = [entry('a', 50), entry('b', 20), entry('c', 10), entry('d', 30)];
+    const now = 25; // b and c have expired by this clock (kept for the grace), a and d have not
+    const next = withinBounds(KEY, kept, entry('e', 90), counted('a', 'd'), bounds, now);
+    expect(next.map((e) => e.key)).toEqual(['a', 'd', 'e'].map(podKey));
+    const fuller = [...kept, entry('f', 40)];
+    const fewer = withinBounds(KEY, fuller, entry('e', 90), counted('a', 'd'), bounds, now);
+    expect(fewer.map((e) => e.key)).toEqual(['a', 'f', 'e'].map(podKey)); // then d, the oldest counted
   });
 
   it('given the byte budget, bounds the record by its JSON size too', () => {
@@ -498,5 +511,189 @@ describe('SharedReservations, a short-lived demand', () => {
       [podKey('short')]: 11_000,
       [podKey('long')]: 61_000,
     });
+  });
+});
+
+/** A store that lets another writer save just before the save call number `at` lands. */
+class InterloperStore extends MemoryReservationStore {
+  saveCalls = 0;
+  interloper: { at: number; run: () => Promise<unknown> } | undefined;
+
+  override async save(key: string, version: string | undefined, entries: readonly StoredReservation[]) {
+    this.saveCalls += 1;
+    const interloper = this.interloper;
+    if (interloper?.at === this.saveCalls) {
+      this.interloper = undefined;
+      await interloper.run();
+    }
+    return super.save(key, version, entries);
+  }
+}
+
+const admitAll = (replica: TestReplica, names: readonly string[]) =>
+  Promise.all(names.map((name) => replica.admit(name)));
+const names = (count: number, prefix = 'p') => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+
+describe('SharedReservations in batches', () => {
+  it('given a burst of concurrent admissions against a slow store, saves once per batch and answers all', async () => {
+    const store = new MemoryReservationStore(10);
+    const a = new TestReplica(store, 1000);
+    const burst = names(300);
+    const answers = await admitAll(a, burst);
+    expect(answers.every(Boolean)).toBe(true);
+    // the first alone (nothing was waiting), then batches of at most 64: far fewer saves than admits
+    expect(store.saves).toBeLessThanOrEqual(1 + Math.ceil(299 / 64));
+    expect(namesIn(await recordOf(store))).toEqual(burst);
+  });
+
+  it('given more concurrent requests than room in one batch, admits exactly the room, in arrival order', async () => {
+    const store = new MemoryReservationStore();
+    const a = new TestReplica(store, 3);
+    const answers = await admitAll(a, names(10));
+    expect(answers).toEqual([true, true, true, ...Array<boolean>(7).fill(false)]);
+    expect(namesIn(await recordOf(store))).toEqual(['p0', 'p1', 'p2']);
+    expect(store.saves).toBe(2); // p0 alone, then p1..p9 in one batch
+  });
+
+  it('given requests spread over several batches, admits exactly the room across them', async () => {
+    const store = new MemoryReservationStore(2);
+    const a = new TestReplica(store, 7, { maxBatch: 4 });
+    const answers = await admitAll(a, names(20));
+    expect(answers.filter(Boolean)).toHaveLength(7);
+    expect(answers.slice(0, 7).every(Boolean)).toBe(true);
+    expect(store.saves).toBe(3); // [p0], [p1..p4], [p5..p8] (p5, p6 admitted); the rest save nothing
+  });
+
+  it('given two replicas bursting on one record, admits exactly the room (conflicts redo batches)', async () => {
+    const store = new MemoryReservationStore(5);
+    const a = new TestReplica(store, 25, { maxAttempts: 200 });
+    const b = new TestReplica(store, 25, { maxAttempts: 200 });
+    const answers = await Promise.all([admitAll(a, names(40, 'a')), admitAll(b, names(40, 'b'))]);
+    expect(answers.flat().filter(Boolean)).toHaveLength(25);
+    expect((await recordOf(store)).entries).toHaveLength(25);
+  });
+
+  it('given a conflict on the batch save, decides the whole batch again on the fresh record', async () => {
+    const store = new InterloperStore();
+    const a = new TestReplica(store, 4);
+    const b = new TestReplica(store, 4);
+    expect(await a.admit('p0')).toBe(true); // save call 1
+    // save call 2 is p1's (alone); before call 3 (the batch p2..p4) lands, replica b takes a pod
+    store.interloper = { at: 3, run: () => b.admit('q1') };
+    const answers = await admitAll(a, ['p1', 'p2', 'p3', 'p4']);
+    // first plan: p2, p3 admitted; redone on [p0, p1, q1]: only p2 fits, and p3's answer is the redo's
+    expect(answers).toEqual([true, true, false, false]);
+    expect(store.conflicts).toBe(1);
+    expect(a.decided).toBe(1 + 1 + 3 + 3);
+    expect(namesIn(await recordOf(store))).toEqual(['p0', 'p1', 'q1', 'p2']);
+  });
+
+  it('given a request aborted while waiting for a batch, rejects it at once and saves the others', async () => {
+    const store = new ScriptedStore();
+    store.loadScript.set(1, 60);
+    const a = new TestReplica(store, 5);
+    const first = a.admit('p0');
+    const deadline = new AbortController();
+    const waiting = [a.admit('p1'), settle(a.admit('p2', deadline.signal)), a.admit('p3')] as const;
+    await sleep(10);
+    deadline.abort(new Error('deadline'));
+    const outcome = await Promise.race([waiting[1], sleep(30).then(() => 'still waiting' as const)]);
+    expect(outcome).toMatchObject({ ok: false, error: { code: ADM_ERR.DEADLINE } }); // before p0's answer
+    expect(await first).toBe(true);
+    expect(await waiting[0]).toBe(true);
+    expect(await waiting[2]).toBe(true);
+    expect(a.decided).toBe(3); // p2 never decided
+    expect(namesIn(await recordOf(store))).toEqual(['p0', 'p1', 'p3']);
+    expect(store.loads).toBe(2);
+  });
+
+  it('given a request abandoned while its batch decides, decides the rest again without it', async () => {
+    const store = new ScriptedStore();
+    store.loadScript.set(1, 30);
+    const a = new TestReplica(store, 2);
+    const blocker = a.admit('x', undefined, true); // a dry run: holds the worker, takes no room
+    const deadline = new AbortController();
+    const abandonedOne = settle(
+      a.shared.admit(
+        KEY,
+        false,
+        (reserved) => {
+          deadline.abort(new Error('deadline')); // answered while its batch decides
+          return a.decide('p1', reserved);
+        },
+        deadline.signal,
+      ),
+    );
+    const rest = admitAll(a, ['p2', 'p3']);
+    expect(await blocker).toBe(true);
+    expect((await abandonedOne).ok).toBe(false);
+    expect(await rest).toEqual([true, true]); // p1's entry was not counted against them
+    expect(namesIn(await recordOf(store))).toEqual(['p2', 'p3']);
+    expect(store.loads).toBe(2);
+  });
+
+  it('given dry runs in a batch, decides them against earlier admits but never saves theirs', async () => {
+    const store = new ScriptedStore();
+    store.loadScript.set(1, 30);
+    const a = new TestReplica(store, 1);
+    const blocker = a.admit('x', undefined, true);
+    const answers = Promise.all([
+      a.admit('p1', undefined, true),
+      a.admit('p2'),
+      a.admit('p3', undefined, true),
+    ]);
+    expect(await blocker).toBe(true);
+    expect(await answers).toEqual([true, true, false]);
+    expect(namesIn(await recordOf(store))).toEqual(['p2']);
+    expect(store.saveCalls).toBe(1);
+  });
+
+  it('given a batch that fills the record, fails only the requests that do not fit', async () => {
+    const store = new MemoryReservationStore();
+    const a = new TestReplica(store, 100, { maxEntries: 3 });
+    const answers = await Promise.all([
+      settle(a.admit('p0')),
+      settle(a.admit('p1')),
+      settle(a.admit('p2')),
+      settle(a.admit('p3')),
+      settle(a.admit('p4', undefined, true)),
+    ]);
+    expect(answers.map((answer) => (answer.ok ? answer.value : 'error'))).toEqual([
+      true,
+      true,
+      true,
+      'error',
+      true,
+    ]);
+    expect(answers[3]).toMatchObject({ ok: false, error: { code: ADM_ERR.INTERNAL } });
+    expect(answers[3]?.ok ? undefined : String(answers[3]?.error)).toMatch(/too many quota reservations/);
+    expect(namesIn(await recordOf(store))).toEqual(['p0', 'p1', 'p2']);
+    expect(store.saves).toBe(2);
+  });
+});
+
+describe('SharedReservations across replicas whose clocks disagree', () => {
+  it('given a replica whose clock runs 61 s ahead, never erases entries the others still count', async () => {
+    const store = new MemoryReservationStore();
+    const t = 1_000_000;
+    const a = new TestReplica(store, 2, { now: () => t });
+    const b = new TestReplica(store, 2, { now: () => t + 61_000 });
+    expect(await a.admit('p1')).toBe(true);
+    expect(await a.admit('p2')).toBe(true);
+    expect(await a.admit('p3')).toBe(false);
+    // B reads p1 and p2 as expired by its own clock (its own under-count), but saves them
+    expect(await b.admit('p4')).toBe(true);
+    expect(namesIn(await recordOf(store))).toEqual(['p1', 'p2', 'p4']);
+    expect(await a.admit('p5')).toBe(false); // A still counts p1 and p2
+  });
+
+  it('given a full record, drops the entries already expired by its clock before refusing', async () => {
+    let now = 1_000;
+    const store = new MemoryReservationStore();
+    const a = new TestReplica(store, 100, { ttlMs: 500, maxEntries: 3, now: () => now });
+    for (const name of ['p1', 'p2', 'p3']) expect(await a.admit(name)).toBe(true);
+    now = 1_600; // all expired by this clock, kept within the grace; none counted by the snapshot
+    expect(await a.admit('p4')).toBe(true);
+    expect(namesIn(await recordOf(store))).toEqual(['p2', 'p3', 'p4']);
   });
 });

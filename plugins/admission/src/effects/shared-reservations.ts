@@ -1,16 +1,22 @@
-import { EMPTY_USAGE, type Usage } from '@corral/cluster';
-import { isDenial } from '../decide/decision.js';
-import { largerOf } from '../decide/quota-decisions.js';
-import type { Demand, ReservedUsage, ValidateResult } from '../decide/validate.js';
+import type { ReservedUsage, ValidateResult } from '../decide/validate.js';
 import { ADM_ERR, AdmissionError } from '../errors.js';
-import type { ReservationStore, StoredReservation } from './reservation-store.js';
+import { abandoned, AdmissionBatch, PendingAdmission } from './admission-batch.js';
+import { planBatch, type BatchPlan } from './batch-plan.js';
+import { DEFAULT_MAX_ENTRIES, DEFAULT_MAX_RECORD_BYTES, type RecordBounds } from './record-bounds.js';
+import type { ReservationStore, StoredRecord } from './reservation-store.js';
+import { storeCall } from './store-call.js';
+
+export {
+  DEFAULT_MAX_ENTRIES,
+  DEFAULT_MAX_RECORD_BYTES,
+  withinBounds,
+  type RecordBounds,
+} from './record-bounds.js';
 
 /** A load or save that has not answered after this long fails the review (docs/adr/0009). */
 export const DEFAULT_CALL_TIMEOUT_MS = 2000;
-/** Entries one record holds at most (a few hundred bytes each). */
-export const DEFAULT_MAX_ENTRIES = 512;
-/** Bytes the entries of one record take at most as JSON: a Lease's annotations may total 256 KiB. */
-export const DEFAULT_MAX_RECORD_BYTES = 192 * 1024;
+/** Admissions for one key that one load + save serves at most. */
+export const DEFAULT_MAX_BATCH = 64;
 
 export interface SharedReservationsOptions {
   readonly store: ReservationStore;
@@ -25,115 +31,40 @@ export interface SharedReservationsOptions {
   readonly maxEntries?: number;
   /** Bytes (JSON) a record's entries may take. Default 192 KiB. */
   readonly maxRecordBytes?: number;
+  /** Admissions decided per load + save at most. Default 64. */
+  readonly maxBatch?: number;
+  /**
+   * A saved record keeps each entry until this long after its `expiresAt` by this replica's clock,
+   * so a replica whose clock runs ahead never erases entries the others still count. Default `ttlMs`.
+   */
+  readonly expiryGraceMs?: number;
   readonly now?: () => number;
 }
 
-interface ReadEntry {
-  readonly key: string;
-  readonly scopes: readonly string[];
-  readonly usage: Usage;
-}
-
-const toUsage = (usage: Readonly<Record<string, string>>): Usage =>
-  new Map(Object.entries(usage).map(([key, value]) => [key, BigInt(value)]));
-
-const fromUsage = (usage: Usage): Record<string, string> =>
-  Object.fromEntries([...usage].map(([key, value]) => [key, value.toString()]));
-
-function reservedFrom(entries: readonly StoredReservation[]): ReservedUsage {
-  const read: ReadEntry[] = entries.map((entry) => ({ ...entry, usage: toUsage(entry.usage) }));
-  return (scope, exclude) => {
-    const total = new Map<string, bigint>();
-    for (const entry of read) {
-      if (entry.key === exclude || !entry.scopes.includes(scope)) continue;
-      for (const [name, value] of entry.usage) total.set(name, (total.get(name) ?? 0n) + value);
-    }
-    return { held: total, less: EMPTY_USAGE };
-  };
-}
-
-/**
- * The demand a key holds when the record already holds `previous` for it: per resource the larger of
- * both, in the scopes of both (as ReservationLedger.reserve; docs/adr/0009).
- */
-function heldWith(previous: StoredReservation, demand: Demand): Demand {
-  return {
-    ...demand,
-    key: demand.key,
-    scopes: [...new Set([...previous.scopes, ...demand.scopes])],
-    usage: largerOf(toUsage(previous.usage), demand.usage),
-  };
-}
-
-const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
-
-export interface RecordBounds {
-  readonly maxEntries: number;
-  readonly maxRecordBytes: number;
-}
-
-/**
- * `kept` plus `added`, within the record's bounds. When over, drops the oldest entries (earliest
- * expiry) that this replica's snapshot counts, as few as needed; when that is not enough, throws:
- * the review fails (a 500 denial in enforce mode) rather than saving a record the API would refuse
- * or forgetting reservations nobody counts yet.
- */
-export function withinBounds(
-  coordinationKey: string,
-  kept: readonly StoredReservation[],
-  added: StoredReservation,
-  isCounted: (key: string) => boolean,
-  bounds: RecordBounds,
-): StoredReservation[] {
-  const next = [...kept, added];
-  let count = next.length;
-  let bytes = jsonBytes(next);
-  const over = () => count > bounds.maxEntries || bytes > bounds.maxRecordBytes;
-  if (!over()) return next;
-  const dropped = new Set<StoredReservation>();
-  const counted = kept.filter((entry) => isCounted(entry.key)).sort((a, b) => a.expiresAt - b.expiresAt);
-  for (const entry of counted) {
-    if (!over()) break;
-    dropped.add(entry);
-    count -= 1;
-    bytes -= jsonBytes(entry) + 1; // and its comma
-  }
-  if (over()) {
-    throw new AdmissionError(
-      ADM_ERR.INTERNAL,
-      `too many quota reservations in flight for ${coordinationKey}; retry`,
-    );
-  }
-  return next.filter((entry) => !dropped.has(entry));
-}
-
-const abandoned = (coordinationKey: string, cause?: unknown) =>
-  new AdmissionError(
-    ADM_ERR.DEADLINE,
-    `quota check for ${coordinationKey} abandoned: the review was answered without it`,
-    cause === undefined ? {} : { cause },
-  );
-
 /**
  * Quota reservations shared by every replica through a versioned record per coordination key
- * (docs/adr/0009): load, decide against `used + reserved`, and if admitted save the record with the new
- * reservation at the loaded version; on a conflict (another replica saved first) decide again on the
- * fresh record. Within a replica, requests for one key are queued, so they never conflict with each
- * other and only cross-replica races cost a retry.
+ * (docs/adr/0009). Within a replica, the requests for one key are served in batches, as the
+ * apiserver's ResourceQuota admission does: one worker per key takes every request waiting (up to
+ * `maxBatch`), loads the record once, decides each in arrival order against `used + reserved` plus
+ * the batch's earlier admits, and saves once at the loaded version; on a conflict (another replica
+ * saved first) it decides the whole batch again on the fresh record. Answers go out after the save.
  *
- * Entries leave the record only when their TTL passes (or, when the record is full, the oldest that
- * this replica counts): each replica skips, when reading, the entries its own snapshot counts, so an
- * object is counted once by every replica whatever its watch has delivered (see the ADR).
+ * Entries leave the record only when their TTL (and grace) passes, or, when the record is full, the
+ * oldest expired or counted by this replica: each replica skips, when reading, the entries its own
+ * snapshot counts, so an object is counted once by every replica whatever its watch has delivered.
  */
 export class SharedReservations {
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Per key with a running worker: the requests not yet taken into a batch. */
+  private readonly waiting = new Map<string, PendingAdmission[]>();
   private readonly now: () => number;
   private readonly callTimeoutMs: number;
+  private readonly maxBatch: number;
   private readonly bounds: RecordBounds;
 
   constructor(private readonly options: SharedReservationsOptions) {
     this.now = options.now ?? Date.now;
     this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    this.maxBatch = Math.max(1, options.maxBatch ?? DEFAULT_MAX_BATCH);
     this.bounds = {
       maxEntries: options.maxEntries ?? DEFAULT_MAX_ENTRIES,
       maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
@@ -142,8 +73,9 @@ export class SharedReservations {
 
   /**
    * Runs `decide` with the shared reservations and records its demand if it admits. `signal` aborts
-   * when the review has been answered without this: the attempt, queued or running, then stops (a
-   * pending store call is given up) and rejects before its next store call, so it never saves.
+   * when the review has been answered without this: the request, queued or in a running batch, then
+   * rejects at once and is left out of the batch (never saved); a store call nobody waits for any more
+   * is given up.
    */
   admit(
     coordinationKey: string,
@@ -152,85 +84,88 @@ export class SharedReservations {
     signal?: AbortSignal,
   ): Promise<ValidateResult> {
     if (signal?.aborted) return Promise.reject(abandoned(coordinationKey, signal.reason));
-    const previous = this.queues.get(coordinationKey) ?? Promise.resolve();
-    const turn = () => this.attempt(coordinationKey, dryRun, decide, signal);
-    const run = previous.then(turn, turn);
-    this.queues.set(coordinationKey, run);
-    void run
-      .finally(() => {
-        if (this.queues.get(coordinationKey) === run) this.queues.delete(coordinationKey);
-      })
-      .catch(() => undefined);
-    return run;
+    return new Promise((resolve, reject) => {
+      const request = new PendingAdmission(coordinationKey, dryRun, decide, signal, resolve, reject);
+      const queue = this.waiting.get(coordinationKey);
+      if (queue) {
+        queue.push(request);
+        return;
+      }
+      this.waiting.set(coordinationKey, [request]);
+      void this.work(coordinationKey);
+    });
   }
 
-  private async attempt(
-    coordinationKey: string,
-    dryRun: boolean,
-    decide: (reserved: ReservedUsage) => ValidateResult,
-    signal: AbortSignal | undefined,
-  ): Promise<ValidateResult> {
-    const { store, isCounted } = this.options;
-    const attempts = this.options.maxAttempts ?? 20;
-    for (let attempt = 0; attempt < attempts; attempt += 1) {
-      const record = await this.call(coordinationKey, 'load', signal, (s) => store.load(coordinationKey, s));
-      const now = this.now();
-      const live = record.entries.filter((entry) => entry.expiresAt > now);
-      // Skip, for this replica only, what its snapshot already counts; the record keeps it for the
-      // replicas whose snapshots do not yet.
-      const result = decide(reservedFrom(live.filter((entry) => !isCounted(entry.key))));
-      const demand = result.demand;
-      if (!demand || dryRun || result.decisions.some(isDenial)) return result;
-      const kept = live.filter((entry) => entry.key !== demand.key);
-      const previous = live.find((entry) => entry.key === demand.key);
-      const entry = this.entryOf(previous === undefined ? demand : heldWith(previous, demand));
-      const next = withinBounds(coordinationKey, kept, entry, isCounted, this.bounds);
-      const saved = await this.call(coordinationKey, 'save', signal, (s) =>
-        store.save(coordinationKey, record.version, next, s),
-      );
-      if (saved === 'ok') return result;
+  /** The key's worker: batch after batch until nobody waits. */
+  private async work(coordinationKey: string): Promise<void> {
+    for (let batch = this.take(coordinationKey); batch; batch = this.take(coordinationKey)) {
+      await this.serve(coordinationKey, batch);
     }
-    throw new AdmissionError(
-      ADM_ERR.INTERNAL,
-      `quota record ${coordinationKey} stayed contended after ${attempts} attempts`,
-    );
   }
 
-  private entryOf(demand: Demand): StoredReservation {
-    return {
-      key: demand.key,
-      scopes: demand.scopes,
-      usage: fromUsage(demand.usage),
-      expiresAt: this.now() + Math.min(demand.ttlMs ?? this.options.ttlMs, this.options.ttlMs),
-    };
+  private take(coordinationKey: string): AdmissionBatch | undefined {
+    const queue = this.waiting.get(coordinationKey) ?? [];
+    const members: PendingAdmission[] = [];
+    while (members.length < this.maxBatch && queue.length > 0) {
+      const next = queue.shift()!;
+      if (!next.done) members.push(next);
+    }
+    if (members.length > 0) return new AdmissionBatch(members);
+    this.waiting.delete(coordinationKey);
+    return undefined;
+  }
+
+  /** Answers every member of `batch` (never throws). */
+  private async serve(coordinationKey: string, batch: AdmissionBatch): Promise<void> {
+    const { store } = this.options;
+    const attempts = this.options.maxAttempts ?? 20;
+    const call = <T>(what: 'load' | 'save', run: (signal: AbortSignal) => Promise<T>) =>
+      storeCall(coordinationKey, what, this.callTimeoutMs, batch.signal, run);
+    try {
+      for (let attempt = 0; attempt < attempts; attempt += 1) {
+        const record = await call('load', (s) => store.load(coordinationKey, s));
+        const { members, plan } = this.plan(coordinationKey, record, batch);
+        const { entries } = plan;
+        const saved =
+          entries === undefined
+            ? 'ok'
+            : await call('save', (s) => store.save(coordinationKey, record.version, entries, s));
+        if (saved !== 'ok') continue;
+        members.forEach((member, i) => member.settle(plan.outcomes[i]!));
+        return;
+      }
+      throw new AdmissionError(
+        ADM_ERR.INTERNAL,
+        `quota record ${coordinationKey} stayed contended after ${attempts} attempts`,
+      );
+    } catch (error) {
+      batch.fail(error);
+    }
   }
 
   /**
-   * One store call, never started once the review was answered, and given up (its signal aborted,
-   * its answer ignored) after `callTimeoutMs` or when the review is answered meanwhile.
+   * Decides the members still waiting; if some are abandoned meanwhile (their review answered while
+   * deciding), decides again without them, so no reservation is saved for a review answered without it.
    */
-  private async call<T>(
+  private plan(
     coordinationKey: string,
-    what: 'load' | 'save',
-    signal: AbortSignal | undefined,
-    run: (signal: AbortSignal) => Promise<T>,
-  ): Promise<T> {
-    if (signal?.aborted) throw abandoned(coordinationKey, signal.reason);
-    const controller = new AbortController();
-    const stopped = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-    });
-    const timer = setTimeout(() => {
-      const message = `quota record ${coordinationKey}: ${what} got no answer within ${this.callTimeoutMs} ms`;
-      controller.abort(new AdmissionError(ADM_ERR.INTERNAL, message));
-    }, this.callTimeoutMs);
-    const onAbort = () => controller.abort(abandoned(coordinationKey, signal?.reason));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await Promise.race([run(controller.signal), stopped]);
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+    record: StoredRecord,
+    batch: AdmissionBatch,
+  ): { members: PendingAdmission[]; plan: BatchPlan } {
+    const context = {
+      coordinationKey,
+      now: this.now(),
+      ttlMs: this.options.ttlMs,
+      graceMs: this.options.expiryGraceMs ?? this.options.ttlMs,
+      isCounted: this.options.isCounted,
+      bounds: this.bounds,
+    };
+    let members = batch.waiting();
+    for (;;) {
+      const plan = planBatch(context, record.entries, members);
+      const still = members.filter((member) => !member.done);
+      if (still.length === members.length) return { members, plan };
+      members = still;
     }
   }
 }

@@ -1,0 +1,54 @@
+import { ADM_ERR, AdmissionError } from '../errors.js';
+import type { StoredReservation } from './reservation-store.js';
+
+/** Entries one record holds at most (a few hundred bytes each). */
+export const DEFAULT_MAX_ENTRIES = 512;
+/** Bytes the entries of one record take at most as JSON: a Lease's annotations may total 256 KiB. */
+export const DEFAULT_MAX_RECORD_BYTES = 192 * 1024;
+
+export interface RecordBounds {
+  readonly maxEntries: number;
+  readonly maxRecordBytes: number;
+}
+
+const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
+
+const byExpiry = (a: StoredReservation, b: StoredReservation) => a.expiresAt - b.expiresAt;
+
+/**
+ * `kept` plus `added`, within the record's bounds. When over, drops as few entries as needed: first
+ * those already expired by this replica's clock (`now`; kept until then for replicas whose clocks run
+ * behind), then those this replica's snapshot counts, each oldest (earliest expiry) first. When that
+ * is not enough, throws: the review fails (a 500 denial in enforce mode) rather than saving a record
+ * the API would refuse or forgetting reservations nobody counts yet.
+ */
+export function withinBounds(
+  coordinationKey: string,
+  kept: readonly StoredReservation[],
+  added: StoredReservation,
+  isCounted: (key: string) => boolean,
+  bounds: RecordBounds,
+  now = Number.NEGATIVE_INFINITY,
+): StoredReservation[] {
+  const next = [...kept, added];
+  let count = next.length;
+  let bytes = jsonBytes(next);
+  const over = () => count > bounds.maxEntries || bytes > bounds.maxRecordBytes;
+  if (!over()) return next;
+  const dropped = new Set<StoredReservation>();
+  const expired = kept.filter((entry) => entry.expiresAt <= now).sort(byExpiry);
+  const counted = kept.filter((entry) => entry.expiresAt > now && isCounted(entry.key)).sort(byExpiry);
+  for (const entry of [...expired, ...counted]) {
+    if (!over()) break;
+    dropped.add(entry);
+    count -= 1;
+    bytes -= jsonBytes(entry) + 1; // and its comma
+  }
+  if (over()) {
+    throw new AdmissionError(
+      ADM_ERR.INTERNAL,
+      `too many quota reservations in flight for ${coordinationKey}; retry`,
+    );
+  }
+  return next.filter((entry) => !dropped.has(entry));
+}

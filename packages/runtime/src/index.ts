@@ -14,12 +14,19 @@ export {
 } from './errors.js';
 
 export { loadConfig } from './config/load-config.js';
+export {
+  configHelp,
+  isHelpRequest,
+  type ConfigHelpHeading,
+  type ConfigHelpSource,
+} from './config/config-help.js';
 export type {
   DeepPartial,
   DeepReadonly,
   FlagDef,
   FlagSpec,
   LoadConfigOptions,
+  LoadConfigSpec,
   OptionCheck,
 } from './config/types.js';
 export {

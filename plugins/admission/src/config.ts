@@ -1,9 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import {
+  configHelp,
   drainDelayProblem,
   listenAddressCheck,
   loadConfig,
   type DeepReadonly,
+  type LoadConfigSpec,
   LogLevelSchema,
 } from '@corral/runtime';
 
@@ -189,20 +191,31 @@ function crossChecks(config: Static<typeof AdmissionConfigSchema>): string[] {
   return [...problems, ...bootstrapChecks(config)];
 }
 
+/** What loadAdmissionConfig and admissionHelp both read: one source, so the help cannot drift. */
+const ADMISSION_CONFIG: LoadConfigSpec<typeof AdmissionConfigSchema> = {
+  schema: AdmissionConfigSchema,
+  defaults: ADMISSION_DEFAULTS,
+  flags: ADMISSION_FLAGS,
+  envPrefix: 'CORRAL_ADMISSION_',
+  rejectUnknownEnv: true,
+  checks: { listen: listenAddressCheck({ allow: ['tcp'] }) },
+  refine: crossChecks,
+};
+
 /** Given argv (after `admission`) and env, returns the frozen configuration or throws listing every problem. */
 export function loadAdmissionConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): AdmissionConfig {
-  return loadConfig({
-    schema: AdmissionConfigSchema,
-    defaults: ADMISSION_DEFAULTS,
-    flags: ADMISSION_FLAGS,
-    envPrefix: 'CORRAL_ADMISSION_',
-    argv,
-    env,
-    rejectUnknownEnv: true,
-    checks: { listen: listenAddressCheck({ allow: ['tcp'] }) },
-    refine: crossChecks,
+  return loadConfig({ ...ADMISSION_CONFIG, argv, env });
+}
+
+/** `corral admission --help`: generated from the schema, flags, defaults and env prefix above. */
+export function admissionHelp(): string {
+  return configHelp(ADMISSION_CONFIG, {
+    usage: 'corral admission [flags]',
+    summary:
+      'Serves the admission webhooks (/mutate, /validate) over HTTPS until SIGTERM. Needs --policies PATH, ' +
+      '--kubeconfig PATH or --in-cluster.',
   });
 }

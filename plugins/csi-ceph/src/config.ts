@@ -3,11 +3,13 @@
  * file; validated with every problem listed at once; frozen.
  */
 import {
+  configHelp,
   listenAddressCheck,
   loadConfig,
   LogLevelSchema,
   type DeepReadonly,
   type FlagSpec,
+  type LoadConfigSpec,
 } from '@corral/runtime';
 import { Type, type Static } from '@sinclair/typebox';
 
@@ -85,25 +87,34 @@ export const CSI_FLAGS: FlagSpec = {
   'shutdown-timeout-ms': 'shutdownTimeoutMs',
 };
 
+/** What loadCsiConfig and csiHelp both read: one source, so the help cannot drift. */
+const CSI_CONFIG: LoadConfigSpec<typeof CsiConfigSchema> = {
+  schema: CsiConfigSchema,
+  defaults: CSI_DEFAULTS,
+  flags: CSI_FLAGS,
+  envPrefix: 'CORRAL_CSI_',
+  checks: { listen: listenAddressCheck() },
+  refine: (config) => [
+    ...(config.role === 'node' && !config.nodeId ? ['--node-id is required with --role node'] : []),
+    ...(config.topologyLabels.length > 0 && !config.kubeconfig
+      ? ['--topology-labels needs --kubeconfig (the node plugin reads its Node object once)']
+      : []),
+  ],
+};
+
 /** Reads the driver's configuration (the only reader of env); every problem at once. */
 export function loadCsiConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): CsiConfig {
-  return loadConfig({
-    schema: CsiConfigSchema,
-    defaults: CSI_DEFAULTS,
-    flags: CSI_FLAGS,
-    envPrefix: 'CORRAL_CSI_',
-    argv,
-    env,
-    checks: { listen: listenAddressCheck() },
-    refine: (config) => [
-      ...(config.role === 'node' && !config.nodeId ? ['--node-id is required with --role node'] : []),
-      ...(config.topologyLabels.length > 0 && !config.kubeconfig
-        ? ['--topology-labels needs --kubeconfig (the node plugin reads its Node object once)']
-        : []),
-    ],
+  return loadConfig({ ...CSI_CONFIG, argv, env });
+}
+
+/** `corral csi --help`: generated from the schema, flags, defaults and env prefix above. */
+export function csiHelp(): string {
+  return configHelp(CSI_CONFIG, {
+    usage: 'corral csi --role controller|node --endpoint unix:///path.sock --cluster-config F [flags]',
+    summary: 'Serves the CSI driver for Ceph RBD (controller or node role) on a unix socket until SIGTERM.',
   });
 }
 

@@ -1,10 +1,12 @@
 import { DEFAULT_GPU_RESOURCES } from '@corral/cluster';
 import {
+  configHelp,
   drainDelayProblem,
   listenAddressCheck,
   loadConfig,
   type DeepReadonly,
   type FlagSpec,
+  type LoadConfigSpec,
   LogLevelSchema,
 } from '@corral/runtime';
 import { Type, type Static } from '@sinclair/typebox';
@@ -75,22 +77,33 @@ export const EXTENDER_FLAGS: FlagSpec = {
   'body-limit': 'bodyLimitBytes',
 };
 
+/** What loadExtenderConfig and extenderHelp both read: one source, so the help cannot drift. */
+const EXTENDER_CONFIG: LoadConfigSpec<typeof ExtenderConfigSchema> = {
+  schema: ExtenderConfigSchema,
+  defaults: EXTENDER_DEFAULTS,
+  flags: EXTENDER_FLAGS,
+  envPrefix: 'CORRAL_EXTENDER_',
+  rejectUnknownEnv: true,
+  // The extender serves HTTP(S) to kube-scheduler over TCP only.
+  checks: { listen: listenAddressCheck({ allow: ['tcp'] }) },
+  refine: (config) => refine(config),
+};
+
 /** Reads the extender's configuration once (the only reader of env); every problem at once. */
 export function loadExtenderConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): ExtenderConfig {
-  return loadConfig({
-    schema: ExtenderConfigSchema,
-    defaults: EXTENDER_DEFAULTS,
-    flags: EXTENDER_FLAGS,
-    envPrefix: 'CORRAL_EXTENDER_',
-    argv,
-    env,
-    rejectUnknownEnv: true,
-    // The extender serves HTTP(S) to kube-scheduler over TCP only.
-    checks: { listen: listenAddressCheck({ allow: ['tcp'] }) },
-    refine: (config) => refine(config),
+  return loadConfig({ ...EXTENDER_CONFIG, argv, env });
+}
+
+/** `corral extender --help`: generated from the schema, flags, defaults and env prefix above. */
+export function extenderHelp(): string {
+  return configHelp(EXTENDER_CONFIG, {
+    usage: 'corral extender [flags]',
+    summary:
+      'Serves the kube-scheduler extender (filter, prioritize and, with --bind, bind) until SIGTERM. ' +
+      'Needs --policies PATH, --kubeconfig PATH or --in-cluster.',
   });
 }
 

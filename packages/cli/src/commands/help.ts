@@ -21,6 +21,7 @@ Demo (what \`make demo\` runs):
                                        starts nothing and runs the decisions in-process
 
   help                                 this text; \`corral <command> --help\` for a command's flags
+                                       (for a service: every flag, its default and its env variable)
 
 Exit codes: 0 ok, 1 a finding (a denial), 2 bad usage or input, or an unexpected failure.
 `;

@@ -63,3 +63,6 @@ export interface LoadConfigOptions<S extends TObject> {
   /** Cross-field checks on the validated config; returns problems (empty when fine). */
   readonly refine?: (config: Static<S>) => readonly string[];
 }
+
+/** A service's loadConfig options without the per-call argv and env: shared by loading and `--help`. */
+export type LoadConfigSpec<S extends TObject> = Omit<LoadConfigOptions<S>, 'argv' | 'env'>;

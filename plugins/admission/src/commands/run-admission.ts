@@ -2,6 +2,7 @@ import {
   createLogger,
   createMetrics,
   createReadiness,
+  isHelpRequest,
   onShutdown,
   parseListenAddress,
   type Logger,
@@ -10,7 +11,7 @@ import {
   type Readiness,
   type Clock,
 } from '@corral/runtime';
-import { loadAdmissionConfig, type AdmissionConfig } from '../config.js';
+import { admissionHelp, loadAdmissionConfig, type AdmissionConfig } from '../config.js';
 import { startLedDepartmentStatusWriter } from '../effects/department-status-writer.js';
 import { startAdmissionEvents } from '../effects/events.js';
 import { LeaseReservationStore } from '../effects/lease-reservation-store.js';
@@ -177,8 +178,12 @@ export async function startAdmission(
   return { url, stop: () => shutdown.shutdown('stop'), done };
 }
 
-/** `corral admission`: runs until SIGTERM; exit 2 on bad configuration. */
+/** `corral admission`: runs until SIGTERM; exit 2 on bad configuration; `--help` prints the flags. */
 export async function admissionCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  if (isHelpRequest(args)) {
+    io.stdout(admissionHelp());
+    return 0;
+  }
   try {
     const running = await startAdmission(args, io);
     return await running.done;

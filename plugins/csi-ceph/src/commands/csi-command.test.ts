@@ -25,6 +25,39 @@ class FakeProcess extends EventEmitter implements ProcessLike {
 }
 
 describe('commands.csi', () => {
+  it.each(['--help', '-h'])('given %s, prints the generated flags and exits 0', async (flag) => {
+    const { io, out, err } = captureIo();
+    expect(await commands.csi([flag], io)).toBe(0);
+    const text = out.join('');
+    expect(text).toMatch(/^Usage: corral csi/);
+    expect(text).toMatch(/--ceph-timeout N +env CORRAL_CSI_CEPH_TIMEOUT_SECONDS\n/);
+    expect(text).toMatch(/--role controller\|node +env CORRAL_CSI_ROLE\n.*\n +required;/);
+    expect(err).toEqual([]);
+  });
+
+  it('given --help with flags that would serve, starts nothing and exits 0', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'csi-cmd-'));
+    await writeFile(join(dir, 'c.json'), JSON.stringify([{ clusterID: 'a', monitors: ['127.0.0.1:1'] }]));
+    const socket = join(dir, 's.sock');
+    const { io, out, err } = captureIo();
+    const args = [
+      '--role',
+      'controller',
+      '--endpoint',
+      `unix://${socket}`,
+      '--cluster-config',
+      join(dir, 'c.json'),
+    ];
+    const served: unknown[] = [];
+    const options = { process: new FakeProcess(), onServing: (stop: unknown) => served.push(stop) };
+    expect(await csiCommand([...args, '--listen', '127.0.0.1:0', '-h'], io, options)).toBe(0);
+    expect(out.join('')).toContain('--endpoint VALUE');
+    expect(err).toEqual([]);
+    expect(served).toEqual([]);
+    expect(existsSync(socket)).toBe(false);
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('given no flags, exits 2 listing every missing option at once', async () => {
     const { io, err } = captureIo();
     expect(await commands.csi([], io)).toBe(2);

@@ -1,19 +1,21 @@
 /**
  * `corral csi --role controller|node --endpoint unix:///path.sock --cluster-config F [--keyring F]
  * [--policies P | --kubeconfig K] [--node-id N] [--listen HOST:PORT]`: runs the driver until SIGTERM
- * (unready, stop accepting calls, let running ones finish, close Ceph connections, exit).
+ * (unready, stop accepting calls, let running ones finish, close Ceph connections, exit). `-h`/`--help`
+ * prints the flags and starts nothing.
  */
 import { isAbsolute, resolve } from 'node:path';
 import {
   ConfigError,
   createLogger,
   isCorralError,
+  isHelpRequest,
   onShutdown,
   type LogLevel,
   type ProcessLike,
 } from '@corral/runtime';
 import type { DestinationStream } from 'pino';
-import { loadCsiConfig, type CsiConfig } from '../config.js';
+import { csiHelp, loadCsiConfig, type CsiConfig } from '../config.js';
 import { startDriver } from '../start-driver.js';
 
 export interface CliIo {
@@ -57,6 +59,10 @@ export async function csiCommand(
   io: CliIo,
   options: CsiRunOptions = {},
 ): Promise<number> {
+  if (isHelpRequest(args)) {
+    io.stdout(csiHelp());
+    return EXIT_OK;
+  }
   let config: CsiConfig;
   try {
     config = absolutePaths(loadCsiConfig(args, io.env), io.cwd);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { memoryDestination, type ProcessLike } from '@corral/runtime';
+import { extenderCommand } from './extender-command.js';
 import { commands } from './index.js';
 import { runExtender } from './run-extender.js';
 import { loadExtenderConfig } from '../config.js';
@@ -59,6 +60,28 @@ describe('commands.explain', () => {
 });
 
 describe('commands.extender', () => {
+  it.each(['--help', '-h'])('given %s, prints the generated flags and exits 0', async (flag) => {
+    const { io, out, err } = captureIo();
+    expect(await commands.extender([flag], io)).toBe(0);
+    const text = out.join('');
+    expect(text).toMatch(/^Usage: corral extender/);
+    expect(text).toMatch(/--listen VALUE +env CORRAL_EXTENDER_LISTEN\n/);
+    expect(text).toContain('default: 0.0.0.0:8888');
+    expect(text).toMatch(/Settings without a flag[^\n]*\n {2}CORRAL_EXTENDER_SHUTDOWN_TIMEOUT_MS=N/);
+    expect(err).toEqual([]);
+  });
+
+  it('given --help with flags that would serve, starts nothing and exits 0 at once', async () => {
+    const { io, out, err } = captureIo();
+    const exits: number[] = [];
+    const proc: ProcessLike = { on: () => undefined, off: () => undefined, exit: (code) => exits.push(code) };
+    const args = ['--policies', 'examples', '--listen', '127.0.0.1:0', '--help'];
+    expect(await extenderCommand(args, io, { process: proc })).toBe(0);
+    expect(out.join('')).toContain('--policies VALUE');
+    expect(err).toEqual([]);
+    expect(exits).toEqual([]);
+  });
+
   it('given bad flags, exits 2 listing every problem', async () => {
     const { io, err } = captureIo();
     expect(await commands.extender(['--bind'], io)).toBe(2);

@@ -1,17 +1,22 @@
-import { ConfigError, isCorralError } from '@corral/runtime';
-import { loadExtenderConfig } from '../config.js';
-import { EXIT_FAILURE, EXIT_USAGE, type CliIo } from './cli-io.js';
+import { ConfigError, isCorralError, isHelpRequest } from '@corral/runtime';
+import { extenderHelp, loadExtenderConfig } from '../config.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.js';
 import { runExtender, type RunOptions } from './run-extender.js';
 
 /**
  * `corral extender [--policies PATH | --kubeconfig PATH] [--listen HOST:PORT] [--bind] ...`: runs the
- * service until SIGTERM; resolves with the exit code (a real process exits before that).
+ * service until SIGTERM; resolves with the exit code (a real process exits before that). `-h`/`--help`
+ * prints the flags and starts nothing.
  */
 export async function extenderCommand(
   args: readonly string[],
   io: CliIo,
   options: RunOptions = {},
 ): Promise<number> {
+  if (isHelpRequest(args)) {
+    io.stdout(extenderHelp());
+    return EXIT_OK;
+  }
   let config;
   try {
     config = loadExtenderConfig(args, io.env);

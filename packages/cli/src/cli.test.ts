@@ -96,6 +96,9 @@ describe('corral command line', () => {
     ['check', /usage: corral check -f MANIFESTS/],
     ['explain', /usage: corral explain POD\.yaml/],
     ['demo', /usage: corral demo/],
+    ['admission', /^Usage: corral admission[\s\S]*--department-editors/],
+    ['extender', /^Usage: corral extender[\s\S]*--listen/],
+    ['csi', /^Usage: corral csi[\s\S]*--ceph-timeout/],
   ])('given %s --help, prints its usage and exits 0', async (command, usage) => {
     for (const flag of ['--help', '-h']) {
       const io = memoryIo();

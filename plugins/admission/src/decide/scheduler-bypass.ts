@@ -14,7 +14,8 @@ function isMirrorPod(object: unknown): boolean {
 }
 
 /**
- * Is a pod (or pod template) placed by the scheduler that runs Corral's extender? `spec.nodeName`
+ * Is a pod (or pod template) of a department's namespace placed by the scheduler that runs Corral's
+ * extender (validate.ts asks only there)? `spec.nodeName`
  * at creation places a pod without any scheduler, and another `spec.schedulerName` sends it to a
  * scheduler without the extender: either would skip department isolation, the GPU and gateway node
  * rules and spread. Allowed names: the one that calls the extender (`settings.schedulerName`) and

@@ -96,6 +96,10 @@ describe('validateRequest: images and enforcement modes', () => {
     ]);
     const bound = podRequest('web-prod', pinned, { operation: 'UPDATE' });
     expect(summary(validate({ ...bound, oldObject: bound.object }).decisions)).toEqual([]);
+    // Namespaces of no department keep other schedulers and node-pinned pods (kubectl debug node/...).
+    expect(
+      summary(validate(podRequest('sandbox', { ...pinned, schedulerName: 'volcano' })).decisions),
+    ).toEqual([]);
   });
 
   it('given a pod UPDATE adding an ephemeral container, checks the new container only', () => {

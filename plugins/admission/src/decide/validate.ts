@@ -90,7 +90,10 @@ function tenantDecisions(
   const decisions: Decision[] = [];
   let demand: Demand | undefined;
   if (holdsPodSpec(kind)) decisions.push(...imageDecisions(request, namespace, view));
-  if (holdsPodSpec(kind) && !request.subResource && (kind !== 'Pod' || isCreate(request)))
+  // Department isolation is what a pod placed past the extender escapes: namespaces of no department
+  // keep their other schedulers and node-pinned pods (`kubectl debug node/...` creates one).
+  const placed = holdsPodSpec(kind) && !request.subResource && (kind !== 'Pod' || isCreate(request));
+  if (placed && view.departmentOfNamespace(namespace) !== undefined)
     decisions.push(checkScheduling(kind, request.object, settings));
   if ((kind === 'Pod' || kind === 'PersistentVolumeClaim') && isCreate(request) && !request.subResource) {
     const quota = newObjectQuota(request, namespace, view, reserved);

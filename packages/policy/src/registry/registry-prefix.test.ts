@@ -46,7 +46,9 @@ describe('normalizeRegistryPrefix', () => {
 
   it('given the HTTPS port 443, drops it (the same registry), also before folding Docker Hub aliases', () => {
     expect(
-      ['h.example.com:443', 'registry-1.docker.io:443', 'docker.io:443', 'h:4443'].map(normalizeRegistryHost),
+      ['h.example.com:443', 'registry-1.docker.io:0443', 'docker.io:443', 'h:4443'].map(
+        normalizeRegistryHost,
+      ),
     ).toEqual(['h.example.com', 'docker.io', 'docker.io', 'h:4443']);
   });
 });

@@ -30,7 +30,8 @@ const DOCKER_HUB_ALIASES: ReadonlySet<string> = new Set([
  */
 export function normalizeRegistryHost(host: string): string {
   const lower = host.trim().toLowerCase();
-  const bare = lower.endsWith(':443') ? lower.slice(0, -4) : lower;
+  // `:0443` is port 443 too, as Go reads a port.
+  const bare = lower.replace(/:0*443$/, '');
   return DOCKER_HUB_ALIASES.has(bare) ? 'docker.io' : bare;
 }
 

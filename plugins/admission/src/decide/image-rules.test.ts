@@ -50,6 +50,7 @@ describe('checkImages against the examples', () => {
     ['web-prod', 'harbor.example.com/web/experimental/x:1', ['image-denied-registry']],
     // the HTTPS port is the same registry: no way around a deny list, allowed where the host is
     ['web-prod', 'harbor.example.com:443/web/experimental/x:1', ['image-denied-registry']],
+    ['web-prod', 'harbor.example.com:00443/web/experimental/x:1', ['image-denied-registry']],
     ['web-prod', 'harbor.example.com:443/web/storefront:1', []],
     ['web-prod', 'harbor.example.com:8443/web/storefront:1', ['image-registry']],
     // a prefix ending in "/" covers images under it, not the repository of its own name

@@ -3,6 +3,7 @@ import { departmentClaimsNamespace } from '../selector/department-selector.js';
 import { compareByAge, whyWins } from './conflict-order.js';
 import type { FieldProblem } from './field-problem.js';
 import { storageKey, type NamespaceInfo } from './policy-set.js';
+import type { PolicyProblem } from './problem.js';
 
 export interface DepartmentProblem extends FieldProblem {
   readonly department: Department;
@@ -17,6 +18,17 @@ const CLAIM_FIELD = '/spec/namespaceSelector';
  */
 export function isNamespaceClaimProblem(problem: { readonly kind: string; readonly field: string }): boolean {
   return problem.kind === 'Department' && problem.field === CLAIM_FIELD;
+}
+
+/**
+ * What a cross-object problem is about, without the values its message quotes (a quota, a list of
+ * registries): its object, its field and, for a namespace claimed twice, the claim (its message
+ * names the namespace and the winner). Two versions of a policy set compare their problems by it, so
+ * that a problem whose message only quotes a changed value is the same problem, not a new one.
+ */
+export function problemIdentity(problem: PolicyProblem): string {
+  const object = `${problem.kind} ${problem.namespace ?? ''}/${problem.name} ${problem.field}`;
+  return isNamespaceClaimProblem(problem) ? `${object} ${problem.message}` : object;
 }
 
 /** A namespace claimed by several departments: a problem on each loser, naming the winner and the namespace. */

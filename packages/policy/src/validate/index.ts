@@ -16,5 +16,5 @@ export { escapePointerSegment, joinPointer } from './json-pointer.js';
 export { checkPolicySet, compareProblems } from './check-policy-set.js';
 export { resolveConflicts, type DroppedObject, type ResolvedPolicySet } from './resolve-conflicts.js';
 export { compareByAge } from './conflict-order.js';
-export { isNamespaceClaimProblem } from './department-conflicts.js';
+export { isNamespaceClaimProblem, problemIdentity } from './department-conflicts.js';
 export type { NamespaceInfo, PolicySet } from './policy-set.js';

@@ -3,6 +3,7 @@ import {
   DEPARTMENT_LABEL,
   departmentClaimsNamespace,
   describeProblem,
+  problemIdentity,
   resolveConflicts,
   type Department,
   type NamespaceInfo,
@@ -82,11 +83,11 @@ function newPolicyProblems(
   const current = [...view.namespaces()];
   const policies = policiesOf(view, current);
   const baseline = new Set(
-    checkPolicySet({ departments, policies, namespaces: current }).map(describeProblem),
+    checkPolicySet({ departments, policies, namespaces: current }).map(problemIdentity),
   );
   const relabelled = [...current.filter((namespace) => namespace.name !== name), { name, labels }];
   return checkPolicySet({ departments, policies, namespaces: relabelled }).filter(
-    (problem) => !baseline.has(describeProblem(problem)),
+    (problem) => !baseline.has(problemIdentity(problem)),
   );
 }
 

@@ -1,6 +1,7 @@
 import {
   checkPolicySet,
   describeProblem,
+  problemIdentity,
   validateDepartment,
   validateNamespacePolicy,
   type Department,
@@ -53,14 +54,14 @@ function conflictsWith(
       policies: allPolicies,
       namespaces,
       source: 'admission',
-    }).map((problem) => describeProblem(problem)),
+    }).map((problem) => problemIdentity(problem)),
   );
   const departments = allDepartments.filter((d) => kind !== 'Department' || !sameObject(d, object));
   const policies = allPolicies.filter((p) => kind !== 'NamespacePolicy' || !sameObject(p, object));
   if (kind === 'Department') departments.push(object as Department);
   else policies.push(object as NamespacePolicy);
   const problems = checkPolicySet({ departments, policies, namespaces, source: 'admission' });
-  return problems.filter((p) => isOf(p, kind, object) || !baseline.has(describeProblem(p)));
+  return problems.filter((p) => isOf(p, kind, object) || !baseline.has(problemIdentity(p)));
 }
 
 /**

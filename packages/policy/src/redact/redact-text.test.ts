@@ -76,6 +76,13 @@ describe('redactText', () => {
     ],
     ['token=abc,def;ghi\\jkl&watch=1', 'token=[REDACTED]&watch=1'],
     ['?client_secret=abc&db_passwd=def', '?client_secret=[REDACTED]&db_passwd=[REDACTED]'],
+    // YAML values in quotes, spaces included, and block scalars
+    ['token: "eyJhbGciOi.eyJzdWIi.c2ln"', 'token: "[REDACTED]"'],
+    ['password: "correct horse battery"', 'password: "[REDACTED]"'],
+    ["password: 'correct horse battery'", "password: '[REDACTED]'"],
+    ["userKey: 'it''s secret' # done", "userKey: '[REDACTED]' # done"],
+    ['password: |\n  line one\n  line two\nnext: 1', 'password: |\n[REDACTED]next: 1'],
+    ['tls.key: "-----"', 'tls.key: "[REDACTED]"'],
   ])('given %j, returns %j', (input, expected) => {
     expect(redactText(input)).toBe(expected);
   });
@@ -86,6 +93,9 @@ describe('redactText', () => {
     ['secret ns/name not found'],
     ['labelKey app, topologyKey kubernetes.io/hostname'],
     ['monkey=3 hotkey=ctrl'],
+    // a bare `key` before `:` names a toleration's or selector's label key, not a secret
+    ['spec.tolerations[0].key: Invalid value: "nvidia.com/gpu"'],
+    ['{"key":"corral.io/department","operator":"Equal","value":"web"}'],
     ['{"secretName":"ceph-csi","tokenExpirySeconds":3600,"topologyKey":"zone"}'],
     ['-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----'],
     [''],

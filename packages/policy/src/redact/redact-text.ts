@@ -23,18 +23,29 @@ export const REDACTED = '[REDACTED]';
  */
 const NAME = String.raw`(?:token|passw(?:or)?d|passphrase|secret|\b(?:(?:user|admin|api|private|tls|ca|client)[-_]?)?key(?:[-_]?data)?)`;
 
+/**
+ * The same names before a `:` (YAML, JSON), where a bare `key` is everywhere and no secret (a
+ * toleration's or selector's `"key":"nvidia.com/gpu"`, kube-apiserver's `….key: Invalid value`):
+ * there `key` counts only after one of the known words (`userKey`, `tls.key`, `client-key-data`).
+ */
+const COLON_NAME = String.raw`(?:token|passw(?:or)?d|passphrase|secret|\b(?:user|admin|api|private|tls|ca|client)[-_.]?key(?:[-_]?data)?|\bkey[-_]data)`;
+
 /** Each rule's group is the value that gets replaced; the rest of the match stays. */
 const SECRET_RULES: readonly RegExp[] = [
   /(?:bearer|basic)\s+([^\s"',]+)/gi,
   /\/\/([^/@\s]+)(?=@)/g,
   // `token=VALUE`, `key = VALUE` (a keyring)
   new RegExp(String.raw`${NAME}[ \t]*=[ \t]*([^\s"'&]+)`, 'gi'),
-  // `token: VALUE` (YAML), `'token': 'VALUE'`, `"token":VALUE` (a JSON number, null…)
-  new RegExp(String.raw`${NAME}["']?[ \t]*:[ \t]*'?([^\s"'\\,}\]]+)`, 'gi'),
-  // `"password": "VALUE"` (JSON), escaped quotes inside the value included
-  new RegExp(String.raw`${NAME}"[ \t]*:[ \t]*"((?:[^"\\]|\\.)*)`, 'gi'),
+  // `token: VALUE` (YAML), `'token': VALUE`, `"token":VALUE` (a JSON number, null…)
+  new RegExp(String.raw`${COLON_NAME}["']?[ \t]*:[ \t]*([^\s"'\\,}\]|>][^\s"'\\,}\]]*)`, 'gi'),
+  // `password: 'VALUE'` (YAML, spaces included; '' is a quote inside)
+  new RegExp(String.raw`${COLON_NAME}["']?[ \t]*:[ \t]*'((?:[^']|'')*)`, 'gi'),
+  // `"password": "VALUE"` (JSON), `password: "VALUE"` (YAML), escaped quotes inside the value included
+  new RegExp(String.raw`${COLON_NAME}"?[ \t]*:[ \t]*"((?:[^"\\]|\\.)*)`, 'gi'),
+  // `password: |` and the indented lines of a YAML block scalar after it
+  new RegExp(String.raw`${COLON_NAME}[ \t]*:[ \t]*[|>][-+0-9]*[ \t]*\r?\n((?:[ \t]+[^\n]*(?:\n|$))+)`, 'gi'),
   // `\"password\":\"VALUE\"` (JSON inside a JSON string): the value ends at the next `\"`
-  new RegExp(String.raw`${NAME}\\"[ \t]*:[ \t]*\\"((?:[^"\\]|\\[^"])*)`, 'gi'),
+  new RegExp(String.raw`${COLON_NAME}\\"[ \t]*:[ \t]*\\"((?:[^"\\]|\\[^"])*)`, 'gi'),
   /--(?:key|secret|password|token)[ =]([^\s"'\\&,;]+)/gi,
   // A cephx key: base64 of 28 bytes (type 1, creation time, length 16, the key), 40 characters.
   /\b(AQ[A-Za-z0-9+/]{36,38}==)/g,

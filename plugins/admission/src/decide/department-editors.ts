@@ -17,4 +17,3 @@ export function mayMoveNamespaces(editors: readonly string[], request: Admission
     return false;
   });
 }
-

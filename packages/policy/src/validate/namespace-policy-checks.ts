@@ -1,4 +1,4 @@
-import { compareQuantities, type Quantity } from '../quantity/quantity.js';
+import { compareQuantities } from '../quantity/quantity.js';
 import { normalizeRegistryPrefix, registryPrefixCovers } from '../registry/registry-prefix.js';
 import type { NamespacePolicy, NamespacePolicySpec } from '../schema/namespace-policy.js';
 import type { FieldProblem, SchemaGuard } from './field-problem.js';
@@ -10,8 +10,6 @@ import { parsedResourceMap, resourceMapProblems } from './resource-map-checks.js
 import {
   isContainerResourceName,
   isEnforcedQuotaKey,
-  isExtendedResourceName,
-  isHugePagesResourceName,
   unknownContainerResourceMessage,
   unknownQuotaKeyMessage,
 } from './resource-names.js';
@@ -53,53 +51,13 @@ function defaultsProblems(spec: NamespacePolicySpec, guard: SchemaGuard): FieldP
   ];
   if (!guard.isSound('/spec/defaults/requests') || !guard.isSound('/spec/defaults/limits')) return problems;
   const limitByKey = parsedResourceMap(limits);
-  const requestByKey = parsedResourceMap(requests);
-  for (const [key, request] of requestByKey) {
+  for (const [key, request] of parsedResourceMap(requests)) {
     const limit = limitByKey.get(key);
     if (limit === undefined || compareQuantities(request, limit) <= 0) continue;
     problems.push({
       field: joinPointer('/spec/defaults/requests', key),
       message: `the default request for ${key} (${String(requests?.[key])}) exceeds its default limit (${String(limits?.[key])})`,
     });
-  }
-  return [...problems, ...notOvercommittedProblems(requestByKey, limitByKey)];
-}
-
-/**
- * Kubernetes' rules for resources that cannot be overcommitted (extended resources such as
- * nvidia.com/gpu, and huge pages), which a default must keep or every pod it is written into fails
- * kube-apiserver's validation after the mutating webhook: a limit must be set, a request must equal
- * it, and an extended resource comes in whole units.
- */
-function notOvercommittedProblems(
-  requests: ReadonlyMap<string, Quantity>,
-  limits: ReadonlyMap<string, Quantity>,
-): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  for (const key of new Set([...requests.keys(), ...limits.keys()])) {
-    const extended = isExtendedResourceName(key);
-    if (!extended && !isHugePagesResourceName(key)) continue;
-    const request = requests.get(key);
-    const limit = limits.get(key);
-    const field = joinPointer(limit === undefined ? '/spec/defaults/requests' : '/spec/defaults/limits', key);
-    if (limit === undefined) {
-      problems.push({
-        field,
-        message: `${key} cannot be overcommitted: Kubernetes requires a limit equal to the request, so set defaults.limits.${key} too`,
-      });
-    } else if (request !== undefined && compareQuantities(request, limit) !== 0) {
-      problems.push({
-        field: joinPointer('/spec/defaults/requests', key),
-        message: `${key} cannot be overcommitted: Kubernetes requires its request to equal its limit`,
-      });
-    }
-    const whole = [request, limit].every((q) => q === undefined || q.nanos % 1_000_000_000n === 0n);
-    if (extended && !whole) {
-      problems.push({
-        field,
-        message: `${key} is an extended resource: Kubernetes accepts whole units only`,
-      });
-    }
   }
   return problems;
 }

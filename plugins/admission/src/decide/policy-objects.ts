@@ -2,6 +2,7 @@ import {
   checkPolicySet,
   describeProblem,
   problemIdentity,
+  unusableDefaultProblems,
   validateDepartment,
   validateNamespacePolicy,
   type Department,
@@ -64,15 +65,26 @@ function conflictsWith(
   return problems.filter((p) => isOf(p, kind, object) || !baseline.has(problemIdentity(p)));
 }
 
+/** A valid object's problems on write: defaults pods could not take, then conflicts. */
+function writeProblems(
+  kind: 'Department' | 'NamespacePolicy',
+  object: Department | NamespacePolicy,
+  view: PolicySetView,
+) {
+  const defaults = kind === 'NamespacePolicy' ? unusableDefaultProblems(object as NamespacePolicy) : [];
+  return [...defaults, ...conflictsWith(kind, object, view)];
+}
+
 /**
  * Validates a Department or NamespacePolicy beyond what the CRD schema can: every field problem, then
- * its conflicts with the applied policies (a namespace claimed twice, a NamespacePolicy wider than its
- * department, a shared RADOS namespace). 422 listing every problem.
+ * (NamespacePolicy) defaults that would make the pods they are written into fail kube-apiserver's
+ * validation, then its conflicts with the applied policies (a namespace claimed twice, a
+ * NamespacePolicy wider than its department, a shared RADOS namespace). 422 listing every problem.
  */
 export function checkPolicyObject(kind: string, object: unknown, view: PolicySetView): Decision {
   const result = kind === 'Department' ? validateDepartment(object) : validateNamespacePolicy(object);
   const problems = result.ok
-    ? conflictsWith(kind === 'Department' ? 'Department' : 'NamespacePolicy', result.value, view)
+    ? writeProblems(kind === 'Department' ? 'Department' : 'NamespacePolicy', result.value, view)
     : result.problems;
   if (problems.length === 0) return pass(POLICY_OBJECT_RULE);
   return fail(POLICY_OBJECT_RULE, `invalid ${kind}: ${listProblems(problems)}; fix these fields`, 422);

@@ -276,6 +276,18 @@ describe('validateRequest: policy objects and namespaces', () => {
     expect(validate(policyRequest('Department', finance)).decisions[0]?.outcome).toBe('pass');
   });
 
+  it('given a NamespacePolicy whose defaults pods could not take (a GPU request without a limit), denies 422', () => {
+    const gpu = {
+      apiVersion: 'corral.dev/v1alpha1',
+      kind: 'NamespacePolicy',
+      metadata: { name: 'p', namespace: 'n' },
+      spec: { defaults: { requests: { 'nvidia.com/gpu': '1' } } },
+    };
+    const [decision] = validate(policyRequest('NamespacePolicy', gpu)).decisions;
+    expect(decision).toMatchObject({ outcome: 'fail', code: 422 });
+    expect(decision?.message).toMatch(/nvidia\.com\/gpu cannot be overcommitted/);
+  });
+
   it('given a valid NamespacePolicy, passes', () => {
     const good = {
       apiVersion: 'corral.dev/v1alpha1',

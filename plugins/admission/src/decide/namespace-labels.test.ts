@@ -128,6 +128,15 @@ describe('validateRequest: namespace department labels', () => {
       expect(summary(as(relabel('research-batch', { [LABEL]: 'web' }), 'ops-bot'))).toEqual(['warn', 'warn']);
     });
 
+    it("given a tenant's label change right after an editor's move the snapshot has not seen yet, allows it", () => {
+      // The API server's old object already has web's label; the snapshot still shows research.
+      const request = {
+        ...relabel('research-batch', { [LABEL]: 'web', tier: 'gold' }),
+        oldObject: namespace('research-batch', { [LABEL]: 'web' }),
+      };
+      expect(summary(as(request, 'alice')).filter((outcome) => outcome.startsWith('fail'))).toEqual([]);
+    });
+
     it('given a tenant changing other labels only, allows it', () => {
       expect(summary(as(relabel('finance-prod', { [LABEL]: 'finance', tier: 'gold' }), 'alice'))).toEqual([]);
       expect(summary(as(create('plain', {}), 'alice'))).toEqual([]);

@@ -4,7 +4,11 @@ export function wantsStack(env: Readonly<Record<string, string | undefined>>): b
   return value !== undefined && !['', '0', 'false'].includes(value.toLowerCase());
 }
 
-/** An error as one line, causes included: `cannot load x: EACCES: permission denied, open 'x'`. */
+/**
+ * An error as one line, causes included: `cannot load x: EACCES: permission denied, open 'x'`.
+ * (@corral/runtime has describeFailure too, but `corral` loads no package at startup: `corral help`
+ * must not pay for fastify and the Kubernetes client.)
+ */
 export function oneLine(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;

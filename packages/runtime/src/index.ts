@@ -12,6 +12,7 @@ export {
   type CorralErrorOptions,
   type RuntimeErrorCode,
 } from './errors.js';
+export { describeFailure } from './describe-failure.js';
 
 export { loadConfig } from './config/load-config.js';
 export {

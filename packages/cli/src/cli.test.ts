@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './cli.js';
 import type { CliIo } from './io.js';
+import { aliasBombRows } from '../../../test/support/yaml-bomb.js';
 
 function memoryIo(): CliIo & { out: string[]; err: string[] } {
   const out: string[] = [];
@@ -131,17 +132,7 @@ describe('corral command line', () => {
   it('given explain with a YAML alias bomb, reports it in one line and exits 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'corral-cli-'));
     const pod = join(dir, 'pod.yaml');
-    const rows = ['a: &a [x, x, x, x, x, x, x, x, x]'];
-    for (const [from, to] of [
-      ['a', 'b'],
-      ['b', 'c'],
-      ['c', 'd'],
-    ])
-      rows.push(`${to}: &${to} [${Array(9).fill(`*${from}`).join(', ')}]`);
-    writeFileSync(
-      pod,
-      `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nx:\n${rows.map((r) => `  ${r}`).join('\n')}\n`,
-    );
+    writeFileSync(pod, `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nx:\n${aliasBombRows(2)}\n`);
     const io = memoryIo();
     expect(await runCli(['explain', pod, '--policies', 'examples'], io)).toBe(2);
     expect(io.err.join('')).toMatch(/^corral explain: .*Excessive alias count.*\n$/);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkCommand } from './check.js';
 import type { CommandIo } from './command-io.js';
+import { aliasBombRows } from '../../../../test/support/yaml-bomb.js';
 
 function memoryIo(): CommandIo & { out: () => string; err: () => string } {
   const out: string[] = [];
@@ -60,16 +61,7 @@ describe('corral check', () => {
   });
 
   it('given a YAML alias bomb, reports it in one line and exits 2', async () => {
-    const rows = ['a: &a [x, x, x, x, x, x, x, x, x]'];
-    for (const [from, to] of [
-      ['a', 'b'],
-      ['b', 'c'],
-      ['c', 'd'],
-    ])
-      rows.push(`${to}: &${to} [${Array(9).fill(`*${from}`).join(', ')}]`);
-    const path = file(
-      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n${rows.map((r) => `  ${r}`).join('\n')}\n`,
-    );
+    const path = file(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n${aliasBombRows(2)}\n`);
     const result = await run('-f', path);
     expect(result.code).toBe(2);
     expect(result.err).toMatch(/Excessive alias count/);

@@ -3,17 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manifestsOfText, objectsOf, readManifests } from './read-manifests.js';
+import { aliasBombRows } from '../../../../test/support/yaml-bomb.js';
 
-const BOMB = [
-  'apiVersion: v1',
-  'kind: ConfigMap',
-  'metadata: {name: x}',
-  'data:',
-  '  a: &a [x, x, x, x, x, x, x, x, x]',
-  '  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
-  '  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
-  '  d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
-].join('\n');
+const BOMB = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: x}', 'data:', aliasBombRows(2)].join(
+  '\n',
+);
 
 describe('objectsOf', () => {
   it.each([

@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { aliasBombRows } from '../../../../../test/support/yaml-bomb.js';
 import { parseDocuments } from './parse-documents.js';
 
 describe('parseDocuments', () => {
   it('given an alias bomb, returns a problem naming the document instead of throwing', () => {
-    const text = [
-      'a: &a [x, x, x, x, x, x, x, x, x]',
-      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
-      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
-      'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
-    ].join('\n');
+    const text = aliasBombRows();
     const parsed = parseDocuments('p.yaml', `kind: Namespace\n---\n${text}\n`);
     expect(parsed.documents.map((d) => d.number)).toEqual([1]);
     expect(parsed.problems).toEqual([

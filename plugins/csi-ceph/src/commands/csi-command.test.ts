@@ -7,6 +7,16 @@ import { memoryDestination, type ProcessLike } from '@corral/runtime';
 import { commands } from '../index.js';
 import { csiCommand } from './csi-command.js';
 
+/** A controller's flags: its socket and cluster config in `dir`. */
+const controllerArgs = (dir: string, socket = join(dir, 's.sock')) => [
+  '--role',
+  'controller',
+  '--endpoint',
+  `unix://${socket}`,
+  '--cluster-config',
+  join(dir, 'c.json'),
+];
+
 function captureIo() {
   const out: string[] = [];
   const err: string[] = [];
@@ -40,14 +50,7 @@ describe('commands.csi', () => {
     await writeFile(join(dir, 'c.json'), JSON.stringify([{ clusterID: 'a', monitors: ['127.0.0.1:1'] }]));
     const socket = join(dir, 's.sock');
     const { io, out, err } = captureIo();
-    const args = [
-      '--role',
-      'controller',
-      '--endpoint',
-      `unix://${socket}`,
-      '--cluster-config',
-      join(dir, 'c.json'),
-    ];
+    const args = controllerArgs(dir, socket);
     const served: unknown[] = [];
     const options = { process: new FakeProcess(), onServing: (stop: unknown) => served.push(stop) };
     expect(await csiCommand([...args, '--listen', '127.0.0.1:0', '-h'], io, options)).toBe(0);
@@ -78,14 +81,7 @@ describe('commands.csi', () => {
     const dir = await mkdtemp(join(tmpdir(), 'csi-cmd-'));
     await writeFile(join(dir, 'c.json'), '[{"clusterID": ""}]');
     const { io, err } = captureIo();
-    const args = [
-      '--role',
-      'controller',
-      '--endpoint',
-      `unix://${dir}/s.sock`,
-      '--cluster-config',
-      join(dir, 'c.json'),
-    ];
+    const args = controllerArgs(dir);
     expect(await csiCommand(args, io, { destination: memoryDestination().stream })).toBe(1);
     expect(err.join('')).toMatch(/clusterID/);
     await rm(dir, { recursive: true, force: true });
@@ -97,16 +93,7 @@ describe('commands.csi', () => {
     const socket = join(dir, 's.sock');
     const fake = new FakeProcess();
     const { io } = captureIo();
-    const args = [
-      '--role',
-      'controller',
-      '--endpoint',
-      `unix://${socket}`,
-      '--cluster-config',
-      join(dir, 'c.json'),
-      '--listen',
-      '127.0.0.1:0',
-    ];
+    const args = [...controllerArgs(dir, socket), '--listen', '127.0.0.1:0'];
     const done = csiCommand(args, io, {
       process: fake,
       destination: memoryDestination().stream,

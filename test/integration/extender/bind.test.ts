@@ -17,6 +17,7 @@ function bindingHandler(pods: Map<string, KubeObject>, api: () => FakeApiServer,
   return (req: IncomingMessage, res: ServerResponse, url: URL): boolean => {
     const match = BINDING_PATH.exec(url.pathname);
     if (req.method !== 'POST' || !match) return false;
+    if (match[2] === 'hang') return true; // an API server that never answers
     let text = '';
     req.on('data', (chunk: Buffer) => (text += chunk.toString()));
     req.on('end', () => {
@@ -68,6 +69,9 @@ describe('bind through the API (fake kube-apiserver)', () => {
     pods.set(`${args.PodNamespace}/${args.PodName}`, api.upsert(pod));
     const other = rawPod('lab-demo', 'elsewhere', { nodeName: 'lab-node-1' }) as KubeObject;
     pods.set('lab-demo/elsewhere', api.upsert(other));
+    // Recreated under its old name and bound to lab-node-2 (a StatefulSet pod pinned by a local volume).
+    const recreated = rawPod('lab-demo', 'db-0', { nodeName: 'lab-node-2', uid: 'new-uid' }) as KubeObject;
+    pods.set('lab-demo/db-0', api.upsert(recreated));
     extender = testExtender(labCluster(), { binder: podBinder(fakeKubeConfig(api.url, 'secret-token-123')) });
   });
   afterAll(async () => {
@@ -103,6 +107,26 @@ describe('bind through the API (fake kube-apiserver)', () => {
     });
     expect(answer.Error).toContain('EXT_ERR_BIND_CONFLICT');
     expect(answer.Error).toContain('already bound to node lab-node-1');
+  });
+
+  it('given the bind of a pod deleted and recreated under its name on that node, answers a conflict, not success', async () => {
+    const answer = await bind({
+      PodName: 'db-0',
+      PodNamespace: 'lab-demo',
+      PodUID: 'old-uid',
+      Node: 'lab-node-2',
+    });
+    expect(answer.Error).toContain('EXT_ERR_BIND_CONFLICT');
+    expect(answer.Error).toContain('now has uid new-uid');
+  });
+
+  it('given an API server that never answers, gives the binding up after its timeout', async () => {
+    const binder = podBinder(fakeKubeConfig(api.url, 't'), { timeoutMs: 200 });
+    const started = Date.now();
+    await expect(
+      binder.bind({ podName: 'hang', podNamespace: 'lab-demo', podUid: '', node: 'lab-node-2' }),
+    ).rejects.toMatchObject({ code: 'EXT_ERR_BIND_FAILED' });
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('given a pod the API does not know, answers EXT_ERR_BIND_FAILED and never logs the token', async () => {

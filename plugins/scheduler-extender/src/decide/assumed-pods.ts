@@ -46,18 +46,22 @@ export class AssumedPods {
     return this.byKey.size;
   }
 
-  assume(entry: Omit<AssumedPod, 'expiresAt'>, now: number): void {
+  /** Assumes the pod (replacing an assumption of its key); returns the assumption, for forget. */
+  assume(entry: Omit<AssumedPod, 'expiresAt'>, now: number): AssumedPod {
     this.forget(entry.key);
     if (this.byKey.size >= this.max) {
       const oldest = this.byKey.keys().next().value;
       if (oldest !== undefined) this.forget(oldest);
     }
-    this.put({ ...entry, expiresAt: now + this.options.ttlMs });
+    const assumed = { ...entry, expiresAt: now + this.options.ttlMs };
+    this.put(assumed);
+    return assumed;
   }
 
-  forget(key: string): void {
+  /** Forgets the assumption of `key`; with `only`, only if it is still that one. */
+  forget(key: string, only?: AssumedPod): void {
     const assumed = this.byKey.get(key);
-    if (!assumed) return;
+    if (!assumed || (only !== undefined && assumed !== only)) return;
     this.byKey.delete(key);
     const onNode = this.byNode.get(assumed.pod.nodeName);
     onNode?.delete(key);

@@ -1,52 +1,106 @@
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  Observable,
+  type ConfigurationOptions,
+  type KubeConfig,
+  type ObservableMiddleware,
+} from '@kubernetes/client-node';
 import { EXT_ERR, ExtenderError } from '../errors.js';
 import type { BindingArgs } from '../transport/bind-envelope.js';
 
 const CONFLICT = 409;
 
 /**
- * Binds a pod to a node: POST /api/v1/namespaces/{ns}/pods/{name}/binding with a v1 Binding (the
- * pod's UID as a precondition). Idempotent: a 409 because the pod is already bound to that very node
- * (a retry after a lost answer) is success; bound elsewhere is EXT_ERR_BIND_CONFLICT.
+ * How long one API call of a bind may take: below kube-scheduler's extender `httpTimeout` (5 s in
+ * deploy/), so that no binding is still being created after kube-scheduler gave up on it and
+ * scheduled the pod again.
  */
-export function podBinder(kubeConfig: KubeConfig): { bind(args: BindingArgs): Promise<void> } {
+export const DEFAULT_BIND_CALL_TIMEOUT_MS = 4000;
+
+/** client-node's fetch takes the request context's signal; a middleware is how a call sets it. */
+function withTimeout(timeoutMs: number): ConfigurationOptions<ObservableMiddleware> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  return {
+    middleware: [
+      {
+        pre: (context) => {
+          context.setSignal(signal);
+          return new Observable(Promise.resolve(context));
+        },
+        post: (context) => new Observable(Promise.resolve(context)),
+      },
+    ],
+    middlewareMergeStrategy: 'append',
+  };
+}
+
+/**
+ * Binds a pod to a node: POST /api/v1/namespaces/{ns}/pods/{name}/binding with a v1 Binding (the
+ * pod's UID as a precondition), each API call given up after `timeoutMs`. Idempotent: a 409 because
+ * this very pod (same UID) is already bound to that very node (a retry after a lost answer) is
+ * success. kube-apiserver answers 409 as well when the UID precondition fails (the pod was deleted
+ * and recreated under its name) or the pod is being deleted: those, and a pod bound elsewhere, are
+ * EXT_ERR_BIND_CONFLICT.
+ */
+export function podBinder(
+  kubeConfig: KubeConfig,
+  { timeoutMs = DEFAULT_BIND_CALL_TIMEOUT_MS }: { readonly timeoutMs?: number } = {},
+): { bind(args: BindingArgs): Promise<void> } {
   const api = kubeConfig.makeApiClient(CoreV1Api);
   return {
     async bind(args) {
       try {
-        await api.createNamespacedPodBinding({
-          name: args.podName,
-          namespace: args.podNamespace,
-          body: {
-            apiVersion: 'v1',
-            kind: 'Binding',
-            metadata: {
-              name: args.podName,
-              namespace: args.podNamespace,
-              ...(args.podUid ? { uid: args.podUid } : {}),
+        await api.createNamespacedPodBinding(
+          {
+            name: args.podName,
+            namespace: args.podNamespace,
+            body: {
+              apiVersion: 'v1',
+              kind: 'Binding',
+              metadata: {
+                name: args.podName,
+                namespace: args.podNamespace,
+                ...(args.podUid ? { uid: args.podUid } : {}),
+              },
+              target: { apiVersion: 'v1', kind: 'Node', name: args.node },
             },
-            target: { apiVersion: 'v1', kind: 'Node', name: args.node },
           },
-        });
+          withTimeout(timeoutMs),
+        );
       } catch (error) {
         if (statusOf(error) !== CONFLICT) throw bindFailed(args, error);
-        const bound = await boundNode(api, args).catch((cause: unknown) => {
+        const stored = await storedPod(api, args, timeoutMs).catch((cause: unknown) => {
           throw bindFailed(args, cause);
         });
-        if (bound === args.node) return;
-        throw new ExtenderError(
-          EXT_ERR.BIND_CONFLICT,
-          `pod ${args.podNamespace}/${args.podName} is already bound to node ${bound ?? '(unknown)'}, not ${args.node}`,
-          { cause: error },
-        );
+        const samePod = args.podUid === '' || stored.uid === args.podUid;
+        if (samePod && stored.nodeName === args.node) return;
+        throw new ExtenderError(EXT_ERR.BIND_CONFLICT, conflictMessage(args, stored, samePod), {
+          cause: error,
+        });
       }
     },
   };
 }
 
-async function boundNode(api: CoreV1Api, args: BindingArgs): Promise<string | undefined> {
-  const pod = await api.readNamespacedPod({ name: args.podName, namespace: args.podNamespace });
-  return pod.spec?.nodeName;
+interface StoredPod {
+  readonly uid: string | undefined;
+  readonly nodeName: string | undefined;
+}
+
+async function storedPod(api: CoreV1Api, args: BindingArgs, timeoutMs: number): Promise<StoredPod> {
+  const pod = await api.readNamespacedPod(
+    { name: args.podName, namespace: args.podNamespace },
+    withTimeout(timeoutMs),
+  );
+  return { uid: pod.metadata?.uid, nodeName: pod.spec?.nodeName };
+}
+
+function conflictMessage(args: BindingArgs, stored: StoredPod, samePod: boolean): string {
+  const pod = `pod ${args.podNamespace}/${args.podName}`;
+  if (!samePod)
+    return `${pod} (uid ${args.podUid}) no longer exists: the pod of that name now has uid ${stored.uid ?? '(none)'}`;
+  if (!stored.nodeName) return `${pod} cannot be bound now (it is being deleted?)`;
+  return `${pod} is already bound to node ${stored.nodeName}, not ${args.node}`;
 }
 
 function statusOf(error: unknown): number | undefined {

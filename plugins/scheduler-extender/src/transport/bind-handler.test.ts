@@ -39,6 +39,64 @@ describe('bind, served', () => {
     },
   );
 
+  it('given a late bind of an older pod of a name (another UID) than the one Corral knows, refuses it and keeps the new assumption', async () => {
+    const { extender, binder, post } = testExtender(smallCluster());
+    await post('filter', { Pod: pending('web-ns', 'web-0', { uid: 'new' }), NodeNames: ['shared-1'] });
+    expect((await post('bind', bindArgs('web-ns', 'web-0', 'new', 'shared-1'))).body).toEqual({ Error: '' });
+    const stale = await post('bind', bindArgs('web-ns', 'web-0', 'old', 'shared-1'));
+    expect(stale.body['Error']).toMatch(
+      /^EXT_ERR_BIND_REFUSED: pod web-ns\/web-0 with uid old is not the pod/,
+    );
+    // web-0 still holds shared-1 for its department.
+    const other = await post('filter', {
+      Pod: pending('res-ns', 'r1', { uid: 'u-r1' }),
+      NodeNames: ['shared-1'],
+    });
+    expect(other.body['FailedAndUnresolvableNodes']).toEqual({
+      'shared-1': expect.stringContaining('node runs pods of department web'),
+    });
+    expect(binder.bound.map((args) => args.podUid)).toEqual(['new']);
+    await extender.close();
+  });
+
+  it('given a bind of a pod this replica never saw, still refuses a node of another department', async () => {
+    const { extender, binder, post } = testExtender(smallCluster());
+    const onFin = await post('bind', bindArgs('res-ns', 'r8', 'u-r8', 'fin-1'));
+    expect(onFin.body['Error']).toMatch(/^EXT_ERR_BIND_REFUSED: .*node is dedicated to department fin/);
+    const onWeb = await post('bind', bindArgs('res-ns', 'r9', 'u-r9', 'shared-2'));
+    expect(onWeb.body['Error']).toMatch(/^EXT_ERR_BIND_REFUSED: .*node runs pods of department web/);
+    expect((await post('bind', bindArgs('res-ns', 'r7', 'u-r7', 'shared-1'))).body).toEqual({ Error: '' });
+    expect(binder.bound.map((args) => args.podName)).toEqual(['r7']);
+    await extender.close();
+  });
+
+  it("given a failed bind that finishes after a retry of the same pod succeeded, keeps the retry's assumption", async () => {
+    let failFirst: ((error: Error) => void) | undefined;
+    const calls: string[] = [];
+    const binder = {
+      bind: () => {
+        calls.push('bind');
+        if (calls.length === 1) return new Promise<void>((_, reject) => (failFirst = reject));
+        return Promise.resolve();
+      },
+    };
+    const { extender, post } = testExtender(smallCluster(), { binder });
+    await post('filter', { Pod: pending('web-ns', 'web-0', { uid: 'u' }), NodeNames: ['shared-1'] });
+    const first = post('bind', bindArgs('web-ns', 'web-0', 'u', 'shared-1'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect((await post('bind', bindArgs('web-ns', 'web-0', 'u', 'shared-1'))).body).toEqual({ Error: '' });
+    failFirst?.(new Error('socket hang up'));
+    expect((await first).body['Error']).not.toBe('');
+    const other = await post('filter', {
+      Pod: pending('res-ns', 'r1', { uid: 'u-r1' }),
+      NodeNames: ['shared-1'],
+    });
+    expect(other.body['FailedAndUnresolvableNodes']).toEqual({
+      'shared-1': expect.stringContaining('node runs pods of department web'),
+    });
+    await extender.close();
+  });
+
   it('given two departments filtered in full mode onto a node the snapshot lacks, refuses the second bind', async () => {
     const { extender, binder, post } = testExtender(smallCluster());
     const nodes = { metadata: {}, items: [rawNode('new-1', { allocatable: { cpu: '8', pods: '110' } })] };

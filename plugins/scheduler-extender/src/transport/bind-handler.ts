@@ -3,8 +3,8 @@ import { samePod, type AssumedPods } from '../decide/assumed-pods.js';
 import type { DecideOptions } from '../decide/decide-options.js';
 import { filterNodes } from '../decide/filter.js';
 import { podContext, type PodContext } from '../decide/pod-context.js';
-import type { ClusterView } from '../decide/rule-input.js';
-import { departmentIsolationUnseen } from '../decide/rules/department-isolation.js';
+import type { ClusterView, NodeRule } from '../decide/rule-input.js';
+import { departmentIsolation, departmentIsolationUnseen } from '../decide/rules/department-isolation.js';
 import { reasonOf } from '../decide/verdict.js';
 import { badRequest, EXT_ERR, ExtenderError, notSynced, toWireMessage } from '../errors.js';
 import {
@@ -61,9 +61,12 @@ export async function bindPod(deps: BindDeps, body: unknown): Promise<Answer<Ext
     if (unknown) throw unknown;
     deps.assumed.settle(deps.snapshot, deps.now());
     const known = podToBind(deps, args.value);
+    if (!known) refuseOtherUid(deps, args.value);
     const context = podContext(known ?? unknownPod(args.value), deps.snapshot);
-    if (known) recheck(deps, context, node);
-    deps.assumed.assume(
+    // A pod this replica has not seen (filtered by another replica) is checked for department
+    // isolation alone: its namespace is known, its labels and requests are not.
+    recheck(deps, context, node, known ? undefined : ISOLATION_ONLY);
+    const assumption = deps.assumed.assume(
       {
         key,
         pod: { ...context.pod, nodeName: node },
@@ -75,7 +78,8 @@ export async function bindPod(deps: BindDeps, body: unknown): Promise<Answer<Ext
     try {
       await deps.binder.bind(args.value);
     } catch (error) {
-      deps.assumed.forget(key);
+      // Only this call's assumption: a retry of the same pod may have replaced it meanwhile.
+      deps.assumed.forget(key, assumption);
       throw error;
     }
     return { body: bindingResult(), log: { ...log, assumed: deps.assumed.size } };
@@ -96,10 +100,30 @@ function podToBind(deps: BindDeps, args: BindingArgs): PodView | undefined {
   return current && sameUid(current) ? current : undefined;
 }
 
+const ISOLATION_ONLY = [departmentIsolation];
+
+/**
+ * Refuses the bind of a pod whose UID is not the one of the pod of that name that this replica knows
+ * (filtered or in the snapshot): most likely a late call for a pod deleted since, whose binding the
+ * API would refuse anyway, and which must not take the place of the current pod's assumption.
+ * kube-scheduler schedules the pod again if it still exists.
+ */
+function refuseOtherUid(deps: BindDeps, args: BindingArgs): void {
+  if (args.podUid === '') return;
+  const key = `${args.podNamespace}/${args.podName}`;
+  const other = deps.filtered.get(key) ?? deps.snapshot.pod(args.podNamespace, args.podName);
+  if (other === undefined || other.uid === '' || other.uid === args.podUid) return;
+  throw new ExtenderError(
+    EXT_ERR.BIND_REFUSED,
+    `pod ${key} with uid ${args.podUid} is not the pod of that name Corral knows (uid ${other.uid}); ` +
+      'kube-scheduler schedules it again if it still exists',
+  );
+}
+
 /**
  * A pod neither the filter nor the watch has shown: only its namespace (hence its department) is
- * known. It is bound without a re-check (the filter approved the node) and assumed with no labels
- * and no requests, which still keeps other departments off a shared node.
+ * known. Its node is checked for department isolation only (the filter approved it), and it is
+ * assumed with no labels and no requests, which still keeps other departments off a shared node.
  */
 function unknownPod(args: BindingArgs): PodView {
   return {
@@ -120,9 +144,9 @@ function unknownPod(args: BindingArgs): PodView {
  * yet (filtered in full mode) has no labels to check, but the pods known there (assumed) must still
  * not be of another department.
  */
-function recheck(deps: BindDeps, pod: PodContext, node: string): void {
+function recheck(deps: BindDeps, pod: PodContext, node: string, rules?: readonly NodeRule[]): void {
   const view = deps.snapshot.node(node);
-  const reason = view ? filterReason(deps, pod, node, view) : unseenReason(deps, pod, node);
+  const reason = view ? filterReason(deps, pod, node, view, rules) : unseenReason(deps, pod, node);
   if (reason === undefined) return;
   throw new ExtenderError(
     EXT_ERR.BIND_REFUSED,
@@ -130,8 +154,20 @@ function recheck(deps: BindDeps, pod: PodContext, node: string): void {
   );
 }
 
-function filterReason(deps: BindDeps, pod: PodContext, node: string, view: NodeView): string | undefined {
-  const [verdict] = filterNodes(pod, [{ name: node, view }], deps.cluster, deps.options);
+function filterReason(
+  deps: BindDeps,
+  pod: PodContext,
+  node: string,
+  view: NodeView,
+  rules?: readonly NodeRule[],
+): string | undefined {
+  const [verdict] = filterNodes(
+    pod,
+    [{ name: node, view }],
+    deps.cluster,
+    deps.options,
+    rules ? { rules } : {},
+  );
   return !verdict || verdict.status === 'pass' ? undefined : reasonOf(verdict);
 }
 

@@ -43,6 +43,11 @@ export interface ClusterSnapshot {
   pod(namespace: string, name: string): PodView | undefined;
   /** Bound, non-terminal pods on a node, keyed `namespace/name`. */
   podsOnNode(node: string): ReadonlyMap<string, PodView>;
+  /**
+   * Pending (unbound, non-terminal) pods whose status.nominatedNodeName is the node, keyed
+   * `namespace/name`: preemption evicted pods there for them. Empty for most nodes.
+   */
+  podsNominatedTo(node: string): ReadonlyMap<string, PodView>;
   pvc(namespace: string, name: string): PvcView | undefined;
   /** Applied (last good) Departments. */
   department(name: string): Department | undefined;

@@ -9,12 +9,13 @@ import { podUsage, pvcUsage } from '../usage/usage.js';
 import { ClaimIndex, type NamespaceMove, type PickOwner } from './claim-index.js';
 import { deepEqual } from './deep-equal.js';
 import { DomainIndex } from './domain-index.js';
+import { NominationIndex } from './nomination-index.js';
 import { PlacementIndex } from './placement-index.js';
 import { UsageIndex } from './usage-index.js';
 
 /**
  * The views and every index over them, updated incrementally: a pod or claim changes only its own
- * namespace's and department's usage and its node's entries; a namespace changing department moves
+ * namespace's and department's usage and its node's (and nominated node's) entries; a namespace changing department moves
  * that namespace's usage and node counts; a Department change re-evaluates only its own selector.
  * Each method returns whether anything changed.
  */
@@ -26,6 +27,7 @@ export class ClusterState {
   readonly claims: ClaimIndex;
   readonly usage = new UsageIndex();
   readonly placement = new PlacementIndex();
+  readonly nominations = new NominationIndex();
   readonly domains = new DomainIndex({
     pods: () => this.pods.values(),
     node: (name) => this.nodes.get(name),
@@ -99,9 +101,11 @@ export class ClusterState {
     this.usage.apply(pod.namespace, department, podUsage(pod), sign);
     if (sign > 0n) {
       this.placement.add(pod, department, key);
+      this.nominations.add(pod, key);
       this.domains.addPod(pod);
     } else {
       this.placement.remove(pod, department);
+      this.nominations.remove(pod);
       this.domains.removePod(pod);
     }
   }

@@ -7,6 +7,7 @@ import type { PodView } from '../views/pod-view.js';
 import type { PvcView } from '../views/pvc-view.js';
 import type { DomainQuery } from './domain-index.js';
 import { bump, type NestedCounts } from './nested-counts.js';
+import { isNominated } from './nomination-index.js';
 import { occupiesNode } from './placement-index.js';
 
 export interface RecomputeInput {
@@ -23,6 +24,8 @@ export interface RecomputedIndexes {
   readonly departmentOfNamespace: Map<string, string>;
   readonly podsOnNode: Map<string, Set<string>>;
   readonly departmentsOnNode: NestedCounts;
+  /** Node → `namespace/name` of the pending pods nominated to it. */
+  readonly nominatedTo: Map<string, Set<string>>;
   readonly usageOfNamespace: Map<string, Map<string, bigint>>;
   readonly usageOfDepartment: Map<string, Map<string, bigint>>;
 }
@@ -42,11 +45,13 @@ export function recomputeIndexes(input: RecomputeInput): RecomputedIndexes {
     departmentOfNamespace,
     podsOnNode: new Map(),
     departmentsOnNode: new Map(),
+    nominatedTo: new Map(),
     usageOfNamespace: new Map(),
     usageOfDepartment: new Map(),
   };
   for (const pod of input.pods) {
     addUsage(result, pod.namespace, podUsage(pod));
+    if (isNominated(pod)) addKey(result.nominatedTo, pod.nominatedNodeName, pod);
     if (!occupiesNode(pod)) continue;
     const pods = result.podsOnNode.get(pod.nodeName) ?? new Set<string>();
     result.podsOnNode.set(pod.nodeName, pods.add(objectKey(pod.namespace, pod.name)));
@@ -55,6 +60,11 @@ export function recomputeIndexes(input: RecomputeInput): RecomputedIndexes {
   }
   for (const pvc of input.pvcs) addUsage(result, pvc.namespace, pvcUsage(pvc));
   return result;
+}
+
+function addKey(index: Map<string, Set<string>>, node: string, pod: PodView): void {
+  const keys = index.get(node) ?? new Set<string>();
+  index.set(node, keys.add(objectKey(pod.namespace, pod.name)));
 }
 
 function addUsage(result: RecomputedIndexes, namespace: string, usage: ReadonlyMap<string, bigint>): void {

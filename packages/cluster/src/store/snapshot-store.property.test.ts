@@ -13,7 +13,7 @@ import { objectKey, readRef, refKey } from '../views/object-ref.js';
 import { toPodView } from '../views/pod-view.js';
 import { toPvcView } from '../views/pvc-view.js';
 import { toNodeView } from '../views/node-view.js';
-import { countPodsInDomainNaively, recomputeIndexes } from './full-recompute.js';
+import { countPodsInDomainNaively, recomputeIndexes, type RecomputedIndexes } from './full-recompute.js';
 import { SnapshotStore } from './snapshot-store.js';
 
 // The key correctness test: after any sequence of events, the incremental indexes equal a plain
@@ -79,16 +79,18 @@ const pod = fc
     cpu: fc.constantFrom(undefined, '100m', '1', '2500m'),
     gpu: fc.constantFrom(undefined, '1'),
     app: fc.constantFrom(undefined, 'web', 'db'),
+    nominated: fc.constantFrom(undefined, undefined, 'n0', 'n1'),
   })
-  .map((p) =>
-    rawPod(p.ns, p.name, {
+  .map((p) => {
+    const raw = rawPod(p.ns, p.name, {
       ...(p.nodeName ? { nodeName: p.nodeName } : {}),
       phase: p.phase,
       labels: p.app ? { app: p.app } : {},
       requests: { ...(p.cpu ? { cpu: p.cpu } : {}), ...(p.gpu ? { 'nvidia.com/gpu': p.gpu } : {}) },
       limits: { memory: '1Gi' },
-    }),
-  );
+    });
+    return p.nominated ? { ...raw, status: { phase: p.phase, nominatedNodeName: p.nominated } } : raw;
+  });
 const pvc = fc
   .record({
     ns: fc.constantFrom(...NAMESPACES),
@@ -174,6 +176,14 @@ const DOMAIN_QUERIES = [
   ),
 );
 
+function expectNodeIndexes(store: SnapshotStore, expected: RecomputedIndexes): void {
+  for (const n of NODES) {
+    expect(new Set(store.podsOnNode(n).keys())).toEqual(expected.podsOnNode.get(n) ?? new Set());
+    expect(store.departmentsOnNode(n)).toEqual(expected.departmentsOnNode.get(n) ?? new Map());
+    expect(new Set(store.podsNominatedTo(n).keys())).toEqual(expected.nominatedTo.get(n) ?? new Set());
+  }
+}
+
 function expectConsistent(store: SnapshotStore, model: Map<WatchedKind, Map<string, unknown>>): void {
   const pods = views(model, 'Pod', (raw) => valueOf(toPodView(raw, 't')));
   const pvcs = views(model, 'PersistentVolumeClaim', (raw) => valueOf(toPvcView(raw, 't')));
@@ -199,10 +209,7 @@ function expectConsistent(store: SnapshotStore, model: Map<WatchedKind, Map<stri
     const owned = NAMESPACES.filter((ns) => expected.departmentOfNamespace.get(ns) === d);
     expect([...store.namespacesOfDepartment(d)].sort()).toEqual(owned);
   }
-  for (const n of NODES) {
-    expect(new Set(store.podsOnNode(n).keys())).toEqual(expected.podsOnNode.get(n) ?? new Set());
-    expect(store.departmentsOnNode(n)).toEqual(expected.departmentsOnNode.get(n) ?? new Map());
-  }
+  expectNodeIndexes(store, expected);
   const nodes = new Map(views(model, 'Node', (raw) => valueOf(toNodeView(raw, 't'))).map((n) => [n.name, n]));
   for (const query of DOMAIN_QUERIES)
     expect(store.countPodsInDomain(query), JSON.stringify(query)).toBe(

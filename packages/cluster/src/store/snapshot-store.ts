@@ -154,6 +154,9 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
   podsOnNode(node: string): ReadonlyMap<string, PodView> {
     return this.state.placement.podsOnNode(node);
   }
+  podsNominatedTo(node: string): ReadonlyMap<string, PodView> {
+    return this.state.nominations.podsNominatedTo(node);
+  }
   pvc(namespace: string, name: string): PvcView | undefined {
     return this.state.pvcs.get(objectKey(namespace, name));
   }

@@ -33,6 +33,37 @@ describe('toPodView', () => {
     });
   });
 
+  it('given a nominated pod with a priority, reads status.nominatedNodeName and spec.priority', () => {
+    const raw = rawPod('ns', 'p', { phase: 'Pending' });
+    const nominated = {
+      ...raw,
+      spec: { ...(raw['spec'] as object), priority: 1000 },
+      status: { phase: 'Pending', nominatedNodeName: 'n1' },
+    };
+    expect(toPodView(nominated, 'test')).toMatchObject({
+      ok: true,
+      value: { nominatedNodeName: 'n1', priority: 1000 },
+    });
+  });
+
+  it.each([
+    ['no priority', undefined],
+    ['priority 0', 0],
+    ['a priority that is not an integer', '1000'],
+  ])('given %s and no nomination, leaves both fields out', (_, priority) => {
+    const raw = rawPod('ns', 'p', { phase: 'Pending' });
+    const result = toPodView({ ...raw, spec: { ...(raw['spec'] as object), priority } }, 'test');
+    if (!result.ok) throw new Error('unreadable');
+    expect('nominatedNodeName' in result.value).toBe(false);
+    expect('priority' in result.value).toBe(false);
+  });
+
+  it('given a negative priority, reads it', () => {
+    const raw = rawPod('ns', 'p');
+    const result = toPodView({ ...raw, spec: { ...(raw['spec'] as object), priority: -5 } }, 'test');
+    expect(result).toMatchObject({ ok: true, value: { priority: -5 } });
+  });
+
   it('defaults the phase to Pending and accepts Date timestamps', () => {
     const raw = {
       metadata: { namespace: 'ns', name: 'p', creationTimestamp: new Date() },

@@ -2,7 +2,7 @@ import type { Validated } from '@corral/policy';
 import { readRef, toProblems, unnamedProblem, type FieldError } from './object-ref.js';
 import { internLabels, internResources } from './intern.js';
 import { podResources } from './pod-resources.js';
-import { asRecord, recordAt, stringAt, stringMapAt } from './raw.js';
+import { asRecord, recordAt, stringAt, stringMapAt, type RawObject } from './raw.js';
 import { hasPositive, type ResourceList } from './resource-list.js';
 import { DEFAULT_VIEW_OPTIONS, ROLE_LABEL, type ViewOptions } from './view-options.js';
 
@@ -24,6 +24,13 @@ export interface PodView {
   readonly role?: 'gateway';
   /** Requests a positive amount of one of the configured GPU resources. */
   readonly carriesGpuRequest: boolean;
+  /**
+   * status.nominatedNodeName: the node kube-scheduler's preemption freed for this pending pod, where
+   * it will try first (absent: none).
+   */
+  readonly nominatedNodeName?: string;
+  /** spec.priority, an integer (absent: 0, the default; left out when 0 to keep views small). */
+  readonly priority?: number;
 }
 
 const TERMINAL_PHASES: ReadonlySet<string> = new Set(['Succeeded', 'Failed']);
@@ -43,7 +50,8 @@ export function toPodView(
   if (errors.length > 0) return { ok: false, problems: toProblems(ref, origin, errors) };
   const labels = internLabels(stringMapAt(metadata, 'labels'));
   const nodeName = stringAt(spec, 'nodeName');
-  const phase = stringAt(recordAt(raw, 'status'), 'phase') ?? 'Pending';
+  const status = recordAt(raw, 'status');
+  const phase = stringAt(status, 'phase') ?? 'Pending';
   return {
     ok: true,
     value: {
@@ -58,6 +66,21 @@ export function toPodView(
       limits: internResources(limits),
       ...(labels[ROLE_LABEL] === 'gateway' ? { role: 'gateway' as const } : {}),
       carriesGpuRequest: hasPositive(requests, options.gpuResources),
+      ...preemptionFields(spec, status),
     },
   };
+}
+
+const NO_PREEMPTION_FIELDS: Pick<PodView, 'nominatedNodeName' | 'priority'> = Object.freeze({});
+
+/** nominatedNodeName and priority, each only when set (most pods have neither). */
+function preemptionFields(
+  spec: RawObject | undefined,
+  status: RawObject | undefined,
+): Pick<PodView, 'nominatedNodeName' | 'priority'> {
+  const nominatedNodeName = stringAt(status, 'nominatedNodeName');
+  const priority = spec?.['priority'];
+  const hasPriority = typeof priority === 'number' && Number.isSafeInteger(priority) && priority !== 0;
+  if (nominatedNodeName === undefined) return hasPriority ? { priority } : NO_PREEMPTION_FIELDS;
+  return hasPriority ? { nominatedNodeName, priority } : { nominatedNodeName };
 }

@@ -84,6 +84,11 @@ export class AssumedPods {
     onNode.set(assumed.key, assumed);
   }
 
+  /** The assumption of `namespace/name`, if any. */
+  get(key: string): AssumedPod | undefined {
+    return this.byKey.get(key);
+  }
+
   onNode(node: string): ReadonlyMap<string, AssumedPod> | undefined {
     return this.byNode.get(node);
   }

@@ -1,5 +1,5 @@
 import type { ClusterSnapshot, DomainQuery, PodView } from '@corral/cluster';
-import type { AssumedPod, AssumedPods } from './assumed-pods.js';
+import { samePod, type AssumedPod, type AssumedPods } from './assumed-pods.js';
 import type { NodeIndex } from './node-index.js';
 
 /** The pod being decided: left out of every count, should the snapshot already place it. */
@@ -65,6 +65,22 @@ export class Placements {
     if (assumed) for (const [key, entry] of assumed) all.set(key, entry.pod);
     if (evicted) for (const key of evicted.keys()) all.delete(key);
     return all;
+  }
+
+  /**
+   * Pending pods nominated to the node (kube-scheduler's preemption freed it for them), keyed
+   * `namespace/name`, less those the extender has bound meanwhile (assumed, on any node): one map
+   * read for a node nobody is nominated to, and a copy only when a nominated pod was assumed.
+   */
+  nominatedTo(node: string): ReadonlyMap<string, PodView> {
+    const nominated = this.snapshot.podsNominatedTo(node);
+    if (nominated.size === 0 || this.assumed.size === 0) return nominated;
+    let left: Map<string, PodView> | undefined;
+    for (const [key, pod] of nominated) {
+      const assumed = this.assumed.get(key);
+      if (assumed && samePod(pod, assumed)) (left ??= new Map(nominated)).delete(key);
+    }
+    return left ?? nominated;
   }
 
   /** Department → its pods on the node. */

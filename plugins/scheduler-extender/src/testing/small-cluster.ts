@@ -124,3 +124,22 @@ export function ruleInput(
     memo: new RefusalMemo(),
   };
 }
+
+/**
+ * A raw pending pod with spec.priority and, when `nominated` is given, status.nominatedNodeName: a
+ * preemptor as kube-scheduler leaves it once the victims are gone (and as it sends it to filter).
+ */
+export function rawPriorityPod(
+  namespace: string,
+  name: string,
+  priority: number,
+  nominated?: string,
+  options: PodSpecOptions = {},
+): Record<string, unknown> {
+  const raw = rawPod(namespace, name, { phase: 'Pending', ...options });
+  return {
+    ...raw,
+    spec: { ...(raw['spec'] as Record<string, unknown>), priority },
+    status: { phase: 'Pending', ...(nominated === undefined ? {} : { nominatedNodeName: nominated }) },
+  };
+}

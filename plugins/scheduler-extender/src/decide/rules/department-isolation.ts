@@ -1,3 +1,4 @@
+import type { PodView } from '@corral/cluster';
 import { DEPARTMENT_LABEL } from '@corral/policy';
 import { describeOwner, type PodContext } from '../pod-context.js';
 import type { ClusterView, RuleInput } from '../rule-input.js';
@@ -11,9 +12,11 @@ const RULE = 'department-isolation';
  * department use the shared pool too, but a department never joins a shared node that already runs
  * another department's pods. Nor does it join its own node while another department's pods still
  * run (or are assumed) there: the node was relabelled without draining, or a namespace moved to
- * another department; the node takes the department's pods again once those are gone. None of these
- * can be fixed by preemption (the extender never evicts another department's pods), so every refusal
- * is unresolvable. Refusals are kept per request by what they name (RefusalMemo keys: a department
+ * another department; the node takes the department's pods again once those are gone. On a shared
+ * node, a pending pod of another department nominated there by preemption, of the pod's priority or
+ * higher, counts as running there (see nominatedOtherDepartment). None of these can be fixed by
+ * preemption (the extender never evicts another department's pods, and a nominated pod is not
+ * running), so every refusal is unresolvable. Refusals are kept per request by what they name (RefusalMemo keys: a department
  * name, or `:`-prefixed, which no name contains).
  */
 export function departmentIsolation(input: RuleInput): RuleResult {
@@ -34,8 +37,12 @@ export function departmentIsolation(input: RuleInput): RuleResult {
     return memo.refusal(RULE, ':shared-pool', inSharedPool, pod.department);
   }
   const other = otherDepartmentOn(cluster.placements.departmentsOnNode(node.name), pod.department);
-  if (other === undefined) return pass(RULE);
-  return memo.refusal(RULE, other, runsOtherDepartment, other);
+  if (other !== undefined) return memo.refusal(RULE, other, runsOtherDepartment, other);
+  const nominated = nominatedOtherDepartment(pod, node.name, cluster);
+  if (nominated === undefined) return pass(RULE);
+  return memo.refusal(RULE, `:nominated:${nominated.department}:${nominated.priority}`, () =>
+    nominatedForOther(nominated),
+  );
 }
 
 /** The department's own node: it passes unless another department's pods still run there. */
@@ -64,8 +71,54 @@ export function departmentIsolationUnseen(
 ): RuleResult {
   if (pod.department === undefined) return pass(RULE);
   const other = otherDepartmentOn(cluster.placements.departmentsOnNode(nodeName), pod.department);
-  return other === undefined ? pass(RULE) : runsOtherDepartment(other);
+  if (other !== undefined) return runsOtherDepartment(other);
+  const nominated = nominatedOtherDepartment(pod, nodeName, cluster);
+  return nominated === undefined ? pass(RULE) : nominatedForOther(nominated);
 }
+
+interface Nomination {
+  readonly department: string;
+  readonly priority: number;
+}
+
+/**
+ * A pending pod of another department nominated to the node (kube-scheduler's preemption evicted
+ * pods there for it) whose priority is at least the pod's: as kube-scheduler's own filters do
+ * (RunFilterPluginsWithNominatedPods), it counts as running there already, else a lower-priority pod
+ * of another department could take the node first and the eviction would have been for nothing. A
+ * nominated pod of lower priority, of the pod's department or of none, and the pod itself, do not.
+ * Most nodes have no nominated pod: one map read.
+ */
+function nominatedOtherDepartment(
+  pod: PodContext,
+  node: string,
+  cluster: ClusterView,
+): Nomination | undefined {
+  const nominated = cluster.placements.nominatedTo(node);
+  if (nominated.size === 0) return undefined;
+  const priority = pod.pod.priority ?? 0;
+  for (const [key, other] of nominated) {
+    const otherPriority = other.priority ?? 0;
+    if (otherPriority < priority || isSelf(pod, key, other)) continue;
+    const department = cluster.snapshot.departmentOfNamespace(other.namespace);
+    if (department !== undefined && department !== pod.department)
+      return { department, priority: otherPriority };
+  }
+  return undefined;
+}
+
+/** The same pod: same UID, or the same `namespace/name` when either UID is unknown. */
+function isSelf(pod: PodContext, key: string, other: PodView): boolean {
+  return pod.pod.uid !== '' && other.uid !== '' ? pod.pod.uid === other.uid : pod.key === key;
+}
+
+const nominatedForOther = ({ department, priority }: Nomination) =>
+  fail(
+    RULE,
+    `node is nominated for a pod of department ${department} (priority ${priority}) preempting ` +
+      'there, and shared nodes never mix departments',
+    true,
+  );
 
 const inSharedPool = (department: string) =>
   fail(

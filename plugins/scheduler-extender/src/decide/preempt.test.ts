@@ -66,6 +66,15 @@ describe('decidePreemption', () => {
     if (!kept) expect(decision.dropped.get(node)).toContain(reason);
   });
 
+  it('given a node proposed without victims, drops it (kube-scheduler would fail the whole preemption)', () => {
+    const decision = decide('res-ns', [
+      ['shared-1', []],
+      ['shared-1x', ['u-res-low']],
+    ]);
+    expect(decision.dropped.get('shared-1')).toBe('no victim proposed on node shared-1');
+    expect([...decision.kept.keys()]).toEqual([]);
+  });
+
   it('given several nodes, drops only the forbidden ones and keeps victims unchanged', () => {
     const decision = decide('res-ns', [
       ['shared-1', ['u-res-low']],

@@ -64,7 +64,11 @@ function whyNot(
       }`;
     }
   }
-  return refusalAfter(pod, view, evicted, cluster, options);
+  // kube-scheduler fails the whole preemption on a node answered with no victim (callExtenders).
+  return (
+    refusalAfter(pod, view, evicted, cluster, options) ??
+    (evicted.size === 0 ? `no victim proposed on node ${node}` : undefined)
+  );
 }
 
 /**

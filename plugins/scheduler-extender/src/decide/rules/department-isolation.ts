@@ -16,8 +16,8 @@ const RULE = 'department-isolation';
  * node, a pending pod of another department nominated there by preemption, of the pod's priority or
  * higher, counts as running there (see nominatedOtherDepartment). None of these can be fixed by
  * preemption (the extender never evicts another department's pods, and a nominated pod is not
- * running), so every refusal is unresolvable. Refusals are kept per request by what they name (RefusalMemo keys: a department
- * name, or `:`-prefixed, which no name contains).
+ * running), so every refusal is unresolvable. Refusals are kept per request by what they name
+ * (RefusalMemo keys: a department name, or `:`-prefixed, which no name contains).
  */
 export function departmentIsolation(input: RuleInput): RuleResult {
   const { pod, node, cluster, memo } = input;

@@ -10,17 +10,23 @@ import { isExtendedResourceName, isHugePagesResourceName } from './resource-name
  * Defaults of a valid NamespacePolicy that would make every pod they are written into fail
  * kube-apiserver's validation (Kubernetes' rules for resources that cannot be overcommitted:
  * extended resources such as nvidia.com/gpu, and huge pages): a limit must be set, a request must
- * equal it, and an extended resource comes in whole units. Checked when a policy is written (the
- * admission webhook, `corral check`), not when one is loaded: a policy stored before this check
- * keeps its quota and image rules instead of being dropped whole.
+ * equal it, and an extended resource comes in whole units. Refused when a policy is written (the
+ * admission webhook, `corral check`); a policy loaded with such defaults keeps its quota and image
+ * rules, and the mutating webhook leaves those defaults out (unusableDefaultKeys).
  */
 export function unusableDefaultProblems(policy: NamespacePolicy, source?: string): PolicyProblem[] {
   const requests = parsedResourceMap(policy.spec.defaults?.requests);
   const limits = parsedResourceMap(policy.spec.defaults?.limits);
   return withContext(
     objectContext(policy, 'NamespacePolicy', source),
-    notOvercommittedProblems(requests, limits),
+    notOvercommitted(requests, limits).map(({ problem }) => problem),
   );
+}
+
+/** The resource names of the defaults unusableDefaultProblems finds: defaults never to write into a pod. */
+export function unusableDefaultKeys(defaults: NamespacePolicy['spec']['defaults']): ReadonlySet<string> {
+  const found = notOvercommitted(parsedResourceMap(defaults?.requests), parsedResourceMap(defaults?.limits));
+  return new Set(found.map(({ key }) => key));
 }
 
 /**
@@ -29,35 +35,31 @@ export function unusableDefaultProblems(policy: NamespacePolicy, source?: string
  * kube-apiserver's validation after the mutating webhook: a limit must be set, a request must equal
  * it, and an extended resource comes in whole units.
  */
-function notOvercommittedProblems(
+function notOvercommitted(
   requests: ReadonlyMap<string, Quantity>,
   limits: ReadonlyMap<string, Quantity>,
-): FieldProblem[] {
-  const problems: FieldProblem[] = [];
+): { readonly key: string; readonly problem: FieldProblem }[] {
+  const problems: { key: string; problem: FieldProblem }[] = [];
   for (const key of new Set([...requests.keys(), ...limits.keys()])) {
     const extended = isExtendedResourceName(key);
     if (!extended && !isHugePagesResourceName(key)) continue;
     const request = requests.get(key);
     const limit = limits.get(key);
     const field = joinPointer(limit === undefined ? '/spec/defaults/requests' : '/spec/defaults/limits', key);
+    const add = (at: string, message: string) => problems.push({ key, problem: { field: at, message } });
     if (limit === undefined) {
-      problems.push({
+      add(
         field,
-        message: `${key} cannot be overcommitted: Kubernetes requires a limit equal to the request, so set defaults.limits.${key} too`,
-      });
+        `${key} cannot be overcommitted: Kubernetes requires a limit equal to the request, so set defaults.limits.${key} too`,
+      );
     } else if (request !== undefined && compareQuantities(request, limit) !== 0) {
-      problems.push({
-        field: joinPointer('/spec/defaults/requests', key),
-        message: `${key} cannot be overcommitted: Kubernetes requires its request to equal its limit`,
-      });
+      add(
+        joinPointer('/spec/defaults/requests', key),
+        `${key} cannot be overcommitted: Kubernetes requires its request to equal its limit`,
+      );
     }
     const whole = [request, limit].every((q) => q === undefined || q.nanos % 1_000_000_000n === 0n);
-    if (extended && !whole) {
-      problems.push({
-        field,
-        message: `${key} is an extended resource: Kubernetes accepts whole units only`,
-      });
-    }
+    if (extended && !whole) add(field, `${key} is an extended resource: Kubernetes accepts whole units only`);
   }
   return problems;
 }

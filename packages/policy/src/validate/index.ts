@@ -1,6 +1,6 @@
 export * from './problem.js';
 export { validateDepartment, validateNamespacePolicy } from './validate-object.js';
-export { unusableDefaultProblems } from './default-resource-checks.js';
+export { unusableDefaultKeys, unusableDefaultProblems } from './default-resource-checks.js';
 export {
   DEFAULT_ENFORCEMENT,
   DEFAULT_NODE_ISOLATION,

@@ -78,6 +78,23 @@ describe('corral check', () => {
     expect(result.err).toContain(`${path}: cannot read`);
   });
 
+  it('given policies whose NamespacePolicy defaults no pod could take, names the field and exits 2', async () => {
+    const policies = dir();
+    writeFileSync(
+      join(policies, 'p.yaml'),
+      'apiVersion: corral.dev/v1alpha1\nkind: NamespacePolicy\nmetadata: {name: p, namespace: lab}\n' +
+        "spec: {defaults: {requests: {nvidia.com/gpu: '1'}}}\n",
+    );
+    const pod = file(
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: lab}\nspec: {containers: [{name: a, image: x}]}\n',
+    );
+    const io = memoryIo();
+    expect(await checkCommand(['-f', pod, '--policies', policies], io)).toBe(2);
+    expect(io.err()).toMatch(
+      /NamespacePolicy lab\/p: \/spec\/defaults\/requests\/nvidia\.com~1gpu: nvidia\.com\/gpu cannot be overcommitted/,
+    );
+  });
+
   it('given --help, prints the usage on stdout and exits 0', async () => {
     const io = memoryIo();
     expect(await checkCommand(['--help'], io)).toBe(0);

@@ -1,4 +1,4 @@
-import { describeProblem } from '@corral/policy';
+import { describeProblem, unusableDefaultProblems, type NamespacePolicy } from '@corral/policy';
 import { loadPolicyFiles, SnapshotStore } from '@corral/cluster';
 import { dateAfter, dateUndated } from './check-ages.js';
 
@@ -27,6 +27,11 @@ export async function loadCheckSnapshot(
   const loaded = await loadPolicyFiles(path, { gpuResources });
   if (loaded.problems.length > 0)
     return { ok: false, problems: loaded.problems.map((p) => describeProblem(p)) };
+  // Defaults no pod could take are refused on write (the webhook): check says so of the files too.
+  const unusable = loaded.objects.NamespacePolicy.flatMap((policy) =>
+    unusableDefaultProblems(policy as NamespacePolicy, path),
+  );
+  if (unusable.length > 0) return { ok: false, problems: unusable.map((p) => describeProblem(p)) };
   const policies = [...loaded.objects.Department, ...loaded.objects.NamespacePolicy];
   const undatedAt = dateAfter(policies);
   const snapshot = new SnapshotStore({ gpuResources });

@@ -1,4 +1,4 @@
-import { tryParseQuantity, type NamespacePolicy } from '@corral/policy';
+import { tryParseQuantity, unusableDefaultKeys, type NamespacePolicy } from '@corral/policy';
 import { deepFrozen } from './frozen-values.js';
 import { copyWith } from './copy-with.js';
 import { asObject, type JsonObject } from './pod-spec.js';
@@ -24,12 +24,15 @@ const plans = new WeakMap<Defaults, DefaultsPlan>();
 function planOf(defaults: Defaults): DefaultsPlan {
   let plan = plans.get(defaults);
   if (plan === undefined) {
-    const requests = Object.entries(defaults.requests ?? {}).map(
-      ([name, value]) => [name, String(value)] as const,
-    );
-    const limits = Object.entries(defaults.limits ?? {}).map(
-      ([name, value]) => [name, String(value), nanosOf(value)] as const,
-    );
+    // Defaults Kubernetes would refuse in any pod (a GPU request without a limit) are left out: a
+    // policy stored before the webhook refused them would otherwise break every pod it defaults.
+    const unusable = unusableDefaultKeys(defaults);
+    const requests = Object.entries(defaults.requests ?? {})
+      .filter(([name]) => !unusable.has(name))
+      .map(([name, value]) => [name, String(value)] as const);
+    const limits = Object.entries(defaults.limits ?? {})
+      .filter(([name]) => !unusable.has(name))
+      .map(([name, value]) => [name, String(value), nanosOf(value)] as const);
     const partial = {
       requests,
       limits,

@@ -160,6 +160,22 @@ describe('mutatePod on the examples', () => {
     expect(patch).toEqual([]);
   });
 
+  it('given a stored NamespacePolicy with defaults no pod could take (a GPU request without a limit), writes the others only', () => {
+    const store = new SnapshotStore();
+    store.replaceAll('Namespace', [rawNamespace('lab')], 'test');
+    const defaults = { requests: { cpu: '50m', 'nvidia.com/gpu': '1' }, limits: { cpu: '500m' } };
+    store.replaceAll('NamespacePolicy', [rawNamespacePolicy('lab', 'p', { defaults })], 'test');
+    expect(store.namespacePolicy('lab')).toBeDefined(); // loaded: its quota and image rules still apply
+    const { mutated } = mutatePod(
+      podRequest('lab', { containers: [{ name: 'app', image: 'x' }] }),
+      store,
+      settings,
+    );
+    expect((mutated as Pod).spec['containers']).toEqual([
+      { name: 'app', image: 'x', resources: { requests: { cpu: '50m' }, limits: { cpu: '500m' } } },
+    ]);
+  });
+
   it('given a GPU pod in research-ml, tolerates GPU taints and avoids gateways', () => {
     const spec = {
       containers: [{ name: 't', image: 'x', resources: { limits: { 'nvidia.com/gpu': '1' } } }],

@@ -137,6 +137,16 @@ describe('validateRequest: namespace department labels', () => {
       expect(summary(as(request, 'alice')).filter((outcome) => outcome.startsWith('fail'))).toEqual([]);
     });
 
+    it("given a tenant moving it back right after an editor's move the snapshot has not seen yet, refuses it", () => {
+      // The API server's old object has web's label (the editor's move); the snapshot still shows
+      // research, the labels the tenant sets again.
+      const request = {
+        ...relabel('research-batch', { [LABEL]: 'research' }),
+        oldObject: namespace('research-batch', { [LABEL]: 'web' }),
+      };
+      expect(summary(as(request, 'alice'))).toEqual(['fail:403']);
+    });
+
     it('given a tenant changing other labels only, allows it', () => {
       expect(summary(as(relabel('finance-prod', { [LABEL]: 'finance', tier: 'gold' }), 'alice'))).toEqual([]);
       expect(summary(as(create('plain', {}), 'alice'))).toEqual([]);

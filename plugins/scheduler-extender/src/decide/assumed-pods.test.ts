@@ -45,6 +45,20 @@ describe('AssumedPods', () => {
     expect([...assumed.values()].map((entry) => entry.key)).toEqual(['web-ns/b']);
   });
 
+  it('given a forget of one assumption, drops it even after settle marked it seen, but not a newer one', () => {
+    const store = smallCluster();
+    const assumed = new AssumedPods({ ttlMs: TTL });
+    const pod = { ...podView('web-ns', 'a'), nodeName: 'shared-1' };
+    const first = assumed.assume({ key: 'web-ns/a', pod, department: 'web', seen: false }, 0);
+    store.upsert('Pod', rawPod('web-ns', 'a', { phase: 'Pending' }), 'test');
+    assumed.settle(store, 0); // the entry is replaced, marked seen
+    assumed.forget('web-ns/a', first);
+    expect(assumed.size).toBe(0);
+    const second = assumed.assume({ key: 'web-ns/a', pod: { ...pod }, department: 'web', seen: false }, 0);
+    assumed.forget('web-ns/a', first); // a late failure of the first call
+    expect([...assumed.values()]).toEqual([second]);
+  });
+
   it('given a pod seen pending after it was assumed, then deleted, drops it', () => {
     const store = smallCluster();
     const assumed = new AssumedPods({ ttlMs: TTL });

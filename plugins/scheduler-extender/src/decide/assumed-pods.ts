@@ -58,10 +58,13 @@ export class AssumedPods {
     return assumed;
   }
 
-  /** Forgets the assumption of `key`; with `only`, only if it is still that one. */
+  /**
+   * Forgets the assumption of `key`; with `only`, only if it is still that one (the same assumed pod
+   * object: settle replaces the entry, marked seen, but keeps its pod; a new assume makes a new one).
+   */
   forget(key: string, only?: AssumedPod): void {
     const assumed = this.byKey.get(key);
-    if (!assumed || (only !== undefined && assumed !== only)) return;
+    if (!assumed || (only !== undefined && assumed.pod !== only.pod)) return;
     this.byKey.delete(key);
     const onNode = this.byNode.get(assumed.pod.nodeName);
     onNode?.delete(key);

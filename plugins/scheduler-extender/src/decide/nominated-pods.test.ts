@@ -111,6 +111,16 @@ describe('department isolation with pods nominated by preemption, served', () =>
     },
   );
 
+  it('given the bind of a pod this replica never saw (priority unknown), leaves nominated pods out', async () => {
+    // Another replica filtered web-ns/hi-web (priority 1000, above the nominated res pod's 100).
+    const { extender, binder, post } = testExtender(nominatedOnShared1('res-ns', 100));
+    expect((await post('bind', bindArgs('web-ns', 'hi-web', 'u-hi-web', 'shared-1'))).body).toEqual({
+      Error: '',
+    });
+    expect(binder.bound.map((args) => args.podName)).toEqual(['hi-web']);
+    await extender.close();
+  });
+
   it('given the nominated pod itself, passes its own nominated node', async () => {
     const store = nominatedOnShared1('res-ns', 1000);
     const { extender, post } = testExtender(store);

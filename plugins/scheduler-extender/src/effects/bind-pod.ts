@@ -11,15 +11,14 @@ import type { BindingArgs } from '../transport/bind-envelope.js';
 const CONFLICT = 409;
 
 /**
- * How long one API call of a bind may take: below kube-scheduler's extender `httpTimeout` (5 s in
- * deploy/), so that no binding is still being created after kube-scheduler gave up on it and
- * scheduled the pod again.
+ * How long a bind's API calls may take together: below kube-scheduler's extender `httpTimeout`
+ * (5 s in deploy/), so that no binding is still being created after kube-scheduler gave up on it
+ * and scheduled the pod again.
  */
 export const DEFAULT_BIND_CALL_TIMEOUT_MS = 4000;
 
 /** client-node's fetch takes the request context's signal; a middleware is how a call sets it. */
-function withTimeout(timeoutMs: number): ConfigurationOptions<ObservableMiddleware> {
-  const signal = AbortSignal.timeout(timeoutMs);
+function withSignal(signal: AbortSignal): ConfigurationOptions<ObservableMiddleware> {
   return {
     middleware: [
       {
@@ -49,6 +48,7 @@ export function podBinder(
   const api = kubeConfig.makeApiClient(CoreV1Api);
   return {
     async bind(args) {
+      const signal = AbortSignal.timeout(timeoutMs);
       try {
         await api.createNamespacedPodBinding(
           {
@@ -65,12 +65,12 @@ export function podBinder(
               target: { apiVersion: 'v1', kind: 'Node', name: args.node },
             },
           },
-          withTimeout(timeoutMs),
+          withSignal(signal),
         );
       } catch (error) {
-        if (statusOf(error) !== CONFLICT) throw bindFailed(args, error);
-        const stored = await storedPod(api, args, timeoutMs).catch((cause: unknown) => {
-          throw bindFailed(args, cause);
+        if (statusOf(error) !== CONFLICT) throw bindFailed(args, error, signal);
+        const stored = await storedPod(api, args, signal).catch((cause: unknown) => {
+          throw bindFailed(args, cause, signal);
         });
         const samePod = args.podUid === '' || stored.uid === args.podUid;
         if (samePod && stored.nodeName === args.node) return;
@@ -87,10 +87,10 @@ interface StoredPod {
   readonly nodeName: string | undefined;
 }
 
-async function storedPod(api: CoreV1Api, args: BindingArgs, timeoutMs: number): Promise<StoredPod> {
+async function storedPod(api: CoreV1Api, args: BindingArgs, signal: AbortSignal): Promise<StoredPod> {
   const pod = await api.readNamespacedPod(
     { name: args.podName, namespace: args.podNamespace },
-    withTimeout(timeoutMs),
+    withSignal(signal),
   );
   return { uid: pod.metadata?.uid, nodeName: pod.spec?.nodeName };
 }
@@ -108,12 +108,23 @@ function statusOf(error: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
-function bindFailed(args: BindingArgs, cause: unknown): ExtenderError {
+/**
+ * A failed call. Given up at the timeout, the binding may still have been created (the outcome is
+ * unknown: `details.outcomeUnknown`, so that the caller keeps the pod assumed on the node until the
+ * watch tells).
+ */
+function bindFailed(args: BindingArgs, cause: unknown, signal: AbortSignal): ExtenderError {
   const status = statusOf(cause);
+  const where = `binding pod ${args.podNamespace}/${args.podName} to node ${args.node}`;
+  if (signal.aborted) {
+    return new ExtenderError(EXT_ERR.BIND_FAILED, `${where} got no answer in time (it may exist)`, {
+      cause,
+      details: { outcomeUnknown: true },
+    });
+  }
   return new ExtenderError(
     EXT_ERR.BIND_FAILED,
-    `binding pod ${args.podNamespace}/${args.podName} to node ${args.node} failed` +
-      (status === undefined ? '' : ` (HTTP ${status})`),
+    `${where} failed` + (status === undefined ? '' : ` (HTTP ${status})`),
     { cause },
   );
 }

@@ -1,5 +1,6 @@
 import { rawNode, rawPod, type PodSpecOptions } from '@corral/cluster';
 import { smallCluster, withScheduling } from '../testing/small-cluster.js';
+import { EXT_ERR, ExtenderError } from '../errors.js';
 import { testExtender } from '../testing/test-extender.js';
 
 const pending = (namespace: string, name: string, options: PodSpecOptions = {}) =>
@@ -87,6 +88,31 @@ describe('bind, served', () => {
     expect((await post('bind', bindArgs('web-ns', 'web-0', 'u', 'shared-1'))).body).toEqual({ Error: '' });
     failFirst?.(new Error('socket hang up'));
     expect((await first).body['Error']).not.toBe('');
+    const other = await post('filter', {
+      Pod: pending('res-ns', 'r1', { uid: 'u-r1' }),
+      NodeNames: ['shared-1'],
+    });
+    expect(other.body['FailedAndUnresolvableNodes']).toEqual({
+      'shared-1': expect.stringContaining('node runs pods of department web'),
+    });
+    await extender.close();
+  });
+
+  it('given a binding call given up at its timeout (it may exist), keeps the pod assumed on the node', async () => {
+    const timedOut = new ExtenderError(
+      EXT_ERR.BIND_FAILED,
+      'binding … got no answer in time (it may exist)',
+      {
+        details: { outcomeUnknown: true },
+      },
+    );
+    const { extender, post } = testExtender(smallCluster(), {
+      binder: { bind: () => Promise.reject(timedOut) },
+    });
+    await post('filter', { Pod: pending('web-ns', 'web-0', { uid: 'u' }), NodeNames: ['shared-1'] });
+    expect((await post('bind', bindArgs('web-ns', 'web-0', 'u', 'shared-1'))).body['Error']).toMatch(
+      /may exist/,
+    );
     const other = await post('filter', {
       Pod: pending('res-ns', 'r1', { uid: 'u-r1' }),
       NodeNames: ['shared-1'],

@@ -4,7 +4,10 @@ import type { DecideOptions } from '../decide/decide-options.js';
 import { filterNodes } from '../decide/filter.js';
 import { podContext, type PodContext } from '../decide/pod-context.js';
 import type { ClusterView, NodeRule } from '../decide/rule-input.js';
-import { departmentIsolation, departmentIsolationUnseen } from '../decide/rules/department-isolation.js';
+import {
+  departmentIsolationOfUnknownPriority,
+  departmentIsolationUnseen,
+} from '../decide/rules/department-isolation.js';
 import { reasonOf } from '../decide/verdict.js';
 import { badRequest, EXT_ERR, ExtenderError, notSynced, toWireMessage } from '../errors.js';
 import {
@@ -65,7 +68,7 @@ export async function bindPod(deps: BindDeps, body: unknown): Promise<Answer<Ext
     const context = podContext(known ?? unknownPod(args.value), deps.snapshot);
     // A pod this replica has not seen (filtered by another replica) is checked for department
     // isolation alone: its namespace is known, its labels and requests are not.
-    recheck(deps, context, node, known ? undefined : ISOLATION_ONLY);
+    recheck(deps, context, node, known !== undefined);
     const assumption = deps.assumed.assume(
       {
         key,
@@ -78,8 +81,10 @@ export async function bindPod(deps: BindDeps, body: unknown): Promise<Answer<Ext
     try {
       await deps.binder.bind(args.value);
     } catch (error) {
-      // Only this call's assumption: a retry of the same pod may have replaced it meanwhile.
-      deps.assumed.forget(key, assumption);
+      // Only this call's assumption: a retry of the same pod may have replaced it meanwhile. A call
+      // given up at its timeout may have bound the pod: its assumption stays until the watch tells
+      // (or it expires).
+      if (!outcomeUnknown(error)) deps.assumed.forget(key, assumption);
       throw error;
     }
     return { body: bindingResult(), log: { ...log, assumed: deps.assumed.size } };
@@ -100,7 +105,11 @@ function podToBind(deps: BindDeps, args: BindingArgs): PodView | undefined {
   return current && sameUid(current) ? current : undefined;
 }
 
-const ISOLATION_ONLY = [departmentIsolation];
+/** A pod this replica has not seen: its namespace is known, its labels, requests and priority are not. */
+const outcomeUnknown = (error: unknown): boolean =>
+  error instanceof ExtenderError && error.details?.['outcomeUnknown'] === true;
+
+const ISOLATION_ONLY = [departmentIsolationOfUnknownPriority];
 
 /**
  * Refuses the bind of a pod whose UID is not the one of the pod of that name that this replica knows
@@ -144,9 +153,11 @@ function unknownPod(args: BindingArgs): PodView {
  * yet (filtered in full mode) has no labels to check, but the pods known there (assumed) must still
  * not be of another department.
  */
-function recheck(deps: BindDeps, pod: PodContext, node: string, rules?: readonly NodeRule[]): void {
+function recheck(deps: BindDeps, pod: PodContext, node: string, known: boolean): void {
   const view = deps.snapshot.node(node);
-  const reason = view ? filterReason(deps, pod, node, view, rules) : unseenReason(deps, pod, node);
+  const reason = view
+    ? filterReason(deps, pod, node, view, known ? undefined : ISOLATION_ONLY)
+    : unseenReason(deps, pod, node, known);
   if (reason === undefined) return;
   throw new ExtenderError(
     EXT_ERR.BIND_REFUSED,
@@ -171,7 +182,12 @@ function filterReason(
   return !verdict || verdict.status === 'pass' ? undefined : reasonOf(verdict);
 }
 
-function unseenReason(deps: BindDeps, pod: PodContext, node: string): string | undefined {
-  const result = departmentIsolationUnseen(pod, node, deps.cluster);
+function unseenReason(
+  deps: BindDeps,
+  pod: PodContext,
+  node: string,
+  priorityKnown: boolean,
+): string | undefined {
+  const result = departmentIsolationUnseen(pod, node, deps.cluster, priorityKnown);
   return result.status === 'pass' ? undefined : `${result.rule}: ${result.message}`;
 }

@@ -20,6 +20,19 @@ const RULE = 'department-isolation';
  * (RefusalMemo keys: a department name, or `:`-prefixed, which no name contains).
  */
 export function departmentIsolation(input: RuleInput): RuleResult {
+  return isolation(input, true);
+}
+
+/**
+ * Department isolation for a pod whose priority is unknown (the bind of a pod this replica has not
+ * seen): pods nominated to the node are left out, since whether they go first depends on that
+ * priority (the filter that approved the node knew it).
+ */
+export function departmentIsolationOfUnknownPriority(input: RuleInput): RuleResult {
+  return isolation(input, false);
+}
+
+function isolation(input: RuleInput, nominations: boolean): RuleResult {
   const { pod, node, cluster, memo } = input;
   const owner = node.department;
   if (owner !== undefined) {
@@ -38,7 +51,7 @@ export function departmentIsolation(input: RuleInput): RuleResult {
   }
   const other = otherDepartmentOn(cluster.placements.departmentsOnNode(node.name), pod.department);
   if (other !== undefined) return memo.refusal(RULE, other, runsOtherDepartment, other);
-  const nominated = nominatedOtherDepartment(pod, node.name, cluster);
+  const nominated = nominations ? nominatedOtherDepartment(pod, node.name, cluster) : undefined;
   if (nominated === undefined) return pass(RULE);
   return memo.refusal(RULE, `:nominated:${nominated.department}:${nominated.priority}`, () =>
     nominatedForOther(nominated),
@@ -68,11 +81,13 @@ export function departmentIsolationUnseen(
   pod: PodContext,
   nodeName: string,
   cluster: ClusterView,
+  /** False for a pod whose priority is unknown (see departmentIsolationOfUnknownPriority). */
+  nominations = true,
 ): RuleResult {
   if (pod.department === undefined) return pass(RULE);
   const other = otherDepartmentOn(cluster.placements.departmentsOnNode(nodeName), pod.department);
   if (other !== undefined) return runsOtherDepartment(other);
-  const nominated = nominatedOtherDepartment(pod, nodeName, cluster);
+  const nominated = nominations ? nominatedOtherDepartment(pod, nodeName, cluster) : undefined;
   return nominated === undefined ? pass(RULE) : nominatedForOther(nominated);
 }
 

@@ -13,6 +13,7 @@ export {
   type RuntimeErrorCode,
 } from './errors.js';
 export { describeFailure } from './describe-failure.js';
+export { abortableCall } from './abortable-call.js';
 
 export { loadConfig } from './config/load-config.js';
 export {

@@ -6,6 +6,7 @@ import type {
   ObservableMiddleware,
   V1Lease,
 } from '@kubernetes/client-node';
+import { abortableCall } from '@corral/runtime';
 import { ADM_ERR, AdmissionError } from '../errors.js';
 import type { ReservationStore, StoredRecord, StoredReservation } from './reservation-store.js';
 
@@ -98,19 +99,7 @@ export class LeaseReservationStore implements ReservationStore {
 
   static async fromKubeConfig(kubeConfig: KubeConfig, namespace: string): Promise<LeaseReservationStore> {
     const { CoordinationV1Api, Observable } = await import('@kubernetes/client-node');
-    // client-node's fetch takes the request context's signal; a middleware is how a call sets it.
-    const callOptions: CallOptions = (signal) => ({
-      middleware: [
-        {
-          pre: (context) => {
-            context.setSignal(signal);
-            return new Observable(Promise.resolve(context));
-          },
-          post: (context) => new Observable(Promise.resolve(context)),
-        },
-      ],
-      middlewareMergeStrategy: 'append',
-    });
+    const callOptions: CallOptions = (signal) => abortableCall(signal, Observable);
     return new LeaseReservationStore(kubeConfig.makeApiClient(CoordinationV1Api), namespace, callOptions);
   }
 

@@ -5,6 +5,7 @@ import {
   type KubeConfig,
   type ObservableMiddleware,
 } from '@kubernetes/client-node';
+import { abortableCall } from '@corral/runtime';
 import { EXT_ERR, ExtenderError } from '../errors.js';
 import type { BindingArgs } from '../transport/bind-envelope.js';
 
@@ -17,21 +18,8 @@ const CONFLICT = 409;
  */
 export const DEFAULT_BIND_CALL_TIMEOUT_MS = 4000;
 
-/** client-node's fetch takes the request context's signal; a middleware is how a call sets it. */
-function withSignal(signal: AbortSignal): ConfigurationOptions<ObservableMiddleware> {
-  return {
-    middleware: [
-      {
-        pre: (context) => {
-          context.setSignal(signal);
-          return new Observable(Promise.resolve(context));
-        },
-        post: (context) => new Observable(Promise.resolve(context)),
-      },
-    ],
-    middlewareMergeStrategy: 'append',
-  };
-}
+const withSignal = (signal: AbortSignal): ConfigurationOptions<ObservableMiddleware> =>
+  abortableCall(signal, Observable);
 
 /**
  * Binds a pod to a node: POST /api/v1/namespaces/{ns}/pods/{name}/binding with a v1 Binding (the

@@ -12,6 +12,19 @@ const bindArgs = (namespace: string, name: string, uid: string, node: string) =>
   Node: node,
 });
 
+type Post = ReturnType<typeof testExtender>['post'];
+
+/** shared-1 still counts a web pod: a res pod's filter there is refused, unresolvably. */
+async function expectShared1HeldByWeb(post: Post): Promise<void> {
+  const other = await post('filter', {
+    Pod: pending('res-ns', 'r1', { uid: 'u-r1' }),
+    NodeNames: ['shared-1'],
+  });
+  expect(other.body['FailedAndUnresolvableNodes']).toEqual({
+    'shared-1': expect.stringContaining('node runs pods of department web'),
+  });
+}
+
 describe('bind, served', () => {
   it.each([
     ['bound elsewhere', { nodeName: 'shared-2', phase: 'Running' }, false],
@@ -49,13 +62,7 @@ describe('bind, served', () => {
       /^EXT_ERR_BIND_REFUSED: pod web-ns\/web-0 with uid old is not the pod/,
     );
     // web-0 still holds shared-1 for its department.
-    const other = await post('filter', {
-      Pod: pending('res-ns', 'r1', { uid: 'u-r1' }),
-      NodeNames: ['shared-1'],
-    });
-    expect(other.body['FailedAndUnresolvableNodes']).toEqual({
-      'shared-1': expect.stringContaining('node runs pods of department web'),
-    });
+    await expectShared1HeldByWeb(post);
     expect(binder.bound.map((args) => args.podUid)).toEqual(['new']);
     await extender.close();
   });
@@ -88,13 +95,7 @@ describe('bind, served', () => {
     expect((await post('bind', bindArgs('web-ns', 'web-0', 'u', 'shared-1'))).body).toEqual({ Error: '' });
     failFirst?.(new Error('socket hang up'));
     expect((await first).body['Error']).not.toBe('');
-    const other = await post('filter', {
-      Pod: pending('res-ns', 'r1', { uid: 'u-r1' }),
-      NodeNames: ['shared-1'],
-    });
-    expect(other.body['FailedAndUnresolvableNodes']).toEqual({
-      'shared-1': expect.stringContaining('node runs pods of department web'),
-    });
+    await expectShared1HeldByWeb(post);
     await extender.close();
   });
 
@@ -113,13 +114,7 @@ describe('bind, served', () => {
     expect((await post('bind', bindArgs('web-ns', 'web-0', 'u', 'shared-1'))).body['Error']).toMatch(
       /may exist/,
     );
-    const other = await post('filter', {
-      Pod: pending('res-ns', 'r1', { uid: 'u-r1' }),
-      NodeNames: ['shared-1'],
-    });
-    expect(other.body['FailedAndUnresolvableNodes']).toEqual({
-      'shared-1': expect.stringContaining('node runs pods of department web'),
-    });
+    await expectShared1HeldByWeb(post);
     await extender.close();
   });
 

@@ -62,6 +62,21 @@ describe('buildServer', () => {
     expect(logs.text()).not.toContain('S3CR3T');
   });
 
+  it.each([
+    ['too long', 'x'.repeat(129)],
+    ['with odd characters', 'id"} {"level":"error'],
+  ])('given an x-request-id %s, ignores it and generates one', async (_what, given) => {
+    const { app, logs } = build();
+    await app.inject({
+      method: 'POST',
+      url: '/scheduler/filter/x',
+      payload: { Pod: {} },
+      headers: { 'x-request-id': given },
+    });
+    const [line] = logs.lines.filter((l) => l.msg === 'request completed');
+    expect(line?.reqId).toMatch(/^[0-9a-f]{12}-[0-9a-z]+$/);
+  });
+
   it('given no request id header, generates a unique one per request', async () => {
     const { app, logs } = build();
     await app.inject({ method: 'GET', url: '/healthz' });

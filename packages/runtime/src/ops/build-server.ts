@@ -67,7 +67,8 @@ export function buildServer(options: BuildServerOptions): CorralServer {
     loggerInstance: options.logger,
     // Fastify's request lines off (requestLogging writes one per request), its 5xx error lines on.
     logController: new ServerLogController(),
-    requestIdHeader: 'x-request-id',
+    // The caller's x-request-id is read by the generator, which keeps it only when it is sane.
+    requestIdHeader: false,
     genReqId: requestIdGenerator(),
     // Each request's child logger (carrying reqId) is made only if the request logs.
     childLoggerFactory: (logger, bindings, childOptions) =>

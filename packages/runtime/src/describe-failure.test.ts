@@ -1,4 +1,5 @@
-import { describeFailure } from './describe-failure.js';
+import { ConfigError } from './errors.js';
+import { describeFailure, describeStartFailure } from './describe-failure.js';
 
 describe('describeFailure', () => {
   it('given an error with causes, joins their messages', () => {
@@ -13,5 +14,16 @@ describe('describeFailure', () => {
 
   it('given something thrown that is not an Error, writes it as text', () => {
     expect(describeFailure('boom')).toBe('boom');
+  });
+
+  it('given a secret in a message, redacts it as the logs do (stderr reaches the same collectors)', () => {
+    const error = new Error('cannot connect', {
+      cause: new Error('auth failed for key = AQBzhH5fAAAAABAAk6P4gsV6IJfDKmHGqW5Gfg=='),
+    });
+    expect(describeFailure(error)).toBe('cannot connect: auth failed for key = [REDACTED]');
+  });
+
+  it('given a Corral error, puts its code first', () => {
+    expect(describeStartFailure(new ConfigError(['bad']))).toMatch(/^RUNTIME_ERR_CONFIG: /);
   });
 });

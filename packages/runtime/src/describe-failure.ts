@@ -1,7 +1,11 @@
+import { redactText } from '@corral/policy';
+import { isCorralError } from './errors.js';
+
 /**
  * A failure as readable text for a command line, its causes included (at most five):
- * `cannot load x: EACCES: permission denied, open 'x'`. With `oneLine`, line breaks inside the
- * messages become spaces.
+ * `cannot load x: EACCES: permission denied, open 'x'`, with secret values redacted as in the logs
+ * (stderr goes to the same collectors). With `oneLine`, line breaks inside the messages become
+ * spaces.
  */
 export function describeFailure(error: unknown, options: { readonly oneLine?: boolean } = {}): string {
   const parts: string[] = [];
@@ -11,6 +15,11 @@ export function describeFailure(error: unknown, options: { readonly oneLine?: bo
     current = current.cause;
   }
   if (parts.length === 0) parts.push(String(error));
-  const text = parts.join(': ');
+  const text = redactText(parts.join(': '));
   return options.oneLine === true ? text.replace(/\s*\n\s*/g, ' ') : text;
+}
+
+/** Why a service could not start: a Corral error's code first (`EXT_ERR_…: …`), then describeFailure. */
+export function describeStartFailure(error: unknown): string {
+  return isCorralError(error) ? `${error.code}: ${describeFailure(error)}` : describeFailure(error);
 }

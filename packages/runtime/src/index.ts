@@ -12,7 +12,7 @@ export {
   type CorralErrorOptions,
   type RuntimeErrorCode,
 } from './errors.js';
-export { describeFailure } from './describe-failure.js';
+export { describeFailure, describeStartFailure } from './describe-failure.js';
 export { abortableCall } from './abortable-call.js';
 
 export { loadConfig } from './config/load-config.js';

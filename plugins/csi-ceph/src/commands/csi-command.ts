@@ -8,7 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import {
   ConfigError,
   createLogger,
-  isCorralError,
+  describeStartFailure,
   isHelpRequest,
   onShutdown,
   type LogLevel,
@@ -97,10 +97,7 @@ export async function csiCommand(
       options.onServing?.(() => handle.shutdown('test'));
     });
   } catch (error) {
-    const message = isCorralError(error)
-      ? `${error.code}: ${error.message}`
-      : String(error instanceof Error ? error.message : error);
-    io.stderr(`corral csi: cannot start: ${message}\n`);
+    io.stderr(`corral csi: cannot start: ${describeStartFailure(error)}\n`);
     return EXIT_FAILURE;
   }
 }

@@ -1,4 +1,4 @@
-import { ConfigError, isCorralError, isHelpRequest } from '@corral/runtime';
+import { ConfigError, describeStartFailure, isHelpRequest } from '@corral/runtime';
 import { extenderHelp, loadExtenderConfig } from '../config.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.js';
 import { runExtender, type RunOptions } from './run-extender.js';
@@ -30,10 +30,7 @@ export async function extenderCommand(
     io.stderr(`corral extender: listening on ${running.address}\n`);
     return await running.done;
   } catch (error) {
-    const message = isCorralError(error)
-      ? `${error.code}: ${error.message}`
-      : String(error instanceof Error ? error.message : error);
-    io.stderr(`corral extender: cannot start: ${message}\n`);
+    io.stderr(`corral extender: cannot start: ${describeStartFailure(error)}\n`);
     return EXIT_FAILURE;
   }
 }

@@ -136,6 +136,28 @@ describe('bind, served', () => {
     await extender.close();
   });
 
+  it('given two GPU pods filtered in full mode onto a GPU node the snapshot lacks, refuses the bind that would overcommit it', async () => {
+    const { extender, binder, post } = testExtender(smallCluster());
+    const gpuNode = rawNode('gpu-new', {
+      labels: { 'corral.dev/role': 'gpu' },
+      allocatable: { cpu: '8', pods: '110', 'nvidia.com/gpu': '4' },
+    });
+    const nodes = { metadata: {}, items: [gpuNode] };
+    const trainer = (name: string) =>
+      pending('res-ns', name, { uid: `u-${name}`, requests: { 'nvidia.com/gpu': '3' } });
+    for (const name of ['t1', 't2']) {
+      const filtered = await post('filter', { Pod: trainer(name), Nodes: nodes, NodeNames: null });
+      expect(filtered.body['FailedNodes']).toEqual({});
+    }
+    expect((await post('bind', bindArgs('res-ns', 't1', 'u-t1', 'gpu-new'))).body).toEqual({ Error: '' });
+    const second = await post('bind', bindArgs('res-ns', 't2', 'u-t2', 'gpu-new'));
+    expect(second.body['Error']).toMatch(
+      /^EXT_ERR_BIND_REFUSED: node gpu-new no longer fits pod res-ns\/t2 \(gpu-nodes: /,
+    );
+    expect(binder.bound.map((args) => args.podName)).toEqual(['t1']);
+    await extender.close();
+  });
+
   it('given a spread rule and a pod bound in full mode onto a node the snapshot lacks, counts it there', async () => {
     const store = smallCluster();
     withScheduling(store, 'web-ns', {

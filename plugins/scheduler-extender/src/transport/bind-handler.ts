@@ -17,7 +17,7 @@ import {
   type ExtenderBindingResult,
 } from './bind-envelope.js';
 import type { Answer, AnswerLog } from './answer.js';
-import type { FilteredPods } from './filtered-pods.js';
+import type { FilteredNodes, FilteredPods } from './filtered-pods.js';
 import { unknownOwnerOf } from './request-pod.js';
 import type { SyncState } from './sync-state.js';
 
@@ -32,6 +32,8 @@ export interface BindDeps {
   readonly options: DecideOptions;
   readonly assumed: AssumedPods;
   readonly filtered: FilteredPods;
+  /** Nodes a full-mode filter was sent that the snapshot lacked (absent in tests of names-only mode). */
+  readonly filteredNodes?: FilteredNodes;
   /** Not synced: bind answers EXT_ERR_NOT_SYNCED, as filter does (its re-check needs the snapshot). */
   readonly sync: SyncState;
   readonly now: () => number;
@@ -150,11 +152,11 @@ function unknownPod(args: BindingArgs): PodView {
 
 /**
  * Throws EXT_ERR_BIND_REFUSED when the node no longer fits the pod. A node the snapshot does not hold
- * yet (filtered in full mode) has no labels to check, but the pods known there (assumed) must still
- * not be of another department.
+ * yet is read as the full-mode filter was sent it; one neither holds has no labels to check, but the
+ * pods known there (assumed) must still not be of another department.
  */
 function recheck(deps: BindDeps, pod: PodContext, node: string, known: boolean): void {
-  const view = deps.snapshot.node(node);
+  const view = deps.snapshot.node(node) ?? deps.filteredNodes?.get(node);
   const reason = view
     ? filterReason(deps, pod, node, view, known ? undefined : ISOLATION_ONLY)
     : unseenReason(deps, pod, node, known);

@@ -1,4 +1,4 @@
-import type { ClusterSnapshot, PodView } from '@corral/cluster';
+import type { ClusterSnapshot, NodeView, PodView } from '@corral/cluster';
 import type { AssumedPods } from '../decide/assumed-pods.js';
 import type { DecideOptions } from '../decide/decide-options.js';
 import { filterNodes } from '../decide/filter.js';
@@ -13,7 +13,8 @@ import type { ExtenderBindingResult } from './bind-envelope.js';
 import { bindPod, type Binder } from './bind-handler.js';
 import { readExtenderArgs, type ExtenderArgs } from './extender-args.js';
 import type { ExtenderMetrics } from './extender-metrics.js';
-import { FilteredPods } from './filtered-pods.js';
+import { Recent } from './filtered-pods.js';
+import type { Candidate } from '../decide/candidate.js';
 import { FilterAnswer, filterError, type ExtenderFilterResult, type Refusal } from './filter-result.js';
 import { preemptionResult, readPreemptionArgs, type ExtenderPreemptionResult } from './preempt-envelope.js';
 import { priorityList, type HostPriority } from './priority-result.js';
@@ -39,7 +40,8 @@ export interface ExtenderDeps {
 
 /** The four verbs, from decoded bodies to answers; no HTTP, no logging (the routes do both). */
 export class ExtenderHandlers {
-  private readonly filtered = new FilteredPods();
+  private readonly filtered = new Recent<PodView>();
+  private readonly filteredNodes = new Recent<NodeView>();
 
   constructor(private readonly deps: ExtenderDeps) {}
 
@@ -56,6 +58,7 @@ export class ExtenderHandlers {
       if (pod instanceof ExtenderError) throw pod;
       if (this.deps.binder) this.filtered.remember(pod.key, pod.pod);
       const candidates = requestCandidates(args.value.nodes, this.deps.snapshot, this.deps.options);
+      if (this.deps.binder && args.value.nodes.mode !== 'names') this.rememberUnseen(candidates);
       const verdicts = filterNodes(pod, candidates, this.deps.cluster, this.deps.options);
       const refusals = refusalsOf(verdicts);
       for (const [rule, count] of refusals.byRule) this.deps.metrics.rejections.inc({ rule }, count);
@@ -109,10 +112,16 @@ export class ExtenderHandlers {
   }
 
   bind(body: unknown): Promise<Answer<ExtenderBindingResult>> {
-    return bindPod({ ...this.deps, filtered: this.filtered }, body);
+    return bindPod({ ...this.deps, filtered: this.filtered, filteredNodes: this.filteredNodes }, body);
   }
 
   /** The request pod's context, or why it cannot be decided yet (see unknownOwnerOf). */
+  /** Full mode: the Node objects sent that the snapshot lacks, for a bind to them (FilteredNodes). */
+  private rememberUnseen(candidates: readonly Candidate[]): void {
+    for (const { name, view } of candidates)
+      if (view && this.deps.snapshot.node(name) === undefined) this.filteredNodes.remember(name, view);
+  }
+
   private context(pod: PodView): PodContext | ExtenderError {
     return (
       unknownOwnerOf(pod.namespace, this.deps.snapshot, this.deps.options) ??

@@ -1,6 +1,26 @@
-import type { PodView } from '@corral/cluster';
+import type { NodeView, PodView } from '@corral/cluster';
 
 const DEFAULT_MAX = 1_000;
+
+/** The last `max` values remembered, by key; the oldest go first. */
+export class Recent<T> {
+  private readonly values = new Map<string, T>();
+
+  constructor(private readonly max = DEFAULT_MAX) {}
+
+  remember(key: string, value: T): void {
+    this.values.delete(key);
+    if (this.values.size >= this.max) {
+      const oldest = this.values.keys().next().value;
+      if (oldest !== undefined) this.values.delete(oldest);
+    }
+    this.values.set(key, value);
+  }
+
+  get(key: string): T | undefined {
+    return this.values.get(key);
+  }
+}
 
 /**
  * The pods the filter saw last, by `namespace/name`: kube-scheduler sends the whole Pod to filter
@@ -8,21 +28,11 @@ const DEFAULT_MAX = 1_000;
  * here first (to re-check the node and to assume it with its labels and requests). Bounded: the
  * oldest entries go first.
  */
-export class FilteredPods {
-  private readonly pods = new Map<string, PodView>();
+export type FilteredPods = Recent<PodView>;
 
-  constructor(private readonly max = DEFAULT_MAX) {}
-
-  remember(key: string, pod: PodView): void {
-    this.pods.delete(key);
-    if (this.pods.size >= this.max) {
-      const oldest = this.pods.keys().next().value;
-      if (oldest !== undefined) this.pods.delete(oldest);
-    }
-    this.pods.set(key, pod);
-  }
-
-  get(key: string): PodView | undefined {
-    return this.pods.get(key);
-  }
-}
+/**
+ * The nodes a full-mode filter (`nodeCacheCapable: false`) was sent that the snapshot did not hold,
+ * by name: a bind to such a node re-checks every rule against the Node object kube-scheduler sent,
+ * instead of department isolation alone. Bounded like FilteredPods.
+ */
+export type FilteredNodes = Recent<NodeView>;

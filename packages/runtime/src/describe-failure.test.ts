@@ -26,4 +26,11 @@ describe('describeFailure', () => {
   it('given a Corral error, puts its code first', () => {
     expect(describeStartFailure(new ConfigError(['bad']))).toMatch(/^RUNTIME_ERR_CONFIG: /);
   });
+
+  it('given a Corral error naming a flag or a key file, keeps its words (its text holds no secret)', () => {
+    const error = new ConfigError([
+      '--tls-bootstrap-secret needs --tls-cert and --tls-key: the files it writes the pair to',
+    ]);
+    expect(describeStartFailure(error)).toContain('--tls-key: the files it writes the pair to');
+  });
 });

@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { rawPod } from '@corral/cluster';
 import { podBinder } from '../../../plugins/scheduler-extender/src/index.js';
 import { loadExtenderBindingArgs } from '../../support/fixtures.js';
@@ -127,6 +128,38 @@ describe('bind through the API (fake kube-apiserver)', () => {
       binder.bind({ podName: 'hang', podNamespace: 'lab-demo', podUid: '', node: 'lab-node-2' }),
     ).rejects.toMatchObject({ code: 'EXT_ERR_BIND_FAILED' });
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('given a 409 and a read-back that never answers, fails without "outcome unknown" (nothing was bound)', async () => {
+    const server = createServer((req, res) => {
+      if (req.method !== 'POST') return; // the read-back hangs
+      res.writeHead(409, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          code: 409,
+          reason: 'Conflict',
+        }),
+      );
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const binder = podBinder(fakeKubeConfig(`http://127.0.0.1:${port}`, 't'), { timeoutMs: 300 });
+      const failure = await binder
+        .bind({ podName: 'p', podNamespace: 'lab-demo', podUid: 'u', node: 'lab-node-2' })
+        .then(
+          () => undefined,
+          (error: unknown) => error as { code: string; details?: Record<string, unknown> },
+        );
+      expect(failure?.code).toBe('EXT_ERR_BIND_FAILED');
+      expect(failure?.details?.['outcomeUnknown']).toBeUndefined();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('given a pod the API does not know, answers EXT_ERR_BIND_FAILED and never logs the token', async () => {

@@ -188,8 +188,14 @@ export function namespaceDecisions(
   const name = nameOfNamespace(request);
   if (name === undefined) return decisions;
   const departments = [...view.departments()];
-  // The API server's old object first: the snapshot may not have the last change yet.
-  const previous = request.oldObject ? labelsOf(request.oldObject) : view.namespace(name)?.labels;
+  // The API server's old object first (the snapshot may not have the last change yet); a CREATE had
+  // no labels before, whatever a deleted namespace of that name the snapshot may still hold had.
+  const previous =
+    request.operation === 'CREATE'
+      ? undefined
+      : request.oldObject
+        ? labelsOf(request.oldObject)
+        : view.namespace(name)?.labels;
   // Only which departments claim the namespace can change the policy set; most updates keep it.
   if (claimantsOf(departments, previous) === claimantsOf(departments, labels)) return decisions;
   const problems = newPolicyProblems(name, labels, view, departments);

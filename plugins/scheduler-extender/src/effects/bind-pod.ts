@@ -23,7 +23,7 @@ const withSignal = (signal: AbortSignal): ConfigurationOptions<ObservableMiddlew
 
 /**
  * Binds a pod to a node: POST /api/v1/namespaces/{ns}/pods/{name}/binding with a v1 Binding (the
- * pod's UID as a precondition), each API call given up after `timeoutMs`. Idempotent: a 409 because
+ * pod's UID as a precondition), its calls given up after `timeoutMs` together. Idempotent: a 409 because
  * this very pod (same UID) is already bound to that very node (a retry after a lost answer) is
  * success. kube-apiserver answers 409 as well when the UID precondition fails (the pod was deleted
  * and recreated under its name) or the pod is being deleted: those, and a pod bound elsewhere, are
@@ -56,9 +56,10 @@ export function podBinder(
           withSignal(signal),
         );
       } catch (error) {
-        if (statusOf(error) !== CONFLICT) throw bindFailed(args, error, signal);
+        // Only a POST given up at the timeout may have bound the pod (outcome unknown).
+        if (statusOf(error) !== CONFLICT) throw bindFailed(args, error, signal.aborted);
         const stored = await storedPod(api, args, signal).catch((cause: unknown) => {
-          throw bindFailed(args, cause, signal);
+          throw bindFailed(args, cause, false);
         });
         const samePod = args.podUid === '' || stored.uid === args.podUid;
         if (samePod && stored.nodeName === args.node) return;
@@ -97,14 +98,14 @@ function statusOf(error: unknown): number | undefined {
 }
 
 /**
- * A failed call. Given up at the timeout, the binding may still have been created (the outcome is
+ * A failed bind. A binding POST given up at the timeout may still have been created (the outcome is
  * unknown: `details.outcomeUnknown`, so that the caller keeps the pod assumed on the node until the
- * watch tells).
+ * watch tells); after a 409 nothing was created, whatever the read-back does.
  */
-function bindFailed(args: BindingArgs, cause: unknown, signal: AbortSignal): ExtenderError {
+function bindFailed(args: BindingArgs, cause: unknown, outcomeUnknown: boolean): ExtenderError {
   const status = statusOf(cause);
   const where = `binding pod ${args.podNamespace}/${args.podName} to node ${args.node}`;
-  if (signal.aborted) {
+  if (outcomeUnknown) {
     return new ExtenderError(EXT_ERR.BIND_FAILED, `${where} got no answer in time (it may exist)`, {
       cause,
       details: { outcomeUnknown: true },

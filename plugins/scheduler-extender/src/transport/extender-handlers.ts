@@ -115,13 +115,13 @@ export class ExtenderHandlers {
     return bindPod({ ...this.deps, filtered: this.filtered, filteredNodes: this.filteredNodes }, body);
   }
 
-  /** The request pod's context, or why it cannot be decided yet (see unknownOwnerOf). */
   /** Full mode: the Node objects sent that the snapshot lacks, for a bind to them (FilteredNodes). */
   private rememberUnseen(candidates: readonly Candidate[]): void {
     for (const { name, view } of candidates)
       if (view && this.deps.snapshot.node(name) === undefined) this.filteredNodes.remember(name, view);
   }
 
+  /** The request pod's context, or why it cannot be decided yet (see unknownOwnerOf). */
   private context(pod: PodView): PodContext | ExtenderError {
     return (
       unknownOwnerOf(pod.namespace, this.deps.snapshot, this.deps.options) ??

@@ -113,11 +113,15 @@ describe('node service with the fuse mounter', () => {
     await call(controller.controller, 'DeleteVolume', { volume_id: id, secrets: controller.secrets });
   });
 
-  it('given a grown volume, NodeExpandVolume grows ext4 offline and keeps the data', async () => {
+  it('given a grown volume, NodeExpandVolume grows ext4 offline and keeps the data and the mount flags', async () => {
     const volume = await newVolume('grow', 32 * MIB);
     const id = volume.volume_id!;
     const staging = join(work, 'grow-staging');
-    await stage(node, volume, staging);
+    const flagged = {
+      mount: { fs_type: 'ext4', mount_flags: ['noexec', 'nosuid'] },
+      access_mode: cap.access_mode,
+    };
+    await stage(node, volume, staging, flagged);
     await writeFile(join(staging, 'fs', 'keep.txt'), 'kept');
     const before = await call(node.node, 'NodeGetVolumeStats', {
       volume_id: id,
@@ -138,6 +142,9 @@ describe('node service with the fuse mounter', () => {
     const total = (s: typeof before) => Number(s.usage!.find((u) => u.unit === 'BYTES')!.total);
     expect(Number(grown.capacity_bytes)).toBeGreaterThan(total(before) * 2);
     expect(await readFile(join(staging, 'fs', 'keep.txt'), 'utf8')).toBe('kept');
+    const mountinfo = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n');
+    const options = mountinfo.find((line) => line.split(' ')[4] === join(staging, 'fs'))?.split(' ')[5] ?? '';
+    expect(options.split(',')).toEqual(expect.arrayContaining(['noexec', 'nosuid']));
     await unstage(node, id, staging);
     await call(controller.controller, 'DeleteVolume', { volume_id: id, secrets: controller.secrets });
   });

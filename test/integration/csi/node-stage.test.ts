@@ -102,6 +102,21 @@ describe('node service: a failed stage is undone', () => {
   });
 });
 
+describe('node service: the image named in volume_context', () => {
+  it.each([
+    ['a host file', '../../victim.img'],
+    ["another volume's image", 'other'],
+  ])('given %s as imageName, the stage is INVALID_ARGUMENT and touches nothing', async (what, name) => {
+    const volume = await newVolume(`image-${what.length}`);
+    const image = name === 'other' ? (await newVolume('image-other')).volume_context!['imageName']! : name;
+    const staging = join(work, `image-${what.length}`);
+    const forged = { ...volume, volume_context: { ...volume.volume_context, imageName: image } };
+    expect(await codeOf(stage(forged, staging))).toBe(status.INVALID_ARGUMENT);
+    expect(await mountsUnder(staging)).toEqual([]);
+    expect(await attachmentsUnder(staging)).toEqual([]);
+  });
+});
+
 describe('node service: stage identity', () => {
   it('given a staged volume, unstage with another id, restage as xfs or a second RW stage are refused', async () => {
     const [volume, other] = [await newVolume('ident'), await newVolume('ident-other')];

@@ -35,6 +35,8 @@ export interface StageRecord {
   readonly readOnly?: boolean;
   /** The backing file inside the rbd-fuse mount. */
   readonly imageFile: string;
+  /** The capability's mount_flags the filesystem was mounted with (a remount keeps them). */
+  readonly mountFlags?: readonly string[];
 }
 
 /** Default mkfs options per filesystem (fast creation of thin images), unless `mkfsOptions` is given. */

@@ -69,7 +69,8 @@ export function parseFeatures(text: string): Decision<{ bits: bigint; names: str
   return pass('image-features', { bits, names });
 }
 
-const NAME_PREFIX = /^[A-Za-z0-9._-]{0,64}$/;
+/** What `volumeNamePrefix` may be: never a `/`, so an image name is one name in its pool. */
+export const NAME_PREFIX = /^[A-Za-z0-9._-]{0,64}$/;
 
 /** Given CreateVolume's parameters, returns them typed, or the first problem. */
 export function parseVolumeParams(params: Readonly<Record<string, string>>): Decision<VolumeParams> {

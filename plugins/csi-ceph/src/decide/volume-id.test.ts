@@ -1,4 +1,4 @@
-import { decodeId, encodeId, MAX_ID_BYTES } from './volume-id.js';
+import { decodeId, encodeId, isImageOfVolume, MAX_ID_BYTES } from './volume-id.js';
 
 const ref = {
   clusterID: 'ceph-a',
@@ -33,5 +33,19 @@ describe('encodeId / decodeId', () => {
     ['too long', `v1.${'c'.repeat(MAX_ID_BYTES)}.rbd..0f8fad5b-d9cb-469f-a165-70867728950e`],
   ])('given %s, returns undefined', (_label, id) => {
     expect(decodeId('v1', id)).toBeUndefined();
+  });
+});
+
+describe('isImageOfVolume', () => {
+  it.each([
+    ['csi-vol-<uuid>', `csi-vol-${ref.uuid}`, true],
+    ['a custom prefix', `pvc.tenant_a-${ref.uuid}`, true],
+    ['no prefix', ref.uuid, true],
+    ['another volume', 'csi-vol-1b4e28ba-2fa1-11d2-883f-0016d3cca427', false],
+    ['a path', `../../${ref.uuid}`, false],
+    ['a host file', '../../victim.img', false],
+    ['a prefix over 64 characters', `${'p'.repeat(65)}${ref.uuid}`, false],
+  ])('given %s, answers %s', (_what, image, expected) => {
+    expect(isImageOfVolume(image, ref.uuid)).toBe(expected);
   });
 });

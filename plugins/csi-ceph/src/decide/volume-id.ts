@@ -5,6 +5,7 @@
  */
 import { CSI_ERR } from '../errors.js';
 import { fail, pass, type Decision } from './decision.js';
+import { NAME_PREFIX } from './parameters.js';
 
 export const MAX_ID_BYTES = 128;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -52,4 +53,13 @@ export function decodeId(kind: IdKind, id: string): VolumeRef | undefined {
   if (clusterID === undefined || poolName === undefined || namespace === undefined) return undefined;
   if (clusterID === '' || poolName === '' || !UUID.test(uuid)) return undefined;
   return { clusterID, pool: poolName, namespace, uuid };
+}
+
+/**
+ * Is `image` the image CreateVolume made for the volume of `uuid` (`<volumeNamePrefix><uuid>`)?
+ * NodeStageVolume reads the image's name from volume_context, which whoever calls the node plugin
+ * writes: another name (another volume's image, a path) must not be staged under this volume's ID.
+ */
+export function isImageOfVolume(image: string, uuid: string): boolean {
+  return image.endsWith(uuid) && NAME_PREFIX.test(image.slice(0, image.length - uuid.length));
 }

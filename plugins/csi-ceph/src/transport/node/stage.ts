@@ -13,7 +13,7 @@ import { credentialsFromSecrets, type Credentials } from '../../decide/credentia
 import { isReaderOnly, stageMountOptions } from '../../decide/node-access.js';
 import { stageLayout, type StageLayout, type StageRecord } from '../../decide/node-layout.js';
 import { otherStagingConflict, restageConflict, stageMode } from '../../decide/node-stage.js';
-import { decodeId } from '../../decide/volume-id.js';
+import { decodeId, isImageOfVolume } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError } from '../../errors.js';
 import { isBlank, isReadOnlyDevice, makeFilesystem } from '../../effects/node/filesystem.js';
 import { isMounted, mount, unmountAll } from '../../effects/node/mounts.js';
@@ -39,6 +39,12 @@ function recordFor(req: NodeStageVolumeRequest__Output, deps: NodeDeps): StageRe
   const image = req.volume_context['imageName'];
   if (!image)
     throw csiError(CSI_ERR.INVALID_ARGUMENT, 'volume_context lacks imageName (set by CreateVolume)');
+  if (!isImageOfVolume(image, ref.uuid)) {
+    throw csiError(
+      CSI_ERR.INVALID_ARGUMENT,
+      `volume_context.imageName "${image}" is not the image of volume ${id} (CreateVolume names it <prefix>${ref.uuid})`,
+    );
+  }
   const cap = req.volume_capability;
   if (!cap) throw csiError(CSI_ERR.INVALID_ARGUMENT, 'volume_capability is required');
   const accessType = must(checkCapability(cap));
@@ -53,6 +59,7 @@ function recordFor(req: NodeStageVolumeRequest__Output, deps: NodeDeps): StageRe
     fsType,
     readOnly: isReaderOnly(cap),
     imageFile: image,
+    mountFlags: cap.mount?.mount_flags ?? [],
   };
 }
 
@@ -130,7 +137,7 @@ async function stageSteps(
   if (await isBlank(device))
     await makeFilesystem(device, record.fsType, req.volume_context['mkfsOptions'] ?? '');
   await mkdir(layout.fsDir, { recursive: true });
-  const flags = req.volume_capability?.mount?.mount_flags ?? [];
+  const flags = record.mountFlags ?? [];
   await mount(device, layout.fsDir, stageMountOptions(record.fsType, flags, readOnly), record.fsType);
 }
 

@@ -8,6 +8,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { stageMountOptions } from '../../decide/node-access.js';
 import { stageLayout, type StageRecord } from '../../decide/node-layout.js';
 import { decodeId } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError } from '../../errors.js';
@@ -124,7 +125,9 @@ async function growExt4(record: StageRecord, device: string, fsDir: string): Pro
   if (!published) {
     await unmountAll(fsDir);
     await growExt4Offline(device);
-    await mount(device, fsDir, [], record.fsType);
+    // Mounted again as NodeStageVolume mounted it (StorageClass mountOptions such as noexec kept).
+    const options = stageMountOptions(record.fsType, record.mountFlags ?? [], record.readOnly === true);
+    await mount(device, fsDir, options, record.fsType);
     return;
   }
   await growExt4Online(device).catch((err: unknown) => {

@@ -236,6 +236,26 @@ describe('expand, validate, list, capacity', () => {
     expect(no.message).toMatch(/MULTI_NODE_MULTI_WRITER/);
   });
 
+  it('given parameters or a volume context that do not match the volume, ValidateVolumeCapabilities confirms nothing', async () => {
+    const volume = (await create(unique('validate-ctx'))).volume!;
+    const validate = (parameters: Record<string, string>, context: Record<string, string>) =>
+      call(h.controller, 'ValidateVolumeCapabilities', {
+        volume_id: volume.volume_id,
+        volume_capabilities: [MOUNT_RWO],
+        parameters,
+        volume_context: context,
+        secrets: h.secrets,
+      });
+    const own = await validate({ clusterID: CLUSTER_ID, pool: h.ceph.pool }, volume.volume_context!);
+    expect(own.confirmed?.parameters).toMatchObject({ clusterID: CLUSTER_ID });
+    const otherPool = await validate({ clusterID: CLUSTER_ID, pool: 'other-pool' }, {});
+    expect(otherPool.confirmed).toBeNull();
+    expect(otherPool.message).toMatch(/pool other-pool/);
+    const otherImage = await validate({}, { imageName: 'not-this-one' });
+    expect(otherImage.confirmed).toBeNull();
+    expect(otherImage.message).toMatch(/not this volume's image/);
+  });
+
   it('given pages of 2, ListVolumes returns every volume exactly once, and a bad token ABORTED', async () => {
     await create(unique('list-a'));
     await create(unique('list-b'));

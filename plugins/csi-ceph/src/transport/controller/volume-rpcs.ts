@@ -4,6 +4,7 @@
  */
 import { expandSize } from '../../decide/capacity.js';
 import { checkCapabilities } from '../../decide/capabilities.js';
+import { unconfirmedContext } from '../../decide/volume-context-check.js';
 import { sizeFitsImage } from '../../decide/image-limits.js';
 import { growImage, imageLayout, withImage } from '../../effects/ceph/rbd-images.js';
 import type { ControllerExpandVolumeRequest__Output } from '../../generated/csi/v1/ControllerExpandVolumeRequest.js';
@@ -22,9 +23,12 @@ export async function validateVolumeCapabilities(
   if (req.volume_capabilities.length === 0)
     throw csiError(CSI_ERR.INVALID_ARGUMENT, 'volume_capabilities must not be empty');
   const creds = credentialsFor(deps, req.secrets);
-  await withVolume(deps, id, creds, async () => undefined);
+  const found = await withVolume(deps, id, creds, async ({ ref, record }) => ({ ref, image: record.image }));
   const verdict = checkCapabilities(req.volume_capabilities);
   if (verdict.status === 'fail') return { message: verdict.message };
+  // Confirmed means validated: parameters and a volume context that do not match are not echoed.
+  const unconfirmed = unconfirmedContext(found.ref, found.image, req.parameters, req.volume_context);
+  if (unconfirmed !== undefined) return { message: unconfirmed };
   return {
     confirmed: {
       volume_context: req.volume_context,

@@ -9,10 +9,8 @@ import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { runCommand, startCeph } from '../../support/ceph.js';
 import { call, cleanUpNodeSuite, codeOf, CLUSTER_ID, startHarness, type Harness } from './harness.js';
+import { nodeCalls, RWO } from './node-calls.js';
 
-const MIB = 1024 * 1024;
-const RWO = { mount: { fs_type: 'ext4' }, access_mode: { mode: 'SINGLE_NODE_WRITER' } };
-type Volume = { volume_id?: string; volume_context?: Record<string, string> };
 
 let controller: Harness;
 let node: Harness;
@@ -28,38 +26,11 @@ beforeAll(async () => {
 
 afterAll(() => cleanUpNodeSuite(node, controller, work, created));
 
-async function newVolume(label: string): Promise<Volume> {
-  const res = await call(controller.controller, 'CreateVolume', {
-    name: `node-stage-${label}-${Date.now()}`,
-    capacity_range: { required_bytes: 32 * MIB },
-    volume_capabilities: [RWO],
-    parameters: { clusterID: CLUSTER_ID, pool: controller.ceph.pool },
-    secrets: controller.secrets,
-  });
-  created.push(res.volume!.volume_id!);
-  return res.volume!;
-}
-
-const stage = (volume: Volume, staging: string, capability: object = RWO) =>
-  call(node.node, 'NodeStageVolume', {
-    volume_id: volume.volume_id,
-    staging_target_path: staging,
-    volume_capability: capability,
-    secrets: node.secrets,
-    volume_context: volume.volume_context,
-  });
-const unstage = (volume: Volume, staging: string) =>
-  call(node.node, 'NodeUnstageVolume', { volume_id: volume.volume_id, staging_target_path: staging });
-const publish = (volume: Volume, staging: string | undefined, target: string) =>
-  call(node.node, 'NodePublishVolume', {
-    volume_id: volume.volume_id,
-    ...(staging === undefined ? {} : { staging_target_path: staging }),
-    target_path: target,
-    volume_capability: RWO,
-    readonly: false,
-  });
-const unpublish = (volume: Volume, target: string) =>
-  call(node.node, 'NodeUnpublishVolume', { volume_id: volume.volume_id, target_path: target });
+const { newVolume, stage, unstage, publish, unpublish } = nodeCalls(
+  () => ({ controller, node }),
+  'node-stage',
+  created,
+);
 
 /** The mount points under `dir` (from /proc/self/mountinfo). */
 async function mountsUnder(dir: string): Promise<string[]> {

@@ -202,9 +202,8 @@ export function namespaceDecisions(
   if (problems.length > 0) return [refuse(name, problems)];
   const before = view.departmentOfNamespace(name);
   const after = ownerOf(name, labels, departments);
-  // Who moves it is judged on the API server's old object (the snapshot may not have the last move yet).
-  const stored =
-    request.oldObject === undefined ? before : ownerOf(name, labelsOf(request.oldObject), departments);
+  // Who moves it is judged on the labels it had before (above): a new namespace had no department.
+  const stored = previous === undefined ? undefined : ownerOf(name, previous, departments);
   if (stored !== after && !mayMoveNamespaces(editors, request))
     return [refuseMove(name, stored, after, request)];
   return [...decisions, ...movedUsage(name, before, after, view)];

@@ -6,6 +6,7 @@ export { commands } from './commands/index.js';
 
 export { startAdmission, type RunningAdmission, type StartOptions } from './commands/run-admission.js';
 export { checkManifests, type CheckReport, type CheckedObject } from './commands/check.js';
+export { groupVersionOf } from './commands/check-request.js';
 export type { Command, CommandIo } from './commands/command-io.js';
 export {
   loadAdmissionConfig,

@@ -1,4 +1,5 @@
 import jsonPatch, { type Operation } from 'fast-json-patch';
+import { groupVersionOf } from '@corral/admission';
 
 /**
  * AdmissionReview v1 as kube-apiserver writes it for a CREATE, and its answer read back: allowed or
@@ -31,13 +32,7 @@ export function resourceOf(kind: string): string {
   return /(s|x|ch|sh)$/.test(lower) ? `${lower}es` : `${lower}s`;
 }
 
-/** `apps/v1` → {group: apps, version: v1}; `v1` → the core group. */
-export function groupVersionOf(apiVersion: string): { group: string; version: string } {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0
-    ? { group: '', version: apiVersion }
-    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
-}
+export { groupVersionOf };
 
 /** The object's `namespace/name` (or `name` when cluster-scoped). */
 export function objectName(object: Json): string {

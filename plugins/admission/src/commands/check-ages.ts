@@ -6,18 +6,15 @@
  * object it checks after those, one step apart, in file order.
  */
 
+import { asObject } from '../decide/pod-spec.js';
+
 /** The date given when no policy object carries one (any fixed date would do). */
 const FIRST_DATE = Date.parse('2000-01-01T00:00:00Z');
 const STEP_MS = 1000;
 
-type Raw = Record<string, unknown>;
-
-const asRecord = (value: unknown): Raw | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Raw) : undefined;
-
 /** An object's metadata.creationTimestamp in ms, undefined when absent or not a date. */
 export function createdAt(object: unknown): number | undefined {
-  const text = asRecord(asRecord(object)?.['metadata'])?.['creationTimestamp'];
+  const text = asObject(asObject(object)?.['metadata'])?.['creationTimestamp'];
   if (typeof text !== 'string') return undefined;
   const time = Date.parse(text);
   return Number.isNaN(time) ? undefined : time;
@@ -35,9 +32,9 @@ export function dateAfter(objects: Iterable<unknown>): number {
 
 /** The object with metadata.creationTimestamp set to `time` when it has none; others as they are. */
 export function withCreationTimestamp<T>(object: T, time: number): T {
-  const record = asRecord(object);
+  const record = asObject(object);
   if (record === undefined || createdAt(object) !== undefined) return object;
-  const metadata = asRecord(record['metadata']) ?? {};
+  const metadata = asObject(record['metadata']) ?? {};
   return { ...record, metadata: { ...metadata, creationTimestamp: new Date(time).toISOString() } } as T;
 }
 

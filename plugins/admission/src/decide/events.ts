@@ -1,6 +1,7 @@
 import type { EventRef, EventToRecord } from '@corral/runtime';
 import { isDenial, type Decision } from './decision.js';
 import { nameOf, namespaceOf, type AdmissionRequest } from './request.js';
+import { asObject, type JsonObject } from './pod-spec.js';
 
 /**
  * Which reviews become Kubernetes Events, and about what (docs/adr/0016). An Event helps where the
@@ -34,18 +35,15 @@ export interface ReviewOutcome {
   readonly allowed: boolean;
 }
 
-type Json = Record<string, unknown>;
-const asRecord = (value: unknown): Json | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 
 /** The owner that created the object: its controller reference, else its first owner reference. */
 export function ownerOf(object: unknown, namespace: string): EventRef | undefined {
-  const refs = asRecord(object)?.['metadata'];
-  const list = asRecord(refs)?.['ownerReferences'];
+  const refs = asObject(object)?.['metadata'];
+  const list = asObject(refs)?.['ownerReferences'];
   if (!Array.isArray(list)) return undefined;
-  const owners = list.map(asRecord).filter((r): r is Json => r !== undefined);
+  const owners = list.map(asObject).filter((r): r is JsonObject => r !== undefined);
   const owner = owners.find((r) => r['controller'] === true) ?? owners[0];
   const apiVersion = text(owner?.['apiVersion']);
   const kind = text(owner?.['kind']);
@@ -59,7 +57,7 @@ function objectRef(request: AdmissionRequest, namespace: string): EventRef | und
   const name = nameOf(request);
   if (name === undefined) return undefined;
   const { group, version, kind } = request.kind;
-  const uid = text(asRecord(asRecord(request.object)?.['metadata'])?.['uid']);
+  const uid = text(asObject(asObject(request.object)?.['metadata'])?.['uid']);
   return {
     apiVersion: group ? `${group}/${version}` : version,
     kind,

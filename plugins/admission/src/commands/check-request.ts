@@ -1,5 +1,6 @@
 import type { AdmissionRequest, GroupVersionKind } from '../decide/request.js';
 import type { ManifestObject } from '../effects/read-manifests.js';
+import { textOf } from '../decide/pod-spec.js';
 import { withCreationTimestamp } from './check-ages.js';
 
 /** Kinds without a namespace among those check reads. */
@@ -31,9 +32,6 @@ export const isPolicyKind = (kind: GroupVersionKind): boolean =>
 
 type Metadata = { name?: unknown; namespace?: unknown; generateName?: unknown };
 
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== '' ? value : undefined;
-
 export interface RequestContext {
   /** The namespace of namespaced objects that name none (`-n`, else `default`), as kubectl does. */
   readonly namespace: string;
@@ -44,13 +42,16 @@ export interface RequestContext {
 /** The CREATE request the API server would send for a manifest object. */
 export function requestFor(item: ManifestObject, index: number, context: RequestContext): AdmissionRequest {
   const object = item.object;
-  const apiVersion = text(object['apiVersion']) ?? 'v1';
-  const kind: GroupVersionKind = { ...groupVersionOf(apiVersion), kind: text(object['kind']) ?? '(no kind)' };
+  const apiVersion = textOf(object['apiVersion']) ?? 'v1';
+  const kind: GroupVersionKind = {
+    ...groupVersionOf(apiVersion),
+    kind: textOf(object['kind']) ?? '(no kind)',
+  };
   const metadata = (object['metadata'] ?? {}) as Metadata;
   const namespace = CLUSTER_SCOPED.has(kind.kind)
     ? undefined
-    : (text(metadata.namespace) ?? context.namespace);
-  const name = text(metadata.name) ?? `${text(metadata.generateName) ?? 'object'}${index}`;
+    : (textOf(metadata.namespace) ?? context.namespace);
+  const name = textOf(metadata.name) ?? `${textOf(metadata.generateName) ?? 'object'}${index}`;
   const named = { ...object, metadata: { ...metadata, name, ...(namespace ? { namespace } : {}) } };
   return {
     uid: `check-${index}`,

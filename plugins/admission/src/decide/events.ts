@@ -1,7 +1,7 @@
 import type { EventRef, EventToRecord } from '@corral/runtime';
 import { isDenial, type Decision } from './decision.js';
 import { nameOf, namespaceOf, type AdmissionRequest } from './request.js';
-import { asObject, type JsonObject } from './pod-spec.js';
+import { asObject, textOf, type JsonObject } from './pod-spec.js';
 
 /**
  * Which reviews become Kubernetes Events, and about what (docs/adr/0016). An Event helps where the
@@ -35,9 +35,6 @@ export interface ReviewOutcome {
   readonly allowed: boolean;
 }
 
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== '' ? value : undefined;
-
 /** The owner that created the object: its controller reference, else its first owner reference. */
 export function ownerOf(object: unknown, namespace: string): EventRef | undefined {
   const refs = asObject(object)?.['metadata'];
@@ -45,11 +42,11 @@ export function ownerOf(object: unknown, namespace: string): EventRef | undefine
   if (!Array.isArray(list)) return undefined;
   const owners = list.map(asObject).filter((r): r is JsonObject => r !== undefined);
   const owner = owners.find((r) => r['controller'] === true) ?? owners[0];
-  const apiVersion = text(owner?.['apiVersion']);
-  const kind = text(owner?.['kind']);
-  const name = text(owner?.['name']);
+  const apiVersion = textOf(owner?.['apiVersion']);
+  const kind = textOf(owner?.['kind']);
+  const name = textOf(owner?.['name']);
   if (!apiVersion || !kind || !name) return undefined;
-  const uid = text(owner?.['uid']);
+  const uid = textOf(owner?.['uid']);
   return { apiVersion, kind, name, namespace, ...(uid ? { uid } : {}) };
 }
 
@@ -57,7 +54,7 @@ function objectRef(request: AdmissionRequest, namespace: string): EventRef | und
   const name = nameOf(request);
   if (name === undefined) return undefined;
   const { group, version, kind } = request.kind;
-  const uid = text(asObject(asObject(request.object)?.['metadata'])?.['uid']);
+  const uid = textOf(asObject(asObject(request.object)?.['metadata'])?.['uid']);
   return {
     apiVersion: group ? `${group}/${version}` : version,
     kind,

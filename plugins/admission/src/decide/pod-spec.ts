@@ -23,6 +23,11 @@ export function asObject(value: unknown): JsonObject | undefined {
     : undefined;
 }
 
+/** A field's text: a non-empty string, else undefined. */
+export function textOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
 /** Path of the pod spec inside an object of `kind`; undefined for kinds that hold no pod. */
 export function podSpecPath(kind: string): readonly string[] | undefined {
   if (kind === 'Pod') return ['spec'];

@@ -2,39 +2,21 @@
 // read-only (read-only loop device, no mkfs, ro mount), NodePublishVolume is idempotent only for the
 // very same publish (ALREADY_EXISTS otherwise), and NodeGetVolumeStats answers only for a mount of
 // the volume asked about.
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { status, type ServiceError } from '@grpc/grpc-js';
-import { runCommand, startCeph } from '../../support/ceph.js';
-import { call, cleanUpNodeSuite, codeOf, startHarness, type Harness } from './harness.js';
-import { nodeCalls, RWO, type Volume } from './node-calls.js';
+import { runCommand } from '../../support/ceph.js';
+import { call, codeOf } from './harness.js';
+import { nodeSuite, RWO, type Volume } from './node-calls.js';
 
 const MIB = 1024 * 1024;
 const ROX = { mount: { fs_type: 'ext4' }, access_mode: { mode: 'MULTI_NODE_READER_ONLY' } };
 const BLOCK = { block: {}, access_mode: { mode: 'SINGLE_NODE_WRITER' } };
 
-let controller: Harness;
-let node: Harness;
-let work: string;
-const created: string[] = [];
-
-beforeAll(async () => {
-  const ceph = await startCeph();
-  controller = await startHarness({ ceph });
-  node = await startHarness({ ceph, role: 'node' });
-  work = await mkdtemp(join(tmpdir(), 'corral-csi-node-access-'));
-});
-
-afterAll(() => cleanUpNodeSuite(node, controller, work, created));
-
-const { newVolume, stage, unstage, publish, unpublish } = nodeCalls(
-  () => ({ controller, node }),
-  'node-access',
-  created,
-);
+const suite = nodeSuite('node-access');
+const { newVolume, stage, unstage, publish, unpublish } = suite;
 const stats = (volume: Volume, path: string) =>
-  call(node.node, 'NodeGetVolumeStats', { volume_id: volume.volume_id, volume_path: path });
+  call(suite.node.node, 'NodeGetVolumeStats', { volume_id: volume.volume_id, volume_path: path });
 
 /** The per-mount options of the mount at `path` (from /proc/self/mountinfo). */
 async function mountOptions(path: string): Promise<string[] | undefined> {
@@ -65,12 +47,16 @@ async function rejection(promise: Promise<unknown>): Promise<ServiceError> {
 describe('node service: reader-only access modes', () => {
   it('given a volume with data, two MULTI_NODE_READER_ONLY stagings attach read-only and mount ro', async () => {
     const volume = await newVolume('rox', ROX);
-    const writer = join(work, 'rox-writer');
+    const writer = join(suite.work, 'rox-writer');
     await stage(volume, writer);
     await writeFile(join(writer, 'fs', 'data.txt'), 'from the writer');
     await unstage(volume, writer);
 
-    const [s1, s2, target] = [join(work, 'rox-s1'), join(work, 'rox-s2'), join(work, 'rox-t')];
+    const [s1, s2, target] = [
+      join(suite.work, 'rox-s1'),
+      join(suite.work, 'rox-s2'),
+      join(suite.work, 'rox-t'),
+    ];
     await stage(volume, s1, ROX);
     await stage(volume, s2, ROX);
     await stage(volume, s1, ROX); // idempotent
@@ -96,7 +82,7 @@ describe('node service: reader-only access modes', () => {
 
   it('given a blank volume, a reader-only stage is FAILED_PRECONDITION and makes no filesystem', async () => {
     const volume = await newVolume('rox-blank', ROX);
-    const staging = join(work, 'blank-ro');
+    const staging = join(suite.work, 'blank-ro');
     const err = await rejection(
       stage(volume, staging, { ...ROX, access_mode: { mode: 'SINGLE_NODE_READER_ONLY' } }),
     );
@@ -105,7 +91,7 @@ describe('node service: reader-only access modes', () => {
     expect(await mountOptions(join(staging, 'fuse'))).toBeUndefined(); // rolled back
 
     // Still blank: attached as a block volume, blkid finds nothing (exit 2).
-    const raw = join(work, 'blank-raw');
+    const raw = join(suite.work, 'blank-raw');
     await stage(volume, raw, BLOCK);
     const [loop] = await loopsOf(raw, volume);
     expect((await runCommand('blkid', ['-p', loop!])).code).toBe(2);
@@ -116,7 +102,7 @@ describe('node service: reader-only access modes', () => {
 describe('node service: publish conflicts and stats identity', () => {
   it('given a published target, the same publish is OK and any other is ALREADY_EXISTS', async () => {
     const [a, b] = [await newVolume('pub-a'), await newVolume('pub-b')];
-    const [sa, sb, t] = [join(work, 'pub-sa'), join(work, 'pub-sb'), join(work, 'pub-t')];
+    const [sa, sb, t] = [join(suite.work, 'pub-sa'), join(suite.work, 'pub-sb'), join(suite.work, 'pub-t')];
     await stage(a, sa);
     await stage(b, sb);
     await publish(a, sa, t);
@@ -128,12 +114,12 @@ describe('node service: publish conflicts and stats identity', () => {
     expect((await stats(a, t)).volume_condition).toMatchObject({ abnormal: false });
     expect(await mountOptions(t)).toContain('rw');
 
-    const tro = join(work, 'pub-tro');
+    const tro = join(suite.work, 'pub-tro');
     await publish(a, sa, tro, true);
     await publish(a, sa, tro, true); // idempotent
     expect(await codeOf(publish(a, sa, tro, false))).toBe(status.ALREADY_EXISTS);
 
-    const plain = join(work, 'pub-plain');
+    const plain = join(suite.work, 'pub-plain');
     await mkdir(plain);
     expect(await codeOf(stats(a, plain))).toBe(status.NOT_FOUND);
     expect(await codeOf(stats(b, t))).toBe(status.NOT_FOUND);
@@ -149,7 +135,11 @@ describe('node service: publish conflicts and stats identity', () => {
 
   it('given a published block volume, the same publish is OK, others ALREADY_EXISTS, stats only for it', async () => {
     const [blk, fs] = [await newVolume('blk', BLOCK), await newVolume('blk-fs')];
-    const [sblk, sfs, t] = [join(work, 'blk-s'), join(work, 'blk-sfs'), join(work, 'blk-t')];
+    const [sblk, sfs, t] = [
+      join(suite.work, 'blk-s'),
+      join(suite.work, 'blk-sfs'),
+      join(suite.work, 'blk-t'),
+    ];
     await stage(blk, sblk, BLOCK);
     await stage(fs, sfs);
     await publish(blk, sblk, t, false, BLOCK);

@@ -1,6 +1,10 @@
 // The node-service calls the node suites make (test/integration/csi/node-*.test.ts): each takes a
 // volume as CreateVolume answered it and fills in the rest of the request as kubelet does.
-import { call, CLUSTER_ID, type Harness, type Responses } from './harness.js';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCeph } from '../../support/ceph.js';
+import { call, cleanUpNodeSuite, CLUSTER_ID, startHarness, type Harness, type Responses } from './harness.js';
 
 const MIB = 1024 * 1024;
 export const RWO = { mount: { fs_type: 'ext4' }, access_mode: { mode: 'SINGLE_NODE_WRITER' } };
@@ -73,5 +77,48 @@ export function nodeCalls(
       }),
     unpublish: (volume: Volume, target: string) =>
       call(node(), 'NodeUnpublishVolume', { volume_id: volume.volume_id, target_path: target }),
+  };
+}
+
+export interface NodeSuite extends NodeCalls {
+  /** Read inside tests only: started in beforeAll. */
+  readonly controller: Harness;
+  readonly node: Harness;
+  /** A fresh directory for the suite's staging and target paths. */
+  readonly work: string;
+}
+
+/**
+ * A node-service suite on real Ceph: registers its beforeAll (Ceph, a controller and a node driver,
+ * a work directory) and afterAll (cleanUpNodeSuite), and returns its harnesses and calls.
+ */
+export function nodeSuite(prefix: string): NodeSuite {
+  let controller: Harness | undefined;
+  let node: Harness | undefined;
+  let work: string | undefined;
+  const created: string[] = [];
+  beforeAll(async () => {
+    const ceph = await startCeph();
+    controller = await startHarness({ ceph });
+    node = await startHarness({ ceph, role: 'node' });
+    work = await mkdtemp(join(tmpdir(), `corral-csi-${prefix}-`));
+  });
+  afterAll(() => cleanUpNodeSuite(node, controller, work, created));
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the node suite has not started (read it inside tests)');
+    return value;
+  };
+  const harnesses = () => ({ controller: started(controller), node: started(node) });
+  return {
+    ...nodeCalls(harnesses, prefix, created),
+    get controller() {
+      return started(controller);
+    },
+    get node() {
+      return started(node);
+    },
+    get work() {
+      return started(work);
+    },
   };
 }

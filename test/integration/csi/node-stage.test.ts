@@ -2,35 +2,16 @@
 // failed stage leaves nothing behind (kubelet does not unstage after one), a missing image is
 // NOT_FOUND, unstage checks the volume id, a restage with another fs_type is ALREADY_EXISTS, a second
 // read-write staging of one volume is refused, and paths are compared in one spelling.
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
-import { runCommand, startCeph } from '../../support/ceph.js';
-import { call, cleanUpNodeSuite, codeOf, CLUSTER_ID, startHarness, type Harness } from './harness.js';
-import { nodeCalls, RWO } from './node-calls.js';
+import { runCommand } from '../../support/ceph.js';
+import { call, codeOf, CLUSTER_ID } from './harness.js';
+import { nodeSuite, RWO } from './node-calls.js';
 
-
-let controller: Harness;
-let node: Harness;
-let work: string;
-const created: string[] = [];
-
-beforeAll(async () => {
-  const ceph = await startCeph();
-  controller = await startHarness({ ceph });
-  node = await startHarness({ ceph, role: 'node' });
-  work = await mkdtemp(join(tmpdir(), 'corral-csi-node-stage-'));
-});
-
-afterAll(() => cleanUpNodeSuite(node, controller, work, created));
-
-const { newVolume, stage, unstage, publish, unpublish } = nodeCalls(
-  () => ({ controller, node }),
-  'node-stage',
-  created,
-);
+const suite = nodeSuite('node-stage');
+const { newVolume, stage, unstage, publish, unpublish } = suite;
 
 /** The mount points under `dir` (from /proc/self/mountinfo). */
 async function mountsUnder(dir: string): Promise<string[]> {
@@ -48,25 +29,25 @@ async function attachmentsUnder(dir: string): Promise<string[]> {
 describe('node service: a failed stage is undone', () => {
   it('given a bad mount flag, the stage fails, leaves nothing, and the volume can be deleted', async () => {
     const volume = await newVolume('bad-flag');
-    const staging = join(work, 'bad-flag');
+    const staging = join(suite.work, 'bad-flag');
     const capability = { ...RWO, mount: { fs_type: 'ext4', mount_flags: ['no_such_option'] } };
     expect(await codeOf(stage(volume, staging, capability))).toBe(status.INTERNAL);
     expect(await mountsUnder(staging)).toEqual([]);
     expect(await attachmentsUnder(staging)).toEqual([]);
     expect(await readdir(staging)).toEqual([]);
-    await call(controller.controller, 'DeleteVolume', {
+    await call(suite.controller.controller, 'DeleteVolume', {
       volume_id: volume.volume_id,
-      secrets: controller.secrets,
+      secrets: suite.controller.secrets,
     });
   });
 
   it('given a valid id whose image does not exist, the stage is NOT_FOUND and leaves nothing', async () => {
     const uuid = randomUUID();
     const ghost = {
-      volume_id: `v1.${CLUSTER_ID}.${controller.ceph.pool}..${uuid}`,
+      volume_id: `v1.${CLUSTER_ID}.${suite.controller.ceph.pool}..${uuid}`,
       volume_context: { imageName: `csi-vol-${uuid}` },
     };
-    const staging = join(work, 'ghost');
+    const staging = join(suite.work, 'ghost');
     expect(await codeOf(stage(ghost, staging))).toBe(status.NOT_FOUND);
     expect(await mountsUnder(staging)).toEqual([]);
     expect(await attachmentsUnder(staging)).toEqual([]);
@@ -80,7 +61,7 @@ describe('node service: the image named in volume_context', () => {
   ])('given %s as imageName, the stage is INVALID_ARGUMENT and touches nothing', async (what, name) => {
     const volume = await newVolume(`image-${what.length}`);
     const image = name === 'other' ? (await newVolume('image-other')).volume_context!['imageName']! : name;
-    const staging = join(work, `image-${what.length}`);
+    const staging = join(suite.work, `image-${what.length}`);
     const forged = { ...volume, volume_context: { ...volume.volume_context, imageName: image } };
     expect(await codeOf(stage(forged, staging))).toBe(status.INVALID_ARGUMENT);
     expect(await mountsUnder(staging)).toEqual([]);
@@ -91,7 +72,7 @@ describe('node service: the image named in volume_context', () => {
 describe('node service: stage identity', () => {
   it('given a staged volume, unstage with another id, restage as xfs or a second RW stage are refused', async () => {
     const [volume, other] = [await newVolume('ident'), await newVolume('ident-other')];
-    const [s1, s2] = [join(work, 'ident-s1'), join(work, 'ident-s2')];
+    const [s1, s2] = [join(suite.work, 'ident-s1'), join(suite.work, 'ident-s2')];
     await stage(volume, s1);
     await stage(volume, s1); // idempotent
 
@@ -115,13 +96,13 @@ describe('node service: stage identity', () => {
 describe('node service: paths in one spelling', () => {
   it('given a trailing slash or dot-dot, publish mounts once and unpublish removes it', async () => {
     const volume = await newVolume('paths');
-    const staging = join(work, 'paths-s');
-    const target = join(work, 'paths-t');
+    const staging = join(suite.work, 'paths-s');
+    const target = join(suite.work, 'paths-t');
     await stage(volume, `${staging}/`);
-    await stage(volume, `${work}//x/../paths-s`); // the same stage, spelled otherwise
+    await stage(volume, `${suite.work}//x/../paths-s`); // the same stage, spelled otherwise
 
     await publish(volume, `${staging}/`, `${target}/`);
-    await publish(volume, staging, `${work}/./paths-t`); // idempotent
+    await publish(volume, staging, `${suite.work}/./paths-t`); // idempotent
     expect(await mountsUnder(target)).toEqual([target]);
 
     await unpublish(volume, `${target}/`);
@@ -132,7 +113,7 @@ describe('node service: paths in one spelling', () => {
 
   it('given no staging_target_path, publish is FAILED_PRECONDITION', async () => {
     const volume = await newVolume('no-staging');
-    expect(await codeOf(publish(volume, undefined, join(work, 'no-staging-t')))).toBe(
+    expect(await codeOf(publish(volume, undefined, join(suite.work, 'no-staging-t')))).toBe(
       status.FAILED_PRECONDITION,
     );
   });

@@ -13,6 +13,7 @@
  *   route schemas, metrics and answer without the rules' work.
  * BENCH_NOOP_SPIN_US makes the no-op handlers busy-wait that many µs per request (to measure what a µs
  * of handler time costs over HTTPS).
+ * BENCH_POLICIES names another folder of policy YAML than examples/ for `admission`.
  * Corral's servers log at `info` (their default level; BENCH_LOG_LEVEL to change it), to /dev/null.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -94,7 +95,9 @@ export async function buildBenchApp(app: BenchApp, tls?: BenchTls): Promise<Fast
   }
   const { app: server } = buildAdmissionServer({
     snapshot: await snapshotFromFiles(
-      app === 'admission-empty' ? mkdtempSync(join(tmpdir(), 'corral-none-')) : undefined,
+      app === 'admission-empty'
+        ? mkdtempSync(join(tmpdir(), 'corral-none-'))
+        : (process.env['BENCH_POLICIES'] ?? undefined),
     ),
     settings: DEFAULT_RULE_SETTINGS,
     logger,

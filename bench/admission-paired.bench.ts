@@ -13,7 +13,8 @@
  * `noop,runtime-noop` for what @corral/runtime's server adds), BENCH_BASE_TREE (another checkout of
  * this repository, with its own node_modules, whose bench server runs the baseline: with
  * `BENCH_PAIR=admission,admission` it compares a change with the tree before it, both loaded at once).
- * The sequential bench (admission.bench.ts) gives the latency runs and per-server rows.
+ * BENCH_POLICIES (a folder of policy YAML for the admission servers instead of examples/, e.g. a copy
+ * without quotas). The sequential bench (admission.bench.ts) gives the latency runs and per-server rows.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';

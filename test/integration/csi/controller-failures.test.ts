@@ -1,7 +1,8 @@
 // The Controller service's failure paths against the real local Ceph: a failed clone of a volume
 // leaves nothing on the source, an over-long volume ID is refused before anything is reserved, every
-// volume-shaping parameter takes part in name idempotency, expansion honours limit_bytes, and a
-// malformed cephx key is the caller's mistake.
+// volume-shaping parameter takes part in name idempotency (and a repeat of the create after an
+// expansion still gets its volume), expansion honours limit_bytes, and a malformed cephx key is the
+// caller's mistake.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,6 +145,41 @@ describe('name idempotency', () => {
     const first = await create(name, 8 * MIB);
     expect((await create(name, 8 * MIB)).volume!.volume_id).toBe(first.volume!.volume_id);
     expect(await codeOf(create(name, 8 * MIB, {}, other))).toBe(status.ALREADY_EXISTS);
+  });
+
+  it('a repeat of the original request after ControllerExpandVolume grew the volume past its limit_bytes gets that volume, at its new size', async () => {
+    const name = unique('grown');
+    const exactly = (bytes: number) => ({ capacity_range: { required_bytes: bytes, limit_bytes: bytes } });
+    const expand = (volumeId: string, bytes: number) =>
+      call(h.controller, 'ControllerExpandVolume', {
+        volume_id: volumeId,
+        capacity_range: { required_bytes: bytes },
+        secrets: h.secrets,
+      });
+    const first = (await create(name, 8 * MIB, exactly(8 * MIB))).volume!;
+    expect((await expand(first.volume_id!, 16 * MIB)).capacity_bytes).toBe(String(16 * MIB));
+    const again = (await create(name, 8 * MIB, exactly(8 * MIB))).volume!;
+    expect(again.volume_id).toBe(first.volume_id);
+    expect(again.capacity_bytes).toBe(String(16 * MIB));
+    // The size it has now fits too; a size it never had is another request.
+    expect((await create(name, 16 * MIB, exactly(16 * MIB))).volume!.volume_id).toBe(first.volume_id);
+    const other = await create(name, 32 * MIB, exactly(32 * MIB)).catch(
+      (e: { code: number; details: string }) => e,
+    );
+    expect(other).toMatchObject({ code: status.ALREADY_EXISTS });
+    expect((other as { details: string }).details).toContain('with 8388608 bytes, now 16777216');
+    // A second growth still remembers the size it was created with.
+    await expand(first.volume_id!, 24 * MIB);
+    const third = (await create(name, 8 * MIB, exactly(8 * MIB))).volume!;
+    expect([third.volume_id, third.capacity_bytes]).toEqual([first.volume_id, String(24 * MIB)]);
+    const image = await cephCli(h.ceph, [
+      'rbd',
+      'info',
+      '--format',
+      'json',
+      `${h.ceph.pool}/${first.volume_context!['imageName']}`,
+    ]);
+    expect((JSON.parse(image.stdout) as { size: number }).size).toBe(24 * MIB);
   });
 });
 

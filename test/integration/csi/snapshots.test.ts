@@ -26,6 +26,19 @@ function create(name: string, bytes: number, source?: object) {
   });
 }
 
+/** A CreateVolume request without a capacity_range. */
+const unranged = (name: string) => ({
+  name,
+  volume_capabilities: [MOUNT_RWO],
+  parameters: { clusterID: CLUSTER_ID, pool: h.ceph.pool },
+  secrets: h.secrets,
+});
+
+async function imageBytes(image: string): Promise<number> {
+  const info = await cephCli(h.ceph, ['rbd', 'info', '--format', 'json', `${h.ceph.pool}/${image}`]);
+  return (JSON.parse(info.stdout) as { size: number }).size;
+}
+
 const snapshot = (name: string, source: string) =>
   call(h.controller, 'CreateSnapshot', { name, source_volume_id: source, secrets: h.secrets });
 
@@ -170,6 +183,61 @@ describe('volumes from sources', () => {
       () => call(h.controller, 'DeleteVolume', { volume_id: src.volume_id, secrets: h.secrets }),
       { timeout: 15_000, interval: 500 },
     );
+  });
+
+  it('given no capacity_range, a clone and a restore of a source above the 1 GiB default get the source’s size, and a repeat the same volume', async () => {
+    const big = 1024 * MIB + 8 * MIB;
+    const src = (await create(unique('big'), big)).volume!;
+    const snap = (await snapshot(unique('bigsnap'), src.volume_id!)).snapshot!;
+    const sources = [
+      { volume: { volume_id: src.volume_id } },
+      { snapshot: { snapshot_id: snap.snapshot_id } },
+    ];
+    for (const source of sources) {
+      const request = { ...unranged(unique('sized')), volume_content_source: source };
+      const first = (await call(h.controller, 'CreateVolume', request)).volume!;
+      expect(first.capacity_bytes).toBe(String(big));
+      expect(await imageBytes(first.volume_context!['imageName']!)).toBe(big);
+      const again = (await call(h.controller, 'CreateVolume', request)).volume!;
+      expect(again.volume_id).toBe(first.volume_id);
+      expect(again.capacity_bytes).toBe(String(big));
+    }
+  });
+
+  it('given only limit_bytes, a clone gets the source’s size within it, and OUT_OF_RANGE below it, leaving nothing', async () => {
+    const src = (await create(unique('lim'), 16 * MIB)).volume!;
+    const source = { volume: { volume_id: src.volume_id } };
+    const within = (
+      await call(h.controller, 'CreateVolume', {
+        ...unranged(unique('within')),
+        capacity_range: { limit_bytes: 64 * MIB },
+        volume_content_source: source,
+      })
+    ).volume!;
+    expect(within.capacity_bytes).toBe(String(16 * MIB));
+    const before = await cephCli(h.ceph, ['rbd', 'ls', '--pool', h.ceph.pool]);
+    const name = unique('below');
+    const err = await call(h.controller, 'CreateVolume', {
+      ...unranged(name),
+      capacity_range: { limit_bytes: 8 * MIB },
+      volume_content_source: source,
+    }).catch((e: { code: number; details: string }) => e);
+    expect(err).toMatchObject({ code: status.OUT_OF_RANGE });
+    expect((err as { details: string }).details).toMatch(
+      /^CSI_ERR_CAPACITY_OUT_OF_RANGE: limit_bytes 8388608/,
+    );
+    expect((await cephCli(h.ceph, ['rbd', 'ls', '--pool', h.ceph.pool])).stdout).toBe(before.stdout);
+    const journal = await cephCli(h.ceph, ['rados', '-p', h.ceph.pool, 'listomapkeys', 'csi.corral.journal']);
+    expect(journal.stdout).not.toContain(name);
+    const snaps = await cephCli(h.ceph, [
+      'rbd',
+      'snap',
+      'ls',
+      '--format',
+      'json',
+      `${h.ceph.pool}/${src.volume_context!['imageName']}`,
+    ]);
+    expect(JSON.parse(snaps.stdout)).toEqual([]);
   });
 
   it('given an unknown snapshot ID of the right shape, answers NOT_FOUND', async () => {

@@ -1,5 +1,7 @@
+import type { Department } from '@corral/policy';
 import { CSI_ERR } from '../errors.js';
 import type { ClusterEntry } from './cluster-config.js';
+import type { TenantView } from './placement.js';
 import { capacityLeft, capacityTarget, dfPoolSpace, poolQuota, quotaCapped } from './capacity-pools.js';
 
 const entry = (clusterID: string, pools: string[]): ClusterEntry => ({
@@ -36,6 +38,66 @@ describe('capacityTarget', () => {
 
   it('given no clusters at all, fails UNKNOWN_CLUSTER', () => {
     expect(capacityTarget({}, new Map())).toMatchObject({ status: 'fail', code: CSI_ERR.UNKNOWN_CLUSTER });
+  });
+});
+
+describe('capacityTarget with departments (the pool CreateVolume would place the image in)', () => {
+  const PVC_NS = 'csi.storage.k8s.io/pvc/namespace';
+  const department = (name: string, spec: Department['spec']) =>
+    ({ apiVersion: 'corral.dev/v1alpha1', kind: 'Department', metadata: { name }, spec }) as Department;
+  const departments = new Map([
+    ['fin', department('fin', { storage: { pool: 'fin-pool', radosNamespace: 'fin' } })],
+    ['ops', department('ops', {})],
+  ]);
+  const tenants: TenantView = {
+    departmentOfNamespace: (ns) => ({ 'fin-prod': 'fin', 'ops-prod': 'ops' })[ns],
+    department: (name) => departments.get(name),
+    storageUsed: () => ({ bytes: 0n, counted: false }),
+  };
+  const target = (params: Record<string, string>, withPolicies = true) => {
+    const found = capacityTarget(params, clusters, withPolicies ? tenants : undefined);
+    return found.status === 'pass' ? [found.value.pool, found.value.origin] : found;
+  };
+
+  it.each([
+    [
+      'the PVC namespace of a department with its own storage',
+      { clusterID: 'one', pool: 'fast', [PVC_NS]: 'fin-prod' },
+      ['fin-pool', 'spec.storage.pool of Department "fin"'],
+    ],
+    [
+      'a department’s PVC namespace and no pool parameter',
+      { clusterID: 'two', [PVC_NS]: 'fin-prod' },
+      ['fin-pool', 'spec.storage.pool of Department "fin"'],
+    ],
+    [
+      'the PVC namespace of a department without storage',
+      { clusterID: 'one', pool: 'fast', [PVC_NS]: 'ops-prod' },
+      ['fast', 'the StorageClass parameter "pool"'],
+    ],
+    [
+      'a PVC namespace of no department',
+      { clusterID: 'one', [PVC_NS]: 'other' },
+      ['rbd', 'rbd.pools of cluster "one" in the cluster config'],
+    ],
+  ])('given %s, returns that pool and where it was named', (_label, params, expected) => {
+    expect(target(params)).toEqual(expected);
+  });
+
+  it('given a department’s PVC namespace but no policies (no tenant view), returns the parameter’s pool', () => {
+    expect(target({ pool: 'fast', [PVC_NS]: 'fin-prod' }, false)).toEqual([
+      'fast',
+      'the StorageClass parameter "pool"',
+    ]);
+  });
+
+  it('given a pool df does not list, names where it was named in the message', () => {
+    const df = JSON.stringify({ pools: [{ name: 'rbd', stats: { max_avail: 1 } }] });
+    expect(dfPoolSpace(df, 'fin-pool', 'spec.storage.pool of Department "fin"')).toMatchObject({
+      status: 'fail',
+      code: CSI_ERR.INVALID_ARGUMENT,
+      message: expect.stringContaining('check spec.storage.pool of Department "fin"'),
+    });
   });
 });
 

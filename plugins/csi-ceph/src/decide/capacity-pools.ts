@@ -12,19 +12,27 @@ import type { ClusterEntry } from './cluster-config.js';
 import { fail, pass, type Decision } from './decision.js';
 import { DEFAULT_OBJECT_BYTES } from './image-limits.js';
 import { PARAM } from './parameters.js';
+import { placeVolume, type Placement, type TenantView } from './placement.js';
 
 export interface CapacityTarget {
   readonly cluster: ClusterEntry;
   readonly pool: string;
+  /** Where the pool was named, for a message that says what to fix. */
+  readonly origin: string;
 }
 
 /**
- * Given GetCapacity's parameters and the cluster config, returns the cluster and pool to measure:
- * `clusterID` (default: the first cluster), `pool` (default: the cluster's first `rbd.pools`).
+ * Given GetCapacity's parameters, the cluster config and the tenant view (undefined when the driver
+ * runs without policies), returns the cluster and pool to measure: the pool a CreateVolume with the
+ * same parameters would place its image in (placeVolume). That is the `pool` parameter (default: the
+ * cluster's first `rbd.pools`) on the `clusterID` parameter's cluster (default: the first one); but
+ * when the parameters carry a PVC namespace (`csi.storage.k8s.io/pvc/namespace`) of a Department with
+ * `spec.storage`, that department's pool. Topology plays no part (CreateVolume places by neither).
  */
 export function capacityTarget(
   parameters: Readonly<Record<string, string>>,
   clusters: ReadonlyMap<string, ClusterEntry>,
+  tenants?: TenantView,
 ): Decision<CapacityTarget> {
   const rule = 'capacity-target';
   const clusterID = parameters[PARAM.clusterID];
@@ -37,7 +45,15 @@ export function capacityTarget(
       `clusterID "${clusterID ?? ''}" is not in the cluster config (known: ${known})`,
     );
   }
-  const pool = parameters[PARAM.pool] || cluster.pools[0];
+  const named = parameters[PARAM.pool] || cluster.pools[0] || '';
+  const pvcNamespace = parameters[PARAM.pvcNamespace];
+  const placed = placeVolume(
+    { pool: named, ...(pvcNamespace ? { pvcNamespace } : {}) },
+    cluster.radosNamespace,
+    tenants,
+  );
+  if (placed.status === 'fail') return placed;
+  const { pool } = placed.value;
   if (!pool) {
     return fail(
       rule,
@@ -45,7 +61,20 @@ export function capacityTarget(
       `parameter "pool" is required: cluster "${cluster.clusterID}" lists no rbd.pools to default to`,
     );
   }
-  return pass(rule, { cluster, pool });
+  return pass(rule, { cluster, pool, origin: poolOrigin(parameters, cluster, placed.value, tenants) });
+}
+
+/** Where the pool GetCapacity measures was named: a department's storage, the parameter, or the config. */
+function poolOrigin(
+  parameters: Readonly<Record<string, string>>,
+  cluster: ClusterEntry,
+  placed: Placement,
+  tenants: TenantView | undefined,
+): string {
+  if (placed.department && tenants?.department(placed.department)?.spec.storage)
+    return `spec.storage.pool of Department "${placed.department}"`;
+  if (parameters[PARAM.pool]) return 'the StorageClass parameter "pool"';
+  return `rbd.pools of cluster "${cluster.clusterID}" in the cluster config`;
 }
 
 interface DfPool {
@@ -92,10 +121,14 @@ export interface DfPoolSpace {
 }
 
 /**
- * Given the JSON of `ceph df detail --format json` (mon command `df`, `detail: "detail"`) and a pool,
- * returns its max_avail and byte quota.
+ * Given the JSON of `ceph df detail --format json` (mon command `df`, `detail: "detail"`), a pool and
+ * where it was named (for the message when it does not exist), returns its max_avail and byte quota.
  */
-export function dfPoolSpace(dfJson: string, pool: string): Decision<DfPoolSpace> {
+export function dfPoolSpace(
+  dfJson: string,
+  pool: string,
+  origin = 'the StorageClass parameter "pool"',
+): Decision<DfPoolSpace> {
   const pools = parsed(dfJson)?.['pools'];
   if (!Array.isArray(pools)) return fail(RULE, CSI_ERR.CEPH, 'the mons answered `df` with no pool list');
   const entry = (pools as DfPool[]).find((p) => p.name === pool);
@@ -103,7 +136,7 @@ export function dfPoolSpace(dfJson: string, pool: string): Decision<DfPoolSpace>
     return fail(
       RULE,
       CSI_ERR.INVALID_ARGUMENT,
-      `pool "${pool}" does not exist in this Ceph cluster: check the StorageClass parameter "pool"`,
+      `pool "${pool}" does not exist in this Ceph cluster: check ${origin}`,
     );
   }
   const { max_avail: maxAvail, quota_bytes: quota = 0, quota_objects: objects = 0 } = entry.stats ?? {};

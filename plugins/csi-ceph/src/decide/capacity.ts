@@ -21,7 +21,10 @@ function toBigInt(value: string | number | undefined): bigint | undefined {
   }
 }
 
-function boundsOf(range: RangeInput | null | undefined): Decision<{ required: bigint; limit: bigint }> {
+/** Given a CSI capacity range (or none), returns its bounds (0: unset) or why they are not valid. */
+export function rangeBounds(
+  range: RangeInput | null | undefined,
+): Decision<{ required: bigint; limit: bigint }> {
   const required = toBigInt(range?.required_bytes);
   const limit = toBigInt(range?.limit_bytes);
   if (required === undefined || limit === undefined || required < 0n || limit < 0n) {
@@ -43,7 +46,7 @@ function boundsOf(range: RangeInput | null | undefined): Decision<{ required: bi
 
 /** Given a CSI capacity range (or none), returns the size to create or why it cannot be met. */
 export function sizeForRange(range: RangeInput | null | undefined): Decision<bigint> {
-  const bounds = boundsOf(range);
+  const bounds = rangeBounds(range);
   if (bounds.status === 'fail') return bounds;
   const { required, limit } = bounds.value;
   const wanted = required === 0n ? (limit > 0n && limit < DEFAULT_BYTES ? limit : DEFAULT_BYTES) : required;

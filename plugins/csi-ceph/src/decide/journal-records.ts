@@ -56,7 +56,13 @@ export const RESERVATION_LEASE_MS = 120_000;
 export interface VolumeRecord extends Lease {
   readonly name: string;
   readonly image: string;
+  /** The image's size now (ControllerExpandVolume grows it). */
   readonly bytes: string;
+  /**
+   * The size CreateVolume made the image with, kept once ControllerExpandVolume grows it (absent:
+   * never grown since the driver kept it, so `bytes`): a repeated CreateVolume is judged on it too.
+   */
+  readonly createdBytes?: string;
   readonly fingerprint: string;
   readonly state: RecordState;
   readonly department?: string;
@@ -73,6 +79,16 @@ export interface SnapshotRecord extends Lease {
   readonly bytes: string;
   readonly createdAt: string;
   readonly state: RecordState;
+}
+
+/**
+ * Given a ready volume's record and the size ControllerExpandVolume gave its image, returns the record
+ * to store: the new size, and the size it was created with (`createdBytes`, set at its first growth
+ * and kept after), so that a repeat of the CreateVolume that made it is still recognised.
+ */
+export function grownRecord(record: VolumeRecord, bytes: bigint): VolumeRecord {
+  if (BigInt(record.bytes) === bytes) return record;
+  return { ...record, bytes: bytes.toString(), createdBytes: record.createdBytes ?? record.bytes };
 }
 
 /** Parses a stored record; undefined for anything unreadable (treated as absent, logged by the caller). */

@@ -32,11 +32,12 @@ export interface TenantView {
 }
 
 /**
- * Given the parameters, the cluster's default RADOS namespace and the tenant view (undefined when the
- * driver runs without policies), returns where the image goes.
+ * Given the parameters (the StorageClass pool, the PVC namespace), the cluster's default RADOS namespace
+ * and the tenant view (undefined when the driver runs without policies), returns where the image goes
+ * (GetCapacity measures the same pool: decide/capacity-pools.ts).
  */
 export function placeVolume(
-  params: VolumeParams,
+  params: Pick<VolumeParams, 'pool' | 'pvcNamespace'>,
   defaultNamespace: string,
   tenants: TenantView | undefined,
 ): Decision<Placement> {

@@ -6,7 +6,7 @@
  * Storage: one RADOS object, `csi.corral.journal`, in each (pool, RADOS namespace) the driver places
  * volumes in, holding omap keys:
  *   vn/<request name>  → <uuid>                       volume name reservation
- *   vu/<uuid>          → JSON VolumeRecord            {name, image, bytes, fingerprint, state, department?, source?}
+ *   vu/<uuid>          → JSON VolumeRecord            {name, image, bytes, createdBytes?, fingerprint, state, department?, source?}
  *   sn/<request name>  → <uuid>                       snapshot name reservation
  *   su/<uuid>          → JSON SnapshotRecord          {name, sourceUuid, sourceImage, snap, bytes, createdAt, state}
  * A `reserved` record also carries its lease: {attempt, host, pid, boot, until} (decide/journal-records.ts;
@@ -24,12 +24,14 @@
  *               every quarter lease while a CreateVolume runs, so no step outlasts it: keepAlive).
  *   ready     : assert vu/uuid still holds this attempt's text; set vu/uuid={ready, no lease}.
  *   undo      : assert vu/uuid holds this attempt's text and vn/name=uuid; remove both.
- *   expand    : assert vu/uuid still holds the ready text read; set vu/uuid={same, new bytes} (so a
- *               DeleteVolume on another replica meanwhile is never undone by writing it back).
+ *   expand    : assert vu/uuid still holds the ready text read; set vu/uuid={same, new bytes, and
+ *               createdBytes: the size before the first growth} (so a DeleteVolume on another
+ *               replica meanwhile is never undone by writing it back).
  *   delete    : assert vn/name=uuid; remove vu/uuid and vn/name. Failed (the name was re-pointed):
  *               remove vu/uuid alone.
  *
- * CreateVolume(name): look up vn/name. Found and ready → check compatibility, return the same volume.
+ * CreateVolume(name): look up vn/name. Found and ready → check compatibility (decide/repeat-create.ts:
+ * parameters, source, and the size it was created with or has now), return the same volume.
  * Found and reserved → if its lease still runs, another attempt (on this or another replica) is
  * working on it: ABORTED, retry later; if the lease ran out (the attempt died between reserve and
  * ready) → take it over and resume with that UUID: create the image (EEXIST means the earlier attempt

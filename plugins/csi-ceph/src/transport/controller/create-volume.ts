@@ -4,17 +4,14 @@
  * sequence are described in effects/journal.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { sizeFitsRange, sizeForRange } from '../../decide/capacity.js';
+import { sizeForRange } from '../../decide/capacity.js';
 import { checkCapabilities } from '../../decide/capabilities.js';
 import { sizeFitsImage } from '../../decide/image-limits.js';
 import { cleanupDecision, type VolumeRecord } from '../../decide/journal-records.js';
-import {
-  fingerprintMatches,
-  paramsFingerprint,
-  parseVolumeParams,
-  type VolumeParams,
-} from '../../decide/parameters.js';
-import { checkStorageQuota, placeVolume } from '../../decide/placement.js';
+import { paramsFingerprint, parseVolumeParams, type VolumeParams } from '../../decide/parameters.js';
+import { checkStorageQuota, placeVolume, type Placement, type TenantView } from '../../decide/placement.js';
+import { repeatedCreateDecision } from '../../decide/repeat-create.js';
+import { sizeForSource } from '../../decide/source-size.js';
 import { checkSourceSpace } from '../../decide/source-space.js';
 import { encodeId, type VolumeRef } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError, isCsiError } from '../../errors.js';
@@ -35,7 +32,14 @@ import {
   type ControllerDeps,
 } from './controller-deps.js';
 import { startFinishClone, type CloneVolume } from './flatten.js';
-import { cloneFromSource, dropCloneSnap, parseSource, resumeClone, type SourceRef } from './volume-source.js';
+import {
+  cloneFromSource,
+  dropCloneSnap,
+  parseSource,
+  resumeClone,
+  sourceBytes,
+  type SourceRef,
+} from './volume-source.js';
 import { volumeMessage } from './volume-response.js';
 
 export const METADATA = {
@@ -60,6 +64,7 @@ interface Attempt {
 interface Plan {
   readonly name: string;
   readonly params: VolumeParams;
+  /** The size the capacity range gives an empty volume (a volume from a source: sizeForSource). */
   readonly bytes: bigint;
   readonly source: SourceRef | undefined;
   readonly request: CreateVolumeRequest__Output;
@@ -115,17 +120,8 @@ export async function createVolume(
         startFinishClone(deps, clone(found.uuid, found.record));
         return respond({ ...ref, uuid: found.uuid }, found.record, params);
       }
-      if (!found) must(checkStorageQuota(place.department, bytes, params, deps.tenants));
       const uuid = found?.uuid ?? randomUUID();
-      const record: VolumeRecord = found?.record ?? {
-        name,
-        image: `${params.volumeNamePrefix}${uuid}`,
-        bytes: bytes.toString(),
-        fingerprint: paramsFingerprint(params),
-        state: 'reserved',
-        ...(place.department ? { department: place.department } : {}),
-        ...(source ? { source: `${source.kind}:${source.id}` } : {}),
-      };
+      const record = found?.record ?? (await newRecord(conn, plan, place, uuid, deps.tenants));
       if (found) await space.journal.claimVolume(uuid, name);
       else if (!(await space.journal.reserveVolume(uuid, record))) return followWinner(space, plan, ref);
       const ready = await build({ conn, space, plan, record, uuid, resuming: Boolean(found) });
@@ -140,6 +136,37 @@ function respond(ref: VolumeRef, record: VolumeRecord, params: VolumeParams): Cr
   return { volume: volumeMessage(ref, record, { fsType: params.fsType, mkfsOptions: params.mkfsOptions }) };
 }
 
+const sourceText = (source: SourceRef | undefined) => (source ? `${source.kind}:${source.id}` : undefined);
+
+/**
+ * The reservation of a new volume: its size (for a volume from a source, read from the source only
+ * now, so that a repeat of a create whose source is gone since still gets its volume), checked against
+ * librbd's limits and the department's quota before anything is written.
+ */
+async function newRecord(
+  conn: RadosConnection,
+  plan: Plan,
+  place: Placement,
+  uuid: string,
+  tenants: TenantView | undefined,
+): Promise<VolumeRecord> {
+  const { params, source } = plan;
+  const bytes = source
+    ? must(sizeForSource(plan.request.capacity_range, await sourceBytes(conn, source)))
+    : plan.bytes;
+  must(sizeFitsImage(bytes, params.features));
+  must(checkStorageQuota(place.department, bytes, params, tenants));
+  return {
+    name: plan.name,
+    image: `${params.volumeNamePrefix}${uuid}`,
+    bytes: bytes.toString(),
+    fingerprint: paramsFingerprint(params),
+    state: 'reserved',
+    ...(place.department ? { department: place.department } : {}),
+    ...(source ? { source: sourceText(source) } : {}),
+  };
+}
+
 /** The journal's entry for this name, after checking the request is compatible with it. */
 async function existing(
   space: VolumeSpace,
@@ -149,18 +176,13 @@ async function existing(
   if (uuid === undefined) return undefined;
   const record = await space.journal.volume(uuid);
   if (!record) return undefined;
-  const wantedSource = plan.source ? `${plan.source.kind}:${plan.source.id}` : undefined;
-  const compatible =
-    fingerprintMatches(record.fingerprint, plan.params) &&
-    sizeFitsRange(BigInt(record.bytes), plan.request.capacity_range) &&
-    record.source === wantedSource;
-  if (!compatible) {
-    throw csiError(
-      CSI_ERR.NAME_CONFLICT,
-      `volume "${plan.name}" already exists with ${record.bytes} bytes and other parameters or source: ` +
-        'use a new name, or repeat the original request',
-    );
-  }
+  const request = {
+    name: plan.name,
+    params: plan.params,
+    range: plan.request.capacity_range,
+    source: sourceText(plan.source),
+  };
+  must(repeatedCreateDecision(record, request));
   return { uuid, record };
 }
 

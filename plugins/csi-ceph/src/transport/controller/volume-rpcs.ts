@@ -6,6 +6,7 @@ import { expandSize } from '../../decide/capacity.js';
 import { checkCapabilities } from '../../decide/capabilities.js';
 import { unconfirmedContext } from '../../decide/volume-context-check.js';
 import { sizeFitsImage } from '../../decide/image-limits.js';
+import { grownRecord } from '../../decide/journal-records.js';
 import { growImage, imageLayout, withImage } from '../../effects/ceph/rbd-images.js';
 import type { ControllerExpandVolumeRequest__Output } from '../../generated/csi/v1/ControllerExpandVolumeRequest.js';
 import type { ControllerExpandVolumeResponse } from '../../generated/csi/v1/ControllerExpandVolumeResponse.js';
@@ -58,7 +59,7 @@ export async function controllerExpandVolume(
         }
         return wanted;
       });
-      if (!(await space.journal.updateVolume(ref.uuid, { ...record, bytes: size.toString() }))) {
+      if (!(await space.journal.updateVolume(ref.uuid, grownRecord(record, size)))) {
         throw (await space.journal.volume(ref.uuid))
           ? csiError(CSI_ERR.OPERATION_PENDING, `volume ${id} changed while it was expanded: retry`)
           : csiError(CSI_ERR.NOT_FOUND, `volume ${id} was deleted while it was expanded`);

@@ -51,6 +51,32 @@ interface Parent {
   readonly temporary: boolean;
 }
 
+/** The source's journal record, ready; NOT_FOUND when it is missing or not made yet. */
+async function readySource<T extends { readonly state: string }>(
+  source: SourceRef,
+  record: Promise<T | undefined>,
+): Promise<T> {
+  const found = await record;
+  if (!found || found.state !== 'ready')
+    throw csiError(CSI_ERR.NOT_FOUND, `source ${source.kind} "${source.id}" does not exist`);
+  return found;
+}
+
+const sourceSpace = (conn: RadosConnection, source: SourceRef) =>
+  openSpace(conn, source.ref.pool, source.ref.namespace);
+
+/**
+ * The size of the source's data: a snapshot's as it was taken (its record), a volume's image as it is
+ * now. NOT_FOUND when the source does not exist.
+ */
+export async function sourceBytes(conn: RadosConnection, source: SourceRef): Promise<bigint> {
+  const space = await sourceSpace(conn, source);
+  if (source.kind === 'snapshot')
+    return BigInt((await readySource(source, space.journal.snapshot(source.ref.uuid))).bytes);
+  const vol = await readySource(source, space.journal.volume(source.ref.uuid));
+  return withImage(space.ioctx, vol.image, (image) => imageSize(image, vol.image));
+}
+
 /**
  * Finds the parent image and snapshot. For a volume source the size is checked BEFORE the temporary
  * snapshot is taken, so that a refused request leaves nothing on the source.
@@ -61,17 +87,13 @@ async function parentOf(
   uuid: string,
   bytes: bigint,
 ): Promise<Parent> {
-  const space = await openSpace(conn, source.ref.pool, source.ref.namespace);
+  const space = await sourceSpace(conn, source);
   if (source.kind === 'snapshot') {
-    const snap = await space.journal.snapshot(source.ref.uuid);
-    if (!snap || snap.state !== 'ready')
-      throw csiError(CSI_ERR.NOT_FOUND, `source snapshot "${source.id}" does not exist`);
+    const snap = await readySource(source, space.journal.snapshot(source.ref.uuid));
     checkSize(bytes, BigInt(snap.bytes));
     return { space, image: snap.sourceImage, snap: snap.snap, temporary: false };
   }
-  const vol = await space.journal.volume(source.ref.uuid);
-  if (!vol || vol.state !== 'ready')
-    throw csiError(CSI_ERR.NOT_FOUND, `source volume "${source.id}" does not exist`);
+  const vol = await readySource(source, space.journal.volume(source.ref.uuid));
   const snap = temporarySnapName(uuid);
   await withImage(space.ioctx, vol.image, async (image) => {
     checkSize(bytes, await imageSize(image, vol.image));

@@ -44,6 +44,43 @@ describe('commands.explain', () => {
     expect(text).toMatch(/shared-a-1\s+refused \(unresolvable\)\s+department-isolation/);
   });
 
+  /**
+   * Serving answers these pods an Error and no node (EXT_ERR_UNKNOWN_NAMESPACE or
+   * EXT_ERR_UNKNOWN_DEPARTMENT): explain must not show them fitting as pods of no department.
+   */
+  it.each([
+    [
+      'a namespace the policies do not hold',
+      'nowhere',
+      'EXT_ERR_UNKNOWN_NAMESPACE: namespace nowhere is not in',
+    ],
+    [
+      'a namespace labelled with a department the policies do not hold',
+      'ghost-ns',
+      'EXT_ERR_UNKNOWN_DEPARTMENT: namespace ghost-ns is labelled corral.dev/department=ghost',
+    ],
+  ])(
+    'given a pod of %s, prints the Error serving answers and no fitting node; exit 0',
+    async (_what, namespace, error) => {
+      const policies = mkdtempSync(join(tmpdir(), 'corral-explain-policies-'));
+      writeFileSync(
+        join(policies, 'cluster.yaml'),
+        [
+          'apiVersion: v1\nkind: Namespace\nmetadata: {name: ghost-ns, labels: {corral.dev/department: ghost}}',
+          'apiVersion: v1\nkind: Node\nmetadata: {name: shared-1}\nstatus: {allocatable: {cpu: "8", pods: "110"}}',
+        ].join('\n---\n'),
+      );
+      const path = podFile(
+        `apiVersion: v1\nkind: Pod\nmetadata: {name: etl, namespace: ${namespace}}\nspec:\n  containers: [{name: a, image: x}]\n`,
+      );
+      const { io, out } = captureIo();
+      expect(await commands.explain([path, '--policies', policies], io)).toBe(0);
+      const text = out.join('');
+      expect(text).toContain(`pod ${namespace}/etl: fits 0 of 1 nodes; the extender answers Error ${error}`);
+      expect(text).not.toMatch(/no department|\bfits\s+-/);
+    },
+  );
+
   it.each([
     ['no pod file', ['--policies', 'examples'], 'name the pod file'],
     ['no --policies', ['POD'], 'give --policies PATH'],

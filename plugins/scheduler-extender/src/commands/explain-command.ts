@@ -5,12 +5,14 @@ import { toPodView } from '@corral/cluster';
 import { describeProblem } from '@corral/policy';
 import { parseAllDocuments } from 'yaml';
 import { loadExtenderConfig } from '../config.js';
-import { decideOptions } from '../decide/decide-options.js';
+import type { Candidate } from '../decide/candidate.js';
+import { decideOptions, type DecideOptions } from '../decide/decide-options.js';
 import { explainPod, type ExplainRow } from '../decide/explain.js';
-import { clusterViewOf } from '../decide/rule-input.js';
+import { clusterViewOf, type ClusterView } from '../decide/rule-input.js';
 import { podContext } from '../decide/pod-context.js';
 import { openExtenderSnapshot } from '../effects/open-snapshot.js';
-import { EXT_ERR, ExtenderError } from '../errors.js';
+import { EXT_ERR, ExtenderError, toWireMessage } from '../errors.js';
+import { unknownOwnerOf } from '../transport/request-pod.js';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.js';
 import { formatTable } from './format-table.js';
 
@@ -48,14 +50,7 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
     const candidates = [...opened.snapshot.nodes()]
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((view) => ({ name: view.name, view }));
-    for (const raw of pods) {
-      const view = toPodView(raw, podFile, { gpuResources: options.gpuResources });
-      if (!view.ok)
-        throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, view.problems.map(describeProblem).join('; '));
-      const context = podContext(view.value, opened.snapshot);
-      const rows = explainPod(context, candidates, cluster, options);
-      io.stdout(`${heading(context.key, context.department, rows)}\n${formatTable(toCells(rows))}\n`);
-    }
+    for (const raw of pods) io.stdout(explainOne(raw, podFile, { cluster, candidates, options }));
     cluster.nodes.stop();
     await opened.stop();
     return EXIT_OK;
@@ -68,6 +63,31 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
     }
     throw error;
   }
+}
+
+interface ExplainDeps {
+  readonly cluster: ClusterView;
+  readonly candidates: readonly Candidate[];
+  readonly options: DecideOptions;
+}
+
+/**
+ * One pod's explanation: its table, or, when serving would answer its filter an Error (its namespace
+ * or department unknown to the snapshot: see unknownOwnerOf), that Error and no fitting node, as
+ * serving decides (not the table of a pod of no department).
+ */
+function explainOne(raw: Record<string, unknown>, podFile: string, deps: ExplainDeps): string {
+  const { cluster, candidates, options } = deps;
+  const view = toPodView(raw, podFile, { gpuResources: options.gpuResources });
+  if (!view.ok) throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, view.problems.map(describeProblem).join('; '));
+  const unknown = unknownOwnerOf(view.value.namespace, cluster.snapshot, options);
+  if (unknown) {
+    const key = `${view.value.namespace}/${view.value.name}`;
+    return `pod ${key}: fits 0 of ${candidates.length} nodes; the extender answers Error ${toWireMessage(unknown)}\n`;
+  }
+  const context = podContext(view.value, cluster.snapshot);
+  const rows = explainPod(context, candidates, cluster, options);
+  return `${heading(context.key, context.department, rows)}\n${formatTable(toCells(rows))}\n`;
 }
 
 /** A document's value; an alias bomb (more than 100 alias expansions) is bad input, not a crash. */

@@ -152,7 +152,7 @@ describe('filterNodes with a Node object it cannot read', () => {
 
   it.each([
     ['a pod of a department', 'res-ns'],
-    ['a pod of a system namespace', 'kube-system'],
+    ['a pod of no department', 'sandbox'],
   ])('given %s, refuses it as unreadable, unresolvable', (_what, namespace) => {
     const verdicts = filterNodes(
       contextOf(store, podView(namespace, 'new')),
@@ -168,6 +168,25 @@ describe('filterNodes with a Node object it cannot read', () => {
         false,
         "node-known: node is not in Corral's node cache yet; kube-scheduler will retry",
       ],
+    ]);
+  });
+
+  /**
+   * A system pod passes through untouched: no rule reads the node for it, so neither an unknown nor
+   * an unreadable node is a reason to refuse it (preempt and bind pass it too). A kube-system
+   * DaemonSet pod (CNI, kube-proxy) made for a node that joined a moment ago must not wait for
+   * Corral's node watch.
+   */
+  it('given a pod of a system namespace, passes both with the system-namespace skip', () => {
+    const verdicts = filterNodes(
+      contextOf(store, podView('kube-system', 'cni')),
+      [unreadable, { name: 'ghost' }],
+      clusterView(store),
+      TEST_OPTIONS,
+    );
+    expect(verdicts.map((v) => [v.node, v.status, v.results.map((r) => [r.rule, r.status])])).toEqual([
+      ['n1', 'pass', [['system-namespace', 'skip']]],
+      ['ghost', 'pass', [['system-namespace', 'skip']]],
     ]);
   });
 });

@@ -38,8 +38,9 @@ function viewless({ name, problem }: Candidate, memo: RefusalMemo): NodeVerdict 
 }
 
 /**
- * Filter: each candidate node's verdict for the pod. Pods of system namespaces pass untouched; an
- * unknown or unreadable node fails with a reason, never passes blindly.
+ * Filter: each candidate node's verdict for the pod. Pods of system namespaces pass untouched, on
+ * every node; for any other pod an unknown or unreadable node fails with a reason, never passes
+ * blindly.
  *
  * Rules run in order. With `allReasons` (explain) every rule's result is kept, and the verdict is
  * unresolvable when any refusal is. Serving keeps one refusal per node and must agree with that: an
@@ -55,14 +56,14 @@ export function filterNodes(
   options: DecideOptions,
   filter: FilterOptions = {},
 ): NodeVerdict[] {
+  if (options.systemNamespaces.has(pod.pod.namespace)) {
+    // Untouched: no rule reads the node, so an unknown or unreadable one passes too (as in preempt
+    // and bind), e.g. a kube-system DaemonSet pod for a node that joined before Corral's watch saw it.
+    const system = [skip('system-namespace', `namespace ${pod.pod.namespace} is a system namespace`)];
+    return candidates.map((candidate) => toVerdict(candidate.name, system));
+  }
   const rules = filter.rules ?? FILTER_RULES;
   const memo = new RefusalMemo();
-  if (options.systemNamespaces.has(pod.pod.namespace)) {
-    const system = [skip('system-namespace', `namespace ${pod.pod.namespace} is a system namespace`)];
-    return candidates.map((candidate) =>
-      candidate.view ? toVerdict(candidate.name, system) : viewless(candidate, memo),
-    );
-  }
   const spread = new SpreadCounter(cluster.placements, pod.pod);
   // One input for every node, its `node` set before the rules run: rules are synchronous and keep
   // nothing of it, and 500 candidates per call would otherwise be 500 copies.

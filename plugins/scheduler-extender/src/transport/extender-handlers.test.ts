@@ -65,3 +65,28 @@ describe('a namespace labelled with a department the snapshot does not hold', ()
     await extender.close();
   });
 });
+
+describe('a pod of a system namespace', () => {
+  const ds = rawPod('kube-system', 'kube-proxy-x1', { phase: 'Pending' });
+
+  it('given names-only filter with a node not in the cache yet, passes every node untouched', async () => {
+    const { extender, post } = testExtender(smallCluster());
+    const answer = await post('filter', { Pod: ds, Nodes: null, NodeNames: ['new-node-7', 'fin-1'] });
+    expect(answer.body).toEqual({
+      Nodes: null,
+      NodeNames: ['new-node-7', 'fin-1'],
+      FailedNodes: {},
+      FailedAndUnresolvableNodes: {},
+      Error: '',
+    });
+    await extender.close();
+  });
+
+  it('given full-mode filter with a Node object Corral cannot read, passes it back unchanged', async () => {
+    const { extender, post } = testExtender(smallCluster());
+    const odd = { metadata: { name: 'odd-1' }, status: { allocatable: { cpu: 'lots' } } };
+    const answer = await post('filter', { Pod: ds, Nodes: { metadata: {}, items: [odd] }, NodeNames: null });
+    expect(answer.body).toMatchObject({ Nodes: { items: [odd] }, FailedAndUnresolvableNodes: {}, Error: '' });
+    await extender.close();
+  });
+});

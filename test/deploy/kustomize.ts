@@ -1,11 +1,11 @@
 /**
  * A small, typed kustomize renderer for the subset Corral's deploy/ uses, so the manifest tests need
  * no kustomize binary: `resources` (files and directories, recursively, YAML multi-doc), `namespace`,
- * `labels` (metadata only), `configMapGenerator` (files and literals; create/replace/merge) with
- * `generatorOptions.disableNameSuffixHash: true`, and `patches` (`path` or inline `patch`) given as
- * JSON 6902 operations with a `target`, or as one strategic-merge document with `$patch: delete` that
- * removes whole objects (those of its `target`, or without one the single object with its apiVersion,
- * kind, name and, when given, namespace). Anything else is refused with the file and the field named,
+ * `labels` (metadata only), `configMapGenerator` (files and literals; create/replace/merge; `options`
+ * labels and annotations) with `generatorOptions.disableNameSuffixHash: true`, and `patches` (`path`
+ * or inline `patch`) given as JSON 6902 operations with a `target`, or as one strategic-merge document
+ * with `$patch: delete` that removes whole objects (those of its `target`, or without one the single
+ * object with its apiVersion, kind, name and, when given, namespace). Anything else is refused with the file and the field named,
  * so a kustomization this loader cannot read fails loudly instead of rendering something different
  * from kubectl. YAML is read as 1.1, like the apiserver (`0400` is octal).
  */
@@ -46,6 +46,7 @@ interface Kustomization {
     behavior?: 'create' | 'replace' | 'merge';
     files?: string[];
     literals?: string[];
+    options?: { labels?: Record<string, string>; annotations?: Record<string, string> };
   }[];
   generatorOptions?: { disableNameSuffixHash?: boolean };
 }
@@ -136,6 +137,31 @@ function loadResource(dir: string, entry: string): KubeObject[] {
 
 type Generator = NonNullable<Kustomization['configMapGenerator']>[number];
 
+const GENERATOR_FIELDS = new Set(['name', 'namespace', 'behavior', 'files', 'literals', 'options']);
+const GENERATOR_OPTIONS = new Set(['labels', 'annotations']);
+
+/** Refuses generator fields this loader does not render (envs, kvSources, options it ignores...). */
+function checkGenerator(dir: string, gen: Generator): void {
+  const unknown = [
+    ...Object.keys(gen).filter((key) => !GENERATOR_FIELDS.has(key)),
+    ...Object.keys(gen.options ?? {})
+      .filter((key) => !GENERATOR_OPTIONS.has(key))
+      .map((key) => `options.${key}`),
+  ];
+  if (unknown.length > 0) {
+    throw new KustomizeError(
+      `${dir}: configMapGenerator ${gen.name}: unsupported field(s) ${unknown.join(', ')}`,
+    );
+  }
+}
+
+/** The generator's `options` labels and annotations, merged into the object's metadata. */
+function applyGeneratorOptions(gen: Generator, obj: KubeObject): void {
+  const { labels, annotations } = gen.options ?? {};
+  if (labels) obj.metadata.labels = { ...obj.metadata.labels, ...labels };
+  if (annotations) obj.metadata.annotations = { ...obj.metadata.annotations, ...annotations };
+}
+
 function generatorData(dir: string, gen: Generator): Record<string, string> {
   const data: Record<string, string> = {};
   for (const file of gen.files ?? []) data[basename(file)] = readFileSync(resolve(dir, file), 'utf8');
@@ -149,6 +175,7 @@ function generatorData(dir: string, gen: Generator): Record<string, string> {
 
 function generateConfigMaps(dir: string, k: Kustomization, objects: KubeObject[]): void {
   for (const gen of k.configMapGenerator ?? []) {
+    checkGenerator(dir, gen);
     if (k.generatorOptions?.disableNameSuffixHash !== true) {
       throw new KustomizeError(
         `${dir}: configMapGenerator ${gen.name} needs disableNameSuffixHash: true here`,
@@ -167,11 +194,14 @@ function generateConfigMaps(dir: string, k: Kustomization, objects: KubeObject[]
       if (existing)
         throw new KustomizeError(`${dir}: ConfigMap ${gen.name} already exists (use behavior: replace)`);
       const metadata = { name: gen.name, ...(namespace ? { namespace } : {}) };
-      objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata, data });
+      const created: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata, data };
+      applyGeneratorOptions(gen, created);
+      objects.push(created);
     } else if (!existing) {
       throw new KustomizeError(`${dir}: ConfigMap ${gen.name} to ${behavior} does not exist`);
     } else {
       existing['data'] = behavior === 'merge' ? { ...(existing['data'] as object), ...data } : data;
+      applyGeneratorOptions(gen, existing);
     }
   }
 }

@@ -16,6 +16,8 @@ const SERVICE_DIRS = [
   'deploy/admission',
   'deploy/admission/cert-manager',
   'deploy/csi-ceph',
+  // Optional, applied on its own (docs/admin-guide.md); its ConfigMap's label is what Grafana looks for.
+  'deploy/dashboards',
 ];
 /** What an admin installs: these must meet every production rule below. */
 const INSTALLS = ['deploy/default', 'deploy/overlays/with-cert-manager', 'deploy/overlays/second-scheduler'];
@@ -251,6 +253,16 @@ describe('the kustomize loader', () => {
       /matches no object/,
     ],
     [
+      'a generator field it does not render',
+      'configMapGenerator: [{name: c, envs: [f.env]}]\ngeneratorOptions: {disableNameSuffixHash: true}\n',
+      /configMapGenerator c: unsupported field\(s\) envs/,
+    ],
+    [
+      'a generator option it does not render',
+      'configMapGenerator: [{name: c, literals: [a=b], options: {immutable: true}}]\ngeneratorOptions: {disableNameSuffixHash: true}\n',
+      /configMapGenerator c: unsupported field\(s\) options.immutable/,
+    ],
+    [
       'two $patch: delete documents in one entry',
       'resources: [a.yaml]\npatches:\n  - path: del.yaml\n',
       /only JSON 6902 patches.*one document with \$patch: delete/,
@@ -320,7 +332,7 @@ describe('the kustomize loader', () => {
         'namespace: ns',
         'resources: [a.yaml]',
         'labels: [{pairs: {team: x}}]',
-        'configMapGenerator: [{name: c, files: [f.txt]}]',
+        'configMapGenerator: [{name: c, files: [f.txt], options: {labels: {grafana_dashboard: "1"}}}]',
         'generatorOptions: {disableNameSuffixHash: true}',
         'patches: [{target: {kind: Secret, name: s}, patch: "[{op: add, path: /type, value: Opaque}]"}]',
       ].join('\n'),
@@ -328,7 +340,10 @@ describe('the kustomize loader', () => {
     const objects = renderKustomization(dir);
     expect(objects.map(objectKey)).toEqual(['v1/Secret/ns/s', 'v1/Namespace//other', 'v1/ConfigMap/ns/c']);
     expect(objects[0]).toMatchObject({ type: 'Opaque', metadata: { labels: { team: 'x' } } });
-    expect(objects[2]).toMatchObject({ data: { 'f.txt': 'hello' } });
+    expect(objects[2]).toMatchObject({
+      data: { 'f.txt': 'hello' },
+      metadata: { labels: { team: 'x', grafana_dashboard: '1' } },
+    });
   });
 });
 
@@ -579,6 +594,57 @@ describe('deploy/overlays/second-scheduler', () => {
     const plain = podSpec(find(render('deploy/default'), 'Deployment', 'corral-admission')).containers[0]
       ?.args;
     expect(plain?.some((arg) => arg.startsWith('--scheduler-name'))).toBe(false);
+  });
+});
+
+/** Every JSON 6902 patch in deploy/: its file (or kustomization, for inline ones) and its operations. */
+function jsonPatches(): { source: string; ops: { op: string; path: string }[] }[] {
+  return ALL.flatMap((dir) => {
+    const file = join(ROOT, dir, 'kustomization.yaml');
+    const [k] = parseYamlDocuments(readFileSync(file, 'utf8'), file) as {
+      patches?: { path?: string; patch?: string }[];
+    }[];
+    return (k?.patches ?? []).flatMap((patch) => {
+      const source = patch.path ? join(dir, patch.path) : `${dir}/kustomization.yaml (inline)`;
+      const text = patch.path ? readFileSync(join(ROOT, dir, patch.path), 'utf8') : (patch.patch ?? '');
+      const [doc] = parseYamlDocuments(text, source);
+      return Array.isArray(doc) ? [{ source, ops: doc as { op: string; path: string }[] }] : [];
+    });
+  });
+}
+
+describe('JSON 6902 patches (docs/adr/0013)', () => {
+  it('found the patches of the overlays and the default install', () => {
+    expect(jsonPatches().length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(jsonPatches().map((p) => [p.source, p.ops] as const))(
+    'given %s, tests the container it indexes before changing it (a reordering fails the build)',
+    (_source, ops) => {
+      const untested = ops
+        .map((op, i) => ({ op, i, index: /\/containers\/(\d+)(\/|$)/.exec(op.path)?.[1] }))
+        .filter(({ op, index }) => index !== undefined && op.op !== 'test')
+        .filter(
+          ({ i, index }) =>
+            !ops
+              .slice(0, i)
+              .some((t) => t.op === 'test' && t.path.startsWith(`/spec/template/spec/containers/${index}/`)),
+        )
+        .map(({ op }) => `${op.op} ${op.path}`);
+      expect(untested).toEqual([]);
+    },
+  );
+});
+
+describe('deploy/dashboards', () => {
+  it("ships the dashboard as a ConfigMap with the label Grafana's dashboard sidecar selects", () => {
+    const [configMap, ...rest] = render('deploy/dashboards');
+    expect(rest).toEqual([]);
+    expect(configMap?.metadata.labels?.['grafana_dashboard']).toBe('1');
+    const dashboard = JSON.parse((configMap?.['data'] as Record<string, string>)['corral.json'] ?? '') as {
+      uid?: string;
+    };
+    expect(dashboard.uid).toBe('corral-overview');
   });
 });
 

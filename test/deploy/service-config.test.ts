@@ -114,3 +114,83 @@ describe('the default install: pods that can start and roll out', () => {
     expect(podSpec(kind, name)['enableServiceLinks']).toBe(false);
   });
 });
+
+/**
+ * The webhook and the extender enforce one placement model from two sides (DESIGN.md, "Layered
+ * enforcement"): the webhook writes GPU tolerations and affinity for the GPU resources it knows, the
+ * extender keeps GPU nodes for pods requesting the ones it knows, and both leave the same namespaces
+ * alone, which must also be the namespaces the webhook configurations never send. Each of these is set
+ * explicitly in both Deployments (the admin guide tells admins to edit them there), to the same values.
+ */
+describe.each(['deploy/default', 'deploy/overlays/with-cert-manager', 'deploy/overlays/second-scheduler'])(
+  '%s: the webhook and the extender agree',
+  (dir) => {
+    const rendered = renderKustomization(resolve(import.meta.dirname, '../..', dir));
+    const containerOf = (name: string, containerName: string): Container => {
+      const workload = rendered.find((o) => o.kind === 'Deployment' && o.metadata.name === name);
+      const spec = (workload?.['spec'] as { template: { spec: { containers: Container[] } } } | undefined)
+        ?.template.spec;
+      const found = spec?.containers.find((c) => c.name === containerName);
+      if (!found) throw new Error(`Deployment ${name} has no container ${containerName}`);
+      return found;
+    };
+    const admission = containerOf('corral-admission', 'admission');
+    const extender = containerOf('corral-extender', 'extender');
+    const admissionConfig = loadAdmissionConfig(argsOf(admission), { ...envOf(admission), ...links });
+    const extenderConfig = loadExtenderConfig(argsOf(extender), { ...envOf(extender), ...links });
+
+    it.each(['--gpu-resources=', '--system-namespaces='])('given %s, both set it explicitly', (flag) => {
+      expect({
+        admission: admission.args?.some((a) => a.startsWith(flag)),
+        extender: extender.args?.some((a) => a.startsWith(flag)),
+      }).toEqual({ admission: true, extender: true });
+    });
+
+    it('given their configs, both know the same GPU resources and system namespaces', () => {
+      expect([...admissionConfig.gpuResources]).toEqual([...extenderConfig.gpuResources]);
+      expect([...admissionConfig.systemNamespaces].sort()).toEqual(
+        [...extenderConfig.systemNamespaces].sort(),
+      );
+    });
+
+    it("given the webhook configurations, each excludes exactly the webhook's system namespaces", () => {
+      const hooks = rendered
+        .filter(
+          (o) => o.kind === 'MutatingWebhookConfiguration' || o.kind === 'ValidatingWebhookConfiguration',
+        )
+        .flatMap((o) => o['webhooks'] as { name: string; namespaceSelector?: unknown }[]);
+      expect(hooks.length).toBeGreaterThanOrEqual(4);
+      for (const hook of hooks) {
+        const expressions =
+          (
+            hook.namespaceSelector as {
+              matchExpressions?: { key: string; operator: string; values?: string[] }[];
+            }
+          )?.matchExpressions ?? [];
+        const excluded = expressions.find(
+          (e) => e.key === 'kubernetes.io/metadata.name' && e.operator === 'NotIn',
+        )?.values;
+        expect({ hook: hook.name, excluded: [...(excluded ?? [])].sort() }).toEqual({
+          hook: hook.name,
+          excluded: [...admissionConfig.systemNamespaces].sort(),
+        });
+      }
+    });
+  },
+);
+
+describe('the default install: API tokens only where a service calls the API server', () => {
+  it('given the CSI node plugin, which runs without --kubeconfig, mounts no service account token', () => {
+    const c = container('DaemonSet', 'corral-csi-node', 'csi-rbd');
+    const config = loadCsiConfig(argsOf(c), { ...envOf(c), ...links });
+    const spec = (
+      objects.find((o) => o.kind === 'DaemonSet' && o.metadata.name === 'corral-csi-node')?.['spec'] as {
+        template: { spec: { automountServiceAccountToken?: boolean } };
+      }
+    ).template.spec;
+    expect({ kubeconfig: config.kubeconfig, automount: spec.automountServiceAccountToken }).toEqual({
+      kubeconfig: undefined,
+      automount: false,
+    });
+  });
+});

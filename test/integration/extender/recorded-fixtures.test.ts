@@ -80,7 +80,9 @@ describe('extender with the recorded kube-scheduler bodies', () => {
     const args = loadExtenderArgs('extender-filter-nodenames-1');
     const { body } = await post('filter', { ...args, NodeNames: ['lab-node-1', 'ghost-9'] });
     expect(body['NodeNames']).toEqual(['lab-node-1']);
-    expect(body['FailedNodes']).toEqual({
+    // Unresolvable: no preemption puts a node into Corral's cache.
+    expect(body['FailedNodes']).toEqual({});
+    expect(body['FailedAndUnresolvableNodes']).toEqual({
       'ghost-9': expect.stringContaining("not in Corral's node cache") as unknown,
     });
   });

@@ -165,7 +165,7 @@ describe('filterNodes with a Node object it cannot read', () => {
       [
         'ghost',
         'fail',
-        false,
+        true,
         "node-known: node is not in Corral's node cache yet; kube-scheduler will retry",
       ],
     ]);

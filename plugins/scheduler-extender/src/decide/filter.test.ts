@@ -35,14 +35,14 @@ describe('filterNodes', () => {
     expect(verdict?.status).toBe('fail');
   });
 
-  it('given an unknown node, fails it (resolvable) rather than passing it', () => {
+  it('given an unknown node, fails it (unresolvable: no preemption makes it known) rather than passing it', () => {
     const [verdict] = filterNodes(
       contextOf(store, podView('res-ns', 'p')),
       candidates(['nope']),
       cluster,
       TEST_OPTIONS,
     );
-    expect(verdict).toMatchObject({ status: 'fail', unresolvable: false });
+    expect(verdict).toMatchObject({ status: 'fail', unresolvable: true });
   });
 
   it('given a node two rules refuse, joins both reasons with the rule names', () => {

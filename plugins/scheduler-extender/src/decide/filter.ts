@@ -23,14 +23,16 @@ export interface FilterOptions {
 const UNKNOWN_NODE = fail(
   'node-known',
   `node is not in Corral's node cache yet; kube-scheduler will retry`,
-  false,
+  true,
 );
 
 const unreadableNode = (problem: string) => fail('node-readable', `Node object unreadable: ${problem}`, true);
 
 /**
- * A candidate without a view: an unknown node (names-only mode, not in the snapshot yet) may appear
- * soon, so it is resolvable; a Node object the request sent that cannot be read never will be.
+ * A candidate without a view: an unknown node (names-only mode, not in the snapshot yet) or a Node
+ * object the request sent that cannot be read. Both are unresolvable: no preemption puts a node into
+ * Corral's cache or makes an object readable (preempt drops such nodes too), so kube-scheduler must
+ * not spend a preemption attempt on them; the unknown node may fit at the pod's next attempt.
  */
 function viewless({ name, problem }: Candidate, memo: RefusalMemo): NodeVerdict {
   if (problem === undefined) return toVerdict(name, [UNKNOWN_NODE]);

@@ -55,6 +55,15 @@ export interface BuildServerOptions {
 const ONE_MIB = 1024 * 1024;
 
 /**
+ * How long an idle keep-alive connection stays open: longer than the 90 s for which Go clients
+ * (kube-apiserver calling webhooks, kube-scheduler calling the extender; client-go takes
+ * http.DefaultTransport's IdleConnTimeout) keep one for reuse, so that they close it first. Closed
+ * first by the server (fastify's default is 72 s), it can be picked for a POST at that very moment, and
+ * Go does not retry a POST: the call fails with EOF, and the webhook's failurePolicy refuses the object.
+ */
+const KEEP_ALIVE_MS = 120_000;
+
+/**
  * Builds a service's fastify server. This is the ONE place where cross-cutting concerns are composed,
  * in this order: JSON bodies (fastJsonBodyParser), closing keep-alive connections on shutdown
  * (closeKeepAliveWhenClosing), request logging and request metrics (one response hook), ops routes (/healthz,
@@ -75,6 +84,7 @@ export function buildServer(options: BuildServerOptions): CorralServer {
       lazyChildLogger(logger as Logger, bindings, childOptions),
     bodyLimit: options.bodyLimit ?? ONE_MIB,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
+    keepAliveTimeout: KEEP_ALIVE_MS,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ...(keyPair ? { https: { cert: keyPair.cert, key: keyPair.key } } : {}),

@@ -1,4 +1,4 @@
-import { Agent, get } from 'node:http';
+import { Agent, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../log/create-logger.js';
 import { memoryDestination } from '../log/memory-destination.js';
@@ -15,6 +15,26 @@ function fetchText(port: number, path: string, agent: Agent) {
     }).on('error', reject);
   });
 }
+
+describe('buildServer keep-alive', () => {
+  it("given an idle keep-alive connection, keeps it longer than Go clients' 90 s idle timeout", async () => {
+    // kube-apiserver (webhook calls) and kube-scheduler (extender calls) reuse idle HTTP/1.1
+    // connections for up to 90 s (Go's http.DefaultTransport IdleConnTimeout, through client-go).
+    // A server closing first races their next POST, which Go does not retry: the webhook call fails
+    // with EOF, and failurePolicy Fail refuses the object.
+    const app = buildServer({
+      logger: createLogger({ level: 'info', name: 'ka-test', destination: memoryDestination().stream }),
+      metrics: createMetrics({ service: 'ka-test', processMetrics: false }),
+      readiness: createReadiness().report,
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      expect((app.server as Server).keepAliveTimeout).toBeGreaterThan(90_000);
+    } finally {
+      await app.close();
+    }
+  });
+});
 
 describe('buildServer on close', () => {
   it('given a keep-alive request in flight when close starts, closes as soon as it is answered', async () => {
@@ -36,7 +56,7 @@ describe('buildServer on close', () => {
       const closed = app.close().then(() => Date.now() - started);
       const answer = await inFlight;
       expect(answer).toMatchObject({ status: 200, body: 'done' });
-      // Without the fix, close() waits for the keep-alive timeout (72 s): far beyond this test's limit.
+      // Without the fix, close() waits for the keep-alive timeout (120 s): far beyond this test's limit.
       expect(await closed).toBeLessThan(2000);
     } finally {
       agent.destroy();

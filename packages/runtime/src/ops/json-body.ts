@@ -8,13 +8,20 @@ export type TextBodyParser = (
 ) => void;
 
 /**
- * Text a prototype-poisoning key could hide in: `__proto__` and `constructor` themselves, or any
- * `\u00XX` escape (every character of both names is ASCII, so an escaped spelling of either needs one).
- * `constructor` is looked for as `uctor`, a part of it that starts with a letter rare in Kubernetes
- * objects: the search skips ahead to each first letter, and `c` is everywhere (3× slower on a pod).
+ * Text a prototype-poisoning key could hide in: `__proto__` and `constructor` themselves, or an escaped
+ * letter of either: every one of them (`_` 5F, `c` 63 … `u` 75) is written `\u005X`, `\u006X` or
+ * `\u007X`. Other escapes cannot spell them, and kube-apiserver writes some in many bodies: Go's JSON is
+ * HTML-safe, so every `&`, `<` and `>` (a shell command's `&&`, in the pod and again in its
+ * last-applied annotation) arrives as `\u0026`, `\u003c`, `\u003e`. `constructor` is looked for as
+ * `uctor`, a part of it that starts with a letter rare in Kubernetes objects: the search skips ahead to
+ * each first letter, and `c` is everywhere (3× slower on a pod).
  */
+const ESCAPED_NAME_LETTER = /\\u00[5-7]/;
+
 const mayPoison = (text: string): boolean =>
-  text.includes('__proto__') || text.includes('uctor') || text.includes('\\u00');
+  text.includes('__proto__') ||
+  text.includes('uctor') ||
+  (text.includes('\\u00') && ESCAPED_NAME_LETTER.test(text));
 
 /**
  * fastify's JSON body parser with the same answers, faster for what webhooks receive: a body that

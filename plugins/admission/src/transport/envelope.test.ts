@@ -2,16 +2,8 @@ import jsonPatch from 'fast-json-patch';
 import { listFixtures, loadAdmissionReview } from '../../../../test/support/fixtures.js';
 import { fail, pass, warn, type Decision } from '../decide/decision.js';
 import { ADM_ERR, AdmissionError } from '../errors.js';
-import {
-  clipWarning,
-  MAX_WARNING_LINES,
-  parseReview,
-  respond,
-  respondToFailure,
-  WARNING_CONTINUATION,
-  warningLines,
-  type InnerResult,
-} from './envelope.js';
+import { parseReview, respond, respondToFailure, type InnerResult } from './envelope.js';
+import { clipWarning, MAX_WARNING_LINES, WARNING_CONTINUATION, warningLines } from './warning-lines.js';
 import { withAdmission, type InnerHandler } from './with-admission.js';
 
 const FIXTURES = listFixtures('admission-');
@@ -108,7 +100,7 @@ describe('respond', () => {
     const out = respond(review(), answer([{ rule: 'q', outcome: 'warn', message: 'over', audit: true }]));
     expect(out.response.allowed).toBe(true);
     expect(out.response.warnings).toBeUndefined();
-    expect(out.response.auditAnnotations).toEqual({ 'corral.dev/audit': '[q] over' });
+    expect(out.response.auditAnnotations).toEqual({ audit: '[q] over' });
   });
 
   it('given a mutated copy, returns the base64 JSONPatch that turns the object into it', () => {

@@ -2,15 +2,25 @@ import { isDenial, type Decision } from '../decide/decision.js';
 import type { AdmissionRequest } from '../decide/request.js';
 import { ADM_ERR, AdmissionError } from '../errors.js';
 import { mutationPatch } from './mutation-patch.js';
+import { answerWarnings } from './warning-lines.js';
 
 /**
  * AdmissionReview in, AdmissionReview out (STYLE.md #3), with no policy in sight: the answer echoes
  * the request's `uid` and apiVersion; it allows only if every decision allows; denials are joined into
  * one message with the HTTP code of the first; warnings (and relaxed denials) are merged, deduplicated
- * and each kept under 120 characters (a long one wrapped over a few lines); a mutation is the fast-json-patch diff of the mutated copy against
- * the request's object (mutation-patch.ts), base64, omitted when empty.
+ * and written as kube-apiserver passes them on (warning-lines.ts: lines under 120 characters, a long
+ * one wrapped over a few); a mutation is the fast-json-patch diff of the mutated copy against the
+ * request's object (mutation-patch.ts), base64, omitted when empty. Audited violations go into the
+ * AUDIT_ANNOTATION audit annotation.
  */
 export const REVIEW_VERSIONS: readonly string[] = ['admission.k8s.io/v1', 'admission.k8s.io/v1beta1'];
+
+/**
+ * The key of the audit annotation listing audited violations. kube-apiserver records it as
+ * `<webhook name>/audit` (e.g. `workloads.validate.corral.dev/audit`), and only when that is a qualified
+ * name with exactly one `/`: a key with a `/` of its own (as `corral.dev/audit` was) is dropped.
+ */
+export const AUDIT_ANNOTATION = 'audit';
 
 export interface ReviewIn {
   readonly apiVersion: string;
@@ -39,7 +49,6 @@ export interface InnerResult {
   readonly mutated?: unknown;
 }
 
-export const MAX_WARNING = 119;
 const OPERATIONS = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -83,41 +92,6 @@ export function parseReview(body: unknown): ReviewIn {
     throw new AdmissionError(ADM_ERR.BAD_REVIEW, `not an AdmissionReview: ${problem}`);
   const review = body as { apiVersion: string; request: AdmissionRequest };
   return { apiVersion: review.apiVersion, request: review.request };
-}
-
-/** Shortens a warning to the 120 characters kubectl shows comfortably. */
-export function clipWarning(text: string): string {
-  return text.length <= MAX_WARNING ? text : `${text.slice(0, MAX_WARNING - 1)}…`;
-}
-
-/** Continuation lines of a long warning start with this. */
-export const WARNING_CONTINUATION = '… ';
-/** A warning spans at most this many lines; the rest is clipped. */
-export const MAX_WARNING_LINES = 4;
-
-/**
- * A warning as lines under 120 characters each (kubectl prints each on its own `Warning:` line), cut
- * between words, continuation lines marked: the fix at the end of a long message stays readable
- * instead of being clipped away. Past MAX_WARNING_LINES the last line is clipped.
- */
-export function warningLines(text: string): string[] {
-  if (text.length <= MAX_WARNING) return [text];
-  const lines: string[] = [];
-  let rest = text;
-  while (rest.length > 0 && lines.length < MAX_WARNING_LINES) {
-    const prefix = lines.length === 0 ? '' : WARNING_CONTINUATION;
-    const room = MAX_WARNING - prefix.length;
-    if (rest.length <= room) {
-      lines.push(prefix + rest);
-      return lines;
-    }
-    const space = rest.lastIndexOf(' ', room);
-    const cut = space > room / 2 ? space : room; // a very long word is cut where it must be
-    lines.push(prefix + rest.slice(0, cut));
-    rest = rest.slice(cut).trimStart();
-  }
-  if (rest.length > 0) lines[lines.length - 1] = clipWarning(`${lines.at(-1) ?? ''} ${rest}`);
-  return lines;
 }
 
 const ruleText = (decision: Decision) => `[${decision.rule}] ${decision.message}`;
@@ -172,9 +146,9 @@ export function respond(review: ReviewIn, result: InnerResult): ReviewOut {
       message: `Corral denied this ${request.kind.kind}: ${denials.map(ruleText).join('; ')}`,
     };
   }
-  if (warnings !== undefined) response.warnings = [...warnings].flatMap(warningLines);
+  if (warnings !== undefined) response.warnings = answerWarnings(warnings);
   if (audited !== undefined) {
-    response.auditAnnotations = { 'corral.dev/audit': audited.map(ruleText).join('; ').slice(0, 4096) };
+    response.auditAnnotations = { [AUDIT_ANNOTATION]: audited.map(ruleText).join('; ').slice(0, 4096) };
   }
   const patch = response.allowed ? patchOf(request.object, result.mutated) : undefined;
   if (patch !== undefined) {
@@ -192,7 +166,7 @@ export function respondToFailure(review: ReviewIn, failOpen: boolean, what: stri
   const { request } = review;
   const message = `Corral could not check this ${request.kind.kind} (${what}); retry, or tell a platform admin`;
   const response: AdmissionResponse = failOpen
-    ? { uid: request.uid, allowed: true, warnings: [clipWarning(message)] }
+    ? { uid: request.uid, allowed: true, warnings: answerWarnings([message]) }
     : { uid: request.uid, allowed: false, status: { code: 500, reason: 'InternalError', message } };
   return { apiVersion: review.apiVersion, kind: 'AdmissionReview', response };
 }

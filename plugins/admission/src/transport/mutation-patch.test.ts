@@ -185,4 +185,25 @@ describe('the mutation’s patch, random pods', () => {
       { numRuns: 400 },
     );
   });
+
+  it('given any pod as JSON carries it, the patch applies under strict checks (as kube-apiserver applies it)', () => {
+    // kube-apiserver applies the patch with evanphx/json-patch, which refuses a replace or remove of a
+    // path that does not exist and an add under a missing parent: fast-json-patch's validation does too.
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...MUTATED_NAMESPACES),
+        podSpecArbitrary,
+        podLabelsArbitrary,
+        (namespace, spec, labels) => {
+          const request = deepFreeze(
+            asJson(podRequest(namespace, spec, labels ? { labels } : {})),
+          ) as unknown as AdmissionRequest;
+          const operations = patchOf(request) ?? [];
+          const patched = jsonPatch.applyPatch(asJson(request.object), operations, true).newDocument;
+          expect(patched).toEqual(asJson(mutate(request).mutated));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
 });

@@ -1,11 +1,18 @@
 import { Type } from '@sinclair/typebox';
 
-/** Route schemas (STYLE.md #6). The body schema is loose on purpose: the envelope explains problems. */
+/**
+ * Route schemas (STYLE.md #6). The body schema is loose on purpose: the envelope explains problems.
+ * `request.uid` is required but not typed here: fastify's validator coerces types, and would turn a uid
+ * of 42 or ["u"] into a string that the answer then echoes as if the API server had sent it.
+ */
 export const ReviewBodySchema = Type.Object(
   {
     apiVersion: Type.String(),
     kind: Type.String(),
-    request: Type.Object({ uid: Type.String() }, { additionalProperties: true }),
+    request: Type.Object(
+      { uid: Type.Unknown({ description: 'a non-empty string (envelope.ts checks it)' }) },
+      { additionalProperties: true },
+    ),
   },
   { additionalProperties: true },
 );

@@ -96,3 +96,23 @@ describe('webhook routes metrics', () => {
     await app.close();
   });
 });
+
+describe('webhook routes and malformed reviews', () => {
+  const payload = loadAdmissionReview('admission-validating-pods-create-1');
+  const withUid = (uid: unknown) => ({ ...payload, request: { ...payload.request, uid } });
+
+  it.each([
+    ['a number', 42],
+    ['a boolean', true],
+    ['a one-item array', ['u-1']],
+  ])(
+    'given a request.uid that is %s, answers 400 rather than a review for a uid never sent',
+    async (_what, uid) => {
+      const { app } = await allowingApp();
+      const res = await app.inject({ method: 'POST', url: '/validate', payload: withUid(uid) });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'ADM_ERR_BAD_REVIEW', message: expect.stringMatching(/uid/) });
+      await app.close();
+    },
+  );
+});

@@ -64,7 +64,7 @@ describe('readAnswer', () => {
         uid: 'u',
         allowed: true,
         warnings: ['[w] careful'],
-        auditAnnotations: { 'corral.dev/audit': '[q] over' },
+        auditAnnotations: { audit: '[q] over' },
         patchType: 'JSONPatch',
         patch: encode(ops),
       },
@@ -72,7 +72,7 @@ describe('readAnswer', () => {
     expect(readAnswer(body, 'u')).toEqual({
       allowed: true,
       warnings: ['[w] careful'],
-      auditAnnotations: { 'corral.dev/audit': '[q] over' },
+      auditAnnotations: { audit: '[q] over' },
       patch: ops,
     });
   });

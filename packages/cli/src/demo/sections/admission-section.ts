@@ -128,7 +128,10 @@ function rowOf(
   patched: string,
   createdBy: string | undefined,
 ): AdmissionRow {
-  const audit = Object.entries(answer.auditAnnotations).map(([key, value]) => `audit ${key}: ${value}`);
+  const audit = Object.entries(answer.auditAnnotations).map(
+    // kube-apiserver records each key under the webhook's name, e.g. workloads.validate.corral.dev/audit.
+    ([key, value]) => `audit annotation <webhook>/${key}: ${value}`,
+  );
   const why = answer.allowed
     ? [...answer.warnings.map((w) => `warning: ${w}`), ...audit]
     : [`denied: ${answer.message ?? `HTTP ${answer.code ?? 403}`}`];

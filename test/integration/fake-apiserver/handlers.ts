@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { KubeObject, ObjectStore, StoredEvent } from './object-store.js';
+import type { ObjectStore, StoredEvent } from './object-store.js';
 import type { ResourcePath } from './resources.js';
 import { failureStatus, sendJson, sendStatus, tooOldResourceVersion } from './status.js';
 import { type WatchRegistry, writeEvent } from './watch-registry.js';
@@ -11,42 +11,6 @@ export interface HandlerContext {
   readonly store: ObjectStore;
   readonly watches: WatchRegistry;
   readonly goneStyle: () => GoneStyle;
-}
-
-function stripTypeMeta(object: KubeObject): Omit<KubeObject, 'apiVersion' | 'kind'> {
-  const { apiVersion: _apiVersion, kind: _kind, ...rest } = object;
-  return rest;
-}
-
-/**
- * LIST, in pages with `limit` and `continue` as kube-apiserver serves them. The token carries the
- * first page's resourceVersion and an offset; pages are cut from the current objects (the fake keeps
- * no old versions, so a list that changes between pages is not a consistent snapshot).
- */
-export function handleList(
-  res: ServerResponse,
-  target: ResourcePath,
-  ctx: HandlerContext,
-  query: URLSearchParams = new URLSearchParams(),
-): void {
-  const { resource } = target;
-  const total = ctx.store.count(resource, target.namespace);
-  const limit = Number(query.get('limit') ?? 0);
-  const from = query.get('continue')
-    ? (JSON.parse(Buffer.from(query.get('continue') ?? '', 'base64url').toString()) as {
-        rv: string;
-        at: number;
-      })
-    : { rv: String(ctx.store.currentRevision()), at: 0 };
-  const end = limit > 0 ? from.at + limit : total;
-  const objects = ctx.store.list(resource, target.namespace, from.at, end - from.at);
-  const next = end < total ? Buffer.from(JSON.stringify({ rv: from.rv, at: end })).toString('base64url') : '';
-  sendJson(res, 200, {
-    kind: resource.listKind,
-    apiVersion: resource.apiVersion,
-    metadata: { resourceVersion: from.rv, ...(next ? { continue: next } : {}) },
-    items: resource.listItemsCarryTypeMeta ? objects : objects.map(stripTypeMeta),
-  });
 }
 
 export function handleGet(

@@ -28,6 +28,11 @@ function keyOf(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
 }
 
+/** The key an object is stored (and listed in order) under. */
+export function storeKeyOf(object: KubeObject): string {
+  return keyOf(object.metadata.namespace, object.metadata.name);
+}
+
 function inNamespace(object: KubeObject, namespace: string | undefined): boolean {
   return namespace === undefined || object.metadata.namespace === namespace;
 }
@@ -75,19 +80,21 @@ export class ObjectStore {
     return this.record(resource, 'DELETED', structuredClone(previous), bucket, key);
   }
 
-  /** Copies of the objects, or of `count` of them from index `from` (a LIST page). */
-  list(resource: ResourceType, namespace?: string, from = 0, count = Infinity): KubeObject[] {
-    return [...this.bucket(resource).values()]
-      .filter((o) => inNamespace(o, namespace))
-      .slice(from, from + count)
-      .map((o) => structuredClone(o));
-  }
-
-  /** How many objects a LIST would return. */
-  count(resource: ResourceType, namespace?: string): number {
-    let total = 0;
-    for (const o of this.bucket(resource).values()) if (inNamespace(o, namespace)) total += 1;
-    return total;
+  /**
+   * Copies of the objects in etcd's key order (`namespace/name`), or one LIST page of them: at most
+   * `limit`, after the key `after` (the last key of the page before).
+   */
+  list(
+    resource: ResourceType,
+    namespace?: string,
+    page: { after?: string; limit?: number } = {},
+  ): KubeObject[] {
+    const { after, limit = Infinity } = page;
+    return [...this.bucket(resource).entries()]
+      .filter(([key, o]) => inNamespace(o, namespace) && (after === undefined || key > after))
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .slice(0, limit)
+      .map(([, o]) => structuredClone(o));
   }
 
   get(resource: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {

@@ -12,12 +12,15 @@ export interface RecordedRequest {
 export interface RequestFilter {
   readonly path?: string;
   readonly watch?: boolean;
+  /** true: only LIST requests for a later page (with a `continue` token); false: only the others. */
+  readonly continue?: boolean;
 }
 
 export function matchesRequest(request: RecordedRequest, filter: RequestFilter): boolean {
   return (
     (filter.path === undefined || request.path === filter.path) &&
-    (filter.watch === undefined || request.watch === filter.watch)
+    (filter.watch === undefined || request.watch === filter.watch) &&
+    (filter.continue === undefined || ((request.query['continue'] ?? '') !== '') === filter.continue)
   );
 }
 
@@ -56,9 +59,15 @@ export class RequestLog {
   }
 }
 
+/** How a matched request fails: the HTTP status, and the Retry-After seconds to send with it. */
+export interface Failure {
+  readonly code: number;
+  readonly retryAfterSeconds?: number;
+}
+
 interface FailureRule {
   remaining: number;
-  readonly code: number;
+  readonly failure: Failure;
   readonly filter: RequestFilter;
 }
 
@@ -66,17 +75,17 @@ interface FailureRule {
 export class FailureInjector {
   private rules: FailureRule[] = [];
 
-  failNext(count: number, code: number, filter: RequestFilter): void {
-    this.rules.push({ remaining: count, code, filter });
+  failNext(count: number, failure: Failure, filter: RequestFilter): void {
+    this.rules.push({ remaining: count, failure, filter });
   }
 
-  /** The status code to fail this request with, if a rule claims it. */
-  take(request: RecordedRequest): number | undefined {
+  /** How to fail this request, if a rule claims it. */
+  take(request: RecordedRequest): Failure | undefined {
     const rule = this.rules.find((r) => r.remaining > 0 && matchesRequest(request, r.filter));
     if (rule === undefined) return undefined;
     rule.remaining -= 1;
     this.rules = this.rules.filter((r) => r.remaining > 0);
-    return rule.code;
+    return rule.failure;
   }
 
   clear(): void {

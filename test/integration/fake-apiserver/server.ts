@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleWrite, type WriteContext } from './crud.js';
-import { type GoneStyle, handleGet, handleList, handleWatch } from './handlers.js';
+import { type GoneStyle, handleGet, handleWatch } from './handlers.js';
+import { handleList } from './list-handler.js';
 import { type KubeObject, ObjectStore } from './object-store.js';
 import {
   FailureInjector,
@@ -11,7 +12,7 @@ import {
   type RequestFilter,
 } from './request-log.js';
 import { parseResourcePath, resourceForObject, type ResourceType } from './resources.js';
-import { failureStatus, sendStatus } from './status.js';
+import { failureStatus, injectedFailure, sendStatus } from './status.js';
 import { WatchRegistry, writeEvent } from './watch-registry.js';
 
 /**
@@ -23,6 +24,8 @@ export type ExtraHandler = (req: IncomingMessage, res: ServerResponse, url: URL)
 export interface FailOptions extends RequestFilter {
   /** HTTP status to answer with; 500 unless set. */
   readonly code?: number;
+  /** Sent as the Retry-After header and in the Status details (kube-apiserver does on every 429). */
+  readonly retryAfterSeconds?: number;
 }
 
 /** Names an object; `apiVersion` and `kind` pick the resource type (a KubeObject will do). */
@@ -44,7 +47,15 @@ export interface FakeApiServer {
   resourceVersion(): string;
   /** Sends a BOOKMARK at the current resourceVersion to every watch that allowed bookmarks. */
   bookmark(): void;
-  /** Compacts history: watches from an older resourceVersion get 410, as HTTP status or ERROR event. */
+  /**
+   * Writes an event as given (any type, any object, nothing stored) to the open watches of the
+   * collection at `path` (e.g. `/api/v1/pods`), to play a server or proxy sending odd events.
+   */
+  emit(path: string, type: string, object: unknown): void;
+  /**
+   * Compacts history: watches from an older resourceVersion get 410, as HTTP status or ERROR event,
+   * and so do LIST continue tokens issued before (410 Expired, as etcd cannot read the old revision).
+   */
   expireHistory(style?: GoneStyle): void;
   /** Sends ERROR 410 to every open watch and ends it. */
   expireOpenWatches(): void;
@@ -113,7 +124,7 @@ async function route(
   } else if (seen.watch) {
     handleWatch(res, target, url.searchParams, ctx);
   } else {
-    handleList(res, target, ctx, url.searchParams);
+    handleList(res, target, ctx.store, url.searchParams);
   }
 }
 
@@ -133,9 +144,9 @@ export async function startFakeApiServer(options: { extra?: ExtraHandler } = {})
   };
 
   const answer = async (req: IncomingMessage, res: ServerResponse, url: URL, seen: RecordedRequest) => {
-    const failCode = failures.take(seen);
-    if (failCode !== undefined) {
-      sendStatus(res, failureStatus(failCode, 'InternalError', `injected failure (${failCode})`));
+    const failure = failures.take(seen);
+    if (failure !== undefined) {
+      sendStatus(res, injectedFailure(failure.code, failure.retryAfterSeconds));
       return;
     }
     if (options.extra?.(req, res, url) === true) return;
@@ -172,6 +183,11 @@ export async function startFakeApiServer(options: { extra?: ExtraHandler } = {})
     },
     resourceVersion: () => String(store.currentRevision()),
     bookmark: () => watches.bookmark(store.currentRevision()),
+    emit(path, type, object) {
+      const target = parseResourcePath(path);
+      if (target === undefined) throw new Error(`fake API server does not serve ${path}`);
+      watches.emit(target.resource, type, object);
+    },
     expireHistory(style = 'http') {
       goneStyle = style;
       store.compact();
@@ -181,7 +197,12 @@ export async function startFakeApiServer(options: { extra?: ExtraHandler } = {})
     endWatches: () => watches.endAll(),
     pauseWatches: () => gate.pause(),
     resumeWatches: () => gate.resume(),
-    failNext: (count, { code = 500, ...filter } = {}) => failures.failNext(count, code, filter),
+    failNext: (count, { code = 500, retryAfterSeconds, ...filter } = {}) =>
+      failures.failNext(
+        count,
+        { code, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) },
+        filter,
+      ),
     clearFailures: () => failures.clear(),
     errorWatches(status, filter = {}) {
       watchError = status === undefined ? undefined : { status, filter };

@@ -40,6 +40,11 @@ export class WatchRegistry {
     }
   }
 
+  /** Writes any event, as given, to every open watch of `resource` (a misbehaving server). */
+  emit(resource: ResourceType, type: string, object: unknown): void {
+    for (const w of this.open) if (w.resource === resource) writeEvent(w.res, type as WatchEventType, object);
+  }
+
   /** BOOKMARK to every watch that asked for them: only kind, apiVersion and the resourceVersion. */
   bookmark(resourceVersion: number): void {
     for (const w of this.open) {

@@ -12,13 +12,16 @@ export type ClusterSourceErrorCode =
 
 export class ClusterSourceError extends Error {
   override readonly name = 'ClusterSourceError';
+  /** How long the API server asked to wait before the next request (its Retry-After), if it did. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     readonly code: ClusterSourceErrorCode,
     message: string,
     readonly statusCode?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }

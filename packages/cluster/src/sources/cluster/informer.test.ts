@@ -13,7 +13,7 @@ const node = (name: string, rv: string) => ({
 });
 
 function harness(
-  lists: DecodedList[],
+  lists: (DecodedList | Error)[],
   options: {
     pageSize?: number;
     sessions?: boolean;
@@ -56,6 +56,7 @@ function harness(
     list: (_resource, _signal, page) => {
       pages.push(page);
       const list = lists[listCount++];
+      if (list instanceof Error) return Promise.reject(list);
       return list ? Promise.resolve(list) : Promise.reject(new Error('no more lists'));
     },
     watch,
@@ -75,7 +76,9 @@ function harness(
       expired: () => hooks.push('expired'),
       relisting: (reason) => hooks.push(`relisting: ${reason}`),
       sinkFailed: (_err, op) => hooks.push(`sinkFailed ${op}`),
+      listRetrying: (reason, delayMs) => hooks.push(`listRetrying ${delayMs}: ${reason}`),
     },
+    retryDelayMs: (attempt) => 100 * 2 ** attempt,
   };
   let error: unknown;
   let finished = false;
@@ -256,15 +259,89 @@ describe('runInformer', () => {
     await h.stop();
   });
 
-  it('given a page that fails, ends nothing, throws and leaves the resourceVersion empty', async () => {
+  it('given a later page that keeps failing, retries it alone, then ends nothing, throws and leaves the resourceVersion empty', async () => {
     const h = harness([{ resourceVersion: '10', items: [node('a', '9')], continue: 't1' }], {
       pageSize: 1,
       sessions: true,
     });
-    await settle();
+    await h.clock.advance(100 + 200 + 400 + 800);
+    expect(h.pages).toEqual([
+      { limit: 1, continue: undefined },
+      ...Array(5).fill({ limit: 1, continue: 't1' }),
+    ]);
     expect(h.calls).toEqual([`page ${JSON.stringify([node('a', '9')])}`]);
+    expect(h.hooks.filter((x) => x.startsWith('listRetrying'))).toEqual([
+      'listRetrying 100: page failed: no more lists',
+      'listRetrying 200: page failed: no more lists',
+      'listRetrying 400: page failed: no more lists',
+      'listRetrying 800: page failed: no more lists',
+    ]);
     expect(h.result().error).toMatchObject({ message: 'no more lists' });
     expect(h.state.resourceVersion).toBe('');
+  });
+
+  it('given a later page refused for good (403), throws at once without retrying it', async () => {
+    const forbidden = Object.assign(new Error('forbidden'), { statusCode: 403 });
+    const h = harness([{ resourceVersion: '10', items: [node('a', '9')], continue: 't1' }, forbidden], {
+      pageSize: 1,
+      sessions: true,
+    });
+    await settle();
+    expect(h.result().error).toMatchObject({ statusCode: 403 });
+    expect(h.pages).toHaveLength(2);
+  });
+
+  it('given a 429 on a later page, waits the longer of backoff and Retry-After, then reads on from that page', async () => {
+    const throttled = Object.assign(new Error('throttled'), { statusCode: 429, retryAfterMs: 3_000 });
+    const h = harness(
+      [
+        { resourceVersion: '10', items: [node('a', '9')], continue: 't1' },
+        throttled,
+        { resourceVersion: '10', items: [node('b', '9')] },
+      ],
+      { pageSize: 1, sessions: true },
+    );
+    await h.clock.advance(2_999);
+    expect(h.pages).toHaveLength(2);
+    await h.clock.advance(1);
+    expect(h.pages.map((p) => p?.continue)).toEqual([undefined, 't1', 't1']);
+    expect(h.calls.at(-1)).toBe('end');
+    expect(h.hooks).toContain('listed 2 @10');
+    await h.stop();
+  });
+
+  it('given a stop while waiting to read a failed page again, returns without another request', async () => {
+    const throttled = Object.assign(new Error('throttled'), { statusCode: 429, retryAfterMs: 3_000 });
+    const h = harness([{ resourceVersion: '10', items: [node('a', '9')], continue: 't1' }, throttled], {
+      pageSize: 1,
+      sessions: true,
+    });
+    await h.clock.advance(100);
+    await h.stop();
+    expect(h.result().finished).toBe(true);
+    expect(h.pages).toHaveLength(2);
+    expect(h.watch.calls).toEqual([]);
+  });
+
+  it('given an expired continue token (410), lists everything in one request and watches from there', async () => {
+    const expired = Object.assign(new Error('continue parameter is too old'), { statusCode: 410 });
+    const h = harness(
+      [
+        { resourceVersion: '10', items: [node('a', '9')], continue: 't1' },
+        expired,
+        { resourceVersion: '15', items: [node('b', '14')] },
+      ],
+      { pageSize: 1, sessions: true },
+    );
+    await settle();
+    expect(h.pages).toEqual([{ limit: 1, continue: undefined }, { limit: 1, continue: 't1' }, undefined]);
+    expect(h.calls).toEqual([
+      `page ${JSON.stringify([node('a', '9')])}`,
+      `replaceAll ${JSON.stringify([node('b', '14')])}`,
+    ]);
+    expect(h.hooks[0]).toMatch(/^listRetrying 0: continue token expired/);
+    expect(h.watch.last().query.resourceVersion).toBe('15');
+    await h.stop();
   });
 
   it('given a list that fails, throws and leaves the resourceVersion empty', async () => {
@@ -296,6 +373,29 @@ describe('runInformer', () => {
       expect(h.hooks).toEqual(['opened @10', 'relisting: 3 watch failures in a row']);
       expect(h.result().error).toMatchObject({ code: 'CLUSTER_ERR_WATCH_EVENT' });
       expect(h.state).toEqual({ resourceVersion: '', watchFailures: 0 });
+    });
+
+    it.each([
+      ['a 429 answer', Object.assign(new Error('Too Many Requests'), { statusCode: 429 })],
+      ['a refused connection', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })],
+    ])('given %s on the third watch in a row, keeps the resourceVersion (no relist)', async (_name, err) => {
+      const h = harness([], { state: resumed(2) });
+      await settle();
+      h.watch.last().done(err);
+      await settle();
+      expect(h.result().error).toMatchObject({ code: 'CLUSTER_ERR_WATCH_FAILED' });
+      expect(h.state).toEqual({ resourceVersion: '10', watchFailures: 2 });
+      expect(h.hooks).not.toContainEqual(expect.stringMatching(/^relisting/));
+    });
+
+    it('given an ERROR event with a 429 Status, keeps the resourceVersion too', async () => {
+      const h = harness([], { state: resumed(2) });
+      await settle();
+      h.watch
+        .last()
+        .event('ERROR', { kind: 'Status', code: 429, reason: 'TooManyRequests', message: 'slow down' });
+      await settle();
+      expect(h.state).toEqual({ resourceVersion: '10', watchFailures: 2 });
     });
 
     it('given "Too large resource version", relists on the first failure', async () => {

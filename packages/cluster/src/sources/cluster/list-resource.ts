@@ -7,6 +7,7 @@ import {
 import { type DecodedList, decodeList, statusMessage } from './decode.js';
 import { ClusterSourceError } from './errors.js';
 import type { ResourceDescriptor } from './resources.js';
+import { parseRetryAfter } from './retry-policy.js';
 
 /** One page of a LIST: at most `limit` objects, after the page whose `continue` token is given. */
 export interface ListPage {
@@ -46,9 +47,11 @@ export function makeListFn(kubeConfig: KubeConfig): ListFn {
     await configuration.authMethods.default?.applySecurityAuthentication(context);
     let status: number;
     let text: string;
+    let retryAfter: string | undefined;
     try {
       const response = await configuration.httpApi.send(context).toPromise();
       status = response.httpStatusCode;
+      retryAfter = response.headers['retry-after'];
       text = await response.body.text();
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -63,7 +66,13 @@ export function makeListFn(kubeConfig: KubeConfig): ListFn {
     }
     if (status !== 200) {
       const reason = statusMessage(text) ?? `HTTP ${status}`;
-      throw new ClusterSourceError('CLUSTER_ERR_LIST_FAILED', `LIST ${resource.path}: ${reason}`, status);
+      const retryAfterMs = parseRetryAfter(retryAfter, Date.now());
+      throw new ClusterSourceError(
+        'CLUSTER_ERR_LIST_FAILED',
+        `LIST ${resource.path}: ${reason}`,
+        status,
+        retryAfterMs === undefined ? undefined : { retryAfterMs },
+      );
     }
     return decodeList(JSON.parse(text), resource);
   };

@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import type { SnapshotSink, WatchedKind } from '../../sink.js';
+import { backoffDelay } from './backoff.js';
 import type { Clock } from './clock.js';
 import { describeError } from './describe-error.js';
 import { type InformerHooks, type InformerState, runInformer } from './informer.js';
 import type { ListFn } from './list-resource.js';
 import { RESOURCES } from './resources.js';
+import { retryAfterOf } from './retry-policy.js';
 import { pickWatchTimeout, type ResolvedSettings } from './settings.js';
 import { supervise } from './supervisor.js';
 import { SyncTracker } from './sync-tracker.js';
@@ -83,6 +85,7 @@ export function startKind(kind: WatchedKind, ctx: KindContext): KindRunner {
     },
     relisting: (reason) => log.info({ reason }, 'watch keeps failing; relisting'),
     sinkFailed: (err, operation) => log.error({ err: describeError(err), operation }, 'snapshot sink threw'),
+    listRetrying: (reason, delayMs) => log.warn({ reason, delayMs }, 'LIST retrying'),
   });
 
   notify(kind, ctx, log, false, 'waiting for the first LIST');
@@ -107,9 +110,11 @@ export function startKind(kind: WatchedKind, ctx: KindContext): KindRunner {
           },
           state,
           hooks: hooks(healthy),
+          retryDelayMs: (attempt) => backoffDelay(attempt, settings.backoff, ctx.random()),
         },
         signal,
       ),
+    minDelayMs: retryAfterOf,
     onRestart(err, count, delayMs) {
       const summary = describeError(err);
       restarts = count;

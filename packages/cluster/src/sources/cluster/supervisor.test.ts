@@ -13,7 +13,10 @@ interface Harness {
 }
 
 /** `script[i]` decides run i: 'fail', 'healthy-then-fail', or 'run' (until aborted). */
-function start(script: readonly ('fail' | 'healthy-then-fail' | 'run')[]): Harness {
+function start(
+  script: readonly ('fail' | 'healthy-then-fail' | 'run')[],
+  minDelayMs?: (err: unknown) => number | undefined,
+): Harness {
   const clock = new FakeClock();
   const controller = new AbortController();
   const runs: number[] = [];
@@ -32,6 +35,7 @@ function start(script: readonly ('fail' | 'healthy-then-fail' | 'run')[]): Harne
     },
     onRestart: (err, count, delayMs) =>
       restarts.push({ restarts: count, delayMs, message: (err as Error).message }),
+    ...(minDelayMs ? { minDelayMs } : {}),
   });
   return { clock, controller, runs, restarts, done };
 }
@@ -43,6 +47,17 @@ describe('supervise', () => {
     expect(h.restarts.map((r) => r.delayMs)).toEqual([100, 200, 300, 300]);
     expect(h.restarts.map((r) => r.restarts)).toEqual([1, 2, 3, 4]);
     expect(h.runs).toEqual([0, 100, 300, 600, 900]);
+    h.controller.abort();
+    await h.done;
+  });
+
+  it('given failures asking for a longer wait (Retry-After), waits that long, even past the backoff maximum', async () => {
+    const h = start(['fail', 'fail', 'run'], (err) =>
+      (err as Error).message === 'run 1 failed' ? 1_000 : 50,
+    );
+    await h.clock.advance(10_000);
+    expect(h.restarts.map((r) => r.delayMs)).toEqual([1_000, 200]);
+    expect(h.runs).toEqual([0, 1_000, 1_200]);
     h.controller.abort();
     await h.done;
   });

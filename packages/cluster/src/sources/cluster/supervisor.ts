@@ -14,11 +14,13 @@ export interface SuperviseOptions {
   readonly random: () => number;
   /** Called once per failure, before waiting `delayMs`; `restarts` counts from 1. */
   readonly onRestart: (error: unknown, restarts: number, delayMs: number) => void;
+  /** The least delay a failure asks for (the API server's Retry-After), even above the backoff's maximum. */
+  readonly minDelayMs?: (error: unknown) => number | undefined;
 }
 
 /**
- * Keeps `run` going: after each failure waits a capped exponential backoff with jitter, then runs
- * it again, until `signal` aborts. Resolves once stopped and the last run has returned.
+ * Keeps `run` going: after each failure waits a capped exponential backoff with jitter (or longer,
+ * when the failure asks for it), then runs it again, until `signal` aborts. Resolves once stopped and the last run has returned.
  */
 export async function supervise(options: SuperviseOptions): Promise<void> {
   const { signal } = options;
@@ -32,7 +34,8 @@ export async function supervise(options: SuperviseOptions): Promise<void> {
     } catch (err) {
       if (signal.aborted) return;
       if (wasHealthy) attempt = 0;
-      const delayMs = backoffDelay(attempt, options.backoff, options.random());
+      const backoffMs = backoffDelay(attempt, options.backoff, options.random());
+      const delayMs = Math.max(backoffMs, options.minDelayMs?.(err) ?? 0);
       attempt += 1;
       restarts += 1;
       options.onRestart(err, restarts, delayMs);

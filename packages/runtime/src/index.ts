@@ -70,6 +70,7 @@ export {
 } from './metrics/create-metrics.js';
 export { CounterTally } from './metrics/counter-tally.js';
 
+export { closeConnectionsAfterResponse } from './ops/close-after-response.js';
 export { createReadiness, type Readiness, type ReadinessReport } from './ops/readiness.js';
 export { sharedPlugin } from './ops/shared-plugin.js';
 export { OPS_ROUTES, withOps, type OpsOptions } from './ops/with-ops.js';

@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { Agent, get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +43,42 @@ describe('commands.admission / startAdmission', () => {
     expect(await running.done).toBe(0);
     expect(proc.codes).toEqual([0]);
     expect(logs.lines.some((l) => l['msg'] === 'shutdown complete')).toBe(true);
+  });
+
+  it("given SIGTERM, answers during the drain delay but closes kube-apiserver's kept-alive connections", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'corral-adm-drain-'));
+    const pair = generatePair(dir, 4243);
+    const { running, process: proc } = await startAdmissionService({
+      cwd: ROOT,
+      flags: [
+        '--policies',
+        'examples',
+        '--tls-cert',
+        pair.certFile,
+        '--tls-key',
+        pair.keyFile,
+        '--drain-delay-ms',
+        '400',
+      ],
+    });
+    const { hostname, port } = new URL(running.url);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: pair.cert });
+    const healthz = () =>
+      new Promise<string | undefined>((resolve, reject) => {
+        get({ host: hostname, port: Number(port), path: '/healthz', agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.headers.connection));
+        }).on('error', reject);
+      });
+    try {
+      expect(await healthz()).toBe('keep-alive');
+      proc.emit('SIGTERM', 'SIGTERM');
+      // Within the drain delay: still answered, but the client is told to reconnect (to another replica).
+      expect(await healthz()).toBe('close');
+      expect(await running.done).toBe(0);
+    } finally {
+      agent.destroy();
+    }
   });
 
   const bad: [string, string[], RegExp][] = [

@@ -173,7 +173,13 @@ export async function startAdmissionService(
   const proc = Object.assign(new EventEmitter(), { codes, exit: (code: number) => void codes.push(code) });
   const logs = memoryDestination();
   const running = await startAdmission(
-    [...kubeconfig, '--listen', '127.0.0.1:0', '--drain-delay-ms', '0', ...(options.flags ?? [])],
+    [
+      ...kubeconfig,
+      '--listen',
+      '127.0.0.1:0',
+      ...(options.flags?.includes('--drain-delay-ms') ? [] : ['--drain-delay-ms', '0']),
+      ...(options.flags ?? []),
+    ],
     { stdout: () => undefined, stderr: () => undefined, env: {}, cwd: options.cwd ?? dir },
     { process: proc, logDestination: logs.stream, ...(options.clock ? { clock: options.clock } : {}) },
   );

@@ -99,3 +99,43 @@ describe('onShutdown', () => {
     expect(t.proc.listenerCount('SIGINT')).toBe(0);
   });
 });
+
+describe('onShutdown drain', () => {
+  function drainSetup(onDrain: () => void) {
+    const proc = new FakeProcess();
+    const logs = memoryDestination();
+    const events: string[] = [];
+    onShutdown({
+      logger: createLogger({ level: 'info', name: 'test', destination: logs.stream }),
+      timeoutMs: 1000,
+      drainDelayMs: 100,
+      onDrain: () => {
+        events.push('drain');
+        onDrain();
+      },
+      steps: [{ name: 'http', run: () => void events.push('http') }],
+      process: proc,
+    });
+    return { proc, logs, events };
+  }
+
+  it('given SIGTERM, calls onDrain at once, before the drain delay and the steps', async () => {
+    const t = drainSetup(() => undefined);
+    t.proc.emit('SIGTERM', 'SIGTERM');
+    expect(t.events).toEqual(['drain']);
+    await sleep(50);
+    expect(t.events).toEqual(['drain']); // still within the drain delay
+    expect(await t.proc.exited).toBe(0);
+    expect(t.events).toEqual(['drain', 'http']);
+  });
+
+  it('given an onDrain that throws, logs it, still runs the steps and exits 1', async () => {
+    const t = drainSetup(() => {
+      throw new Error('no server');
+    });
+    t.proc.emit('SIGTERM', 'SIGTERM');
+    expect(await t.proc.exited).toBe(1);
+    expect(t.events).toEqual(['drain', 'http']);
+    expect(t.logs.lines.map((l) => l.msg)).toContain('shutdown step failed');
+  });
+});

@@ -29,6 +29,11 @@ export interface ShutdownOptions {
    * Counts inside `timeoutMs`, so it must be less than it (onShutdown throws a ConfigError otherwise).
    */
   readonly drainDelayMs?: number;
+  /**
+   * Called once when shutdown starts, before the drain delay (e.g. closeConnectionsAfterResponse, so
+   * clients move their connections elsewhere while this process still answers). A throw is logged.
+   */
+  readonly onDrain?: () => void;
   readonly process?: ProcessLike;
 }
 
@@ -39,10 +44,21 @@ export interface ShutdownHandle {
   dispose(): void;
 }
 
+/** Runs onDrain; returns the exit code it leaves (1 if it threw, logged as a failed step). */
+function startDrain(onDrain: (() => void) | undefined, log: Logger): number {
+  try {
+    onDrain?.();
+    return 0;
+  } catch (cause) {
+    log.error({ err: new ShutdownStepError('drain', cause) }, 'shutdown step failed');
+    return 1;
+  }
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Installs graceful shutdown. On the first signal: mark unready, wait `drainDelayMs`, run the steps in
+ * Installs graceful shutdown. On the first signal: mark unready, call `onDrain`, wait `drainDelayMs`, run the steps in
  * order (a failing step is logged and the rest still run), flush the logger and exit 0 (1 if a step
  * failed). Past `timeoutMs` (drain included) it exits 1; a second signal exits 1 at once. Throws a
  * ConfigError if `drainDelayMs` is not less than `timeoutMs`.
@@ -63,8 +79,8 @@ export function onShutdown(options: ShutdownOptions): ShutdownHandle {
     log.flush(() => proc.exit(code));
   };
 
-  const runSteps = async (): Promise<number> => {
-    let code = 0;
+  const runSteps = async (initialCode: number): Promise<number> => {
+    let code = initialCode;
     if (options.drainDelayMs) await sleep(options.drainDelayMs);
     for (const step of options.steps) {
       pendingStep = step.name;
@@ -82,6 +98,7 @@ export function onShutdown(options: ShutdownOptions): ShutdownHandle {
   const run = async (reason: string): Promise<number> => {
     log.info({ reason, timeoutMs: options.timeoutMs }, 'shutting down');
     options.readiness?.markShuttingDown();
+    const drainCode = startDrain(options.onDrain, log);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<number>((resolve) => {
       timer = setTimeout(() => {
@@ -92,7 +109,7 @@ export function onShutdown(options: ShutdownOptions): ShutdownHandle {
         resolve(1);
       }, options.timeoutMs);
     });
-    const code = await Promise.race([runSteps(), deadline]);
+    const code = await Promise.race([runSteps(drainCode), deadline]);
     clearTimeout(timer);
     if (code === 0) log.info('shutdown complete');
     exit(code);

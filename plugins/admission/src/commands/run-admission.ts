@@ -1,4 +1,5 @@
 import {
+  closeConnectionsAfterResponse,
   createLogger,
   createMetrics,
   createReadiness,
@@ -159,6 +160,9 @@ export async function startAdmission(
     readiness,
     timeoutMs: config.shutdownTimeoutMs,
     drainDelayMs: config.drainDelayMs,
+    // kube-apiserver keeps calling a terminating pod on the connections it holds: told to close them,
+    // it opens the next ones to the replicas that stay.
+    onDrain: () => closeConnectionsAfterResponse(app.server),
     steps: [
       { name: 'https server', run: () => app.close() },
       { name: 'webhook certificates', run: () => certificates?.stop() },

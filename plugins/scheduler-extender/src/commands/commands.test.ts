@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { Agent, get } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,5 +163,38 @@ describe('commands.extender', () => {
     expect(await running.done).toBe(0);
     expect(exits).toEqual([0]);
     await expect(fetch(url, { method: 'POST' })).rejects.toThrow();
+  });
+
+  it("given SIGTERM, answers during the drain delay but closes each client's kept-alive connection", async () => {
+    const signals = new EventEmitter();
+    const proc: ProcessLike = {
+      on: (s, l) => signals.on(s, l),
+      off: (s, l) => signals.off(s, l),
+      exit: () => undefined,
+    };
+    const env = { CORRAL_EXTENDER_DRAIN_DELAY_MS: '400' };
+    const config = loadExtenderConfig(['--policies', 'examples', '--listen', '127.0.0.1:0'], env);
+    const running = await runExtender(config, ROOT, {
+      process: proc,
+      destination: memoryDestination().stream,
+    });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const [host = '', port = ''] = running.address.split(':');
+    const healthz = () =>
+      new Promise<string | undefined>((resolve, reject) => {
+        get({ host, port: Number(port), path: '/healthz', agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.headers.connection));
+        }).on('error', reject);
+      });
+    try {
+      expect(await healthz()).toBe('keep-alive');
+      signals.emit('SIGTERM', 'SIGTERM');
+      // Within the drain delay: still answered, but kube-scheduler is told to reconnect elsewhere.
+      expect(await healthz()).toBe('close');
+      expect(await running.done).toBe(0);
+    } finally {
+      agent.destroy();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import {
+  closeConnectionsAfterResponse,
   createLogger,
   ListenAddressError,
   onShutdown,
@@ -109,6 +110,9 @@ function installShutdown(
     timeoutMs: config.shutdownTimeoutMs,
     drainDelayMs: config.drainDelayMs,
     readiness: extender.readiness,
+    // kube-scheduler keeps calling a terminating replica on the connections it holds: told to close
+    // them, it opens the next ones to the replica that stays.
+    onDrain: () => closeConnectionsAfterResponse(extender.app.server),
     steps: [
       { name: 'http server', run: () => extender.close() },
       { name: 'cluster snapshot', run: () => opened.stop() },

@@ -77,7 +77,7 @@ function claimReview(operation: 'CREATE' | 'UPDATE', name: string, storage: stri
 }
 
 describe('claim resizes across two replicas', () => {
-  it("given another replica's reservation, a resize that no longer fits is refused; one that fits passes", async () => {
+  it("given another replica's reservation, a resize that no longer fits is refused; one that fits passes and holds its growth", async () => {
     const store = new MemoryReservationStore(3);
     const [a, b] = [
       await startHttpsWebhook(storageSnapshot(), 5000, { reservationStore: store }),
@@ -92,8 +92,11 @@ describe('claim resizes across two replicas', () => {
       expect(tooBig.body.response.status?.message).toContain('requests.storage');
       const fits = await b!.post('/validate', claimReview('UPDATE', 'data', '5Gi', '4Gi'));
       expect(fits.body.response.allowed).toBe(true);
-      // A resize reserves nothing: the record holds replica a's claim only.
-      expect(store.saves).toBe(1);
+      // The resize reserves its 1Gi in the shared record (ADR 0009, "Resizes"): 4 + 5 + 1 = 10Gi, so
+      // replica a now refuses even 1Gi more.
+      expect(store.saves).toBe(2);
+      const full = await a!.post('/validate', claimReview('CREATE', 'one-more', '1Gi'));
+      expect(full.body.response.allowed).toBe(false);
     } finally {
       await Promise.all([a, b].map((r) => r?.close()));
     }

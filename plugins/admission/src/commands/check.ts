@@ -110,8 +110,8 @@ export function checkManifests(
     );
     const decisions: Decision[] = [...mutation.decisions, ...validation.decisions];
     const allowed = !decisions.some(isDenial);
-    if (allowed && validation.demand)
-      ledger.reserve(validation.demand.key, validation.demand.scopes, validation.demand.usage);
+    const demand = allowed ? validation.demand : undefined;
+    if (demand) ledger.reserve(demand.key, demand.scopes, demand.usage, undefined, demand.target);
     if (allowed) applyAdmitted(snapshot, request, item.source);
     const patch = mutation.mutated
       ? jsonPatch.compare(request.object as object, mutation.mutated as object)

@@ -72,62 +72,85 @@ const updateOf =
     };
   };
 const resize = updateOf('PersistentVolumeClaim', (namespace, storage) => claim(namespace, storage));
+const CLAIM_RESIZE_KEY = 'resize/PersistentVolumeClaim/web-prod/media-cms-0';
 
 describe('validateRequest: claim resize (PVC UPDATE)', () => {
-  const cases: [what: string, request: AdmissionRequest, expected: string[]][] = [
+  // The snapshot holds media-cms-0 in web-prod at 50Gi; in web-staging and research-ml it holds no
+  // such claim, so there the whole new size is held (the snapshot counts none of it yet).
+  const cases: [what: string, request: AdmissionRequest, expected: string[], held?: string][] = [
     [
-      '1Gi → 10Ti in web-prod',
-      resize('web-prod', '1Gi', '10Ti'),
+      '50Gi → 10Ti in web-prod',
+      resize('web-prod', '50Gi', '10Ti'),
       ['namespace-quota:fail', 'department-quota:fail'],
+      '10190Gi',
     ],
     // 50Gi used + 150Gi more = 200Gi: exactly the namespace quota
-    ['50Gi → 200Gi in web-prod', resize('web-prod', '50Gi', '200Gi'), []],
-    ['50Gi → 201Gi in web-prod', resize('web-prod', '50Gi', '201Gi'), ['namespace-quota:fail']],
+    ['50Gi → 200Gi in web-prod', resize('web-prod', '50Gi', '200Gi'), [], '150Gi'],
+    ['50Gi → 201Gi in web-prod', resize('web-prod', '50Gi', '201Gi'), ['namespace-quota:fail'], '151Gi'],
     ['a shrink', resize('web-prod', '50Gi', '10Gi'), []],
     ['no change', resize('web-prod', '50Gi', '50Gi'), []],
     ['a status update', resize('web-prod', '1Gi', '10Ti', { subResource: 'status' }), []],
     // web-staging (warn): no storage key in its NamespacePolicy, department web 500Gi
-    ['1Gi → 1Ti in web-staging (warn)', resize('web-staging', '1Gi', '1Ti'), ['department-quota:warn']],
+    [
+      '1Gi → 1Ti in web-staging (warn)',
+      resize('web-staging', '1Gi', '1Ti'),
+      ['department-quota:warn'],
+      '1Ti',
+    ],
     // research-ml (audit): NamespacePolicy 2Ti, department research 4Ti with 500Gi used
     [
       '1Gi → 5Ti in research-ml (audit)',
       resize('research-ml', '1Gi', '5Ti'),
       ['namespace-quota:warn:audit', 'department-quota:warn:audit'],
+      '5Ti',
     ],
     ['1Gi → 1Ti in sandbox (no quota)', resize('sandbox', '1Gi', '1Ti'), []],
     ['1Gi → 10Ti in kube-system', resize('kube-system', '1Gi', '10Ti'), []],
   ];
-  it.each(cases)('given %s, returns %j', (_what, request, expected) => {
+  it.each(cases)('given %s, returns %j', (_what, request, expected, held) => {
     const result = validate(request);
     expect(summary(result.decisions)).toEqual(expected);
-    // The increase is checked, never reserved.
-    expect(result.demand).toBeUndefined();
+    // What it grows beyond the snapshot's count is reserved when admitted; a shrink holds nothing.
+    expect(result.demand?.usage.get('requests.storage')).toBe(held === undefined ? undefined : q(held));
   });
 
-  it('given an excess, names the increase in one unit', () => {
-    const [namespaceQuota] = validate(resize('web-prod', '1Gi', '10Ti')).decisions;
+  it('given a growth, holds the increase under the resize key of the claim until the snapshot shows the new size', () => {
+    const { demand } = validate(resize('web-prod', '50Gi', '200Gi'));
+    expect(demand).toEqual({
+      key: CLAIM_RESIZE_KEY,
+      scopes: ['namespace/web-prod', 'department/web'],
+      usage: usage({ 'requests.storage': '150Gi' }),
+      target: usage({ 'requests.storage': '200Gi' }),
+    });
+  });
+
+  it('given an excess, names the increase over what the snapshot counts, in one unit', () => {
+    const [namespaceQuota] = validate(resize('web-prod', '50Gi', '10Ti')).decisions;
     expect(namespaceQuota?.message).toContain(
-      'requests.storage would reach 10289Gi of 200Gi (this object asks 10239Gi)',
+      'requests.storage would reach 10240Gi of 200Gi (this object asks 10190Gi)',
     );
   });
 
   it('given a dry run, answers the same', () => {
-    expect(summary(validate(resize('web-prod', '1Gi', '10Ti', { dryRun: true })).decisions)).toEqual([
+    expect(summary(validate(resize('web-prod', '50Gi', '10Ti', { dryRun: true })).decisions)).toEqual([
       'namespace-quota:fail',
       'department-quota:fail',
     ]);
   });
 
-  it('given reservations in the namespace, counts them too (its own included)', () => {
+  it("given reservations in the namespace, counts them all but the claim's own earlier resize", () => {
+    // 100Gi held in web-prod, 60Gi of it by an earlier resize of this claim (50Gi → 110Gi).
     const reserved: ReservedUsage = (scope, exclude) => {
-      expect(exclude).toBe('');
+      expect(exclude).toBe(CLAIM_RESIZE_KEY);
+      const inNamespace = scope === 'namespace/web-prod';
       return {
-        held: scope === 'namespace/web-prod' ? usage({ 'requests.storage': '100Gi' }) : EMPTY_USAGE,
-        less: EMPTY_USAGE,
+        held: inNamespace ? usage({ 'requests.storage': '100Gi' }) : EMPTY_USAGE,
+        less: inNamespace ? usage({ 'requests.storage': '60Gi' }) : EMPTY_USAGE,
       };
     };
-    expect(summary(validate(resize('web-prod', '50Gi', '100Gi'), reserved).decisions)).toEqual([]);
-    expect(summary(validate(resize('web-prod', '50Gi', '101Gi'), reserved).decisions)).toEqual([
+    // 50Gi counted + 40Gi others' + 110Gi more = 200Gi.
+    expect(summary(validate(resize('web-prod', '50Gi', '160Gi'), reserved).decisions)).toEqual([]);
+    expect(summary(validate(resize('web-prod', '50Gi', '161Gi'), reserved).decisions)).toEqual([
       'namespace-quota:fail',
     ]);
   });
@@ -146,6 +169,10 @@ describe('validateRequest: claim resize (PVC UPDATE)', () => {
   });
 });
 
+/**
+ * cms-0 of web-prod requesting `cpu` (the snapshot holds it at 250m and 512Mi, limits 1 cpu and 1Gi;
+ * here without a cpu limit, so only its requests grow).
+ */
 const sizedPod = (namespace: string, cpu: string) => ({
   apiVersion: 'v1',
   kind: 'Pod',
@@ -153,9 +180,9 @@ const sizedPod = (namespace: string, cpu: string) => ({
   spec: {
     containers: [
       {
-        name: 'cms',
-        image: 'harbor.example.com/web/cms:1.0',
-        resources: { requests: { cpu, memory: '128Mi' }, limits: { cpu, memory: '128Mi' } },
+        name: 'main',
+        image: 'harbor.example.com/web/cms:1.4.0',
+        resources: { requests: { cpu, memory: '512Mi' }, limits: { memory: '1Gi' } },
       },
     ],
   },
@@ -163,43 +190,59 @@ const sizedPod = (namespace: string, cpu: string) => ({
 const podResize = updateOf('Pod', sizedPod);
 
 describe('validateRequest: in-place pod resize (Pod UPDATE, pods/resize)', () => {
-  // web-prod: 8 cpu of requests, 2.1 used
-  const cases: [what: string, request: AdmissionRequest, expected: string[]][] = [
+  // web-prod: 8 cpu of requests, 2.1 used (cms-0's 250m among them)
+  const cases: [what: string, request: AdmissionRequest, expected: string[], held?: string][] = [
     [
-      '100m → 500 through pods/resize',
-      podResize('web-prod', '100m', '500', { subResource: 'resize' }),
+      '250m → 500 through pods/resize',
+      podResize('web-prod', '250m', '500', { subResource: 'resize' }),
       ['namespace-quota:fail', 'department-quota:fail'],
+      '499750m',
     ],
     [
-      '100m → 500 as a pod UPDATE',
-      podResize('web-prod', '100m', '500'),
+      '250m → 500 as a pod UPDATE',
+      podResize('web-prod', '250m', '500'),
       ['namespace-quota:fail', 'department-quota:fail'],
+      '499750m',
     ],
     [
-      '100m → 6 (2.1 + 5.9 = 8: exactly the quota)',
-      podResize('web-prod', '100m', '6', { subResource: 'resize' }),
+      '250m → 6150m (2.1 + 5.9 = 8: exactly the quota)',
+      podResize('web-prod', '250m', '6150m', { subResource: 'resize' }),
       [],
+      '5900m',
     ],
     [
-      '100m → 6100m',
-      podResize('web-prod', '100m', '6100m', { subResource: 'resize' }),
+      '250m → 6151m',
+      podResize('web-prod', '250m', '6151m', { subResource: 'resize' }),
       ['namespace-quota:fail'],
+      '5901m',
     ],
     ['a shrink', podResize('web-prod', '2', '100m', { subResource: 'resize' }), []],
     ['no change (a label update)', podResize('web-prod', '1', '1'), []],
     ['a status update', podResize('web-prod', '100m', '500', { subResource: 'status' }), []],
-    ['100m → 500 in sandbox (no quota)', podResize('sandbox', '100m', '500', { subResource: 'resize' }), []],
+    ['250m → 500 in sandbox (no quota)', podResize('sandbox', '250m', '500', { subResource: 'resize' }), []],
   ];
-  it.each(cases)('given %s, returns %j', (_what, request, expected) => {
+  it.each(cases)('given %s, returns %j', (_what, request, expected, held) => {
     const result = validate(request);
     expect(summary(result.decisions)).toEqual(expected);
-    expect(result.demand).toBeUndefined();
+    expect(result.demand?.usage.get('requests.cpu')).toBe(held === undefined ? undefined : q(held));
   });
 
   it('given a growth, names the increase', () => {
-    const { decisions } = validate(podResize('web-prod', '100m', '500', { subResource: 'resize' }));
+    const { decisions } = validate(podResize('web-prod', '250m', '500', { subResource: 'resize' }));
     const namespaceQuota = decisions.find((decision) => decision.rule === 'namespace-quota');
-    expect(namespaceQuota?.message).toContain('requests.cpu would reach 502 of 8 (this object asks 499.9)');
+    expect(namespaceQuota?.message).toContain(
+      'requests.cpu would reach 501.85 of 8 (this object asks 499.75)',
+    );
+  });
+
+  it('given a growth, holds only the keys the new size exceeds the snapshot on, with their new size as target', () => {
+    const { demand } = validate(podResize('web-prod', '250m', '1', { subResource: 'resize' }));
+    expect(demand).toEqual({
+      key: 'resize/Pod/web-prod/cms-0',
+      scopes: ['namespace/web-prod', 'department/web'],
+      usage: usage({ 'requests.cpu': '750m' }),
+      target: usage({ 'requests.cpu': '1' }),
+    });
   });
 });
 

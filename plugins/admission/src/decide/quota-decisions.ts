@@ -1,7 +1,7 @@
-import { EMPTY_USAGE, podUsage, pvcUsage, type ClusterSnapshot, type Usage } from '@corral/cluster';
-import { fail, skip, type Decision } from './decision.js';
+import type { ClusterSnapshot, Usage } from '@corral/cluster';
+import { fail, type Decision } from './decision.js';
 import { demandOf } from './demand.js';
-import { asObject, podSpecOf } from './pod-spec.js';
+import { podSpecOf } from './pod-spec.js';
 import { checkQuota, type QuotaScope, type Reserved } from './quota.js';
 import { missingQuotaResources } from './quota-requirements.js';
 import { reservationKey, storedObjectOf } from './reservation-key.js';
@@ -32,6 +32,12 @@ export interface Demand {
    * then end its reservation before the TTL.
    */
   readonly ttlMs?: number;
+  /**
+   * A resize's (decide/resize-quota.ts): the size the snapshot must show the object at, on each key
+   * held, before the reservation ends (the object at its old size does not end it). Absent for a
+   * CREATE, whose reservation ends as soon as the snapshot shows the object at all.
+   */
+  readonly target?: Usage;
 }
 
 /** How long the reservation of a CREATE whose name the snapshot holds under another uid lives. */
@@ -45,9 +51,10 @@ export interface QuotaResult {
 export const scopeKey = (kind: 'namespace' | 'department', name: string): string => `${kind}/${name}`;
 
 /** The rule of an object Corral cannot count (its quantities do not parse). */
-const COUNT_RULE = 'quota';
+export const COUNT_RULE = 'quota';
 
-function quotaScopes(
+/** The quotas of the namespace and its department that apply, with what is used and reserved in each. */
+export function quotaScopes(
   namespace: string,
   departmentName: string | undefined,
   view: QuotaView,
@@ -80,6 +87,13 @@ function quotaScopes(
   return scopes;
 }
 
+/** The scopes a reservation in `namespace` holds room in: the namespace's, and its department's. */
+export function reservationScopes(namespace: string, departmentName: string | undefined): string[] {
+  const scopes = [scopeKey('namespace', namespace)];
+  if (departmentName !== undefined) scopes.push(scopeKey('department', departmentName));
+  return scopes;
+}
+
 /**
  * A new pod or claim (CREATE): per quota scope, a pod must first say how much cpu and memory each
  * container takes when the quota limits them (missingQuotaResources), then everything it adds must
@@ -107,8 +121,7 @@ export function newObjectQuota(
     (scope) =>
       (kind === 'Pod' ? missingQuotaResources(scope, spec) : undefined) ?? checkQuota(scope, demanded.usage),
   );
-  const scopeKeys = [scopeKey('namespace', namespace)];
-  if (departmentName !== undefined) scopeKeys.push(scopeKey('department', departmentName));
+  const scopeKeys = reservationScopes(namespace, departmentName);
   const stored = storedObjectOf(view, { kind, namespace, name });
   // Another object of this name in the snapshot: this one is refused as AlreadyExists, or replaces a
   // deleted one the watch has not removed yet (then the snapshot shows it within the short TTL).
@@ -140,58 +153,4 @@ export function largerOf(a: Usage, b: Usage): Usage {
     larger.set(key, value);
   }
   return larger ?? a;
-}
-
-/**
- * What the pod or claim counted before this update: its old object's, else (an old object without a
- * spec, as `corral check` sends for an object the snapshot holds) the snapshot's count of it, else
- * nothing, so the new object counts whole (the safe side).
- */
-function previousUsage(
-  kind: 'Pod' | 'PersistentVolumeClaim',
-  request: AdmissionRequest,
-  namespace: string,
-  view: QuotaView,
-): Usage {
-  if (asObject(asObject(request.oldObject)?.['spec']) !== undefined) {
-    const before = demandOf(kind, request.oldObject, namespace);
-    if (before.ok) return before.usage;
-  }
-  const name = nameOf(request);
-  if (name === undefined) return EMPTY_USAGE;
-  if (kind === 'Pod') {
-    const stored = view.pod(namespace, name);
-    return stored === undefined ? EMPTY_USAGE : podUsage(stored);
-  }
-  const stored = view.pvc(namespace, name);
-  return stored === undefined ? EMPTY_USAGE : pvcUsage(stored);
-}
-
-/** Exclude no reservation: an object still reserved at its old size keeps counting at that size. */
-const NO_EXCLUSION = '';
-
-/**
- * A resize: a claim UPDATE (spec.resources.requests.storage) or a pod UPDATE, the `resize`
- * subresource of in-place pod resizing included (requests and limits). The increase, key by key,
- * must fit the namespace and department quotas, as ResourceQuota checks it; an object that does not
- * grow passes. No reservation is taken for the increase, so two objects of one quota resized within
- * the watch lag are not serialised against each other (each sees the other only once the snapshot
- * has it).
- */
-export function resizeQuota(
-  request: AdmissionRequest,
-  namespace: string,
-  view: QuotaView,
-  reserved: ReservedUsage,
-): Decision[] {
-  const kind = request.kind.kind as 'Pod' | 'PersistentVolumeClaim';
-  const after = demandOf(kind, request.object, namespace);
-  if (!after.ok) return [fail(COUNT_RULE, `cannot count this object: ${after.message}`)];
-  const increase = increaseOf(previousUsage(kind, request, namespace, view), after.usage);
-  const what = kind === 'Pod' ? 'pod' : 'claim';
-  if (increase.size === 0) return [skip(COUNT_RULE, `the ${what} asks for no more than before`)];
-  const departmentName = view.departmentOfNamespace(namespace);
-  return quotaScopes(namespace, departmentName, view, reserved, NO_EXCLUSION).map((scope) =>
-    checkQuota(scope, increase),
-  );
 }

@@ -7,7 +7,8 @@ import { namespaceDecisions } from './namespace-labels.js';
 import { checkPolicyObject } from './policy-objects.js';
 import { holdsPodSpec, podSpecOf, type ContainerAt } from './pod-spec.js';
 import { checkScheduling } from './scheduler-bypass.js';
-import { newObjectQuota, resizeQuota, type Demand, type ReservedUsage } from './quota-decisions.js';
+import { newObjectQuota, type Demand, type QuotaResult, type ReservedUsage } from './quota-decisions.js';
+import { resizeQuota } from './resize-quota.js';
 import { namespaceOf, type AdmissionRequest } from './request.js';
 import type { RuleSettings } from './settings.js';
 
@@ -79,6 +80,19 @@ export function isResize(request: AdmissionRequest): boolean {
   return request.kind.kind === 'Pod' && (sub === '' || sub === 'resize');
 }
 
+/** The quota decisions of a new pod or claim, or of a resize (each with what to reserve), if any. */
+function quotaOf(
+  request: AdmissionRequest,
+  namespace: string,
+  view: PolicyView,
+  reserved: ReservedUsage,
+): QuotaResult | undefined {
+  const kind = request.kind.kind;
+  if ((kind === 'Pod' || kind === 'PersistentVolumeClaim') && isCreate(request) && !request.subResource)
+    return newObjectQuota(request, namespace, view, reserved);
+  return isResize(request) ? resizeQuota(request, namespace, view, reserved) : undefined;
+}
+
 function tenantDecisions(
   request: AdmissionRequest,
   namespace: string,
@@ -95,12 +109,11 @@ function tenantDecisions(
   const placed = holdsPodSpec(kind) && !request.subResource && (kind !== 'Pod' || isCreate(request));
   if (placed && view.departmentOfNamespace(namespace) !== undefined)
     decisions.push(checkScheduling(kind, request.object, settings));
-  if ((kind === 'Pod' || kind === 'PersistentVolumeClaim') && isCreate(request) && !request.subResource) {
-    const quota = newObjectQuota(request, namespace, view, reserved);
+  const quota = quotaOf(request, namespace, view, reserved);
+  if (quota) {
     decisions.push(...quota.decisions);
     demand = quota.demand;
   }
-  if (isResize(request)) decisions.push(...resizeQuota(request, namespace, view, reserved));
   if (decisions.length === 0) decisions.push(skip(SKIP, `no rule for ${kind}`));
   const relaxed = applyEnforcement(decisions, enforcementOf(view, namespace));
   return demand ? { decisions: relaxed, demand } : { decisions: relaxed };
@@ -108,8 +121,9 @@ function tenantDecisions(
 
 /**
  * The validating webhook's rules, pure: image-tenant policy on pods and pod templates, quotas on new
- * pods and claims, semantic checks of Department and NamespacePolicy objects, and namespace department
- * labels. The namespace's enforcement mode is applied to tenant rules; policy objects are always enforced.
+ * pods and claims and on their resizes (each with the demand to reserve when admitted), semantic
+ * checks of Department and NamespacePolicy objects, and namespace department labels. The namespace's
+ * enforcement mode is applied to tenant rules; policy objects are always enforced.
  */
 export function validateRequest(
   request: AdmissionRequest,

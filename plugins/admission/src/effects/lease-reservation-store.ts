@@ -56,15 +56,23 @@ export function leaseName(coordinationKey: string): string {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** An entry as written by `save` (another writer's leftovers, or a hand edit, are skipped). */
+/** `{<quota key>: "<nano-units>"}`, as `save` writes a usage or a target. */
+const isAmounts = (value: unknown): value is Record<string, string> =>
+  isRecord(value) &&
+  Object.values(value).every((amount) => typeof amount === 'string' && /^\d{1,40}$/.test(amount));
+
+/**
+ * An entry as written by `save` (another writer's leftovers, or a hand edit, are skipped). Other
+ * fields are kept as they are, and saved again with the entry.
+ */
 function isEntry(value: unknown): value is StoredReservation {
   if (!isRecord(value) || typeof value['key'] !== 'string') return false;
-  const { scopes, usage, expiresAt } = value;
+  const { scopes, usage, expiresAt, target } = value;
   return (
     Array.isArray(scopes) &&
     scopes.every((scope) => typeof scope === 'string') &&
-    isRecord(usage) &&
-    Object.values(usage).every((amount) => typeof amount === 'string' && /^\d{1,40}$/.test(amount)) &&
+    isAmounts(usage) &&
+    (target === undefined || isAmounts(target)) &&
     typeof expiresAt === 'number' &&
     Number.isFinite(expiresAt)
   );

@@ -18,15 +18,16 @@ const byExpiry = (a: StoredReservation, b: StoredReservation) => a.expiresAt - b
 /**
  * `kept` plus `added`, within the record's bounds. When over, drops as few entries as needed: first
  * those already expired by this replica's clock (`now`; kept until then for replicas whose clocks run
- * behind), then those this replica's snapshot counts, each oldest (earliest expiry) first. When that
- * is not enough, throws: the review fails (a 500 denial in enforce mode) rather than saving a record
- * the API would refuse or forgetting reservations nobody counts yet.
+ * behind), then those this replica's snapshot counts (`isCounted`; a resize's entry: at its target),
+ * each oldest (earliest expiry) first. When that is not enough, throws: the review fails (a 500 denial
+ * in enforce mode) rather than saving a record the API would refuse or forgetting reservations nobody
+ * counts yet.
  */
 export function withinBounds(
   coordinationKey: string,
   kept: readonly StoredReservation[],
   added: StoredReservation,
-  isCounted: (key: string) => boolean,
+  isCounted: (key: string, entry: StoredReservation) => boolean,
   bounds: RecordBounds,
   now = Number.NEGATIVE_INFINITY,
 ): StoredReservation[] {
@@ -37,7 +38,7 @@ export function withinBounds(
   if (!over()) return next;
   const dropped = new Set<StoredReservation>();
   const expired = kept.filter((entry) => entry.expiresAt <= now).sort(byExpiry);
-  const counted = kept.filter((entry) => entry.expiresAt > now && isCounted(entry.key)).sort(byExpiry);
+  const counted = kept.filter((entry) => entry.expiresAt > now && isCounted(entry.key, entry)).sort(byExpiry);
   for (const entry of [...expired, ...counted]) {
     if (!over()) break;
     dropped.add(entry);

@@ -1,9 +1,11 @@
 import { EMPTY_USAGE, type Usage } from '@corral/cluster';
 import type { Reserved } from '../decide/quota.js';
 import { largerOf } from '../decide/quota-decisions.js';
+import { largerTarget } from '../decide/resize-reservation.js';
 import { ADM_ERR, AdmissionError } from '../errors.js';
 import { ExpiryQueue } from './reservation-ledger-expiry.js';
 import { ScopeTotals } from './reservation-ledger-totals.js';
+import type { IsCounted, StillHeld } from './stored-usage.js';
 
 /**
  * In-flight quota reservations of this replica. An admitted pod or claim takes from its quotas before
@@ -17,6 +19,13 @@ export interface Reservation {
   readonly scopes: readonly string[];
   readonly usage: Usage;
   readonly expiresAt: number;
+  /** A resize's: the size the snapshot must show the object at before the reservation ends. */
+  readonly target?: Usage;
+}
+
+/** A reservation as the ledger holds it: a resize's usage follows the snapshot (settleResize). */
+interface Held extends Reservation {
+  usage: Usage;
 }
 
 export interface ReservationLedgerOptions {
@@ -26,7 +35,14 @@ export interface ReservationLedgerOptions {
    * Is the object already counted by the snapshot? Asked when reserving (then nothing is held). After
    * that the owner calls `settle(key)` each time the snapshot may have started counting an object.
    */
-  readonly isCounted: (key: string) => boolean;
+  readonly isCounted: IsCounted;
+  /**
+   * What a resize's reservation still holds by the snapshot (its target less the snapshot's count of
+   * the object; empty: it ends). Asked when reserving and on `settleResize(key)`, which the owner calls
+   * each time the snapshot may count the resized object differently. Without it, a resize's
+   * reservation holds what it was given until the TTL.
+   */
+  readonly stillHeld?: StillHeld;
   readonly now?: () => number;
 }
 
@@ -48,10 +64,12 @@ function mergedScopes(earlier: readonly string[], scopes: readonly string[]): re
 }
 
 export class ReservationLedger {
-  private readonly byKey = new Map<string, Reservation>();
+  private readonly byKey = new Map<string, Held>();
   private readonly totals = new ScopeTotals();
-  private readonly queue = new ExpiryQueue<Reservation>((item) => this.byKey.get(item.key) === item);
+  private readonly queue = new ExpiryQueue<Held>((item) => this.byKey.get(item.key) === item);
   private readonly now: () => number;
+  /** Reservations of resizes held (those with a target). */
+  private resizes = 0;
 
   constructor(private readonly options: ReservationLedgerOptions) {
     if (!(options.ttlMs >= 0))
@@ -62,6 +80,11 @@ export class ReservationLedger {
   /** Reservations held (an expired one until the next reservedIn or reserve takes it off). */
   get size(): number {
     return this.byKey.size;
+  }
+
+  /** Reservations of resizes held (as `size`, expired ones until taken off). */
+  get resizeCount(): number {
+    return this.resizes;
   }
 
   /**
@@ -97,22 +120,28 @@ export class ReservationLedger {
    * review may be the one that lands; docs/adr/0009), with a fresh TTL (`ttlMs`, at most the ledger's).
    * The ledger keeps `usage`
    * itself, not a copy: the caller hands it over (Usage is read-only to both).
+   * With a `target`, the reservation of a resize (`resize/<object key>`): it ends once the snapshot
+   * shows the object at its target, not as soon as it shows the object (see `settleResize`).
    */
-  reserve(key: string, scopes: readonly string[], usage: Usage, ttlMs = this.options.ttlMs): void {
+  reserve(
+    key: string,
+    scopes: readonly string[],
+    usage: Usage,
+    ttlMs = this.options.ttlMs,
+    target?: Usage,
+  ): void {
+    if (target !== undefined) return this.reserveResize(key, scopes, usage, ttlMs, target);
     const now = this.now();
     this.expire(now);
     const previous = this.byKey.get(key);
     this.release(key);
     if (this.options.isCounted(key)) return;
-    const reservation: Reservation = {
+    this.hold({
       key,
       scopes: previous === undefined ? distinct(scopes) : mergedScopes(previous.scopes, scopes),
       usage: previous === undefined ? usage : largerOf(previous.usage, usage),
       expiresAt: now + Math.min(ttlMs, this.options.ttlMs),
-    };
-    this.byKey.set(key, reservation);
-    this.totals.apply(reservation.scopes, reservation.usage, 1n);
-    this.queue.push(reservation);
+    });
   }
 
   release(key: string): void {
@@ -120,7 +149,23 @@ export class ReservationLedger {
     if (reservation === undefined) return;
     this.byKey.delete(key);
     this.totals.apply(reservation.scopes, reservation.usage, -1n);
+    if (reservation.target !== undefined) this.resizes -= 1;
     this.queue.forget();
+  }
+
+  /**
+   * The snapshot may now count the resized object of `key` differently (it was just added or changed
+   * there): the resize's reservation then holds what its target still exceeds the snapshot's count
+   * by, and ends when that is nothing. The object at its old size leaves it as it is.
+   */
+  settleResize(key: string): void {
+    const held = this.byKey.get(key);
+    if (held?.target === undefined || this.options.stillHeld === undefined) return;
+    const usage = this.options.stillHeld(key, held.target);
+    if (usage.size === 0) return this.release(key);
+    this.totals.apply(held.scopes, held.usage, -1n);
+    held.usage = usage;
+    this.totals.apply(held.scopes, usage, 1n);
   }
 
   /**
@@ -131,10 +176,51 @@ export class ReservationLedger {
     if (this.byKey.has(key) && this.options.isCounted(key)) this.release(key);
   }
 
+  /**
+   * A resize's reservation: one per object, replacing the earlier one, holding per key the larger
+   * target of both (either review may be the one that lands), and of it what the snapshot does not
+   * count yet (with `stillHeld`; else the larger usage of both). Nothing when that is nothing.
+   */
+  private reserveResize(
+    key: string,
+    scopes: readonly string[],
+    usage: Usage,
+    ttlMs: number,
+    target: Usage,
+  ): void {
+    const now = this.now();
+    this.expire(now);
+    const previous = this.byKey.get(key);
+    this.release(key);
+    const merged = largerTarget(previous?.target, target);
+    const { stillHeld } = this.options;
+    const held = stillHeld
+      ? stillHeld(key, merged)
+      : previous === undefined
+        ? usage
+        : largerOf(previous.usage, usage);
+    if (held.size === 0) return;
+    this.hold({
+      key,
+      scopes: previous === undefined ? distinct(scopes) : mergedScopes(previous.scopes, scopes),
+      usage: held,
+      expiresAt: now + Math.min(ttlMs, this.options.ttlMs),
+      target: merged,
+    });
+    this.resizes += 1;
+  }
+
+  private hold(reservation: Held): void {
+    this.byKey.set(reservation.key, reservation);
+    this.totals.apply(reservation.scopes, reservation.usage, 1n);
+    this.queue.push(reservation);
+  }
+
   private expire(now: number): void {
     this.queue.popExpired(now, (reservation) => {
       this.byKey.delete(reservation.key);
       this.totals.apply(reservation.scopes, reservation.usage, -1n);
+      if (reservation.target !== undefined) this.resizes -= 1;
     });
   }
 }

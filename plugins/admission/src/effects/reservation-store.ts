@@ -4,14 +4,22 @@
  * still at the version `load` returned (optimistic concurrency, like ResourceQuota's status), else it
  * answers `conflict` and the caller reloads and retries.
  *
- * Record layout: a list of entries `{key: "Pod/<ns>/<name>", scopes: ["namespace/<ns>",
- * "department/<d>"], usage: {<quota key>: "<nano-units>"}, expiresAt: <epoch ms>}`.
+ * Record layout: a list of entries `{key: "Pod/<ns>/<name>/<uid>", scopes: ["namespace/<ns>",
+ * "department/<d>"], usage: {<quota key>: "<nano-units>"}, expiresAt: <epoch ms>}`. A resize's entry
+ * (key `resize/Pod/<ns>/<name>/<uid>`) also has `target: {<quota key>: "<nano-units>"}`, the object's
+ * new size on the keys it grew on: each replica counts what the target exceeds its own snapshot's
+ * count of the object by, nothing once its snapshot shows the object at the target; `usage` is what
+ * it exceeded the admitting replica's snapshot by. Versions before resizes were reserved ignore
+ * `target` (and keep it when they save) and never find a `resize/` key's object in their snapshot:
+ * they count such an entry's `usage` until its TTL.
  */
 export interface StoredReservation {
   readonly key: string;
   readonly scopes: readonly string[];
   readonly usage: Readonly<Record<string, string>>;
   readonly expiresAt: number;
+  /** A resize's: the size the snapshot must show the object at (absent for a CREATE's entry). */
+  readonly target?: Readonly<Record<string, string>>;
 }
 
 export interface StoredRecord {

@@ -5,6 +5,7 @@ import { planBatch, type BatchPlan } from './batch-plan.js';
 import { DEFAULT_MAX_ENTRIES, DEFAULT_MAX_RECORD_BYTES, type RecordBounds } from './record-bounds.js';
 import type { ReservationStore, StoredRecord } from './reservation-store.js';
 import { storeCall } from './store-call.js';
+import type { IsCounted, StillHeld } from './stored-usage.js';
 
 export {
   DEFAULT_MAX_ENTRIES,
@@ -22,7 +23,12 @@ export interface SharedReservationsOptions {
   readonly store: ReservationStore;
   readonly ttlMs: number;
   /** Is the reserved object already counted by this replica's snapshot? */
-  readonly isCounted: (key: string) => boolean;
+  readonly isCounted: IsCounted;
+  /**
+   * What a resize's entry still holds by this replica's snapshot (docs/adr/0009, "Resizes"). Without
+   * it, a resize's entry holds its stored usage until its TTL.
+   */
+  readonly stillHeld?: StillHeld;
   /** Attempts before giving up on a contended record (each a load + save). Default 20. */
   readonly maxAttempts?: number;
   /** Give up a store call (load or save) after this many ms. Default 2000. */
@@ -158,6 +164,7 @@ export class SharedReservations {
       ttlMs: this.options.ttlMs,
       graceMs: this.options.expiryGraceMs ?? this.options.ttlMs,
       isCounted: this.options.isCounted,
+      ...(this.options.stillHeld ? { stillHeld: this.options.stillHeld } : {}),
       bounds: this.bounds,
     };
     let members = batch.waiting();

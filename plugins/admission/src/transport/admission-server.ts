@@ -13,7 +13,8 @@ import type { ReservationStore } from '../effects/reservation-store.js';
 import { DeletedObjects } from '../effects/deleted-objects.js';
 import { SharedReservations } from '../effects/shared-reservations.js';
 import { createAdmissionMetrics, type AdmissionMetrics } from './admission-metrics.js';
-import { countedBySnapshot, reviewHandlers, settleFromSnapshot } from './review-handlers.js';
+import { reviewHandlers } from './review-handlers.js';
+import { countedBySnapshot, heldBySnapshot, settleFromSnapshot } from './snapshot-settlement.js';
 import { MAX_REVIEW_BYTES, webhookRoutes, type WebhookRoutesOptions } from './webhook-routes.js';
 
 const WEBHOOK_PATHS: readonly string[] = ['/mutate', '/validate'];
@@ -67,6 +68,7 @@ export function buildAdmissionServer(options: AdmissionServerOptions): Admission
   const ledger = new ReservationLedger({
     ttlMs: options.reservationTtlMs,
     isCounted: countedBySnapshot(options.snapshot),
+    stillHeld: heldBySnapshot(options.snapshot),
     ...(options.now ? { now: options.now } : {}),
   });
   // Shared records keep an entry until its TTL (written by any replica's clock): a deleted object's
@@ -87,6 +89,7 @@ export function buildAdmissionServer(options: AdmissionServerOptions): Admission
         store: options.reservationStore,
         ttlMs: options.reservationTtlMs,
         isCounted: countedBySnapshot(options.snapshot, deleted),
+        stillHeld: heldBySnapshot(options.snapshot, deleted),
         ...(options.now ? { now: options.now } : {}),
       })
     : undefined;

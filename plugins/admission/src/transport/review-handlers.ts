@@ -4,12 +4,12 @@ import type { RuleSettings } from '../decide/settings.js';
 import { enforcementOf, isResize, validateRequest, type Demand } from '../decide/validate.js';
 import { fail, isDenial, type Decision } from '../decide/decision.js';
 import { namespaceOf, type AdmissionRequest } from '../decide/request.js';
-import { keyMatches, parseReservationKey, storedObjectOf } from '../decide/reservation-key.js';
 import { awaitNamespace } from '../effects/await-namespace.js';
-import type { DeletedObjects } from '../effects/deleted-objects.js';
 import type { ReservationLedger } from '../effects/reservation-ledger.js';
 import type { SharedReservations } from '../effects/shared-reservations.js';
 import type { InnerHandler } from './with-admission.js';
+
+export { countedBySnapshot, heldBySnapshot, settleFromSnapshot } from './snapshot-settlement.js';
 
 export interface ReviewHandlerOptions {
   /**
@@ -58,8 +58,8 @@ function takesQuota(request: AdmissionRequest): boolean {
  * itself has a quota), else its namespace. Undefined when no quota applies. Keyed so, a namespace's
  * in-flight reservations stay in one record when its Department gains or loses a quota; keyed by
  * the department only while that had a quota, those held under the namespace's record were no longer
- * read, and its quota was exceeded. A resize reserves nothing, but is checked against every
- * replica's reservations all the same.
+ * read, and its quota was exceeded. A resize (pods/resize, a claim UPDATE) reserves its growth there
+ * as a CREATE reserves the object.
  */
 export function quotaCoordinationKey(
   snapshot: ClusterSnapshot,
@@ -90,7 +90,7 @@ export function reviewHandlers(
   const reserve = (request: AdmissionRequest, demand: Demand | undefined, allowed: boolean): void => {
     // dryRun answers the same but reserves nothing; a denied object takes nothing.
     if (!demand || request.dryRun || !allowed) return;
-    ledger.reserve(demand.key, demand.scopes, demand.usage, demand.ttlMs);
+    ledger.reserve(demand.key, demand.scopes, demand.usage, demand.ttlMs, demand.target);
   };
   const waitMs = options.namespaceWaitMs ?? 0;
   /** The tenant object's namespace when the snapshot does not hold it yet (and it is worth a wait). */
@@ -144,48 +144,5 @@ export function reviewHandlers(
     // Policy objects and Namespaces always fail closed, whatever their namespace's own mode.
     failOpen: (request) =>
       !isPolicyRequest(request) && enforcementOf(snapshot, namespaceOf(request)) !== 'enforce',
-  };
-}
-
-/**
- * Keeps the ledger exact as the snapshot changes: each pod or claim the snapshot adds or changes may
- * end that object's reservation (ReservationLedger.settle), the one keyed by its uid and one keyed by
- * its name alone. Each one it removes is remembered in `deleted` (for countedBySnapshot). Returns the
- * unsubscribe function.
- */
-export function settleFromSnapshot(
-  snapshot: ClusterSnapshot,
-  ledger: ReservationLedger,
-  deleted?: DeletedObjects,
-): () => void {
-  return snapshot.onApplied(({ kind, key, removedUid }) => {
-    if (kind !== 'Pod' && kind !== 'PersistentVolumeClaim') return;
-    if (removedUid !== undefined) {
-      if (removedUid !== '') deleted?.add(`${kind}/${key}/${removedUid}`);
-      return;
-    }
-    // Every pod event of the cluster passes here (a relist: every pod): nothing to do when nothing is held.
-    if (ledger.size === 0) return;
-    const nameKey = `${kind}/${key}`;
-    ledger.settle(nameKey);
-    const parsed = parseReservationKey(nameKey);
-    const stored = parsed === undefined ? undefined : storedObjectOf(snapshot, parsed);
-    if (stored !== undefined && stored.uid !== '') ledger.settle(`${nameKey}/${stored.uid}`);
-  });
-}
-
-/**
- * A reservation key (decide/reservation-key.ts) → is that object in the snapshot (so its usage is
- * counted there), or deleted since (`deleted`: then it takes no room at all)? With a uid in the key,
- * only the object of that uid is; an earlier object of the same name still in the snapshot is not.
- */
-export function countedBySnapshot(
-  snapshot: ClusterSnapshot,
-  deleted?: DeletedObjects,
-): (key: string) => boolean {
-  return (key) => {
-    if (deleted?.has(key) === true) return true;
-    const parsed = parseReservationKey(key);
-    return parsed !== undefined && keyMatches(parsed, storedObjectOf(snapshot, parsed));
   };
 }

@@ -1,0 +1,55 @@
+import type { V1Lease } from '@kubernetes/client-node';
+import { LeaseReservationStore, RESERVATIONS_ANNOTATION } from './lease-reservation-store.js';
+import type { StoredReservation } from './reservation-store.js';
+
+type LeaseApi = ConstructorParameters<typeof LeaseReservationStore>[0];
+
+/** A Lease API holding one Lease in memory (no version checks: those are tested on the fake API server). */
+function leaseApi(annotation: string | undefined) {
+  let lease: V1Lease = {
+    metadata: {
+      name: 'corral-quota-department-eng',
+      namespace: 'corral-system',
+      resourceVersion: '7',
+      ...(annotation === undefined ? {} : { annotations: { [RESERVATIONS_ANNOTATION]: annotation } }),
+    },
+  };
+  const api = {
+    readNamespacedLease: async () => lease,
+    createNamespacedLease: async ({ body }: { body: V1Lease }) => (lease = body),
+    replaceNamespacedLease: async ({ body }: { body: V1Lease }) => (lease = body),
+  };
+  return { api, saved: () => JSON.parse(lease.metadata?.annotations?.[RESERVATIONS_ANNOTATION] ?? '[]') };
+}
+
+const create: StoredReservation = {
+  key: 'Pod/team/new/u-2',
+  scopes: ['namespace/team'],
+  usage: { pods: '1000000000' },
+  expiresAt: 5,
+};
+const resize: StoredReservation = {
+  key: 'resize/Pod/team/web-0/u-1',
+  scopes: ['namespace/team', 'department/eng'],
+  usage: { 'requests.cpu': '4000000000' },
+  expiresAt: 5,
+  target: { 'requests.cpu': '5000000000' },
+};
+
+describe('LeaseReservationStore: resize entries', () => {
+  it('given entries with and without a target, loads both as written and saves them back unchanged', async () => {
+    const { api, saved } = leaseApi(JSON.stringify([create, resize]));
+    const store = new LeaseReservationStore(api as unknown as LeaseApi, 'corral-system');
+    const loaded = await store.load('department-eng');
+    expect(loaded.entries).toEqual([create, resize]);
+    expect(await store.save('department-eng', loaded.version, loaded.entries)).toBe('ok');
+    expect(saved()).toEqual([create, resize]);
+  });
+
+  it('given a target that is not amounts (a hand edit), skips that entry alone', async () => {
+    const broken = { ...resize, target: { 'requests.cpu': 'five' } };
+    const { api } = leaseApi(JSON.stringify([create, broken]));
+    const store = new LeaseReservationStore(api as unknown as LeaseApi, 'corral-system');
+    expect((await store.load('department-eng')).entries).toEqual([create]);
+  });
+});

@@ -13,6 +13,7 @@ describe('grpcStatusFor', () => {
     [CSI_ERR.CLONE_FLATTENING, 'CreateSnapshot', status.ABORTED],
     [CSI_ERR.FLATTEN_STOPPED, 'CreateSnapshot', status.UNAVAILABLE],
     [CSI_ERR.CEPH_UNAVAILABLE, 'Probe', status.FAILED_PRECONDITION],
+    [CSI_ERR.DEVICE_NOT_GROWN, 'NodeExpandVolume', status.UNAVAILABLE],
   ])('given %s in %s, returns code %i', (code, rpc, expected) => {
     expect(grpcStatusFor(csiError(code, 'x'), rpc).code).toBe(expected);
   });

@@ -47,6 +47,11 @@ export const CSI_ERR = {
    * the flatten goes on, the retry waits for it again. ABORTED, which the snapshotter retries.
    */
   CLONE_FLATTENING: 'CSI_ERR_CLONE_FLATTENING',
+  /**
+   * NodeExpandVolume: the node's device does not show the size asked for (the image was not grown,
+   * or its new size has not reached the node yet). UNAVAILABLE: kubelet retries.
+   */
+  DEVICE_NOT_GROWN: 'CSI_ERR_DEVICE_NOT_GROWN',
   /** A node-side command (rbd-fuse, losetup, mkfs, mount) failed. */
   NODE_COMMAND: 'CSI_ERR_NODE_COMMAND',
   /** The RPC is not served in this role. */
@@ -88,6 +93,7 @@ const BY_CODE: Record<CsiErrorCode, status> = {
   CSI_ERR_CEPH: status.INTERNAL,
   CSI_ERR_FLATTEN_STOPPED: status.UNAVAILABLE,
   CSI_ERR_CLONE_FLATTENING: status.ABORTED,
+  CSI_ERR_DEVICE_NOT_GROWN: status.UNAVAILABLE,
   CSI_ERR_NODE_COMMAND: status.INTERNAL,
   CSI_ERR_UNIMPLEMENTED: status.UNIMPLEMENTED,
   CSI_ERR_LIBRARY: status.FAILED_PRECONDITION,

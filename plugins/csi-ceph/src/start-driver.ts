@@ -21,6 +21,7 @@ import { cephProbe } from './effects/ceph/ceph-probe.js';
 import { ConnectionPool } from './effects/ceph/connection-pool.js';
 import { ffi } from './effects/ceph/ffi.js';
 import { mounterNamed } from './effects/node/mounters.js';
+import { canGrowMountedExt4 } from './effects/node/process-capabilities.js';
 import { readClusterConfig, readKeyring } from './effects/read-inputs.js';
 import { readNodeLabels } from './effects/read-node-labels.js';
 import { topologySegments } from './decide/topology.js';
@@ -143,6 +144,12 @@ export async function startDriver(options: DriverOptions): Promise<RunningDriver
     ? undefined
     : await startOpsServer({ listen: config.listen, logger, metrics, readiness: () => readiness.report() });
   logger.info({ role: config.role, endpoint: config.endpoint, ops: ops?.address }, 'CSI driver serving');
+  if (config.role === 'node' && !(await canGrowMountedExt4())) {
+    logger.warn(
+      'no CAP_SYS_RESOURCE: a published ext4 volume cannot grow on this node (NodeExpandVolume answers ' +
+        'FAILED_PRECONDITION; it grows when next staged): run the node plugin privileged',
+    );
+  }
   // Clones an earlier controller left unflattened (it died first): finish them in the background.
   if (config.role === 'controller') startFlattenResume(deps, logger);
   return {

@@ -136,15 +136,24 @@ describe('volume IDs over 128 bytes', () => {
 });
 
 describe('name idempotency', () => {
+  const xfsCapability = { volume_capabilities: [{ ...MOUNT_RWO, mount: { fs_type: 'xfs' } }] };
   it.each([
-    ['mkfsOptions', { mkfsOptions: '-m0' }],
-    ['fstype', { 'csi.storage.k8s.io/fstype': 'xfs' }],
-    ['imageFeatures', { imageFeatures: 'layering,exclusive-lock' }],
-  ])('a repeat with another %s is ALREADY_EXISTS', async (_label, other) => {
+    ['mkfsOptions', {}, { mkfsOptions: '-m0' }],
+    ['filesystem (the mount capability’s fs_type)', xfsCapability, {}],
+    ['imageFeatures', {}, { imageFeatures: 'layering,exclusive-lock' }],
+  ])('a repeat with another %s is ALREADY_EXISTS', async (_label, extra, other) => {
     const name = unique('same');
     const first = await create(name, 8 * MIB);
     expect((await create(name, 8 * MIB)).volume!.volume_id).toBe(first.volume!.volume_id);
-    expect(await codeOf(create(name, 8 * MIB, {}, other))).toBe(status.ALREADY_EXISTS);
+    expect(await codeOf(create(name, 8 * MIB, extra, other))).toBe(status.ALREADY_EXISTS);
+  });
+
+  it('a repeat adding an fstype parameter its ext4 mount capability overrides is the same request', async () => {
+    const name = unique('same-fs');
+    const first = (await create(name, 8 * MIB)).volume!;
+    const again = (await create(name, 8 * MIB, {}, { 'csi.storage.k8s.io/fstype': 'xfs' })).volume!;
+    expect(again.volume_id).toBe(first.volume_id);
+    expect(again.volume_context!['csi.storage.k8s.io/fstype']).toBe('ext4');
   });
 
   it('a repeat of the original request after ControllerExpandVolume grew the volume past its limit_bytes gets that volume, at its new size', async () => {

@@ -19,14 +19,16 @@ describe('Identity', () => {
     expect(info.vendor_version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it('given GetPluginCapabilities, returns the controller service and offline expansion', async () => {
+  it('given GetPluginCapabilities, returns the controller service and online expansion', async () => {
     const caps = await call(h.identity, 'GetPluginCapabilities', {});
     expect(caps.capabilities).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ service: { type: 'CONTROLLER_SERVICE' } }),
-        expect.objectContaining({ volume_expansion: { type: 'OFFLINE' } }),
+        expect.objectContaining({ volume_expansion: { type: 'ONLINE' } }),
       ]),
     );
+    // One expansion type: the controller grows in-use volumes (no FAILED_PRECONDITION for them).
+    expect(caps.capabilities!.filter((c) => c.volume_expansion)).toHaveLength(1);
   });
 
   it('given Ceph up, Probe answers ready', async () => {

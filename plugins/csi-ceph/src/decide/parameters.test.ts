@@ -1,4 +1,5 @@
 import {
+  fingerprintFsType,
   fingerprintMatches,
   paramsFingerprint,
   parseFeatures,
@@ -13,6 +14,26 @@ describe('parseVolumeParams', () => {
       status: 'pass',
       value: { clusterID: 'c', pool: 'rbd', features: 5n, fsType: 'ext4', volumeNamePrefix: 'csi-vol-' },
     });
+  });
+
+  it.each([
+    ['a mount capability with xfs and no fstype parameter', {}, 'xfs', 'xfs'],
+    [
+      'a mount capability with xfs and the fstype parameter ext4',
+      { 'csi.storage.k8s.io/fstype': 'ext4' },
+      'xfs',
+      'xfs',
+    ],
+    [
+      'no fs_type in the capabilities and the fstype parameter xfs',
+      { 'csi.storage.k8s.io/fstype': 'xfs' },
+      undefined,
+      'xfs',
+    ],
+    ['neither', {}, undefined, 'ext4'],
+  ])('given %s, the filesystem is %s', (_label, extra, fromCaps, expected) => {
+    const out = parseVolumeParams({ clusterID: 'c', pool: 'rbd', ...extra }, fromCaps);
+    expect(out).toMatchObject({ status: 'pass', value: { fsType: expected } });
   });
 
   it.each([
@@ -37,8 +58,8 @@ describe('parseVolumeParams', () => {
 });
 
 describe('paramsFingerprint', () => {
-  const parsed = (params: Record<string, string>): VolumeParams => {
-    const out = parseVolumeParams({ clusterID: 'c', pool: 'rbd', ...params });
+  const parsed = (params: Record<string, string>, fromCaps?: string): VolumeParams => {
+    const out = parseVolumeParams({ clusterID: 'c', pool: 'rbd', ...params }, fromCaps);
     if (out.status === 'fail') throw new Error(out.message);
     return out.value;
   };
@@ -59,5 +80,27 @@ describe('paramsFingerprint', () => {
     expect(fingerprintMatches(paramsFingerprint(parsed({ mkfsOptions: '-m0' })), p)).toBe(true);
     expect(fingerprintMatches('c|rbd|layering|ext4|csi-vol-|', p)).toBe(true);
     expect(fingerprintMatches('c|rbd|layering|xfs|csi-vol-|', p)).toBe(false);
+  });
+
+  it('given the capabilities name xfs, records xfs and no longer matches a repeat naming ext4', () => {
+    const stored = paramsFingerprint(parsed({}, 'xfs'));
+    expect(fingerprintFsType(stored)).toBe('xfs');
+    expect(fingerprintMatches(stored, parsed({}, 'xfs'))).toBe(true);
+    expect(fingerprintMatches(stored, parsed({}, 'ext4'))).toBe(false);
+    expect(fingerprintMatches(stored, parsed({}))).toBe(false);
+    expect(fingerprintMatches(stored, parsed({ 'csi.storage.k8s.io/fstype': 'xfs' }))).toBe(true);
+  });
+
+  it('given a v2 record (before the capabilities counted), judges it on the fstype parameter as then', () => {
+    // What the older driver wrote for a request with a mount capability xfs and no fstype parameter.
+    const v2 = JSON.stringify(['v2', 'c', 'rbd', 'layering', 'ext4', 'csi-vol-', '', '']);
+    expect(fingerprintFsType(v2)).toBeUndefined();
+    expect(fingerprintMatches(v2, parsed({}, 'xfs'))).toBe(true);
+    expect(fingerprintMatches(v2, parsed({ 'csi.storage.k8s.io/fstype': 'xfs' }, 'xfs'))).toBe(false);
+  });
+
+  it('given a v3 record of ext4, a repeat naming xfs only in the fstype parameter does not match', () => {
+    const stored = paramsFingerprint(parsed({}, 'ext4'));
+    expect(fingerprintMatches(stored, parsed({ 'csi.storage.k8s.io/fstype': 'xfs' }))).toBe(false);
   });
 });

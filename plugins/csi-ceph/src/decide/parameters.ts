@@ -1,9 +1,12 @@
 /**
  * StorageClass parameters, with ceph-csi's names so that a ceph-csi StorageClass works by changing only
- * the provisioner. Parameters under `csi.storage.k8s.io/` come from the external-provisioner.
+ * the provisioner. Parameters under `csi.storage.k8s.io/` come from the external-provisioner, which
+ * passes only the PVC/PV names (--extra-create-metadata): the fstype reaches CreateVolume as the mount
+ * capabilities' `fs_type` instead, and the parameter counts only without one (decide/fs-type.ts).
  */
 import { CSI_ERR } from '../errors.js';
 import { fail, pass, type Decision } from './decision.js';
+import { DEFAULT_FS_TYPE, effectiveFsType } from './fs-type.js';
 
 export const PARAM = {
   clusterID: 'clusterID',
@@ -32,7 +35,13 @@ export interface VolumeParams {
   readonly pool: string;
   readonly features: bigint;
   readonly featureNames: readonly string[];
+  /** The filesystem: the mount capabilities' `fs_type`, else the fstype parameter, else ext4. */
   readonly fsType: string;
+  /**
+   * The fstype parameter alone (ext4 without it): what the driver recorded before the capabilities
+   * counted, so the records of that time are judged by it (fingerprintMatches).
+   */
+  readonly parameterFsType: string;
   readonly volumeNamePrefix: string;
   readonly mkfsOptions: string;
   readonly pvcNamespace?: string;
@@ -72,8 +81,14 @@ export function parseFeatures(text: string): Decision<{ bits: bigint; names: str
 /** What `volumeNamePrefix` may be: never a `/`, so an image name is one name in its pool. */
 export const NAME_PREFIX = /^[A-Za-z0-9._-]{0,64}$/;
 
-/** Given CreateVolume's parameters, returns them typed, or the first problem. */
-export function parseVolumeParams(params: Readonly<Record<string, string>>): Decision<VolumeParams> {
+/**
+ * Given CreateVolume's parameters and the filesystem its capabilities name (capabilityFsType), returns
+ * them typed, or the first problem.
+ */
+export function parseVolumeParams(
+  params: Readonly<Record<string, string>>,
+  capabilityFsType?: string,
+): Decision<VolumeParams> {
   const rule = 'storage-class-parameters';
   const clusterID = params[PARAM.clusterID] ?? '';
   const pool = params[PARAM.pool] ?? '';
@@ -89,12 +104,12 @@ export function parseVolumeParams(params: Readonly<Record<string, string>>): Dec
       'volumeNamePrefix may hold only letters, digits, ".", "_" and "-" (≤ 64)',
     );
   }
-  const fsType = params[PARAM.fsType] ?? 'ext4';
-  if (fsType !== 'ext4' && fsType !== 'xfs') {
+  const parameterFsType = params[PARAM.fsType] || DEFAULT_FS_TYPE;
+  if (parameterFsType !== 'ext4' && parameterFsType !== 'xfs') {
     return fail(
       rule,
       CSI_ERR.INVALID_ARGUMENT,
-      `csi.storage.k8s.io/fstype "${fsType}" is not supported: use ext4 or xfs`,
+      `csi.storage.k8s.io/fstype "${parameterFsType}" is not supported: use ext4 or xfs`,
     );
   }
   const pvcNamespace = params[PARAM.pvcNamespace];
@@ -104,7 +119,8 @@ export function parseVolumeParams(params: Readonly<Record<string, string>>): Dec
     pool,
     features: features.value.bits,
     featureNames: features.value.names,
-    fsType,
+    fsType: effectiveFsType(capabilityFsType, parameterFsType),
+    parameterFsType,
     volumeNamePrefix: prefix,
     mkfsOptions: params[PARAM.mkfsOptions] ?? '',
     ...(pvcNamespace ? { pvcNamespace } : {}),
@@ -114,20 +130,42 @@ export function parseVolumeParams(params: Readonly<Record<string, string>>): Dec
 
 /**
  * Every parameter that shapes the volume (its place, image, filesystem and tenant): a repeated
- * CreateVolume is the same request only when all of them match.
+ * CreateVolume is the same request only when all of them match. `v3`: the filesystem is the effective
+ * one (capabilities first); `v2` records hold the fstype parameter's (or ext4).
  */
 export function paramsFingerprint(p: VolumeParams): string {
-  return JSON.stringify(['v2', ...legacyFields(p), p.mkfsOptions]);
+  return JSON.stringify(['v3', ...shapeFields(p, p.fsType), p.mkfsOptions]);
 }
 
 /**
- * Does a journal record's fingerprint match these parameters? A record written before mkfsOptions was
- * part of the fingerprint (fields joined by "|") is judged on the fields it holds, as it was then.
+ * Does a journal record's fingerprint match these parameters? Records of older drivers are judged on
+ * what they hold, as they were then: `v2` (before the capabilities' filesystem counted) on the fstype
+ * parameter, and fields joined by "|" (before mkfsOptions counted) likewise without mkfsOptions.
  */
 export function fingerprintMatches(stored: string, p: VolumeParams): boolean {
-  return stored === paramsFingerprint(p) || stored === legacyFields(p).join('|');
+  const legacy = shapeFields(p, p.parameterFsType);
+  return (
+    stored === paramsFingerprint(p) ||
+    stored === JSON.stringify(['v2', ...legacy, p.mkfsOptions]) ||
+    stored === legacy.join('|')
+  );
 }
 
-function legacyFields(p: VolumeParams): string[] {
-  return [p.clusterID, p.pool, p.featureNames.join(','), p.fsType, p.volumeNamePrefix, p.pvcNamespace ?? ''];
+/** The filesystem a record's fingerprint names, when it is the effective one (`v3`); else undefined. */
+export function fingerprintFsType(stored: string): string | undefined {
+  if (!stored.startsWith('["v3",')) return undefined;
+  try {
+    const fields: unknown = JSON.parse(stored);
+    const fsType: unknown = Array.isArray(fields) ? fields[FS_TYPE_FIELD] : undefined;
+    return typeof fsType === 'string' ? fsType : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where shapeFields puts the filesystem, counting the version first. */
+const FS_TYPE_FIELD = 4;
+
+function shapeFields(p: VolumeParams, fsType: string): string[] {
+  return [p.clusterID, p.pool, p.featureNames.join(','), fsType, p.volumeNamePrefix, p.pvcNamespace ?? ''];
 }

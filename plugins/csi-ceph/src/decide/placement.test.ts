@@ -8,6 +8,7 @@ const params = (ns?: string): VolumeParams => ({
   features: 1n,
   featureNames: ['layering'],
   fsType: 'ext4',
+  parameterFsType: 'ext4',
   volumeNamePrefix: 'csi-vol-',
   mkfsOptions: '',
   ...(ns ? { pvcNamespace: ns, pvcName: 'data' } : {}),

@@ -11,6 +11,7 @@ const params: VolumeParams = {
   features: 1n,
   featureNames: ['layering'],
   fsType: 'ext4',
+  parameterFsType: 'ext4',
   volumeNamePrefix: 'csi-vol-',
   mkfsOptions: '',
 };

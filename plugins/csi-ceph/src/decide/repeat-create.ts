@@ -2,7 +2,7 @@
  * CreateVolume's idempotency: a request for a name the journal already holds gets that volume back
  * only when it is compatible with it (CSI spec: "compatible with the specified capacity_range,
  * volume_capabilities and parameters"; else ALREADY_EXISTS): every parameter that shapes the volume
- * (paramsFingerprint), the content source, and the size.
+ * (paramsFingerprint; the filesystem as the mount capabilities name it), the content source, and the size.
  *
  * The size is judged on the size the volume was created with as well as its size now: after a
  * ControllerExpandVolume, a repeat of the original request (its answer lost, an external-provisioner
@@ -46,7 +46,7 @@ export function repeatedCreateDecision(record: VolumeRecord, request: RepeatedCr
     );
   if (!fingerprintMatches(record.fingerprint, request.params)) {
     return conflict(
-      'with other parameters (clusterID, pool, imageFeatures, fstype, volumeNamePrefix, mkfsOptions or PVC namespace)',
+      'with other parameters (clusterID, pool, imageFeatures, filesystem: fs_type or fstype, volumeNamePrefix, mkfsOptions or PVC namespace)',
     );
   }
   if (record.source !== request.source) {

@@ -1,4 +1,6 @@
-import { parseVolumeParams } from './parameters.js';
+import type { CapabilityInput } from './capabilities.js';
+import { capabilityFsType } from './fs-type.js';
+import { PARAM, parseVolumeParams } from './parameters.js';
 import type { VolumeRef } from './volume-id.js';
 
 /**
@@ -24,5 +26,34 @@ export function unconfirmedContext(
   const named = volumeContext['imageName'];
   if (named !== undefined && named !== image)
     return `volume_context.imageName "${named}" is not this volume's image (${image})`;
+  return undefined;
+}
+
+/**
+ * Why the filesystem a ValidateVolumeCapabilities request names is not this volume's, or undefined.
+ * The mount capabilities must name one filesystem (as CreateVolume demands). When the volume's record
+ * says which filesystem CreateVolume took (`recorded`: the mount capabilities', else the fstype
+ * parameter's, else ext4), the request's (its capabilities', else its fstype parameter's) and the
+ * volume_context's fstype must be that one. A record journaled before the capabilities counted holds
+ * only the parameter's, often not the volume's: nothing to compare (its NodeStage follows the
+ * capability too).
+ */
+export function unconfirmedFilesystem(
+  recorded: string | undefined,
+  capabilities: readonly CapabilityInput[],
+  parameters: Readonly<Record<string, string>>,
+  volumeContext: Readonly<Record<string, string>>,
+): string | undefined {
+  const named = capabilityFsType(capabilities);
+  if (named.status === 'fail') return named.message;
+  if (recorded === undefined) return undefined;
+  const asked = named.value ?? parameters[PARAM.fsType];
+  if (asked && asked !== recorded) {
+    return `the volume was created for a ${recorded} filesystem; the request asks for ${asked}`;
+  }
+  const context = volumeContext[PARAM.fsType];
+  if (context && context !== recorded) {
+    return `volume_context names filesystem ${context}; the volume was created for ${recorded}`;
+  }
   return undefined;
 }

@@ -24,7 +24,10 @@ export function identityHandlers(deps: IdentityDeps) {
     GetPluginCapabilities: async (): Promise<GetPluginCapabilitiesResponse> => ({
       capabilities: [
         { service: { type: 'CONTROLLER_SERVICE' } },
-        { volume_expansion: { type: 'OFFLINE' } },
+        // ONLINE: ControllerExpandVolume grows in-use images, and NodeExpandVolume grows published
+        // filesystems (an ext4 needs CAP_SYS_RESOURCE on the node: else FAILED_PRECONDITION, and it
+        // grows at the next stage). OFFLINE would oblige the controller to refuse in-use volumes.
+        { volume_expansion: { type: 'ONLINE' } },
         ...(deps.topology ? [{ service: { type: 'VOLUME_ACCESSIBILITY_CONSTRAINTS' as const } }] : []),
       ],
     }),

@@ -4,10 +4,11 @@
  * key reaches rbd-fuse through a private temporary key file (0600 in a 0700 dir), removed as soon as
  * rbd-fuse has connected; it is never on the command line.
  */
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { CSI_ERR, csiError } from '../../errors.js';
+import { awaitFuseExit } from './fuse-daemons.js';
 import type { AttachRequest, Mounter } from './mounter.js';
 import { isMounted, unmountAll } from './mounts.js';
 import { run, runOk } from './run.js';
@@ -71,6 +72,12 @@ export const fuseMounter: Mounter = {
   },
 
   async refresh(device) {
+    // `losetup -c` takes the size the kernel holds for the image file, which a stat fetches again
+    // from rbd-fuse once the cached attributes expired (without it the old size stays).
+    const backing = await readFile(`/sys/block/${basename(device)}/loop/backing_file`, 'utf8').catch(
+      () => '',
+    );
+    if (backing.trim() !== '') await stat(backing.trim()).catch(() => undefined);
     await runOk('losetup', ['-c', device]);
   },
 
@@ -79,5 +86,7 @@ export const fuseMounter: Mounter = {
       for (const device of await loopDevicesOf(join(workDir, image))) await runOk('losetup', ['-d', device]);
     }
     await unmountAll(workDir);
+    // The daemon closes the image after its mount is gone: the image is free only once it has exited.
+    await awaitFuseExit(workDir);
   },
 };

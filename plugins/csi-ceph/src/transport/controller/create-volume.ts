@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { sizeForRange } from '../../decide/capacity.js';
 import { checkCapabilities } from '../../decide/capabilities.js';
+import { capabilityFsType } from '../../decide/fs-type.js';
 import { sizeFitsImage } from '../../decide/image-limits.js';
 import { cleanupDecision, type VolumeRecord } from '../../decide/journal-records.js';
 import { paramsFingerprint, parseVolumeParams, type VolumeParams } from '../../decide/parameters.js';
@@ -78,7 +79,8 @@ export async function createVolume(
 ): Promise<CreateVolumeResponse> {
   const name = requireField(req.name, 'name');
   must(checkCapabilities(req.volume_capabilities));
-  const params = must(parseVolumeParams(req.parameters));
+  // The filesystem comes with the mount capabilities (the external-provisioner strips the parameter).
+  const params = must(parseVolumeParams(req.parameters, must(capabilityFsType(req.volume_capabilities))));
   const creds = credentialsFor(deps, req.secrets);
   const bytes = must(sizeForRange(req.capacity_range));
   must(sizeFitsImage(bytes, params.features));

@@ -6,10 +6,11 @@
  * by what the pool's byte quota leaves: `df detail` says whether the pool has a byte or object-count
  * quota; only then a second mon command, `osd pool get-quota`, reads what the quotas count (0 once
  * the object-count quota is reached). Capabilities no volume can have answer 0 (nothing can be
- * provisioned with them); topology is not consulted (every node reaches the cluster's pools, and
+ * provisioned with them, e.g. mount capabilities naming two filesystems); topology is not consulted (every node reaches the cluster's pools, and
  * CreateVolume does not place by it).
  */
 import { checkCapabilities } from '../../decide/capabilities.js';
+import { capabilityFsType } from '../../decide/fs-type.js';
 import { capacityLeft, capacityTarget, dfPoolSpace, poolQuota } from '../../decide/capacity-pools.js';
 import type { Credentials } from '../../decide/credentials.js';
 import { monCommand } from '../../effects/ceph/mon-command.js';
@@ -24,7 +25,9 @@ export async function poolCapacity(
 ): Promise<GetCapacityResponse> {
   const { cluster, pool, origin } = must(capacityTarget(req.parameters, deps.clusters, deps.tenants));
   const caps = req.volume_capabilities;
-  const unusable = caps.length > 0 && checkCapabilities(caps).status === 'fail';
+  const unusable =
+    caps.length > 0 &&
+    (checkCapabilities(caps).status === 'fail' || capabilityFsType(caps).status === 'fail');
   const bytes = await deps.pool.with(cluster, creds, async (conn) => {
     const df = await monCommand(conn, { prefix: 'df', detail: 'detail', format: 'json' });
     const space = must(dfPoolSpace(df, pool, origin));

@@ -1,12 +1,17 @@
 /**
- * ValidateVolumeCapabilities and ControllerExpandVolume. A size the image cannot take (past its object
- * map's reach) is OUT_OF_RANGE and leaves the image and its journal record as they were.
+ * ValidateVolumeCapabilities and ControllerExpandVolume. Validation confirms only what CreateVolume
+ * would have made: parameters of the volume's cluster and pool, its image, and the filesystem its
+ * record names (decide/volume-context-check.ts). Expansion grows the image whether or not a node uses
+ * it (the plugin advertises ONLINE expansion, so an in-use volume is no FAILED_PRECONDITION); the
+ * node grows the device and filesystem in NodeExpandVolume. A size the image cannot take (past its
+ * object map's reach) is OUT_OF_RANGE and leaves the image and its journal record as they were.
  */
 import { expandSize } from '../../decide/capacity.js';
 import { checkCapabilities } from '../../decide/capabilities.js';
-import { unconfirmedContext } from '../../decide/volume-context-check.js';
+import { unconfirmedContext, unconfirmedFilesystem } from '../../decide/volume-context-check.js';
 import { sizeFitsImage } from '../../decide/image-limits.js';
 import { grownRecord } from '../../decide/journal-records.js';
+import { fingerprintFsType } from '../../decide/parameters.js';
 import { growImage, imageLayout, withImage } from '../../effects/ceph/rbd-images.js';
 import type { ControllerExpandVolumeRequest__Output } from '../../generated/csi/v1/ControllerExpandVolumeRequest.js';
 import type { ControllerExpandVolumeResponse } from '../../generated/csi/v1/ControllerExpandVolumeResponse.js';
@@ -24,11 +29,17 @@ export async function validateVolumeCapabilities(
   if (req.volume_capabilities.length === 0)
     throw csiError(CSI_ERR.INVALID_ARGUMENT, 'volume_capabilities must not be empty');
   const creds = credentialsFor(deps, req.secrets);
-  const found = await withVolume(deps, id, creds, async ({ ref, record }) => ({ ref, image: record.image }));
+  const found = await withVolume(deps, id, creds, async ({ ref, record }) => ({
+    ref,
+    image: record.image,
+    fsType: fingerprintFsType(record.fingerprint),
+  }));
   const verdict = checkCapabilities(req.volume_capabilities);
   if (verdict.status === 'fail') return { message: verdict.message };
   // Confirmed means validated: parameters and a volume context that do not match are not echoed.
-  const unconfirmed = unconfirmedContext(found.ref, found.image, req.parameters, req.volume_context);
+  const unconfirmed =
+    unconfirmedContext(found.ref, found.image, req.parameters, req.volume_context) ??
+    unconfirmedFilesystem(found.fsType, req.volume_capabilities, req.parameters, req.volume_context);
   if (unconfirmed !== undefined) return { message: unconfirmed };
   return {
     confirmed: {

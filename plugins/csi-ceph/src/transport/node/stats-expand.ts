@@ -1,10 +1,13 @@
 /**
  * NodeGetVolumeStats (bytes and inodes of the mounted filesystem, or the size of a block volume, with
- * a volume condition) and NodeExpandVolume: the loop device picks up the new size; ext4 grows offline
- * (unmount, e2fsck, resize2fs, mount) when the volume is only staged, online when it is published
- * (refused, with the reason, on nodes without CAP_SYS_RESOURCE); xfs grows mounted; a reader-only
- * stage is not grown (nothing is written). Stats answer NOT_FOUND unless volume_path is a mount of the
- * volume's staged filesystem or device. Paths are compared in one spelling (see canonicalPath).
+ * a volume condition) and NodeExpandVolume, online or offline (the plugin advertises ONLINE volume
+ * expansion): the device is refreshed until it shows the size asked for (device-refresh.ts); a block
+ * volume is then done, published or not; xfs grows mounted; ext4 grows offline (unmount, e2fsck,
+ * resize2fs, mount) when the volume is only staged, online when it is published, which needs
+ * CAP_SYS_RESOURCE: a node plugin without it answers FAILED_PRECONDITION (kubelet then stops retrying
+ * on this node and the filesystem grows when the volume is next staged); a reader-only stage is not
+ * grown (nothing is written). Stats answer NOT_FOUND unless volume_path is a mount of the volume's
+ * staged filesystem or device. Paths are compared in one spelling (see canonicalPath).
  */
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -20,9 +23,11 @@ import {
   growExt4Online,
   growXfsMounted,
 } from '../../effects/node/filesystem.js';
+import { refreshToSize } from '../../effects/node/device-refresh.js';
 import { isSameDevice, isSameFilesystem, mountedAt } from '../../effects/node/mount-identity.js';
 import { mount, mountAt, mountTable, unmountAll } from '../../effects/node/mounts.js';
 import { canonicalPath } from '../../effects/node/node-paths.js';
+import { canGrowMountedExt4 } from '../../effects/node/process-capabilities.js';
 import { readStageRecord } from '../../effects/node/stage-record.js';
 import type { NodeExpandVolumeRequest__Output } from '../../generated/csi/v1/NodeExpandVolumeRequest.js';
 import type { NodeExpandVolumeResponse } from '../../generated/csi/v1/NodeExpandVolumeResponse.js';
@@ -130,14 +135,27 @@ async function growExt4(record: StageRecord, device: string, fsDir: string): Pro
     await mount(device, fsDir, options, record.fsType);
     return;
   }
+  const later = 'the filesystem grows when the volume is next staged (after its pods stop)';
+  if (!(await canGrowMountedExt4())) {
+    throw csiError(
+      CSI_ERR.IN_USE,
+      `volume ${record.volumeId} is published, and growing a mounted ext4 needs CAP_SYS_RESOURCE, which ` +
+        `this node plugin lacks (run it privileged, as deploy/csi-ceph does): ${later}`,
+    );
+  }
   await growExt4Online(device).catch((err: unknown) => {
     throw csiError(
       CSI_ERR.IN_USE,
-      `volume ${record.volumeId} is published and this node cannot grow a mounted filesystem: ` +
-        'stop the pod (unpublish) and the filesystem grows offline on the next stage',
+      `volume ${record.volumeId} is published and resize2fs could not grow its mounted ext4: ${later}`,
       { cause: err },
     );
   });
+}
+
+/** The size kubelet asks for (the PV's new size), when it says. */
+function requiredBytes(req: NodeExpandVolumeRequest__Output): bigint | undefined {
+  const required = BigInt(req.capacity_range?.required_bytes ?? '0');
+  return required > 0n ? required : undefined;
 }
 
 export async function nodeExpandVolume(
@@ -158,8 +176,8 @@ export async function nodeExpandVolume(
         `volume ${id} is not staged on this node (volume_path ${req.volume_path})`,
       );
     }
-    await deps.mounter.refresh(device);
-    if (record.accessType === 'block') return { capacity_bytes: (await deviceBytes(device)).toString() };
+    const bytes = await refreshToSize(deps.mounter, device, requiredBytes(req), id);
+    if (record.accessType === 'block') return { capacity_bytes: bytes.toString() };
     // A reader-only stage never writes: its filesystem grows when a writer stages the volume.
     if (record.readOnly === true) {
       return { capacity_bytes: (await filesystemUsage(layout.fsDir)).totalBytes.toString() };

@@ -34,6 +34,12 @@ const unranged = (name: string) => ({
   secrets: h.secrets,
 });
 
+/** The RBD snapshots of an image in the harness's pool. */
+async function snapshotsOf(image: string): Promise<unknown[]> {
+  const listed = await cephCli(h.ceph, ['rbd', 'snap', 'ls', '--format', 'json', `${h.ceph.pool}/${image}`]);
+  return JSON.parse(listed.stdout) as unknown[];
+}
+
 async function imageBytes(image: string): Promise<number> {
   const info = await cephCli(h.ceph, ['rbd', 'info', '--format', 'json', `${h.ceph.pool}/${image}`]);
   return (JSON.parse(info.stdout) as { size: number }).size;
@@ -59,15 +65,7 @@ describe('snapshots', () => {
       size_bytes: String(8 * MIB),
       source_volume_id: vol.volume_id,
     });
-    const snaps = await cephCli(h.ceph, [
-      'rbd',
-      'snap',
-      'ls',
-      '--format',
-      'json',
-      `${h.ceph.pool}/${vol.volume_context!['imageName']}`,
-    ]);
-    expect(JSON.parse(snaps.stdout)).toHaveLength(1);
+    expect(await snapshotsOf(vol.volume_context!['imageName']!)).toHaveLength(1);
   });
 
   it('given the same snapshot name for another volume, answers ALREADY_EXISTS', async () => {
@@ -128,15 +126,7 @@ describe('snapshots', () => {
       snapshot_id: snap.snapshot_id,
       secrets: h.secrets,
     });
-    const snaps = await cephCli(h.ceph, [
-      'rbd',
-      'snap',
-      'ls',
-      '--format',
-      'json',
-      `${h.ceph.pool}/${vol.volume_context!['imageName']}`,
-    ]);
-    expect(JSON.parse(snaps.stdout)).toEqual([]);
+    expect(await snapshotsOf(vol.volume_context!['imageName']!)).toEqual([]);
   });
 });
 
@@ -229,15 +219,7 @@ describe('volumes from sources', () => {
     expect((await cephCli(h.ceph, ['rbd', 'ls', '--pool', h.ceph.pool])).stdout).toBe(before.stdout);
     const journal = await cephCli(h.ceph, ['rados', '-p', h.ceph.pool, 'listomapkeys', 'csi.corral.journal']);
     expect(journal.stdout).not.toContain(name);
-    const snaps = await cephCli(h.ceph, [
-      'rbd',
-      'snap',
-      'ls',
-      '--format',
-      'json',
-      `${h.ceph.pool}/${src.volume_context!['imageName']}`,
-    ]);
-    expect(JSON.parse(snaps.stdout)).toEqual([]);
+    expect(await snapshotsOf(src.volume_context!['imageName']!)).toEqual([]);
   });
 
   it('given an unknown snapshot ID of the right shape, answers NOT_FOUND', async () => {

@@ -1,12 +1,6 @@
-import { SnapshotStore } from '@corral/cluster';
-import pino from 'pino';
-import { type ClusterSource, startClusterSource } from '../../packages/cluster/src/sources/cluster/index.js';
-import {
-  type FakeApiServer,
-  fakeKubeConfig,
-  type KubeObject,
-  startFakeApiServer,
-} from './fake-apiserver/index.js';
+import type { SnapshotStore } from '@corral/cluster';
+import type { FakeApiServer } from './fake-apiserver/index.js';
+import { clusterSourceHarness, PODS, teamPod, type SourceHarness } from './cluster-source-harness.js';
 import { waitFor } from '../support/wait-for.js';
 
 /**
@@ -16,61 +10,28 @@ import { waitFor } from '../support/wait-for.js';
  * list always completes and never leaves behind objects deleted meanwhile.
  */
 
-const PODS = '/api/v1/pods';
 const NAMES = ['p1', 'p2', 'p3', 'p4', 'p5'];
-
-const pod = (name: string): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name, namespace: 'team-a' },
-  spec: { containers: [{ name: 'app', image: 'harbor.example.com/a/app:1' }] },
-});
-
-interface Harness {
-  readonly server: FakeApiServer;
-  readonly store: SnapshotStore;
-  readonly source: ClusterSource;
-}
-
-let running: Harness[] = [];
-
-afterEach(async () => {
-  for (const h of running) {
-    await h.source.stop();
-    await h.server.close();
-  }
-  running = [];
-});
+const startSource = clusterSourceHarness();
 
 /** A Pod informer reading pages of 2; `onContinue` runs before the server answers each later page. */
 async function start(
   options: { before?: (server: FakeApiServer) => void; onContinue?: (server: FakeApiServer) => void } = {},
-): Promise<Harness> {
+): Promise<SourceHarness> {
   const started: { server?: FakeApiServer } = {};
-  const server = await startFakeApiServer({
+  return startSource({
     extra: (_req, _res, url) => {
       if (started.server && url.pathname === PODS && url.searchParams.has('continue')) {
         options.onContinue?.(started.server);
       }
       return false;
     },
+    seed: (server) => {
+      started.server = server;
+      for (const name of NAMES) server.upsert(teamPod(name));
+      options.before?.(server);
+    },
+    source: { kinds: ['Pod'], listPageSize: 2 },
   });
-  started.server = server;
-  for (const name of NAMES) server.upsert(pod(name));
-  options.before?.(server);
-  const store = new SnapshotStore();
-  const source = startClusterSource({
-    kubeConfig: fakeKubeConfig(server.url, 'token'),
-    sink: store,
-    logger: pino({ level: 'silent' }),
-    kinds: ['Pod'],
-    listPageSize: 2,
-    random: () => 0.5,
-    backoff: { initialMs: 20, maxMs: 100, jitter: 0 },
-  });
-  const h = { server, store, source };
-  running.push(h);
-  return h;
 }
 
 const podNames = (store: SnapshotStore) => NAMES.filter((name) => store.pod('team-a', name) !== undefined);
@@ -81,7 +42,7 @@ describe('cluster source: LIST in pages', () => {
     let deleted = false;
     const h = await start({
       onContinue: (server) => {
-        if (!deleted) server.remove(pod('p1'));
+        if (!deleted) server.remove(teamPod('p1'));
         deleted = true;
         // A write after the token's revision, then a compaction: etcd can no longer read the token's revision.
         server.upsert({ apiVersion: 'v1', kind: 'Node', metadata: { name: `n${server.resourceVersion()}` } });

@@ -1,16 +1,6 @@
-import { SnapshotStore } from '@corral/cluster';
-import pino from 'pino';
-import {
-  type ClusterSource,
-  type ClusterSourceOptions,
-  startClusterSource,
-} from '../../packages/cluster/src/sources/cluster/index.js';
-import {
-  type FakeApiServer,
-  fakeKubeConfig,
-  type KubeObject,
-  startFakeApiServer,
-} from './fake-apiserver/index.js';
+import type { ClusterSourceOptions } from '../../packages/cluster/src/sources/cluster/index.js';
+import type { FakeApiServer, KubeObject } from './fake-apiserver/index.js';
+import { clusterSourceHarness, PODS, teamPod, type SourceHarness } from './cluster-source-harness.js';
 import { waitFor } from '../support/wait-for.js';
 
 /**
@@ -18,15 +8,6 @@ import { waitFor } from '../support/wait-for.js';
  * and policy objects that pass the CRD schema but not Corral's checks. Neither may crash the cache,
  * stop the watch or drop the enforcement of the objects that are fine.
  */
-
-const PODS = '/api/v1/pods';
-
-const pod = (name: string): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name, namespace: 'team-a' },
-  spec: { containers: [{ name: 'app', image: 'harbor.example.com/a/app:1' }] },
-});
 
 const department = (name: string, spec: Record<string, unknown>): KubeObject => ({
   apiVersion: 'corral.dev/v1alpha1',
@@ -38,46 +19,21 @@ const department = (name: string, spec: Record<string, unknown>): KubeObject => 
 /** In needs values: a mistake the CRD's OpenAPI schema lets through and Corral's checks refuse. */
 const brokenSelector = { namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'In' }] } };
 
-interface Harness {
-  readonly server: FakeApiServer;
-  readonly store: SnapshotStore;
-  readonly source: ClusterSource;
-}
-
-let running: Harness[] = [];
-
-afterEach(async () => {
-  for (const h of running) {
-    await h.source.stop();
-    await h.server.close();
-  }
-  running = [];
-});
+const startSource = clusterSourceHarness();
 
 async function start(
   seed: (server: FakeApiServer) => void,
   kinds: ClusterSourceOptions['kinds'],
-): Promise<Harness> {
-  const server = await startFakeApiServer();
-  seed(server);
-  const store = new SnapshotStore();
-  const source = startClusterSource({
-    kubeConfig: fakeKubeConfig(server.url, 'token'),
-    sink: store,
-    logger: pino({ level: 'silent' }),
-    ...(kinds ? { kinds } : {}),
-    random: () => 0.5,
-    backoff: { initialMs: 20, maxMs: 100, jitter: 0 },
-  });
-  const h = { server, store, source };
-  running.push(h);
-  await waitFor(() => source.synced() && server.openWatches() === (kinds?.length ?? 6), 'synced', 5_000);
+): Promise<SourceHarness> {
+  const h = await startSource({ seed, source: kinds ? { kinds } : {} });
+  const watching = kinds?.length ?? 6;
+  await waitFor(() => h.source.synced() && h.server.openWatches() === watching, 'synced', 5_000);
   return h;
 }
 
 describe('cluster source: odd events and broken policy objects', () => {
   it('given events without object or metadata, or a Status in ADDED, reports them and keeps watching', async () => {
-    const h = await start((server) => server.upsert(pod('p1')), ['Pod']);
+    const h = await start((server) => server.upsert(teamPod('p1')), ['Pod']);
     const rv = h.source.status().Pod?.resourceVersion;
     h.server.emit(PODS, 'ADDED', undefined);
     h.server.emit(PODS, 'MODIFIED', { kind: 'Pod', apiVersion: 'v1' });
@@ -94,7 +50,7 @@ describe('cluster source: odd events and broken policy objects', () => {
       metadata: { name: 'ghost', namespace: 'team-a' },
     });
     h.server.emit(PODS, 'SOMETHING', { kind: 'Pod' });
-    h.server.upsert(pod('p2'));
+    h.server.upsert(teamPod('p2'));
     await waitFor(() => h.store.pod('team-a', 'p2') !== undefined, 'p2 after the odd events');
     expect(h.store.pod('team-a', 'p1')).toBeDefined();
     expect(h.store.problems()).toContainEqual(expect.objectContaining({ kind: 'Pod', name: '(unnamed)' }));

@@ -1,12 +1,5 @@
-import { SnapshotStore } from '@corral/cluster';
-import pino from 'pino';
-import { type ClusterSource, startClusterSource } from '../../packages/cluster/src/sources/cluster/index.js';
-import {
-  type FakeApiServer,
-  fakeKubeConfig,
-  type KubeObject,
-  startFakeApiServer,
-} from './fake-apiserver/index.js';
+import type { FakeApiServer } from './fake-apiserver/index.js';
+import { clusterSourceHarness, PODS, teamPod, type SourceHarness } from './cluster-source-harness.js';
 import { waitFor } from '../support/wait-for.js';
 
 /**
@@ -16,47 +9,18 @@ import { waitFor } from '../support/wait-for.js';
  * same: isWatchErrorRetriable), which would add the heaviest request to an overloaded server.
  */
 
-const PODS = '/api/v1/pods';
+const startSource = clusterSourceHarness();
 
-const pod = (name: string): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name, namespace: 'team-a' },
-  spec: { containers: [{ name: 'app', image: 'harbor.example.com/a/app:1' }] },
-});
-
-interface Harness {
-  readonly server: FakeApiServer;
-  readonly store: SnapshotStore;
-  readonly source: ClusterSource;
-}
-
-let running: Harness[] = [];
-
-afterEach(async () => {
-  for (const h of running) {
-    await h.source.stop();
-    await h.server.close();
-  }
-  running = [];
-});
-
-async function start(before?: (server: FakeApiServer) => void): Promise<Harness> {
-  const server = await startFakeApiServer();
-  server.upsert(pod('p1'));
-  before?.(server);
-  const store = new SnapshotStore();
-  const source = startClusterSource({
-    kubeConfig: fakeKubeConfig(server.url, 'token'),
-    sink: store,
-    logger: pino({ level: 'silent' }),
-    kinds: ['Pod'],
-    random: () => 0.5,
-    backoff: { initialMs: 20, maxMs: 100, jitter: 0 },
+/** One Pod informer, synced and watching. */
+async function start(before?: (server: FakeApiServer) => void): Promise<SourceHarness> {
+  const h = await startSource({
+    seed: (server) => {
+      server.upsert(teamPod('p1'));
+      before?.(server);
+    },
+    source: { kinds: ['Pod'] },
   });
-  const h = { server, store, source };
-  running.push(h);
-  await waitFor(() => source.synced() && server.openWatches() === 1, 'synced and watching', 5_000);
+  await waitFor(() => h.source.synced() && h.server.openWatches() === 1, 'synced and watching', 5_000);
   return h;
 }
 
@@ -75,8 +39,8 @@ describe('cluster source: 429 Too Many Requests', () => {
     const resumeFrom = h.source.status().Pod?.resourceVersion;
     h.server.failNext(4, { path: PODS, watch: true, code: 429 });
     h.server.dropWatches();
-    h.server.remove(pod('p1'));
-    h.server.upsert(pod('p2'));
+    h.server.remove(teamPod('p1'));
+    h.server.upsert(teamPod('p2'));
     await waitFor(() => h.store.pod('team-a', 'p2') !== undefined, 'p2 by watch', 5_000);
     expect(h.store.pod('team-a', 'p1')).toBeUndefined();
     expect(h.server.requests.count({ path: PODS, watch: false })).toBe(1);

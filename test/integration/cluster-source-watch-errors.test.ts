@@ -1,16 +1,5 @@
-import { SnapshotStore } from '@corral/cluster';
-import pino from 'pino';
-import {
-  type ClusterSource,
-  type ClusterSourceOptions,
-  startClusterSource,
-} from '../../packages/cluster/src/sources/cluster/index.js';
-import {
-  type FakeApiServer,
-  fakeKubeConfig,
-  type KubeObject,
-  startFakeApiServer,
-} from './fake-apiserver/index.js';
+import type { ClusterSourceOptions } from '../../packages/cluster/src/sources/cluster/index.js';
+import { clusterSourceHarness, PODS, teamPod, type SourceHarness } from './cluster-source-harness.js';
 import { delay, waitFor } from '../support/wait-for.js';
 
 /**
@@ -18,15 +7,6 @@ import { delay, waitFor } from '../support/wait-for.js';
  * response headers never come, and stopping while one is pending: the cluster source must neither
  * stay ready on a stale snapshot nor hang.
  */
-
-const PODS = '/api/v1/pods';
-
-const pod = (name: string): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name, namespace: 'team-a' },
-  spec: { containers: [{ name: 'app', image: 'harbor.example.com/a/app:1' }] },
-});
 
 const tooLarge = (rv: string) => ({
   kind: 'Status',
@@ -49,43 +29,23 @@ const conversionFailed = {
   code: 500,
 };
 
-interface Harness {
-  readonly server: FakeApiServer;
-  readonly store: SnapshotStore;
-  readonly source: ClusterSource;
-  readonly readiness: [boolean, string][];
-}
+const startSource = clusterSourceHarness();
 
-let running: Harness[] = [];
-
-afterEach(async () => {
-  for (const h of running) {
-    await h.source.stop();
-    await h.server.close();
-  }
-  running = [];
-});
-
-/** One Pod informer, synced and watching. */
-async function startPods(options: Partial<ClusterSourceOptions> = {}): Promise<Harness> {
-  const server = await startFakeApiServer();
-  server.upsert(pod('p1'));
-  const store = new SnapshotStore();
+/** One Pod informer, synced and watching, with every readiness change it reported. */
+async function startPods(
+  options: Partial<ClusterSourceOptions> = {},
+): Promise<SourceHarness & { readonly readiness: [boolean, string][] }> {
   const readiness: [boolean, string][] = [];
-  const source = startClusterSource({
-    kubeConfig: fakeKubeConfig(server.url, 'token'),
-    sink: store,
-    logger: pino({ level: 'silent' }),
-    kinds: ['Pod'],
-    readiness: (_kind, synced, reason) => readiness.push([synced, reason]),
-    random: () => 0.5,
-    ...options,
-    backoff: { initialMs: 20, maxMs: 100, jitter: 0 },
+  const h = await startSource({
+    seed: (server) => server.upsert(teamPod('p1')),
+    source: {
+      kinds: ['Pod'],
+      readiness: (_kind, synced, reason) => readiness.push([synced, reason]),
+      ...options,
+    },
   });
-  const h = { server, store, source, readiness };
-  running.push(h);
-  await waitFor(() => source.synced() && server.openWatches() === 1, 'synced and watching');
-  return h;
+  await waitFor(() => h.source.synced() && h.server.openWatches() === 1, 'synced and watching');
+  return { ...h, readiness };
 }
 
 describe('cluster source: watches that fail after HTTP 200', () => {
@@ -93,8 +53,8 @@ describe('cluster source: watches that fail after HTTP 200', () => {
     const h = await startPods();
     h.server.errorWatches(tooLarge(h.server.resourceVersion()), { path: PODS });
     h.server.dropWatches();
-    h.server.upsert(pod('p2'));
-    h.server.remove(pod('p1'));
+    h.server.upsert(teamPod('p2'));
+    h.server.remove(teamPod('p1'));
     await waitFor(() => h.store.pod('team-a', 'p2') !== undefined, 'p2 listed');
     expect(h.store.pod('team-a', 'p1')).toBeUndefined();
     expect(h.server.requests.count({ path: PODS, watch: false })).toBeGreaterThanOrEqual(2);
@@ -127,7 +87,7 @@ describe('cluster source: watches that fail after HTTP 200', () => {
     // 200 + ERROR 410 (p1's deletion was compacted away), and every LIST fails.
     h.server.failNext(1, { path: PODS, watch: true });
     h.server.failNext(100_000, { path: PODS, watch: false });
-    h.server.remove(pod('p1'));
+    h.server.remove(teamPod('p1'));
     h.server.expireHistory('event');
     h.server.dropWatches();
     await waitFor(() => h.server.requests.count({ path: PODS, watch: true }) >= 3, 'watched with 410');

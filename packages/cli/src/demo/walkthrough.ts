@@ -85,6 +85,7 @@ export async function runWalkthrough(options: WalkthroughOptions): Promise<Walkt
   } finally {
     await stopAll(run, source);
   }
+  recordInterruption(run);
   const report = toReport(run);
   options.print(renderSummary(report));
   return report;
@@ -109,6 +110,7 @@ async function runSections(run: Run, stored: StoredObjects): Promise<void> {
   run.placements = scheduled.placements;
   options.print(renderScheduling(run.scheduling));
   options.signal?.throwIfAborted();
+  run.storage = { skipped: 'the storage part stopped on a failure (listed below)', services: [], steps: [] };
   run.storage = await storageSection(run, run.admission);
   options.print(renderStorage(run.storage));
 }
@@ -168,6 +170,7 @@ async function storageSection(run: Run, admission: AdmissionSection): Promise<St
       storageClasses: admission.notReviewed,
       placements: run.placements,
       ...(problem ? { nodeStageProblem: problem } : {}),
+      ...(run.options.signal ? { signal: run.options.signal } : {}),
     },
     run.services,
   );
@@ -177,6 +180,14 @@ async function storageSection(run: Run, admission: AdmissionSection): Promise<St
     services: result.services,
     steps: result.steps,
   };
+}
+
+/** An interruption no section noticed (it came during the last one, or while stopping) still counts. */
+function recordInterruption(run: Run): void {
+  const signal = run.options.signal;
+  if (!signal?.aborted) return;
+  const text = describe(signal.reason);
+  if (!run.failures.includes(text)) run.failures.push(text);
 }
 
 /** Stops every service (last started first), the cache, and removes the workspace. */

@@ -39,3 +39,20 @@ export function groupRefusals(reasons: Readonly<Record<string, readonly string[]
     .map(([rule, group]) => ({ rule, nodes: group.nodes.sort(), example: group.example }))
     .sort((a, b) => b.nodes.length - a.nodes.length || a.rule.localeCompare(b.rule));
 }
+
+/**
+ * The groups to print: the first `limit`, then any further group that names a node none of the
+ * printed ones does, so that every refused node has at least one reason shown; and how many are left out.
+ */
+export function groupsToShow(
+  groups: readonly RefusalGroup[],
+  limit: number,
+): { shown: RefusalGroup[]; hidden: number } {
+  const covered = new Set<string>();
+  const shown = groups.filter((group, index) => {
+    const needed = index < limit || group.nodes.some((node) => !covered.has(node));
+    if (needed) for (const node of group.nodes) covered.add(node);
+    return needed;
+  });
+  return { shown, hidden: groups.length - shown.length };
+}

@@ -139,6 +139,7 @@ function rowOf(
     object: `${String(object['kind'])} ${objectName(object)}`,
     ...(createdBy ? { createdBy } : {}),
     outcome: !answer.allowed ? 'denied' : answer.warnings.length > 0 ? 'allowed with warnings' : 'allowed',
+    audited: answer.allowed && audit.length > 0,
     patched,
     why,
     rules: [

@@ -1,5 +1,5 @@
 import { renderTable } from '../../format/table.js';
-import type { RefusalGroup } from '../decide/refusals.js';
+import { groupsToShow, type RefusalGroup } from '../decide/refusals.js';
 import type { AdmissionRow, ScheduleRow, ServiceRow, StorageReport, WalkthroughReport } from './report.js';
 
 /** The walkthrough's tables, one per section, and the closing summary: plain text for a terminal. */
@@ -16,11 +16,7 @@ export function renderServices(rows: readonly ServiceRow[]): string {
 export function renderAdmission(rows: readonly AdmissionRow[], notReviewed: readonly string[]): string {
   const table = renderTable(
     ['OBJECT', 'ADMISSION', 'RULES'],
-    rows.map((r) => [
-      r.createdBy ? `  └ ${r.object}` : r.object,
-      r.outcome === 'denied' ? 'DENIED' : `${r.outcome}${r.patched === '-' ? '' : ', patched'}`,
-      r.rules.join(', ') || '-',
-    ]),
+    rows.map((r) => [r.createdBy ? `  └ ${r.object}` : r.object, outcomeText(r), r.rules.join(', ') || '-']),
   );
   const details = rows
     .filter((r) => r.patched !== '-' || r.why.length > 0)
@@ -41,11 +37,23 @@ export function renderAdmission(rows: readonly AdmissionRow[], notReviewed: read
   );
 }
 
-function refusalText(groups: readonly RefusalGroup[], limit = 2): string {
-  return groups
-    .slice(0, limit)
+/**
+ * `DENIED`, or how it was allowed: with warnings; "in audit mode" when the rules named were broken and
+ * only recorded (an audit annotation), so that an allowed row next to a rule is not read as a pass.
+ */
+export function outcomeText(row: AdmissionRow): string {
+  if (row.outcome === 'denied') return 'DENIED';
+  const how = row.audited ? `${row.outcome} in audit mode` : row.outcome;
+  return `${how}${row.patched === '-' ? '' : ', patched'}`;
+}
+
+/** The largest groups, and enough more that every refused node has a reason shown. */
+export function refusalText(groups: readonly RefusalGroup[], limit = 2): string {
+  const { shown, hidden } = groupsToShow(groups, limit);
+  const text = shown
     .map((g) => `${g.nodes.length}× ${g.rule}${g.rule === g.example ? '' : ` (${g.example})`}`)
     .join('; ');
+  return hidden === 0 ? text : `${text}; and ${hidden} more reason${hidden === 1 ? '' : 's'}`;
 }
 
 export function renderScheduling(rows: readonly ScheduleRow[]): string {
@@ -106,23 +114,29 @@ export function renderStorage(report: StorageReport): string {
 }
 
 export function renderSummary(report: WalkthroughReport): string {
-  const admitted = report.admission.filter((r) => r.outcome !== 'denied').length;
-  const warned = report.admission.filter((r) => r.outcome === 'allowed with warnings').length;
   const placed = report.scheduling.filter((r) => r.chosen).length;
-  const storage = report.storage.skipped
-    ? `storage skipped (${report.storage.skipped})`
-    : `${report.storage.steps.filter((s) => s.outcome === 'ok' || s.outcome === 'refused as expected').length} of ${report.storage.steps.length} storage steps as expected` +
-      skippedSteps(report.storage);
   const lines = [
-    `${report.admission.length} objects reviewed: ${admitted} admitted (${warned} with warnings), ${report.admission.length - admitted} denied`,
+    admissionLine(report.admission),
     `${report.scheduling.length} pods scheduled: ${placed} placed, ${report.scheduling.length - placed} pending`,
-    storage,
+    storageLine(report.storage),
     report.failures.length === 0
       ? 'every service started, answered and shut down cleanly'
       : `${report.failures.length} failure(s):\n${report.failures.map((f) => `    ${f}`).join('\n')}` +
         logsText(report.serviceLogs),
   ];
   return section('Summary', lines.map((l) => `  ${l}\n`).join(''));
+}
+
+/** `13 objects reviewed: 9 admitted (1 with warnings, 1 in audit mode despite a broken rule), 4 denied`. */
+export function admissionLine(rows: readonly AdmissionRow[]): string {
+  const admitted = rows.filter((r) => r.outcome !== 'denied').length;
+  const warned = rows.filter((r) => r.outcome === 'allowed with warnings').length;
+  const audited = rows.filter((r) => r.audited).length;
+  const how = [
+    `${warned} with warnings`,
+    ...(audited > 0 ? [`${audited} in audit mode despite a broken rule`] : []),
+  ];
+  return `${rows.length} objects reviewed: ${admitted} admitted (${how.join(', ')}), ${rows.length - admitted} denied`;
 }
 
 function logsText(lines: readonly string[]): string {
@@ -133,9 +147,17 @@ function logsText(lines: readonly string[]): string {
     .join('\n')}`;
 }
 
-function skippedSteps(storage: StorageReport): string {
+/**
+ * `16 of 16 storage steps as expected`; steps skipped on purpose (no root) are counted apart, so that
+ * they do not read as steps that went wrong.
+ */
+export function storageLine(storage: StorageReport): string {
+  if (storage.skipped) return `storage skipped (${storage.skipped})`;
+  const expected = storage.steps.filter((s) => s.outcome === 'ok' || s.outcome === 'refused as expected');
   const skipped = storage.steps.filter((s) => s.outcome === 'skipped');
-  return skipped.length === 0 ? '' : ` (${skipped.length} node step(s) skipped: ${skipped[0]?.result ?? ''})`;
+  const line = `${expected.length} of ${storage.steps.length - skipped.length} storage steps as expected`;
+  if (skipped.length === 0) return line;
+  return `${line}; ${skipped.length} node step${skipped.length === 1 ? '' : 's'} skipped: ${skipped[0]?.result ?? ''}`;
 }
 
 function section(title: string, body: string): string {

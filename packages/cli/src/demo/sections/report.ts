@@ -13,6 +13,8 @@ export interface AdmissionRow {
   /** Set for objects a controller created (`Deployment web-prod/x`). */
   readonly createdBy?: string;
   readonly outcome: 'allowed' | 'denied' | 'allowed with warnings';
+  /** Allowed only because the namespace audits: the rules in `why` were broken and recorded, not enforced. */
+  readonly audited: boolean;
   /** The mutating webhook's changes, summarised; `-` when none or not a pod. */
   readonly patched: string;
   /** status.message on a denial, warnings, audit annotations; each names its rule in brackets. */

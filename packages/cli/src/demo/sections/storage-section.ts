@@ -25,6 +25,8 @@ export interface StorageInput {
   readonly placements: readonly Placement[];
   /** Why NodeStage cannot run here, if it cannot. */
   readonly nodeStageProblem?: string;
+  /** Aborting skips the remaining steps; the teardown still runs. */
+  readonly signal?: AbortSignal;
 }
 
 export interface StorageResult extends StorageReport {
@@ -70,9 +72,9 @@ export async function runStorage(input: StorageInput, started: RunningService[])
     kubeletPaths(input.workspace.kubelet, request.name, podUid),
   );
   try {
-    await flow.forward(nodeProblem, consumer?.node);
+    await flow.forward(nodeProblem, consumer?.node, input.signal);
     const denied = input.deniedClaims.find((c) => classOf(c) === nameOf(storageClass));
-    if (denied) await flow.replayDenied(storageClass, denied);
+    if (denied && !input.signal?.aborted) await flow.replayDenied(storageClass, denied);
   } finally {
     await flow.teardown();
     clients.controller.close();

@@ -49,39 +49,48 @@ export class VolumeFlow {
     this.claimName = `${parameters['csi.storage.k8s.io/pvc/namespace']}/${parameters['csi.storage.k8s.io/pvc/name']}`;
   }
 
-  async forward(nodeProblem: string | undefined, nodeName: string | undefined): Promise<void> {
-    const claim = this.claimName;
+  /**
+   * Provision, stage, publish, snapshot, expand, and grow the filesystem, in that order. A failed
+   * provision or expansion ends the run (what follows needs it); aborting `signal` ends it between two
+   * steps. Either way, teardown() undoes what happened.
+   */
+  async forward(
+    nodeProblem: string | undefined,
+    nodeName: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    for (const step of this.plan(nodeProblem, nodeName)) {
+      if (signal?.aborted || !(await step())) return;
+    }
+  }
+
+  /** The forward steps; each resolves to whether the next ones can run. */
+  private plan(nodeProblem: string | undefined, nodeName: string | undefined): (() => Promise<boolean>)[] {
     const size = formatBytes(this.request.capacity_range.required_bytes);
-    const created = await this.log.run(`provision ${claim} (${size})`, 'CreateVolume', () => this.create());
-    if (!created) return;
     const where = nodeName ? ` on ${nodeName}` : '';
-    await this.nodeStep(nodeProblem, `stage${where}: map, mkfs, mount`, 'NodeStageVolume', () =>
-      this.stage(),
-    );
-    await this.nodeStep(nodeProblem, `publish into the pod${where}`, 'NodePublishVolume', () =>
-      this.publish(),
-    );
-    await this.nodeStep(nodeProblem, 'read the volume stats', 'NodeGetVolumeStats', () => this.stats());
-    await this.log.run('snapshot it', 'CreateSnapshot', () => this.snapshot());
     const grown = BigInt(this.request.capacity_range.required_bytes) * 2n;
-    const expanded = await this.log.run(
-      `expand the claim to ${formatBytes(grown)}`,
-      'ControllerExpandVolume',
-      () => this.expand(grown),
-    );
-    if (!expanded) return;
-    // The driver grows ext4 offline: the pod restarts, and kubelet grows the filesystem before
-    // publishing it again.
-    await this.nodeStep(nodeProblem, 'the pod restarts: unpublish', 'NodeUnpublishVolume', () =>
-      this.unpublish(),
-    );
-    await this.nodeStep(nodeProblem, 'grow the filesystem (offline)', 'NodeExpandVolume', () =>
-      this.expandNode(grown),
-    );
-    await this.nodeStep(nodeProblem, `publish into the restarted pod`, 'NodePublishVolume', () =>
-      this.publish(),
-    );
-    await this.nodeStep(nodeProblem, 'read the volume stats again', 'NodeGetVolumeStats', () => this.stats());
+    const node = (step: string, rpc: string, action: () => Promise<string>) => () =>
+      this.nodeStep(nodeProblem, step, rpc, action);
+    return [
+      () => this.log.run(`provision ${this.claimName} (${size})`, 'CreateVolume', () => this.create()),
+      node(`stage${where}: map, mkfs, mount`, 'NodeStageVolume', () => this.stage()),
+      node(`publish into the pod${where}`, 'NodePublishVolume', () => this.publish()),
+      node('read the volume stats', 'NodeGetVolumeStats', () => this.stats()),
+      async () => {
+        await this.log.run('snapshot it', 'CreateSnapshot', () => this.snapshot());
+        return true; // the expansion does not need the snapshot
+      },
+      () =>
+        this.log.run(`expand the claim to ${formatBytes(grown)}`, 'ControllerExpandVolume', () =>
+          this.expand(grown),
+        ),
+      // The driver grows ext4 offline: the pod restarts, and kubelet grows the filesystem before
+      // publishing it again.
+      node('the pod restarts: unpublish', 'NodeUnpublishVolume', () => this.unpublish()),
+      node('grow the filesystem (offline)', 'NodeExpandVolume', () => this.expandNode(grown)),
+      node('publish into the restarted pod', 'NodePublishVolume', () => this.publish()),
+      node('read the volume stats again', 'NodeGetVolumeStats', () => this.stats()),
+    ];
   }
 
   async replayDenied(storageClass: Json, denied: Json): Promise<void> {
@@ -108,14 +117,16 @@ export class VolumeFlow {
     await this.log.run('check the image is gone', 'ListVolumes', () => this.checkGone(volume));
   }
 
+  /** A kubelet step, skipped with the reason when this machine cannot stage; never ends the run. */
   private async nodeStep(
     problem: string | undefined,
     step: string,
     rpc: string,
     action: () => Promise<string>,
-  ) {
+  ): Promise<true> {
     if (problem !== undefined || !this.node) this.log.skip(step, rpc, problem ?? 'no node plugin');
     else await this.log.run(step, rpc, action);
+    return true;
   }
 
   private async create(): Promise<string> {

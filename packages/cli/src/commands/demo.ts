@@ -95,10 +95,16 @@ async function walkthrough(
     : await openLocalCeph(io.env, (text) => io.stdout(text));
   // Ctrl-C, SIGTERM or a closed stdout (`corral demo | head`) end the walkthrough gracefully: its
   // services stop, volumes are torn down and the workspace removed.
+  // A second signal during that cleanup is not a reason to leave mounts, services or Ceph behind:
+  // it is answered with a note, and the cleanup goes on.
   const aborter = new AbortController();
-  const abort = () => aborter.abort(new Error('interrupted: shutting everything down'));
-  process.once('SIGINT', abort);
-  process.once('SIGTERM', abort);
+  const abort = () => {
+    if (aborter.signal.aborted)
+      io.stderr('corral demo: still shutting down; everything it started is being stopped\n');
+    else aborter.abort(new Error('interrupted: shutting everything down'));
+  };
+  process.on('SIGINT', abort);
+  process.on('SIGTERM', abort);
   onClosedOutput = abort;
   watchOutput();
   let failed = false;

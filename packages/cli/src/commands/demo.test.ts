@@ -94,23 +94,25 @@ describe('corral demo', () => {
   });
 
   it('given Ctrl-C twice during the walkthrough, keeps cleaning up after the second and exits non-zero', async () => {
-    const io = memoryIo();
+    const memory = memoryIo();
     const listeners = process.listenerCount('SIGINT');
     let interrupted = 0;
-    const stdout = io.stdout;
-    io.stdout = (text) => {
-      stdout(text);
-      // Interrupt once the services are up, then again while the walkthrough winds down.
-      if (interrupted === 0 && /listening|started|admission/i.test(text)) {
-        interrupted = 1;
-        process.emit('SIGINT', 'SIGINT');
-        process.emit('SIGINT', 'SIGINT');
-      }
+    const io: CliIo = {
+      ...memory,
+      stdout: (text: string) => {
+        memory.stdout(text);
+        // Interrupt once the services are up, then again while the walkthrough winds down.
+        if (interrupted === 0 && /listening|started|admission/i.test(text)) {
+          interrupted = 1;
+          process.emit('SIGINT', 'SIGINT');
+          process.emit('SIGINT', 'SIGINT');
+        }
+      },
     };
     const code = await runCli(['demo', '--no-ceph'], io);
     expect(interrupted).toBe(1);
     expect(code).not.toBe(0);
-    expect(io.err()).toContain('still shutting down');
+    expect(memory.err()).toContain('still shutting down');
     expect(process.listenerCount('SIGINT')).toBe(listeners);
   }, 60_000);
 });

@@ -19,8 +19,8 @@ export type Registered = ReadonlyMap<string, MetricType>;
 const METRIC_NAME = /\bcorral_[a-z0-9_]*[a-z0-9]\b/g;
 const HISTOGRAM_SUFFIXES = ['_bucket', '_sum', '_count'] as const;
 
-/** Builds each service's registry as the service does and lists every metric in it. */
-export async function registeredMetrics(): Promise<Map<string, MetricType>> {
+/** Each service's registry, built as the service builds it. */
+function serviceRegistries(): ReturnType<typeof createMetrics>['registry'][] {
   const admission = createMetrics({ service: 'admission' });
   createAdmissionMetrics(admission.registry);
   // With a cluster: the status writer's leader election and the Kubernetes Event recorder.
@@ -32,11 +32,60 @@ export async function registeredMetrics(): Promise<Map<string, MetricType>> {
   createExtenderMetrics(extender);
   const csi = createMetrics({ service: 'csi-controller' });
   createCsiMetrics(csi);
+  return [admission.registry, extender.registry, csi.registry];
+}
+
+/** Builds each service's registry as the service does and lists every metric in it. */
+export async function registeredMetrics(): Promise<Map<string, MetricType>> {
   const found = new Map<string, MetricType>();
-  for (const { registry } of [admission, extender, csi])
+  for (const registry of serviceRegistries())
     for (const metric of await registry.getMetricsAsJSON())
       found.set(metric.name, String(metric.type) as MetricType);
   return found;
+}
+
+/**
+ * Metric name → its label names as the code declares them, sorted (the constant `service` label every
+ * registry adds is not among them).
+ */
+export function registeredLabelNames(): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const registry of serviceRegistries())
+    for (const metric of registry.getMetricsAsArray()) {
+      const { name, labelNames } = metric as unknown as { name: string; labelNames?: readonly string[] };
+      found.set(name, [...(labelNames ?? [])].sort());
+    }
+  return found;
+}
+
+/**
+ * Label names a document gives for a metric: `corral_x{a,b}` mentions (name → each label list given),
+ * so a renamed or added label is noticed.
+ */
+export function mentionedLabelSets(text: string): [string, string[]][] {
+  return [...text.matchAll(/\b(corral_[a-z0-9_]*[a-z0-9])\{([a-z_]+(?:,\s*[a-z_]+)*)\}/g)].map((match) => [
+    match[1] as string,
+    (match[2] as string)
+      .split(',')
+      .map((label) => label.trim())
+      .sort(),
+  ]);
+}
+
+/**
+ * The label names in each row of the metrics table: the backticked words of the third cell outside
+ * parentheses (inside them are a label's values), none for `—`.
+ */
+export function tableLabels(markdown: string): Map<string, string[]> {
+  const rows = new Map<string, string[]>();
+  for (const line of markdown.split('\n')) {
+    const cells = line.split(/(?<!\\)\|/).map((cell) => cell.trim());
+    const name = /^`(corral_[a-z0-9_]+)`$/.exec(cells[1] ?? '')?.[1];
+    if (name === undefined || cells[3] === undefined) continue;
+    const outside = cells[3].replace(/\([^)]*\)/g, '');
+    rows.set(name, [...outside.matchAll(/`([a-z_]+)`/g)].map((match) => match[1] as string).sort());
+  }
+  return rows;
 }
 
 /** Every `corral_*` token in a text (documentation, PromQL). */

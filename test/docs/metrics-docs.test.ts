@@ -1,10 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { documentationFiles, readText } from './doc-files.js';
 import {
   literalMetricNames,
+  mentionedLabelSets,
   mentionedNames,
   metricOfSeries,
+  registeredLabelNames,
   registeredMetrics,
+  tableLabels,
   tableRows,
   unknownSeries,
   type MetricType,
@@ -71,6 +75,22 @@ describe('metric name helpers', () => {
     expect(unknownSeries(mentionedNames(expr), registered)).toEqual(['corral_nope_total']);
   });
 
+  it('given a table row, returns the backticked label names outside parentheses, none for —', () => {
+    const table = [
+      '| `corral_a_total` | counter | `webhook` (`mutate`\\|`validate`), `kind` (else `other`) | x | y |',
+      '| `corral_c_bytes` | gauge | — | x | y |',
+    ].join('\n');
+    expect([...tableLabels(table)]).toEqual([
+      ['corral_a_total', ['kind', 'webhook']],
+      ['corral_c_bytes', []],
+    ]);
+  });
+
+  it('given `name{a,b}` mentions, returns each label list sorted, and skips PromQL matchers', () => {
+    const text = 'see `corral_a_total{webhook,kind}` and corral_b_seconds_bucket{verb="filter"}';
+    expect(mentionedLabelSets(text)).toEqual([['corral_a_total', ['kind', 'webhook']]]);
+  });
+
   it('given a markdown table, returns each row name with its type', () => {
     const table =
       '| Metric | Type |\n| --- | --- |\n| `corral_a_total` | counter | x |\n| `corral_b_seconds` | histogram |';
@@ -95,14 +115,48 @@ describe('docs/metrics.md against the code', () => {
     expect(wrongType, 'table rows whose type differs from the code').toEqual([]);
   });
 
-  it.each(['metrics.md', 'architecture.md', 'admin-guide.md'])(
-    'given every corral_ name in docs/%s, each exists in the code',
-    async (file) => {
-      const registered = await registeredMetrics();
-      const text = readFileSync(join(root, 'docs', file), 'utf8');
-      expect(unknownSeries(mentionedNames(text), registered)).toEqual([]);
-    },
-  );
+  it('given the documentation files, finds the metric pages among them', () => {
+    expect(documentationFiles()).toEqual(
+      expect.arrayContaining(['docs/metrics.md', 'docs/admission.md', 'docs/adr/0002-runtime-kit.md']),
+    );
+  });
+
+  it.each(documentationFiles())('given every corral_ name in %s, each exists in the code', async (file) => {
+    const registered = await registeredMetrics();
+    expect(unknownSeries(mentionedNames(readText(file)), registered)).toEqual([]);
+  });
+
+  it('given the table, lists for each metric exactly the label names the code declares', () => {
+    const labels = registeredLabelNames();
+    expect(labels.get('corral_admission_requests_total')).toEqual(['kind', 'outcome', 'webhook']);
+    const rows = tableLabels(metricsDoc);
+    expect(rows.get('corral_csi_operations_total')).toEqual(['code', 'rpc']);
+    const wrong = [...rows]
+      .filter(([name, named]) => labels.has(name) && named.join() !== labels.get(name)?.join())
+      .map(
+        ([name, named]) => `${name}: table ${named.join(',') || '—'}, code ${labels.get(name)?.join(',')}`,
+      );
+    expect(wrong, 'rows whose labels differ from the code').toEqual([]);
+  });
+
+  it('given every `corral_x{a,b}` label list in the documentation, it names exactly the labels of x', async () => {
+    const registered = await registeredMetrics();
+    const labels = registeredLabelNames();
+    const mentions = documentationFiles().flatMap((file) =>
+      mentionedLabelSets(readText(file)).map(([series, named]) => ({ file, series, named })),
+    );
+    expect(mentions.length).toBeGreaterThanOrEqual(10);
+    const wrong = mentions
+      .map(({ file, series, named }) => {
+        const metric = metricOfSeries(series, registered) ?? series;
+        // `service` is every registry's constant label; `le` a histogram bucket's.
+        const given = named.filter((label) => label !== 'service' && label !== 'le');
+        const declared = labels.get(metric) ?? [];
+        return given.join() === declared.join() ? undefined : `${file}: ${series}{${named.join(',')}}`;
+      })
+      .filter((line) => line !== undefined);
+    expect(wrong, `label lists that differ from the code's`).toEqual([]);
+  });
 
   it('given the metric name literals in all sources, each is built by the in-process registries', async () => {
     const registered = await registeredMetrics();

@@ -75,7 +75,8 @@ const titleOf = (request: AdmissionRequest): string =>
  * Runs the webhooks' decisions offline over manifests, in order, as if each object were created after
  * the one before: mutation first (as the API server does), then validation of the mutated object.
  * Quota reservations carry from one object to the next, so a file of many pods is counted together;
- * objects already in the snapshot are checked as updates (no mutation, no quota). An admitted
+ * objects already in the snapshot are checked as updates (no mutation; a pod or claim that asks more
+ * than the snapshot counts for it is checked and reserved as a resize). An admitted
  * Namespace, Department or NamespacePolicy joins the snapshot, and each new policy object is newer
  * than every policy before it. Objects of API groups the webhooks are not registered for pass, noted.
  */
@@ -97,7 +98,8 @@ export function checkManifests(
     }
     const notes = notesOn(request, snapshot, settings);
     // An object the snapshot already holds is already counted and was mutated when it was created
-    // (the mutating webhook sees CREATE only): check it as an update, unmutated and without quota.
+    // (the mutating webhook sees CREATE only): check it as an update, unmutated; its growth over what
+    // the snapshot counts is checked against the quotas as a resize (the old object has no spec).
     const known = existsIn(snapshot, request);
     const mutation = known ? { decisions: [] } : mutatePod(request, snapshot, settings);
     const mutated = mutation.mutated ?? request.object;

@@ -84,8 +84,8 @@ export class VolumeFlow {
         this.log.run(`expand the claim to ${formatBytes(grown)}`, 'ControllerExpandVolume', () =>
           this.expand(grown),
         ),
-      // The driver grows ext4 offline: the pod restarts, and kubelet grows the filesystem before
-      // publishing it again.
+      // The filesystem is grown offline, as kubelet does for a pod restarted after the resize: the
+      // driver grows a published ext4 only with CAP_SYS_RESOURCE, which the demo's machine may lack.
       node('the pod restarts: unpublish', 'NodeUnpublishVolume', () => this.unpublish()),
       node('grow the filesystem (offline)', 'NodeExpandVolume', () => this.expandNode(grown)),
       node('publish into the restarted pod', 'NodePublishVolume', () => this.publish()),

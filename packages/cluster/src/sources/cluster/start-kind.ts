@@ -55,7 +55,8 @@ function reportTo(kind: WatchedKind, ctx: KindContext, log: Logger) {
 
 /**
  * Starts one kind's supervised informer. This is where the cluster source logs: each restart once
- * (kind, error summary, restart count, delay), sync changes, relists after 410 and sink failures.
+ * (kind, error summary, restart count, delay), sync changes, relists after 410 or repeated watch
+ * failures, LIST pages read again (and lists read whole after an expired token), and sink failures.
  */
 export function startKind(kind: WatchedKind, ctx: KindContext): KindRunner {
   const { clock, settings } = ctx;

@@ -29,7 +29,6 @@ export const CSI_ERR = {
   /** The department's storage quota would be exceeded. */
   QUOTA_EXCEEDED: 'CSI_ERR_QUOTA_EXCEEDED',
   /** The PVC's namespace belongs to no department, or the department has no Ceph placement. */
-  NO_PLACEMENT: 'CSI_ERR_NO_PLACEMENT',
   /** The pagination token is not one this driver issued. */
   BAD_TOKEN: 'CSI_ERR_BAD_TOKEN',
   /** Ceph cannot be reached (mon down, timeout). */
@@ -85,7 +84,6 @@ const BY_CODE: Record<CsiErrorCode, status> = {
   CSI_ERR_IN_USE: status.FAILED_PRECONDITION,
   CSI_ERR_NO_FILESYSTEM: status.FAILED_PRECONDITION,
   CSI_ERR_QUOTA_EXCEEDED: status.RESOURCE_EXHAUSTED,
-  CSI_ERR_NO_PLACEMENT: status.FAILED_PRECONDITION,
   CSI_ERR_BAD_TOKEN: status.ABORTED,
   CSI_ERR_CEPH_UNAVAILABLE: status.UNAVAILABLE,
   CSI_ERR_CEPH_AUTH: status.UNAUTHENTICATED,

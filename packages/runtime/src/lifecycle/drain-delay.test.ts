@@ -16,7 +16,6 @@ class FakeProcess extends EventEmitter implements ProcessLike {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const quietLogger = () =>
   createLogger({ level: 'info', name: 'test', destination: memoryDestination().stream });
 
@@ -61,18 +60,19 @@ describe('onShutdown drain delay', () => {
     const base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
     const closed: string[] = [];
     const proc = new FakeProcess();
+    // The requests below must come within the drain: it is long enough for a busy machine.
     onShutdown({
       logger,
       readiness,
-      timeoutMs: 2000,
-      drainDelayMs: 400,
+      timeoutMs: 4000,
+      drainDelayMs: 2000,
       process: proc,
       steps: [{ name: 'http server', run: () => app.close().then(() => closed.push('http server')) }],
     });
     try {
       expect((await fetch(`${base}/readyz`)).status).toBe(200);
+      // The signal marks the process unready at once (no delay to guess).
       proc.emit('SIGTERM', 'SIGTERM');
-      await sleep(100);
       expect((await fetch(`${base}/readyz`)).status).toBe(503);
       const during = await fetch(`${base}/work`);
       expect({ status: during.status, body: await during.text() }).toEqual({ status: 200, body: 'served' });

@@ -43,7 +43,12 @@ describe('buildServer on close', () => {
       metrics: createMetrics({ service: 'close-test', processMetrics: false }),
       readiness: createReadiness().report,
     });
-    app.get('/slow', async () => new Promise((resolve) => setTimeout(() => resolve('done'), 300)));
+    let arrived = () => {};
+    const inHandler = new Promise<void>((resolve) => (arrived = resolve));
+    app.get('/slow', async () => {
+      arrived();
+      return new Promise((resolve) => setTimeout(() => resolve('done'), 300));
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = app.server.address() as AddressInfo;
     const agent = new Agent({ keepAlive: true });
@@ -51,7 +56,7 @@ describe('buildServer on close', () => {
       // One answered request first: the connection is kept alive and reused.
       expect((await fetchText(port, '/healthz', agent)).connection).toBe('keep-alive');
       const inFlight = fetchText(port, '/slow', agent);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await inHandler; // close starts while the server is answering it
       const started = Date.now();
       const closed = app.close().then(() => Date.now() - started);
       const answer = await inFlight;

@@ -37,6 +37,17 @@ function frozenAdd(path: string, key: string, value: object): string {
   return `{"op":"add","path":${JSON.stringify(path)},"value":${json}}`;
 }
 
+/**
+ * Sets own property `key` of a wrapper. A JSON object may have an own `__proto__` key (JSON.parse
+ * makes one), which an assignment would take for the prototype setter: the wrapper would lack the
+ * key, and `compare` would answer nothing for it.
+ */
+function setOwn(wrapper: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(wrapper, key, { value, enumerable: true, writable: true, configurable: true });
+  } else wrapper[key] = value;
+}
+
 /** Diffs one key of two parents with `compare`, writing each operation (full path) to `out`. */
 function diffKey(before: Container, after: Container, key: string, prefix: string, out: string[]): void {
   const had = Object.hasOwn(before, key);
@@ -48,8 +59,8 @@ function diffKey(before: Container, after: Container, key: string, prefix: strin
   // (Wrappers filled after creation: a literal with a computed key costs ~4× as much on Node 20.)
   const from: Record<string, unknown> = {};
   const to: Record<string, unknown> = {};
-  if (had) from[key] = (before as Record<string, unknown>)[key];
-  if (Object.hasOwn(after, key)) to[key] = value;
+  if (had) setOwn(from, key, (before as Record<string, unknown>)[key]);
+  if (Object.hasOwn(after, key)) setOwn(to, key, value);
   for (const operation of jsonPatch.compare(from, to)) {
     operation.path = prefix + operation.path;
     out.push(JSON.stringify(operation));

@@ -1,5 +1,6 @@
 // A tiny service for the graceful-shutdown integration test: GET /slow takes ~500 ms.
-// Prints JSON log lines on stdout; the test waits for "fixture listening" to learn the port.
+// Prints JSON log lines on stdout; the test waits for "fixture listening" to learn the port, and for
+// "slow request started" to know that the request is in flight.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildServer, createLogger, createMetrics, createReadiness, onShutdown } from '../../index.js';
 
@@ -11,6 +12,7 @@ const app = buildServer({
   readiness: readiness.report,
 });
 app.get('/slow', async () => {
+  logger.info('slow request started');
   await sleep(500);
   return 'done';
 });

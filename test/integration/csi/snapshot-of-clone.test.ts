@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentials, Metadata, status, type Client, type ServiceError } from '@grpc/grpc-js';
 import { createLogger, memoryDestination } from '@corral/runtime';
+import { DEADLINE_MARGIN_MS } from '../../../plugins/csi-ceph/src/decide/snapshot-flatten.js';
 import { ConnectionPool } from '../../../plugins/csi-ceph/src/effects/ceph/connection-pool.js';
 import { BackgroundJobs } from '../../../plugins/csi-ceph/src/transport/background-jobs.js';
 import { controllerHandlers } from '../../../plugins/csi-ceph/src/transport/controller/controller-service.js';
@@ -160,7 +161,11 @@ describe('CreateSnapshot of a clone not yet flattened (layering only)', () => {
     expect(await parentOf(clone.image)).toBe(source.image); // its flatten job is held back
 
     const name = unique('snap');
-    const early = snapshotWithin(c.client, name, clone.id, 1_500);
+    // A deadline far enough for the driver's whole margin (a tenth of the time left, at most
+    // DEADLINE_MARGIN_MS), as the csi-snapshotter's minute gives it: with a short one the margin is a
+    // few tens of ms, and a busy machine's latency (the request's, the answer's) makes it
+    // DEADLINE_EXCEEDED instead of the driver's ABORTED.
+    const early = snapshotWithin(c.client, name, clone.id, 12 * DEADLINE_MARGIN_MS);
     await expect(early).rejects.toMatchObject({
       code: status.ABORTED,
       details: expect.stringContaining('CSI_ERR_CLONE_FLATTENING'),

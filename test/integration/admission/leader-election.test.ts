@@ -107,8 +107,7 @@ describe('leader election against the fake API server', () => {
     const a = elector('a');
     await vi.waitFor(() => expect(a.isLeader()).toBe(true), { timeout: 3_000, interval: 20 });
     const b = elector('b');
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(b.leader()).toBe('a');
+    await vi.waitFor(() => expect(b.leader()).toBe('a'), { timeout: 3_000, interval: 20 });
     const stoppedAt = Date.now();
     await a.stop();
     await vi.waitFor(() => expect(b.isLeader()).toBe(true), { timeout: 3_000, interval: 10 });
@@ -121,7 +120,7 @@ describe('leader election against the fake API server', () => {
     const a = elector('a');
     await vi.waitFor(() => expect(a.isLeader()).toBe(true), { timeout: 3_000, interval: 20 });
     const b = elector('b');
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await vi.waitFor(() => expect(b.leader()).toBe('a'), { timeout: 3_000, interval: 20 });
     net.broken.add('a');
     const cutAt = Date.now();
     await vi.waitFor(() => expect(b.isLeader()).toBe(true), { timeout: 6_000, interval: 20 });
@@ -136,9 +135,10 @@ describe('leader election against the fake API server', () => {
     );
     expect(seen.max()).toBe(1);
     net.broken.delete('a');
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Back on the API, a reads the Lease again and follows b.
+    await vi.waitFor(() => expect(a.leader()).toBe('b'), { timeout: 3_000, interval: 20 });
     expect(a.isLeader()).toBe(false);
-    expect(a.leader()).toBe('b');
+    expect(seen.max()).toBe(1);
   });
 
   it('given the API fails for everyone (failNext), the leader steps down and leadership resumes after', async () => {

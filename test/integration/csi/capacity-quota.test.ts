@@ -71,7 +71,9 @@ afterAll(async () => {
   await h?.stop();
 });
 
-describe('GetCapacity with a pool quota', () => {
+// Every step is a `ceph` command (a Python process, slow on a busy machine): more than the default
+// 20 s per test.
+describe('GetCapacity with a pool quota', { timeout: 60_000 }, () => {
   it('given max_bytes below max_avail, reports max_bytes less the bytes the quota counts; cleared, max_avail again', async () => {
     const before = await stats();
     const quota = before.stored + 64 * MIB;

@@ -265,5 +265,5 @@ describe('cephx keys that Ceph refuses', () => {
       expect(err?.details).toContain('refused userID/userKey');
     }
     expect(h.logs.text()).not.toContain(key);
-  });
+  }, 60_000); // the calls wait out --ceph-timeout (5 s), after a cephx key made by a command
 });

@@ -165,5 +165,5 @@ describe('online expansion', () => {
     expect((await runCommand('blockdev', ['--getsize64', device])).stdout.trim()).toBe(String(16 * MIB));
     expect(await codeOf(nodeExpand(volume, device, staging, 16 * MIB))).toBe(0);
     await cleanUp(volume, staging);
-  });
+  }, 60_000); // the driver refreshes the device 20 times, 250 ms apart and two commands each
 });

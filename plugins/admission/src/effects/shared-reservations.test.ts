@@ -74,8 +74,11 @@ class ScriptedStore implements ReservationStore {
   readonly signals: AbortSignal[] = [];
   loads = 0;
   saveCalls = 0;
-  /** Per call number (from 1): 'hang' never answers; a number answers that many ms late. */
-  loadScript = new Map<number, 'hang' | number>();
+  /**
+   * Per call number (from 1): 'hang' never answers; a number answers that many ms late; a promise
+   * answers once it settles.
+   */
+  loadScript = new Map<number, 'hang' | number | Promise<void>>();
   /** 'hang' never answers; `{ landAfterMs, answerAfterMs }` stores late and/or answers late. */
   saveScript = new Map<number, 'hang' | { landAfterMs: number; answerAfterMs: number }>();
 
@@ -84,7 +87,8 @@ class ScriptedStore implements ReservationStore {
     if (signal) this.signals.push(signal);
     const script = this.loadScript.get(this.loads);
     if (script === 'hang') return new Promise<never>(() => undefined);
-    if (script !== undefined) await sleep(script);
+    if (typeof script === 'number') await sleep(script);
+    else if (script !== undefined) await script;
     return this.memory.load(coordinationKey);
   }
 
@@ -430,14 +434,17 @@ describe('SharedReservations and the review deadline signal', () => {
 
   it('given the deadline passing during the load, gives the load up and never saves', async () => {
     const store = new ScriptedStore();
-    store.loadScript.set(1, 200);
-    const a = new TestReplica(store, 5, { callTimeoutMs: 1000 });
-    const started = Date.now();
+    let answerLoad = () => {};
+    store.loadScript.set(1, new Promise<void>((resolve) => (answerLoad = resolve)));
+    const a = new TestReplica(store, 5, { callTimeoutMs: 60_000 });
+    // The load answers only after the request has (not after a guessed delay): what ends it is the
+    // deadline, not the load nor the call's time limit.
     const outcome = await settle(a.admit('p1', AbortSignal.timeout(20)));
     expect(outcome.ok).toBe(false);
-    expect(Date.now() - started).toBeLessThan(150); // not the load's 200 ms
+    expect(outcome.ok ? undefined : outcome.error).toMatchObject({ code: ADM_ERR.DEADLINE });
     expect(store.signals[0]?.aborted).toBe(true);
-    await sleep(250);
+    answerLoad(); // the late answer arrives
+    await sleep(50);
     expect(store.saveCalls).toBe(0);
     expect(a.decided).toBe(0);
   });

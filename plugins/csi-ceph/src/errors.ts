@@ -26,6 +26,8 @@ export const CSI_ERR = {
   IN_USE: 'CSI_ERR_IN_USE',
   /** A read-only (*_READER_ONLY) stage found no filesystem on the volume, and must not make one. */
   NO_FILESYSTEM: 'CSI_ERR_NO_FILESYSTEM',
+  /** NodePublishVolume asks for another access type or filesystem than the volume was staged with. */
+  STAGE_MISMATCH: 'CSI_ERR_STAGE_MISMATCH',
   /** The department's storage quota would be exceeded. */
   QUOTA_EXCEEDED: 'CSI_ERR_QUOTA_EXCEEDED',
   /** The PVC's namespace belongs to no department, or the department has no Ceph placement. */
@@ -83,6 +85,7 @@ const BY_CODE: Record<CsiErrorCode, status> = {
   CSI_ERR_NOT_FOUND: status.NOT_FOUND,
   CSI_ERR_IN_USE: status.FAILED_PRECONDITION,
   CSI_ERR_NO_FILESYSTEM: status.FAILED_PRECONDITION,
+  CSI_ERR_STAGE_MISMATCH: status.FAILED_PRECONDITION,
   CSI_ERR_QUOTA_EXCEEDED: status.RESOURCE_EXHAUSTED,
   CSI_ERR_BAD_TOKEN: status.ABORTED,
   CSI_ERR_CEPH_UNAVAILABLE: status.UNAVAILABLE,

@@ -1,4 +1,5 @@
-import { capabilityFsType, effectiveFsType } from './fs-type.js';
+import { CSI_ERR } from '../errors.js';
+import { capabilityFsType, checkStageFsType, effectiveFsType } from './fs-type.js';
 
 const rwo = { mode: 'SINGLE_NODE_WRITER' };
 const mount = (fs_type?: string) => ({ mount: fs_type === undefined ? {} : { fs_type }, access_mode: rwo });
@@ -30,5 +31,15 @@ describe('effectiveFsType', () => {
     ['neither names one', undefined, undefined, 'ext4'],
   ])('given %s, returns %s', (_label, fromCaps, fromParam, expected) => {
     expect(effectiveFsType(fromCaps, fromParam)).toBe(expected);
+  });
+});
+
+describe('checkStageFsType', () => {
+  it.each(['ext4', 'xfs'])('given %s, passes with it', (fs) => {
+    expect(checkStageFsType(fs)).toMatchObject({ status: 'pass', value: fs });
+  });
+
+  it.each(['ext3', 'btrfs', '', '../../bin/sh'])('given "%s", fails UNSUPPORTED_CAPABILITY', (fs) => {
+    expect(checkStageFsType(fs)).toMatchObject({ status: 'fail', code: CSI_ERR.UNSUPPORTED_CAPABILITY });
   });
 });

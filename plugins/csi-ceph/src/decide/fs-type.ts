@@ -6,7 +6,7 @@
  * when they name none (a direct caller, an older setup, a block volume), and ext4 when neither does.
  */
 import { CSI_ERR } from '../errors.js';
-import type { CapabilityInput } from './capabilities.js';
+import { SUPPORTED_FS, type CapabilityInput } from './capabilities.js';
 import { fail, pass, type Decision } from './decision.js';
 
 export const DEFAULT_FS_TYPE = 'ext4';
@@ -35,4 +35,19 @@ export function effectiveFsType(
   fromParameter: string | undefined,
 ): string {
   return fromCapabilities || fromParameter || DEFAULT_FS_TYPE;
+}
+
+/**
+ * Given the filesystem a NodeStageVolume of a mount volume would make and mount (effectiveFsType of
+ * its capability and its volume_context's fstype), returns it when it is ext4 or xfs. The node checks
+ * it again: the volume_context comes from whoever calls it (a static PV's volumeAttributes), and an
+ * `ext3` there made and mounted an ext3 that CreateVolume would have refused.
+ */
+export function checkStageFsType(fsType: string): Decision<string> {
+  if ((SUPPORTED_FS as readonly string[]).includes(fsType)) return pass('stage-fs-type', fsType);
+  return fail(
+    'stage-fs-type',
+    CSI_ERR.UNSUPPORTED_CAPABILITY,
+    `filesystem "${fsType}" (from volume_context csi.storage.k8s.io/fstype) is not supported: use ext4 or xfs`,
+  );
 }

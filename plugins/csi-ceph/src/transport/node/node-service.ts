@@ -6,7 +6,8 @@ import type { Handler } from '../call-chain.js';
 import type { NodeDeps } from './node-deps.js';
 import { nodePublishVolume, nodeUnpublishVolume } from './publish.js';
 import { nodeStageVolume, nodeUnstageVolume } from './stage.js';
-import { nodeExpandVolume, nodeGetVolumeStats } from './stats-expand.js';
+import { nodeExpandVolume } from './stats-expand.js';
+import { nodeGetVolumeStats } from './volume-stats.js';
 
 export function nodeCapabilities(): NodeGetCapabilitiesResponse {
   const types: NodeRpcType[] = [

@@ -2,14 +2,17 @@
  * NodePublishVolume / NodeUnpublishVolume: bind mounts from the staging path (the filesystem, or the
  * loop device for block volumes) to the target path, read-only when asked or when staged for a
  * reader-only mode. Idempotent: a target already holding this publish is OK; one holding another
- * volume, the other readonly flag, or the other access type is ALREADY_EXISTS. Paths are compared
- * with the mount table in one spelling (see requireNodePath); messages name them as given.
+ * volume, the other readonly flag, or the other access type is ALREADY_EXISTS. A publish asking for
+ * another access type or filesystem than the stage's is FAILED_PRECONDITION (a filesystem stage is
+ * never bound out as a raw device). Paths are compared with the mount table in one spelling (see
+ * requireNodePath); messages name them as given.
  */
 import { mkdir, open, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { checkCapability } from '../../decide/capabilities.js';
 import { isReaderOnly, publishConflict } from '../../decide/node-access.js';
-import { stageLayout } from '../../decide/node-layout.js';
+import { checkPublishOfStage, type PublishWanted } from '../../decide/node-publish.js';
+import { stageLayout, type StageRecord } from '../../decide/node-layout.js';
 import { decodeId } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError } from '../../errors.js';
 import { isSameDevice, isSameFilesystem, mountedAt } from '../../effects/node/mount-identity.js';
@@ -35,24 +38,43 @@ interface RequestPath {
   readonly given: string;
 }
 
-async function sourceFor(
-  staging: RequestPath,
-  id: string,
-  kind: 'mount' | 'block',
-  deps: NodeDeps,
-): Promise<StagedSource> {
+/** The record of the stage a publish names; FAILED_PRECONDITION unless it stages this volume. */
+async function stagedRecord(staging: RequestPath, id: string): Promise<StageRecord> {
+  const record = await readStageRecord(stageLayout(staging.path).record);
+  if (!record || record.volumeId !== id) throw notStaged(id, staging);
+  return record;
+}
+
+function notStaged(id: string, staging: RequestPath) {
+  return csiError(
+    CSI_ERR.IN_USE,
+    `volume ${id} is not staged at ${staging.given}: call NodeStageVolume first`,
+  );
+}
+
+/**
+ * Throws unless the stage serves what the publish asks for: ALREADY_EXISTS when the target holds a
+ * publish already (the spec's same target, other arguments), else FAILED_PRECONDITION.
+ */
+async function checkStageServes(record: StageRecord, wanted: PublishWanted, target: RequestPath) {
+  const decision = checkPublishOfStage(record, wanted);
+  if (decision.status === 'pass') return;
+  if (await mountedAt(target.path)) {
+    throw csiError(CSI_ERR.NAME_CONFLICT, `target_path ${target.given} is published: ${decision.message}`);
+  }
+  must(decision);
+}
+
+/** What the stage exposes for a publish (its access type checked against the request first). */
+async function sourceFor(staging: RequestPath, record: StageRecord, deps: NodeDeps): Promise<StagedSource> {
   const layout = stageLayout(staging.path);
-  const record = await readStageRecord(layout.record);
-  const notStaged = () =>
-    csiError(CSI_ERR.IN_USE, `volume ${id} is not staged at ${staging.given}: call NodeStageVolume first`);
-  if (!record || record.volumeId !== id) throw notStaged();
   const readOnly = record.readOnly === true;
-  if (kind === 'mount') {
-    if (!(await isMounted(layout.fsDir))) throw notStaged();
+  if (record.accessType === 'mount') {
+    if (!(await isMounted(layout.fsDir))) throw notStaged(record.volumeId, staging);
     return { source: layout.fsDir, readOnly };
   }
   const device = await deps.mounter.device(layout.fuseDir, record.imageFile);
-  if (!device) throw notStaged();
+  if (!device) throw notStaged(record.volumeId, staging);
   return { source: device, readOnly };
 }
 
@@ -87,6 +109,7 @@ export async function nodePublishVolume(
   const target = await requireNodePath(req.target_path, 'target_path');
   if (!req.volume_capability) throw csiError(CSI_ERR.INVALID_ARGUMENT, 'volume_capability is required');
   const kind = must(checkCapability(req.volume_capability));
+  const wanted = { kind, fsType: req.volume_capability.mount?.fs_type ?? '' };
   // The spec: "Staging target path not set" is FAILED_PRECONDITION (this plugin has STAGE_UNSTAGE_VOLUME).
   if (!req.staging_target_path) {
     throw csiError(CSI_ERR.IN_USE, 'staging_target_path is not set: call NodeStageVolume first');
@@ -94,7 +117,10 @@ export async function nodePublishVolume(
   const staging = await requireNodePath(req.staging_target_path, 'staging_target_path');
   if (!decodeId('v1', id)) throw csiError(CSI_ERR.NOT_FOUND, `volume "${id}" was not issued by this driver`);
   return deps.locks.with([`publish/${target}`], async () => {
-    const staged = await sourceFor({ path: staging, given: req.staging_target_path }, id, kind, deps);
+    const stagingPath = { path: staging, given: req.staging_target_path };
+    const record = await stagedRecord(stagingPath, id);
+    await checkStageServes(record, wanted, { path: target, given: req.target_path });
+    const staged = await sourceFor(stagingPath, record, deps);
     const readOnly = req.readonly || staged.readOnly || isReaderOnly(req.volume_capability);
     if (await checkExisting({ path: target, given: req.target_path }, staged, { kind, readOnly }, id)) {
       return {};

@@ -5,20 +5,25 @@
  * access mode attaches read-only, never mkfs (a blank volume is FAILED_PRECONDITION) and mounts ro
  * without journal replay. A stage that fails, unless it repeats one that had completed, is undone
  * (kubelet does not unstage after a failed stage). The same volume at a second staging path is
- * refused unless both stagings are read-only. Unstage refuses a staging path holding another volume.
+ * refused unless both stagings are read-only. Unstage refuses a staging path holding another volume,
+ * and a stage whose filesystem is still mounted elsewhere (a publish not undone: FAILED_PRECONDITION,
+ * nothing touched).
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { checkCapability } from '../../decide/capabilities.js';
 import { credentialsFromSecrets, type Credentials } from '../../decide/credentials.js';
+import { checkStageFsType, effectiveFsType } from '../../decide/fs-type.js';
 import { isReaderOnly, stageMountOptions } from '../../decide/node-access.js';
 import { stageLayout, type StageLayout, type StageRecord } from '../../decide/node-layout.js';
 import { otherStagingConflict, restageConflict, stageMode } from '../../decide/node-stage.js';
+import { checkUnstage } from '../../decide/node-unstage.js';
 import { decodeId, isImageOfVolume } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError } from '../../errors.js';
 import { isBlank, isReadOnlyDevice, makeFilesystem } from '../../effects/node/filesystem.js';
 import { isMounted, mount, unmountAll } from '../../effects/node/mounts.js';
 import { readStageRecord, removeStageRecord, writeStageRecord } from '../../effects/node/stage-record.js';
 import { stagingsOnNode } from '../../effects/node/staged-volumes.js';
+import { filesystemsOnDevice } from '../../effects/node/stage-users.js';
 import type { NodeStageVolumeRequest__Output } from '../../generated/csi/v1/NodeStageVolumeRequest.js';
 import type { NodeStageVolumeResponse } from '../../generated/csi/v1/NodeStageVolumeResponse.js';
 import type { NodeUnstageVolumeRequest__Output } from '../../generated/csi/v1/NodeUnstageVolumeRequest.js';
@@ -48,7 +53,7 @@ function recordFor(req: NodeStageVolumeRequest__Output, deps: NodeDeps): StageRe
   const cap = req.volume_capability;
   if (!cap) throw csiError(CSI_ERR.INVALID_ARGUMENT, 'volume_capability is required');
   const accessType = must(checkCapability(cap));
-  const fsType = cap.mount?.fs_type || req.volume_context['csi.storage.k8s.io/fstype'] || 'ext4';
+  const fsType = effectiveFsType(cap.mount?.fs_type, req.volume_context['csi.storage.k8s.io/fstype']);
   return {
     volumeId: id,
     clusterID: ref.clusterID,
@@ -56,7 +61,7 @@ function recordFor(req: NodeStageVolumeRequest__Output, deps: NodeDeps): StageRe
     namespace: ref.namespace,
     image,
     accessType,
-    fsType,
+    fsType: accessType === 'mount' ? must(checkStageFsType(fsType)) : fsType,
     readOnly: isReaderOnly(cap),
     imageFile: image,
     mountFlags: cap.mount?.mount_flags ?? [],
@@ -169,6 +174,12 @@ export async function nodeStageVolume(
   });
 }
 
+/** FAILED_PRECONDITION, touching nothing, while the staged filesystem is mounted elsewhere. */
+async function checkNotPublished(record: StageRecord, layout: StageLayout, given: string, deps: NodeDeps) {
+  const device = await deps.mounter.device(layout.fuseDir, record.imageFile);
+  if (device) must(checkUnstage(record.volumeId, given, await filesystemsOnDevice(device, layout.fsDir)));
+}
+
 export async function nodeUnstageVolume(
   req: NodeUnstageVolumeRequest__Output,
   deps: NodeDeps,
@@ -183,6 +194,7 @@ export async function nodeUnstageVolume(
         `volume ${id} is not staged at ${req.staging_target_path} (it stages ${record.volumeId})`,
       );
     }
+    if (record) await checkNotPublished(record, layout, req.staging_target_path, deps);
     await teardown(layout, record?.imageFile ?? '', deps);
     return {};
   });

@@ -1,15 +1,13 @@
 /**
- * NodeGetVolumeStats (bytes and inodes of the mounted filesystem, or the size of a block volume, with
- * a volume condition) and NodeExpandVolume, online or offline (the plugin advertises ONLINE volume
- * expansion): the device is refreshed until it shows the size asked for (device-refresh.ts); a block
- * volume is then done, published or not; xfs grows mounted; ext4 grows offline (unmount, e2fsck,
- * resize2fs, mount) when the volume is only staged, online when it is published, which needs
- * CAP_SYS_RESOURCE: a node plugin without it answers FAILED_PRECONDITION (kubelet then stops retrying
- * on this node and the filesystem grows when the volume is next staged); a reader-only stage is not
- * grown (nothing is written). Stats answer NOT_FOUND unless volume_path is a mount of the volume's
- * staged filesystem or device. Paths are compared in one spelling (see canonicalPath).
+ * NodeExpandVolume, online or offline (the plugin advertises ONLINE volume expansion): the device is
+ * refreshed until it shows the size asked for (device-refresh.ts); a block volume is then done,
+ * published or not; xfs grows mounted; ext4 grows offline (unmount, e2fsck, resize2fs, mount) when
+ * the volume is only staged, online when it is published, which needs CAP_SYS_RESOURCE: a node
+ * plugin without it answers FAILED_PRECONDITION (kubelet then stops retrying on this node and the
+ * filesystem grows when the volume is next staged); a reader-only stage is not grown (nothing is
+ * written). Paths are compared in one spelling (see canonicalPath). NodeGetVolumeStats is in
+ * volume-stats.ts.
  */
-import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { stageMountOptions } from '../../decide/node-access.js';
 import { stageLayout, type StageRecord } from '../../decide/node-layout.js';
@@ -24,93 +22,17 @@ import {
   growXfsMounted,
 } from '../../effects/node/filesystem.js';
 import { refreshToSize } from '../../effects/node/device-refresh.js';
-import { isSameDevice, isSameFilesystem, mountedAt } from '../../effects/node/mount-identity.js';
 import { mount, mountAt, mountTable, unmountAll } from '../../effects/node/mounts.js';
 import { canonicalPath } from '../../effects/node/node-paths.js';
 import { canGrowMountedExt4 } from '../../effects/node/process-capabilities.js';
 import { readStageRecord } from '../../effects/node/stage-record.js';
 import type { NodeExpandVolumeRequest__Output } from '../../generated/csi/v1/NodeExpandVolumeRequest.js';
 import type { NodeExpandVolumeResponse } from '../../generated/csi/v1/NodeExpandVolumeResponse.js';
-import type { NodeGetVolumeStatsRequest__Output } from '../../generated/csi/v1/NodeGetVolumeStatsRequest.js';
-import type { NodeGetVolumeStatsResponse } from '../../generated/csi/v1/NodeGetVolumeStatsResponse.js';
 import { requireField } from '../request-checks.js';
 import type { NodeDeps } from './node-deps.js';
 
 function knownVolume(id: string): void {
   if (!decodeId('v1', id)) throw csiError(CSI_ERR.NOT_FOUND, `volume "${id}" was not issued by this driver`);
-}
-
-/** Staging paths that may be behind a mount: the one given, and every staged fs/fuse mount's parent. */
-async function candidateStagings(given: string | undefined, kind: 'mount' | 'block'): Promise<string[]> {
-  const suffix = kind === 'mount' ? '/fs' : '/fuse';
-  const found = (await mountTable())
-    .filter((m) => m.mountPoint.endsWith(suffix))
-    .map((m) => dirname(m.mountPoint));
-  return [...new Set([...(given ? [given] : []), ...found])];
-}
-
-/** Is `mounted` (what is mounted at volume_path) a staged filesystem or device of volume `id`? */
-async function isVolumeMount(
-  mounted: NonNullable<Awaited<ReturnType<typeof mountedAt>>>,
-  id: string,
-  given: string | undefined,
-  deps: NodeDeps,
-): Promise<boolean> {
-  if (mounted.kind === 'other') return false;
-  for (const staging of await candidateStagings(given, mounted.kind)) {
-    const layout = stageLayout(staging);
-    const record = await readStageRecord(layout.record).catch(() => undefined);
-    if (record?.volumeId !== id || record.accessType !== mounted.kind) continue;
-    if (mounted.kind === 'mount' && (await isSameFilesystem(mounted, layout.fsDir))) return true;
-    const device =
-      mounted.kind === 'block' ? await deps.mounter.device(layout.fuseDir, record.imageFile) : undefined;
-    if (device && (await isSameDevice(mounted, device))) return true;
-  }
-  return false;
-}
-
-export async function nodeGetVolumeStats(
-  req: NodeGetVolumeStatsRequest__Output,
-  deps: NodeDeps,
-): Promise<NodeGetVolumeStatsResponse> {
-  const id = requireField(req.volume_id, 'volume_id');
-  const given = req.volume_path;
-  if (!given) throw csiError(CSI_ERR.INVALID_ARGUMENT, 'volume_path is required');
-  knownVolume(id);
-  const path = await canonicalPath(given);
-  if (!(await stat(path).catch(() => undefined))) {
-    throw csiError(CSI_ERR.NOT_FOUND, `volume_path ${given} does not exist`);
-  }
-  const mounted = await mountedAt(path);
-  const staging = req.staging_target_path ? await canonicalPath(req.staging_target_path) : undefined;
-  if (!mounted || !(await isVolumeMount(mounted, id, staging, deps))) {
-    throw csiError(CSI_ERR.NOT_FOUND, `volume ${id} is not mounted at volume_path ${given}`);
-  }
-  if (mounted.kind === 'block') {
-    const bytes = await deviceBytes(path);
-    return {
-      usage: [{ unit: 'BYTES', total: bytes.toString() }],
-      volume_condition: { abnormal: false, message: 'ok' },
-    };
-  }
-  const u = await filesystemUsage(path);
-  return {
-    usage: [
-      {
-        unit: 'BYTES',
-        total: u.totalBytes.toString(),
-        available: u.availableBytes.toString(),
-        used: u.usedBytes.toString(),
-      },
-      {
-        unit: 'INODES',
-        total: u.totalInodes.toString(),
-        available: u.freeInodes.toString(),
-        used: (u.totalInodes - u.freeInodes).toString(),
-      },
-    ],
-    volume_condition: { abnormal: false, message: 'mounted' },
-  };
 }
 
 /** The staging path: given, or found from the mount that backs volume_path (a publish bind mount). */

@@ -7,7 +7,7 @@ export type {
   SnapshotChange,
 } from './store/cluster-snapshot.js';
 export { SnapshotStore, type SnapshotStoreOptions } from './store/snapshot-store.js';
-export type { DomainQuery } from './store/domain-index.js';
+export { countsForSpread, type DomainQuery } from './store/domain-index.js';
 export type { PolicyChecks, PolicySetInput, NamespaceInfo, ServedSet } from './store/policy-checks.js';
 export { DEFAULT_POLICY_CHECKS } from './store/default-policy-checks.js';
 export type { NodeView, NodeRole, Taint } from './views/node-view.js';

@@ -1,10 +1,14 @@
-import { departmentClaimsNamespace, type Department, type Labels } from '@corral/policy';
+import { DEPARTMENT_LABEL, departmentClaimsNamespace, type Department, type Labels } from '@corral/policy';
 
-/** A namespace changing department (undefined: none). */
+/** A namespace changing department (undefined: none), as an owner or for isolation, or both. */
 export interface NamespaceMove {
   readonly namespace: string;
+  /** Its owner (departmentOf: usage, quota) before and after. */
   readonly from: string | undefined;
   readonly to: string | undefined;
+  /** The department its pods hold nodes for (isolationDepartmentOf) before and after. */
+  readonly isolationFrom: string | undefined;
+  readonly isolationTo: string | undefined;
 }
 
 /** Among departments claiming one namespace, the one that gets it (oldest wins). */
@@ -17,6 +21,12 @@ const NO_NAMESPACES: ReadonlySet<string> = new Set();
  * that namespace (departments are few); a Department event evaluates that department's selector on
  * every namespace. When several departments claim a namespace, `pickOwner` decides; the conflict
  * itself is reported by the policy checks.
+ *
+ * For department isolation a namespace no department owns but whose corral.dev/department label
+ * names a department no valid Department is served for (deleted, or never valid) is still that
+ * department's (isolationDepartmentOf): its pods keep running, so the nodes they run on must stay
+ * closed to other departments. It owns no usage (no Department, no quota), and the extender refuses
+ * its new pods (EXT_ERR_UNKNOWN_DEPARTMENT) until the Department is back.
  */
 export class ClaimIndex {
   private readonly departments = new Map<string, Department>();
@@ -24,6 +34,8 @@ export class ClaimIndex {
   private readonly claimants = new Map<string, Set<string>>();
   private readonly owners = new Map<string, string>();
   private readonly owned = new Map<string, Set<string>>();
+  /** Namespace → the unserved department its label names, for a namespace without owner. */
+  private readonly orphans = new Map<string, string>();
 
   constructor(private readonly pickOwner: PickOwner) {}
 
@@ -50,7 +62,7 @@ export class ClaimIndex {
     for (const [namespace, labels] of this.labels) {
       const claim = this.claimants.get(namespace);
       const claims = departmentClaimsNamespace(department, labels);
-      if (!claims && !claim?.has(name)) continue;
+      if (!claims && !claim?.has(name) && labels[DEPARTMENT_LABEL] !== name) continue;
       if (claims) claim?.add(name);
       else claim?.delete(name);
       moves.push(...this.settle(namespace));
@@ -62,13 +74,24 @@ export class ClaimIndex {
     this.departments.delete(name);
     const moves: NamespaceMove[] = [];
     for (const [namespace, claim] of this.claimants) {
-      if (claim.delete(name)) moves.push(...this.settle(namespace));
+      const claimed = claim.delete(name);
+      if (claimed || this.labels.get(namespace)?.[DEPARTMENT_LABEL] === name)
+        moves.push(...this.settle(namespace));
     }
     return moves;
   }
 
   departmentOf(namespace: string): string | undefined {
     return this.owners.get(namespace);
+  }
+
+  /**
+   * The department whose nodes the namespace's pods hold, for department isolation: its owner, else
+   * the department its corral.dev/department label names when no valid Department of that name is
+   * served; undefined for none.
+   */
+  isolationDepartmentOf(namespace: string): string | undefined {
+    return this.owners.get(namespace) ?? this.orphans.get(namespace);
   }
 
   namespacesOf(department: string): ReadonlySet<string> {
@@ -81,7 +104,23 @@ export class ClaimIndex {
     );
     const to = claim.length === 0 ? undefined : this.pickOwner(claim)?.metadata.name;
     const from = this.owners.get(namespace);
-    if (from === to) return [];
+    const isolationFrom = this.isolationDepartmentOf(namespace);
+    const orphan = to === undefined ? this.unservedLabel(namespace) : undefined;
+    if (orphan === undefined) this.orphans.delete(namespace);
+    else this.orphans.set(namespace, orphan);
+    const isolationTo = to ?? orphan;
+    if (from === to && isolationFrom === isolationTo) return [];
+    if (from !== to) this.moveOwner(namespace, from, to);
+    return [{ namespace, from, to, isolationFrom, isolationTo }];
+  }
+
+  /** The department the namespace's label names if no valid Department of that name is served. */
+  private unservedLabel(namespace: string): string | undefined {
+    const named = this.labels.get(namespace)?.[DEPARTMENT_LABEL];
+    return named && !this.departments.has(named) ? named : undefined;
+  }
+
+  private moveOwner(namespace: string, from: string | undefined, to: string | undefined): void {
     if (from !== undefined) {
       this.owned.get(from)?.delete(namespace);
       if (this.owned.get(from)?.size === 0) this.owned.delete(from);
@@ -91,6 +130,5 @@ export class ClaimIndex {
       this.owners.set(namespace, to);
       this.owned.set(to, (this.owned.get(to) ?? new Set()).add(namespace));
     }
-    return [{ namespace, from, to }];
   }
 }

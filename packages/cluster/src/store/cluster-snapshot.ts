@@ -41,7 +41,7 @@ export interface ClusterSnapshot {
   namespace(name: string): NamespaceView | undefined;
   namespaces(): Iterable<NamespaceView>;
   pod(namespace: string, name: string): PodView | undefined;
-  /** Bound, non-terminal pods on a node, keyed `namespace/name`. */
+  /** Bound, non-terminal pods on a node (being deleted or not), keyed `namespace/name`. */
   podsOnNode(node: string): ReadonlyMap<string, PodView>;
   /**
    * Pending (unbound, non-terminal) pods whose status.nominatedNodeName is the node, keyed
@@ -56,13 +56,23 @@ export interface ClusterSnapshot {
   namespacePolicy(namespace: string): NamespacePolicy | undefined;
   /** The department owning a namespace (oldest claimant wins); undefined for none. */
   departmentOfNamespace(namespace: string): string | undefined;
+  /**
+   * The department whose nodes the namespace's pods hold, for department isolation: its owner
+   * (departmentOfNamespace), else the department its corral.dev/department label names when no
+   * valid Department of that name is served (deleted, or never valid): those pods still run, so
+   * their nodes stay that department's. Undefined for none.
+   */
+  isolationDepartmentOfNamespace(namespace: string): string | undefined;
   namespacesOfDepartment(department: string): ReadonlySet<string>;
-  /** Department → number of its bound, non-terminal pods on the node. */
+  /**
+   * Department → number of its bound, non-terminal pods on the node, each pod under its namespace's
+   * isolationDepartmentOfNamespace (a deleted Department's pods still count under its name).
+   */
   departmentsOnNode(node: string): ReadonlyMap<string, number>;
   /**
-   * Bound, non-terminal pods of `namespace` labelled `labelKey=labelValue` on the nodes labelled
-   * `topologyKey=domain` (e.g. pods with app=web in zone eu-1a): map reads, whatever the number of
-   * pods. The first question about a (topologyKey, labelKey) pair builds that pair's counts once
+   * Bound, non-terminal pods not being deleted (no deletionTimestamp: countsForSpread) of
+   * `namespace` labelled `labelKey=labelValue` on the nodes labelled `topologyKey=domain` (e.g.
+   * pods with app=web in zone eu-1a): map reads, whatever the number of pods. The first question about a (topologyKey, labelKey) pair builds that pair's counts once
    * (one pass over the pods); every change keeps them current from then on.
    */
   countPodsInDomain(query: DomainQuery): number;

@@ -97,8 +97,9 @@ export class ClusterState {
 
   /** `key`: the pods table's own key string, shared with the placement index. */
   private countPod(pod: PodView, sign: 1n | -1n, key?: string): void {
-    const department = this.claims.departmentOf(pod.namespace);
-    this.usage.apply(pod.namespace, department, podUsage(pod), sign);
+    this.usage.apply(pod.namespace, this.claims.departmentOf(pod.namespace), podUsage(pod), sign);
+    // Nodes are held for isolation: a deleted or invalid Department's pods still hold theirs.
+    const department = this.claims.isolationDepartmentOf(pod.namespace);
     if (sign > 0n) {
       this.placement.add(pod, department, key);
       this.nominations.add(pod, key);
@@ -111,9 +112,9 @@ export class ClusterState {
   }
 
   private applyMoves(moves: readonly NamespaceMove[]): void {
-    for (const { namespace, from, to } of moves) {
+    for (const { namespace, from, to, isolationFrom, isolationTo } of moves) {
       this.usage.moveNamespace(namespace, from, to);
-      this.placement.moveNamespace(namespace, from, to);
+      this.placement.moveNamespace(namespace, isolationFrom, isolationTo);
     }
   }
 

@@ -32,11 +32,23 @@ interface Tracked {
 const pairKey = (topologyKey: string, labelKey: string) => `${topologyKey}\u0000${labelKey}`;
 
 /**
- * Bound, non-terminal pods counted per (topology domain, namespace, label value), one table per
- * (topology key, label key) pair, so that "how many pods of namespace N with app=web run in zone
- * eu-1a" is three map reads whatever the number of pods or nodes. A pair is tracked from the first
- * question about it (one pass over the pods), then kept current: a pod event adjusts one count per
- * tracked pair, a node whose topology label changes moves its own pods' counts.
+ * Does topology spread count the pod: it occupies a node (bound, not terminal) and is not being
+ * deleted? kube-scheduler's PodTopologySpread skips terminating pods ("Bypass terminating Pod",
+ * countPodsMatchSelector), so the old replicas of a rolling update do not keep the new ones out.
+ * Department isolation and free GPUs still count them (podsOnNode): they run until they are gone.
+ */
+export function countsForSpread(pod: PodView): pod is PodView & { nodeName: string } {
+  return occupiesNode(pod) && pod.terminating !== true;
+}
+
+/**
+ * Pods that count for spread (countsForSpread) per (topology domain, namespace, label value), one
+ * table per (topology key, label key) pair, so that "how many pods of namespace N with app=web run
+ * in zone eu-1a" is three map reads whatever the number of pods or nodes. A pair is tracked from
+ * the first question about it (one pass over the pods), then kept current: a pod event adjusts one
+ * count per tracked pair (a pod gaining a deletionTimestamp, a MODIFIED event, leaves the counts:
+ * the store removes its old view, then adds the new), a node whose topology label changes moves its
+ * own pods' counts.
  */
 export class DomainIndex {
   private readonly tracked = new Map<string, Tracked>();
@@ -74,7 +86,7 @@ export class DomainIndex {
       if (from === to) continue;
       for (const pod of this.source.podsOnNode(name)) {
         const value = pod.labels[labelKey];
-        if (value === undefined) continue;
+        if (value === undefined || !countsForSpread(pod)) continue;
         if (from !== undefined) bumpDomain(counts, from, pod.namespace, value, -1);
         if (to !== undefined) bumpDomain(counts, to, pod.namespace, value, 1);
       }
@@ -82,7 +94,7 @@ export class DomainIndex {
   }
 
   private countPod(pod: PodView, delta: 1 | -1): void {
-    if (this.tracked.size === 0 || !occupiesNode(pod)) return;
+    if (this.tracked.size === 0 || !countsForSpread(pod)) return;
     const node = this.source.node(pod.nodeName);
     if (!node) return;
     for (const { topologyKey, labelKey, counts } of this.tracked.values()) {
@@ -108,7 +120,7 @@ export class DomainIndex {
 export function countAll(source: DomainSource, topologyKey: string, labelKey: string): DomainCounts {
   const counts: DomainCounts = new Map();
   for (const pod of source.pods()) {
-    if (!occupiesNode(pod)) continue;
+    if (!countsForSpread(pod)) continue;
     const domain = source.node(pod.nodeName)?.labels[topologyKey];
     const value = pod.labels[labelKey];
     if (domain !== undefined && value !== undefined) bumpDomain(counts, domain, pod.namespace, value, 1);

@@ -1,4 +1,4 @@
-import { departmentClaimsNamespace, type Department } from '@corral/policy';
+import { DEPARTMENT_LABEL, departmentClaimsNamespace, type Department } from '@corral/policy';
 import { applyUsage, podUsage, pvcUsage } from '../usage/usage.js';
 import { objectKey } from '../views/object-ref.js';
 import type { NamespaceView } from '../views/namespace-view.js';
@@ -22,6 +22,8 @@ export interface RecomputeInput {
 /** Every index, computed from scratch in the plainest way. */
 export interface RecomputedIndexes {
   readonly departmentOfNamespace: Map<string, string>;
+  /** The owner, else the department the label names when none of that name is served. */
+  readonly isolationDepartmentOfNamespace: Map<string, string>;
   readonly podsOnNode: Map<string, Set<string>>;
   readonly departmentsOnNode: NestedCounts;
   /** Node → `namespace/name` of the pending pods nominated to it. */
@@ -37,12 +39,18 @@ export interface RecomputedIndexes {
 export function recomputeIndexes(input: RecomputeInput): RecomputedIndexes {
   const byAge = [...input.departments].sort(input.compareByAge);
   const departmentOfNamespace = new Map<string, string>();
+  const isolationDepartmentOfNamespace = new Map<string, string>();
   for (const namespace of input.namespaces) {
     const owner = byAge.find((department) => departmentClaimsNamespace(department, namespace.labels));
     if (owner) departmentOfNamespace.set(namespace.name, owner.metadata.name);
+    const named = namespace.labels[DEPARTMENT_LABEL];
+    const served = byAge.some((department) => department.metadata.name === named);
+    const isolation = owner?.metadata.name ?? (named && !served ? named : undefined);
+    if (isolation) isolationDepartmentOfNamespace.set(namespace.name, isolation);
   }
   const result: RecomputedIndexes = {
     departmentOfNamespace,
+    isolationDepartmentOfNamespace,
     podsOnNode: new Map(),
     departmentsOnNode: new Map(),
     nominatedTo: new Map(),
@@ -55,7 +63,7 @@ export function recomputeIndexes(input: RecomputeInput): RecomputedIndexes {
     if (!occupiesNode(pod)) continue;
     const pods = result.podsOnNode.get(pod.nodeName) ?? new Set<string>();
     result.podsOnNode.set(pod.nodeName, pods.add(objectKey(pod.namespace, pod.name)));
-    const department = departmentOfNamespace.get(pod.namespace);
+    const department = isolationDepartmentOfNamespace.get(pod.namespace);
     if (department !== undefined) bump(result.departmentsOnNode, pod.nodeName, department, 1);
   }
   for (const pvc of input.pvcs) addUsage(result, pvc.namespace, pvcUsage(pvc));
@@ -81,7 +89,10 @@ function addUsage(result: RecomputedIndexes, namespace: string, usage: ReadonlyM
   }
 }
 
-/** countPodsInDomain the plainest way: every pod, its node's label, its own label. */
+/**
+ * countPodsInDomain the plainest way: every pod bound, not terminal and not being deleted, its
+ * node's label, its own label.
+ */
 export function countPodsInDomainNaively(
   pods: Iterable<PodView>,
   nodes: ReadonlyMap<string, NodeView>,
@@ -89,7 +100,7 @@ export function countPodsInDomainNaively(
 ): number {
   let count = 0;
   for (const pod of pods) {
-    if (!occupiesNode(pod) || pod.namespace !== query.namespace) continue;
+    if (!occupiesNode(pod) || pod.terminating || pod.namespace !== query.namespace) continue;
     const node = nodes.get(pod.nodeName);
     if (node?.labels[query.topologyKey] === query.domain && pod.labels[query.labelKey] === query.labelValue)
       count += 1;

@@ -80,6 +80,8 @@ const pod = fc
     gpu: fc.constantFrom(undefined, '1'),
     app: fc.constantFrom(undefined, 'web', 'db'),
     nominated: fc.constantFrom(undefined, undefined, 'n0', 'n1'),
+    // Being deleted (a rolling update's old replica): out of the spread counts, still on its node.
+    deleting: fc.constantFrom(false, false, true),
   })
   .map((p) => {
     const raw = rawPod(p.ns, p.name, {
@@ -88,6 +90,7 @@ const pod = fc
       labels: p.app ? { app: p.app } : {},
       requests: { ...(p.cpu ? { cpu: p.cpu } : {}), ...(p.gpu ? { 'nvidia.com/gpu': p.gpu } : {}) },
       limits: { memory: '1Gi' },
+      ...(p.deleting ? { deletionTimestamp: '2024-03-01T00:00:00Z' } : {}),
     });
     return p.nominated ? { ...raw, status: { phase: p.phase, nominatedNodeName: p.nominated } } : raw;
   });
@@ -216,12 +219,14 @@ function expectConsistent(store: SnapshotStore, model: Map<WatchedKind, Map<stri
     NAMESPACES.map((ns) => ({
       namespace: ns,
       department: store.departmentOfNamespace(ns),
+      isolation: store.isolationDepartmentOfNamespace(ns),
       usage: store.usageOfNamespace(ns),
     })),
   ).toEqual(
     NAMESPACES.map((ns) => ({
       namespace: ns,
       department: expected.departmentOfNamespace.get(ns),
+      isolation: expected.isolationDepartmentOfNamespace.get(ns),
       usage: expected.usageOfNamespace.get(ns) ?? new Map(),
     })),
   );

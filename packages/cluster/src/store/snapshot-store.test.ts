@@ -60,6 +60,49 @@ describe('SnapshotStore: nodes and namespaces', () => {
   });
 });
 
+describe('SnapshotStore: a namespace labelled for a department no valid Department serves', () => {
+  // Department isolation must keep seeing such a namespace's pods as that department's: a
+  // deleted or invalid Department must not let another department onto the nodes they run on.
+  const onN1 = (s: SnapshotStore) => s.upsert('Pod', rawPod('ns-a', 'p', { nodeName: 'n1' }), 'test');
+
+  it('given its Department deleted, counts its pods on nodes under the label, for no usage', () => {
+    const store = storeWith(onN1);
+    store.remove('Department', rawDepartment('a'), 'test');
+    expect(store.departmentOfNamespace('ns-a')).toBeUndefined();
+    expect(used(store, 'a')).toEqual({});
+    expect(store.isolationDepartmentOfNamespace('ns-a')).toBe('a');
+    expect(Object.fromEntries(store.departmentsOnNode('n1'))).toEqual({ a: 1 });
+    store.upsert('Department', rawDepartment('a', {}, T1), 'test');
+    expect(Object.fromEntries(store.departmentsOnNode('n1'))).toEqual({ a: 1 });
+    expect(used(store, 'a')).toMatchObject({ pods: '1' });
+  });
+
+  it('given its Department invalid, or relabelled to another missing one, follows the label', () => {
+    const store = storeWith(onN1);
+    store.remove('Department', rawDepartment('a'), 'test');
+    store.upsert('Department', rawDepartment('a', { nodeIsolation: 'nope' }), 'test');
+    expect(store.department('a')).toBeUndefined();
+    expect(Object.fromEntries(store.departmentsOnNode('n1'))).toEqual({ a: 1 });
+    store.upsert('Namespace', rawNamespace('ns-a', dept('ghost')), 'test');
+    expect(Object.fromEntries(store.departmentsOnNode('n1'))).toEqual({ ghost: 1 });
+    store.upsert('Namespace', rawNamespace('ns-a', dept('b')), 'test');
+    expect(Object.fromEntries(store.departmentsOnNode('n1'))).toEqual({ b: 1 });
+    store.upsert('Namespace', rawNamespace('ns-a'), 'test');
+    expect(store.departmentsOnNode('n1').size).toBe(0);
+  });
+
+  it('given a valid Department of that name whose selector does not claim it, counts its pods for none', () => {
+    const store = storeWith(onN1);
+    const selector = { namespaceSelector: { matchLabels: { team: 'x' } } };
+    store.upsert('Department', rawDepartment('a', selector, T1), 'test');
+    expect(store.departmentOfNamespace('ns-a')).toBeUndefined();
+    expect(store.isolationDepartmentOfNamespace('ns-a')).toBeUndefined();
+    expect(store.departmentsOnNode('n1').size).toBe(0);
+    store.remove('Department', rawDepartment('a'), 'test');
+    expect(Object.fromEntries(store.departmentsOnNode('n1'))).toEqual({ a: 1 });
+  });
+});
+
 describe('SnapshotStore: pods and claims', () => {
   it('counts a pod, its change, its move and its deletion', () => {
     const store = storeWith();

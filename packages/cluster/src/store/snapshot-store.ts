@@ -172,6 +172,9 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
   departmentOfNamespace(namespace: string): string | undefined {
     return this.state.claims.departmentOf(namespace);
   }
+  isolationDepartmentOfNamespace(namespace: string): string | undefined {
+    return this.state.claims.isolationDepartmentOf(namespace);
+  }
   namespacesOfDepartment(department: string): ReadonlySet<string> {
     return this.state.claims.namespacesOf(department);
   }

@@ -11,6 +11,8 @@ export interface PodSpecOptions {
   readonly requests?: Resources;
   readonly limits?: Resources;
   readonly uid?: string;
+  /** metadata.deletionTimestamp: the pod is being deleted (terminating). */
+  readonly deletionTimestamp?: string;
 }
 
 export function rawPod(
@@ -30,6 +32,7 @@ export function rawPod(
       name,
       uid: options.uid ?? `uid-${namespace}-${name}`,
       labels: options.labels ?? {},
+      ...(options.deletionTimestamp ? { deletionTimestamp: options.deletionTimestamp } : {}),
     },
     spec: {
       ...(options.nodeName ? { nodeName: options.nodeName } : {}),

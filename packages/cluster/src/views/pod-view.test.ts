@@ -8,6 +8,11 @@ describe('toPodView', () => {
       raw: rawPod('ns', 'p', { nodeName: 'n1' }),
       expected: { nodeName: 'n1', phase: 'Running', terminal: false },
     },
+    {
+      name: 'a pod being deleted',
+      raw: rawPod('ns', 'p', { nodeName: 'n1', deletionTimestamp: '2024-05-01T00:00:00Z' }),
+      expected: { nodeName: 'n1', terminal: false, terminating: true },
+    },
     { name: 'a succeeded pod', raw: rawPod('ns', 'p', { phase: 'Succeeded' }), expected: { terminal: true } },
     { name: 'a failed pod', raw: rawPod('ns', 'p', { phase: 'Failed' }), expected: { terminal: true } },
     {
@@ -31,6 +36,18 @@ describe('toPodView', () => {
       ok: true,
       value: { namespace: 'ns', name: 'p', ...expected },
     });
+  });
+
+  it.each([
+    ['a Date (as client-node decodes it)', new Date('2024-05-01T00:00:00Z'), true],
+    ['null', null, false],
+    ['no deletionTimestamp', undefined, false],
+  ])('given a deletionTimestamp of %s, reads terminating: %s', (_what, deletionTimestamp, terminating) => {
+    const raw = rawPod('ns', 'p', { nodeName: 'n1' });
+    const metadata = { ...(raw['metadata'] as object), deletionTimestamp };
+    const result = toPodView({ ...raw, metadata }, 'test');
+    if (!result.ok) throw new Error('unreadable');
+    expect('terminating' in result.value).toBe(terminating);
   });
 
   it('given a nominated pod with a priority, reads status.nominatedNodeName and spec.priority', () => {

@@ -17,6 +17,13 @@ export interface PodView {
   readonly labels: Readonly<Record<string, string>>;
   /** Succeeded or Failed: the pod holds no resources any more and counts for no quota. */
   readonly terminal: boolean;
+  /**
+   * metadata.deletionTimestamp is set: the pod is being deleted (its grace period). It still runs
+   * and holds its node (department isolation, free GPUs, quota) until it is gone, but topology
+   * spread no longer counts it, as kube-scheduler's PodTopologySpread ("Bypass terminating Pod"):
+   * a rolling update's old replicas must not keep the new ones out. Left out when not set.
+   */
+  readonly terminating?: true;
   /** The pod's effective requests and limits (see podResources), in nano-units. */
   readonly requests: ResourceList;
   readonly limits: ResourceList;
@@ -62,6 +69,7 @@ export function toPodView(
       phase,
       labels,
       terminal: TERMINAL_PHASES.has(phase),
+      ...(isSet(metadata?.['deletionTimestamp']) ? { terminating: true as const } : {}),
       requests: internResources(requests),
       limits: internResources(limits),
       ...(labels[ROLE_LABEL] === 'gateway' ? { role: 'gateway' as const } : {}),
@@ -69,6 +77,11 @@ export function toPodView(
       ...preemptionFields(spec, status),
     },
   };
+}
+
+/** A timestamp field holding a value: a string, or a Date as client-node decodes it. */
+function isSet(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
 }
 
 const NO_PREEMPTION_FIELDS: Pick<PodView, 'nominatedNodeName' | 'priority'> = Object.freeze({});

@@ -37,14 +37,18 @@ export function stringMapAt(object: RawObject | undefined, key: string): Readonl
 
 export const EMPTY_LABELS: Readonly<Record<string, string>> = Object.freeze({});
 
-/** Converts Date objects (as client-node deserializes timestamps) to RFC 3339 strings, deeply. */
+/**
+ * Converts Date objects (as client-node deserializes timestamps) to RFC 3339 strings, deeply. Keys
+ * stay own data properties: a `__proto__` key (YAML and JSON.parse keep it as one) must reach the
+ * validator as an unknown field, not become the copy's prototype.
+ */
 export function toPlainJson(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(toPlainJson);
   if (typeof value !== 'object' || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    if (inner !== undefined) out[key] = toPlainJson(inner);
-  }
-  return out;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, inner]) => inner !== undefined)
+      .map(([key, inner]) => [key, toPlainJson(inner)]),
+  );
 }

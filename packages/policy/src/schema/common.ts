@@ -66,10 +66,19 @@ export const RegistryPrefixSchema = Type.String({
   description: 'An image registry host with an optional project path, e.g. harbor.example.com/finance/.',
 });
 
+/**
+ * A DNS-1123 subdomain, as kube-apiserver requires of a custom resource's name and of a Secret's:
+ * lower-case letters, digits, '-' and '.', a letter or digit at both ends of every dot-separated part.
+ */
+export const DNS_SUBDOMAIN_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+
+/** A DNS-1123 label, as kube-apiserver requires of a namespace's name: a subdomain without dots. */
+export const DNS_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+
 export const ObjectMetaSchema = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 253 }),
-    namespace: Type.Optional(Type.String({ minLength: 1, maxLength: 63 })),
+    name: Type.String({ minLength: 1, maxLength: 253, pattern: DNS_SUBDOMAIN_PATTERN }),
+    namespace: Type.Optional(Type.String({ minLength: 1, maxLength: 63, pattern: DNS_LABEL_PATTERN })),
     uid: Type.Optional(Type.String()),
     resourceVersion: Type.Optional(Type.String()),
     generation: Type.Optional(Type.Integer()),

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import {
+  DNS_SUBDOMAIN_PATTERN,
   LabelSelectorSchema,
   ObjectMetaSchema,
   QuotaSchema,
@@ -80,8 +81,8 @@ export const NamespacePolicySpecSchema = Type.Object(
           ),
           requireDigest: Type.Optional(Type.Boolean({ description: 'Require image@sha256:... references.' })),
           pullSecrets: Type.Optional(
-            Type.Array(Type.String({ minLength: 1, maxLength: 253 }), {
-              description: 'imagePullSecrets added to every pod of the namespace.',
+            Type.Array(Type.String({ minLength: 1, maxLength: 253, pattern: DNS_SUBDOMAIN_PATTERN }), {
+              description: 'imagePullSecrets added to every pod of the namespace (Secret names).',
             }),
           ),
         },

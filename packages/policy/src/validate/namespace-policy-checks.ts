@@ -10,6 +10,7 @@ import { parsedResourceMap, resourceMapProblems } from './resource-map-checks.js
 import {
   isContainerResourceName,
   isEnforcedQuotaKey,
+  isWholeUnitQuotaKey,
   unknownContainerResourceMessage,
   unknownQuotaKeyMessage,
 } from './resource-names.js';
@@ -31,6 +32,7 @@ export function namespacePolicyProblems(policy: NamespacePolicy, guard: SchemaGu
     ...defaultsProblems(spec, guard),
     ...resourceMapProblems(spec.quota?.hard, '/spec/quota/hard', guard, {
       keyProblem: (key) => (isEnforcedQuotaKey(key) ? undefined : unknownQuotaKeyMessage(key)),
+      wholeUnits: isWholeUnitQuotaKey,
     }),
     ...imagesProblems(spec, guard),
     ...schedulingProblems(spec, guard),

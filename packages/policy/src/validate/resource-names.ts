@@ -50,6 +50,16 @@ export function isEnforcedQuotaKey(key: string): boolean {
   return key.startsWith('requests.') && isExtendedResourceName(key.slice('requests.'.length));
 }
 
+/**
+ * Is the quota key counted in whole units? ResourceQuota refuses a fractional `pods` or
+ * `persistentvolumeclaims`, and a container asks for an extended resource (`requests.nvidia.com/gpu`)
+ * in whole units only, so a fractional quota for one would silently mean its whole part.
+ */
+export function isWholeUnitQuotaKey(key: string): boolean {
+  if (key === 'pods' || key === 'persistentvolumeclaims') return true;
+  return key.startsWith('requests.') && isExtendedResourceName(key.slice('requests.'.length));
+}
+
 /** May a container's requests/limits name `name` (`cpu`, `memory`, `ephemeral-storage`, hugepages, extended)? */
 export function isContainerResourceName(name: string): boolean {
   return (

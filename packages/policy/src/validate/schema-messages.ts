@@ -1,5 +1,5 @@
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
-import { RegistryPrefixSchema } from '../schema/common.js';
+import { DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN, RegistryPrefixSchema } from '../schema/common.js';
 import { tryParseQuantity } from '../quantity/quantity.js';
 import { pointerLeaf } from './json-pointer.js';
 
@@ -8,6 +8,11 @@ const PATTERN_WORDS: Readonly<Record<string, string>> = {
   [RegistryPrefixSchema.pattern ?? '']:
     'must be a registry host with an optional project path, in lower case, like harbor.example.com/finance/',
   '^[A-Za-z0-9_.-]+$': "may contain only letters, digits, '_', '.' and '-'",
+  [DNS_SUBDOMAIN_PATTERN]:
+    "must be a lower-case DNS subdomain as Kubernetes names require: letters a-z, digits, '-' and '.', " +
+    'a letter or digit at both ends and around each dot',
+  [DNS_LABEL_PATTERN]:
+    "must be a namespace name: lower-case letters a-z, digits and '-', a letter or digit at both ends",
 };
 
 /** Turns one TypeBox error into a sentence an admin can act on. */

@@ -265,6 +265,30 @@ describe('validateDepartment', () => {
       '/spec/namespaceSelector/matchExpressions/0/operator',
       /^must be one of In, NotIn, Exists, DoesNotExist, got "in"$/,
     ],
+    [
+      'a name in upper case (kube-apiserver refuses it)',
+      (o) => (o.metadata.name = 'Finance'),
+      '/metadata/name',
+      /^must be a lower-case DNS subdomain .*got "Finance"$/,
+    ],
+    [
+      "a name with '_' (kube-apiserver refuses it)",
+      (o) => (o.metadata.name = 'fin_ance'),
+      '/metadata/name',
+      /^must be a lower-case DNS subdomain/,
+    ],
+    [
+      'a fractional pods quota',
+      (o) => (o.spec.quota = { hard: { pods: '2.5' } }),
+      '/spec/quota/hard/pods',
+      /^pods is counted in whole units: write a whole number, got "2.5"$/,
+    ],
+    [
+      'a fractional GPU quota',
+      (o) => (o.spec.quota = { hard: { 'requests.nvidia.com/gpu': '500m' } }),
+      '/spec/quota/hard/requests.nvidia.com~1gpu',
+      /^requests.nvidia.com\/gpu is counted in whole units: write a whole number, got "500m"$/,
+    ],
   ];
 
   it.each(broken)('given %s, reports it at the right field', (_name, change, field, message) => {
@@ -488,7 +512,46 @@ describe('validateNamespacePolicy', () => {
       /^must be true or false, got "yes"$/,
     ],
     ['a status (policies have none)', (o) => (o.status = {}), '/status', /^unknown field 'status'$/],
+    [
+      'a pull secret no Secret could be named (it would never be found)',
+      (o) => (o.spec.images = { pullSecrets: ['Harbor_Finance'] }),
+      '/spec/images/pullSecrets/0',
+      /^must be a lower-case DNS subdomain .*got "Harbor_Finance"$/,
+    ],
+    [
+      'a plain number past 2^53 (JavaScript would change its value)',
+      (o) => (o.spec.quota = { hard: { 'requests.memory': JSON.parse('9007199254740993') as number } }),
+      '/spec/quota/hard/requests.memory',
+      /^a plain number above 9007199254740991 loses digits when read \(got 9007199254740992\); quote it/,
+    ],
+    [
+      'a fractional persistentvolumeclaims quota',
+      (o) => (o.spec.quota = { hard: { persistentvolumeclaims: '1500m' } }),
+      '/spec/quota/hard/persistentvolumeclaims',
+      /^persistentvolumeclaims is counted in whole units: write a whole number, got "1500m"$/,
+    ],
   ];
+
+  it.each([
+    ['name', 'Policy_1', /^must be a lower-case DNS subdomain .*got "Policy_1"$/],
+    ['namespace', 'Finance-Prod', /^must be a namespace name: .*got "Finance-Prod"$/],
+    ['namespace', 'finance.prod', /^must be a namespace name: /],
+  ])('given a metadata.%s kube-apiserver refuses (%s), reports it', (field, value, message) => {
+    const obj = policy();
+    obj.metadata[field] = value;
+    const problems = problemsOf(validateNamespacePolicy(obj));
+    expect(problems).toEqual([
+      expect.objectContaining({ field: `/metadata/${field}`, message: expect.stringMatching(message) }),
+    ]);
+  });
+
+  it('given whole-unit quotas written as decimals or exponents, accepts them', () => {
+    const obj = policy();
+    obj.spec.quota = {
+      hard: { pods: '1e3', persistentvolumeclaims: '2.0', 'requests.nvidia.com/gpu': '2k' },
+    };
+    expect(problemsOf(validateNamespacePolicy(obj))).toEqual([]);
+  });
 
   it.each(broken)('given %s, reports it at the right field', (_name, change, field, message) => {
     const obj = policy();

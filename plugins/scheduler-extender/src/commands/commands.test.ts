@@ -82,6 +82,35 @@ describe('commands.explain', () => {
     },
   );
 
+  it("given a node running pods of a namespace whose Department is gone, refuses it to another department's pod, as serving does", async () => {
+    const policies = mkdtempSync(join(tmpdir(), 'corral-explain-policies-'));
+    const node = (name: string) =>
+      `apiVersion: v1\nkind: Node\nmetadata: {name: ${name}}\nstatus: {allocatable: {cpu: "8", pods: "110"}}`;
+    writeFileSync(
+      join(policies, 'cluster.yaml'),
+      [
+        'apiVersion: corral.dev/v1alpha1\nkind: Department\nmetadata: {name: res}\nspec: {}',
+        'apiVersion: v1\nkind: Namespace\nmetadata: {name: res-ns, labels: {corral.dev/department: res}}',
+        'apiVersion: v1\nkind: Namespace\nmetadata: {name: ghost-ns, labels: {corral.dev/department: ghost}}',
+        node('shared-1'),
+        node('shared-2'),
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: old, namespace: ghost-ns}\n' +
+          'spec: {nodeName: shared-1, containers: [{name: a, image: x}]}\nstatus: {phase: Running}',
+      ].join('\n---\n'),
+    );
+    const path = podFile(
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: etl, namespace: res-ns}\nspec:\n  containers: [{name: a, image: x}]\n',
+    );
+    const { io, out } = captureIo();
+    expect(await commands.explain([path, '--policies', policies], io)).toBe(0);
+    const text = out.join('');
+    expect(text).toContain('pod res-ns/etl (department res): fits 1 of 2 nodes');
+    expect(text).toMatch(
+      /shared-1\s+refused \(unresolvable\)\s+department-isolation\s+-\s+node runs pods of department ghost \(namespaces labelled corral\.dev\/department=ghost, for which no valid Department is served\)/,
+    );
+    expect(text).toMatch(/shared-2\s+fits/);
+  });
+
   it.each([
     ['no pod file', ['--policies', 'examples'], 'name the pod file'],
     ['no --policies', ['POD'], 'give --policies PATH'],

@@ -1,4 +1,4 @@
-import type { ClusterSnapshot, DomainQuery, PodView } from '@corral/cluster';
+import { countsForSpread, type ClusterSnapshot, type DomainQuery, type PodView } from '@corral/cluster';
 import { samePod, type AssumedPod, type AssumedPods } from './assumed-pods.js';
 import type { NodeIndex } from './node-index.js';
 
@@ -6,6 +6,8 @@ import type { NodeIndex } from './node-index.js';
 export interface Self {
   readonly namespace: string;
   readonly name: string;
+  /** spec.priority (absent: 0): pods nominated with a lower one do not count against it. */
+  readonly priority?: number;
 }
 
 /**
@@ -83,7 +85,10 @@ export class Placements {
     return left ?? nominated;
   }
 
-  /** Department → its pods on the node. */
+  /**
+   * Department → its pods on the node (a pod under its namespace's isolation department: a deleted
+   * or invalid Department's pods still count under its name, see isolationDepartmentOfNamespace).
+   */
   departmentsOnNode(node: string): ReadonlyMap<string, number> {
     const bound = this.snapshot.departmentsOnNode(node);
     const assumed = this.assumed.onNode(node);
@@ -93,7 +98,7 @@ export class Placements {
     if (assumed) for (const { department } of assumed.values()) add(all, department, 1);
     if (evicted) {
       for (const { pod, bound: wasBound, assumed: entry } of evicted.values()) {
-        if (wasBound) add(all, this.snapshot.departmentOfNamespace(pod.namespace), -1);
+        if (wasBound) add(all, this.snapshot.isolationDepartmentOfNamespace(pod.namespace), -1);
         if (entry) add(all, entry.department, -1);
       }
     }
@@ -101,10 +106,11 @@ export class Placements {
   }
 
   /**
-   * Pods of the query's namespace and label value in one topology domain, the pod itself left out.
-   * A domain of one node (e.g. kubernetes.io/hostname) reads that node's pods, at most a kubelet's
-   * maxPods; a wider one (a zone) reads the snapshot's per-domain counts: either way the cost does
-   * not grow with the number of pods in the cluster.
+   * Pods of the query's namespace and label value in one topology domain, the pod itself left out,
+   * as topology spread counts them: not the pods being deleted (countsForSpread). A domain of one
+   * node (e.g. kubernetes.io/hostname) reads that node's pods, at most a kubelet's maxPods; a wider
+   * one (a zone) reads the snapshot's per-domain counts: either way the cost does not grow with the
+   * number of pods in the cluster.
    */
   countInDomain(query: DomainQuery, self: Self): number {
     const nodes = this.nodes.nodesInDomain(query.topologyKey, query.domain);
@@ -122,12 +128,30 @@ export class Placements {
   }
 
   /**
-   * Pods of the query's namespace and label value on one node, the pod itself left out, whatever
-   * domain the node is in: for a node the snapshot does not hold yet (full mode), whose pods (the
-   * extender's assumed ones, mostly) no domain count includes.
+   * Pods of the query's namespace and label value on one node, the pod itself and pods being
+   * deleted left out, whatever domain the node is in: for a node the snapshot does not hold yet
+   * (full mode), whose pods (the extender's assumed ones, mostly) no domain count includes.
    */
   countOnNode(node: string, query: Omit<DomainQuery, 'topologyKey' | 'domain'>, self: Self): number {
     return countOnNode(this.podsOnNode(node), query, self);
+  }
+
+  /**
+   * Pending pods nominated to the node (see nominatedTo: an assumed one counts where it is assumed,
+   * never twice) of the query's namespace and label value whose priority is at least the pod's, the
+   * pod itself left out. kube-scheduler filters a node as if they ran there already
+   * (RunFilterPluginsWithNominatedPods), on that node alone: not on the other nodes of its domain.
+   * One map read for a node nobody is nominated to.
+   */
+  countNominatedTo(node: string, query: Omit<DomainQuery, 'topologyKey' | 'domain'>, self: Self): number {
+    const nominated = this.nominatedTo(node);
+    if (nominated.size === 0) return 0;
+    const priority = self.priority ?? 0;
+    let count = 0;
+    for (const pod of nominated.values()) {
+      if (counts(pod, query) && pod.name !== self.name && (pod.priority ?? 0) >= priority) count += 1;
+    }
+    return count;
   }
 
   /** The evicted pods the domain's counts hold (bound and assumed counted as they were added). */
@@ -137,7 +161,7 @@ export class Placements {
     for (const [node, evicted] of this.evictions) {
       if (this.snapshot.node(node)?.labels[query.topologyKey] !== query.domain) continue;
       for (const { pod, bound, assumed } of evicted.values()) {
-        if (!matches(pod, query) || pod.name === self.name) continue;
+        if (!counts(pod, query) || pod.name === self.name) continue;
         count += (bound ? 1 : 0) + (assumed ? 1 : 0);
       }
     }
@@ -147,14 +171,14 @@ export class Placements {
   /** 1 when the snapshot's own version of the pod is among the domain's counted pods. */
   private selfCounted(query: DomainQuery, self: Self): number {
     const pod = this.snapshot.pod(self.namespace, self.name);
-    if (!pod?.nodeName || pod.terminal || pod.labels[query.labelKey] !== query.labelValue) return 0;
+    if (!pod || !countsForSpread(pod) || pod.labels[query.labelKey] !== query.labelValue) return 0;
     return this.snapshot.node(pod.nodeName)?.labels[query.topologyKey] === query.domain ? 1 : 0;
   }
 
   private assumedIn(query: DomainQuery, self: Self): number {
     let count = 0;
     for (const { pod } of this.assumed.values()) {
-      if (!matches(pod, query) || pod.name === self.name) continue;
+      if (!counts(pod, query) || pod.name === self.name) continue;
       if (this.snapshot.node(pod.nodeName)?.labels[query.topologyKey] === query.domain) count += 1;
     }
     return count;
@@ -169,8 +193,16 @@ function add(counts: Map<string, number>, department: string | undefined, delta:
   else counts.delete(department);
 }
 
-function matches(pod: PodView, query: Pick<DomainQuery, 'namespace' | 'labelKey' | 'labelValue'>): boolean {
-  return pod.namespace === query.namespace && pod.labels[query.labelKey] === query.labelValue;
+/**
+ * Does spread count the pod for the query: of its namespace and label value, and not being deleted
+ * (kube-scheduler's PodTopologySpread bypasses terminating pods; see countsForSpread).
+ */
+function counts(pod: PodView, query: Pick<DomainQuery, 'namespace' | 'labelKey' | 'labelValue'>): boolean {
+  return (
+    pod.namespace === query.namespace &&
+    pod.labels[query.labelKey] === query.labelValue &&
+    pod.terminating !== true
+  );
 }
 
 function countOnNode(
@@ -179,6 +211,6 @@ function countOnNode(
   self: Self,
 ): number {
   let count = 0;
-  for (const pod of pods.values()) if (matches(pod, query) && pod.name !== self.name) count += 1;
+  for (const pod of pods.values()) if (counts(pod, query) && pod.name !== self.name) count += 1;
   return count;
 }

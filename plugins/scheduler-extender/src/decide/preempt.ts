@@ -57,7 +57,8 @@ function whyNot(
   const evicted = victimsOn(node, victims.uids, cluster);
   if (typeof evicted === 'string') return evicted;
   for (const victim of evicted.values()) {
-    const department = cluster.snapshot.departmentOfNamespace(victim.namespace);
+    // A victim of a namespace labelled for a department no valid Department serves is that one's.
+    const department = cluster.snapshot.isolationDepartmentOfNamespace(victim.namespace);
     if (department !== pod.department) {
       return `victim ${victim.namespace}/${victim.name} belongs to ${department ?? 'no department'}, not to ${
         pod.department ?? 'no department'

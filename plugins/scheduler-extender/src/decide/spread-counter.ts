@@ -3,9 +3,10 @@ import type { Placements, Self } from './placements.js';
 
 /**
  * Counts, for one request, the pods of the pod's namespace carrying its value of a spread rule's
- * label, per topology domain (the pod itself left out), memoized per (rule, domain): a request asks
- * each domain once however many candidate nodes share it. Counting itself is index reads (see
- * Placements.countInDomain).
+ * label, per topology domain (the pod itself and pods being deleted left out), memoized per (rule,
+ * domain): a request asks each domain once however many candidate nodes share it. Counting itself
+ * is index reads (see Placements.countInDomain). Pods nominated to a node count on that node alone
+ * (countNominated), as kube-scheduler adds them to the node it filters.
  */
 export class SpreadCounter {
   private readonly memo = new Map<SpreadRule, Map<string, number>>();
@@ -22,6 +23,16 @@ export class SpreadCounter {
   countOnUnseenNode(rule: SpreadRule, labelValue: string, node: string): number {
     const query = { namespace: this.self.namespace, labelKey: rule.labelKey, labelValue };
     return this.placements.countOnNode(node, query, this.self);
+  }
+
+  /**
+   * Pending pods with `labelValue` nominated to `node` (preemption freed it for them) whose priority
+   * is at least the pod's: added to that node's domain count for that node only. Not memoized: one
+   * map read for the (most) nodes nobody is nominated to.
+   */
+  countNominated(rule: SpreadRule, labelValue: string, node: string): number {
+    const query = { namespace: this.self.namespace, labelKey: rule.labelKey, labelValue };
+    return this.placements.countNominatedTo(node, query, this.self);
   }
 
   /** Pods with `labelValue` (the pod's own value of the rule's label) in `domain`. */

@@ -1,4 +1,9 @@
-import type { Department, NamespacePolicy, PolicyProblem } from '@corral/policy';
+import {
+  unusableDefaultProblems,
+  type Department,
+  type NamespacePolicy,
+  type PolicyProblem,
+} from '@corral/policy';
 import { WATCHED_KINDS, type WatchedKind } from '../../sink.js';
 import type { NamespaceInfo, PolicyChecks } from '../../store/policy-checks.js';
 import { objectKey, readRef, refKey, unnamedProblem } from '../../views/object-ref.js';
@@ -11,7 +16,8 @@ export type ObjectsByKind = Record<WatchedKind, unknown[]>;
 
 /**
  * Checks every object the way the snapshot will read it (views for core kinds, the policy
- * package's validation for policy kinds), flags objects defined twice, then runs the cross-object
+ * package's validation for policy kinds, and, as the admission webhook does on write, defaults no
+ * pod could take), flags objects defined twice, then runs the cross-object
  * checks over the valid policies: every problem at once, each with its file and document.
  */
 export function checkObjects(
@@ -42,8 +48,11 @@ export function checkObjects(
     const found = checkOne(kind, item, source, checks, options);
     if (!found.ok) problems.push(...found.problems);
     else if (found.department) departments.push(found.department);
-    else if (found.policy) policies.push(found.policy);
-    else if (found.namespace) namespaces.push(found.namespace);
+    else if (found.policy) {
+      policies.push(found.policy);
+      // Defaults no pod could take: the webhook refuses them on write, so the files must not pass them.
+      problems.push(...unusableDefaultProblems(found.policy, source));
+    } else if (found.namespace) namespaces.push(found.namespace);
   }
   const crossProblems = checks.checkPolicySet({ departments, policies, namespaces });
   problems.push(...crossProblems.map((problem) => withSource(problem, seen)));

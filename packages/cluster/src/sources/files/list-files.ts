@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 
 const EXTENSIONS: ReadonlySet<string> = new Set(['.yaml', '.yml', '.json']);
@@ -12,25 +12,33 @@ export interface FoundFile {
 /**
  * The policy files under `path`: the file itself, or every `*.yaml|*.yml|*.json` below the folder,
  * recursively, sorted by path. Names starting with a dot are skipped, which also keeps the `..data`
- * folders of a mounted ConfigMap from loading every file twice.
+ * folders of a mounted ConfigMap from loading every file twice. A folder is read once however many
+ * symlinks lead to it (a link to `.` or `..` would otherwise load every file again and again). A
+ * policy file that cannot be looked at (a broken symlink) is listed all the same, so that reading it
+ * reports why instead of leaving it out without a word.
  */
 export async function listPolicyFiles(path: string): Promise<FoundFile[]> {
   const info = await stat(path);
   if (!info.isDirectory()) return [{ path, stamp: stampOf(info) }];
   const found: FoundFile[] = [];
-  await walk(path, found);
+  await walk(path, found, new Set([await realpath(path)]));
   return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-async function walk(folder: string, found: FoundFile[]): Promise<void> {
-  const names = await readdir(folder);
+async function walk(folder: string, found: FoundFile[], visited: Set<string>): Promise<void> {
+  const names = (await readdir(folder)).sort();
   for (const name of names) {
     if (name.startsWith('.')) continue;
     const path = join(folder, name);
     const info = await stat(path).catch(() => undefined);
-    if (info?.isDirectory()) await walk(path, found);
-    else if (info?.isFile() && EXTENSIONS.has(extname(name).toLowerCase()))
-      found.push({ path, stamp: stampOf(info) });
+    const isPolicyFile = EXTENSIONS.has(extname(name).toLowerCase());
+    if (info?.isDirectory()) {
+      const real = await realpath(path).catch(() => path);
+      if (visited.has(real)) continue;
+      visited.add(real);
+      await walk(path, found, visited);
+    } else if (isPolicyFile && (info === undefined || info.isFile()))
+      found.push({ path, stamp: info === undefined ? 'unreadable' : stampOf(info) });
   }
 }
 

@@ -90,6 +90,27 @@ describe('loadPolicyFiles', () => {
       problem: { kind: 'Department', name: 'finance', message: expect.stringContaining('defined twice') },
     },
     {
+      name: 'a __proto__ key (an unknown field, not a hidden prototype)',
+      text: 'apiVersion: corral.dev/v1alpha1\nkind: Department\nmetadata: {name: d}\nspec: {__proto__: {nodeIsolation: dedicated}}\n',
+      problem: {
+        kind: 'Department',
+        name: 'd',
+        field: '/spec/__proto__',
+        message: "unknown field '__proto__'",
+      },
+    },
+    {
+      name: 'defaults no pod could take (the webhook refuses them on write)',
+      text: 'apiVersion: corral.dev/v1alpha1\nkind: NamespacePolicy\nmetadata: {name: p, namespace: ns}\nspec: {defaults: {requests: {nvidia.com/gpu: 1}}}\n',
+      problem: {
+        kind: 'NamespacePolicy',
+        namespace: 'ns',
+        name: 'p',
+        field: '/spec/defaults/requests/nvidia.com~1gpu',
+        message: expect.stringContaining('cannot be overcommitted'),
+      },
+    },
+    {
       name: 'two departments claiming one namespace',
       text: `${NAMESPACE}---\n${DEPARTMENT}---\napiVersion: corral.dev/v1alpha1\nkind: Department\nmetadata: {name: zeta}\nspec: {namespaceSelector: {matchLabels: {corral.dev/department: finance}}}\n`,
       problem: { kind: 'Department', name: 'zeta', field: '/spec/namespaceSelector' },
@@ -113,6 +134,31 @@ describe('loadPolicyFiles', () => {
       `${join(dir, 'a.yaml')} (document 1)`,
       `${join(dir, 'a.yaml')} (document 2), item 0`,
     ]);
+  });
+
+  it('reads a folder reachable through a symlink loop once, without "defined twice"', async () => {
+    await writeFile(join(dir, 'a.yaml'), DEPARTMENT);
+    await mkdir(join(dir, 'sub'));
+    await symlink('.', join(dir, 'loop'));
+    await symlink('..', join(dir, 'sub', 'up'));
+    const loaded = await loadPolicyFiles(dir);
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.objects.Department).toHaveLength(1);
+  });
+
+  it('reports a policy file that is a broken symlink instead of skipping it', async () => {
+    await writeFile(join(dir, 'a.yaml'), DEPARTMENT);
+    await symlink(join(dir, 'gone.yaml'), join(dir, 'b.yaml'));
+    await symlink(join(dir, 'gone.txt'), join(dir, 'notes.txt'));
+    const loaded = await loadPolicyFiles(dir);
+    expect(loaded.problems).toEqual([
+      expect.objectContaining({
+        source: join(dir, 'b.yaml'),
+        kind: '(file)',
+        message: expect.stringContaining('ENOENT'),
+      }),
+    ]);
+    expect(loaded.objects.Department).toHaveLength(1);
   });
 
   it('reports a missing path', async () => {

@@ -1,6 +1,13 @@
-import { rawNode, type SnapshotStore } from '@corral/cluster';
+import { rawDepartment, rawNode, type SnapshotStore } from '@corral/cluster';
 import { DEPARTMENT_LABEL } from '@corral/policy';
-import { clusterView, contextOf, podView, smallCluster, TEST_OPTIONS } from '../../testing/small-cluster.js';
+import {
+  clusterView,
+  contextOf,
+  podView,
+  rawPriorityPod,
+  smallCluster,
+  TEST_OPTIONS,
+} from '../../testing/small-cluster.js';
 import { AssumedPods } from '../assumed-pods.js';
 import { RefusalMemo } from '../refusal-memo.js';
 import { clusterViewOf } from '../rule-input.js';
@@ -114,5 +121,42 @@ describe('departmentIsolation', () => {
     const local = smallCluster();
     local.remove('Pod', { metadata: { namespace: 'web-ns', name: 'shop-1' } }, 'test');
     expect(decide(local, 'res-ns', 'shared-2').status).toBe('pass');
+  });
+
+  describe('given the Department of the pods on the node deleted or invalid (pods of namespaces still labelled for it)', () => {
+    function withoutWeb(invalid: boolean): SnapshotStore {
+      const local = smallCluster();
+      local.remove('Department', rawDepartment('web'), 'test');
+      if (invalid) local.upsert('Department', rawDepartment('web', { nodeIsolation: 'nope' }), 'test');
+      return local;
+    }
+    it.each([
+      [
+        'deleted',
+        false,
+        'res-ns',
+        'shared-2',
+        'fail',
+        'node runs pods of department web (namespaces labelled',
+      ],
+      ['invalid', true, 'res-ns', 'shared-2', 'fail', 'no valid Department is served'],
+      ['deleted', false, 'sandbox', 'shared-2', 'pass', ''],
+      ['deleted', false, 'res-ns', 'shared-1', 'pass', ''],
+    ])('(%s), a pod of %s on %s returns %s', (_what, invalid, namespace, node, status, message) => {
+      const result = decide(withoutWeb(invalid), namespace, node);
+      expect(result.status).toBe(status);
+      expect(result.message).toContain(message);
+      if (status === 'fail') expect(result.unresolvable).toBe(true);
+    });
+
+    it("keeps the department's own node closed to others, and counts its nominated pods", () => {
+      const local = withoutWeb(false);
+      local.upsert('Node', rawNode('shared-2', { labels: { [DEPARTMENT_LABEL]: 'res' } }), 'test');
+      expect(decide(local, 'res-ns', 'shared-2').message).toContain('still runs pods of department web');
+      local.upsert('Pod', rawPriorityPod('web-ns', 'hi', 10, 'shared-1'), 'test');
+      expect(decide(local, 'res-ns', 'shared-1').message).toContain(
+        'node is nominated for a pod of department web (priority 10)',
+      );
+    });
   });
 });

@@ -14,9 +14,12 @@ const RULE = 'department-isolation';
  * run (or are assumed) there: the node was relabelled without draining, or a namespace moved to
  * another department; the node takes the department's pods again once those are gone. On a shared
  * node, a pending pod of another department nominated there by preemption, of the pod's priority or
- * higher, counts as running there (see nominatedOtherDepartment). None of these can be fixed by
- * preemption (the extender never evicts another department's pods, and a nominated pod is not
- * running), so every refusal is unresolvable. Refusals are kept per request by what they name
+ * higher, counts as running there (see nominatedOtherDepartment). A pod being deleted still counts
+ * (unlike for spread): it runs on the node until it is gone. So do the pods of a namespace labelled
+ * for a department no valid Department is served for (deleted, or invalid): they are still that
+ * department's (isolationDepartmentOfNamespace). None of these can be fixed by preemption (the
+ * extender never evicts another department's pods, and a nominated pod is not running), so every
+ * refusal is unresolvable. Refusals are kept per request by what they name
  * (RefusalMemo keys: a department name, or `:`-prefixed, which no name contains).
  */
 export function departmentIsolation(input: RuleInput): RuleResult {
@@ -50,7 +53,7 @@ function isolation(input: RuleInput, nominations: boolean): RuleResult {
     return memo.refusal(RULE, ':shared-pool', inSharedPool, pod.department);
   }
   const other = otherDepartmentOn(cluster.placements.departmentsOnNode(node.name), pod.department);
-  if (other !== undefined) return memo.refusal(RULE, other, runsOtherDepartment, other);
+  if (other !== undefined) return memo.refusal(RULE, other, () => runsOtherDepartment(other, cluster));
   const nominated = nominations ? nominatedOtherDepartment(pod, node.name, cluster) : undefined;
   if (nominated === undefined) return pass(RULE);
   return memo.refusal(RULE, `:nominated:${nominated.department}:${nominated.priority}`, () =>
@@ -86,7 +89,7 @@ export function departmentIsolationUnseen(
 ): RuleResult {
   if (pod.department === undefined) return pass(RULE);
   const other = otherDepartmentOn(cluster.placements.departmentsOnNode(nodeName), pod.department);
-  if (other !== undefined) return runsOtherDepartment(other);
+  if (other !== undefined) return runsOtherDepartment(other, cluster);
   const nominated = nominations ? nominatedOtherDepartment(pod, nodeName, cluster) : undefined;
   return nominated === undefined ? pass(RULE) : nominatedForOther(nominated);
 }
@@ -115,7 +118,7 @@ function nominatedOtherDepartment(
   for (const [key, other] of nominated) {
     const otherPriority = other.priority ?? 0;
     if (otherPriority < priority || isSelf(pod, key, other)) continue;
-    const department = cluster.snapshot.departmentOfNamespace(other.namespace);
+    const department = cluster.snapshot.isolationDepartmentOfNamespace(other.namespace);
     if (department !== undefined && department !== pod.department)
       return { department, priority: otherPriority };
   }
@@ -143,8 +146,22 @@ const inSharedPool = (department: string) =>
     true,
   );
 
-const runsOtherDepartment = (other: string) =>
-  fail(RULE, `node runs pods of department ${other}, and shared nodes never mix departments`, true);
+/**
+ * A shared node running another department's pods. That department may have no valid Department
+ * any more (deleted, or never valid): its namespaces' pods still run, and still hold the node (see
+ * isolationDepartmentOfNamespace); the message says so, as the admin reading it must restore it.
+ */
+function runsOtherDepartment(other: string, cluster: ClusterView): RuleResult {
+  const unserved =
+    cluster.snapshot.department(other) === undefined
+      ? ` (namespaces labelled ${DEPARTMENT_LABEL}=${other}, for which no valid Department is served)`
+      : '';
+  return fail(
+    RULE,
+    `node runs pods of department ${other}${unserved}, and shared nodes never mix departments`,
+    true,
+  );
+}
 
 function otherDepartmentOn(counts: ReadonlyMap<string, number>, own: string): string | undefined {
   for (const department of counts.keys()) if (department !== own) return department;

@@ -1,3 +1,4 @@
+import type { PodView } from '@corral/cluster';
 import type { SpreadRule } from '@corral/policy';
 import type { RuleInput } from '../rule-input.js';
 import { fail, pass, skip, type RuleResult } from '../verdict.js';
@@ -7,8 +8,11 @@ const NO_RULE = skip(RULE, 'the namespace has no spread rule');
 
 /**
  * Spread (NamespacePolicy scheduling.spread), a hard filter: at most maxPerDomain pods of the
- * namespace sharing the pod's value of labelKey per topology domain. A full domain may be freed by
- * preemption; a node without the topology label can never satisfy the rule.
+ * namespace sharing the pod's value of labelKey per topology domain. Counted as kube-scheduler's
+ * PodTopologySpread counts: pods being deleted (deletionTimestamp) do not count, so a rolling
+ * update's old replicas do not keep the new ones out; pending pods nominated to the node filtered
+ * (preemption freed it for them) with the pod's priority or higher do, on that node only. A full
+ * domain may be freed by preemption; a node without the topology label can never satisfy the rule.
  */
 export function spread(input: RuleInput): RuleResult {
   const rules = input.pod.policy?.spec.scheduling?.spread ?? [];
@@ -41,19 +45,39 @@ function checkRule(input: RuleInput, rule: SpreadRule): RuleResult {
     );
   }
   let count = input.spread.count(rule, value, domain);
-  // A node sent in full mode that the snapshot does not hold yet is in no domain count: add its pods
-  // (looked up only when the domain alone would let the pod pass).
+  // A node sent in full mode that the snapshot does not hold yet is in no domain count: add its pods;
+  // then the pods nominated to the node (each looked up only while the pod would still pass).
   if (count < rule.maxPerDomain && input.cluster.snapshot.node(node.name) === undefined)
     count += input.spread.countOnUnseenNode(rule, value, node.name);
-  if (count < rule.maxPerDomain) return pass(RULE);
-  const key = `${rule.topologyKey}=${domain}:${rule.labelKey}:${rule.maxPerDomain}`;
-  return memo.refusal(RULE, key, () =>
-    fail(
-      RULE,
-      `${rule.topologyKey}=${domain} already runs ${count} pod(s) with ${rule.labelKey}=${value} in ` +
-        `namespace ${pod.pod.namespace}; the namespace's spread rule allows at most ${rule.maxPerDomain} ` +
-        `per domain: add nodes in other domains or lower the replicas`,
-      false,
-    ),
+  const nominated = count < rule.maxPerDomain ? input.spread.countNominated(rule, value, node.name) : 0;
+  if (count + nominated < rule.maxPerDomain) return pass(RULE);
+  const key = `${rule.topologyKey}=${domain}:${rule.labelKey}:${rule.maxPerDomain}:${count}:${nominated}`;
+  return memo.refusal(RULE, key, () => fullDomain({ rule, domain, value, count, nominated, pod: pod.pod }));
+}
+
+interface FullDomain {
+  readonly rule: SpreadRule;
+  readonly domain: string;
+  readonly value: string;
+  /** Pods running in the domain (the pod itself and pods being deleted left out). */
+  readonly count: number;
+  /** Pending pods nominated to this node, of the pod's priority or higher. */
+  readonly nominated: number;
+  readonly pod: PodView;
+}
+
+/** A full domain: resolvable (preemption may free it). The counts are part of its memo key. */
+function fullDomain({ rule, domain, value, count, nominated, pod }: FullDomain): RuleResult {
+  const pending =
+    nominated === 0
+      ? ''
+      : `, plus ${nominated} pod(s) of priority ${pod.priority ?? 0} or higher nominated to this node ` +
+        'by preemption';
+  return fail(
+    RULE,
+    `${rule.topologyKey}=${domain} already runs ${count} pod(s) with ${rule.labelKey}=${value} in ` +
+      `namespace ${pod.namespace}${pending}; the namespace's spread rule allows at most ` +
+      `${rule.maxPerDomain} per domain: add nodes in other domains or lower the replicas`,
+    false,
   );
 }

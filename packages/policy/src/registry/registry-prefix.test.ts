@@ -51,6 +51,14 @@ describe('normalizeRegistryPrefix', () => {
       ),
     ).toEqual(['h.example.com', 'docker.io', 'docker.io', 'h:4443']);
   });
+
+  it('given a port with leading zeros, writes it as Go dials it (`:05000` is port 5000)', () => {
+    expect(
+      ['h.example.com:05000', 'h:0080', '[::1]:05000', '[::1]', 'h:00', 'localhost:5000'].map(
+        normalizeRegistryHost,
+      ),
+    ).toEqual(['h.example.com:5000', 'h:80', '[::1]:5000', '[::1]', 'h:0', 'localhost:5000']);
+  });
 });
 
 describe('registryPrefixCovers', () => {
@@ -106,6 +114,14 @@ describe('imagePathMatchesPrefix', () => {
     ['harbor.example.com', 'web', 'harbor.example.com/', true],
     // Without the slash, the prefix also names that one repository.
     ['harbor.example.com', 'web', 'harbor.example.com/web', true],
+    // ... as an image reference names it: `docker.io/nginx` is Docker Hub's `library/nginx`.
+    ['docker.io', 'library/nginx', 'docker.io/nginx', true],
+    ['docker.io', 'library/nginx', 'index.docker.io/nginx', true],
+    ['docker.io', 'nginx/nginx-ingress', 'docker.io/nginx', true],
+    ['docker.io', 'library/nginx', 'docker.io/nginx/', false],
+    ['docker.io', 'library/nginxx', 'docker.io/nginx', false],
+    ['docker.io', 'library/nginx/x', 'docker.io/nginx', false],
+    ['quay.io', 'library/nginx', 'quay.io/nginx', false],
   ];
 
   it.each(cases)('given %s/%s against %s, returns %s', (host, path, prefix, expected) => {
@@ -122,6 +138,13 @@ describe('imagePathAtOrUnderPrefix (denied prefixes)', () => {
     ['harbor.example.com', 'web', 'harbor.example.com/web/experimental/', false],
     ['harbor.example.com:5000', 'web/experimental', 'harbor.example.com/web/experimental/', false],
     ['index.docker.io', 'library/nginx', 'docker.io/library/', true],
+    // `:05000` dials port 5000: the same registry, so a denied `host:5000/` covers it.
+    ['harbor.example.com:05000', 'evil/x', 'harbor.example.com:5000/evil/', true],
+    ['harbor.example.com:5000', 'evil/x', 'harbor.example.com:005000/evil/', true],
+    // Denying `docker.io/nginx` denies the image `nginx` (docker.io/library/nginx) too.
+    ['docker.io', 'library/nginx', 'docker.io/nginx', true],
+    ['docker.io', 'library/nginx', 'docker.io/nginx/', true],
+    ['docker.io', 'library/nginx-x', 'docker.io/nginx', false],
   ];
 
   it.each(cases)('given %s/%s against %s, returns %s', (host, path, prefix, expected) => {
@@ -213,6 +236,10 @@ describe('registryPrefixProblem', () => {
     'registry:5000/team/',
     'harbor.example.com:1/',
     'harbor.example.com:65535/x',
+    'harbor.example.com/a__b/c--d/e.f_g/',
+    'harbor.example.com//web//',
+    '10.0.0.5:5000/team/',
+    'docker.io',
   ])('given %j, finds nothing', (prefix) => {
     expect(registryPrefixProblem(prefix)).toBeUndefined();
   });
@@ -224,6 +251,18 @@ describe('registryPrefixProblem', () => {
     ['harbor.example.com:0/', /from 1 to 65535, got "0"$/],
     ['harbor.example.com:65536/', /from 1 to 65535, got "65536"$/],
     ['localhost:/', /from 1 to 65535, got ""$/],
+    // Path parts no image reference can have: such a prefix would match nothing, silently (a denied
+    // one denying nothing).
+    ['harbor.example.com/web/../', /"\.\." can never appear in an image/],
+    ['harbor.example.com/./web/', /"\." can never appear in an image/],
+    ['harbor.example.com/web/-experimental/', /"-experimental" can never appear/],
+    ['harbor.example.com/web/experimental-/', /"experimental-" can never appear/],
+    ['harbor.example.com/web/a___b/', /"a___b" can never appear/],
+    ['harbor.example.com/_web/', /lower-case letters and digits joined by/],
+    // Host names as image references spell them: labels of letters, digits and inner dashes.
+    ['harbor..example.com/web/', /"harbor\.\.example\.com" is not a registry host name/],
+    ['harbor.-example.com/web/', /is not a registry host name/],
+    ['harbor-.example.com:5000/web/', /is not a registry host name/],
   ])('given %j, explains why it never matches', (prefix, message) => {
     expect(registryPrefixProblem(prefix)).toMatch(message);
   });

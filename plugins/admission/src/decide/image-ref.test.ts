@@ -27,6 +27,15 @@ describe('parseImageRef', () => {
       undefined,
     ],
     ['reg.io/a__b/c-d/e.f', 'reg.io', 'a__b/c-d/e.f', undefined, undefined],
+    // Go reads a port's digits as a number: `:05000` dials port 5000, the registry `host:5000`.
+    ['harbor.example.com:05000/finance/app', 'harbor.example.com:5000', 'finance/app', undefined, undefined],
+    ['[::1]:5000/x/y:1', '[::1]:5000', 'x/y', '1', undefined],
+    ['[FE80::1]/x', '[fe80::1]', 'x', undefined, undefined],
+    [`reg.io/a@sha384:${'d'.repeat(96)}`, 'reg.io', 'a', undefined, `sha384:${'d'.repeat(96)}`],
+    [`reg.io/a@sha512:${'e'.repeat(128)}`, 'reg.io', 'a', undefined, `sha512:${'e'.repeat(128)}`],
+    // A repository may be named like an image ID when it is not the whole reference.
+    [`reg.io/${'f'.repeat(64)}`, 'reg.io', 'f'.repeat(64), undefined, undefined],
+    [`${'b'.repeat(237)}`, 'docker.io', `library/${'b'.repeat(237)}`, undefined, undefined],
   ];
   it.each(good)('given %s, returns host %s, path %s, tag %s, digest %s', (image, host, path, tag, digest) => {
     const parsed = parseImageRef(image);
@@ -43,6 +52,10 @@ describe('parseImageRef', () => {
     ['harbor.example.com/finance/./app', /path component "\."/],
     ['harbor.example.com//app', /path component ""/],
     ['harbor.example.com/Finance/app', /path component "Finance"/],
+    // The runtime reads a first part with upper case as a registry host, not a Docker Hub path:
+    // "lower-case it" would name another image, so the message says what the runtime would do.
+    ['Harbor/finance/app:1', /"Harbor" has upper case, so the container runtime reads it as a registry host/],
+    ['NGINX', /path component "NGINX"/],
     ['harbor.example.com/finance/app:', /tag/],
     ['harbor.example.com/finance/app:-x', /tag/],
     ['harbor.example.com/finance/app@sha256:xyz', /digest/],
@@ -51,6 +64,19 @@ describe('parseImageRef', () => {
     ['-bad.com/app', /registry host/],
     ['a/' + 'b'.repeat(300), /too long/],
     ['app:1:2', /path component|tag/],
+    // Digests as the runtime (go-digest) reads them: sha256, sha384 or sha512, lower-case hex of
+    // exactly 64, 96 or 128 digits; anything else the kubelet refuses as InvalidImageName.
+    [`app@sha256:${'A'.repeat(64)}`, /lower-case hex/],
+    [`app@sha256:${'a'.repeat(32)}`, /64 lower-case hex/],
+    [`app@sha256:${'a'.repeat(65)}`, /64 lower-case hex/],
+    [`app@sha512:${'a'.repeat(64)}`, /128 lower-case hex/],
+    [`app@md5:${'a'.repeat(32)}`, /sha256, sha384 or sha512/],
+    [`app:1@sha1:${'a'.repeat(40)}`, /sha256, sha384 or sha512/],
+    // A whole reference of 64 hex digits is an image ID, which the kubelet refuses as a name.
+    ['a'.repeat(64), /image ID/],
+    // The 255-character limit counts the name as the runtime completes it: docker.io/library/…
+    ['b'.repeat(238), /too long/],
+    [`bitnami/${'b'.repeat(238)}`, /too long/],
   ];
   it.each(bad)('given %j, rejects it saying %s', (image, why) => {
     const parsed = parseImageRef(image);

@@ -5,8 +5,12 @@
  * Hub (`docker.io`), and a one-component path there gets `library/`. `nginx` therefore means
  * `docker.io/library/nginx:latest`. Path components are lower-case alphanumerics joined by `.`, `_`,
  * `__` or dashes, so `..`, empty components and upper case are malformed, never "normalised away".
+ * Where the kubelet and containerd refuse more than the grammar does, so does this parser: a digest
+ * must be one go-digest reads (image-digest.ts), a bare 64-hex string is an image ID, and the name
+ * completed as the runtime completes it (`docker.io/library/…`) may not pass 255 characters.
  */
 import { normalizeRegistryHost } from '@corral/policy';
+import { digestProblem } from './image-digest.js';
 
 export interface ImageRef {
   /**
@@ -28,8 +32,13 @@ const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const HOST =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]{1,5})?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
 const SHA256_DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** A whole reference of 64 hex digits is an image ID, which the kubelet refuses as a name. */
+const IMAGE_ID = /^[a-f0-9]{64}$/;
+/**
+ * The longest name, as written and as the runtime completes it (`docker.io/library/…` for `nginx`):
+ * containerd 1.x limits the whole completed name, distribution's newer parser its path.
+ */
 const MAX_NAME = 255;
 
 const bad = (image: string, why: string): ParsedImage => ({
@@ -79,24 +88,52 @@ export function parseImageRef(image: string): ParsedImage {
 function parseUncached(image: string): ParsedImage {
   if (image.length === 0) return bad(image, 'it is empty');
   if (image.trim() !== image) return bad(image, 'it has surrounding white space');
+  if (IMAGE_ID.test(image)) return bad(image, 'it is an image ID (64 hex digits), not a name');
   const { rest, digest } = splitDigest(image);
-  if (digest !== undefined && !DIGEST.test(digest)) return bad(image, `"${digest}" is not a digest`);
+  const wrongDigest = digest === undefined ? undefined : digestProblem(digest);
+  if (wrongDigest !== undefined) return bad(image, wrongDigest);
   const { name, tag } = splitTag(rest);
   if (tag !== undefined && !TAG.test(tag)) return bad(image, `"${tag}" is not a valid tag`);
-  if (name.length === 0 || name.length > MAX_NAME) return bad(image, 'the name is empty or too long');
-  const split = splitHost(name);
-  if (!HOST.test(split.host)) return bad(image, `"${split.host}" is not a registry host`);
-  const components = split.path.split('/');
-  const wrong = components.find((component) => !COMPONENT.test(component));
-  if (wrong !== undefined) {
-    return bad(image, `path component "${wrong}" must be lower-case letters and digits joined by . _ or -`);
-  }
-  const host = normalizeRegistryHost(split.host);
-  const path = host === 'docker.io' && components.length === 1 ? `library/${split.path}` : split.path;
+  const named = parseName(name);
+  if (typeof named === 'string') return bad(image, named);
   return {
     ok: true,
-    value: { host, path, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) },
+    value: { ...named, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) },
   };
+}
+
+/** The host and path of a name (the reference without tag and digest), or what is wrong with it. */
+function parseName(name: string): { host: string; path: string } | string {
+  if (name.length === 0) return 'the name is empty';
+  // Before any pattern runs: a name of megabytes must not cost a pattern's backtracking.
+  if (name.length > MAX_NAME) return `the name is too long: ${name.length} characters, at most ${MAX_NAME}`;
+  const split = splitHost(name);
+  if (!HOST.test(split.host)) return `"${split.host}" is not a registry host`;
+  const components = split.path.split('/');
+  const wrong = components.find((component) => !COMPONENT.test(component));
+  if (wrong !== undefined) return componentProblem(wrong, name);
+  const host = normalizeRegistryHost(split.host);
+  const path = host === 'docker.io' && components.length === 1 ? `library/${split.path}` : split.path;
+  const completed = host.length + 1 + path.length;
+  if (completed > MAX_NAME) {
+    return `the name is too long: completed as ${host}/…, it has ${completed} characters, at most ${MAX_NAME}`;
+  }
+  return { host, path };
+}
+
+/**
+ * What is wrong with a path component. A first part with upper case (`Harbor/app`) is one the
+ * runtime reads as a registry host (distribution's splitDockerDomain): lower-casing it would name
+ * another image, on Docker Hub, so the message says so.
+ */
+function componentProblem(wrong: string, name: string): string {
+  if (name.startsWith(`${wrong}/`) && wrong.toLowerCase() !== wrong) {
+    return (
+      `"${wrong}" has upper case, so the container runtime reads it as a registry host; write the ` +
+      `registry's full name (e.g. harbor.example.com/…), or a Docker Hub path in lower case`
+    );
+  }
+  return `path component "${wrong}" must be lower-case letters and digits joined by . _ or -`;
 }
 
 /**

@@ -1,6 +1,9 @@
+import type { Department, NamespacePolicy } from '@corral/policy';
 import { snapshotFromFiles } from '../testing/example-snapshot.js';
+import { decisionSummary, examplesValidator } from '../testing/validate-examples.js';
 import type { Decision } from './decision.js';
-import { checkImages, imagePolicyOf, type ImagePolicy } from './image-rules.js';
+import { checkImages, imagePolicyOf, imagesOf, type ImagePolicy } from './image-rules.js';
+import type { AdmissionRequest } from './request.js';
 
 const SHA = `@sha256:${'c'.repeat(64)}`;
 const snapshot = await snapshotFromFiles();
@@ -139,5 +142,128 @@ describe('checkImages against the examples', () => {
       policyOf('web-prod'),
     );
     expect(decision?.message).toContain('harbor.example.com/web/, harbor.example.com/library/');
+  });
+});
+
+/** A Department and a NamespacePolicy with only image rules, for policies the examples lack. */
+function imagesPolicy(
+  department: readonly string[] | undefined,
+  images: NonNullable<NamespacePolicy['spec']['images']>,
+): ImagePolicy {
+  const dept =
+    department &&
+    ({
+      metadata: { name: 'finance' },
+      spec: { images: { allowedRegistries: department } },
+    } as unknown as Department);
+  const policy = {
+    metadata: { name: 'policy', namespace: 'ns' },
+    spec: { images },
+  } as unknown as NamespacePolicy;
+  return imagePolicyOf(dept, policy);
+}
+
+const rulesFailing = (image: string, policy: ImagePolicy) =>
+  failures(checkImages({ containers: [{ name: 'app', image }] }, policy));
+
+describe('checkImages: every spelling of a registry meets its denied prefixes', () => {
+  const denyPort = imagesPolicy(undefined, { deniedRegistries: ['harbor.example.com:5000/evil/'] });
+  const denyHub = imagesPolicy(undefined, { deniedRegistries: ['docker.io/nginx'] });
+  const cases: [image: string, policy: ImagePolicy, failing: string[]][] = [
+    ['harbor.example.com:5000/evil/x:1', denyPort, ['image-denied-registry']],
+    // Go dials `:05000` at port 5000: the same registry.
+    ['harbor.example.com:05000/evil/x:1', denyPort, ['image-denied-registry']],
+    ['HARBOR.example.com:005000/evil/x:1', denyPort, ['image-reference']],
+    ['harbor.example.com:5001/evil/x:1', denyPort, []],
+    // `docker.io/nginx` names Docker Hub's library/nginx, whichever way the image is written.
+    ['nginx:1', denyHub, ['image-denied-registry']],
+    ['docker.io/nginx:1', denyHub, ['image-denied-registry']],
+    ['index.docker.io/library/nginx:1', denyHub, ['image-denied-registry']],
+    ['nginx/nginx-ingress:3', denyHub, ['image-denied-registry']],
+    ['nginxinc/nginx-unprivileged:1', denyHub, []],
+  ];
+
+  it.each(cases)('given %s, fails %j', (image, policy, failing) => {
+    expect(rulesFailing(image, policy)).toEqual(failing);
+  });
+
+  it('given an allowed `docker.io/nginx`, allows the image `nginx` it names', () => {
+    const allowHub = imagesPolicy(undefined, { allowedRegistries: ['docker.io/nginx'] });
+    expect(rulesFailing('nginx:1.27', allowHub)).toEqual([]);
+    expect(rulesFailing('docker.io/library/redis:7', allowHub)).toEqual(['image-registry']);
+  });
+});
+
+describe('checkImages: a refusal names only prefixes that would admit the image', () => {
+  const messageOf = (image: string, policy: ImagePolicy) =>
+    checkImages({ containers: [{ name: 'app', image }] }, policy)[0]?.message ?? '';
+  const cases: [department: string[], namespace: string[], listed: string][] = [
+    // A namespace list that outgrew its department (the department changed since): what both allow.
+    [
+      ['harbor.example.com/finance/'],
+      ['harbor.example.com/finance/payments/', 'harbor.example.com/other/'],
+      'push it under one of: harbor.example.com/finance/payments/',
+    ],
+    [
+      ['harbor.example.com/finance/'],
+      ['harbor.example.com/'],
+      'push it under one of: harbor.example.com/finance/',
+    ],
+    // `.../web` also names the repository `.../web`; `.../web/` does not: both lists must allow it.
+    [
+      ['harbor.example.com/web/'],
+      ['harbor.example.com/web'],
+      'push it under one of: harbor.example.com/web/',
+    ],
+    [
+      ['harbor.example.com/finance/', 'harbor.example.com/library/'],
+      ['harbor.example.com/finance/payments/'],
+      'push it under one of: harbor.example.com/finance/payments/',
+    ],
+    [
+      ['harbor.example.com/finance/'],
+      ['quay.io/other/'],
+      "no registry is allowed in this namespace (its NamespacePolicy's allowedRegistries and " +
+        "Department finance's share none); ask your platform admins",
+    ],
+  ];
+
+  it.each(cases)('given department %j and namespace %j, says %s', (department, namespace, listed) => {
+    const policy = imagesPolicy(department, { allowedRegistries: namespace });
+    const message = messageOf('harbor.example.com/other/x:1', policy);
+    expect(message.split('; ').slice(1).join('; ')).toBe(listed);
+  });
+});
+
+describe('imagesOf: the UPDATE comparison', () => {
+  it('given images with a newline, never lists two different specs alike', () => {
+    const one = { containers: [{ name: 'a', image: 'x\ncontainers/b=docker.io/evil:1' }] };
+    const two = {
+      containers: [
+        { name: 'a', image: 'x' },
+        { name: 'b', image: 'docker.io/evil:1' },
+      ],
+    };
+    expect(imagesOf(one).join('\n')).not.toBe(imagesOf(two).join('\n'));
+  });
+
+  it('given a template UPDATE that splits an unrunnable image into two, checks the new images', async () => {
+    const { validate } = await examplesValidator();
+    const template = (spec: Record<string, unknown>) => ({ spec: { template: { spec } } });
+    const request: AdmissionRequest = {
+      uid: 'u',
+      kind: { group: 'apps', version: 'v1', kind: 'Deployment' },
+      namespace: 'web-prod',
+      name: 'd',
+      operation: 'UPDATE',
+      object: template({
+        containers: [
+          { name: 'a', image: 'x' },
+          { name: 'b', image: 'docker.io/evil:1' },
+        ],
+      }),
+      oldObject: template({ containers: [{ name: 'a', image: 'x\ncontainers/b=docker.io/evil:1' }] }),
+    };
+    expect(decisionSummary(validate(request).decisions)).toContain('image-registry:fail');
   });
 });

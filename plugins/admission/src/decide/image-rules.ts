@@ -5,6 +5,7 @@ import {
   type NamespacePolicy,
 } from '@corral/policy';
 import { fail, pass, skip, type Decision } from './decision.js';
+import { allowedInBoth } from './image-allowed-prefixes.js';
 import { isPinnedByDigest, parseImageRef, usesLatestTag, type ImageRef } from './image-ref.js';
 import { containersOf, describeContainer, type ContainerAt, type JsonObject } from './pod-spec.js';
 
@@ -24,6 +25,8 @@ export interface ImagePolicy {
   readonly departmentAllowed?: readonly string[];
   /** The namespace's allowed prefixes, which narrow the department's; undefined = no narrowing. */
   readonly namespaceAllowed?: readonly string[];
+  /** What both lists allow, for messages (allowedInBoth); undefined when neither list is set. */
+  readonly allowedInBoth?: readonly string[];
   readonly denied: readonly string[];
   readonly forbidLatestTag: boolean;
   readonly requireDigest: boolean;
@@ -56,15 +59,25 @@ function buildImagePolicy(
   policy: NamespacePolicy | undefined,
 ): ImagePolicy {
   const images = policy?.spec.images;
-  const departmentAllowed = department?.spec.images?.allowedRegistries;
   return Object.freeze({
     ...(department ? { department: department.metadata.name } : {}),
-    ...(departmentAllowed ? { departmentAllowed } : {}),
-    ...(images?.allowedRegistries ? { namespaceAllowed: images.allowedRegistries } : {}),
+    ...allowedLists(department?.spec.images?.allowedRegistries, images?.allowedRegistries),
     denied: images?.deniedRegistries ?? [],
     forbidLatestTag: images?.forbidLatestTag ?? false,
     requireDigest: images?.requireDigest ?? false,
   });
+}
+
+function allowedLists(
+  departmentAllowed: readonly string[] | undefined,
+  namespaceAllowed: readonly string[] | undefined,
+): Pick<ImagePolicy, 'departmentAllowed' | 'namespaceAllowed' | 'allowedInBoth'> {
+  const both = allowedInBoth(departmentAllowed, namespaceAllowed);
+  return {
+    ...(departmentAllowed ? { departmentAllowed } : {}),
+    ...(namespaceAllowed ? { namespaceAllowed } : {}),
+    ...(both ? { allowedInBoth: both } : {}),
+  };
 }
 
 /** Does this policy restrict anything at all? */
@@ -128,11 +141,19 @@ function registryProblem(ref: ImageRef, image: string, policy: ImagePolicy): Ima
     (list) => list !== undefined && matchesAny(ref, list, 'allowed') === undefined,
   );
   if (!outside) return undefined;
-  const allowed = (policy.namespaceAllowed ?? policy.departmentAllowed ?? []).join(', ') || '(none)';
-  return {
-    rule: IMAGE_RULES.registry,
-    detail: `image "${image}" is not from an allowed registry; push it under one of: ${allowed}`,
-  };
+  const allowed = policy.allowedInBoth ?? [];
+  const fix =
+    allowed.length > 0
+      ? `push it under one of: ${allowed.join(', ')}`
+      : `no registry is allowed in this namespace (${whyNoneAllowed(policy)}); ask your platform admins`;
+  return { rule: IMAGE_RULES.registry, detail: `image "${image}" is not from an allowed registry; ${fix}` };
+}
+
+function whyNoneAllowed(policy: ImagePolicy): string {
+  const department = `Department ${policy.department ?? '(none)'}'s`;
+  if (policy.namespaceAllowed === undefined) return `${department} allowedRegistries is empty`;
+  if (policy.departmentAllowed === undefined) return "its NamespacePolicy's allowedRegistries is empty";
+  return `its NamespacePolicy's allowedRegistries and ${department} share none`;
 }
 
 function problemsOf(image: string, policy: ImagePolicy): readonly ImageProblem[] {
@@ -208,7 +229,11 @@ export function imagesOf(spec: JsonObject | undefined): string[] {
   return containersOf(spec).map(containerImageKey);
 }
 
-/** `containers/app=harbor.example.com/web/app:1`: a container's list, name and image, as one key. */
+/**
+ * `containers/app="harbor.example.com/web/app:1"`: a container's list, name and image, as one key. The
+ * image is JSON-quoted: the API server stores an image with a newline inside, and raw, one such image
+ * would join (`\n`) like two containers' keys and pass an UPDATE that adds them as "unchanged".
+ */
 export function containerImageKey(at: ContainerAt): string {
-  return `${at.list}/${String(at.container['name'])}=${String(at.container['image'])}`;
+  return `${at.list}/${String(at.container['name'])}=${JSON.stringify(at.container['image']) ?? 'none'}`;
 }

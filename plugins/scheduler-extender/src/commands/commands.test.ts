@@ -54,15 +54,17 @@ describe('commands.explain', () => {
       'a namespace the policies do not hold',
       'nowhere',
       'EXT_ERR_UNKNOWN_NAMESPACE: namespace nowhere is not in',
+      '(offline: the files under --policies hold no Namespace nowhere: add it, with its department label)',
     ],
     [
       'a namespace labelled with a department the policies do not hold',
       'ghost-ns',
       'EXT_ERR_UNKNOWN_DEPARTMENT: namespace ghost-ns is labelled corral.dev/department=ghost',
+      "(offline: the files under --policies hold no valid Department for namespace ghost-ns's department label)",
     ],
   ])(
-    'given a pod of %s, prints the Error serving answers and no fitting node; exit 0',
-    async (_what, namespace, error) => {
+    'given a pod of %s, prints the Error serving answers, no fitting node and what the files lack; exit 0',
+    async (_what, namespace, error, hint) => {
       const policies = mkdtempSync(join(tmpdir(), 'corral-explain-policies-'));
       writeFileSync(
         join(policies, 'cluster.yaml'),
@@ -78,6 +80,7 @@ describe('commands.explain', () => {
       expect(await commands.explain([path, '--policies', policies], io)).toBe(0);
       const text = out.join('');
       expect(text).toContain(`pod ${namespace}/etl: fits 0 of 1 nodes; the extender answers Error ${error}`);
+      expect(text).toContain(`\n  ${hint}\n`);
       expect(text).not.toMatch(/no department|\bfits\s+-/);
     },
   );
@@ -109,6 +112,27 @@ describe('commands.explain', () => {
       /shared-1\s+refused \(unresolvable\)\s+department-isolation\s+-\s+node runs pods of department ghost \(namespaces labelled corral\.dev\/department=ghost, for which no valid Department is served\)/,
     );
     expect(text).toMatch(/shared-2\s+fits/);
+  });
+
+  it('given policy files with problems, lists each on its own line, naming the file; exit 2', async () => {
+    const policies = mkdtempSync(join(tmpdir(), 'corral-explain-policies-'));
+    writeFileSync(join(policies, 'broken.yaml'), 'apiVersion: corral.dev/v1alpha1\nkind: Department\n');
+    const missing = join(policies, 'missing');
+    const pod = podFile('kind: Pod\nmetadata: {name: p, namespace: n}\nspec: {containers: [{name: a}]}\n');
+    const broken = captureIo();
+    expect(await commands.explain([pod, '--policies', policies], broken.io)).toBe(2);
+    expect(broken.err.join('')).toMatch(
+      new RegExp(
+        `^corral explain: the policies in ${policies} have problems:\\n  - ${policies}/broken\\.yaml`,
+      ),
+    );
+    const absent = captureIo();
+    expect(await commands.explain([pod, '--policies', missing], absent.io)).toBe(2);
+    // A file that cannot be read is named once, with the reason.
+    expect(absent.err.join('')).toBe(
+      `corral explain: the policies in ${missing} have problems:\n` +
+        `  - ${missing}: cannot read: ENOENT: no such file or directory, stat '${missing}'\n`,
+    );
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { createLogger, ConfigError, isCorralError } from '@corral/runtime';
-import { toPodView } from '@corral/cluster';
+import { ClusterError, toPodView } from '@corral/cluster';
 import { describeProblem } from '@corral/policy';
 import { parseAllDocuments } from 'yaml';
 import { loadExtenderConfig } from '../config.js';
@@ -32,8 +32,9 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
     io.stderr(`corral explain: name the pod file\n${USAGE}\n`);
     return EXIT_USAGE;
   }
+  let config: ReturnType<typeof loadExtenderConfig> | undefined;
   try {
-    const config = loadExtenderConfig(flags, io.env);
+    config = loadExtenderConfig(flags, io.env);
     if (config.policies === undefined)
       throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, 'explain works offline: give --policies PATH');
     const pods = await readPods(absolute(io.cwd, podFile));
@@ -55,6 +56,11 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
     await opened.stop();
     return EXIT_OK;
   } catch (error) {
+    if (error instanceof ClusterError) {
+      const listed = error.problems.map((problem) => `  - ${describeProblem(problem)}`).join('\n');
+      io.stderr(`corral explain: the policies in ${String(config?.policies)} have problems:\n${listed}\n`);
+      return EXIT_USAGE;
+    }
     if (error instanceof ConfigError || isCorralError(error)) {
       io.stderr(
         `corral explain: ${error instanceof ConfigError ? error.message : `${error.code}: ${error.message}`}\n`,
@@ -83,11 +89,21 @@ function explainOne(raw: Record<string, unknown>, podFile: string, deps: Explain
   const unknown = unknownOwnerOf(view.value.namespace, cluster.snapshot, options);
   if (unknown) {
     const key = `${view.value.namespace}/${view.value.name}`;
-    return `pod ${key}: fits 0 of ${candidates.length} nodes; the extender answers Error ${toWireMessage(unknown)}\n`;
+    return (
+      `pod ${key}: fits 0 of ${candidates.length} nodes; the extender answers Error ${toWireMessage(unknown)}\n` +
+      `  (offline: ${offlineHint(unknown, view.value.namespace)})\n`
+    );
   }
   const context = podContext(view.value, cluster.snapshot);
   const rows = explainPod(context, candidates, cluster, options);
   return `${heading(context.key, context.department, rows)}\n${formatTable(toCells(rows))}\n`;
+}
+
+/** What to add to the policy files so that the pod can be explained. */
+function offlineHint(unknown: ExtenderError, namespace: string): string {
+  if (unknown.code === EXT_ERR.UNKNOWN_NAMESPACE)
+    return `the files under --policies hold no Namespace ${namespace}: add it, with its department label`;
+  return `the files under --policies hold no valid Department for namespace ${namespace}'s department label`;
 }
 
 /** A document's value; an alias bomb (more than 100 alias expansions) is bad input, not a crash. */

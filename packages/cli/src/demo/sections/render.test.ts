@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { admissionLine, outcomeText, refusalText, storageLine } from './render.js';
-import type { AdmissionRow, StorageStep } from './report.js';
+import { admissionLine, outcomeText, refusalText, renderSummary, storageLine } from './render.js';
+import type { AdmissionRow, ScheduleRow, StorageStep, WalkthroughReport } from './report.js';
 
 const row = (over: Partial<AdmissionRow>): AdmissionRow => ({
   object: 'Pod research-ml/finetune-1',
@@ -38,7 +38,7 @@ describe('admissionLine', () => {
   });
 
   it('given nothing audited, does not mention audit mode', () => {
-    expect(admissionLine([row({})])).toBe('1 objects reviewed: 1 admitted (0 with warnings), 0 denied');
+    expect(admissionLine([row({})])).toBe('1 object reviewed: 1 admitted (0 with warnings), 0 denied');
   });
 });
 
@@ -84,5 +84,36 @@ describe('storageLine', () => {
     expect(storageLine({ skipped: '--no-ceph was given', services: [], steps: [] })).toBe(
       'storage skipped (--no-ceph was given)',
     );
+  });
+});
+
+describe('renderSummary', () => {
+  const scheduled = (pod: string, chosen?: string): ScheduleRow => ({
+    pod,
+    nodes: 3,
+    afterKube: 2,
+    afterExtender: chosen ? 1 : 0,
+    ...(chosen ? { chosen } : {}),
+    kubeRefusals: [],
+    extenderRefusals: [],
+  });
+  const report = (scheduling: ScheduleRow[], admission: AdmissionRow[]): WalkthroughReport => ({
+    workspace: '/tmp/x',
+    services: [],
+    admission,
+    notReviewed: [],
+    scheduling,
+    storage: { skipped: '--no-ceph', services: [], steps: [] },
+    failures: [],
+    serviceLogs: [],
+  });
+
+  it('given one pod and one object, says "1 pod" and "1 object"; given two, the plurals', () => {
+    const one = renderSummary(report([scheduled('a/p', 'n1')], [row({})]));
+    expect(one).toContain('  1 object reviewed: 1 admitted (0 with warnings), 0 denied\n');
+    expect(one).toContain('  1 pod scheduled: 1 placed, 0 pending\n');
+    const two = renderSummary(report([scheduled('a/p', 'n1'), scheduled('a/q')], [row({}), row({})]));
+    expect(two).toContain('  2 pods scheduled: 1 placed, 1 pending\n');
+    expect(two).toContain('  storage skipped (--no-ceph)\n');
   });
 });

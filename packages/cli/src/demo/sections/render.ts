@@ -117,7 +117,8 @@ export function renderSummary(report: WalkthroughReport): string {
   const placed = report.scheduling.filter((r) => r.chosen).length;
   const lines = [
     admissionLine(report.admission),
-    `${report.scheduling.length} pods scheduled: ${placed} placed, ${report.scheduling.length - placed} pending`,
+    `${counted(report.scheduling.length, 'pod')} scheduled: ${placed} placed, ` +
+      `${report.scheduling.length - placed} pending`,
     storageLine(report.storage),
     report.failures.length === 0
       ? 'every service started, answered and shut down cleanly'
@@ -136,8 +137,11 @@ export function admissionLine(rows: readonly AdmissionRow[]): string {
     `${warned} with warnings`,
     ...(audited > 0 ? [`${audited} in audit mode despite a broken rule`] : []),
   ];
-  return `${rows.length} objects reviewed: ${admitted} admitted (${how.join(', ')}), ${rows.length - admitted} denied`;
+  return `${counted(rows.length, 'object')} reviewed: ${admitted} admitted (${how.join(', ')}), ${rows.length - admitted} denied`;
 }
+
+/** `1 pod`, `2 pods`. */
+const counted = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 function logsText(lines: readonly string[]): string {
   if (lines.length === 0) return '';

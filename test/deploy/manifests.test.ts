@@ -448,6 +448,13 @@ describe.each(INSTALLS)('%s (production rules)', (dir) => {
       ...byKind(objects, 'ValidatingWebhookConfiguration'),
     ];
     expect(hooks).toHaveLength(2);
+    // Every webhook is checked below: none may hide in a configuration the loops would skip.
+    expect(hooks.flatMap((config) => (config['webhooks'] as { name: string }[]).map((h) => h.name))).toEqual([
+      'pods.mutate.corral.dev',
+      'workloads.validate.corral.dev',
+      'namespaces.validate.corral.dev',
+      'policies.validate.corral.dev',
+    ]);
     for (const config of hooks) {
       for (const hook of config['webhooks'] as Record<string, unknown>[]) {
         const expressions =

@@ -106,7 +106,7 @@ describe('the demo walkthrough, services and Ceph for real', () => {
     const created = step(/^provision finance-prod\/ledger-archive/);
     expect(created).toMatchObject({ rpc: 'CreateVolume', outcome: 'ok' });
     const image = /image rbd\/finance\/(\S+),/.exec(created?.result ?? '')?.[1];
-    expect(image).toBeDefined();
+    expect(image).toMatch(/^csi-vol-\S+$/); // the default volumeNamePrefix, then the volume's uuid
     expect(step(/^snapshot/)).toMatchObject({
       outcome: 'ok',
       result: expect.stringMatching(/256 MiB, ready to use: true/),
@@ -132,6 +132,9 @@ describe('the demo walkthrough, services and Ceph for real', () => {
   it('stages, publishes and grows the filesystem on the placed node when this machine can (else says why not)', async () => {
     const stage = step(/^stage on /);
     const why = await whyNodeStageIsUnusable(process.env);
+    // CI runs as root with /dev/fuse and the tools (test/e2e/csi/node-fuse.test.ts needs them too):
+    // there, a reason to skip the node steps is a failure, not a pass.
+    if (process.env['CI'] === 'true') expect(why).toBeUndefined();
     if (why) {
       expect(stage).toMatchObject({ outcome: 'skipped', result: why });
       return;

@@ -216,14 +216,49 @@ describe('registryPrefixCovers properties', () => {
   });
 
   it('agrees with the normalized form', () => {
-    fc.assert(
-      fc.property(prefix, prefix, (a, b) => {
-        return (
-          registryPrefixCovers(a, b) ===
-          registryPrefixCovers(normalizeRegistryPrefix(a), normalizeRegistryPrefix(b))
-        );
-      }),
+    // Spellings normalization folds (case, :443, leading zeros, Docker Hub aliases, white space,
+    // doubled slashes), and inner prefixes derived from the outer one: independent random pairs
+    // would almost never cover each other, and the property would hold by comparing false to false.
+    const spelled = fc
+      .tuple(
+        fc.constantFrom(
+          'harbor.example.com',
+          'HARBOR.Example.com',
+          'harbor.example.com:443',
+          'harbor.example.com:0443',
+          'harbor.example.com:5000',
+          'docker.io',
+          'index.docker.io',
+          'Registry-1.Docker.IO:443',
+          'quay.io',
+        ),
+        fc.array(segment, { maxLength: 3 }),
+        fc.constantFrom('', '/', '//', ' '),
+      )
+      .map(([h, segments, tail]) => [h, ...segments].join(segments.length > 1 ? '//' : '/') + tail);
+    const pair = fc.oneof(
+      fc.tuple(spelled, spelled),
+      fc
+        .tuple(spelled, fc.array(segment, { maxLength: 2 }), fc.boolean())
+        .map(([a, more, slash]) => [a, `${a.trim()}/${more.join('/')}${slash ? '/' : ''}`] as const),
     );
+    let covered = 0;
+    fc.assert(
+      fc.property(pair, ([a, b]) => {
+        const covers = registryPrefixCovers(a, b);
+        if (covers) covered += 1;
+        const normalizedA = normalizeRegistryPrefix(a);
+        expect(registryPrefixCovers(normalizedA, normalizeRegistryPrefix(b))).toBe(covers);
+        // The normalized form names the same images: each covers the other.
+        expect([registryPrefixCovers(a, normalizedA), registryPrefixCovers(normalizedA, a)]).toEqual([
+          true,
+          true,
+        ]);
+        expect(normalizeRegistryPrefix(normalizedA)).toBe(normalizedA);
+      }),
+      { numRuns: 500 },
+    );
+    expect(covered).toBeGreaterThan(100);
   });
 });
 

@@ -210,7 +210,7 @@ describe('leader election on a Lease', () => {
   });
 
   it('given a callback that throws, keeps electing and logs it', async () => {
-    const { clock, replica } = setup();
+    const { clock, leases, replica } = setup();
     const logs = memoryDestination();
     const a = replica('a', {
       onStartedLeading: () => {
@@ -221,7 +221,21 @@ describe('leader election on a Lease', () => {
     a.elector.start();
     await clock.advance(6_000);
     expect(a.elector.isLeader()).toBe(true);
-    expect(logs.lines.some((l) => l['msg'] === 'leader election callback threw')).toBe(true);
+    expect(logs.lines.filter((l) => l['msg'] === 'leader election callback threw')).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        callback: 'onStartedLeading',
+        err: expect.objectContaining({ message: 'boom' }),
+      }),
+    ]);
+    // Keeps electing: it goes on renewing the Lease it holds, every retry period.
+    const renewals = () => leases.history.filter((h) => h.verb === 'update').length;
+    const before = renewals();
+    await clock.advance(10_000);
+    expect(renewals() - before).toBe(5);
+    expect(holder(leases)).toBe('a');
+    expect(a.elector.isLeader()).toBe(true);
+    await a.elector.stop();
   });
 
   it('given renewals slower than the renew deadline, never claims to lead', async () => {

@@ -49,6 +49,9 @@ describe('onShutdown', () => {
     const t = setup(() => []);
     t.proc.emit(signal, signal);
     expect(await t.proc.exited).toBe(0);
+    expect(t.proc.exits).toEqual([0]);
+    expect(t.readiness.report().reasons).toEqual(['shutting down']);
+    expect(t.messages()).toEqual(['shutting down', 'shutdown complete']);
   });
 
   it('given a failing step, still runs the next ones and exits 1', async () => {
@@ -75,12 +78,29 @@ describe('onShutdown', () => {
   });
 
   it('given a second signal while steps run, exits 1 at once and only once', async () => {
-    const t = setup(() => [{ name: 'slow', run: () => sleep(300) }]);
+    // A step that runs until the test lets it finish: the second signal surely comes while it runs.
+    let finish = () => {};
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    let started = () => {};
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const t = setup((events) => [
+      {
+        name: 'slow',
+        run: async () => {
+          started();
+          await finished;
+          events.push('slow done');
+        },
+      },
+    ]);
     t.proc.emit('SIGTERM', 'SIGTERM');
-    await sleep(20);
+    await running;
     t.proc.emit('SIGINT', 'SIGINT');
     expect(await t.proc.exited).toBe(1);
-    await sleep(400);
+    expect(t.events).toEqual([]); // at once: the step has not finished
+    finish();
+    await vi.waitFor(() => expect(t.events).toEqual(['slow done']));
+    await sleep(20);
     expect(t.proc.exits).toEqual([1]);
     expect(t.messages()).toContain('second shutdown request; exiting now');
   });
@@ -136,6 +156,13 @@ describe('onShutdown drain', () => {
     t.proc.emit('SIGTERM', 'SIGTERM');
     expect(await t.proc.exited).toBe(1);
     expect(t.events).toEqual(['drain', 'http']);
-    expect(t.logs.lines.map((l) => l.msg)).toContain('shutdown step failed');
+    const failures = t.logs.lines.filter((l) => l.msg === 'shutdown step failed');
+    expect(failures).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        err: expect.objectContaining({ code: 'RUNTIME_ERR_SHUTDOWN_STEP', details: { step: 'drain' } }),
+      }),
+    ]);
+    expect(JSON.stringify(failures[0])).toContain('no server');
   });
 });

@@ -161,8 +161,23 @@ describe('createLogger', () => {
   it('given an error with a cause, writes the cause chain', () => {
     const sink = memoryDestination();
     const logger = createLogger({ level: 'info', name: 'test', destination: sink.stream });
-    logger.error({ err: new Error('outer', { cause: new Error('inner reason') }) }, 'failed');
-    expect(sink.text()).toContain('inner reason');
+    const inner = new Error('inner reason', { cause: new Error('root reason') });
+    logger.error({ err: new Error('outer', { cause: inner }) }, 'failed');
+    // The whole chain, each link a serialized error of its own (not only words in a stack).
+    expect(sink.lines).toEqual([
+      expect.objectContaining({
+        msg: 'failed',
+        err: expect.objectContaining({
+          type: 'Error',
+          message: 'outer',
+          cause: expect.objectContaining({
+            type: 'Error',
+            message: 'inner reason',
+            cause: expect.objectContaining({ type: 'Error', message: 'root reason' }),
+          }),
+        }),
+      }),
+    ]);
   });
 });
 

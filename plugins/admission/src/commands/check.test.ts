@@ -151,7 +151,28 @@ describe('checkManifests', () => {
 
   it('given a new pod, shows the patch of the mutating webhook', async () => {
     const report = await check([pod('finance-prod', 'harbor.example.com/finance/payments-api:1', 'new-pod')]);
-    expect(report.objects[0]?.patch.length).toBeGreaterThan(0);
+    const patch = report.objects[0]?.patch ?? [];
+    // finance-prod's defaults, finance's placement and pull secret, and the department label.
+    expect(patch.map((op) => `${op.op} ${op.path}`)).toEqual([
+      'add /spec/containers/0/resources',
+      'add /spec/affinity',
+      'add /spec/tolerations',
+      'add /spec/imagePullSecrets',
+      'add /metadata/labels',
+    ]);
+    expect(patch).toContainEqual({
+      op: 'add',
+      path: '/spec/tolerations',
+      value: [{ key: 'corral.dev/department', operator: 'Equal', value: 'finance', effect: 'NoSchedule' }],
+    });
+    expect(patch).toContainEqual({
+      op: 'add',
+      path: '/metadata/labels',
+      value: { 'corral.dev/department': 'finance' },
+    });
+    expect(report.objects[0]?.decisions.find((d) => d.rule === 'pod-defaults-and-placement')?.outcome).toBe(
+      'pass',
+    );
   });
 
   it('given a pod template of an API group the webhooks do not see, admits it with a note', async () => {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { listFixtures, loadAdmissionReview } from '../../../../test/support/fixtures.js';
 import { ReservationLedger } from '../effects/reservation-ledger.js';
 import { DEFAULT_RULE_SETTINGS } from '../decide/settings.js';
-import { AdmissionError } from '../errors.js';
+import { ADM_ERR, AdmissionError } from '../errors.js';
 import { snapshotFromFiles } from '../testing/example-snapshot.js';
 import { reviewHandlers } from './review-handlers.js';
 import { withAdmission, type InnerHandler } from './with-admission.js';
@@ -21,6 +21,7 @@ async function answer(body: unknown, inner: InnerHandler) {
     return out.review;
   } catch (err) {
     expect(err).toBeInstanceOf(AdmissionError);
+    expect((err as AdmissionError).code).toBe(ADM_ERR.BAD_REVIEW);
     return undefined;
   }
 }

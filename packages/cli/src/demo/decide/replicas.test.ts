@@ -35,10 +35,18 @@ describe('replicaPods', () => {
     expect(replicaPods(deployment(undefined))).toHaveLength(1));
 
   it('given the same template, names pods the same; another template, another hash', () => {
-    expect(replicaPods(deployment(1))).toEqual(replicaPods(deployment(1)));
-    expect(templateHash(deployment(1).spec.template)).not.toBe(
-      templateHash(deployment(1, 'y').spec.template),
-    );
+    const name = (pods: Record<string, unknown>[]) =>
+      pods.map((pod) => (pod['metadata'] as { name: string }).name);
+    const hash = templateHash(deployment(1).spec.template);
+    const otherHash = templateHash(deployment(1, 'y').spec.template);
+    // kube-controller-manager's alphabet: no vowels, no 0/1/3 (no words, no look-alikes).
+    expect(hash).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]+$/);
+    expect(otherHash).not.toBe(hash);
+    const [podName = ''] = name(replicaPods(deployment(1)));
+    expect(podName).toMatch(new RegExp(`^worker-${hash}-[bcdfghjklmnpqrstvwxz2456789]{1,5}$`));
+    expect(name(replicaPods(deployment(1)))).toEqual([podName]);
+    const [otherName = ''] = name(replicaPods(deployment(1, 'y')));
+    expect(otherName.startsWith(`worker-${otherHash}-`)).toBe(true);
   });
 
   it('given a Deployment without a pod template, creates nothing', () => {

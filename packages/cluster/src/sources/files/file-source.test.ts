@@ -112,9 +112,10 @@ describe('startFileSource', () => {
       onProblems: () => {},
       kinds: ['Department'],
     });
-    expect(store.namespace('from-cluster')).toBeDefined();
+    // The cluster's Namespace stays (the file source does not own Namespaces), the file's is ignored.
+    expect(store.namespace('from-cluster')?.name).toBe('from-cluster');
     expect(store.namespace('finance-prod')).toBeUndefined();
-    expect(store.department('finance')).toBeDefined();
+    expect(store.department('finance')?.spec.nodeIsolation).toBe('dedicated');
   });
 
   it('stops watching on stop()', async () => {

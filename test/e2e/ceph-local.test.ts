@@ -171,6 +171,27 @@ describe('scripts/ceph-local.sh', () => {
     expect(result.stdout + result.stderr).not.toContain(env.csiKey);
   }, 30_000);
 
+  it('given a cluster in use that is not HEALTH_OK (a full pool) and has a pool peering, start keeps it', async () => {
+    // What tests sharing one cluster do to it while another test calls start.
+    const admin = (args: string[]) => cephCli(env, ['ceph', ...args]);
+    expectOk(await admin(['osd', 'pool', 'set-quota', env.pool, 'max_objects', '1']));
+    expectOk(await admin(['osd', 'pool', 'create', 'start-keeps-it', '8']));
+    try {
+      await vi.waitFor(async () => expect((await cephStatus(env)).health.status).toBe('HEALTH_WARN'), {
+        timeout: 30_000,
+        interval: 500,
+      });
+      expect((await runCephLocal('status', options)).code).toBe(1); // not ready for a fresh start
+      const result = await runCephLocal('start', options);
+      expectOk(result);
+      expect(result.stderr).toMatch(/already running/);
+      expect((await readCephEnv(options)).fsid).toBe(env.fsid);
+    } finally {
+      await admin(['osd', 'pool', 'set-quota', env.pool, 'max_objects', '0']);
+      await admin(['osd', 'pool', 'rm', 'start-keeps-it', 'start-keeps-it', '--yes-i-really-really-mean-it']);
+    }
+  }, 90_000);
+
   it('stops every daemon of the state dir; status then exits 1 and stop again exits 0', async () => {
     expectOk(await runCephLocal('stop', options));
     expect(await cephDaemons(dir)).toEqual([]);

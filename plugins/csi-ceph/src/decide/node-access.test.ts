@@ -1,4 +1,5 @@
-import { isReaderOnly, optionsAreReadOnly, publishConflict, stageMountOptions } from './node-access.js';
+import { CSI_ERR } from '../errors.js';
+import { checkExistingPublish, isReaderOnly, optionsAreReadOnly, stageMountOptions } from './node-access.js';
 
 describe('node access decisions', () => {
   it.each([
@@ -30,24 +31,84 @@ describe('node access decisions', () => {
     expect(optionsAreReadOnly(options)).toBe(expected);
   });
 
+  const begun = { begun: true } as const;
+  const notBegun = { begun: false } as const;
+
   it.each([
-    ['the same publish', { kind: 'mount', readOnly: false, sameSource: true }, 'mount', false, undefined],
-    ['another volume', { kind: 'mount', readOnly: false, sameSource: false }, 'mount', false, 'another'],
     [
-      'another readonly flag',
+      'the same publish',
       { kind: 'mount', readOnly: false, sameSource: true },
-      'mount',
-      true,
+      { kind: 'mount', readOnly: false, ...notBegun },
+      'done',
+    ],
+    [
+      'the same read-only publish',
+      { kind: 'block', readOnly: true, sameSource: true },
+      { kind: 'block', readOnly: true, ...notBegun },
+      'done',
+    ],
+    [
+      'a read-write bind of the stage, a begun read-only publish (interrupted before its remount)',
+      { kind: 'mount', readOnly: false, sameSource: true },
+      { kind: 'mount', readOnly: true, ...begun },
+      'remount-read-only',
+    ],
+    [
+      'a read-write bind of the block stage, a begun read-only publish',
+      { kind: 'block', readOnly: false, sameSource: true },
+      { kind: 'block', readOnly: true, ...begun },
+      'remount-read-only',
+    ],
+  ] as const)(
+    'given %s at the target, passes with what is left to do',
+    (_label, existing, wanted, action) => {
+      expect(checkExistingPublish(existing, wanted)).toMatchObject({ status: 'pass', value: action });
+    },
+  );
+
+  it.each([
+    [
+      'another volume',
+      { kind: 'mount', readOnly: false, sameSource: false },
+      { kind: 'mount', readOnly: false, ...notBegun },
+      'another',
+    ],
+    [
+      'another volume, a begun read-only publish',
+      { kind: 'mount', readOnly: false, sameSource: false },
+      { kind: 'mount', readOnly: true, ...begun },
+      'another',
+    ],
+    [
+      'a completed read-write publish, read-only asked',
+      { kind: 'mount', readOnly: false, sameSource: true },
+      { kind: 'mount', readOnly: true, ...notBegun },
       'read-write',
     ],
-    ['block over mount', { kind: 'mount', readOnly: false, sameSource: true }, 'block', false, 'as mount'],
-    ['something else', { kind: 'other', readOnly: false, sameSource: false }, 'mount', false, 'else'],
+    [
+      'a read-only publish, read-write asked',
+      { kind: 'mount', readOnly: true, sameSource: true },
+      { kind: 'mount', readOnly: false, ...begun },
+      'read-only',
+    ],
+    [
+      'block over mount',
+      { kind: 'mount', readOnly: false, sameSource: true },
+      { kind: 'block', readOnly: false, ...notBegun },
+      'as mount',
+    ],
+    [
+      'something else',
+      { kind: 'other', readOnly: false, sameSource: false },
+      { kind: 'mount', readOnly: true, ...begun },
+      'else',
+    ],
   ] as const)(
-    'given %s at the target, returns the conflict',
-    (_label, existing, kind, readOnly, expected) => {
-      const conflict = publishConflict(existing, { kind, readOnly });
-      if (expected === undefined) expect(conflict).toBeUndefined();
-      else expect(conflict).toContain(expected);
+    'given %s at the target, fails ALREADY_EXISTS saying why',
+    (_label, existing, wanted, reason) => {
+      const decision = checkExistingPublish(existing, wanted);
+      expect(decision).toMatchObject({ status: 'fail', code: CSI_ERR.NAME_CONFLICT });
+      if (decision.status === 'fail') expect(decision.message).toContain(reason);
     },
   );
 });

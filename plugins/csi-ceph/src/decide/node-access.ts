@@ -1,8 +1,10 @@
 /**
  * Pure node-side access decisions: which access modes stage read-only, the mount options of a staged
- * filesystem, and whether an existing publish at a target is the one a request asks for.
+ * filesystem, and what to do about an existing publish at a target a request asks for.
  */
+import { CSI_ERR } from '../errors.js';
 import type { CapabilityInput } from './capabilities.js';
+import { fail, pass, type Decision } from './decision.js';
 
 const READER_ONLY = new Set(['SINGLE_NODE_READER_ONLY', 'MULTI_NODE_READER_ONLY']);
 
@@ -38,19 +40,42 @@ export interface ExistingPublish {
 }
 
 /**
- * Given what is mounted at a target and what the request wants there, returns undefined when the
- * request is already done (idempotent), else why it conflicts (ALREADY_EXISTS per the CSI spec).
+ * What a publish does about its target already holding this request's volume: nothing ('done'), or
+ * the read-only remount of a read-only publish interrupted after its bind (a bind mount and its
+ * read-only remount are two mount(2) calls; a crash between them leaves a read-write bind that the
+ * retry must finish, not refuse, or the pod never starts).
  */
-export function publishConflict(
+export type ExistingPublishAction = 'done' | 'remount-read-only';
+
+/** What a publish request wants at its target. */
+export interface WantedPublish {
+  readonly kind: 'mount' | 'block';
+  readonly readOnly: boolean;
+  /** A read-only publish at this target was begun and not finished (its mark is there). */
+  readonly begun: boolean;
+}
+
+/**
+ * Given what is mounted at a target and what the request wants there, returns pass with what is left
+ * to do, else NAME_CONFLICT (ALREADY_EXISTS per the CSI spec) saying why: another access type,
+ * another volume (or another staging of it), the other readonly flag of a completed publish. A
+ * read-write bind of this stage where read-only is asked is finished only when the read-only publish
+ * was begun: otherwise it is a completed read-write publish, which the spec says to refuse.
+ */
+export function checkExistingPublish(
   existing: ExistingPublish,
-  wanted: { readonly kind: 'mount' | 'block'; readonly readOnly: boolean },
-): string | undefined {
+  wanted: WantedPublish,
+): Decision<ExistingPublishAction> {
+  const rule = 'existing-publish';
   if (existing.kind !== wanted.kind) {
-    return `it is published as ${existing.kind === 'other' ? 'something else' : existing.kind}, not ${wanted.kind}`;
+    const what = existing.kind === 'other' ? 'something else' : existing.kind;
+    return fail(rule, CSI_ERR.NAME_CONFLICT, `it is published as ${what}, not ${wanted.kind}`);
   }
-  if (!existing.sameSource) return 'another volume (or another staging of it) is published there';
-  if (existing.readOnly !== wanted.readOnly) {
-    return `it is published ${existing.readOnly ? 'read-only' : 'read-write'}`;
+  if (!existing.sameSource) {
+    return fail(rule, CSI_ERR.NAME_CONFLICT, 'another volume (or another staging of it) is published there');
   }
-  return undefined;
+  if (existing.readOnly === wanted.readOnly) return pass(rule, 'done');
+  if (wanted.readOnly && wanted.begun) return pass(rule, 'remount-read-only');
+  const flag = existing.readOnly ? 'read-only' : 'read-write';
+  return fail(rule, CSI_ERR.NAME_CONFLICT, `it is published ${flag}`);
 }

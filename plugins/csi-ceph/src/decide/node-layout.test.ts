@@ -1,4 +1,4 @@
-import { mkfsArgs, parseMountInfo, stageLayout } from './node-layout.js';
+import { mkfsArgs, parseMountInfo, publishIntentFile, stageLayout } from './node-layout.js';
 
 describe('node layout', () => {
   it('given a staging path, returns the record, fuse and fs paths under it', () => {
@@ -6,6 +6,7 @@ describe('node layout', () => {
       record: '/s/corral-volume.json',
       fuseDir: '/s/fuse',
       fsDir: '/s/fs',
+      publishingDir: '/s/publishing',
     });
   });
 
@@ -25,7 +26,7 @@ describe('node layout', () => {
   it('given mountinfo lines with escaped spaces, returns mount points', () => {
     const text =
       '42 27 0:39 / /tmp/a\\040b rw,relatime - fuse.rbd-fuse rbd-fuse rw\n' +
-      '43 27 7:0 / /tmp/fs rw shared:1 - ext4 /dev/loop0 rw\n';
+      '43 27 7:0 / /tmp/fs rw shared:1 - ext4 /dev/loop0 rw,emergency_ro\n';
     expect(parseMountInfo(text)).toEqual([
       {
         mountPoint: '/tmp/a b',
@@ -34,6 +35,7 @@ describe('node layout', () => {
         source: 'rbd-fuse',
         fsType: 'fuse.rbd-fuse',
         options: 'rw,relatime',
+        superOptions: 'rw',
       },
       {
         mountPoint: '/tmp/fs',
@@ -42,7 +44,15 @@ describe('node layout', () => {
         source: '/dev/loop0',
         fsType: 'ext4',
         options: 'rw',
+        superOptions: 'rw,emergency_ro',
       },
     ]);
+  });
+
+  it('given a staging path and targets, returns one publish intent file per target under publishing/', () => {
+    const [a, b] = [publishIntentFile('/s', '/pods/a/mount'), publishIntentFile('/s', '/pods/b/mount')];
+    expect(a).toMatch(/^\/s\/publishing\/[0-9a-f]{32}$/);
+    expect(b).not.toBe(a);
+    expect(publishIntentFile('/s', '/pods/a/mount')).toBe(a);
   });
 });

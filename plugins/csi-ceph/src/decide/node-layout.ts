@@ -3,7 +3,10 @@
  *   <staging>/corral-volume.json   the per-volume record (found again after a driver restart)
  *   <staging>/fuse/                rbd-fuse mount exposing the one image as a file
  *   <staging>/fs/                  the filesystem (mount access type)
+ *   <staging>/publishing/<hash>    a read-only publish begun at a target (which the file names) and
+ *                                  not finished: its bind may be there, read-write, without its remount
  */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 
 export const RECORD_FILE = 'corral-volume.json';
@@ -12,6 +15,7 @@ export interface StageLayout {
   readonly record: string;
   readonly fuseDir: string;
   readonly fsDir: string;
+  readonly publishingDir: string;
 }
 
 export function stageLayout(stagingPath: string): StageLayout {
@@ -19,7 +23,14 @@ export function stageLayout(stagingPath: string): StageLayout {
     record: join(stagingPath, RECORD_FILE),
     fuseDir: join(stagingPath, 'fuse'),
     fsDir: join(stagingPath, 'fs'),
+    publishingDir: join(stagingPath, 'publishing'),
   };
+}
+
+/** The file marking a read-only publish of the stage at `target` as begun and not finished. */
+export function publishIntentFile(stagingPath: string, target: string): string {
+  const name = createHash('sha256').update(target).digest('hex').slice(0, 32);
+  return join(stageLayout(stagingPath).publishingDir, name);
 }
 
 /** What the node remembers of a staged volume. */
@@ -54,7 +65,10 @@ export interface MountEntry {
   readonly root: string;
   readonly source: string;
   readonly fsType: string;
+  /** The per-mount options (mountinfo field 6: `rw`/`ro` of this mount). */
   readonly options: string;
+  /** The superblock's options (after the source: `ro`, or ext4's `emergency_ro` after errors). */
+  readonly superOptions: string;
 }
 
 /** Undoes /proc/self/mountinfo's octal escapes (\040 for a space…). */
@@ -69,7 +83,7 @@ export function parseMountInfo(text: string): MountEntry[] {
     const [left, right] = line.split(' - ');
     if (!left || !right) continue;
     const fields = left.split(' ');
-    const [fsType = '', source = ''] = right.split(' ');
+    const [fsType = '', source = '', superOptions = ''] = right.split(' ');
     const mountPoint = fields[4];
     if (mountPoint === undefined) continue;
     entries.push({
@@ -79,6 +93,7 @@ export function parseMountInfo(text: string): MountEntry[] {
       source: unescapeMountPath(source),
       fsType,
       options: fields[5] ?? '',
+      superOptions,
     });
   }
   return entries;

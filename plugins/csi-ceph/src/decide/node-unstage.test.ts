@@ -9,6 +9,7 @@ const entry = (mountPoint: string, device: string, root = '/'): MountEntry => ({
   source: '/dev/loop3',
   fsType: 'ext4',
   options: 'rw',
+  superOptions: 'rw',
 });
 
 describe('majorMinor', () => {

@@ -7,19 +7,45 @@
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import type { AttachProbe } from '../../decide/volume-condition.js';
 import { CSI_ERR, csiError } from '../../errors.js';
 import { awaitFuseExit } from './fuse-daemons.js';
+import { loopDevicesOf } from './loop-devices.js';
 import type { AttachRequest, Mounter } from './mounter.js';
 import { isMounted, unmountAll } from './mounts.js';
-import { run, runOk } from './run.js';
+import { runOk } from './run.js';
 
-async function loopDevicesOf(file: string): Promise<string[]> {
-  const result = await run('losetup', ['-j', file]);
-  if (result.code !== 0) return [];
-  return result.stdout
-    .split('\n')
-    .map((line) => line.split(':')[0] ?? '')
-    .filter((dev) => dev.startsWith('/dev/'));
+/** The loop devices of the image file (found even when the rbd-fuse daemon behind it is gone). */
+async function loopsOf(file: string): Promise<string[]> {
+  return (await loopDevicesOf(file)).map((loop) => loop.device);
+}
+
+/**
+ * The attachment behind a stage. A stat of the rbd-fuse mount's root is answered by the daemon
+ * without asking Ceph; once the daemon is gone it fails (ENOTCONN) while the mount stays listed.
+ */
+async function probe(workDir: string, image: string): Promise<AttachProbe> {
+  const [loop] = await loopDevicesOf(join(workDir, image));
+  if (!(await isMounted(workDir))) {
+    return loop
+      ? { state: 'broken', reason: `the rbd-fuse mount at ${workDir} is gone` }
+      : { state: 'detached' };
+  }
+  const failure = await stat(workDir).then(
+    () => undefined,
+    (err: NodeJS.ErrnoException) => err.code ?? err.message,
+  );
+  if (failure) {
+    return {
+      state: 'broken',
+      reason:
+        `the rbd-fuse daemon serving ${workDir} is gone (${failure}: it was killed, or the plugin ` +
+        'container restarted)',
+    };
+  }
+  if (!loop) return { state: 'detached' };
+  if (loop.deleted) return { state: 'broken', reason: `the image file behind ${loop.device} is gone` };
+  return { state: 'attached', device: loop.device };
 }
 
 async function startFuse(request: AttachRequest): Promise<void> {
@@ -57,7 +83,7 @@ export const fuseMounter: Mounter = {
     if (!(await isMounted(request.workDir))) await startFuse(request);
     const file = join(request.workDir, request.image);
     await requireImageFile(file, request);
-    const [existing] = await loopDevicesOf(file);
+    const [existing] = await loopsOf(file);
     if (existing) return existing;
     const readOnly = request.readOnly === true ? ['--read-only'] : [];
     const device = (await runOk('losetup', [...readOnly, '--find', '--show', file])).trim();
@@ -68,8 +94,10 @@ export const fuseMounter: Mounter = {
 
   async device(workDir, image) {
     if (!(await isMounted(workDir))) return undefined;
-    return (await loopDevicesOf(join(workDir, image)))[0];
+    return (await loopsOf(join(workDir, image)))[0];
   },
+
+  probe,
 
   async refresh(device) {
     // `losetup -c` takes the size the kernel holds for the image file, which a stat fetches again
@@ -83,7 +111,7 @@ export const fuseMounter: Mounter = {
 
   async detach(workDir, image) {
     if (await isMounted(workDir)) {
-      for (const device of await loopDevicesOf(join(workDir, image))) await runOk('losetup', ['-d', device]);
+      for (const device of await loopsOf(join(workDir, image))) await runOk('losetup', ['-d', device]);
     }
     await unmountAll(workDir);
     // The daemon closes the image after its mount is gone: the image is free only once it has exited.

@@ -1,3 +1,5 @@
+import type { AttachProbe } from '../../decide/volume-condition.js';
+
 /**
  * How a node turns an RBD image into a block device. `fuse` (rbd-fuse + a loop device) is what works
  * without the rbd/nbd kernel modules and is tested here; `krbd` and `rbd-nbd` would implement the same
@@ -22,6 +24,11 @@ export interface Mounter {
   attach(request: AttachRequest): Promise<string>;
   /** The device currently attached for the image, if any. */
   device(workDir: string, image: string): Promise<string | undefined>;
+  /**
+   * What NodeGetVolumeStats reports of the attachment: the device, none, or what broke behind it.
+   * Cheap (mount table, sysfs, no read of the image): it runs on every stats call.
+   */
+  probe(workDir: string, image: string): Promise<AttachProbe>;
   /** Makes the device pick up a grown image. */
   refresh(device: string): Promise<void>;
   /** Releases the device and anything behind it (idempotent). */

@@ -37,7 +37,13 @@ export async function mount(
   await runOk('mount', args);
 }
 
+/** Makes the bind mount at `target` read-only (the mount only, not the filesystem under it). */
+export async function remountReadOnly(target: string): Promise<void> {
+  await runOk('mount', ['-o', 'remount,bind,ro', target]);
+}
+
+/** Two mount(2) calls when read-only: a retry after a crash between them finishes with remountReadOnly. */
 export async function bindMount(source: string, target: string, readOnly: boolean): Promise<void> {
   await runOk('mount', ['--bind', source, target]);
-  if (readOnly) await runOk('mount', ['-o', 'remount,bind,ro', target]);
+  if (readOnly) await remountReadOnly(target);
 }

@@ -49,6 +49,10 @@ function rbdDeviceMounter(type: DeviceType): Mounter {
       return (await mapped(type, request.image)) ?? map(type, request);
     },
     device: (_workDir, image) => mapped(type, image),
+    async probe(_workDir, image) {
+      const device = await mapped(type, image);
+      return device ? { state: 'attached', device } : { state: 'detached' };
+    },
     // krbd and nbd pick up a resized image by themselves.
     refresh: async () => undefined,
     async detach(_workDir, image) {

@@ -1,8 +1,10 @@
 /**
  * NodePublishVolume / NodeUnpublishVolume: bind mounts from the staging path (the filesystem, or the
  * loop device for block volumes) to the target path, read-only when asked or when staged for a
- * reader-only mode. Idempotent: a target already holding this publish is OK; one holding another
- * volume, the other readonly flag, or the other access type is ALREADY_EXISTS. A publish asking for
+ * reader-only mode. Idempotent: a target already holding this publish is OK; one holding a read-write
+ * bind of this stage where a read-only publish was begun (marked under the staging path) is
+ * remounted read-only, the publish having been interrupted between its bind and its remount; one
+ * holding another volume, the other readonly flag, or the other access type is ALREADY_EXISTS. A publish asking for
  * another access type or filesystem than the stage's is FAILED_PRECONDITION (a filesystem stage is
  * never bound out as a raw device). Paths are compared with the mount table in one spelling (see
  * requireNodePath); messages name them as given.
@@ -10,13 +12,14 @@
 import { mkdir, open, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { checkCapability } from '../../decide/capabilities.js';
-import { isReaderOnly, publishConflict } from '../../decide/node-access.js';
+import { checkExistingPublish, isReaderOnly } from '../../decide/node-access.js';
 import { checkPublishOfStage, type PublishWanted } from '../../decide/node-publish.js';
-import { stageLayout, type StageRecord } from '../../decide/node-layout.js';
+import { publishIntentFile, stageLayout, type StageRecord } from '../../decide/node-layout.js';
 import { decodeId } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError } from '../../errors.js';
 import { isSameDevice, isSameFilesystem, mountedAt } from '../../effects/node/mount-identity.js';
-import { bindMount, isMounted, unmountAll } from '../../effects/node/mounts.js';
+import { bindMount, isMounted, remountReadOnly, unmountAll } from '../../effects/node/mounts.js';
+import { isPublishBegun, markPublishBegun, markPublishDone } from '../../effects/node/publish-intent.js';
 import { readStageRecord } from '../../effects/node/stage-record.js';
 import type { NodePublishVolumeRequest__Output } from '../../generated/csi/v1/NodePublishVolumeRequest.js';
 import type { NodePublishVolumeResponse } from '../../generated/csi/v1/NodePublishVolumeResponse.js';
@@ -30,6 +33,8 @@ interface StagedSource {
   readonly source: string;
   /** Staged for a reader-only access mode (then every publish is read-only). */
   readonly readOnly: boolean;
+  /** The staging path (where the marks of begun read-only publishes are kept). */
+  readonly staging: string;
 }
 
 /** A path as the request gave it (for messages) and in its one spelling (for everything else). */
@@ -71,14 +76,17 @@ async function sourceFor(staging: RequestPath, record: StageRecord, deps: NodeDe
   const readOnly = record.readOnly === true;
   if (record.accessType === 'mount') {
     if (!(await isMounted(layout.fsDir))) throw notStaged(record.volumeId, staging);
-    return { source: layout.fsDir, readOnly };
+    return { source: layout.fsDir, readOnly, staging: staging.path };
   }
   const device = await deps.mounter.device(layout.fuseDir, record.imageFile);
   if (!device) throw notStaged(record.volumeId, staging);
-  return { source: device, readOnly };
+  return { source: device, readOnly, staging: staging.path };
 }
 
-/** Throws ALREADY_EXISTS unless what is mounted at `target` is this very publish. */
+/**
+ * Whether `target` holds this publish already (finishing an interrupted read-only one); throws
+ * ALREADY_EXISTS when it holds anything else.
+ */
 async function checkExisting(
   target: RequestPath,
   staged: StagedSource,
@@ -91,14 +99,37 @@ async function checkExisting(
     mounted.kind === 'block'
       ? await isSameDevice(mounted, staged.source)
       : await isSameFilesystem(mounted, staged.source);
-  const conflict = publishConflict({ ...mounted, sameSource }, wanted);
-  if (conflict) {
+  const intent = publishIntentFile(staged.staging, target.path);
+  const begun = wanted.readOnly && (await isPublishBegun(intent, target.path));
+  const decision = checkExistingPublish({ ...mounted, sameSource }, { ...wanted, begun });
+  if (decision.status === 'fail') {
     throw csiError(
-      CSI_ERR.NAME_CONFLICT,
-      `target_path ${target.given} cannot publish volume ${id}: ${conflict}`,
+      decision.code,
+      `target_path ${target.given} cannot publish volume ${id}: ${decision.message}`,
     );
   }
+  if (decision.value === 'remount-read-only') {
+    await remountReadOnly(target.path);
+    await markPublishDone(intent);
+  }
   return true;
+}
+
+/**
+ * Binds the stage at a free target. A read-only publish is marked begun first and done after its
+ * remount, so that a retry after a crash in between finishes it (see checkExistingPublish).
+ */
+async function bindAt(target: string, kind: 'mount' | 'block', staged: StagedSource, readOnly: boolean) {
+  if (kind === 'mount') {
+    await mkdir(target, { recursive: true });
+  } else {
+    await mkdir(dirname(target), { recursive: true });
+    await (await open(target, 'a')).close();
+  }
+  const intent = publishIntentFile(staged.staging, target);
+  if (readOnly) await markPublishBegun(intent, target);
+  await bindMount(staged.source, target, readOnly);
+  if (readOnly) await markPublishDone(intent);
 }
 
 export async function nodePublishVolume(
@@ -122,16 +153,9 @@ export async function nodePublishVolume(
     await checkStageServes(record, wanted, { path: target, given: req.target_path });
     const staged = await sourceFor(stagingPath, record, deps);
     const readOnly = req.readonly || staged.readOnly || isReaderOnly(req.volume_capability);
-    if (await checkExisting({ path: target, given: req.target_path }, staged, { kind, readOnly }, id)) {
-      return {};
+    if (!(await checkExisting({ path: target, given: req.target_path }, staged, { kind, readOnly }, id))) {
+      await bindAt(target, kind, staged, readOnly);
     }
-    if (kind === 'mount') {
-      await mkdir(target, { recursive: true });
-    } else {
-      await mkdir(dirname(target), { recursive: true });
-      await (await open(target, 'a')).close();
-    }
-    await bindMount(staged.source, target, readOnly);
     return {};
   });
 }

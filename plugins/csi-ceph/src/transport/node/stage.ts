@@ -99,6 +99,7 @@ async function teardown(layout: StageLayout, imageFile: string, deps: NodeDeps):
   await deps.mounter.detach(layout.fuseDir, imageFile);
   await rm(layout.fsDir, { recursive: true, force: true });
   await rm(layout.fuseDir, { recursive: true, force: true });
+  await rm(layout.publishingDir, { recursive: true, force: true });
   await removeStageRecord(layout.record);
 }
 

@@ -3,27 +3,33 @@
  * a volume condition. `volume_path` may be, as the CSI spec allows, any path where the volume was
  * published (a mount of its staged filesystem or device) or staged (the staging path itself, whose
  * filesystem is at <staging>/fs and whose device is the attached one). Anything else is NOT_FOUND.
- * Paths are compared in one spelling (see canonicalPath).
+ * Paths are compared in one spelling (see canonicalPath). Once the volume is found, the answer is OK
+ * whatever state its stage is in, with volume_condition abnormal when it is broken (the rbd-fuse
+ * daemon gone, no device, the filesystem read-only: decide/volume-condition.ts); the usage is empty
+ * when there is nothing left to measure.
  */
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { stageLayout } from '../../decide/node-layout.js';
+import { stageLayout, type StageRecord } from '../../decide/node-layout.js';
+import { volumeCondition } from '../../decide/volume-condition.js';
 import { decodeId } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError } from '../../errors.js';
-import { deviceBytes, filesystemUsage } from '../../effects/node/filesystem.js';
 import { isSameDevice, isSameFilesystem, mountedAt } from '../../effects/node/mount-identity.js';
 import { isMounted, mountTable } from '../../effects/node/mounts.js';
 import { canonicalPath } from '../../effects/node/node-paths.js';
+import { observeStage } from '../../effects/node/stage-health.js';
 import { readStageRecord } from '../../effects/node/stage-record.js';
 import type { NodeGetVolumeStatsRequest__Output } from '../../generated/csi/v1/NodeGetVolumeStatsRequest.js';
 import type { NodeGetVolumeStatsResponse } from '../../generated/csi/v1/NodeGetVolumeStatsResponse.js';
+import { usageOf, type Measured } from './volume-usage.js';
 import { requireField } from '../request-checks.js';
 import type { NodeDeps } from './node-deps.js';
 
-/** What to measure: a filesystem (any path in it) or a block device (a node of it). */
-interface Measured {
-  readonly kind: 'mount' | 'block';
-  readonly path: string;
+/** A volume found at volume_path: the stage behind it, and what to measure (none: nothing is left). */
+interface Found {
+  readonly staging: string;
+  readonly record: StageRecord;
+  readonly measured?: Measured;
 }
 
 /** Staging paths that may be behind a mount: the one given, and every staged fs/fuse mount's parent. */
@@ -35,36 +41,38 @@ async function candidateStagings(given: string | undefined, kind: 'mount' | 'blo
   return [...new Set([...(given ? [given] : []), ...found])];
 }
 
-/** Is `mounted` (what is mounted at volume_path) a staged filesystem or device of volume `id`? */
-async function isVolumeMount(
+/** The stage of volume `id` whose filesystem or device `mounted` (what is mounted at volume_path) is. */
+async function stageOfMount(
   mounted: NonNullable<Awaited<ReturnType<typeof mountedAt>>>,
   id: string,
   given: string | undefined,
   deps: NodeDeps,
-): Promise<boolean> {
-  if (mounted.kind === 'other') return false;
+): Promise<Omit<Found, 'measured'> | undefined> {
+  if (mounted.kind === 'other') return undefined;
   for (const staging of await candidateStagings(given, mounted.kind)) {
     const layout = stageLayout(staging);
     const record = await readStageRecord(layout.record).catch(() => undefined);
     if (record?.volumeId !== id || record.accessType !== mounted.kind) continue;
-    if (mounted.kind === 'mount' && (await isSameFilesystem(mounted, layout.fsDir))) return true;
+    if (mounted.kind === 'mount' && (await isSameFilesystem(mounted, layout.fsDir)))
+      return { staging, record };
     const device =
       mounted.kind === 'block' ? await deps.mounter.device(layout.fuseDir, record.imageFile) : undefined;
-    if (device && (await isSameDevice(mounted, device))) return true;
+    if (device && (await isSameDevice(mounted, device))) return { staging, record };
   }
-  return false;
+  return undefined;
 }
 
-/** When `path` is a staging path where volume `id` is staged: its filesystem or device. */
-async function stagedAt(path: string, id: string, deps: NodeDeps): Promise<Measured | undefined> {
+/** When `path` is a staging path where volume `id` is staged (by its record): its stage. */
+async function stagedAt(path: string, id: string, deps: NodeDeps): Promise<Found | undefined> {
   const layout = stageLayout(path);
   const record = await readStageRecord(layout.record);
   if (record?.volumeId !== id) return undefined;
   if (record.accessType === 'mount') {
-    return (await isMounted(layout.fsDir)) ? { kind: 'mount', path: layout.fsDir } : undefined;
+    const mounted = await isMounted(layout.fsDir);
+    return { staging: path, record, ...(mounted ? { measured: { kind: 'mount', path: layout.fsDir } } : {}) };
   }
   const device = await deps.mounter.device(layout.fuseDir, record.imageFile);
-  return device ? { kind: 'block', path: device } : undefined;
+  return { staging: path, record, ...(device ? { measured: { kind: 'block', path: device } } : {}) };
 }
 
 /** When `path` is a mount (a publish, or <staging>/fs) of volume `id`'s staged filesystem or device. */
@@ -73,41 +81,24 @@ async function publishedAt(
   id: string,
   req: NodeGetVolumeStatsRequest__Output,
   deps: NodeDeps,
-): Promise<Measured | undefined> {
+): Promise<Found | undefined> {
   const mounted = await mountedAt(path);
+  if (!mounted || mounted.kind === 'other') return undefined;
   const staging = req.staging_target_path ? await canonicalPath(req.staging_target_path) : undefined;
-  if (!mounted || mounted.kind === 'other' || !(await isVolumeMount(mounted, id, staging, deps))) {
-    return undefined;
-  }
-  return { kind: mounted.kind, path };
+  const stage = await stageOfMount(mounted, id, staging, deps);
+  return stage ? { ...stage, measured: { kind: mounted.kind, path } } : undefined;
 }
 
-async function statsOf(measured: Measured): Promise<NodeGetVolumeStatsResponse> {
-  if (measured.kind === 'block') {
-    const bytes = await deviceBytes(measured.path);
-    return {
-      usage: [{ unit: 'BYTES', total: bytes.toString() }],
-      volume_condition: { abnormal: false, message: 'ok' },
-    };
-  }
-  const u = await filesystemUsage(measured.path);
-  return {
-    usage: [
-      {
-        unit: 'BYTES',
-        total: u.totalBytes.toString(),
-        available: u.availableBytes.toString(),
-        used: u.usedBytes.toString(),
-      },
-      {
-        unit: 'INODES',
-        total: u.totalInodes.toString(),
-        available: u.freeInodes.toString(),
-        used: (u.totalInodes - u.freeInodes).toString(),
-      },
-    ],
-    volume_condition: { abnormal: false, message: 'mounted' },
-  };
+/** The usage and condition of a found volume: OK even when its stage is broken (then abnormal). */
+async function answer(found: Found, deps: NodeDeps): Promise<NodeGetVolumeStatsResponse> {
+  const measured = found.measured
+    ? await usageOf(found.measured).then(
+        (usage) => ({ usage }),
+        (err: NodeJS.ErrnoException) => ({ usage: [], usageError: err.code ?? err.message }),
+      )
+    : { usage: [] };
+  const observation = await observeStage(found.staging, found.record, deps.mounter);
+  return { usage: measured.usage, volume_condition: volumeCondition({ ...observation, ...measured }) };
 }
 
 export async function nodeGetVolumeStats(
@@ -122,9 +113,9 @@ export async function nodeGetVolumeStats(
   if (!(await stat(path).catch(() => undefined))) {
     throw csiError(CSI_ERR.NOT_FOUND, `volume_path ${given} does not exist`);
   }
-  const measured = (await stagedAt(path, id, deps)) ?? (await publishedAt(path, id, req, deps));
-  if (!measured) {
+  const found = (await stagedAt(path, id, deps)) ?? (await publishedAt(path, id, req, deps));
+  if (!found) {
     throw csiError(CSI_ERR.NOT_FOUND, `volume ${id} is not staged or mounted at volume_path ${given}`);
   }
-  return statsOf(measured);
+  return answer(found, deps);
 }

@@ -1,0 +1,281 @@
+// The node service's view of a staged volume's health, on real Ceph (fuse mounter: rbd-fuse + loop):
+// NodeGetVolumeStats reports volume_condition abnormal, with what is wrong and what to do, when the
+// rbd-fuse daemon serving the stage is gone, the staged filesystem went read-only, or the loop
+// device of a block stage was detached; a stage whose daemon died can still be unstaged. And a
+// read-only publish interrupted between its bind and its read-only remount (its mark written, its
+// bind done, the remount not) is completed by the retry; a completed read-write publish is not.
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
+import { publishIntentFile } from '../../../plugins/csi-ceph/src/decide/node-layout.js';
+import { fuseDaemonsOf } from '../../../plugins/csi-ceph/src/effects/node/fuse-daemons.js';
+import { markPublishBegun } from '../../../plugins/csi-ceph/src/effects/node/publish-intent.js';
+import { runCommand } from '../../support/ceph.js';
+import { call, codeOf } from './harness.js';
+import { nodeSuite, type Volume } from './node-calls.js';
+
+const BLOCK = { block: {}, access_mode: { mode: 'SINGLE_NODE_WRITER' } };
+
+const suite = nodeSuite('node-health');
+const { newVolume, stage, unstage, publish, unpublish } = suite;
+const stats = (volume: Volume, path: string) =>
+  call(suite.node.node, 'NodeGetVolumeStats', { volume_id: volume.volume_id, volume_path: path });
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The mount entries (mount point, per-mount options) at or under `dir`, in mount order. */
+async function mountsUnder(dir: string): Promise<{ point: string; options: string[] }[]> {
+  const lines = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n');
+  return lines
+    .map((l) => l.split(' '))
+    .map((f) => ({ point: f[4] ?? '', options: (f[5] ?? '').split(',') }))
+    .filter((m) => m.point === dir || m.point.startsWith(`${dir}/`));
+}
+
+/** Loop devices whose backing file is under `dir` (read from sysfs: works with a dead rbd-fuse). */
+async function loopsUnder(dir: string): Promise<string[]> {
+  const loops: string[] = [];
+  for (const name of (await readdir('/sys/block')).filter((n) => n.startsWith('loop'))) {
+    const backing = await readFile(`/sys/block/${name}/loop/backing_file`, 'utf8').catch(() => '');
+    if (backing.startsWith(`${dir}/`)) loops.push(`/dev/${name}`);
+  }
+  return loops;
+}
+
+/** rbd-fuse daemons whose mount point is under `dir`. */
+async function daemonsUnder(dir: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of (await readdir('/proc')).filter((e) => /^\d+$/.test(e))) {
+    const argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (argv[0]?.endsWith('rbd-fuse') && argv.some((a) => a.startsWith(`${dir}/`))) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** Kills the rbd-fuse daemon serving `staging`, and waits until it is gone. */
+async function killDaemonOf(staging: string): Promise<void> {
+  const fuseDir = join(staging, 'fuse');
+  const pids = await fuseDaemonsOf(fuseDir);
+  expect(pids).toHaveLength(1);
+  for (const pid of pids) process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 400 && (await fuseDaemonsOf(fuseDir)).length > 0; i++) await sleep(25);
+  expect(await fuseDaemonsOf(fuseDir)).toEqual([]);
+}
+
+type Condition = { abnormal?: boolean; message?: string } | null | undefined;
+
+/** Polls NodeGetVolumeStats of `path` until its condition is abnormal (or gives up after ~60 s). */
+async function abnormalCondition(volume: Volume, path: string): Promise<Condition> {
+  let condition: Condition;
+  for (let i = 0; i < 240; i++) {
+    condition = (await stats(volume, path)).volume_condition;
+    if (condition?.abnormal === true) return condition;
+    await sleep(250);
+  }
+  return condition;
+}
+
+/**
+ * Whatever a failed test left under the work directory: loop devices detached, mounts unmounted
+ * (lazily, the deepest first), rbd-fuse daemons killed. A passing test leaves nothing to do.
+ */
+async function sweep(dir: string): Promise<void> {
+  for (const loop of await loopsUnder(dir)) await runCommand('losetup', ['-d', loop]);
+  for (const { point } of (await mountsUnder(dir)).reverse()) await runCommand('umount', ['-l', point]);
+  for (const pid of await daemonsUnder(dir)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
+
+afterEach(async () => {
+  await sweep(suite.work);
+});
+
+describe('node service: volume condition', { timeout: 120_000 }, () => {
+  it('given a healthy stage and publish, the condition is normal', async () => {
+    const volume = await newVolume('healthy');
+    const [staging, target] = [join(suite.work, 'healthy-s'), join(suite.work, 'healthy-t')];
+    await stage(volume, staging);
+    await publish(volume, staging, target);
+    await writeFile(join(target, 'data'), 'x'.repeat(1 << 20));
+    // Past rbd-fuse's entry and attribute timeouts (1 s): a revalidated image file is not "gone".
+    await sleep(2500);
+    expect(await readFile(join(target, 'data'), 'utf8')).toHaveLength(1 << 20);
+    for (const path of [staging, target]) {
+      const condition = (await stats(volume, path)).volume_condition;
+      expect(condition).toMatchObject({ abnormal: false });
+      expect(condition?.message).toMatch(/filesystem is mounted on \/dev\/loop\d+/);
+    }
+    await unpublish(volume, target);
+    await unstage(volume, staging);
+  });
+
+  it('given the rbd-fuse daemon of a filesystem stage killed, stats are abnormal, and unstage cleans up', async () => {
+    const volume = await newVolume('dead-fs');
+    const [staging, target] = [join(suite.work, 'dead-fs-s'), join(suite.work, 'dead-fs-t')];
+    await stage(volume, staging);
+    await publish(volume, staging, target);
+    await killDaemonOf(staging);
+
+    for (const path of [target, staging]) {
+      const condition = await abnormalCondition(volume, path);
+      expect(condition).toMatchObject({ abnormal: true });
+      expect(condition?.message).toMatch(/rbd-fuse daemon .* is gone/);
+      expect(condition?.message).toMatch(/restart the pods/);
+    }
+    // Usage is still answered: the filesystem is mounted, only its device no longer reaches Ceph.
+    expect((await stats(volume, target)).usage?.map((u) => u.unit)).toEqual(['BYTES', 'INODES']);
+
+    // What the message asks for (the pod restarted: unpublish, unstage) must work with the daemon gone.
+    await unpublish(volume, target);
+    await unstage(volume, staging);
+    expect(await mountsUnder(staging)).toEqual([]);
+    expect(await loopsUnder(staging)).toEqual([]);
+    expect(await codeOf(stats(volume, staging))).toBe(status.NOT_FOUND);
+  });
+
+  it('given the rbd-fuse daemon of a block stage killed, stats are abnormal, not NOT_FOUND', async () => {
+    const volume = await newVolume('dead-blk', BLOCK);
+    const staging = join(suite.work, 'dead-blk-s');
+    await stage(volume, staging, BLOCK);
+    await killDaemonOf(staging);
+
+    const condition = await abnormalCondition(volume, staging);
+    expect(condition).toMatchObject({ abnormal: true });
+    expect(condition?.message).toMatch(/rbd-fuse daemon .* is gone/);
+
+    await unstage(volume, staging);
+    expect(await mountsUnder(staging)).toEqual([]);
+    expect(await loopsUnder(staging)).toEqual([]);
+  });
+
+  it('given the loop device of a block stage detached, stats are abnormal', async () => {
+    const volume = await newVolume('detached', BLOCK);
+    const staging = join(suite.work, 'detached-s');
+    await stage(volume, staging, BLOCK);
+    const loops = await loopsUnder(staging);
+    expect(loops).toHaveLength(1);
+    await runCommand('losetup', ['-d', loops[0]!]);
+
+    const condition = await abnormalCondition(volume, staging);
+    expect(condition).toMatchObject({ abnormal: true });
+    expect(condition?.message).toMatch(/no device is attached/);
+    await unstage(volume, staging);
+    expect(await mountsUnder(staging)).toEqual([]);
+  });
+
+  it.each([
+    ['remounted ro', 'remount,ro'],
+    ['aborted after errors (emergency ro)', 'remount,abort'],
+  ])('given a read-write stage whose filesystem was %s, stats are abnormal', async (label, options) => {
+    const volume = await newVolume(`ro-${label.length}`);
+    const [staging, target] = [
+      join(suite.work, `ro-${label.length}-s`),
+      join(suite.work, `ro-${label.length}-t`),
+    ];
+    await stage(volume, staging);
+    await publish(volume, staging, target);
+    expect((await stats(volume, target)).volume_condition).toMatchObject({ abnormal: false });
+    expect((await runCommand('mount', ['-o', options, join(staging, 'fs')])).code).toBe(0);
+
+    const condition = await abnormalCondition(volume, target);
+    expect(condition).toMatchObject({ abnormal: true });
+    expect(condition?.message).toMatch(/filesystem .* is read-only/);
+    expect(condition?.message).toMatch(/restart the pods/);
+
+    await unpublish(volume, target);
+    await unstage(volume, staging);
+    expect(await mountsUnder(staging)).toEqual([]);
+  });
+});
+
+describe(
+  'node service: a read-only publish interrupted before its read-only remount',
+  { timeout: 60_000 },
+  () => {
+    /**
+     * The state a crash between the bind and the read-only remount leaves: the publish's mark (written
+     * before the bind) and a read-write bind of `source` at `target`.
+     */
+    async function interruptedPublish(staging: string, source: string, target: string) {
+      await markPublishBegun(publishIntentFile(staging, target), target);
+      expect((await runCommand('mount', ['--bind', source, target])).code).toBe(0);
+    }
+
+    it('given a read-write bind of the stage at the target, the readonly retry completes it', async () => {
+      const [volume, other] = [await newVolume('ro-retry'), await newVolume('ro-retry-other')];
+      const [staging, otherStaging] = [join(suite.work, 'ro-retry-s'), join(suite.work, 'ro-retry-o')];
+      const [target, otherTarget] = [join(suite.work, 'ro-retry-t'), join(suite.work, 'ro-retry-ot')];
+      await stage(volume, staging);
+      await stage(other, otherStaging);
+      await mkdir(target);
+      await mkdir(otherTarget);
+      await interruptedPublish(staging, join(staging, 'fs'), target);
+      // A mark of this volume's stage where another volume is bound (its publish, not this one).
+      await interruptedPublish(staging, join(otherStaging, 'fs'), otherTarget);
+
+      await publish(volume, staging, target, true);
+      const mounts = await mountsUnder(target);
+      expect(mounts).toHaveLength(1); // remounted, not bound again on top
+      expect(mounts[0]?.options).toContain('ro');
+      await expect(writeFile(join(target, 'x'), 'x')).rejects.toMatchObject({ code: 'EROFS' });
+      await publish(volume, staging, target, true); // idempotent now
+      // The same volume read-only where read-write is asked, and another volume, stay ALREADY_EXISTS.
+      expect(await codeOf(publish(volume, staging, target, false))).toBe(status.ALREADY_EXISTS);
+      expect(await codeOf(publish(volume, staging, otherTarget, true))).toBe(status.ALREADY_EXISTS);
+      expect((await mountsUnder(otherTarget))[0]?.options).toContain('rw');
+      // The stage itself stays read-write.
+      await writeFile(join(staging, 'fs', 'still-rw'), 'x');
+
+      await unpublish(volume, target);
+      await unpublish(other, otherTarget);
+      await unstage(volume, staging);
+      await unstage(other, otherStaging);
+      expect(await readdir(staging)).toEqual([]); // the marks went with the stage
+    });
+
+    it('given a completed read-write publish (no mark), a readonly publish stays ALREADY_EXISTS', async () => {
+      const volume = await newVolume('rw-done');
+      const [staging, target] = [join(suite.work, 'rw-done-s'), join(suite.work, 'rw-done-t')];
+      await stage(volume, staging);
+      await publish(volume, staging, target);
+      expect(await codeOf(publish(volume, staging, target, true))).toBe(status.ALREADY_EXISTS);
+      expect((await mountsUnder(target))[0]?.options).toContain('rw');
+      await publish(volume, staging, join(suite.work, 'rw-done-ro'), true);
+      expect(await readdir(join(staging, 'publishing'))).toEqual([]); // a finished publish leaves no mark
+      await unpublish(volume, target);
+      await unpublish(volume, join(suite.work, 'rw-done-ro'));
+      await unstage(volume, staging);
+    });
+
+    it('given a read-write bind of a block stage at the target, the readonly retry completes it', async () => {
+      const volume = await newVolume('ro-retry-blk', BLOCK);
+      const [staging, target] = [join(suite.work, 'ro-retry-blk-s'), join(suite.work, 'ro-retry-blk-t')];
+      await stage(volume, staging, BLOCK);
+      const [device] = await loopsUnder(staging);
+      await writeFile(target, '');
+      await interruptedPublish(staging, device!, target);
+
+      await publish(volume, staging, target, true, BLOCK);
+      const mounts = await mountsUnder(target);
+      expect(mounts).toHaveLength(1);
+      expect(mounts[0]?.options).toContain('ro');
+
+      await unpublish(volume, target);
+      await unstage(volume, staging);
+    });
+  },
+);
+
+describe('node service: the condition does not hide a path that is no volume', () => {
+  it('given a directory that is not mounted, stats stay NOT_FOUND', async () => {
+    const volume = await newVolume('nothing');
+    const dir = join(suite.work, 'nothing');
+    await mkdir(dir);
+    expect(await codeOf(stats(volume, dir))).toBe(status.NOT_FOUND);
+  });
+});

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { rawPod } from '@corral/cluster';
+import { rawNode, rawPod } from '@corral/cluster';
+import { smallCluster } from '../../../plugins/scheduler-extender/src/testing/small-cluster.js';
 import { podBinder } from '../../../plugins/scheduler-extender/src/index.js';
 import { loadExtenderBindingArgs } from '../../support/fixtures.js';
 import {
@@ -13,8 +14,16 @@ import { labCluster, testExtender, type TestExtender } from './lab-cluster.js';
 
 const BINDING_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/binding$/;
 
-/** kube-apiserver's pods/binding: 201 and the pod bound, or 409 when it is already bound. */
-function bindingHandler(pods: Map<string, KubeObject>, api: () => FakeApiServer, seen: unknown[]) {
+/**
+ * kube-apiserver's pods/binding: 201 and the pod bound, or 409 when it is already bound. A pod named
+ * in `lostAnswers` is bound, then its answer lost (the connection reset before the 201 is sent).
+ */
+function bindingHandler(
+  pods: Map<string, KubeObject>,
+  api: () => FakeApiServer,
+  seen: unknown[],
+  lostAnswers: ReadonlySet<string> = new Set(),
+) {
   return (req: IncomingMessage, res: ServerResponse, url: URL): boolean => {
     const match = BINDING_PATH.exec(url.pathname);
     if (req.method !== 'POST' || !match) return false;
@@ -51,6 +60,7 @@ function bindingHandler(pods: Map<string, KubeObject>, api: () => FakeApiServer,
       }
       pod.spec.nodeName = binding.target.name;
       api().upsert(pod);
+      if (lostAnswers.has(match[2] ?? '')) return req.socket.destroy();
       return reply(201, binding);
     });
     return true;
@@ -167,5 +177,66 @@ describe('bind through the API (fake kube-apiserver)', () => {
     expect(answer.Error).toContain('EXT_ERR_BIND_FAILED');
     expect(answer.Error).toContain('HTTP 404');
     expect(extender.logs.text()).not.toContain('secret-token-123');
+  });
+});
+
+describe('bind through the API: what the extender keeps assumed after a failed binding call', () => {
+  let api: FakeApiServer;
+  let extender: TestExtender;
+  const pods = new Map<string, KubeObject>();
+
+  beforeAll(async () => {
+    api = await startFakeApiServer({
+      extra: bindingHandler(pods, () => api, [], new Set(['lost-answer'])),
+    });
+    for (const name of ['lost-answer', 'web-1']) {
+      const pod = rawPod('web-ns', name, { phase: 'Pending', uid: `u-${name}` }) as KubeObject;
+      pods.set(`web-ns/${name}`, api.upsert(pod));
+    }
+    // The snapshot is not fed by this API server: its watch never catches up (a lagging watch).
+    const store = smallCluster();
+    store.upsert('Node', rawNode('shared-3'), 'test');
+    extender = testExtender(store, { binder: podBinder(fakeKubeConfig(api.url, 't')) });
+  });
+  afterAll(async () => {
+    await extender.close();
+    await api.close();
+  });
+
+  const post = async (verb: string, body: unknown) =>
+    (await extender.post(verb, body)).json<Record<string, unknown>>();
+  const bind = (name: string, node: string) =>
+    post('bind', { PodName: name, PodNamespace: 'web-ns', PodUID: `u-${name}`, Node: node });
+  /** A res pod's filter on the node: refused while a web pod is known (or assumed) there. */
+  const resFilter = async (node: string) =>
+    (
+      await post('filter', {
+        Pod: rawPod('res-ns', 'r1', { phase: 'Pending', uid: 'u-r1' }),
+        NodeNames: [node],
+      })
+    )['FailedAndUnresolvableNodes'];
+
+  it('given a binding whose answer is lost (connection reset), keeps the pod assumed on the node', async () => {
+    await post('filter', { Pod: pods.get('web-ns/lost-answer'), NodeNames: ['shared-1'] });
+    const answer = await bind('lost-answer', 'shared-1');
+    expect(answer['Error']).toBe(
+      'EXT_ERR_BIND_FAILED: binding pod web-ns/lost-answer to node shared-1 lost its connection ' +
+        '(ECONNRESET): the binding may exist',
+    );
+    expect(pods.get('web-ns/lost-answer')).toMatchObject({ spec: { nodeName: 'shared-1' } });
+    expect(await resFilter('shared-1')).toEqual({
+      'shared-1': expect.stringContaining('node runs pods of department web'),
+    });
+  });
+
+  it('given a bind to another node of a pod the API already bound, assumes it where it is bound', async () => {
+    await post('filter', { Pod: pods.get('web-ns/web-1'), NodeNames: ['shared-1', 'shared-3'] });
+    expect(await bind('web-1', 'shared-3')).toEqual({ Error: '' });
+    // A second bind of the same pod to another node (kube-scheduler had given up on the first).
+    const again = await bind('web-1', 'shared-1');
+    expect(again['Error']).toMatch(/^EXT_ERR_BIND_CONFLICT: .*already bound to node shared-3/);
+    expect(await resFilter('shared-3')).toEqual({
+      'shared-3': expect.stringContaining('node runs pods of department web'),
+    });
   });
 });

@@ -7,6 +7,7 @@ import {
 } from '@kubernetes/client-node';
 import { abortableCall } from '@corral/runtime';
 import { EXT_ERR, ExtenderError } from '../errors.js';
+import { mayHaveBound, type BindFailure } from './bind-outcome.js';
 import type { BindingArgs } from '../transport/bind-envelope.js';
 
 const CONFLICT = 409;
@@ -27,7 +28,7 @@ const withSignal = (signal: AbortSignal): ConfigurationOptions<ObservableMiddlew
  * this very pod (same UID) is already bound to that very node (a retry after a lost answer) is
  * success. kube-apiserver answers 409 as well when the UID precondition fails (the pod was deleted
  * and recreated under its name) or the pod is being deleted: those, and a pod bound elsewhere, are
- * EXT_ERR_BIND_CONFLICT.
+ * EXT_ERR_BIND_CONFLICT (the latter with `details.boundTo`, the node it is bound to).
  */
 export function podBinder(
   kubeConfig: KubeConfig,
@@ -56,15 +57,17 @@ export function podBinder(
           withSignal(signal),
         );
       } catch (error) {
-        // Only a POST given up at the timeout may have bound the pod (outcome unknown).
-        if (statusOf(error) !== CONFLICT) throw bindFailed(args, error, signal.aborted);
+        if (statusOf(error) !== CONFLICT) throw bindFailed(args, error, failureOf(error, signal));
+        // After a 409 nothing was created, whatever the read-back does.
         const stored = await storedPod(api, args, signal).catch((cause: unknown) => {
-          throw bindFailed(args, cause, false);
+          throw bindFailed(args, cause);
         });
         const samePod = args.podUid === '' || stored.uid === args.podUid;
         if (samePod && stored.nodeName === args.node) return;
+        const boundTo = samePod ? stored.nodeName : undefined;
         throw new ExtenderError(EXT_ERR.BIND_CONFLICT, conflictMessage(args, stored, samePod), {
           cause: error,
+          ...(boundTo ? { details: { boundTo } } : {}),
         });
       }
     },
@@ -97,16 +100,34 @@ function statusOf(error: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+/** The binding POST's failure: its HTTP status, else its system error code (`ECONNRESET`...). */
+function failureOf(error: unknown, signal: AbortSignal): BindFailure {
+  const code = (error as { code?: unknown } | null)?.code;
+  return {
+    ...(typeof code === 'number' ? { status: code } : {}),
+    ...(typeof code === 'string' ? { code } : {}),
+    aborted: signal.aborted,
+  };
+}
+
+/** How a binding POST that may have bound the pod failed, for the Error text. */
+function unknownOutcome({ aborted, status, code }: BindFailure): string {
+  if (aborted) return 'got no answer in time: the binding may exist';
+  if (status !== undefined) return `failed (HTTP ${status}): the binding may exist`;
+  return `lost its connection (${code ?? 'no answer'}): the binding may exist`;
+}
+
 /**
- * A failed bind. A binding POST given up at the timeout may still have been created (the outcome is
- * unknown: `details.outcomeUnknown`, so that the caller keeps the pod assumed on the node until the
- * watch tells); after a 409 nothing was created, whatever the read-back does.
+ * A failed bind. A binding POST that may still have been created (given up at the timeout, a 5xx,
+ * the connection lost once sent: see mayHaveBound) has an unknown outcome: `details.outcomeUnknown`,
+ * so that the caller keeps the pod assumed on the node until the watch tells; after a 409 nothing
+ * was created, whatever the read-back does.
  */
-function bindFailed(args: BindingArgs, cause: unknown, outcomeUnknown: boolean): ExtenderError {
+function bindFailed(args: BindingArgs, cause: unknown, failure?: BindFailure): ExtenderError {
   const status = statusOf(cause);
   const where = `binding pod ${args.podNamespace}/${args.podName} to node ${args.node}`;
-  if (outcomeUnknown) {
-    return new ExtenderError(EXT_ERR.BIND_FAILED, `${where} got no answer in time (it may exist)`, {
+  if (failure && mayHaveBound(failure)) {
+    return new ExtenderError(EXT_ERR.BIND_FAILED, `${where} ${unknownOutcome(failure)}`, {
       cause,
       details: { outcomeUnknown: true },
     });

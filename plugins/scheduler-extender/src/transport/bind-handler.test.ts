@@ -118,6 +118,39 @@ describe('bind, served', () => {
     await extender.close();
   });
 
+  it.each([
+    ['the node it is bound to (boundTo)', true, { boundTo: 'shared-1' }],
+    ['no node (another pod of its name)', false, {}],
+  ])(
+    'given a bind refused by the API as already bound elsewhere, naming %s, holds that node: %s',
+    async (_what, held, details) => {
+      let calls = 0;
+      const conflict = new ExtenderError(EXT_ERR.BIND_CONFLICT, 'pod web-ns/web-0 is already bound', {
+        details,
+      });
+      const binder = { bind: () => (++calls === 1 ? Promise.resolve() : Promise.reject(conflict)) };
+      const store = smallCluster();
+      store.upsert('Node', rawNode('shared-3'), 'test');
+      const { extender, post } = testExtender(store, { binder });
+      await post('filter', { Pod: pending('web-ns', 'web-0', { uid: 'u' }), NodeNames: ['shared-1'] });
+      expect((await post('bind', bindArgs('web-ns', 'web-0', 'u', 'shared-1'))).body).toEqual({
+        Error: '',
+      });
+      // The answer reached kube-scheduler too late: it scheduled the pod again, onto shared-3.
+      const again = await post('bind', bindArgs('web-ns', 'web-0', 'u', 'shared-3'));
+      expect(again.body['Error']).toMatch(/^EXT_ERR_BIND_CONFLICT: /);
+      if (held) await expectShared1HeldByWeb(post);
+      else {
+        const other = await post('filter', {
+          Pod: pending('res-ns', 'r1', { uid: 'u-r1' }),
+          NodeNames: ['shared-1', 'shared-3'],
+        });
+        expect(other.body['NodeNames']).toEqual(['shared-1', 'shared-3']);
+      }
+      await extender.close();
+    },
+  );
+
   it('given two departments filtered in full mode onto a node the snapshot lacks, refuses the second bind', async () => {
     const { extender, binder, post } = testExtender(smallCluster());
     const nodes = { metadata: {}, items: [rawNode('new-1', { allocatable: { cpu: '8', pods: '110' } })] };

@@ -1,5 +1,5 @@
 import type { ClusterSnapshot, NodeView, PodView } from '@corral/cluster';
-import { samePod, type AssumedPods } from '../decide/assumed-pods.js';
+import { samePod, type AssumedPod, type AssumedPods } from '../decide/assumed-pods.js';
 import type { DecideOptions } from '../decide/decide-options.js';
 import { filterNodes } from '../decide/filter.js';
 import { podContext, type PodContext } from '../decide/pod-context.js';
@@ -46,7 +46,7 @@ export interface BindDeps {
  * against the same node since this pod's: the node is checked again against the current snapshot
  * and assumed pods (a refusal sends the pod back to kube-scheduler's queue). Then the pod is assumed
  * on the node (every later decision counts it there) before the API call, and forgotten if the call
- * fails; the watch confirms it, or the assumption expires. Like filter, it binds nothing while the
+ * fails without binding it (see afterFailedBind); the watch confirms it, or the assumption expires. Like filter, it binds nothing while the
  * snapshot is not synced (EXT_ERR_NOT_SYNCED: kube-scheduler schedules the pod again), nor while
  * the pod's department cannot be known (EXT_ERR_UNKNOWN_NAMESPACE or _DEPARTMENT, see unknownOwnerOf).
  */
@@ -83,10 +83,7 @@ export async function bindPod(deps: BindDeps, body: unknown): Promise<Answer<Ext
     try {
       await deps.binder.bind(args.value);
     } catch (error) {
-      // Only this call's assumption: a retry of the same pod may have replaced it meanwhile. A call
-      // given up at its timeout may have bound the pod: its assumption stays until the watch tells
-      // (or it expires).
-      if (!outcomeUnknown(error)) deps.assumed.forget(key, assumption);
+      afterFailedBind(deps, assumption, error);
       throw error;
     }
     return { body: bindingResult(), log: { ...log, assumed: deps.assumed.size } };
@@ -107,9 +104,25 @@ function podToBind(deps: BindDeps, args: BindingArgs): PodView | undefined {
   return current && sameUid(current) ? current : undefined;
 }
 
-/** A pod this replica has not seen: its namespace is known, its labels, requests and priority are not. */
-const outcomeUnknown = (error: unknown): boolean =>
-  error instanceof ExtenderError && error.details?.['outcomeUnknown'] === true;
+/**
+ * After a failed binding call, its own assumption (a retry of the same pod may have replaced it
+ * meanwhile: that one is left alone) stays while the call may have bound the pod (given up at its
+ * timeout, or its answer lost: `outcomeUnknown`) until the watch tells or it expires; moves to the
+ * node the API shows this very pod bound to (`boundTo`: an earlier bind whose answer kube-scheduler
+ * never had went through, and this call's assumption replaced the one it left there); else goes.
+ */
+function afterFailedBind(deps: BindDeps, assumption: AssumedPod, error: unknown): void {
+  const details = error instanceof ExtenderError ? error.details : undefined;
+  if (details?.['outcomeUnknown'] === true) return;
+  const boundTo = details?.['boundTo'];
+  const current = deps.assumed.get(assumption.key);
+  if (typeof boundTo !== 'string' || current?.pod !== assumption.pod) {
+    deps.assumed.forget(assumption.key, assumption);
+    return;
+  }
+  const { key, department, seen, pod } = current;
+  deps.assumed.assume({ key, department, seen, pod: { ...pod, nodeName: boundTo } }, deps.now());
+}
 
 const ISOLATION_ONLY = [departmentIsolationOfUnknownPriority];
 

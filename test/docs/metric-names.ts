@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInvalidPolicyMetric } from '@corral/cluster';
 import { createEventMetrics, createLeaderMetrics, createMetrics } from '@corral/runtime';
 import { createAdmissionMetrics } from '../../plugins/admission/src/transport/admission-metrics.js';
 import { createCertificateMetrics } from '../../plugins/admission/src/effects/tls/certificate-metrics.js';
@@ -21,7 +22,10 @@ const HISTOGRAM_SUFFIXES = ['_bucket', '_sum', '_count'] as const;
 
 /** Each service's registry, built as the service builds it. */
 function serviceRegistries(): ReturnType<typeof createMetrics>['registry'][] {
+  // The admission webhook and the extender (the CSI controller logs refusals but has no gauge yet).
+  const snapshot = { invalidPolicies: () => [] };
   const admission = createMetrics({ service: 'admission' });
+  createInvalidPolicyMetric(admission.registry, snapshot);
   createAdmissionMetrics(admission.registry);
   // With a cluster: the status writer's leader election and the Kubernetes Event recorder.
   createLeaderMetrics(admission.registry);
@@ -30,6 +34,7 @@ function serviceRegistries(): ReturnType<typeof createMetrics>['registry'][] {
   createCertificateMetrics(admission.registry);
   const extender = createMetrics({ service: 'extender' });
   createExtenderMetrics(extender);
+  createInvalidPolicyMetric(extender.registry, snapshot);
   const csi = createMetrics({ service: 'csi-controller' });
   createCsiMetrics(csi);
   return [admission.registry, extender.registry, csi.registry];

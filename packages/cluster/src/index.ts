@@ -7,6 +7,10 @@ export type {
   SnapshotChange,
 } from './store/cluster-snapshot.js';
 export { SnapshotStore, type SnapshotStoreOptions } from './store/snapshot-store.js';
+export type { InvalidPolicy, InvalidReason, PolicyKind, RefusedCopy } from './store/invalid-policy.js';
+export type { PolicyValidityChange, ValidityListener } from './store/validity-changes.js';
+export { validityLogEntry, type ValidityLogEntry } from './validity/validity-log-entry.js';
+export { createInvalidPolicyMetric, INVALID_POLICY_METRIC } from './validity/invalid-policy-metric.js';
 export { countsForSpread, type DomainQuery } from './store/domain-index.js';
 export type { PolicyChecks, PolicySetInput, NamespaceInfo, ServedSet } from './store/policy-checks.js';
 export { DEFAULT_POLICY_CHECKS } from './store/default-policy-checks.js';

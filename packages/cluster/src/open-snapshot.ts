@@ -6,6 +6,8 @@ import { startClusterSource } from './sources/cluster/index.js';
 import { startFileSource } from './sources/files/file-source.js';
 import type { ClusterSnapshot } from './store/cluster-snapshot.js';
 import { SnapshotStore } from './store/snapshot-store.js';
+import type { PolicyValidityChange } from './store/validity-changes.js';
+import { validityLogEntry } from './validity/validity-log-entry.js';
 
 const POLICY_KINDS: readonly WatchedKind[] = ['Department', 'NamespacePolicy'];
 
@@ -38,6 +40,8 @@ export async function openSnapshot(options: OpenSnapshotOptions): Promise<Opened
   if (!options.policies && !options.kubeConfig)
     throw new Error('openSnapshot needs policies or a kubeConfig');
   const store = new SnapshotStore(options.gpuResources ? { gpuResources: options.gpuResources } : {});
+  // A policy object refused (or no longer): one line per change, never per relist (ADR 0003).
+  store.onPolicyValidity((changes) => logValidity(options.logger, changes));
   const stops: (() => Promise<void>)[] = [];
   let synced = (): boolean => true;
   if (options.policies) {
@@ -76,6 +80,13 @@ export async function openSnapshot(options: OpenSnapshotOptions): Promise<Opened
       for (const stop of stops.reverse()) await stop();
     },
   };
+}
+
+function logValidity(logger: Logger, changes: readonly PolicyValidityChange[]): void {
+  for (const change of changes) {
+    const entry = validityLogEntry(change);
+    if (entry) logger[entry.level](entry.fields, entry.msg);
+  }
 }
 
 function logProblems(logger: Logger, path: string, problems: readonly PolicyProblem[]): void {

@@ -4,7 +4,8 @@
  * the ops server (/healthz /readyz /metrics). Returns a handle whose `stop()` drains and closes all.
  */
 import { KubeConfig } from '@kubernetes/client-node';
-import { openSnapshot, type OpenedSnapshot } from '@corral/cluster';
+import { createInvalidPolicyMetric, openSnapshot, type OpenedSnapshot } from '@corral/cluster';
+import type { Registry } from 'prom-client';
 import {
   createMetrics,
   createReadiness,
@@ -64,20 +65,24 @@ async function nodeTopology(config: CsiConfig): Promise<Record<string, string>> 
   return topologySegments(await readNodeLabels(kubeConfig, config.nodeId), config.topologyLabels);
 }
 
+/** The policy snapshot (controller), with its gauge of refused policy objects in `registry`. */
 async function openTenants(
   config: CsiConfig,
   logger: Logger,
   readiness: Readiness,
+  registry: Registry,
 ): Promise<OpenedSnapshot | undefined> {
   if (!config.policies && !config.kubeconfig) return undefined;
   const kubeConfig = kubeConfigOf(config);
-  return openSnapshot({
+  const opened = await openSnapshot({
     logger,
     // /readyz stays false until the policy files or informers have synced.
     readiness: (condition, ok, reason) => readiness.set(condition, ok, reason),
     ...(config.policies ? { policies: config.policies } : {}),
     ...(kubeConfig ? { kubeConfig } : {}),
   });
+  createInvalidPolicyMetric(registry, opened.snapshot);
+  return opened;
 }
 
 /** Probe: the libraries load; with controller credentials, every cluster has answered once. */
@@ -104,7 +109,8 @@ export async function startDriver(options: DriverOptions): Promise<RunningDriver
   });
   const metrics = createMetrics({ service: `csi-${config.role}` });
   const readiness = createReadiness([]);
-  const tenants = config.role === 'controller' ? await openTenants(config, logger, readiness) : undefined;
+  const tenants =
+    config.role === 'controller' ? await openTenants(config, logger, readiness, metrics.registry) : undefined;
   const deps: ControllerDeps = {
     clusters,
     pool,

@@ -69,6 +69,16 @@ function create(name: string, namespace: string, pvcName: string, bytes: number,
 }
 
 describe('tenant isolation', () => {
+  it('given valid policies, /metrics reports no refused policy object', async () => {
+    const metrics = await (await fetch(`http://${h.driver.ops?.address}/metrics`)).text();
+    for (const kind of ['Department', 'NamespacePolicy'])
+      expect(metrics).toMatch(
+        new RegExp(
+          `corral_invalid_policy_objects\\{kind="${kind}",reason="InvalidSpec",service="csi-controller"\\} 0\n`,
+        ),
+      );
+  });
+
   it('given a PVC of department alpha, places the image in alpha’s RADOS namespace with its metadata', async () => {
     const res = await create(`pvc-alpha-${run}`, 'alpha-apps', 'data', 60 * MIB);
     const ctx = res.volume!.volume_context!;

@@ -1,6 +1,8 @@
 import type { Department, NamespacePolicy, PolicyProblem } from '@corral/policy';
 import type { WatchedKind } from '../sink.js';
 import type { DomainQuery } from './domain-index.js';
+import type { InvalidPolicy } from './invalid-policy.js';
+import type { ValidityListener } from './validity-changes.js';
 import type { Usage } from '../usage/usage.js';
 import type { NamespaceView } from '../views/namespace-view.js';
 import type { NodeView } from '../views/node-view.js';
@@ -81,6 +83,17 @@ export interface ClusterSnapshot {
   usageOfDepartment(department: string): Usage;
   /** Every current problem: unreadable objects, invalid or conflicting policies. */
   problems(): readonly PolicyProblem[];
+  /**
+   * The policy objects whose newest copy is refused (invalid, or held back by a conflict), each with
+   * its problems, whether its last valid copy keeps serving, and that copy's generation and status.
+   */
+  invalidPolicies(): readonly InvalidPolicy[];
+  /**
+   * Subscribes to refusals: told, synchronously, after a sink call that made a policy object
+   * invalid, changed its refusal or its refused copy, or ended it (valid again or deleted); never
+   * for a relist that changed nothing. Returns the unsubscribe function.
+   */
+  onPolicyValidity(listener: ValidityListener): () => void;
   /** Subscribes to changes; returns the unsubscribe function. Listeners run synchronously. */
   onChange(listener: ChangeListener): () => void;
   /**

@@ -8,9 +8,16 @@ import {
 import { objectKey } from '../views/object-ref.js';
 import { toPlainJson } from '../views/raw.js';
 import { deepEqual } from './deep-equal.js';
+import {
+  refusedCopyOf,
+  type InvalidPolicy,
+  type InvalidReason,
+  type PolicyKind,
+  type RefusedCopy,
+} from './invalid-policy.js';
 import type { NamespaceInfo, PolicyChecks, PolicySetInput } from './policy-checks.js';
 
-export type PolicyKind = 'Department' | 'NamespacePolicy';
+export type { PolicyKind } from './invalid-policy.js';
 type PolicyObject = Department | NamespacePolicy;
 
 /** An applied policy object changed (before/after undefined: absent). */
@@ -34,6 +41,15 @@ interface Candidate {
   readonly value: PolicyObject;
 }
 
+/** Why the newest copy of an object is not applied. */
+interface Rejection {
+  readonly kind: PolicyKind;
+  readonly key: string;
+  readonly reason: InvalidReason;
+  readonly problems: PolicyProblem[];
+  readonly copy: RefusedCopy;
+}
+
 /**
  * Keeps the last good version of every policy object. A new version is applied only when it
  * validates on its own and brings no new cross-object problem naming it (checkPolicySet names the
@@ -47,7 +63,7 @@ export class PolicyGate {
     NamespacePolicy: new Map<string, NamespacePolicy>(),
   };
   private readonly waiting = new Map<string, Candidate>();
-  private readonly rejected = new Map<string, PolicyProblem[]>();
+  private readonly rejected = new Map<string, Rejection>();
   private setProblems: PolicyProblem[] | undefined;
 
   constructor(
@@ -79,7 +95,14 @@ export class PolicyGate {
       if (result.ok) candidates.push({ kind, key, value: result.value });
       else {
         this.forget(kind, key);
-        this.rejected.set(id(kind, key), result.problems);
+        const copy = refusedCopyOf(plain);
+        this.rejected.set(id(kind, key), {
+          kind,
+          key,
+          reason: 'InvalidSpec',
+          problems: result.problems,
+          copy,
+        });
       }
     }
     const changes = this.tryApply(candidates);
@@ -115,7 +138,19 @@ export class PolicyGate {
   }
 
   problems(): PolicyProblem[] {
-    return [...[...this.rejected.values()].flat(), ...this.currentProblems()];
+    return [...[...this.rejected.values()].flatMap((r) => r.problems), ...this.currentProblems()];
+  }
+
+  /** The objects whose newest copy is refused (invalid, or held back by a conflict). */
+  invalid(): InvalidPolicy[] {
+    return [...this.rejected.values()].map(({ kind, key, reason, problems, copy }) => ({
+      kind,
+      ...nameOf(kind, key),
+      reason,
+      problems,
+      lastValidKept: this.applied[kind].has(key),
+      copy,
+    }));
   }
 
   /** Applies the candidates that bring no new problem naming them; the others wait. */
@@ -150,7 +185,14 @@ export class PolicyGate {
         !isNamespaceClaimProblem(p),
     );
     if (mine.length === 0) return false;
-    this.rejected.set(id(candidate.kind, candidate.key), mine);
+    const { kind, key, value } = candidate;
+    this.rejected.set(id(kind, key), {
+      kind,
+      key,
+      reason: 'Conflict',
+      problems: mine,
+      copy: refusedCopyOf(value),
+    });
     this.waiting.set(id(candidate.kind, candidate.key), candidate);
     return true;
   }
@@ -193,6 +235,13 @@ export class PolicyGate {
       namespaces: this.namespaces(),
     };
   }
+}
+
+/** Name and namespace back from a key (`namespace/name` for NamespacePolicies). */
+function nameOf(kind: PolicyKind, key: string): { name: string; namespace?: string } {
+  const slash = key.indexOf('/');
+  if (kind === 'Department' || slash < 0) return { name: key };
+  return { namespace: key.slice(0, slash), name: key.slice(slash + 1) };
 }
 
 function id(kind: PolicyKind, key: string): string {

@@ -13,10 +13,12 @@ import type { AppliedListener, ChangeListener, ClusterSnapshot } from './cluster
 import type { DomainQuery } from './domain-index.js';
 import { ClusterState } from './cluster-state.js';
 import { DEFAULT_POLICY_CHECKS } from './default-policy-checks.js';
+import type { InvalidPolicy, PolicyKind } from './invalid-policy.js';
 import type { PolicyChecks } from './policy-checks.js';
 import { PolicyGate, type PolicyChange, type PolicyOffer } from './policy-gate.js';
 import { ProblemBook } from './problem-book.js';
 import { ServedPolicies } from './served-policies.js';
+import { ValidityTracker, type ValidityListener } from './validity-changes.js';
 
 export interface SnapshotStoreOptions {
   /** GPU resource names (default ['nvidia.com/gpu']). */
@@ -42,6 +44,7 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
   private readonly book = new ProblemBook();
   private readonly listeners = new Set<ChangeListener>();
   private readonly appliedListeners = new Set<AppliedListener>();
+  private readonly validity = new ValidityTracker((error) => this.storeOptions.onListenerError?.(error));
 
   constructor(private readonly storeOptions: SnapshotStoreOptions = {}) {
     this.options = { gpuResources: storeOptions.gpuResources ?? DEFAULT_GPU_RESOURCES };
@@ -127,6 +130,14 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
   onApplied(listener: AppliedListener): () => void {
     this.appliedListeners.add(listener);
     return () => this.appliedListeners.delete(listener);
+  }
+
+  onPolicyValidity(listener: ValidityListener): () => void {
+    return this.validity.listen(listener);
+  }
+
+  invalidPolicies(): readonly InvalidPolicy[] {
+    return this.validity.current();
   }
 
   problems(): readonly PolicyProblem[] {
@@ -244,6 +255,10 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
     this.currentRevision += changes.length;
   }
 
+  private isApplied(kind: PolicyKind, key: string): boolean {
+    return (kind === 'Department' ? this.gate.departments() : this.gate.policies()).has(key);
+  }
+
   private changed(kind: WatchedKind): void {
     this.currentRevision += 1;
     if (kind === 'Namespace') this.gate.invalidate();
@@ -263,6 +278,7 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
   }
 
   private notify(kind: WatchedKind, before: number): void {
+    if (!isCoreKind(kind)) this.validity.update(this.gate.invalid(), (k, key) => this.isApplied(k, key));
     if (this.currentRevision === before) return;
     const change = { revision: this.currentRevision, kind };
     for (const listener of this.listeners) {

@@ -87,6 +87,12 @@ export function departmentCrd(): CustomResourceDefinition {
         jsonPath: '.status.namespaces',
         description: "The department's namespaces",
       },
+      {
+        name: 'Valid',
+        type: 'string',
+        jsonPath: '.status.conditions[?(@.type=="Valid")].status',
+        description: 'False: Corral refuses the newest spec (see the Valid condition)',
+      },
       { name: 'Pool', type: 'string', jsonPath: '.spec.storage.pool', priority: 1 },
       { name: 'RADOS Namespace', type: 'string', jsonPath: '.spec.storage.radosNamespace', priority: 1 },
       AGE,

@@ -1,3 +1,4 @@
+import { createInvalidPolicyMetric } from '@corral/cluster';
 import {
   closeConnectionsAfterResponse,
   createLogger,
@@ -63,6 +64,7 @@ async function openSources(config: AdmissionConfig, logger: Logger, readiness: R
     logger,
     readiness: (condition, ok, reason) => readiness.set(condition, ok, reason),
   });
+  createInvalidPolicyMetric(metrics.registry, opened.snapshot);
   // With a cluster, keep Department status.namespaces/used current: only the replica holding the
   // status-writer Lease writes (docs/adr/0016). Not when the Departments come from --policies files:
   // the snapshot would never show the written status, and the files are not the cluster's objects.

@@ -8,7 +8,8 @@ import {
 import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { staleDepartmentStatuses } from '../decide/department-status.js';
+import { conditionTime, statusFingerprint } from '../decide/department-status-condition.js';
+import { departmentStatusNames, staleDepartmentStatuses } from '../decide/department-status.js';
 
 type StatusApi = Pick<CustomObjectsApi, 'patchClusterCustomObjectStatus'>;
 
@@ -31,6 +32,8 @@ export interface DepartmentStatusWriterOptions {
    * write `used: {}`. Absent: always (files, tests).
    */
   readonly synced?: () => boolean;
+  /** The clock of the conditions' lastTransitionTime (tests). Default: the system clock. */
+  readonly now?: () => Date;
 }
 
 export interface DepartmentStatusWriter {
@@ -59,10 +62,10 @@ function repeatsLastWrite(
 }
 
 /**
- * Keeps Department `status.namespaces` and `status.used` current (DESIGN.md): after snapshot changes
- * (coalesced), writes each stale status through the status subresource with a JSON Patch. Nothing
- * is written until the source has synced (`synced`; checked again every `delayMs` until then), and
- * a status already written for the same copy of the Department is not written again. With
+ * Keeps Department `status.namespaces`, `status.used` and the `Valid` condition current (DESIGN.md,
+ * docs/adr/0016): after snapshot changes and policy refusals (coalesced), writes each stale status
+ * through the status subresource with a JSON Patch. Nothing is written until the source has synced
+ * (`synced`; checked again every `delayMs` until then), and a status already written for the same copy of the Department is not written again. With
  * several replicas only the leader writes (`isLeader`; docs/adr/0016): replicas whose snapshots lag
  * by different amounts would otherwise overwrite each other's counts back and forth. The caller
  * flushes when a replica becomes leader, so a change seen while following is not lost. A write already
@@ -79,6 +82,7 @@ export function startDepartmentStatusWriter(options: DepartmentStatusWriterOptio
   let running: Promise<void> = Promise.resolve();
   const leading = options.isLeader ?? (() => true);
   const synced = options.synced ?? (() => true);
+  const now = options.now ?? (() => new Date());
   const written: WrittenStatuses = new Map();
   const schedule = (ms: number) => {
     timer ??= setTimeout(() => {
@@ -93,14 +97,13 @@ export function startDepartmentStatusWriter(options: DepartmentStatusWriterOptio
       return;
     }
     let failed = false;
-    const updates = staleDepartmentStatuses(options.snapshot);
-    for (const name of written.keys()) {
-      if (options.snapshot.department(name) === undefined) written.delete(name);
-    }
+    const updates = staleDepartmentStatuses(options.snapshot, conditionTime(now()));
+    const known = departmentStatusNames(options.snapshot);
+    for (const name of written.keys()) if (!known.has(name)) written.delete(name);
     for (const update of updates) {
       if (!leading()) return;
-      const status = JSON.stringify(update.status);
-      const resourceVersion = options.snapshot.department(update.name)?.metadata.resourceVersion;
+      const status = statusFingerprint(update.status);
+      const { resourceVersion } = update;
       if (repeatsLastWrite(written, update.name, status, resourceVersion)) continue;
       try {
         await options.api.patchClusterCustomObjectStatus({
@@ -121,10 +124,13 @@ export function startDepartmentStatusWriter(options: DepartmentStatusWriterOptio
   };
   const flush = (): Promise<void> => (running = running.then(write));
   const unsubscribe = options.snapshot.onChange(() => schedule(delayMs));
+  // A refused Department changes no served copy: its refusals are followed apart.
+  const unsubscribeValidity = options.snapshot.onPolicyValidity(() => schedule(delayMs));
   return {
     flush,
     stop: () => {
       unsubscribe();
+      unsubscribeValidity();
       if (timer) clearTimeout(timer);
     },
   };

@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { createInvalidPolicyMetric } from '@corral/cluster';
 import {
   closeConnectionsAfterResponse,
   createLogger,
@@ -63,6 +64,7 @@ export async function runExtender(
     readiness: (condition, ok, reason) => report(condition, ok, reason),
   });
   const extender = buildExtender(extenderOptions(config, cwd, opened, logger, kubeConfig));
+  createInvalidPolicyMetric(extender.metrics.registry, opened.snapshot);
   report = (condition, ok, reason) => extender.sync.set(condition, ok, reason);
   for (const [condition, ok, reason] of seen) report(condition, ok, reason);
   await extender.app.listen({ host: listen.value.host, port: listen.value.port });

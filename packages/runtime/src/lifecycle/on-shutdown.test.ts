@@ -103,6 +103,9 @@ describe('onShutdown', () => {
     await sleep(20);
     expect(t.proc.exits).toEqual([1]);
     expect(t.messages()).toContain('second shutdown request; exiting now');
+    // The steps ran on after the exit: the log must not then claim a clean shutdown.
+    await t.handle.shutdown('again');
+    expect(t.messages()).not.toContain('shutdown complete');
   });
 
   it('given shutdown() called directly, resolves to the exit code', async () => {

@@ -111,7 +111,9 @@ export function onShutdown(options: ShutdownOptions): ShutdownHandle {
     });
     const code = await Promise.race([runSteps(drainCode), deadline]);
     clearTimeout(timer);
-    if (code === 0) log.info('shutdown complete');
+    // Not after a second signal's exit (1): the steps ran on while the logger flushed, but the
+    // process is already leaving with a failure.
+    if (code === 0 && !exited) log.info('shutdown complete');
     exit(code);
     return code;
   };

@@ -33,17 +33,49 @@ function planOf(defaults: Defaults): DefaultsPlan {
     const limits = Object.entries(defaults.limits ?? {})
       .filter(([name]) => !unusable.has(name))
       .map(([name, value]) => [name, String(value), nanosOf(value)] as const);
-    const partial = {
-      requests,
-      limits,
-      allRequests: deepFrozen(Object.fromEntries(requests)),
-      allLimits: deepFrozen(Object.fromEntries(limits.map(([name, text]) => [name, text]))),
-    };
-    const bare = resourcesFor(partial, EMPTY, EMPTY);
-    plan = { ...partial, forBareContainer: bare === undefined ? undefined : deepFrozen(bare) };
+    plan = planFrom(requests, limits);
     plans.set(defaults, plan);
   }
   return plan;
+}
+
+function planFrom(requests: DefaultsPlan['requests'], limits: DefaultsPlan['limits']): DefaultsPlan {
+  const partial = {
+    requests,
+    limits,
+    allRequests: deepFrozen(Object.fromEntries(requests)),
+    allLimits: deepFrozen(Object.fromEntries(limits.map(([name, text]) => [name, text]))),
+  };
+  const bare = resourcesFor(partial, EMPTY, EMPTY);
+  return { ...partial, forBareContainer: bare === undefined ? undefined : deepFrozen(bare) };
+}
+
+/**
+ * The resources a pod names at pod level (`spec.resources` requests or limits), or undefined when it
+ * names none (nearly every pod).
+ */
+function podLevelNames(spec: JsonObject): ReadonlySet<string> | undefined {
+  const resources = asObject(spec['resources']);
+  if (resources === undefined) return undefined;
+  let names: Set<string> | undefined;
+  for (const list of [asObject(resources['requests']), asObject(resources['limits'])]) {
+    for (const name in list) if (Object.hasOwn(list, name)) (names ??= new Set()).add(name);
+  }
+  return names;
+}
+
+/**
+ * The plan without the resources the pod sizes at pod level. Kubernetes requires the containers'
+ * summed requests to stay within the pod-level request and each container limit within the pod-level
+ * limit, so a container default there could only make the pod invalid (and confine each container to
+ * the default when the pod meant its containers to share the pod's amount); quotas and kube-scheduler
+ * count the pod-level amount in any case. Built for the pod, not cached: such pods are rare.
+ */
+function planWithout(plan: DefaultsPlan, podLevel: ReadonlySet<string>): DefaultsPlan {
+  const requests = plan.requests.filter(([name]) => !podLevel.has(name));
+  const limits = plan.limits.filter(([name]) => !podLevel.has(name));
+  if (requests.length === plan.requests.length && limits.length === plan.limits.length) return plan;
+  return planFrom(requests, limits);
 }
 
 /** Quantity strings recur (`100m`, `128Mi`): their parsed amounts are kept (bounded, short ones only). */
@@ -151,13 +183,16 @@ function defaultContainer(container: JsonObject, plan: DefaultsPlan): JsonObject
 }
 
 /**
- * Gives app and init containers the namespace's default requests/limits where they lack them. Only
- * the containers that change (and their lists) are copied; the spec is the caller's copy.
+ * Gives app and init containers (sidecars included; never ephemeral ones, which may not set
+ * resources) the namespace's default requests/limits where they lack them, except for resources the
+ * pod sets at pod level (`spec.resources`, see planWithout). Only the containers that change (and
+ * their lists) are copied; the spec is the caller's copy.
  */
 export function applyDefaultResources(spec: JsonObject, policy: NamespacePolicy | undefined): void {
   const defaults = policy?.spec.defaults;
   if (!defaults) return;
-  const plan = planOf(defaults);
+  const podLevel = podLevelNames(spec);
+  const plan = podLevel === undefined ? planOf(defaults) : planWithout(planOf(defaults), podLevel);
   for (const list of ['initContainers', 'containers'] as const) {
     const items = spec[list];
     if (!Array.isArray(items)) continue;

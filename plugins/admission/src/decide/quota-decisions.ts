@@ -117,9 +117,11 @@ export function newObjectQuota(
   const demanded = demandOf(kind, request.object, namespace);
   if (!demanded.ok) return { decisions: [fail(COUNT_RULE, `cannot count this object: ${demanded.message}`)] };
   const spec = kind === 'Pod' ? podSpecOf(kind, request.object) : undefined;
+  const defaults = kind === 'Pod' ? view.namespacePolicy(namespace)?.spec.defaults : undefined;
   const decisions = scopes.map(
     (scope) =>
-      (kind === 'Pod' ? missingQuotaResources(scope, spec) : undefined) ?? checkQuota(scope, demanded.usage),
+      (kind === 'Pod' ? missingQuotaResources(scope, spec, defaults) : undefined) ??
+      checkQuota(scope, demanded.usage),
   );
   const scopeKeys = reservationScopes(namespace, departmentName);
   const stored = storedObjectOf(view, { kind, namespace, name });

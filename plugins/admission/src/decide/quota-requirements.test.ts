@@ -116,6 +116,38 @@ describe('missingQuotaResources', () => {
     expect(decision?.message).not.toContain('(or resources.limits');
   });
 
+  describe('beside the NamespacePolicy defaults', () => {
+    const defaults = { requests: { cpu: '100m' }, limits: { cpu: '1' } };
+    const hard = { 'limits.cpu': '16', 'limits.memory': '64Gi' };
+
+    it('given a request above the default limit (which the mutation leaves out), says to set a limit at least the request', () => {
+      // The mutating webhook writes no default limit below a container's request (the pod would be
+      // invalid): asking for a default would not help, the namespace has one.
+      const decision = missingQuotaResources(
+        department({ 'limits.cpu': '16' }),
+        spec(container('app', { requests: { cpu: '3' } })),
+        defaults,
+      );
+      expect(decision?.message).toBe(
+        'the quota of department research limits limits.cpu, so every container must say how much it takes: ' +
+          'set resources.limits.cpu in containers[0] "app" (at least its request: the NamespacePolicy ' +
+          'default limit cpu 1 is written only into containers whose request fits under it)',
+      );
+    });
+
+    it('given a field with no default, still suggests asking for one', () => {
+      const decision = missingQuotaResources(
+        department(hard),
+        spec(container('app', { requests: { cpu: '3', memory: '1Gi' } })),
+        defaults,
+      );
+      expect(decision?.message).toContain('default limit cpu 1');
+      expect(decision?.message).toMatch(
+        /set resources\.limits\.memory in containers\[0\] "app"; or ask a platform admin for a default in the NamespacePolicy$/,
+      );
+    });
+  });
+
   it('given a spec without containers, has nothing to require', () => {
     expect(missingQuotaResources(department({ 'requests.cpu': '1' }), undefined)).toBeUndefined();
   });

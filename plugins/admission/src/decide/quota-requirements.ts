@@ -1,4 +1,4 @@
-import type { ResourceMap } from '@corral/policy';
+import type { NamespacePolicy, ResourceMap } from '@corral/policy';
 import { fail, type Decision } from './decision.js';
 import { asObject, containersOf, describeContainer, type JsonObject } from './pod-spec.js';
 import { QUOTA_RULES } from './quota.js';
@@ -8,6 +8,9 @@ interface Required {
   readonly kind: 'requests' | 'limits';
   readonly resource: 'cpu' | 'memory';
 }
+
+/** The namespace's NamespacePolicy defaults, which the mutating webhook wrote before this check. */
+type Defaults = NamespacePolicy['spec']['defaults'];
 
 /** In the order messages list them; each with the quota keys that make it compulsory. */
 const REQUIRED: readonly (readonly [Required, readonly string[]])[] = [
@@ -54,10 +57,25 @@ function podSpecifies(spec: JsonObject | undefined, required: Required): boolean
   return resources !== undefined && specifies({ resources }, required);
 }
 
-function describeMissing(required: Required, containers: readonly string[]): string {
+/** The namespace's default for this field (a default limit stands for the request too), if any. */
+function defaultFor(defaults: Defaults, required: Required): string | undefined {
+  const limit = defaults?.limits?.[required.resource];
+  const value = required.kind === 'limits' ? limit : (defaults?.requests?.[required.resource] ?? limit);
+  return value === undefined ? undefined : String(value);
+}
+
+function describeMissing(required: Required, containers: readonly string[], defaults: Defaults): string {
   const field = `resources.${required.kind}.${required.resource}`;
   const also = required.kind === 'requests' ? ` (or resources.limits.${required.resource})` : '';
-  return `set ${field}${also} in ${containers.join(', ')}`;
+  // A default limit is written only where it is not below the container's request (else the pod
+  // would be invalid), so a container can lack it with the namespace having one.
+  const limit = required.kind === 'limits' ? defaultFor(defaults, required) : undefined;
+  const why =
+    limit === undefined
+      ? ''
+      : ` (at least its request: the NamespacePolicy default limit ${required.resource} ${limit} is ` +
+        'written only into containers whose request fits under it)';
+  return `set ${field}${also} in ${containers.join(', ')}${why}`;
 }
 
 /**
@@ -66,17 +84,21 @@ function describeMissing(required: Required, containers: readonly string[]): str
  * as ResourceQuota refuses such a pod ("must specify requests.cpu"): a pod without requests would
  * otherwise be free under the quota. Naming the containers and the fix; undefined when nothing is
  * missing. Ephemeral containers and extended resources (nvidia.com/gpu) are never required; a field
- * the pod sets at pod level (`spec.resources`) is required of no container.
+ * the pod sets at pod level (`spec.resources`) is required of no container. Given the namespace's
+ * defaults, a missing limit the namespace has a default for says why that default is not there, and
+ * asking for a default is suggested only for fields that have none.
  */
 export function missingQuotaResources(
   scope: { readonly kind: 'namespace' | 'department'; readonly name: string; readonly hard: ResourceMap },
   spec: JsonObject | undefined,
+  defaults?: Defaults,
 ): Decision | undefined {
   const fields = requiredFields(scope.hard);
   if (fields.length === 0) return undefined;
   const containers = containersOf(spec);
   const missing: string[] = [];
   const keys: string[] = [];
+  let undefaulted = false;
   for (const required of fields) {
     if (podSpecifies(spec, required)) continue;
     // Asked of every pod CREATE under a quota: lists are made only when a container lacks the field.
@@ -87,7 +109,8 @@ export function missingQuotaResources(
     }
     if (without === undefined) continue;
     keys.push(`${required.kind}.${required.resource}`);
-    missing.push(describeMissing(required, without));
+    missing.push(describeMissing(required, without, defaults));
+    undefaulted ||= defaultFor(defaults, required) === undefined;
   }
   if (missing.length === 0) return undefined;
   const owner =
@@ -97,6 +120,7 @@ export function missingQuotaResources(
   return fail(
     QUOTA_RULES[scope.kind],
     `${owner} limits ${keys.join(', ')}, so every container must say how much it takes: ` +
-      `${missing.join('; ')}; or ask a platform admin for a default in the NamespacePolicy`,
+      missing.join('; ') +
+      (undefaulted ? '; or ask a platform admin for a default in the NamespacePolicy' : ''),
   );
 }

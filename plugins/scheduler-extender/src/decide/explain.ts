@@ -25,7 +25,9 @@ export function explainPod(
   options: DecideOptions,
 ): ExplainRow[] {
   const verdicts = filterNodes(pod, candidates, cluster, options, { allReasons: true });
-  const scores = new Map(prioritizeNodes(pod, candidates, cluster, options).map((s) => [s.node, s]));
+  // Scored among the nodes that fit, as kube-scheduler asks prioritize about those alone.
+  const fitting = candidates.filter((_, index) => verdicts[index]?.status === 'pass');
+  const scores = new Map(prioritizeNodes(pod, fitting, cluster, options).map((s) => [s.node, s]));
   return verdicts.map((verdict) => {
     const failed = verdict.results.filter((r) => r.status === 'fail' || r.status === 'error');
     if (failed.length > 0) {

@@ -3,7 +3,8 @@ import { ruleInput, smallCluster, withScheduling } from '../../testing/small-clu
 import { colocate } from './colocate.js';
 import { gpuPacking } from './gpu-packing.js';
 import { ownNodes } from './own-nodes.js';
-import { blend, scaled } from './score.js';
+import { blend, scaled, type ScorePart } from './score.js';
+import { unanimousRules } from './unanimous.js';
 
 describe('blend', () => {
   it.each([
@@ -65,4 +66,36 @@ describe('score rules', () => {
     expect(colocate(ruleInput(local, 'web-ns', 'shared-1'))?.score).toBe(0);
     expect(colocate(ruleInput(local, 'res-ns', 'shared-2'))).toBeUndefined();
   });
+});
+
+describe('unanimousRules', () => {
+  const own = (score: number): ScorePart => ({ rule: 'own-nodes', score, weight: 1 });
+  const gpu = (score: number): ScorePart => ({ rule: 'gpu-packing', score, weight: 2 });
+  it.each([
+    ['no node', [], []],
+    [
+      'one rule alike on every node',
+      [
+        [own(0), gpu(3.75)],
+        [own(0), gpu(5)],
+      ],
+      ['own-nodes'],
+    ],
+    [
+      'every rule alike',
+      [
+        [own(10), gpu(5)],
+        [own(10), gpu(5)],
+      ],
+      ['own-nodes', 'gpu-packing'],
+    ],
+    ['a rule that differs', [[own(10)], [own(0)]], []],
+    ['a rule with no opinion on one node', [[own(0), gpu(5)], [own(0)]], ['own-nodes']],
+    ['a node with no view', [[own(0)], undefined], []],
+  ] as [string, (ScorePart[] | undefined)[], string[]][])(
+    'given %s, returns %j',
+    (_what, nodes, expected) => {
+      expect([...unanimousRules(nodes)]).toEqual(expected);
+    },
+  );
 });

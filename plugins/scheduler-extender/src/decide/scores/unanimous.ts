@@ -1,0 +1,20 @@
+import type { ScoreName, ScorePart } from './score.js';
+
+/**
+ * The rules that give every node the same score: left out of the blend, they cannot change which
+ * node kube-scheduler prefers (it adds the extender's score to each node), but kept in they would
+ * squeeze the rules that do tell the nodes apart into fewer integers. A department pod offered only
+ * shared nodes gets own-nodes 0 on each: blended in at weight 1 it would round GPU nodes 3/8 and 4/8
+ * full after the pod to the same 3. A rule is unanimous only when it has an opinion on every node:
+ * `undefined` (a node with no view, scored 0) makes none unanimous.
+ */
+export function unanimousRules(nodes: readonly (readonly ScorePart[] | undefined)[]): Set<ScoreName> {
+  const [first, ...rest] = nodes;
+  const unanimous = new Set<ScoreName>();
+  if (!first || rest.includes(undefined)) return unanimous;
+  for (const { rule, score } of first) {
+    if (rest.every((parts) => parts?.some((part) => part.rule === rule && part.score === score)))
+      unanimous.add(rule);
+  }
+  return unanimous;
+}

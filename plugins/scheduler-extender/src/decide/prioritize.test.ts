@@ -149,6 +149,29 @@ describe('prioritize, served', () => {
     },
   );
 
+  it("given a department's own empty GPU node and a nearly full shared one, prefers its own (packing ranks within each)", async () => {
+    const store = eightGpuNodes();
+    const allocatable = { cpu: '64', memory: '256Gi', pods: '110', 'nvidia.com/gpu': '8' };
+    const labels = { 'corral.dev/role': 'gpu', 'corral.dev/department': 'res' };
+    store.upsert('Node', rawNode('res-gpu', { labels, allocatable }), 'test');
+    store.upsert(
+      'Pod',
+      rawPod('res-ns', 'train-d', { nodeName: 'gpu-8b', requests: { 'nvidia.com/gpu': '3' } }),
+      'test',
+    );
+    const { extender, post } = testExtender(store);
+    const pod = rawPod('res-ns', 'train-e', { phase: 'Pending', ...GPU });
+    // After the pod: res-gpu 1/8 full (own), gpu-8a 3/8, gpu-8b 7/8 (shared). Own nodes score 6..10,
+    // the shared pool 0..5: the shared pool is used for what the department's own nodes cannot take.
+    const answer = await post('prioritize', { Pod: pod, NodeNames: ['gpu-8a', 'gpu-8b', 'res-gpu'] });
+    expect(answer.body as unknown as Scores).toEqual([
+      { Host: 'gpu-8a', Score: 2 },
+      { Host: 'gpu-8b', Score: 4 },
+      { Host: 'res-gpu', Score: 7 },
+    ]);
+    await extender.close();
+  });
+
   it('given a pod bound by the extender and scheduled again (bind timed out), its own placement does not attract it', async () => {
     const store = withScheduling(smallCluster(), 'web-ns', {
       colocate: [{ selector: { matchLabels: { app: 'shop' } }, weight: 1 }],

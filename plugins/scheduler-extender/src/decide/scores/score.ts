@@ -21,10 +21,30 @@ export function scaled(ratio: number): number {
   return Math.min(MAX_SCORE, ratio * MAX_SCORE);
 }
 
-/** Given the parts with an opinion, returns their weighted mean as an integer 0..10. */
-export function blend(parts: readonly ScorePart[]): number {
+/** The weighted mean of the parts, 0..10 (not rounded); 0 when none has weight. */
+function weightedMean(parts: readonly ScorePart[]): number {
   const weight = parts.reduce((sum, part) => sum + part.weight, 0);
   if (weight === 0) return 0;
-  const mean = parts.reduce((sum, part) => sum + part.score * part.weight, 0) / weight;
-  return Math.max(0, Math.min(MAX_SCORE, Math.round(mean)));
+  return parts.reduce((sum, part) => sum + part.score * part.weight, 0) / weight;
+}
+
+const clamped = (score: number): number => Math.max(0, Math.min(MAX_SCORE, Math.round(score)));
+
+/** Scores of the department's own nodes start here; the shared pool's stay below it. */
+export const OWN_BAND_FLOOR = 6;
+
+/**
+ * Given the parts with an opinion, returns the node's integer score 0..10. With an `own-nodes`
+ * opinion the department's own nodes always outrank the shared pool: own nodes score 6..10 and
+ * other nodes 0..5, each band ordered by the weighted mean of the other rules (GPU packing,
+ * colocation). Without one, that weighted mean.
+ */
+export function blend(parts: readonly ScorePart[]): number {
+  const own = parts.find((part) => part.rule === 'own-nodes');
+  if (own === undefined) return clamped(weightedMean(parts));
+  const others = parts.filter((part) => part !== own);
+  const mean = others.length === 0 ? MAX_SCORE : weightedMean(others);
+  if (own.score < MAX_SCORE)
+    return others.length === 0 ? 0 : clamped((mean * (OWN_BAND_FLOOR - 1)) / MAX_SCORE);
+  return clamped(OWN_BAND_FLOOR + (mean * (MAX_SCORE - OWN_BAND_FLOOR)) / MAX_SCORE);
 }

@@ -10,16 +10,62 @@ describe('blend', () => {
   it.each([
     [[], 0],
     [[{ rule: 'own-nodes' as const, score: 10, weight: 1 }], 10],
+    [[{ rule: 'own-nodes' as const, score: 0, weight: 1 }], 0],
+    // Own nodes score 6..10, the shared pool 0..5, each band ordered by the other rules.
     [
       [
         { rule: 'own-nodes' as const, score: 10, weight: 1 },
         { rule: 'colocate' as const, score: 0, weight: 2 },
       ],
-      3,
+      6,
+    ],
+    [
+      [
+        { rule: 'own-nodes' as const, score: 10, weight: 1 },
+        { rule: 'gpu-packing' as const, score: 5, weight: 2 },
+      ],
+      8,
+    ],
+    [
+      [
+        { rule: 'own-nodes' as const, score: 0, weight: 1 },
+        { rule: 'gpu-packing' as const, score: 10, weight: 2 },
+        { rule: 'colocate' as const, score: 10, weight: 2 },
+      ],
+      5,
+    ],
+    [
+      [
+        { rule: 'own-nodes' as const, score: 0, weight: 1 },
+        { rule: 'gpu-packing' as const, score: 4, weight: 2 },
+      ],
+      2,
+    ],
+    [
+      [
+        { rule: 'gpu-packing' as const, score: 4, weight: 2 },
+        { rule: 'colocate' as const, score: 10, weight: 2 },
+      ],
+      7,
     ],
     [[{ rule: 'colocate' as const, score: 99, weight: 1 }], 10],
   ])('given %j, returns %s (an integer 0..10)', (parts, expected) => {
     expect(blend(parts)).toBe(expected);
+  });
+
+  it('ranks every own node above every shared one, whatever the other rules say', () => {
+    const others = [0, 1, 3.3, 5, 7.7, 10];
+    const withOwn = (own: number) =>
+      others.flatMap((gpu) =>
+        others.map((colocate) =>
+          blend([
+            { rule: 'own-nodes', score: own, weight: 1 },
+            { rule: 'gpu-packing', score: gpu, weight: 2 },
+            { rule: 'colocate', score: colocate, weight: 2 },
+          ]),
+        ),
+      );
+    expect(Math.min(...withOwn(10))).toBeGreaterThan(Math.max(...withOwn(0)));
   });
 
   it.each([

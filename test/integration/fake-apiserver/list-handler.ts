@@ -80,19 +80,14 @@ export function handleList(
     return;
   }
   const limit = Number(query.get('limit') ?? 0);
-  const rest = store.list(
-    resource,
-    target.namespace,
-    start.after === undefined ? {} : { after: start.after },
-  );
-  const objects = limit > 0 ? rest.slice(0, limit) : rest;
+  const { items: objects, remaining } = store.page(resource, target.namespace, start.after, limit);
   const last = objects.at(-1);
-  const more = rest.length > objects.length && last !== undefined;
+  const more = remaining > 0 && last !== undefined;
   const metadata = more
     ? {
         resourceVersion: String(start.rv),
         continue: encodeToken(start.rv, storeKeyOf(last)),
-        remainingItemCount: rest.length - objects.length,
+        remainingItemCount: remaining,
       }
     : { resourceVersion: String(start.rv) };
   sendJson(res, 200, {

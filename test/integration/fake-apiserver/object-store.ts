@@ -97,6 +97,23 @@ export class ObjectStore {
       .map(([, o]) => structuredClone(o));
   }
 
+  /**
+   * One LIST page: up to `limit` objects (0: all) after the key `after`, in key order, copied, and
+   * how many more follow. Only the page is copied: a large list in small pages stays linear.
+   */
+  page(
+    resource: ResourceType,
+    namespace: string | undefined,
+    after: string | undefined,
+    limit: number,
+  ): { items: KubeObject[]; remaining: number } {
+    const keys = [...this.bucket(resource).entries()]
+      .filter(([key, o]) => inNamespace(o, namespace) && (after === undefined || key > after))
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    const taken = limit > 0 ? keys.slice(0, limit) : keys;
+    return { items: taken.map(([, o]) => structuredClone(o)), remaining: keys.length - taken.length };
+  }
+
   get(resource: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
     const found = this.bucket(resource).get(keyOf(namespace, name));
     return found === undefined ? undefined : structuredClone(found);

@@ -55,7 +55,7 @@ describe('SnapshotStore: nodes and namespaces', () => {
     store.remove('Namespace', rawNamespace('ns-a'), 'test');
     expect(store.departmentOfNamespace('ns-a')).toBeUndefined();
     expect(used(store, 'a')).toEqual({});
-    expect(formatUsage(store.usageOfNamespace('ns-a'))).toEqual({ pods: '1' });
+    expect(formatUsage(store.usageOfNamespace('ns-a'))).toEqual({ 'count/pods': '1', pods: '1' });
     expect(store.departmentsOnNode('n1').size).toBe(0);
   });
 });
@@ -108,7 +108,7 @@ describe('SnapshotStore: pods and claims', () => {
     const store = storeWith();
     store.upsert('Pod', rawPod('ns-a', 'p', { nodeName: 'n1', requests: { cpu: '1' } }), 'test');
     store.upsert('Pod', rawPod('ns-a', 'p', { nodeName: 'n2', requests: { cpu: '2' } }), 'test');
-    expect(used(store, 'a')).toEqual({ pods: '1', 'requests.cpu': '2' });
+    expect(used(store, 'a')).toEqual({ 'count/pods': '1', pods: '1', 'requests.cpu': '2' });
     expect(store.podsOnNode('n1').size).toBe(0);
     expect([...store.podsOnNode('n2').keys()]).toEqual(['ns-a/p']);
     expect(Object.fromEntries(store.departmentsOnNode('n2'))).toEqual({ a: 1 });
@@ -118,7 +118,7 @@ describe('SnapshotStore: pods and claims', () => {
     expect(store.departmentsOnNode('n2').size).toBe(0);
   });
 
-  it('stops counting a pod that becomes terminal', () => {
+  it('stops counting a pod that becomes terminal, but for count/pods (every pod in storage)', () => {
     const store = storeWith((s) =>
       s.upsert('Pod', rawPod('ns-a', 'p', { nodeName: 'n1', requests: { cpu: '1' } }), 'test'),
     );
@@ -127,7 +127,7 @@ describe('SnapshotStore: pods and claims', () => {
       rawPod('ns-a', 'p', { nodeName: 'n1', requests: { cpu: '1' }, phase: 'Succeeded' }),
       'test',
     );
-    expect(used(store, 'a')).toEqual({});
+    expect(used(store, 'a')).toEqual({ 'count/pods': '1' });
     expect(store.podsOnNode('n1').size).toBe(0);
     expect(store.pod('ns-a', 'p')?.terminal).toBe(true);
   });
@@ -141,6 +141,28 @@ describe('SnapshotStore: pods and claims', () => {
     expect(store.pvc('ns-a', 'd')?.requestedStorage).toBe(2n * 1024n ** 3n * 10n ** 9n);
     store.remove('PersistentVolumeClaim', rawPvc('ns-a', 'c', '10Gi'), 'test');
     expect(used(store, 'a')).toEqual({ persistentvolumeclaims: '1', 'requests.storage': '2Gi' });
+  });
+
+  it('counts claims under their StorageClass too, and a claim without one under no class', () => {
+    const gold = (resource: string) => `gold.storageclass.storage.k8s.io/${resource}`;
+    const store = storeWith();
+    store.upsert('PersistentVolumeClaim', rawPvc('ns-a', 'c', '10Gi', { storageClass: 'gold' }), 'test');
+    store.upsert('PersistentVolumeClaim', rawPvc('ns-a', 'd', '1Gi', { storageClass: 'gold' }), 'test');
+    store.upsert('PersistentVolumeClaim', rawPvc('ns-a', 'e', '4Gi'), 'test');
+    store.upsert('PersistentVolumeClaim', rawPvc('ns-a', 'd', '2Gi', { storageClass: 'gold' }), 'test');
+    expect(used(store, 'a')).toEqual({
+      persistentvolumeclaims: '3',
+      'requests.storage': '16Gi',
+      [gold('persistentvolumeclaims')]: '2',
+      [gold('requests.storage')]: '12Gi',
+    });
+    store.remove('PersistentVolumeClaim', rawPvc('ns-a', 'c', '10Gi'), 'test');
+    expect(formatUsage(store.usageOfNamespace('ns-a'))).toEqual({
+      persistentvolumeclaims: '2',
+      'requests.storage': '6Gi',
+      [gold('persistentvolumeclaims')]: '1',
+      [gold('requests.storage')]: '2Gi',
+    });
   });
 
   it('keeps the last good pod when a new version cannot be read, and reports it', () => {
@@ -286,9 +308,9 @@ describe('SnapshotStore: replaceAll and notifications', () => {
     const revision = store.revision;
     store.replaceAll('Pod', pods, 'relist');
     expect(store.revision).toBe(revision);
-    expect(used(store, 'a')).toEqual({ pods: '2' });
+    expect(used(store, 'a')).toEqual({ 'count/pods': '2', pods: '2' });
     store.replaceAll('Pod', [pods[1]], 'relist');
-    expect(used(store, 'a')).toEqual({ pods: '1' });
+    expect(used(store, 'a')).toEqual({ 'count/pods': '1', pods: '1' });
     expect([...store.podsOnNode('n1').keys()]).toEqual(['ns-a/q']);
   });
 

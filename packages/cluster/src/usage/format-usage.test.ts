@@ -11,6 +11,13 @@ describe('formatUsageValue (Kubernetes quantities, for status)', () => {
     ['requests.memory', '1536Mi', '1536Mi'],
     ['requests.storage', '10290Gi', '10290Gi'],
     ['pods', '40', '40'],
+    ['count/pods', '40', '40'],
+    ['gold.storageclass.storage.k8s.io/requests.storage', '1536Mi', '1536Mi'],
+    ['fast.ssd.storageclass.storage.k8s.io/requests.storage', '2Ti', '2Ti'],
+    ['gold.storageclass.storage.k8s.io/persistentvolumeclaims', '3', '3'],
+    ['requests.hugepages-2Mi', '512Mi', '512Mi'],
+    ['hugepages-1Gi', '2Gi', '2Gi'],
+    ['ephemeral-storage', '1536Mi', '1536Mi'],
   ];
 
   it.each(cases)('given %s %s, returns %s', (key, amount, expected) => {

@@ -1,11 +1,15 @@
-import { formatQuantity, type QuantityFormat } from '@corral/policy';
+import { formatQuantity, splitStorageClassQuotaKey, type QuantityFormat } from '@corral/policy';
 import { UNIT, type Usage } from './usage.js';
 
 const BINARY_RESOURCES = ['memory', 'storage', 'ephemeral-storage'];
 
-/** Memory and storage print with binary suffixes (`1536Mi`), everything else decimal (`1500m`, `40`). */
+/**
+ * Memory and storage print with binary suffixes (`1536Mi`), everything else decimal (`1500m`, `40`).
+ * A per-StorageClass key prints as its resource (`requests.storage` or `persistentvolumeclaims`).
+ */
 export function usageKeyFormat(key: string): QuantityFormat {
-  const resource = key.slice(key.indexOf('.') + 1);
+  const measured = splitStorageClassQuotaKey(key)?.resource ?? key;
+  const resource = measured.slice(measured.indexOf('.') + 1);
   return BINARY_RESOURCES.includes(resource) || resource.startsWith('hugepages-') ? 'BinarySI' : 'DecimalSI';
 }
 

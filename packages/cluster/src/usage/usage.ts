@@ -1,9 +1,12 @@
+import { measuredQuotaKey, storageClassQuotaKey } from '@corral/policy';
 import type { PodView } from '../views/pod-view.js';
 import type { PvcView } from '../views/pvc-view.js';
 
 /**
  * Usage is a map from ResourceQuota key (`requests.cpu`, `limits.memory`, `requests.nvidia.com/gpu`,
- * `pods`, `requests.storage`, `persistentvolumeclaims`) to an amount in nano-units. Counts (`pods`,
+ * `requests.hugepages-2Mi`, `pods`, `count/pods`, `requests.storage`, `persistentvolumeclaims`,
+ * `<class>.storageclass.storage.k8s.io/requests.storage` and `.../persistentvolumeclaims`) to an
+ * amount in nano-units. Synonyms are kept once (usageKeyOf). Counts (`pods`,
  * `persistentvolumeclaims`) are nano-units too: one pod is 1_000_000_000n, exactly what
  * parseQuantity('1') gives, so a quota's `hard` values compare with usage without conversion.
  */
@@ -39,10 +42,20 @@ function requestKey(name: string): string {
   return key;
 }
 
-/** What a pod adds to its namespace's quota usage; empty for a terminal pod, as ResourceQuota does. */
+/** A terminal pod's usage: `count/pods` counts every pod in storage (PodUsageFunc). */
+const TERMINAL_POD_USAGE: Usage = new Map([['count/pods', UNIT]]);
+
+/**
+ * What a pod adds to its namespace's quota usage, as ResourceQuota's PodUsageFunc: itself in
+ * `count/pods` always; for a pod not terminal, also in `pods`, its requests (`requests.<name>`, huge
+ * pages and extended resources included) and its cpu, memory and ephemeral-storage limits.
+ */
 export function podUsage(pod: Pick<PodView, 'terminal' | 'requests' | 'limits'>): Usage {
-  if (pod.terminal) return EMPTY_USAGE;
-  const usage = new Map<string, bigint>([['pods', UNIT]]);
+  if (pod.terminal) return TERMINAL_POD_USAGE;
+  const usage = new Map<string, bigint>([
+    ['pods', UNIT],
+    ['count/pods', UNIT],
+  ]);
   for (const [name, value] of pod.requests) usage.set(requestKey(name), value);
   for (const [name, key] of LIMIT_KEYS) {
     const value = pod.limits.get(name);
@@ -51,12 +64,20 @@ export function podUsage(pod: Pick<PodView, 'terminal' | 'requests' | 'limits'>)
   return usage;
 }
 
-/** What a claim adds: its requested storage and one claim, whatever its phase (as ResourceQuota). */
-export function pvcUsage(pvc: PvcView): Usage {
-  return new Map([
+/**
+ * What a claim adds, whatever its phase (as ResourceQuota's PVC evaluator): its requested storage and
+ * one claim, and the same again under its StorageClass's keys when it has a class. `persistentvolumeclaims`
+ * stands for `count/persistentvolumeclaims` too (usageKeyOf).
+ */
+export function pvcUsage(pvc: Pick<PvcView, 'requestedStorage' | 'storageClass'>): Usage {
+  const usage = new Map([
     ['requests.storage', pvc.requestedStorage],
     ['persistentvolumeclaims', UNIT],
   ]);
+  if (pvc.storageClass === undefined) return usage;
+  usage.set(storageClassQuotaKey(pvc.storageClass, 'requests.storage'), pvc.requestedStorage);
+  usage.set(storageClassQuotaKey(pvc.storageClass, 'persistentvolumeclaims'), UNIT);
+  return usage;
 }
 
 /** target += sign × delta, dropping keys that reach zero so maps stay comparable. */
@@ -68,9 +89,13 @@ export function applyUsage(target: Map<string, bigint>, delta: Usage, sign: 1n |
   }
 }
 
-/** The usage key a quota key measures: `cpu` and `memory` are ResourceQuota's synonyms of `requests.*`. */
+/**
+ * The usage key a quota key measures: `cpu`, `memory`, `ephemeral-storage` and `hugepages-<size>`
+ * are ResourceQuota's synonyms of `requests.*`, `count/persistentvolumeclaims` of
+ * `persistentvolumeclaims` (@corral/policy measuredQuotaKey).
+ */
 export function usageKeyOf(quotaKey: string): string {
-  return quotaKey === 'cpu' || quotaKey === 'memory' ? `requests.${quotaKey}` : quotaKey;
+  return measuredQuotaKey(quotaKey);
 }
 
 /** The usage a quota key measures (see usageKeyOf). */

@@ -38,6 +38,30 @@ describe('toPvcView', () => {
     });
   });
 
+  const withClass = (spec: Record<string, unknown>, annotations?: Record<string, string>) => ({
+    metadata: { namespace: 'ns', name: 'c', ...(annotations ? { annotations } : {}) },
+    spec,
+  });
+  const classCases: [what: string, raw: unknown, expected: string | undefined][] = [
+    ['spec.storageClassName', withClass({ storageClassName: 'gold' }), 'gold'],
+    ['no class (no default class existed)', withClass({}), undefined],
+    ['an empty class (no dynamic provisioning)', withClass({ storageClassName: '' }), undefined],
+    [
+      'the beta annotation, which wins over spec.storageClassName',
+      withClass({ storageClassName: 'gold' }, { 'volume.beta.kubernetes.io/storage-class': 'silver' }),
+      'silver',
+    ],
+    [
+      'an empty beta annotation, which wins too',
+      withClass({ storageClassName: 'gold' }, { 'volume.beta.kubernetes.io/storage-class': '' }),
+      undefined,
+    ],
+  ];
+  it.each(classCases)('given %s, counts the claim under class %j', (_what, raw, expected) => {
+    const view = toPvcView(raw, 'test');
+    expect(view.ok && view.value.storageClass).toBe(expected);
+  });
+
   it('given a bad storage request, reports the field', () => {
     expect(toPvcView(rawPvc('ns', 'c', 'ten'), 'o')).toMatchObject({
       ok: false,

@@ -1,6 +1,6 @@
 import type { Validated } from '@corral/policy';
 import { readRef, toProblems, unnamedProblem, type FieldError } from './object-ref.js';
-import { asRecord, recordAt, stringAt } from './raw.js';
+import { asRecord, recordAt, stringAt, type RawObject } from './raw.js';
 import { readResourceList } from './resource-list.js';
 
 export interface PvcView {
@@ -8,6 +8,12 @@ export interface PvcView {
   readonly uid: string;
   readonly namespace: string;
   readonly name: string;
+  /**
+   * The claim's StorageClass as ResourceQuota reads it (GetPersistentVolumeClaimClass): the beta
+   * annotation volume.beta.kubernetes.io/storage-class first, else spec.storageClassName (set by the
+   * DefaultStorageClass admission plugin when a default class exists). Left out when empty: a claim
+   * without a class counts under no per-class quota key.
+   */
   readonly storageClass?: string;
   /**
    * What the claim counts in `requests.storage`, in nano-units (0 when absent): the larger of
@@ -37,7 +43,7 @@ export function toPvcView(item: unknown, origin: string): Validated<PvcView> {
     errors,
   );
   if (errors.length > 0) return { ok: false, problems: toProblems(ref, origin, errors) };
-  const storageClass = stringAt(spec, 'storageClassName');
+  const storageClass = claimClass(raw, spec);
   const requested = requests.get('storage') ?? 0n;
   const allocatedStorage = allocated.get('storage') ?? 0n;
   return {
@@ -46,9 +52,19 @@ export function toPvcView(item: unknown, origin: string): Validated<PvcView> {
       uid: stringAt(recordAt(raw, 'metadata'), 'uid') ?? '',
       namespace: ref.namespace,
       name: ref.name,
-      ...(storageClass === undefined ? {} : { storageClass }),
+      ...(storageClass ? { storageClass } : {}),
       requestedStorage: allocatedStorage > requested ? allocatedStorage : requested,
       phase: stringAt(recordAt(raw, 'status'), 'phase') ?? 'Pending',
     },
   };
+}
+
+const BETA_CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
+
+/** The class a claim counts under: the beta annotation when present, else spec.storageClassName. */
+function claimClass(raw: RawObject | undefined, spec: RawObject | undefined): string | undefined {
+  const annotations = recordAt(recordAt(raw, 'metadata'), 'annotations');
+  if (annotations !== undefined && Object.hasOwn(annotations, BETA_CLASS_ANNOTATION))
+    return stringAt(annotations, BETA_CLASS_ANNOTATION);
+  return stringAt(spec, 'storageClassName');
 }

@@ -18,9 +18,19 @@ export const QuantitySchema = Type.Union(
   { 'x-kubernetes-int-or-string': true, description: 'A Kubernetes quantity, e.g. 100m, 1.5Gi, 2Ti.' },
 );
 
-export const ResourceMapSchema = Type.Record(Type.String({ minLength: 1, maxLength: 253 }), QuantitySchema, {
-  description: 'Resource name to quantity, e.g. {cpu: 100m, memory: 128Mi}.',
-});
+/**
+ * A resource name is a qualified name: a prefix of at most 253 characters, `/`, a name of at most 63
+ * (`<class>.storageclass.storage.k8s.io/persistentvolumeclaims` runs past 253 for long class names).
+ */
+const MAX_RESOURCE_NAME = 253 + 1 + 63;
+
+export const ResourceMapSchema = Type.Record(
+  Type.String({ minLength: 1, maxLength: MAX_RESOURCE_NAME }),
+  QuantitySchema,
+  {
+    description: 'Resource name to quantity, e.g. {cpu: 100m, memory: 128Mi}.',
+  },
+);
 
 export const QuotaSchema = Type.Object(
   {

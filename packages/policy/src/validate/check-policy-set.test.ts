@@ -253,6 +253,67 @@ describe('checkPolicySet', () => {
         ],
       ],
       [
+        'a policy quota above its department’s through the new synonyms and wider keys',
+        [
+          dept('finance', {
+            quota: {
+              hard: {
+                'count/pods': 50,
+                'requests.ephemeral-storage': '10Gi',
+                'requests.hugepages-2Mi': '1Gi',
+                'count/persistentvolumeclaims': 20,
+                'requests.storage': '100Gi',
+              },
+            },
+          }),
+        ],
+        [
+          pol('finance-dev', 'policy', {
+            quota: {
+              hard: {
+                pods: 60,
+                'ephemeral-storage': '11Gi',
+                'hugepages-2Mi': '2Gi',
+                persistentvolumeclaims: 21,
+                'gold.storageclass.storage.k8s.io/persistentvolumeclaims': 30,
+                'gold.storageclass.storage.k8s.io/requests.storage': '200Gi',
+                'silver.storageclass.storage.k8s.io/requests.storage': '100Gi',
+              },
+            },
+          }),
+        ],
+        [
+          [
+            'ephemeral-storage',
+            "11Gi is more than Department finance's quota for requests.ephemeral-storage",
+          ],
+          [
+            'gold.storageclass.storage.k8s.io~1persistentvolumeclaims',
+            "30 is more than Department finance's quota for count/persistentvolumeclaims (20)",
+          ],
+          [
+            'gold.storageclass.storage.k8s.io~1requests.storage',
+            "200Gi is more than Department finance's quota for requests.storage (100Gi)",
+          ],
+          ['hugepages-2Mi', "2Gi is more than Department finance's quota for requests.hugepages-2Mi (1Gi)"],
+          [
+            'persistentvolumeclaims',
+            "21 is more than Department finance's quota for count/persistentvolumeclaims",
+          ],
+          ['pods', "60 is more than Department finance's quota for count/pods (50)"],
+        ].map(([key, message]: string[]) => ({
+          namespace: 'finance-dev',
+          field: `/spec/quota/hard/${key}`,
+          message: expect.stringContaining(message ?? ''),
+        })),
+      ],
+      [
+        'a policy count/pods above its department’s pods: terminal pods count there only',
+        [dept('finance', { quota: { hard: { pods: 50 } } })],
+        [pol('finance-dev', 'policy', { quota: { hard: { 'count/pods': 60 } } })],
+        [],
+      ],
+      [
         'a policy in a namespace no department claims',
         [finance],
         [

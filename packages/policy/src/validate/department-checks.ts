@@ -5,7 +5,7 @@ import { duplicateProblems } from './list-checks.js';
 import { registryPrefixProblems } from './registry-checks.js';
 import { hasNoPositiveTerm, isEmptySelector, selectorFieldProblems } from './selector-checks.js';
 import { resourceMapProblems } from './resource-map-checks.js';
-import { isEnforcedQuotaKey, isWholeUnitQuotaKey, unknownQuotaKeyMessage } from './resource-names.js';
+import { isWholeUnitQuotaKey, quotaKeyProblem } from './resource-names.js';
 
 /** A label value: at most 63 characters, alphanumeric at both ends, `-_.` inside. */
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -27,7 +27,7 @@ function specProblems(department: Department, guard: SchemaGuard): FieldProblem[
   return [
     ...namespaceSelectorProblems(department, guard),
     ...resourceMapProblems(spec.quota?.hard, '/spec/quota/hard', guard, {
-      keyProblem: (key) => (isEnforcedQuotaKey(key) ? undefined : unknownQuotaKeyMessage(key)),
+      keyProblem: quotaKeyProblem,
       wholeUnits: isWholeUnitQuotaKey,
     }),
     ...duplicateProblems(spec.images?.allowedRegistries, '/spec/images/allowedRegistries', guard, (prefix) =>

@@ -12,7 +12,14 @@ export {
   isContainerResourceName,
   isEnforcedQuotaKey,
   isExtendedResourceName,
+  measuredQuotaKey,
+  quotaKeyProblem,
 } from './resource-names.js';
+export {
+  STORAGE_CLASS_SUFFIX,
+  splitStorageClassQuotaKey,
+  storageClassQuotaKey,
+} from './storage-class-keys.js';
 export { escapePointerSegment, joinPointer } from './json-pointer.js';
 export { checkPolicySet, compareProblems } from './check-policy-set.js';
 export { resolveConflicts, type DroppedObject, type ResolvedPolicySet } from './resolve-conflicts.js';

@@ -9,10 +9,9 @@ import { schedulingProblems } from './scheduling-checks.js';
 import { parsedResourceMap, resourceMapProblems } from './resource-map-checks.js';
 import {
   isContainerResourceName,
-  isEnforcedQuotaKey,
   isWholeUnitQuotaKey,
+  quotaKeyProblem,
   unknownContainerResourceMessage,
-  unknownQuotaKeyMessage,
 } from './resource-names.js';
 
 /**
@@ -31,7 +30,7 @@ export function namespacePolicyProblems(policy: NamespacePolicy, guard: SchemaGu
     ...namespaced,
     ...defaultsProblems(spec, guard),
     ...resourceMapProblems(spec.quota?.hard, '/spec/quota/hard', guard, {
-      keyProblem: (key) => (isEnforcedQuotaKey(key) ? undefined : unknownQuotaKeyMessage(key)),
+      keyProblem: quotaKeyProblem,
       wholeUnits: isWholeUnitQuotaKey,
     }),
     ...imagesProblems(spec, guard),

@@ -6,6 +6,8 @@ import { compareByAge, whyWins } from './conflict-order.js';
 import type { FieldProblem } from './field-problem.js';
 import { joinPointer } from './json-pointer.js';
 import { parsedResourceMap } from './resource-map-checks.js';
+import { measuredQuotaKey } from './resource-names.js';
+import { splitStorageClassQuotaKey } from './storage-class-keys.js';
 
 export interface NamespacePolicyProblem extends FieldProblem {
   readonly policy: NamespacePolicy;
@@ -68,7 +70,7 @@ function quotaWidening(policy: NamespacePolicy, department: Department): Namespa
   const outer = tightestByMeasure(department);
   const problems: NamespacePolicyProblem[] = [];
   for (const [key, value] of parsedResourceMap(policy.spec.quota?.hard)) {
-    const limit = outer.get(measuredBy(key));
+    const limit = tightestOf(outer, cappingMeasures(key));
     if (limit === undefined || compareQuantities(value, limit.value) <= 0) continue;
     problems.push({
       policy,
@@ -81,16 +83,40 @@ function quotaWidening(policy: NamespacePolicy, department: Department): Namespa
   return problems;
 }
 
-/** The usage a quota key limits: `cpu` and `memory` are ResourceQuota's synonyms of `requests.*`. */
-function measuredBy(key: string): string {
-  return key === 'cpu' || key === 'memory' ? `requests.${key}` : key;
+/**
+ * The measured usages whose limit caps the usage `key` measures: its own, and those never below it.
+ * `count/pods` counts terminal pods too, so it caps `pods` (not the other way round); a claim counts
+ * in `requests.storage` and `persistentvolumeclaims` whatever its StorageClass, so they cap the
+ * per-class keys.
+ */
+function cappingMeasures(key: string): string[] {
+  const measure = measuredQuotaKey(key);
+  if (measure === 'pods') return [measure, 'count/pods'];
+  const perClass = splitStorageClassQuotaKey(measure);
+  return perClass === undefined ? [measure] : [measure, perClass.resource];
 }
 
-/** The department's lowest limit per measured usage (`cpu` and `requests.cpu` both cap requests). */
+type Limit = { key: string; value: Quantity };
+
+/** The lowest of the department's limits on `measures`, if it sets any. */
+function tightestOf(outer: Map<string, Limit>, measures: readonly string[]): Limit | undefined {
+  let tightest: Limit | undefined;
+  for (const measure of measures) {
+    const limit = outer.get(measure);
+    if (limit !== undefined && (tightest === undefined || compareQuantities(limit.value, tightest.value) < 0))
+      tightest = limit;
+  }
+  return tightest;
+}
+
+/**
+ * The department's lowest limit per measured usage (`cpu` and `requests.cpu` both cap requests,
+ * `count/persistentvolumeclaims` and `persistentvolumeclaims` both count claims: measuredQuotaKey).
+ */
 function tightestByMeasure(department: Department): Map<string, { key: string; value: Quantity }> {
   const tightest = new Map<string, { key: string; value: Quantity }>();
   for (const [key, value] of parsedResourceMap(department.spec.quota?.hard)) {
-    const measure = measuredBy(key);
+    const measure = measuredQuotaKey(key);
     const known = tightest.get(measure);
     if (known === undefined || compareQuantities(value, known.value) < 0)
       tightest.set(measure, { key, value });

@@ -1,4 +1,13 @@
-import { isContainerResourceName, isEnforcedQuotaKey, isExtendedResourceName } from './resource-names.js';
+import {
+  isContainerResourceName,
+  isEnforcedQuotaKey,
+  isExtendedResourceName,
+  isWholeUnitQuotaKey,
+  measuredQuotaKey,
+  quotaKeyProblem,
+} from './resource-names.js';
+
+const gold = (resource: string) => `gold.storageclass.storage.k8s.io/${resource}`;
 
 describe('isEnforcedQuotaKey', () => {
   const cases: [key: string, expected: boolean][] = [
@@ -25,6 +34,28 @@ describe('isEnforcedQuotaKey', () => {
     ['services', false],
     ['count/deployments.apps', false],
     ['', false],
+    // the rest of what Kubernetes' pod and PVC quota evaluators match
+    ['ephemeral-storage', true],
+    ['count/pods', true],
+    ['count/persistentvolumeclaims', true],
+    ['hugepages-2Mi', true],
+    ['requests.hugepages-2Mi', true],
+    ['requests.hugepages-1Gi', true],
+    ['limits.hugepages-2Mi', false],
+    ['requests.hugepages-', false],
+    ['requests.hugepages-big', false],
+    [gold('requests.storage'), true],
+    [gold('persistentvolumeclaims'), true],
+    ['fast-ssd.eu-1.storageclass.storage.k8s.io/requests.storage', true],
+    [gold('requests.cpu'), false],
+    [gold('storage'), false],
+    ['Gold.storageclass.storage.k8s.io/requests.storage', false],
+    ['.storageclass.storage.k8s.io/requests.storage', false],
+    ['gold_class.storageclass.storage.k8s.io/persistentvolumeclaims', false],
+    [`${'a'.repeat(225)}.storageclass.storage.k8s.io/requests.storage`, true],
+    [`${'a'.repeat(226)}.storageclass.storage.k8s.io/requests.storage`, false],
+    ['count/services', false],
+    ['count/pods.apps', false],
   ];
   it.each(cases)('given %j, returns %s', (key, expected) => {
     expect(isEnforcedQuotaKey(key)).toBe(expected);
@@ -52,5 +83,75 @@ describe('isContainerResourceName', () => {
   it('given an overlong extended name, refuses it', () => {
     expect(isExtendedResourceName(`example.com/${'a'.repeat(64)}`)).toBe(false);
     expect(isExtendedResourceName(`example.com/${'a'.repeat(63)}`)).toBe(true);
+  });
+});
+
+describe('isWholeUnitQuotaKey (ResourceQuota: IsIntegerResourceName)', () => {
+  const cases: [key: string, expected: boolean][] = [
+    ['pods', true],
+    ['count/pods', true],
+    ['persistentvolumeclaims', true],
+    ['count/persistentvolumeclaims', true],
+    [gold('persistentvolumeclaims'), true],
+    [gold('requests.storage'), true],
+    ['requests.nvidia.com/gpu', true],
+    ['requests.storage', false],
+    ['requests.hugepages-2Mi', false],
+    ['hugepages-2Mi', false],
+    ['ephemeral-storage', false],
+    ['cpu', false],
+  ];
+  it.each(cases)('given %j, returns %s', (key, expected) => {
+    expect(isWholeUnitQuotaKey(key)).toBe(expected);
+  });
+});
+
+describe('measuredQuotaKey (ResourceQuota synonyms)', () => {
+  const cases: [key: string, expected: string][] = [
+    ['cpu', 'requests.cpu'],
+    ['memory', 'requests.memory'],
+    ['ephemeral-storage', 'requests.ephemeral-storage'],
+    ['hugepages-2Mi', 'requests.hugepages-2Mi'],
+    ['requests.hugepages-2Mi', 'requests.hugepages-2Mi'],
+    ['count/persistentvolumeclaims', 'persistentvolumeclaims'],
+    ['count/pods', 'count/pods'],
+    ['pods', 'pods'],
+    ['limits.ephemeral-storage', 'limits.ephemeral-storage'],
+    [gold('requests.storage'), gold('requests.storage')],
+  ];
+  it.each(cases)('given %j, returns %j', (key, expected) => {
+    expect(measuredQuotaKey(key)).toBe(expected);
+  });
+});
+
+describe('quotaKeyProblem', () => {
+  const cases: [key: string, message: RegExp | undefined][] = [
+    ['requests.cpu', undefined],
+    [gold('requests.storage'), undefined],
+    [
+      'Gold.storageclass.storage.k8s.io/requests.storage',
+      /quota key 'Gold\.storageclass\.storage\.k8s\.io\/requests\.storage' names StorageClass 'Gold', which is no StorageClass name: write the class as a DNS subdomain/,
+    ],
+    [
+      gold('requests.cpu'),
+      /unknown quota key 'gold\.storageclass\.storage\.k8s\.io\/requests\.cpu': a StorageClass scopes only requests\.storage and persistentvolumeclaims, e\.g\. gold\.storageclass\.storage\.k8s\.io\/requests\.storage/,
+    ],
+    [
+      `${'a'.repeat(226)}.storageclass.storage.k8s.io/requests.storage`,
+      /is too long: .* must be at most 253 characters, so a StorageClass quota can name a class of at most 225 characters/,
+    ],
+    [
+      'count/services',
+      /unknown quota key 'count\/services': Corral counts only the objects it reviews, use count\/pods or count\/persistentvolumeclaims/,
+    ],
+    [
+      'limits.hugepages-2Mi',
+      /unknown quota key 'limits\.hugepages-2Mi': .*requests\.hugepages-<size> for huge pages .*<class>\.storageclass\.storage\.k8s\.io\/requests\.storage/,
+    ],
+  ];
+  it.each(cases)('given %j, returns %s', (key, message) => {
+    const problem = quotaKeyProblem(key);
+    if (message === undefined) expect(problem).toBeUndefined();
+    else expect(problem).toMatch(message);
   });
 });

@@ -1,14 +1,28 @@
+import {
+  isStorageClassQuotaKey,
+  splitStorageClassQuotaKey,
+  storageClassKeyProblem,
+} from './storage-class-keys.js';
+
 /**
- * Resource names Corral understands. Quota keys are ResourceQuota's (only those Corral enforces);
- * container resource names are what a container's requests/limits may name.
+ * Resource names Corral understands. Quota keys are ResourceQuota's (only those Corral enforces:
+ * the ones Kubernetes' pod and PVC quota evaluators match); container resource names are what a
+ * container's requests/limits may name.
  */
 
-/** The fixed ResourceQuota keys Corral enforces; extended resources come as `requests.<domain>/<name>`. */
+/**
+ * The fixed ResourceQuota keys Corral enforces; extended resources come as `requests.<domain>/<name>`,
+ * huge pages as `requests.hugepages-<size>` (or `hugepages-<size>`), per-StorageClass claim quotas as
+ * `<class>.storageclass.storage.k8s.io/requests.storage` or `.../persistentvolumeclaims`.
+ */
 export const QUOTA_KEYS: readonly string[] = [
   'cpu',
   'memory',
+  'ephemeral-storage',
   'pods',
+  'count/pods',
   'persistentvolumeclaims',
+  'count/persistentvolumeclaims',
   'requests.storage',
   'requests.cpu',
   'requests.memory',
@@ -17,6 +31,9 @@ export const QUOTA_KEYS: readonly string[] = [
   'limits.memory',
   'limits.ephemeral-storage',
 ];
+
+/** The object-count keys (`count/<resource>`) Corral enforces: the pod and claim ones. */
+const COUNT_KEYS: readonly string[] = ['count/pods', 'count/persistentvolumeclaims'];
 
 const DNS_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const DNS_SUBDOMAIN = new RegExp(`^${DNS_LABEL}(\\.${DNS_LABEL})*$`);
@@ -44,20 +61,51 @@ export function isExtendedResourceName(name: string): boolean {
   );
 }
 
-/** Is `key` a ResourceQuota key Corral enforces (`requests.cpu`, `pods`, `requests.nvidia.com/gpu`, ...)? */
-export function isEnforcedQuotaKey(key: string): boolean {
-  if (QUOTA_KEYS.includes(key)) return true;
+/** `hugepages-2Mi` or `requests.hugepages-2Mi`: ResourceQuota's huge page keys (both count requests). */
+function isHugePagesQuotaKey(key: string): boolean {
+  return HUGEPAGES.test(key.startsWith('requests.') ? key.slice('requests.'.length) : key);
+}
+
+/** `requests.nvidia.com/gpu`: only the `requests.` form, extended resources cannot be overcommitted. */
+function isExtendedQuotaKey(key: string): boolean {
   return key.startsWith('requests.') && isExtendedResourceName(key.slice('requests.'.length));
 }
 
 /**
+ * Is `key` a ResourceQuota key Corral enforces (`requests.cpu`, `pods`, `count/pods`,
+ * `requests.nvidia.com/gpu`, `requests.hugepages-2Mi`, `gold.storageclass.storage.k8s.io/requests.storage`, ...)?
+ */
+export function isEnforcedQuotaKey(key: string): boolean {
+  return (
+    QUOTA_KEYS.includes(key) ||
+    isExtendedQuotaKey(key) ||
+    isHugePagesQuotaKey(key) ||
+    isStorageClassQuotaKey(key)
+  );
+}
+
+/**
  * Is the quota key counted in whole units? ResourceQuota refuses a fractional `pods` or
- * `persistentvolumeclaims`, and a container asks for an extended resource (`requests.nvidia.com/gpu`)
- * in whole units only, so a fractional quota for one would silently mean its whole part.
+ * `persistentvolumeclaims`, and every key with a `/` outside kubernetes.io (IsIntegerResourceName:
+ * `count/pods`, the per-StorageClass keys, `requests.nvidia.com/gpu`); a container asks for an
+ * extended resource in whole units only, so a fractional quota for one would silently mean its
+ * whole part.
  */
 export function isWholeUnitQuotaKey(key: string): boolean {
-  if (key === 'pods' || key === 'persistentvolumeclaims') return true;
-  return key.startsWith('requests.') && isExtendedResourceName(key.slice('requests.'.length));
+  if (key === 'pods' || key === 'persistentvolumeclaims' || COUNT_KEYS.includes(key)) return true;
+  return isExtendedQuotaKey(key) || isStorageClassQuotaKey(key);
+}
+
+/**
+ * The usage a quota key measures: ResourceQuota's synonyms name one usage. `cpu`, `memory`,
+ * `ephemeral-storage` and `hugepages-<size>` cap the pods' requests (`requests.*`);
+ * `count/persistentvolumeclaims` counts every claim, as `persistentvolumeclaims` does. `count/pods`
+ * is no synonym of `pods`: it counts terminal pods too (every pod in storage).
+ */
+export function measuredQuotaKey(key: string): string {
+  if (key === 'cpu' || key === 'memory' || key === 'ephemeral-storage' || HUGEPAGES.test(key))
+    return `requests.${key}`;
+  return key === 'count/persistentvolumeclaims' ? 'persistentvolumeclaims' : key;
 }
 
 /** May a container's requests/limits name `name` (`cpu`, `memory`, `ephemeral-storage`, hugepages, extended)? */
@@ -71,9 +119,23 @@ export function isContainerResourceName(name: string): boolean {
 
 export function unknownQuotaKeyMessage(key: string): string {
   return (
-    `unknown quota key '${key}': use one of ${QUOTA_KEYS.join(', ')} ` +
-    'or requests.<domain>/<name> for extended resources (e.g. requests.nvidia.com/gpu)'
+    `unknown quota key '${key}': use one of ${QUOTA_KEYS.join(', ')}, ` +
+    'requests.<domain>/<name> for extended resources (e.g. requests.nvidia.com/gpu), ' +
+    'requests.hugepages-<size> for huge pages (e.g. requests.hugepages-2Mi), ' +
+    'or <class>.storageclass.storage.k8s.io/requests.storage (or /persistentvolumeclaims) for one StorageClass'
   );
+}
+
+/** Why a quota key is refused, naming the fix; undefined when Corral enforces it. */
+export function quotaKeyProblem(key: string): string | undefined {
+  if (isEnforcedQuotaKey(key)) return undefined;
+  if (splitStorageClassQuotaKey(key) !== undefined) return storageClassKeyProblem(key);
+  if (key.startsWith('count/'))
+    return (
+      `unknown quota key '${key}': Corral counts only the objects it reviews, ` +
+      `use ${COUNT_KEYS.join(' or ')} (or pods, persistentvolumeclaims)`
+    );
+  return unknownQuotaKeyMessage(key);
 }
 
 export function unknownContainerResourceMessage(name: string): string {

@@ -51,6 +51,27 @@ describe('validateDepartment', () => {
     expect(obj.spec).not.toHaveProperty('enforcement');
   });
 
+  it('given every ResourceQuota key of pods and claims, returns ok', () => {
+    const obj = department();
+    obj.spec.quota = {
+      hard: {
+        'ephemeral-storage': '100Gi',
+        'count/pods': 100,
+        'count/persistentvolumeclaims': '20',
+        'hugepages-2Mi': '1Gi',
+        'requests.hugepages-1Gi': '4Gi',
+        'gold.storageclass.storage.k8s.io/requests.storage': '1.5Ti',
+        'gold.storageclass.storage.k8s.io/persistentvolumeclaims': 10,
+        'ceph-rbd.storageclass.storage.k8s.io/requests.storage': '500Gi',
+        [`${'c'.repeat(225)}.storageclass.storage.k8s.io/persistentvolumeclaims`]: 1,
+      },
+    };
+    expect(problemsOf(validateDepartment(obj))).toEqual([]);
+    const pol = policy();
+    pol.spec.quota = obj.spec.quota;
+    expect(problemsOf(validateNamespacePolicy(pol))).toEqual([]);
+  });
+
   const broken: [name: string, change: (obj: Raw) => void, field: string, message: RegExp][] = [
     ['an unknown spec field', (o) => (o.spec.foo = 1), '/spec/foo', /^unknown field 'foo'$/],
     ['an unknown top-level field', (o) => (o.extra = {}), '/extra', /^unknown field 'extra'$/],
@@ -139,6 +160,30 @@ describe('validateDepartment', () => {
       (o) => (o.spec.quota = { hard: { 'limits.nvidia.com/gpu': '1' } }),
       '/spec/quota/hard/limits.nvidia.com~1gpu',
       /unknown quota key 'limits.nvidia.com\/gpu'/,
+    ],
+    [
+      'a per-StorageClass quota key with an upper-case class',
+      (o) => (o.spec.quota = { hard: { 'Gold.storageclass.storage.k8s.io/requests.storage': '1Ti' } }),
+      '/spec/quota/hard/Gold.storageclass.storage.k8s.io~1requests.storage',
+      /names StorageClass 'Gold', which is no StorageClass name: write the class as a DNS subdomain/,
+    ],
+    [
+      'a fractional per-StorageClass claim count',
+      (o) => (o.spec.quota = { hard: { 'gold.storageclass.storage.k8s.io/persistentvolumeclaims': '2.5' } }),
+      '/spec/quota/hard/gold.storageclass.storage.k8s.io~1persistentvolumeclaims',
+      /counted in whole units: write a whole number, got "2.5"/,
+    ],
+    [
+      'a fractional count/pods',
+      (o) => (o.spec.quota = { hard: { 'count/pods': '10500m' } }),
+      '/spec/quota/hard/count~1pods',
+      /^count\/pods is counted in whole units/,
+    ],
+    [
+      'an object count Corral does not review',
+      (o) => (o.spec.quota = { hard: { 'count/secrets': '10' } }),
+      '/spec/quota/hard/count~1secrets',
+      /use count\/pods or count\/persistentvolumeclaims/,
     ],
     [
       'a quota without hard',

@@ -44,6 +44,23 @@ describe('staleDepartmentStatuses', () => {
     ]);
   });
 
+  it('given usage on the other ResourceQuota keys, shows them in used as Kubernetes prints them', () => {
+    const usage = new Map([
+      ['count/pods', 7n * 10n ** 9n],
+      ['requests.hugepages-2Mi', 512n * 1024n ** 2n * 10n ** 9n],
+      ['gold.storageclass.storage.k8s.io/requests.storage', 1536n * 1024n ** 2n * 10n ** 9n],
+      ['gold.storageclass.storage.k8s.io/persistentvolumeclaims', 2n * 10n ** 9n],
+    ]);
+    const view = { ...withRefused([]), usageOfDepartment: () => usage };
+    const finance = staleDepartmentStatuses(view, NOW).find((u) => u.name === 'finance');
+    expect(finance?.status.used).toEqual({
+      'count/pods': '7',
+      'gold.storageclass.storage.k8s.io/persistentvolumeclaims': '2',
+      'gold.storageclass.storage.k8s.io/requests.storage': '1536Mi',
+      'requests.hugepages-2Mi': '512Mi',
+    });
+  });
+
   it('given statuses already current, returns nothing; other status fields are kept', () => {
     const updates = staleDepartmentStatuses(snapshot, EARLIER);
     const current = {

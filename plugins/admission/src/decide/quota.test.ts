@@ -46,6 +46,54 @@ describe('checkQuota', () => {
       'pass',
     ],
     ['no quota', scope({}, {}), { pods: UNIT }, 'skip'],
+    // ResourceQuota's other synonyms and keys of pods and claims
+    [
+      'ephemeral-storage synonym',
+      scope({ 'ephemeral-storage': '2Gi' }, { 'requests.ephemeral-storage': G }),
+      { 'requests.ephemeral-storage': G + 1n },
+      'fail',
+    ],
+    [
+      'hugepages synonym, exactly full',
+      scope({ 'hugepages-2Mi': '2Gi' }, { 'requests.hugepages-2Mi': G }),
+      { 'requests.hugepages-2Mi': G },
+      'pass',
+    ],
+    [
+      'requests.hugepages over',
+      scope({ 'requests.hugepages-2Mi': '1Gi' }, {}),
+      { 'requests.hugepages-2Mi': 2n * G },
+      'fail',
+    ],
+    [
+      'count/pods counts terminal pods too',
+      scope({ 'count/pods': '2' }, { pods: UNIT, 'count/pods': 2n * UNIT }),
+      { pods: UNIT, 'count/pods': UNIT },
+      'fail',
+    ],
+    [
+      'count/persistentvolumeclaims synonym',
+      scope({ 'count/persistentvolumeclaims': '1' }, { persistentvolumeclaims: UNIT }),
+      { persistentvolumeclaims: UNIT },
+      'fail',
+    ],
+    [
+      'per-class storage, exactly full',
+      scope(
+        { 'gold.storageclass.storage.k8s.io/requests.storage': '2Gi' },
+        {
+          'gold.storageclass.storage.k8s.io/requests.storage': G,
+        },
+      ),
+      { 'gold.storageclass.storage.k8s.io/requests.storage': G, 'requests.storage': G },
+      'pass',
+    ],
+    [
+      'per-class quota, claim of another class',
+      scope({ 'gold.storageclass.storage.k8s.io/requests.storage': '1Gi' }, {}),
+      { 'silver.storageclass.storage.k8s.io/requests.storage': 5n * G, 'requests.storage': 5n * G },
+      'pass',
+    ],
   ];
   it.each(cases)('given %s, returns %s', (_what, quota, demand, outcome) => {
     expect(checkQuota(quota, usage(demand)).outcome).toBe(outcome);

@@ -109,7 +109,9 @@ describe('resizeQuota', () => {
   it('given a pod the snapshot does not hold (created just now, or another uid), holds its whole new size', () => {
     const result = resizeQuota(resize('1', '2', { uid: 'u-new' }), 'team', view, none);
     expect(result.demand?.key).toBe('resize/Pod/team/web-0/u-new');
-    expect(result.demand?.usage).toEqual(usage({ pods: '1', 'requests.cpu': '2', 'requests.memory': '1Gi' }));
+    expect(result.demand?.usage).toEqual(
+      usage({ pods: '1', 'count/pods': '1', 'requests.cpu': '2', 'requests.memory': '1Gi' }),
+    );
     // Only the keys it grows on are checked, with the whole new size (the safe side).
     expect(outcomes(result)).toEqual(['namespace-quota:pass', 'department-quota:pass']);
   });

@@ -1,4 +1,4 @@
-import { rawNamespace, rawNamespacePolicy, rawPvc, SnapshotStore } from '@corral/cluster';
+import { rawDepartment, rawNamespace, rawNamespacePolicy, rawPvc, SnapshotStore } from '@corral/cluster';
 import { startHttpsWebhook, type HttpsWebhook } from './support.js';
 
 const GOLD_STORAGE = 'gold.storageclass.storage.k8s.io/requests.storage';
@@ -13,14 +13,7 @@ function storageSnapshot(): SnapshotStore {
   store.replaceAll('Namespace', [rawNamespace('team-a', { 'corral.dev/department': 'team' })], 'test');
   store.replaceAll(
     'Department',
-    [
-      {
-        apiVersion: 'corral.dev/v1alpha1',
-        kind: 'Department',
-        metadata: { name: 'team' },
-        spec: { quota: { hard: { [GOLD_CLAIMS]: '2' } } },
-      },
-    ],
+    [rawDepartment('team', { quota: { hard: { [GOLD_CLAIMS]: '2' } } })],
     'test',
   );
   store.replaceAll(

@@ -51,7 +51,7 @@ function unknownDepartment(labels: Record<string, string>, view: NamespaceLabelV
   if (wanted === undefined || view.department(wanted) !== undefined) return pass(NAMESPACE_LABEL_RULE);
   return warn(
     NAMESPACE_LABEL_RULE,
-    `no Department "${wanted}" exists; the namespace gets no department rules until an admin creates it`,
+    `no Department "${wanted}" exists; new pods and claims in the namespace are refused until an admin creates it`,
   );
 }
 

@@ -1,6 +1,7 @@
 import { effectiveEnforcement, type Enforcement } from '@corral/policy';
 import type { ClusterSnapshot } from '@corral/cluster';
 import { skip, type Decision } from './decision.js';
+import { departmentKnown } from './department-known.js';
 import { applyEnforcement } from './enforcement.js';
 import { checkImages, containerImageKey, imagePolicyOf, imagesOf } from './image-rules.js';
 import { namespaceDecisions } from './namespace-labels.js';
@@ -103,6 +104,8 @@ function tenantDecisions(
   const kind = request.kind.kind;
   const decisions: Decision[] = [];
   let demand: Demand | undefined;
+  const known = departmentKnown(request, namespace, view);
+  if (known) decisions.push(known);
   if (holdsPodSpec(kind)) decisions.push(...imageDecisions(request, namespace, view));
   // Department isolation is what a pod placed past the extender escapes: namespaces of no department
   // keep their other schedulers and node-pinned pods (`kubectl debug node/...` creates one).

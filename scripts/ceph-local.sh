@@ -6,7 +6,8 @@
 # One mon, one mgr and one memstore OSD, started without systemd, everything (conf, keyrings,
 # data, logs, pid files, admin sockets) under ${CORRAL_CEPH_DIR:-/tmp/corral-ceph}. /etc/ceph is
 # never read or written: every command gets `-c`. A memstore OSD keeps its data in RAM, so `start`
-# always builds a fresh cluster unless one is already running and ready. See docs/ceph-local.md.
+# builds a fresh cluster unless one is already running (then it waits for that one to serve clients,
+# and replaces it only if a daemon exits or it never does). See docs/ceph-local.md.
 set -euo pipefail
 
 readonly CEPH_PACKAGES=(ceph-mon ceph-mgr ceph-osd ceph-common rbd-fuse)
@@ -47,7 +48,8 @@ usage() {
 usage: $0 install|start|stop|status|env|purge
 
   install  install Debian's Ceph packages if a binary is missing (apt-get)
-  start    install, then start a fresh one-node cluster unless one is running and ready
+  start    install, then start a fresh one-node cluster unless one is running (then wait for it
+           to serve clients; replace it only if a daemon exits or it never does)
   stop     stop the OSD, the mgr and the mon of the state dir (idempotent)
   status   print \`ceph -s\`; exit 0 only if the cluster is running and ready
   env      print export lines (CEPH_CONF, keyrings, client.csi's key, mon address, fsid, pool)
@@ -57,7 +59,7 @@ environment (defaults):
   CORRAL_CEPH_DIR=/tmp/corral-ceph        state dir
   CORRAL_CEPH_MON_PORT=13300              mon's msgr2 port on 127.0.0.1
   CORRAL_CEPH_MEMSTORE_BYTES=2147483648   OSD capacity (RAM)
-  CORRAL_CEPH_TIMEOUT=120                 seconds for start to reach ready
+  CORRAL_CEPH_TIMEOUT=120                 seconds for start to reach ready (or serving)
   CORRAL_CEPH_STOP_TIMEOUT=20             seconds per daemon before SIGKILL
   CORRAL_CEPH_PG_NUM=8                    placement groups of pool rbd
 EOF

@@ -136,7 +136,7 @@ export async function readCephEnv(options: CephOptions = {}): Promise<CephEnv> {
   return parseCephEnv((await runOrThrow('env', options)).stdout);
 }
 
-/** Starts the cluster (a no-op if it is running and ready) and returns its env. */
+/** Starts the cluster (if it runs already, waits for it to serve instead) and returns its env. */
 export async function startCeph(options: CephOptions = {}): Promise<CephEnv> {
   await runOrThrow('start', options);
   return readCephEnv(options);

@@ -79,7 +79,9 @@ export const AdmissionConfigSchema = Type.Object({
   }),
   reservationTtlSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
   sharedQuota: Type.Boolean({ description: 'With a cluster, share quota reservations through Leases.' }),
-  departmentStatus: Type.Boolean({ description: 'With a cluster, keep Department status.used current.' }),
+  departmentStatus: Type.Boolean({
+    description: 'With a cluster, keep Department status current (namespaces, used, the Valid condition).',
+  }),
   leaseNamespace: Type.String({ minLength: 1, maxLength: 63, description: 'Where the quota Leases live.' }),
   statusLease: Type.String({
     minLength: 1,

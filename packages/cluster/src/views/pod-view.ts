@@ -15,7 +15,7 @@ export interface PodView {
   /** status.phase (Pending when absent). */
   readonly phase: string;
   readonly labels: Readonly<Record<string, string>>;
-  /** Succeeded or Failed: the pod holds no resources any more and counts for no quota. */
+  /** Succeeded or Failed: the pod holds no resources any more; of the quotas only `count/pods` counts it. */
   readonly terminal: boolean;
   /**
    * metadata.deletionTimestamp is set: the pod is being deleted (its grace period). It still runs

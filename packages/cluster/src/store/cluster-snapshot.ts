@@ -74,8 +74,9 @@ export interface ClusterSnapshot {
   /**
    * Bound, non-terminal pods not being deleted (no deletionTimestamp: countsForSpread) of
    * `namespace` labelled `labelKey=labelValue` on the nodes labelled `topologyKey=domain` (e.g.
-   * pods with app=web in zone eu-1a): map reads, whatever the number of pods. The first question about a (topologyKey, labelKey) pair builds that pair's counts once
-   * (one pass over the pods); every change keeps them current from then on.
+   * pods with app=web in zone eu-1a): map reads, whatever the number of pods. The first question
+   * about a (topologyKey, labelKey) pair builds that pair's counts once (one pass over the pods);
+   * every change keeps them current from then on.
    */
   countPodsInDomain(query: DomainQuery): number;
   /** ResourceQuota key → nano-units (counts too: one pod is 1e9), non-terminal pods and all claims. */

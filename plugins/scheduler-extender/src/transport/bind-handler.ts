@@ -46,9 +46,10 @@ export interface BindDeps {
  * against the same node since this pod's: the node is checked again against the current snapshot
  * and assumed pods (a refusal sends the pod back to kube-scheduler's queue). Then the pod is assumed
  * on the node (every later decision counts it there) before the API call, and forgotten if the call
- * fails without binding it (see afterFailedBind); the watch confirms it, or the assumption expires. Like filter, it binds nothing while the
- * snapshot is not synced (EXT_ERR_NOT_SYNCED: kube-scheduler schedules the pod again), nor while
- * the pod's department cannot be known (EXT_ERR_UNKNOWN_NAMESPACE or _DEPARTMENT, see unknownOwnerOf).
+ * fails without binding it (see afterFailedBind); the watch confirms it, or the assumption expires.
+ * Like filter, it binds nothing while the snapshot is not synced (EXT_ERR_NOT_SYNCED:
+ * kube-scheduler schedules the pod again), nor while the pod's department cannot be known
+ * (EXT_ERR_UNKNOWN_NAMESPACE or _DEPARTMENT, see unknownOwnerOf).
  */
 export async function bindPod(deps: BindDeps, body: unknown): Promise<Answer<ExtenderBindingResult>> {
   let log: AnswerLog = {};

@@ -6,18 +6,19 @@ import type { AdmissionRequest } from './request.js';
 /** The rule of a tenant object whose namespace names a department Corral does not serve. */
 export const DEPARTMENT_KNOWN_RULE = 'department-known';
 
-type View = Pick<ClusterSnapshot, 'namespace' | 'departmentOfNamespace' | 'department'>;
+type View = Pick<ClusterSnapshot, 'departmentOfNamespace' | 'isolationDepartmentOfNamespace'>;
 
 /**
  * The department a namespace's `corral.dev/department` label names when no valid Department of that
  * name is served (deleted, never created, or refused by Corral's checks) and no other Department
- * claims the namespace; undefined otherwise. The extender refuses such a namespace's pods
- * (EXT_ERR_UNKNOWN_DEPARTMENT) by the same test.
+ * claims the namespace; undefined otherwise: the namespace's isolation department when it has no
+ * owner (ClusterSnapshot.isolationDepartmentOfNamespace). The extender refuses such a namespace's
+ * pods (EXT_ERR_UNKNOWN_DEPARTMENT) by the same test.
  */
 export function unservedDepartmentOf(view: View, namespace: string): string | undefined {
-  const named = view.namespace(namespace)?.labels[DEPARTMENT_LABEL];
-  if (!named || view.departmentOfNamespace(namespace) !== undefined) return undefined;
-  return view.department(named) === undefined ? named : undefined;
+  return view.departmentOfNamespace(namespace) === undefined
+    ? view.isolationDepartmentOfNamespace(namespace)
+    : undefined;
 }
 
 /**

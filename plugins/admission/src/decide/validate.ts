@@ -16,6 +16,7 @@ import type { RuleSettings } from './settings.js';
 export type PolicyView = Pick<
   ClusterSnapshot,
   | 'departmentOfNamespace'
+  | 'isolationDepartmentOfNamespace'
   | 'department'
   | 'departments'
   | 'namespace'

@@ -1,5 +1,5 @@
 import { toNodeView, toPodView, type ClusterSnapshot, type PodView } from '@corral/cluster';
-import { DEPARTMENT_LABEL, describeProblem, type PolicyProblem } from '@corral/policy';
+import { describeProblem, type PolicyProblem } from '@corral/policy';
 import type { Candidate } from '../decide/candidate.js';
 import type { DecideOptions } from '../decide/decide-options.js';
 import { EXT_ERR, ExtenderError, unknownDepartment, unknownNamespace } from '../errors.js';
@@ -35,11 +35,11 @@ export function unknownOwnerOf(
   options: DecideOptions,
 ): ExtenderError | undefined {
   if (options.systemNamespaces.has(namespace)) return undefined;
-  const view = snapshot.namespace(namespace);
-  if (!view) return unknownNamespace(namespace);
-  const named = view.labels[DEPARTMENT_LABEL];
-  if (!named || snapshot.departmentOfNamespace(namespace) !== undefined) return undefined;
-  return snapshot.department(named) ? undefined : unknownDepartment(namespace, named);
+  if (!snapshot.namespace(namespace)) return unknownNamespace(namespace);
+  if (snapshot.departmentOfNamespace(namespace) !== undefined) return undefined;
+  // With no owner, the isolation department is the one the label names that no Department serves.
+  const named = snapshot.isolationDepartmentOfNamespace(namespace);
+  return named === undefined ? undefined : unknownDepartment(namespace, named);
 }
 
 /** `namespace/name` of the request's raw Pod, for the log; undefined when either is missing. */

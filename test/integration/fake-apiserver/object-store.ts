@@ -80,21 +80,9 @@ export class ObjectStore {
     return this.record(resource, 'DELETED', structuredClone(previous), bucket, key);
   }
 
-  /**
-   * Copies of the objects in etcd's key order (`namespace/name`), or one LIST page of them: at most
-   * `limit`, after the key `after` (the last key of the page before).
-   */
-  list(
-    resource: ResourceType,
-    namespace?: string,
-    page: { after?: string; limit?: number } = {},
-  ): KubeObject[] {
-    const { after, limit = Infinity } = page;
-    return [...this.bucket(resource).entries()]
-      .filter(([key, o]) => inNamespace(o, namespace) && (after === undefined || key > after))
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .slice(0, limit)
-      .map(([, o]) => structuredClone(o));
+  /** Copies of the objects in etcd's key order (`namespace/name`); see page for one LIST page. */
+  list(resource: ResourceType, namespace?: string): KubeObject[] {
+    return this.page(resource, namespace, undefined, 0).items;
   }
 
   /**

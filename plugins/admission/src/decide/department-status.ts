@@ -7,6 +7,7 @@ import {
   validCondition,
   withCondition,
 } from './department-status-condition.js';
+import { asObject } from './pod-spec.js';
 
 /** What Corral writes into a Department's status: its namespaces, their pooled usage, its conditions. */
 export interface DepartmentStatusUpdate {
@@ -42,7 +43,7 @@ export function staleDepartmentStatuses(view: StatusView, now: string): Departme
   const updates: DepartmentStatusUpdate[] = [];
   for (const target of statusTargets(view)) {
     const { name, copy, refused, served } = target;
-    const current = (isRecord(copy.status) ? copy.status : {}) as NonNullable<Department['status']>;
+    const current = (asObject(copy.status) ?? {}) as NonNullable<Department['status']>;
     const namespaces = [...view.namespacesOfDepartment(name)].sort();
     const used = formatUsage(view.usageOfDepartment(name));
     const stored = readConditions(current.conditions);
@@ -90,8 +91,4 @@ function statusTargets(view: StatusView): Target[] {
   }
   for (const [name, newest] of refused) targets.push({ name, copy: newest.copy, refused: newest });
   return targets;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -3,7 +3,9 @@
 // rbd-fuse daemon serving the stage is gone, the staged filesystem went read-only, or the loop
 // device of a block stage was detached; a stage whose daemon died can still be unstaged. And a
 // read-only publish interrupted between its bind and its read-only remount (its mark written, its
-// bind done, the remount not) is completed by the retry; a completed read-write publish is not.
+// bind done, the remount not) is completed by the retry; a completed read-write publish is not. A
+// NodeStageVolume retry on a stage whose daemon died stages it again (FAILED_PRECONDITION while its
+// filesystem is still published).
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
@@ -38,6 +40,16 @@ async function loopsUnder(dir: string): Promise<string[]> {
   for (const name of (await readdir('/sys/block')).filter((n) => n.startsWith('loop'))) {
     const backing = await readFile(`/sys/block/${name}/loop/backing_file`, 'utf8').catch(() => '');
     if (backing.startsWith(`${dir}/`)) loops.push(`/dev/${name}`);
+  }
+  return loops;
+}
+
+/** Loop devices whose backing file is named `name`, wherever it is (a lazily unmounted one included). */
+async function loopsBackedBy(name: string): Promise<string[]> {
+  const loops: string[] = [];
+  for (const loop of (await readdir('/sys/block')).filter((n) => n.startsWith('loop'))) {
+    const backing = await readFile(`/sys/block/${loop}/loop/backing_file`, 'utf8').catch(() => '');
+    if (backing.replace(/( \(deleted\))?\n$/, '').endsWith(`/${name}`)) loops.push(`/dev/${loop}`);
   }
   return loops;
 }
@@ -270,6 +282,117 @@ describe(
     });
   },
 );
+
+/** The source of the mount at `dir` (the last one when mounts are stacked). */
+async function mountSourceOf(dir: string): Promise<string | undefined> {
+  const lines = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n');
+  const entries = lines.filter((l) => l.split(' ')[4] === dir);
+  return entries.pop()?.split(' - ')[1]?.split(' ')[1];
+}
+
+describe('node service: a NodeStageVolume retry after the rbd-fuse daemon died', { timeout: 120_000 }, () => {
+  /** Stats of the stage are normal, served by one live daemon and one loop device backing the filesystem. */
+  async function expectHealthy(volume: Volume, staging: string, filesystem: boolean) {
+    expect((await stats(volume, staging)).volume_condition).toMatchObject({ abnormal: false });
+    expect(await fuseDaemonsOf(join(staging, 'fuse'))).toHaveLength(1);
+    const loops = await loopsUnder(staging);
+    expect(loops).toHaveLength(1);
+    if (filesystem) expect(await mountSourceOf(join(staging, 'fs'))).toBe(loops[0]);
+  }
+
+  it('given a filesystem stage, stages it again: the data is back and the condition normal', async () => {
+    const volume = await newVolume('restage-fs');
+    const [staging, target] = [join(suite.work, 'restage-fs-s'), join(suite.work, 'restage-fs-t')];
+    await stage(volume, staging);
+    await writeFile(join(staging, 'fs', 'kept'), 'written before the daemon died');
+    expect((await runCommand('sync', ['-f', join(staging, 'fs', 'kept')])).code).toBe(0);
+    await killDaemonOf(staging);
+    await abnormalCondition(volume, staging);
+
+    await stage(volume, staging);
+    await expectHealthy(volume, staging, true);
+    await stage(volume, staging); // a repeat of the repaired stage is idempotent
+    await publish(volume, staging, target);
+    expect(await readFile(join(target, 'kept'), 'utf8')).toBe('written before the daemon died');
+    await writeFile(join(target, 'after'), 'x');
+    await unpublish(volume, target);
+    await unstage(volume, staging);
+    expect(await mountsUnder(staging)).toEqual([]);
+    expect(await loopsUnder(staging)).toEqual([]);
+  });
+
+  it('given a filesystem stage still published, answers FAILED_PRECONDITION naming the target; unpublished, stages it again', async () => {
+    const volume = await newVolume('restage-pub');
+    const [staging, target] = [join(suite.work, 'restage-pub-s'), join(suite.work, 'restage-pub-t')];
+    await stage(volume, staging);
+    await publish(volume, staging, target);
+    await killDaemonOf(staging);
+    const before = [await mountsUnder(staging), await loopsUnder(staging)];
+
+    const err = await stage(volume, staging).catch((e: { code: number; details: string }) => e);
+    expect(err).toMatchObject({ code: status.FAILED_PRECONDITION });
+    const details = (err as { details: string }).details;
+    expect(details).toContain(`its filesystem is still mounted at ${target}`);
+    expect(details).toMatch(/rbd-fuse daemon .* is gone/);
+    expect(details).toMatch(/restart the pods using it/);
+    expect([await mountsUnder(staging), await loopsUnder(staging)]).toEqual(before); // nothing changed
+
+    await unpublish(volume, target);
+    await stage(volume, staging);
+    await expectHealthy(volume, staging, true);
+    await unstage(volume, staging);
+    expect(await mountsUnder(staging)).toEqual([]);
+  });
+
+  it('given a block stage, stages it again with a live device', async () => {
+    const volume = await newVolume('restage-blk', BLOCK);
+    const staging = join(suite.work, 'restage-blk-s');
+    await stage(volume, staging, BLOCK);
+    await killDaemonOf(staging);
+
+    await stage(volume, staging, BLOCK);
+    await expectHealthy(volume, staging, false);
+    const [device] = await loopsUnder(staging);
+    const read = await runCommand('dd', [
+      `if=${device!}`,
+      'of=/dev/null',
+      'bs=1M',
+      'count=1',
+      'iflag=direct',
+    ]);
+    expect(read.code).toBe(0);
+    await unstage(volume, staging);
+    expect(await loopsUnder(staging)).toEqual([]);
+  });
+
+  it('given the dead rbd-fuse mount also unmounted lazily, stages it again on the new device, leaving no loop device behind', async () => {
+    const volume = await newVolume('restage-lazy');
+    const staging = join(suite.work, 'restage-lazy-s');
+    await stage(volume, staging);
+    await killDaemonOf(staging);
+    expect((await runCommand('umount', ['-l', join(staging, 'fuse')])).code).toBe(0);
+
+    await stage(volume, staging);
+    // Before, the retry attached a second loop device and answered OK, the filesystem left on the dead one.
+    await expectHealthy(volume, staging, true);
+    // The old loop device (its backing file now shown as `/<image>`) was detached, not left behind.
+    expect(await loopsBackedBy(volume.volume_context!['imageName']!)).toEqual(await loopsUnder(staging));
+    await unstage(volume, staging);
+    expect(await mountsUnder(staging)).toEqual([]);
+    expect(await loopsBackedBy(volume.volume_context!['imageName']!)).toEqual([]);
+  });
+
+  it('given NodeUnstageVolume then NodeStageVolume (the pods restarted), stages it again', async () => {
+    const volume = await newVolume('restage-unstaged');
+    const staging = join(suite.work, 'restage-unstaged-s');
+    await stage(volume, staging);
+    await killDaemonOf(staging);
+    await unstage(volume, staging);
+    await stage(volume, staging);
+    await expectHealthy(volume, staging, true);
+    await unstage(volume, staging);
+  });
+});
 
 describe('node service: the condition does not hide a path that is no volume', () => {
   it('given a directory that is not mounted, stats stay NOT_FOUND', async () => {

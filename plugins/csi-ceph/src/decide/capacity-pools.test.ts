@@ -52,7 +52,7 @@ describe('capacityTarget with departments (the pool CreateVolume would place the
   const tenants: TenantView = {
     departmentOfNamespace: (ns) => ({ 'fin-prod': 'fin', 'ops-prod': 'ops' })[ns],
     department: (name) => departments.get(name),
-    storageUsed: () => ({ bytes: 0n, counted: false }),
+    claimUsage: () => ({ used: new Map(), counted: false }),
   };
   const target = (params: Record<string, string>, withPolicies = true) => {
     const found = capacityTarget(params, clusters, withPolicies ? tenants : undefined);

@@ -79,6 +79,8 @@ export interface SnapshotRecord extends Lease {
   readonly bytes: string;
   readonly createdAt: string;
   readonly state: RecordState;
+  /** The source volume's department, when it has one (absent in records written before it was kept). */
+  readonly department?: string;
 }
 
 /**

@@ -1,5 +1,11 @@
 import type { StageRecord } from './node-layout.js';
-import { otherStagingConflict, restageConflict, stageMode } from './node-stage.js';
+import {
+  otherStagingConflict,
+  restageConflict,
+  restagePlan,
+  stageMode,
+  type EarlierStage,
+} from './node-stage.js';
 
 const EXT4: StageRecord = {
   volumeId: 'v1.c.rbd..a',
@@ -47,5 +53,47 @@ describe('node stage decisions', () => {
     ['a block writer elsewhere', BLOCK, [{ path: '/s2', record: BLOCK }], '/s2'],
   ])('given %s, returns the staging that forbids staging at /s1', (_label, wanted, stagings, expected) => {
     expect(otherStagingConflict(wanted, '/s1', stagings)?.path).toBe(expected);
+  });
+});
+
+describe('restagePlan (a NodeStageVolume retry on an earlier stage of the same volume)', () => {
+  const DEAD = { state: 'broken', reason: 'the rbd-fuse daemon serving /s/fuse is gone (ENOTCONN)' } as const;
+  const LOOP0 = { state: 'attached', device: '/dev/loop0' } as const;
+  const earlier = (over: Partial<EarlierStage>): EarlierStage => ({
+    volumeId: 'v1.c.rbd..a',
+    staging: '/s',
+    attach: LOOP0,
+    fsUsers: [],
+    ...over,
+  });
+
+  it.each([
+    ['a healthy filesystem stage', earlier({ fsSource: '/dev/loop0' }), 'resume'],
+    ['a healthy published stage', earlier({ fsSource: '/dev/loop0', fsUsers: ['/t'] }), 'resume'],
+    ['a healthy block stage', earlier({}), 'resume'],
+    ['a partial stage (attached, not mounted)', earlier({}), 'resume'],
+    ['a partial stage (nothing attached)', earlier({ attach: { state: 'detached' } }), 'resume'],
+    ['a dead daemon under a filesystem stage', earlier({ attach: DEAD, fsSource: '/dev/loop0' }), 'restage'],
+    ['a dead daemon under a block stage', earlier({ attach: DEAD }), 'restage'],
+    ['a filesystem on another device than the image’s', earlier({ fsSource: '/dev/loop3' }), 'restage'],
+    [
+      'a filesystem mounted, no device attached',
+      earlier({ attach: { state: 'detached' }, fsSource: '/dev/loop0' }),
+      'restage',
+    ],
+  ])('given %s, returns %s', (_label, found, expected) => {
+    expect(restagePlan(found)).toMatchObject({ status: 'pass', value: expected });
+  });
+
+  it('given a dead daemon under a filesystem still mounted elsewhere, answers IN_USE naming the mounts and what to do', () => {
+    const out = restagePlan(
+      earlier({ attach: DEAD, fsSource: '/dev/loop0', fsUsers: ['/t1', '/t2', '/t1'] }),
+    );
+    expect(out).toMatchObject({ status: 'fail', code: 'CSI_ERR_IN_USE' });
+    expect(out.status === 'fail' && out.message).toBe(
+      'volume v1.c.rbd..a staged at /s no longer reaches Ceph: the rbd-fuse daemon serving /s/fuse is ' +
+        'gone (ENOTCONN); its filesystem is still mounted at /t1, /t2, so it cannot be staged again yet: ' +
+        'restart the pods using it (kubelet then unpublishes it) and the stage is made again (nothing was changed)',
+    );
   });
 });

@@ -1,9 +1,13 @@
 /**
  * Pure NodeStageVolume decisions: whether the record already at a staging path is this very stage
- * (a retry) or a conflicting one, and whether another staging of the same volume on this node forbids
- * this one (two read-write mounts of one image, or a writer under a reader, corrupt or confuse it).
+ * (a retry) or a conflicting one, whether a retry resumes that stage or must first tear it down (what
+ * serves it died), and whether another staging of the same volume on this node forbids this one (two
+ * read-write mounts of one image, or a writer under a reader, corrupt or confuse it).
  */
+import { CSI_ERR } from '../errors.js';
+import { fail, pass, type Decision } from './decision.js';
 import type { StageRecord } from './node-layout.js';
+import type { AttachProbe } from './volume-condition.js';
 
 /** How a record stages its volume, for messages: "mount ext4", "block (read-only)". */
 export function stageMode(record: StageRecord): string {
@@ -45,5 +49,53 @@ export function otherStagingConflict(
       s.path !== path &&
       s.record.volumeId === wanted.volumeId &&
       !(s.record.readOnly === true && wanted.readOnly === true),
+  );
+}
+
+/** What a retry finds of an earlier stage of the same volume, in the same mode, at its staging path. */
+export interface EarlierStage {
+  readonly volumeId: string;
+  /** The staging path as the request gave it (for messages). */
+  readonly staging: string;
+  /** The mounter's probe of the image's attachment. */
+  readonly attach: AttachProbe;
+  /** The device the staged filesystem is mounted from (a mount stage; undefined when not mounted). */
+  readonly fsSource?: string;
+  /** The other mount points of the staged filesystem (publish bind mounts, kubelet's subPath mounts). */
+  readonly fsUsers: readonly string[];
+}
+
+/** Why the earlier stage no longer serves its volume, or undefined when it still does (or is partial). */
+function brokenStage(earlier: EarlierStage): string | undefined {
+  const { attach, fsSource } = earlier;
+  if (attach.state === 'broken') return attach.reason;
+  if (fsSource === undefined) return undefined;
+  if (attach.state === 'detached')
+    return `its filesystem is mounted from ${fsSource}, but no device is attached for its image`;
+  if (fsSource !== attach.device)
+    return `its filesystem is mounted from ${fsSource}, not from the image's device ${attach.device}`;
+  return undefined;
+}
+
+/**
+ * Given what a NodeStageVolume retry finds of the earlier stage at its staging path, returns
+ * `resume` when that stage still serves the volume (each step then checks whether it is done),
+ * `restage` when what served it is gone (its rbd-fuse daemon killed, the plugin container restarted)
+ * and nothing else uses it: tear it down and stage afresh, as NodeUnstageVolume then NodeStageVolume
+ * would, so that the next pod gets a working volume. While its filesystem is still mounted elsewhere
+ * (a publish not undone), FAILED_PRECONDITION naming those mounts, as NodeUnstageVolume answers.
+ */
+export function restagePlan(earlier: EarlierStage): Decision<'resume' | 'restage'> {
+  const rule = 'restage-broken';
+  const broken = brokenStage(earlier);
+  if (broken === undefined) return pass(rule, 'resume');
+  if (earlier.fsUsers.length === 0) return pass(rule, 'restage');
+  return fail(
+    rule,
+    CSI_ERR.IN_USE,
+    `volume ${earlier.volumeId} staged at ${earlier.staging} no longer reaches Ceph: ${broken}; its ` +
+      `filesystem is still mounted at ${[...new Set(earlier.fsUsers)].join(', ')}, so it cannot be staged ` +
+      'again yet: restart the pods using it (kubelet then unpublishes it) and the stage is made again ' +
+      '(nothing was changed)',
   );
 }

@@ -1,5 +1,5 @@
 import type { Department } from '@corral/policy';
-import { checkStorageQuota, placeVolume, type TenantView } from './placement.js';
+import { placeVolume, type TenantView } from './placement.js';
 import type { VolumeParams } from './parameters.js';
 
 const params = (ns?: string): VolumeParams => ({
@@ -17,11 +17,11 @@ const params = (ns?: string): VolumeParams => ({
 const dept = (spec: Department['spec']): Department =>
   ({ apiVersion: 'corral.dev/v1alpha1', kind: 'Department', metadata: { name: 'fin' }, spec }) as Department;
 
-function view(d: Department | undefined, usedBytes = 0n, counted = false): TenantView {
+function view(d: Department | undefined): TenantView {
   return {
     departmentOfNamespace: (ns) => (ns === 'fin-prod' ? 'fin' : undefined),
     department: () => d,
-    storageUsed: () => ({ bytes: usedBytes, counted }),
+    claimUsage: () => ({ used: new Map(), counted: false }),
   };
 }
 
@@ -48,32 +48,5 @@ describe('placeVolume', () => {
     ],
   ])('given %s, returns the placement', (_label, p, tenants, expected) => {
     expect(placeVolume(p, 'def', tenants)).toMatchObject({ status: 'pass', value: expected });
-  });
-});
-
-describe('checkStorageQuota', () => {
-  const quota = dept({ quota: { hard: { 'requests.storage': '1Gi' } } });
-  const GI = 1n << 30n;
-  it.each([
-    ['room left', view(quota, GI / 2n), GI / 4n, 'pass'],
-    ['exactly full', view(quota, GI / 2n), GI / 2n, 'pass'],
-    ['over the quota', view(quota, GI / 2n), GI, 'fail'],
-    ['the claim already counted', view(quota, GI, true), GI, 'pass'],
-    ['no quota', view(dept({})), 10n * GI, 'pass'],
-  ])('given %s, returns %s', (_label, tenants, bytes, verdict) => {
-    expect(checkStorageQuota('fin', bytes, params('fin-prod'), tenants).status).toBe(verdict);
-  });
-
-  it('given an excess, tells the tenant what to do', () => {
-    const out = checkStorageQuota('fin', 2n * GI, params('fin-prod'), view(quota));
-    expect(out).toMatchObject({ status: 'fail', code: 'CSI_ERR_QUOTA_EXCEEDED' });
-    if (out.status === 'fail') expect(out.message).toMatch(/raise the quota/);
-  });
-
-  it("given an excess, words both amounts in the quota's unit", () => {
-    const out = checkStorageQuota('fin', GI + GI / 4n, params('fin-prod'), view(quota, GI / 2n));
-    expect(out.status === 'fail' && out.message).toContain(
-      'would use 1.75Gi of storage, over its requests.storage quota of 1Gi',
-    );
   });
 });

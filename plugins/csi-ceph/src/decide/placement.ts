@@ -1,16 +1,13 @@
 /**
  * Tenant isolation: where a volume lives and whether the department may have it. With the PVC's
  * namespace in the parameters (external-provisioner --extra-create-metadata), the image goes to the
- * RADOS namespace of that namespace's Department and counts against its `requests.storage` quota.
+ * RADOS namespace of that namespace's Department and counts against its storage and claim quota
+ * (decide/storage-quota.ts).
  */
+import type { Usage } from '@corral/cluster';
 import type { Department } from '@corral/policy';
-import { parseQuantity } from '@corral/policy';
-import { formatUsageAmounts } from '@corral/cluster';
-import { CSI_ERR } from '../errors.js';
-import { fail, pass, type Decision } from './decision.js';
+import { pass, type Decision } from './decision.js';
 import type { VolumeParams } from './parameters.js';
-
-const NANO = 1_000_000_000n;
 
 export interface Placement {
   readonly pool: string;
@@ -18,15 +15,22 @@ export interface Placement {
   readonly department?: string;
 }
 
+/** A department's quota usage as the cluster snapshot counts it, seen from one claim. */
+export interface ClaimUsage {
+  /** The department's usage, nano-units by usage key (@corral/cluster usageKeyOf), every claim counted. */
+  readonly used: Usage;
+  /** The claim is in the snapshot, in this department: what it adds is in `used` already. */
+  readonly counted: boolean;
+  /** The claim's StorageClass as the snapshot has it; absent when it has none or is not there. */
+  readonly storageClass?: string;
+}
+
 /** What placement needs from the cluster snapshot (a narrow, testable view). */
 export interface TenantView {
   departmentOfNamespace(namespace: string): string | undefined;
   department(name: string): Department | undefined;
-  /** The department's `requests.storage` in use, in bytes, and whether the PVC is already counted. */
-  storageUsed(
-    department: string,
-    pvc?: { namespace: string; name: string },
-  ): { bytes: bigint; counted: boolean };
+  /** The department's quota usage and what the snapshot knows of the claim (see ClaimUsage). */
+  claimUsage(department: string, pvc?: { namespace: string; name: string }): ClaimUsage;
   /** Every department's (pool, RADOS namespace), for listings. */
   storageSpaces?(): { pool: string; namespace: string }[];
 }
@@ -51,33 +55,4 @@ export function placeVolume(
     return pass(rule, { pool: params.pool, namespace: defaultNamespace, department: name });
   }
   return pass(rule, { pool: storage.pool, namespace: storage.radosNamespace ?? name, department: name });
-}
-
-/** Given the department and the new volume's size, returns pass unless `requests.storage` would be exceeded. */
-export function checkStorageQuota(
-  department: string | undefined,
-  bytes: bigint,
-  params: VolumeParams,
-  tenants: TenantView | undefined,
-): Decision<null> {
-  const rule = 'department-storage-quota';
-  if (!department || !tenants) return pass(rule, null);
-  const hard = tenants.department(department)?.spec.quota?.hard?.['requests.storage'];
-  if (hard === undefined) return pass(rule, null);
-  const limit = parseQuantity(hard).nanos / NANO;
-  const pvc =
-    params.pvcNamespace && params.pvcName
-      ? { namespace: params.pvcNamespace, name: params.pvcName }
-      : undefined;
-  const used = tenants.storageUsed(department, pvc);
-  const total = used.counted ? used.bytes : used.bytes + bytes;
-  if (total <= limit) return pass(rule, null);
-  // Both amounts in the limit's binary unit (`650Gi of 500Gi`), as the admission webhook words it.
-  const [quota, wanted] = formatUsageAmounts('requests.storage', [limit * NANO, total * NANO]);
-  return fail(
-    rule,
-    CSI_ERR.QUOTA_EXCEEDED,
-    `department "${department}" would use ${wanted} of storage, over its requests.storage quota of ${quota}: ` +
-      'delete unused PersistentVolumeClaims or ask your platform admin to raise the quota',
-  );
 }

@@ -1,6 +1,6 @@
 import type { Department } from '@corral/policy';
 import { CSI_ERR } from '../errors.js';
-import { checkSourceSpace } from './source-space.js';
+import { checkSourceDepartment, checkSourceSpace } from './source-space.js';
 
 const department = (name: string, storage?: Department['spec']['storage']): Department =>
   ({
@@ -65,5 +65,28 @@ describe('checkSourceSpace', () => {
   it('given no tenants (a driver without policies), checks the cluster only', () => {
     expect(checkSourceSpace(source('rbd', 'x'), sharedSpace, 'c1', undefined).status).toBe('pass');
     expect(checkSourceSpace(source('rbd', 'x', 'c2'), sharedSpace, 'c1', undefined).status).toBe('fail');
+  });
+});
+
+describe('checkSourceDepartment', () => {
+  const snap = source('rbd', '');
+  it.each([
+    ["the department's own source", 'gamma', 'gamma', 'pass'],
+    ['a source of no department, for a department', undefined, 'gamma', 'pass'],
+    ['a source of no department, for no department', undefined, undefined, 'pass'],
+    ["another department's source", 'delta', 'gamma', 'fail'],
+    ["a department's source, for a volume of no department", 'delta', undefined, 'fail'],
+  ] as const)('given %s, answers as the last column says', (_what, owner, department, status) => {
+    const decision = checkSourceDepartment(snap, owner, { department }, true);
+    expect(decision.status).toBe(status);
+    if (decision.status === 'fail') {
+      expect(decision.code).toBe(CSI_ERR.NOT_FOUND);
+      expect(decision.message).toContain(`source snapshot "${snap.id}" does not exist`);
+      expect(decision.message).not.toContain('delta');
+    }
+  });
+
+  it('given no policies, passes whatever the source recorded', () => {
+    expect(checkSourceDepartment(snap, 'delta', { department: undefined }, false).status).toBe('pass');
   });
 });

@@ -5,6 +5,8 @@
  * department's own space. Ceph's caps would stop a per-department cephx user anyway, but the shipped
  * StorageClass uses one shared secret, so the driver checks it itself. A source elsewhere, or on
  * another cluster, does not exist as far as the caller may know: NOT_FOUND, naming no other tenant.
+ * Departments without storage of their own share one space, so the space alone does not keep them
+ * apart: the department recorded with the source must be the new volume's too (checkSourceDepartment).
  */
 import { CSI_ERR } from '../errors.js';
 import { fail, pass, type Decision } from './decision.js';
@@ -41,4 +43,25 @@ export function checkSourceSpace(
   const departmentSpaces = tenants?.storageSpaces?.() ?? [];
   if (departmentSpaces.some((space) => sameSpace(source.ref, space))) return missing('in the shared storage');
   return pass(RULE, null);
+}
+
+/**
+ * Given the department recorded with the source (a volume's record; a snapshot's, else its volume's),
+ * the new volume's placement and whether the driver runs with policies, returns pass unless the
+ * source is another department's: a volume of department A never becomes B's, nor one of no
+ * department (whose data anybody in the shared space may read). A source of no department passes, as
+ * does anything without policies (no departments to keep apart). Checked once the source's record is
+ * read, before its size is (a refused caller learns nothing about it) and before anything is reserved.
+ */
+export function checkSourceDepartment(
+  source: Pick<SourceInput, 'kind' | 'id'>,
+  sourceDepartment: string | undefined,
+  place: Pick<Placement, 'department'>,
+  withPolicies: boolean,
+): Decision<null> {
+  if (!withPolicies || sourceDepartment === undefined || sourceDepartment === place.department)
+    return pass(RULE, null);
+  const forWhom =
+    place.department === undefined ? 'for a volume of no department' : `for department "${place.department}"`;
+  return fail(RULE, CSI_ERR.NOT_FOUND, `source ${source.kind} "${source.id}" does not exist ${forWhom}`);
 }

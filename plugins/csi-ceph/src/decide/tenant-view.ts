@@ -2,17 +2,16 @@
 import type { ClusterSnapshot } from '@corral/cluster';
 import type { TenantView } from './placement.js';
 
-const NANO = 1_000_000_000n;
-
 export function tenantViewOf(snapshot: ClusterSnapshot): TenantView {
   return {
     departmentOfNamespace: (ns) => snapshot.departmentOfNamespace(ns),
     department: (name) => snapshot.department(name),
-    storageUsed: (department, pvc) => {
-      const nanos = snapshot.usageOfDepartment(department).get('requests.storage') ?? 0n;
+    claimUsage: (department, pvc) => {
+      const used = snapshot.usageOfDepartment(department);
       const claim = pvc ? snapshot.pvc(pvc.namespace, pvc.name) : undefined;
-      const counted = claim !== undefined && snapshot.departmentOfNamespace(claim.namespace) === department;
-      return { bytes: nanos / NANO, counted };
+      if (claim === undefined || snapshot.departmentOfNamespace(claim.namespace) !== department)
+        return { used, counted: false };
+      return { used, counted: true, ...(claim.storageClass ? { storageClass: claim.storageClass } : {}) };
     },
     storageSpaces: () =>
       [...snapshot.departments()].flatMap((d) =>

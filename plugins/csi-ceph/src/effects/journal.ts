@@ -8,7 +8,7 @@
  *   vn/<request name>  → <uuid>                       volume name reservation
  *   vu/<uuid>          → JSON VolumeRecord            {name, image, bytes, createdBytes?, fingerprint, state, department?, source?}
  *   sn/<request name>  → <uuid>                       snapshot name reservation
- *   su/<uuid>          → JSON SnapshotRecord          {name, sourceUuid, sourceImage, snap, bytes, createdAt, state}
+ *   su/<uuid>          → JSON SnapshotRecord          {name, sourceUuid, sourceImage, snap, bytes, createdAt, state, department?}
  * A `reserved` record also carries its lease: {attempt, host, pid, boot, until} (decide/journal-records.ts;
  * `until` is the holder's clock: another host instead waits until it has seen the same lease for the
  * lease time by its own clock).

@@ -1,6 +1,8 @@
 /** The loop devices backed by a file, read from sysfs (see decide/loop-backing.ts for why). */
 import { readdir, readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { parseBackingFile } from '../../decide/loop-backing.js';
+import { runOk } from './run.js';
 
 export interface LoopDevice {
   readonly device: string;
@@ -19,4 +21,18 @@ export async function loopDevicesOf(file: string): Promise<LoopDevice[]> {
     if (backing.path === file) found.push({ device: `/dev/${name}`, deleted: backing.deleted });
   }
   return found;
+}
+
+/**
+ * Detaches `device` when it is a loop device still backed by a file named `fileName` (a stage's image
+ * file): the one a staged filesystem was mounted from after its rbd-fuse mount was unmounted lazily,
+ * whose backing file sysfs then shows under another path. Anything else (a device that is no loop,
+ * a loop detached already or backed by another file) is left alone.
+ */
+export async function detachLoopBackedBy(device: string, fileName: string): Promise<void> {
+  const name = basename(device);
+  if (device !== `/dev/${name}` || !name.startsWith('loop')) return;
+  const text = await readFile(`/sys/block/${name}/loop/backing_file`, 'utf8').catch(() => undefined);
+  if (text === undefined || !parseBackingFile(text).path.endsWith(`/${fileName}`)) return;
+  await runOk('losetup', ['-d', device]);
 }

@@ -10,10 +10,11 @@ import { capabilityFsType } from '../../decide/fs-type.js';
 import { sizeFitsImage } from '../../decide/image-limits.js';
 import { cleanupDecision, type VolumeRecord } from '../../decide/journal-records.js';
 import { paramsFingerprint, parseVolumeParams, type VolumeParams } from '../../decide/parameters.js';
-import { checkStorageQuota, placeVolume, type Placement, type TenantView } from '../../decide/placement.js';
+import { placeVolume, type Placement, type TenantView } from '../../decide/placement.js';
 import { repeatedCreateDecision } from '../../decide/repeat-create.js';
 import { sizeForSource } from '../../decide/source-size.js';
-import { checkSourceSpace } from '../../decide/source-space.js';
+import { checkSourceDepartment, checkSourceSpace } from '../../decide/source-space.js';
+import { checkStorageQuota } from '../../decide/storage-quota.js';
 import { encodeId, type VolumeRef } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError, isCsiError } from '../../errors.js';
 import { ERRNO, hasErrno } from '../../effects/ceph/ceph-call.js';
@@ -38,7 +39,7 @@ import {
   dropCloneSnap,
   parseSource,
   resumeClone,
-  sourceBytes,
+  sourceFacts,
   type SourceRef,
 } from './volume-source.js';
 import { volumeMessage } from './volume-response.js';
@@ -142,8 +143,9 @@ const sourceText = (source: SourceRef | undefined) => (source ? `${source.kind}:
 
 /**
  * The reservation of a new volume: its size (for a volume from a source, read from the source only
- * now, so that a repeat of a create whose source is gone since still gets its volume), checked against
- * librbd's limits and the department's quota before anything is written.
+ * now, so that a repeat of a create whose source is gone since still gets its volume, and only once
+ * the source is known to be the new volume's department's: checkSourceDepartment), checked against
+ * librbd's limits and the department's storage and claim quota before anything is written.
  */
 async function newRecord(
   conn: RadosConnection,
@@ -153,9 +155,12 @@ async function newRecord(
   tenants: TenantView | undefined,
 ): Promise<VolumeRecord> {
   const { params, source } = plan;
-  const bytes = source
-    ? must(sizeForSource(plan.request.capacity_range, await sourceBytes(conn, source)))
-    : plan.bytes;
+  let bytes = plan.bytes;
+  if (source) {
+    const facts = await sourceFacts(conn, source);
+    must(checkSourceDepartment(source, facts.department, place, tenants !== undefined));
+    bytes = must(sizeForSource(plan.request.capacity_range, await facts.bytes()));
+  }
   must(sizeFitsImage(bytes, params.features));
   must(checkStorageQuota(place.department, bytes, params, tenants));
   return {

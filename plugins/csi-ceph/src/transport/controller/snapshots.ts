@@ -6,6 +6,7 @@
  * reserved (snapshot-flatten.ts).
  */
 import { randomUUID } from 'node:crypto';
+import type { Credentials } from '../../decide/credentials.js';
 import { cleanupDecision, type SnapshotRecord } from '../../decide/journal-records.js';
 import { decodeId, encodeId, type VolumeRef } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError, isCsiError } from '../../errors.js';
@@ -76,6 +77,8 @@ export async function createSnapshot(
         bytes: volume.bytes,
         createdAt: new Date().toISOString(),
         state: 'reserved',
+        // A restore must be of the same department (decide/source-space.ts checkSourceDepartment).
+        ...(volume.department ? { department: volume.department } : {}),
       };
       if (existing) await space.journal.claimSnapshot(uuid, name);
       else if (!(await space.journal.reserveSnapshot(uuid, reserved)))
@@ -152,14 +155,27 @@ async function followSnapshotWinner(space: VolumeSpace, name: string, source: Vo
   );
 }
 
-async function openIfExists(deps: ControllerDeps, ref: VolumeRef, creds: ReturnType<typeof credentialsFor>) {
+/**
+ * Runs `fn` on the (pool, namespace) an ID names; `absent` when its cluster is unknown or its pool
+ * does not exist (nothing can be stored there: for DeleteSnapshot that is success, for a list filter
+ * no entry).
+ */
+async function inSpaceOf<T>(
+  deps: ControllerDeps,
+  ref: VolumeRef,
+  creds: Credentials,
+  absent: T,
+  fn: (space: VolumeSpace) => Promise<T>,
+): Promise<T> {
   const cluster = deps.clusters.get(ref.clusterID);
-  if (!cluster) return undefined;
-  return {
-    cluster,
-    with: <T>(fn: (space: VolumeSpace) => Promise<T>) =>
-      deps.pool.with(cluster, creds, async (conn) => fn(await openSpace(conn, ref.pool, ref.namespace))),
-  };
+  if (!cluster) return absent;
+  return deps.pool.with(cluster, creds, async (conn) => {
+    const space = await openSpace(conn, ref.pool, ref.namespace).catch((err: unknown) => {
+      if (isCsiError(err, CSI_ERR.NOT_FOUND)) return undefined;
+      throw err;
+    });
+    return space ? fn(space) : absent;
+  });
 }
 
 export async function deleteSnapshot(
@@ -169,10 +185,9 @@ export async function deleteSnapshot(
   const id = requireField(req.snapshot_id, 'snapshot_id');
   const creds = credentialsFor(deps, req.secrets);
   const ref = decodeId('s1', id);
-  const target = ref ? await openIfExists(deps, ref, creds) : undefined;
-  if (!ref || !target) return {};
+  if (!ref) return {};
   return deps.locks.with([`snapshot/${id}`], () =>
-    target.with(async (space) => {
+    inSpaceOf(deps, ref, creds, {}, async (space) => {
       const record = await space.journal.snapshot(ref.uuid);
       if (!record) return {};
       await withImage(space.ioctx, record.sourceImage, (image) =>
@@ -208,8 +223,7 @@ async function candidates(req: ListSnapshotsRequest__Output, deps: ControllerDep
   const where = byId ?? bySource;
   let all: SnapshotEntry[] = [];
   if (where) {
-    const target = await openIfExists(deps, where, creds);
-    if (target) all = await target.with((space) => snapshotsIn(space, where.clusterID));
+    all = await inSpaceOf(deps, where, creds, [], (space) => snapshotsIn(space, where.clusterID));
   } else {
     await forEachSpace(deps, creds, async (cluster, space) => {
       all.push(...(await snapshotsIn(space, cluster.clusterID)));

@@ -65,16 +65,31 @@ async function readySource<T extends { readonly state: string }>(
 const sourceSpace = (conn: RadosConnection, source: SourceRef) =>
   openSpace(conn, source.ref.pool, source.ref.namespace);
 
+/** What CreateVolume learns of a source before reserving (sourceFacts). */
+export interface SourceFacts {
+  /** The size of its data: a snapshot's as it was taken (its record), a volume's image as it is now. */
+  readonly bytes: () => Promise<bigint>;
+  /** The department it belongs to: a volume's record's; a snapshot's own, else its volume's. */
+  readonly department: string | undefined;
+}
+
 /**
- * The size of the source's data: a snapshot's as it was taken (its record), a volume's image as it is
- * now. NOT_FOUND when the source does not exist.
+ * Reads the source's record (NOT_FOUND when the source does not exist): its department now, its size
+ * on demand, so that the department is checked before anything about the data is read.
  */
-export async function sourceBytes(conn: RadosConnection, source: SourceRef): Promise<bigint> {
+export async function sourceFacts(conn: RadosConnection, source: SourceRef): Promise<SourceFacts> {
   const space = await sourceSpace(conn, source);
-  if (source.kind === 'snapshot')
-    return BigInt((await readySource(source, space.journal.snapshot(source.ref.uuid))).bytes);
+  if (source.kind === 'snapshot') {
+    const snap = await readySource(source, space.journal.snapshot(source.ref.uuid));
+    // The volume outlives its snapshots (DeleteVolume: FAILED_PRECONDITION), so its record is there.
+    const department = snap.department ?? (await space.journal.volume(snap.sourceUuid))?.department;
+    return { department, bytes: async () => BigInt(snap.bytes) };
+  }
   const vol = await readySource(source, space.journal.volume(source.ref.uuid));
-  return withImage(space.ioctx, vol.image, (image) => imageSize(image, vol.image));
+  return {
+    department: vol.department,
+    bytes: () => withImage(space.ioctx, vol.image, (image) => imageSize(image, vol.image)),
+  };
 }
 
 /**

@@ -4,7 +4,9 @@
  * device is blank, mount on <staging>/fs. Every step checks whether it is already done. A reader-only
  * access mode attaches read-only, never mkfs (a blank volume is FAILED_PRECONDITION) and mounts ro
  * without journal replay. A stage that fails, unless it repeats one that had completed, is undone
- * (kubelet does not unstage after a failed stage). The same volume at a second staging path is
+ * (kubelet does not unstage after a failed stage). A repeat of a stage that no longer reaches Ceph
+ * (its rbd-fuse daemon gone) tears it down first and stages again, unless its filesystem is still
+ * mounted elsewhere (FAILED_PRECONDITION). The same volume at a second staging path is
  * refused unless both stagings are read-only. Unstage refuses a staging path holding another volume,
  * and a stage whose filesystem is still mounted elsewhere (a publish not undone: FAILED_PRECONDITION,
  * nothing touched).
@@ -15,11 +17,13 @@ import { credentialsFromSecrets, type Credentials } from '../../decide/credentia
 import { checkStageFsType, effectiveFsType } from '../../decide/fs-type.js';
 import { isReaderOnly, stageMountOptions } from '../../decide/node-access.js';
 import { stageLayout, type StageLayout, type StageRecord } from '../../decide/node-layout.js';
-import { otherStagingConflict, restageConflict, stageMode } from '../../decide/node-stage.js';
+import { otherStagingConflict, restageConflict, restagePlan, stageMode } from '../../decide/node-stage.js';
 import { checkUnstage } from '../../decide/node-unstage.js';
 import { decodeId, isImageOfVolume } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError } from '../../errors.js';
+import { observeEarlierStage } from '../../effects/node/earlier-stage.js';
 import { isBlank, isReadOnlyDevice, makeFilesystem } from '../../effects/node/filesystem.js';
+import { detachLoopBackedBy } from '../../effects/node/loop-devices.js';
 import { isMounted, mount, unmountAll } from '../../effects/node/mounts.js';
 import { readStageRecord, removeStageRecord, writeStageRecord } from '../../effects/node/stage-record.js';
 import { stagingsOnNode } from '../../effects/node/staged-volumes.js';
@@ -103,6 +107,27 @@ async function teardown(layout: StageLayout, imageFile: string, deps: NodeDeps):
   await removeStageRecord(layout.record);
 }
 
+/**
+ * A retry on a stage that no longer reaches Ceph (its rbd-fuse daemon killed, the plugin container
+ * restarted) tears it down, so that the stage made next is a working one: what NodeUnstageVolume then
+ * NodeStageVolume would do. FAILED_PRECONDITION, nothing touched, while its filesystem is mounted
+ * elsewhere. Returns whether it tore the stage down.
+ */
+async function clearBrokenStage(
+  previous: StageRecord | undefined,
+  staging: string,
+  given: string,
+  deps: NodeDeps,
+): Promise<boolean> {
+  if (!previous) return false;
+  const earlier = await observeEarlierStage(staging, given, previous, deps.mounter);
+  if (must(restagePlan(earlier)) === 'resume') return false;
+  await teardown(stageLayout(staging), previous.imageFile, deps);
+  // The filesystem's device when it was not the image's attached one (teardown detached that one).
+  if (earlier.fsSource) await detachLoopBackedBy(earlier.fsSource, previous.imageFile);
+  return true;
+}
+
 /** A read-only stage must not write: no mkfs, and the device must really be read-only. */
 async function checkReadOnlyDevice(device: string, record: StageRecord) {
   if (!(await isReadOnlyDevice(device))) {
@@ -157,9 +182,10 @@ export async function nodeStageVolume(
   const creds = must(credentialsFromSecrets(req.secrets));
   const layout = stageLayout(staging);
   return deps.locks.with([`volume/${record.volumeId}`], async () => {
-    const previous = await readStageRecord(layout.record);
-    checkPrevious(previous, record, given);
+    const found = await readStageRecord(layout.record);
+    checkPrevious(found, record, given);
     await checkOtherStagings(record, staging);
+    const previous = (await clearBrokenStage(found, staging, given, deps)) ? undefined : found;
     // A retry of a completed stage leaves it alone whatever happens; anything else is undone on failure
     // (kubelet does not call NodeUnstageVolume after a failed stage, and the leftovers hold the image).
     const completed = await isStaged(previous, layout, deps);

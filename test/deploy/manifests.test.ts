@@ -33,6 +33,12 @@ function render(dir: string): KubeObject[] {
   return structuredClone(objects);
 }
 
+interface CrdSpec {
+  group: string;
+  names: { plural: string };
+  versions: { subresources?: { status?: object } }[];
+}
+
 const byKind = (objects: readonly KubeObject[], kind: string) => objects.filter((o) => o.kind === kind);
 function find(objects: readonly KubeObject[], kind: string, name: string): KubeObject {
   const obj = objects.find((o) => o.kind === kind && o.metadata.name === name);
@@ -69,9 +75,10 @@ const workloads = (objects: readonly KubeObject[]) =>
 // packages/cluster informers (list/watch of six kinds) and effects/bind-pod.ts (create pods/binding,
 // get pods on a 409); admission — the same informers, effects/lease-reservation-store.ts and
 // @corral/runtime's leader election (read/create/replace Leases in corral-system),
-// effects/department-status-writer.ts (patch departments/status), @corral/runtime's event recorder
-// (create/patch events.k8s.io Events), and with --tls-bootstrap-secret effects/tls/ (get/watch/update
-// its Secret, create Secrets, get/watch/patch the two webhook configurations); CSI controller —
+// effects/policy-status-writer.ts (patch departments/status and namespacepolicies/status),
+// @corral/runtime's event recorder (create/patch events.k8s.io Events), and with
+// --tls-bootstrap-secret effects/tls/ (get/watch/update its Secret, create Secrets, get/watch/patch
+// the two webhook configurations); CSI controller —
 // the same informers plus the documented RBAC of external-provisioner v5, external-resizer v1.13 and
 // the external-snapshotter sidecar v8 (with leader election), and the Secrets its StorageClass names;
 // CSI node — nothing (node-driver-registrar talks to kubelet, the driver has no kubeconfig);
@@ -82,7 +89,7 @@ const SIX_KINDS = [
 ];
 const ADMISSION_ROWS = [
   ...SIX_KINDS,
-  'cluster corral.dev departments/status patch',
+  'cluster corral.dev departments/status,namespacepolicies/status patch',
   'cluster events.k8s.io events create,patch',
   `${SYSTEM_NS} coordination.k8s.io leases get,create,update`,
 ];
@@ -525,6 +532,26 @@ describe.each(INSTALLS)('%s (production rules)', (dir) => {
 
   it('grants each ServiceAccount exactly the verbs its code uses (table above), no more and no less', () => {
     expectExactRbac(dir);
+  });
+
+  it('lets the admission service patch the status of exactly the Corral CRDs with a status subresource', () => {
+    const objects = render(dir);
+    const withStatus = byKind(objects, 'CustomResourceDefinition')
+      .map((crd) => crd['spec'] as CrdSpec)
+      .filter((spec) => spec.group === 'corral.dev' && spec.versions.every((v) => v.subresources?.status))
+      .map((spec) => `${spec.names.plural}/status`)
+      .sort();
+    const patched = [...rightsOf(objects, SYSTEM_NS, 'corral-admission').permissions]
+      .map((permission) => permission.split(' '))
+      .filter(([scope, group, resource, verb]) => {
+        return (
+          scope === 'cluster' && group === 'corral.dev' && resource?.endsWith('/status') && verb === 'patch'
+        );
+      })
+      .map(([, , resource]) => resource)
+      .sort();
+    expect(withStatus).toEqual(['departments/status', 'namespacepolicies/status']);
+    expect(patched).toEqual(withStatus);
   });
 });
 

@@ -80,14 +80,14 @@ export const AdmissionConfigSchema = Type.Object({
   reservationTtlSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
   sharedQuota: Type.Boolean({ description: 'With a cluster, share quota reservations through Leases.' }),
   departmentStatus: Type.Boolean({
-    description: 'With a cluster, keep Department status current (namespaces, used, the Valid condition).',
+    description: 'With a cluster, keep policy status current (Valid condition; Department namespaces, used).',
   }),
   leaseNamespace: Type.String({ minLength: 1, maxLength: 63, description: 'Where the quota Leases live.' }),
   statusLease: Type.String({
     minLength: 1,
     maxLength: 253,
     pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$',
-    description: 'Leader-election Lease of the Department status writer (in --lease-namespace).',
+    description: 'Leader-election Lease of the policy status writer (in --lease-namespace).',
   }),
   events: Type.Boolean({ description: 'With a cluster, record Kubernetes Events where they help tenants.' }),
   shutdownTimeoutMs: Type.Integer({ minimum: 100 }),

@@ -43,11 +43,11 @@ export {
   RESERVATIONS_ANNOTATION,
 } from './effects/lease-reservation-store.js';
 export {
-  departmentStatusApi,
-  startDepartmentStatusWriter,
-  type DepartmentStatusWriter,
-} from './effects/department-status-writer.js';
-export { staleDepartmentStatuses } from './decide/department-status.js';
+  policyStatusApi,
+  startPolicyStatusWriter,
+  type PolicyStatusWriter,
+} from './effects/policy-status-writer.js';
+export { stalePolicyStatuses } from './decide/policy-status.js';
 export { mutatePod } from './decide/mutate.js';
 export { validateRequest, type ValidateResult, type Demand } from './decide/validate.js';
 export { parseImageRef, type ImageRef } from './decide/image-ref.js';

@@ -73,7 +73,9 @@ describe('corral admission against a cluster (fake API server)', () => {
         async () => expect((await send(`${running.url}/readyz`, pair.cert, 'GET')).status).toBe(200),
         { timeout: 10_000, interval: 50 },
       );
-      expect(logs.text()).toContain('Department status not written: Departments come from --policies files');
+      expect(logs.text()).toContain(
+        'policy status not written: Departments and NamespacePolicies come from --policies files',
+      );
       // No status-writer Lease election, no status PATCH.
       const requests = api.requests.all().slice(earlier);
       expect(requests.filter((r) => r.path.includes('status-writer') || r.method === 'PATCH')).toEqual([]);

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { departmentStatusApi, startDepartmentStatusWriter } from '@corral/admission';
+import { policyStatusApi, startPolicyStatusWriter } from '@corral/admission';
 import { createLogger, memoryDestination } from '@corral/runtime';
 import { snapshotFromFiles } from '../../../plugins/admission/src/testing/example-snapshot.js';
 import { fakeKubeConfig, startFakeApiServer, type FakeApiServer } from '../fake-apiserver/index.js';
@@ -38,9 +38,9 @@ describe('Department status writer against a fake API server', () => {
   it('given stale statuses, patches each status subresource with namespaces and used; logs a failed write', async () => {
     const snapshot = await snapshotFromFiles();
     const logs = memoryDestination();
-    const writer = startDepartmentStatusWriter({
+    const writer = startPolicyStatusWriter({
       snapshot,
-      api: await departmentStatusApi(fakeKubeConfig(api.url, 't')),
+      api: await policyStatusApi(fakeKubeConfig(api.url, 't')),
       logger: createLogger({ level: 'info', name: 't', destination: logs.stream }),
       delayMs: 10,
     });
@@ -64,7 +64,12 @@ describe('Department status writer against a fake API server', () => {
       },
     ]);
     expect(
-      logs.lines.some((l) => l['department'] === 'web' && l['msg'] === 'could not write Department status'),
+      logs.lines.some(
+        (l) =>
+          l['kind'] === 'Department' &&
+          l['name'] === 'web' &&
+          l['msg'] === 'could not write Department status',
+      ),
     ).toBe(true);
   });
 });

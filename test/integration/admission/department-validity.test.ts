@@ -1,4 +1,4 @@
-import { departmentStatusApi, startDepartmentStatusWriter } from '@corral/admission';
+import { policyStatusApi, startPolicyStatusWriter } from '@corral/admission';
 import {
   createInvalidPolicyMetric,
   openSnapshot,
@@ -58,9 +58,9 @@ describe('an invalid Department arriving by watch (fake API server)', () => {
     };
     const ready = opened;
     await vi.waitFor(() => expect(ready.synced()).toBe(true), WAIT);
-    const writer = startDepartmentStatusWriter({
+    const writer = startPolicyStatusWriter({
       snapshot,
-      api: await departmentStatusApi(fakeKubeConfig(api.url, 't0ken')),
+      api: await policyStatusApi(fakeKubeConfig(api.url, 't0ken')),
       logger,
       delayMs: 20,
       synced: () => ready.synced(),

@@ -29,14 +29,18 @@ describe('NamespacePolicy defaults through the webhooks over HTTPS (finance-prod
   });
   afterAll(async () => hook.close());
 
-  /** /mutate, then the pod as kube-apiserver stores it: patched and defaulted again. */
-  async function mutated(name: string, spec: Json): Promise<Pod> {
+  /**
+   * /mutate, then the pod as kube-apiserver stores it (patched and defaulted again), with the
+   * warnings the webhook answered (kubectl prints each on a line).
+   */
+  async function mutatedWithWarnings(name: string, spec: Json): Promise<{ pod: Pod; warnings?: string[] }> {
     const review = podReview('finance-prod', name, spec);
     const res = await hook.post('/mutate', review);
     expect(res.body.response).toMatchObject({ allowed: true, patchType: 'JSONPatch' });
     const operations = JSON.parse(Buffer.from(res.body.response.patch, 'base64').toString('utf8'));
     const object = structuredClone(review.request.object) as unknown as Pod;
-    return apiDefaulted(jsonPatch.applyPatch(object, operations).newDocument);
+    const pod = apiDefaulted(jsonPatch.applyPatch(object, operations).newDocument);
+    return { pod, warnings: res.body.response.warnings };
   }
 
   /** A review of the pod as stored (its metadata too: the department label is already there). */
@@ -49,10 +53,13 @@ describe('NamespacePolicy defaults through the webhooks over HTTPS (finance-prod
 
   it('given a pod sized at pod level, writes no container default for those resources, and admits it', async () => {
     // A container limit above the pod-level limit (cpu 1 > 200m) would make kube-apiserver refuse it.
-    const pod = await mutated('pod-level', {
+    const { pod, warnings } = await mutatedWithWarnings('pod-level', {
       resources: { limits: { cpu: '200m' } },
       containers: [{ name: 'a', image: IMAGE }],
     });
+    expect(warnings).toEqual([
+      '[default-limits] containers[0] "a": no default cpu limit 1: the pod sets cpu in spec.resources',
+    ]);
     expect(pod.spec.containers[0]?.resources).toEqual({
       requests: { memory: '128Mi' },
       limits: { memory: '512Mi' },
@@ -64,9 +71,12 @@ describe('NamespacePolicy defaults through the webhooks over HTTPS (finance-prod
   });
 
   it('given a cpu request above the default limit, writes no limit and the quota refusal says to set one', async () => {
-    const pod = await mutated('big', {
+    const { pod, warnings } = await mutatedWithWarnings('big', {
       containers: [{ name: 'a', image: IMAGE, resources: { requests: { cpu: '3' } } }],
     });
+    expect(warnings).toEqual([
+      '[default-limits] containers[0] "a": no default cpu limit 1: its request 3 is above it',
+    ]);
     expect(pod.spec.containers[0]?.resources).toEqual({
       requests: { cpu: '3', memory: '128Mi' },
       limits: { memory: '512Mi' },
@@ -77,5 +87,20 @@ describe('NamespacePolicy defaults through the webhooks over HTTPS (finance-prod
     expect(message).toContain('set resources.limits.cpu in containers[0] "a" (at least its request');
     expect(message).toContain('default limit cpu 1');
     expect(message).not.toContain('ask a platform admin');
+  });
+
+  it('given pod-level cpu and a container memory request above the default limit, admits it as ResourceQuota would', async () => {
+    // finance-prod's quotas limit limits.memory; ResourceQuota asks nothing of the containers of a
+    // pod that sets resources at pod level (IsPodLevelResourcesSet), even for memory, not set there.
+    const { pod, warnings } = await mutatedWithWarnings('partly-pod-level', {
+      resources: { requests: { cpu: '500m' }, limits: { cpu: '500m' } },
+      containers: [{ name: 'a', image: IMAGE, resources: { requests: { memory: '1Gi' } } }],
+    });
+    expect(pod.spec.containers[0]?.resources).toEqual({ requests: { memory: '1Gi' } });
+    expect(warnings).toEqual([
+      '[default-limits] containers[0] "a": no default memory limit 512Mi: its request 1Gi is above it',
+      '[default-limits] containers[0] "a": no default cpu limit 1: the pod sets cpu in spec.resources',
+    ]);
+    expect(await validate('partly-pod-level', pod)).toMatchObject({ allowed: true });
   });
 });

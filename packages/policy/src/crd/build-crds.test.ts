@@ -33,16 +33,25 @@ describe('generated CRDs', () => {
     );
   });
 
-  it('given the NamespacePolicy schema, builds a namespaced CRD without status', () => {
+  it('given the NamespacePolicy schema, builds a namespaced CRD with a status subresource', () => {
     const crd = namespacePolicyCrd();
     expect(crd.metadata.name).toBe('namespacepolicies.corral.dev');
     expect(crd.spec).toMatchObject({
       scope: 'Namespaced',
       names: { kind: 'NamespacePolicy', plural: 'namespacepolicies', shortNames: ['nspol'] },
     });
-    expect(crd.spec.versions[0]?.subresources).toBeUndefined();
-    expect(crd.spec.versions[0]?.additionalPrinterColumns.map((column) => column.jsonPath)).toContain(
-      '.spec.enforcement',
+    expect(crd.spec.versions[0]?.subresources).toEqual({ status: {} });
+    expect(crd.spec.versions[0]?.additionalPrinterColumns.map((column) => column.jsonPath)).toEqual(
+      expect.arrayContaining(['.spec.enforcement', '.status.conditions[?(@.type=="Valid")].status']),
+    );
+    // The status the admission service writes survives pruning: conditions are in the schema.
+    const status = crd.spec.versions[0]?.schema.openAPIV3Schema.properties?.status;
+    expect(status?.properties?.conditions?.items?.required).toEqual(['type', 'status']);
+  });
+
+  it.each(crds)('given the %s schema, shows the Valid condition in a printer column', (_kind, crd) => {
+    expect(crd.spec.versions[0]?.additionalPrinterColumns).toContainEqual(
+      expect.objectContaining({ name: 'Valid', jsonPath: '.status.conditions[?(@.type=="Valid")].status' }),
     );
   });
 

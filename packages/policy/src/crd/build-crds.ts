@@ -41,6 +41,14 @@ export interface CustomResourceDefinition {
 
 const AGE: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
 
+/** The status of the `Valid` condition Corral's admission service writes on each policy object. */
+const VALID: PrinterColumn = {
+  name: 'Valid',
+  type: 'string',
+  jsonPath: '.status.conditions[?(@.type=="Valid")].status',
+  description: 'False: Corral refuses the newest spec (see the Valid condition)',
+};
+
 /** The openAPIV3Schema of a kind: its converted schema, with apiVersion, kind and metadata as CRDs require. */
 export function crdSchema(schema: TSchema): OpenApiV3Schema {
   const converted = toOpenApiV3(schema);
@@ -87,12 +95,7 @@ export function departmentCrd(): CustomResourceDefinition {
         jsonPath: '.status.namespaces',
         description: "The department's namespaces",
       },
-      {
-        name: 'Valid',
-        type: 'string',
-        jsonPath: '.status.conditions[?(@.type=="Valid")].status',
-        description: 'False: Corral refuses the newest spec (see the Valid condition)',
-      },
+      VALID,
       { name: 'Pool', type: 'string', jsonPath: '.spec.storage.pool', priority: 1 },
       { name: 'RADOS Namespace', type: 'string', jsonPath: '.spec.storage.radosNamespace', priority: 1 },
       AGE,
@@ -107,7 +110,7 @@ export function namespacePolicyCrd(): CustomResourceDefinition {
     shortName: 'nspol',
     scope: 'Namespaced',
     schema: NamespacePolicySchema,
-    status: false,
+    status: true,
     columns: [
       {
         name: 'Enforcement',
@@ -115,6 +118,7 @@ export function namespacePolicyCrd(): CustomResourceDefinition {
         jsonPath: '.spec.enforcement',
         description: 'enforce, warn or audit',
       },
+      VALID,
       { name: 'Allowed Registries', type: 'string', jsonPath: '.spec.images.allowedRegistries', priority: 1 },
       AGE,
     ],

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import {
+  ConditionSchema,
   DNS_SUBDOMAIN_PATTERN,
   LabelSelectorSchema,
   ObjectMetaSchema,
@@ -102,12 +103,21 @@ export const NamespacePolicySpecSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Written by Corral through the status subresource: the `Valid` condition. */
+export const NamespacePolicyStatusSchema = Type.Object(
+  {
+    conditions: Type.Optional(Type.Array(ConditionSchema)),
+  },
+  { additionalProperties: false },
+);
+
 export const NamespacePolicySchema = Type.Object(
   {
     apiVersion: Type.Literal(API_VERSION),
     kind: Type.Literal('NamespacePolicy'),
     metadata: ObjectMetaSchema,
     spec: NamespacePolicySpecSchema,
+    status: Type.Optional(NamespacePolicyStatusSchema),
   },
   {
     additionalProperties: false,
@@ -119,4 +129,5 @@ export type Enforcement = Static<typeof EnforcementSchema>;
 export type SpreadRule = Static<typeof SpreadRuleSchema>;
 export type ColocateRule = Static<typeof ColocateRuleSchema>;
 export type NamespacePolicySpec = Static<typeof NamespacePolicySpecSchema>;
+export type NamespacePolicyStatus = Static<typeof NamespacePolicyStatusSchema>;
 export type NamespacePolicy = Static<typeof NamespacePolicySchema>;

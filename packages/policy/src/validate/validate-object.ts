@@ -1,4 +1,5 @@
-import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { TSchema } from '@sinclair/typebox';
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { DepartmentSchema, type Department } from '../schema/department.js';
 import { NamespacePolicySchema, type NamespacePolicy } from '../schema/namespace-policy.js';
 import { departmentProblems } from './department-checks.js';
@@ -18,10 +19,11 @@ const departmentCheck = TypeCompiler.Compile(DepartmentSchema);
 const namespacePolicyCheck = TypeCompiler.Compile(NamespacePolicySchema);
 
 /**
- * The object without its `status`: Corral writes a Department's status itself (through the status
- * subresource, which no webhook sees), so whatever it holds never decides whether the Department is
+ * The object without its `status`: Corral writes a policy object's status itself (through the status
+ * subresource, which no webhook sees), so whatever it holds never decides whether the object is
  * valid. Otherwise a status the API server stored but Corral's stricter checks refuse (a sum of
- * quantities past their limits) would drop the Department, and its enforcement, at the next start.
+ * quantities past their limits, a condition from another writer) would drop the object, and its
+ * enforcement, at the next start.
  */
 function withoutStatus(obj: unknown): unknown {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj) || !('status' in obj)) return obj;
@@ -35,33 +37,34 @@ function withoutStatus(obj: unknown): unknown {
  * value is the object itself, as written (no defaults filled in, status kept).
  */
 export function validateDepartment(obj: unknown, source?: string): Validated<Department> {
-  const checked = withoutStatus(obj);
-  const result = validate<Department>(
-    checked,
-    objectContext(obj, 'Department', source),
-    schemaProblems(departmentCheck, checked),
-    (guard) => departmentProblems(checked as Department, guard),
-  );
-  return result.ok ? { ok: true, value: obj as Department } : result;
+  return validateIgnoringStatus(obj, 'Department', departmentCheck, departmentProblems, source);
 }
 
-/** Validates a NamespacePolicy, as validateDepartment does a Department. */
+/** Validates a NamespacePolicy, as validateDepartment does a Department (status kept, not validated). */
 export function validateNamespacePolicy(obj: unknown, source?: string): Validated<NamespacePolicy> {
-  return validate(
+  return validateIgnoringStatus(
     obj,
-    objectContext(obj, 'NamespacePolicy', source),
-    schemaProblems(namespacePolicyCheck, obj),
-    (guard) => namespacePolicyProblems(obj as NamespacePolicy, guard),
+    'NamespacePolicy',
+    namespacePolicyCheck,
+    namespacePolicyProblems,
+    source,
   );
 }
 
-function validate<T>(
+/**
+ * Validates the object without its status (withoutStatus): every schema problem, then the semantic
+ * ones where the schema found the fields sound. On success the value is the object itself.
+ */
+function validateIgnoringStatus<T extends Department | NamespacePolicy>(
   obj: unknown,
-  context: ReturnType<typeof objectContext>,
-  fromSchema: FieldProblem[],
-  semantic: (guard: SchemaGuard) => FieldProblem[],
+  kind: T['kind'],
+  check: TypeCheck<TSchema>,
+  semantic: (checked: T, guard: SchemaGuard) => FieldProblem[],
+  source: string | undefined,
 ): Validated<T> {
-  const problems = [...fromSchema, ...semantic(schemaGuard(fromSchema))];
+  const checked = withoutStatus(obj);
+  const fromSchema = schemaProblems(check, checked);
+  const problems = [...fromSchema, ...semantic(checked as T, schemaGuard(fromSchema))];
   if (problems.length === 0) return { ok: true, value: obj as T };
-  return { ok: false, problems: withContext(context, problems) };
+  return { ok: false, problems: withContext(objectContext(obj, kind, source), problems) };
 }

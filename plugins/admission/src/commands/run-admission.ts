@@ -14,7 +14,7 @@ import {
   type Clock,
 } from '@corral/runtime';
 import { admissionHelp, loadAdmissionConfig, type AdmissionConfig } from '../config.js';
-import { startLedDepartmentStatusWriter } from '../effects/department-status-writer.js';
+import { startLedPolicyStatusWriter } from '../effects/policy-status-writer.js';
 import { startAdmissionEvents } from '../effects/events.js';
 import { LeaseReservationStore } from '../effects/lease-reservation-store.js';
 import { loadKubeConfig, openPolicies } from '../effects/open-policies.js';
@@ -65,19 +65,19 @@ async function openSources(config: AdmissionConfig, logger: Logger, readiness: R
     readiness: (condition, ok, reason) => readiness.set(condition, ok, reason),
   });
   createInvalidPolicyMetric(metrics.registry, opened.snapshot);
-  // With a cluster, keep Department status.namespaces/used current: only the replica holding the
-  // status-writer Lease writes (docs/adr/0016). Not when the Departments come from --policies files:
-  // the snapshot would never show the written status, and the files are not the cluster's objects.
+  // With a cluster, keep Department and NamespacePolicy status current: only the replica holding the
+  // status-writer Lease writes (docs/adr/0016). Not when the policies come from --policies files: the
+  // snapshot would never show the written status, and the files are not the cluster's objects.
   const writeStatus = kubeConfig !== undefined && config.departmentStatus;
   if (writeStatus && config.policies) {
     logger.info(
       { policies: config.policies },
-      'Department status not written: Departments come from --policies files, not from the cluster',
+      'policy status not written: Departments and NamespacePolicies come from --policies files, not from the cluster',
     );
   }
   const statusWriter =
     kubeConfig && writeStatus && !config.policies
-      ? await startLedDepartmentStatusWriter({
+      ? await startLedPolicyStatusWriter({
           kubeConfig,
           snapshot: opened.snapshot,
           synced: () => opened.synced(),

@@ -1,8 +1,9 @@
 import { rawNamespace, rawNamespacePolicy, SnapshotStore } from '@corral/cluster';
 import type { NamespacePolicy } from '@corral/policy';
-import { applyDefaultResources } from './default-resources.js';
+import { applyDefaultResources, skippedDefaultLimits } from './default-resources.js';
 
 type Resources = Record<string, Record<string, string>>;
+type Json = Record<string, unknown>;
 
 /** A NamespacePolicy with these defaults, as the snapshot holds it. */
 function policyWith(defaults: Resources): NamespacePolicy {
@@ -88,5 +89,82 @@ describe('applyDefaultResources on a container', () => {
     applyDefaultResources(spec, policyWith(DEFAULTS));
     expect(spec['ephemeralContainers']).toBe(before);
     expect(spec['ephemeralContainers']).toEqual([{ name: 'debug' }]);
+  });
+});
+
+describe('skippedDefaultLimits', () => {
+  const skipped = (spec: Record<string, unknown>, defaults: Resources = DEFAULTS) =>
+    skippedDefaultLimits(spec, policyWith(defaults));
+
+  it('given a container whose request is above the default limit, names it, the resource and the request', () => {
+    const spec = { containers: [{ name: 'app', image: 'x', resources: { requests: { cpu: '3' } } }] };
+    expect(skipped(spec)).toEqual([
+      {
+        container: 'containers[0] "app"',
+        resource: 'cpu',
+        limit: '1',
+        reason: { why: 'request-above', request: '3' },
+      },
+    ]);
+  });
+
+  it('given init and app containers with big requests, names each of them', () => {
+    const big = { requests: { memory: '1Gi' } };
+    const spec = {
+      initContainers: [{ name: 'i', resources: big }],
+      containers: [{ name: 'a', resources: big }],
+    };
+    expect(skipped(spec).map((s) => [s.container, s.resource, s.reason])).toEqual([
+      ['initContainers[0] "i"', 'memory', { why: 'request-above', request: '1Gi' }],
+      ['containers[0] "a"', 'memory', { why: 'request-above', request: '1Gi' }],
+    ]);
+  });
+
+  it('given pod-level resources, names each container without a limit for them (never ephemeral ones)', () => {
+    const spec = {
+      resources: { requests: { cpu: '2' } },
+      containers: [{ name: 'a' }, { name: 'b', resources: { limits: { cpu: '500m' } } }],
+      ephemeralContainers: [{ name: 'debug' }],
+    };
+    expect(skipped(spec)).toEqual([
+      { container: 'containers[0] "a"', resource: 'cpu', limit: '1', reason: { why: 'pod-level' } },
+    ]);
+  });
+
+  it.each([
+    ['a request under the default limit', { requests: { cpu: '500m' } }],
+    ['a request equal to it', { requests: { cpu: '1' } }],
+    ['a limit of its own above the default', { requests: { cpu: '3' }, limits: { cpu: '4' } }],
+    ['a null request (the default limit is written)', { requests: { cpu: null } }],
+  ])('given %s, lists nothing', (_what, resources) => {
+    expect(skipped({ containers: [{ name: 'a', resources }] })).toEqual([]);
+  });
+
+  it('given no default limits, or no policy, lists nothing', () => {
+    const spec = { containers: [{ name: 'a', resources: { requests: { cpu: '3' } } }] };
+    expect(skipped(spec, { requests: { cpu: '100m' } })).toEqual([]);
+    expect(skippedDefaultLimits(spec, undefined)).toEqual([]);
+  });
+
+  it('agrees with applyDefaultResources: what it lists is exactly what is not written', () => {
+    const spec: Record<string, unknown> = {
+      resources: { limits: { memory: '1Gi' } },
+      containers: [
+        { name: 'a', resources: { requests: { cpu: '2' } } },
+        { name: 'b', resources: { requests: { cpu: '250m' } } },
+      ],
+    };
+    const listed = skipped(spec);
+    applyDefaultResources(spec, policyWith(DEFAULTS));
+    const containers = spec['containers'] as { name: string; resources: { limits?: Json } }[];
+    for (const container of containers) {
+      for (const resource of ['cpu', 'memory']) {
+        const written = container.resources.limits?.[resource] !== undefined;
+        const isListed = listed.some(
+          (s) => s.container.includes(`"${container.name}"`) && s.resource === resource,
+        );
+        expect(written).toBe(!isListed);
+      }
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { tryParseQuantity, unusableDefaultKeys, type NamespacePolicy } from '@corral/policy';
 import { deepFrozen } from './frozen-values.js';
 import { copyWith } from './copy-with.js';
-import { asObject, type JsonObject } from './pod-spec.js';
+import { asObject, containersOf, describeContainer, type ContainerAt, type JsonObject } from './pod-spec.js';
 
 type Defaults = NonNullable<NamespacePolicy['spec']['defaults']>;
 
@@ -205,4 +205,66 @@ export function applyDefaultResources(spec: JsonObject, policy: NamespacePolicy 
     }
     if (next) spec[list] = next;
   }
+}
+
+/** Why a container got no default limit for a resource it sets no limit for. */
+export type SkipReason =
+  { readonly why: 'pod-level' } | { readonly why: 'request-above'; readonly request: string };
+
+/** A default limit applyDefaultResources leaves out of a container that has none. */
+export interface SkippedLimit {
+  readonly container: string;
+  readonly resource: string;
+  readonly limit: string;
+  readonly reason: SkipReason;
+}
+
+const NONE: readonly SkippedLimit[] = Object.freeze([]);
+
+/** Why `at` gets no default limit `name` (it sets none), or undefined when it gets it. */
+function skipReason(
+  at: ContainerAt,
+  name: string,
+  limit: bigint | undefined,
+  plan: DefaultsPlan,
+  podLevel: ReadonlySet<string> | undefined,
+): SkipReason | undefined {
+  if (podLevel?.has(name)) return { why: 'pod-level' };
+  const requests = asObject(asObject(at.container['resources'])?.['requests']);
+  // As missingRequests and missingLimits: the default request counts only where the key is absent.
+  const own = requests?.[name];
+  const text = own !== undefined ? own : plan.requests.find(([request]) => request === name)?.[1];
+  const request = nanosOf(text);
+  if (request === undefined || limit === undefined || request <= limit) return undefined;
+  return { why: 'request-above', request: String(text) };
+}
+
+/**
+ * The default limits applyDefaultResources leaves out of the pod's app and init containers, and why
+ * (see defaultContainer and planWithout): the container's request (its own, else the default one)
+ * is above the default limit, or the pod sets that resource at pod level. Given the spec as sent
+ * (before the defaults); empty without default limits. A container with a limit of its own for the
+ * resource is never listed: no default would be added there anyway.
+ */
+export function skippedDefaultLimits(
+  spec: JsonObject,
+  policy: NamespacePolicy | undefined,
+): readonly SkippedLimit[] {
+  const defaults = policy?.spec.defaults;
+  if (!defaults) return NONE;
+  const plan = planOf(defaults);
+  if (plan.limits.length === 0) return NONE;
+  const podLevel = podLevelNames(spec);
+  let skipped: SkippedLimit[] | undefined;
+  for (const at of containersOf(spec)) {
+    if (at.list === 'ephemeralContainers') continue;
+    const limits = asObject(asObject(at.container['resources'])?.['limits']);
+    for (const [name, text, limit] of plan.limits) {
+      if (limits?.[name] !== undefined) continue;
+      const reason = skipReason(at, name, limit, plan, podLevel);
+      if (reason === undefined) continue;
+      (skipped ??= []).push({ container: describeContainer(at), resource: name, limit: text, reason });
+    }
+  }
+  return skipped ?? NONE;
 }

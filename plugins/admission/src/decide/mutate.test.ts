@@ -176,6 +176,36 @@ describe('mutatePod on the examples', () => {
     ]);
   });
 
+  it('given a container requesting more than the default limit, warns that it gets no default limit', () => {
+    const request = podRequest('finance-prod', {
+      containers: [{ name: 'app', image: 'x', resources: { requests: { cpu: '3' } } }],
+    });
+    const { decisions } = mutate(request);
+    expect(decisions).toEqual([
+      { rule: 'pod-defaults-and-placement', outcome: 'pass', message: '' },
+      {
+        rule: 'default-limits',
+        outcome: 'warn',
+        message: 'containers[0] "app": no default cpu limit 1: its request 3 is above it',
+      },
+    ]);
+  });
+
+  it('given a pod sized at pod level in a namespace of no department, warns about the limits left out', () => {
+    const store = new SnapshotStore();
+    store.replaceAll('Namespace', [rawNamespace('lab')], 'test');
+    const defaults = { limits: { cpu: '500m', memory: '256Mi' } };
+    store.replaceAll('NamespacePolicy', [rawNamespacePolicy('lab', 'p', { defaults })], 'test');
+    const request = podRequest('lab', {
+      resources: { limits: { memory: '1Gi' } },
+      containers: [{ name: 'app', image: 'x' }],
+    });
+    const warnings = mutatePod(request, store, settings).decisions.filter((d) => d.outcome === 'warn');
+    expect(warnings.map((d) => d.message)).toEqual([
+      'containers[0] "app": no default memory limit 256Mi: the pod sets memory in spec.resources',
+    ]);
+  });
+
   it('given a GPU pod in research-ml, tolerates GPU taints and avoids gateways', () => {
     const spec = {
       containers: [{ name: 't', image: 'x', resources: { limits: { 'nvidia.com/gpu': '1' } } }],

@@ -1,6 +1,7 @@
 import { DEPARTMENT_LABEL, effectiveNodeIsolation } from '@corral/policy';
 import type { ClusterSnapshot } from '@corral/cluster';
-import { applyDefaultResources } from './default-resources.js';
+import { applyDefaultResources, skippedDefaultLimits } from './default-resources.js';
+import { defaultLimitWarnings } from './default-limit-warnings.js';
 import { pass, skip, type Decision } from './decision.js';
 import { applyPlacement, carriesGpuRequest, isGatewayPod } from './placement.js';
 import { copyWith } from './copy-with.js';
@@ -45,8 +46,9 @@ function applySchedulerName(spec: JsonObject, schedulerName: string): void {
 }
 
 /**
- * Mutates a new pod of a department's namespace: default requests/limits, department/role placement,
- * pull secrets, the department label and the scheduler that runs Corral's extender. In a namespace of no department with a NamespacePolicy, only
+ * Mutates a new pod of a department's namespace: default requests/limits (with a warning for each
+ * default limit a container does not get), department/role placement, pull secrets, the department
+ * label and the scheduler that runs Corral's extender. In a namespace of no department with a NamespacePolicy, only
  * the policy's defaults and pull secrets (its quota and image rules apply there too). Pure: returns a mutated copy, never touches the input.
  * Idempotent: mutating the result again yields an equal object.
  */
@@ -69,12 +71,16 @@ export function mutatePod(request: AdmissionRequest, view: PolicyView, settings:
   const pod: JsonObject = { ...original, spec };
   const metadata = asObject(original['metadata']);
   const labels = asObject(metadata?.['labels']);
+  // Default limits left out are warned about: the tenant would otherwise not know the pod has none.
+  const skipped = skippedDefaultLimits(originalSpec, policy);
+  const decisions =
+    skipped.length === 0 ? [pass(MUTATE_RULE)] : [pass(MUTATE_RULE), ...defaultLimitWarnings(skipped)];
   applyDefaultResources(spec, policy);
   applySchedulerName(spec, settings.schedulerName);
   // A namespace of no department has a NamespacePolicy's defaults and pull secrets, no placement.
   if (department === undefined) {
     applyPullSecrets(spec, policy);
-    return { decisions: [pass(MUTATE_RULE)], mutated: pod };
+    return { decisions, mutated: pod };
   }
   applyPlacement(spec, {
     department: department.metadata.name,
@@ -89,5 +95,5 @@ export function mutatePod(request: AdmissionRequest, view: PolicyView, settings:
     stamped[DEPARTMENT_LABEL] = department.metadata.name;
     pod['metadata'] = copyWith(metadata, { labels: stamped });
   }
-  return { decisions: [pass(MUTATE_RULE)], mutated: pod };
+  return { decisions, mutated: pod };
 }

@@ -105,7 +105,7 @@ function refuse(name: string, problems: readonly PolicyProblem[]): Decision {
 const plural = (count: bigint, one: string) => `${count} ${one}${count === 1n ? '' : 's'}`;
 
 /** `3 pods, 1 claim`: what the namespace holds, as counted by the snapshot. */
-function holdings(usage: Usage): string {
+export function holdings(usage: Usage): string {
   const pods = usageUnits(usage, 'pods');
   const claims = usageUnits(usage, 'persistentvolumeclaims');
   const parts = [pods > 0n ? plural(pods, 'pod') : '', claims > 0n ? plural(claims, 'claim') : ''];

@@ -1,5 +1,13 @@
 import { rawDepartment, rawNamespace, rawNamespacePolicy, SnapshotStore } from '@corral/cluster';
-import { checkPolicyObject } from './policy-objects.js';
+import type { Decision } from './decision.js';
+import { checkPolicyRequest, type PolicySetView } from './policy-objects.js';
+
+/** The decision on a Department CREATE or UPDATE with no oldObject (as `corral check` sends). */
+const checkPolicyObject = (kind: string, object: unknown, view: PolicySetView): Decision | undefined =>
+  checkPolicyRequest(
+    { uid: 'u', kind: { group: 'corral.dev', version: 'v1alpha1', kind }, operation: 'CREATE', object },
+    view,
+  )[0];
 
 const T1 = '2024-01-01T00:00:00Z';
 const finance = (hard: Record<string, string>, registries: string[]) =>

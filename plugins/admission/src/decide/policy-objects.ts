@@ -6,17 +6,29 @@ import {
   validateDepartment,
   validateNamespacePolicy,
   type Department,
+  type NamespaceInfo,
   type NamespacePolicy,
   type PolicyProblem,
+  type PolicySet,
 } from '@corral/policy';
 import type { ClusterSnapshot } from '@corral/cluster';
-import { fail, pass, type Decision } from './decision.js';
+import { fail, pass, skip, warn, type Decision } from './decision.js';
+import { departmentMoves } from './department-moves.js';
+import { asObject } from './pod-spec.js';
+import type { AdmissionRequest } from './request.js';
 
 export const POLICY_OBJECT_RULE = 'policy-object-valid';
 
 const MAX_LISTED = 5;
 
-export type PolicySetView = Pick<ClusterSnapshot, 'departments' | 'namespaces' | 'namespacePolicy'>;
+export type PolicySetView = Pick<
+  ClusterSnapshot,
+  'departments' | 'namespaces' | 'namespacePolicy' | 'departmentOfNamespace' | 'usageOfNamespace'
+>;
+
+type Kind = 'Department' | 'NamespacePolicy';
+type PolicyObject = Department | NamespacePolicy;
+type Current = Omit<PolicySet, 'source'> & { readonly namespaces: NamespaceInfo[] };
 
 function listProblems(problems: readonly PolicyProblem[]): string {
   const shown = problems.slice(0, MAX_LISTED).map((problem) => describeProblem(problem));
@@ -24,68 +36,139 @@ function listProblems(problems: readonly PolicyProblem[]): string {
   return `${shown.join('; ')}${more}`;
 }
 
-const sameObject = (a: { metadata: { name: string; namespace?: string } }, b: typeof a) =>
-  a.metadata.name === b.metadata.name && (a.metadata.namespace ?? '') === (b.metadata.namespace ?? '');
+interface Named {
+  readonly name?: unknown;
+  readonly namespace?: unknown;
+}
 
-const isOf = (problem: PolicyProblem, kind: string, object: Department | NamespacePolicy) =>
-  problem.kind === kind &&
-  problem.name === object.metadata.name &&
-  (problem.namespace ?? '') === (object.metadata.namespace ?? '');
+const metadataOf = (object: unknown): Named => (asObject(asObject(object)?.['metadata']) ?? {}) as Named;
 
-/**
- * Problems between the incoming object and the policies already applied (claims, widening, storage):
- * those filed against the object itself, and any new one it brings about elsewhere. A conflict is
- * filed against the younger of two objects, so an update of an older Department that takes a younger
- * one's namespaces or RADOS namespace shows up as a new problem of the younger one, which would then
- * lose its namespaces or its storage.
- */
-function conflictsWith(
-  kind: 'Department' | 'NamespacePolicy',
-  object: Department | NamespacePolicy,
-  view: PolicySetView,
-): PolicyProblem[] {
+const sameObject = (a: Named, b: Named) => a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
+
+/** Is the problem filed against the object under review (by kind, name and namespace)? */
+const isOf = (problem: PolicyProblem, kind: Kind, object: unknown) =>
+  problem.kind === kind && sameObject(problem, metadataOf(object));
+
+/** The applied policy set, as the snapshot holds it. */
+function currentSet(view: PolicySetView): Current {
   const namespaces = [...view.namespaces()];
-  const allDepartments = [...view.departments()];
-  const allPolicies = namespaces
+  const policies = namespaces
     .map((ns) => view.namespacePolicy(ns.name))
     .filter((p): p is NamespacePolicy => p !== undefined);
-  const baseline = new Set(
-    checkPolicySet({
-      departments: allDepartments,
-      policies: allPolicies,
-      namespaces,
-      source: 'admission',
-    }).map((problem) => problemIdentity(problem)),
-  );
-  const departments = allDepartments.filter((d) => kind !== 'Department' || !sameObject(d, object));
-  const policies = allPolicies.filter((p) => kind !== 'NamespacePolicy' || !sameObject(p, object));
-  if (kind === 'Department') departments.push(object as Department);
-  else policies.push(object as NamespacePolicy);
-  const problems = checkPolicySet({ departments, policies, namespaces, source: 'admission' });
-  return problems.filter((p) => isOf(p, kind, object) || !baseline.has(problemIdentity(p)));
+  return { departments: [...view.departments()], policies, namespaces };
 }
 
-/** A valid object's problems on write: defaults pods could not take, then conflicts. */
-function writeProblems(
-  kind: 'Department' | 'NamespacePolicy',
-  object: Department | NamespacePolicy,
-  view: PolicySetView,
-) {
-  const defaults = kind === 'NamespacePolicy' ? unusableDefaultProblems(object as NamespacePolicy) : [];
-  return [...defaults, ...conflictsWith(kind, object, view)];
+/** The set with `object` in place of the snapshot's copy of it (or added). */
+function withObject(current: Current, kind: Kind, object: PolicyObject): Current {
+  const departments = current.departments.filter(
+    (d) => kind !== 'Department' || !sameObject(d.metadata, object.metadata),
+  );
+  const policies = current.policies.filter(
+    (p) => kind !== 'NamespacePolicy' || !sameObject(p.metadata, object.metadata),
+  );
+  if (kind === 'Department') departments.push(object as Department);
+  else policies.push(object as NamespacePolicy);
+  return { departments, policies, namespaces: current.namespaces };
 }
 
 /**
- * Validates a Department or NamespacePolicy beyond what the CRD schema can: every field problem, then
- * (NamespacePolicy) defaults that would make the pods they are written into fail kube-apiserver's
- * validation, then its conflicts with the applied policies (a namespace claimed twice, a
- * NamespacePolicy wider than its department, a shared RADOS namespace). 422 listing every problem.
+ * Every problem a write of `object` meets: its field problems when it is invalid on its own, else
+ * defaults pods could not take (NamespacePolicy) and every problem of the policy set with it in
+ * place; with the valid object, else undefined.
  */
-export function checkPolicyObject(kind: string, object: unknown, view: PolicySetView): Decision {
+function problemsWith(
+  kind: Kind,
+  object: unknown,
+  current: Current,
+): { problems: PolicyProblem[]; valid?: PolicyObject } {
   const result = kind === 'Department' ? validateDepartment(object) : validateNamespacePolicy(object);
-  const problems = result.ok
-    ? writeProblems(kind === 'Department' ? 'Department' : 'NamespacePolicy', result.value, view)
-    : result.problems;
-  if (problems.length === 0) return pass(POLICY_OBJECT_RULE);
-  return fail(POLICY_OBJECT_RULE, `invalid ${kind}: ${listProblems(problems)}; fix these fields`, 422);
+  if (!result.ok) return { problems: result.problems };
+  const defaults = kind === 'NamespacePolicy' ? unusableDefaultProblems(result.value as NamespacePolicy) : [];
+  const set = checkPolicySet({ ...withObject(current, kind, result.value), source: 'admission' });
+  return { problems: [...defaults, ...set], valid: result.value };
+}
+
+/**
+ * How two problems are told apart: those of the object under review by their whole text (a field
+ * that holds another wrong value is a new problem), those of other objects by field (their messages
+ * quote the object under review, so a step towards a fix reads differently but is the same problem).
+ */
+const identityOf = (problem: PolicyProblem, kind: Kind, object: unknown) =>
+  isOf(problem, kind, object) ? `own ${describeProblem(problem)}` : problemIdentity(problem);
+
+interface Judged {
+  /** Problems the write brings: it is refused for them. */
+  readonly brought: PolicyProblem[];
+  /** The object's own problems it already had (an UPDATE): allowed, and warned about. */
+  readonly kept: PolicyProblem[];
+  readonly valid?: PolicyObject;
+}
+
+/**
+ * The problems a write brings. A CREATE: every problem of the object, and any new one it brings about
+ * elsewhere (a conflict is filed against the younger of two objects, so an update of an older
+ * Department that takes a younger one's namespaces shows up as a new problem of the younger one).
+ * An UPDATE is judged against its oldObject, as kube-apiserver ratchets CRD validation: problems the
+ * object already had are kept, not refused, so that labels, annotations, finalizers and partial
+ * fixes of an object stored before Corral checked it (or while the webhook was away) still go in.
+ */
+function judge(request: AdmissionRequest, kind: Kind, current: Current): Judged {
+  const { object, oldObject } = request;
+  const after = problemsWith(kind, object, current);
+  const ratchet = request.operation === 'UPDATE' && asObject(oldObject) !== undefined;
+  // Other objects' problems as the snapshot has them (an invalid old object is not in it), and, for
+  // an UPDATE, every problem with the old object in place.
+  const applied = checkPolicySet({ ...current, source: 'admission' }).filter((p) => !isOf(p, kind, object));
+  const before = ratchet ? [...applied, ...problemsWith(kind, oldObject, current).problems] : applied;
+  const known = new Set(before.map((problem) => identityOf(problem, kind, object)));
+  const brought: PolicyProblem[] = [];
+  const kept: PolicyProblem[] = [];
+  for (const problem of after.problems) {
+    const own = isOf(problem, kind, object);
+    const old = known.has(identityOf(problem, kind, object));
+    if (old && own && ratchet) kept.push(problem);
+    else if (!old || own) brought.push(problem);
+  }
+  return after.valid === undefined ? { brought, kept } : { brought, kept, valid: after.valid };
+}
+
+function keptWarning(kind: Kind, object: unknown, kept: readonly PolicyProblem[]): Decision {
+  const name = String(metadataOf(object).name ?? '');
+  return warn(
+    POLICY_OBJECT_RULE,
+    `${kind} ${name} still has problems it had before this update, for which Corral ignores it ` +
+      `(see its Valid condition): ${listProblems(kept)}`,
+  );
+}
+
+/** Does the UPDATE change the spec (the only part whose problems Corral judges)? */
+const specChanged = (request: AdmissionRequest): boolean =>
+  JSON.stringify(asObject(request.object)?.['spec']) !==
+  JSON.stringify(asObject(request.oldObject)?.['spec']);
+
+/**
+ * Validates a Department or NamespacePolicy write beyond what the CRD schema can: every field
+ * problem, then (NamespacePolicy) defaults that would make the pods they are written into fail
+ * kube-apiserver's validation, then its conflicts with the applied policies (a namespace claimed
+ * twice, a NamespacePolicy wider than its department, a shared RADOS namespace): 422 listing the
+ * problems the write brings (see judge; those an UPDATE keeps are warned about). A subresource write
+ * (`status`, Corral's own) is never judged: the spec does not change there. A Department write that
+ * moves namespaces holding pods or claims in or out of it is warned about (departmentMoves).
+ */
+export function checkPolicyRequest(request: AdmissionRequest, view: PolicySetView): Decision[] {
+  const kind: Kind = request.kind.kind === 'Department' ? 'Department' : 'NamespacePolicy';
+  if (request.subResource) return [skip(POLICY_OBJECT_RULE, 'subresource: the spec does not change')];
+  const current = currentSet(view);
+  const { brought, kept, valid } = judge(request, kind, current);
+  if (brought.length > 0) {
+    return [fail(POLICY_OBJECT_RULE, `invalid ${kind}: ${listProblems(brought)}; fix these fields`, 422)];
+  }
+  const decisions = [pass(POLICY_OBJECT_RULE)];
+  if (kept.length > 0) decisions.push(keptWarning(kind, request.object, kept));
+  const moves = request.operation === 'CREATE' || specChanged(request);
+  if (kind === 'Department' && valid !== undefined && moves) {
+    const after = withObject(current, kind, valid);
+    decisions.push(...departmentMoves(valid as Department, current, after, view));
+  }
+  return decisions;
 }

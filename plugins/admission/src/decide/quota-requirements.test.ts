@@ -71,11 +71,31 @@ describe('missingQuotaResources', () => {
       },
       [],
     ],
+    // ResourceQuota requires nothing of the containers of a pod that sets any resource at pod level
+    // (podEvaluator.Constraints, IsPodLevelResourcesSet), not even what it leaves out there.
     [
       'a pod-level cpu limit only, memory nowhere',
-      { 'requests.cpu': '1', 'requests.memory': '1Gi' },
+      { 'requests.cpu': '1', 'requests.memory': '1Gi', 'limits.memory': '2Gi' },
       { ...spec(container('c')), resources: { limits: { cpu: '1' } } },
-      ['requests.memory'],
+      [],
+    ],
+    [
+      'a pod-level hugepages request only',
+      { 'requests.cpu': '1' },
+      { ...spec(container('c')), resources: { requests: { 'hugepages-2Mi': '64Mi' } } },
+      [],
+    ],
+    [
+      'an empty spec.resources',
+      { 'requests.cpu': '1' },
+      { ...spec(container('c')), resources: { requests: {}, limits: {} } },
+      ['requests.cpu'],
+    ],
+    [
+      'only a resource Kubernetes does not take at pod level',
+      { 'requests.cpu': '1' },
+      { ...spec(container('c')), resources: { limits: { 'ephemeral-storage': '1Gi' } } },
+      ['requests.cpu'],
     ],
   ];
 

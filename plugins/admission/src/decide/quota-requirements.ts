@@ -48,13 +48,24 @@ function specifies(container: JsonObject, required: Required): boolean {
   return isSet(asObject(resources?.['requests']), required.resource) || isSet(limits, required.resource);
 }
 
+/** The resources Kubernetes takes from `spec.resources` (IsSupportedPodLevelResource). */
+const isPodLevelResource = (name: string): boolean =>
+  name === 'cpu' || name === 'memory' || name.startsWith('hugepages-');
+
 /**
- * Does the pod say it at pod level (`spec.resources`)? Then Kubernetes counts the pod's value and no
- * container needs to (a pod-level limit stands for the request too, as for a container).
+ * Does the pod set resources at pod level (`spec.resources` requests or limits name cpu, memory or
+ * hugepages)? Then ResourceQuota requires nothing of its containers, for any resource: its
+ * podEvaluator.Constraints returns at once when resourcehelper.IsPodLevelResourcesSet (the
+ * PodLevelResources feature, beta and on by default since Kubernetes 1.34; with it off the API server
+ * drops `spec.resources` before any webhook sees the pod). Kubernetes counts the pod-level amounts for
+ * the resources named there and the containers' totals for the others, as the quotas here do.
  */
-function podSpecifies(spec: JsonObject | undefined, required: Required): boolean {
+function setsPodLevelResources(spec: JsonObject | undefined): boolean {
   const resources = asObject(spec?.['resources']);
-  return resources !== undefined && specifies({ resources }, required);
+  for (const list of [asObject(resources?.['requests']), asObject(resources?.['limits'])]) {
+    for (const name in list) if (Object.hasOwn(list, name) && isPodLevelResource(name)) return true;
+  }
+  return false;
 }
 
 /** The namespace's default for this field (a default limit stands for the request too), if any. */
@@ -83,8 +94,9 @@ function describeMissing(required: Required, containers: readonly string[], defa
  * cpu or memory (requests or limits) and some app or init container does not say how much it takes,
  * as ResourceQuota refuses such a pod ("must specify requests.cpu"): a pod without requests would
  * otherwise be free under the quota. Naming the containers and the fix; undefined when nothing is
- * missing. Ephemeral containers and extended resources (nvidia.com/gpu) are never required; a field
- * the pod sets at pod level (`spec.resources`) is required of no container. Given the namespace's
+ * missing. Ephemeral containers and extended resources (nvidia.com/gpu) are never required; nothing
+ * is required of the containers of a pod that sets resources at pod level (setsPodLevelResources),
+ * not even the resources it leaves out there, as ResourceQuota does. Given the namespace's
  * defaults, a missing limit the namespace has a default for says why that default is not there, and
  * asking for a default is suggested only for fields that have none.
  */
@@ -94,13 +106,12 @@ export function missingQuotaResources(
   defaults?: Defaults,
 ): Decision | undefined {
   const fields = requiredFields(scope.hard);
-  if (fields.length === 0) return undefined;
+  if (fields.length === 0 || setsPodLevelResources(spec)) return undefined;
   const containers = containersOf(spec);
   const missing: string[] = [];
   const keys: string[] = [];
   let undefaulted = false;
   for (const required of fields) {
-    if (podSpecifies(spec, required)) continue;
     // Asked of every pod CREATE under a quota: lists are made only when a container lacks the field.
     let without: string[] | undefined;
     for (const at of containers) {

@@ -5,7 +5,7 @@ import { departmentKnown } from './department-known.js';
 import { applyEnforcement } from './enforcement.js';
 import { checkImages, containerImageKey, imagePolicyOf, imagesOf } from './image-rules.js';
 import { namespaceDecisions } from './namespace-labels.js';
-import { checkPolicyObject } from './policy-objects.js';
+import { checkPolicyRequest } from './policy-objects.js';
 import { holdsPodSpec, podSpecOf, type ContainerAt } from './pod-spec.js';
 import { checkScheduling } from './scheduler-bypass.js';
 import { newObjectQuota, type Demand, type QuotaResult, type ReservedUsage } from './quota-decisions.js';
@@ -139,7 +139,7 @@ export function validateRequest(
   if (request.operation === 'DELETE' || request.operation === 'CONNECT')
     return { decisions: [skip(SKIP, 'delete')] };
   if (request.kind.group === 'corral.dev' && (kind === 'Department' || kind === 'NamespacePolicy')) {
-    return { decisions: [checkPolicyObject(kind, request.object, view)] };
+    return { decisions: checkPolicyRequest(request, view) };
   }
   if (kind === 'Namespace' && request.kind.group === '')
     return { decisions: namespaceDecisions(request, view, settings.departmentEditors) };

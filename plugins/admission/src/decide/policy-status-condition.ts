@@ -1,7 +1,7 @@
 import type { InvalidPolicy } from '@corral/cluster';
 import { redactText, type Condition } from '@corral/policy';
 
-/** The condition type Corral keeps on every Department it reads from the cluster. */
+/** The condition type Corral keeps on every Department and NamespacePolicy it reads from the cluster. */
 export const VALID_CONDITION = 'Valid';
 
 /** Longest condition message written; the problems beyond are counted, not listed. */
@@ -11,8 +11,8 @@ const MAX_MESSAGE = 1024;
 export type DesiredCondition = Omit<Condition, 'lastTransitionTime'>;
 
 /**
- * Given why the newest copy of a Department is refused (undefined: it is not), the generation of that
- * copy and the generation still served (undefined: none), returns the `Valid` condition to show:
+ * Given why the newest copy of a policy object is refused (undefined: it is not), the generation of
+ * that copy and the generation still served (undefined: none), returns the `Valid` condition to show:
  * True/`Valid`, or False/`InvalidSpec` or False/`Conflict` with a message naming the fields.
  */
 export function validCondition(
@@ -32,7 +32,7 @@ export function validCondition(
   const what = refused.reason === 'Conflict' ? 'Held back by a conflict' : 'Refused by validation';
   const kept = refused.lastValidKept
     ? `Corral keeps serving the last valid spec${servedGeneration === undefined ? '' : ` (generation ${servedGeneration})`}.`
-    : 'Corral treats the Department as absent until it is fixed.';
+    : `Corral treats the ${refused.kind} as absent until it is fixed.`;
   return {
     type: VALID_CONDITION,
     status: 'False',

@@ -7,7 +7,7 @@ import {
   statusFingerprint,
   validCondition,
   withCondition,
-} from './department-status-condition.js';
+} from './policy-status-condition.js';
 
 const problem = (field: string, message: string) => ({ kind: 'Department', name: 'd', field, message });
 const refused = (over: Partial<InvalidPolicy> = {}): InvalidPolicy => ({
@@ -45,6 +45,20 @@ describe('validCondition', () => {
       'False',
       'Conflict',
       'Held back by a conflict: /: conflicts. Corral treats the Department as absent until it is fixed.',
+    ],
+    [
+      'a NamespacePolicy held back by a conflict',
+      refused({
+        kind: 'NamespacePolicy',
+        namespace: 'team-a',
+        reason: 'Conflict',
+        problems: [problem('/metadata/name', 'namespace team-a already has NamespacePolicy old')],
+        lastValidKept: false,
+      }),
+      'False',
+      'Conflict',
+      'Held back by a conflict: /metadata/name: namespace team-a already has NamespacePolicy old. ' +
+        'Corral treats the NamespacePolicy as absent until it is fixed.',
     ],
   ])('given %s, returns status %s, reason %s and the message', (_name, input, status, reason, message) => {
     expect(validCondition(input, 5, 2)).toEqual({

@@ -8,12 +8,19 @@ import {
 import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { conditionTime, statusFingerprint } from '../decide/department-status-condition.js';
-import { departmentStatusNames, staleDepartmentStatuses } from '../decide/department-status.js';
+import { conditionTime, statusFingerprint } from '../decide/policy-status-condition.js';
+import { statusKey, type PolicyStatusUpdate } from '../decide/policy-status-target.js';
+import { policyStatusKeys, stalePolicyStatuses } from '../decide/policy-status.js';
 
-type StatusApi = Pick<CustomObjectsApi, 'patchClusterCustomObjectStatus'>;
+type StatusApi = Pick<
+  CustomObjectsApi,
+  'patchClusterCustomObjectStatus' | 'patchNamespacedCustomObjectStatus'
+>;
 
-export interface DepartmentStatusWriterOptions {
+/** The resource of each kind whose status Corral writes. */
+const PLURALS = { Department: 'departments', NamespacePolicy: 'namespacepolicies' } as const;
+
+export interface PolicyStatusWriterOptions {
   readonly snapshot: ClusterSnapshot;
   readonly api: StatusApi;
   readonly logger: Logger;
@@ -29,52 +36,67 @@ export interface DepartmentStatusWriterOptions {
   /**
    * True once every kind of the snapshot's source has synced (the cluster source's `synced()`).
    * Nothing is written before: a snapshot that has listed Departments but not yet the Pods would
-   * write `used: {}`. Absent: always (files, tests).
+   * write `used: {}`, one that has not listed the Namespaces would miss their NamespacePolicies.
+   * Absent: always (files, tests).
    */
   readonly synced?: () => boolean;
   /** The clock of the conditions' lastTransitionTime (tests). Default: the system clock. */
   readonly now?: () => Date;
 }
 
-export interface DepartmentStatusWriter {
+export interface PolicyStatusWriter {
   /** Writes every stale status now; resolves when done. */
   flush(): Promise<void>;
   stop(): void;
 }
 
-/** Per Department: the status last written and the resourceVersion of the copy it was computed from. */
+/** Per object (statusKey): the status last written and the resourceVersion of the copy it came from. */
 type WrittenStatuses = Map<string, { readonly status: string; readonly resourceVersion: string | undefined }>;
 
 /**
- * Given what was written before, tells whether writing `status` for the Department would repeat a
- * write the snapshot has not caught up with: same status, computed from the same copy
- * (resourceVersion) of the Department. A copy that never shows the write (an edit the snapshot
- * rejects keeps the last valid copy) would otherwise be rewritten on every snapshot change.
+ * Given what was written before, tells whether writing `status` for the object would repeat a write
+ * the snapshot has not caught up with: same status, computed from the same copy (resourceVersion) of
+ * the object. A copy that never shows the write (an edit the snapshot rejects keeps the last valid
+ * copy) would otherwise be rewritten on every snapshot change.
  */
 function repeatsLastWrite(
   written: WrittenStatuses,
-  name: string,
+  key: string,
   status: string,
   resourceVersion: string | undefined,
 ): boolean {
-  const last = written.get(name);
+  const last = written.get(key);
   return last !== undefined && last.status === status && last.resourceVersion === resourceVersion;
 }
 
+/** Writes one status through the object's status subresource: one JSON Patch replacing `/status`. */
+async function patchStatus(api: StatusApi, update: PolicyStatusUpdate): Promise<void> {
+  const target = {
+    group: 'corral.dev',
+    version: 'v1alpha1',
+    plural: PLURALS[update.kind],
+    name: update.name,
+  };
+  const body = [{ op: 'add', path: '/status', value: update.status }];
+  if (update.namespace === undefined) await api.patchClusterCustomObjectStatus({ ...target, body });
+  else await api.patchNamespacedCustomObjectStatus({ ...target, namespace: update.namespace, body });
+}
+
 /**
- * Keeps Department `status.namespaces`, `status.used` and the `Valid` condition current (DESIGN.md,
- * docs/adr/0016): after snapshot changes and policy refusals (coalesced), writes each stale status
- * through the status subresource with a JSON Patch. Nothing is written until the source has synced
- * (`synced`; checked again every `delayMs` until then), and a status already written for the same copy of the Department is not written again. With
- * several replicas only the leader writes (`isLeader`; docs/adr/0016): replicas whose snapshots lag
- * by different amounts would otherwise overwrite each other's counts back and forth. The caller
- * flushes when a replica becomes leader, so a change seen while following is not lost. A write already
- * in flight when leadership is lost may still land; it carries the same kind of value the new leader
- * writes next. A failed write is logged and retried on the next change or after `retryMs` (backing
- * off), whichever comes first. The snapshot's own copy of
- * the Department shows the write once the watch delivers it.
+ * Keeps the `Valid` condition of every Department and NamespacePolicy current, and a Department's
+ * `status.namespaces` and `status.used` (DESIGN.md, docs/adr/0016): after snapshot changes and
+ * policy refusals (coalesced), writes each stale status through the object's status subresource with
+ * a JSON Patch. Nothing is written until the source has synced (`synced`; checked again every
+ * `delayMs` until then), and a status already written for the same copy of the object is not written
+ * again. With several replicas only the leader writes (`isLeader`; docs/adr/0016): replicas whose
+ * snapshots lag by different amounts would otherwise overwrite each other's counts back and forth.
+ * The caller flushes when a replica becomes leader, so a change seen while following is not lost. A
+ * write already in flight when leadership is lost may still land; it carries the same kind of value
+ * the new leader writes next. A failed write is logged and retried on the next change or after
+ * `retryMs` (backing off), whichever comes first. The snapshot's own copy of the object shows the
+ * write once the watch delivers it.
  */
-export function startDepartmentStatusWriter(options: DepartmentStatusWriterOptions): DepartmentStatusWriter {
+export function startPolicyStatusWriter(options: PolicyStatusWriterOptions): PolicyStatusWriter {
   const delayMs = options.delayMs ?? 5000;
   const retryMs = options.retryMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;
@@ -97,26 +119,21 @@ export function startDepartmentStatusWriter(options: DepartmentStatusWriterOptio
       return;
     }
     let failed = false;
-    const updates = staleDepartmentStatuses(options.snapshot, conditionTime(now()));
-    const known = departmentStatusNames(options.snapshot);
-    for (const name of written.keys()) if (!known.has(name)) written.delete(name);
+    const updates = stalePolicyStatuses(options.snapshot, conditionTime(now()));
+    const known = policyStatusKeys(options.snapshot);
+    for (const key of written.keys()) if (!known.has(key)) written.delete(key);
     for (const update of updates) {
       if (!leading()) return;
+      const { kind, namespace, name, resourceVersion } = update;
+      const key = statusKey(kind, namespace, name);
       const status = statusFingerprint(update.status);
-      const { resourceVersion } = update;
-      if (repeatsLastWrite(written, update.name, status, resourceVersion)) continue;
+      if (repeatsLastWrite(written, key, status, resourceVersion)) continue;
       try {
-        await options.api.patchClusterCustomObjectStatus({
-          group: 'corral.dev',
-          version: 'v1alpha1',
-          plural: 'departments',
-          name: update.name,
-          body: [{ op: 'add', path: '/status', value: update.status }],
-        });
-        written.set(update.name, { status, resourceVersion });
+        await patchStatus(options.api, update);
+        written.set(key, { status, resourceVersion });
       } catch (err) {
         failed = true;
-        options.logger.warn({ err, department: update.name }, 'could not write Department status');
+        options.logger.warn({ err, kind, namespace, name }, `could not write ${kind} status`);
       }
     }
     failures = failed ? failures + 1 : 0;
@@ -124,7 +141,7 @@ export function startDepartmentStatusWriter(options: DepartmentStatusWriterOptio
   };
   const flush = (): Promise<void> => (running = running.then(write));
   const unsubscribe = options.snapshot.onChange(() => schedule(delayMs));
-  // A refused Department changes no served copy: its refusals are followed apart.
+  // A refused policy object changes no served copy: its refusals are followed apart.
   const unsubscribeValidity = options.snapshot.onPolicyValidity(() => schedule(delayMs));
   return {
     flush,
@@ -137,7 +154,7 @@ export function startDepartmentStatusWriter(options: DepartmentStatusWriterOptio
 }
 
 /** The status API from a kubeconfig. */
-export async function departmentStatusApi(kubeConfig: KubeConfig): Promise<StatusApi> {
+export async function policyStatusApi(kubeConfig: KubeConfig): Promise<StatusApi> {
   const { CustomObjectsApi } = await import('@kubernetes/client-node');
   return kubeConfig.makeApiClient(CustomObjectsApi);
 }
@@ -164,15 +181,13 @@ export interface LedStatusWriter {
 }
 
 /** The status writer of a replica set: it writes only on the replica that holds the Lease. */
-export async function startLedDepartmentStatusWriter(
-  options: LedStatusWriterOptions,
-): Promise<LedStatusWriter> {
+export async function startLedPolicyStatusWriter(options: LedStatusWriterOptions): Promise<LedStatusWriter> {
   const [api, leaseApi] = await Promise.all([
-    departmentStatusApi(options.kubeConfig),
+    policyStatusApi(options.kubeConfig),
     leaseApiFrom(options.kubeConfig),
   ]);
   // The writer asks the elector only from timers and flushes, after both exist.
-  const writer = startDepartmentStatusWriter({
+  const writer = startPolicyStatusWriter({
     snapshot: options.snapshot,
     api,
     logger: options.logger,
@@ -188,7 +203,7 @@ export async function startLedDepartmentStatusWriter(
     ...(options.registry ? { registry: options.registry } : {}),
     // Catch up at once on what changed while another replica led (or nobody did).
     onStartedLeading: () => {
-      writer.flush().catch((err: unknown) => options.logger.warn({ err }, 'Department status flush failed'));
+      writer.flush().catch((err: unknown) => options.logger.warn({ err }, 'policy status flush failed'));
     },
   });
   elector.start();

@@ -1,10 +1,25 @@
 import type { CliIo } from './io.js';
 
+/**
+ * Writes text to `stream` until the stream fails (EPIPE when its reader went away: `corral check … |
+ * head -1`), then drops it. Without a listener the failure would be an unhandled 'error' event: a
+ * stack trace, and an exit code that is not the command's.
+ */
+function writerOf(stream: NodeJS.WritableStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', () => {
+    closed = true;
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
+  };
+}
+
 /** The one place the command line reads its process environment. */
 export function processIo(): CliIo {
   return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    stdout: writerOf(process.stdout),
+    stderr: writerOf(process.stderr),
     env: process.env,
     cwd: process.cwd(),
   };

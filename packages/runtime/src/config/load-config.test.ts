@@ -209,6 +209,36 @@ describe('loadConfig', () => {
     expect(problemsOf({ argv: ['--listen', '--verbose'] })).toEqual(['flag --listen needs a value']);
   });
 
+  it.each([
+    [
+      'a value flag twice',
+      ['--listen', 'a:1', '--listen=b:2'],
+      'flag --listen was given more than once; give it once',
+    ],
+    [
+      'a value flag by its short and long name',
+      ['-w', '1', '--workers', '2'],
+      'flags -w and --workers both set "workers"; give one',
+    ],
+    [
+      'a switch and its negation',
+      ['--verbose', '--no-verbose'],
+      'flags --verbose and --no-verbose both set "verbose"; give one',
+    ],
+    ['a switch twice', ['--verbose', '--verbose'], 'flag --verbose was given more than once; give it once'],
+    [
+      'the config file twice',
+      ['--config', '/a.yaml', '--config', '/b.yaml'],
+      'flag --config was given more than once; give it once',
+    ],
+  ])('given %s, refuses it in one clear problem', (_name, argv, problem) => {
+    expect(problemsOf({ argv, readFile: files({ '/a.yaml': '', '/b.yaml': '' }) })).toEqual([problem]);
+  });
+
+  it('given a list flag repeated, still gathers every value', () => {
+    expect(load({ argv: ['--policies', 'a', '--policies', 'b,c'] }).policies).toEqual(['a', 'b', 'c']);
+  });
+
   it('given rejectUnknownEnv false, ignores unknown prefixed variables', () => {
     expect(load({ env: { CORRAL_SOMETHING_ELSE: '1' }, rejectUnknownEnv: false }).workers).toBe(2);
   });

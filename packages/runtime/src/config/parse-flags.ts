@@ -54,6 +54,7 @@ export function parseFlags(
     tokens: true,
   });
   const assignments: Assignment[] = [];
+  const given: Given[] = [];
   let configFile: string | undefined;
   for (const token of tokens) {
     if (token.kind === 'positional') {
@@ -66,6 +67,7 @@ export function parseFlags(
     if (declared === undefined && isNegatedBoolean(token.name, options)) {
       const def = definitionOf(spec[token.name.slice(3)] ?? '');
       assignments.push({ key: def.option, raw: false, source: `flag --${token.name}` });
+      given.push({ key: def.option, shown });
     } else if (declared === undefined) {
       problems.push(`unknown flag ${shown}`);
     } else if (declared.type === 'boolean' && token.value !== undefined) {
@@ -74,12 +76,46 @@ export function parseFlags(
       problems.push(`flag ${shown} needs a value`);
     } else if (token.name === configFlag) {
       configFile = token.value;
+      given.push({ key: CONFIG_FILE, shown });
     } else {
       const def = definitionOf(spec[token.name] ?? token.name);
       assignments.push({ key: def.option, raw: token.value ?? true, source: `flag --${token.name}` });
+      given.push({ key: def.option, shown });
     }
   }
-  return { assignments: gatherRepeated(assignments), configFile, problems };
+  problems.push(...repeatProblems(given, index));
+  return { assignments: gatherRepeated(assignments, index), configFile, problems };
+}
+
+/** A flag as given: the option it sets and how it was written (`-w`, `--workers`, `--no-bind`). */
+interface Given {
+  readonly key: string;
+  readonly shown: string;
+}
+
+/** Stands for the config file flag among the option keys (no option key starts with a space). */
+const CONFIG_FILE = ' config file';
+
+/**
+ * One problem per option of one value (not a list) set by more than one flag: `--listen a --listen b`,
+ * `-w 1 --workers 2`, `--bind --no-bind`. None is settled by the last one: a value given twice is a
+ * mistake somewhere (a script, an overlay adding a flag the base already has) the user must see.
+ */
+function repeatProblems(given: readonly Given[], index: SchemaIndex): string[] {
+  const byKey = new Map<string, string[]>();
+  for (const { key, shown } of given) byKey.set(key, [...(byKey.get(key) ?? []), shown]);
+  const problems: string[] = [];
+  for (const [key, names] of byKey) {
+    const leaf = index.leaves.get(key);
+    if (names.length < 2 || (leaf !== undefined && KindGuard.IsArray(leaf.schema))) continue;
+    const distinct = [...new Set(names)];
+    problems.push(
+      distinct.length === 1
+        ? `flag ${distinct[0]} was given more than once; give it once`
+        : `flags ${distinct.slice(0, -1).join(', ')} and ${distinct.at(-1)} both set "${key}"; give one`,
+    );
+  }
+  return problems;
 }
 
 function isMissingValue(value: string | undefined, inline: boolean | undefined): boolean {
@@ -90,12 +126,18 @@ function isNegatedBoolean(name: string, options: OptionsConfig): boolean {
   return name.startsWith('no-') && options[name.slice(3)]?.type === 'boolean';
 }
 
-/** Repeated flags (`--policies a --policies b`) become one assignment holding every value, in order. */
-function gatherRepeated(assignments: readonly Assignment[]): Assignment[] {
+/**
+ * Repeated list flags (`--policies a --policies b`) become one assignment holding every value, in
+ * order (repeats of other flags are refused: repeatProblems).
+ */
+function gatherRepeated(assignments: readonly Assignment[], index: SchemaIndex): Assignment[] {
   const byKey = new Map<string, Assignment>();
   for (const one of assignments) {
     const seen = byKey.get(one.key);
-    const keepBoth = seen !== undefined && seen.source === one.source && typeof one.raw === 'string';
+    const leaf = index.leaves.get(one.key);
+    const isList = leaf !== undefined && KindGuard.IsArray(leaf.schema);
+    const keepBoth =
+      isList && seen !== undefined && seen.source === one.source && typeof one.raw === 'string';
     byKey.set(one.key, keepBoth ? { ...one, raw: [seen.raw, one.raw].flat() } : one);
   }
   return [...byKey.values()];

@@ -77,6 +77,18 @@ describe('onShutdown', () => {
     });
   });
 
+  it('given a timeout beyond the largest timer delay, waits for the steps instead of timing out at once', async () => {
+    // Node fires a setTimeout longer than 2^31-1 ms after 1 ms (TimeoutOverflowWarning).
+    const t = setup(
+      (events) => [{ name: 'http', run: () => sleep(30).then(() => void events.push('http')) }],
+      3e9,
+    );
+    t.proc.emit('SIGTERM', 'SIGTERM');
+    expect(await t.proc.exited).toBe(0);
+    expect(t.events).toEqual(['http']);
+    expect(t.messages()).toEqual(['shutting down', 'shutdown complete']);
+  });
+
   it('given a second signal while steps run, exits 1 at once and only once', async () => {
     // A step that runs until the test lets it finish: the second signal surely comes while it runs.
     let finish = () => {};

@@ -55,7 +55,15 @@ function startDrain(onDrain: (() => void) | undefined, log: Logger): number {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/**
+ * The longest delay a Node timer keeps: a longer one fires after 1 ms (TimeoutOverflowWarning), which
+ * would end the drain at once or time the shutdown out before any step ran. ~24.8 days is never
+ * reached in practice (the pod's grace period ends long before), so longer settings wait this long.
+ */
+const MAX_TIMER_MS = 2_147_483_647;
+const timerDelay = (ms: number): number => Math.min(ms, MAX_TIMER_MS);
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, timerDelay(ms)));
 
 /**
  * Installs graceful shutdown. On the first signal: mark unready, call `onDrain`, wait `drainDelayMs`, run the steps in
@@ -107,7 +115,7 @@ export function onShutdown(options: ShutdownOptions): ShutdownHandle {
           'shutdown timed out; exiting',
         );
         resolve(1);
-      }, options.timeoutMs);
+      }, timerDelay(options.timeoutMs));
     });
     const code = await Promise.race([runSteps(drainCode), deadline]);
     clearTimeout(timer);

@@ -18,7 +18,7 @@ describe('createReadiness', () => {
         r.set('informer:pods', false, 'informer pods not synced');
         r.set('tls', true);
       },
-      { ready: false, reasons: ['informer pods not synced'] },
+      { ready: false, reasons: ['informer:pods: informer pods not synced'] },
     ],
     [
       'a false condition without a reason',
@@ -52,7 +52,7 @@ describe('createReadiness', () => {
         r.set('tls', true);
         r.set('informer:pods', false, 'informer pods relisting');
       },
-      { ready: false, reasons: ['informer pods relisting'] },
+      { ready: false, reasons: ['informer:pods: informer pods relisting'] },
     ],
   ];
   it.each(cases)('given %s, reports accordingly', (name, act, expected) => {
@@ -60,6 +60,16 @@ describe('createReadiness', () => {
     act(readiness);
     const { report } = readiness; // unbound on purpose: services pass `readiness.report` around
     expect(report()).toEqual(expected);
+  });
+
+  it('given several conditions false for the same reason, tells them apart by name', () => {
+    const readiness = createReadiness(['Node', 'Pod']);
+    readiness.set('Node', false, 'waiting for the first LIST');
+    readiness.set('Pod', false, 'waiting for the first LIST');
+    expect(readiness.report().reasons).toEqual([
+      'Node: waiting for the first LIST',
+      'Pod: waiting for the first LIST',
+    ]);
   });
 
   it('given markShuttingDown, isShuttingDown turns true', () => {

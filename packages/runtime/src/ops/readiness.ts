@@ -6,7 +6,11 @@ export interface ReadinessReport {
 
 /** Named readiness conditions (`informer:pods`, `tls`…) plus the shutting-down flag. */
 export interface Readiness {
-  /** Sets one condition; `reason` says why it is false (e.g. `informer pods not synced`). */
+  /**
+   * Sets one condition; `reason` says why it is false (e.g. `waiting for the first LIST`), and
+   * /readyz shows it after the condition's name (`Pod: waiting for the first LIST`), so that several
+   * conditions false for the same reason can be told apart.
+   */
   set(name: string, ok: boolean, reason?: string): void;
   /** From now on the service is never ready again: /readyz turns 503 so traffic drains away. */
   markShuttingDown(): void;
@@ -28,7 +32,7 @@ export function createReadiness(conditions: readonly string[] = []): Readiness {
   let shuttingDown = false;
   return {
     set(name, ok, reason) {
-      state.set(name, { ok, reason: reason ?? `${name} not ready` });
+      state.set(name, { ok, reason: reason === undefined ? `${name} not ready` : `${name}: ${reason}` });
     },
     markShuttingDown() {
       shuttingDown = true;

@@ -25,10 +25,10 @@ describe('withOps', () => {
 
   it('given an unmet condition, GET /readyz returns 503 with the reasons', async () => {
     const { app, readiness } = await opsApp();
-    readiness.set('informer:pods', false, 'informer pods not synced');
+    readiness.set('informer:pods', false, 'waiting for the first LIST');
     const res = await app.inject({ method: 'GET', url: '/readyz' });
     expect(res.statusCode).toBe(503);
-    expect(res.json()).toEqual({ ready: false, reasons: ['informer pods not synced'] });
+    expect(res.json()).toEqual({ ready: false, reasons: ['informer:pods: waiting for the first LIST'] });
   });
 
   it('given every condition met, GET /readyz returns 200; after shutdown starts, 503', async () => {

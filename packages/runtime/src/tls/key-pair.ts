@@ -18,37 +18,43 @@ export interface KeyPair {
   readonly fingerprint256: string;
   readonly serialNumber: string;
   readonly subject: string;
+  readonly validFrom: string;
   readonly validTo: string;
 }
 
-function parseCertificate(cert: Buffer): X509Certificate {
+function parseCertificate(cert: Buffer, name: string): X509Certificate {
   try {
     return new X509Certificate(cert);
   } catch (cause) {
-    throw new TlsKeyPairError('certificate is not a valid PEM/DER X.509 certificate', { cause });
+    throw new TlsKeyPairError(`${name} is not a valid PEM/DER X.509 certificate`, { cause });
   }
 }
 
 /**
  * Given certificate (chain) and key bytes, returns the validated pair, or throws a `TlsKeyPairError` when
  * either does not parse, the key does not belong to the (leaf) certificate, or TLS refuses the pair.
+ * With `files`, the messages name the files (`private key /tls/tls.key does not match the
+ * certificate /tls/tls.crt`). Whether the certificate is valid now is not checked (validityProblem).
  */
-export function validateKeyPair(cert: Buffer, key: Buffer): KeyPair {
-  const x509 = parseCertificate(cert);
+export function validateKeyPair(cert: Buffer, key: Buffer, files?: KeyPairFiles): KeyPair {
+  const certName = files ? `certificate ${files.certFile}` : 'certificate';
+  const keyName = files ? `private key ${files.keyFile}` : 'private key';
+  const x509 = parseCertificate(cert, certName);
   let matches: boolean;
   try {
     matches = x509.checkPrivateKey(createPrivateKey(key));
   } catch (cause) {
-    throw new TlsKeyPairError('private key is not a valid PEM/DER key', { cause });
+    throw new TlsKeyPairError(`${keyName} is not a valid PEM/DER key`, { cause });
   }
-  if (!matches) throw new TlsKeyPairError('private key does not match the certificate');
+  if (!matches) throw new TlsKeyPairError(`${keyName} does not match the ${certName}`);
   try {
     createSecureContext({ cert, key });
   } catch (cause) {
-    throw new TlsKeyPairError('TLS rejected the certificate and key', { cause });
+    throw new TlsKeyPairError(`TLS rejected the ${certName} and ${keyName}`, { cause });
   }
-  const { fingerprint256, serialNumber, subject, validTo } = x509;
-  return { cert, key, hash: hashContents([cert, key]), fingerprint256, serialNumber, subject, validTo };
+  const { fingerprint256, serialNumber, subject, validFrom, validTo } = x509;
+  const hash = hashContents([cert, key]);
+  return { cert, key, hash, fingerprint256, serialNumber, subject, validFrom, validTo };
 }
 
 /** Given the files' paths, reads and validates them; throws `TlsKeyPairError` naming the files. */
@@ -64,5 +70,5 @@ export function readKeyPair(files: KeyPairFiles, read: (path: string) => Buffer 
       details: { ...files },
     });
   }
-  return validateKeyPair(cert, key);
+  return validateKeyPair(cert, key, files);
 }

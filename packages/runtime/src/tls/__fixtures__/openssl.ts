@@ -12,8 +12,16 @@ export interface GeneratedPair {
   readonly keyFile: string;
 }
 
-/** Given a scratch directory and a serial, returns a fresh self-signed EC certificate and key. */
-export function generatePair(dir: string, serial: number, commonName = 'corral-test'): GeneratedPair {
+/**
+ * Given a scratch directory and a serial, returns a fresh self-signed EC certificate and key, valid
+ * from now for `days` days.
+ */
+export function generatePair(
+  dir: string,
+  serial: number,
+  commonName = 'corral-test',
+  days = 2,
+): GeneratedPair {
   const certFile = join(dir, `gen-${serial}.crt`);
   const keyFile = join(dir, `gen-${serial}.key`);
   execFileSync(
@@ -31,7 +39,7 @@ export function generatePair(dir: string, serial: number, commonName = 'corral-t
       '-out',
       certFile,
       '-days',
-      '2',
+      String(days),
       '-subj',
       `/CN=${commonName}`,
       '-set_serial',

@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+
+interface Run {
+  /** The exit code, or `hung` when the process was still running after `limitMs`. */
+  readonly code: number | null | 'hung';
+  readonly stderr: string;
+}
+
+/**
+ * Runs `corral <args>` from the sources in a fresh process (as the `corral` bin does). With
+ * `closeStdout`, reads its stdout only until the first chunk and then closes it, as `corral … | head
+ * -1` does. A process still running after `limitMs` is killed and reported as hung.
+ */
+function runCorral(
+  args: readonly string[],
+  options: { closeStdout?: boolean; limitMs: number },
+): Promise<Run> {
+  const child = spawn(process.execPath, ['--conditions', 'corral-source', '--import', 'tsx', MAIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, CORRAL_DEBUG: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  if (options.closeStdout) child.stdout.once('data', () => child.stdout.destroy());
+  else child.stdout.resume();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve({ code: 'hung', stderr });
+    }, options.limitMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+// Each child compiles the sources it loads (tsx): seconds, more on a busy machine.
+describe('the corral process', { timeout: 90_000 }, () => {
+  it('given `corral check … | head -1`, ends with its own exit code and no stack trace', async () => {
+    // Every object of examples/ is admitted (exit 0), in many lines of output.
+    const args = ['check', '-f', 'examples', '--policies', 'examples'];
+    const { code, stderr } = await runCorral(args, { closeStdout: true, limitMs: 60_000 });
+    expect(stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
+    expect(code).toBe(0);
+  });
+
+  describe('given a service whose port is taken, with a cluster configured', () => {
+    let dir: string;
+    let taken: Server;
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'corral-main-'));
+      // An API server that refuses connections: the service's watches keep retrying.
+      const kubeconfig = [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]',
+        'users: [{name: u, user: {token: t}}]',
+        'contexts: [{name: x, context: {cluster: c, user: u}}]',
+        'current-context: x',
+      ].join('\n');
+      writeFileSync(join(dir, 'kubeconfig'), kubeconfig);
+      taken = createServer();
+      await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    });
+    afterAll(async () => {
+      await new Promise((resolve) => taken.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('says why and exits non-zero instead of running on without a server', async () => {
+      const port = (taken.address() as AddressInfo).port;
+      const args = ['extender', '--kubeconfig', join(dir, 'kubeconfig'), '--listen', `127.0.0.1:${port}`];
+      const { code, stderr } = await runCorral(args, { limitMs: 30_000 });
+      expect(stderr).toContain('cannot start: listen EADDRINUSE');
+      expect(code).toBe(1);
+    });
+  });
+});

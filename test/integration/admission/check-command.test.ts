@@ -75,6 +75,29 @@ describe('corral check (through commands.check)', () => {
     expect(err).toMatch(message);
   });
 
+  it('given a Deployment and a Pod whose container requests more than the default limit, warns each once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'corral-check-'));
+    const file = join(dir, 'big.yaml');
+    const image = `harbor.example.com/finance/payments/api:1@sha256:${'e'.repeat(64)}`;
+    const podSpec = `containers: [{name: app, image: "${image}", resources: {requests: {cpu: "3"}}}]`;
+    writeFileSync(
+      file,
+      [
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: big, namespace: finance-prod}\n' +
+          `spec: {selector: {matchLabels: {app: big}}, template: {metadata: {labels: {app: big}}, spec: {${podSpec}}}}`,
+        `apiVersion: v1\nkind: Pod\nmetadata: {name: big-pod, namespace: finance-prod}\nspec: {${podSpec}}`,
+      ].join('\n---\n'),
+    );
+    const { out } = await run(['-f', file, '--policies', 'examples']);
+    const warning =
+      'warning [default-limits] containers[0] "app": no default cpu limit 1: its request 3 is above it';
+    const [deployment, pod] = out.split(/\n(?=ALLOWED|DENIED)/);
+    expect(deployment).toMatch(/^ALLOWED Deployment finance-prod\/big/);
+    expect(deployment?.split(warning).length).toBe(2);
+    expect(pod).toMatch(/^(ALLOWED|DENIED ) Pod finance-prod\/big-pod/);
+    expect(pod?.split(warning).length).toBe(2);
+  });
+
   it('given documents that are not objects, exits 2 naming each; empty documents are fine', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'corral-check-'));
     const file = join(dir, 'odd.yaml');

@@ -80,13 +80,13 @@ describe('podResources', () => {
       limits: { cpu: 64_000_000_000n, memory: 200n * GI },
     },
     {
-      name: 'given a pod-level limit alone, the pod-level request defaults to it; other resources stay summed',
+      name: 'given a pod-level limit alone and no container request for it, the pod-level request defaults to the limit; other resources stay summed',
       spec: {
         containers: [container({ cpu: '100m', 'nvidia.com/gpu': '1' }), container({ cpu: '100m' })],
-        initContainers: [container({ memory: '4Gi' })],
+        initContainers: [container({ cpu: '1' })],
         resources: { limits: { memory: '2Gi' } },
       },
-      requests: { cpu: 200_000_000n, memory: 2n * GI, 'nvidia.com/gpu': 1_000_000_000n },
+      requests: { cpu: 1_000_000_000n, memory: 2n * GI, 'nvidia.com/gpu': 1_000_000_000n },
       limits: { memory: 2n * GI },
     },
     {
@@ -108,6 +108,95 @@ describe('podResources', () => {
       requests: { 'nvidia.com/gpu': 1_000_000_000n, 'hugepages-2Mi': GI },
     },
   ];
+  // KEP-2837 defaulting (pkg/apis/core/v1/defaults.go defaultPodRequests), which kube-apiserver applies
+  // to pods (not to templates, nor to files `corral check` reads): a pod-level limit without a
+  // pod-level request defaults that request to the containers' effective requests (sum of app
+  // containers and sidecars, at least each init container's peak; container requests defaulted from
+  // their limits first) where any container requests cpu or memory, else to the limit.
+  const podLevelDefaults: typeof cases = [
+    {
+      name: "given a pod-level cpu limit and containers requesting cpu, the pod-level request is the containers' sum",
+      spec: {
+        containers: [container({ cpu: '100m' }), container({ cpu: '250m' })],
+        resources: { limits: { cpu: '2' } },
+      },
+      requests: { cpu: 350_000_000n },
+      limits: { cpu: 2_000_000_000n },
+    },
+    {
+      name: 'given a pod-level memory limit and a container memory limit only, counts that limit as its request',
+      spec: {
+        containers: [container(undefined, { memory: '1Gi' }), container({ cpu: '100m' })],
+        resources: { limits: { memory: '4Gi' } },
+      },
+      requests: { cpu: 100_000_000n, memory: GI },
+      limits: { memory: 4n * GI },
+    },
+    {
+      name: "given init containers and a sidecar, the pod-level request is the containers' effective request",
+      spec: {
+        containers: [container({ cpu: '500m' })],
+        initContainers: [container({ cpu: '250m' }, undefined, 'Always'), container({ cpu: '2' })],
+        resources: { limits: { cpu: '4' } },
+      },
+      requests: { cpu: 2_250_000_000n },
+      limits: { cpu: 4_000_000_000n },
+    },
+    {
+      name: 'given pod-level cpu and memory limits and containers requesting cpu only, cpu counts the containers and memory the limit',
+      spec: {
+        containers: [container({ cpu: '100m' })],
+        resources: { limits: { cpu: '1', memory: '2Gi' } },
+      },
+      requests: { cpu: 100_000_000n, memory: 2n * GI },
+      limits: { cpu: 1_000_000_000n, memory: 2n * GI },
+    },
+    {
+      name: 'given a container request of 0 beside a pod-level limit, the pod-level request is 0 (a container sets it)',
+      spec: {
+        containers: [container({ cpu: '0' })],
+        resources: { limits: { cpu: '1' } },
+      },
+      requests: { cpu: 0n },
+      limits: { cpu: 1_000_000_000n },
+    },
+    {
+      name: 'given a pod-level hugepages limit (never overcommitted), the request is the limit whatever the containers ask',
+      spec: {
+        containers: [container({ 'hugepages-2Mi': '256Mi' }, { 'hugepages-2Mi': '256Mi' })],
+        resources: { limits: { 'hugepages-2Mi': '1Gi' } },
+      },
+      requests: { 'hugepages-2Mi': GI },
+      limits: { 'hugepages-2Mi': GI },
+    },
+    {
+      name: 'given the defaulted pod-level request already there (a pod from the API server), keeps it',
+      spec: {
+        containers: [container({ cpu: '100m' })],
+        resources: { requests: { cpu: '100m' }, limits: { cpu: '1' } },
+      },
+      requests: { cpu: 100_000_000n },
+      limits: { cpu: 1_000_000_000n },
+    },
+    {
+      name: "given overhead, adds it to the containers' requests the pod-level request defaults to",
+      spec: {
+        containers: [container({ cpu: '100m' })],
+        resources: { limits: { cpu: '1' } },
+        overhead: { cpu: '250m' },
+      },
+      requests: { cpu: 350_000_000n },
+      limits: { cpu: 1_250_000_000n },
+    },
+  ];
+  it.each(podLevelDefaults)('$name', ({ spec, requests, limits }) => {
+    const errors: FieldError[] = [];
+    const result = podResources(spec, errors);
+    expect(errors).toEqual([]);
+    expect(Object.fromEntries(result.requests)).toEqual(requests);
+    expect(Object.fromEntries(result.limits)).toEqual(limits);
+  });
+
   it.each(cases)('$name', ({ spec, requests, limits }) => {
     const errors: FieldError[] = [];
     const result = podResources(spec, errors);

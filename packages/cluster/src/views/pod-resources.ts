@@ -27,10 +27,11 @@ interface ContainerResources {
  * sidecars, against the maximum any init container needs while it runs (itself plus the sidecars
  * started before it), whichever is larger per resource; pod-level resources (`spec.resources`, the
  * PodLevelResources feature, beta and on by default since Kubernetes 1.34) replace those totals for
- * the resources they name; then pod.spec.overhead is added (to limits only where a limit is set). A container's missing request defaults to its limit, as the API
- * server's defaulting does. App containers are summed straight into the pod's totals (read for every
- * pod the snapshot sees and every pod CREATE reviewed); init containers, whose order matters, are read
- * one by one.
+ * the resources they name (a missing pod-level request as the API server defaults it, see
+ * withPodLevel); then pod.spec.overhead is added (to limits only where a limit is set). A
+ * container's missing request defaults to its limit, as the API server's defaulting does. App
+ * containers are summed straight into the pod's totals (read for every pod the snapshot sees and
+ * every pod CREATE reviewed); init containers, whose order matters, are read one by one.
  */
 export function podResources(spec: RawObject | undefined, errors: FieldError[]): PodResources {
   const requests = new Map<string, bigint>();
@@ -61,11 +62,18 @@ function isPodLevelResource(name: string): boolean {
   return name === 'cpu' || name === 'memory' || name.startsWith('hugepages-');
 }
 
+/** Pod-level resources that may be overcommitted (IsOvercommitAllowed): hugepages may not. */
+const isOvercommitted = (name: string): boolean => name === 'cpu' || name === 'memory';
+
 /**
- * Pod-level requests and limits win over the containers' totals, resource by resource; a pod-level
- * request missing beside its limit counts the limit, as the API server's defaulting sets it. A pod
- * could otherwise give its containers tiny requests and take its real size at pod level, outside any
- * quota.
+ * Pod-level requests and limits win over the containers' totals, resource by resource. A pod-level
+ * request missing beside its limit counts what kube-apiserver's defaulting sets it to (KEP-2837,
+ * pkg/apis/core/v1 defaultPodRequests): for cpu and memory, the containers' effective request
+ * (`requests` as the containers leave it: their sum, at least each init container's peak, no
+ * overhead) where any container requests that resource (or limits it, which defaults its request);
+ * otherwise, and always for hugepages, the limit. Pods from the API server already carry the
+ * defaulted request; pods read from files (`corral check`, `corral explain`) do not. A pod could
+ * otherwise give its containers tiny requests and take its real size at pod level, outside any quota.
  */
 function withPodLevel(
   requests: Map<string, bigint>,
@@ -78,7 +86,8 @@ function withPodLevel(
   for (const [name, value] of podLimits) {
     if (!isPodLevelResource(name)) continue;
     limits.set(name, value);
-    if (!podRequests.has(name)) requests.set(name, value);
+    if (podRequests.has(name)) continue;
+    if (!(isOvercommitted(name) && requests.has(name))) requests.set(name, value);
   }
   for (const [name, value] of podRequests) if (isPodLevelResource(name)) requests.set(name, value);
 }

@@ -222,4 +222,26 @@ describe('checkManifests', () => {
     const report = await check([pod('web-prod', 'docker.io/evil/miner:latest')], { settings });
     expect(report.denied).toBe(0);
   });
+
+  it("given a pod with a pod-level cpu limit alone, counts its containers' requests as the API server defaults them", async () => {
+    // finance-prod: requests.cpu 16, limits.cpu 32. kube-apiserver defaults the missing pod-level
+    // request to the containers' 1 cpu (KEP-2837), not to the 20 cpu limit, and admits the pod.
+    const sized = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'pooled', namespace: 'finance-prod' },
+      spec: {
+        resources: { limits: { cpu: '20' } },
+        containers: [
+          {
+            name: 'a',
+            image: `harbor.example.com/finance/payments/api:1@sha256:${'e'.repeat(64)}`,
+            resources: { requests: { cpu: '1' } },
+          },
+        ],
+      },
+    };
+    const report = await check([sized]);
+    expect(verdicts(report)).toEqual(['ALLOWED Pod finance-prod/pooled']);
+  });
 });

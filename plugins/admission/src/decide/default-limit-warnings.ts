@@ -4,9 +4,12 @@ import type { SkippedLimit } from './default-resources.js';
 /** The rule of the warnings about NamespacePolicy default limits a container did not get. */
 export const DEFAULT_LIMITS_RULE = 'default-limits';
 
-const why = (skip: SkippedLimit): string =>
+/** Where a pod sets its pod-level resources: `spec.resources` (a workload's template: deeper). */
+const POD_RESOURCES_AT = 'spec.resources';
+
+const why = (skip: SkippedLimit, resourcesAt: string): string =>
   skip.reason.why === 'pod-level'
-    ? `the pod sets ${skip.resource} in spec.resources`
+    ? `the pod sets ${skip.resource} in ${resourcesAt}`
     : `its request ${skip.reason.request} is above it`;
 
 /**
@@ -14,9 +17,13 @@ const why = (skip: SkippedLimit): string =>
  * the container, the resource, the default and why, short enough for one line of kubectl output
  * (kube-apiserver asks for warnings under 120 characters), e.g.
  * `[default-limits] containers[0] "app": no default cpu limit 1: its request 3 is above it`.
- * Those left out because the pod sizes the resource at pod level share one warning per resource.
+ * Those left out because the pod sizes the resource at pod level share one warning per resource,
+ * which names where the pod does (`resourcesAt`: a workload's template names its own path).
  */
-export function defaultLimitWarnings(skipped: readonly SkippedLimit[]): Decision[] {
+export function defaultLimitWarnings(
+  skipped: readonly SkippedLimit[],
+  resourcesAt: string = POD_RESOURCES_AT,
+): Decision[] {
   const decisions: Decision[] = [];
   const podLevel = new Map<string, SkippedLimit[]>();
   for (const skip of skipped) {
@@ -29,7 +36,7 @@ export function defaultLimitWarnings(skipped: readonly SkippedLimit[]): Decision
     decisions.push(
       warn(
         DEFAULT_LIMITS_RULE,
-        `${skip.container}: no default ${skip.resource} limit ${skip.limit}: ${why(skip)}`,
+        `${skip.container}: no default ${skip.resource} limit ${skip.limit}: ${why(skip, resourcesAt)}`,
       ),
     );
   }
@@ -38,7 +45,10 @@ export function defaultLimitWarnings(skipped: readonly SkippedLimit[]): Decision
     if (first === undefined) continue;
     const containers = skips.map((skip) => skip.container).join(', ');
     decisions.push(
-      warn(DEFAULT_LIMITS_RULE, `${containers}: no default ${resource} limit ${first.limit}: ${why(first)}`),
+      warn(
+        DEFAULT_LIMITS_RULE,
+        `${containers}: no default ${resource} limit ${first.limit}: ${why(first, resourcesAt)}`,
+      ),
     );
   }
   return decisions;

@@ -139,6 +139,51 @@ describe('validateRequest: images and enforcement modes', () => {
     expect(summary(validate(request).decisions)).toEqual(['image-registry:fail']);
   });
 
+  describe('default limits a template leaves out', () => {
+    const bigCpu = (image: string) => ({
+      containers: [{ name: 'app', image, resources: { requests: { cpu: '3', memory: '128Mi' } } }],
+    });
+    const deployment = (namespace: string, image: string): AdmissionRequest => ({
+      uid: 'u',
+      kind: { group: 'apps', version: 'v1', kind: 'Deployment' },
+      namespace,
+      name: 'd',
+      operation: 'CREATE',
+      object: { spec: { replicas: 2, template: { spec: bigCpu(image) } } },
+    });
+    const FINANCE = `harbor.example.com/finance/payments/api:1${SHA}`;
+    const WARNING = 'containers[0] "app": no default cpu limit 1: its request 3 is above it';
+
+    it('given a Deployment whose container requests more cpu than the default limit, warns once', () => {
+      const warnings = validate(deployment('finance-prod', FINANCE)).decisions.filter(
+        (d) => d.rule === 'default-limits',
+      );
+      expect(warnings).toEqual([{ rule: 'default-limits', outcome: 'warn', message: WARNING }]);
+    });
+
+    it('given audit mode, still shows it (a warning, not a relaxed denial)', () => {
+      const request = deployment('research-ml', 'harbor.example.com/research/ml/x:1');
+      expect(summary(validate(request).decisions)).toContain('default-limits:warn');
+    });
+
+    it('given a scale of that Deployment (template unchanged), warns nothing', () => {
+      const created = deployment('finance-prod', FINANCE);
+      const object = { spec: { replicas: 5, template: { spec: bigCpu(FINANCE) } } };
+      const request: AdmissionRequest = {
+        ...created,
+        operation: 'UPDATE',
+        object,
+        oldObject: created.object,
+      };
+      expect(summary(validate(request).decisions)).toEqual([]);
+    });
+
+    it('given a pod (the mutating webhook warns it), does not warn again', () => {
+      const request = podRequest('finance-prod', bigCpu(FINANCE));
+      expect(validate(request).decisions.filter((d) => d.rule === 'default-limits')).toEqual([]);
+    });
+  });
+
   it('given a DELETE, skips', () => {
     expect(
       validate({ ...podRequest('web-prod', {}), operation: 'DELETE' } as AdmissionRequest).decisions[0]

@@ -7,6 +7,7 @@ import { checkImages, containerImageKey, imagePolicyOf, imagesOf } from './image
 import { namespaceDecisions } from './namespace-labels.js';
 import { checkPolicyRequest } from './policy-objects.js';
 import { holdsPodSpec, podSpecOf, type ContainerAt } from './pod-spec.js';
+import { templateDefaultLimitWarnings } from './template-default-limits.js';
 import { checkScheduling } from './scheduler-bypass.js';
 import { newObjectQuota, type Demand, type QuotaResult, type ReservedUsage } from './quota-decisions.js';
 import { resizeQuota } from './resize-quota.js';
@@ -108,6 +109,7 @@ function tenantDecisions(
   const known = departmentKnown(request, namespace, view);
   if (known) decisions.push(known);
   if (holdsPodSpec(kind)) decisions.push(...imageDecisions(request, namespace, view));
+  decisions.push(...templateDefaultLimitWarnings(request, view.namespacePolicy(namespace)));
   // Department isolation is what a pod placed past the extender escapes: namespaces of no department
   // keep their other schedulers and node-pinned pods (`kubectl debug node/...` creates one).
   const placed = holdsPodSpec(kind) && !request.subResource && (kind !== 'Pod' || isCreate(request));
@@ -124,10 +126,12 @@ function tenantDecisions(
 }
 
 /**
- * The validating webhook's rules, pure: image-tenant policy on pods and pod templates, quotas on new
- * pods and claims and on their resizes (each with the demand to reserve when admitted), semantic
- * checks of Department and NamespacePolicy objects, and namespace department labels. The namespace's
- * enforcement mode is applied to tenant rules; policy objects are always enforced.
+ * The validating webhook's rules, pure: image-tenant policy on pods and pod templates, the default
+ * limits a pod template's containers will not get (warned; pods hear it from the mutating webhook),
+ * quotas on new pods and claims and on their resizes (each with the demand to reserve when
+ * admitted), semantic checks of Department and NamespacePolicy objects, and namespace department
+ * labels. The namespace's enforcement mode is applied to tenant rules; policy objects are always
+ * enforced.
  */
 export function validateRequest(
   request: AdmissionRequest,

@@ -404,6 +404,11 @@ describe('schema validation', () => {
       { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: 'i' }, spec: {} },
       /exactly one/,
     ],
+    [
+      'a CA Issuer without its Secret',
+      { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', metadata: { name: 'i' }, spec: { ca: {} } },
+      /spec.ca.secretName is required/,
+    ],
   ])('given %s, returns a problem', async (_case, obj, message) => {
     expect((await validateObject(obj)).join()).toMatch(message);
   });

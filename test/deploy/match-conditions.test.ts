@@ -85,6 +85,7 @@ describe('webhook matchConditions (CEL) on recorded AdmissionReviews', () => {
     expect(webhooks.filter((w) => w.matchConditions?.length).map((w) => w.name)).toEqual([
       'pods.mutate.corral.dev',
       'workloads.validate.corral.dev',
+      'namespaces.validate.corral.dev',
     ]);
   });
 
@@ -139,5 +140,20 @@ describe('webhook matchConditions (CEL) on recorded AdmissionReviews', () => {
   it('given the recorded claim resize, the validating webhook is called (storage quota)', () => {
     const resize = recordedRequest('admission-validating-persistentvolumeclaims-update-1.json');
     expect(calls(webhook('workloads.validate.corral.dev'), resize)).toBe(true);
+  });
+
+  it('given a namespace UPDATE that keeps its labels, the namespace webhook is skipped; a relabel is not', () => {
+    const namespaces = webhook('namespaces.validate.corral.dev');
+    const create = recordedRequest('admission-validating-namespaces-create-1.json');
+    expect(calls(namespaces, create)).toBe(true);
+    const update = { ...create, operation: 'UPDATE', oldObject: structuredClone(create.object) };
+    const metadata = (update.object as { metadata: Record<string, unknown> }).metadata;
+    metadata['annotations'] = { 'example.com/owner': 'team-a' };
+    expect(intercepts(namespaces, update)).toBe(true);
+    expect(calls(namespaces, update)).toBe(false);
+    metadata['labels'] = { ...(metadata['labels'] as object), 'corral.dev/department': 'finance' };
+    expect(calls(namespaces, update)).toBe(true);
+    delete (update.oldObject as { metadata: Record<string, unknown> }).metadata['labels'];
+    expect(calls(namespaces, update)).toBe(true);
   });
 });

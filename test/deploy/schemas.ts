@@ -60,8 +60,15 @@ const DURATION = /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/;
 function checkCertificate(obj: KubeObject): string[] {
   const problems = requireStrings(obj, ['metadata.namespace', 'spec.secretName', 'spec.issuerRef.name']);
   const dnsNames = field(obj, 'spec.dnsNames');
-  if (!Array.isArray(dnsNames) || dnsNames.length === 0 || !dnsNames.every(isString)) {
-    problems.push(`Certificate ${obj.metadata.name}: spec.dnsNames must list the service's DNS names`);
+  const listsNames = Array.isArray(dnsNames) && dnsNames.length > 0 && dnsNames.every(isString);
+  // cert-manager's own rule (a subject it can issue for); Corral's: a CA has a commonName, a serving
+  // certificate lists the Service's DNS names.
+  if (dnsNames !== undefined ? !listsNames : !isString(field(obj, 'spec.commonName'))) {
+    problems.push(`Certificate ${obj.metadata.name}: spec.dnsNames (or a CA's commonName) must be set`);
+  }
+  const isCA = field(obj, 'spec.isCA');
+  if (isCA !== undefined && typeof isCA !== 'boolean') {
+    problems.push(`Certificate ${obj.metadata.name}: spec.isCA must be a boolean`);
   }
   for (const key of ['spec.duration', 'spec.renewBefore']) {
     const value = field(obj, key);
@@ -80,9 +87,9 @@ function checkIssuer(obj: KubeObject): string[] {
   const spec = field(obj, 'spec');
   const types = ['selfSigned', 'ca', 'acme', 'vault', 'venafi'];
   const set = typeof spec === 'object' && spec !== null ? types.filter((t) => t in spec) : [];
-  return set.length === 1
-    ? []
-    : [`${obj.kind} ${obj.metadata.name}: spec must set exactly one of ${types.join(', ')}`];
+  if (set.length !== 1)
+    return [`${obj.kind} ${obj.metadata.name}: spec must set exactly one of ${types.join(', ')}`];
+  return set[0] === 'ca' ? requireStrings(obj, ['spec.ca.secretName']) : [];
 }
 
 function checkSnapshotClass(obj: KubeObject): string[] {

@@ -133,6 +133,49 @@ describe('deploy/overlays/with-cert-manager: the bootstrap is off', () => {
     }
   });
 
+  /** The Issuer, and the Certificate whose Secret a CA Issuer signs with, behind a Certificate. */
+  function issuerOf(certificate: KubeObject) {
+    const spec = certificate['spec'] as { issuerRef: { name: string; kind?: string } };
+    expect(spec.issuerRef.kind ?? 'Issuer').toBe('Issuer');
+    const issuer = find(objects, 'Issuer', spec.issuerRef.name)['spec'] as {
+      selfSigned?: object;
+      ca?: { secretName: string };
+    };
+    const caSecret = issuer.ca?.secretName;
+    const ca = objects.find(
+      (o) => o.kind === 'Certificate' && (o['spec'] as { secretName: string }).secretName === caSecret,
+    );
+    return { issuer, ca };
+  }
+
+  it('signs the serving certificate with a CA that its renewal leaves in the caBundle', () => {
+    // A self-signed serving certificate is its own CA: cainjector would put each renewed one in the
+    // caBundle at once, while kubelet swaps the pods' mounted Secret up to minutes later, and until
+    // then the apiserver would refuse the certificate the pods serve (and the webhooks fail closed).
+    const serving = find(objects, 'Certificate', 'corral-admission');
+    const { issuer, ca } = issuerOf(serving);
+    expect(issuer.selfSigned).toBeUndefined();
+    if (!ca) throw new Error(`no Certificate writes the CA Issuer's Secret ${String(issuer.ca?.secretName)}`);
+    const caSpec = ca['spec'] as {
+      isCA?: boolean;
+      duration?: string;
+      privateKey?: { rotationPolicy?: string };
+    };
+    // The CA: self-signed, and keeping its key when renewed, so that a renewed CA still verifies the
+    // serving certificates it signed before.
+    expect(issuerOf(ca).issuer.selfSigned).toEqual({});
+    expect({ isCA: caSpec.isCA, rotation: caSpec.privateKey?.rotationPolicy }).toEqual({
+      isCA: true,
+      rotation: 'Never',
+    });
+    const hours = (d: string | undefined) => Number(/^(\d+)h$/.exec(d ?? '')?.[1] ?? 2160);
+    const servingHours = hours((serving['spec'] as { duration?: string }).duration);
+    expect(hours(caSpec.duration)).toBeGreaterThanOrEqual(10 * servingHours);
+    // cainjector injects the ca.crt of the serving Certificate's Secret, which a CA Issuer fills with the CA.
+    const injected = webhookServices(objects).map((h) => h.annotations?.['cert-manager.io/inject-ca-from']);
+    expect(new Set(injected)).toEqual(new Set([`${serving.metadata.namespace}/${serving.metadata.name}`]));
+  });
+
   it('leaves the caBundle to cainjector and keeps none of the bootstrap rights', () => {
     for (const hook of webhookServices(objects)) {
       expect(hook.annotations?.['cert-manager.io/inject-ca-from']).toBe('corral-system/corral-admission');

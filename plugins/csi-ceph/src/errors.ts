@@ -28,6 +28,11 @@ export const CSI_ERR = {
   NO_FILESYSTEM: 'CSI_ERR_NO_FILESYSTEM',
   /** NodePublishVolume asks for another access type or filesystem than the volume was staged with. */
   STAGE_MISMATCH: 'CSI_ERR_STAGE_MISMATCH',
+  /**
+   * NodePublishVolume names a stage that no longer serves its volume (its rbd-fuse daemon gone, its
+   * device detached, its filesystem unmounted or gone read-only) and the driver cannot repair it.
+   */
+  STAGE_BROKEN: 'CSI_ERR_STAGE_BROKEN',
   /** The department's storage quota would be exceeded. */
   QUOTA_EXCEEDED: 'CSI_ERR_QUOTA_EXCEEDED',
   /** The PVC's namespace belongs to no department, or the department has no Ceph placement. */
@@ -86,6 +91,7 @@ const BY_CODE: Record<CsiErrorCode, status> = {
   CSI_ERR_IN_USE: status.FAILED_PRECONDITION,
   CSI_ERR_NO_FILESYSTEM: status.FAILED_PRECONDITION,
   CSI_ERR_STAGE_MISMATCH: status.FAILED_PRECONDITION,
+  CSI_ERR_STAGE_BROKEN: status.FAILED_PRECONDITION,
   CSI_ERR_QUOTA_EXCEEDED: status.RESOURCE_EXHAUSTED,
   CSI_ERR_BAD_TOKEN: status.ABORTED,
   CSI_ERR_CEPH_UNAVAILABLE: status.UNAVAILABLE,

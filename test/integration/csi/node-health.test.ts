@@ -15,6 +15,7 @@ import { markPublishBegun } from '../../../plugins/csi-ceph/src/effects/node/pub
 import { runCommand } from '../../support/ceph.js';
 import { call, codeOf } from './harness.js';
 import { nodeSuite, type Volume } from './node-calls.js';
+import { killDaemonOf, loopsUnder, mountsUnder, sleep, sweep } from './node-probes.js';
 
 const BLOCK = { block: {}, access_mode: { mode: 'SINGLE_NODE_WRITER' } };
 
@@ -22,27 +23,6 @@ const suite = nodeSuite('node-health');
 const { newVolume, stage, unstage, publish, unpublish } = suite;
 const stats = (volume: Volume, path: string) =>
   call(suite.node.node, 'NodeGetVolumeStats', { volume_id: volume.volume_id, volume_path: path });
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** The mount entries (mount point, per-mount options) at or under `dir`, in mount order. */
-async function mountsUnder(dir: string): Promise<{ point: string; options: string[] }[]> {
-  const lines = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n');
-  return lines
-    .map((l) => l.split(' '))
-    .map((f) => ({ point: f[4] ?? '', options: (f[5] ?? '').split(',') }))
-    .filter((m) => m.point === dir || m.point.startsWith(`${dir}/`));
-}
-
-/** Loop devices whose backing file is under `dir` (read from sysfs: works with a dead rbd-fuse). */
-async function loopsUnder(dir: string): Promise<string[]> {
-  const loops: string[] = [];
-  for (const name of (await readdir('/sys/block')).filter((n) => n.startsWith('loop'))) {
-    const backing = await readFile(`/sys/block/${name}/loop/backing_file`, 'utf8').catch(() => '');
-    if (backing.startsWith(`${dir}/`)) loops.push(`/dev/${name}`);
-  }
-  return loops;
-}
 
 /** Loop devices whose backing file is named `name`, wherever it is (a lazily unmounted one included). */
 async function loopsBackedBy(name: string): Promise<string[]> {
@@ -52,26 +32,6 @@ async function loopsBackedBy(name: string): Promise<string[]> {
     if (backing.replace(/( \(deleted\))?\n$/, '').endsWith(`/${name}`)) loops.push(`/dev/${loop}`);
   }
   return loops;
-}
-
-/** rbd-fuse daemons whose mount point is under `dir`. */
-async function daemonsUnder(dir: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of (await readdir('/proc')).filter((e) => /^\d+$/.test(e))) {
-    const argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
-    if (argv[0]?.endsWith('rbd-fuse') && argv.some((a) => a.startsWith(`${dir}/`))) pids.push(Number(entry));
-  }
-  return pids;
-}
-
-/** Kills the rbd-fuse daemon serving `staging`, and waits until it is gone. */
-async function killDaemonOf(staging: string): Promise<void> {
-  const fuseDir = join(staging, 'fuse');
-  const pids = await fuseDaemonsOf(fuseDir);
-  expect(pids).toHaveLength(1);
-  for (const pid of pids) process.kill(pid, 'SIGKILL');
-  for (let i = 0; i < 400 && (await fuseDaemonsOf(fuseDir)).length > 0; i++) await sleep(25);
-  expect(await fuseDaemonsOf(fuseDir)).toEqual([]);
 }
 
 type Condition = { abnormal?: boolean; message?: string } | null | undefined;
@@ -85,22 +45,6 @@ async function abnormalCondition(volume: Volume, path: string): Promise<Conditio
     await sleep(250);
   }
   return condition;
-}
-
-/**
- * Whatever a failed test left under the work directory: loop devices detached, mounts unmounted
- * (lazily, the deepest first), rbd-fuse daemons killed. A passing test leaves nothing to do.
- */
-async function sweep(dir: string): Promise<void> {
-  for (const loop of await loopsUnder(dir)) await runCommand('losetup', ['-d', loop]);
-  for (const { point } of (await mountsUnder(dir)).reverse()) await runCommand('umount', ['-l', point]);
-  for (const pid of await daemonsUnder(dir)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone meanwhile
-    }
-  }
 }
 
 afterEach(async () => {
@@ -327,6 +271,8 @@ describe('node service: a NodeStageVolume retry after the rbd-fuse daemon died',
     await stage(volume, staging);
     await publish(volume, staging, target);
     await killDaemonOf(staging);
+    // The FUSE connection may outlive the process by a moment: until then a retry sees it attached.
+    await abnormalCondition(volume, staging);
     const before = [await mountsUnder(staging), await loopsUnder(staging)];
 
     const err = await stage(volume, staging).catch((e: { code: number; details: string }) => e);
@@ -349,6 +295,7 @@ describe('node service: a NodeStageVolume retry after the rbd-fuse daemon died',
     const staging = join(suite.work, 'restage-blk-s');
     await stage(volume, staging, BLOCK);
     await killDaemonOf(staging);
+    await abnormalCondition(volume, staging);
 
     await stage(volume, staging, BLOCK);
     await expectHealthy(volume, staging, false);

@@ -68,6 +68,11 @@ export interface VolumeRecord extends Lease {
   readonly department?: string;
   /** `snapshot:<id>` or `volume:<id>` when created from a source. */
   readonly source?: string;
+  /**
+   * Block or mount, when every capability of the CreateVolume that made it agreed (absent in records
+   * written before it was kept): a restore or clone of it must be the same (decide/source-filesystem.ts).
+   */
+  readonly accessType?: 'mount' | 'block';
 }
 
 export interface SnapshotRecord extends Lease {

@@ -64,6 +64,7 @@ describe('restagePlan (a NodeStageVolume retry on an earlier stage of the same v
     staging: '/s',
     attach: LOOP0,
     fsUsers: [],
+    deviceUsers: [],
     ...over,
   });
 
@@ -71,6 +72,7 @@ describe('restagePlan (a NodeStageVolume retry on an earlier stage of the same v
     ['a healthy filesystem stage', earlier({ fsSource: '/dev/loop0' }), 'resume'],
     ['a healthy published stage', earlier({ fsSource: '/dev/loop0', fsUsers: ['/t'] }), 'resume'],
     ['a healthy block stage', earlier({}), 'resume'],
+    ['a healthy block stage published', earlier({ deviceUsers: ['/t'] }), 'resume'],
     ['a partial stage (attached, not mounted)', earlier({}), 'resume'],
     ['a partial stage (nothing attached)', earlier({ attach: { state: 'detached' } }), 'resume'],
     ['a dead daemon under a filesystem stage', earlier({ attach: DEAD, fsSource: '/dev/loop0' }), 'restage'],
@@ -94,6 +96,14 @@ describe('restagePlan (a NodeStageVolume retry on an earlier stage of the same v
       'volume v1.c.rbd..a staged at /s no longer reaches Ceph: the rbd-fuse daemon serving /s/fuse is ' +
         'gone (ENOTCONN); its filesystem is still mounted at /t1, /t2, so it cannot be staged again yet: ' +
         'restart the pods using it (kubelet then unpublishes it) and the stage is made again (nothing was changed)',
+    );
+  });
+
+  it('given a dead daemon under a block stage still bound at a publish target, answers IN_USE naming it', () => {
+    const out = restagePlan(earlier({ attach: DEAD, deviceUsers: ['/pub/blk', '/pods/x/dev'] }));
+    expect(out).toMatchObject({ status: 'fail', code: 'CSI_ERR_IN_USE' });
+    expect(out.status === 'fail' && out.message).toContain(
+      'its device is still bound at /pub/blk, /pods/x/dev, so it cannot be staged again yet',
     );
   });
 });

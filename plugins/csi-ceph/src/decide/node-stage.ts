@@ -63,6 +63,19 @@ export interface EarlierStage {
   readonly fsSource?: string;
   /** The other mount points of the staged filesystem (publish bind mounts, kubelet's subPath mounts). */
   readonly fsUsers: readonly string[];
+  /** Where the image's device node is bound (block publishes, and kubelet's binds of them). */
+  readonly deviceUsers: readonly string[];
+}
+
+/** What still uses the earlier stage, for messages ('' when nothing does). */
+export function stageUsersText(earlier: Pick<EarlierStage, 'fsUsers' | 'deviceUsers'>): string {
+  const list = (paths: readonly string[]) => [...new Set(paths)].join(', ');
+  return [
+    earlier.fsUsers.length > 0 ? `its filesystem is still mounted at ${list(earlier.fsUsers)}` : '',
+    earlier.deviceUsers.length > 0 ? `its device is still bound at ${list(earlier.deviceUsers)}` : '',
+  ]
+    .filter((text) => text !== '')
+    .join(', and ');
 }
 
 /** Why the earlier stage no longer serves its volume, or undefined when it still does (or is partial). */
@@ -83,19 +96,20 @@ function brokenStage(earlier: EarlierStage): string | undefined {
  * `restage` when what served it is gone (its rbd-fuse daemon killed, the plugin container restarted)
  * and nothing else uses it: tear it down and stage afresh, as NodeUnstageVolume then NodeStageVolume
  * would, so that the next pod gets a working volume. While its filesystem is still mounted elsewhere
- * (a publish not undone), FAILED_PRECONDITION naming those mounts, as NodeUnstageVolume answers.
+ * or its device bound at a block publish target (a publish not undone), FAILED_PRECONDITION naming
+ * those mounts, as NodeUnstageVolume answers.
  */
 export function restagePlan(earlier: EarlierStage): Decision<'resume' | 'restage'> {
   const rule = 'restage-broken';
   const broken = brokenStage(earlier);
   if (broken === undefined) return pass(rule, 'resume');
-  if (earlier.fsUsers.length === 0) return pass(rule, 'restage');
+  const users = stageUsersText(earlier);
+  if (users === '') return pass(rule, 'restage');
   return fail(
     rule,
     CSI_ERR.IN_USE,
-    `volume ${earlier.volumeId} staged at ${earlier.staging} no longer reaches Ceph: ${broken}; its ` +
-      `filesystem is still mounted at ${[...new Set(earlier.fsUsers)].join(', ')}, so it cannot be staged ` +
-      'again yet: restart the pods using it (kubelet then unpublishes it) and the stage is made again ' +
-      '(nothing was changed)',
+    `volume ${earlier.volumeId} staged at ${earlier.staging} no longer reaches Ceph: ${broken}; ` +
+      `${users}, so it cannot be staged again yet: restart the pods using it (kubelet then unpublishes ` +
+      'it) and the stage is made again (nothing was changed)',
   );
 }

@@ -6,7 +6,7 @@
  * Storage: one RADOS object, `csi.corral.journal`, in each (pool, RADOS namespace) the driver places
  * volumes in, holding omap keys:
  *   vn/<request name>  → <uuid>                       volume name reservation
- *   vu/<uuid>          → JSON VolumeRecord            {name, image, bytes, createdBytes?, fingerprint, state, department?, source?}
+ *   vu/<uuid>          → JSON VolumeRecord            {name, image, bytes, createdBytes?, fingerprint, state, department?, source?, accessType?}
  *   sn/<request name>  → <uuid>                       snapshot name reservation
  *   su/<uuid>          → JSON SnapshotRecord          {name, sourceUuid, sourceImage, snap, bytes, createdAt, state, department?}
  * A `reserved` record also carries its lease: {attempt, host, pid, boot, until} (decide/journal-records.ts;

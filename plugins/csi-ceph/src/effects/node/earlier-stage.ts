@@ -1,14 +1,16 @@
 /**
- * What a NodeStageVolume retry sees of the earlier stage at its staging path (decide/node-stage.ts
- * restagePlan): the mounter's probe of the attachment, the device the staged filesystem is mounted
- * from, and the other mounts of that filesystem. Cheap, as NodeGetVolumeStats' probe: the mount
- * table and sysfs, nothing read from the volume.
+ * What a NodeStageVolume retry, or a NodePublishVolume of a broken stage, sees of the earlier stage
+ * at its staging path (decide/node-stage.ts restagePlan, decide/node-publish.ts publishPlan): the
+ * mounter's probe of the attachment, the device the staged filesystem is mounted from, the other
+ * mounts of that filesystem and the binds of the image's device node (block publishes). Cheap, as
+ * NodeGetVolumeStats' probe: the mount table and sysfs, nothing read from the volume.
  */
 import { stageLayout, type StageRecord } from '../../decide/node-layout.js';
 import type { EarlierStage } from '../../decide/node-stage.js';
 import { filesystemUsers } from '../../decide/node-unstage.js';
 import type { Mounter } from './mounter.js';
 import { mountTable } from './mounts.js';
+import { deviceBinds } from './stage-users.js';
 
 export async function observeEarlierStage(
   staging: string,
@@ -21,11 +23,15 @@ export async function observeEarlierStage(
   const table = await mountTable();
   // The last entry wins when mounts are stacked.
   const fs = table.filter((m) => m.mountPoint === layout.fsDir).pop();
+  // The device a block publish bound: attached, or still there behind a dead daemon.
+  const device =
+    attach.state === 'attached' ? attach.device : await mounter.device(layout.fuseDir, record.imageFile);
   return {
     volumeId: record.volumeId,
     staging: given,
     attach,
     ...(fs ? { fsSource: fs.source } : {}),
     fsUsers: fs ? filesystemUsers(table, fs.device, layout.fsDir) : [],
+    deviceUsers: device ? await deviceBinds(table, device) : [],
   };
 }

@@ -13,6 +13,7 @@ import { paramsFingerprint, parseVolumeParams, type VolumeParams } from '../../d
 import { placeVolume, type Placement, type TenantView } from '../../decide/placement.js';
 import { repeatedCreateDecision } from '../../decide/repeat-create.js';
 import { sizeForSource } from '../../decide/source-size.js';
+import { agreedAccessType, checkSourceFilesystem } from '../../decide/source-filesystem.js';
 import { checkSourceDepartment, checkSourceSpace } from '../../decide/source-space.js';
 import { checkStorageQuota } from '../../decide/storage-quota.js';
 import { encodeId, type VolumeRef } from '../../decide/volume-id.js';
@@ -69,6 +70,8 @@ interface Plan {
   /** The size the capacity range gives an empty volume (a volume from a source: sizeForSource). */
   readonly bytes: bigint;
   readonly source: SourceRef | undefined;
+  /** Block or mount when every requested capability agrees (recorded; a source must match). */
+  readonly accessType: 'mount' | 'block' | undefined;
   readonly request: CreateVolumeRequest__Output;
   readonly steps: CephSteps;
 }
@@ -79,7 +82,7 @@ export async function createVolume(
   deps: ControllerDeps,
 ): Promise<CreateVolumeResponse> {
   const name = requireField(req.name, 'name');
-  must(checkCapabilities(req.volume_capabilities));
+  const kinds = must(checkCapabilities(req.volume_capabilities));
   // The filesystem comes with the mount capabilities (the external-provisioner strips the parameter).
   const params = must(parseVolumeParams(req.parameters, must(capabilityFsType(req.volume_capabilities))));
   const creds = credentialsFor(deps, req.secrets);
@@ -98,7 +101,8 @@ export async function createVolume(
       uuid: UUID_PLACEHOLDER,
     }),
   );
-  const plan: Plan = { name, params, bytes, source, request: req, steps: stepsOf(deps) };
+  const accessType = agreedAccessType(kinds);
+  const plan: Plan = { name, params, bytes, source, accessType, request: req, steps: stepsOf(deps) };
   return deps.locks.with([`volume-name/${name}`], () =>
     deps.pool.with(cluster, creds, async (conn) => {
       const journal = deps.journal ? { journal: deps.journal } : {};
@@ -159,6 +163,9 @@ async function newRecord(
   if (source) {
     const facts = await sourceFacts(conn, source);
     must(checkSourceDepartment(source, facts.department, place, tenants !== undefined));
+    must(
+      checkSourceFilesystem(source, facts.filesystem, { accessType: plan.accessType, fsType: params.fsType }),
+    );
     bytes = must(sizeForSource(plan.request.capacity_range, await facts.bytes()));
   }
   must(sizeFitsImage(bytes, params.features));
@@ -171,6 +178,7 @@ async function newRecord(
     state: 'reserved',
     ...(place.department ? { department: place.department } : {}),
     ...(source ? { source: sourceText(source) } : {}),
+    ...(plan.accessType ? { accessType: plan.accessType } : {}),
   };
 }
 

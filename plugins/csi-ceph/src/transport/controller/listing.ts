@@ -38,21 +38,36 @@ export function spacesOf(
   return [...seen.values()];
 }
 
+export interface SpaceWalk {
+  /**
+   * Skip the spaces whose journal the credentials' caps do not cover (Ceph's EPERM) instead of
+   * failing: a department's user, whose caps cover its own RADOS namespace only, sees its spaces.
+   */
+  readonly skipForbidden?: boolean;
+}
+
 /** Runs `fn` on every (cluster, pool, namespace) journal the driver knows that exists. */
 export async function forEachSpace(
   deps: ControllerDeps,
   creds: Credentials,
   fn: (cluster: ClusterEntry, space: VolumeSpace) => Promise<void>,
+  walk: SpaceWalk = {},
 ): Promise<void> {
   const departments = deps.tenants?.storageSpaces?.() ?? [];
+  const skipped = (err: unknown) =>
+    isCsiError(err, CSI_ERR.NOT_FOUND) ||
+    (walk.skipForbidden === true && isCsiError(err, CSI_ERR.CEPH_FORBIDDEN));
   for (const cluster of deps.clusters.values()) {
     await deps.pool.with(cluster, creds, async (conn) => {
       for (const { pool, namespace } of spacesOf(cluster, departments)) {
         const space = await openSpace(conn, pool, namespace).catch((err: unknown) => {
-          if (isCsiError(err, CSI_ERR.NOT_FOUND)) return undefined;
+          if (skipped(err)) return undefined;
           throw err;
         });
-        if (space) await fn(cluster, space);
+        if (!space) continue;
+        await fn(cluster, space).catch((err: unknown) => {
+          if (walk.skipForbidden !== true || !isCsiError(err, CSI_ERR.CEPH_FORBIDDEN)) throw err;
+        });
       }
     });
   }

@@ -6,6 +6,7 @@
  * reserved (snapshot-flatten.ts).
  */
 import { randomUUID } from 'node:crypto';
+import type { ClusterEntry } from '../../decide/cluster-config.js';
 import type { Credentials } from '../../decide/credentials.js';
 import { cleanupDecision, type SnapshotRecord } from '../../decide/journal-records.js';
 import { decodeId, encodeId, type VolumeRef } from '../../decide/volume-id.js';
@@ -211,7 +212,12 @@ async function snapshotsIn(space: VolumeSpace, clusterID: string): Promise<Snaps
   }));
 }
 
-/** The snapshots a filter can name: one space when filtered, every known space otherwise. */
+/**
+ * The snapshots a filter can name: one space when filtered, every known space otherwise. Unfiltered
+ * with the request's secrets (a department's user), the spaces their caps do not cover are skipped:
+ * before, the whole call was PERMISSION_DENIED at the first one. The controller's keyring is meant
+ * to cover every space, so there a refusal still fails the call, as in ListVolumes.
+ */
 async function candidates(req: ListSnapshotsRequest__Output, deps: ControllerDeps): Promise<SnapshotEntry[]> {
   const byId = req.snapshot_id ? decodeId('s1', req.snapshot_id) : undefined;
   const bySource = req.source_volume_id ? decodeId('v1', req.source_volume_id) : undefined;
@@ -225,9 +231,10 @@ async function candidates(req: ListSnapshotsRequest__Output, deps: ControllerDep
   if (where) {
     all = await inSpaceOf(deps, where, creds, [], (space) => snapshotsIn(space, where.clusterID));
   } else {
-    await forEachSpace(deps, creds, async (cluster, space) => {
+    const fill = async (cluster: ClusterEntry, space: VolumeSpace) => {
       all.push(...(await snapshotsIn(space, cluster.clusterID)));
-    });
+    };
+    await forEachSpace(deps, creds, fill, { skipForbidden: hasSecrets });
   }
   return all.filter(
     (e) => (!byId || e.ref.uuid === byId.uuid) && (!bySource || e.sourceUuid === bySource.uuid),

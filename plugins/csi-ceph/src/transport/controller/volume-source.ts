@@ -6,6 +6,8 @@
  * so the source volume can be deleted once the clone's flatten is done.
  */
 import type { VolumeRecord } from '../../decide/journal-records.js';
+import { fingerprintFsType } from '../../decide/parameters.js';
+import type { SourceFilesystem } from '../../decide/source-filesystem.js';
 import { decodeId, type VolumeRef } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError } from '../../errors.js';
 import { ERRNO, hasErrno } from '../../effects/ceph/ceph-call.js';
@@ -71,6 +73,17 @@ export interface SourceFacts {
   readonly bytes: () => Promise<bigint>;
   /** The department it belongs to: a volume's record's; a snapshot's own, else its volume's. */
   readonly department: string | undefined;
+  /** What its volume (a snapshot's: the volume it was taken of) was made as, as far as its record says. */
+  readonly filesystem: SourceFilesystem;
+}
+
+/** What a volume's record says it was made as. */
+function filesystemOf(record: VolumeRecord | undefined): SourceFilesystem {
+  const fsType = record ? fingerprintFsType(record.fingerprint) : undefined;
+  return {
+    ...(record?.accessType ? { accessType: record.accessType } : {}),
+    ...(fsType ? { fsType } : {}),
+  };
 }
 
 /**
@@ -82,12 +95,14 @@ export async function sourceFacts(conn: RadosConnection, source: SourceRef): Pro
   if (source.kind === 'snapshot') {
     const snap = await readySource(source, space.journal.snapshot(source.ref.uuid));
     // The volume outlives its snapshots (DeleteVolume: FAILED_PRECONDITION), so its record is there.
-    const department = snap.department ?? (await space.journal.volume(snap.sourceUuid))?.department;
-    return { department, bytes: async () => BigInt(snap.bytes) };
+    const of = await space.journal.volume(snap.sourceUuid);
+    const department = snap.department ?? of?.department;
+    return { department, filesystem: filesystemOf(of), bytes: async () => BigInt(snap.bytes) };
   }
   const vol = await readySource(source, space.journal.volume(source.ref.uuid));
   return {
     department: vol.department,
+    filesystem: filesystemOf(vol),
     bytes: () => withImage(space.ioctx, vol.image, (image) => imageSize(image, vol.image)),
   };
 }

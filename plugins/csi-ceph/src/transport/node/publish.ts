@@ -6,8 +6,10 @@
  * remounted read-only, the publish having been interrupted between its bind and its remount; one
  * holding another volume, the other readonly flag, or the other access type is ALREADY_EXISTS. A publish asking for
  * another access type or filesystem than the stage's is FAILED_PRECONDITION (a filesystem stage is
- * never bound out as a raw device). Paths are compared with the mount table in one spelling (see
- * requireNodePath); messages name them as given.
+ * never bound out as a raw device). A stage whose volume_condition is abnormal (its rbd-fuse daemon
+ * gone…) is repaired first when nothing else uses it and the publish carries secrets, else the
+ * publish is FAILED_PRECONDITION (publish-repair.ts). Paths are compared with the mount table in one
+ * spelling (see requireNodePath); messages name them as given.
  */
 import { mkdir, open, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -27,6 +29,7 @@ import type { NodeUnpublishVolumeRequest__Output } from '../../generated/csi/v1/
 import type { NodeUnpublishVolumeResponse } from '../../generated/csi/v1/NodeUnpublishVolumeResponse.js';
 import { must, requireField } from '../request-checks.js';
 import { requireNodePath, type NodeDeps } from './node-deps.js';
+import { ensureStageServes } from './publish-repair.js';
 
 interface StagedSource {
   /** What to bind: <staging>/fs, or the device for a block volume. */
@@ -151,6 +154,7 @@ export async function nodePublishVolume(
     const stagingPath = { path: staging, given: req.staging_target_path };
     const record = await stagedRecord(stagingPath, id);
     await checkStageServes(record, wanted, { path: target, given: req.target_path });
+    await ensureStageServes(stagingPath, record, req.target_path, req.secrets, deps);
     const staged = await sourceFor(stagingPath, record, deps);
     const readOnly = req.readonly || staged.readOnly || isReaderOnly(req.volume_capability);
     if (!(await checkExisting({ path: target, given: req.target_path }, staged, { kind, readOnly }, id))) {

@@ -6,34 +6,34 @@
  * without journal replay. A stage that fails, unless it repeats one that had completed, is undone
  * (kubelet does not unstage after a failed stage). A repeat of a stage that no longer reaches Ceph
  * (its rbd-fuse daemon gone) tears it down first and stages again, unless its filesystem is still
- * mounted elsewhere (FAILED_PRECONDITION). The same volume at a second staging path is
- * refused unless both stagings are read-only. Unstage refuses a staging path holding another volume,
- * and a stage whose filesystem is still mounted elsewhere (a publish not undone: FAILED_PRECONDITION,
- * nothing touched).
+ * mounted elsewhere or its device bound at a block publish target (FAILED_PRECONDITION). The same
+ * volume at a second staging path is refused unless both stagings are read-only. Unstage refuses a
+ * staging path holding another volume, and a stage whose filesystem is still mounted elsewhere or
+ * whose device is still bound at a block publish target (a publish not undone: FAILED_PRECONDITION,
+ * nothing touched). The steps themselves are in stage-steps.ts.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { checkCapability } from '../../decide/capabilities.js';
-import { credentialsFromSecrets, type Credentials } from '../../decide/credentials.js';
+import { credentialsFromSecrets } from '../../decide/credentials.js';
 import { checkStageFsType, effectiveFsType } from '../../decide/fs-type.js';
-import { isReaderOnly, stageMountOptions } from '../../decide/node-access.js';
+import { isReaderOnly } from '../../decide/node-access.js';
 import { stageLayout, type StageLayout, type StageRecord } from '../../decide/node-layout.js';
 import { otherStagingConflict, restageConflict, restagePlan, stageMode } from '../../decide/node-stage.js';
 import { checkUnstage } from '../../decide/node-unstage.js';
 import { decodeId, isImageOfVolume } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError } from '../../errors.js';
 import { observeEarlierStage } from '../../effects/node/earlier-stage.js';
-import { isBlank, isReadOnlyDevice, makeFilesystem } from '../../effects/node/filesystem.js';
-import { detachLoopBackedBy } from '../../effects/node/loop-devices.js';
-import { isMounted, mount, unmountAll } from '../../effects/node/mounts.js';
-import { readStageRecord, removeStageRecord, writeStageRecord } from '../../effects/node/stage-record.js';
+import { isMounted } from '../../effects/node/mounts.js';
+import { readStageRecord, writeStageRecord } from '../../effects/node/stage-record.js';
 import { stagingsOnNode } from '../../effects/node/staged-volumes.js';
-import { filesystemsOnDevice } from '../../effects/node/stage-users.js';
+import { stageUsersOf } from '../../effects/node/stage-users.js';
 import type { NodeStageVolumeRequest__Output } from '../../generated/csi/v1/NodeStageVolumeRequest.js';
 import type { NodeStageVolumeResponse } from '../../generated/csi/v1/NodeStageVolumeResponse.js';
 import type { NodeUnstageVolumeRequest__Output } from '../../generated/csi/v1/NodeUnstageVolumeRequest.js';
 import type { NodeUnstageVolumeResponse } from '../../generated/csi/v1/NodeUnstageVolumeResponse.js';
 import { must, requireField } from '../request-checks.js';
 import { requireNodePath, type NodeDeps } from './node-deps.js';
+import { stageSteps, teardown, teardownBroken } from './stage-steps.js';
 
 function recordFor(req: NodeStageVolumeRequest__Output, deps: NodeDeps): StageRecord {
   const id = requireField(req.volume_id, 'volume_id');
@@ -97,16 +97,6 @@ async function isStaged(previous: StageRecord | undefined, layout: StageLayout, 
   return (await deps.mounter.device(layout.fuseDir, previous.imageFile)) !== undefined;
 }
 
-/** Unmounts, detaches and removes everything under the staging path (idempotent). */
-async function teardown(layout: StageLayout, imageFile: string, deps: NodeDeps): Promise<void> {
-  await unmountAll(layout.fsDir);
-  await deps.mounter.detach(layout.fuseDir, imageFile);
-  await rm(layout.fsDir, { recursive: true, force: true });
-  await rm(layout.fuseDir, { recursive: true, force: true });
-  await rm(layout.publishingDir, { recursive: true, force: true });
-  await removeStageRecord(layout.record);
-}
-
 /**
  * A retry on a stage that no longer reaches Ceph (its rbd-fuse daemon killed, the plugin container
  * restarted) tears it down, so that the stage made next is a working one: what NodeUnstageVolume then
@@ -122,54 +112,8 @@ async function clearBrokenStage(
   if (!previous) return false;
   const earlier = await observeEarlierStage(staging, given, previous, deps.mounter);
   if (must(restagePlan(earlier)) === 'resume') return false;
-  await teardown(stageLayout(staging), previous.imageFile, deps);
-  // The filesystem's device when it was not the image's attached one (teardown detached that one).
-  if (earlier.fsSource) await detachLoopBackedBy(earlier.fsSource, previous.imageFile);
+  await teardownBroken(stageLayout(staging), previous.imageFile, earlier, deps);
   return true;
-}
-
-/** A read-only stage must not write: no mkfs, and the device must really be read-only. */
-async function checkReadOnlyDevice(device: string, record: StageRecord) {
-  if (!(await isReadOnlyDevice(device))) {
-    throw csiError(
-      CSI_ERR.NODE_COMMAND,
-      `${device} for volume ${record.volumeId} is attached read-write, not read-only: unstage it first`,
-    );
-  }
-  if (record.accessType === 'mount' && (await isBlank(device))) {
-    throw csiError(
-      CSI_ERR.NO_FILESYSTEM,
-      `volume ${record.volumeId} has no filesystem and a read-only access mode cannot make one: ` +
-        'stage it once with a writer access mode (or pre-populate it) before mounting it read-only',
-    );
-  }
-}
-
-/** Attach, mkfs when blank, mount: each step skipped when already done. */
-async function stageSteps(
-  req: NodeStageVolumeRequest__Output,
-  creds: Credentials,
-  record: StageRecord,
-  layout: StageLayout,
-  deps: NodeDeps,
-): Promise<void> {
-  const readOnly = record.readOnly === true;
-  const device = await deps.mounter.attach({
-    monitors: deps.clusters.get(record.clusterID)?.monitors ?? [],
-    ...creds,
-    pool: record.pool,
-    namespace: record.namespace,
-    image: record.image,
-    workDir: layout.fuseDir,
-    readOnly,
-  });
-  if (readOnly) await checkReadOnlyDevice(device, record);
-  if (record.accessType === 'block' || (await isMounted(layout.fsDir))) return;
-  if (await isBlank(device))
-    await makeFilesystem(device, record.fsType, req.volume_context['mkfsOptions'] ?? '');
-  await mkdir(layout.fsDir, { recursive: true });
-  const flags = record.mountFlags ?? [];
-  await mount(device, layout.fsDir, stageMountOptions(record.fsType, flags, readOnly), record.fsType);
 }
 
 export async function nodeStageVolume(
@@ -192,7 +136,7 @@ export async function nodeStageVolume(
     try {
       await mkdir(staging, { recursive: true });
       await writeStageRecord(layout.record, record);
-      await stageSteps(req, creds, record, layout, deps);
+      await stageSteps(req.volume_context['mkfsOptions'] ?? '', creds, record, layout, deps);
     } catch (err) {
       if (!completed) await teardown(layout, record.imageFile, deps).catch(() => undefined);
       throw err;
@@ -201,10 +145,13 @@ export async function nodeStageVolume(
   });
 }
 
-/** FAILED_PRECONDITION, touching nothing, while the staged filesystem is mounted elsewhere. */
+/**
+ * FAILED_PRECONDITION, touching nothing, while the staged filesystem is mounted elsewhere or the
+ * staged device is bound at a block publish target.
+ */
 async function checkNotPublished(record: StageRecord, layout: StageLayout, given: string, deps: NodeDeps) {
   const device = await deps.mounter.device(layout.fuseDir, record.imageFile);
-  if (device) must(checkUnstage(record.volumeId, given, await filesystemsOnDevice(device, layout.fsDir)));
+  if (device) must(checkUnstage(record.volumeId, given, await stageUsersOf(device, layout.fsDir)));
 }
 
 export async function nodeUnstageVolume(

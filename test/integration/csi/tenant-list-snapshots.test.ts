@@ -1,0 +1,129 @@
+// ListSnapshots without filters, called with a department's restricted cephx user (caps on its own
+// RADOS namespace only, as a VolumeSnapshotClass's snapshotter-list secret may hold): the driver walks
+// every space it knows, and must list the snapshots of the spaces those caps can read instead of
+// failing the whole call with PERMISSION_DENIED at the first space they do not cover.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
+import { cephCli, startCeph } from '../../support/ceph.js';
+import { call, codeOf, CLUSTER_ID, MOUNT_RWO, startHarness, type Harness } from './harness.js';
+
+const MIB = 1024 * 1024;
+const run = `${process.pid}-${Date.now() % 100000}`;
+const alphaNs = `lsa-${run}`;
+const betaNs = `lsb-${run}`;
+let h: Harness;
+let policies: string;
+
+const department = (name: string, pool: string, ns: string) => `---
+apiVersion: corral.dev/v1alpha1
+kind: Department
+metadata: {name: ${name}}
+spec:
+  storage: {pool: ${pool}, radosNamespace: ${ns}}
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${name}-apps
+  labels: {corral.dev/department: ${name}}
+`;
+
+beforeAll(async () => {
+  const ceph = await startCeph();
+  policies = await mkdtemp(join(tmpdir(), 'corral-csi-list-snaps-'));
+  await writeFile(
+    join(policies, 'all.yaml'),
+    department('alpha', ceph.pool, alphaNs) + department('beta', ceph.pool, betaNs),
+  );
+  h = await startHarness({ ceph, extraArgs: ['--policies', policies] });
+});
+
+afterAll(async () => {
+  await h?.stop();
+  if (policies) await rm(policies, { recursive: true, force: true });
+});
+
+/** A 8 MiB volume of `namespace`'s department (none: the cluster's shared space) and a snapshot of it. */
+async function volumeWithSnapshot(label: string, namespace?: string) {
+  const volume = await call(h.controller, 'CreateVolume', {
+    name: `ls-${label}-${run}`,
+    capacity_range: { required_bytes: 8 * MIB },
+    volume_capabilities: [MOUNT_RWO],
+    parameters: {
+      clusterID: CLUSTER_ID,
+      pool: h.ceph.pool,
+      ...(namespace
+        ? { 'csi.storage.k8s.io/pvc/namespace': namespace, 'csi.storage.k8s.io/pvc/name': label }
+        : {}),
+    },
+    secrets: h.secrets,
+  });
+  const snap = await call(h.controller, 'CreateSnapshot', {
+    name: `ls-snap-${label}-${run}`,
+    source_volume_id: volume.volume!.volume_id,
+    secrets: h.secrets,
+  });
+  return { volumeId: volume.volume!.volume_id!, snapshotId: snap.snapshot!.snapshot_id! };
+}
+
+/** A cephx user whose osd caps cover `namespace` of the pool only, as CSI secrets. */
+async function restrictedSecrets(name: string, namespace: string) {
+  const user = `client.${name}-${run}`;
+  const osdCaps = `profile rbd pool=${h.ceph.pool} namespace=${namespace}`;
+  const made = await cephCli(h.ceph, [
+    'ceph',
+    'auth',
+    'get-or-create',
+    user,
+    'mon',
+    'profile rbd',
+    'osd',
+    osdCaps,
+  ]);
+  expect(made.code).toBe(0);
+  const key = (await cephCli(h.ceph, ['ceph', 'auth', 'print-key', user])).stdout.trim();
+  return { userID: `${name}-${run}`, userKey: key };
+}
+
+const listAll = (secrets: Record<string, string>, more: object = {}) =>
+  call(h.controller, 'ListSnapshots', { secrets, ...more });
+
+describe('ListSnapshots with a department’s restricted credentials', { timeout: 60_000 }, () => {
+  it('given no filter, lists the snapshots its caps can read, not PERMISSION_DENIED', async () => {
+    const shared = await volumeWithSnapshot('shared');
+    const alpha = await volumeWithSnapshot('alpha', 'alpha-apps');
+    const beta = await volumeWithSnapshot('beta', 'beta-apps');
+    const betaSecrets = await restrictedSecrets('lsbeta', betaNs);
+
+    // Before: PERMISSION_DENIED at the first space beta's caps do not cover (the shared one).
+    const listed = await listAll(betaSecrets);
+    const ids = (listed.entries ?? []).map((e) => e.snapshot?.snapshot_id);
+    expect(ids).toContain(beta.snapshotId);
+    expect(ids).not.toContain(alpha.snapshotId);
+    expect(ids).not.toContain(shared.snapshotId);
+    expect(listed.entries?.find((e) => e.snapshot?.snapshot_id === beta.snapshotId)?.snapshot).toMatchObject({
+      source_volume_id: beta.volumeId,
+      ready_to_use: true,
+    });
+
+    // Pagination works over what it can read.
+    const first = await listAll(betaSecrets, { max_entries: 1 });
+    expect(first.entries).toHaveLength(1);
+
+    // The unrestricted user still sees all three.
+    const everything = (await listAll(h.secrets)).entries?.map((e) => e.snapshot?.snapshot_id) ?? [];
+    expect(everything).toEqual(
+      expect.arrayContaining([shared.snapshotId, alpha.snapshotId, beta.snapshotId]),
+    );
+  });
+
+  it('given a filter naming a space its caps do not cover, it is still PERMISSION_DENIED', async () => {
+    const alpha = await volumeWithSnapshot('alpha-filtered', 'alpha-apps');
+    const betaSecrets = await restrictedSecrets('lsbeta2', betaNs);
+    expect(await codeOf(listAll(betaSecrets, { snapshot_id: alpha.snapshotId }))).toBe(
+      status.PERMISSION_DENIED,
+    );
+  });
+});

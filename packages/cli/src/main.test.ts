@@ -78,9 +78,24 @@ describe('the corral process', { timeout: 90_000 }, () => {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    it('says why and exits non-zero instead of running on without a server', async () => {
+    // The three services agree (docs/development.md): 1 for a start that fails, 2 for bad flags.
+    it.each([
+      ['extender', []],
+      ['admission', []],
+      ['csi', ['--role', 'controller', '--endpoint', 'unix://SOCKET', '--cluster-config', 'CLUSTERS']],
+    ])('corral %s says why and exits 1 instead of running on without a server', async (service, flags) => {
+      writeFileSync(join(dir, 'clusters.json'), '[{"clusterID": "a", "monitors": ["127.0.0.1:1"]}]');
       const port = (taken.address() as AddressInfo).port;
-      const args = ['extender', '--kubeconfig', join(dir, 'kubeconfig'), '--listen', `127.0.0.1:${port}`];
+      const files = (flag: string) =>
+        flag.replace('SOCKET', join(dir, `${service}.sock`)).replace('CLUSTERS', join(dir, 'clusters.json'));
+      const args = [
+        service,
+        ...flags.map(files),
+        '--kubeconfig',
+        join(dir, 'kubeconfig'),
+        '--listen',
+        `127.0.0.1:${port}`,
+      ];
       const { code, stderr } = await runCorral(args, { limitMs: 30_000 });
       expect(stderr).toContain('cannot start: listen EADDRINUSE');
       expect(code).toBe(1);

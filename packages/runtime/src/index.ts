@@ -110,6 +110,7 @@ export {
   type ShutdownStep,
 } from './lifecycle/on-shutdown.js';
 export { drainDelayProblem, type ShutdownSettingNames } from './lifecycle/drain-delay-check.js';
+export { StartedParts, startOrUndo, UNDO_START_TIMEOUT_MS } from './lifecycle/undo-start.js';
 
 export { systemClock, type Clock } from './leader/clock.js';
 export { createLeaderElector, startLeaderElection, type LeaderElector } from './leader/leader-elector.js';

@@ -139,4 +139,13 @@ describe('loadAdmissionConfig: the certificate bootstrap', () => {
       /tls-bootstrap-secret|tlsBootstrap\.secret/,
     );
   });
+
+  it.each([
+    ['--shutdown-timeout-ms', '600001', 'less or equal to 600000'],
+    ['--drain-delay-ms', '60001', 'less or equal to 60000'],
+  ])('given %s %s, above its maximum, rejects it as the other bounded settings', (flag, value, bound) => {
+    const load = () => loadAdmissionConfig(['--policies', 'examples', flag, value], {});
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(`flag ${flag}: expected integer to be ${bound} (got ${value})`);
+  });
 });

@@ -9,6 +9,11 @@ import {
   LogLevelSchema,
 } from '@corral/runtime';
 
+/** 10 minutes: far above any pod's grace period (30 s in deploy/), which ends the process anyway. */
+const MAX_SHUTDOWN_TIMEOUT_MS = 600_000;
+/** 1 minute: ample for the endpoints to drop a terminating replica (seconds in practice). */
+const MAX_DRAIN_DELAY_MS = 60_000;
+
 const DNS_NAME = '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$';
 const objectName = (description: string) =>
   Type.String({ minLength: 1, maxLength: 253, pattern: DNS_NAME, description });
@@ -51,7 +56,10 @@ export const AdmissionConfigSchema = Type.Object({
     Type.String({ minLength: 1, description: 'kubeconfig file; default in-cluster.' }),
   ),
   inCluster: Type.Boolean({ description: 'Use the pod service account when no kubeconfig is given.' }),
-  listen: Type.String({ description: 'HOST:PORT to serve HTTPS on.' }),
+  listen: Type.String({
+    description:
+      'HOST:PORT to serve on: HTTPS with --tls-cert and --tls-key, else plain HTTP (local tests only).',
+  }),
   tls: Type.Object({
     cert: Type.Optional(Type.String({ minLength: 1 })),
     key: Type.Optional(Type.String({ minLength: 1 })),
@@ -90,8 +98,16 @@ export const AdmissionConfigSchema = Type.Object({
     description: 'Leader-election Lease of the policy status writer (in --lease-namespace).',
   }),
   events: Type.Boolean({ description: 'With a cluster, record Kubernetes Events where they help tenants.' }),
-  shutdownTimeoutMs: Type.Integer({ minimum: 100 }),
-  drainDelayMs: Type.Integer({ minimum: 0 }),
+  shutdownTimeoutMs: Type.Integer({
+    minimum: 100,
+    maximum: MAX_SHUTDOWN_TIMEOUT_MS,
+    description: 'Bounds the whole graceful shutdown (drain included); keep it below the pod grace period.',
+  }),
+  drainDelayMs: Type.Integer({
+    minimum: 0,
+    maximum: MAX_DRAIN_DELAY_MS,
+    description: 'After SIGTERM, keep answering (unready) this long, so callers move to another replica.',
+  }),
   logLevel: LogLevelSchema,
 });
 
@@ -217,7 +233,8 @@ export function admissionHelp(): string {
   return configHelp(ADMISSION_CONFIG, {
     usage: 'corral admission [flags]',
     summary:
-      'Serves the admission webhooks (/mutate, /validate) over HTTPS until SIGTERM. Needs --policies PATH, ' +
-      '--kubeconfig PATH or --in-cluster.',
+      'Serves the admission webhooks (/mutate, /validate) until SIGTERM, over HTTPS with --tls-cert and ' +
+      '--tls-key: without them over plain HTTP, which kube-apiserver cannot call (local tests only; a ' +
+      'warning is logged). Needs --policies PATH, --kubeconfig PATH or --in-cluster.',
   });
 }

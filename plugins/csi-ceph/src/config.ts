@@ -15,6 +15,11 @@ import { Type, type Static } from '@sinclair/typebox';
 
 export const DRIVER_NAME = 'rbd.csi.corral.dev';
 
+/** 10 minutes: far above any pod's grace period (30 s in deploy/), which ends the process anyway. */
+const MAX_SHUTDOWN_TIMEOUT_MS = 600_000;
+/** 10 minutes: longer than any sidecar waits for a call (external-provisioner's --timeout and the like). */
+const MAX_SLOW_OP_MS = 600_000;
+
 export const CsiConfigSchema = Type.Object({
   role: Type.Union([Type.Literal('controller'), Type.Literal('node')], {
     description: 'Which CSI services to serve.',
@@ -51,8 +56,16 @@ export const CsiConfigSchema = Type.Object({
   cephTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 300 }),
   maxVolumesPerNode: Type.Integer({ minimum: 0 }),
   logLevel: LogLevelSchema,
-  slowOpMs: Type.Integer({ minimum: 1 }),
-  shutdownTimeoutMs: Type.Integer({ minimum: 100 }),
+  slowOpMs: Type.Integer({
+    minimum: 1,
+    maximum: MAX_SLOW_OP_MS,
+    description: 'Log a call that takes longer than this as slow.',
+  }),
+  shutdownTimeoutMs: Type.Integer({
+    minimum: 100,
+    maximum: MAX_SHUTDOWN_TIMEOUT_MS,
+    description: 'Bounds the whole graceful shutdown; keep it below the pod grace period.',
+  }),
 });
 
 export type CsiConfig = DeepReadonly<Static<typeof CsiConfigSchema>>;

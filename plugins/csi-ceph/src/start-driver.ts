@@ -10,9 +10,11 @@ import {
   createMetrics,
   createReadiness,
   startOpsServer,
+  startOrUndo,
   type Logger,
   type OpsServer,
   type Readiness,
+  type StartedParts,
 } from '@corral/runtime';
 import { grpcGraceMs, socketPath, type CsiConfig } from './config.js';
 import type { ClusterEntry } from './decide/cluster-config.js';
@@ -99,18 +101,39 @@ function probeWith(
   return cephProbe([...clusters.keys()], ffi, stat);
 }
 
+/**
+ * Starts the driver of the configured role. A start that fails (the ops port taken, the node's labels
+ * unreadable) stops what it had started (the tenant watch, the gRPC server and its socket, the Ceph
+ * connections) before it rejects.
+ */
 export async function startDriver(options: DriverOptions): Promise<RunningDriver> {
   const { config, logger } = options;
   const clusters = await readClusterConfig(config.clusterConfig);
   const controllerCredentials = config.keyring ? await readKeyring(config.keyring) : undefined;
-  const pool = new ConnectionPool({
-    timeoutSeconds: config.cephTimeoutSeconds,
-    ...(config.cephConf ? { cephConf: config.cephConf } : {}),
-  });
+  return startOrUndo(logger, (started) => serve(options, clusters, controllerCredentials, started));
+}
+
+/** startDriver once its inputs are read: everything it starts is recorded in `started`. */
+async function serve(
+  options: DriverOptions,
+  clusters: ReadonlyMap<string, ClusterEntry>,
+  controllerCredentials: Credentials | undefined,
+  started: StartedParts,
+): Promise<RunningDriver> {
+  const { config, logger } = options;
+  const pool = started.add(
+    'ceph connections',
+    new ConnectionPool({
+      timeoutSeconds: config.cephTimeoutSeconds,
+      ...(config.cephConf ? { cephConf: config.cephConf } : {}),
+    }),
+    (connections) => connections.closeAll(),
+  );
   const metrics = createMetrics({ service: `csi-${config.role}` });
   const readiness = createReadiness([]);
   const tenants =
     config.role === 'controller' ? await openTenants(config, logger, readiness, metrics.registry) : undefined;
+  if (tenants) started.add('tenant watch', tenants, (opened) => opened.stop());
   const deps: ControllerDeps = {
     clusters,
     pool,
@@ -128,23 +151,27 @@ export async function startDriver(options: DriverOptions): Promise<RunningDriver
     topology: config.role === 'node' && config.topologyLabels.length > 0,
   });
   const topology = config.role === 'node' ? await nodeTopology(config) : {};
-  const grpc = await startGrpcServer(
-    socketPath(config.endpoint),
-    {
-      identity,
-      ...(config.role === 'controller'
-        ? { controller: controllerHandlers(deps) }
-        : {
-            node: nodeHandlers({
-              config,
-              clusters,
-              locks: deps.locks,
-              mounter: mounterNamed(config.mounter),
-              topology,
+  const grpc = started.add(
+    'grpc server',
+    await startGrpcServer(
+      socketPath(config.endpoint),
+      {
+        identity,
+        ...(config.role === 'controller'
+          ? { controller: controllerHandlers(deps) }
+          : {
+              node: nodeHandlers({
+                config,
+                clusters,
+                locks: deps.locks,
+                mounter: mounterNamed(config.mounter),
+                topology,
+              }),
             }),
-          }),
-    },
-    { logger, metrics: createCsiMetrics(metrics), slowOpMs: config.slowOpMs },
+      },
+      { logger, metrics: createCsiMetrics(metrics), slowOpMs: config.slowOpMs },
+    ),
+    (server) => server.close(grpcGraceMs(config.shutdownTimeoutMs)),
   );
   const ops = options.withoutOps
     ? undefined

@@ -77,4 +77,21 @@ describe('loadExtenderConfig', () => {
       ]);
     }
   });
+
+  it.each([
+    ['CORRAL_EXTENDER_SHUTDOWN_TIMEOUT_MS', '600001', 'less or equal to 600000'],
+    ['CORRAL_EXTENDER_DRAIN_DELAY_MS', '60001', 'less or equal to 60000'],
+  ])('given %s=%s, above its maximum, rejects it as the other bounded settings', (variable, value, bound) => {
+    const load = () => loadExtenderConfig(['--policies', 'examples'], { [variable]: value });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(`env ${variable}: expected integer to be ${bound} (got ${value})`);
+  });
+
+  it('given the largest shutdown timeout and drain delay, accepts them', () => {
+    const env = { CORRAL_EXTENDER_SHUTDOWN_TIMEOUT_MS: '600000', CORRAL_EXTENDER_DRAIN_DELAY_MS: '60000' };
+    expect(loadExtenderConfig(['--policies', 'examples'], env)).toMatchObject({
+      shutdownTimeoutMs: 600_000,
+      drainDelayMs: 60_000,
+    });
+  });
 });

@@ -1,5 +1,15 @@
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { admissionCommand } from './run-admission.js';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { memoryDestination } from '@corral/runtime';
+import { admissionHelp } from '../config.js';
+import { createCertificateAuthority, issueServingCertificate } from '../effects/tls/issue-certificates.js';
+import { admissionCommand, PLAIN_HTTP_WARNING, startAdmission } from './run-admission.js';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
 function captureIo() {
   const out: string[] = [];
@@ -41,5 +51,91 @@ describe('admissionCommand --help', () => {
     ).toBe(0);
     expect(out.join('')).toMatch(/^Usage: corral admission/);
     expect(err).toEqual([]);
+  });
+});
+
+/** Starts the service in process on 127.0.0.1:0 with `flags`; returns it and its log lines. */
+async function start(flags: readonly string[]) {
+  const logs = memoryDestination();
+  const proc = Object.assign(new EventEmitter(), { exit: () => undefined });
+  const io = { stdout: () => undefined, stderr: () => undefined, env: {}, cwd: ROOT };
+  const args = ['--policies', 'examples', '--listen', '127.0.0.1:0', '--drain-delay-ms', '0', ...flags];
+  const running = await startAdmission(args, io, { process: proc, logDestination: logs.stream });
+  return { running, logs };
+}
+
+describe('startAdmission over plain HTTP', () => {
+  it('given no --tls-cert/--tls-key, serves plain HTTP and logs a warning that kube-apiserver cannot call it', async () => {
+    const { running, logs } = await start([]);
+    try {
+      expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+      expect(logs.lines.filter((line) => line['level'] === 'warn')).toEqual([
+        expect.objectContaining({ msg: PLAIN_HTTP_WARNING, url: running.url }),
+      ]);
+      expect(PLAIN_HTTP_WARNING).toContain('kube-apiserver calls admission webhooks over HTTPS only');
+    } finally {
+      expect(await running.stop()).toBe(0);
+    }
+  });
+
+  it('given a certificate and key, serves HTTPS with no such warning', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'corral-adm-tls-'));
+    const ca = await createCertificateAuthority({ commonName: 'test-ca', validityDays: 2 });
+    const pair = await issueServingCertificate({ ca, dnsNames: ['localhost'], validityDays: 1 });
+    writeFileSync(join(dir, 'tls.crt'), pair.certPem);
+    writeFileSync(join(dir, 'tls.key'), pair.keyPem);
+    const { running, logs } = await start([
+      '--tls-cert',
+      join(dir, 'tls.crt'),
+      '--tls-key',
+      join(dir, 'tls.key'),
+    ]);
+    try {
+      expect(running.url).toMatch(/^https:/);
+      expect(logs.lines.some((line) => line['msg'] === PLAIN_HTTP_WARNING)).toBe(false);
+    } finally {
+      expect(await running.stop()).toBe(0);
+    }
+  });
+
+  it('--help says HTTPS needs --tls-cert and --tls-key, and that plain HTTP cannot be called by kube-apiserver', () => {
+    const help = admissionHelp();
+    expect(help).not.toContain('serve HTTPS on');
+    expect(help).toContain('over HTTPS with --tls-cert and');
+    expect(help).toContain('kube-apiserver cannot call');
+  });
+});
+
+describe('admissionCommand exit codes', () => {
+  it('given its port taken, says it cannot start and why; exit 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { io, err } = captureIo();
+      const port = (taken.address() as AddressInfo).port;
+      const args = [
+        '--policies',
+        `${ROOT}/examples`,
+        '--listen',
+        `127.0.0.1:${port}`,
+        '--log-level',
+        'silent',
+      ];
+      expect(await admissionCommand(args, io)).toBe(1);
+      expect(err.join('')).toMatch(/^corral admission: cannot start: listen EADDRINUSE/);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it.each([
+    ['bad flags', ['--listen', '127.0.0.1:0', '--no-such-flag'], /^corral admission: invalid configuration/],
+    ['a shutdown timeout above its maximum', ['--shutdown-timeout-ms', '600001'], /less or equal to 600000/],
+    ['a drain delay above its maximum', ['--drain-delay-ms', '60001'], /less or equal to 60000/],
+  ])('given %s, exits 2 saying what to fix', async (_what, flags, message) => {
+    const { io, err } = captureIo();
+    expect(await admissionCommand(['--policies', 'examples', ...flags], io)).toBe(2);
+    expect(err.join('')).toMatch(message);
   });
 });

@@ -1,17 +1,22 @@
-import { createInvalidPolicyMetric } from '@corral/cluster';
+import { ClusterError, createInvalidPolicyMetric } from '@corral/cluster';
 import {
   closeConnectionsAfterResponse,
+  ConfigError,
   createLogger,
   createMetrics,
   createReadiness,
+  describeStartFailure,
   isHelpRequest,
+  ListenAddressError,
   onShutdown,
   parseListenAddress,
+  startOrUndo,
   type Logger,
   type Metrics,
   type ProcessLike,
   type Readiness,
   type Clock,
+  type StartedParts,
 } from '@corral/runtime';
 import { admissionHelp, loadAdmissionConfig, type AdmissionConfig } from '../config.js';
 import { startLedPolicyStatusWriter } from '../effects/policy-status-writer.js';
@@ -21,7 +26,6 @@ import { loadKubeConfig, openPolicies } from '../effects/open-policies.js';
 import { prepareWebhookCertificates } from '../effects/tls/start-webhook-certificates.js';
 import { buildAdmissionServer } from '../transport/admission-server.js';
 import type { CommandIo } from './command-io.js';
-import { describeFailure } from './command-io.js';
 
 export interface RunningAdmission {
   /** Where it listens, e.g. https://127.0.0.1:8443. */
@@ -46,8 +50,17 @@ export interface StartOptions {
   readonly clock?: Clock;
 }
 
-/** The snapshot and, with a cluster, the Lease-backed reservation store shared by the replicas. */
-async function openSources(config: AdmissionConfig, logger: Logger, readiness: Readiness, metrics: Metrics) {
+/**
+ * The snapshot and, with a cluster, the Lease-backed reservation store shared by the replicas, the
+ * policy status writer and the Events recorder, each recorded in `started` as it starts.
+ */
+async function openSources(
+  config: AdmissionConfig,
+  logger: Logger,
+  readiness: Readiness,
+  metrics: Metrics,
+  started: StartedParts,
+) {
   const kubeConfig = await loadKubeConfig({
     ...(config.kubeconfig ? { kubeconfig: config.kubeconfig } : {}),
     inCluster: config.inCluster,
@@ -57,13 +70,17 @@ async function openSources(config: AdmissionConfig, logger: Logger, readiness: R
     kubeConfig && config.sharedQuota
       ? await LeaseReservationStore.fromKubeConfig(kubeConfig, config.leaseNamespace)
       : undefined;
-  const opened = await openPolicies({
-    ...(config.policies ? { policies: config.policies } : {}),
-    ...(kubeConfig ? { kubeConfig } : {}),
-    gpuResources: config.gpuResources,
-    logger,
-    readiness: (condition, ok, reason) => readiness.set(condition, ok, reason),
-  });
+  const opened = started.add(
+    'policy sources',
+    await openPolicies({
+      ...(config.policies ? { policies: config.policies } : {}),
+      ...(kubeConfig ? { kubeConfig } : {}),
+      gpuResources: config.gpuResources,
+      logger,
+      readiness: (condition, ok, reason) => readiness.set(condition, ok, reason),
+    }),
+    (sources) => sources.stop(),
+  );
   createInvalidPolicyMetric(metrics.registry, opened.snapshot);
   // With a cluster, keep Department and NamespacePolicy status current: only the replica holding the
   // status-writer Lease writes (docs/adr/0016). Not when the policies come from --policies files: the
@@ -77,28 +94,43 @@ async function openSources(config: AdmissionConfig, logger: Logger, readiness: R
   }
   const statusWriter =
     kubeConfig && writeStatus && !config.policies
-      ? await startLedPolicyStatusWriter({
-          kubeConfig,
-          snapshot: opened.snapshot,
-          synced: () => opened.synced(),
-          logger,
-          lease: { name: config.statusLease, namespace: config.leaseNamespace },
-          registry: metrics.registry,
-        })
+      ? started.add(
+          'department status',
+          await startLedPolicyStatusWriter({
+            kubeConfig,
+            snapshot: opened.snapshot,
+            synced: () => opened.synced(),
+            logger,
+            lease: { name: config.statusLease, namespace: config.leaseNamespace },
+            registry: metrics.registry,
+          }),
+          (writer) => writer.stop(),
+        )
       : undefined;
   // With a cluster, Kubernetes Events where they help tenants (decide/events.ts).
   const events =
     kubeConfig && config.events
-      ? await startAdmissionEvents({ kubeConfig, logger, registry: metrics.registry })
+      ? started.add(
+          'kubernetes events',
+          await startAdmissionEvents({ kubeConfig, logger, registry: metrics.registry }),
+          (recorder) => recorder.stop(),
+        )
       : undefined;
   // Namespaces come from the cluster: an unknown one is one the watch has not delivered yet.
   const namespaceWaitMs = kubeConfig ? NAMESPACE_WAIT_MS : 0;
   return { opened, reservationStore, statusWriter, events, namespaceWaitMs };
 }
 
+/** Logged at start without --tls-cert/--tls-key: kube-apiserver calls admission webhooks over HTTPS only. */
+export const PLAIN_HTTP_WARNING =
+  'serving plain HTTP (no --tls-cert and --tls-key): kube-apiserver calls admission webhooks over ' +
+  'HTTPS only and cannot call this service; plain HTTP is for local tests';
+
 /**
  * Starts the admission service: config, logger, snapshot (files or cluster), HTTPS server, graceful
  * shutdown on SIGTERM (unready, drain, close the server letting in-flight reviews finish, stop watches).
+ * A start that fails (its port taken) stops what it had started (watches, leader election, Events,
+ * server) before it rejects. Without --tls-cert/--tls-key it serves plain HTTP, with a warning.
  */
 export async function startAdmission(
   args: readonly string[],
@@ -111,16 +143,28 @@ export async function startAdmission(
     name: 'corral-admission',
     ...(options.logDestination ? { destination: options.logDestination as never } : {}),
   });
+  // loadAdmissionConfig has refused any other address already.
+  const listen = parseListenAddress(config.listen, { allow: ['tcp'] });
+  if (!listen.ok) throw new ListenAddressError(`--listen: ${listen.error}`);
+  if (listen.value.kind !== 'tcp') throw new ListenAddressError('--listen: expected HOST:PORT');
+  const { host, port } = listen.value;
+  return startOrUndo(logger, (started) => serve(config, logger, { host, port }, started, options));
+}
+
+/** startAdmission once the config is read: everything it starts is recorded in `started`. */
+async function serve(
+  config: AdmissionConfig,
+  logger: Logger,
+  listen: { readonly host: string; readonly port: number },
+  started: StartedParts,
+  options: StartOptions,
+): Promise<RunningAdmission> {
   const readiness = createReadiness(['policies']);
   // With --tls-bootstrap-secret: not ready until the Secret's pair is served (docs/adr/0015).
   const certificateBootstrap = await prepareWebhookCertificates(config, logger, readiness);
   const metrics = createMetrics({ service: 'admission' });
-  const { opened, reservationStore, statusWriter, events, namespaceWaitMs } = await openSources(
-    config,
-    logger,
-    readiness,
-    metrics,
-  );
+  const sources = await openSources(config, logger, readiness, metrics, started);
+  const { opened, reservationStore, statusWriter, events, namespaceWaitMs } = sources;
   readiness.set('policies', true);
   const { app } = buildAdmissionServer({
     snapshot: opened.snapshot,
@@ -142,19 +186,20 @@ export async function startAdmission(
       ? { https: { certFile: config.tls.cert, keyFile: config.tls.key } }
       : {}),
   });
-  const listen = parseListenAddress(config.listen, { allow: ['tcp'] });
-  if (!listen.ok || listen.value.kind !== 'tcp') throw new Error(listen.ok ? 'tcp only' : listen.error);
-  await app.listen({ host: listen.value.host, port: listen.value.port });
+  started.add('https server', app, (server) => server.close());
+  await app.listen({ host: listen.host, port: listen.port });
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : listen.value.port;
-  const url = `${config.tls.cert ? 'https' : 'http'}://${listen.value.host}:${port}`;
+  const port = typeof address === 'object' && address ? address.port : listen.port;
+  const url = `${config.tls.cert ? 'https' : 'http'}://${listen.host}:${port}`;
   const certificates = await certificateBootstrap?.start({
-    host: listen.value.host,
+    host: listen.host,
     port,
     registry: metrics.registry,
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  if (certificates) started.add('webhook certificates', certificates, (running) => running.stop());
   logger.info({ url }, 'admission webhooks listening');
+  if (!config.tls.cert) logger.warn({ url }, PLAIN_HTTP_WARNING);
   let finish: (code: number) => void = () => undefined;
   const done = new Promise<number>((resolve) => (finish = resolve));
   const shutdown = onShutdown({
@@ -184,7 +229,29 @@ export async function startAdmission(
   return { url, stop: () => shutdown.shutdown('stop'), done };
 }
 
-/** `corral admission`: runs until SIGTERM; exit 2 on bad configuration; `--help` prints the flags. */
+/**
+ * The exit code of a service that could not start (docs/development.md): 2 when its input is at
+ * fault (flags, configuration, policy files with problems), as `corral check` answers them; 1 for
+ * any other reason (its port taken, a certificate it cannot read, the API server).
+ */
+export function startFailureExit(error: unknown): number {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    if (
+      current instanceof ConfigError ||
+      current instanceof ListenAddressError ||
+      current instanceof ClusterError
+    )
+      return 2;
+    current = current.cause;
+  }
+  return 1;
+}
+
+/**
+ * `corral admission`: runs until SIGTERM; `--help` prints the flags. Exits 2 for bad flags or policy
+ * files, 1 when it cannot start otherwise (its port taken), having stopped what it had started.
+ */
 export async function admissionCommand(args: readonly string[], io: CommandIo): Promise<number> {
   if (isHelpRequest(args)) {
     io.stdout(admissionHelp());
@@ -194,7 +261,11 @@ export async function admissionCommand(args: readonly string[], io: CommandIo): 
     const running = await startAdmission(args, io);
     return await running.done;
   } catch (err) {
-    io.stderr(`corral admission: ${describeFailure(err)}\n`);
-    return 2;
+    io.stderr(
+      err instanceof ConfigError
+        ? `corral admission: ${err.message}\n`
+        : `corral admission: cannot start: ${describeStartFailure(err)}\n`,
+    );
+    return startFailureExit(err);
   }
 }

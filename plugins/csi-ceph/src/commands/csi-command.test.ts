@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { memoryDestination, type ProcessLike } from '@corral/runtime';
 import { commands } from '../index.js';
@@ -77,12 +78,12 @@ describe('commands.csi', () => {
     expect(err.join('')).toContain('--node-id is required');
   });
 
-  it('given a broken cluster config, exits 1 naming the problem', async () => {
+  it('given a broken cluster config, exits 2 (bad input) naming the problem', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'csi-cmd-'));
     await writeFile(join(dir, 'c.json'), '[{"clusterID": ""}]');
     const { io, err } = captureIo();
     const args = controllerArgs(dir);
-    expect(await csiCommand(args, io, { destination: memoryDestination().stream })).toBe(1);
+    expect(await csiCommand(args, io, { destination: memoryDestination().stream })).toBe(2);
     expect(err.join('')).toMatch(/clusterID/);
     await rm(dir, { recursive: true, force: true });
   });
@@ -103,5 +104,33 @@ describe('commands.csi', () => {
     expect(fake.exitCode).toBe(0);
     expect(existsSync(socket)).toBe(false);
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('given its ops port taken, says it cannot start and why, exits 1, and leaves no socket or server behind', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'csi-cmd-'));
+    await writeFile(join(dir, 'c.json'), JSON.stringify([{ clusterID: 'a', monitors: ['127.0.0.1:1'] }]));
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const socket = join(dir, 's.sock');
+    const { io, err } = captureIo();
+    const port = (taken.address() as AddressInfo).port;
+    const args = [...controllerArgs(dir, socket), '--listen', `127.0.0.1:${port}`];
+    const served: unknown[] = [];
+    const options = {
+      process: new FakeProcess(),
+      destination: memoryDestination().stream,
+      onServing: (stop: unknown) => served.push(stop),
+    };
+    try {
+      expect(await csiCommand(args, io, options)).toBe(1);
+      expect(err.join('')).toMatch(/cannot start: listen EADDRINUSE/);
+      expect(served).toEqual([]);
+      // The gRPC server had started on the socket before the ops server failed: closed, and gone.
+      expect(existsSync(socket)).toBe(false);
+      expect(process.getActiveResourcesInfo()).not.toContain('PipeServerWrap');
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,21 +2,26 @@
  * `corral csi --role controller|node --endpoint unix:///path.sock --cluster-config F [--keyring F]
  * [--policies P | --kubeconfig K] [--node-id N] [--listen HOST:PORT]`: runs the driver until SIGTERM
  * (unready, stop accepting calls, let running ones finish, close Ceph connections, exit). `-h`/`--help`
- * prints the flags and starts nothing.
+ * prints the flags and starts nothing. Exits 2 for bad flags or policy files, 1 when it cannot start
+ * otherwise (its port taken), having stopped what it had started.
  */
 import { isAbsolute, resolve } from 'node:path';
+import { ClusterError } from '@corral/cluster';
 import {
   ConfigError,
   createLogger,
   describeStartFailure,
   isHelpRequest,
+  ListenAddressError,
   onShutdown,
+  type Logger,
   type LogLevel,
   type ProcessLike,
+  type ShutdownHandle,
 } from '@corral/runtime';
 import type { DestinationStream } from 'pino';
 import { csiHelp, loadCsiConfig, type CsiConfig } from '../config.js';
-import { startDriver } from '../start-driver.js';
+import { startDriver, type RunningDriver } from '../start-driver.js';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -79,25 +84,65 @@ export async function csiCommand(
   try {
     const driver = await startDriver({ config, logger });
     io.stderr(`corral csi: ${config.role} serving on ${config.endpoint}\n`);
-    return await new Promise<number>((resolveExit) => {
-      const proc: ProcessLike = options.process ?? process;
-      const handle = onShutdown({
-        logger,
-        timeoutMs: config.shutdownTimeoutMs,
-        steps: [{ name: 'csi driver', run: () => driver.stop() }],
-        process: {
-          on: (signal, listener) => proc.on(signal, listener),
-          off: (signal, listener) => proc.off(signal, listener),
-          exit: (code) => {
-            resolveExit(code);
-            proc.exit(code);
-          },
-        },
-      });
-      options.onServing?.(() => handle.shutdown('test'));
-    });
+    let finish: (code: number) => void = () => undefined;
+    const exited = new Promise<number>((resolveExit) => (finish = resolveExit));
+    const handle = await shutdownOf(driver, config, logger, options.process ?? process, finish);
+    options.onServing?.(() => handle.shutdown('test'));
+    return await exited;
   } catch (error) {
     io.stderr(`corral csi: cannot start: ${describeStartFailure(error)}\n`);
-    return EXIT_FAILURE;
+    return startFailureExit(error);
   }
+}
+
+/**
+ * Installs the graceful shutdown of a started driver; if that throws (a shutdown setting it refuses),
+ * stops the driver first, so that a failed start leaves no server or watch running.
+ */
+async function shutdownOf(
+  driver: RunningDriver,
+  config: CsiConfig,
+  logger: Logger,
+  proc: ProcessLike,
+  finish: (code: number) => void,
+): Promise<ShutdownHandle> {
+  try {
+    return onShutdown({
+      logger,
+      timeoutMs: config.shutdownTimeoutMs,
+      steps: [{ name: 'csi driver', run: () => driver.stop() }],
+      process: {
+        on: (signal, listener) => proc.on(signal, listener),
+        off: (signal, listener) => proc.off(signal, listener),
+        exit: (code) => {
+          finish(code);
+          proc.exit(code);
+        },
+      },
+    });
+  } catch (error) {
+    await driver
+      .stop()
+      .catch((err: unknown) => logger.error({ err }, 'failed start: stopping the driver failed'));
+    throw error;
+  }
+}
+
+/**
+ * The exit code of a driver that could not start (docs/development.md): 2 when its input is at fault
+ * (flags, configuration, policy files with problems), as `corral check` answers them; 1 for any other
+ * reason (its socket or port taken, a cluster config or keyring it cannot read, the API server).
+ */
+export function startFailureExit(error: unknown): number {
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    if (
+      current instanceof ConfigError ||
+      current instanceof ListenAddressError ||
+      current instanceof ClusterError
+    )
+      return EXIT_USAGE;
+    current = current.cause;
+  }
+  return EXIT_FAILURE;
 }

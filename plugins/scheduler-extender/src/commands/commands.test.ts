@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Agent, get } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -184,6 +185,30 @@ describe('commands.extender', () => {
     const again = captureIo();
     expect(await commands.extender(['--listen', 'nowhere'], again.io)).toBe(2);
     expect(again.err.join('')).toContain('--listen');
+  });
+
+  it('given its port taken, says it cannot start and why; exit 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { io, err } = captureIo();
+      const port = (taken.address() as AddressInfo).port;
+      const args = ['--policies', 'examples', '--listen', `127.0.0.1:${port}`, '--log-level', 'silent'];
+      expect(await commands.extender(args, io)).toBe(1);
+      expect(err.join('')).toMatch(/^corral extender: cannot start: listen EADDRINUSE/);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it('given policy files with problems, says which and exits 2 (bad input, as explain and check)', async () => {
+    const policies = mkdtempSync(join(tmpdir(), 'corral-extender-policies-'));
+    writeFileSync(join(policies, 'broken.yaml'), 'apiVersion: corral.dev/v1alpha1\nkind: Department\n');
+    const { io, err } = captureIo();
+    const args = ['--policies', policies, '--listen', '127.0.0.1:0', '--log-level', 'silent'];
+    expect(await commands.extender(args, io)).toBe(2);
+    expect(err.join('')).toContain('cannot start: the policy files have problems');
+    expect(err.join('')).toContain(`${policies}/broken.yaml`);
   });
 
   it('given --policies examples, serves filter on a real port and shuts down gracefully on SIGTERM', async () => {

@@ -14,13 +14,22 @@ import { openExtenderSnapshot } from '../effects/open-snapshot.js';
 import { EXT_ERR, ExtenderError, toWireMessage } from '../errors.js';
 import { unknownOwnerOf } from '../transport/request-pod.js';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.js';
+import {
+  explainTargets,
+  TEMPLATE_KINDS,
+  type ExplainTarget,
+  type ExplainTargets,
+} from './explain-targets.js';
 import { formatTable } from './format-table.js';
 
-const USAGE = 'usage: corral explain POD.yaml --policies PATH [--system-namespaces a,b] [--gpu-resources r]';
+const USAGE =
+  'usage: corral explain POD.yaml --policies PATH [--system-namespaces a,b] [--gpu-resources r]\n' +
+  `  POD.yaml: one YAML file of Pods, or of workloads whose pod template is explained (${TEMPLATE_KINDS.join(', ')})`;
 
 /**
- * `corral explain POD.yaml --policies PATH`: node by node, whether and why the pod may run there and
- * its score, from the extender's own decision code, offline. Exit 0 once explained; 2 for bad input.
+ * `corral explain POD.yaml --policies PATH`: node by node, whether and why each pod (or workload's pod
+ * template) of the file may run there and its score, from the extender's own decision code, offline.
+ * Exit 0 once explained; 2 for bad input.
  */
 export async function explainCommand(args: readonly string[], io: CliIo): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
@@ -37,7 +46,7 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
     config = loadExtenderConfig(flags, io.env);
     if (config.policies === undefined)
       throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, 'explain works offline: give --policies PATH');
-    const pods = await readPods(absolute(io.cwd, podFile));
+    const { targets, skipped } = await readTargets(absolute(io.cwd, podFile));
     const logger = createLogger({ level: 'silent', name: 'explain' });
     const opened = await openExtenderSnapshot({
       policies: absolute(io.cwd, config.policies),
@@ -51,9 +60,13 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
     const candidates = [...opened.snapshot.nodes()]
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((view) => ({ name: view.name, view }));
-    for (const raw of pods) io.stdout(explainOne(raw, podFile, { cluster, candidates, options }));
-    cluster.nodes.stop();
-    await opened.stop();
+    try {
+      for (const target of targets) io.stdout(explainOne(target, podFile, { cluster, candidates, options }));
+    } finally {
+      cluster.nodes.stop();
+      await opened.stop();
+    }
+    if (skipped.length > 0) io.stdout(`not explained (no pod or pod template): ${skipped.join(', ')}\n`);
     return EXIT_OK;
   } catch (error) {
     if (error instanceof ClusterError) {
@@ -78,25 +91,24 @@ interface ExplainDeps {
 }
 
 /**
- * One pod's explanation: its table, or, when serving would answer its filter an Error (its namespace
- * or department unknown to the snapshot: see unknownOwnerOf), that Error and no fitting node, as
- * serving decides (not the table of a pod of no department).
+ * One pod's (or pod template's) explanation: its table, or, when serving would answer its filter an
+ * Error (its namespace or department unknown to the snapshot: see unknownOwnerOf), that Error and no
+ * fitting node, as serving decides (not the table of a pod of no department).
  */
-function explainOne(raw: Record<string, unknown>, podFile: string, deps: ExplainDeps): string {
+function explainOne(target: ExplainTarget, podFile: string, deps: ExplainDeps): string {
   const { cluster, candidates, options } = deps;
-  const view = toPodView(raw, podFile, { gpuResources: options.gpuResources });
+  const view = toPodView(target.pod, podFile, { gpuResources: options.gpuResources });
   if (!view.ok) throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, view.problems.map(describeProblem).join('; '));
   const unknown = unknownOwnerOf(view.value.namespace, cluster.snapshot, options);
   if (unknown) {
-    const key = `${view.value.namespace}/${view.value.name}`;
     return (
-      `pod ${key}: fits 0 of ${candidates.length} nodes; the extender answers Error ${toWireMessage(unknown)}\n` +
+      `${target.title}: fits 0 of ${candidates.length} nodes; the extender answers Error ${toWireMessage(unknown)}\n` +
       `  (offline: ${offlineHint(unknown, view.value.namespace)})\n`
     );
   }
   const context = podContext(view.value, cluster.snapshot);
   const rows = explainPod(context, candidates, cluster, options);
-  return `${heading(context.key, context.department, rows)}\n${formatTable(toCells(rows))}\n`;
+  return `${heading(target.title, context.department, rows)}\n${formatTable(toCells(rows))}\n`;
 }
 
 /** What to add to the policy files so that the pod can be explained. */
@@ -118,35 +130,24 @@ function valueOf(document: ReturnType<typeof parseAllDocuments>[number], path: s
   }
 }
 
-/** A Pod document with its namespace: `default` when it names none (absent, null or empty), as kubectl. */
-function withNamespace(pod: Record<string, unknown>): Record<string, unknown> {
-  const metadata = (
-    typeof pod['metadata'] === 'object' && pod['metadata'] !== null ? pod['metadata'] : {}
-  ) as {
-    namespace?: unknown;
-  };
-  const named = typeof metadata.namespace === 'string' && metadata.namespace !== '';
-  return { ...pod, metadata: { ...metadata, namespace: named ? metadata.namespace : 'default' } };
-}
-
-/** The Pod documents of a YAML file (merge keys read as kubectl reads them). */
-async function readPods(path: string): Promise<Record<string, unknown>[]> {
+/**
+ * The targets of a YAML file (merge keys read as kubectl reads them). A path that cannot be read is
+ * named with the reason; a folder is told that explain takes a file.
+ */
+async function readTargets(path: string): Promise<ExplainTargets> {
   const text = await readFile(path, 'utf8').catch((cause: unknown) => {
-    throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, `cannot read ${path}`, { cause });
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const folder = (cause as { code?: unknown }).code === 'EISDIR';
+    const hint = folder ? ': it is a folder; give one YAML file of Pods or workloads' : '';
+    throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, `cannot read ${path}: ${reason}${hint}`, { cause });
   });
-  const pods: Record<string, unknown>[] = [];
-  for (const document of parseAllDocuments(text, { merge: true })) {
-    const value = valueOf(document, path);
-    if (typeof value !== 'object' || value === null || (value as { kind?: unknown }).kind !== 'Pod') continue;
-    pods.push(withNamespace(value as Record<string, unknown>));
-  }
-  if (pods.length === 0) throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, `${path} holds no Pod`);
-  return pods;
+  const documents = parseAllDocuments(text, { merge: true }).map((document) => valueOf(document, path));
+  return explainTargets(documents, path);
 }
 
-function heading(key: string, department: string | undefined, rows: readonly ExplainRow[]): string {
+function heading(title: string, department: string | undefined, rows: readonly ExplainRow[]): string {
   const fits = rows.filter((row) => row.verdict === 'fits').length;
-  return `pod ${key} (${department === undefined ? 'no department' : `department ${department}`}): fits ${fits} of ${rows.length} nodes`;
+  return `${title} (${department === undefined ? 'no department' : `department ${department}`}): fits ${fits} of ${rows.length} nodes`;
 }
 
 function toCells(rows: readonly ExplainRow[]): string[][] {

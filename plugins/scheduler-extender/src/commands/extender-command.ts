@@ -1,12 +1,13 @@
 import { ConfigError, describeStartFailure, isHelpRequest } from '@corral/runtime';
 import { extenderHelp, loadExtenderConfig } from '../config.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.js';
+import { EXIT_OK, EXIT_USAGE, startFailureExit, type CliIo } from './cli-io.js';
 import { runExtender, type RunOptions } from './run-extender.js';
 
 /**
  * `corral extender [--policies PATH | --kubeconfig PATH] [--listen HOST:PORT] [--bind] ...`: runs the
  * service until SIGTERM; resolves with the exit code (a real process exits before that). `-h`/`--help`
- * prints the flags and starts nothing.
+ * prints the flags and starts nothing. Exits 2 for bad flags or policy files, 1 when it cannot start
+ * otherwise (its port taken), having stopped what it had started.
  */
 export async function extenderCommand(
   args: readonly string[],
@@ -31,6 +32,6 @@ export async function extenderCommand(
     return await running.done;
   } catch (error) {
     io.stderr(`corral extender: cannot start: ${describeStartFailure(error)}\n`);
-    return EXIT_FAILURE;
+    return startFailureExit(error);
   }
 }

@@ -8,6 +8,7 @@ import {
   parseListenAddress,
   type ProcessLike,
   type ShutdownHandle,
+  startOrUndo,
 } from '@corral/runtime';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { DestinationStream, Logger } from 'pino';
@@ -35,7 +36,8 @@ export interface RunningExtender {
 
 /**
  * Starts the extender: snapshot (files and/or cluster), server, listen, graceful shutdown on SIGTERM
- * (unready, drain delay, close the server so in-flight calls finish, stop the snapshot, exit).
+ * (unready, drain delay, close the server so in-flight calls finish, stop the snapshot, exit). A start
+ * that fails (its port taken) stops what it had started (informers, server) before it rejects.
  */
 export async function runExtender(
   config: ExtenderConfig,
@@ -51,31 +53,42 @@ export async function runExtender(
   const listen = parseListenAddress(config.listen, { allow: ['tcp'] });
   if (!listen.ok) throw new ListenAddressError(`--listen: ${listen.error}`);
   if (listen.value.kind !== 'tcp') throw new ListenAddressError('--listen: expected HOST:PORT');
+  const { host, port } = listen.value;
   const kubeConfig = kubeConfigOf(config, cwd);
-  // The snapshot reports its sync state from the start: record it until the extender exists.
-  const seen: [string, boolean, string | undefined][] = [];
-  let report = (condition: string, ok: boolean, reason?: string): void =>
-    void seen.push([condition, ok, reason]);
-  const opened = await openExtenderSnapshot({
-    ...(config.policies === undefined ? {} : { policies: absolute(cwd, config.policies) }),
-    ...(kubeConfig ? { kubeConfig } : {}),
-    logger,
-    gpuResources: config.gpuResources,
-    readiness: (condition, ok, reason) => report(condition, ok, reason),
+  return startOrUndo(logger, async (started) => {
+    // The snapshot reports its sync state from the start: record it until the extender exists.
+    const seen: [string, boolean, string | undefined][] = [];
+    let report = (condition: string, ok: boolean, reason?: string): void =>
+      void seen.push([condition, ok, reason]);
+    const opened = started.add(
+      'cluster snapshot',
+      await openExtenderSnapshot({
+        ...(config.policies === undefined ? {} : { policies: absolute(cwd, config.policies) }),
+        ...(kubeConfig ? { kubeConfig } : {}),
+        logger,
+        gpuResources: config.gpuResources,
+        readiness: (condition, ok, reason) => report(condition, ok, reason),
+      }),
+      (source) => source.stop(),
+    );
+    const extender = started.add(
+      'http server',
+      buildExtender(extenderOptions(config, cwd, opened, logger, kubeConfig)),
+      (built) => built.close(),
+    );
+    createInvalidPolicyMetric(extender.metrics.registry, opened.snapshot);
+    report = (condition, ok, reason) => extender.sync.set(condition, ok, reason);
+    for (const [condition, ok, reason] of seen) report(condition, ok, reason);
+    await extender.app.listen({ host, port });
+    const bound = extender.app.server.address();
+    const address = typeof bound === 'object' && bound ? `${host}:${bound.port}` : config.listen;
+    logger.info({ address, bind: config.bind, cluster: kubeConfig !== undefined }, 'extender listening');
+    return {
+      extender,
+      address,
+      ...installShutdown(config, extender, opened, logger, options.process ?? process),
+    };
   });
-  const extender = buildExtender(extenderOptions(config, cwd, opened, logger, kubeConfig));
-  createInvalidPolicyMetric(extender.metrics.registry, opened.snapshot);
-  report = (condition, ok, reason) => extender.sync.set(condition, ok, reason);
-  for (const [condition, ok, reason] of seen) report(condition, ok, reason);
-  await extender.app.listen({ host: listen.value.host, port: listen.value.port });
-  const bound = extender.app.server.address();
-  const address = typeof bound === 'object' && bound ? `${listen.value.host}:${bound.port}` : config.listen;
-  logger.info({ address, bind: config.bind, cluster: kubeConfig !== undefined }, 'extender listening');
-  return {
-    extender,
-    address,
-    ...installShutdown(config, extender, opened, logger, options.process ?? process),
-  };
 }
 
 function extenderOptions(

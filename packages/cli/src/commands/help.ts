@@ -12,7 +12,8 @@ Services:
 Offline tools:
   check -f MANIFESTS --policies PATH   what admission would do to each object (exit 1 on a denial);
                                        -n NS for objects without a namespace
-  explain POD.yaml --policies PATH     node by node, whether and why a pod may run there
+  explain POD.yaml --policies PATH     node by node, whether and why a pod (or a workload's pod
+                                       template) may run there
 
 Demo (what \`make demo\` runs):
   demo [--policies PATH] [--manifests PATH] [--no-ceph | --offline]

@@ -168,7 +168,13 @@ describe('deploy/overlays/with-cert-manager: the bootstrap is off', () => {
       isCA: true,
       rotation: 'Never',
     });
-    const hours = (d: string | undefined) => Number(/^(\d+)h$/.exec(d ?? '')?.[1] ?? 2160);
+    // In hours; cert-manager's default (90 days) when none is set. Any other form is refused here
+    // rather than read as that default.
+    const hours = (d: string | undefined) => {
+      const match = /^(\d+)h$/.exec(d ?? '2160h');
+      if (!match) throw new Error(`duration ${String(d)}: write it in whole hours (e.g. 2160h)`);
+      return Number(match[1]);
+    };
     const servingHours = hours((serving['spec'] as { duration?: string }).duration);
     expect(hours(caSpec.duration)).toBeGreaterThanOrEqual(10 * servingHours);
     // cainjector injects the ca.crt of the serving Certificate's Secret, which a CA Issuer fills with the CA.

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,10 +88,14 @@ describe('corral check (through commands.check)', () => {
         `apiVersion: v1\nkind: Pod\nmetadata: {name: big-pod, namespace: finance-prod}\nspec: {${podSpec}}`,
       ].join('\n---\n'),
     );
-    const { out } = await run(['-f', file, '--policies', 'examples']);
+    const { out } = await run(['-f', file, '--policies', 'examples']).finally(() =>
+      rmSync(dir, { recursive: true, force: true }),
+    );
     const warning =
       'warning [default-limits] containers[0] "app": no default cpu limit 1: its request 3 is above it';
-    const [deployment, pod] = out.split(/\n(?=ALLOWED|DENIED)/);
+    const reports = out.split(/\n(?=ALLOWED|DENIED)/);
+    expect(reports).toHaveLength(2);
+    const [deployment, pod] = reports;
     expect(deployment).toMatch(/^ALLOWED Deployment finance-prod\/big/);
     expect(deployment?.split(warning).length).toBe(2);
     expect(pod).toMatch(/^(ALLOWED|DENIED ) Pod finance-prod\/big-pod/);

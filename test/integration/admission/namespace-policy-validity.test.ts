@@ -27,6 +27,9 @@ interface Stored {
   status?: { conditions?: Condition[] };
 }
 
+/** A time in ms as a condition's lastTransitionTime writes it (RFC 3339, whole seconds). */
+const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
 describe('an invalid NamespacePolicy arriving by watch (fake API server)', () => {
   let api: FakeApiServer;
   let opened: OpenedSnapshot | undefined;
@@ -89,7 +92,11 @@ describe('an invalid NamespacePolicy arriving by watch (fake API server)', () =>
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(statusWrites()).toHaveLength(1);
 
-      // Fixed: a new generation with a whole number (the status kept, as the API server keeps it).
+      // Fixed: a new generation with a whole number (the status kept, as the API server keeps it),
+      // a second or more after the refusal, so that a transition time carried over would show.
+      const refusedAt = refused?.lastTransitionTime ?? '';
+      await vi.waitFor(() => expect(isoSeconds(Date.now())).not.toBe(refusedAt), WAIT);
+      const fixedFrom = isoSeconds(Date.now());
       const current = await stored();
       api.upsert({
         ...current,
@@ -99,7 +106,8 @@ describe('an invalid NamespacePolicy arriving by watch (fake API server)', () =>
       await vi.waitFor(async () => expect((await valid())?.status).toBe('True'), WAIT);
       const fixed = await valid();
       expect(fixed).toMatchObject({ reason: 'Valid', observedGeneration: 2 });
-      expect(fixed?.lastTransitionTime).toBeDefined();
+      expect(fixed?.lastTransitionTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(Date.parse(fixed?.lastTransitionTime ?? '')).toBeGreaterThanOrEqual(Date.parse(fixedFrom));
       expect(await gauge()).toBe(0);
 
       // The policy, status and all, is served and stays valid: the written status never refuses it.

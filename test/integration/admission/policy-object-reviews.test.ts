@@ -72,6 +72,8 @@ describe('Department UPDATEs of an object Corral refuses, through /validate over
     const stored = storedDepartment();
     const res = await hook.post('/validate', review(stored, stored, { subResource: 'status' }));
     expect(res.body.response).toMatchObject({ allowed: true });
+    // Not judged at all: a write of the main resource keeping the problem would draw a warning.
+    expect(res.body.response.warnings).toBeUndefined();
   });
 
   it('given the garbage collector removing foregroundDeletion, allows it, or the object would never go', async () => {

@@ -152,19 +152,26 @@ describe('CreateVolume from a source', () => {
 describe('deleting what others still need', () => {
   it('given a volume with a snapshot, DeleteVolume is FAILED_PRECONDITION and leaves volume and snapshot usable', async () => {
     const vol = (await create(unique('v'), 4 * MIB)).volume!;
+    const image = vol.volume_context!['imageName']!;
     const snap = (await snapshot(unique('s'), vol.volume_id!)).snapshot!;
     expect(
       await codeOf(call(h.controller, 'DeleteVolume', { volume_id: vol.volume_id, secrets: h.secrets })),
     ).toBe(status.FAILED_PRECONDITION);
-    expect((await list({ snapshot_id: snap.snapshot_id })).entries).toHaveLength(1);
+    expect((await list({ snapshot_id: snap.snapshot_id })).entries!.map((e) => e.snapshot)).toEqual([snap]);
     const restored = (await create(unique('r'), 4 * MIB, { snapshot: { snapshot_id: snap.snapshot_id } }))
       .volume!;
-    expect(restored.volume_id).toBeTruthy();
-    await call(h.controller, 'ControllerExpandVolume', {
+    expect(restored).toMatchObject({
+      capacity_bytes: String(4 * MIB),
+      content_source: { snapshot: { snapshot_id: snap.snapshot_id } },
+    });
+    const expanded = await call(h.controller, 'ControllerExpandVolume', {
       volume_id: vol.volume_id,
       capacity_range: { required_bytes: 8 * MIB },
       secrets: h.secrets,
     });
+    expect(expanded.capacity_bytes).toBe(String(8 * MIB));
+    const info = await cephCli(h.ceph, ['rbd', 'info', '--format', 'json', `${h.ceph.pool}/${image}`]);
+    expect((JSON.parse(info.stdout) as { size: number }).size).toBe(8 * MIB);
   });
 
   it('given a snapshot deleted while a restore of it is not flattened, the restore keeps its data and the source frees up after', async () => {

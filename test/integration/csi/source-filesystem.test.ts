@@ -84,7 +84,12 @@ describe('CreateVolume from a source with another filesystem', { timeout: 60_000
     const restored = await create('ext4-as-ext4', MOUNT_RWO, snapshot);
     expect(restored.volume_context?.['csi.storage.k8s.io/fstype']).toBe('ext4');
     // An empty fs_type takes the parameter's, else ext4: the source's filesystem.
-    await create('ext4-as-default', { mount: {}, access_mode: { mode: 'SINGLE_NODE_WRITER' } }, snapshot);
+    const asDefault = await create(
+      'ext4-as-default',
+      { mount: {}, access_mode: { mode: 'SINGLE_NODE_WRITER' } },
+      snapshot,
+    );
+    expect(asDefault.volume_context?.['csi.storage.k8s.io/fstype']).toBe('ext4');
   });
 
   it('given a block volume cloned or restored as a filesystem, answers INVALID_ARGUMENT; as block, OK', async () => {

@@ -95,12 +95,13 @@ describe('ListSnapshots with a department’s restricted credentials', { timeout
     const shared = await volumeWithSnapshot('shared');
     const alpha = await volumeWithSnapshot('alpha', 'alpha-apps');
     const beta = await volumeWithSnapshot('beta', 'beta-apps');
+    const beta2 = await volumeWithSnapshot('beta-2', 'beta-apps');
     const betaSecrets = await restrictedSecrets('lsbeta', betaNs);
 
     // Before: PERMISSION_DENIED at the first space beta's caps do not cover (the shared one).
     const listed = await listAll(betaSecrets);
     const ids = (listed.entries ?? []).map((e) => e.snapshot?.snapshot_id);
-    expect(ids).toContain(beta.snapshotId);
+    expect([...ids].sort()).toEqual([beta.snapshotId, beta2.snapshotId].sort());
     expect(ids).not.toContain(alpha.snapshotId);
     expect(ids).not.toContain(shared.snapshotId);
     expect(listed.entries?.find((e) => e.snapshot?.snapshot_id === beta.snapshotId)?.snapshot).toMatchObject({
@@ -108,9 +109,19 @@ describe('ListSnapshots with a department’s restricted credentials', { timeout
       ready_to_use: true,
     });
 
-    // Pagination works over what it can read.
-    const first = await listAll(betaSecrets, { max_entries: 1 });
-    expect(first.entries).toHaveLength(1);
+    // Pagination works over what it can read: one entry a page, each snapshot once, then no token.
+    const pages: (string | undefined)[][] = [];
+    let token = '';
+    do {
+      const page = await listAll(betaSecrets, {
+        max_entries: 1,
+        ...(token ? { starting_token: token } : {}),
+      });
+      pages.push((page.entries ?? []).map((e) => e.snapshot?.snapshot_id));
+      token = page.next_token ?? '';
+    } while (token !== '' && pages.length < 5);
+    expect(pages.map((page) => page.length)).toEqual([1, 1]);
+    expect(pages.flat().sort()).toEqual([...ids].sort());
 
     // The unrestricted user still sees all three.
     const everything = (await listAll(h.secrets)).entries?.map((e) => e.snapshot?.snapshot_id) ?? [];

@@ -1,6 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:https';
 import { createServer, type AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +67,18 @@ async function start(flags: readonly string[]) {
   return { running, logs };
 }
 
+/** GET `url` trusting only `ca`, as `servername`: the status and the served certificate's fingerprint. */
+function httpsGet(url: string, ca: string, servername: string): Promise<{ status?: number; served: string }> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { ca, servername, agent: false }, (res) => {
+      const served = (res.socket as TLSSocket).getPeerX509Certificate()?.fingerprint256 ?? '';
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode, served }));
+    });
+    req.on('error', reject);
+  });
+}
+
 describe('startAdmission over plain HTTP', () => {
   it('given no --tls-cert/--tls-key, serves plain HTTP and logs a warning that kube-apiserver cannot call it', async () => {
     const { running, logs } = await start([]);
@@ -92,10 +107,16 @@ describe('startAdmission over plain HTTP', () => {
       join(dir, 'tls.key'),
     ]);
     try {
-      expect(running.url).toMatch(/^https:/);
-      expect(logs.lines.some((line) => line['msg'] === PLAIN_HTTP_WARNING)).toBe(false);
+      expect(running.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      // A client that trusts only the CA (as kube-apiserver with the caBundle) gets an answer,
+      // from the certificate written to --tls-cert.
+      const { status, served } = await httpsGet(`${running.url}/healthz`, ca.certPem, 'localhost');
+      expect(status).toBe(200);
+      expect(served).toBe(new X509Certificate(pair.certPem).fingerprint256);
+      expect(logs.lines.filter((line) => line['level'] === 'warn')).toEqual([]);
     } finally {
       expect(await running.stop()).toBe(0);
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -151,9 +151,10 @@ describe('staleNamespacePolicyStatuses', () => {
     expect(staleNamespacePolicyStatuses(snapshotWith(...written), NOW)).toEqual([]);
   });
 
-  it('given a fixed policy whose stored condition is False, flips it to True at now, other conditions kept', () => {
+  it('given a fixed policy whose stored condition is False, flips it to True at now, other status fields and conditions kept', () => {
     const other = { type: 'Reviewed', status: 'True', lastTransitionTime: EARLIER };
     const refusedStatus = {
+      note: 'kept',
       conditions: [
         other,
         {
@@ -170,16 +171,20 @@ describe('staleNamespacePolicyStatuses', () => {
       stored('team-a', 'policy', {}, { generation: 2, resourceVersion: '9' }, refusedStatus),
     );
     const [update] = staleNamespacePolicyStatuses(store, NOW);
-    expect(update?.status.conditions).toEqual([
-      other,
-      {
-        type: 'Valid',
-        status: 'True',
-        reason: 'Valid',
-        message: 'Corral serves this spec.',
-        observedGeneration: 2,
-        lastTransitionTime: NOW,
-      },
-    ]);
+    // The whole status is written back (a JSON Patch of /status): what Corral does not own stays.
+    expect(update?.status).toEqual({
+      note: 'kept',
+      conditions: [
+        other,
+        {
+          type: 'Valid',
+          status: 'True',
+          reason: 'Valid',
+          message: 'Corral serves this spec.',
+          observedGeneration: 2,
+          lastTransitionTime: NOW,
+        },
+      ],
+    });
   });
 });

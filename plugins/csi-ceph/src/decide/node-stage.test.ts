@@ -71,9 +71,9 @@ describe('restagePlan (a NodeStageVolume retry on an earlier stage of the same v
   it.each([
     ['a healthy filesystem stage', earlier({ fsSource: '/dev/loop0' }), 'resume'],
     ['a healthy published stage', earlier({ fsSource: '/dev/loop0', fsUsers: ['/t'] }), 'resume'],
-    ['a healthy block stage', earlier({}), 'resume'],
+    // The same record: a block stage mounts nothing, a filesystem stage cut short did not yet.
+    ['a healthy block stage, or a partial one (attached, not mounted)', earlier({}), 'resume'],
     ['a healthy block stage published', earlier({ deviceUsers: ['/t'] }), 'resume'],
-    ['a partial stage (attached, not mounted)', earlier({}), 'resume'],
     ['a partial stage (nothing attached)', earlier({ attach: { state: 'detached' } }), 'resume'],
     ['a dead daemon under a filesystem stage', earlier({ attach: DEAD, fsSource: '/dev/loop0' }), 'restage'],
     ['a dead daemon under a block stage', earlier({ attach: DEAD }), 'restage'],

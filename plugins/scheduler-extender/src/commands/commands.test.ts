@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Agent, get } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -206,9 +206,13 @@ describe('commands.extender', () => {
     writeFileSync(join(policies, 'broken.yaml'), 'apiVersion: corral.dev/v1alpha1\nkind: Department\n');
     const { io, err } = captureIo();
     const args = ['--policies', policies, '--listen', '127.0.0.1:0', '--log-level', 'silent'];
-    expect(await commands.extender(args, io)).toBe(2);
-    expect(err.join('')).toContain('cannot start: the policy files have problems');
-    expect(err.join('')).toContain(`${policies}/broken.yaml`);
+    try {
+      expect(await commands.extender(args, io)).toBe(2);
+      expect(err.join('')).toContain('cannot start: the policy files have problems');
+      expect(err.join('')).toContain(`${policies}/broken.yaml`);
+    } finally {
+      rmSync(policies, { recursive: true, force: true });
+    }
   });
 
   it('given --policies examples, serves filter on a real port and shuts down gracefully on SIGTERM', async () => {

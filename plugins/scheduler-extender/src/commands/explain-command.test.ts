@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +16,19 @@ function captureIo() {
   };
 }
 
-function manifest(yaml: string): string {
+/** Scratch directories of this file, removed after it. */
+const scratch: string[] = [];
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
+function scratchDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'corral-explain-'));
+  scratch.push(dir);
+  return dir;
+}
+
+function manifest(yaml: string): string {
+  const dir = scratchDir();
   const path = join(dir, 'manifest.yaml');
   writeFileSync(path, yaml);
   return path;
@@ -71,7 +82,7 @@ spec:
   });
 
   it('given a folder instead of a file, gives the reason and says a file is expected; exit 2', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'corral-explain-dir-'));
+    const dir = scratchDir();
     const { io, err } = captureIo();
     expect(await commands.explain([dir, '--policies', 'examples'], io)).toBe(2);
     expect(err.join('')).toBe(
@@ -81,7 +92,7 @@ spec:
   });
 
   it('given a file that does not exist, gives the reason; exit 2', async () => {
-    const missing = join(mkdtempSync(join(tmpdir(), 'corral-explain-')), 'nope.yaml');
+    const missing = join(scratchDir(), 'nope.yaml');
     const { io, err } = captureIo();
     expect(await commands.explain([missing, '--policies', 'examples'], io)).toBe(2);
     expect(err.join('')).toContain(`cannot read ${missing}: ENOENT: no such file or directory`);

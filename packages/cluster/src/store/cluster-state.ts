@@ -11,6 +11,7 @@ import { deepEqual } from './deep-equal.js';
 import { DomainIndex } from './domain-index.js';
 import { NominationIndex } from './nomination-index.js';
 import { PlacementIndex } from './placement-index.js';
+import { PodTable } from './pod-table.js';
 import { UsageIndex } from './usage-index.js';
 
 /**
@@ -22,7 +23,7 @@ import { UsageIndex } from './usage-index.js';
 export class ClusterState {
   readonly nodes = new Map<string, NodeView>();
   readonly namespaces = new Map<string, NamespaceView>();
-  readonly pods = new Map<string, PodView>();
+  readonly pods = new PodTable();
   readonly pvcs = new Map<string, PvcView>();
   readonly claims: ClaimIndex;
   readonly usage = new UsageIndex();
@@ -38,15 +39,16 @@ export class ClusterState {
     this.claims = new ClaimIndex(pickOwner);
   }
 
-  keys(kind: CoreKind): IterableIterator<string> {
-    return this.table(kind).keys();
+  keys(kind: CoreKind): Iterable<string> {
+    return kind === 'Pod' ? this.pods.keys() : this.table(kind).keys();
   }
 
   put(item: KindView): boolean {
-    const key = item.kind === 'Node' || item.kind === 'Namespace' ? item.view.name : viewKey(item.view);
+    if (item.kind === 'Pod') return this.putPod(item.view);
+    const key = item.kind === 'PersistentVolumeClaim' ? viewKey(item.view) : item.view.name;
     const before = this.table(item.kind).get(key);
     if (deepEqual(before, item.view)) return false;
-    if (item.kind !== 'Namespace' && item.kind !== 'Node') this.remove(item.kind, key);
+    if (item.kind === 'PersistentVolumeClaim') this.remove(item.kind, key);
     switch (item.kind) {
       case 'Node':
         this.nodes.set(key, item.view);
@@ -55,10 +57,6 @@ export class ClusterState {
       case 'Namespace':
         this.namespaces.set(key, item.view);
         this.applyMoves(this.claims.setNamespace(key, item.view.labels));
-        break;
-      case 'Pod':
-        this.pods.set(key, item.view);
-        this.countPod(item.view, 1n, key);
         break;
       case 'PersistentVolumeClaim':
         this.pvcs.set(key, item.view);
@@ -77,10 +75,7 @@ export class ClusterState {
       this.applyMoves(this.claims.removeNamespace(key));
       return true;
     }
-    if (kind === 'Pod') {
-      const pod = this.pods.get(key);
-      if (pod) this.countPod(pod, -1n);
-    }
+    if (kind === 'Pod') return this.removePod(this.pods.byKey(key));
     if (kind === 'Node') this.domains.moveNode(key, this.nodes.get(key), undefined);
     const pvc = kind === 'PersistentVolumeClaim' ? this.pvcs.get(key) : undefined;
     if (pvc) this.usage.apply(pvc.namespace, this.claims.departmentOf(pvc.namespace), pvcUsage(pvc), -1n);
@@ -95,14 +90,29 @@ export class ClusterState {
     this.applyMoves(this.claims.removeDepartment(name));
   }
 
-  /** `key`: the pods table's own key string, shared with the placement index. */
-  private countPod(pod: PodView, sign: 1n | -1n, key?: string): void {
+  /** A pod's new view: its old one (if any) leaves the indexes, the new one joins them, last. */
+  private putPod(pod: PodView): boolean {
+    const before = this.pods.get(pod.namespace, pod.name);
+    if (deepEqual(before, pod)) return false;
+    this.removePod(before);
+    this.pods.set(pod);
+    this.countPod(pod, 1n);
+    return true;
+  }
+
+  private removePod(pod: PodView | undefined): boolean {
+    if (pod === undefined) return false;
+    this.countPod(pod, -1n);
+    return this.pods.delete(pod);
+  }
+
+  private countPod(pod: PodView, sign: 1n | -1n): void {
     this.usage.apply(pod.namespace, this.claims.departmentOf(pod.namespace), podUsage(pod), sign);
     // Nodes are held for isolation: a deleted or invalid Department's pods still hold theirs.
     const department = this.claims.isolationDepartmentOf(pod.namespace);
     if (sign > 0n) {
-      this.placement.add(pod, department, key);
-      this.nominations.add(pod, key);
+      this.placement.add(pod, department);
+      this.nominations.add(pod);
       this.domains.addPod(pod);
     } else {
       this.placement.remove(pod, department);
@@ -118,14 +128,12 @@ export class ClusterState {
     }
   }
 
-  private table(kind: CoreKind): Map<string, unknown> {
+  private table(kind: Exclude<CoreKind, 'Pod'>): Map<string, unknown> {
     switch (kind) {
       case 'Node':
         return this.nodes;
       case 'Namespace':
         return this.namespaces;
-      case 'Pod':
-        return this.pods;
       case 'PersistentVolumeClaim':
         return this.pvcs;
     }

@@ -20,12 +20,11 @@ export function isNominated(pod: PodView): pod is PodView & { nominatedNodeName:
 export class NominationIndex {
   private readonly podsByNode = new Map<string, Map<string, PodView>>();
 
-  /** `key` is the pod's `namespace/name`; pass the store's own string so that both tables share it. */
-  add(pod: PodView, key = objectKey(pod.namespace, pod.name)): void {
+  add(pod: PodView): void {
     if (!isNominated(pod)) return;
     let pods = this.podsByNode.get(pod.nominatedNodeName);
     if (!pods) this.podsByNode.set(pod.nominatedNodeName, (pods = new Map()));
-    pods.set(key, pod);
+    pods.set(objectKey(pod.namespace, pod.name), pod);
   }
 
   remove(pod: PodView): void {

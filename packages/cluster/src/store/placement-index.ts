@@ -1,8 +1,6 @@
-import { objectKey } from '../views/object-ref.js';
 import type { PodView } from '../views/pod-view.js';
 import { bump, EMPTY_COUNTS, type NestedCounts } from './nested-counts.js';
-
-const NO_PODS: ReadonlyMap<string, PodView> = new Map();
+import { NO_PODS_ON_NODE, PodsOnNode } from './pods-on-node.js';
 
 /** Does the pod occupy a node: bound (spec.nodeName) and not terminal? */
 export function occupiesNode(pod: PodView): pod is PodView & { nodeName: string } {
@@ -15,19 +13,18 @@ export function occupiesNode(pod: PodView): pod is PodView & { nodeName: string 
  * without visiting pods.
  */
 export class PlacementIndex {
-  private readonly podsByNode = new Map<string, Map<string, PodView>>();
+  private readonly podsByNode = new Map<string, PodsOnNode>();
   private readonly nodesByNamespace: NestedCounts = new Map();
   private readonly departmentsByNode: NestedCounts = new Map();
 
-  /** `key` is the pod's `namespace/name`; pass the store's own string so that both tables share it. */
-  add(pod: PodView, department: string | undefined, key = objectKey(pod.namespace, pod.name)): void {
+  add(pod: PodView, department: string | undefined): void {
     if (!occupiesNode(pod)) return;
     let pods = this.podsByNode.get(pod.nodeName);
     if (!pods) {
-      pods = new Map();
+      pods = new PodsOnNode();
       this.podsByNode.set(pod.nodeName, pods);
     }
-    pods.set(key, pod);
+    pods.set(pod);
     bump(this.nodesByNamespace, pod.namespace, pod.nodeName, 1);
     if (department !== undefined) bump(this.departmentsByNode, pod.nodeName, department, 1);
   }
@@ -35,7 +32,7 @@ export class PlacementIndex {
   remove(pod: PodView, department: string | undefined): void {
     if (!occupiesNode(pod)) return;
     const pods = this.podsByNode.get(pod.nodeName);
-    pods?.delete(objectKey(pod.namespace, pod.name));
+    pods?.delete(pod);
     if (pods?.size === 0) this.podsByNode.delete(pod.nodeName);
     bump(this.nodesByNamespace, pod.namespace, pod.nodeName, -1);
     if (department !== undefined) bump(this.departmentsByNode, pod.nodeName, department, -1);
@@ -50,7 +47,7 @@ export class PlacementIndex {
   }
 
   podsOnNode(node: string): ReadonlyMap<string, PodView> {
-    return this.podsByNode.get(node) ?? NO_PODS;
+    return this.podsByNode.get(node) ?? NO_PODS_ON_NODE;
   }
 
   departmentsOnNode(node: string): ReadonlyMap<string, number> {

@@ -160,7 +160,7 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
     return this.state.namespaces.values();
   }
   pod(namespace: string, name: string): PodView | undefined {
-    return this.state.pods.get(objectKey(namespace, name));
+    return this.state.pods.get(namespace, name);
   }
   podsOnNode(node: string): ReadonlyMap<string, PodView> {
     return this.state.placement.podsOnNode(node);
@@ -229,7 +229,7 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
     if (!isCoreKind(kind)) return this.applyPolicyChanges(this.gate.withdraw(kind, key));
     const removed =
       kind === 'Pod'
-        ? this.state.pods.get(key)
+        ? this.state.pods.byKey(key)
         : kind === 'PersistentVolumeClaim'
           ? this.state.pvcs.get(key)
           : undefined;

@@ -40,6 +40,29 @@ export function internLabels(labels: Readonly<Record<string, string>>): Readonly
   return labelSets.intern(key, Object.freeze(labels));
 }
 
+/**
+ * Names, for internName. Cleared when full rather than frozen: nodes come and go (autoscaling), and
+ * the table must keep sharing the current ones, not fill up with the names of nodes long gone.
+ */
+const names = new Map<string, string>();
+const MAX_NAMES = 16_384;
+
+/**
+ * The shared copy of a name that many views repeat: a pod's namespace and node. JSON.parse
+ * shares only strings of up to 10 characters; longer ones (`ip-10-0-12-34.eu-west-1.compute.internal`,
+ * most namespaces) arrive as one copy per pod and field, 40-70 bytes each.
+ */
+export function internName(name: string): string;
+export function internName(name: string | undefined): string | undefined;
+export function internName(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  const found = names.get(name);
+  if (found !== undefined) return found;
+  if (names.size >= MAX_NAMES) names.clear();
+  names.set(name, name);
+  return name;
+}
+
 /** The shared copy of a resource list equal to `list`. */
 export function internResources(list: ResourceList): ResourceList {
   if (list.size === 0) return EMPTY_RESOURCES;

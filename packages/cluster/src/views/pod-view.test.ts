@@ -1,6 +1,19 @@
 import { rawPod } from '../testing/raw-objects.js';
 import { toPodView } from './pod-view.js';
 
+const PLAIN_FIELDS = [
+  'uid',
+  'namespace',
+  'name',
+  'nodeName',
+  'phase',
+  'labels',
+  'terminal',
+  'requests',
+  'limits',
+  'carriesGpuRequest',
+];
+
 describe('toPodView', () => {
   const cases = [
     {
@@ -90,6 +103,50 @@ describe('toPodView', () => {
       ok: true,
       value: { phase: 'Pending', terminal: false, uid: '' },
     });
+  });
+
+  it('given a plain bound pod, holds its ten fields in the order every view has them', () => {
+    const result = toPodView(rawPod('ns', 'p', { nodeName: 'n1' }), 'test');
+    if (!result.ok) throw new Error('unreadable');
+    expect(Object.keys(result.value)).toEqual(PLAIN_FIELDS);
+  });
+
+  it('given a pod with every optional field, holds them in their places among the others', () => {
+    const raw = rawPod('ns', 'p', {
+      nodeName: 'n1',
+      deletionTimestamp: '2024-05-01T00:00:00Z',
+      labels: { 'corral.dev/role': 'gateway' },
+    });
+    const spec = { ...(raw['spec'] as object), priority: 7 };
+    const result = toPodView({ ...raw, spec, status: { phase: 'Running', nominatedNodeName: 'n2' } }, 'test');
+    if (!result.ok) throw new Error('unreadable');
+    expect(Object.keys(result.value)).toEqual([
+      ...PLAIN_FIELDS.slice(0, 7),
+      'terminating',
+      'requests',
+      'limits',
+      'role',
+      'carriesGpuRequest',
+      'nominatedNodeName',
+      'priority',
+    ]);
+  });
+
+  it.each([
+    [
+      'a namespace and node name longer than JSON.parse shares',
+      'finance-payments-prod',
+      'ip-10-0-12-34.eu-west-1.compute.internal',
+    ],
+    ['short ones', 'ns', 'n1'],
+  ])('given %s, reads them unchanged', (_, namespace, nodeName) => {
+    const [a, b] = ['a', 'b'].map((name) =>
+      JSON.parse(JSON.stringify(rawPod(namespace, name, { nodeName }))),
+    );
+    expect([toPodView(a, 'test'), toPodView(b, 'test')]).toMatchObject([
+      { ok: true, value: { namespace, name: 'a', nodeName } },
+      { ok: true, value: { namespace, name: 'b', nodeName } },
+    ]);
   });
 
   const invalid = [

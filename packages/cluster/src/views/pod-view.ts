@@ -1,6 +1,6 @@
 import type { Validated } from '@corral/policy';
 import { readRef, toProblems, unnamedProblem, type FieldError } from './object-ref.js';
-import { internLabels, internResources } from './intern.js';
+import { internLabels, internName, internResources } from './intern.js';
 import { podResources } from './pod-resources.js';
 import { asRecord, recordAt, stringAt, stringMapAt, type RawObject } from './raw.js';
 import { hasPositive, type ResourceList } from './resource-list.js';
@@ -56,26 +56,90 @@ export function toPodView(
   const { requests, limits } = podResources(spec, errors);
   if (errors.length > 0) return { ok: false, problems: toProblems(ref, origin, errors) };
   const labels = internLabels(stringMapAt(metadata, 'labels'));
-  const nodeName = stringAt(spec, 'nodeName');
+  const nodeName = internName(stringAt(spec, 'nodeName'));
   const status = recordAt(raw, 'status');
   const phase = stringAt(status, 'phase') ?? 'Pending';
+  const view: PodViewFields = {
+    uid: stringAt(metadata, 'uid') ?? '',
+    namespace: internName(ref.namespace),
+    name: ref.name,
+    nodeName,
+    phase,
+    labels,
+    terminal: TERMINAL_PHASES.has(phase),
+    terminating: isSet(metadata?.['deletionTimestamp']),
+    requests: internResources(requests),
+    limits: internResources(limits),
+    gateway: labels[ROLE_LABEL] === 'gateway',
+    carriesGpuRequest: hasPositive(requests, options.gpuResources),
+    preemption: preemptionFields(spec, status),
+  };
+  return { ok: true, value: isPlainBound(view) ? plainBoundView(view) : podViewOf(view) };
+}
+
+/** What a view is made of, optional fields included; `podViewOf` leaves out the unset ones. */
+interface PodViewFields {
+  readonly uid: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly nodeName: string | undefined;
+  readonly phase: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly terminal: boolean;
+  readonly terminating: boolean;
+  readonly requests: ResourceList;
+  readonly limits: ResourceList;
+  readonly gateway: boolean;
+  readonly carriesGpuRequest: boolean;
+  readonly preemption: Pick<PodView, 'nominatedNodeName' | 'priority'>;
+}
+
+/** A bound pod with none of the optional fields: most of a cluster's pods. */
+function isPlainBound(view: PodViewFields): view is PodViewFields & { readonly nodeName: string } {
+  return (
+    view.nodeName !== undefined &&
+    !view.terminating &&
+    !view.gateway &&
+    view.preemption === NO_PREEMPTION_FIELDS
+  );
+}
+
+/**
+ * The view of a plain bound pod as one object literal of its ten fields: V8 gives such an object
+ * exactly ten in-object slots (104 bytes), where the spread-built one of podViewOf takes 128; at
+ * 100,000 pods that is 2.3 MiB. Same keys, same order.
+ */
+function plainBoundView(view: PodViewFields & { readonly nodeName: string }): PodView {
   return {
-    ok: true,
-    value: {
-      uid: stringAt(metadata, 'uid') ?? '',
-      namespace: ref.namespace,
-      name: ref.name,
-      ...(nodeName === undefined ? {} : { nodeName }),
-      phase,
-      labels,
-      terminal: TERMINAL_PHASES.has(phase),
-      ...(isSet(metadata?.['deletionTimestamp']) ? { terminating: true as const } : {}),
-      requests: internResources(requests),
-      limits: internResources(limits),
-      ...(labels[ROLE_LABEL] === 'gateway' ? { role: 'gateway' as const } : {}),
-      carriesGpuRequest: hasPositive(requests, options.gpuResources),
-      ...preemptionFields(spec, status),
-    },
+    uid: view.uid,
+    namespace: view.namespace,
+    name: view.name,
+    nodeName: view.nodeName,
+    phase: view.phase,
+    labels: view.labels,
+    terminal: view.terminal,
+    requests: view.requests,
+    limits: view.limits,
+    carriesGpuRequest: view.carriesGpuRequest,
+  };
+}
+
+/** Any pod's view: the optional fields only when set. */
+function podViewOf(view: PodViewFields): PodView {
+  return {
+    uid: view.uid,
+    namespace: view.namespace,
+    name: view.name,
+    ...(view.nodeName === undefined ? {} : { nodeName: view.nodeName }),
+    phase: view.phase,
+    labels: view.labels,
+    terminal: view.terminal,
+    ...(view.terminating ? { terminating: true as const } : {}),
+    requests: view.requests,
+    limits: view.limits,
+    ...(view.gateway ? { role: 'gateway' as const } : {}),
+    carriesGpuRequest: view.carriesGpuRequest,
+    ...view.preemption,
   };
 }
 
@@ -91,7 +155,7 @@ function preemptionFields(
   spec: RawObject | undefined,
   status: RawObject | undefined,
 ): Pick<PodView, 'nominatedNodeName' | 'priority'> {
-  const nominatedNodeName = stringAt(status, 'nominatedNodeName');
+  const nominatedNodeName = internName(stringAt(status, 'nominatedNodeName'));
   const priority = spec?.['priority'];
   const hasPriority = typeof priority === 'number' && Number.isSafeInteger(priority) && priority !== 0;
   if (nominatedNodeName === undefined) return hasPriority ? { priority } : NO_PREEMPTION_FIELDS;

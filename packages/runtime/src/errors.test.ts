@@ -5,6 +5,7 @@ import {
   RUNTIME_ERR,
   ShutdownStepError,
   ShutdownTimeoutError,
+  TlsClientCaError,
   TlsKeyPairError,
   isCorralError,
 } from './errors.js';
@@ -20,6 +21,7 @@ describe('error catalogue', () => {
     ['a ConfigError', new ConfigError(['a']), RUNTIME_ERR.CONFIG],
     ['a ListenAddressError', new ListenAddressError('bad'), RUNTIME_ERR.LISTEN_ADDRESS],
     ['a TlsKeyPairError', new TlsKeyPairError('bad'), RUNTIME_ERR.TLS_KEY_PAIR],
+    ['a TlsClientCaError', new TlsClientCaError('bad'), RUNTIME_ERR.TLS_CLIENT_CA],
     ['a ShutdownTimeoutError', new ShutdownTimeoutError(10, 'http'), RUNTIME_ERR.SHUTDOWN_TIMEOUT],
     ['a ShutdownStepError', new ShutdownStepError('http', new Error('x')), RUNTIME_ERR.SHUTDOWN_STEP],
   ];

@@ -6,6 +6,7 @@ export const RUNTIME_ERR = {
   CONFIG: 'RUNTIME_ERR_CONFIG',
   LISTEN_ADDRESS: 'RUNTIME_ERR_LISTEN_ADDRESS',
   TLS_KEY_PAIR: 'RUNTIME_ERR_TLS_KEY_PAIR',
+  TLS_CLIENT_CA: 'RUNTIME_ERR_TLS_CLIENT_CA',
   SHUTDOWN_TIMEOUT: 'RUNTIME_ERR_SHUTDOWN_TIMEOUT',
   SHUTDOWN_STEP: 'RUNTIME_ERR_SHUTDOWN_STEP',
 } as const;
@@ -64,6 +65,13 @@ export class ListenAddressError extends CorralError<typeof RUNTIME_ERR.LISTEN_AD
 export class TlsKeyPairError extends CorralError<typeof RUNTIME_ERR.TLS_KEY_PAIR> {
   constructor(message: string, options: CorralErrorOptions = {}) {
     super(RUNTIME_ERR.TLS_KEY_PAIR, message, options);
+  }
+}
+
+/** A client CA bundle could not be read or holds no valid PEM certificate. */
+export class TlsClientCaError extends CorralError<typeof RUNTIME_ERR.TLS_CLIENT_CA> {
+  constructor(message: string, options: CorralErrorOptions = {}) {
+    super(RUNTIME_ERR.TLS_CLIENT_CA, message, options);
   }
 }
 

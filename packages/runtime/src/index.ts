@@ -7,6 +7,7 @@ export {
   RUNTIME_ERR,
   ShutdownStepError,
   ShutdownTimeoutError,
+  TlsClientCaError,
   TlsKeyPairError,
   isCorralError,
   type CorralErrorOptions,
@@ -87,6 +88,13 @@ export {
   type HttpsOptions,
 } from './ops/build-server.js';
 export { startOpsServer, type OpsServer, type OpsServerOptions } from './ops/start-ops-server.js';
+export {
+  CLIENT_CERTIFICATE_REQUIRED,
+  requireClientCertificate,
+  type RequestGuard,
+  type RequireClientCertificateOptions,
+} from './ops/require-client-certificate.js';
+export { OncePerInterval } from './ops/once-per-interval.js';
 
 export { readKeyPair, validateKeyPair, type KeyPair, type KeyPairFiles } from './tls/key-pair.js';
 export {
@@ -101,6 +109,13 @@ export {
   type TlsReloader,
   type TlsReloadOptions,
 } from './tls/tls-reloader.js';
+export { readClientCa, validateClientCa, type ClientCa } from './tls/client-ca.js';
+export {
+  clientCertificateProblem,
+  clientPeerOf,
+  dnsAndUriNames,
+  type ClientPeer,
+} from './tls/client-certificate.js';
 
 export {
   onShutdown,

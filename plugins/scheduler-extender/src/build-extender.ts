@@ -7,6 +7,7 @@ import {
   type HttpsOptions,
   type Metrics,
   type Readiness,
+  requireClientCertificate,
 } from '@corral/runtime';
 import type { Logger } from 'pino';
 import { AssumedPods } from './decide/assumed-pods.js';
@@ -31,7 +32,10 @@ export interface BuildExtenderOptions {
   /** Snapshot sync conditions still pending at start (e.g. `informer:Pod`); none for a ready snapshot. */
   readonly syncConditions?: readonly string[];
   readonly bodyLimitBytes?: number;
+  /** With `clientCaFile`, the verbs answer 403 to a caller without a certificate that CA signed. */
   readonly https?: HttpsOptions;
+  /** With `https.clientCaFile`: the client certificate must also name this (CN or DNS/URI SAN). */
+  readonly clientName?: string;
   readonly metrics?: Metrics;
 }
 
@@ -50,7 +54,8 @@ const DEFAULT_ASSUME_TTL_MS = 30_000;
 
 /**
  * The extender service, composed in one visible place: runtime server (logging, metrics, ops routes,
- * body limit, TLS), the snapshot's sync state mirrored onto /readyz, the node index, the four verbs.
+ * body limit, TLS), the snapshot's sync state mirrored onto /readyz, the node index, the four verbs
+ * (behind a client certificate check when the TLS options name a client CA).
  */
 export function buildExtender(options: BuildExtenderOptions): Extender {
   const metrics = options.metrics ?? createMetrics({ service: 'extender' });
@@ -86,7 +91,13 @@ export function buildExtender(options: BuildExtenderOptions): Extender {
     bodyLimit: options.bodyLimitBytes ?? TEN_MIB,
     ...(options.https ? { https: options.https } : {}),
   });
-  registerExtenderRoutes(app, { handlers, metrics: extenderMetrics });
+  const guard =
+    options.https?.clientCaFile === undefined
+      ? undefined
+      : requireClientCertificate(
+          options.clientName === undefined ? {} : { requiredName: options.clientName },
+        );
+  registerExtenderRoutes(app, { handlers, metrics: extenderMetrics, ...(guard ? { guard } : {}) });
   return {
     app,
     handlers,

@@ -94,4 +94,72 @@ describe('loadExtenderConfig', () => {
       drainDelayMs: 60_000,
     });
   });
+
+  describe('client certificates', () => {
+    const policies = ['--policies', 'examples'];
+    const pair = ['--tls-cert', '/tls/tls.crt', '--tls-key', '/tls/tls.key'];
+
+    it('given none, leaves them off (the default deploy)', () => {
+      const config = loadExtenderConfig(policies, {});
+      expect(config.tls).toEqual({});
+    });
+
+    it('given --tls-client-ca and --tls-client-name with a serving pair, reads them', () => {
+      const argv = [
+        ...policies,
+        ...pair,
+        '--tls-client-ca',
+        '/ca/ca.crt',
+        '--tls-client-name',
+        'kube-scheduler',
+      ];
+      expect(loadExtenderConfig(argv, {}).tls).toEqual({
+        cert: '/tls/tls.crt',
+        key: '/tls/tls.key',
+        clientCa: '/ca/ca.crt',
+        clientName: 'kube-scheduler',
+      });
+    });
+
+    it('given the client CA from env, reads it as the flag', () => {
+      const config = loadExtenderConfig([...policies, ...pair], {
+        CORRAL_EXTENDER_TLS_CLIENT_CA: '/ca/ca.crt',
+      });
+      expect(config.tls.clientCa).toBe('/ca/ca.crt');
+    });
+
+    it.each([
+      [
+        'a client CA without a serving pair',
+        ['--tls-client-ca', '/ca/ca.crt'],
+        ['--tls-client-ca verifies clients over TLS: it needs --tls-cert and --tls-key'],
+      ],
+      [
+        'a client name without a client CA',
+        [...pair, '--tls-client-name', 'kube-scheduler'],
+        ['--tls-client-name checks the client certificate: it needs --tls-client-ca'],
+      ],
+      [
+        'a client name alone',
+        ['--tls-client-name', 'kube-scheduler'],
+        ['--tls-client-name checks the client certificate: it needs --tls-client-ca'],
+      ],
+      [
+        'a client CA with half a pair',
+        ['--tls-cert', '/tls/tls.crt', '--tls-client-ca', '/ca/ca.crt'],
+        [
+          '--tls-cert and --tls-key go together',
+          '--tls-client-ca verifies clients over TLS: it needs --tls-cert and --tls-key',
+        ],
+      ],
+    ])('given %s, refuses it saying what is missing', (_name, flags, problems) => {
+      try {
+        loadExtenderConfig([...policies, ...flags], {});
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as ConfigError).problems).toEqual(problems);
+      }
+    });
+  });
 });

@@ -42,6 +42,19 @@ export const ExtenderConfigSchema = Type.Object({
   tls: Type.Object({
     cert: Type.Optional(Type.String({ minLength: 1 })),
     key: Type.Optional(Type.String({ minLength: 1 })),
+    clientCa: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'CA bundle (PEM) for client certificates: /scheduler/* then answers 403 to a caller without one it signed.',
+      }),
+    ),
+    clientName: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: "With --tls-client-ca: the client certificate's CN or a DNS/URI SAN must equal this.",
+      }),
+    ),
   }),
   logLevel: LogLevelSchema,
   bodyLimitBytes: Type.Integer({ minimum: 1024, description: 'Largest request body; larger answers 413.' }),
@@ -86,6 +99,8 @@ export const EXTENDER_FLAGS: FlagSpec = {
   'assume-ttl-ms': 'assumeTtlMs',
   'tls-cert': 'tls.cert',
   'tls-key': 'tls.key',
+  'tls-client-ca': 'tls.clientCa',
+  'tls-client-name': 'tls.clientName',
   'log-level': 'logLevel',
   'body-limit': 'bodyLimitBytes',
 };
@@ -141,6 +156,19 @@ function refine(config: Static<typeof ExtenderConfigSchema>): string[] {
     problems.push('give --kubeconfig or --in-cluster, not both');
   if ((config.tls.cert === undefined) !== (config.tls.key === undefined)) {
     problems.push('--tls-cert and --tls-key go together');
+  }
+  problems.push(...clientCertificateProblems(config.tls));
+  return problems;
+}
+
+/** Client certificates are a TLS feature: the CA needs a serving pair, the name needs the CA. */
+function clientCertificateProblems(tls: Static<typeof ExtenderConfigSchema>['tls']): string[] {
+  const problems: string[] = [];
+  if (tls.clientCa !== undefined && (tls.cert === undefined || tls.key === undefined)) {
+    problems.push('--tls-client-ca verifies clients over TLS: it needs --tls-cert and --tls-key');
+  }
+  if (tls.clientName !== undefined && tls.clientCa === undefined) {
+    problems.push('--tls-client-name checks the client certificate: it needs --tls-client-ca');
   }
   return problems;
 }

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { lazyChildLogger } from '../log/lazy-child-logger.js';
 import type { Metrics } from '../metrics/create-metrics.js';
+import { readClientCa } from '../tls/client-ca.js';
 import { readKeyPair, type KeyPairFiles } from '../tls/key-pair.js';
 import { reloadTlsOnChange, type TlsReloader } from '../tls/tls-reloader.js';
 import type { ReadinessReport } from './readiness.js';
@@ -29,6 +30,12 @@ export type CorralServer = FastifyInstance<
 export interface HttpsOptions extends KeyPairFiles {
   /** Fallback poll period for certificate changes; default 10 s. */
   readonly pollIntervalMs?: number;
+  /**
+   * A CA bundle (PEM): the server then asks each client for a certificate and verifies it against
+   * the bundle, but accepts the connection either way (probes and scrapes present none); routes that
+   * need a verified client check it with `requireClientCertificate`. Reloaded with the pair.
+   */
+  readonly clientCaFile?: string;
 }
 
 export interface BuildServerOptions {
@@ -67,11 +74,16 @@ const KEEP_ALIVE_MS = 120_000;
  * Builds a service's fastify server. This is the ONE place where cross-cutting concerns are composed,
  * in this order: JSON bodies (fastJsonBodyParser), closing keep-alive connections on shutdown
  * (closeKeepAliveWhenClosing), request logging and request metrics (one response hook), ops routes (/healthz,
- * /readyz, /metrics), and (for HTTPS) certificate reload. Register the service's own routes on the
+ * /readyz, /metrics), and (for HTTPS) certificate reload, with the client CA if any. Register the service's own routes on the
  * returned instance.
  */
 export function buildServer(options: BuildServerOptions): CorralServer {
   const keyPair = options.https ? readKeyPair(options.https) : undefined;
+  const caFile = options.https?.clientCaFile;
+  const clientCa = caFile === undefined ? undefined : readClientCa(caFile);
+  // Verified, not required: the TLS handshake succeeds without a trusted certificate, and
+  // `socket.authorized` tells the routes whether the client presented one.
+  const clientAuth = clientCa ? { ca: clientCa.pem, requestCert: true, rejectUnauthorized: false } : {};
   const app = fastify({
     loggerInstance: options.logger,
     // Fastify's request lines off (requestLogging writes one per request), its 5xx error lines on.
@@ -87,7 +99,7 @@ export function buildServer(options: BuildServerOptions): CorralServer {
     keepAliveTimeout: KEEP_ALIVE_MS,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    ...(keyPair ? { https: { cert: keyPair.cert, key: keyPair.key } } : {}),
+    ...(keyPair ? { https: { cert: keyPair.cert, key: keyPair.key, ...clientAuth } } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as CorralServer;
   useFastJsonBodies(app as unknown as FastifyInstance);
   closeKeepAliveWhenClosing(app as unknown as FastifyInstance);
@@ -113,7 +125,13 @@ export function buildServer(options: BuildServerOptions): CorralServer {
     let reloader: TlsReloader | undefined;
     app.addHook('onListen', async () => {
       const server = app.server as TlsServer;
-      reloader ??= reloadTlsOnChange({ ...https, server, logger: options.logger, initial: keyPair });
+      reloader ??= reloadTlsOnChange({
+        ...https,
+        server,
+        logger: options.logger,
+        initial: keyPair,
+        ...(clientCa ? { initialClientCa: clientCa } : {}),
+      });
     });
     app.addHook('onClose', async () => reloader?.stop());
   }

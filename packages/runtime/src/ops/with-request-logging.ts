@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { onEveryResponse, UNMATCHED_ROUTE, type ObserverFactory } from './on-every-response.js';
 import { OPS_ROUTES } from './with-ops.js';
 import { sharedPlugin } from './shared-plugin.js';
@@ -29,6 +29,17 @@ function levelOf(status: number, durationMs: number, quiet: boolean, slowMs: num
   return quiet && durationMs < slowMs ? 'debug' : 'info';
 }
 
+/** Requests whose refusal the code that refused them logs itself (rate-limited): see markLoggedElsewhere. */
+const loggedElsewhere = new WeakSet<FastifyRequest>();
+
+/**
+ * Marks a request that the code answering it logs itself (e.g. a refusal logged at most once a minute
+ * per peer): its request line is then written at debug, so a caller repeating it cannot flood the log.
+ */
+export function markLoggedElsewhere(request: FastifyRequest): void {
+  loggedElsewhere.add(request);
+}
+
 /** Would this logger write a line at this level? (Loggers without the check write everything.) */
 function writes(log: FastifyBaseLogger, level: LineLevel): boolean {
   const check = (log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled;
@@ -38,7 +49,8 @@ function writes(log: FastifyBaseLogger, level: LineLevel): boolean {
 /**
  * Writes ONE line per request, when it completes: method, route pattern, status and duration, through
  * the request's child logger (which carries `reqId`): errors at error/warn, quiet routes at debug
- * unless slow (and their 503s, such as /readyz's "not ready", at info), others at info. Nothing is built when the level is off. Expects fastify's own request
+ * unless slow (and their 503s, such as /readyz's "not ready", at info), others at info; requests
+ * marked by markLoggedElsewhere at debug. Nothing is built when the level is off. Expects fastify's own request
  * lines to be off (a `LogController` with `disableRequestLogging`). For onEveryResponse.
  */
 export function requestLogging(options: RequestLoggingOptions = {}): ObserverFactory {
@@ -48,7 +60,9 @@ export function requestLogging(options: RequestLoggingOptions = {}): ObserverFac
     const isQuiet = quiet.has(route);
     return (request, reply) => {
       const durationMs = Math.round(reply.elapsedTime * 100) / 100;
-      const level = levelOf(reply.statusCode, durationMs, isQuiet, slowMs);
+      const level = loggedElsewhere.has(request)
+        ? 'debug'
+        : levelOf(reply.statusCode, durationMs, isQuiet, slowMs);
       if (!writes(request.log, level)) return;
       const line = {
         method: request.method,

@@ -105,6 +105,20 @@ describe('reloadTlsOnChange and certificate dates', () => {
       level: 'warn',
       problem: expect.stringMatching(/^certificate is not valid before /),
     });
+    // Unlike an expired one, a renewed pair not valid yet is served: the clock, not the pair, is off.
+    t.write(other);
+    await t.reloader.check();
+    expect(t.served.map((options) => options.cert)).toEqual([other.cert]);
+    expect(t.reloader.current().serialNumber).toBe('0203');
+    expect(t.logs.lines.map((l) => [l.level, l.msg])).toEqual([
+      ['warn', 'the TLS certificate served is not valid now; clients will refuse it'],
+      ['info', 'TLS certificate reloaded'],
+      ['warn', 'the TLS certificate served is not valid now; clients will refuse it'],
+    ]);
+    expect(t.logs.lines[2]).toMatchObject({
+      serving: expect.objectContaining({ serialNumber: '0203' }),
+      problem: expect.stringMatching(/^certificate is not valid before /),
+    });
   });
 });
 

@@ -98,7 +98,8 @@ function extenderOptions(
   logger: Logger,
   kubeConfig: KubeConfig | undefined,
 ): BuildExtenderOptions {
-  const { cert, key } = config.tls;
+  const { cert, key, clientCa, clientName } = config.tls;
+  const https = cert && key ? { certFile: absolute(cwd, cert), keyFile: absolute(cwd, key) } : undefined;
   return {
     snapshot: opened.snapshot,
     logger,
@@ -107,7 +108,8 @@ function extenderOptions(
     bodyLimitBytes: config.bodyLimitBytes,
     assumeTtlMs: config.assumeTtlMs,
     ...(config.bind && kubeConfig ? { binder: podBinder(kubeConfig) } : {}),
-    ...(cert && key ? { https: { certFile: absolute(cwd, cert), keyFile: absolute(cwd, key) } } : {}),
+    ...(https ? { https: clientCa ? { ...https, clientCaFile: absolute(cwd, clientCa) } : https } : {}),
+    ...(clientName === undefined ? {} : { clientName }),
   };
 }
 

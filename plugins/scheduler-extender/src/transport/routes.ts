@@ -1,4 +1,4 @@
-import type { CorralServer } from '@corral/runtime';
+import type { CorralServer, RequestGuard } from '@corral/runtime';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { logAnswer, UnreadableArgs, type Answer, type ExtenderHandlers } from './extender-handlers.js';
@@ -42,6 +42,8 @@ const serializeAnswer = (data: unknown): string =>
 export interface RouteOptions {
   readonly handlers: ExtenderHandlers;
   readonly metrics: ExtenderMetrics;
+  /** Runs before each verb, e.g. requireClientCertificate (answers 403 to an unverified caller). */
+  readonly guard?: RequestGuard;
 }
 
 /**
@@ -49,10 +51,10 @@ export interface RouteOptions {
  * keys), so the body schema is open and the envelope modules validate; answers follow the response
  * schemas (checked by the envelope tests) and are written by JSON.stringify.
  * 200 always, except an unreadable body: malformed JSON (fastify), or arguments for a verb whose
- * answer has no Error field (400 with the reason).
+ * answer has no Error field (400 with the reason), and a caller the guard refuses (its answer).
  */
 export function registerExtenderRoutes(app: CorralServer, options: RouteOptions): void {
-  const { handlers } = options;
+  const { handlers, guard } = options;
   const route = (verb: Verb, run: (body: unknown) => Answer<unknown> | Promise<Answer<unknown>>) => {
     app.post(
       `/scheduler/${verb}`,
@@ -61,6 +63,9 @@ export function registerExtenderRoutes(app: CorralServer, options: RouteOptions)
         // Not the schema-compiled serializer: a filter answer of 450 refusals writes itself in a
         // fraction of its time. The schemas stay the contract: the tests check answers against them.
         serializerCompiler: () => serializeAnswer,
+        ...(guard
+          ? { onRequest: (request: FastifyRequest, reply: FastifyReply) => guard(request, reply) }
+          : {}),
       },
       async (request: FastifyRequest, reply: FastifyReply) => {
         const stop = options.metrics.requestDuration.startTimer({ verb });

@@ -126,6 +126,13 @@ export {
 } from './lifecycle/on-shutdown.js';
 export { drainDelayProblem, type ShutdownSettingNames } from './lifecycle/drain-delay-check.js';
 export { StartedParts, startOrUndo, UNDO_START_TIMEOUT_MS } from './lifecycle/undo-start.js';
+export { startFailureExit, type InputErrorClass } from './lifecycle/start-failure-exit.js';
+export {
+  drainDelaySchema,
+  MAX_DRAIN_DELAY_MS,
+  MAX_SHUTDOWN_TIMEOUT_MS,
+  shutdownTimeoutSchema,
+} from './lifecycle/shutdown-schemas.js';
 
 export { systemClock, type Clock } from './leader/clock.js';
 export { createLeaderElector, startLeaderElection, type LeaderElector } from './leader/leader-elector.js';

@@ -7,12 +7,9 @@ import {
   type DeepReadonly,
   type LoadConfigSpec,
   LogLevelSchema,
+  drainDelaySchema,
+  shutdownTimeoutSchema,
 } from '@corral/runtime';
-
-/** 10 minutes: far above any pod's grace period (30 s in deploy/), which ends the process anyway. */
-const MAX_SHUTDOWN_TIMEOUT_MS = 600_000;
-/** 1 minute: ample for the endpoints to drop a terminating replica (seconds in practice). */
-const MAX_DRAIN_DELAY_MS = 60_000;
 
 const DNS_NAME = '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$';
 const objectName = (description: string) =>
@@ -98,16 +95,8 @@ export const AdmissionConfigSchema = Type.Object({
     description: 'Leader-election Lease of the policy status writer (in --lease-namespace).',
   }),
   events: Type.Boolean({ description: 'With a cluster, record Kubernetes Events where they help tenants.' }),
-  shutdownTimeoutMs: Type.Integer({
-    minimum: 100,
-    maximum: MAX_SHUTDOWN_TIMEOUT_MS,
-    description: 'Bounds the whole graceful shutdown (drain included); keep it below the pod grace period.',
-  }),
-  drainDelayMs: Type.Integer({
-    minimum: 0,
-    maximum: MAX_DRAIN_DELAY_MS,
-    description: 'After SIGTERM, keep answering (unready) this long, so callers move to another replica.',
-  }),
+  shutdownTimeoutMs: shutdownTimeoutSchema(true),
+  drainDelayMs: drainDelaySchema(),
   logLevel: LogLevelSchema,
 });
 

@@ -7,6 +7,7 @@ import {
   listenAddressCheck,
   loadConfig,
   LogLevelSchema,
+  shutdownTimeoutSchema,
   type DeepReadonly,
   type FlagSpec,
   type LoadConfigSpec,
@@ -15,8 +16,6 @@ import { Type, type Static } from '@sinclair/typebox';
 
 export const DRIVER_NAME = 'rbd.csi.corral.dev';
 
-/** 10 minutes: far above any pod's grace period (30 s in deploy/), which ends the process anyway. */
-const MAX_SHUTDOWN_TIMEOUT_MS = 600_000;
 /** 10 minutes: longer than any sidecar waits for a call (external-provisioner's --timeout and the like). */
 const MAX_SLOW_OP_MS = 600_000;
 
@@ -61,11 +60,7 @@ export const CsiConfigSchema = Type.Object({
     maximum: MAX_SLOW_OP_MS,
     description: 'Log a call that takes longer than this as slow.',
   }),
-  shutdownTimeoutMs: Type.Integer({
-    minimum: 100,
-    maximum: MAX_SHUTDOWN_TIMEOUT_MS,
-    description: 'Bounds the whole graceful shutdown; keep it below the pod grace period.',
-  }),
+  shutdownTimeoutMs: shutdownTimeoutSchema(false),
 });
 
 export type CsiConfig = DeepReadonly<Static<typeof CsiConfigSchema>>;

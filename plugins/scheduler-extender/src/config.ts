@@ -8,14 +8,11 @@ import {
   type FlagSpec,
   type LoadConfigSpec,
   LogLevelSchema,
+  drainDelaySchema,
+  shutdownTimeoutSchema,
 } from '@corral/runtime';
 import { Type, type Static } from '@sinclair/typebox';
 import { DEFAULT_SYSTEM_NAMESPACES } from './decide/decide-options.js';
-
-/** 10 minutes: far above any pod's grace period (30 s in deploy/), which ends the process anyway. */
-const MAX_SHUTDOWN_TIMEOUT_MS = 600_000;
-/** 1 minute: ample for the endpoints to drop a terminating replica (seconds in practice). */
-const MAX_DRAIN_DELAY_MS = 60_000;
 
 /** The extender's options: flags `--policies --kubeconfig --listen ...`, env `CORRAL_EXTENDER_*`. */
 export const ExtenderConfigSchema = Type.Object({
@@ -58,16 +55,8 @@ export const ExtenderConfigSchema = Type.Object({
   }),
   logLevel: LogLevelSchema,
   bodyLimitBytes: Type.Integer({ minimum: 1024, description: 'Largest request body; larger answers 413.' }),
-  shutdownTimeoutMs: Type.Integer({
-    minimum: 100,
-    maximum: MAX_SHUTDOWN_TIMEOUT_MS,
-    description: 'Bounds the whole graceful shutdown (drain included); keep it below the pod grace period.',
-  }),
-  drainDelayMs: Type.Integer({
-    minimum: 0,
-    maximum: MAX_DRAIN_DELAY_MS,
-    description: 'After SIGTERM, keep answering (unready) this long, so callers move to another replica.',
-  }),
+  shutdownTimeoutMs: shutdownTimeoutSchema(true),
+  drainDelayMs: drainDelaySchema(),
 });
 
 export type ExtenderConfig = DeepReadonly<Static<typeof ExtenderConfigSchema>>;

@@ -10,6 +10,7 @@ import {
   ListenAddressError,
   onShutdown,
   parseListenAddress,
+  startFailureExit,
   startOrUndo,
   type Logger,
   type Metrics,
@@ -230,25 +231,6 @@ async function serve(
 }
 
 /**
- * The exit code of a service that could not start (docs/development.md): 2 when its input is at
- * fault (flags, configuration, policy files with problems), as `corral check` answers them; 1 for
- * any other reason (its port taken, a certificate it cannot read, the API server).
- */
-export function startFailureExit(error: unknown): number {
-  let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth < 5; depth += 1) {
-    if (
-      current instanceof ConfigError ||
-      current instanceof ListenAddressError ||
-      current instanceof ClusterError
-    )
-      return 2;
-    current = current.cause;
-  }
-  return 1;
-}
-
-/**
  * `corral admission`: runs until SIGTERM; `--help` prints the flags. Exits 2 for bad flags or policy
  * files, 1 when it cannot start otherwise (its port taken), having stopped what it had started.
  */
@@ -266,6 +248,6 @@ export async function admissionCommand(args: readonly string[], io: CommandIo): 
         ? `corral admission: ${err.message}\n`
         : `corral admission: cannot start: ${describeStartFailure(err)}\n`,
     );
-    return startFailureExit(err);
+    return startFailureExit(err, [ClusterError]);
   }
 }

@@ -12,8 +12,8 @@ import {
   createLogger,
   describeStartFailure,
   isHelpRequest,
-  ListenAddressError,
   onShutdown,
+  startFailureExit,
   type Logger,
   type LogLevel,
   type ProcessLike,
@@ -91,7 +91,7 @@ export async function csiCommand(
     return await exited;
   } catch (error) {
     io.stderr(`corral csi: cannot start: ${describeStartFailure(error)}\n`);
-    return startFailureExit(error);
+    return startFailureExit(error, [ClusterError]);
   }
 }
 
@@ -126,23 +126,4 @@ async function shutdownOf(
       .catch((err: unknown) => logger.error({ err }, 'failed start: stopping the driver failed'));
     throw error;
   }
-}
-
-/**
- * The exit code of a driver that could not start (docs/development.md): 2 when its input is at fault
- * (flags, configuration, policy files with problems), as `corral check` answers them; 1 for any other
- * reason (its socket or port taken, a cluster config or keyring it cannot read, the API server).
- */
-export function startFailureExit(error: unknown): number {
-  let current: unknown = error;
-  for (let depth = 0; current instanceof Error && depth < 5; depth += 1) {
-    if (
-      current instanceof ConfigError ||
-      current instanceof ListenAddressError ||
-      current instanceof ClusterError
-    )
-      return EXIT_USAGE;
-    current = current.cause;
-  }
-  return EXIT_FAILURE;
 }

@@ -1,6 +1,7 @@
-import { ConfigError, describeStartFailure, isHelpRequest } from '@corral/runtime';
+import { ClusterError } from '@corral/cluster';
+import { ConfigError, describeStartFailure, isHelpRequest, startFailureExit } from '@corral/runtime';
 import { extenderHelp, loadExtenderConfig } from '../config.js';
-import { EXIT_OK, EXIT_USAGE, startFailureExit, type CliIo } from './cli-io.js';
+import { EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.js';
 import { runExtender, type RunOptions } from './run-extender.js';
 
 /**
@@ -32,6 +33,6 @@ export async function extenderCommand(
     return await running.done;
   } catch (error) {
     io.stderr(`corral extender: cannot start: ${describeStartFailure(error)}\n`);
-    return startFailureExit(error);
+    return startFailureExit(error, [ClusterError]);
   }
 }

@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js';
-import { CSI_ERR, csiError, grpcStatusFor } from './errors.js';
+import { CSI_ERR, csiError, grpcStatusFor, MAX_DETAILS_BYTES } from './errors.js';
 
 describe('grpcStatusFor', () => {
   it.each([
@@ -22,5 +22,20 @@ describe('grpcStatusFor', () => {
     const out = grpcStatusFor(new Error('secret detail'), 'CreateVolume');
     expect(out.code).toBe(status.INTERNAL);
     expect(out.details).not.toContain('secret detail');
+  });
+
+  it('given a message echoing a 1 MiB value, returns details of at most 2 KiB that keep the code', () => {
+    const out = grpcStatusFor(
+      csiError(CSI_ERR.INVALID_ARGUMENT, `unknown "${'é'.repeat(1 << 20)}"`),
+      'CreateVolume',
+    );
+    expect(Buffer.byteLength(out.details)).toBeLessThanOrEqual(MAX_DETAILS_BYTES);
+    expect(out.details).toMatch(/^CSI_ERR_INVALID_ARGUMENT: unknown "é+…$/);
+  });
+
+  it('given a short message, returns it whole', () => {
+    expect(
+      grpcStatusFor(csiError(CSI_ERR.NOT_FOUND, 'volume "v" does not exist'), 'DeleteVolume').details,
+    ).toBe('CSI_ERR_NOT_FOUND: volume "v" does not exist');
   });
 });

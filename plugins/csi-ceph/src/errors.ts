@@ -113,10 +113,34 @@ export interface WireStatus {
 }
 
 /**
+ * The most a status message may carry, in UTF-8 bytes. grpc-js sends it percent-encoded in the
+ * `grpc-message` trailer, and a trailer past the peer's header limit (8 KiB for a grpc-js client)
+ * never arrives: the caller saw no answer until its deadline. A message echoing a request's value
+ * (a 1 MiB parameter) is cut here, at a character boundary, and ends with "…".
+ */
+export const MAX_DETAILS_BYTES = 2048;
+
+/** `text` cut to at most MAX_DETAILS_BYTES UTF-8 bytes (then ending with "…"). */
+export function boundedDetails(text: string): string {
+  if (Buffer.byteLength(text) <= MAX_DETAILS_BYTES) return text;
+  const room = MAX_DETAILS_BYTES - Buffer.byteLength('…');
+  let out = '';
+  let bytes = 0;
+  for (const char of text) {
+    const size = Buffer.byteLength(char);
+    if (bytes + size > room) break;
+    out += char;
+    bytes += size;
+  }
+  return `${out}…`;
+}
+
+/**
  * The gRPC status for `err` raised while serving `rpc`. The spec's per-RPC differences live here:
  * Probe reports an unhealthy plugin (Ceph unreachable or refusing us) as FAILED_PRECONDITION, where
  * every other RPC says UNAVAILABLE / UNAUTHENTICATED so that the sidecars retry.
  * Anything outside the catalogue is INTERNAL with a generic message (the cause is logged, not sent).
+ * The message is bounded (boundedDetails).
  */
 export function grpcStatusFor(err: unknown, rpc: string): WireStatus {
   if (!(err instanceof CsiError)) {
@@ -126,7 +150,7 @@ export function grpcStatusFor(err: unknown, rpc: string): WireStatus {
   if (rpc === 'Probe' && (err.code === CSI_ERR.CEPH_UNAVAILABLE || err.code === CSI_ERR.CEPH_AUTH)) {
     code = status.FAILED_PRECONDITION;
   }
-  return { code, details: `${err.code}: ${err.message}` };
+  return { code, details: boundedDetails(`${err.code}: ${err.message}`) };
 }
 
 /** Is `err` a CsiError (optionally with exactly `code`)? */

@@ -81,6 +81,26 @@ export function parseFeatures(text: string): Decision<{ bits: bigint; names: str
 /** What `volumeNamePrefix` may be: never a `/`, so an image name is one name in its pool. */
 export const NAME_PREFIX = /^[A-Za-z0-9._-]{0,64}$/;
 
+/** Given CreateVolume's parameters, returns `clusterID` and `pool`, or the first problem with them. */
+function placeParams(
+  params: Readonly<Record<string, string>>,
+): Decision<{ clusterID: string; pool: string }> {
+  const rule = 'storage-class-parameters';
+  const clusterID = params[PARAM.clusterID] ?? '';
+  const pool = params[PARAM.pool] ?? '';
+  if (clusterID === '') return fail(rule, CSI_ERR.INVALID_ARGUMENT, 'parameter "clusterID" is required');
+  if (pool === '') return fail(rule, CSI_ERR.INVALID_ARGUMENT, 'parameter "pool" is required');
+  // Ceph reads pool names as C strings: "rbd\0x" opened pool "rbd" under an ID naming "rbd\0x".
+  if (clusterID.includes('\0') || pool.includes('\0')) {
+    return fail(
+      rule,
+      CSI_ERR.INVALID_ARGUMENT,
+      'parameters "clusterID" and "pool" must not contain a NUL byte',
+    );
+  }
+  return pass(rule, { clusterID, pool });
+}
+
 /**
  * Given CreateVolume's parameters and the filesystem its capabilities name (capabilityFsType), returns
  * them typed, or the first problem.
@@ -90,10 +110,9 @@ export function parseVolumeParams(
   capabilityFsType?: string,
 ): Decision<VolumeParams> {
   const rule = 'storage-class-parameters';
-  const clusterID = params[PARAM.clusterID] ?? '';
-  const pool = params[PARAM.pool] ?? '';
-  if (clusterID === '') return fail(rule, CSI_ERR.INVALID_ARGUMENT, 'parameter "clusterID" is required');
-  if (pool === '') return fail(rule, CSI_ERR.INVALID_ARGUMENT, 'parameter "pool" is required');
+  const place = placeParams(params);
+  if (place.status === 'fail') return place;
+  const { clusterID, pool } = place.value;
   const features = parseFeatures(params[PARAM.imageFeatures] ?? 'layering');
   if (features.status === 'fail') return features;
   const prefix = params[PARAM.volumeNamePrefix] ?? 'csi-vol-';

@@ -49,3 +49,25 @@ describe('isImageOfVolume', () => {
     expect(isImageOfVolume(image, ref.uuid)).toBe(expected);
   });
 });
+
+describe('decodeId of spellings the driver never issues', () => {
+  const uuid = '6f1bfa45-b7b6-4cb3-b1f9-2cdcbd914523';
+  it.each([
+    ['a percent-escaped cluster', `v1.corral%2Dtest.rbd..${uuid}`],
+    ['a percent-escaped pool', `v1.corral-test.%72%62%64..${uuid}`],
+    ['a lower-case escape of a dot', `v1.corral-test.a%2eb..${uuid}`],
+    ['a NUL byte in the pool', `v1.corral-test.rbd%00x..${uuid}`],
+    ['a NUL byte in the namespace', `v1.corral-test.rbd.%00.${uuid}`],
+  ])('given %s, returns undefined (another ID for an issued volume)', (_what, id) => {
+    expect(decodeId('v1', id)).toBeUndefined();
+  });
+
+  it('given an issued ID with an escaped dot, decodes it', () => {
+    expect(decodeId('v1', `v1.c.a%2Eb.ns.${uuid}`)).toEqual({
+      clusterID: 'c',
+      pool: 'a.b',
+      namespace: 'ns',
+      uuid,
+    });
+  });
+});

@@ -42,7 +42,12 @@ function decodeField(field: string): string | undefined {
   }
 }
 
-/** Parses an ID of `kind`; undefined when it is not one this driver could have issued. */
+/**
+ * Parses an ID of `kind`; undefined when it is not one this driver could have issued: another
+ * spelling of an issued ID's fields (`corral%2Dtest` for `corral-test`), or a field with a NUL byte
+ * (librados reads pool and namespace as C strings: `rbd%00x` opened pool `rbd`), named the same
+ * volume under another ID, which the per-ID locks did not see.
+ */
 export function decodeId(kind: IdKind, id: string): VolumeRef | undefined {
   if (Buffer.byteLength(id) > MAX_ID_BYTES) return undefined;
   const parts = id.split('.');
@@ -52,7 +57,13 @@ export function decodeId(kind: IdKind, id: string): VolumeRef | undefined {
   const [clusterID, poolName, namespace] = fields;
   if (clusterID === undefined || poolName === undefined || namespace === undefined) return undefined;
   if (clusterID === '' || poolName === '' || !UUID.test(uuid)) return undefined;
+  if (!isIssuedSpelling([cluster, pool, ns], [clusterID, poolName, namespace])) return undefined;
   return { clusterID, pool: poolName, namespace, uuid };
+}
+
+/** Are the encoded fields exactly what encodeId writes for the decoded ones, none with a NUL byte? */
+function isIssuedSpelling(encoded: readonly string[], decoded: readonly string[]): boolean {
+  return decoded.every((field, i) => !field.includes('\0') && enc(field) === encoded[i]);
 }
 
 /**

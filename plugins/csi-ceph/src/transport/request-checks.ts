@@ -9,9 +9,14 @@ export function must<T>(decision: Decision<T>): T {
   throw csiError(decision.code, decision.message, { details: { rule: decision.rule } });
 }
 
-/** A required string field: present and at most 128 bytes. */
+/**
+ * A required string field: present, at most 128 bytes, and without a NUL byte (names and IDs reach
+ * librados as C strings, which end at the first NUL: "a\0b" and "a\0c" were one journal key, so the
+ * second name got the first one's volume).
+ */
 export function requireField(value: string | undefined, field: string): string {
   if (!value) throw csiError(CSI_ERR.INVALID_ARGUMENT, `${field} is required`);
+  if (value.includes('\0')) throw csiError(CSI_ERR.INVALID_ARGUMENT, `${field} must not contain a NUL byte`);
   if (Buffer.byteLength(value) > MAX_ID_BYTES) {
     throw csiError(CSI_ERR.INVALID_ARGUMENT, `${field} is longer than ${MAX_ID_BYTES} bytes`);
   }

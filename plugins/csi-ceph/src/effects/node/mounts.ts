@@ -17,6 +17,11 @@ export async function isMounted(path: string): Promise<boolean> {
   return (await mountAt(path)) !== undefined;
 }
 
+/** Unmounts the topmost mount at `path`. */
+export async function unmount(path: string): Promise<void> {
+  await runOk('umount', [path]);
+}
+
 /** Unmounts every mount stacked at `path`; nothing mounted is fine. */
 export async function unmountAll(path: string): Promise<void> {
   while (await isMounted(path)) await runOk('umount', [path]);

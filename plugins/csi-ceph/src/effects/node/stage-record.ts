@@ -1,5 +1,5 @@
 /** The per-volume record under the staging path, so that a restarted driver finds its state again. */
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, readFile, rm, writeFile } from 'node:fs/promises';
 import type { StageRecord } from '../../decide/node-layout.js';
 
 export async function readStageRecord(path: string): Promise<StageRecord | undefined> {
@@ -8,6 +8,11 @@ export async function readStageRecord(path: string): Promise<StageRecord | undef
   } catch {
     return undefined;
   }
+}
+
+/** Is there a record file at `path` (readable or not: a write cut short leaves it unparseable)? */
+export async function hasStageRecord(path: string): Promise<boolean> {
+  return (await lstat(path).catch(() => undefined))?.isFile() === true;
 }
 
 export async function writeStageRecord(path: string, record: StageRecord): Promise<void> {

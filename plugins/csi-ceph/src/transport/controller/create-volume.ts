@@ -106,7 +106,11 @@ export async function createVolume(
   return deps.locks.with([`volume-name/${name}`], () =>
     deps.pool.with(cluster, creds, async (conn) => {
       const journal = deps.journal ? { journal: deps.journal } : {};
-      const space = await openSpace(conn, place.pool, place.namespace, { create: true, ...journal });
+      const space = await openSpace(conn, place.pool, place.namespace, { create: true, ...journal }).catch(
+        (err: unknown) => {
+          throw unknownPool(err, place, params);
+        },
+      );
       const ref: VolumeRef = {
         clusterID: cluster.clusterID,
         pool: place.pool,
@@ -136,6 +140,23 @@ export async function createVolume(
       ctx.log.debug({ image: record.image, uuid }, 'volume created');
       return respond({ ...ref, uuid }, ready, params);
     }),
+  );
+}
+
+/**
+ * A pool that does not exist (librados ENOENT when opening it) is a parameter to fix, INVALID_ARGUMENT
+ * as GetCapacity answers it; NOT_FOUND is for a missing source, and made the CO look for one.
+ */
+function unknownPool(err: unknown, place: Placement, params: VolumeParams): unknown {
+  if (!isCsiError(err, CSI_ERR.NOT_FOUND)) return err;
+  const origin =
+    place.department && place.pool !== params.pool
+      ? `spec.storage.pool of Department "${place.department}"`
+      : 'the StorageClass parameter "pool"';
+  return csiError(
+    CSI_ERR.INVALID_ARGUMENT,
+    `pool "${place.pool}" (${origin}) does not exist on cluster "${params.clusterID}": name an existing RBD pool`,
+    { cause: err },
   );
 }
 

@@ -15,9 +15,27 @@ export interface NodeDeps {
   readonly topology?: Readonly<Record<string, string>>;
 }
 
+/** Linux's PATH_MAX and NAME_MAX, in bytes: a longer path or name fails every call with ENAMETOOLONG. */
+const PATH_MAX = 4096;
+const NAME_MAX = 255;
+
+/**
+ * A required absolute path the kernel can take: no NUL byte (Node refuses it in every file call, which
+ * surfaced as INTERNAL), at most PATH_MAX bytes, no name over NAME_MAX bytes (ENAMETOOLONG, INTERNAL).
+ */
 export function requirePath(value: string | undefined, field: string): string {
   if (!value) throw csiError(CSI_ERR.INVALID_ARGUMENT, `${field} is required`);
   if (!value.startsWith('/')) throw csiError(CSI_ERR.INVALID_ARGUMENT, `${field} must be an absolute path`);
+  if (value.includes('\0')) throw csiError(CSI_ERR.INVALID_ARGUMENT, `${field} must not contain a NUL byte`);
+  if (
+    Buffer.byteLength(value) >= PATH_MAX ||
+    value.split('/').some((name) => Buffer.byteLength(name) > NAME_MAX)
+  ) {
+    throw csiError(
+      CSI_ERR.INVALID_ARGUMENT,
+      `${field} is longer than the kernel takes (${PATH_MAX} bytes, ${NAME_MAX} per name)`,
+    );
+  }
   return value;
 }
 

@@ -11,18 +11,19 @@
  * publish is FAILED_PRECONDITION (publish-repair.ts). Paths are compared with the mount table in one
  * spelling (see requireNodePath); messages name them as given.
  */
-import { mkdir, open, rmdir, stat, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, open, readdir, rmdir, stat, unlink } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { checkCapability } from '../../decide/capabilities.js';
 import { checkExistingPublish, isReaderOnly } from '../../decide/node-access.js';
 import { checkPublishOfStage, type PublishWanted } from '../../decide/node-publish.js';
+import { unpublishStep, type UnpublishTarget } from '../../decide/node-unpublish.js';
 import { publishIntentFile, stageLayout, type StageRecord } from '../../decide/node-layout.js';
 import { decodeId } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError } from '../../errors.js';
 import { isSameDevice, isSameFilesystem, mountedAt } from '../../effects/node/mount-identity.js';
-import { bindMount, isMounted, remountReadOnly, unmountAll } from '../../effects/node/mounts.js';
+import { bindMount, isMounted, remountReadOnly, unmount } from '../../effects/node/mounts.js';
 import { isPublishBegun, markPublishBegun, markPublishDone } from '../../effects/node/publish-intent.js';
-import { readStageRecord } from '../../effects/node/stage-record.js';
+import { hasStageRecord, readStageRecord } from '../../effects/node/stage-record.js';
 import type { NodePublishVolumeRequest__Output } from '../../generated/csi/v1/NodePublishVolumeRequest.js';
 import type { NodePublishVolumeResponse } from '../../generated/csi/v1/NodePublishVolumeResponse.js';
 import type { NodeUnpublishVolumeRequest__Output } from '../../generated/csi/v1/NodeUnpublishVolumeRequest.js';
@@ -123,6 +124,17 @@ async function checkExisting(
  * remount, so that a retry after a crash in between finishes it (see checkExistingPublish).
  */
 async function bindAt(target: string, kind: 'mount' | 'block', staged: StagedSource, readOnly: boolean) {
+  // A mount publish needs an empty directory there (or nothing), a block publish a file: mkdir or
+  // open failed with EEXIST or EISDIR before (INTERNAL), and a mount hid what a directory held.
+  const there = await stat(target).catch(() => undefined);
+  const full = there?.isDirectory() === true && (await readdir(target)).length > 0;
+  if (full || (there && there.isDirectory() !== (kind === 'mount'))) {
+    throw csiError(
+      CSI_ERR.IN_USE,
+      `target_path ${target} is a ${full ? 'directory with content' : there?.isDirectory() ? 'directory' : 'file'}: ` +
+        `a ${kind} publish needs ${kind === 'mount' ? 'an empty directory' : 'a file'} or nothing there`,
+    );
+  }
   if (kind === 'mount') {
     await mkdir(target, { recursive: true });
   } else {
@@ -171,11 +183,28 @@ export async function nodeUnpublishVolume(
   requireField(req.volume_id, 'volume_id');
   const target = await requireNodePath(req.target_path, 'target_path');
   return deps.locks.with([`publish/${target}`], async () => {
-    await unmountAll(target);
-    const exists = await stat(target).catch(() => undefined);
-    // Never recursive: an unmounted target is an empty directory (or the file made for a block volume).
-    if (exists?.isDirectory()) await rmdir(target);
-    else if (exists) await unlink(target);
-    return {};
+    // Stacked publishes are unmounted one by one, each checked (decide/node-unpublish.ts).
+    for (let step = 0; step < 16; step++) {
+      const next = must(unpublishStep(await unpublishTarget(target), req.target_path));
+      if (next === 'done') return {};
+      if (next === 'unmount') await unmount(target);
+      else if ((await stat(target)).isDirectory()) await rmdir(target);
+      else await unlink(target);
+    }
+    throw csiError(CSI_ERR.IN_USE, `target_path ${req.target_path} still holds mounts after 16 unmounts`);
   });
+}
+
+/** What is at a target NodeUnpublishVolume was given (see UnpublishTarget). */
+async function unpublishTarget(target: string): Promise<UnpublishTarget> {
+  const mounted = await mountedAt(target);
+  const stagingArea =
+    (basename(target) === 'fs' || basename(target) === 'fuse') &&
+    (await hasStageRecord(stageLayout(dirname(target)).record));
+  if (mounted)
+    return { mount: { kind: mounted.kind, source: mounted.entry.source }, stagingArea, entry: 'content' };
+  const info = await stat(target).catch(() => undefined);
+  if (!info) return { stagingArea, entry: 'none' };
+  const empty = info.isDirectory() ? (await readdir(target)).length === 0 : info.isFile() && info.size === 0;
+  return { stagingArea, entry: empty ? 'empty' : 'content' };
 }

@@ -7,12 +7,12 @@
  * (kubelet does not unstage after a failed stage). A repeat of a stage that no longer reaches Ceph
  * (its rbd-fuse daemon gone) tears it down first and stages again, unless its filesystem is still
  * mounted elsewhere or its device bound at a block publish target (FAILED_PRECONDITION). The same
- * volume at a second staging path is refused unless both stagings are read-only. Unstage refuses a
- * staging path holding another volume, and a stage whose filesystem is still mounted elsewhere or
+ * volume at a second staging path is refused unless both stagings are read-only. Unstage does nothing
+ * at a path without a stage record, and refuses a staging path holding another volume, and a stage whose filesystem is still mounted elsewhere or
  * whose device is still bound at a block publish target (a publish not undone: FAILED_PRECONDITION,
  * nothing touched). The steps themselves are in stage-steps.ts.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rmdir } from 'node:fs/promises';
 import { checkCapability } from '../../decide/capabilities.js';
 import { credentialsFromSecrets } from '../../decide/credentials.js';
 import { checkStageFsType, effectiveFsType } from '../../decide/fs-type.js';
@@ -24,7 +24,7 @@ import { decodeId, isImageOfVolume } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError } from '../../errors.js';
 import { observeEarlierStage } from '../../effects/node/earlier-stage.js';
 import { isMounted } from '../../effects/node/mounts.js';
-import { readStageRecord, writeStageRecord } from '../../effects/node/stage-record.js';
+import { hasStageRecord, readStageRecord, writeStageRecord } from '../../effects/node/stage-record.js';
 import { stagingsOnNode } from '../../effects/node/staged-volumes.js';
 import { stageUsersOf } from '../../effects/node/stage-users.js';
 import type { NodeStageVolumeRequest__Output } from '../../generated/csi/v1/NodeStageVolumeRequest.js';
@@ -133,12 +133,14 @@ export async function nodeStageVolume(
     // A retry of a completed stage leaves it alone whatever happens; anything else is undone on failure
     // (kubelet does not call NodeUnstageVolume after a failed stage, and the leftovers hold the image).
     const completed = await isStaged(previous, layout, deps);
+    // The staging directory is kubelet's; one this call makes goes again when the stage fails.
+    const made = await mkdir(staging, { recursive: true });
     try {
-      await mkdir(staging, { recursive: true });
       await writeStageRecord(layout.record, record);
       await stageSteps(req.volume_context['mkfsOptions'] ?? '', creds, record, layout, deps);
     } catch (err) {
       if (!completed) await teardown(layout, record.imageFile, deps).catch(() => undefined);
+      if (!completed && made !== undefined) await rmdir(made).catch(() => undefined);
       throw err;
     }
     return {};
@@ -168,6 +170,10 @@ export async function nodeUnstageVolume(
         `volume ${id} is not staged at ${req.staging_target_path} (it stages ${record.volumeId})`,
       );
     }
+    // The record is written before anything is made and removed after everything is gone: without
+    // one, nothing of this driver is there (before, the path's fs/, fuse/ and publishing/ were
+    // removed whatever they held, and a file there failed with INTERNAL).
+    if (!(await hasStageRecord(layout.record))) return {};
     if (record) await checkNotPublished(record, layout, req.staging_target_path, deps);
     await teardown(layout, record?.imageFile ?? '', deps);
     return {};

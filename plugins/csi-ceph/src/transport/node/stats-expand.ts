@@ -9,6 +9,7 @@
  * volume-stats.ts.
  */
 import { dirname } from 'node:path';
+import { rangeBounds } from '../../decide/capacity.js';
 import { stageMountOptions } from '../../decide/node-access.js';
 import { stageLayout, type StageRecord } from '../../decide/node-layout.js';
 import { decodeId } from '../../decide/volume-id.js';
@@ -23,13 +24,12 @@ import {
 } from '../../effects/node/filesystem.js';
 import { refreshToSize } from '../../effects/node/device-refresh.js';
 import { mount, mountAt, mountTable, unmountAll } from '../../effects/node/mounts.js';
-import { canonicalPath } from '../../effects/node/node-paths.js';
 import { canGrowMountedExt4 } from '../../effects/node/process-capabilities.js';
 import { readStageRecord } from '../../effects/node/stage-record.js';
 import type { NodeExpandVolumeRequest__Output } from '../../generated/csi/v1/NodeExpandVolumeRequest.js';
 import type { NodeExpandVolumeResponse } from '../../generated/csi/v1/NodeExpandVolumeResponse.js';
-import { requireField } from '../request-checks.js';
-import type { NodeDeps } from './node-deps.js';
+import { must, requireField } from '../request-checks.js';
+import { requireNodePath, requirePath, type NodeDeps } from './node-deps.js';
 
 function knownVolume(id: string): void {
   if (!decodeId('v1', id)) throw csiError(CSI_ERR.NOT_FOUND, `volume "${id}" was not issued by this driver`);
@@ -37,8 +37,8 @@ function knownVolume(id: string): void {
 
 /** The staging path: given, or found from the mount that backs volume_path (a publish bind mount). */
 async function stagingOf(req: NodeExpandVolumeRequest__Output): Promise<string | undefined> {
-  if (req.staging_target_path) return canonicalPath(req.staging_target_path);
-  const published = await mountAt(await canonicalPath(req.volume_path));
+  if (req.staging_target_path) return requireNodePath(req.staging_target_path, 'staging_target_path');
+  const published = await mountAt(await requireNodePath(req.volume_path, 'volume_path'));
   if (!published) return undefined;
   const staged = (await mountTable()).find(
     (m) => m.source === published.source && m.mountPoint.endsWith('/fs'),
@@ -76,7 +76,8 @@ async function growExt4(record: StageRecord, device: string, fsDir: string): Pro
 
 /** The size kubelet asks for (the PV's new size), when it says. */
 function requiredBytes(req: NodeExpandVolumeRequest__Output): bigint | undefined {
-  const required = BigInt(req.capacity_range?.required_bytes ?? '0');
+  // Negative bytes, or required over limit: OUT_OF_RANGE (before, a negative size answered OK).
+  const { required } = must(rangeBounds(req.capacity_range));
   return required > 0n ? required : undefined;
 }
 
@@ -85,8 +86,9 @@ export async function nodeExpandVolume(
   deps: NodeDeps,
 ): Promise<NodeExpandVolumeResponse> {
   const id = requireField(req.volume_id, 'volume_id');
-  if (!req.volume_path) throw csiError(CSI_ERR.INVALID_ARGUMENT, 'volume_path is required');
+  requirePath(req.volume_path, 'volume_path');
   knownVolume(id);
+  const wanted = requiredBytes(req);
   const staging = await stagingOf(req);
   const layout = staging ? stageLayout(staging) : undefined;
   return deps.locks.with([`volume/${id}`], async () => {
@@ -98,7 +100,7 @@ export async function nodeExpandVolume(
         `volume ${id} is not staged on this node (volume_path ${req.volume_path})`,
       );
     }
-    const bytes = await refreshToSize(deps.mounter, device, requiredBytes(req), id);
+    const bytes = await refreshToSize(deps.mounter, device, wanted, id);
     if (record.accessType === 'block') return { capacity_bytes: bytes.toString() };
     // A reader-only stage never writes: its filesystem grows when a writer stages the volume.
     if (record.readOnly === true) {

@@ -23,7 +23,7 @@ import type { NodeGetVolumeStatsRequest__Output } from '../../generated/csi/v1/N
 import type { NodeGetVolumeStatsResponse } from '../../generated/csi/v1/NodeGetVolumeStatsResponse.js';
 import { usageOf, type Measured } from './volume-usage.js';
 import { requireField } from '../request-checks.js';
-import type { NodeDeps } from './node-deps.js';
+import { requireNodePath, requirePath, type NodeDeps } from './node-deps.js';
 
 /** A volume found at volume_path: the stage behind it, and what to measure (none: nothing is left). */
 interface Found {
@@ -107,9 +107,9 @@ export async function nodeGetVolumeStats(
 ): Promise<NodeGetVolumeStatsResponse> {
   const id = requireField(req.volume_id, 'volume_id');
   const given = req.volume_path;
-  if (!given) throw csiError(CSI_ERR.INVALID_ARGUMENT, 'volume_path is required');
+  const path = await requireNodePath(given, 'volume_path');
+  if (req.staging_target_path) requirePath(req.staging_target_path, 'staging_target_path');
   if (!decodeId('v1', id)) throw csiError(CSI_ERR.NOT_FOUND, `volume "${id}" was not issued by this driver`);
-  const path = await canonicalPath(given);
   if (!(await stat(path).catch(() => undefined))) {
     throw csiError(CSI_ERR.NOT_FOUND, `volume_path ${given} does not exist`);
   }

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { takePort, type TakenPort } from '../../../test/support/taken-port.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -57,7 +57,7 @@ describe('the corral process', { timeout: 90_000 }, () => {
 
   describe('given a service whose port is taken, with a cluster configured', () => {
     let dir: string;
-    let taken: Server;
+    let taken: TakenPort;
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'corral-main-'));
       // An API server that refuses connections: the service's watches keep retrying.
@@ -70,11 +70,10 @@ describe('the corral process', { timeout: 90_000 }, () => {
         'current-context: x',
       ].join('\n');
       writeFileSync(join(dir, 'kubeconfig'), kubeconfig);
-      taken = createServer();
-      await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+      taken = await takePort();
     });
     afterAll(async () => {
-      await new Promise((resolve) => taken.close(resolve));
+      await taken.release();
       rmSync(dir, { recursive: true, force: true });
     });
 
@@ -85,7 +84,6 @@ describe('the corral process', { timeout: 90_000 }, () => {
       ['csi', ['--role', 'controller', '--endpoint', 'unix://SOCKET', '--cluster-config', 'CLUSTERS']],
     ])('corral %s says why and exits 1 instead of running on without a server', async (service, flags) => {
       writeFileSync(join(dir, 'clusters.json'), '[{"clusterID": "a", "monitors": ["127.0.0.1:1"]}]');
-      const port = (taken.address() as AddressInfo).port;
       const files = (flag: string) =>
         flag.replace('SOCKET', join(dir, `${service}.sock`)).replace('CLUSTERS', join(dir, 'clusters.json'));
       const args = [
@@ -94,7 +92,7 @@ describe('the corral process', { timeout: 90_000 }, () => {
         '--kubeconfig',
         join(dir, 'kubeconfig'),
         '--listen',
-        `127.0.0.1:${port}`,
+        taken.address,
       ];
       const { code, stderr } = await runCorral(args, { limitMs: 30_000 });
       expect(stderr).toContain('cannot start: listen EADDRINUSE');

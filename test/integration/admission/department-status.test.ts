@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { policyStatusApi, startPolicyStatusWriter } from '@corral/admission';
 import { createLogger, memoryDestination } from '@corral/runtime';
 import { snapshotFromFiles } from '../../../plugins/admission/src/testing/example-snapshot.js';
+import { flushOnce } from '../../support/flush-once.js';
 import { fakeKubeConfig, startFakeApiServer, type FakeApiServer } from '../fake-apiserver/index.js';
 
 interface Patch {
@@ -38,17 +39,14 @@ describe('Department status writer against a fake API server', () => {
   it('given stale statuses, patches each status subresource with namespaces and used; logs a failed write', async () => {
     const snapshot = await snapshotFromFiles();
     const logs = memoryDestination();
-    const writer = startPolicyStatusWriter({
-      snapshot,
-      api: await policyStatusApi(fakeKubeConfig(api.url, 't')),
-      logger: createLogger({ level: 'info', name: 't', destination: logs.stream }),
-      delayMs: 10,
-    });
-    try {
-      await writer.flush();
-    } finally {
-      writer.stop();
-    }
+    await flushOnce(
+      startPolicyStatusWriter({
+        snapshot,
+        api: await policyStatusApi(fakeKubeConfig(api.url, 't')),
+        logger: createLogger({ level: 'info', name: 't', destination: logs.stream }),
+        delayMs: 10,
+      }),
+    );
     expect(patches.map((p) => p.path).sort()).toEqual([
       '/apis/corral.dev/v1alpha1/departments/finance/status',
       '/apis/corral.dev/v1alpha1/departments/research/status',

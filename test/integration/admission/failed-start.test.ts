@@ -1,18 +1,18 @@
 // A start that fails after the watches, the status writer's leader election and the Events recorder
 // started (the port taken) stops them all: nothing keeps talking to the API server.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { commands, startAdmission } from '@corral/admission';
 import { rawNamespace } from '@corral/cluster';
 import { memoryDestination } from '@corral/runtime';
+import { takePort, type TakenPort } from '../../support/taken-port.js';
 import { fakeKubeConfig, startFakeApiServer, type FakeApiServer } from '../fake-apiserver/index.js';
 import { leaseHandler } from './fake-leases.js';
 
 let api: FakeApiServer;
-let taken: Server;
+let taken: TakenPort;
 let dir: string;
 
 beforeAll(async () => {
@@ -20,22 +20,16 @@ beforeAll(async () => {
   api.upsert(rawNamespace('team-a', { 'corral.dev/department': 'team' }) as never);
   dir = mkdtempSync(join(tmpdir(), 'corral-adm-failed-start-'));
   writeFileSync(join(dir, 'kubeconfig'), fakeKubeConfig(api.url, 'token').exportConfig());
-  taken = createServer();
-  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  taken = await takePort();
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => taken.close(resolve));
+  await taken?.release();
   await api?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-const flags = () => [
-  '--kubeconfig',
-  join(dir, 'kubeconfig'),
-  '--listen',
-  `127.0.0.1:${(taken.address() as AddressInfo).port}`,
-];
+const flags = () => ['--kubeconfig', join(dir, 'kubeconfig'), '--listen', taken.address];
 
 /** Waits a while and says whether the API server saw no request and holds no watch meanwhile. */
 async function quietFor(ms: number): Promise<{ watches: number; requests: number }> {

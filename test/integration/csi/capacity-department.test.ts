@@ -3,12 +3,10 @@
 // not the StorageClass `pool`. The department's pool here is a pool of its own with a 64 MiB byte
 // quota, so its answer (what the quota leaves) cannot be mistaken for the StorageClass pool's
 // max_avail. Against the real local Ceph, with the driver reading Departments from --policies.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { cephCli, startCeph, type CephEnv } from '../../support/ceph.js';
 import { call, CLUSTER_ID, MOUNT_RWO, startHarness, type Harness } from './harness.js';
+import { departmentYaml } from './tenant-policies.js';
 
 const MIB = 1024 * 1024;
 const QUOTA = 64 * MIB;
@@ -16,7 +14,6 @@ const run = `${process.pid}-${Date.now() % 100000}`;
 const POOL = `corral-dept-${run}`;
 const PVC_NS = 'csi.storage.k8s.io/pvc/namespace';
 let h: Harness;
-let policies: string;
 
 async function admin(ceph: CephEnv, args: readonly ['ceph' | 'rbd', ...string[]]): Promise<string> {
   const out = await cephCli(ceph, args);
@@ -25,19 +22,8 @@ async function admin(ceph: CephEnv, args: readonly ['ceph' | 'rbd', ...string[]]
 }
 
 function policiesYaml(): string {
-  const dept = (name: string, pool: string) => `---
-apiVersion: corral.dev/v1alpha1
-kind: Department
-metadata: {name: ${name}}
-spec:
-  storage: {pool: ${pool}, radosNamespace: ${name}-${run}}
----
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${name}-apps
-  labels: {corral.dev/department: ${name}}
-`;
+  const dept = (name: string, pool: string) =>
+    departmentYaml(name, { storage: { pool, radosNamespace: `${name}-${run}` } });
   return dept('gamma', POOL) + dept('delta', `corral-missing-${run}`);
 }
 
@@ -71,9 +57,7 @@ beforeAll(async () => {
   await admin(ceph, ['ceph', 'osd', 'pool', 'create', POOL, '1', '1']);
   await admin(ceph, ['rbd', 'pool', 'init', POOL]);
   await admin(ceph, ['ceph', 'osd', 'pool', 'set-quota', POOL, 'max_bytes', String(QUOTA)]);
-  policies = await mkdtemp(join(tmpdir(), 'corral-csi-capacity-dept-'));
-  await writeFile(join(policies, 'all.yaml'), policiesYaml());
-  h = await startHarness({ ceph, extraArgs: ['--policies', policies] });
+  h = await startHarness({ ceph, policies: policiesYaml() });
   await vi.waitFor(async () => expect((await poolStats(POOL)).quota_bytes).toBe(QUOTA), {
     timeout: 10_000,
     interval: 250,
@@ -83,7 +67,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (h) await cephCli(h.ceph, ['ceph', 'osd', 'pool', 'rm', POOL, POOL, '--yes-i-really-really-mean-it']);
   await h?.stop();
-  if (policies) await rm(policies, { recursive: true, force: true });
 });
 
 describe('GetCapacity for a department with its own pool', () => {

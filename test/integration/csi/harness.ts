@@ -1,6 +1,6 @@
 // Test harness: the real CSI driver (startDriver) on a temp unix socket against the real local Ceph,
 // driven by a grpc-js client over that socket.
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentials, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
@@ -12,6 +12,15 @@ import type { ControllerClient } from '../../../plugins/csi-ceph/src/generated/c
 import type { IdentityClient } from '../../../plugins/csi-ceph/src/generated/csi/v1/Identity.js';
 import type { NodeClient } from '../../../plugins/csi-ceph/src/generated/csi/v1/Node.js';
 import { startCeph, type CephEnv } from '../../support/ceph.js';
+import {
+  createdThrough,
+  forgetCreated,
+  recordCreated,
+  removeRadosNamespaces,
+  trackCreated,
+  undoAll,
+  type Undo,
+} from './cleanup.js';
 import type { ControllerExpandVolumeResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/ControllerExpandVolumeResponse.js';
 import type { ControllerGetCapabilitiesResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/ControllerGetCapabilitiesResponse.js';
 import type { ControllerPublishVolumeResponse__Output } from '../../../plugins/csi-ceph/src/generated/csi/v1/ControllerPublishVolumeResponse.js';
@@ -47,6 +56,12 @@ export interface Harness {
   readonly controller: ControllerClient;
   readonly node: NodeClient;
   readonly secrets: Record<string, string>;
+  /**
+   * Runs `step` when the harness stops, before the driver does (the newest step first, each one even
+   * when another failed; stop() then throws the first failure).
+   */
+  onStop(step: () => Promise<unknown>): void;
+  /** With `cleanUp`, first removes what the suite made (see HarnessOptions.cleanUp). */
   stop(): Promise<void>;
 }
 
@@ -59,6 +74,17 @@ export interface HarnessOptions {
   readonly keyring?: boolean;
   readonly cephTimeoutSeconds?: number;
   readonly mounter?: 'fuse' | 'krbd' | 'rbd-nbd';
+  /**
+   * Policy YAML (Departments, Namespaces, claims; given the cluster, for its pool) that the driver
+   * reads with --policies from a folder in the harness's dir.
+   */
+  readonly policies?: string | ((ceph: CephEnv) => string);
+  /**
+   * Leave Ceph as the suite found it: stop() first deletes every volume and snapshot created through
+   * `call` on this harness's controller (newest first, retried while Ceph holds them; an error names
+   * what is left), then removes these RADOS namespaces of the pool, names the suite made up.
+   */
+  readonly cleanUp?: boolean | { readonly radosNamespaces: readonly string[] };
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -85,6 +111,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     String(options.cephTimeoutSeconds ?? 5),
     ...(options.keyring === false ? [] : ['--keyring', ceph.csiKeyring]),
     ...(role === 'node' ? ['--node-id', 'node-a', '--mounter', options.mounter ?? 'fuse'] : []),
+    ...(await policyFlags(dir, ceph, options.policies)),
     ...(options.extraArgs ?? []),
   ];
   const config = loadCsiConfig(argv, {});
@@ -96,6 +123,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const identity = new csi.Identity(address, credentials.createInsecure());
   const controller = new csi.Controller(address, credentials.createInsecure());
   const node = new csi.Node(address, credentials.createInsecure());
+  const steps = cleanUpSteps(ceph, controller, options.cleanUp ?? false);
   return {
     ceph,
     dir,
@@ -105,12 +133,44 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     controller,
     node,
     secrets: { userID: 'csi', userKey: ceph.csiKey },
+    onStop: (step) => void steps.push(step),
     stop: async () => {
+      const failures: unknown[] = [];
+      for (const step of steps.splice(0).reverse()) await step().catch((err: unknown) => failures.push(err));
       for (const client of [identity, controller, node]) client.close();
       await driver.stop();
       await rm(dir, { recursive: true, force: true });
+      if (failures.length > 0) throw failures[0];
     },
   };
+}
+
+/** Writes `policies` (if any) to a folder in `dir`, and answers the driver's flags to read it. */
+async function policyFlags(
+  dir: string,
+  ceph: CephEnv,
+  policies: HarnessOptions['policies'],
+): Promise<string[]> {
+  if (policies === undefined) return [];
+  const folder = join(dir, 'policies');
+  await mkdir(folder);
+  await writeFile(join(folder, 'all.yaml'), typeof policies === 'string' ? policies : policies(ceph));
+  return ['--policies', folder];
+}
+
+/**
+ * The first steps of stop() for HarnessOptions.cleanUp (run newest first: the deletes, then the
+ * namespaces).
+ */
+function cleanUpSteps(
+  ceph: CephEnv,
+  controller: Client,
+  cleanUp: NonNullable<HarnessOptions['cleanUp']>,
+): (() => Promise<unknown>)[] {
+  if (cleanUp === false) return [];
+  trackCreated(controller);
+  const namespaces = cleanUp === true ? [] : cleanUp.radosNamespaces;
+  return [() => removeRadosNamespaces(ceph, ceph.pool, namespaces), () => deleteCreated(controller)];
 }
 
 /** Each RPC's response type, as the client receives it. */
@@ -158,6 +218,7 @@ export function call<K extends keyof Responses>(
         reject(err);
         return;
       }
+      recordCreated(client, rpc, request, value);
       resolve(value as Responses[K]);
     });
   });
@@ -173,12 +234,56 @@ export async function codeOf(promise: Promise<unknown>): Promise<number> {
   }
 }
 
+/**
+ * Deletes what `call` created through `client` since trackCreated (startHarness's `cleanUp` tracks
+ * its controller), newest first, retrying while Ceph still holds it; throws naming what is left.
+ */
+export async function deleteCreated(client: Client): Promise<void> {
+  await undoAll(createdThrough(client), (undo: Undo) => call(client, undo.rpc, undo.request));
+  forgetCreated(client);
+}
+
 export const MOUNT_RWO = { mount: { fs_type: 'ext4' }, access_mode: { mode: 'SINGLE_NODE_WRITER' as const } };
+
+/** A name no other test run uses: the label, the time and a random number. */
+export const unique = (label: string) => `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+
+/** A CreateVolume as the tests send it: a volume of the harness's pool, ext4 RWO unless told. */
+export interface VolumeRequest {
+  readonly name: string;
+  /** capacity_range.required_bytes; none: no capacity_range at all. */
+  readonly bytes?: number;
+  readonly capability?: object;
+  /** Parameters besides clusterID and pool (a claim's namespace and name, say). */
+  readonly parameters?: Record<string, string>;
+  /** volume_content_source. */
+  readonly source?: object;
+  /** Instead of the harness's secrets. */
+  readonly secrets?: Record<string, string>;
+}
+
+/** CreateVolume of `volume` through the harness's controller. */
+export function createVolume(h: Harness, volume: VolumeRequest): Promise<Responses['CreateVolume']> {
+  return call(h.controller, 'CreateVolume', {
+    name: volume.name,
+    ...(volume.bytes === undefined ? {} : { capacity_range: { required_bytes: volume.bytes } }),
+    volume_capabilities: [volume.capability ?? MOUNT_RWO],
+    parameters: { clusterID: CLUSTER_ID, pool: h.ceph.pool, ...volume.parameters },
+    secrets: volume.secrets ?? h.secrets,
+    ...(volume.source ? { volume_content_source: volume.source } : {}),
+  });
+}
+
+/** CreateSnapshot `name` of the volume `sourceVolumeId` through the harness's controller. */
+export function createSnapshot(h: Harness, name: string, sourceVolumeId: string | undefined) {
+  return call(h.controller, 'CreateSnapshot', { name, source_volume_id: sourceVolumeId, secrets: h.secrets });
+}
 
 /**
  * The end of a node suite: whatever a failed test left under `work` is unpublished, then unstaged
  * with the volume id its stage record names (unstage refuses another id), the `created` volumes are
- * deleted, both drivers stop and `work` is removed. Every step tolerates what is already gone.
+ * deleted (retried while a killed rbd-fuse daemon's watch holds an image; an error names what is
+ * left), both drivers stop and `work` is removed. Every step tolerates what is already gone.
  */
 export async function cleanUpNodeSuite(
   node: Harness | undefined,
@@ -201,14 +306,17 @@ export async function cleanUpNodeSuite(
       );
     }
   }
-  if (controller) {
-    for (const id of created) {
-      await call(controller.controller, 'DeleteVolume', { volume_id: id, secrets: controller.secrets }).catch(
-        () => undefined,
-      );
+  try {
+    if (controller) {
+      const undos = created.map((id): Undo => ({
+        rpc: 'DeleteVolume',
+        request: { volume_id: id, secrets: controller.secrets },
+      }));
+      await undoAll(undos, (undo) => call(controller.controller, undo.rpc, undo.request));
     }
+  } finally {
+    await node?.stop();
+    await controller?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
   }
-  await node?.stop();
-  await controller?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
 }

@@ -5,12 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCeph } from '../../support/ceph.js';
 import { call, cleanUpNodeSuite, CLUSTER_ID, startHarness, type Harness, type Responses } from './harness.js';
+import { sleep, sweep } from './node-probes.js';
 
 const MIB = 1024 * 1024;
 export const RWO = { mount: { fs_type: 'ext4' }, access_mode: { mode: 'SINGLE_NODE_WRITER' } };
+export const BLOCK = { block: {}, access_mode: { mode: 'SINGLE_NODE_WRITER' } };
 export type Volume = { volume_id?: string; volume_context?: Record<string, string> };
 
 type Reply<K extends keyof Responses> = Promise<Responses[K]>;
+/** A volume condition as NodeGetVolumeStats answers it. */
+export type Condition = Responses['NodeGetVolumeStats']['volume_condition'];
 
 export interface NodeCalls {
   /** A 32 MiB volume, recorded for the suite's cleanup. */
@@ -26,6 +30,9 @@ export interface NodeCalls {
     capability?: object,
   ): Reply<'NodePublishVolume'>;
   unpublish(volume: Volume, target: string): Reply<'NodeUnpublishVolume'>;
+  stats(volume: Volume, path: string): Reply<'NodeGetVolumeStats'>;
+  /** Polls the stats of `path` until its condition is abnormal, or ~60 s; answers the last condition. */
+  abnormalCondition(volume: Volume, path: string): Promise<Condition | undefined>;
 }
 
 /**
@@ -38,6 +45,8 @@ export function nodeCalls(
   created: string[],
 ): NodeCalls {
   const node = () => harnesses().node.node;
+  const stats = (volume: Volume, path: string) =>
+    call(node(), 'NodeGetVolumeStats', { volume_id: volume.volume_id, volume_path: path });
   return {
     async newVolume(label: string, capability: object = RWO): Promise<Volume> {
       const { controller } = harnesses();
@@ -77,6 +86,16 @@ export function nodeCalls(
       }),
     unpublish: (volume: Volume, target: string) =>
       call(node(), 'NodeUnpublishVolume', { volume_id: volume.volume_id, target_path: target }),
+    stats,
+    async abnormalCondition(volume: Volume, path: string): Promise<Condition | undefined> {
+      let condition: Condition | undefined;
+      for (let i = 0; i < 240; i++) {
+        condition = (await stats(volume, path)).volume_condition;
+        if (condition?.abnormal === true) return condition;
+        await sleep(250);
+      }
+      return condition;
+    },
   };
 }
 
@@ -86,13 +105,26 @@ export interface NodeSuite extends NodeCalls {
   readonly node: Harness;
   /** A fresh directory for the suite's staging and target paths. */
   readonly work: string;
+  /** The staging and target paths of `label` in the work directory: `<label>-s`, `<label>-t`. */
+  paths(label: string): { staging: string; target: string };
+  /** A new volume (newVolume) staged at the staging path of `label` (paths), as `capability`. */
+  stagedVolume(
+    label: string,
+    capability?: object,
+  ): Promise<{ volume: Volume; staging: string; target: string }>;
+}
+
+export interface NodeSuiteOptions {
+  /** After each test, sweep what it left under the work directory (node-probes' sweep). */
+  readonly sweepAfterEach?: boolean;
 }
 
 /**
  * A node-service suite on real Ceph: registers its beforeAll (Ceph, a controller and a node driver,
- * a work directory) and afterAll (cleanUpNodeSuite), and returns its harnesses and calls.
+ * a work directory), afterAll (cleanUpNodeSuite) and, if asked, afterEach (sweep), and returns its
+ * harnesses and calls.
  */
-export function nodeSuite(prefix: string): NodeSuite {
+export function nodeSuite(prefix: string, options: NodeSuiteOptions = {}): NodeSuite {
   let controller: Harness | undefined;
   let node: Harness | undefined;
   let work: string | undefined;
@@ -103,14 +135,20 @@ export function nodeSuite(prefix: string): NodeSuite {
     node = await startHarness({ ceph, role: 'node' });
     work = await mkdtemp(join(tmpdir(), `corral-csi-${prefix}-`));
   });
-  afterAll(() => cleanUpNodeSuite(node, controller, work, created));
   const started = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error('the node suite has not started (read it inside tests)');
     return value;
   };
+  if (options.sweepAfterEach) afterEach(() => sweep(started(work)));
+  afterAll(() => cleanUpNodeSuite(node, controller, work, created));
   const harnesses = () => ({ controller: started(controller), node: started(node) });
+  const calls = nodeCalls(harnesses, prefix, created);
+  const paths = (label: string) => ({
+    staging: join(started(work), `${label}-s`),
+    target: join(started(work), `${label}-t`),
+  });
   return {
-    ...nodeCalls(harnesses, prefix, created),
+    ...calls,
     get controller() {
       return started(controller);
     },
@@ -119,6 +157,13 @@ export function nodeSuite(prefix: string): NodeSuite {
     },
     get work() {
       return started(work);
+    },
+    paths,
+    async stagedVolume(label: string, capability: object = RWO) {
+      const volume = await calls.newVolume(label, capability);
+      const { staging, target } = paths(label);
+      await calls.stage(volume, staging, capability);
+      return { volume, staging, target };
     },
   };
 }

@@ -13,16 +13,19 @@ import { publishIntentFile } from '../../../plugins/csi-ceph/src/decide/node-lay
 import { fuseDaemonsOf } from '../../../plugins/csi-ceph/src/effects/node/fuse-daemons.js';
 import { markPublishBegun } from '../../../plugins/csi-ceph/src/effects/node/publish-intent.js';
 import { runCommand } from '../../support/ceph.js';
-import { call, codeOf } from './harness.js';
-import { nodeSuite, type Volume } from './node-calls.js';
-import { killDaemonOf, loopsUnder, mountsUnder, sleep, sweep } from './node-probes.js';
+import { codeOf } from './harness.js';
+import { BLOCK, nodeSuite, type Volume } from './node-calls.js';
+import {
+  expectNothingUnder,
+  killDaemonOf,
+  loopsUnder,
+  mountsUnder,
+  sleep,
+  writeSynced,
+} from './node-probes.js';
 
-const BLOCK = { block: {}, access_mode: { mode: 'SINGLE_NODE_WRITER' } };
-
-const suite = nodeSuite('node-health');
-const { newVolume, stage, unstage, publish, unpublish } = suite;
-const stats = (volume: Volume, path: string) =>
-  call(suite.node.node, 'NodeGetVolumeStats', { volume_id: volume.volume_id, volume_path: path });
+const suite = nodeSuite('node-health', { sweepAfterEach: true });
+const { newVolume, stage, unstage, publish, unpublish, stats, abnormalCondition } = suite;
 
 /** Loop devices whose backing file is named `name`, wherever it is (a lazily unmounted one included). */
 async function loopsBackedBy(name: string): Promise<string[]> {
@@ -34,28 +37,9 @@ async function loopsBackedBy(name: string): Promise<string[]> {
   return loops;
 }
 
-type Condition = { abnormal?: boolean; message?: string } | null | undefined;
-
-/** Polls NodeGetVolumeStats of `path` until its condition is abnormal (or gives up after ~60 s). */
-async function abnormalCondition(volume: Volume, path: string): Promise<Condition> {
-  let condition: Condition;
-  for (let i = 0; i < 240; i++) {
-    condition = (await stats(volume, path)).volume_condition;
-    if (condition?.abnormal === true) return condition;
-    await sleep(250);
-  }
-  return condition;
-}
-
-afterEach(async () => {
-  await sweep(suite.work);
-});
-
 describe('node service: volume condition', { timeout: 120_000 }, () => {
   it('given a healthy stage and publish, the condition is normal', async () => {
-    const volume = await newVolume('healthy');
-    const [staging, target] = [join(suite.work, 'healthy-s'), join(suite.work, 'healthy-t')];
-    await stage(volume, staging);
+    const { volume, staging, target } = await suite.stagedVolume('healthy');
     await publish(volume, staging, target);
     await writeFile(join(target, 'data'), 'x'.repeat(1 << 20));
     // Past rbd-fuse's entry and attribute timeouts (1 s): a revalidated image file is not "gone".
@@ -71,9 +55,7 @@ describe('node service: volume condition', { timeout: 120_000 }, () => {
   });
 
   it('given the rbd-fuse daemon of a filesystem stage killed, stats are abnormal, and unstage cleans up', async () => {
-    const volume = await newVolume('dead-fs');
-    const [staging, target] = [join(suite.work, 'dead-fs-s'), join(suite.work, 'dead-fs-t')];
-    await stage(volume, staging);
+    const { volume, staging, target } = await suite.stagedVolume('dead-fs');
     await publish(volume, staging, target);
     await killDaemonOf(staging);
 
@@ -89,15 +71,12 @@ describe('node service: volume condition', { timeout: 120_000 }, () => {
     // What the message asks for (the pod restarted: unpublish, unstage) must work with the daemon gone.
     await unpublish(volume, target);
     await unstage(volume, staging);
-    expect(await mountsUnder(staging)).toEqual([]);
-    expect(await loopsUnder(staging)).toEqual([]);
+    await expectNothingUnder(staging);
     expect(await codeOf(stats(volume, staging))).toBe(status.NOT_FOUND);
   });
 
   it('given the rbd-fuse daemon of a block stage killed, stats are abnormal, not NOT_FOUND', async () => {
-    const volume = await newVolume('dead-blk', BLOCK);
-    const staging = join(suite.work, 'dead-blk-s');
-    await stage(volume, staging, BLOCK);
+    const { volume, staging } = await suite.stagedVolume('dead-blk', BLOCK);
     await killDaemonOf(staging);
 
     const condition = await abnormalCondition(volume, staging);
@@ -105,14 +84,11 @@ describe('node service: volume condition', { timeout: 120_000 }, () => {
     expect(condition?.message).toMatch(/rbd-fuse daemon .* is gone/);
 
     await unstage(volume, staging);
-    expect(await mountsUnder(staging)).toEqual([]);
-    expect(await loopsUnder(staging)).toEqual([]);
+    await expectNothingUnder(staging);
   });
 
   it('given the loop device of a block stage detached, stats are abnormal', async () => {
-    const volume = await newVolume('detached', BLOCK);
-    const staging = join(suite.work, 'detached-s');
-    await stage(volume, staging, BLOCK);
+    const { volume, staging } = await suite.stagedVolume('detached', BLOCK);
     const loops = await loopsUnder(staging);
     expect(loops).toHaveLength(1);
     await runCommand('losetup', ['-d', loops[0]!]);
@@ -195,9 +171,7 @@ describe(
     });
 
     it('given a completed read-write publish (no mark), a readonly publish stays ALREADY_EXISTS', async () => {
-      const volume = await newVolume('rw-done');
-      const [staging, target] = [join(suite.work, 'rw-done-s'), join(suite.work, 'rw-done-t')];
-      await stage(volume, staging);
+      const { volume, staging, target } = await suite.stagedVolume('rw-done');
       await publish(volume, staging, target);
       expect(await codeOf(publish(volume, staging, target, true))).toBe(status.ALREADY_EXISTS);
       expect((await mountsUnder(target))[0]?.options).toContain('rw');
@@ -209,9 +183,7 @@ describe(
     });
 
     it('given a read-write bind of a block stage at the target, the readonly retry completes it', async () => {
-      const volume = await newVolume('ro-retry-blk', BLOCK);
-      const [staging, target] = [join(suite.work, 'ro-retry-blk-s'), join(suite.work, 'ro-retry-blk-t')];
-      await stage(volume, staging, BLOCK);
+      const { volume, staging, target } = await suite.stagedVolume('ro-retry-blk', BLOCK);
       const [device] = await loopsUnder(staging);
       await writeFile(target, '');
       await interruptedPublish(staging, device!, target);
@@ -245,11 +217,8 @@ describe('node service: a NodeStageVolume retry after the rbd-fuse daemon died',
   }
 
   it('given a filesystem stage, stages it again: the data is back and the condition normal', async () => {
-    const volume = await newVolume('restage-fs');
-    const [staging, target] = [join(suite.work, 'restage-fs-s'), join(suite.work, 'restage-fs-t')];
-    await stage(volume, staging);
-    await writeFile(join(staging, 'fs', 'kept'), 'written before the daemon died');
-    expect((await runCommand('sync', ['-f', join(staging, 'fs', 'kept')])).code).toBe(0);
+    const { volume, staging, target } = await suite.stagedVolume('restage-fs');
+    await writeSynced(join(staging, 'fs', 'kept'), 'written before the daemon died');
     await killDaemonOf(staging);
     await abnormalCondition(volume, staging);
 
@@ -261,14 +230,11 @@ describe('node service: a NodeStageVolume retry after the rbd-fuse daemon died',
     await writeFile(join(target, 'after'), 'x');
     await unpublish(volume, target);
     await unstage(volume, staging);
-    expect(await mountsUnder(staging)).toEqual([]);
-    expect(await loopsUnder(staging)).toEqual([]);
+    await expectNothingUnder(staging);
   });
 
   it('given a filesystem stage still published, answers FAILED_PRECONDITION naming the target; unpublished, stages it again', async () => {
-    const volume = await newVolume('restage-pub');
-    const [staging, target] = [join(suite.work, 'restage-pub-s'), join(suite.work, 'restage-pub-t')];
-    await stage(volume, staging);
+    const { volume, staging, target } = await suite.stagedVolume('restage-pub');
     await publish(volume, staging, target);
     await killDaemonOf(staging);
     // The FUSE connection may outlive the process by a moment: until then a retry sees it attached.
@@ -291,9 +257,7 @@ describe('node service: a NodeStageVolume retry after the rbd-fuse daemon died',
   });
 
   it('given a block stage, stages it again with a live device', async () => {
-    const volume = await newVolume('restage-blk', BLOCK);
-    const staging = join(suite.work, 'restage-blk-s');
-    await stage(volume, staging, BLOCK);
+    const { volume, staging } = await suite.stagedVolume('restage-blk', BLOCK);
     await killDaemonOf(staging);
     await abnormalCondition(volume, staging);
 
@@ -313,9 +277,7 @@ describe('node service: a NodeStageVolume retry after the rbd-fuse daemon died',
   });
 
   it('given the dead rbd-fuse mount also unmounted lazily, stages it again on the new device, leaving no loop device behind', async () => {
-    const volume = await newVolume('restage-lazy');
-    const staging = join(suite.work, 'restage-lazy-s');
-    await stage(volume, staging);
+    const { volume, staging } = await suite.stagedVolume('restage-lazy');
     await killDaemonOf(staging);
     expect((await runCommand('umount', ['-l', join(staging, 'fuse')])).code).toBe(0);
 
@@ -330,9 +292,7 @@ describe('node service: a NodeStageVolume retry after the rbd-fuse daemon died',
   });
 
   it('given NodeUnstageVolume then NodeStageVolume (the pods restarted), stages it again', async () => {
-    const volume = await newVolume('restage-unstaged');
-    const staging = join(suite.work, 'restage-unstaged-s');
-    await stage(volume, staging);
+    const { volume, staging } = await suite.stagedVolume('restage-unstaged');
     await killDaemonOf(staging);
     await unstage(volume, staging);
     await stage(volume, staging);

@@ -1,7 +1,7 @@
 // What the node suites look at and do on the node itself, outside the driver: mounts and loop devices
 // under a work directory, the rbd-fuse daemons serving a stage (killed to break it), and the sweep of
 // whatever a failed test left behind.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fuseDaemonsOf } from '../../../plugins/csi-ceph/src/effects/node/fuse-daemons.js';
 import { runCommand } from '../../support/ceph.js';
@@ -15,6 +15,12 @@ export async function mountsUnder(dir: string): Promise<{ point: string; options
     .map((l) => l.split(' '))
     .map((f) => ({ point: f[4] ?? '', options: (f[5] ?? '').split(',') }))
     .filter((m) => m.point === dir || m.point.startsWith(`${dir}/`));
+}
+
+/** Nothing is left at or under `dir`: no mount, no loop device backed by a file there. */
+export async function expectNothingUnder(dir: string): Promise<void> {
+  expect(await mountsUnder(dir)).toEqual([]);
+  expect(await loopsUnder(dir)).toEqual([]);
 }
 
 /** Loop devices whose backing file is under `dir` (read from sysfs: works with a dead rbd-fuse). */
@@ -35,6 +41,12 @@ export async function daemonsUnder(dir: string): Promise<number[]> {
     if (argv[0]?.endsWith('rbd-fuse') && argv.some((a) => a.startsWith(`${dir}/`))) pids.push(Number(entry));
   }
   return pids;
+}
+
+/** Writes `text` to `file` and syncs it to its device, so that it outlives a daemon killed next. */
+export async function writeSynced(file: string, text: string): Promise<void> {
+  await writeFile(file, text);
+  expect((await runCommand('sync', ['-f', file])).code).toBe(0);
 }
 
 /** Kills the rbd-fuse daemon serving `staging`, and waits until it is gone. */

@@ -11,13 +11,11 @@ import { status } from '@grpc/grpc-js';
 import { fuseDaemonsOf } from '../../../plugins/csi-ceph/src/effects/node/fuse-daemons.js';
 import { runCommand } from '../../support/ceph.js';
 import { call, MOUNT_RWO } from './harness.js';
-import { nodeSuite, type Volume } from './node-calls.js';
-import { killDaemonOf, loopsUnder, mountsUnder, sleep, sweep } from './node-probes.js';
+import { BLOCK, nodeSuite, type Volume } from './node-calls.js';
+import { expectNothingUnder, killDaemonOf, loopsUnder, mountsUnder, writeSynced } from './node-probes.js';
 
-const BLOCK = { block: {}, access_mode: { mode: 'SINGLE_NODE_WRITER' } };
-
-const suite = nodeSuite('node-pub-broken');
-const { newVolume, stage, unstage, unpublish } = suite;
+const suite = nodeSuite('node-pub-broken', { sweepAfterEach: true });
+const { stage, unstage, unpublish, stats, abnormalCondition } = suite;
 
 type Failure = { code: number; details: string };
 
@@ -45,9 +43,7 @@ const failure = (promise: Promise<unknown>) =>
     (err: Failure) => err,
   );
 
-const condition = async (volume: Volume, path: string) =>
-  (await call(suite.node.node, 'NodeGetVolumeStats', { volume_id: volume.volume_id, volume_path: path }))
-    .volume_condition;
+const condition = async (volume: Volume, path: string) => (await stats(volume, path)).volume_condition;
 
 /**
  * Kills the daemon of `staging`, then waits (up to ~60 s) until the stage's condition shows it: the
@@ -55,8 +51,7 @@ const condition = async (volume: Volume, path: string) =>
  */
 async function breakStage(volume: Volume, staging: string) {
   await killDaemonOf(staging);
-  for (let i = 0; i < 240 && (await condition(volume, staging))?.abnormal !== true; i++) await sleep(250);
-  expect(await condition(volume, staging)).toMatchObject({ abnormal: true });
+  expect(await abnormalCondition(volume, staging)).toMatchObject({ abnormal: true });
 }
 
 /** One live daemon and one loop device serve the stage, and its condition is normal. */
@@ -70,17 +65,10 @@ async function expectServed(volume: Volume, staging: string) {
 const readsThrough = async (target: string) =>
   (await runCommand('dd', [`if=${target}`, 'of=/dev/null', 'bs=1M', 'count=1', 'iflag=direct'])).code;
 
-afterEach(async () => {
-  await sweep(suite.work);
-});
-
 describe('NodePublishVolume of a broken stage', { timeout: 120_000 }, () => {
   it('given a filesystem stage whose daemon died, refuses without secrets, and repairs it with them', async () => {
-    const volume = await newVolume('fs');
-    const [staging, target] = [join(suite.work, 'fs-s'), join(suite.work, 'fs-t')];
-    await stage(volume, staging);
-    await writeFile(join(staging, 'fs', 'kept'), 'written before the daemon died');
-    expect((await runCommand('sync', ['-f', join(staging, 'fs', 'kept')])).code).toBe(0);
+    const { volume, staging, target } = await suite.stagedVolume('fs');
+    await writeSynced(join(staging, 'fs', 'kept'), 'written before the daemon died');
     await breakStage(volume, staging);
 
     // Before: OK, the dead filesystem bound at the target.
@@ -99,15 +87,12 @@ describe('NodePublishVolume of a broken stage', { timeout: 120_000 }, () => {
     await publish(volume, staging, target, true); // idempotent
     await unpublish(volume, target);
     await unstage(volume, staging);
-    expect(await mountsUnder(staging)).toEqual([]);
-    expect(await loopsUnder(staging)).toEqual([]);
+    await expectNothingUnder(staging);
   });
 
   it('given the dead stage still published elsewhere, refuses naming that target, even with secrets', async () => {
-    const volume = await newVolume('busy');
-    const staging = join(suite.work, 'busy-s');
+    const { volume, staging } = await suite.stagedVolume('busy');
     const [first, second] = [join(suite.work, 'busy-t1'), join(suite.work, 'busy-t2')];
-    await stage(volume, staging);
     await publish(volume, staging, first, false);
     await breakStage(volume, staging);
     const before = [await mountsUnder(staging), await loopsUnder(staging)];
@@ -128,9 +113,7 @@ describe('NodePublishVolume of a broken stage', { timeout: 120_000 }, () => {
   });
 
   it('given a filesystem stage whose filesystem was unmounted, refuses without secrets, and repairs it with them', async () => {
-    const volume = await newVolume('unmounted');
-    const [staging, target] = [join(suite.work, 'unmounted-s'), join(suite.work, 'unmounted-t')];
-    await stage(volume, staging);
+    const { volume, staging, target } = await suite.stagedVolume('unmounted');
     await writeFile(join(staging, 'fs', 'kept'), 'kept');
     expect((await runCommand('umount', [join(staging, 'fs')])).code).toBe(0);
 
@@ -147,9 +130,7 @@ describe('NodePublishVolume of a broken stage', { timeout: 120_000 }, () => {
   });
 
   it('given a block stage whose daemon died, refuses without secrets, and repairs it with them', async () => {
-    const volume = await newVolume('blk', BLOCK);
-    const [staging, target] = [join(suite.work, 'blk-s'), join(suite.work, 'blk-t')];
-    await stage(volume, staging, BLOCK);
+    const { volume, staging, target } = await suite.stagedVolume('blk', BLOCK);
     await breakStage(volume, staging);
 
     // Before: OK, the dead loop device bound at the target.
@@ -169,9 +150,7 @@ describe('NodePublishVolume of a broken stage', { timeout: 120_000 }, () => {
 
 describe('a block stage bound at a publish target counts as published', { timeout: 120_000 }, () => {
   it('given a published block stage, NodeUnstageVolume is FAILED_PRECONDITION naming the target and changes nothing', async () => {
-    const volume = await newVolume('blk-unstage', BLOCK);
-    const [staging, target] = [join(suite.work, 'blk-unstage-s'), join(suite.work, 'blk-unstage-t')];
-    await stage(volume, staging, BLOCK);
+    const { volume, staging, target } = await suite.stagedVolume('blk-unstage', BLOCK);
     await publish(volume, staging, target, false, BLOCK);
 
     // Before: OK, the loop device detached under the pod's device node.
@@ -187,10 +166,8 @@ describe('a block stage bound at a publish target counts as published', { timeou
   });
 
   it('given a published block stage whose daemon died, a NodeStageVolume retry is FAILED_PRECONDITION naming the target', async () => {
-    const volume = await newVolume('blk-restage', BLOCK);
-    const [staging, target] = [join(suite.work, 'blk-restage-s'), join(suite.work, 'blk-restage-t')];
+    const { volume, staging, target } = await suite.stagedVolume('blk-restage', BLOCK);
     const other = join(suite.work, 'blk-restage-t2');
-    await stage(volume, staging, BLOCK);
     await publish(volume, staging, target, false, BLOCK);
     await breakStage(volume, staging);
     const before = [await mountsUnder(staging), await loopsUnder(staging), await mountsUnder(target)];

@@ -2,7 +2,8 @@
 // failed stage leaves nothing behind (kubelet does not unstage after one), a missing image is
 // NOT_FOUND, unstage checks the volume id, a restage with another fs_type is ALREADY_EXISTS, a second
 // read-write staging of one volume is refused, and paths are compared in one spelling.
-import { readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
@@ -34,7 +35,8 @@ describe('node service: a failed stage is undone', () => {
     expect(await codeOf(stage(volume, staging, capability))).toBe(status.INTERNAL);
     expect(await mountsUnder(staging)).toEqual([]);
     expect(await attachmentsUnder(staging)).toEqual([]);
-    expect(await readdir(staging)).toEqual([]);
+    // The driver made the staging folder, so it removes it again.
+    expect(existsSync(staging)).toBe(false);
     await call(suite.controller.controller, 'DeleteVolume', {
       volume_id: volume.volume_id,
       secrets: suite.controller.secrets,

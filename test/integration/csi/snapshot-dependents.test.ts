@@ -16,7 +16,8 @@ import { startGrpcServer } from '../../../plugins/csi-ceph/src/transport/grpc-se
 import { loadCsi } from '../../../plugins/csi-ceph/src/transport/load-csi.js';
 import { OperationLocks } from '../../../plugins/csi-ceph/src/transport/operation-locks.js';
 import { cephCli, rbdFill, rbdImages, rbdSnapshots, startCeph, type CephEnv } from '../../support/ceph.js';
-import { call, codeOf, CLUSTER_ID, MOUNT_RWO } from './harness.js';
+import { removeRadosNamespaces, trackCreated } from './cleanup.js';
+import { call, codeOf, CLUSTER_ID, deleteCreated, MOUNT_RWO } from './harness.js';
 
 const MIB = 1024 * 1024;
 const NS = `snapdeps-${Math.floor(Math.random() * 1e9)}`;
@@ -62,6 +63,7 @@ beforeAll(async () => {
     { logger, slowOpMs: 60_000 },
   );
   client = new (loadCsi().csi.v1.Controller)(`unix://${socket}`, credentials.createInsecure());
+  trackCreated(client);
   stop = async () => {
     client.close();
     await grpc.close(1_000);
@@ -71,8 +73,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await stop?.();
-  if (work) await rm(work, { recursive: true, force: true });
+  try {
+    // What the tests made (clones first), then the namespace, so that the pool is as it was.
+    if (client) await deleteCreated(client);
+    if (ceph) await removeRadosNamespaces(ceph, ceph.pool, [NS]);
+  } finally {
+    await stop?.();
+    if (work) await rm(work, { recursive: true, force: true });
+  }
 });
 
 const secrets = () => ({ userID: 'csi', userKey: ceph.csiKey });

@@ -2,35 +2,29 @@
 // not exist, list filters and tokens, repeats with another source, snapshots that clones still need.
 import { status } from '@grpc/grpc-js';
 import { cephCli } from '../../support/ceph.js';
-import { call, codeOf, CLUSTER_ID, MOUNT_RWO, startHarness, type Harness } from './harness.js';
+import {
+  call,
+  codeOf,
+  CLUSTER_ID,
+  createSnapshot,
+  createVolume,
+  startHarness,
+  unique,
+  type Harness,
+} from './harness.js';
 
 const MIB = 1024 * 1024;
-let h: Harness;
-const unique = (label: string) => `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
 const UUID = '00000000-0000-4000-8000-000000000000';
+let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ cleanUp: true });
 });
 
-afterAll(async () => {
-  await h?.stop();
-});
+afterAll(() => h?.stop());
 
-function create(name: string, bytes: number, source?: object) {
-  return call(h.controller, 'CreateVolume', {
-    name,
-    capacity_range: { required_bytes: bytes },
-    volume_capabilities: [MOUNT_RWO],
-    parameters: { clusterID: CLUSTER_ID, pool: h.ceph.pool },
-    secrets: h.secrets,
-    ...(source ? { volume_content_source: source } : {}),
-  });
-}
-
-const snapshot = (name: string, source: string) =>
-  call(h.controller, 'CreateSnapshot', { name, source_volume_id: source, secrets: h.secrets });
-
+const create = (name: string, bytes: number, source?: object) => createVolume(h, { name, bytes, source });
+const snapshot = (name: string, source: string) => createSnapshot(h, name, source);
 const list = (request: object) => call(h.controller, 'ListSnapshots', { secrets: h.secrets, ...request });
 
 describe('IDs of the right shape naming no pool or namespace', () => {
@@ -137,13 +131,7 @@ describe('CreateVolume from a source', () => {
     const listed = (await list({ snapshot_id: snap.snapshot_id })).entries![0]!.snapshot!;
     expect(listed.size_bytes).toBe(String(8 * MIB));
     const restored = (
-      await call(h.controller, 'CreateVolume', {
-        name: unique('r'),
-        volume_capabilities: [MOUNT_RWO],
-        parameters: { clusterID: CLUSTER_ID, pool: h.ceph.pool },
-        secrets: h.secrets,
-        volume_content_source: { snapshot: { snapshot_id: snap.snapshot_id } },
-      })
+      await createVolume(h, { name: unique('r'), source: { snapshot: { snapshot_id: snap.snapshot_id } } })
     ).volume!;
     expect(restored.capacity_bytes).toBe(String(8 * MIB));
   });

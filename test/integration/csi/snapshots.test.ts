@@ -1,30 +1,28 @@
 // Snapshots and volumes from snapshots/volumes (RBD clone v2) over the socket against real Ceph.
 import { status } from '@grpc/grpc-js';
 import { cephCli } from '../../support/ceph.js';
-import { call, codeOf, CLUSTER_ID, MOUNT_RWO, startHarness, type Harness } from './harness.js';
+import {
+  call,
+  codeOf,
+  CLUSTER_ID,
+  createSnapshot,
+  createVolume,
+  MOUNT_RWO,
+  startHarness,
+  unique,
+  type Harness,
+} from './harness.js';
 
 const MIB = 1024 * 1024;
 let h: Harness;
-const unique = (label: string) => `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ cleanUp: true });
 });
 
-afterAll(async () => {
-  await h?.stop();
-});
+afterAll(() => h?.stop());
 
-function create(name: string, bytes: number, source?: object) {
-  return call(h.controller, 'CreateVolume', {
-    name,
-    capacity_range: { required_bytes: bytes },
-    volume_capabilities: [MOUNT_RWO],
-    parameters: { clusterID: CLUSTER_ID, pool: h.ceph.pool },
-    secrets: h.secrets,
-    ...(source ? { volume_content_source: source } : {}),
-  });
-}
+const create = (name: string, bytes: number, source?: object) => createVolume(h, { name, bytes, source });
 
 /** A CreateVolume request without a capacity_range. */
 const unranged = (name: string) => ({
@@ -45,8 +43,7 @@ async function imageBytes(image: string): Promise<number> {
   return (JSON.parse(info.stdout) as { size: number }).size;
 }
 
-const snapshot = (name: string, source: string) =>
-  call(h.controller, 'CreateSnapshot', { name, source_volume_id: source, secrets: h.secrets });
+const snapshot = (name: string, source: string) => createSnapshot(h, name, source);
 
 async function parentOf(image: string): Promise<string | undefined> {
   const info = await cephCli(h.ceph, ['rbd', 'info', '--format', 'json', `${h.ceph.pool}/${image}`]);

@@ -3,55 +3,26 @@
 // could not be staged as asked. CreateVolume refuses it up front with INVALID_ARGUMENT naming both,
 // and makes nothing; the same filesystem, or block from block, still works.
 import { status } from '@grpc/grpc-js';
-import { cephCli, startCeph } from '../../support/ceph.js';
-import { call, CLUSTER_ID, MOUNT_RWO, startHarness, type Harness } from './harness.js';
+import { cephCli } from '../../support/ceph.js';
+import { createSnapshot, createVolume, MOUNT_RWO, startHarness, type Harness } from './harness.js';
 
 const MIB = 1024 * 1024;
 const run = `${process.pid}-${Date.now() % 100000}`;
 const BLOCK = { block: {}, access_mode: { mode: 'SINGLE_NODE_WRITER' } };
 const XFS = { mount: { fs_type: 'xfs' }, access_mode: { mode: 'SINGLE_NODE_WRITER' } };
 let h: Harness;
-const created: string[] = [];
-const snapshots: string[] = [];
 
 beforeAll(async () => {
-  h = await startHarness({ ceph: await startCeph() });
+  h = await startHarness({ cleanUp: true });
 });
 
-afterAll(async () => {
-  if (h) {
-    for (const volume_id of created.reverse())
-      await call(h.controller, 'DeleteVolume', { volume_id, secrets: h.secrets }).catch(() => undefined);
-    for (const snapshot_id of snapshots)
-      await call(h.controller, 'DeleteSnapshot', { snapshot_id, secrets: h.secrets }).catch(() => undefined);
-    for (const volume_id of created)
-      await call(h.controller, 'DeleteVolume', { volume_id, secrets: h.secrets }).catch(() => undefined);
-  }
-  await h?.stop();
-});
+afterAll(() => h?.stop());
 
-async function create(label: string, capability: object, source?: object) {
-  const res = await call(h.controller, 'CreateVolume', {
-    name: `srcfs-${label}-${run}`,
-    capacity_range: { required_bytes: 8 * MIB },
-    volume_capabilities: [capability],
-    parameters: { clusterID: CLUSTER_ID, pool: h.ceph.pool },
-    secrets: h.secrets,
-    ...(source ? { volume_content_source: source } : {}),
-  });
-  created.push(res.volume!.volume_id!);
-  return res.volume!;
-}
+const create = async (label: string, capability: object, source?: object) =>
+  (await createVolume(h, { name: `srcfs-${label}-${run}`, bytes: 8 * MIB, capability, source })).volume!;
 
-async function snapshotOf(label: string, volumeId: string) {
-  const res = await call(h.controller, 'CreateSnapshot', {
-    name: `srcfs-snap-${label}-${run}`,
-    source_volume_id: volumeId,
-    secrets: h.secrets,
-  });
-  snapshots.push(res.snapshot!.snapshot_id!);
-  return res.snapshot!.snapshot_id!;
-}
+const snapshotOf = async (label: string, volumeId: string) =>
+  (await createSnapshot(h, `srcfs-snap-${label}-${run}`, volumeId)).snapshot!.snapshot_id!;
 
 const images = async () =>
   (await cephCli(h.ceph, ['rbd', 'ls', '--pool', h.ceph.pool])).stdout.split('\n').filter(Boolean).sort();

@@ -2,89 +2,36 @@
 // RADOS namespace only, as a VolumeSnapshotClass's snapshotter-list secret may hold): the driver walks
 // every space it knows, and must list the snapshots of the spaces those caps can read instead of
 // failing the whole call with PERMISSION_DENIED at the first space they do not cover.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
-import { cephCli, startCeph } from '../../support/ceph.js';
-import { call, codeOf, CLUSTER_ID, MOUNT_RWO, startHarness, type Harness } from './harness.js';
+import { call, codeOf, createSnapshot, createVolume, startHarness, type Harness } from './harness.js';
+import { claimParameters, departmentYaml, restrictedSecrets } from './tenant-policies.js';
 
 const MIB = 1024 * 1024;
 const run = `${process.pid}-${Date.now() % 100000}`;
 const alphaNs = `lsa-${run}`;
 const betaNs = `lsb-${run}`;
 let h: Harness;
-let policies: string;
-
-const department = (name: string, pool: string, ns: string) => `---
-apiVersion: corral.dev/v1alpha1
-kind: Department
-metadata: {name: ${name}}
-spec:
-  storage: {pool: ${pool}, radosNamespace: ${ns}}
----
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${name}-apps
-  labels: {corral.dev/department: ${name}}
-`;
 
 beforeAll(async () => {
-  const ceph = await startCeph();
-  policies = await mkdtemp(join(tmpdir(), 'corral-csi-list-snaps-'));
-  await writeFile(
-    join(policies, 'all.yaml'),
-    department('alpha', ceph.pool, alphaNs) + department('beta', ceph.pool, betaNs),
-  );
-  h = await startHarness({ ceph, extraArgs: ['--policies', policies] });
+  h = await startHarness({
+    policies: ({ pool }) =>
+      departmentYaml('alpha', { storage: { pool, radosNamespace: alphaNs } }) +
+      departmentYaml('beta', { storage: { pool, radosNamespace: betaNs } }),
+    cleanUp: { radosNamespaces: [alphaNs, betaNs] },
+  });
 });
 
-afterAll(async () => {
-  await h?.stop();
-  if (policies) await rm(policies, { recursive: true, force: true });
-});
+afterAll(() => h?.stop());
 
 /** A 8 MiB volume of `namespace`'s department (none: the cluster's shared space) and a snapshot of it. */
 async function volumeWithSnapshot(label: string, namespace?: string) {
-  const volume = await call(h.controller, 'CreateVolume', {
+  const volume = await createVolume(h, {
     name: `ls-${label}-${run}`,
-    capacity_range: { required_bytes: 8 * MIB },
-    volume_capabilities: [MOUNT_RWO],
-    parameters: {
-      clusterID: CLUSTER_ID,
-      pool: h.ceph.pool,
-      ...(namespace
-        ? { 'csi.storage.k8s.io/pvc/namespace': namespace, 'csi.storage.k8s.io/pvc/name': label }
-        : {}),
-    },
-    secrets: h.secrets,
+    bytes: 8 * MIB,
+    parameters: claimParameters(namespace, label),
   });
-  const snap = await call(h.controller, 'CreateSnapshot', {
-    name: `ls-snap-${label}-${run}`,
-    source_volume_id: volume.volume!.volume_id,
-    secrets: h.secrets,
-  });
+  const snap = await createSnapshot(h, `ls-snap-${label}-${run}`, volume.volume!.volume_id);
   return { volumeId: volume.volume!.volume_id!, snapshotId: snap.snapshot!.snapshot_id! };
-}
-
-/** A cephx user whose osd caps cover `namespace` of the pool only, as CSI secrets. */
-async function restrictedSecrets(name: string, namespace: string) {
-  const user = `client.${name}-${run}`;
-  const osdCaps = `profile rbd pool=${h.ceph.pool} namespace=${namespace}`;
-  const made = await cephCli(h.ceph, [
-    'ceph',
-    'auth',
-    'get-or-create',
-    user,
-    'mon',
-    'profile rbd',
-    'osd',
-    osdCaps,
-  ]);
-  expect(made.code).toBe(0);
-  const key = (await cephCli(h.ceph, ['ceph', 'auth', 'print-key', user])).stdout.trim();
-  return { userID: `${name}-${run}`, userKey: key };
 }
 
 const listAll = (secrets: Record<string, string>, more: object = {}) =>
@@ -96,7 +43,7 @@ describe('ListSnapshots with a department’s restricted credentials', { timeout
     const alpha = await volumeWithSnapshot('alpha', 'alpha-apps');
     const beta = await volumeWithSnapshot('beta', 'beta-apps');
     const beta2 = await volumeWithSnapshot('beta-2', 'beta-apps');
-    const betaSecrets = await restrictedSecrets('lsbeta', betaNs);
+    const betaSecrets = await restrictedSecrets(h, `lsbeta-${run}`, betaNs);
 
     // Before: PERMISSION_DENIED at the first space beta's caps do not cover (the shared one).
     const listed = await listAll(betaSecrets);
@@ -132,7 +79,7 @@ describe('ListSnapshots with a department’s restricted credentials', { timeout
 
   it('given a filter naming a space its caps do not cover, it is still PERMISSION_DENIED', async () => {
     const alpha = await volumeWithSnapshot('alpha-filtered', 'alpha-apps');
-    const betaSecrets = await restrictedSecrets('lsbeta2', betaNs);
+    const betaSecrets = await restrictedSecrets(h, `lsbeta2-${run}`, betaNs);
     expect(await codeOf(listAll(betaSecrets, { snapshot_id: alpha.snapshotId }))).toBe(
       status.PERMISSION_DENIED,
     );

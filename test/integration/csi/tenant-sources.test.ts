@@ -3,60 +3,26 @@
 // recorded with its department. A snapshot or volume of gamma's must not become delta's (or a volume
 // of no department): NOT_FOUND, naming no other tenant, and nothing made. The same secret serves
 // everybody (as the shipped StorageClass does), so Ceph's caps cannot tell them apart.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
-import { cephCli, startCeph } from '../../support/ceph.js';
-import { call, CLUSTER_ID, MOUNT_RWO, startHarness, type Harness } from './harness.js';
+import { cephCli } from '../../support/ceph.js';
+import { createSnapshot, createVolume, startHarness, type Harness } from './harness.js';
+import { claimParameters, departmentYaml } from './tenant-policies.js';
 
 const MIB = 1024 * 1024;
 const run = `${process.pid}-${Date.now() % 100000}`;
 let h: Harness;
-let policies: string;
-
-const department = (name: string) => `---
-apiVersion: corral.dev/v1alpha1
-kind: Department
-metadata: {name: ${name}}
-spec: {}
----
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${name}-apps
-  labels: {corral.dev/department: ${name}}
-`;
 
 beforeAll(async () => {
-  const ceph = await startCeph();
-  policies = await mkdtemp(join(tmpdir(), 'corral-csi-tenant-sources-'));
-  await writeFile(join(policies, 'all.yaml'), department('gamma') + department('delta'));
-  h = await startHarness({ ceph, extraArgs: ['--policies', policies] });
+  h = await startHarness({ policies: departmentYaml('gamma') + departmentYaml('delta'), cleanUp: true });
 });
 
-afterAll(async () => {
-  await h?.stop();
-  if (policies) await rm(policies, { recursive: true, force: true });
-});
+afterAll(() => h?.stop());
 
 /** CreateVolume for a PVC of `namespace` (undefined: no PVC namespace in the parameters). */
-function create(name: string, namespace: string | undefined, source?: object) {
-  return call(h.controller, 'CreateVolume', {
-    name,
-    capacity_range: { required_bytes: 8 * MIB },
-    volume_capabilities: [MOUNT_RWO],
-    parameters: {
-      clusterID: CLUSTER_ID,
-      pool: h.ceph.pool,
-      ...(namespace
-        ? { 'csi.storage.k8s.io/pvc/namespace': namespace, 'csi.storage.k8s.io/pvc/name': name }
-        : {}),
-    },
-    secrets: h.secrets,
-    ...(source ? { volume_content_source: source } : {}),
-  });
-}
+const create = (name: string, namespace: string | undefined, source?: object) =>
+  createVolume(h, { name, bytes: 8 * MIB, parameters: claimParameters(namespace, name), source });
 
 const images = async () => (await cephCli(h.ceph, ['rbd', 'ls', '--pool', h.ceph.pool])).stdout;
 const journalKeys = async () =>
@@ -66,13 +32,7 @@ describe('sources of departments without their own storage', () => {
   it('given gamma’s snapshot or volume, a volume of delta or of no department is NOT_FOUND and nothing is made', async () => {
     const gamma = (await create(`pvc-gamma-src-${run}`, 'gamma-apps')).volume!;
     expect(gamma.volume_context!['department']).toBe('gamma');
-    const snap = (
-      await call(h.controller, 'CreateSnapshot', {
-        name: `snap-gamma-${run}`,
-        source_volume_id: gamma.volume_id,
-        secrets: h.secrets,
-      })
-    ).snapshot!;
+    const snap = (await createSnapshot(h, `snap-gamma-${run}`, gamma.volume_id)).snapshot!;
     const sources = [
       { snapshot: { snapshot_id: snap.snapshot_id } },
       { volume: { volume_id: gamma.volume_id } },
@@ -96,13 +56,7 @@ describe('sources of departments without their own storage', () => {
 
   it('given gamma’s own snapshot or volume, or a volume of no department, gamma’s new volume is made from it', async () => {
     const gamma = (await create(`pvc-gamma-own-${run}`, 'gamma-apps')).volume!;
-    const snap = (
-      await call(h.controller, 'CreateSnapshot', {
-        name: `snap-gamma-own-${run}`,
-        source_volume_id: gamma.volume_id,
-        secrets: h.secrets,
-      })
-    ).snapshot!;
+    const snap = (await createSnapshot(h, `snap-gamma-own-${run}`, gamma.volume_id)).snapshot!;
     const shared = (await create(`pvc-shared-${run}`, 'kube-public')).volume!;
     const sources = [
       { snapshot: { snapshot_id: snap.snapshot_id } },
@@ -118,16 +72,10 @@ describe('sources of departments without their own storage', () => {
 
   it('given gamma’s snapshot recorded before snapshots kept their department, delta’s restore is still NOT_FOUND', async () => {
     const gamma = (await create(`pvc-gamma-old-${run}`, 'gamma-apps')).volume!;
-    const snap = (
-      await call(h.controller, 'CreateSnapshot', {
-        name: `snap-gamma-old-${run}`,
-        source_volume_id: gamma.volume_id,
-        secrets: h.secrets,
-      })
-    ).snapshot!;
+    const snap = (await createSnapshot(h, `snap-gamma-old-${run}`, gamma.volume_id)).snapshot!;
     const key = `su/${snap.snapshot_id!.split('.').pop()}`;
     const rados = (...args: string[]) => cephCli(h.ceph, ['rados', '-p', h.ceph.pool, ...args]);
-    const file = join(policies, 'record.json');
+    const file = join(h.dir, 'record.json');
     expect((await rados('getomapval', 'csi.corral.journal', key, file)).code).toBe(0);
     const record = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
     expect(record['department']).toBe('gamma');

@@ -1,72 +1,37 @@
 // Tenant isolation with policies: the image goes to the department's RADOS namespace, carries the
 // department in its metadata, counts against requests.storage, and another department's cephx user
 // (caps restricted to its own namespace) cannot touch it.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
-import { cephCli, startCeph } from '../../support/ceph.js';
-import { call, codeOf, CLUSTER_ID, MOUNT_RWO, startHarness, type Harness } from './harness.js';
+import { cephCli } from '../../support/ceph.js';
+import { call, codeOf, createSnapshot, createVolume, startHarness, type Harness } from './harness.js';
+import { claimParameters, claimYaml, departmentYaml, restrictedSecrets } from './tenant-policies.js';
 
 const MIB = 1024 * 1024;
 const run = `${process.pid}-${Date.now() % 100000}`;
 const alphaNs = `alpha-${run}`;
 const betaNs = `beta-${run}`;
 let h: Harness;
-let policies: string;
 
 function policiesYaml(pool: string): string {
-  const dept = (name: string, ns: string, quota: string) => `---
-apiVersion: corral.dev/v1alpha1
-kind: Department
-metadata: {name: ${name}}
-spec:
-  quota: {hard: {requests.storage: ${quota}}}
-  storage: {pool: ${pool}, radosNamespace: ${ns}}
----
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: ${name}-apps
-  labels: {corral.dev/department: ${name}}
-`;
-  const pvc = `---
-apiVersion: v1
-kind: PersistentVolumeClaim
-metadata: {name: data, namespace: alpha-apps}
-spec:
-  accessModes: [ReadWriteOnce]
-  resources: {requests: {storage: 60Mi}}
-`;
-  return dept('alpha', alphaNs, '100Mi') + dept('beta', betaNs, '1Gi') + pvc;
+  const dept = (name: string, radosNamespace: string, quota: string) =>
+    departmentYaml(name, {
+      quota: { hard: { 'requests.storage': quota } },
+      storage: { pool, radosNamespace },
+    });
+  return dept('alpha', alphaNs, '100Mi') + dept('beta', betaNs, '1Gi') + claimYaml('alpha-apps', 'data', 60);
 }
 
 beforeAll(async () => {
-  const ceph = await startCeph();
-  policies = await mkdtemp(join(tmpdir(), 'corral-csi-policies-'));
-  await writeFile(join(policies, 'all.yaml'), policiesYaml(ceph.pool));
-  h = await startHarness({ ceph, extraArgs: ['--policies', policies] });
-});
-
-afterAll(async () => {
-  await h?.stop();
-  if (policies) await rm(policies, { recursive: true, force: true });
-});
-
-function create(name: string, namespace: string, pvcName: string, bytes: number, secrets = h.secrets) {
-  return call(h.controller, 'CreateVolume', {
-    name,
-    capacity_range: { required_bytes: bytes },
-    volume_capabilities: [MOUNT_RWO],
-    parameters: {
-      clusterID: CLUSTER_ID,
-      pool: h.ceph.pool,
-      'csi.storage.k8s.io/pvc/namespace': namespace,
-      'csi.storage.k8s.io/pvc/name': pvcName,
-    },
-    secrets,
+  h = await startHarness({
+    policies: ({ pool }) => policiesYaml(pool),
+    cleanUp: { radosNamespaces: [alphaNs, betaNs] },
   });
-}
+});
+
+afterAll(() => h?.stop());
+
+const create = (name: string, namespace: string, pvcName: string, bytes: number) =>
+  createVolume(h, { name, bytes, parameters: claimParameters(namespace, pvcName) });
 
 describe('tenant isolation', () => {
   it('given valid policies, /metrics reports no refused policy object', async () => {
@@ -118,20 +83,7 @@ describe('tenant isolation', () => {
 
   it('given beta’s cephx user (caps on its namespace only), alpha’s volume cannot be deleted', async () => {
     const alpha = await create(`pvc-alpha-${run}`, 'alpha-apps', 'data', 60 * MIB);
-    const user = `client.beta-${run}`;
-    const made = await cephCli(h.ceph, [
-      'ceph',
-      'auth',
-      'get-or-create',
-      user,
-      'mon',
-      'profile rbd',
-      'osd',
-      `profile rbd pool=${h.ceph.pool} namespace=${betaNs}`,
-    ]);
-    expect(made.code).toBe(0);
-    const key = (await cephCli(h.ceph, ['ceph', 'auth', 'print-key', user])).stdout.trim();
-    const betaSecrets = { userID: `beta-${run}`, userKey: key };
+    const betaSecrets = await restrictedSecrets(h, `beta-${run}`, betaNs);
     const code = await codeOf(
       call(h.controller, 'DeleteVolume', {
         volume_id: alpha.volume!.volume_id,
@@ -145,29 +97,18 @@ describe('tenant isolation', () => {
 
   it('given a source in another department’s storage, answers NOT_FOUND and makes nothing (one shared secret)', async () => {
     const beta = await create(`pvc-beta-src-${run}`, 'beta-apps', 'src', 8 * MIB);
-    const snap = await call(h.controller, 'CreateSnapshot', {
-      name: `snap-beta-${run}`,
-      source_volume_id: beta.volume!.volume_id,
-      secrets: h.secrets,
-    });
+    const snap = await createSnapshot(h, `snap-beta-${run}`, beta.volume!.volume_id);
     const before = await cephCli(h.ceph, ['rbd', 'ls', '--pool', h.ceph.pool, '--namespace', alphaNs]);
     const sources = [
       { snapshot: { snapshot_id: snap.snapshot!.snapshot_id } },
       { volume: { volume_id: beta.volume!.volume_id } },
     ];
     for (const [i, source] of sources.entries()) {
-      const err = await call(h.controller, 'CreateVolume', {
+      const err = await createVolume(h, {
         name: `pvc-alpha-steal-${i}-${run}`,
-        capacity_range: { required_bytes: 8 * MIB },
-        volume_capabilities: [MOUNT_RWO],
-        parameters: {
-          clusterID: CLUSTER_ID,
-          pool: h.ceph.pool,
-          'csi.storage.k8s.io/pvc/namespace': 'alpha-apps',
-          'csi.storage.k8s.io/pvc/name': `steal-${i}`,
-        },
-        volume_content_source: source,
-        secrets: h.secrets,
+        bytes: 8 * MIB,
+        parameters: claimParameters('alpha-apps', `steal-${i}`),
+        source,
       }).catch((e: { code: number; details: string }) => e);
       expect(err).toMatchObject({ code: status.NOT_FOUND });
       expect((err as { details: string }).details).toContain(

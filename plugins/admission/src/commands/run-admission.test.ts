@@ -2,12 +2,12 @@ import { EventEmitter } from 'node:events';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:https';
-import { createServer, type AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { memoryDestination } from '@corral/runtime';
+import { takePort } from '../../../../test/support/taken-port.js';
 import { admissionHelp } from '../config.js';
 import { createCertificateAuthority, issueServingCertificate } from '../effects/tls/issue-certificates.js';
 import { admissionCommand, PLAIN_HTTP_WARNING, startAdmission } from './run-admission.js';
@@ -130,23 +130,14 @@ describe('startAdmission over plain HTTP', () => {
 
 describe('admissionCommand exit codes', () => {
   it('given its port taken, says it cannot start and why; exit 1', async () => {
-    const taken = createServer();
-    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const taken = await takePort();
     try {
       const { io, err } = captureIo();
-      const port = (taken.address() as AddressInfo).port;
-      const args = [
-        '--policies',
-        `${ROOT}/examples`,
-        '--listen',
-        `127.0.0.1:${port}`,
-        '--log-level',
-        'silent',
-      ];
+      const args = ['--policies', `${ROOT}/examples`, '--listen', taken.address, '--log-level', 'silent'];
       expect(await admissionCommand(args, io)).toBe(1);
       expect(err.join('')).toMatch(/^corral admission: cannot start: listen EADDRINUSE/);
     } finally {
-      await new Promise((resolve) => taken.close(resolve));
+      await taken.release();
     }
   });
 

@@ -2,11 +2,9 @@
 // must be stopped (socket closed and removed) before the command reports that it cannot start.
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type * as runtime from '@corral/runtime';
 import { ConfigError, memoryDestination } from '@corral/runtime';
+import { controllerDir } from '../../../../test/support/csi-controller-dir.js';
 import { csiCommand } from './csi-command.js';
 
 vi.mock('@corral/runtime', async (importOriginal) => ({
@@ -18,31 +16,26 @@ vi.mock('@corral/runtime', async (importOriginal) => ({
 
 describe('csiCommand when installing the shutdown throws', () => {
   it('stops the started driver, says it cannot start and exits 2 for the refused setting', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'csi-cmd-shutdown-'));
-    await writeFile(join(dir, 'c.json'), JSON.stringify([{ clusterID: 'a', monitors: ['127.0.0.1:1'] }]));
-    const socket = join(dir, 's.sock');
+    const controller = await controllerDir();
     const err: string[] = [];
-    const io = { stdout: () => undefined, stderr: (t: string) => void err.push(t), env: {}, cwd: dir };
-    const args = [
-      '--role',
-      'controller',
-      '--endpoint',
-      `unix://${socket}`,
-      '--cluster-config',
-      join(dir, 'c.json'),
-    ];
+    const io = {
+      stdout: () => undefined,
+      stderr: (t: string) => void err.push(t),
+      env: {},
+      cwd: controller.dir,
+    };
     const proc = Object.assign(new EventEmitter(), { exit: () => undefined });
     try {
-      const code = await csiCommand([...args, '--listen', '127.0.0.1:0'], io, {
+      const code = await csiCommand([...controller.args, '--listen', '127.0.0.1:0'], io, {
         process: proc,
         destination: memoryDestination().stream,
       });
       expect(code).toBe(2);
       expect(err.join('')).toContain('cannot start: RUNTIME_ERR_CONFIG: invalid configuration (1 problem)');
-      expect(existsSync(socket)).toBe(false);
+      expect(existsSync(controller.socket)).toBe(false);
       expect(process.getActiveResourcesInfo()).not.toContain('PipeServerWrap');
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await controller.remove();
     }
   });
 });

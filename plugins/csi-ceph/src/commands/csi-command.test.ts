@@ -1,22 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { memoryDestination, type ProcessLike } from '@corral/runtime';
+import { controllerDir } from '../../../../test/support/csi-controller-dir.js';
+import { takePort } from '../../../../test/support/taken-port.js';
 import { commands } from '../index.js';
 import { csiCommand } from './csi-command.js';
-
-/** A controller's flags: its socket and cluster config in `dir`. */
-const controllerArgs = (dir: string, socket = join(dir, 's.sock')) => [
-  '--role',
-  'controller',
-  '--endpoint',
-  `unix://${socket}`,
-  '--cluster-config',
-  join(dir, 'c.json'),
-];
 
 function captureIo() {
   const out: string[] = [];
@@ -47,19 +36,16 @@ describe('commands.csi', () => {
   });
 
   it('given --help with flags that would serve, starts nothing and exits 0', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'csi-cmd-'));
-    await writeFile(join(dir, 'c.json'), JSON.stringify([{ clusterID: 'a', monitors: ['127.0.0.1:1'] }]));
-    const socket = join(dir, 's.sock');
+    const controller = await controllerDir();
     const { io, out, err } = captureIo();
-    const args = controllerArgs(dir, socket);
     const served: unknown[] = [];
     const options = { process: new FakeProcess(), onServing: (stop: unknown) => served.push(stop) };
-    expect(await csiCommand([...args, '--listen', '127.0.0.1:0', '-h'], io, options)).toBe(0);
+    expect(await csiCommand([...controller.args, '--listen', '127.0.0.1:0', '-h'], io, options)).toBe(0);
     expect(out.join('')).toContain('--endpoint VALUE');
     expect(err).toEqual([]);
     expect(served).toEqual([]);
-    expect(existsSync(socket)).toBe(false);
-    await rm(dir, { recursive: true, force: true });
+    expect(existsSync(controller.socket)).toBe(false);
+    await controller.remove();
   });
 
   it('given no flags, exits 2 listing every missing option at once', async () => {
@@ -79,22 +65,18 @@ describe('commands.csi', () => {
   });
 
   it('given a broken cluster config, exits 2 (bad input) naming the problem', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'csi-cmd-'));
-    await writeFile(join(dir, 'c.json'), '[{"clusterID": ""}]');
+    const controller = await controllerDir('[{"clusterID": ""}]');
     const { io, err } = captureIo();
-    const args = controllerArgs(dir);
-    expect(await csiCommand(args, io, { destination: memoryDestination().stream })).toBe(2);
+    expect(await csiCommand(controller.args, io, { destination: memoryDestination().stream })).toBe(2);
     expect(err.join('')).toMatch(/clusterID/);
-    await rm(dir, { recursive: true, force: true });
+    await controller.remove();
   });
 
   it('given SIGTERM, stops serving, removes the socket and exits 0', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'csi-cmd-'));
-    await writeFile(join(dir, 'c.json'), JSON.stringify([{ clusterID: 'a', monitors: ['127.0.0.1:1'] }]));
-    const socket = join(dir, 's.sock');
+    const controller = await controllerDir();
     const fake = new FakeProcess();
     const { io } = captureIo();
-    const args = [...controllerArgs(dir, socket), '--listen', '127.0.0.1:0'];
+    const args = [...controller.args, '--listen', '127.0.0.1:0'];
     const done = csiCommand(args, io, {
       process: fake,
       destination: memoryDestination().stream,
@@ -102,19 +84,15 @@ describe('commands.csi', () => {
     });
     expect(await done).toBe(0);
     expect(fake.exitCode).toBe(0);
-    expect(existsSync(socket)).toBe(false);
-    await rm(dir, { recursive: true, force: true });
+    expect(existsSync(controller.socket)).toBe(false);
+    await controller.remove();
   });
 
   it('given its ops port taken, says it cannot start and why, exits 1, and leaves no socket or server behind', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'csi-cmd-'));
-    await writeFile(join(dir, 'c.json'), JSON.stringify([{ clusterID: 'a', monitors: ['127.0.0.1:1'] }]));
-    const taken = createServer();
-    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
-    const socket = join(dir, 's.sock');
+    const controller = await controllerDir();
+    const taken = await takePort();
     const { io, err } = captureIo();
-    const port = (taken.address() as AddressInfo).port;
-    const args = [...controllerArgs(dir, socket), '--listen', `127.0.0.1:${port}`];
+    const args = [...controller.args, '--listen', taken.address];
     const served: unknown[] = [];
     const options = {
       process: new FakeProcess(),
@@ -126,11 +104,11 @@ describe('commands.csi', () => {
       expect(err.join('')).toMatch(/cannot start: listen EADDRINUSE/);
       expect(served).toEqual([]);
       // The gRPC server had started on the socket before the ops server failed: closed, and gone.
-      expect(existsSync(socket)).toBe(false);
+      expect(existsSync(controller.socket)).toBe(false);
       expect(process.getActiveResourcesInfo()).not.toContain('PipeServerWrap');
     } finally {
-      await new Promise((resolve) => taken.close(resolve));
-      await rm(dir, { recursive: true, force: true });
+      await taken.release();
+      await controller.remove();
     }
   });
 });

@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { Agent, get } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { memoryDestination, type ProcessLike } from '@corral/runtime';
+import { takePort } from '../../../../test/support/taken-port.js';
 import { extenderCommand } from './extender-command.js';
 import { commands } from './index.js';
 import { runExtender } from './run-extender.js';
@@ -188,16 +188,14 @@ describe('commands.extender', () => {
   });
 
   it('given its port taken, says it cannot start and why; exit 1', async () => {
-    const taken = createServer();
-    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const taken = await takePort();
     try {
       const { io, err } = captureIo();
-      const port = (taken.address() as AddressInfo).port;
-      const args = ['--policies', 'examples', '--listen', `127.0.0.1:${port}`, '--log-level', 'silent'];
+      const args = ['--policies', 'examples', '--listen', taken.address, '--log-level', 'silent'];
       expect(await commands.extender(args, io)).toBe(1);
       expect(err.join('')).toMatch(/^corral extender: cannot start: listen EADDRINUSE/);
     } finally {
-      await new Promise((resolve) => taken.close(resolve));
+      await taken.release();
     }
   });
 

@@ -51,13 +51,17 @@ unit: build
 	npx vitest run
 
 REPORT := .test-report.json
+# Suites that must have the cluster to themselves (*.alone.test.ts, see vitest.config.ts), run after.
+ALONE_REPORT := .test-report-alone.json
 
 # Tests that need Ceph share one local cluster (scripts/ceph-local.sh), started here and stopped after.
 test: build ceph-packages lint typecheck cycles
-	@rm -f $(REPORT)
+	@rm -f $(REPORT) $(ALONE_REPORT)
 	bash scripts/ceph-local.sh start || { bash scripts/ceph-local.sh stop; exit 1; }
-	npx vitest run --reporter=default --reporter=json --outputFile.json=$(REPORT); \
-	  status=$$?; node scripts/test-summary.mjs $(REPORT) || status=1; \
+	npx vitest run --reporter=default --reporter=json --outputFile.json=$(REPORT); status=$$?; \
+	  CORRAL_TEST_ALONE=1 npx vitest run --reporter=default --reporter=json --outputFile.json=$(ALONE_REPORT) \
+	    || status=1; \
+	  node scripts/test-summary.mjs $(REPORT) $(ALONE_REPORT) || status=1; \
 	  bash scripts/ceph-local.sh stop || status=1; exit $$status
 
 gen: install

@@ -49,14 +49,7 @@ export function generatePair(
     ],
     { stdio: 'ignore' },
   );
-  const hex = serial.toString(16).toUpperCase();
-  return {
-    cert: readFileSync(certFile),
-    key: readFileSync(keyFile),
-    serial: hex.length % 2 ? `0${hex}` : hex,
-    certFile,
-    keyFile,
-  };
+  return pairFiles(certFile, keyFile, serial);
 }
 
 /** A CA made by generateCa: its certificate and key files sign the pairs of generateSignedPair. */
@@ -135,6 +128,11 @@ export function generateSignedPair(
     '-extfile',
     extFile,
   ]);
+  return pairFiles(certFile, keyFile, serial);
+}
+
+/** The pair written to `certFile`/`keyFile`, with its serial in openssl's even-length hex. */
+function pairFiles(certFile: string, keyFile: string, serial: number) {
   const hex = serial.toString(16).toUpperCase();
   return {
     cert: readFileSync(certFile),

@@ -30,7 +30,8 @@ export const CSI_ERR = {
   STAGE_MISMATCH: 'CSI_ERR_STAGE_MISMATCH',
   /**
    * NodePublishVolume names a stage that no longer serves its volume (its rbd-fuse daemon gone, its
-   * device detached, its filesystem unmounted or gone read-only) and the driver cannot repair it.
+   * device detached, its filesystem unmounted, shut down or gone read-only) and the driver cannot
+   * repair it; NodeExpandVolume of such a stage (nothing is grown).
    */
   STAGE_BROKEN: 'CSI_ERR_STAGE_BROKEN',
   /** The department's storage quota would be exceeded. */

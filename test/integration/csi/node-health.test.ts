@@ -18,6 +18,7 @@ import { BLOCK, nodeSuite, type Volume } from './node-calls.js';
 import {
   expectNothingUnder,
   killDaemonOf,
+  loopsBackedBy,
   loopsUnder,
   mountsUnder,
   sleep,
@@ -26,16 +27,6 @@ import {
 
 const suite = nodeSuite('node-health', { sweepAfterEach: true });
 const { newVolume, stage, unstage, publish, unpublish, stats, abnormalCondition } = suite;
-
-/** Loop devices whose backing file is named `name`, wherever it is (a lazily unmounted one included). */
-async function loopsBackedBy(name: string): Promise<string[]> {
-  const loops: string[] = [];
-  for (const loop of (await readdir('/sys/block')).filter((n) => n.startsWith('loop'))) {
-    const backing = await readFile(`/sys/block/${loop}/loop/backing_file`, 'utf8').catch(() => '');
-    if (backing.replace(/( \(deleted\))?\n$/, '').endsWith(`/${name}`)) loops.push(`/dev/${loop}`);
-  }
-  return loops;
-}
 
 describe('node service: volume condition', { timeout: 120_000 }, () => {
   it('given a healthy stage and publish, the condition is normal', async () => {

@@ -33,6 +33,19 @@ export async function loopsUnder(dir: string): Promise<string[]> {
   return loops;
 }
 
+/**
+ * Loop devices whose backing file is named `name`, wherever it is (one left behind by a lazily
+ * unmounted rbd-fuse mount shows its backing file as `/<name>`).
+ */
+export async function loopsBackedBy(name: string): Promise<string[]> {
+  const loops: string[] = [];
+  for (const loop of (await readdir('/sys/block')).filter((n) => n.startsWith('loop'))) {
+    const backing = await readFile(`/sys/block/${loop}/loop/backing_file`, 'utf8').catch(() => '');
+    if (backing.replace(/( \(deleted\))?\n$/, '').endsWith(`/${name}`)) loops.push(`/dev/${loop}`);
+  }
+  return loops;
+}
+
 /** rbd-fuse daemons whose mount point is under `dir`. */
 export async function daemonsUnder(dir: string): Promise<number[]> {
   const pids: number[] = [];

@@ -79,6 +79,11 @@ describe('restagePlan (a NodeStageVolume retry on an earlier stage of the same v
     ['a dead daemon under a block stage', earlier({ attach: DEAD }), 'restage'],
     ['a filesystem on another device than the image’s', earlier({ fsSource: '/dev/loop3' }), 'restage'],
     [
+      'a filesystem that failed (shut down), nothing else using it',
+      earlier({ fsSource: '/dev/loop0', fsFailure: 'its filesystem at /s/fs has failed' }),
+      'restage',
+    ],
+    [
       'a filesystem mounted, no device attached',
       earlier({ attach: { state: 'detached' }, fsSource: '/dev/loop0' }),
       'restage',
@@ -96,6 +101,15 @@ describe('restagePlan (a NodeStageVolume retry on an earlier stage of the same v
       'volume v1.c.rbd..a staged at /s no longer reaches Ceph: the rbd-fuse daemon serving /s/fuse is ' +
         'gone (ENOTCONN); its filesystem is still mounted at /t1, /t2, so it cannot be staged again yet: ' +
         'restart the pods using it (kubelet then unpublishes it) and the stage is made again (nothing was changed)',
+    );
+  });
+
+  it('given a failed filesystem still mounted elsewhere, answers IN_USE saying what failed and naming the mounts', () => {
+    const failure = 'its filesystem at /s/fs was shut down';
+    const out = restagePlan(earlier({ fsSource: '/dev/loop0', fsFailure: failure, fsUsers: ['/t1'] }));
+    expect(out).toMatchObject({ status: 'fail', code: 'CSI_ERR_IN_USE' });
+    expect(out.status === 'fail' && out.message).toMatch(
+      /^volume v1\.c\.rbd\.\.a staged at \/s no longer serves its volume: its filesystem at \/s\/fs was shut down; its filesystem is still mounted at \/t1, so it cannot be staged again yet/,
     );
   });
 

@@ -61,6 +61,11 @@ export interface EarlierStage {
   readonly attach: AttachProbe;
   /** The device the staged filesystem is mounted from (a mount stage; undefined when not mounted). */
   readonly fsSource?: string;
+  /**
+   * What is wrong with the staged filesystem itself, when it failed under the stage (shut down, or
+   * read-only although staged read-write: decide/filesystem-failure.ts).
+   */
+  readonly fsFailure?: string;
   /** The other mount points of the staged filesystem (publish bind mounts, kubelet's subPath mounts). */
   readonly fsUsers: readonly string[];
   /** Where the image's device node is bound (block publishes, and kubelet's binds of them). */
@@ -78,26 +83,33 @@ export function stageUsersText(earlier: Pick<EarlierStage, 'fsUsers' | 'deviceUs
     .join(', and ');
 }
 
-/** Why the earlier stage no longer serves its volume, or undefined when it still does (or is partial). */
+/**
+ * Why the earlier stage no longer serves its volume ("no longer reaches Ceph: …", "no longer serves
+ * its volume: …"), or undefined when it still does (or is partial).
+ */
 function brokenStage(earlier: EarlierStage): string | undefined {
   const { attach, fsSource } = earlier;
-  if (attach.state === 'broken') return attach.reason;
+  const unreachable = (why: string) => `no longer reaches Ceph: ${why}`;
+  if (attach.state === 'broken') return unreachable(attach.reason);
   if (fsSource === undefined) return undefined;
   if (attach.state === 'detached')
-    return `its filesystem is mounted from ${fsSource}, but no device is attached for its image`;
+    return unreachable(`its filesystem is mounted from ${fsSource}, but no device is attached for its image`);
   if (fsSource !== attach.device)
-    return `its filesystem is mounted from ${fsSource}, not from the image's device ${attach.device}`;
-  return undefined;
+    return unreachable(
+      `its filesystem is mounted from ${fsSource}, not from the image's device ${attach.device}`,
+    );
+  return earlier.fsFailure === undefined ? undefined : `no longer serves its volume: ${earlier.fsFailure}`;
 }
 
 /**
  * Given what a NodeStageVolume retry finds of the earlier stage at its staging path, returns
  * `resume` when that stage still serves the volume (each step then checks whether it is done),
  * `restage` when what served it is gone (its rbd-fuse daemon killed, the plugin container restarted)
- * and nothing else uses it: tear it down and stage afresh, as NodeUnstageVolume then NodeStageVolume
- * would, so that the next pod gets a working volume. While its filesystem is still mounted elsewhere
- * or its device bound at a block publish target (a publish not undone), FAILED_PRECONDITION naming
- * those mounts, as NodeUnstageVolume answers.
+ * or its filesystem failed (shut down, gone read-only) and nothing else uses it: tear it down and
+ * stage afresh, as NodeUnstageVolume then NodeStageVolume would (the mount replays the filesystem's
+ * log; nothing repairs it), so that the next pod gets a working volume. While its filesystem is still
+ * mounted elsewhere or its device bound at a block publish target (a publish not undone),
+ * FAILED_PRECONDITION naming those mounts, as NodeUnstageVolume answers.
  */
 export function restagePlan(earlier: EarlierStage): Decision<'resume' | 'restage'> {
   const rule = 'restage-broken';
@@ -108,7 +120,7 @@ export function restagePlan(earlier: EarlierStage): Decision<'resume' | 'restage
   return fail(
     rule,
     CSI_ERR.IN_USE,
-    `volume ${earlier.volumeId} staged at ${earlier.staging} no longer reaches Ceph: ${broken}; ` +
+    `volume ${earlier.volumeId} staged at ${earlier.staging} ${broken}; ` +
       `${users}, so it cannot be staged again yet: restart the pods using it (kubelet then unpublishes ` +
       'it) and the stage is made again (nothing was changed)',
   );

@@ -1,4 +1,4 @@
-import { readOnlyFlag, volumeCondition, type StageObservation } from './volume-condition.js';
+import { volumeCondition, type StageObservation } from './volume-condition.js';
 
 const FS: StageObservation = {
   staging: '/s',
@@ -48,6 +48,16 @@ describe('volumeCondition', () => {
       { ...FS, fs: { options: 'rw', superOptions: 'rw,abort,emergency_ro' } },
       /read-only \(emergency_ro\).*e2fsck/,
     ],
+    [
+      'a filesystem whose root answers EIO (xfs shut down)',
+      { ...FS, fs: { ...FS.fs!, rootError: 'EIO' } },
+      /filesystem at \/s\/fs has failed: a stat of it answers EIO .*its log replayed.*xfs_repair/,
+    ],
+    [
+      'an ext4 shut down',
+      { ...FS, fs: { options: 'rw', superOptions: 'rw,shutdown' } },
+      /filesystem at \/s\/fs was shut down/,
+    ],
     ['a stage whose usage failed', { ...FS, usageError: 'EIO' }, /measuring it failed \(EIO\)/],
   ] as const)('given %s, returns abnormal with what is wrong and what to do', (_label, obs, message) => {
     const condition = volumeCondition(obs);
@@ -60,16 +70,5 @@ describe('volumeCondition', () => {
   it('given a gone daemon and a read-only filesystem, returns the daemon first (the cause)', () => {
     const obs = { ...FS, attach: GONE, fs: { options: 'rw', superOptions: 'rw,emergency_ro' } };
     expect(volumeCondition(obs).message).toMatch(/daemon/);
-  });
-});
-
-describe('readOnlyFlag', () => {
-  it.each([
-    ['rw,relatime', 'rw', undefined],
-    ['ro,relatime', 'rw', 'ro'],
-    ['rw', 'ro', 'ro'],
-    ['rw', 'rw,errors=remount-ro,emergency_ro', 'emergency_ro'],
-  ])('given options %s and super options %s, returns %s', (options, superOptions, expected) => {
-    expect(readOnlyFlag({ options, superOptions })).toBe(expected);
   });
 });

@@ -3,9 +3,10 @@
  * cheaply (the mounter's probe of the attachment, the staged filesystem's mount options, whether
  * measuring it failed). Abnormal, with what is wrong and what to do, when the daemon behind the
  * device is gone (rbd-fuse killed, or the plugin container restarted), no device is attached any
- * more, the filesystem is not mounted, or a read-write stage's filesystem went read-only (ext4
- * `errors=remount-ro` shows `ro`, or `emergency_ro` on newer kernels). Nothing reads the volume.
+ * more, the filesystem is not mounted, or it failed under the stage (shut down, or gone read-only
+ * although staged read-write: decide/filesystem-failure.ts). Nothing reads the volume.
  */
+import { filesystemFailure, type FilesystemSight } from './filesystem-failure.js';
 import type { StageRecord } from './node-layout.js';
 
 /** The attachment of a stage's image, as the mounter probed it. */
@@ -20,8 +21,8 @@ export interface StageObservation {
   readonly staging: string;
   readonly record: Pick<StageRecord, 'volumeId' | 'accessType' | 'readOnly' | 'mountFlags'>;
   readonly attach: AttachProbe;
-  /** A mount stage's filesystem mount at <staging>/fs (undefined: not mounted). */
-  readonly fs?: { readonly options: string; readonly superOptions: string };
+  /** A mount stage's filesystem mounted at <staging>/fs (undefined: not mounted). */
+  readonly fs?: FilesystemSight;
   /** Why measuring the volume failed (an errno code or message), when it did. */
   readonly usageError?: string;
 }
@@ -37,20 +38,6 @@ const RESTAGE = 'To recover, restart the pods using it, so that kubelet unstages
 interface Problem {
   readonly what: string;
   readonly hint?: string;
-}
-
-/** The flag that makes a mount read-only ('ro', 'emergency_ro'), or undefined when it is writable. */
-export function readOnlyFlag(fs: {
-  readonly options: string;
-  readonly superOptions: string;
-}): string | undefined {
-  const flags = [...fs.options.split(','), ...fs.superOptions.split(',')];
-  return ['ro', 'emergency_ro'].find((flag) => flags.includes(flag));
-}
-
-/** Was the stage meant to be read-only (a reader-only access mode, or an `ro` mount flag)? */
-function stagedReadOnly(record: StageObservation['record']): boolean {
-  return record.readOnly === true || (record.mountFlags ?? []).includes('ro');
 }
 
 function attachProblem(attach: AttachProbe): Problem | undefined {
@@ -69,14 +56,7 @@ function filesystemProblem(obs: StageObservation): Problem | undefined {
   if (obs.record.accessType !== 'mount') return undefined;
   const fsDir = `${obs.staging}/fs`;
   if (!obs.fs) return { what: `its filesystem is not mounted at ${fsDir} any more` };
-  const flag = readOnlyFlag(obs.fs);
-  if (!flag || stagedReadOnly(obs.record)) return undefined;
-  return {
-    what:
-      `its filesystem at ${fsDir} is read-only (${flag}) although staged read-write: the kernel ` +
-      'stopped writes after filesystem or I/O errors (see the kernel log), or it was remounted read-only',
-    hint: '; if it goes read-only again, repair it (e2fsck or xfs_repair of the image) while unstaged',
-  };
+  return filesystemFailure(obs.fs, fsDir, obs.record);
 }
 
 function usageProblem(obs: StageObservation): Problem | undefined {

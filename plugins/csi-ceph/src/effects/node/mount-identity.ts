@@ -14,12 +14,18 @@ export interface MountedPath extends ExistingPublish {
   readonly rdev?: number;
 }
 
-/** What is mounted at `path` (the topmost mount), or undefined when nothing is. */
+/**
+ * What is mounted at `path` (the topmost mount), or undefined when nothing is. A mount whose root
+ * cannot be stat'ed (a shut-down xfs answers EIO) is a filesystem: a device node never fails so.
+ */
 export async function mountedAt(path: string): Promise<Omit<MountedPath, 'sameSource'> | undefined> {
   const entry = await mountAt(path);
   if (!entry) return undefined;
-  const info = await stat(path).catch(() => undefined);
+  const info = await stat(path).catch((err: NodeJS.ErrnoException) =>
+    err.code === 'ENOENT' || err.code === 'ENOTDIR' ? undefined : err,
+  );
   const readOnly = optionsAreReadOnly(entry.options);
+  if (info instanceof Error) return { kind: 'mount', readOnly, entry };
   if (info?.isBlockDevice()) return { kind: 'block', readOnly, entry, rdev: info.rdev };
   return { kind: info?.isDirectory() ? 'mount' : 'other', readOnly, entry };
 }

@@ -1,10 +1,12 @@
 /**
  * What the node sees of a stage for its volume_condition (decide/volume-condition.ts): the mounter's
- * probe of the attachment and the mount table entry of the staged filesystem. Nothing here reads the
- * volume: NodeGetVolumeStats stays as fast with a hung or dead attachment as with a healthy one.
+ * probe of the attachment, and the mount table entry of the staged filesystem and a stat of its root
+ * (filesystem-sight.ts). Nothing here reads the volume: NodeGetVolumeStats stays as fast with a hung
+ * or dead attachment as with a healthy one.
  */
 import { stageLayout, type StageRecord } from '../../decide/node-layout.js';
 import type { StageObservation } from '../../decide/volume-condition.js';
+import { filesystemSight } from './filesystem-sight.js';
 import type { Mounter } from './mounter.js';
 import { mountAt } from './mounts.js';
 
@@ -20,6 +22,6 @@ export async function observeStage(
     staging,
     record,
     attach,
-    ...(fs ? { fs: { options: fs.options, superOptions: fs.superOptions } } : {}),
+    ...(fs ? { fs: await filesystemSight(fs) } : {}),
   };
 }

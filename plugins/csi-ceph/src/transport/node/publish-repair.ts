@@ -1,7 +1,7 @@
 /**
  * NodePublishVolume of a stage that no longer serves its volume (its rbd-fuse daemon killed, the
- * plugin container restarted, its loop device detached, its filesystem unmounted or gone read-only:
- * the volume_condition NodeGetVolumeStats reports). Binding it handed the pod a volume whose I/O
+ * plugin container restarted, its loop device detached, its filesystem unmounted, shut down or gone
+ * read-only: the volume_condition NodeGetVolumeStats reports). Binding it handed the pod a volume whose I/O
  * fails, and kubelet, which holds the volume staged, never called NodeStageVolume again. When nothing
  * else uses the stage and the publish carries credentials (a node-publish Secret), the stage is made
  * again, as NodeUnstageVolume then NodeStageVolume would, under the volume's lock; otherwise

@@ -5,13 +5,16 @@
  * the volume is only staged, online when it is published, which needs CAP_SYS_RESOURCE: a node
  * plugin without it answers FAILED_PRECONDITION (kubelet then stops retrying on this node and the
  * filesystem grows when the volume is next staged); a reader-only stage is not grown (nothing is
- * written). Paths are compared in one spelling (see canonicalPath). NodeGetVolumeStats is in
- * volume-stats.ts.
+ * written); a broken stage (its filesystem shut down or gone read-only, its rbd-fuse daemon gone) is
+ * not grown: FAILED_PRECONDITION (STAGE_BROKEN). Paths are compared in one spelling (see
+ * canonicalPath). NodeGetVolumeStats is in volume-stats.ts.
  */
 import { dirname } from 'node:path';
 import { rangeBounds } from '../../decide/capacity.js';
 import { stageMountOptions } from '../../decide/node-access.js';
 import { stageLayout, type StageRecord } from '../../decide/node-layout.js';
+import { checkExpandOfStage } from '../../decide/node-expand.js';
+import { volumeCondition } from '../../decide/volume-condition.js';
 import { decodeId } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError } from '../../errors.js';
 import {
@@ -25,6 +28,7 @@ import {
 import { refreshToSize } from '../../effects/node/device-refresh.js';
 import { mount, mountAt, mountTable, unmountAll } from '../../effects/node/mounts.js';
 import { canGrowMountedExt4 } from '../../effects/node/process-capabilities.js';
+import { observeStage } from '../../effects/node/stage-health.js';
 import { readStageRecord } from '../../effects/node/stage-record.js';
 import type { NodeExpandVolumeRequest__Output } from '../../generated/csi/v1/NodeExpandVolumeRequest.js';
 import type { NodeExpandVolumeResponse } from '../../generated/csi/v1/NodeExpandVolumeResponse.js';
@@ -74,6 +78,15 @@ async function growExt4(record: StageRecord, device: string, fsDir: string): Pro
   });
 }
 
+/**
+ * STAGE_BROKEN, nothing grown, when the stage's volume_condition is abnormal (its filesystem shut
+ * down or gone read-only, its rbd-fuse daemon gone): decide/node-expand.ts. `given` names it.
+ */
+async function checkStageServes(staging: string, given: string, record: StageRecord, deps: NodeDeps) {
+  const observed = await observeStage(staging, record, deps.mounter);
+  must(checkExpandOfStage(volumeCondition({ ...observed, staging: given })));
+}
+
 /** The size kubelet asks for (the PV's new size), when it says. */
 function requiredBytes(req: NodeExpandVolumeRequest__Output): bigint | undefined {
   // Negative bytes, or required over limit: OUT_OF_RANGE (before, a negative size answered OK).
@@ -94,12 +107,13 @@ export async function nodeExpandVolume(
   return deps.locks.with([`volume/${id}`], async () => {
     const record = layout ? await readStageRecord(layout.record) : undefined;
     const device = record && layout ? await deps.mounter.device(layout.fuseDir, record.imageFile) : undefined;
-    if (!layout || !record || record.volumeId !== id || !device) {
+    if (!staging || !layout || !record || record.volumeId !== id || !device) {
       throw csiError(
         CSI_ERR.NOT_FOUND,
         `volume ${id} is not staged on this node (volume_path ${req.volume_path})`,
       );
     }
+    await checkStageServes(staging, req.staging_target_path || staging, record, deps);
     const bytes = await refreshToSize(deps.mounter, device, wanted, id);
     if (record.accessType === 'block') return { capacity_bytes: bytes.toString() };
     // A reader-only stage never writes: its filesystem grows when a writer stages the volume.

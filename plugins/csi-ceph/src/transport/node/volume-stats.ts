@@ -5,8 +5,9 @@
  * filesystem is at <staging>/fs and whose device is the attached one). Anything else is NOT_FOUND.
  * Paths are compared in one spelling (see canonicalPath). Once the volume is found, the answer is OK
  * whatever state its stage is in, with volume_condition abnormal when it is broken (the rbd-fuse
- * daemon gone, no device, the filesystem read-only: decide/volume-condition.ts); the usage is empty
- * when there is nothing left to measure.
+ * daemon gone, no device, the filesystem shut down or read-only: decide/volume-condition.ts); the
+ * usage is what statfs still answers (a shut-down xfs keeps its last numbers), empty when there is
+ * nothing left to measure.
  */
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -89,6 +90,17 @@ async function publishedAt(
   return stage ? { ...stage, measured: { kind: mounted.kind, path } } : undefined;
 }
 
+/**
+ * Is nothing at `path`? A stat failing otherwise is not "missing": a publish of a shut-down xfs
+ * answers EIO (before, NOT_FOUND "does not exist", and the volume's condition never reached kubelet).
+ */
+async function isMissing(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => false,
+    (err: NodeJS.ErrnoException) => err.code === 'ENOENT' || err.code === 'ENOTDIR',
+  );
+}
+
 /** The usage and condition of a found volume: OK even when its stage is broken (then abnormal). */
 async function answer(found: Found, deps: NodeDeps): Promise<NodeGetVolumeStatsResponse> {
   const measured = found.measured
@@ -110,9 +122,7 @@ export async function nodeGetVolumeStats(
   const path = await requireNodePath(given, 'volume_path');
   if (req.staging_target_path) requirePath(req.staging_target_path, 'staging_target_path');
   if (!decodeId('v1', id)) throw csiError(CSI_ERR.NOT_FOUND, `volume "${id}" was not issued by this driver`);
-  if (!(await stat(path).catch(() => undefined))) {
-    throw csiError(CSI_ERR.NOT_FOUND, `volume_path ${given} does not exist`);
-  }
+  if (await isMissing(path)) throw csiError(CSI_ERR.NOT_FOUND, `volume_path ${given} does not exist`);
   const found = (await stagedAt(path, id, deps)) ?? (await publishedAt(path, id, req, deps));
   if (!found) {
     throw csiError(CSI_ERR.NOT_FOUND, `volume ${id} is not staged or mounted at volume_path ${given}`);

@@ -13,6 +13,12 @@ export const VERSION = 'v1alpha1';
 export const API_VERSION = `${GROUP}/${VERSION}`;
 export const DEPARTMENT_LABEL = 'corral.dev/department';
 
+/**
+ * A Ceph pool name without control characters: librados reads it as a C string, so `rbd\0hr` would
+ * open pool `rbd` under a name that no conflict check compares with `rbd`.
+ */
+export const POOL_NAME_PATTERN = '^[^\\x00-\\x1f\\x7f]+$';
+
 export const NodeIsolationSchema = Type.Union([Type.Literal('dedicated'), Type.Literal('shared')], {
   description:
     "dedicated: only the department's own nodes; shared: its own nodes plus the shared pool, but never a node " +
@@ -49,6 +55,7 @@ export const DepartmentSpecSchema = Type.Object(
           pool: Type.String({
             minLength: 1,
             maxLength: 128,
+            pattern: POOL_NAME_PATTERN,
             description: "Ceph pool for the department's volumes.",
           }),
           radosNamespace: Type.Optional(
@@ -56,7 +63,8 @@ export const DepartmentSpecSchema = Type.Object(
               minLength: 1,
               maxLength: 64,
               pattern: '^[A-Za-z0-9_.-]+$',
-              description: 'RADOS namespace isolating the department inside the pool.',
+              description:
+                "RADOS namespace isolating the department inside the pool. Default: the department's name.",
             }),
           ),
         },

@@ -46,6 +46,12 @@ const namespaces = [
 ];
 
 describe('checkPolicySet', () => {
+  it('given two departments on one pool without radosNamespace, returns no problems (rbd/a and rbd/b)', () => {
+    // The CSI driver puts each department's volumes in a RADOS namespace named after it.
+    const departments = [dept('a', { storage: { pool: 'rbd' } }), dept('b', { storage: { pool: 'rbd' } })];
+    expect(checkPolicySet({ departments, policies: [], namespaces: [] })).toEqual([]);
+  });
+
   it('given a consistent set, returns no problems', () => {
     const set = {
       departments: [finance, dept('hr', { storage: { pool: 'rbd', radosNamespace: 'hr' } })],
@@ -126,15 +132,39 @@ describe('checkPolicySet', () => {
         ],
       ],
       [
-        'two departments on one pool without radosNamespace',
-        [dept('a', { storage: { pool: 'rbd' } }), dept('b', { storage: { pool: 'rbd' } })],
+        // research's volumes go to rbd/research (its name), which finance names explicitly.
+        'a radosNamespace equal to the name of a department on that pool without one',
+        [
+          dept('research', { storage: { pool: 'rbd' } }, '2020-01-01T00:00:00Z'),
+          dept('finance', { storage: { pool: 'rbd', radosNamespace: 'research' } }, '2021-01-01T00:00:00Z'),
+        ],
         [],
         [
           {
             kind: 'Department',
-            name: 'b',
+            name: 'finance',
             field: '/spec/storage',
-            message: expect.stringMatching(/^pool rbd without a radosNamespace is also used by Department a/),
+            message: expect.stringMatching(
+              /^radosNamespace research in pool rbd is also used by Department research \(older\)/,
+            ),
+          },
+        ],
+      ],
+      [
+        'a department without radosNamespace whose name another department uses as its radosNamespace',
+        [
+          dept('finance', { storage: { pool: 'rbd', radosNamespace: 'research' } }, '2020-01-01T00:00:00Z'),
+          dept('research', { storage: { pool: 'rbd' } }, '2021-01-01T00:00:00Z'),
+        ],
+        [],
+        [
+          {
+            kind: 'Department',
+            name: 'research',
+            field: '/spec/storage',
+            message: expect.stringMatching(
+              /^radosNamespace research \(the department's name, as none is set\) in pool rbd is also used by Department finance \(older\).*give it its own spec\.storage\.radosNamespace/,
+            ),
           },
         ],
       ],

@@ -1,6 +1,8 @@
 import { normalizeRegistryPrefix } from '../registry/registry-prefix.js';
+import type { LabelSelector } from '../schema/common.js';
 import { DEPARTMENT_LABEL, type Department } from '../schema/department.js';
 import type { FieldProblem, SchemaGuard } from './field-problem.js';
+import { joinPointer } from './json-pointer.js';
 import { duplicateProblems } from './list-checks.js';
 import { registryPrefixProblems } from './registry-checks.js';
 import { hasNoPositiveTerm, isEmptySelector, selectorFieldProblems } from './selector-checks.js';
@@ -61,24 +63,38 @@ function namespaceSelectorProblems(department: Department, guard: SchemaGuard): 
   const pointer = '/spec/namespaceSelector';
   const selector = department.spec.namespaceSelector;
   if (selector === undefined || !guard.isSound(pointer)) return [];
-  const instead = `or omit it to use ${DEPARTMENT_LABEL}=${department.metadata.name}`;
+  // Whether it selects too much is read from both lists, so only once the schema accepted them.
+  const expressions = `${pointer}/matchExpressions`;
+  const readable =
+    guard.isSound(`${pointer}/matchLabels`) &&
+    guard.isSound(expressions) &&
+    (selector.matchExpressions ?? []).every((_, index) => guard.isSound(joinPointer(expressions, index)));
+  const name = guard.isSound('/metadata/name') ? department.metadata.name : '<name>';
+  return [
+    ...(readable ? broadSelectorProblems(selector, pointer, name) : []),
+    ...selectorFieldProblems(selector, pointer, guard),
+  ];
+}
+
+/** A namespaceSelector that would claim every namespace (or every unlabelled one), kube-system included. */
+function broadSelectorProblems(selector: LabelSelector, pointer: string, name: string): FieldProblem[] {
+  const instead = `or omit it to use ${DEPARTMENT_LABEL}=${name}`;
   const everything = 'kube-system included; give it matchLabels or an In/Exists term';
-  const broad: FieldProblem[] = isEmptySelector(selector)
-    ? [
-        {
-          field: pointer,
-          message: `an empty namespaceSelector selects every namespace, ${everything}, ${instead}`,
-        },
-      ]
-    : hasNoPositiveTerm(selector)
-      ? [
-          {
-            field: pointer,
-            message:
-              'a namespaceSelector with only NotIn/DoesNotExist terms selects every namespace without those ' +
-              `labels, ${everything}, ${instead}`,
-          },
-        ]
-      : [];
-  return [...broad, ...selectorFieldProblems(selector, pointer, guard)];
+  if (isEmptySelector(selector)) {
+    return [
+      {
+        field: pointer,
+        message: `an empty namespaceSelector selects every namespace, ${everything}, ${instead}`,
+      },
+    ];
+  }
+  if (!hasNoPositiveTerm(selector)) return [];
+  return [
+    {
+      field: pointer,
+      message:
+        'a namespaceSelector with only NotIn/DoesNotExist terms selects every namespace without those ' +
+        `labels, ${everything}, ${instead}`,
+    },
+  ];
 }

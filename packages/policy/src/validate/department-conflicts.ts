@@ -2,7 +2,7 @@ import type { Department } from '../schema/department.js';
 import { departmentClaimsNamespace } from '../selector/department-selector.js';
 import { compareByAge, whyWins } from './conflict-order.js';
 import type { FieldProblem } from './field-problem.js';
-import { storageKey, type NamespaceInfo } from './policy-set.js';
+import { radosNamespaceOf, storageKey, type NamespaceInfo } from './policy-set.js';
 import type { PolicyProblem } from './problem.js';
 
 export interface DepartmentProblem extends FieldProblem {
@@ -65,15 +65,16 @@ export function storageConflictProblems(departments: readonly Department[]): Dep
     }
     const storage = department.spec.storage;
     const where = storage?.radosNamespace
-      ? `radosNamespace ${storage.radosNamespace} in pool ${storage?.pool}`
-      : `pool ${storage?.pool} without a radosNamespace`;
+      ? `radosNamespace ${storage.radosNamespace} in pool ${storage.pool}`
+      : `radosNamespace ${radosNamespaceOf(department)} (the department's name, as none is set) in pool ${storage?.pool}`;
     return [
       {
         department,
         field: '/spec/storage',
         message:
           `${where} is also used by Department ${winner.metadata.name} (${whyWins(winner, department)}); ` +
-          'departments must not share a RADOS namespace, so Corral ignores this Department until its storage changes',
+          'departments must not share a RADOS namespace, so Corral ignores this Department until its storage changes ' +
+          '(give it its own spec.storage.radosNamespace)',
       },
     ];
   });

@@ -17,8 +17,17 @@ export interface PolicySet {
   readonly source?: string;
 }
 
-/** Two departments share a RADOS namespace when pool and radosNamespace (none = the pool's default) match. */
+/**
+ * The RADOS namespace a department's volumes go to: its `radosNamespace`, else its own name (where
+ * the CSI driver puts them, plugins/csi-ceph decide/placement.ts); undefined without `spec.storage`.
+ */
+export function radosNamespaceOf(department: Department): string | undefined {
+  const storage = department.spec.storage;
+  return storage === undefined ? undefined : (storage.radosNamespace ?? department.metadata.name);
+}
+
+/** Two departments share a RADOS namespace when their pools and effective RADOS namespaces match. */
 export function storageKey(department: Department): string | undefined {
   const storage = department.spec.storage;
-  return storage === undefined ? undefined : JSON.stringify([storage.pool, storage.radosNamespace ?? '']);
+  return storage === undefined ? undefined : JSON.stringify([storage.pool, radosNamespaceOf(department)]);
 }

@@ -99,6 +99,22 @@ describe('resolveConflicts', () => {
     expect(resolved.namespaceOwners.size).toBe(0);
   });
 
+  it('given departments without radosNamespace, compares the RADOS namespace the CSI driver uses: their names', () => {
+    const resolved = resolveConflicts({
+      departments: [
+        dept('a', { storage: { pool: 'rbd' } }, '2024-01-01T00:00:00Z'),
+        dept('b', { storage: { pool: 'rbd' } }, '2024-01-01T00:00:00Z'),
+        dept('c', { storage: { pool: 'rbd', radosNamespace: 'a' } }, '2025-01-01T00:00:00Z'),
+      ],
+      policies: [],
+      namespaces: [],
+    });
+    expect(names(resolved.departments)).toEqual(['a', 'b']);
+    expect(resolved.dropped).toEqual([
+      { kind: 'Department', name: 'c', lostTo: 'a', reason: 'duplicate-storage' },
+    ]);
+  });
+
   it('given a namespace claimed by two departments, gives it to the winner and keeps both departments', () => {
     const resolved = resolveConflicts({
       departments: [

@@ -49,10 +49,14 @@ function valueProblem(key: string, value: ResourceMap[string], rules: ResourceMa
   return undefined;
 }
 
-/** The entries of a resource map that parse, by key. Unparseable values are left out. */
+/**
+ * The entries of a resource map that parse, by key. Unparseable values are left out, and so are
+ * values that are neither a string nor a number (the schema's problem, in a map read before it).
+ */
 export function parsedResourceMap(map: ResourceMap | undefined): Map<string, Quantity> {
   const parsed = new Map<string, Quantity>();
   for (const [key, value] of Object.entries(map ?? {})) {
+    if (typeof value !== 'string' && typeof value !== 'number') continue;
     const result = tryParseQuantity(value);
     if (result.ok) parsed.set(key, result.value);
   }

@@ -31,6 +31,8 @@ describe('isEnforcedQuotaKey', () => {
     ['requests.node.kubernetes.io/foo', false],
     ['requests.Nvidia.com/gpu', false],
     ['requests.nvidia.com/', false],
+    // Kubernetes' IsExtendedResourceName refuses a `requests.` prefix: no pod can request that.
+    ['requests.requests.example.com/gpu', false],
     ['services', false],
     ['count/deployments.apps', false],
     ['', false],
@@ -75,6 +77,8 @@ describe('isContainerResourceName', () => {
     ['gpu', false],
     ['hugepages-', false],
     ['kubernetes.io/foo', false],
+    // kube-apiserver refuses a pod requesting it ("doesn't follow extended resource name standard")
+    ['requests.example.com/gpu', false],
   ];
   it.each(cases)('given %j, returns %s', (name, expected) => {
     expect(isContainerResourceName(name)).toBe(expected);
@@ -83,6 +87,12 @@ describe('isContainerResourceName', () => {
   it('given an overlong extended name, refuses it', () => {
     expect(isExtendedResourceName(`example.com/${'a'.repeat(64)}`)).toBe(false);
     expect(isExtendedResourceName(`example.com/${'a'.repeat(63)}`)).toBe(true);
+  });
+
+  it('given a domain too long for its quota key requests.<domain>/<name> (253), refuses it', () => {
+    const domain = (length: number) => `${'a'.repeat(length - 4)}.com`;
+    expect(isExtendedResourceName(`${domain(244)}/gpu`)).toBe(true);
+    expect(isExtendedResourceName(`${domain(245)}/gpu`)).toBe(false);
   });
 });
 

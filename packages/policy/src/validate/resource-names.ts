@@ -45,16 +45,22 @@ export function isHugePagesResourceName(name: string): boolean {
   return HUGEPAGES.test(name);
 }
 
-/** `nvidia.com/gpu`: a domain outside kubernetes.io, a slash, a name (as Kubernetes' IsExtendedResourceName). */
+const REQUESTS_PREFIX = 'requests.';
+
+/**
+ * `nvidia.com/gpu`: a domain outside kubernetes.io, a slash, a name, as Kubernetes'
+ * IsExtendedResourceName: never starting with `requests.` (a quota key's spelling, which no pod may
+ * request), and short enough for its quota key `requests.<domain>/<name>` (a domain of at most 244).
+ */
 export function isExtendedResourceName(name: string): boolean {
   const slash = name.indexOf('/');
-  if (slash <= 0) return false;
+  if (slash <= 0 || name.startsWith(REQUESTS_PREFIX)) return false;
   const domain = name.slice(0, slash);
   const local = name.slice(slash + 1);
   const native = domain === 'kubernetes.io' || domain.endsWith('.kubernetes.io');
   return (
     !native &&
-    domain.length <= 253 &&
+    REQUESTS_PREFIX.length + domain.length <= 253 &&
     DNS_SUBDOMAIN.test(domain) &&
     local.length <= 63 &&
     QUALIFIED_NAME.test(local)

@@ -1,5 +1,6 @@
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN, RegistryPrefixSchema } from '../schema/common.js';
+import { POOL_NAME_PATTERN } from '../schema/department.js';
 import { tryParseQuantity } from '../quantity/quantity.js';
 import { pointerLeaf } from './json-pointer.js';
 
@@ -11,6 +12,9 @@ const PATTERN_WORDS: Readonly<Record<string, string>> = {
   [DNS_SUBDOMAIN_PATTERN]:
     "must be a lower-case DNS subdomain as Kubernetes names require: letters a-z, digits, '-' and '.', " +
     'a letter or digit at both ends and around each dot',
+  [POOL_NAME_PATTERN]:
+    'must be a Ceph pool name without control characters (librados reads it up to a NUL byte, so ' +
+    'the volumes would go to another pool than the one named)',
   [DNS_LABEL_PATTERN]:
     "must be a namespace name: lower-case letters a-z, digits and '-', a letter or digit at both ends",
 };

@@ -43,16 +43,23 @@ function requirementProblems(
   field: string,
   guard: SchemaGuard,
 ): FieldProblem[] {
-  const keyProblem = labelKeyProblem(requirement.key);
-  const valueProblems = (requirement.values ?? []).flatMap((value, index) => {
+  // Each part is read only where the schema accepted it (a missing key, a values string).
+  const sound = (part: string) => guard.isSound(joinPointer(field, part));
+  const keyProblem = sound('key') ? labelKeyProblem(requirement.key) : undefined;
+  const values = sound('values') ? (requirement.values ?? []) : [];
+  const valueProblems = values.flatMap((value, index) => {
     const at = joinPointer(field, 'values', index);
     const problem = guard.isSound(at) ? labelValueProblem(value) : undefined;
     return problem === undefined ? [] : [{ field: at, message: problem }];
   });
-  const operatorProblems = selectorProblems({ matchExpressions: [requirement] }).map((text) => ({
-    field,
-    message: text.replace(/^matchExpressions\[\d+\]: /, ''),
-  }));
+  // An operator the schema refused has no values rule to check ("operator in takes no values").
+  const operatorProblems =
+    sound('operator') && sound('values')
+      ? selectorProblems({ matchExpressions: [requirement] }).map((text) => ({
+          field,
+          message: text.replace(/^matchExpressions\[\d+\]: /, ''),
+        }))
+      : [];
   return [
     ...(keyProblem === undefined ? [] : [{ field: joinPointer(field, 'key'), message: keyProblem }]),
     ...valueProblems,

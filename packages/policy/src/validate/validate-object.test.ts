@@ -217,6 +217,19 @@ describe('validateDepartment', () => {
     ],
     ['an empty pool', (o) => (o.spec.storage = { pool: '' }), '/spec/storage/pool', /^must not be empty$/],
     [
+      // librados reads the name as a C string: "rbd\0hr" is pool rbd, under a name no conflict check sees
+      'a pool with a NUL byte',
+      (o) => (o.spec.storage = { pool: 'rbd\u0000hr', radosNamespace: 'finance' }),
+      '/spec/storage/pool',
+      /^must be a Ceph pool name without control characters \(librados reads it up to a NUL byte/,
+    ],
+    [
+      'a pool with a line break',
+      (o) => (o.spec.storage = { pool: 'rbd\n' }),
+      '/spec/storage/pool',
+      /^must be a Ceph pool name without control characters/,
+    ],
+    [
       'a bad rados namespace',
       (o) => (o.spec.storage = { pool: 'rbd', radosNamespace: 'a b' }),
       '/spec/storage/radosNamespace',

@@ -66,3 +66,27 @@ describe('checkPolicyObject with a problem the policies already have', () => {
     expect(checkPolicyObject('Department', lowered, store)).toMatchObject({ outcome: 'fail', code: 422 });
   });
 });
+
+describe('checkPolicyObject with Departments on one Ceph pool', () => {
+  const T0 = '2023-01-01T00:00:00Z';
+  /** A store with Department `research` on pool rbd without radosNamespace: its volumes go to rbd/research. */
+  function storeWithResearch(): SnapshotStore {
+    const store = new SnapshotStore();
+    store.upsert('Department', rawDepartment('research', { storage: { pool: 'rbd' } }, T0), 'test');
+    return store;
+  }
+
+  it('given a new Department on the same pool without radosNamespace, passes: its volumes go to rbd/<its name>', () => {
+    const hr = rawDepartment('hr', { storage: { pool: 'rbd' } });
+    expect(checkPolicyObject('Department', hr, storeWithResearch())).toMatchObject({ outcome: 'pass' });
+  });
+
+  it("given a new Department naming research's RADOS namespace, refuses it (422) naming the field and research", () => {
+    const hr = rawDepartment('hr', { storage: { pool: 'rbd', radosNamespace: 'research' } });
+    const decision = checkPolicyObject('Department', hr, storeWithResearch());
+    expect(decision).toMatchObject({ rule: 'policy-object-valid', outcome: 'fail', code: 422 });
+    expect(decision?.message).toMatch(
+      /Department hr: \/spec\/storage: radosNamespace research in pool rbd is also used by Department research/,
+    );
+  });
+});

@@ -88,6 +88,31 @@ describe('applyPlacement node affinity', () => {
       ],
     ],
     [
+      'an empty and a null term beside a user term (they select no node): kept as they are',
+      {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{}, null, { matchExpressions: [], matchFields: [] }, userTerm],
+            },
+          },
+        },
+      },
+      base,
+      [
+        {},
+        null,
+        { matchExpressions: [], matchFields: [] },
+        {
+          matchExpressions: [
+            userTerm.matchExpressions[0],
+            dept('In', ['finance']),
+            role('NotIn', ['gpu', 'gateway']),
+          ],
+        },
+      ],
+    ],
+    [
       'gateway pod',
       {},
       { ...base, department: 'web', isolation: 'shared', gateway: true },

@@ -14,7 +14,8 @@ import { asObject, CONTAINER_LISTS, type JsonObject } from './pod-spec.js';
  *   GPU nodes, some of which carry no role label.)
  * - Node affinity terms are ORed, so each requirement is added to EACH term the user wrote; the user's
  *   own expressions and fields are kept. A term already carrying Corral's requirement is left alone,
- *   which makes the mutation idempotent.
+ *   which makes the mutation idempotent. So is a null or empty term: it selects no node, and with
+ *   Corral's requirements it would select the department's nodes.
  * - Tolerations for the department's taint and the role's taint (and `<gpu resource>:NoSchedule` for
  *   GPU pods, as Kubernetes' ExtendedResourceToleration plugin would add), each added once.
  */
@@ -62,13 +63,31 @@ const withRequirement = (term: JsonObject, requirement: Requirement): JsonObject
   return copyWith(term, { matchExpressions: [...expressions, requirement] });
 };
 
-/** Every user term, constrained to the department pool and the role (the term itself when it is). */
+const listLength = (value: unknown): number => (Array.isArray(value) ? value.length : 0);
+
+/**
+ * Does a term select no node at all? Kubernetes reads a null or empty term (no requirement and no
+ * field) so; constrained, it would select the department's nodes, widening what the user wrote.
+ */
+const selectsNothing = (term: JsonObject): boolean =>
+  listLength(term['matchExpressions']) === 0 && listLength(term['matchFields']) === 0;
+
+/**
+ * Every user term, constrained to the department pool and the role (the term itself when it is, or
+ * when it selects no node: see selectsNothing).
+ */
 function placedTerms(
-  terms: readonly JsonObject[],
+  terms: readonly unknown[],
   parts: Pick<PlacementParts, 'alternatives' | 'role'>,
-): JsonObject[] {
-  const out: JsonObject[] = [];
-  for (const term of terms.length > 0 ? terms : [{}]) {
+): unknown[] {
+  const out: unknown[] = [];
+  for (const item of terms.length > 0 ? terms : [{}]) {
+    const term = asObject(item);
+    // (Not an object: null, which selects nothing too, or what kube-apiserver cannot decode.)
+    if (term === undefined || (terms.length > 0 && selectsNothing(term))) {
+      out.push(item);
+      continue;
+    }
     const placed = parts.alternatives.some((alt) => expressionsOf(term).some((e) => sameRequirement(e, alt)));
     const pooled = placed ? [term] : parts.alternatives.map((alt) => withRequirement(term, alt));
     for (const t of pooled) out.push(withRequirement(t, parts.role));
@@ -124,7 +143,7 @@ interface PlacementParts {
   readonly bareAffinity: JsonObject;
 }
 
-const affinityWith = (terms: readonly JsonObject[]): JsonObject => ({
+const affinityWith = (terms: readonly unknown[]): JsonObject => ({
   nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: terms } },
 });
 
@@ -171,8 +190,7 @@ function applyNodeAffinity(spec: JsonObject, parts: PlacementParts): void {
   const nodeAffinity = asObject(affinity['nodeAffinity']) ?? {};
   const required = asObject(nodeAffinity['requiredDuringSchedulingIgnoredDuringExecution']) ?? {};
   const current = required['nodeSelectorTerms'];
-  const terms = Array.isArray(current) ? (current as unknown[]).map((t) => asObject(t) ?? {}) : [];
-  const placed = placedTerms(terms, parts);
+  const placed = placedTerms(Array.isArray(current) ? (current as unknown[]) : [], parts);
   // Already placed (each term is the user's own, unchanged): leave the affinity as it is.
   if (Array.isArray(current) && placed.length === current.length && placed.every((t, i) => t === current[i]))
     return;

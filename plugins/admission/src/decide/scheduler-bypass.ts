@@ -1,5 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import { fail, pass, skip, type Decision } from './decision.js';
 import { asObject, podSpecOf } from './pod-spec.js';
+import type { AdmissionRequest } from './request.js';
 import type { RuleSettings } from './settings.js';
 
 export const SCHEDULER_RULE = 'scheduler-placement';
@@ -45,4 +47,18 @@ export function checkScheduling(kind: string, object: unknown, settings: RuleSet
     );
   }
   return pass(SCHEDULER_RULE);
+}
+
+/**
+ * Does a workload write bring a pod template its pods have not had: a CREATE, or an UPDATE whose
+ * template's pod spec differs from the old one's? One that leaves the template alone (a scale, a
+ * label, a suspended CronJob, the garbage collector removing a finalizer) makes no new kind of pod,
+ * so its placement is not judged again: a workload that predates its namespace's department (or
+ * Corral) can still be scaled down, suspended and deleted.
+ */
+export function bringsNewTemplate(request: AdmissionRequest): boolean {
+  if (request.operation !== 'UPDATE') return true;
+  const kind = request.kind.kind;
+  const before = podSpecOf(kind, request.oldObject);
+  return before === undefined || !isDeepStrictEqual(before, podSpecOf(kind, request.object));
 }

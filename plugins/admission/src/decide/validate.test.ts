@@ -120,6 +120,38 @@ describe('validateRequest: images and enforcement modes', () => {
     expect(refused.every((decision) => decision.message.includes('debugger'))).toBe(true);
   });
 
+  describe('a workload whose template names another scheduler (it predates the department)', () => {
+    const workload = (spec: Record<string, unknown>, template: Record<string, unknown>) => ({
+      metadata: { name: 'w', namespace: 'web-prod' },
+      spec: { ...spec, jobTemplate: { spec: { template: { spec: template } } } },
+    });
+    const volcano = { ...pod('harbor.example.com/web/a:1'), schedulerName: 'volcano' };
+    const update = (object: unknown, oldObject: unknown): AdmissionRequest => ({
+      uid: 'u',
+      kind: { group: 'batch', version: 'v1', kind: 'CronJob' },
+      namespace: 'web-prod',
+      name: 'w',
+      operation: 'UPDATE',
+      object,
+      oldObject,
+    });
+
+    it.each([
+      ['suspended', { suspend: true }, {}],
+      ['with its finalizer removed by the garbage collector', {}, {}],
+    ])('given it %s (template unchanged), passes', (_what, spec, metadata) => {
+      const before = { ...workload({}, volcano), metadata: { finalizers: ['foregroundDeletion'] } };
+      const after = { ...workload(spec, volcano), metadata };
+      expect(summary(validate(update(after, before)).decisions)).toEqual([]);
+    });
+
+    it('given an UPDATE that changes its template, refuses it naming the scheduler', () => {
+      const next = { ...volcano, containers: [{ name: 'app', image: 'harbor.example.com/web/a:2' }] };
+      const decisions = validate(update(workload({}, next), workload({}, volcano))).decisions;
+      expect(summary(decisions)).toEqual(['scheduler-placement:fail']);
+    });
+  });
+
   it('given a Deployment UPDATE changing one image, checks every container of the template', () => {
     const template = (image: string) => ({
       containers: [

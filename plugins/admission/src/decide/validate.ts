@@ -8,7 +8,7 @@ import { namespaceDecisions } from './namespace-labels.js';
 import { checkPolicyRequest } from './policy-objects.js';
 import { holdsPodSpec, podSpecOf, type ContainerAt } from './pod-spec.js';
 import { templateDefaultLimitWarnings } from './template-default-limits.js';
-import { checkScheduling } from './scheduler-bypass.js';
+import { bringsNewTemplate, checkScheduling } from './scheduler-bypass.js';
 import { newObjectQuota, type Demand, type QuotaResult, type ReservedUsage } from './quota-decisions.js';
 import { resizeQuota } from './resize-quota.js';
 import { namespaceOf, type AdmissionRequest } from './request.js';
@@ -112,7 +112,10 @@ function tenantDecisions(
   decisions.push(...templateDefaultLimitWarnings(request, view.namespacePolicy(namespace)));
   // Department isolation is what a pod placed past the extender escapes: namespaces of no department
   // keep their other schedulers and node-pinned pods (`kubectl debug node/...` creates one).
-  const placed = holdsPodSpec(kind) && !request.subResource && (kind !== 'Pod' || isCreate(request));
+  const placed =
+    holdsPodSpec(kind) &&
+    !request.subResource &&
+    (kind === 'Pod' ? isCreate(request) : bringsNewTemplate(request));
   if (placed && view.departmentOfNamespace(namespace) !== undefined)
     decisions.push(checkScheduling(kind, request.object, settings));
   const quota = quotaOf(request, namespace, view, reserved);

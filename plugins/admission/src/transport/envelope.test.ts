@@ -163,7 +163,12 @@ describe('parseReview', () => {
     ['another kind', { ...good, kind: 'Pod' }, /kind must be AdmissionReview/],
     ['an unknown version', { ...good, apiVersion: 'admission.k8s.io/v2' }, /apiVersion/],
     ['no request', { ...good, request: undefined }, /request is missing/],
-    ['no uid', { ...good, request: { ...good.request, uid: '' } }, /uid/],
+    ['no uid', { ...good, request: { ...good.request, uid: '' } }, /request.uid is missing/],
+    [
+      'a numeric uid',
+      { ...good, request: { ...good.request, uid: 42 } },
+      /request.uid must be a string \(the API server's request id\), not a number/,
+    ],
     ['no kind', { ...good, request: { ...good.request, kind: 'Pod' } }, /request.kind/],
     ['a bad operation', { ...good, request: { ...good.request, operation: 'PATCH' } }, /operation/],
     [

@@ -62,7 +62,10 @@ function problemWith(body: unknown): string | undefined {
   }
   const request = body['request'];
   if (!isRecord(request)) return 'request is missing';
-  if (typeof request['uid'] !== 'string' || request['uid'] === '') return 'request.uid is missing';
+  const uid = request['uid'];
+  if (uid === undefined || uid === null || uid === '') return 'request.uid is missing';
+  if (typeof uid !== 'string')
+    return `request.uid must be a string (the API server's request id), not ${kindOf(uid)}`;
   const kind = request['kind'];
   if (!isRecord(kind) || typeof kind['kind'] !== 'string' || typeof kind['group'] !== 'string') {
     return 'request.kind must be {group, version, kind}';
@@ -70,6 +73,9 @@ function problemWith(body: unknown): string | undefined {
   if (!OPERATIONS.includes(String(request['operation']))) return 'request.operation is not a known operation';
   return fieldProblem(request);
 }
+
+const kindOf = (value: unknown): string =>
+  Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 
 function fieldProblem(request: Record<string, unknown>): string | undefined {
   for (const key of ['namespace', 'name', 'subResource']) {

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { fastify } from 'fastify';
-import { fastJsonBodyParser, useFastJsonBodies, type TextBodyParser } from './json-body.js';
+import {
+  POISONED_KEY_MESSAGE,
+  fastJsonBodyParser,
+  useFastJsonBodies,
+  type TextBodyParser,
+} from './json-body.js';
 
 function server() {
   const app = fastify();
@@ -33,9 +38,10 @@ describe('fastJsonBodyParser', () => {
     ['an escaped __proto__ key, upper-case hex', '{"\\u005F\\u005Fproto\\u005F\\u005F":{"x":1}}'],
     ['a constructor.prototype key', '{"constructor":{"prototype":{"polluted":true}}}'],
     ['an escaped constructor.prototype key', '{"\\u0063onstructor":{"prototype":{"polluted":true}}}'],
-  ])('given %s, refuses the body with 400 as fastify does', async (_, payload) => {
+  ])('given %s, refuses the body with 400, saying why', async (_, payload) => {
     const reply = await post(payload);
     expect(reply.statusCode).toBe(400);
+    expect(reply.json()).toMatchObject({ code: 'CORRAL_POISONED_JSON_KEY', message: POISONED_KEY_MESSAGE });
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 

@@ -32,7 +32,7 @@ const mayPoison = (text: string): boolean =>
  */
 export function fastJsonBodyParser(fallback: TextBodyParser): TextBodyParser {
   return (request, body, done) => {
-    if (body.length === 0 || mayPoison(body)) return fallback(request, body, done);
+    if (body.length === 0 || mayPoison(body)) return fallback(request, body, namingPoison(body, done));
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -41,6 +41,33 @@ export function fastJsonBodyParser(fallback: TextBodyParser): TextBodyParser {
     }
     done(null, parsed);
   };
+}
+
+/** The 400 answer's message for a body refused for a poisoned key, not for its syntax. */
+export const POISONED_KEY_MESSAGE =
+  'the body is valid JSON but holds a "__proto__" key, or a "constructor" key holding "prototype", at some ' +
+  'depth: refused (prototype poisoning); remove that key from the object';
+
+/**
+ * `done`, with fastify's "Body is not valid JSON" error reworded when the body is valid JSON: the
+ * fallback refused it for a poisoned key, which the sender should be told, not that its JSON is bad.
+ */
+function namingPoison(body: string, done: Parameters<TextBodyParser>[2]): Parameters<TextBodyParser>[2] {
+  return (err, parsed) => {
+    if (err === null || body.length === 0 || !isJson(body)) return done(err, parsed);
+    done(
+      Object.assign(new Error(POISONED_KEY_MESSAGE), { statusCode: 400, code: 'CORRAL_POISONED_JSON_KEY' }),
+    );
+  };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Replaces the instance's `application/json` parser with fastJsonBodyParser (poisoned keys refused). */

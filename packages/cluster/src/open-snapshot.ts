@@ -53,6 +53,8 @@ export async function openSnapshot(options: OpenSnapshotOptions): Promise<Opened
       onProblems: (problems) => logProblems(options.logger, options.policies ?? '', problems),
       onApplied: () =>
         options.logger.info({ path: options.policies, revision: store.revision }, 'policy files reloaded'),
+      onNotes: (notes) =>
+        options.logger.info({ path: options.policies, notes }, 'policy files: skipped what is not policy'),
     });
     stops.push(() => files.stop());
     options.readiness?.('policy-files', true);

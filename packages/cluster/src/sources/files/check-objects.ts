@@ -11,6 +11,7 @@ import { toPlainJson } from '../../views/raw.js';
 import { isCoreKind, toView } from '../../views/to-view.js';
 import type { ViewOptions } from '../../views/view-options.js';
 import type { SourcedObject } from './classify-documents.js';
+import { nonStringMetadata } from './metadata-strings.js';
 
 export type ObjectsByKind = Record<WatchedKind, unknown[]>;
 
@@ -45,6 +46,7 @@ export function checkObjects(
     }
     seen.set(id, source);
     byKind[kind].push(item);
+    problems.push(...nonStringMetadata(item, ref, source));
     const found = checkOne(kind, item, source, checks, options);
     if (!found.ok) problems.push(...found.problems);
     else if (found.department) departments.push(found.department);

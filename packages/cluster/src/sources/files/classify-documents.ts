@@ -19,28 +19,69 @@ const EXPECTED_API_VERSION: Readonly<Record<WatchedKind, string>> = {
   NamespacePolicy: API_VERSION,
 };
 
-/** Splits a document into objects of the six kinds (expanding `kind: List`); anything else is a problem. */
-export function classifyDocument(document: SourceDocument): {
-  objects: SourcedObject[];
-  problems: PolicyProblem[];
-} {
+/** A document's objects and problems, and notes on what it skipped on purpose. */
+export interface ClassifiedDocument {
+  readonly objects: SourcedObject[];
+  readonly problems: PolicyProblem[];
+  readonly notes: string[];
+}
+
+/**
+ * Splits a document into objects of the six kinds, expanding `kind: List` and the typed lists of
+ * those kinds (`DepartmentList`, `PodList`, ... as the API serves them); anything else is a
+ * problem, except kustomize's own files (kustomize.config.k8s.io), skipped with a note.
+ */
+export function classifyDocument(document: SourceDocument): ClassifiedDocument {
   const source = documentSource(document.file, document.number);
   const record = asRecord(document.value);
-  if (stringAt(record, 'kind') !== 'List') return classifyObject(document.value, source);
+  const kind = stringAt(record, 'kind');
+  const apiVersion = stringAt(record, 'apiVersion');
+  if (apiVersion?.startsWith(KUSTOMIZE_GROUP))
+    return {
+      objects: [],
+      problems: [],
+      notes: [`${source}: ${kind ?? 'a kustomize file'} skipped (not policy)`],
+    };
+  const listOf = kind === 'List' ? null : listItemKind(kind);
+  if (listOf === undefined) return { ...classifyObject(document.value, source), notes: [] };
+  if (listOf !== null && apiVersion !== EXPECTED_API_VERSION[listOf]) {
+    const message = `expected apiVersion ${EXPECTED_API_VERSION[listOf]} for ${kind ?? ''}, not ${apiVersion ?? '(none)'}`;
+    return { objects: [], problems: [problemOf(source, document.value, '/apiVersion', message)], notes: [] };
+  }
   const items = record?.['items'];
   if (!Array.isArray(items))
     return {
       objects: [],
-      problems: [problemOf(source, document.value, '/items', 'a List needs an items array')],
+      problems: [problemOf(source, document.value, '/items', `a ${kind ?? 'List'} needs an items array`)],
+      notes: [],
     };
   const objects: SourcedObject[] = [];
   const problems: PolicyProblem[] = [];
   items.forEach((item: unknown, index) => {
-    const result = classifyObject(item, `${source}, item ${index}`);
+    const typed = listOf === null ? item : withListType(item, listOf, apiVersion ?? '');
+    const result = classifyObject(typed, `${source}, item ${index}`);
     objects.push(...result.objects);
     problems.push(...result.problems);
   });
-  return { objects, problems };
+  return { objects, problems, notes: [] };
+}
+
+const KUSTOMIZE_GROUP = 'kustomize.config.k8s.io/';
+
+/** The kind a typed list holds (`DepartmentList`: Department), or undefined when not such a list. */
+function listItemKind(kind: string | undefined): WatchedKind | undefined {
+  const item = kind?.endsWith('List') ? kind.slice(0, -'List'.length) : undefined;
+  return isWatchedKind(item) ? item : undefined;
+}
+
+/**
+ * The API server leaves out each item's apiVersion and kind in a typed list: as kubectl does
+ * (apimachinery's unstructured list decoding), an item with neither gets the list's.
+ */
+function withListType(item: unknown, kind: WatchedKind, apiVersion: string): unknown {
+  const record = asRecord(item);
+  if (!record || stringAt(record, 'kind') || stringAt(record, 'apiVersion')) return item;
+  return { apiVersion, kind, ...record };
 }
 
 function classifyObject(

@@ -118,6 +118,22 @@ describe('startFileSource', () => {
     expect(store.department('finance')?.spec.nodeIsolation).toBe('dedicated');
   });
 
+  it('starts with a kustomization in the folder, telling onNotes it was skipped', async () => {
+    await writeFile(join(dir, 'all.yaml'), department('dedicated'));
+    await writeFile(join(dir, 'kustomization.yaml'), 'resources: [all.yaml]\n');
+    const notes: (readonly string[])[] = [];
+    source = await startFileSource({
+      path: dir,
+      sink: new SnapshotStore(),
+      watch: false,
+      onProblems: () => {},
+      onNotes: (found) => notes.push(found),
+    });
+    expect(notes).toEqual([
+      [expect.stringMatching(/kustomization\.yaml: skipped, a kustomization is not policy/)],
+    ]);
+  });
+
   it('stops watching on stop()', async () => {
     await writeFile(join(dir, 'all.yaml'), department('dedicated'));
     const store = new SnapshotStore();

@@ -24,6 +24,8 @@ export interface FileSourceOptions {
   readonly onProblems: (problems: readonly PolicyProblem[]) => void;
   /** A reload was applied. */
   readonly onApplied?: () => void;
+  /** What a load (the first, and each one applied) skipped on purpose, such as kustomization files. */
+  readonly onNotes?: (notes: readonly string[]) => void;
   /** Kinds this source owns (default: all six). With a cluster source, pass only the policy kinds. */
   readonly kinds?: readonly WatchedKind[];
   readonly debounceMs?: number;
@@ -46,9 +48,10 @@ export interface FileSource {
  * which the sink turns into an incremental diff.
  */
 export async function startFileSource(options: FileSourceOptions): Promise<FileSource> {
-  const initial = await load(options);
+  const initial = await loadSettled(options);
   if (initial.problems.length > 0) throw policyFilesError(options.path, initial.problems);
   apply(options, initial);
+  if (initial.notes.length > 0) options.onNotes?.(initial.notes);
   let seen = initial.fingerprint;
   let running: Promise<boolean> | undefined;
   let again = false;
@@ -65,6 +68,7 @@ export async function startFileSource(options: FileSourceOptions): Promise<FileS
       return false;
     }
     apply(options, loaded);
+    if (loaded.notes.length > 0) options.onNotes?.(loaded.notes);
     options.onApplied?.();
     return true;
   };
@@ -94,6 +98,21 @@ export async function startFileSource(options: FileSourceOptions): Promise<FileS
       await running;
     },
   };
+}
+
+/**
+ * The first load, read again (up to three times) while its problems may come from the folder
+ * changing under it (a file vanished, a ConfigMap update swapping its files): a service then
+ * starts on the settled files instead of failing.
+ */
+async function loadSettled(options: FileSourceOptions): Promise<LoadedObjects> {
+  let loaded = await load(options);
+  for (let attempt = 1; attempt < 3 && loaded.problems.length > 0; attempt++) {
+    const now = fingerprint(await listPolicyFiles(options.path).catch(() => []));
+    if (now === loaded.fingerprint) break;
+    loaded = await load(options);
+  }
+  return loaded;
 }
 
 function load(options: FileSourceOptions): Promise<LoadedObjects> {

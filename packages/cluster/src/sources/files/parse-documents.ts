@@ -1,5 +1,6 @@
 import type { PolicyProblem } from '@corral/policy';
-import { parseAllDocuments } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
+import { readAsKubectl } from './yaml-as-kubectl.js';
 
 /** One YAML (or JSON) document of a file; `number` counts from 1. */
 export interface SourceDocument {
@@ -21,9 +22,10 @@ const documentProblem = (file: string, number: number, message: string): PolicyP
 });
 
 /**
- * Every document of a file; empty documents are skipped, syntax errors become problems, and so does
- * a document that cannot be turned into values (an alias bomb: more than 100 alias expansions).
- * Merge keys (`<<: *base`) are read as kubectl reads them.
+ * Every document of a file, read as `kubectl apply` reads it (YAML 1.1 as go-yaml v2 resolves it:
+ * yaml-as-kubectl.ts); empty documents are skipped. Syntax errors (with their line) become
+ * problems, and so do duplicate keys, what kubectl would refuse or readers disagree on, and a
+ * document that cannot be turned into values (an alias bomb: more than 100 alias expansions).
  */
 export function parseDocuments(
   file: string,
@@ -31,10 +33,23 @@ export function parseDocuments(
 ): { documents: SourceDocument[]; problems: PolicyProblem[] } {
   const documents: SourceDocument[] = [];
   const problems: PolicyProblem[] = [];
-  parseAllDocuments(text, { prettyErrors: true, merge: true }).forEach((document, index) => {
+  const lines = new LineCounter();
+  const options = {
+    prettyErrors: true,
+    merge: true,
+    version: '1.1',
+    uniqueKeys: false,
+    lineCounter: lines,
+  } as const;
+  parseAllDocuments(text, options).forEach((document, index) => {
     const number = index + 1;
     if (document.errors.length > 0) {
       for (const error of document.errors) problems.push(documentProblem(file, number, error.message));
+      return;
+    }
+    const refused = readAsKubectl(document, lines);
+    if (refused.length > 0) {
+      for (const message of refused) problems.push(documentProblem(file, number, message));
       return;
     }
     let value: unknown;

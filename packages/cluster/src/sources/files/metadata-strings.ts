@@ -1,0 +1,24 @@
+import type { PolicyProblem } from '@corral/policy';
+import type { ObjectRef } from '../../views/object-ref.js';
+import { asRecord, recordAt } from '../../views/raw.js';
+
+const STRING_MAPS = ['labels', 'annotations'] as const;
+
+/**
+ * Labels and annotations the API server would refuse: values must be text. In YAML 1.1, which
+ * kubectl reads, an unquoted `no`, `on` or `010` is a boolean or a number, so the file would fail
+ * at `kubectl apply`; the views would otherwise drop such a label without a word.
+ */
+export function nonStringMetadata(item: unknown, ref: ObjectRef, source: string): PolicyProblem[] {
+  const metadata = recordAt(asRecord(item), 'metadata');
+  return STRING_MAPS.flatMap((map) =>
+    Object.entries(recordAt(metadata, map) ?? {})
+      .filter(([, value]) => value !== null && typeof value !== 'string')
+      .map(([key, value]) => ({
+        ...ref,
+        source,
+        field: `/metadata/${map}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`,
+        message: `must be text, not ${JSON.stringify(value)}: unquoted yes/no/on/off/y/n are booleans and 010 a number to kubectl (YAML 1.1), which the API server refuses here; quote the value`,
+      })),
+  );
+}

@@ -25,7 +25,10 @@ export interface AppliedObject {
   readonly kind: WatchedKind;
   /** `namespace/name` (Pod, PersistentVolumeClaim) or `name` (Node, Namespace), as the lookups take it. */
   readonly key: string;
-  /** The uid of the Pod or PersistentVolumeClaim removed (deleted, or gone at a relist); '' if it had none. */
+  /**
+   * The uid of the Pod or PersistentVolumeClaim removed (deleted, gone at a relist, or replaced at a
+   * relist by another object of the same name: then its own announcement follows); '' if it had none.
+   */
   readonly removedUid?: string;
 }
 

@@ -417,4 +417,36 @@ describe('SnapshotStore: replaceAll and notifications', () => {
     ]);
     expect(errors).toHaveLength(7);
   });
+
+  it('given a relist holding a pod or claim of another uid under the same name, tells listeners the earlier one was removed', () => {
+    // Deleted and created again while the watch was down (its 410 relist): the events say so; the relist must too.
+    const store = new SnapshotStore();
+    const seen: string[] = [];
+    store.onApplied(({ kind, key, removedUid }) => {
+      const [namespace = '', name = ''] = key.split('/');
+      const visible = kind === 'Pod' ? store.pod(namespace, name) : store.pvc(namespace, name);
+      seen.push(
+        `${kind} ${key} ${removedUid === undefined ? 'applied' : `removed ${removedUid}`} (${visible?.uid})`,
+      );
+    });
+    store.replaceAll('Pod', [rawPod('ns', 'a', { uid: 'u1' })], 'test');
+    store.replaceAll('Pod', [rawPod('ns', 'a', { uid: 'u2' })], 'relist');
+    const session = store.beginReplace('Pod', 'relist');
+    session.page([rawPod('ns', 'a', { uid: 'u3', phase: 'Succeeded' })]);
+    session.end();
+    store.upsert('Pod', rawPod('ns', 'a', { uid: 'u3' }), 'test'); // same pod changed: no removal
+    store.upsert('PersistentVolumeClaim', rawPvc('ns', 'c', '1Gi', { uid: 'c1' }), 'test');
+    store.replaceAll('PersistentVolumeClaim', [rawPvc('ns', 'c', '1Gi', { uid: 'c2' })], 'relist');
+    expect(seen).toEqual([
+      'Pod ns/a applied (u1)',
+      'Pod ns/a removed u1 (u2)',
+      'Pod ns/a applied (u2)',
+      'Pod ns/a removed u2 (u3)',
+      'Pod ns/a applied (u3)',
+      'Pod ns/a applied (u3)',
+      'PersistentVolumeClaim ns/c applied (c1)',
+      'PersistentVolumeClaim ns/c removed c1 (c2)',
+      'PersistentVolumeClaim ns/c applied (c2)',
+    ]);
+  });
 });

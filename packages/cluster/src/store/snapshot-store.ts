@@ -210,9 +210,20 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
     const result = toView(kind, item, origin, this.options);
     if (!result.ok) return this.book.set(kind, key, result.problems);
     this.book.clear(kind, key);
+    const replaced = this.heldUid(kind, key);
     if (!this.state.put(result.value)) return;
     this.changed(kind);
+    // Another object under the same name (deleted and created again while the watch was down, seen
+    // at a relist): the earlier one is gone, as its DELETED event would have said.
+    const uid = 'uid' in result.value.view ? result.value.view.uid : undefined;
+    if (replaced !== undefined && replaced !== uid) this.announce(kind, key, replaced);
     this.announce(kind, key);
+  }
+
+  /** The uid of the Pod or PersistentVolumeClaim held under `key`, if any. */
+  private heldUid(kind: WatchedKind, key: string): string | undefined {
+    if (kind === 'Pod') return this.state.pods.byKey(key)?.uid;
+    return kind === 'PersistentVolumeClaim' ? this.state.pvcs.get(key)?.uid : undefined;
   }
 
   /** The nameable items of a policy list, oldest first; unnamed ones are reported. */
@@ -227,15 +238,10 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
   private removeKey(kind: WatchedKind, key: string): void {
     this.book.clear(kind, key);
     if (!isCoreKind(kind)) return this.applyPolicyChanges(this.gate.withdraw(kind, key));
-    const removed =
-      kind === 'Pod'
-        ? this.state.pods.byKey(key)
-        : kind === 'PersistentVolumeClaim'
-          ? this.state.pvcs.get(key)
-          : undefined;
+    const removed = this.heldUid(kind, key);
     if (!this.state.remove(kind, key)) return;
     this.changed(kind);
-    if (removed !== undefined) this.announce(kind, key, removed.uid);
+    if (removed !== undefined) this.announce(kind, key, removed);
   }
 
   private heldKeys(kind: WatchedKind): string[] {

@@ -30,6 +30,11 @@ export interface InformerHooks {
   accepted(resourceVersion: string): void;
   /** An event arrived: the connection is doing useful work. */
   progressed(): void;
+  /**
+   * The open watch was aborted as stalled (no end long past its timeoutSeconds) after `silentMs`
+   * without an event (since it opened or its last event): it was hung, not quiet. The run then fails.
+   */
+  stalled(silentMs: number): void;
   /** 410 Gone: the informer relists next. */
   expired(message: string): void;
   /** The next run relists because of watch failures (`reason` says which); the run then fails. */

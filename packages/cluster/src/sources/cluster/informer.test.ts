@@ -73,6 +73,7 @@ function harness(
       opened: (rv) => hooks.push(`opened @${rv}`),
       accepted: (rv) => hooks.push(`accepted @${rv}`),
       progressed: () => hooks.push('progressed'),
+      stalled: (silentMs) => hooks.push(`stalled ${silentMs}`),
       expired: () => hooks.push('expired'),
       relisting: (reason) => hooks.push(`relisting: ${reason}`),
       sinkFailed: (_err, op) => hooks.push(`sinkFailed ${op}`),
@@ -135,6 +136,22 @@ describe('runInformer', () => {
       `remove ${JSON.stringify(node('b', '13'))}`,
     ]);
     expect(h.state.resourceVersion).toBe('20');
+    await h.stop();
+  });
+
+  it('given opaque resourceVersions, older-looking as numbers or text, resumes from exactly the last one seen', async () => {
+    // A resourceVersion is opaque: never compared, never parsed; the last one delivered is where to resume.
+    const h = harness([{ resourceVersion: 'rv-z9', items: [] }]);
+    await settle();
+    h.watch.last().event('ADDED', node('b', 'rv-a10'));
+    h.watch.last().event('MODIFIED', node('b', '7'));
+    h.watch.last().done(null);
+    await settle();
+    expect(h.calls.slice(1)).toEqual([
+      `upsert ${JSON.stringify(node('b', 'rv-a10'))}`,
+      `upsert ${JSON.stringify(node('b', '7'))}`,
+    ]);
+    expect(h.watch.calls.map((c) => c.query.resourceVersion)).toEqual(['rv-z9', '7']);
     await h.stop();
   });
 
@@ -222,6 +239,22 @@ describe('runInformer', () => {
     await h.clock.advance(1);
     expect(h.result().error).toMatchObject({ code: 'CLUSTER_ERR_WATCH_STALLED' });
     expect(h.watch.last().controller.signal.aborted).toBe(true);
+  });
+
+  it('given a watch that stalls after events, reports its silence since the last event', async () => {
+    const h = harness([{ resourceVersion: '10', items: [] }]);
+    await h.clock.advance(100_000);
+    h.watch.last().event('ADDED', node('a', '11'));
+    await h.clock.advance(260_000);
+    expect(h.result().error).toMatchObject({ code: 'CLUSTER_ERR_WATCH_STALLED' });
+    expect(h.hooks.slice(-2)).toEqual(['progressed', 'stalled 260000']);
+  });
+
+  it('given response headers that never arrive, reports no stall silence (no stream was open)', async () => {
+    const h = harness([{ resourceVersion: '10', items: [] }], { connect: neverAnswers });
+    await h.clock.advance(5_000);
+    expect(h.result().error).toMatchObject({ code: 'CLUSTER_ERR_WATCH_STALLED' });
+    expect(h.hooks).toEqual(['listed 0 @10']);
   });
 
   it('given a list in pages and a sink taking pages, feeds it page by page, then watches from the first page', async () => {

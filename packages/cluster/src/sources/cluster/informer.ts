@@ -56,9 +56,20 @@ interface WatchRun {
   readonly accept: () => void;
 }
 
+/** Does the watch end tell of a stream that stayed open without an end past its deadline? */
+function isStall(end: WatchEnd): boolean {
+  return (
+    end.type === 'failed' &&
+    end.error instanceof ClusterSourceError &&
+    end.error.code === 'CLUSTER_ERR_WATCH_STALLED'
+  );
+}
+
 async function watchFromResourceVersion(deps: InformerDeps, signal: AbortSignal): Promise<WatchRun> {
   const timeoutSeconds = deps.timing.watchTimeoutSeconds();
   const resourceVersion = deps.state.resourceVersion;
+  /** When the open stream last showed life (opened, or its last event); undefined until open. */
+  let aliveAt: number | undefined;
   let accepted = false;
   const accept = (): void => {
     if (accepted) return;
@@ -74,9 +85,16 @@ async function watchFromResourceVersion(deps: InformerDeps, signal: AbortSignal)
     clock: deps.clock,
     connectTimeoutMs: deps.timing.listTimeoutMs,
     stallMs: timeoutSeconds * 1000 + deps.timing.stallGraceMs,
-    onOpen: () => deps.hooks.opened(resourceVersion),
-    onEvent: (type, object) => onEvent(deps, type, object, accept),
+    onOpen: () => {
+      aliveAt = deps.clock.now();
+      deps.hooks.opened(resourceVersion);
+    },
+    onEvent: (type, object) => {
+      aliveAt = deps.clock.now();
+      return onEvent(deps, type, object, accept);
+    },
   });
+  if (aliveAt !== undefined && isStall(end)) deps.hooks.stalled(deps.clock.now() - aliveAt);
   return { end, accept };
 }
 

@@ -79,6 +79,7 @@ export function startKind(kind: WatchedKind, ctx: KindContext): KindRunner {
       tracker.accepted();
     },
     progressed: healthy,
+    stalled: (silentMs) => tracker.stalled(silentMs),
     expired: (reason) => {
       // The snapshot has missed events until the relist succeeds.
       tracker.failed(reason);

@@ -97,6 +97,38 @@ describe('SyncTracker', () => {
     expect(sync.isSynced()).toBe(false);
   });
 
+  it('given watches that hang one after another, each aborted as stalled, becomes unsynced at the first stall', async () => {
+    const { clock, reports, sync } = tracker();
+    sync.listed(1);
+    // A healthy watch, silent since its last event when the server hung; aborted 360 s later.
+    sync.opened();
+    await clock.advance(360_000);
+    sync.stalled(360_000);
+    sync.failed('WATCH: no end after 360000 ms');
+    expect(sync.isSynced()).toBe(false);
+    expect(reports[1]).toEqual([false, 'failing for 60000 ms: WATCH: no end after 360000 ms']);
+    // The next watch opens and hangs too: a paused countdown must not bring the kind back.
+    sync.opened();
+    await clock.advance(360_000);
+    expect(sync.isSynced()).toBe(false);
+    expect(reports).toHaveLength(2);
+  });
+
+  it('given a stalled watch silent for less than the limit, runs the countdown for the rest only', async () => {
+    const { clock, sync } = tracker();
+    sync.listed(1);
+    sync.failed('WATCH: Premature close');
+    await clock.advance(10_000);
+    sync.opened();
+    await clock.advance(30_000);
+    sync.stalled(30_000);
+    sync.failed('WATCH: no end after 30000 ms');
+    await clock.advance(19_999);
+    expect(sync.isSynced()).toBe(true);
+    await clock.advance(1);
+    expect(sync.isSynced()).toBe(false);
+  });
+
   it('given an unsynced kind whose watches open but are not accepted, stays unsynced', async () => {
     const { clock, reports, sync } = tracker();
     sync.listed(1);

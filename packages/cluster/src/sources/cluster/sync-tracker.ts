@@ -11,7 +11,10 @@ export type SyncReport = (synced: boolean, reason: string) => void;
  * InformerHooks.accepted: an HTTP 200 alone is no proof, kube-apiserver may follow it with an
  * ERROR event). While a watch stream is open (200, no ERROR yet) the countdown pauses without
  * being reset: a healthy but quiet watch does not unsync a kind, and 200 + ERROR again and again
- * does not keep one synced. The next LIST or accepted watch syncs it again and resets the countdown.
+ * does not keep one synced. A watch that stalls (no end long past its timeoutSeconds) was no
+ * healthy quiet watch: its silence counts as failing time after all, so an API server that hangs
+ * its watches unsyncs the kind. The next LIST or accepted watch syncs it again and resets the
+ * countdown.
  */
 export class SyncTracker {
   private synced = false;
@@ -48,10 +51,19 @@ export class SyncTracker {
     if (this.listedOnce) this.recovered('watch resumed');
   }
 
+  /**
+   * The open watch was aborted as stalled, silent for `silentMs` (since it opened or since its last
+   * event): that time counts as failing time. The failure itself follows (failed).
+   */
+  stalled(silentMs: number): void {
+    if (this.countdown === undefined) this.budgetMs = Math.max(0, this.budgetMs - silentMs);
+  }
+
   /** Something failed (or the watch expired): the countdown runs. */
   failed(message: string): void {
     this.lastFailure = message;
     if (!this.synced || this.countdown !== undefined) return;
+    if (this.budgetMs === 0) return this.giveUp();
     this.countdown = {
       startedAt: this.clock.now(),
       cancel: this.clock.setTimeout(() => this.giveUp(), this.budgetMs),

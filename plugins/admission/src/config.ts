@@ -32,10 +32,22 @@ const TlsBootstrapSchema = Type.Object({
   dnsNames: Type.Array(Type.String({ minLength: 1, pattern: DNS_NAME }), {
     description: 'Extra DNS names for the serving certificate.',
   }),
-  mutatingWebhooks: Type.Array(objectName('A MutatingWebhookConfiguration to keep the caBundle of.')),
-  validatingWebhooks: Type.Array(objectName('A ValidatingWebhookConfiguration to keep the caBundle of.')),
-  caValidityDays: Type.Integer({ minimum: 3, maximum: 36_500 }),
-  certValidityDays: Type.Integer({ minimum: 1, maximum: 3650 }),
+  mutatingWebhooks: Type.Array(objectName('A MutatingWebhookConfiguration to keep the caBundle of.'), {
+    description: 'MutatingWebhookConfigurations whose caBundle the bootstrap keeps.',
+  }),
+  validatingWebhooks: Type.Array(objectName('A ValidatingWebhookConfiguration to keep the caBundle of.'), {
+    description: 'ValidatingWebhookConfigurations whose caBundle the bootstrap keeps.',
+  }),
+  caValidityDays: Type.Integer({
+    minimum: 3,
+    maximum: 36_500,
+    description: 'Lifetime of a CA the bootstrap makes; rotated at 2/3 of it.',
+  }),
+  certValidityDays: Type.Integer({
+    minimum: 1,
+    maximum: 3650,
+    description: "Lifetime of a serving certificate; renewed at 2/3 of it, at most a third of the CA's.",
+  }),
   resyncSeconds: Type.Integer({
     minimum: 1,
     maximum: 3600,
@@ -58,14 +70,18 @@ export const AdmissionConfigSchema = Type.Object({
       'HOST:PORT to serve on: HTTPS with --tls-cert and --tls-key, else plain HTTP (local tests only).',
   }),
   tls: Type.Object({
-    cert: Type.Optional(Type.String({ minLength: 1 })),
-    key: Type.Optional(Type.String({ minLength: 1 })),
+    cert: Type.Optional(
+      Type.String({ minLength: 1, description: 'Serving certificate (PEM), reloaded when it changes.' }),
+    ),
+    key: Type.Optional(Type.String({ minLength: 1, description: "The serving certificate's key (PEM)." })),
   }),
   tlsBootstrap: TlsBootstrapSchema,
   systemNamespaces: Type.Array(Type.String({ minLength: 1 }), {
     description: 'Namespaces the webhooks never act on.',
   }),
-  gpuResources: Type.Array(Type.String({ minLength: 1 })),
+  gpuResources: Type.Array(Type.String({ minLength: 1 }), {
+    description: 'Extended resources that make a pod a GPU workload.',
+  }),
   schedulerName: Type.String({
     minLength: 1,
     maxLength: 253,
@@ -82,7 +98,11 @@ export const AdmissionConfigSchema = Type.Object({
     maximum: 29_000,
     description: 'Answer within this; below timeoutSeconds.',
   }),
-  reservationTtlSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
+  reservationTtlSeconds: Type.Integer({
+    minimum: 1,
+    maximum: 3600,
+    description: "How long an admitted object's quota reservation lasts if the cluster never shows it.",
+  }),
   sharedQuota: Type.Boolean({ description: 'With a cluster, share quota reservations through Leases.' }),
   departmentStatus: Type.Boolean({
     description: 'With a cluster, keep policy status current (Valid condition; Department namespaces, used).',

@@ -52,8 +52,16 @@ export const CsiConfigSchema = Type.Object({
   topologyLabels: Type.Array(Type.String({ minLength: 1 }), {
     description: 'Node label keys reported as CSI topology by NodeGetInfo (node role; needs --kubeconfig).',
   }),
-  cephTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 300 }),
-  maxVolumesPerNode: Type.Integer({ minimum: 0 }),
+  cephTimeoutSeconds: Type.Integer({
+    minimum: 1,
+    maximum: 300,
+    description:
+      'Seconds a Ceph connect or mon/osd operation may take; past it the call answers UNAVAILABLE.',
+  }),
+  maxVolumesPerNode: Type.Integer({
+    minimum: 0,
+    description: 'Volumes this node may attach, as NodeGetInfo reports it (node role); 0: no limit.',
+  }),
   logLevel: LogLevelSchema,
   slowOpMs: Type.Integer({
     minimum: 1,

@@ -37,8 +37,10 @@ export const ExtenderConfigSchema = Type.Object({
     description: 'How long a pod bound by --bind counts on its node before the watch shows it bound.',
   }),
   tls: Type.Object({
-    cert: Type.Optional(Type.String({ minLength: 1 })),
-    key: Type.Optional(Type.String({ minLength: 1 })),
+    cert: Type.Optional(
+      Type.String({ minLength: 1, description: 'Serving certificate (PEM): serve HTTPS (with --tls-key).' }),
+    ),
+    key: Type.Optional(Type.String({ minLength: 1, description: "The serving certificate's key (PEM)." })),
     clientCa: Type.Optional(
       Type.String({
         minLength: 1,
@@ -112,6 +114,25 @@ export function loadExtenderConfig(
   env: Readonly<Record<string, string | undefined>>,
 ): ExtenderConfig {
   return loadConfig({ ...EXTENDER_CONFIG, argv, env });
+}
+
+/**
+ * `corral explain`'s configuration: the extender's settings, but offline only, so the one problem
+ * besides a bad value is a missing `--policies` (a cluster, `--bind` or TLS mean nothing to it).
+ */
+export function loadExplainConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ExtenderConfig & { readonly policies: string } {
+  const config = loadConfig({
+    ...EXTENDER_CONFIG,
+    argv,
+    env,
+    refine: (loaded) =>
+      loaded.policies === undefined ? ['explain works offline: give --policies PATH'] : [],
+  });
+  // refine refused a configuration without policies.
+  return config as ExtenderConfig & { readonly policies: string };
 }
 
 /** `corral extender --help`: generated from the schema, flags, defaults and env prefix above. */

@@ -24,7 +24,8 @@ Demo (what \`make demo\` runs):
   help                                 this text; \`corral <command> --help\` for a command's flags
                                        (for a service: every flag, its default and its env variable)
 
-Exit codes: 0 ok, 1 a finding (a denial), 2 bad usage or input, or an unexpected failure.
+Exit codes: 0 ok, 1 a finding (a denial) or a service that failed (could not start, or stop cleanly),
+2 bad usage or input, or an unexpected failure.
 `;
 
 export async function help(_args: readonly string[], io: CliIo): Promise<number> {

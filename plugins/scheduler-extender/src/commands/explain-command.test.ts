@@ -98,3 +98,24 @@ spec:
     expect(err.join('')).toContain(`cannot read ${missing}: ENOENT: no such file or directory`);
   });
 });
+
+describe('corral explain without policy files', () => {
+  it.each([
+    ['no flag', []],
+    ['a kubeconfig', ['--kubeconfig', '/nowhere/kubeconfig']],
+    ['--in-cluster', ['--in-cluster']],
+  ])('given %s, asks for --policies only (explain works offline); exit 2', async (_name, flags) => {
+    const { io, err } = captureIo();
+    expect(await commands.explain([manifest(DEPLOYMENT), ...flags], io)).toBe(2);
+    expect(err.join('')).toBe(
+      'corral explain: invalid configuration (1 problem):\n  - explain works offline: give --policies PATH\n',
+    );
+  });
+
+  it('given serving flags beside --policies (--bind), explains instead of asking for a cluster; exit 0', async () => {
+    const { io, out, err } = captureIo();
+    expect(await commands.explain([manifest(DEPLOYMENT), '--policies', 'examples', '--bind'], io)).toBe(0);
+    expect(out.join('')).toContain('pod template of Deployment research-batch/etl');
+    expect(err).toEqual([]);
+  });
+});

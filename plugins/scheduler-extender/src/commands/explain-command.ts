@@ -4,7 +4,7 @@ import { createLogger, ConfigError, isCorralError } from '@corral/runtime';
 import { ClusterError, toPodView } from '@corral/cluster';
 import { describeProblem } from '@corral/policy';
 import { parseAllDocuments } from 'yaml';
-import { loadExtenderConfig } from '../config.js';
+import { loadExplainConfig } from '../config.js';
 import type { Candidate } from '../decide/candidate.js';
 import { decideOptions, type DecideOptions } from '../decide/decide-options.js';
 import { explainPod, type ExplainRow } from '../decide/explain.js';
@@ -41,11 +41,9 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
     io.stderr(`corral explain: name the pod file\n${USAGE}\n`);
     return EXIT_USAGE;
   }
-  let config: ReturnType<typeof loadExtenderConfig> | undefined;
+  let config: ReturnType<typeof loadExplainConfig> | undefined;
   try {
-    config = loadExtenderConfig(flags, io.env);
-    if (config.policies === undefined)
-      throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, 'explain works offline: give --policies PATH');
+    config = loadExplainConfig(flags, io.env);
     const { targets, skipped } = await readTargets(absolute(io.cwd, podFile));
     const logger = createLogger({ level: 'silent', name: 'explain' });
     const opened = await openExtenderSnapshot({

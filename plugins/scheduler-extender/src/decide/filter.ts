@@ -1,3 +1,4 @@
+import type { NodeView } from '@corral/cluster';
 import type { Candidate } from './candidate.js';
 import type { DecideOptions } from './decide-options.js';
 import type { PodContext } from './pod-context.js';
@@ -36,7 +37,14 @@ const unreadableNode = (problem: string) => fail('node-readable', `Node object u
  */
 function viewless({ name, problem }: Candidate, memo: RefusalMemo): NodeVerdict {
   if (problem === undefined) return toVerdict(name, [UNKNOWN_NODE]);
-  return refusedBy(name, memo.refusal('node-readable', problem, unreadableNode, problem), memo);
+  return refusedBy(name, viewlessRefusal({ name, problem }, memo), memo);
+}
+
+/** Why a candidate without a view is refused (see viewless). */
+function viewlessRefusal({ problem }: Candidate, memo: RefusalMemo): RuleResult {
+  return problem === undefined
+    ? UNKNOWN_NODE
+    : memo.refusal('node-readable', problem, unreadableNode, problem);
 }
 
 /**
@@ -65,40 +73,84 @@ export function filterNodes(
     return candidates.map((candidate) => toVerdict(candidate.name, system));
   }
   const rules = filter.rules ?? FILTER_RULES;
-  const memo = new RefusalMemo();
-  const spread = new SpreadCounter(cluster.placements, pod.pod);
-  // One input for every node, its `node` set before the rules run: rules are synchronous and keep
-  // nothing of it, and 500 candidates per call would otherwise be 500 copies.
-  let input: Mutable<RuleInput> | undefined;
+  const run = new FilterRun(pod, cluster, options);
   const scratch: RuleResult[] = [];
   return candidates.map((candidate) => {
     const { name, view } = candidate;
-    if (!view) return viewless(candidate, memo);
-    if (input) input.node = view;
-    else input = { pod, node: view, cluster, options, spread, memo };
+    if (!view) return viewless(candidate, run.memo);
+    const input = run.inputFor(view);
     // Results go to a scratch list, copied only for a node that keeps them (most are refused).
-    if (!filter.allReasons) return serve(name, input, rules, memo, scratch);
-    for (let i = 0; i < rules.length; i++) scratch[i] = (rules[i] as NodeRule)(input);
-    return toVerdict(name, scratch.slice(0, rules.length));
+    if (filter.allReasons) {
+      for (let i = 0; i < rules.length; i++) scratch[i] = (rules[i] as NodeRule)(input);
+      return toVerdict(name, scratch.slice(0, rules.length));
+    }
+    const refusal = serve(input, rules, scratch);
+    return refusal ? refusedBy(name, refusal, run.memo) : toVerdict(name, scratch.slice(0, rules.length));
   });
 }
 
-/** Serving: the node's verdict with its one most fundamental refusal, or every rule's pass. */
-function serve(
-  name: string,
-  input: RuleInput,
-  rules: readonly NodeRule[],
-  memo: RefusalMemo,
-  scratch: RuleResult[],
-): NodeVerdict {
+/**
+ * Serving, for the filter verb: each candidate's one reported refusal (the one filterNodes' verdict
+ * would carry; refusals alike are the same shared result), undefined when the node passes. The same
+ * decisions as filterNodes without a verdict per node: at 500 candidates per call most are refused.
+ */
+export function servingRefusals(
+  pod: PodContext,
+  candidates: readonly Candidate[],
+  cluster: ClusterView,
+  options: DecideOptions,
+): (RuleResult | undefined)[] {
+  const refusals = new Array<RuleResult | undefined>(candidates.length).fill(undefined);
+  if (options.systemNamespaces.has(pod.pod.namespace)) return refusals;
+  const run = new FilterRun(pod, cluster, options);
+  const scratch: RuleResult[] = [];
+  for (let i = 0; i < candidates.length; i++) {
+    const candidate = candidates[i] as Candidate;
+    const view = candidate.view;
+    if (!view) refusals[i] = viewlessRefusal(candidate, run.memo);
+    else refusals[i] = serve(run.inputFor(view), FILTER_RULES, scratch);
+  }
+  return refusals;
+}
+
+/**
+ * One request's rule input, shared by every node: its `node` is set before the rules run (rules are
+ * synchronous and keep nothing of it; 500 candidates per call would otherwise be 500 copies).
+ */
+class FilterRun {
+  readonly memo = new RefusalMemo();
+  private readonly spread: SpreadCounter;
+  private shared: Mutable<RuleInput> | undefined;
+
+  constructor(
+    private readonly pod: PodContext,
+    private readonly cluster: ClusterView,
+    private readonly options: DecideOptions,
+  ) {
+    this.spread = new SpreadCounter(cluster.placements, pod.pod);
+  }
+
+  /** The shared input, now about `node`. */
+  inputFor(node: NodeView): RuleInput {
+    if (this.shared) this.shared.node = node;
+    else {
+      const { pod, cluster, options, spread, memo } = this;
+      this.shared = { pod, node, cluster, options, spread, memo };
+    }
+    return this.shared;
+  }
+}
+
+/** Serving: the node's one most fundamental refusal, or undefined with every rule's pass in `scratch`. */
+function serve(input: RuleInput, rules: readonly NodeRule[], scratch: RuleResult[]): RuleResult | undefined {
   let resolvable: RuleResult | undefined;
   for (let i = 0; i < rules.length; i++) {
     const result = (rules[i] as NodeRule)(input);
     if (refuses(result)) {
-      if (result.unresolvable) return refusedBy(name, result, memo);
+      if (result.unresolvable) return result;
       resolvable ??= result;
     }
     scratch[i] = result;
   }
-  return resolvable ? refusedBy(name, resolvable, memo) : toVerdict(name, scratch.slice(0, rules.length));
+  return resolvable;
 }

@@ -64,6 +64,26 @@ describe('RefusalMemo.refusal', () => {
   });
 });
 
+describe('RefusalMemo.refusal kinds and keys', () => {
+  it('given a builder, passes it the context and the key, so one module-level builder serves every key', () => {
+    const memo = new RefusalMemo();
+    const make = (owner: string, key: string) => fail('department-isolation', `${owner}: ${key}`, true);
+    expect(memo.refusal('department-isolation:dedicated', 'fin', make, 'pod').message).toBe('pod: fin');
+    expect(memo.refusal('department-isolation:dedicated', 'web', make, 'pod').message).toBe('pod: web');
+  });
+
+  it('given two kinds of one rule with the same key, keeps a refusal for each', () => {
+    const memo = new RefusalMemo();
+    const dedicated = memo.refusal('department-isolation:dedicated', 'fin', () =>
+      fail('department-isolation', 'dedicated to fin', true),
+    );
+    const runs = memo.refusal('department-isolation', 'fin', () =>
+      fail('department-isolation', 'runs pods of fin', true),
+    );
+    expect([dedicated.message, runs.message]).toEqual(['dedicated to fin', 'runs pods of fin']);
+  });
+});
+
 describe('RefusalMemo.listOf', () => {
   it('given the same result twice, returns one frozen single-element list', () => {
     const memo = new RefusalMemo();

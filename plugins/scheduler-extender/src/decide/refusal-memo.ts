@@ -8,21 +8,33 @@ import type { RuleName, RuleResult } from './verdict.js';
  * FailedScheduling event ("250 gpu-nodes: node is dedicated to GPU workloads ...").
  */
 export class RefusalMemo {
-  private readonly byRule = new Map<RuleName, Map<string, RuleResult>>();
+  private readonly byKind = new Map<string, Map<string, RuleResult>>();
   private readonly lists = new Map<RuleResult, readonly RuleResult[]>();
 
   /**
-   * The refusal of `rule` kept for `key` (what its message depends on); on a miss, `make` builds it
-   * and it is kept, so `make` runs once per (rule, key) and request. A module-level `make` given its
-   * `context` allocates nothing on a hit; a closure is fine where the message needs several values.
+   * The refusal of `kind` (a rule's name, or a rule's name and a kind of refusal when one rule keys
+   * several kinds by the same names) kept for `key` (what its message depends on); on a miss,
+   * `make(context, key)` builds it and it is kept, so `make` runs once per (kind, key) and request.
+   * A module-level `make` given its `context` allocates nothing on a hit (nor do constant keys); a
+   * closure is fine where the message needs several values and the refusal is rare.
    */
-  refusal(rule: RuleName, key: string, make: () => RuleResult): RuleResult;
-  refusal<C>(rule: RuleName, key: string, make: (context: C) => RuleResult, context: C): RuleResult;
-  refusal<C>(rule: RuleName, key: string, make: (context?: C) => RuleResult, context?: C): RuleResult {
-    let results = this.byRule.get(rule);
-    if (!results) this.byRule.set(rule, (results = new Map()));
+  refusal(kind: RuleName | `${RuleName}:${string}`, key: string, make: () => RuleResult): RuleResult;
+  refusal<C>(
+    kind: RuleName | `${RuleName}:${string}`,
+    key: string,
+    make: (context: C, key: string) => RuleResult,
+    context: C,
+  ): RuleResult;
+  refusal<C>(
+    kind: string,
+    key: string,
+    make: (context: C | undefined, key: string) => RuleResult,
+    context?: C,
+  ): RuleResult {
+    let results = this.byKind.get(kind);
+    if (!results) this.byKind.set(kind, (results = new Map()));
     let result = results.get(key);
-    if (!result) results.set(key, (result = make(context)));
+    if (!result) results.set(key, (result = make(context, key)));
     return result;
   }
 

@@ -1,5 +1,8 @@
 import type { SpreadRule } from '@corral/policy';
+import type { DomainQuery } from '@corral/cluster';
 import type { Placements, Self } from './placements.js';
+
+type NodeQuery = Omit<DomainQuery, 'topologyKey' | 'domain'>;
 
 /**
  * Counts, for one request, the pods of the pod's namespace carrying its value of a spread rule's
@@ -10,6 +13,8 @@ import type { Placements, Self } from './placements.js';
  */
 export class SpreadCounter {
   private readonly memo = new Map<SpreadRule, Map<string, number>>();
+  /** The last node query asked (asked for every node that would pass, with the same few values). */
+  private lastQuery: NodeQuery | undefined;
 
   constructor(
     private readonly placements: Placements,
@@ -31,8 +36,14 @@ export class SpreadCounter {
    * map read for the (most) nodes nobody is nominated to.
    */
   countNominated(rule: SpreadRule, labelValue: string, node: string): number {
-    const query = { namespace: this.self.namespace, labelKey: rule.labelKey, labelValue };
-    return this.placements.countNominatedTo(node, query, this.self);
+    return this.placements.countNominatedTo(node, this.nodeQuery(rule.labelKey, labelValue), this.self);
+  }
+
+  /** The pod's namespace, label key and value, as a query: a kept one when asked alike before. */
+  private nodeQuery(labelKey: string, labelValue: string): NodeQuery {
+    const last = this.lastQuery;
+    if (last && last.labelKey === labelKey && last.labelValue === labelValue) return last;
+    return (this.lastQuery = { namespace: this.self.namespace, labelKey, labelValue });
   }
 
   /** Pods with `labelValue` (the pod's own value of the rule's label) in `domain`. */

@@ -1,3 +1,4 @@
+import { hasRepeats } from './distinct-names.js';
 import { goPresent, isRecord } from './go-json.js';
 
 /** A v1.NodeList as kube-scheduler sends it (nodeCacheCapable: false). */
@@ -58,14 +59,13 @@ export function readNodes(body: Record<string, unknown>): Parsed<NodesIn> {
   if (!Array.isArray(names) || !names.every((name) => typeof name === 'string' && name !== '')) {
     return { ok: false, error: 'ExtenderArgs.NodeNames must be an array of node names' };
   }
-  const unique = new Set(names);
-  return { ok: true, value: { mode: 'names', names: unique.size === names.length ? names : [...unique] } };
+  return { ok: true, value: { mode: 'names', names: hasRepeats(names) ? [...new Set(names)] : names } };
 }
 
 /** Full mode, each node name once (its first item). */
 function onceEach(metadata: unknown, items: readonly unknown[], names: readonly string[]): NodesIn {
+  if (!hasRepeats(names)) return { mode: 'nodes', list: { metadata, items }, names };
   const unique = new Set(names);
-  if (unique.size === names.length) return { mode: 'nodes', list: { metadata, items }, names };
   const keptItems: unknown[] = [];
   const keptNames: string[] = [];
   names.forEach((name, index) => {

@@ -1,12 +1,12 @@
 import type { ClusterSnapshot, NodeView, PodView } from '@corral/cluster';
 import type { AssumedPods } from '../decide/assumed-pods.js';
 import type { DecideOptions } from '../decide/decide-options.js';
-import { filterNodes } from '../decide/filter.js';
+import { servingRefusals } from '../decide/filter.js';
 import { podContext, type PodContext } from '../decide/pod-context.js';
 import { decidePreemption } from '../decide/preempt.js';
 import { prioritizeNodes } from '../decide/prioritize.js';
 import type { ClusterView } from '../decide/rule-input.js';
-import { reasonOf, refuses, type NodeVerdict, type RuleResult } from '../decide/verdict.js';
+import type { RuleResult } from '../decide/verdict.js';
 import { badRequest, ExtenderError, notSynced, toWireMessage } from '../errors.js';
 import { UnreadableArgs, type Answer, type AnswerLog } from './answer.js';
 import type { ExtenderBindingResult } from './bind-envelope.js';
@@ -15,9 +15,15 @@ import { readExtenderArgs, type ExtenderArgs } from './extender-args.js';
 import type { ExtenderMetrics } from './extender-metrics.js';
 import { Recent } from './filtered-pods.js';
 import type { Candidate } from '../decide/candidate.js';
-import { FilterAnswer, filterError, type ExtenderFilterResult, type Refusal } from './filter-result.js';
+import {
+  encodeRefusal,
+  FilterAnswer,
+  filterError,
+  type EncodedRefusal,
+  type ExtenderFilterResult,
+} from './filter-result.js';
 import { preemptionResult, readPreemptionArgs, type ExtenderPreemptionResult } from './preempt-envelope.js';
-import { priorityList, type HostPriority } from './priority-result.js';
+import { hostPriorities, priorityList, type HostPriority } from './priority-result.js';
 import { requestCandidates, requestPod, requestPodKey, unknownOwnerOf } from './request-pod.js';
 import type { SyncState } from './sync-state.js';
 
@@ -59,8 +65,8 @@ export class ExtenderHandlers {
       if (this.deps.binder) this.filtered.remember(pod.key, pod.pod);
       const candidates = requestCandidates(args.value.nodes, this.deps.snapshot, this.deps.options);
       if (this.deps.binder && args.value.nodes.mode !== 'names') this.rememberUnseen(candidates);
-      const verdicts = filterNodes(pod, candidates, this.deps.cluster, this.deps.options);
-      const refusals = refusalsOf(verdicts);
+      const results = servingRefusals(pod, candidates, this.deps.cluster, this.deps.options);
+      const refusals = refusalsOf(results);
       for (const [rule, count] of refusals.byRule) this.deps.metrics.rejections.inc({ rule }, count);
       return {
         body: new FilterAnswer(args.value.nodes, refusals.byNode),
@@ -89,7 +95,8 @@ export class ExtenderHandlers {
     if (pod instanceof ExtenderError) return undecided(pod);
     const candidates = requestCandidates(args.value.nodes, this.deps.snapshot, this.deps.options);
     const scores = prioritizeNodes(pod, candidates, this.deps.cluster, this.deps.options);
-    return { body: priorityList(names, new Map(scores.map((s) => [s.node, s.score]))), log };
+    // Scored in the order of the names (the candidates'): no map by name.
+    return { body: hostPriorities(scores), log };
   }
 
   /**
@@ -136,35 +143,28 @@ export class ExtenderHandlers {
 
 /**
  * Each node's refusal (undefined when it passed), in the request's order, and the refusals per rule
- * (for the metric). A refusal shared by many nodes (the same RuleResult, see RefusalMemo) gets its
- * reason text built once.
+ * (for the metric). Nodes refused alike share one RuleResult (see RefusalMemo), so each distinct one
+ * gets its reason built and encoded once.
  */
-function refusalsOf(verdicts: readonly NodeVerdict[]) {
-  const byNode = new Array<Refusal | undefined>(verdicts.length);
-  const byRule = new Map<string, number>();
-  const shared = new Map<RuleResult, Refusal>();
+function refusalsOf(results: readonly (RuleResult | undefined)[]) {
+  const byNode = new Array<EncodedRefusal | undefined>(results.length).fill(undefined);
+  const shared = new Map<RuleResult, { refusal: EncodedRefusal; count: number }>();
   let refused = 0;
-  verdicts.forEach((verdict, index) => {
-    if (verdict.status === 'pass') return;
-    let refusing = 0;
-    let last: RuleResult | undefined;
-    // Indexed: the results of refused nodes are shared frozen arrays, which for-of iterates slowly.
-    for (let i = 0; i < verdict.results.length; i++) {
-      const result = verdict.results[i] as RuleResult;
-      if (!refuses(result)) continue;
-      refusing += 1;
-      last = result;
-      byRule.set(result.rule, (byRule.get(result.rule) ?? 0) + 1);
+  for (let index = 0; index < results.length; index++) {
+    const result = results[index];
+    if (!result) continue;
+    let entry = shared.get(result);
+    if (!entry) {
+      const reason = `${result.rule}: ${result.message}`;
+      entry = { refusal: encodeRefusal({ reason, unresolvable: result.unresolvable }), count: 0 };
+      shared.set(result, entry);
     }
-    const only = refusing === 1 ? last : undefined;
-    let refusal = only && shared.get(only);
-    if (!refusal) {
-      refusal = { reason: reasonOf(verdict), unresolvable: verdict.unresolvable };
-      if (only) shared.set(only, refusal);
-    }
-    byNode[index] = refusal;
+    entry.count += 1;
+    byNode[index] = entry.refusal;
     refused += 1;
-  });
+  }
+  const byRule = new Map<string, number>();
+  for (const [{ rule }, { count }] of shared) byRule.set(rule, (byRule.get(rule) ?? 0) + count);
   return { byNode, byRule, refused };
 }
 

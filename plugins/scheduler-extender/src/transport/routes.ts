@@ -35,9 +35,11 @@ export const RESPONSE_SCHEMAS = {
   bind: Type.Object({ Error: Type.String() }),
 } as const;
 
-/** A filter answer writes itself (see FilterAnswer); the other answers are small. */
-const serializeAnswer = (data: unknown): string =>
-  data instanceof FilterAnswer ? data.json() : JSON.stringify(data);
+/** The content type fastify gives serialized JSON. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** The answers other than filter's are small (a filter answer writes its own bytes, see FilterAnswer). */
+const serializeAnswer = (data: unknown): string => JSON.stringify(data);
 
 export interface RouteOptions {
   readonly handlers: ExtenderHandlers;
@@ -49,7 +51,8 @@ export interface RouteOptions {
 /**
  * POST /scheduler/{filter,prioritize,preempt,bind}. Bodies are read as Go reads them (case-folded
  * keys), so the body schema is open and the envelope modules validate; answers follow the response
- * schemas (checked by the envelope tests) and are written by JSON.stringify.
+ * schemas (checked by the envelope tests) and are written by JSON.stringify, except the filter
+ * answer, which sends the UTF-8 bytes it writes itself (FilterAnswer.bytes).
  * 200 always, except an unreadable body: malformed JSON (fastify), or arguments for a verb whose
  * answer has no Error field (400 with the reason), and a caller the guard refuses (its answer).
  */
@@ -72,6 +75,9 @@ export function registerExtenderRoutes(app: CorralServer, options: RouteOptions)
         try {
           const answer = await run(request.body);
           logAnswer(request.log, verb, answer);
+          // A filter answer sends its bytes (see FilterAnswer), typed as the serializer would have.
+          if (answer.body instanceof FilterAnswer)
+            return await reply.code(200).type(JSON_TYPE).send(answer.body.bytes());
           return await reply.code(200).send(answer.body);
         } catch (error) {
           if (!(error instanceof UnreadableArgs)) throw error;

@@ -4,7 +4,9 @@ import { describeOwner, type PodContext } from '../pod-context.js';
 import type { ClusterView, RuleInput } from '../rule-input.js';
 import { fail, pass, type RuleResult } from '../verdict.js';
 
-const RULE = 'department-isolation';
+const RULE = 'department-isolation' as const;
+/** The memo's kind for nodes dedicated to another department (keyed by that department). */
+const DEDICATED = `${RULE}:dedicated` as const;
 
 /**
  * Department isolation (DESIGN.md "Policy model"): a node dedicated to a department takes only its
@@ -19,8 +21,10 @@ const RULE = 'department-isolation';
  * for a department no valid Department is served for (deleted, or invalid): they are still that
  * department's (isolationDepartmentOfNamespace). None of these can be fixed by preemption (the
  * extender never evicts another department's pods, and a nominated pod is not running), so every
- * refusal is unresolvable. Refusals are kept per request by what they name
- * (RefusalMemo keys: a department name, or `:`-prefixed, which no name contains).
+ * refusal is unresolvable. Refusals are kept per request by what they name (RefusalMemo keys: a
+ * department name, or `:`-prefixed, which no name contains; nodes dedicated to another department
+ * under their own kind, keyed by that department), built by module-level functions: a hit allocates
+ * nothing, and most of 500 nodes per call are hits.
  */
 export function departmentIsolation(input: RuleInput): RuleResult {
   return isolation(input, true);
@@ -40,20 +44,14 @@ function isolation(input: RuleInput, nominations: boolean): RuleResult {
   const owner = node.department;
   if (owner !== undefined) {
     if (owner === pod.department) return ownNode(input, owner);
-    return memo.refusal(RULE, `:dedicated:${owner}`, () =>
-      fail(
-        RULE,
-        `node is dedicated to department ${owner}; pods of ${describeOwner(pod)} cannot run there`,
-        true,
-      ),
-    );
+    return memo.refusal(DEDICATED, owner, dedicatedTo, pod);
   }
   if (pod.department === undefined) return pass(RULE);
   if (pod.isolation === 'dedicated') {
     return memo.refusal(RULE, ':shared-pool', inSharedPool, pod.department);
   }
   const other = otherDepartmentOn(cluster.placements.departmentsOnNode(node.name), pod.department);
-  if (other !== undefined) return memo.refusal(RULE, other, () => runsOtherDepartment(other, cluster));
+  if (other !== undefined) return memo.refusal(RULE, other, runsOtherDepartment, cluster);
   const nominated = nominations ? nominatedOtherDepartment(pod, node.name, cluster) : undefined;
   if (nominated === undefined) return pass(RULE);
   return memo.refusal(RULE, `:nominated:${nominated.department}:${nominated.priority}`, () =>
@@ -89,7 +87,7 @@ export function departmentIsolationUnseen(
 ): RuleResult {
   if (pod.department === undefined) return pass(RULE);
   const other = otherDepartmentOn(cluster.placements.departmentsOnNode(nodeName), pod.department);
-  if (other !== undefined) return runsOtherDepartment(other, cluster);
+  if (other !== undefined) return runsOtherDepartment(cluster, other);
   const nominated = nominations ? nominatedOtherDepartment(pod, nodeName, cluster) : undefined;
   return nominated === undefined ? pass(RULE) : nominatedForOther(nominated);
 }
@@ -138,6 +136,13 @@ const nominatedForOther = ({ department, priority }: Nomination) =>
     true,
   );
 
+const dedicatedTo = (pod: PodContext, owner: string) =>
+  fail(
+    RULE,
+    `node is dedicated to department ${owner}; pods of ${describeOwner(pod)} cannot run there`,
+    true,
+  );
+
 const inSharedPool = (department: string) =>
   fail(
     RULE,
@@ -151,7 +156,7 @@ const inSharedPool = (department: string) =>
  * any more (deleted, or never valid): its namespaces' pods still run, and still hold the node (see
  * isolationDepartmentOfNamespace); the message says so, as the admin reading it must restore it.
  */
-function runsOtherDepartment(other: string, cluster: ClusterView): RuleResult {
+function runsOtherDepartment(cluster: ClusterView, other: string): RuleResult {
   const unserved =
     cluster.snapshot.department(other) === undefined
       ? ` (namespaces labelled ${DEPARTMENT_LABEL}=${other}, for which no valid Department is served)`

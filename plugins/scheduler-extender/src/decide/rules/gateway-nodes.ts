@@ -16,22 +16,27 @@ const NOT_A_GATEWAY = fail(
  * goes only to gateway nodes when its department or the shared pool has any (the refusal says how
  * many in which pool). Both are unresolvable.
  */
-export function gatewayNodes({ node, pod, cluster, memo }: RuleInput): RuleResult {
+export function gatewayNodes(input: RuleInput): RuleResult {
+  const { node, pod, memo } = input;
   const isGatewayPod = pod.pod.role === 'gateway';
   if (node.role === 'gateway') {
     if (isGatewayPod) return pass(RULE);
     return NOT_A_GATEWAY;
   }
   if (!isGatewayPod) return pass(RULE);
+  // The same for every node that is not a gateway: decided once per request.
+  return memo.refusal(RULE, 'not-gateway-node', offGateways, input);
+}
+
+/** A gateway pod on a node that is not a gateway: refused when it may use any gateway node. */
+function offGateways({ pod, cluster }: RuleInput): RuleResult {
   const pools = usableGateways(pod, cluster);
   if (pools.own + pools.shared === 0) return pass(RULE);
-  return memo.refusal(RULE, 'not-gateway-node', () =>
-    fail(
-      RULE,
-      `gateway pods run on gateway nodes (${ROLE_LABEL}=gateway), and this pod may use ` +
-        `${describePools(pod, pools)}; this node is not one`,
-      true,
-    ),
+  return fail(
+    RULE,
+    `gateway pods run on gateway nodes (${ROLE_LABEL}=gateway), and this pod may use ` +
+      `${describePools(pod, pools)}; this node is not one`,
+    true,
   );
 }
 

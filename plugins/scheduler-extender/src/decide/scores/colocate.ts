@@ -10,8 +10,8 @@ import { scaled, type ScoreRule } from './score.js';
  * kube-scheduler's InterPodAffinity scoring: they run until they are gone.
  */
 export const colocate: ScoreRule = ({ pod, node, cluster }) => {
-  const rules = pod.policy?.spec.scheduling?.colocate ?? [];
-  if (rules.length === 0) return undefined;
+  const rules = pod.policy?.spec.scheduling?.colocate;
+  if (rules === undefined || rules.length === 0) return undefined;
   const pods = cluster.placements.podsOnNode(node.name);
   let total = 0;
   let earned = 0;

@@ -48,11 +48,15 @@ export function podResources(spec: RawObject | undefined, errors: FieldError[]):
   }
   const podLevel = recordAt(spec, 'resources');
   if (podLevel !== undefined) withPodLevel(requests, limits, podLevel, errors);
-  const overhead = readResourceList(spec?.['overhead'], '/spec/overhead', errors);
-  addInto(requests, overhead);
-  for (const [name, value] of overhead) {
-    const limit = limits.get(name);
-    if (limit !== undefined) limits.set(name, limit + value);
+  // Most pods have no overhead (it comes from a RuntimeClass): no map is read for them.
+  const overheadList = spec?.['overhead'];
+  if (overheadList !== undefined && overheadList !== null) {
+    const overhead = readResourceList(overheadList, '/spec/overhead', errors);
+    addInto(requests, overhead);
+    for (const [name, value] of overhead) {
+      const limit = limits.get(name);
+      if (limit !== undefined) limits.set(name, limit + value);
+    }
   }
   return { requests, limits };
 }
@@ -125,6 +129,12 @@ function withInitContainers(
   initContainers: readonly ContainerResources[],
   pick: (container: ContainerResources) => ResourceList,
 ): void {
+  // Without sidecars each init container runs alone and `sum` stays the app containers' until the
+  // end: taking the larger of it and each init container in turn is the same, with no maps.
+  if (!initContainers.some((init) => init.restartable)) {
+    for (const init of initContainers) maxInto(sum, pick(init));
+    return;
+  }
   const sidecars = new Map<string, bigint>();
   const initPeak = new Map<string, bigint>();
   for (const init of initContainers) {

@@ -3,8 +3,8 @@ import { fail, type Decision } from './decision.js';
 import { demandOf } from './demand.js';
 import { podSpecOf } from './pod-spec.js';
 import { checkQuota, type QuotaScope, type Reserved } from './quota.js';
-import { missingQuotaResources } from './quota-requirements.js';
-import { reservationKey, storedObjectOf } from './reservation-key.js';
+import { missingQuotaResources, specifiedFields } from './quota-requirements.js';
+import { parseReservationKey, reservationKey, storedObjectOf } from './reservation-key.js';
 import { nameOf, objectUidOf, type AdmissionRequest } from './request.js';
 
 export type QuotaView = Pick<
@@ -38,6 +38,8 @@ export interface Demand {
    * CREATE, whose reservation ends as soon as the snapshot shows the object at all.
    */
   readonly target?: Usage;
+  /** Does the snapshot count the object already (then nothing is held)? Unset: the ledger asks. */
+  readonly counted?: boolean;
 }
 
 /** How long the reservation of a CREATE whose name the snapshot holds under another uid lives. */
@@ -118,9 +120,11 @@ export function newObjectQuota(
   if (!demanded.ok) return { decisions: [fail(COUNT_RULE, `cannot count this object: ${demanded.message}`)] };
   const spec = kind === 'Pod' ? podSpecOf(kind, request.object) : undefined;
   const defaults = kind === 'Pod' ? view.namespacePolicy(namespace)?.spec.defaults : undefined;
+  // Read once for every scope.
+  const specified = kind === 'Pod' ? specifiedFields(spec) : 0;
   const decisions = scopes.map(
     (scope) =>
-      (kind === 'Pod' ? missingQuotaResources(scope, spec, defaults) : undefined) ??
+      (kind === 'Pod' ? missingQuotaResources(scope, spec, defaults, specified) : undefined) ??
       checkQuota(scope, demanded.usage),
   );
   const scopeKeys = reservationScopes(namespace, departmentName);
@@ -128,7 +132,13 @@ export function newObjectQuota(
   // Another object of this name in the snapshot: this one is refused as AlreadyExists, or replaces a
   // deleted one the watch has not removed yet (then the snapshot shows it within the short TTL).
   const shortLived = uid !== undefined && stored !== undefined && stored.uid !== uid;
-  const demand = { key, scopes: scopeKeys, usage: demanded.usage };
+  // Does the snapshot count this very object already (as the ledger's countedBySnapshot would find,
+  // read back from the key)? Then nothing is held; told here, the ledger need not look it up again.
+  const counted =
+    stored !== undefined &&
+    (uid === undefined || stored.uid === uid) &&
+    parseReservationKey(key) !== undefined;
+  const demand = { key, scopes: scopeKeys, usage: demanded.usage, counted };
   return { decisions, demand: shortLived ? { ...demand, ttlMs: SAME_NAME_TTL_MS } : demand };
 }
 

@@ -1,5 +1,5 @@
 import type { JsonObject } from './pod-spec.js';
-import { missingQuotaResources } from './quota-requirements.js';
+import { missingQuotaResources, specifiedFields } from './quota-requirements.js';
 
 const department = (hard: Record<string, string>) => ({
   kind: 'department' as const,
@@ -170,5 +170,68 @@ describe('missingQuotaResources', () => {
 
   it('given a spec without containers, has nothing to require', () => {
     expect(missingQuotaResources(department({ 'requests.cpu': '1' }), undefined)).toBeUndefined();
+  });
+});
+
+describe('specifiedFields', () => {
+  const bits = { 'requests.cpu': 1, 'requests.memory': 2, 'limits.cpu': 4, 'limits.memory': 8 } as const;
+  const all = Object.keys(bits) as (keyof typeof bits)[];
+  const mask = (fields: readonly (keyof typeof bits)[]) =>
+    fields.reduce((sum, field) => sum | bits[field], 0);
+  const sized = (name: string) =>
+    container(name, { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
+  const cases: [what: string, spec: JsonObject | undefined, specified: (keyof typeof bits)[]][] = [
+    ['no spec', undefined, all],
+    ['no containers', {}, all],
+    ['every field in every container', spec(sized('a'), sized('b')), all],
+    ['nothing set', spec(container('a')), []],
+    [
+      'requests only',
+      spec(container('a', { requests: { cpu: '1', memory: '1Gi' } })),
+      ['requests.cpu', 'requests.memory'],
+    ],
+    // the apiserver defaults a missing request to the limit
+    ['limits only', spec(container('a', { limits: { cpu: '1', memory: '1Gi' } })), all],
+    ['a null request', spec(container('a', { requests: { cpu: null, memory: '1Gi' } })), ['requests.memory']],
+    [
+      'one container lacking memory',
+      spec(sized('a'), container('b', { limits: { cpu: '1' } })),
+      ['requests.cpu', 'limits.cpu'],
+    ],
+    [
+      'an init container lacking everything',
+      { ...spec(sized('a')), initContainers: [container('init')] },
+      [],
+    ],
+    [
+      'an ephemeral container lacking everything',
+      { ...spec(sized('a')), ephemeralContainers: [container('debug')] },
+      all,
+    ],
+    ['a container that is not an object', spec(sized('a'), 'junk' as unknown as JsonObject), all],
+    ['pod-level resources', { ...spec(container('a')), resources: { limits: { cpu: '1' } } }, all],
+  ];
+  it.each(cases)('given %s, returns the mask of %j', (_what, podSpec, specified) => {
+    expect(specifiedFields(podSpec)).toBe(mask(specified));
+  });
+
+  it('given the mask read once, missingQuotaResources answers as when it reads the pod itself', () => {
+    const podSpec = {
+      ...spec(sized('a'), container('b', { requests: { cpu: '1' } })),
+      initContainers: [container('i')],
+    };
+    const specified = specifiedFields(podSpec);
+    const hards: Record<string, string>[] = [
+      {},
+      { 'requests.cpu': '1' },
+      { 'limits.memory': '1Gi' },
+      { pods: '10' },
+      { cpu: '1', memory: '1Gi' },
+    ];
+    for (const hard of hards) {
+      expect(missingQuotaResources(department(hard), podSpec, undefined, specified)).toEqual(
+        missingQuotaResources(department(hard), podSpec),
+      );
+    }
   });
 });

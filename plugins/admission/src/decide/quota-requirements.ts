@@ -20,18 +20,41 @@ const REQUIRED: readonly (readonly [Required, readonly string[]])[] = [
   [{ kind: 'limits', resource: 'memory' }, ['limits.memory']],
 ];
 
-/** Per policy object (policies are immutable snapshots): the container fields its quota makes compulsory. */
-const requiredByHard = new WeakMap<ResourceMap, readonly Required[]>();
+/** The container fields a quota makes compulsory, and the same as a mask of REQUIRED bits (1 << index). */
+interface RequiredFields {
+  readonly fields: readonly Required[];
+  readonly mask: number;
+}
 
-function requiredFields(hard: ResourceMap): readonly Required[] {
-  let fields = requiredByHard.get(hard);
-  if (fields === undefined) {
-    fields = REQUIRED.filter(([, keys]) => keys.some((key) => hard[key] !== undefined)).map(
-      ([required]) => required,
-    );
-    requiredByHard.set(hard, fields);
+/** Per policy object (policies are immutable snapshots): the container fields its quota makes compulsory. */
+const requiredByHard = new WeakMap<ResourceMap, RequiredFields>();
+
+function requiredFields(hard: ResourceMap): RequiredFields {
+  let required = requiredByHard.get(hard);
+  if (required === undefined) {
+    const fields: Required[] = [];
+    let mask = 0;
+    REQUIRED.forEach(([field, keys], index) => {
+      if (!keys.some((key) => hard[key] !== undefined)) return;
+      fields.push(field);
+      mask |= 1 << index;
+    });
+    required = { fields, mask };
+    requiredByHard.set(hard, required);
   }
-  return fields;
+  return required;
+}
+
+/** Every REQUIRED field: the mask of a pod whose containers all say how much they take. */
+const ALL_SPECIFIED = (1 << REQUIRED.length) - 1;
+
+/** The REQUIRED fields (mask) one container specifies. */
+function fieldsOf(container: JsonObject): number {
+  let mask = 0;
+  REQUIRED.forEach(([required], index) => {
+    if (specifies(container, required)) mask |= 1 << index;
+  });
+  return mask;
 }
 
 const isSet = (map: JsonObject | undefined, resource: string): boolean =>
@@ -66,6 +89,27 @@ function setsPodLevelResources(spec: JsonObject | undefined): boolean {
     for (const name in list) if (Object.hasOwn(list, name) && isPodLevelResource(name)) return true;
   }
   return false;
+}
+
+/**
+ * Which of the fields a quota can make compulsory every app and init container of the pod specifies,
+ * as a mask for missingQuotaResources (bits: 1 requests.cpu, 2 requests.memory, 4 limits.cpu, 8
+ * limits.memory; a limit stands for its request): read once per pod, whatever the number of quotas it
+ * is checked against. All of them for a pod that sets resources at pod level (then nothing is
+ * required of its containers) or has no container. Ephemeral containers are never required to.
+ */
+export function specifiedFields(spec: JsonObject | undefined): number {
+  if (setsPodLevelResources(spec)) return ALL_SPECIFIED;
+  let specified = ALL_SPECIFIED;
+  for (const list of ['initContainers', 'containers'] as const) {
+    const items = spec?.[list];
+    if (!Array.isArray(items)) continue;
+    for (const item of items) {
+      const container = asObject(item);
+      if (container !== undefined) specified &= fieldsOf(container);
+    }
+  }
+  return specified;
 }
 
 /** The namespace's default for this field (a default limit stands for the request too), if any. */
@@ -104,9 +148,10 @@ export function missingQuotaResources(
   scope: { readonly kind: 'namespace' | 'department'; readonly name: string; readonly hard: ResourceMap },
   spec: JsonObject | undefined,
   defaults?: Defaults,
+  specified: number = specifiedFields(spec),
 ): Decision | undefined {
-  const fields = requiredFields(scope.hard);
-  if (fields.length === 0 || setsPodLevelResources(spec)) return undefined;
+  const { fields, mask } = requiredFields(scope.hard);
+  if ((specified & mask) === mask) return undefined;
   const containers = containersOf(spec);
   const missing: string[] = [];
   const keys: string[] = [];

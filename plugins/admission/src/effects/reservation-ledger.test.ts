@@ -65,6 +65,30 @@ describe('ReservationLedger', () => {
     expect(own.held.get('pods')).toBe(7n * UNIT);
   });
 
+  it('given the caller says whether the snapshot counts the object, takes its word and does not ask', () => {
+    const asked: string[] = [];
+    const l = new ReservationLedger({
+      ttlMs: 1000,
+      isCounted: (key) => {
+        asked.push(key);
+        return true;
+      },
+      now: () => now,
+    });
+    // Not counted by the caller's look-up: held, although isCounted would have said otherwise.
+    l.reserve('Pod/a/1', ['namespace/a'], pods(1n), undefined, undefined, false);
+    expect(l.reservedIn('namespace/a').get('pods')).toBe(UNIT);
+    // Counted: the earlier reservation of the key ends and nothing is held.
+    l.reserve('Pod/a/1', ['namespace/a'], pods(1n), undefined, undefined, true);
+    expect(l.size).toBe(0);
+    expect(l.reservedIn('namespace/a').size).toBe(0);
+    expect(asked).toEqual([]);
+    // Without the caller's word, the ledger asks.
+    l.reserve('Pod/b/1', ['namespace/a'], pods(1n));
+    expect(asked).toEqual(['Pod/b/1']);
+    expect(l.size).toBe(0);
+  });
+
   it('given an excluded reservation outside the scope, subtracts nothing', () => {
     const l = ledger();
     l.reserve('Pod/a/1', ['namespace/a', 'department/d'], pods(1n));

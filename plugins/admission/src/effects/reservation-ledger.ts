@@ -122,6 +122,8 @@ export class ReservationLedger {
    * itself, not a copy: the caller hands it over (Usage is read-only to both).
    * With a `target`, the reservation of a resize (`resize/<object key>`): it ends once the snapshot
    * shows the object at its target, not as soon as it shows the object (see `settleResize`).
+   * `counted`: whether the snapshot already counts the object, when the caller has just looked it up
+   * in the same turn (the webhook's quota check does); unset, the ledger asks `isCounted`.
    */
   reserve(
     key: string,
@@ -129,13 +131,14 @@ export class ReservationLedger {
     usage: Usage,
     ttlMs = this.options.ttlMs,
     target?: Usage,
+    counted?: boolean,
   ): void {
     if (target !== undefined) return this.reserveResize(key, scopes, usage, ttlMs, target);
     const now = this.now();
     this.expire(now);
     const previous = this.byKey.get(key);
     this.release(key);
-    if (this.options.isCounted(key)) return;
+    if (counted ?? this.options.isCounted(key)) return;
     this.hold({
       key,
       scopes: previous === undefined ? distinct(scopes) : mergedScopes(previous.scopes, scopes),

@@ -90,7 +90,7 @@ export function reviewHandlers(
   const reserve = (request: AdmissionRequest, demand: Demand | undefined, allowed: boolean): void => {
     // dryRun answers the same but reserves nothing; a denied object takes nothing.
     if (!demand || request.dryRun || !allowed) return;
-    ledger.reserve(demand.key, demand.scopes, demand.usage, demand.ttlMs, demand.target);
+    ledger.reserve(demand.key, demand.scopes, demand.usage, demand.ttlMs, demand.target, demand.counted);
   };
   const waitMs = options.namespaceWaitMs ?? 0;
   /** The tenant object's namespace when the snapshot does not hold it yet (and it is worth a wait). */

@@ -22,9 +22,10 @@ readonly MARKER=.corral-ceph-local
 readonly POOL=rbd
 readonly MON_ID=a MGR_ID=x OSD_ID=0
 
-DIR=$(realpath -m -- "${CORRAL_CEPH_DIR:-/tmp/corral-ceph}")
+readonly DEFAULT_DIR=/tmp/corral-ceph DEFAULT_MON_PORT=13300
+DIR=$(realpath -m -- "${CORRAL_CEPH_DIR:-$DEFAULT_DIR}")
 readonly DIR
-readonly MON_PORT=${CORRAL_CEPH_MON_PORT:-13300}
+readonly MON_PORT=${CORRAL_CEPH_MON_PORT:-$DEFAULT_MON_PORT}
 readonly MEMSTORE_BYTES=${CORRAL_CEPH_MEMSTORE_BYTES:-2147483648}
 readonly START_TIMEOUT=${CORRAL_CEPH_TIMEOUT:-120}
 readonly STOP_TIMEOUT=${CORRAL_CEPH_STOP_TIMEOUT:-20}
@@ -521,7 +522,22 @@ cmd_start() {
   wait_ready
   STARTING=0
   log "ready in $(elapsed "$t0") s: fsid $(conf_value fsid), pool $POOL, mon $(mon_addr)"
-  log "use it with: eval \"\$($0 env)\""
+  log "use it with: $(env_command)"
+}
+
+# Quotes $1 for the shell only if it needs it.
+shell_word() {
+  if [[ $1 =~ ^[A-Za-z0-9_./:=@%+-]+$ ]]; then printf '%s' "$1"; else shell_quote "$1"; fi
+}
+
+# The command that reads this cluster's env in a fresh shell: `eval "$(... env)"`, prefixed with the
+# settings `env` and `start` go by (state dir, mon port) where they differ from the defaults.
+env_command() {
+  local -a settings=()
+  [[ $DIR == "$(realpath -m -- "$DEFAULT_DIR")" ]] || settings+=("CORRAL_CEPH_DIR=$(shell_word "$DIR")")
+  [[ $MON_PORT == "$DEFAULT_MON_PORT" ]] || settings+=("CORRAL_CEPH_MON_PORT=$(shell_word "$MON_PORT")")
+  settings+=("$(shell_word "$0")" env)
+  printf 'eval "$(%s)"' "${settings[*]}"
 }
 
 cmd_stop() {
@@ -614,4 +630,5 @@ main() {
   esac
 }
 
-main "$@"
+# Sourced (by a test of its functions), define them and start nothing.
+if ! (return 0 2>/dev/null); then main "$@"; fi

@@ -95,7 +95,7 @@ describe('corral command line', () => {
 
   it.each([
     ['check', /usage: corral check -f MANIFESTS/],
-    ['explain', /usage: corral explain POD\.yaml/],
+    ['explain', /^Usage: corral explain POD\.yaml[\s\S]*--gpu-resources/],
     ['demo', /usage: corral demo/],
     ['admission', /^Usage: corral admission[\s\S]*--department-editors/],
     ['extender', /^Usage: corral extender[\s\S]*--listen/],

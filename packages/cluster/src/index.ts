@@ -36,6 +36,9 @@ export {
   usageKeyFormat,
 } from './usage/format-usage.js';
 export { loadPolicyFiles, type LoadedObjects, type LoadOptions } from './sources/files/load-policy-files.js';
+export { documentSource, parseDocuments, type SourceDocument } from './sources/files/parse-documents.js';
+export { nonStringMetadataFields } from './sources/files/metadata-strings.js';
+export type { FieldError } from './views/object-ref.js';
 export { startFileSource, type FileSource, type FileSourceOptions } from './sources/files/file-source.js';
 export * from './testing/raw-objects.js';
 export { ClusterError, CLUSTER_ERRORS, type ClusterErrorCode } from './errors.js';

@@ -1,5 +1,6 @@
 import { DEFAULT_GPU_RESOURCES } from '@corral/cluster';
 import {
+  ConfigError,
   configHelp,
   drainDelayProblem,
   listenAddressCheck,
@@ -116,16 +117,50 @@ export function loadExtenderConfig(
   return loadConfig({ ...EXTENDER_CONFIG, argv, env });
 }
 
+/** The flags `corral explain` reads; the extender's others are for serving. */
+export const EXPLAIN_FLAGS: FlagSpec = {
+  policies: 'policies',
+  'system-namespaces': 'systemNamespaces',
+  'gpu-resources': 'gpuResources',
+};
+
+/** The extender's serving flags given to explain (`--listen`, `--tls-cert=F`, `--no-bind`, ...). */
+function servingFlagsIn(argv: readonly string[]): string[] {
+  const serving = new Set(Object.keys(EXTENDER_FLAGS).filter((flag) => !Object.hasOwn(EXPLAIN_FLAGS, flag)));
+  const found: string[] = [];
+  for (const arg of argv) {
+    if (arg === '--') break;
+    if (!arg.startsWith('--')) continue;
+    const name = arg.slice(2).split('=')[0] ?? '';
+    const flag = serving.has(name) ? name : name.replace(/^no-/, '');
+    if (serving.has(flag) && !found.includes(name)) found.push(name);
+  }
+  return found;
+}
+
 /**
- * `corral explain`'s configuration: the extender's settings, but offline only, so the one problem
- * besides a bad value is a missing `--policies` (a cluster, `--bind` or TLS mean nothing to it).
+ * `corral explain`'s configuration: the extender's settings (env and config file as the extender
+ * reads them), but offline only: its flags are EXPLAIN_FLAGS, a serving flag (`--listen`,
+ * `--kubeconfig`, `--bind`, TLS, ...) is refused by name, and `--policies` is required.
  */
 export function loadExplainConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): ExtenderConfig & { readonly policies: string } {
+  const serving = servingFlagsIn(argv);
+  if (serving.length > 0) {
+    const takes = Object.keys(EXPLAIN_FLAGS)
+      .map((flag) => `--${flag}`)
+      .join(', ');
+    throw new ConfigError(
+      serving.map(
+        (flag) => `--${flag} is for serving: explain works offline and takes only ${takes} (and --config)`,
+      ),
+    );
+  }
   const config = loadConfig({
     ...EXTENDER_CONFIG,
+    flags: EXPLAIN_FLAGS,
     argv,
     env,
     refine: (loaded) =>
@@ -143,6 +178,28 @@ export function extenderHelp(): string {
       'Serves the kube-scheduler extender (filter, prioritize and, with --bind, bind) until SIGTERM. ' +
       'Needs --policies PATH, --kubeconfig PATH or --in-cluster.',
   });
+}
+
+/**
+ * `corral explain --help`: generated as the extender's, from the settings explain reads alone (its
+ * flags, their variables and defaults); `summary` says what it explains.
+ */
+export function explainHelp(summary: string): string {
+  return configHelp(
+    {
+      schema: Type.Pick(ExtenderConfigSchema, ['policies', 'systemNamespaces', 'gpuResources']),
+      defaults: {
+        systemNamespaces: EXTENDER_DEFAULTS.systemNamespaces,
+        gpuResources: EXTENDER_DEFAULTS.gpuResources,
+      },
+      flags: EXPLAIN_FLAGS,
+      envPrefix: EXTENDER_CONFIG.envPrefix,
+    },
+    {
+      usage: 'corral explain POD.yaml --policies PATH [flags]',
+      summary: `${summary} Works offline: needs --policies PATH; the serving flags (--listen, --kubeconfig, --in-cluster, --bind, --tls-*, ...) are refused.`,
+    },
+  );
 }
 
 // No flags for these two: env or the config file set them.

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseDocuments } from '@corral/cluster';
 import { describe, expect, it } from 'vitest';
 import { manifestsOfText, objectsOf, readManifests } from './read-manifests.js';
 import { aliasBombRows } from '../../../../test/support/yaml-bomb.js';
@@ -36,7 +37,7 @@ describe('manifestsOfText', () => {
     const found = manifestsOfText('bomb.yaml', BOMB);
     expect(found.objects).toEqual([]);
     expect(found.problems).toEqual([
-      expect.stringMatching(/^bomb\.yaml \(document 1\): cannot read the YAML \(Excessive alias count/),
+      expect.stringMatching(/^bomb\.yaml \(document 1\): cannot read the YAML: Excessive alias count/),
     ]);
   });
 
@@ -46,6 +47,43 @@ describe('manifestsOfText', () => {
     const found = manifestsOfText('m.yaml', text);
     expect(found.problems).toEqual([]);
     expect(found.objects[0]?.object['data']).toEqual({ name: 'a', namespace: 'b', extra: 'c' });
+  });
+
+  it('given YAML 1.1 scalars, reads them as the policy loader and kubectl do (replicas: 010 is 8)', () => {
+    const text =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a, labels: {app: "no"}}\nspec:\n  replicas: 010\n  paused: off\n';
+    const found = manifestsOfText('d.yaml', text);
+    expect(found.problems).toEqual([]);
+    const loader = parseDocuments('d.yaml', text).documents[0]?.value;
+    expect(found.objects[0]?.object).toEqual(loader);
+    expect(found.objects[0]?.object['spec']).toEqual({ replicas: 8, paused: false });
+  });
+
+  it('given an unquoted label `no`, refuses the object with the quoting fix, as the policy loader does', () => {
+    const found = manifestsOfText(
+      'p.yaml',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels: {gpu: no}\n',
+    );
+    expect(found.objects).toEqual([]);
+    expect(found.problems).toEqual([
+      expect.stringMatching(
+        /^p\.yaml \(document 1\): Pod a: \/metadata\/labels\/gpu: must be text, not false: .*; quote the value$/,
+      ),
+    ]);
+  });
+
+  it('given a key twice or a key before a merge that sets it, refuses it naming the document and the line', () => {
+    const text = [
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: a}',
+      'apiVersion: v1\nkind: ConfigMap\nkind: Secret\nmetadata: {name: b}',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: c}\ndata:\n  name: d\n  <<: *m',
+    ].join('\n---\n');
+    const found = manifestsOfText('k.yaml', text);
+    expect(found.objects).toHaveLength(1);
+    expect(found.problems).toEqual([
+      'k.yaml (document 2): line 7: key "kind" appears twice in one mapping (kubectl refuses duplicate keys); keep one',
+      expect.stringMatching(/^k\.yaml \(document 3\): line 14: key "name" comes before a merge key "<<"/),
+    ]);
   });
 
   it('given a second document without kind, names the file and the document', () => {

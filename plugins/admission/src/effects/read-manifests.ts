@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { documentSource, nonStringMetadataFields, parseDocuments } from '@corral/cluster';
+import { describeProblem } from '@corral/policy';
 
 /** One Kubernetes object read from a manifest file. */
 export interface ManifestObject {
@@ -14,9 +15,6 @@ export interface ReadManifests {
 }
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
-
-/** As many aliases as the yaml package allows by default: a bigger expansion is an alias bomb. */
-const MAX_ALIAS_COUNT = 100;
 
 async function filesUnder(path: string): Promise<string[]> {
   const info = await stat(path);
@@ -71,31 +69,35 @@ export function objectsOf(
   return { objects: [value], problems: [] };
 }
 
-/** The documents of one file's text, each as objects or problems named by file and document number. */
+/** What the API server would refuse in an object's labels and annotations (values not text). */
+function metadataProblems(object: Record<string, unknown>): string[] {
+  const metadata = object['metadata'];
+  const name = isObject(metadata) && isText(metadata['name']) ? metadata['name'] : '(unnamed)';
+  return nonStringMetadataFields(object).map(
+    (error) => `${String(object['kind'])} ${name}: ${error.field}: ${error.message}`,
+  );
+}
+
+/**
+ * The documents of one file's text, each as objects or problems named by file and document number.
+ * The text is read as `kubectl apply` reads it, by the policy files' reader (parseDocuments: YAML
+ * 1.1 scalars as go-yaml v2 resolves them, merge keys; duplicate keys and ambiguous merges refused
+ * with their line), so `replicas: 010` is 8 and a label `no` is refused here as kubectl would.
+ */
 export function manifestsOfText(file: string, text: string): ReadManifests {
   const objects: ManifestObject[] = [];
-  const problems: string[] = [];
-  // merge: `<<: *base` merge keys, as kubectl reads them (YAML 1.1).
-  parseAllDocuments(text, { merge: true }).forEach((document, index) => {
-    const source = `${file} (document ${index + 1})`;
-    if (document.errors.length > 0) {
-      problems.push(`${source}: ${document.errors.map((e) => e.message).join('; ')}`);
-      return;
+  const parsed = parseDocuments(file, text);
+  const problems = parsed.problems.map(describeProblem);
+  for (const document of parsed.documents) {
+    const source = documentSource(file, document.number);
+    const found = objectsOf(document.value);
+    for (const object of found.objects) {
+      const refused = metadataProblems(object);
+      if (refused.length === 0) objects.push({ source, object });
+      for (const problem of refused) problems.push(`${source}: ${problem}`);
     }
-    let value: unknown;
-    try {
-      value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (err) {
-      // An alias bomb (`Excessive alias count`) and the like: a problem of this document, not a crash.
-      problems.push(`${source}: cannot read the YAML (${reason(err)})`);
-      return;
-    }
-    // An empty document (`---` at the end of a file, comments only) holds nothing to check.
-    if (value === null || value === undefined) return;
-    const found = objectsOf(value);
-    for (const object of found.objects) objects.push({ source, object });
     for (const problem of found.problems) problems.push(`${source}: ${problem}`);
-  });
+  }
   return { objects, problems };
 }
 

@@ -100,22 +100,61 @@ spec:
 });
 
 describe('corral explain without policy files', () => {
-  it.each([
-    ['no flag', []],
-    ['a kubeconfig', ['--kubeconfig', '/nowhere/kubeconfig']],
-    ['--in-cluster', ['--in-cluster']],
-  ])('given %s, asks for --policies only (explain works offline); exit 2', async (_name, flags) => {
+  it('given no flag, asks for --policies (explain works offline); exit 2', async () => {
     const { io, err } = captureIo();
-    expect(await commands.explain([manifest(DEPLOYMENT), ...flags], io)).toBe(2);
+    expect(await commands.explain([manifest(DEPLOYMENT)], io)).toBe(2);
     expect(err.join('')).toBe(
       'corral explain: invalid configuration (1 problem):\n  - explain works offline: give --policies PATH\n',
     );
   });
+});
 
-  it('given serving flags beside --policies (--bind), explains instead of asking for a cluster; exit 0', async () => {
+describe('corral explain given serving flags', () => {
+  const TAKES = 'explain works offline and takes only --policies, --system-namespaces, --gpu-resources';
+  it.each([
+    ['--kubeconfig', ['--kubeconfig', '/nowhere/kubeconfig']],
+    ['--in-cluster', ['--in-cluster']],
+    ['--bind', ['--policies', 'examples', '--bind']],
+    ['--no-bind', ['--policies', 'examples', '--no-bind']],
+    ['--listen', ['--policies', 'examples', '--listen', '127.0.0.1:0']],
+    ['--tls-cert', ['--policies', 'examples', '--tls-cert=/x.pem', '--tls-key', '/y.pem']],
+    ['--tls-client-ca', ['--policies', 'examples', '--tls-client-ca', '/ca.pem']],
+    ['--tls-client-name', ['--policies', 'examples', '--tls-client-name', 'scheduler']],
+    ['--log-level', ['--policies', 'examples', '--log-level', 'debug']],
+  ])('given %s, refuses it by name; exit 2', async (flag, flags) => {
     const { io, out, err } = captureIo();
-    expect(await commands.explain([manifest(DEPLOYMENT), '--policies', 'examples', '--bind'], io)).toBe(0);
-    expect(out.join('')).toContain('pod template of Deployment research-batch/etl');
-    expect(err).toEqual([]);
+    expect(await commands.explain([manifest(DEPLOYMENT), ...flags], io)).toBe(2);
+    expect(out).toEqual([]);
+    expect(err.join('')).toContain(`  - ${flag} is for serving: ${TAKES}`);
+  });
+
+  it('given --help, lists only the flags explain reads', async () => {
+    const { io, out } = captureIo();
+    expect(await commands.explain(['--help'], io)).toBe(0);
+    const flags = [...out.join('').matchAll(/^ {2}(?:-h, )?(--[a-z-]+)/gm)].map((match) => match[1]);
+    expect(flags).toEqual(['--help', '--config', '--policies', '--system-namespaces', '--gpu-resources']);
+  });
+});
+
+describe('corral explain reads YAML as kubectl apply does', () => {
+  it('given a pod label `no` (a boolean to kubectl), refuses it with the quoting fix; exit 2', async () => {
+    const { io, err } = captureIo();
+    const path = manifest(DEPLOYMENT.replace('{app: etl}}\n    spec', '{app: etl, gpu: no}}\n    spec'));
+    expect(await commands.explain([path, '--policies', 'examples'], io)).toBe(2);
+    expect(err.join('')).toContain(
+      `${path}: pod template of Deployment research-batch/etl: /metadata/labels/gpu: must be text, not false:`,
+    );
+    expect(err.join('')).toContain('quote the value');
+  });
+
+  it('given a key twice in one mapping, refuses it naming the document and the line; exit 2', async () => {
+    const { io, err } = captureIo();
+    const path = manifest(
+      `---\n${DEPLOYMENT}---\n${DEPLOYMENT.replace('kind: Deployment', 'kind: Deployment\nkind: Job')}`,
+    );
+    expect(await commands.explain([path, '--policies', 'examples'], io)).toBe(2);
+    expect(err.join('')).toContain(
+      `${path} (document 2): line 13: key "kind" appears twice in one mapping (kubectl refuses duplicate keys); keep one`,
+    );
   });
 });

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { createLogger, ConfigError, isCorralError } from '@corral/runtime';
-import { ClusterError, toPodView } from '@corral/cluster';
+import { ClusterError, nonStringMetadataFields, parseDocuments, toPodView } from '@corral/cluster';
 import { describeProblem } from '@corral/policy';
-import { parseAllDocuments } from 'yaml';
-import { loadExplainConfig } from '../config.js';
+import { explainHelp, loadExplainConfig } from '../config.js';
 import type { Candidate } from '../decide/candidate.js';
 import { decideOptions, type DecideOptions } from '../decide/decide-options.js';
 import { explainPod, type ExplainRow } from '../decide/explain.js';
@@ -26,6 +25,10 @@ const USAGE =
   'usage: corral explain POD.yaml --policies PATH [--system-namespaces a,b] [--gpu-resources r]\n' +
   `  POD.yaml: one YAML file of Pods, or of workloads whose pod template is explained (${TEMPLATE_KINDS.join(', ')})`;
 
+const SUMMARY =
+  'Node by node, whether and why each pod of POD.yaml may run there, and its score, from the ' +
+  `extender's decision code. POD.yaml: one YAML file of Pods, or of workloads whose pod template is explained (${TEMPLATE_KINDS.join(', ')}).`;
+
 /**
  * `corral explain POD.yaml --policies PATH`: node by node, whether and why each pod (or workload's pod
  * template) of the file may run there and its score, from the extender's own decision code, offline.
@@ -33,7 +36,7 @@ const USAGE =
  */
 export async function explainCommand(args: readonly string[], io: CliIo): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {
-    io.stdout(`${USAGE}\n`);
+    io.stdout(explainHelp(SUMMARY));
     return EXIT_OK;
   }
   const [podFile, ...flags] = args;
@@ -116,21 +119,11 @@ function offlineHint(unknown: ExtenderError, namespace: string): string {
   return `the files under --policies hold no valid Department for namespace ${namespace}'s department label`;
 }
 
-/** A document's value; an alias bomb (more than 100 alias expansions) is bad input, not a crash. */
-function valueOf(document: ReturnType<typeof parseAllDocuments>[number], path: string): unknown {
-  if (document.errors.length > 0)
-    throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, `${path}: ${document.errors[0]?.message ?? 'bad YAML'}`);
-  try {
-    return document.toJS({ maxAliasCount: 100 });
-  } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, `${path}: cannot read the YAML (${reason})`, { cause });
-  }
-}
-
 /**
- * The targets of a YAML file (merge keys read as kubectl reads them). A path that cannot be read is
- * named with the reason; a folder is told that explain takes a file.
+ * The targets of a YAML file, read as `kubectl apply` reads it, by the policy files' reader
+ * (parseDocuments: YAML 1.1 scalars as go-yaml v2 resolves them, merge keys; duplicate keys,
+ * ambiguous merges and alias bombs refused, named by document and line). A path that cannot be read
+ * is named with the reason; a folder is told that explain takes a file.
  */
 async function readTargets(path: string): Promise<ExplainTargets> {
   const text = await readFile(path, 'utf8').catch((cause: unknown) => {
@@ -139,8 +132,18 @@ async function readTargets(path: string): Promise<ExplainTargets> {
     const hint = folder ? ': it is a folder; give one YAML file of Pods or workloads' : '';
     throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, `cannot read ${path}: ${reason}${hint}`, { cause });
   });
-  const documents = parseAllDocuments(text, { merge: true }).map((document) => valueOf(document, path));
-  return explainTargets(documents, path);
+  const { documents, problems } = parseDocuments(path, text);
+  if (problems.length > 0)
+    throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, problems.map(describeProblem).join('; '));
+  const found = explainTargets(
+    documents.map((document) => document.value),
+    path,
+  );
+  const refused = found.targets.flatMap((target) =>
+    nonStringMetadataFields(target.pod).map((error) => `${target.title}: ${error.field}: ${error.message}`),
+  );
+  if (refused.length > 0) throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, `${path}: ${refused.join('; ')}`);
+  return found;
 }
 
 function heading(title: string, department: string | undefined, rows: readonly ExplainRow[]): string {

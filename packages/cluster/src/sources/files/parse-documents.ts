@@ -9,6 +9,7 @@ export interface SourceDocument {
   readonly value: unknown;
 }
 
+/** How problems name a document: `FILE (document N)`. */
 export function documentSource(file: string, number: number): string {
   return `${file} (document ${number})`;
 }

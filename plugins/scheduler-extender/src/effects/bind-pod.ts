@@ -7,7 +7,9 @@ import {
 } from '@kubernetes/client-node';
 import { abortableCall } from '@corral/runtime';
 import { EXT_ERR, ExtenderError } from '../errors.js';
+import type { PodReadBack } from '../decide/bind-read-back.js';
 import { mayHaveBound, type BindFailure } from './bind-outcome.js';
+import { podReadBack, type ReadBackOptions } from './read-back-pod.js';
 import type { BindingArgs } from '../transport/bind-envelope.js';
 
 const CONFLICT = 409;
@@ -29,13 +31,22 @@ const withSignal = (signal: AbortSignal): ConfigurationOptions<ObservableMiddlew
  * success. kube-apiserver answers 409 as well when the UID precondition fails (the pod was deleted
  * and recreated under its name) or the pod is being deleted: those, and a pod bound elsewhere, are
  * EXT_ERR_BIND_CONFLICT (the latter with `details.boundTo`, the node it is bound to).
+ * `readBack` reads the pod back after a bind of unknown outcome (see podReadBack; `readBack` options
+ * for its timing).
  */
 export function podBinder(
   kubeConfig: KubeConfig,
-  { timeoutMs = DEFAULT_BIND_CALL_TIMEOUT_MS }: { readonly timeoutMs?: number } = {},
-): { bind(args: BindingArgs): Promise<void> } {
+  {
+    timeoutMs = DEFAULT_BIND_CALL_TIMEOUT_MS,
+    readBack = {},
+  }: { readonly timeoutMs?: number; readonly readBack?: ReadBackOptions } = {},
+): {
+  bind(args: BindingArgs): Promise<void>;
+  readBack(args: BindingArgs): Promise<PodReadBack | undefined>;
+} {
   const api = kubeConfig.makeApiClient(CoreV1Api);
   return {
+    readBack: podReadBack(api, readBack),
     async bind(args) {
       const signal = AbortSignal.timeout(timeoutMs);
       try {
@@ -120,8 +131,8 @@ function unknownOutcome({ aborted, status, code }: BindFailure): string {
 /**
  * A failed bind. A binding POST that may still have been created (given up at the timeout, a 5xx,
  * the connection lost once sent: see mayHaveBound) has an unknown outcome: `details.outcomeUnknown`,
- * so that the caller keeps the pod assumed on the node until the watch tells; after a 409 nothing
- * was created, whatever the read-back does.
+ * so that the caller keeps the pod assumed on the node until a read-back (readBack) or the watch
+ * tells; after a 409 nothing was created, whatever the read-back does.
  */
 function bindFailed(args: BindingArgs, cause: unknown, failure?: BindFailure): ExtenderError {
   const status = statusOf(cause);

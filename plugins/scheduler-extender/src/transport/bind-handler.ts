@@ -1,5 +1,6 @@
 import type { ClusterSnapshot, NodeView, PodView } from '@corral/cluster';
-import { samePod, type AssumedPod, type AssumedPods } from '../decide/assumed-pods.js';
+import { samePod, type AssumedPods } from '../decide/assumed-pods.js';
+import type { PodReadBack } from '../decide/bind-read-back.js';
 import type { DecideOptions } from '../decide/decide-options.js';
 import { filterNodes } from '../decide/filter.js';
 import { podContext, type PodContext } from '../decide/pod-context.js';
@@ -16,6 +17,7 @@ import {
   type BindingArgs,
   type ExtenderBindingResult,
 } from './bind-envelope.js';
+import { afterFailedBind } from './after-failed-bind.js';
 import type { Answer, AnswerLog } from './answer.js';
 import type { FilteredNodes, FilteredPods } from './filtered-pods.js';
 import { unknownOwnerOf } from './request-pod.js';
@@ -24,6 +26,11 @@ import type { SyncState } from './sync-state.js';
 /** Creates `pods/binding` (effects/ implements it; injected so transport never imports effects). */
 export interface Binder {
   bind(args: BindingArgs): Promise<void>;
+  /**
+   * After a bind of unknown outcome: the pod as the API now holds it, undefined when that could not
+   * be read. Absent: the assumption waits for the watch or its expiry.
+   */
+  readBack?(args: BindingArgs): Promise<PodReadBack | undefined>;
 }
 
 export interface BindDeps {
@@ -46,7 +53,8 @@ export interface BindDeps {
  * against the same node since this pod's: the node is checked again against the current snapshot
  * and assumed pods (a refusal sends the pod back to kube-scheduler's queue). Then the pod is assumed
  * on the node (every later decision counts it there) before the API call, and forgotten if the call
- * fails without binding it (see afterFailedBind); the watch confirms it, or the assumption expires.
+ * fails without binding it, or if a read-back after a call of unknown outcome shows it did not (see
+ * afterFailedBind); the watch confirms it, or the assumption expires.
  * Like filter, it binds nothing while the snapshot is not synced (EXT_ERR_NOT_SYNCED:
  * kube-scheduler schedules the pod again), nor while the pod's department cannot be known
  * (EXT_ERR_UNKNOWN_NAMESPACE or _DEPARTMENT, see unknownOwnerOf).
@@ -84,7 +92,8 @@ export async function bindPod(deps: BindDeps, body: unknown): Promise<Answer<Ext
     try {
       await deps.binder.bind(args.value);
     } catch (error) {
-      afterFailedBind(deps, assumption, error);
+      const readBack = deps.binder.readBack?.bind(deps.binder);
+      afterFailedBind({ ...deps, ...(readBack ? { readBack } : {}) }, assumption, args.value, error);
       throw error;
     }
     return { body: bindingResult(), log: { ...log, assumed: deps.assumed.size } };
@@ -103,26 +112,6 @@ function podToBind(deps: BindDeps, args: BindingArgs): PodView | undefined {
   if (filtered && sameUid(filtered)) return filtered;
   const current = deps.snapshot.pod(args.podNamespace, args.podName);
   return current && sameUid(current) ? current : undefined;
-}
-
-/**
- * After a failed binding call, its own assumption (a retry of the same pod may have replaced it
- * meanwhile: that one is left alone) stays while the call may have bound the pod (given up at its
- * timeout, or its answer lost: `outcomeUnknown`) until the watch tells or it expires; moves to the
- * node the API shows this very pod bound to (`boundTo`: an earlier bind whose answer kube-scheduler
- * never had went through, and this call's assumption replaced the one it left there); else goes.
- */
-function afterFailedBind(deps: BindDeps, assumption: AssumedPod, error: unknown): void {
-  const details = error instanceof ExtenderError ? error.details : undefined;
-  if (details?.['outcomeUnknown'] === true) return;
-  const boundTo = details?.['boundTo'];
-  const current = deps.assumed.get(assumption.key);
-  if (typeof boundTo !== 'string' || current?.pod !== assumption.pod) {
-    deps.assumed.forget(assumption.key, assumption);
-    return;
-  }
-  const { key, department, seen, pod } = current;
-  deps.assumed.assume({ key, department, seen, pod: { ...pod, nodeName: boundTo } }, deps.now());
 }
 
 const ISOLATION_ONLY = [departmentIsolationOfUnknownPriority];

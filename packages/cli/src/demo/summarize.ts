@@ -1,9 +1,10 @@
 import type { ClusterSnapshot } from '@corral/cluster';
-import { formatUsageValue, usedFor } from '@corral/cluster';
+import { formatUsageAmounts, usedFor } from '@corral/cluster';
 import {
   effectiveEnforcement,
   effectiveNodeIsolation,
   parseQuantity,
+  radosNamespaceOf,
   type Department,
   type ResourceMap,
 } from '@corral/policy';
@@ -71,14 +72,17 @@ function departmentRow(snapshot: ClusterSnapshot, department: Department): strin
     name,
     effectiveNodeIsolation(department),
     [...snapshot.namespacesOfDepartment(name)].sort().join(',') || '-',
-    storage ? `${storage.pool}/${storage.radosNamespace ?? ''}` : '-',
+    storage ? `${storage.pool}/${radosNamespaceOf(department) ?? ''}` : '-',
     [
       ...new Set([...snapshot.nodes()].filter((n) => n.department === name).map((n) => n.name)),
     ].length.toString(),
   ];
 }
 
-/** One row per quota key: owner, key, used, hard and the share used (`-` when hard is 0). */
+/**
+ * One row per quota key: owner, key, used, hard (both in the hard limit's unit, so they compare at a
+ * glance: `27.5` of `48` cpu, not `27500m` of `48`) and the share used (`-` when hard is 0).
+ */
 export function quotaRows(
   owner: string,
   usage: ReadonlyMap<string, bigint>,
@@ -88,15 +92,18 @@ export function quotaRows(
     const used = usedFor(usage, key);
     const max = parseQuantity(limit).nanos;
     const share = max === 0n ? '-' : `${(used * 100n) / max}%`;
-    return [owner, key, formatUsageValue(key, used), formatUsageValue(key, max), share];
+    const [maxText, usedText] = formatUsageAmounts(key, [max, used]) as [string, string];
+    return [owner, key, usedText, maxText, share];
   });
 }
 
-/** `used` or `used/hard` for one key. */
+/** `used` or `used/hard` for one key (both in one unit, see quotaRows). */
 function usedOf(usage: ReadonlyMap<string, bigint>, key: string, hard: ResourceMap | undefined): string {
-  const used = formatUsageValue(key, usedFor(usage, key));
+  const used = usedFor(usage, key);
   const limit = hard?.[key];
-  return limit === undefined ? used : `${used}/${formatUsageValue(key, parseQuantity(limit).nanos)}`;
+  if (limit === undefined) return formatUsageAmounts(key, [used])[0] as string;
+  const [maxText, usedText] = formatUsageAmounts(key, [parseQuantity(limit).nanos, used]);
+  return `${usedText}/${maxText}`;
 }
 
 function byName(a: Department, b: Department): number {

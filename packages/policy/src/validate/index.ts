@@ -25,4 +25,4 @@ export { checkPolicySet, compareProblems } from './check-policy-set.js';
 export { resolveConflicts, type DroppedObject, type ResolvedPolicySet } from './resolve-conflicts.js';
 export { compareByAge } from './conflict-order.js';
 export { isNamespaceClaimProblem, problemIdentity } from './department-conflicts.js';
-export type { NamespaceInfo, PolicySet } from './policy-set.js';
+export { radosNamespaceOf, type NamespaceInfo, type PolicySet } from './policy-set.js';

@@ -100,16 +100,18 @@ function parseGoInt(text: string, base = 0): Parsed {
 function parseGoUint(text: string, base: number): Parsed {
   if (text === '') return { kind: 'syntax' };
   const { radix, digits } = base === 0 ? basePrefix(text) : { radix: base, digits: text };
-  let value = 0n;
   for (const char of digits.toLowerCase()) {
     const digit = /^[0-9a-z]$/.test(char) ? parseInt(char, 36) : radix;
     if (digit >= radix) return { kind: 'syntax' };
-    value = value * BigInt(radix) + BigInt(digit);
   }
+  // Digits checked: BigInt reads them at once (not digit by digit, which is quadratic in length).
+  const value = digits === '' ? 0n : BigInt(`${RADIX_PREFIX[radix] ?? ''}${digits}`);
   return { kind: value <= UINT64_MAX ? 'ok' : 'range', value };
 }
 
 const PREFIX_RADIX: Readonly<Record<string, number>> = { b: 2, o: 8, x: 16 };
+/** How a JavaScript BigInt literal names each radix Go reads (none for 10). */
+const RADIX_PREFIX: Readonly<Record<number, string>> = { 2: '0b', 8: '0o', 16: '0x' };
 
 /** Go's base 0: `0b`, `0o`, `0x` (any case, with a digit after), or a leading 0 for octal. */
 function basePrefix(text: string): { radix: number; digits: string } {

@@ -21,13 +21,17 @@ export interface NodeCalls {
   newVolume(label: string, capability?: object): Promise<Volume>;
   stage(volume: Volume, staging: string, capability?: object): Reply<'NodeStageVolume'>;
   unstage(volume: Volume, staging: string): Reply<'NodeUnstageVolume'>;
-  /** Without `staging`, the request has no staging_target_path at all. */
+  /**
+   * Without `staging`, the request has no staging_target_path at all; with `withSecrets`, it carries
+   * the node-publish secrets (what lets a publish repair a broken stage).
+   */
   publish(
     volume: Volume,
     staging: string | undefined,
     target: string,
     readonly?: boolean,
     capability?: object,
+    withSecrets?: boolean,
   ): Reply<'NodePublishVolume'>;
   unpublish(volume: Volume, target: string): Reply<'NodeUnpublishVolume'>;
   stats(volume: Volume, path: string): Reply<'NodeGetVolumeStats'>;
@@ -76,6 +80,7 @@ export function nodeCalls(
       target: string,
       readonly = false,
       capability: object = RWO,
+      withSecrets = false,
     ) =>
       call(node(), 'NodePublishVolume', {
         volume_id: volume.volume_id,
@@ -83,6 +88,7 @@ export function nodeCalls(
         target_path: target,
         volume_capability: capability,
         readonly,
+        ...(withSecrets ? { secrets: harnesses().node.secrets } : {}),
       }),
     unpublish: (volume: Volume, target: string) =>
       call(node(), 'NodeUnpublishVolume', { volume_id: volume.volume_id, target_path: target }),

@@ -37,14 +37,7 @@ const answerOf = (promise: Promise<unknown>): Promise<Answer> =>
 
 /** NodePublishVolume as kubelet sends it, with the node-publish secrets when `withSecrets`. */
 const publish = (volume: Volume, staging: string, target: string, capability: object, withSecrets = false) =>
-  call(suite.node.node, 'NodePublishVolume', {
-    volume_id: volume.volume_id,
-    staging_target_path: staging,
-    target_path: target,
-    volume_capability: capability,
-    readonly: false,
-    ...(withSecrets ? { secrets: suite.node.secrets } : {}),
-  });
+  suite.publish(volume, staging, target, false, capability, withSecrets);
 
 /** NodeExpandVolume as kubelet sends it for a pod's volume (no new size: the device's). */
 const expand = (volume: Volume, path: string, staging: string) =>

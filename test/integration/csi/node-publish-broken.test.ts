@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { fuseDaemonsOf } from '../../../plugins/csi-ceph/src/effects/node/fuse-daemons.js';
 import { runCommand } from '../../support/ceph.js';
-import { call, MOUNT_RWO } from './harness.js';
 import { BLOCK, nodeSuite, type Volume } from './node-calls.js';
 import { expectNothingUnder, killDaemonOf, loopsUnder, mountsUnder, writeSynced } from './node-probes.js';
 
@@ -20,22 +19,13 @@ const { stage, unstage, unpublish, stats, abnormalCondition } = suite;
 type Failure = { code: number; details: string };
 
 /** NodePublishVolume as kubelet sends it, with the node-publish secrets when `withSecrets`. */
-function publish(
+const publish = (
   volume: Volume,
   staging: string,
   target: string,
   withSecrets: boolean,
-  capability: object = MOUNT_RWO,
-) {
-  return call(suite.node.node, 'NodePublishVolume', {
-    volume_id: volume.volume_id,
-    staging_target_path: staging,
-    target_path: target,
-    volume_capability: capability,
-    readonly: false,
-    ...(withSecrets ? { secrets: suite.node.secrets } : {}),
-  });
-}
+  capability?: object,
+) => suite.publish(volume, staging, target, false, capability, withSecrets);
 
 const failure = (promise: Promise<unknown>) =>
   promise.then(

@@ -10,7 +10,7 @@ import {
 import { parseQuantity } from '@corral/policy';
 import { NOTHING_RESERVED } from './quota.js';
 import type { ReservedUsage } from './quota-decisions.js';
-import { resizeQuota } from './resize-quota.js';
+import { resizeGrows, resizeQuota } from './resize-quota.js';
 import type { AdmissionRequest } from './request.js';
 
 const usage = (entries: Record<string, string>): Usage =>
@@ -119,5 +119,18 @@ describe('resizeQuota', () => {
   it('given a namespace without quota, checks and holds nothing', () => {
     const request = { ...resize('1', '50'), namespace: 'free' };
     expect(resizeQuota(request, 'free', view, none)).toEqual({ decisions: [] });
+  });
+});
+
+describe('resizeGrows', () => {
+  const view = snapshot();
+  it.each([
+    ['a pod growing 1 → 2 cpu', resize('1', '2'), true],
+    ['a pod growing in memory only', resize('1', '1', { memory: ['1Gi', '2Gi'] }), true],
+    ['a pod kept at its size', resize('1', '1'), false],
+    ['a pod resized down', resize('2', '1'), false],
+    ['a pod whose new size cannot be read', resize('1', 'lots'), true],
+  ])('given %s, answers %s', (_what, request, grows) => {
+    expect(resizeGrows(request, 'team', view)).toBe(grows);
   });
 });

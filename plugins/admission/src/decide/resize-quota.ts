@@ -63,6 +63,19 @@ function onKeysOf(usage: Usage, keys: Usage): Usage {
 }
 
 /**
+ * Does this UPDATE of a pod or claim (isResize) ask for more than its old object on some key? False
+ * only when both sizes can be read and none grows (the PV binder setting `volumeName`, a resize down):
+ * such an update takes nothing from quotas, is decided without any reservation, and so need not wait
+ * on (or fail with) the replicas' shared record. True when the new object cannot be counted (its
+ * review refuses it wherever it is decided).
+ */
+export function resizeGrows(request: AdmissionRequest, namespace: string, view: QuotaView): boolean {
+  const kind = request.kind.kind as ResizedKind;
+  const after = demandOf(kind, request.object, namespace);
+  return !after.ok || increaseOf(previousUsage(kind, request, namespace, view), after.usage).size > 0;
+}
+
+/**
  * A resize: a claim UPDATE (spec.resources.requests.storage) or a pod UPDATE, the `resize`
  * subresource of in-place pod resizing included (requests and limits). An object that does not grow
  * beyond its old object passes and reserves nothing. One that grows holds, until the snapshot shows

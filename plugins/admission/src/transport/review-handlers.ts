@@ -2,6 +2,7 @@ import type { ClusterSnapshot } from '@corral/cluster';
 import { mutatePod } from '../decide/mutate.js';
 import type { RuleSettings } from '../decide/settings.js';
 import { enforcementOf, isResize, validateRequest, type Demand } from '../decide/validate.js';
+import { resizeGrows } from '../decide/resize-quota.js';
 import { fail, isDenial, type Decision } from '../decide/decision.js';
 import { namespaceOf, type AdmissionRequest } from '../decide/request.js';
 import { awaitNamespace } from '../effects/await-namespace.js';
@@ -59,7 +60,7 @@ function takesQuota(request: AdmissionRequest): boolean {
  * in-flight reservations stay in one record when its Department gains or loses a quota; keyed by
  * the department only while that had a quota, those held under the namespace's record were no longer
  * read, and its quota was exceeded. A resize (pods/resize, a claim UPDATE) reserves its growth there
- * as a CREATE reserves the object.
+ * as a CREATE reserves the object; one that grows on no key has no key (it reserves nothing).
  */
 export function quotaCoordinationKey(
   snapshot: ClusterSnapshot,
@@ -68,6 +69,9 @@ export function quotaCoordinationKey(
   if (!takesQuota(request)) return undefined;
   const namespace = namespaceOf(request);
   if (namespace === undefined) return undefined;
+  // An update that grows on no key (the PV binder binding a claim, a pod resized down) reserves
+  // nothing: decided here, it never waits on (or fails with) the shared record.
+  if (isResize(request) && !resizeGrows(request, namespace, snapshot)) return undefined;
   const departmentName = snapshot.departmentOfNamespace(namespace);
   const department = departmentName === undefined ? undefined : snapshot.department(departmentName);
   const namespaceQuota = snapshot.namespacePolicy(namespace)?.spec.quota !== undefined;
@@ -93,10 +97,15 @@ export function reviewHandlers(
     ledger.reserve(demand.key, demand.scopes, demand.usage, demand.ttlMs, demand.target, demand.counted);
   };
   const waitMs = options.namespaceWaitMs ?? 0;
-  /** The tenant object's namespace when the snapshot does not hold it yet (and it is worth a wait). */
+  /**
+   * The namespace of a tenant object or a NamespacePolicy when the snapshot does not hold it yet (and
+   * it is worth a wait). A NamespacePolicy is judged against its namespace's department (a quota or
+   * image rules wider than the department's are refused): judged before its namespace arrives, as of
+   * no department, it would pass and then be ignored. A Namespace is its own; a Department has none.
+   */
   const unknownNamespace = (request: AdmissionRequest): string | undefined => {
     if (waitMs <= 0 || request.operation === 'DELETE' || request.operation === 'CONNECT') return undefined;
-    if (isPolicyRequest(request)) return undefined;
+    if (isPolicyRequest(request) && request.kind.kind !== 'NamespacePolicy') return undefined;
     const namespace = namespaceOf(request);
     if (namespace === undefined || settings.systemNamespaces.includes(namespace)) return undefined;
     return snapshot.namespace(namespace) === undefined ? namespace : undefined;

@@ -59,6 +59,7 @@ describe('decidePreemption', () => {
       'node runs pods of department web',
     ],
     ['an unknown victim UID', 'res-ns', 'shared-1', ['u-ghost'], false, 'not a known pod'],
+    ['a victim without UID', 'res-ns', 'shared-1', ['u-res-low', ''], false, 'has no UID'],
     ['an unknown node', 'res-ns', 'ghost', [], false, "not in Corral's node cache"],
   ])('given %s, keeps the node: %s', (_what, namespace, node, uids, kept, reason) => {
     const decision = decide(namespace, [[node, uids]]);
@@ -73,6 +74,34 @@ describe('decidePreemption', () => {
     ]);
     expect(decision.dropped.get('shared-1')).toBe('no victim proposed on node shared-1');
     expect([...decision.kept.keys()]).toEqual([]);
+  });
+
+  it('given a victim without UID and a pod the snapshot holds without one (policy files), does not match them', () => {
+    const local = setup();
+    local.upsert('Pod', rawPod('res-ns', 'no-uid', { nodeName: 'shared-1', uid: '' }), 'test');
+    const decision = decidePreemption(
+      contextOf(local, podView('res-ns', 'preemptor')),
+      new Map([['shared-1', { uids: [''], numPdbViolations: 0 }]]),
+      clusterView(local),
+      TEST_OPTIONS,
+    );
+    expect(decision.kept.size).toBe(0);
+    expect(decision.dropped.get('shared-1')).toBe('a victim on node shared-1 has no UID');
+  });
+
+  it("given a victim whose namespace Corral's cache does not hold yet, drops the node (its department is unknown)", () => {
+    const local = setup();
+    local.upsert('Pod', rawPod('new-ns', 'early', { nodeName: 'shared-1', uid: 'u-early' }), 'test');
+    const decision = decidePreemption(
+      contextOf(local, podView('sandbox', 'preemptor')),
+      new Map([['shared-1', { uids: ['u-sandbox', 'u-early'], numPdbViolations: 0 }]]),
+      clusterView(local),
+      TEST_OPTIONS,
+    );
+    expect(decision.kept.size).toBe(0);
+    expect(decision.dropped.get('shared-1')).toBe(
+      "victim new-ns/early is in namespace new-ns, which Corral's cache does not hold yet: its department is unknown",
+    );
   });
 
   it('given several nodes, drops only the forbidden ones and keeps victims unchanged', () => {

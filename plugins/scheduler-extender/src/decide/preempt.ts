@@ -57,13 +57,8 @@ function whyNot(
   const evicted = victimsOn(node, victims.uids, cluster);
   if (typeof evicted === 'string') return evicted;
   for (const victim of evicted.values()) {
-    // A victim of a namespace labelled for a department no valid Department serves is that one's.
-    const department = cluster.snapshot.isolationDepartmentOfNamespace(victim.namespace);
-    if (department !== pod.department) {
-      return `victim ${victim.namespace}/${victim.name} belongs to ${department ?? 'no department'}, not to ${
-        pod.department ?? 'no department'
-      }`;
-    }
+    const foreign = foreignVictim(pod, victim, cluster, options);
+    if (foreign !== undefined) return foreign;
   }
   // kube-scheduler fails the whole preemption on a node answered with no victim (callExtenders).
   return (
@@ -73,8 +68,33 @@ function whyNot(
 }
 
 /**
+ * Why the preemptor may not evict the victim, undefined when it may: the victim is of another
+ * department, or of a namespace the snapshot does not hold yet (pods and namespaces come from two
+ * watches), whose department cannot be known: guessing "none" would let a pod of no department
+ * evict another department's pod. A namespace labelled for a department no valid Department serves
+ * is that department's, as in isolation; a system namespace is of no department.
+ */
+function foreignVictim(
+  pod: PodContext,
+  victim: PodView,
+  cluster: ClusterView,
+  options: DecideOptions,
+): string | undefined {
+  const { namespace, name } = victim;
+  if (!options.systemNamespaces.has(namespace) && !cluster.snapshot.namespace(namespace)) {
+    return `victim ${namespace}/${name} is in namespace ${namespace}, which Corral's cache does not hold yet: its department is unknown`;
+  }
+  const department = cluster.snapshot.isolationDepartmentOfNamespace(namespace);
+  if (department === pod.department) return undefined;
+  return `victim ${namespace}/${name} belongs to ${department ?? 'no department'}, not to ${
+    pod.department ?? 'no department'
+  }`;
+}
+
+/**
  * The node's pods named by the victims' UIDs, keyed `namespace/name` (the placements' own pods:
- * bound, or assumed by the extender's bind), or why one cannot be found.
+ * bound, or assumed by the extender's bind), or why one cannot be found. An empty UID (a victim
+ * sent without one) names no pod, not even one the snapshot holds without a UID.
  */
 function victimsOn(
   node: string,
@@ -83,6 +103,7 @@ function victimsOn(
 ): ReadonlyMap<string, PodView> | string {
   const evicted = new Map<string, PodView>();
   if (uids.length === 0) return evicted;
+  if (uids.includes('')) return `a victim on node ${node} has no UID`;
   const byUid = new Map<string, [string, PodView]>();
   for (const entry of cluster.placements.podsOnNode(node)) byUid.set(entry[1].uid, entry);
   for (const uid of uids) {

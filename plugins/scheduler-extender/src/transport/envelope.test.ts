@@ -191,10 +191,23 @@ describe('preemption envelope', () => {
     expect(parsed.ok && parsed.value.victims.get('n1')?.uids).toEqual(['u9']);
   });
 
+  it('given victims without a UID (absent, null, a null victim), reads UID "" as Go does', () => {
+    const parsed = readPreemptionArgs({
+      Pod: {},
+      NodeNameToMetaVictims: { n: { Pods: [{}, { UID: null }, null], NumPDBViolations: null } },
+    });
+    expect(parsed.ok && parsed.value.victims.get('n')).toEqual({ uids: ['', '', ''], numPdbViolations: 0 });
+  });
+
   it.each([
     ['no Pod', { NodeNameToMetaVictims: {} }, 'no Pod'],
-    ['a victim without UID', { Pod: {}, NodeNameToMetaVictims: { n: { Pods: [{}] } } }, 'has no UID'],
-    ['victims that are a list', { Pod: {}, NodeNameToMetaVictims: [] }, 'keyed by node name'],
+    [
+      'a victim UID that is a number',
+      { Pod: {}, NodeNameToMetaVictims: { n: { Pods: [{ UID: 7 }] } } },
+      'string UID',
+    ],
+    ['victims that are a list', { Pod: {}, NodeNameToMetaVictims: [] }, 'NodeNameToMetaVictims must be'],
+    ['NumPDBViolations 0.5', { Pod: {}, NodeNameToMetaVictims: { n: { NumPDBViolations: 0.5 } } }, 'integer'],
   ])('given %s, returns an error', (_what, body, message) => {
     const parsed = readPreemptionArgs(body);
     expect(!parsed.ok && parsed.error).toContain(message);

@@ -115,7 +115,8 @@ export class ExtenderHandlers {
     const context = this.context(readablePod(args.value.pod, this.deps.options, log));
     if (context instanceof ExtenderError) return undecided(context);
     const decision = decidePreemption(context, args.value.victims, this.deps.cluster, this.deps.options);
-    return { body: preemptionResult(decision.kept), log: { ...log, kept: decision.kept.size } };
+    const kept = { kept: decision.kept.size, ...droppedLog(decision.dropped) };
+    return { body: preemptionResult(decision.kept), log: { ...log, ...kept } };
   }
 
   bind(body: unknown): Promise<Answer<ExtenderBindingResult>> {
@@ -166,6 +167,24 @@ function refusalsOf(results: readonly (RuleResult | undefined)[]) {
   const byRule = new Map<string, number>();
   for (const [{ rule }, { count }] of shared) byRule.set(rule, (byRule.get(rule) ?? 0) + count);
   return { byNode, byRule, refused };
+}
+
+/** Dropped proposals logged with their reasons, at most this many (the count says how many in all). */
+const DROPPED_LOGGED = 10;
+
+/**
+ * What the preempt log line says about the nodes it dropped: how many, and why (`node: reason; ...`,
+ * the first DROPPED_LOGGED): kube-scheduler shows nowhere why the extender dropped a node.
+ */
+function droppedLog(dropped: ReadonlyMap<string, string>): AnswerLog {
+  if (dropped.size === 0) return { dropped: 0 };
+  const why: string[] = [];
+  for (const [node, reason] of dropped) {
+    if (why.length === DROPPED_LOGGED) break;
+    why.push(`${node}: ${reason}`);
+  }
+  const more = dropped.size - why.length;
+  return { dropped: dropped.size, droppedWhy: why.join('; ') + (more > 0 ? `; and ${more} more` : '') };
 }
 
 /**

@@ -20,17 +20,20 @@ export interface ExtenderPreemptionResult {
 /**
  * Reads `{Pod, NodeNameToVictims | NodeNameToMetaVictims}`. Victims carry full pods (their
  * metadata.uid is used); MetaVictims carry `Pods: [{UID}]`. MetaVictims wins when both are set.
+ * What Go reads as a zero value reads so here: a null or absent UID, a null victim or one without
+ * metadata is UID "" (known to no pod: decidePreemption drops its node, not the whole answer); a
+ * null Pods or NumPDBViolations is none. Only what Go cannot decode is an error (answered 400): a
+ * value of the wrong JSON type, or a NumPDBViolations that is not an integer (an int64 in Go).
  */
 export function readPreemptionArgs(body: unknown): Parsed<PreemptionArgs> {
   if (!isRecord(body)) return { ok: false, error: 'ExtenderPreemptionArgs must be a JSON object' };
   const pod = goPresent(body, 'Pod');
   if (!isRecord(pod)) return { ok: false, error: 'ExtenderPreemptionArgs has no Pod object' };
   const meta = goPresent(body, 'NodeNameToMetaVictims');
-  const full = goPresent(body, 'NodeNameToVictims');
-  const source = meta ?? full;
+  const field = meta === undefined ? 'NodeNameToVictims' : 'NodeNameToMetaVictims';
+  const source = meta ?? goPresent(body, 'NodeNameToVictims');
   if (source === undefined) return { ok: true, value: { pod, victims: new Map() } };
-  if (!isRecord(source))
-    return { ok: false, error: 'NodeNameToVictims must be an object keyed by node name' };
+  if (!isRecord(source)) return { ok: false, error: `${field} must be an object keyed by node name` };
   const victims = new Map<string, MetaVictimsIn>();
   for (const [node, entry] of Object.entries(source)) {
     const read = readVictims(entry, meta !== undefined);
@@ -48,23 +51,32 @@ function readVictims(entry: unknown, meta: boolean): Parsed<MetaVictimsIn> {
   const uids: string[] = [];
   for (const pod of pods) {
     const uid = meta ? metaUid(pod) : podUid(pod);
-    if (uid === undefined) return { ok: false, error: 'a victim has no UID' };
+    if (uid === undefined) {
+      const expected = meta ? '{UID} with a string UID' : 'a Pod whose metadata.uid is a string';
+      return { ok: false, error: `a victim must be ${expected}` };
+    }
     uids.push(uid);
   }
   const violations = goPresent(entry, 'NumPDBViolations') ?? 0;
-  if (typeof violations !== 'number') return { ok: false, error: 'NumPDBViolations must be a number' };
-  return { ok: true, value: { uids, numPdbViolations: violations } };
+  if (!Number.isSafeInteger(violations)) return { ok: false, error: 'NumPDBViolations must be an integer' };
+  return { ok: true, value: { uids, numPdbViolations: violations as number } };
 }
 
-function metaUid(pod: unknown): string | undefined {
-  const uid = isRecord(pod) ? goPresent(pod, 'UID') : undefined;
-  return typeof uid === 'string' && uid !== '' ? uid : undefined;
+/** A string field of an object as Go reads it: "" when the object or the field is null or absent. */
+function goString(object: unknown, field: string): string | undefined {
+  if (object === null || object === undefined) return '';
+  if (!isRecord(object)) return undefined;
+  const value = goPresent(object, field) ?? '';
+  return typeof value === 'string' ? value : undefined;
 }
 
+/** A MetaPod's UID ("" for a null MetaPod or UID); undefined when Go could not decode it. */
+const metaUid = (pod: unknown): string | undefined => goString(pod, 'UID');
+
+/** A victim Pod's metadata.uid (see metaUid). */
 function podUid(pod: unknown): string | undefined {
-  const metadata = isRecord(pod) ? goPresent(pod, 'metadata') : undefined;
-  const uid = isRecord(metadata) ? goPresent(metadata, 'uid') : undefined;
-  return typeof uid === 'string' && uid !== '' ? uid : undefined;
+  if (pod === null) return '';
+  return isRecord(pod) ? goString(goPresent(pod, 'metadata'), 'uid') : undefined;
 }
 
 /** Given the kept victims per node, returns the answer (MetaVictims: UIDs only). */

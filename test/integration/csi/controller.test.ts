@@ -198,12 +198,13 @@ describe('expand, validate, list, capacity', () => {
   });
 
   it('given a block volume, ControllerExpandVolume asks for node expansion too (the loop device needs it)', async () => {
-    const res = await create(unique('grow-block'), 16 * MIB);
+    const blockRwo = { block: {}, access_mode: { mode: 'SINGLE_NODE_WRITER' as const } };
+    const res = await create(unique('grow-block'), 16 * MIB, { volume_capabilities: [blockRwo] });
     const grown = await call(h.controller, 'ControllerExpandVolume', {
       volume_id: res.volume!.volume_id!,
       capacity_range: { required_bytes: 32 * MIB },
       secrets: h.secrets,
-      volume_capability: { block: {}, access_mode: { mode: 'SINGLE_NODE_WRITER' as const } },
+      volume_capability: blockRwo,
     });
     expect(grown).toEqual({ capacity_bytes: String(32 * MIB), node_expansion_required: true });
   });

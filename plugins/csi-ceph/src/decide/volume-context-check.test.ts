@@ -1,4 +1,4 @@
-import { unconfirmedContext, unconfirmedFilesystem } from './volume-context-check.js';
+import { unconfirmedAccessType, unconfirmedContext, unconfirmedFilesystem } from './volume-context-check.js';
 
 const ref = {
   clusterID: 'ceph-a',
@@ -73,6 +73,23 @@ describe('unconfirmedFilesystem', () => {
     ],
   ])('given %s, answers %s', (_what, recorded, caps, parameters, context, expected) => {
     const answer = unconfirmedFilesystem(recorded, caps, parameters, context);
+    if (expected === undefined) expect(answer).toBeUndefined();
+    else expect(answer).toMatch(expected);
+  });
+});
+
+describe('unconfirmedAccessType', () => {
+  const rwo = { mode: 'SINGLE_NODE_WRITER' };
+  const mount = { mount: { fs_type: 'ext4' }, access_mode: rwo };
+  const block = { block: {}, access_mode: rwo };
+  it.each([
+    ['a block volume asked for block', 'block', [block], undefined],
+    ['a mount volume asked for mount', 'mount', [mount], undefined],
+    ['a volume whose record does not say, asked for both', undefined, [mount, block], undefined],
+    ['a block volume asked for a filesystem', 'block', [mount], /created as a block volume/],
+    ['a mount volume asked for block among mounts', 'mount', [mount, block], /created as a filesystem/],
+  ] as const)('given %s, answers %s', (_what, recorded, capabilities, expected) => {
+    const answer = unconfirmedAccessType(recorded, capabilities);
     if (expected === undefined) expect(answer).toBeUndefined();
     else expect(answer).toMatch(expected);
   });

@@ -57,3 +57,22 @@ export function unconfirmedFilesystem(
   }
   return undefined;
 }
+
+/**
+ * Why capabilities of another access type than the volume was made as cannot be confirmed, or
+ * undefined. A volume made as block holds whatever its user wrote, not a filesystem to mount; one
+ * made as a filesystem is not a raw device to hand out (decide/source-filesystem.ts holds copies to
+ * the same rule). `recorded` is the record's access type (undefined: not recorded, nothing to compare).
+ */
+export function unconfirmedAccessType(
+  recorded: 'mount' | 'block' | undefined,
+  capabilities: readonly CapabilityInput[],
+): string | undefined {
+  if (recorded === undefined) return undefined;
+  const other = recorded === 'block' ? 'mount' : 'block';
+  if (!capabilities.some((cap) => (other === 'block' ? Boolean(cap.block) : Boolean(cap.mount))))
+    return undefined;
+  return recorded === 'block'
+    ? 'the volume was created as a block volume; the request asks for a filesystem (mount) volume'
+    : 'the volume was created as a filesystem (mount) volume; the request asks for a block volume';
+}

@@ -74,6 +74,11 @@ export async function imageLayout(image: unknown, name: string): Promise<ImageLa
   };
 }
 
+/** The features of image `name`, read through a read-only open (no watch: a concurrent removal stays free). */
+export async function readImageFeatures(ioctx: unknown, name: string): Promise<bigint> {
+  return withImage(ioctx, name, async (image) => (await imageLayout(image, name)).features, null, true);
+}
+
 /**
  * Resizes an open image to `bytes`. librbd answers EINVAL for a size it cannot give this image (more
  * objects than its object map holds, decide/image-limits.ts): a capacity the driver cannot provide,

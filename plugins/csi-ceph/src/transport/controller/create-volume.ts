@@ -14,6 +14,7 @@ import { placeVolume, type Placement, type TenantView } from '../../decide/place
 import { repeatedCreateDecision } from '../../decide/repeat-create.js';
 import { sizeForSource } from '../../decide/source-size.js';
 import { agreedAccessType, checkSourceFilesystem } from '../../decide/source-filesystem.js';
+import { checkSourceLayering } from '../../decide/source-layering.js';
 import { checkSourceDepartment, checkSourceSpace } from '../../decide/source-space.js';
 import { checkStorageQuota } from '../../decide/storage-quota.js';
 import { encodeId, type VolumeRef } from '../../decide/volume-id.js';
@@ -169,8 +170,9 @@ const sourceText = (source: SourceRef | undefined) => (source ? `${source.kind}:
 /**
  * The reservation of a new volume: its size (for a volume from a source, read from the source only
  * now, so that a repeat of a create whose source is gone since still gets its volume, and only once
- * the source is known to be the new volume's department's: checkSourceDepartment), checked against
- * librbd's limits and the department's storage and claim quota before anything is written.
+ * the source is known to be the new volume's department's: checkSourceDepartment, and clonable:
+ * checkSourceLayering), checked against librbd's limits and the department's storage and claim
+ * quota before anything is written.
  */
 async function newRecord(
   conn: RadosConnection,
@@ -187,6 +189,7 @@ async function newRecord(
     must(
       checkSourceFilesystem(source, facts.filesystem, { accessType: plan.accessType, fsType: params.fsType }),
     );
+    must(checkSourceLayering(source, await facts.features()));
     bytes = must(sizeForSource(plan.request.capacity_range, await facts.bytes()));
   }
   must(sizeFitsImage(bytes, params.features));

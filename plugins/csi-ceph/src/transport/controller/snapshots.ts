@@ -9,9 +9,10 @@ import { randomUUID } from 'node:crypto';
 import type { ClusterEntry } from '../../decide/cluster-config.js';
 import type { Credentials } from '../../decide/credentials.js';
 import { cleanupDecision, type SnapshotRecord } from '../../decide/journal-records.js';
+import { checkSnapshotLayering } from '../../decide/source-layering.js';
 import { decodeId, encodeId, type VolumeRef } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError, isCsiError } from '../../errors.js';
-import { createSnap, removeSnap, withImage } from '../../effects/ceph/rbd-images.js';
+import { createSnap, readImageFeatures, removeSnap, withImage } from '../../effects/ceph/rbd-images.js';
 import { openSpace, type VolumeSpace } from '../../effects/volume-space.js';
 import type { CreateSnapshotRequest__Output } from '../../generated/csi/v1/CreateSnapshotRequest.js';
 import type { CreateSnapshotResponse } from '../../generated/csi/v1/CreateSnapshotResponse.js';
@@ -69,6 +70,8 @@ export async function createSnapshot(
       const uuid = existingUuid ?? randomUUID();
       const snapRef = { ...ref, uuid };
       if (existing?.state === 'ready') return { snapshot: snapshotMessage(snapRef, sourceId, existing) };
+      // Only a snapshot that can be restored is ready to use (decide/source-layering.ts).
+      must(checkSnapshotLayering(sourceId, await readImageFeatures(space.ioctx, volume.image)));
       await flattenBeforeSnapshot(deps, found, creds, endSignal);
       const reserved: SnapshotRecord = existing ?? {
         name,

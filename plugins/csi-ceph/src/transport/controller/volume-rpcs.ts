@@ -1,14 +1,21 @@
 /**
  * ValidateVolumeCapabilities and ControllerExpandVolume. Validation confirms only what CreateVolume
  * would have made: parameters of the volume's cluster and pool, its image, and the filesystem its
- * record names (decide/volume-context-check.ts). Expansion grows the image whether or not a node uses
- * it (the plugin advertises ONLINE expansion, so an in-use volume is no FAILED_PRECONDITION); the
- * node grows the device and filesystem in NodeExpandVolume. A size the image cannot take (past its
- * object map's reach) is OUT_OF_RANGE and leaves the image and its journal record as they were.
+ * record names (decide/volume-context-check.ts). Expansion first holds an optional volume_capability
+ * to the same record (decide/expand-capability.ts: INVALID_ARGUMENT, nothing grown), then grows the
+ * image whether or not a node uses it (the plugin advertises ONLINE expansion, so an in-use volume
+ * is no FAILED_PRECONDITION); the node grows the device and filesystem in NodeExpandVolume. A size
+ * the image cannot take (past its object map's reach) is OUT_OF_RANGE and leaves the image and its
+ * journal record as they were.
  */
 import { expandSize } from '../../decide/capacity.js';
-import { checkCapabilities } from '../../decide/capabilities.js';
-import { unconfirmedContext, unconfirmedFilesystem } from '../../decide/volume-context-check.js';
+import { checkCapabilities, checkCapability } from '../../decide/capabilities.js';
+import { checkExpandCapability } from '../../decide/expand-capability.js';
+import {
+  unconfirmedAccessType,
+  unconfirmedContext,
+  unconfirmedFilesystem,
+} from '../../decide/volume-context-check.js';
 import { sizeFitsImage } from '../../decide/image-limits.js';
 import { grownRecord } from '../../decide/journal-records.js';
 import { fingerprintFsType } from '../../decide/parameters.js';
@@ -33,12 +40,14 @@ export async function validateVolumeCapabilities(
     ref,
     image: record.image,
     fsType: fingerprintFsType(record.fingerprint),
+    accessType: record.accessType,
   }));
   const verdict = checkCapabilities(req.volume_capabilities);
   if (verdict.status === 'fail') return { message: verdict.message };
   // Confirmed means validated: parameters and a volume context that do not match are not echoed.
   const unconfirmed =
     unconfirmedContext(found.ref, found.image, req.parameters, req.volume_context) ??
+    unconfirmedAccessType(found.accessType, req.volume_capabilities) ??
     unconfirmedFilesystem(found.fsType, req.volume_capabilities, req.parameters, req.volume_context);
   if (unconfirmed !== undefined) return { message: unconfirmed };
   return {
@@ -56,9 +65,12 @@ export async function controllerExpandVolume(
 ): Promise<ControllerExpandVolumeResponse> {
   const id = requireField(req.volume_id, 'volume_id');
   if (!req.capacity_range) throw csiError(CSI_ERR.INVALID_ARGUMENT, 'capacity_range is required');
+  if (req.volume_capability) must(checkCapability(req.volume_capability));
   const creds = credentialsFor(deps, req.secrets);
   return deps.locks.with([`volume/${id}`], () =>
     withVolume(deps, id, creds, async ({ space, record, ref }) => {
+      const madeAs = { accessType: record.accessType, fsType: fingerprintFsType(record.fingerprint) };
+      must(checkExpandCapability(req.volume_capability, madeAs));
       const size = await withImage(space.ioctx, record.image, async (image) => {
         const layout = await imageLayout(image, record.image);
         const wanted = must(expandSize(req.capacity_range, layout.bytes));

@@ -17,6 +17,7 @@ import {
   growImage,
   imageSize,
   parentOf as imageParent,
+  readImageFeatures,
   removeImage,
   removeSnap,
   withImage,
@@ -75,6 +76,8 @@ export interface SourceFacts {
   readonly department: string | undefined;
   /** What its volume (a snapshot's: the volume it was taken of) was made as, as far as its record says. */
   readonly filesystem: SourceFilesystem;
+  /** The RBD features of the image a clone would be made from (layering: decide/source-layering.ts). */
+  readonly features: () => Promise<bigint>;
 }
 
 /** What a volume's record says it was made as. */
@@ -97,13 +100,19 @@ export async function sourceFacts(conn: RadosConnection, source: SourceRef): Pro
     // The volume outlives its snapshots (DeleteVolume: FAILED_PRECONDITION), so its record is there.
     const of = await space.journal.volume(snap.sourceUuid);
     const department = snap.department ?? of?.department;
-    return { department, filesystem: filesystemOf(of), bytes: async () => BigInt(snap.bytes) };
+    return {
+      department,
+      filesystem: filesystemOf(of),
+      bytes: async () => BigInt(snap.bytes),
+      features: () => readImageFeatures(space.ioctx, snap.sourceImage),
+    };
   }
   const vol = await readySource(source, space.journal.volume(source.ref.uuid));
   return {
     department: vol.department,
     filesystem: filesystemOf(vol),
     bytes: () => withImage(space.ioctx, vol.image, (image) => imageSize(image, vol.image)),
+    features: () => readImageFeatures(space.ioctx, vol.image),
   };
 }
 

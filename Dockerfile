@@ -3,8 +3,11 @@
 # Stages: build (npm ci + tsc), runtime (production node_modules only), and the final image, which
 # adds the Ceph client libraries the CSI driver loads through koffi (librados, librbd), rbd-fuse for
 # --mounter=fuse, the rbd CLI (ceph-common) for krbd, rbd-nbd (which `rbd device map --device-type nbd`
-# runs) for --mounter=rbd-nbd, and the filesystem and device tools NodeStage uses (test/deploy checks
-# that every program the node service runs comes from a package installed here).
+# runs) for --mounter=rbd-nbd, kmod (the /sbin/modprobe and /sbin/modinfo that `rbd device map` and
+# rbd-nbd run to load the rbd or nbd kernel module on a node that has not loaded it yet; the node
+# DaemonSet mounts the host's /lib/modules for them), and the filesystem and device tools NodeStage
+# uses (test/deploy checks that every program the node service runs comes from a package installed
+# here).
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
@@ -24,7 +27,7 @@ COPY --from=build /src/proto ./proto
 FROM runtime AS corral
 RUN apt-get update \
   && apt-get install -y --no-install-recommends \
-    librados2 librbd1 rbd-fuse rbd-nbd ceph-common e2fsprogs xfsprogs util-linux mount ca-certificates \
+    librados2 librbd1 rbd-fuse rbd-nbd ceph-common kmod e2fsprogs xfsprogs util-linux mount ca-certificates \
   && rm -rf /var/lib/apt/lists/*
 # Non-root by default; the CSI node DaemonSet runs its driver container as root (deploy/default).
 USER 65532:65532

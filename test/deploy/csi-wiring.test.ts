@@ -17,6 +17,8 @@ interface Container {
   args?: string[];
   env?: { name: string; value?: string }[];
   volumeMounts?: { name: string; mountPath: string; mountPropagation?: string; readOnly?: boolean }[];
+  ports?: { name?: string; containerPort: number }[];
+  livenessProbe?: { httpGet?: { port?: string | number }; timeoutSeconds?: number };
 }
 interface Volume {
   name: string;
@@ -142,6 +144,191 @@ describe('the controller sidecars', () => {
       expect({ sidecar: c.name, atLeast: (timeout ?? 0) >= 2 * ceph }).toEqual({
         sidecar: c.name,
         atLeast: true,
+      });
+    }
+  });
+});
+
+/**
+ * The livenessprobe sidecar's `--probe-timeout` by default (cmd/livenessprobe at its tag), in seconds:
+ * how long it gives one connect plus Probe to the driver before it answers 500.
+ */
+const PROBE_TIMEOUT_DEFAULTS: Readonly<Record<string, number>> = {
+  'registry.k8s.io/sig-storage/livenessprobe:v2.15.0': 1,
+};
+/** kubelet's probe timeout when a probe sets no timeoutSeconds. */
+const KUBELET_PROBE_TIMEOUT_DEFAULT = 1;
+
+/** The container port number a probe's `port` (a name or a number) means in container `c`. */
+const portNumber = (c: Container, port: string | number | undefined) =>
+  typeof port === 'number' ? port : c.ports?.find((p) => p.name === port)?.containerPort;
+
+describe('the liveness probes the livenessprobe sidecar answers', () => {
+  it.each([
+    ['controller', controller],
+    ['node', node],
+  ])('given the %s pod, kubelet waits longer than the sidecar waits for the driver', (_pod, pod) => {
+    // kubelet gives up at its own timeoutSeconds. If that is not longer than the sidecar's
+    // --probe-timeout, a Probe the sidecar still counts as healthy (answered just within its time)
+    // reaches kubelet too late and counts as a failure: kubelet, not the sidecar, then decides.
+    const sidecars = pod.containers.filter((c) => c.image in PROBE_TIMEOUT_DEFAULTS);
+    expect(sidecars.map((c) => c.name)).toEqual(['liveness-probe']);
+    const sidecar = sidecars[0] as Container;
+    const served = Number(flag(sidecar, 'http-endpoint')?.split(':').pop());
+    const explicit = flag(sidecar, 'probe-timeout');
+    const probeTimeout = explicit === undefined ? PROBE_TIMEOUT_DEFAULTS[sidecar.image] : seconds(explicit);
+    const probed = pod.containers.filter(
+      (c) => portNumber(c, c.livenessProbe?.httpGet?.port) === served && !Number.isNaN(served),
+    );
+    expect(probed.map((c) => c.name)).toEqual(['csi-rbd']);
+    for (const c of probed) {
+      const kubelet = c.livenessProbe?.timeoutSeconds ?? KUBELET_PROBE_TIMEOUT_DEFAULT;
+      expect({ container: c.name, kubeletWaitsLonger: kubelet > (probeTimeout ?? Infinity) }).toEqual({
+        container: c.name,
+        kubeletWaitsLonger: true,
+      });
+    }
+  });
+});
+
+/**
+ * The flags each pinned kubernetes-csi image defines (flag.* in its cmd/ at the tag), beside klog's
+ * `--v` and `--vmodule`. An unknown flag stops the sidecar at start ("flag provided but not
+ * defined"), so pinning another version means checking its flags here.
+ */
+const KLOG_FLAGS = ['v', 'vmodule'];
+const SIDECAR_FLAGS: Readonly<Record<string, readonly string[]>> = {
+  'registry.k8s.io/sig-storage/csi-provisioner:v5.2.0': [
+    'capacity-for-immediate-binding',
+    'capacity-ownerref-level',
+    'capacity-poll-interval',
+    'capacity-threads',
+    'cloning-protection-threads',
+    'controller-publish-readonly',
+    'csi-address',
+    'default-fstype',
+    'enable-capacity',
+    'enable-pprof',
+    'extra-create-metadata',
+    'feature-gates',
+    'http-endpoint',
+    'immediate-topology',
+    'kube-api-burst',
+    'kube-api-capacity-burst',
+    'kube-api-capacity-qps',
+    'kube-api-qps',
+    'kubeconfig',
+    'leader-election',
+    'leader-election-lease-duration',
+    'leader-election-namespace',
+    'leader-election-renew-deadline',
+    'leader-election-retry-period',
+    'master',
+    'metrics-address',
+    'metrics-path',
+    'node-deployment',
+    'node-deployment-base-delay',
+    'node-deployment-immediate-binding',
+    'node-deployment-max-delay',
+    'prevent-volume-mode-conversion',
+    'retry-interval-max',
+    'retry-interval-start',
+    'strict-topology',
+    'timeout',
+    'version',
+    'volume-name-prefix',
+    'volume-name-uuid-length',
+    'worker-threads',
+  ],
+  'registry.k8s.io/sig-storage/csi-resizer:v1.13.2': [
+    'csi-address',
+    'extra-modify-metadata',
+    'feature-gates',
+    'handle-volume-inuse-error',
+    'http-endpoint',
+    'kube-api-burst',
+    'kube-api-qps',
+    'kubeconfig',
+    'leader-election',
+    'leader-election-lease-duration',
+    'leader-election-namespace',
+    'leader-election-renew-deadline',
+    'leader-election-retry-period',
+    'master',
+    'metrics-address',
+    'metrics-path',
+    'resync-period',
+    'retry-interval-max',
+    'retry-interval-start',
+    'timeout',
+    'version',
+    'workers',
+  ],
+  'registry.k8s.io/sig-storage/csi-snapshotter:v8.2.1': [
+    'csi-address',
+    'extra-create-metadata',
+    'feature-gates',
+    'groupsnapshot-name-prefix',
+    'groupsnapshot-name-uuid-length',
+    'http-endpoint',
+    'kube-api-burst',
+    'kube-api-qps',
+    'kubeconfig',
+    'leader-election',
+    'leader-election-lease-duration',
+    'leader-election-namespace',
+    'leader-election-renew-deadline',
+    'leader-election-retry-period',
+    'metrics-address',
+    'metrics-path',
+    'node-deployment',
+    'resync-period',
+    'retry-interval-max',
+    'retry-interval-start',
+    'snapshot-name-prefix',
+    'snapshot-name-uuid-length',
+    'timeout',
+    'version',
+    'worker-threads',
+  ],
+  'registry.k8s.io/sig-storage/livenessprobe:v2.15.0': [
+    'csi-address',
+    'health-port',
+    'http-endpoint',
+    'metrics-address',
+    'metrics-path',
+    'probe-timeout',
+  ],
+  'registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.13.0': [
+    'connection-timeout',
+    'csi-address',
+    'enable-pprof',
+    'health-port',
+    'http-endpoint',
+    'kubelet-registration-path',
+    'mode',
+    'plugin-registration-path',
+    'timeout',
+    'version',
+  ],
+};
+
+describe('the kubernetes-csi sidecars', () => {
+  it.each([
+    ['controller', controller],
+    ['node', node],
+  ])('given the %s pod, each sidecar is a pinned image started with flags it defines', (_pod, pod) => {
+    const sidecars = pod.containers.filter((c) => c.image.startsWith('registry.k8s.io/sig-storage/'));
+    expect(sidecars.length).toBeGreaterThan(0);
+    for (const c of sidecars) {
+      const known = new Set([...(SIDECAR_FLAGS[c.image] ?? []), ...KLOG_FLAGS]);
+      const unknown = (c.args ?? [])
+        .map((arg) => /^--?([a-z0-9-]+)/.exec(arg)?.[1] ?? `(not a flag: ${arg})`)
+        .filter((name) => !known.has(name));
+      expect({ sidecar: c.name, pinned: c.image in SIDECAR_FLAGS, unknown }).toEqual({
+        sidecar: c.name,
+        pinned: true,
+        unknown: [],
       });
     }
   });

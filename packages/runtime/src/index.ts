@@ -35,6 +35,7 @@ export type {
 export {
   formatListenAddress,
   listenAddressCheck,
+  ANY_HOST,
   parseListenAddress,
   type ListenAddress,
   type ParseListenOptions,
@@ -88,6 +89,7 @@ export {
   type HttpsOptions,
 } from './ops/build-server.js';
 export { startOpsServer, type OpsServer, type OpsServerOptions } from './ops/start-ops-server.js';
+export { listenTcp, type TcpListener } from './ops/listen-tcp.js';
 export {
   CLIENT_CERTIFICATE_REQUIRED,
   requireClientCertificate,

@@ -6,7 +6,7 @@ describe('loadAdmissionConfig', () => {
     const config = loadAdmissionConfig(['--policies', 'examples'], {});
     expect(config).toMatchObject({
       policies: 'examples',
-      listen: '0.0.0.0:8443',
+      listen: ':8443',
       systemNamespaces: ['kube-system', 'corral-system'],
       deadlineMs: 8000,
     });

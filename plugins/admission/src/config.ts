@@ -67,7 +67,8 @@ export const AdmissionConfigSchema = Type.Object({
   inCluster: Type.Boolean({ description: 'Use the pod service account when no kubeconfig is given.' }),
   listen: Type.String({
     description:
-      'HOST:PORT to serve on: HTTPS with --tls-cert and --tls-key, else plain HTTP (local tests only).',
+      'HOST:PORT to serve on (:PORT: every interface, IPv6 and IPv4): HTTPS with --tls-cert and ' +
+      '--tls-key, else plain HTTP (local tests only).',
   }),
   tls: Type.Object({
     cert: Type.Optional(
@@ -124,7 +125,7 @@ export type AdmissionConfig = DeepReadonly<Static<typeof AdmissionConfigSchema>>
 
 export const ADMISSION_DEFAULTS = {
   inCluster: false,
-  listen: '0.0.0.0:8443',
+  listen: ':8443',
   tls: {},
   tlsBootstrap: {
     namespace: 'corral-system',

@@ -44,7 +44,9 @@ export const CsiConfigSchema = Type.Object({
       description: 'Keyring for RPCs that carry no secrets (GetCapacity, ListVolumes).',
     }),
   ),
-  listen: Type.String({ description: 'HOST:PORT of /healthz /readyz /metrics.' }),
+  listen: Type.String({
+    description: 'HOST:PORT of /healthz /readyz /metrics (:PORT: every interface, IPv6 and IPv4).',
+  }),
   mounter: Type.Union([Type.Literal('krbd'), Type.Literal('rbd-nbd'), Type.Literal('fuse')], {
     description:
       'Node mounter: krbd (rbd device map), rbd-nbd, or fuse (rbd-fuse + loop device, no kernel module).',
@@ -74,7 +76,7 @@ export const CsiConfigSchema = Type.Object({
 export type CsiConfig = DeepReadonly<Static<typeof CsiConfigSchema>>;
 
 export const CSI_DEFAULTS = {
-  listen: '0.0.0.0:9680',
+  listen: ':9680',
   mounter: 'krbd' as const,
   topologyLabels: [] as string[],
   cephTimeoutSeconds: 10,

@@ -5,7 +5,7 @@ describe('loadExtenderConfig', () => {
   it('given only --policies, fills the defaults', () => {
     const config = loadExtenderConfig(['--policies', 'examples'], {});
     expect(config).toMatchObject({
-      listen: '0.0.0.0:8888',
+      listen: ':8888',
       systemNamespaces: ['kube-system', 'corral-system'],
       gpuResources: ['nvidia.com/gpu'],
       bind: false,

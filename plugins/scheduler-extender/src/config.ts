@@ -24,7 +24,7 @@ export const ExtenderConfigSchema = Type.Object({
     Type.String({ minLength: 1, description: 'kubeconfig path; in-cluster config when "in-cluster".' }),
   ),
   inCluster: Type.Boolean({ description: "Use the pod's service account (instead of --kubeconfig)." }),
-  listen: Type.String({ description: 'HOST:PORT to serve on.' }),
+  listen: Type.String({ description: 'HOST:PORT to serve on (:PORT: every interface, IPv6 and IPv4).' }),
   systemNamespaces: Type.Array(Type.String({ minLength: 1 }), {
     description: 'Namespaces passed through untouched.',
   }),
@@ -68,7 +68,7 @@ const TEN_MIB = 10 * 1024 * 1024;
 
 export const EXTENDER_DEFAULTS = {
   inCluster: false,
-  listen: '0.0.0.0:8888',
+  listen: ':8888',
   systemNamespaces: [...DEFAULT_SYSTEM_NAMESPACES],
   gpuResources: [...DEFAULT_GPU_RESOURCES],
   bind: false,

@@ -6,7 +6,7 @@ describe('parseListenAddress', () => {
     ['127.0.0.1:0', { kind: 'tcp', host: '127.0.0.1', port: 0 }],
     ['localhost:9090', { kind: 'tcp', host: 'localhost', port: 9090 }],
     ['corral.kube-system.svc:443', { kind: 'tcp', host: 'corral.kube-system.svc', port: 443 }],
-    [':8080', { kind: 'tcp', host: '0.0.0.0', port: 8080 }],
+    [':8080', { kind: 'tcp', host: '::', port: 8080 }],
     ['[::1]:8443', { kind: 'tcp', host: '::1', port: 8443 }],
     ['[::]:65535', { kind: 'tcp', host: '::', port: 65535 }],
     [

@@ -13,6 +13,9 @@ export interface ParseListenOptions {
   readonly allow?: readonly ListenAddress['kind'][];
 }
 
+/** The IPv6 wildcard, what `:PORT` listens on: every interface, IPv6 and IPv4 (bound dual-stack). */
+export const ANY_HOST = '::';
+
 const HOSTNAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
 const ALL_DIGITS_AND_DOTS = /^[\d.]+$/;
 const fail = (error: string): Parsed<never> => ({ ok: false, error });
@@ -37,14 +40,15 @@ function parseTcp(text: string): Parsed<ListenAddress> {
     return parsed.ok ? { ok: true, value: { kind: 'tcp', host, port: parsed.value } } : parsed;
   }
   const colon = text.lastIndexOf(':');
-  if (colon < 0) return fail(`"${text}": expected HOST:PORT, e.g. 0.0.0.0:8443 or [::1]:8443`);
+  if (colon < 0)
+    return fail(`"${text}": expected HOST:PORT, e.g. :8443 (every interface), 127.0.0.1:8443 or [::1]:8443`);
   const host = text.slice(0, colon);
   if (host.includes(':')) return fail(`"${text}": put IPv6 addresses in brackets, e.g. [::1]:8443`);
   if (host !== '' && !isValidHost(host))
     return fail(`"${text}": "${host}" is not a valid host name or IPv4 address`);
   const parsed = parsePort(text.slice(colon + 1), text);
   return parsed.ok
-    ? { ok: true, value: { kind: 'tcp', host: host || '0.0.0.0', port: parsed.value } }
+    ? { ok: true, value: { kind: 'tcp', host: host || ANY_HOST, port: parsed.value } }
     : parsed;
 }
 
@@ -57,8 +61,9 @@ function parseUnix(text: string): Parsed<ListenAddress> {
 }
 
 /**
- * Given `HOST:PORT`, `[IPv6]:PORT`, `:PORT` (all interfaces) or `unix:///path.sock`, returns the parsed
- * address, or an error message saying what is wrong and what a valid value looks like.
+ * Given `HOST:PORT`, `[IPv6]:PORT`, `:PORT` or `unix:///path.sock`, returns the parsed address, or
+ * an error message saying what is wrong and what a valid value looks like. `:PORT` is every
+ * interface, IPv6 and IPv4 (host `::`, see listenTcp); `0.0.0.0:PORT` is every IPv4 one only.
  */
 export function parseListenAddress(text: string, options: ParseListenOptions = {}): Parsed<ListenAddress> {
   const allow = options.allow ?? ['tcp', 'unix'];

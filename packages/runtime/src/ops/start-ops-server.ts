@@ -3,6 +3,7 @@ import { formatListenAddress, parseListenAddress, type ListenAddress } from '../
 import { ListenAddressError } from '../errors.js';
 import type { Metrics } from '../metrics/create-metrics.js';
 import { buildServer, type CorralServer } from './build-server.js';
+import { listenTcp } from './listen-tcp.js';
 import type { ReadinessReport } from './readiness.js';
 
 export interface OpsServerOptions {
@@ -35,13 +36,10 @@ function toAddress(listen: string | ListenAddress): ListenAddress {
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
   const address = toAddress(options.listen);
   const server = buildServer({ ...options, bodyLimit: 1024 });
-  await (address.kind === 'unix'
-    ? server.listen({ path: address.path })
-    : server.listen({ host: address.host, port: address.port }));
-  const bound = server.server.address();
-  const actual: ListenAddress =
-    typeof bound === 'object' && bound !== null
-      ? { kind: 'tcp', host: bound.address, port: bound.port }
-      : address;
-  return { server, address: formatListenAddress(actual), close: () => server.close() };
+  if (address.kind === 'unix') {
+    await server.listen({ path: address.path });
+    return { server, address: formatListenAddress(address), close: () => server.close() };
+  }
+  const bound = await listenTcp(server, address.host, address.port);
+  return { server, address: formatListenAddress({ kind: 'tcp', ...bound }), close: () => server.close() };
 }

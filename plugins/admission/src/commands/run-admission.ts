@@ -9,6 +9,8 @@ import {
   isHelpRequest,
   ListenAddressError,
   onShutdown,
+  formatListenAddress,
+  listenTcp,
   parseListenAddress,
   startFailureExit,
   startOrUndo,
@@ -188,13 +190,11 @@ async function serve(
       : {}),
   });
   started.add('https server', app, (server) => server.close());
-  await app.listen({ host: listen.host, port: listen.port });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : listen.port;
-  const url = `${config.tls.cert ? 'https' : 'http'}://${listen.host}:${port}`;
+  const bound = await listenTcp(app, listen.host, listen.port);
+  const url = `${config.tls.cert ? 'https' : 'http'}://${formatListenAddress({ kind: 'tcp', ...bound })}`;
   const certificates = await certificateBootstrap?.start({
-    host: listen.host,
-    port,
+    host: bound.host,
+    port: bound.port,
     registry: metrics.registry,
     ...(options.clock ? { clock: options.clock } : {}),
   });

@@ -158,7 +158,7 @@ describe('commands.extender', () => {
     const text = out.join('');
     expect(text).toMatch(/^Usage: corral extender/);
     expect(text).toMatch(/--listen VALUE +env CORRAL_EXTENDER_LISTEN\n/);
-    expect(text).toContain('default: 0.0.0.0:8888');
+    expect(text).toContain('default: :8888');
     expect(text).toMatch(/Settings without a flag[^\n]*\n {2}CORRAL_EXTENDER_SHUTDOWN_TIMEOUT_MS=N/);
     expect(err).toEqual([]);
   });

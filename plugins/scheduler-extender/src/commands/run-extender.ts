@@ -5,6 +5,8 @@ import {
   createLogger,
   ListenAddressError,
   onShutdown,
+  formatListenAddress,
+  listenTcp,
   parseListenAddress,
   type ProcessLike,
   type ShutdownHandle,
@@ -79,9 +81,7 @@ export async function runExtender(
     createInvalidPolicyMetric(extender.metrics.registry, opened.snapshot);
     report = (condition, ok, reason) => extender.sync.set(condition, ok, reason);
     for (const [condition, ok, reason] of seen) report(condition, ok, reason);
-    await extender.app.listen({ host, port });
-    const bound = extender.app.server.address();
-    const address = typeof bound === 'object' && bound ? `${host}:${bound.port}` : config.listen;
+    const address = formatListenAddress({ kind: 'tcp', ...(await listenTcp(extender.app, host, port)) });
     logger.info({ address, bind: config.bind, cluster: kubeConfig !== undefined }, 'extender listening');
     return {
       extender,

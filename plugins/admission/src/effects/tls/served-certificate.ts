@@ -8,7 +8,15 @@ export interface ServedTarget {
   readonly servername: string;
 }
 
-const LOOPBACK: Readonly<Record<string, string>> = { '0.0.0.0': '127.0.0.1', '::': '::1', '': '127.0.0.1' };
+/**
+ * Where a wildcard listener is reached: IPv4 loopback for `::` too (bound dual-stack), since a pod
+ * whose IPv6 is switched off (sysctl disable_ipv6) still binds `::` but has no `::1`.
+ */
+const LOOPBACK: Readonly<Record<string, string>> = {
+  '0.0.0.0': '127.0.0.1',
+  '::': '127.0.0.1',
+  '': '127.0.0.1',
+};
 
 /**
  * Opens a TLS connection to our own listener and returns the serial number of the certificate it

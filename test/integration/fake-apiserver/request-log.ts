@@ -11,6 +11,8 @@ export interface RecordedRequest {
 
 export interface RequestFilter {
   readonly path?: string;
+  /** The HTTP method (`GET`, `PUT`...). */
+  readonly method?: string;
   readonly watch?: boolean;
   /** true: only LIST requests for a later page (with a `continue` token); false: only the others. */
   readonly continue?: boolean;
@@ -19,6 +21,7 @@ export interface RequestFilter {
 export function matchesRequest(request: RecordedRequest, filter: RequestFilter): boolean {
   return (
     (filter.path === undefined || request.path === filter.path) &&
+    (filter.method === undefined || request.method === filter.method) &&
     (filter.watch === undefined || request.watch === filter.watch) &&
     (filter.continue === undefined || ((request.query['continue'] ?? '') !== '') === filter.continue)
   );

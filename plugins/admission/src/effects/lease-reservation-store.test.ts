@@ -1,6 +1,6 @@
 import type { V1Lease } from '@kubernetes/client-node';
 import { LeaseReservationStore, RESERVATIONS_ANNOTATION } from './lease-reservation-store.js';
-import type { StoredReservation } from './reservation-store.js';
+import { MAX_AMOUNT_DIGITS, type StoredReservation } from './reservation-store.js';
 
 type LeaseApi = ConstructorParameters<typeof LeaseReservationStore>[0];
 
@@ -49,6 +49,25 @@ describe('LeaseReservationStore: resize entries', () => {
   it('given a target that is not amounts (a hand edit), skips that entry alone', async () => {
     const broken = { ...resize, target: { 'requests.cpu': 'five' } };
     const { api } = leaseApi(JSON.stringify([create, broken]));
+    const store = new LeaseReservationStore(api as unknown as LeaseApi, 'corral-system');
+    expect((await store.load('department-eng')).entries).toEqual([create]);
+  });
+});
+
+describe('LeaseReservationStore: large amounts', () => {
+  it('given an entry of a pod asking cpu 1e50 (60 digits of nano-units), loads it as written', async () => {
+    const huge: StoredReservation = {
+      ...create,
+      usage: { pods: '1000000000', 'requests.cpu': `1${'0'.repeat(59)}` },
+    };
+    const { api } = leaseApi(JSON.stringify([huge]));
+    const store = new LeaseReservationStore(api as unknown as LeaseApi, 'corral-system');
+    expect((await store.load('department-eng')).entries).toEqual([huge]);
+  });
+
+  it('given an amount past MAX_AMOUNT_DIGITS (a hand edit), skips that entry alone', async () => {
+    const long = { ...create, key: 'Pod/team/long/u-3', usage: { pods: '9'.repeat(MAX_AMOUNT_DIGITS + 1) } };
+    const { api } = leaseApi(JSON.stringify([create, long]));
     const store = new LeaseReservationStore(api as unknown as LeaseApi, 'corral-system');
     expect((await store.load('department-eng')).entries).toEqual([create]);
   });

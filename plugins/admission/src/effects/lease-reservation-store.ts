@@ -8,7 +8,12 @@ import type {
 } from '@kubernetes/client-node';
 import { abortableCall } from '@corral/runtime';
 import { ADM_ERR, AdmissionError } from '../errors.js';
-import type { ReservationStore, StoredRecord, StoredReservation } from './reservation-store.js';
+import {
+  isStoredAmount,
+  type ReservationStore,
+  type StoredRecord,
+  type StoredReservation,
+} from './reservation-store.js';
 
 /**
  * Shared quota reservations in coordination.k8s.io/v1 Leases, one per coordination key, named
@@ -58,8 +63,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 /** `{<quota key>: "<nano-units>"}`, as `save` writes a usage or a target. */
 const isAmounts = (value: unknown): value is Record<string, string> =>
-  isRecord(value) &&
-  Object.values(value).every((amount) => typeof amount === 'string' && /^\d{1,40}$/.test(amount));
+  isRecord(value) && Object.values(value).every(isStoredAmount);
 
 /**
  * An entry as written by `save` (another writer's leftovers, or a hand edit, are skipped). Other

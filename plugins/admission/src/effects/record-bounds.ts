@@ -1,5 +1,5 @@
 import { ADM_ERR, AdmissionError } from '../errors.js';
-import type { StoredReservation } from './reservation-store.js';
+import { isStoredAmount, MAX_AMOUNT_DIGITS, type StoredReservation } from './reservation-store.js';
 
 /** Entries one record holds at most (a few hundred bytes each). */
 export const DEFAULT_MAX_ENTRIES = 512;
@@ -15,13 +15,17 @@ const jsonBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(v
 
 const byExpiry = (a: StoredReservation, b: StoredReservation) => a.expiresAt - b.expiresAt;
 
+const readable = (amounts: Readonly<Record<string, string>> | undefined): boolean =>
+  amounts === undefined || Object.values(amounts).every(isStoredAmount);
+
 /**
- * `kept` plus `added`, within the record's bounds. When over, drops as few entries as needed: first
- * those already expired by this replica's clock (`now`; kept until then for replicas whose clocks run
- * behind), then those this replica's snapshot counts (`isCounted`; a resize's entry: at its target),
- * each oldest (earliest expiry) first. When that is not enough, throws: the review fails (a 500 denial
- * in enforce mode) rather than saving a record the API would refuse or forgetting reservations nobody
- * counts yet.
+ * `kept` plus `added`, within the record's bounds. `added` must be an entry every reader loads (its
+ * amounts at most MAX_AMOUNT_DIGITS long), else this throws: a saved entry that readers skip would
+ * hold no room. When over, drops as few entries as needed: first those already expired by this
+ * replica's clock (`now`; kept until then for replicas whose clocks run behind), then those this
+ * replica's snapshot counts (`isCounted`; a resize's entry: at its target), each oldest (earliest
+ * expiry) first. When that is not enough, throws: the review fails (a 500 denial in enforce mode)
+ * rather than saving a record the API would refuse or forgetting reservations nobody counts yet.
  */
 export function withinBounds(
   coordinationKey: string,
@@ -31,6 +35,12 @@ export function withinBounds(
   bounds: RecordBounds,
   now = Number.NEGATIVE_INFINITY,
 ): StoredReservation[] {
+  if (!readable(added.usage) || !readable(added.target)) {
+    throw new AdmissionError(
+      ADM_ERR.INTERNAL,
+      `${added.key} cannot be recorded for ${coordinationKey}: an amount has more than ${MAX_AMOUNT_DIGITS} digits`,
+    );
+  }
   const next = [...kept, added];
   let count = next.length;
   let bytes = jsonBytes(next);

@@ -29,9 +29,23 @@ export interface StoredRecord {
 }
 
 /**
+ * Digits an amount (a value of `usage` or `target`, decimal nano-units) may have. A reader skips an
+ * entry with a longer one (a hand edit; parsing one costs time), and a writer never saves one
+ * (record-bounds.ts): a quantity has at most 64 characters and an exponent of at most 100
+ * (@corral/policy), so an object's demand has fewer than 200 digits. Before, readers took at most 40,
+ * and the entry of a pod asking `cpu: 1e40` was skipped by every replica, so its pod took no room.
+ */
+export const MAX_AMOUNT_DIGITS = 1000;
+
+/** Is `text` an amount as stored entries hold them (decimal digits, at most MAX_AMOUNT_DIGITS)? */
+export const isStoredAmount = (text: unknown): text is string =>
+  typeof text === 'string' && text.length > 0 && text.length <= MAX_AMOUNT_DIGITS && /^\d+$/.test(text);
+
+/**
  * `signal` aborts when the caller stops waiting (the call took too long, or the review was answered
  * without it): a store should then give up the call if it can. A save abandoned that way may still
- * land; its entry is then an ordinary reservation that ends with its TTL.
+ * land: the caller reads the record once more to find out (store-call.ts `saveOrFind`); stored
+ * later than that, its entry is an ordinary reservation that ends with its TTL.
  */
 export interface ReservationStore {
   load(coordinationKey: string, signal?: AbortSignal): Promise<StoredRecord>;

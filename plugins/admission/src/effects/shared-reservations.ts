@@ -4,7 +4,7 @@ import { abandoned, AdmissionBatch, PendingAdmission } from './admission-batch.j
 import { planBatch, type BatchPlan } from './batch-plan.js';
 import { DEFAULT_MAX_ENTRIES, DEFAULT_MAX_RECORD_BYTES, type RecordBounds } from './record-bounds.js';
 import type { ReservationStore, StoredRecord } from './reservation-store.js';
-import { storeCall } from './store-call.js';
+import { bindCalls, saveOrFind } from './store-call.js';
 import type { IsCounted, StillHeld } from './stored-usage.js';
 
 export {
@@ -123,19 +123,14 @@ export class SharedReservations {
 
   /** Answers every member of `batch` (never throws). */
   private async serve(coordinationKey: string, batch: AdmissionBatch): Promise<void> {
-    const { store } = this.options;
     const attempts = this.options.maxAttempts ?? 20;
-    const call = <T>(what: 'load' | 'save', run: (signal: AbortSignal) => Promise<T>) =>
-      storeCall(coordinationKey, what, this.callTimeoutMs, batch.signal, run);
+    const call = bindCalls(this.options.store, coordinationKey, this.callTimeoutMs, batch.signal);
     try {
       for (let attempt = 0; attempt < attempts; attempt += 1) {
-        const record = await call('load', (s) => store.load(coordinationKey, s));
+        const record = await call.load();
         const { members, plan } = this.plan(coordinationKey, record, batch);
         const { entries } = plan;
-        const saved =
-          entries === undefined
-            ? 'ok'
-            : await call('save', (s) => store.save(coordinationKey, record.version, entries, s));
+        const saved = entries === undefined ? 'ok' : await saveOrFind(record, entries, call);
         if (saved !== 'ok') continue;
         members.forEach((member, i) => member.settle(plan.outcomes[i]!));
         return;

@@ -446,6 +446,15 @@ describe.each(INSTALLS)('%s (production rules)', (dir) => {
     expect(deploymentsWithoutPdb(render(dir))).toEqual([]);
   });
 
+  it('lets every PodDisruptionBudget evict a replica that is not Ready (a drain is never blocked by it)', () => {
+    const policies = byKind(render(dir), 'PodDisruptionBudget').map((pdb) => [
+      pdb.metadata.name,
+      (pdb['spec'] as { unhealthyPodEvictionPolicy?: string }).unhealthyPodEvictionPolicy,
+    ]);
+    expect(policies.length).toBeGreaterThanOrEqual(3);
+    expect(policies.filter(([, policy]) => policy !== 'AlwaysAllow')).toEqual([]);
+  });
+
   it('ships no RBAC object that grants or binds nothing (the CSI node role aside)', () => {
     // deploy/csi-ceph/rbac-node.yaml: the node plugin makes no API call, and its role documents
     // where `get nodes` goes once --topology-labels is used.

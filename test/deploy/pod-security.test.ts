@@ -15,6 +15,7 @@ const PRIVILEGED = 'DaemonSet/corral-csi-node';
 interface SecurityContext {
   runAsNonRoot?: boolean;
   runAsUser?: number;
+  runAsGroup?: number;
   allowPrivilegeEscalation?: boolean;
   privileged?: boolean;
   readOnlyRootFilesystem?: boolean;
@@ -60,6 +61,8 @@ function podLevelProblems(pod: PodSpec): string[] {
       problems.push(`volume ${String(volume['name'])}: ${types.join(',')}`);
   }
   if (pod.securityContext?.runAsUser === 0) problems.push('pod runAsUser 0');
+  // Not a Pod Security rule, but without it a non-root user runs with the root group (gid 0).
+  if ((pod.securityContext?.runAsGroup ?? 0) === 0) problems.push('pod runAsGroup unset or 0');
   return problems;
 }
 
@@ -94,7 +97,12 @@ function restrictedProblems(pod: PodSpec): string[] {
 
 describe('restrictedProblems', () => {
   const good: PodSpec = {
-    securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
     containers: [
       {
         name: 'a',
@@ -121,6 +129,11 @@ describe('restrictedProblems', () => {
     ['host networking', { hostNetwork: true }, /hostNetwork/],
     ['a hostPath volume', { volumes: [{ name: 'h', hostPath: { path: '/' } }] }, /volume h: hostPath/],
     ['no seccomp profile', { securityContext: { runAsNonRoot: true } }, /no seccomp profile/],
+    [
+      'no runAsGroup (the root group)',
+      { securityContext: { ...good.securityContext, runAsGroup: undefined } },
+      /runAsGroup unset or 0/,
+    ],
   ])('given %s, names it', (_case, change, message) => {
     expect(restrictedProblems({ ...good, ...change } as PodSpec).join('\n')).toMatch(message);
   });

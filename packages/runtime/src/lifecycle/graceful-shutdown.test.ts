@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const fixture = fileURLToPath(new URL('./__fixtures__/slow-server.ts', import.meta.url));
@@ -78,4 +79,23 @@ describe('graceful shutdown of a real process', () => {
     expect(await exitCode(child)).toBe(0);
     expect(messages().indexOf('shutdown complete')).toBeGreaterThan(messages().indexOf('shutting down'));
   }, 60_000); // a real process: tsx compiles the runtime package before it listens, slowly on a busy machine
+
+  it('given SIGTERM while a client holds a connection halfway through its headers, exits 0 at once', async () => {
+    const started = startFixture();
+    child = started.child;
+    const port = await started.port;
+    const stalled = connect(port, '127.0.0.1');
+    stalled.on('error', () => undefined);
+    await new Promise<void>((resolve) => stalled.once('connect', () => resolve()));
+    stalled.write('GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+    const closed = new Promise<void>((resolve) => stalled.once('close', () => resolve()));
+
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+    // Without closing it, the server waits for the client, and the shutdown for its 5 s deadline (exit 1).
+    expect(await exitCode(child)).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(4000);
+    await closed;
+    expect(started.lines.map((l) => l.msg)).toContain('shutdown complete');
+  }, 60_000);
 });

@@ -44,6 +44,17 @@ describe('redactSecrets', () => {
     });
   });
 
+  it('given bytes (a Buffer, any typed array), writes their length only: they may hold anything', () => {
+    // Node's client errors carry the raw request (`rawPacket`), Authorization header and all.
+    const raw = Buffer.from('GET / HTTP/1.1\r\nAuthorization: Bearer S3CR3T\r\n');
+    expect(redactSecrets({ err: { code: 'HPE_INVALID_HEADER_TOKEN', rawPacket: raw } })).toEqual({
+      err: { code: 'HPE_INVALID_HEADER_TOKEN', rawPacket: `[${raw.length} bytes]` },
+    });
+    expect(redactSecrets({ list: [new Uint8Array(3), new ArrayBuffer(2)] })).toEqual({
+      list: ['[3 bytes]', '[2 bytes]'],
+    });
+  });
+
   it('given an object with a secret, returns a redacted copy and leaves the original untouched', () => {
     const original = { volume: { secrets: { userKey: 'k' } }, items: [{ password: 'p' }, 'x'] };
     const redacted = redactSecrets(original);

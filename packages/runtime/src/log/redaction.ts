@@ -78,18 +78,27 @@ type Plain = Record<string, unknown>;
 /**
  * Given a log object, returns it with the value of every secret key (see SECRET_KEYS) and every
  * argument after a secret flag (`--key`) replaced by CENSOR, secret values inside strings removed (see
- * redactText), at the top level and under up to `depth`
- * levels of objects, arrays and errors; objects nested deeper are replaced by TOO_DEEP. Objects holding
- * no secret are returned as they are (no copy), so the common line costs one cheap walk; objects that
- * do are copied, never modified in place (the caller still owns them).
+ * redactText), bytes (Buffers, typed arrays) replaced by their length, at the top level and under up
+ * to `depth` levels of objects, arrays and errors; objects nested deeper are replaced by TOO_DEEP.
+ * Objects holding no secret are returned as they are (no copy), so the common line costs one cheap
+ * walk; objects that do are copied, never modified in place (the caller still owns them).
  */
 export function redactSecrets<T>(value: T, depth: number = REDACT_DEPTH): T {
   return redactValue(value, depth) as T;
 }
 
+/**
+ * Bytes are never written, only their length: they may hold anything, and no pattern finds a secret in
+ * them (Node's client errors carry the raw request as `rawPacket`, Authorization header included).
+ */
+const bytesOf = (value: object): string | undefined =>
+  ArrayBuffer.isView(value) || value instanceof ArrayBuffer ? `[${value.byteLength} bytes]` : undefined;
+
 function redactValue(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return redactText(value);
   if (value === null || typeof value !== 'object') return value;
+  const bytes = bytesOf(value);
+  if (bytes !== undefined) return bytes;
   if (depth < 0) return TOO_DEEP;
   if (Array.isArray(value)) return redactArray(value, depth);
   return redactObject(value as Plain, depth);

@@ -10,6 +10,7 @@ import { readKeyPair, type KeyPairFiles } from '../tls/key-pair.js';
 import { reloadTlsOnChange, type TlsReloader } from '../tls/tls-reloader.js';
 import type { ReadinessReport } from './readiness.js';
 import { closeKeepAliveWhenClosing } from './close-keep-alive.js';
+import { closeStalledConnectionsWhenClosing } from './close-stalled-connections.js';
 import { requestIdGenerator } from './request-id.js';
 import { ServerLogController } from './server-log-controller.js';
 import { OPS_ROUTES, withOps } from './with-ops.js';
@@ -48,7 +49,11 @@ export interface BuildServerOptions {
   readonly https?: HttpsOptions;
   /** Largest accepted body in bytes; default 1 MiB. */
   readonly bodyLimit?: number;
-  /** Abort requests taking longer than this; default 30 s. */
+  /**
+   * Abort requests taking longer than this to arrive; default 30 s. Over HTTPS, also the time a new
+   * connection has to finish its TLS handshake (TLS's own default, 120 s, let a client that connects
+   * and sends nothing hold a connection four times as long as a slow request).
+   */
   readonly requestTimeoutMs?: number;
   /**
    * The service's high-rate routes (e.g. webhooks), logged like the ops routes: at debug when they
@@ -72,10 +77,11 @@ const KEEP_ALIVE_MS = 120_000;
 
 /**
  * Builds a service's fastify server. This is the ONE place where cross-cutting concerns are composed,
- * in this order: JSON bodies (fastJsonBodyParser), closing keep-alive connections on shutdown
- * (closeKeepAliveWhenClosing), request logging and request metrics (one response hook), ops routes (/healthz,
- * /readyz, /metrics), and (for HTTPS) certificate reload, with the client CA if any. Register the service's own routes on the
- * returned instance.
+ * in this order: JSON bodies (fastJsonBodyParser), closing connections on shutdown (keep-alive ones
+ * after their response: closeKeepAliveWhenClosing; the others once no request is in flight:
+ * closeStalledConnectionsWhenClosing), request logging and request metrics (one response hook), ops
+ * routes (/healthz, /readyz, /metrics), and (for HTTPS) certificate reload, with the client CA if any.
+ * Register the service's own routes on the returned instance.
  */
 export function buildServer(options: BuildServerOptions): CorralServer {
   const keyPair = options.https ? readKeyPair(options.https) : undefined;
@@ -84,6 +90,7 @@ export function buildServer(options: BuildServerOptions): CorralServer {
   // Verified, not required: the TLS handshake succeeds without a trusted certificate, and
   // `socket.authorized` tells the routes whether the client presented one.
   const clientAuth = clientCa ? { ca: clientCa.pem, requestCert: true, rejectUnauthorized: false } : {};
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
   const app = fastify({
     loggerInstance: options.logger,
     // Fastify's request lines off (requestLogging writes one per request), its 5xx error lines on.
@@ -95,14 +102,17 @@ export function buildServer(options: BuildServerOptions): CorralServer {
     childLoggerFactory: (logger, bindings, childOptions) =>
       lazyChildLogger(logger as Logger, bindings, childOptions),
     bodyLimit: options.bodyLimit ?? ONE_MIB,
-    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    requestTimeout,
     keepAliveTimeout: KEEP_ALIVE_MS,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    ...(keyPair ? { https: { cert: keyPair.cert, key: keyPair.key, ...clientAuth } } : {}),
+    ...(keyPair
+      ? { https: { cert: keyPair.cert, key: keyPair.key, handshakeTimeout: requestTimeout, ...clientAuth } }
+      : {}),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as CorralServer;
   useFastJsonBodies(app as unknown as FastifyInstance);
   closeKeepAliveWhenClosing(app as unknown as FastifyInstance);
+  closeStalledConnectionsWhenClosing(app as unknown as FastifyInstance);
 
   // Added at once (not as deferred plugins, since they attach to each route as it is registered),
   // and together: one hook per request for both.

@@ -75,6 +75,12 @@ export interface ClusterSnapshot {
    */
   departmentsOnNode(node: string): ReadonlyMap<string, number>;
   /**
+   * Namespace → number of its bound, non-terminal pods on the node, for each namespace the snapshot
+   * does not hold (yet: pods and namespaces come from two watches). Such pods are of an unknown
+   * department, counted under none in departmentsOnNode. Empty for most nodes.
+   */
+  unknownNamespacesOnNode(node: string): ReadonlyMap<string, number>;
+  /**
    * Bound, non-terminal pods not being deleted (no deletionTimestamp: countsForSpread) of
    * `namespace` labelled `labelKey=labelValue` on the nodes labelled `topologyKey=domain` (e.g.
    * pods with app=web in zone eu-1a): map reads, whatever the number of pods. The first question

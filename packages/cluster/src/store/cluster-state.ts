@@ -27,7 +27,7 @@ export class ClusterState {
   readonly pvcs = new Map<string, PvcView>();
   readonly claims: ClaimIndex;
   readonly usage = new UsageIndex();
-  readonly placement = new PlacementIndex();
+  readonly placement = new PlacementIndex((namespace) => this.namespaces.has(namespace));
   readonly nominations = new NominationIndex();
   readonly domains = new DomainIndex({
     pods: () => this.pods.values(),
@@ -56,6 +56,7 @@ export class ClusterState {
         break;
       case 'Namespace':
         this.namespaces.set(key, item.view);
+        if (before === undefined) this.placement.holdNamespace(key);
         this.applyMoves(this.claims.setNamespace(key, item.view.labels));
         break;
       case 'PersistentVolumeClaim':
@@ -72,6 +73,7 @@ export class ClusterState {
 
   remove(kind: CoreKind, key: string): boolean {
     if (kind === 'Namespace' && this.namespaces.delete(key)) {
+      this.placement.dropNamespace(key);
       this.applyMoves(this.claims.removeNamespace(key));
       return true;
     }

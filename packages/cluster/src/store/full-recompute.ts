@@ -26,6 +26,8 @@ export interface RecomputedIndexes {
   readonly isolationDepartmentOfNamespace: Map<string, string>;
   readonly podsOnNode: Map<string, Set<string>>;
   readonly departmentsOnNode: NestedCounts;
+  /** Node → namespace the input does not hold → its pods there. */
+  readonly unknownNamespacesOnNode: NestedCounts;
   /** Node → `namespace/name` of the pending pods nominated to it. */
   readonly nominatedTo: Map<string, Set<string>>;
   readonly usageOfNamespace: Map<string, Map<string, bigint>>;
@@ -40,7 +42,9 @@ export function recomputeIndexes(input: RecomputeInput): RecomputedIndexes {
   const byAge = [...input.departments].sort(input.compareByAge);
   const departmentOfNamespace = new Map<string, string>();
   const isolationDepartmentOfNamespace = new Map<string, string>();
+  const held = new Set<string>();
   for (const namespace of input.namespaces) {
+    held.add(namespace.name);
     const owner = byAge.find((department) => departmentClaimsNamespace(department, namespace.labels));
     if (owner) departmentOfNamespace.set(namespace.name, owner.metadata.name);
     const named = namespace.labels[DEPARTMENT_LABEL];
@@ -53,6 +57,7 @@ export function recomputeIndexes(input: RecomputeInput): RecomputedIndexes {
     isolationDepartmentOfNamespace,
     podsOnNode: new Map(),
     departmentsOnNode: new Map(),
+    unknownNamespacesOnNode: new Map(),
     nominatedTo: new Map(),
     usageOfNamespace: new Map(),
     usageOfDepartment: new Map(),
@@ -65,6 +70,7 @@ export function recomputeIndexes(input: RecomputeInput): RecomputedIndexes {
     result.podsOnNode.set(pod.nodeName, pods.add(objectKey(pod.namespace, pod.name)));
     const department = isolationDepartmentOfNamespace.get(pod.namespace);
     if (department !== undefined) bump(result.departmentsOnNode, pod.nodeName, department, 1);
+    if (!held.has(pod.namespace)) bump(result.unknownNamespacesOnNode, pod.nodeName, pod.namespace, 1);
   }
   for (const pvc of input.pvcs) addUsage(result, pvc.namespace, pvcUsage(pvc));
   return result;

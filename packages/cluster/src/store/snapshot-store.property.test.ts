@@ -185,6 +185,7 @@ function expectNodeIndexes(store: SnapshotStore, expected: RecomputedIndexes): v
       node: n,
       pods: new Set(store.podsOnNode(n).keys()),
       departments: store.departmentsOnNode(n),
+      unknown: store.unknownNamespacesOnNode(n),
       nominated: new Set(store.podsNominatedTo(n).keys()),
     })),
   ).toEqual(
@@ -192,6 +193,7 @@ function expectNodeIndexes(store: SnapshotStore, expected: RecomputedIndexes): v
       node: n,
       pods: expected.podsOnNode.get(n) ?? new Set(),
       departments: expected.departmentsOnNode.get(n) ?? new Map(),
+      unknown: expected.unknownNamespacesOnNode.get(n) ?? new Map(),
       nominated: expected.nominatedTo.get(n) ?? new Set(),
     })),
   );

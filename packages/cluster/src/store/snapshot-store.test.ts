@@ -37,6 +37,22 @@ describe('SnapshotStore: nodes and namespaces', () => {
     expect(store.node('n1')).toBeUndefined();
   });
 
+  it('counts a pod whose namespace has not arrived yet as of an unknown namespace, not of none', () => {
+    const store = storeWith();
+    store.upsert('Pod', rawPod('late-ns', 'p', { nodeName: 'n1' }), 'test');
+    expect(Object.fromEntries(store.unknownNamespacesOnNode('n1'))).toEqual({ 'late-ns': 1 });
+    expect(store.departmentsOnNode('n1').size).toBe(0);
+    store.upsert('Namespace', rawNamespace('late-ns', dept('b')), 'test');
+    expect(store.unknownNamespacesOnNode('n1').size).toBe(0);
+    expect(Object.fromEntries(store.departmentsOnNode('n1'))).toEqual({ b: 1 });
+    store.upsert('Namespace', rawNamespace('late-ns', {}), 'test');
+    expect(store.unknownNamespacesOnNode('n1').size).toBe(0);
+    store.remove('Namespace', rawNamespace('late-ns'), 'test');
+    expect(Object.fromEntries(store.unknownNamespacesOnNode('n1'))).toEqual({ 'late-ns': 1 });
+    store.remove('Pod', rawPod('late-ns', 'p', { nodeName: 'n1' }), 'test');
+    expect(store.unknownNamespacesOnNode('n1').size).toBe(0);
+  });
+
   it('moves a namespace and its usage when it is relabelled', () => {
     const store = storeWith((s) =>
       s.upsert('Pod', rawPod('ns-a', 'p', { nodeName: 'n1', requests: { cpu: '1' } }), 'test'),
@@ -141,6 +157,18 @@ describe('SnapshotStore: pods and claims', () => {
     expect(store.pvc('ns-a', 'd')?.requestedStorage).toBe(2n * 1024n ** 3n * 10n ** 9n);
     store.remove('PersistentVolumeClaim', rawPvc('ns-a', 'c', '10Gi'), 'test');
     expect(used(store, 'a')).toEqual({ persistentvolumeclaims: '1', 'requests.storage': '2Gi' });
+  });
+
+  it('counts each claim in whole bytes, rounded up, as ResourceQuota does', () => {
+    const store = storeWith();
+    store.upsert('PersistentVolumeClaim', rawPvc('ns-a', 'c', '1500m', { storageClass: 'gold' }), 'test');
+    store.upsert('PersistentVolumeClaim', rawPvc('ns-a', 'd', '1500m', { storageClass: 'gold' }), 'test');
+    expect(used(store, 'a')).toEqual({
+      persistentvolumeclaims: '2',
+      'requests.storage': '4',
+      'gold.storageclass.storage.k8s.io/persistentvolumeclaims': '2',
+      'gold.storageclass.storage.k8s.io/requests.storage': '4',
+    });
   });
 
   it('counts claims under their StorageClass too, and a claim without one under no class', () => {

@@ -192,6 +192,9 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
   departmentsOnNode(node: string): ReadonlyMap<string, number> {
     return this.state.placement.departmentsOnNode(node);
   }
+  unknownNamespacesOnNode(node: string): ReadonlyMap<string, number> {
+    return this.state.placement.unknownNamespacesOnNode(node);
+  }
   countPodsInDomain(query: DomainQuery): number {
     return this.state.domains.count(query);
   }

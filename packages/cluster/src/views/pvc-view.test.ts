@@ -38,6 +38,30 @@ describe('toPvcView', () => {
     });
   });
 
+  // ResourceQuota's PVC evaluator (getStorageUsage): the request rounded up to a whole byte
+  // (RoundUp(0)); the allocated size, rounded up too, only when larger than that and only when the
+  // claim has a request.
+  const byte = 10n ** 9n;
+  const roundingCases: [what: string, request: string | undefined, allocated: unknown, bytes: bigint][] = [
+    ['a fraction of a byte requested', '1500m', undefined, 2n],
+    ['less than a byte requested', '1n', undefined, 1n],
+    ['a whole number of bytes requested', '1500', undefined, 1500n],
+    ['a fraction allocated under the rounded request', '1500m', { storage: '1800m' }, 2n],
+    ['a fraction allocated over the rounded request', '1500m', { storage: '2500m' }, 3n],
+    ['a fraction allocated under a whole request', '2', { storage: '1500m' }, 2n],
+    ['allocated resources without storage', '1500m', { cpu: '1' }, 2n],
+    ['storage allocated but none requested (ResourceQuota counts none)', undefined, { storage: '10Gi' }, 0n],
+  ];
+  it.each(roundingCases)('given %s, counts whole bytes', (_what, request, allocated, bytes) => {
+    const raw = {
+      metadata: { namespace: 'ns', name: 'c' },
+      spec: { resources: { requests: request === undefined ? {} : { storage: request } } },
+      ...(allocated === undefined ? {} : { status: { allocatedResources: allocated } }),
+    };
+    const view = toPvcView(raw, 'test');
+    expect(view.ok && view.value.requestedStorage).toBe(bytes * byte);
+  });
+
   const withClass = (spec: Record<string, unknown>, annotations?: Record<string, string>) => ({
     metadata: { namespace: 'ns', name: 'c', ...(annotations ? { annotations } : {}) },
     spec,

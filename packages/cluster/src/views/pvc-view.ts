@@ -16,10 +16,11 @@ export interface PvcView {
    */
   readonly storageClass?: string;
   /**
-   * What the claim counts in `requests.storage`, in nano-units (0 when absent): the larger of
-   * spec.resources.requests.storage and status.allocatedResources.storage, as ResourceQuota counts it
-   * since RecoverVolumeExpansionFailure (a request lowered after a failed expansion keeps counting
-   * what was allocated).
+   * What the claim counts in `requests.storage`, in nano-units, as ResourceQuota's PVC evaluator
+   * (getStorageUsage): spec.resources.requests.storage rounded up to a whole byte (RoundUp(0): `1500m`
+   * counts 2), or status.allocatedResources.storage rounded up likewise when that is larger (a request
+   * lowered after a failed expansion keeps counting what was allocated, RecoverVolumeExpansionFailure).
+   * 0 when the claim requests no storage, whatever was allocated.
    */
   readonly requestedStorage: bigint;
   /** status.phase: Pending, Bound or Lost (Pending when absent). */
@@ -44,8 +45,6 @@ export function toPvcView(item: unknown, origin: string): Validated<PvcView> {
   );
   if (errors.length > 0) return { ok: false, problems: toProblems(ref, origin, errors) };
   const storageClass = claimClass(raw, spec);
-  const requested = requests.get('storage') ?? 0n;
-  const allocatedStorage = allocated.get('storage') ?? 0n;
   return {
     ok: true,
     value: {
@@ -53,10 +52,31 @@ export function toPvcView(item: unknown, origin: string): Validated<PvcView> {
       namespace: ref.namespace,
       name: ref.name,
       ...(storageClass ? { storageClass } : {}),
-      requestedStorage: allocatedStorage > requested ? allocatedStorage : requested,
+      requestedStorage: storageUsage(requests.get('storage'), allocated.get('storage')),
       phase: stringAt(recordAt(raw, 'status'), 'phase') ?? 'Pending',
     },
   };
+}
+
+/** One byte in nano-units. */
+const BYTE = 1_000_000_000n;
+
+/**
+ * A claim's storage usage from its request and allocated size (nano-units), as getStorageUsage: the
+ * request in whole bytes; the allocated size in whole bytes when larger than that; none without a
+ * request.
+ */
+function storageUsage(requested: bigint | undefined, allocated: bigint | undefined): bigint {
+  if (requested === undefined) return 0n;
+  const counted = wholeBytes(requested);
+  return allocated !== undefined && allocated > counted ? wholeBytes(allocated) : counted;
+}
+
+/** Rounded up to a whole byte, away from zero (apimachinery's Quantity.RoundUp(0)). */
+function wholeBytes(nanos: bigint): bigint {
+  const rest = nanos % BYTE;
+  if (rest === 0n) return nanos;
+  return nanos - rest + (nanos > 0n ? BYTE : -BYTE);
 }
 
 const BETA_CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';

@@ -54,6 +54,17 @@ describe('demandOf', () => {
       },
     ],
     [
+      'a claim asking a fraction of a byte (ResourceQuota rounds it up to a whole byte)',
+      'PersistentVolumeClaim',
+      claim('1500m', { storageClassName: 'gold' }),
+      {
+        persistentvolumeclaims: '1',
+        'requests.storage': '2',
+        [gold('persistentvolumeclaims')]: '1',
+        [gold('requests.storage')]: '2',
+      },
+    ],
+    [
       'a pod with huge pages and ephemeral storage',
       'Pod',
       pod({

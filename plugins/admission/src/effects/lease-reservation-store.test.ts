@@ -72,3 +72,23 @@ describe('LeaseReservationStore: large amounts', () => {
     expect((await store.load('department-eng')).entries).toEqual([create]);
   });
 });
+
+describe('LeaseReservationStore: a Lease deleted between GET and PUT', () => {
+  const notFound = () =>
+    Object.assign(new Error('leases "corral-quota-department-eng" not found'), { code: 404 });
+
+  it('given a PUT answered 404 NotFound (no create-on-update for Leases), answers conflict', async () => {
+    const { api } = leaseApi('[]');
+    api.replaceNamespacedLease = () => Promise.reject(notFound());
+    const store = new LeaseReservationStore(api as unknown as LeaseApi, 'corral-system');
+    const loaded = await store.load('department-eng');
+    expect(await store.save('department-eng', loaded.version, [create])).toBe('conflict');
+  });
+
+  it('given a POST answered 404 (the namespace is missing), fails with that error', async () => {
+    const { api } = leaseApi(undefined);
+    api.createNamespacedLease = () => Promise.reject(notFound());
+    const store = new LeaseReservationStore(api as unknown as LeaseApi, 'corral-system');
+    await expect(store.save('department-eng', undefined, [create])).rejects.toMatchObject({ code: 404 });
+  });
+});

@@ -22,6 +22,9 @@ import {
  * resourceVersion is refused with 409 Conflict by the API server, and so is a create of an existing
  * Lease. Sequences: load = GET (404 → empty, no version); save = POST when there was no Lease, else
  * PUT carrying the loaded resourceVersion; 409 → `conflict` (the caller reloads and decides again).
+ * A PUT answered 404 NotFound (the Lease was deleted since the GET; Leases are not created on update)
+ * is a `conflict` too: the reload finds no Lease, and the next save creates it. A POST answered 404
+ * (the namespace does not exist) is an error.
  * Each call is given up when its signal aborts (the HTTP request is aborted too): a PUT given up that
  * way may still have been stored, which only holds its reservation until the TTL.
  */
@@ -158,7 +161,8 @@ export class LeaseReservationStore implements ReservationStore {
       } else await this.api.replaceNamespacedLease({ name, namespace: this.namespace, body }, options);
       return 'ok' as const;
     } catch (err) {
-      if (statusOf(err) === 409) return 'conflict' as const;
+      const status = statusOf(err);
+      if (status === 409 || (status === 404 && version !== undefined)) return 'conflict' as const;
       throw err;
     }
   }

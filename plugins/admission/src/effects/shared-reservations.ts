@@ -4,9 +4,11 @@ import { abandoned, AdmissionBatch, PendingAdmission } from './admission-batch.j
 import { planBatch, type BatchPlan } from './batch-plan.js';
 import { DEFAULT_MAX_ENTRIES, DEFAULT_MAX_RECORD_BYTES, type RecordBounds } from './record-bounds.js';
 import type { ReservationStore, StoredRecord } from './reservation-store.js';
+import { backoffDelay, DEFAULT_RETRY_BACKOFF, pause, type RetryBackoff } from './retry-backoff.js';
 import { bindCalls, saveOrFind } from './store-call.js';
 import type { IsCounted, StillHeld } from './stored-usage.js';
 
+export { DEFAULT_RETRY_BACKOFF, type RetryBackoff } from './retry-backoff.js';
 export {
   DEFAULT_MAX_ENTRIES,
   DEFAULT_MAX_RECORD_BYTES,
@@ -31,6 +33,15 @@ export interface SharedReservationsOptions {
   readonly stillHeld?: StillHeld;
   /** Attempts before giving up on a contended record (each a load + save). Default 20. */
   readonly maxAttempts?: number;
+  /**
+   * The jittered wait between two attempts (retry-backoff.ts). Default 5 ms doubling up to 50 ms: at
+   * most 825 ms over 20 attempts.
+   */
+  readonly retryBackoff?: RetryBackoff;
+  /** The jitter's source, in [0, 1). Default Math.random. */
+  readonly random?: () => number;
+  /** Waits `ms`, or less when `signal` aborts (never rejects). Default a timer. */
+  readonly pause?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Give up a store call (load or save) after this many ms. Default 2000. */
   readonly callTimeoutMs?: number;
   /** Entries a record may hold. Default 512. */
@@ -53,7 +64,8 @@ export interface SharedReservationsOptions {
  * apiserver's ResourceQuota admission does: one worker per key takes every request waiting (up to
  * `maxBatch`), loads the record once, decides each in arrival order against `used + reserved` plus
  * the batch's earlier admits, and saves once at the loaded version; on a conflict (another replica
- * saved first) it decides the whole batch again on the fresh record. Answers go out after the save.
+ * saved first, or deleted the record) it waits a short jittered delay, then decides the whole batch
+ * again on the fresh record. Answers go out after the save.
  *
  * Entries leave the record only when their TTL (and grace) passes, or, when the record is full, the
  * oldest expired or counted by this replica: each replica skips, when reading, the entries its own
@@ -131,9 +143,11 @@ export class SharedReservations {
         const { members, plan } = this.plan(coordinationKey, record, batch);
         const { entries } = plan;
         const saved = entries === undefined ? 'ok' : await saveOrFind(record, entries, call);
-        if (saved !== 'ok') continue;
-        members.forEach((member, i) => member.settle(plan.outcomes[i]!));
-        return;
+        if (saved === 'ok') {
+          members.forEach((member, i) => member.settle(plan.outcomes[i]!));
+          return;
+        }
+        if (attempt + 1 < attempts) await this.backOff(attempt + 1, batch.signal);
       }
       throw new AdmissionError(
         ADM_ERR.INTERNAL,
@@ -142,6 +156,20 @@ export class SharedReservations {
     } catch (error) {
       batch.fail(error);
     }
+  }
+
+  /**
+   * The jittered wait before retry number `retry` (replicas that conflicted do not retry in lockstep),
+   * cut short when every review of the batch has been answered (`signal`): the next load then fails
+   * at once as abandoned and the worker moves on.
+   */
+  private backOff(retry: number, signal: AbortSignal): Promise<void> {
+    const delay = backoffDelay(
+      retry,
+      this.options.retryBackoff ?? DEFAULT_RETRY_BACKOFF,
+      this.options.random ?? Math.random,
+    );
+    return (this.options.pause ?? pause)(delay, signal);
   }
 
   /**

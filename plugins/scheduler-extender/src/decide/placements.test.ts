@@ -127,4 +127,15 @@ describe('Placements.without (preemption victims taken out)', () => {
     expect(after.podsOnNode('gpu-1')).toBe(store.podsOnNode('gpu-1'));
     expect(after.departmentsOnNode('gpu-1')).toBe(store.departmentsOnNode('gpu-1'));
   });
+
+  it('given a pod of a namespace the snapshot does not hold, counts it there until it is taken out', () => {
+    const { store, placements } = setUp();
+    store.upsert('Pod', rawPod('late-ns', 'early', { nodeName: 'shared-1' }), 'test');
+    expect(placements.unknownNamespacesOnNode('shared-1')).toBe(store.unknownNamespacesOnNode('shared-1'));
+    expect(placements.unknownNamespacesOnNode('shared-1')).toEqual(new Map([['late-ns', 1]]));
+    const victims = new Map([['late-ns/early', store.pod('late-ns', 'early')!]]);
+    const after = placements.without('shared-1', victims);
+    expect(after.unknownNamespacesOnNode('shared-1').size).toBe(0);
+    expect(store.unknownNamespacesOnNode('shared-1').size).toBe(1);
+  });
 });

@@ -106,6 +106,22 @@ export class Placements {
   }
 
   /**
+   * Namespace → its pods on the node, for the namespaces the snapshot does not hold yet (their
+   * department is unknown), less the evicted ones. The extender's assumed pods are never of such a
+   * namespace (bind refuses a pod whose namespace it does not hold). One map read for most nodes.
+   */
+  unknownNamespacesOnNode(node: string): ReadonlyMap<string, number> {
+    const bound = this.snapshot.unknownNamespacesOnNode(node);
+    const evicted = this.evictions?.get(node);
+    if (bound.size === 0 || !evicted) return bound;
+    let left: Map<string, number> | undefined;
+    for (const { pod, bound: wasBound } of evicted.values()) {
+      if (wasBound && bound.has(pod.namespace)) add((left ??= new Map(bound)), pod.namespace, -1);
+    }
+    return left ?? bound;
+  }
+
+  /**
    * Pods of the query's namespace and label value in one topology domain, the pod itself left out,
    * as topology spread counts them: not the pods being deleted (countsForSpread). A domain of one
    * node (e.g. kubernetes.io/hostname) reads that node's pods, at most a kubelet's maxPods; a wider
@@ -185,12 +201,12 @@ export class Placements {
   }
 }
 
-/** Adds `delta` pods of `department` (none: nothing) to the counts; a count reaching 0 goes. */
-function add(counts: Map<string, number>, department: string | undefined, delta: number): void {
-  if (department === undefined) return;
-  const count = (counts.get(department) ?? 0) + delta;
-  if (count > 0) counts.set(department, count);
-  else counts.delete(department);
+/** Adds `delta` pods of `owner` (a department or a namespace; none: nothing) to the counts; a count reaching 0 goes. */
+function add(counts: Map<string, number>, owner: string | undefined, delta: number): void {
+  if (owner === undefined) return;
+  const count = (counts.get(owner) ?? 0) + delta;
+  if (count > 0) counts.set(owner, count);
+  else counts.delete(owner);
 }
 
 /**

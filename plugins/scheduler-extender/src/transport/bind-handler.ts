@@ -193,6 +193,6 @@ function unseenReason(
   node: string,
   priorityKnown: boolean,
 ): string | undefined {
-  const result = departmentIsolationUnseen(pod, node, deps.cluster, priorityKnown);
+  const result = departmentIsolationUnseen(pod, node, deps.cluster, deps.options, priorityKnown);
   return result.status === 'pass' ? undefined : `${result.rule}: ${result.message}`;
 }

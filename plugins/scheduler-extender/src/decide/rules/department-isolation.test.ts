@@ -1,4 +1,4 @@
-import { rawDepartment, rawNode, type SnapshotStore } from '@corral/cluster';
+import { rawDepartment, rawNode, rawPod, type SnapshotStore } from '@corral/cluster';
 import { DEPARTMENT_LABEL } from '@corral/policy';
 import {
   clusterView,
@@ -112,7 +112,12 @@ describe('departmentIsolation', () => {
       const pod = { ...podView('web-ns', 'w1'), nodeName: 'new-1' };
       assumed.assume({ key: 'web-ns/w1', pod, department: 'web', seen: false }, 0);
       const cluster = clusterViewOf(local, undefined, assumed);
-      const result = departmentIsolationUnseen(contextOf(local, podView(namespace, 'new')), 'new-1', cluster);
+      const result = departmentIsolationUnseen(
+        contextOf(local, podView(namespace, 'new')),
+        'new-1',
+        cluster,
+        TEST_OPTIONS,
+      );
       expect(result).toMatchObject({ status, rule: 'department-isolation' });
     },
   );
@@ -157,6 +162,69 @@ describe('departmentIsolation', () => {
       expect(decide(local, 'res-ns', 'shared-1').message).toContain(
         'node is nominated for a pod of department web (priority 10)',
       );
+    });
+  });
+
+  describe('given a pod on the node whose namespace the cache does not hold yet (two watches)', () => {
+    const UNKNOWN =
+      "node runs pod early of namespace late-ns, which Corral's cache does not hold yet; retry shortly";
+    function withLatePod(node: string, namespace = 'late-ns'): SnapshotStore {
+      const local = smallCluster();
+      local.upsert('Pod', rawPod(namespace, 'early', { nodeName: node }), 'test');
+      return local;
+    }
+    it.each([
+      ['a shared department on an otherwise empty shared node', 'res-ns', 'shared-1', 'fail'],
+      ['a dedicated department on its own node', 'fin-ns', 'fin-1', 'fail'],
+      ['the department already on the shared node', 'web-ns', 'shared-2', 'fail'],
+      ['a pod of no department (it mixes with any department)', 'sandbox', 'shared-1', 'pass'],
+    ])('given %s (a pod of %s on %s), returns %s', (_what, namespace, node, status) => {
+      const result = decide(withLatePod(node), namespace, node);
+      expect(result.status).toBe(status);
+      if (status === 'fail') expect(result).toMatchObject({ message: UNKNOWN, unresolvable: true });
+    });
+
+    it('given another department running there too, names that department (the lasting reason)', () => {
+      expect(decide(withLatePod('shared-2'), 'res-ns', 'shared-2').message).toContain(
+        'node runs pods of department web',
+      );
+    });
+
+    it('given a system namespace not held yet, counts its pod for no department', () => {
+      const local = withLatePod('shared-1', 'kube-system');
+      local.remove('Namespace', { metadata: { name: 'kube-system' } }, 'test');
+      expect(local.unknownNamespacesOnNode('shared-1').size).toBe(1);
+      expect(decide(local, 'res-ns', 'shared-1').status).toBe('pass');
+    });
+
+    it('given the namespace once it arrives, decides by its department', () => {
+      const local = withLatePod('shared-1');
+      local.upsert(
+        'Namespace',
+        { metadata: { name: 'late-ns', labels: { [DEPARTMENT_LABEL]: 'res' } } },
+        'test',
+      );
+      expect(decide(local, 'res-ns', 'shared-1').status).toBe('pass');
+      expect(decide(local, 'web-ns', 'shared-1').message).toContain('node runs pods of department res');
+    });
+
+    it('given a node the snapshot lacks (bind after a full-mode filter), refuses too', () => {
+      const local = withLatePod('new-1');
+      const cluster = clusterView(local);
+      const result = departmentIsolationUnseen(
+        contextOf(local, podView('res-ns', 'new')),
+        'new-1',
+        cluster,
+        TEST_OPTIONS,
+      );
+      expect(result).toMatchObject({ status: 'fail', message: UNKNOWN, unresolvable: true });
+      const none = departmentIsolationUnseen(
+        contextOf(local, podView('sandbox', 'new')),
+        'new-1',
+        cluster,
+        TEST_OPTIONS,
+      );
+      expect(none.status).toBe('pass');
     });
   });
 });

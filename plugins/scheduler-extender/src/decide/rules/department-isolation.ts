@@ -1,5 +1,6 @@
 import type { PodView } from '@corral/cluster';
 import { DEPARTMENT_LABEL } from '@corral/policy';
+import type { DecideOptions } from '../decide-options.js';
 import { describeOwner, type PodContext } from '../pod-context.js';
 import type { ClusterView, RuleInput } from '../rule-input.js';
 import { fail, pass, type RuleResult } from '../verdict.js';
@@ -25,6 +26,11 @@ const DEDICATED = `${RULE}:dedicated` as const;
  * department name, or `:`-prefixed, which no name contains; nodes dedicated to another department
  * under their own kind, keyed by that department), built by module-level functions: a hit allocates
  * nothing, and most of 500 nodes per call are hits.
+ *
+ * A pod on the node whose namespace the snapshot does not hold yet (pods and namespaces come from
+ * two watches) is of an unknown department, never of none: the node is refused to every pod of a
+ * department, its own node included, until the namespace arrives (see podOfUnknownDepartment). A pod
+ * of no department mixes with any department and is not refused for it.
  */
 export function departmentIsolation(input: RuleInput): RuleResult {
   return isolation(input, true);
@@ -40,7 +46,7 @@ export function departmentIsolationOfUnknownPriority(input: RuleInput): RuleResu
 }
 
 function isolation(input: RuleInput, nominations: boolean): RuleResult {
-  const { pod, node, cluster, memo } = input;
+  const { pod, node, cluster, memo, options } = input;
   const owner = node.department;
   if (owner !== undefined) {
     if (owner === pod.department) return ownNode(input, owner);
@@ -52,6 +58,8 @@ function isolation(input: RuleInput, nominations: boolean): RuleResult {
   }
   const other = otherDepartmentOn(cluster.placements.departmentsOnNode(node.name), pod.department);
   if (other !== undefined) return memo.refusal(RULE, other, runsOtherDepartment, cluster);
+  const unknown = podOfUnknownDepartment(node.name, cluster, options);
+  if (unknown !== undefined) return unknownRefusal(memo, unknown);
   const nominated = nominations ? nominatedOtherDepartment(pod, node.name, cluster) : undefined;
   if (nominated === undefined) return pass(RULE);
   return memo.refusal(RULE, `:nominated:${nominated.department}:${nominated.priority}`, () =>
@@ -59,10 +67,16 @@ function isolation(input: RuleInput, nominations: boolean): RuleResult {
   );
 }
 
-/** The department's own node: it passes unless another department's pods still run there. */
-function ownNode({ node, cluster, memo }: RuleInput, owner: string): RuleResult {
+/**
+ * The department's own node: it passes unless another department's pods still run there, or pods
+ * of an unknown department.
+ */
+function ownNode({ node, cluster, memo, options }: RuleInput, owner: string): RuleResult {
   const other = otherDepartmentOn(cluster.placements.departmentsOnNode(node.name), owner);
-  if (other === undefined) return pass(RULE);
+  if (other === undefined) {
+    const unknown = podOfUnknownDepartment(node.name, cluster, options);
+    return unknown === undefined ? pass(RULE) : unknownRefusal(memo, unknown);
+  }
   return memo.refusal(RULE, `:own-node-runs:${other}`, () =>
     fail(
       RULE,
@@ -76,18 +90,22 @@ function ownNode({ node, cluster, memo }: RuleInput, owner: string): RuleResult 
 /**
  * Department isolation on a node the snapshot does not hold yet (bind after a full-mode filter of a
  * new node): its labels are unknown, but the pods known there (assumed ones, mostly) still must not
- * be of another department. Only a pod with a department is checked, as on a shared node.
+ * be of another department, nor of an unknown one. Only a pod with a department is checked, as on a
+ * shared node.
  */
 export function departmentIsolationUnseen(
   pod: PodContext,
   nodeName: string,
   cluster: ClusterView,
+  options: Pick<DecideOptions, 'systemNamespaces'>,
   /** False for a pod whose priority is unknown (see departmentIsolationOfUnknownPriority). */
   nominations = true,
 ): RuleResult {
   if (pod.department === undefined) return pass(RULE);
   const other = otherDepartmentOn(cluster.placements.departmentsOnNode(nodeName), pod.department);
   if (other !== undefined) return runsOtherDepartment(cluster, other);
+  const unknown = podOfUnknownDepartment(nodeName, cluster, options);
+  if (unknown !== undefined) return runsUnknownDepartment(unknown);
   const nominated = nominations ? nominatedOtherDepartment(pod, nodeName, cluster) : undefined;
   return nominated === undefined ? pass(RULE) : nominatedForOther(nominated);
 }
@@ -167,6 +185,40 @@ function runsOtherDepartment(cluster: ClusterView, other: string): RuleResult {
     true,
   );
 }
+
+/**
+ * A pod on the node of a namespace the snapshot does not hold yet, other than a system namespace
+ * (of no department): its department is unknown, and guessing none could put two departments on one
+ * node once the namespace arrives (as preempt refuses such a victim). Undefined for most nodes after
+ * one map read; else the node's pods are read (at most a kubelet's maxPods), never all pods.
+ */
+function podOfUnknownDepartment(
+  node: string,
+  cluster: ClusterView,
+  { systemNamespaces }: Pick<DecideOptions, 'systemNamespaces'>,
+): PodView | undefined {
+  const unknown = cluster.placements.unknownNamespacesOnNode(node);
+  if (unknown.size === 0) return undefined;
+  for (const namespace of unknown.keys()) {
+    if (systemNamespaces.has(namespace)) continue;
+    for (const pod of cluster.placements.podsOnNode(node).values())
+      if (pod.namespace === namespace) return pod;
+  }
+  return undefined;
+}
+
+/** The refusal for a node running `pod` of an unknown department, kept per pod (a rare case). */
+const unknownRefusal = (memo: RuleInput['memo'], pod: PodView): RuleResult =>
+  memo.refusal(RULE, `:unknown:${pod.namespace}/${pod.name}`, runsUnknownDepartment, pod);
+
+/** Unresolvable: no preemption evicts a pod of an unknown department (see preempt's foreignVictim). */
+const runsUnknownDepartment = (pod: PodView): RuleResult =>
+  fail(
+    RULE,
+    `node runs pod ${pod.name} of namespace ${pod.namespace}, which Corral's cache does not hold yet; ` +
+      'retry shortly',
+    true,
+  );
 
 function otherDepartmentOn(counts: ReadonlyMap<string, number>, own: string): string | undefined {
   for (const department of counts.keys()) if (department !== own) return department;

@@ -76,17 +76,18 @@ describe('resolvePlainScalar', () => {
 
 describe('resolvePlainScalar on long scalars', () => {
   // A policy file may hold 16 MiB: a scalar of a million digits must not take minutes (digit by digit
-  // into a BigInt is quadratic: ~2 minutes for this hex one).
+  // into a BigInt is quadratic: ~2 minutes for this hex one). Linear, each takes ~30 ms; the bound is
+  // wide so that a loaded machine cannot fail it, and still far below the quadratic time.
   it.each([
     ['0x' + 'f'.repeat(1_000_000), 'int', Infinity],
     ['0' + '7'.repeat(1_000_000), 'int', Infinity],
     ['0b' + '1'.repeat(1_000_000), 'int', Infinity],
     ['9'.repeat(1_000_000), 'int', Infinity],
     ['9'.repeat(1_000_000) + 'x', 'str', undefined],
-  ])('given a scalar of %#, returns %s within a second', (text, type, value) => {
+  ])('given a scalar of %#, returns %s within ten seconds', (text, type, value) => {
     const started = performance.now();
     const resolved = resolvePlainScalar(text);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(resolved.type).toBe(type);
     expect(resolved.value).toEqual(value ?? text);
   });

@@ -100,16 +100,20 @@ function parseGoInt(text: string, base = 0): Parsed {
 function parseGoUint(text: string, base: number): Parsed {
   if (text === '') return { kind: 'syntax' };
   const { radix, digits } = base === 0 ? basePrefix(text) : { radix: base, digits: text };
-  for (const char of digits.toLowerCase()) {
-    const digit = /^[0-9a-z]$/.test(char) ? parseInt(char, 36) : radix;
-    if (digit >= radix) return { kind: 'syntax' };
-  }
+  if (!(DIGITS_OF[radix] ?? /$^/).test(digits)) return { kind: 'syntax' };
   // Digits checked: BigInt reads them at once (not digit by digit, which is quadratic in length).
   const value = digits === '' ? 0n : BigInt(`${RADIX_PREFIX[radix] ?? ''}${digits}`);
   return { kind: value <= UINT64_MAX ? 'ok' : 'range', value };
 }
 
 const PREFIX_RADIX: Readonly<Record<string, number>> = { b: 2, o: 8, x: 16 };
+/** The digits of each radix Go reads, checked in one pass (empty text is checked by the caller). */
+const DIGITS_OF: Readonly<Record<number, RegExp>> = {
+  2: /^[01]*$/,
+  8: /^[0-7]*$/,
+  10: /^[0-9]*$/,
+  16: /^[0-9a-f]*$/i,
+};
 /** How a JavaScript BigInt literal names each radix Go reads (none for 10). */
 const RADIX_PREFIX: Readonly<Record<number, string>> = { 2: '0b', 8: '0o', 16: '0x' };
 

@@ -9,6 +9,7 @@ export const RUNTIME_ERR = {
   TLS_CLIENT_CA: 'RUNTIME_ERR_TLS_CLIENT_CA',
   SHUTDOWN_TIMEOUT: 'RUNTIME_ERR_SHUTDOWN_TIMEOUT',
   SHUTDOWN_STEP: 'RUNTIME_ERR_SHUTDOWN_STEP',
+  CALL_TIMEOUT: 'RUNTIME_ERR_CALL_TIMEOUT',
 } as const;
 
 export type RuntimeErrorCode = (typeof RUNTIME_ERR)[keyof typeof RUNTIME_ERR];
@@ -88,5 +89,14 @@ export class ShutdownTimeoutError extends CorralError<typeof RUNTIME_ERR.SHUTDOW
 export class ShutdownStepError extends CorralError<typeof RUNTIME_ERR.SHUTDOWN_STEP> {
   constructor(step: string, cause: unknown) {
     super(RUNTIME_ERR.SHUTDOWN_STEP, `shutdown step "${step}" failed`, { cause, details: { step } });
+  }
+}
+
+/** A Kubernetes API call (a Lease renewal, an Event write) got no answer in time and was given up. */
+export class CallTimeoutError extends CorralError<typeof RUNTIME_ERR.CALL_TIMEOUT> {
+  constructor(call: string, timeoutMs: number) {
+    super(RUNTIME_ERR.CALL_TIMEOUT, `${call} got no answer within ${timeoutMs} ms; gave it up`, {
+      details: { call, timeoutMs },
+    });
   }
 }

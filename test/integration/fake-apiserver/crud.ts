@@ -5,6 +5,7 @@ import type { HandlerContext } from './handlers.js';
 import type { KubeObject, StoredEvent } from './object-store.js';
 import type { ResourcePath } from './resources.js';
 import { failureStatus, sendJson, sendStatus, type StatusObject } from './status.js';
+import { createRefusal, updateRefusal } from './write-rules.js';
 
 const { applyPatch } = fastJsonPatch;
 
@@ -14,6 +15,7 @@ const { applyPatch } = fastJsonPatch;
  * merge patch; strategic merge patch is treated as a merge patch, which replaces lists), DELETE (with an
  * optional resourceVersion precondition). Each write is published to open watches. Types with a status
  * subresource (the corral.dev CRDs) take status only through `/status`, and nothing else there.
+ * Lease and Event writes are checked as kube-apiserver checks them (write-rules.ts).
  */
 export interface WriteContext extends HandlerContext {
   readonly publish: (event: StoredEvent) => void;
@@ -88,6 +90,8 @@ function create(target: ResourcePath, ctx: WriteContext, body: unknown): KubeObj
     }
     meta.namespace = target.namespace;
   }
+  const refusal = createRefusal(target, ctx.store, object);
+  if (refusal !== undefined) throw new WriteFailure(refusal);
   if (ctx.store.get(target.resource, target.namespace, meta.name)) {
     return fail(409, 'AlreadyExists', `${qualified(target)} "${meta.name}" already exists`);
   }
@@ -113,6 +117,8 @@ function store(target: ResourcePath, ctx: WriteContext, name: string, before: Ku
   if (after.metadata.name !== name)
     return fail(400, 'BadRequest', 'metadata.name does not match the request');
   const settled = settle(target, before, after);
+  const refusal = updateRefusal(target, before, settled);
+  if (refusal !== undefined) throw new WriteFailure(refusal);
   settled.metadata = { ...settled.metadata, uid: before.metadata.uid };
   const event = ctx.store.upsert(target.resource, settled);
   ctx.publish(event);

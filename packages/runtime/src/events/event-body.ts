@@ -7,20 +7,29 @@ export const NOTE_LIMIT_BYTES = 1024;
 export const FIELD_LIMIT = 128;
 const NAME_PREFIX_LIMIT = 200;
 
-/** Clips `text` to at most `bytes` UTF-8 bytes, ending with `…` when clipped (never splitting a character). */
-export function clipBytes(text: string, bytes: number): string {
+/** The longest start of `text` within `bytes` UTF-8 bytes (never splitting a character). */
+function cutBytes(text: string, bytes: number): string {
   if (Buffer.byteLength(text, 'utf8') <= bytes) return text;
-  const ellipsis = '…';
   let out = '';
-  let used = Buffer.byteLength(ellipsis, 'utf8');
+  let used = 0;
   for (const char of text) {
     const size = Buffer.byteLength(char, 'utf8');
     if (used + size > bytes) break;
     out += char;
     used += size;
   }
-  return out + ellipsis;
+  return out;
 }
+
+/** Clips `text` to at most `bytes` UTF-8 bytes, ending with `…` when clipped (never splitting a character). */
+export function clipBytes(text: string, bytes: number): string {
+  if (Buffer.byteLength(text, 'utf8') <= bytes) return text;
+  const ellipsis = '…';
+  return cutBytes(text, bytes - Buffer.byteLength(ellipsis, 'utf8')) + ellipsis;
+}
+
+/** The API counts a field's length in bytes (Go `len`): reason, action, reportingInstance. */
+const field = (text: string): string => cutBytes(text, FIELD_LIMIT);
 
 /** Why an event cannot be recorded, or undefined when it can. */
 export function eventProblem(event: EventToRecord): string | undefined {
@@ -28,6 +37,9 @@ export function eventProblem(event: EventToRecord): string | undefined {
   if (!event.reason) return 'the event has no reason';
   if (!event.action) return 'the event has no action';
   if (event.type !== 'Normal' && event.type !== 'Warning') return `type must be Normal or Warning`;
+  const namespace = eventNamespace(event);
+  if (!event.regarding.namespace && namespace !== 'default' && namespace !== 'kube-system')
+    return `an Event about a cluster-scoped object must live in default or kube-system, not ${namespace}`;
   return undefined;
 }
 
@@ -49,7 +61,8 @@ export function eventKey(event: EventToRecord): string {
     event.type,
     event.reason,
     event.action,
-    event.note,
+    // What is written: notes that differ only past it make one Event, and a key stays small.
+    clipBytes(event.note, NOTE_LIMIT_BYTES),
   ]);
 }
 
@@ -58,11 +71,27 @@ export function regardingKey(ref: EventRef): string {
   return `${ref.apiVersion}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
 }
 
+/**
+ * The regarding object's name made a DNS subdomain of at most NAME_PREFIX_LIMIT characters, as an
+ * Event's name must be: lower case, other characters as `-`, every dot-separated label starting and
+ * ending with a letter or digit. `event` when nothing is left.
+ */
+function namePrefix(regardingName: string): string {
+  const labels = (text: string) =>
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9.-]/g, '-')
+      .split('.')
+      .map((label) => label.replace(/^-+|-+$/g, ''))
+      .filter((label) => label !== '')
+      .join('.');
+  return labels(labels(regardingName).slice(0, NAME_PREFIX_LIMIT)) || 'event';
+}
+
 /** `<regarding name>.<hex nanoseconds>`, as kube's recorders name Events; `seq` keeps one process unique. */
 export function eventName(regardingName: string, nowMs: number, seq: number): string {
-  const prefix = regardingName.slice(0, NAME_PREFIX_LIMIT).replace(/[^a-z0-9.-]/g, '-');
   const nanos = BigInt(Math.floor(nowMs)) * 1_000_000n + BigInt(seq % 1_000_000);
-  return `${prefix}.${nanos.toString(16)}`;
+  return `${namePrefix(regardingName)}.${nanos.toString(16)}`;
 }
 
 function reference(ref: EventRef): V1ObjectReference {
@@ -93,11 +122,11 @@ export function eventBody(event: EventToRecord, context: BodyContext): EventsV1E
     regarding: reference(event.regarding),
     ...(event.related ? { related: reference(event.related) } : {}),
     type: event.type,
-    reason: event.reason.slice(0, FIELD_LIMIT),
-    action: event.action.slice(0, FIELD_LIMIT),
+    reason: field(event.reason),
+    action: field(event.action),
     note: clipBytes(event.note, NOTE_LIMIT_BYTES),
     reportingController: context.controller,
-    reportingInstance: context.instance.slice(0, FIELD_LIMIT),
+    reportingInstance: field(context.instance),
   };
 }
 

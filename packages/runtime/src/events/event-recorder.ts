@@ -1,8 +1,10 @@
 import type { EventsV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { systemClock, type Clock } from '../leader/clock.js';
-import { statusOf } from '../leader/lease-client.js';
+import { abortableCall } from '../abortable-call.js';
+import { monotonicNow, systemClock, type Clock } from '../leader/clock.js';
+import { withinDeadline } from '../leader/within-deadline.js';
+import { classifyFailure, type ApiFailure } from './api-failure.js';
 import {
   eventBody,
   eventKey,
@@ -39,6 +41,10 @@ export interface EventRecorderOptions {
   readonly maxKeys?: number;
   /** API writes in flight at most. Default 2. */
   readonly concurrency?: number;
+  /** A write with no answer after this long is given up (dropped as `api_error`). Default 10 s. */
+  readonly callTimeoutMs?: number;
+  /** stop() waits at most this long for pending writes; what is left is dropped as `stopped`. Default 5 s. */
+  readonly stopTimeoutMs?: number;
   readonly clock?: Clock;
   readonly logger?: Logger;
   readonly registry?: Registry;
@@ -63,7 +69,15 @@ interface Entry {
   /** The count changed since the last series write. */
   dirty: boolean;
   patching: boolean;
+  /**
+   * The API refused to create this Event (a namespace being terminated, an invalid body...): until
+   * then (wall clock), repeats are dropped without asking it again.
+   */
+  refusedUntil?: number;
 }
+
+/** A refusal of the API (403, 422...) is logged as a warning at most this often per HTTP status. */
+const REFUSAL_LOG_MS = 600_000;
 
 interface Job {
   readonly entry: Entry;
@@ -76,7 +90,11 @@ interface Job {
  * Event; repeats within the aggregation window only count, and the count goes out as the Event's
  * `series` (a JSON Patch) at most every seriesFlushMs. New Events are rate-limited per regarding object
  * (token bucket). A full queue, an exhausted bucket or a failed API call drops the occurrence and counts
- * it in `corral_kube_events_dropped_total{reason}`; nothing is retried and nothing throws.
+ * it in `corral_kube_events_dropped_total{reason}`; nothing is retried and nothing throws. A call with no
+ * answer is given up after callTimeoutMs; after a 429 (Retry-After) nothing is sent until it has passed;
+ * an Event the API refused (403 for a namespace being terminated, 422...) is not asked for again within
+ * the aggregation window (repeats are dropped), and refusals are warned about at most once per status
+ * per 10 min. stop() waits at most stopTimeoutMs.
  */
 class Recorder implements EventRecorder {
   private readonly entries = new Map<string, Entry>();
@@ -90,6 +108,11 @@ class Recorder implements EventRecorder {
   private failing = false;
   private cancelFlush: (() => void) | undefined;
   private idle: (() => void)[] = [];
+  /** No write starts before this (monotonic clock): the API asked us to back off (429 Retry-After). */
+  private pausedUntil = 0;
+  private cancelResume: (() => void) | undefined;
+  /** When a refusal with each HTTP status was last logged as a warning (monotonic clock). */
+  private readonly refusalsLogged = new Map<number, number>();
 
   constructor(private readonly options: EventRecorderOptions) {
     this.clock = options.clock ?? systemClock;
@@ -103,6 +126,10 @@ class Recorder implements EventRecorder {
 
   private get maxKeys(): number {
     return this.options.maxKeys ?? 4096;
+  }
+
+  private get aggregateWindowMs(): number {
+    return this.options.aggregateWindowMs ?? 600_000;
   }
 
   record(event: EventToRecord): void {
@@ -124,7 +151,8 @@ class Recorder implements EventRecorder {
     const now = this.clock.now();
     const key = eventKey(event);
     const seen = this.entries.get(key);
-    if (seen && now - seen.lastObserved <= (this.options.aggregateWindowMs ?? 600_000)) {
+    if (seen?.refusedUntil !== undefined && now < seen.refusedUntil) return this.drop('api_error');
+    if (seen && seen.refusedUntil === undefined && now - seen.lastObserved <= this.aggregateWindowMs) {
       seen.count += 1;
       seen.lastObserved = now;
       seen.dirty = true;
@@ -157,7 +185,18 @@ class Recorder implements EventRecorder {
 
   stop(): Promise<void> {
     this.stopped = true;
-    return this.flush();
+    const flushed = this.flush();
+    return new Promise<void>((resolve) => {
+      const cancel = this.clock.after(this.options.stopTimeoutMs ?? 5_000, () => {
+        // Writes still queued are given up; those in flight end by their own deadline.
+        for (const _job of this.queue.splice(0)) this.drop('stopped');
+        resolve();
+      });
+      void flushed.then(() => {
+        cancel();
+        resolve();
+      });
+    });
   }
 
   private armSeriesFlush(): void {
@@ -196,6 +235,14 @@ class Recorder implements EventRecorder {
   }
 
   private pump(): void {
+    const paused = this.pausedUntil - monotonicNow(this.clock);
+    if (paused > 0) {
+      this.cancelResume ??= this.clock.after(paused, () => {
+        this.cancelResume = undefined;
+        this.pump();
+      });
+      return;
+    }
     while (this.inFlight < (this.options.concurrency ?? 2) && this.queue.length > 0) {
       const job = this.queue.shift() as Job;
       this.inFlight += 1;
@@ -210,12 +257,19 @@ class Recorder implements EventRecorder {
   private async send(job: Job): Promise<void> {
     const { entry } = job;
     try {
-      if (job.create) await this.create(entry, job.create);
-      else await this.patch(entry);
+      await withinDeadline(
+        this.clock,
+        this.options.callTimeoutMs ?? 10_000,
+        'Kubernetes Event write',
+        job.create ? this.create(entry, job.create) : this.patch(entry),
+      );
       this.recovered();
     } catch (err) {
-      if (job.create || statusOf(err) === 404) this.forget(entry);
-      this.noteFailure(err, entry);
+      const failure = classifyFailure(err, this.clock.now());
+      if (job.create && failure.kind === 'refused') this.refuse(entry);
+      else if (job.create || failure.status === 404) this.forget(entry);
+      if (failure.kind === 'throttled') this.pause(failure.retryAfterMs);
+      this.noteFailure(err, entry, failure);
       this.drop('api_error');
     } finally {
       entry.patching = false;
@@ -246,6 +300,18 @@ class Recorder implements EventRecorder {
     this.metrics?.written.inc({ operation: 'patch' });
   }
 
+  /** The API refused to create the Event: do not ask again for it within the aggregation window. */
+  private refuse(entry: Entry): void {
+    if (this.entries.get(entry.key) !== entry) return;
+    entry.refusedUntil = this.clock.now() + this.aggregateWindowMs;
+    entry.dirty = false;
+  }
+
+  /** Starts no write for `ms` (the queue keeps what it holds; more is dropped as `queue_full`). */
+  private pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, monotonicNow(this.clock) + ms);
+  }
+
   /** The Event is gone or was never made: the next occurrence creates a new one. */
   private forget(entry: Entry): void {
     if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
@@ -266,12 +332,31 @@ class Recorder implements EventRecorder {
     for (const resolve of waiting) resolve();
   }
 
-  private noteFailure(err: unknown, entry: Entry): void {
+  /**
+   * Logs a failed write without flooding: an outage once until a write succeeds again; a refusal
+   * (which says nothing about the API's health) as a warning at most once per REFUSAL_LOG_MS per
+   * HTTP status, else at debug level.
+   */
+  private noteFailure(err: unknown, entry: Entry, failure: ApiFailure): void {
+    const context = { err, namespace: entry.namespace, event: entry.name, status: failure.status };
+    if (failure.kind === 'refused') {
+      const now = monotonicNow(this.clock);
+      const last = this.refusalsLogged.get(failure.status);
+      const warn = last === undefined || now - last >= REFUSAL_LOG_MS;
+      if (warn) this.refusalsLogged.set(failure.status, now);
+      this.options.logger?.[warn ? 'warn' : 'debug'](
+        context,
+        'the API refused a Kubernetes Event; not asking again for it for a while',
+      );
+      return;
+    }
     if (this.failing) return;
     this.failing = true;
     this.options.logger?.warn(
-      { err, namespace: entry.namespace, event: entry.name },
-      'could not write a Kubernetes Event; dropping events until the API answers',
+      context,
+      failure.kind === 'throttled'
+        ? 'the API asked to slow down (Retry-After); pausing Kubernetes Events'
+        : 'could not write a Kubernetes Event; dropping events until the API answers',
     );
   }
 
@@ -287,8 +372,21 @@ export function createEventRecorder(options: EventRecorderOptions): EventRecorde
   return new Recorder(options);
 }
 
-/** The Events API from a kubeconfig (client-node loads only when a cluster is configured). */
-export async function eventsApiFrom(kubeConfig: KubeConfig): Promise<EventsApi> {
-  const { EventsV1Api } = await import('@kubernetes/client-node');
-  return kubeConfig.makeApiClient(EventsV1Api);
+/**
+ * The Events API from a kubeconfig (client-node loads only when a cluster is configured). Each HTTP
+ * request is aborted after `timeoutMs` (default 10 s, the recorder's call timeout), so that a write
+ * the recorder has given up does not hold a connection for ever.
+ */
+export async function eventsApiFrom(
+  kubeConfig: KubeConfig,
+  options: { timeoutMs?: number } = {},
+): Promise<EventsApi> {
+  const { EventsV1Api, Observable } = await import('@kubernetes/client-node');
+  const api = kubeConfig.makeApiClient(EventsV1Api);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const call = () => abortableCall(AbortSignal.timeout(timeoutMs), Observable);
+  return {
+    createNamespacedEvent: (param) => api.createNamespacedEvent(param, call()),
+    patchNamespacedEvent: (param) => api.patchNamespacedEvent(param, call()),
+  } as EventsApi;
 }

@@ -1,4 +1,5 @@
 import type { Gauge } from 'prom-client';
+import { monotonicNow } from './clock.js';
 import {
   electorSettings,
   JITTER,
@@ -7,7 +8,8 @@ import {
 } from './elector-options.js';
 import { LeaseClient, type ReadLease } from './lease-client.js';
 import { createLeaderMetrics } from './leader-metrics.js';
-import { nextLeaseStep, releasedRecord } from './next-lease-step.js';
+import { nextLeaseStep, releasedRecord, type LeaseStep } from './next-lease-step.js';
+import { withinDeadline } from './within-deadline.js';
 
 export interface LeaderElector {
   /** Our `holderIdentity`. */
@@ -19,7 +21,10 @@ export interface LeaderElector {
   leader(): string | undefined;
   /** Starts trying to acquire, then renewing; no-op when already started. */
   start(): void;
-  /** Steps down (onStoppedLeading first), stops the loop and releases the Lease if we hold it. */
+  /**
+   * Steps down (onStoppedLeading first), stops the loop and releases the Lease if we hold it. Resolves
+   * within the renew deadline plus the retry period even when the API does not answer.
+   */
   stop(): Promise<void>;
 }
 
@@ -44,6 +49,10 @@ const versionKey = (read: ReadLease) =>
  * its last successful renewal: others wait a whole lease duration (longer) from when they saw that
  * renewal, so the leader has stopped before anyone can take over. After stepping down it stays a
  * candidate. stop() releases the Lease (empty holder, 1 s) so another replica takes over at once.
+ * Durations are measured on the monotonic clock (a stepped wall clock changes nothing); an attempt with
+ * no answer by the renew deadline is given up, and the release after the retry period. A Lease deleted
+ * while another held it counts as held for its duration, and a held Lease never expires sooner than
+ * our own duration (next-lease-step.ts).
  */
 class Elector implements LeaderElector {
   readonly identity: string;
@@ -57,6 +66,8 @@ class Elector implements LeaderElector {
   private cancelDeadline: () => void = () => undefined;
   private inFlight: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | undefined;
+  /** Numbers the attempts: one given up (timed out) may still answer, and is then ignored. */
+  private attempts = 0;
 
   constructor(
     private readonly options: LeaderElectionOptions,
@@ -98,16 +109,30 @@ class Elector implements LeaderElector {
     });
   }
 
+  /** Now on the monotonic clock: every duration is measured there, never on the wall clock. */
+  private elapsedNow(): number {
+    return monotonicNow(this.settings.clock);
+  }
+
   private async tick(): Promise<void> {
-    const began = this.settings.clock.now();
+    const began = this.elapsedNow();
+    const attempt = (this.attempts += 1);
     let outcome: Attempt;
     try {
-      outcome = await this.attempt();
+      // A call that never answers is given up at the renew deadline: a renewal that late would not
+      // count anyway, and the loop (and stop()) must go on.
+      outcome = await withinDeadline(
+        this.settings.clock,
+        this.settings.renewDeadlineMs,
+        'leader election: Lease request',
+        this.attempt(attempt),
+      );
       this.recovered();
     } catch (err) {
       this.noteFailure(err);
       outcome = 'failed';
     }
+    this.attempts += 1;
     if (this.state !== 'running') return;
     if (outcome === 'ours') this.renewed(began);
     else if (outcome === 'other' && this.leading) this.stepDown('the lease is held by another replica');
@@ -115,22 +140,17 @@ class Elector implements LeaderElector {
     this.schedule(this.leading ? period : period * (1 + (JITTER - 1) * this.settings.random()));
   }
 
-  private async attempt(): Promise<Attempt> {
+  private async attempt(attempt: number): Promise<Attempt> {
     const read = await this.client.get();
+    if (attempt !== this.attempts) return 'failed';
     if (read) this.observe(read);
-    const step = nextLeaseStep({
-      identity: this.identity,
-      current: read?.record,
-      observedAt: this.observed?.at ?? this.settings.clock.now(),
-      now: this.settings.clock.now(),
-      leaseDurationSeconds: this.settings.leaseDurationMs / 1000,
-    });
+    const step = this.nextStep(read);
     if (step.kind === 'wait') return 'other';
     const written =
       step.kind === 'create' || read === undefined
         ? await this.client.create(step.record)
         : await this.client.replace(read, step.record);
-    if (written === 'conflict') return 'failed';
+    if (written === 'conflict' || attempt !== this.attempts) return 'failed';
     this.observe(written);
     if (step.kind === 'update' && step.takeover)
       this.options.logger?.info(
@@ -140,9 +160,23 @@ class Elector implements LeaderElector {
     return 'ours';
   }
 
+  /** The step for the Lease as just read (undefined: there is none); durations on the monotonic clock. */
+  private nextStep(read: ReadLease | undefined): LeaseStep {
+    const now = this.elapsedNow();
+    return nextLeaseStep({
+      identity: this.identity,
+      current: read?.record,
+      ...(read === undefined && this.observed ? { lastSeen: this.observed.read.record } : {}),
+      observedAt: this.observed?.at ?? now,
+      now,
+      wallNow: this.settings.clock.now(),
+      leaseDurationSeconds: this.settings.leaseDurationMs / 1000,
+    });
+  }
+
   private observe(read: ReadLease): void {
     const key = versionKey(read);
-    const at = this.observed?.key === key ? this.observed.at : this.settings.clock.now();
+    const at = this.observed?.key === key ? this.observed.at : this.elapsedNow();
     this.observed = { read, key, at };
     const holder = read.record.holderIdentity;
     if (holder !== '' && holder !== this.reported) {
@@ -153,7 +187,7 @@ class Elector implements LeaderElector {
 
   private renewed(began: number): void {
     const clock = this.settings.clock;
-    const left = began + this.settings.renewDeadlineMs - clock.now();
+    const left = began + this.settings.renewDeadlineMs - this.elapsedNow();
     // A renewal that took longer than the deadline proves nothing about the time left: not leading.
     if (left <= 0) {
       if (this.leading) this.stepDown('no renewal succeeded within the renew deadline');
@@ -185,7 +219,12 @@ class Elector implements LeaderElector {
     const read = this.observed?.read;
     if (read === undefined || read.record.holderIdentity !== this.identity) return;
     try {
-      const written = await this.client.replace(read, releasedRecord(read.record, this.settings.clock.now()));
+      const written = await withinDeadline(
+        this.settings.clock,
+        this.settings.retryPeriodMs,
+        'leader election: Lease release',
+        this.client.replace(read, releasedRecord(read.record, this.settings.clock.now())),
+      );
       if (written !== 'conflict') {
         this.observe(written);
         this.options.logger?.info({ lease: this.lease }, 'leader election: released the lease');

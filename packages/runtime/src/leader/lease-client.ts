@@ -1,4 +1,5 @@
 import type { CoordinationV1Api, KubeConfig, V1Lease } from '@kubernetes/client-node';
+import { abortableCall } from '../abortable-call.js';
 import { recordOf, specOf, type LeaderRecord } from './lease-record.js';
 
 /** The three calls leader election makes (RBAC: get, create, update on leases). */
@@ -83,8 +84,22 @@ export class LeaseClient {
   }
 }
 
-/** The Lease API from a kubeconfig (client-node loads only when a cluster is configured). */
-export async function leaseApiFrom(kubeConfig: KubeConfig): Promise<LeaseApi> {
-  const { CoordinationV1Api } = await import('@kubernetes/client-node');
-  return kubeConfig.makeApiClient(CoordinationV1Api);
+/**
+ * The Lease API from a kubeconfig (client-node loads only when a cluster is configured). Each HTTP
+ * request is aborted after `timeoutMs` (default 10 s, the default renew deadline), so that a call the
+ * elector has given up does not hold a connection for ever.
+ */
+export async function leaseApiFrom(
+  kubeConfig: KubeConfig,
+  options: { timeoutMs?: number } = {},
+): Promise<LeaseApi> {
+  const { CoordinationV1Api, Observable } = await import('@kubernetes/client-node');
+  const api = kubeConfig.makeApiClient(CoordinationV1Api);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const call = () => abortableCall(AbortSignal.timeout(timeoutMs), Observable);
+  return {
+    readNamespacedLease: (param) => api.readNamespacedLease(param, call()),
+    createNamespacedLease: (param) => api.createNamespacedLease(param, call()),
+    replaceNamespacedLease: (param) => api.replaceNamespacedLease(param, call()),
+  } as LeaseApi;
 }

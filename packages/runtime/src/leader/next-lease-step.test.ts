@@ -31,6 +31,42 @@ describe('nextLeaseStep', () => {
     expect(step).toMatchObject(expected);
   });
 
+  it.each([
+    ['vanished while another held it, within its duration', held('other'), T0 - 14_000, 'wait'],
+    ['vanished while another held it, past its duration', held('other'), T0 - 15_000, 'create'],
+    ['vanished while we held it', held('me'), T0 - 1_000, 'create'],
+    ['vanished after it was released', held('', { leaseDurationSeconds: 1 }), T0, 'create'],
+  ])('given no Lease, last seen %s, returns %s', (_name, lastSeen, observedAt, kind) => {
+    const step = nextLeaseStep({
+      identity: 'me',
+      current: undefined,
+      lastSeen,
+      observedAt,
+      now: T0,
+      leaseDurationSeconds: 15,
+    });
+    expect(step.kind).toBe(kind);
+  });
+
+  it('given a Lease of another whose duration is shorter than ours (edited by hand), waits for our duration', () => {
+    const current = held('other', { leaseDurationSeconds: 1 });
+    const input = { identity: 'me', current, now: T0, leaseDurationSeconds: 15 };
+    expect(nextLeaseStep({ ...input, observedAt: T0 - 5_000 })).toMatchObject({ kind: 'wait' });
+    expect(nextLeaseStep({ ...input, observedAt: T0 - 15_000 })).toMatchObject({ kind: 'update' });
+  });
+
+  it('given a wall-clock time apart from the monotonic now, stamps the wall-clock time', () => {
+    const step = nextLeaseStep({
+      identity: 'me',
+      current: undefined,
+      observedAt: 5,
+      now: 5,
+      wallNow: T0,
+      leaseDurationSeconds: 15,
+    });
+    expect(step).toMatchObject({ kind: 'create', record: { renewTime: microTime(T0) } });
+  });
+
   it('given our own Lease, renews keeping acquireTime and transitions and stamps renewTime now', () => {
     const step = nextLeaseStep({
       identity: 'me',

@@ -14,11 +14,20 @@ export interface LeaseStepInput {
   /** The record read now; undefined when there is no Lease. */
   readonly current: LeaderRecord | undefined;
   /**
+   * When there is no Lease now: the record we read last, if any. A Lease deleted by hand while
+   * another replica held it is treated as still held (from `observedAt`) for its duration: that
+   * holder may still be acting, and recreates the Lease at its next renewal if it is.
+   */
+  readonly lastSeen?: LeaderRecord;
+  /**
    * When WE first saw `current` in its present version, by our own clock. Expiry is measured from
    * there, never from the remote `renewTime`, so clock skew between replicas does not matter.
    */
   readonly observedAt: number;
+  /** Now, on the clock of `observedAt` (a monotonic one). */
   readonly now: number;
+  /** Now on the wall clock, for the MicroTimes written. Default `now`. */
+  readonly wallNow?: number;
   readonly leaseDurationSeconds: number;
 }
 
@@ -26,11 +35,12 @@ export interface LeaseStepInput {
  * Given the Lease as read and when it was first seen unchanged, returns the next step (kube's
  * leader-election semantics): create when absent; renew when ours (keeping acquireTime and the
  * transition count); take over when free (empty holder) or unchanged for its whole duration (new
- * acquireTime, one more transition); otherwise wait until it expires.
+ * acquireTime, one more transition); otherwise wait until it expires. A Lease that vanished while
+ * another held it counts as held for its duration (see `lastSeen`).
  */
 export function nextLeaseStep(input: LeaseStepInput): LeaseStep {
   const { identity, current, now } = input;
-  const stamp = microTime(now);
+  const stamp = microTime(input.wallNow ?? now);
   const fresh = (transitions: number, acquireTime: string): LeaderRecord => ({
     holderIdentity: identity,
     leaseDurationSeconds: input.leaseDurationSeconds,
@@ -38,7 +48,16 @@ export function nextLeaseStep(input: LeaseStepInput): LeaseStep {
     renewTime: stamp,
     leaseTransitions: transitions,
   });
-  if (current === undefined) return { kind: 'create', record: fresh(0, stamp) };
+  // Never less than our own duration: a Lease whose duration was edited down by hand (or written by
+  // a replica configured shorter) must not let us take over while its holder may still be acting.
+  const expiry = (record: LeaderRecord) =>
+    input.observedAt + Math.max(record.leaseDurationSeconds, input.leaseDurationSeconds) * 1000;
+  if (current === undefined) {
+    const last = input.lastSeen;
+    if (last && last.holderIdentity !== '' && last.holderIdentity !== identity && now < expiry(last))
+      return { kind: 'wait', holder: last.holderIdentity, expiresAt: expiry(last) };
+    return { kind: 'create', record: fresh(0, stamp) };
+  }
   if (current.holderIdentity === identity) {
     return {
       kind: 'update',
@@ -46,7 +65,7 @@ export function nextLeaseStep(input: LeaseStepInput): LeaseStep {
       takeover: false,
     };
   }
-  const expiresAt = input.observedAt + current.leaseDurationSeconds * 1000;
+  const expiresAt = expiry(current);
   if (current.holderIdentity !== '' && now < expiresAt) {
     return { kind: 'wait', holder: current.holderIdentity, expiresAt };
   }

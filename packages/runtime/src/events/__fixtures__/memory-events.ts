@@ -16,12 +16,21 @@ export class MemoryEvents {
   readonly calls: Call[] = [];
   failWith: number | undefined;
   latencyMs = 0;
+  /** Calls never answer while set (a hung connection). */
+  hang = false;
+  /** Seconds sent as Retry-After with `failWith` (as kube-apiserver does on 429). */
+  retryAfterSeconds: number | undefined;
 
   constructor(private readonly clock: Clock) {}
 
   private async delay(): Promise<void> {
+    if (this.hang) await new Promise<never>(() => undefined);
     if (this.latencyMs > 0) await new Promise<void>((resolve) => this.clock.after(this.latencyMs, resolve));
-    if (this.failWith !== undefined) throw new FakeApiError(this.failWith);
+    if (this.failWith !== undefined) {
+      const headers: Record<string, string> =
+        this.retryAfterSeconds === undefined ? {} : { 'retry-after': String(this.retryAfterSeconds) };
+      throw new FakeApiError(this.failWith, headers);
+    }
   }
 
   api(): EventsApi {

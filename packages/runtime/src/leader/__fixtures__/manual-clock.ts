@@ -29,6 +29,10 @@ export class ManualClock implements Clock {
     return this.current;
   }
 
+  monotonic(): number {
+    return this.current;
+  }
+
   after(ms: number, fn: () => void): () => void {
     const entry: Pending = { at: this.current + Math.max(0, ms), seq: (this.seq += 1), fn };
     this.pending.push(entry);
@@ -54,7 +58,27 @@ export class ManualClock implements Clock {
 
   /** A view of this clock that reads `skewMs` off (timers still fire on the shared timeline). */
   skewed(skewMs: number): Clock {
-    return { now: () => this.current + skewMs, after: (ms, fn) => this.after(ms, fn) };
+    return {
+      now: () => this.current + skewMs,
+      monotonic: () => this.current,
+      after: (ms, fn) => this.after(ms, fn),
+    };
+  }
+
+  /**
+   * A view whose wall clock can be stepped (as NTP or a resumed VM steps a machine's clock) while
+   * its monotonic clock and timers go on undisturbed.
+   */
+  jumpable(): Clock & { jump(ms: number): void } {
+    let offset = 0;
+    return {
+      now: () => this.current + offset,
+      monotonic: () => this.current,
+      after: (ms, fn) => this.after(ms, fn),
+      jump: (ms) => {
+        offset += ms;
+      },
+    };
   }
 
   timers(): number {

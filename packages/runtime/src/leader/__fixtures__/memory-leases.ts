@@ -2,9 +2,12 @@ import type { V1Lease } from '@kubernetes/client-node';
 import type { Clock } from '../clock.js';
 import type { LeaseApi } from '../lease-client.js';
 
-/** An error shaped like client-node's ApiException (only `code` is read). */
+/** An error shaped like client-node's ApiException (`code`, and `headers` as client-node sets them). */
 export class FakeApiError extends Error {
-  constructor(readonly code: number) {
+  constructor(
+    readonly code: number,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(`HTTP ${code}`);
   }
 }
@@ -14,6 +17,8 @@ interface ClientControl {
   failWith: number | undefined;
   /** Each call from this client takes this long (on the shared clock). */
   latencyMs: number;
+  /** Calls from this client never answer while set (a hung connection). */
+  hang: boolean;
 }
 
 /**
@@ -25,6 +30,7 @@ export class MemoryLeases {
   private readonly leases = new Map<string, V1Lease>();
   private revision = 0;
   readonly history: {
+    /** The elector's client, or `kubectl` for a hand edit. */
     readonly client: string;
     readonly verb: 'create' | 'update';
     readonly lease: V1Lease;
@@ -38,10 +44,22 @@ export class MemoryLeases {
     return lease === undefined ? undefined : structuredClone(lease);
   }
 
+  /** Deletes a Lease (as `kubectl delete lease` would); false when there was none. */
+  delete(namespace: string, name: string): boolean {
+    return this.leases.delete(`${namespace}/${name}`);
+  }
+
+  /** Edits a Lease's spec by hand (as `kubectl edit lease` would): a new resourceVersion, no checks. */
+  edit(namespace: string, name: string, spec: Partial<NonNullable<V1Lease['spec']>>): void {
+    const current = this.leases.get(`${namespace}/${name}`);
+    if (current === undefined) throw new Error(`no Lease ${namespace}/${name}`);
+    this.store('kubectl', 'update', namespace, name, { ...current, spec: { ...current.spec, ...spec } });
+  }
+
   control(client: string): ClientControl {
     let control = this.controls.get(client);
     if (control === undefined) {
-      control = { failWith: undefined, latencyMs: 0 };
+      control = { failWith: undefined, latencyMs: 0, hang: false };
       this.controls.set(client, control);
     }
     return control;
@@ -50,6 +68,7 @@ export class MemoryLeases {
   client(client: string): LeaseApi {
     const call = async <T>(work: () => T): Promise<T> => {
       const control = this.control(client);
+      if (control.hang) await new Promise<never>(() => undefined);
       if (control.latencyMs > 0)
         await new Promise<void>((resolve) => this.clock.after(control.latencyMs, resolve));
       else await Promise.resolve();

@@ -1,0 +1,51 @@
+import { ManualClock } from '../leader/__fixtures__/manual-clock.js';
+import { MemoryEvents } from './__fixtures__/memory-events.js';
+import { createEventRecorder } from './event-recorder.js';
+import type { EventToRecord } from './event-types.js';
+
+const occurrence = (name: string): EventToRecord => ({
+  regarding: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name, namespace: 'team-a' },
+  type: 'Warning',
+  reason: 'PolicyDenied',
+  action: 'Deny',
+  note: '[quota] no room',
+});
+
+function setup() {
+  const clock = new ManualClock();
+  const events = new MemoryEvents(clock);
+  const recorder = createEventRecorder({
+    api: events.api(),
+    controller: 'corral.dev/admission',
+    instance: 'adm-0',
+    clock,
+    concurrency: 2,
+  });
+  return { clock, events, recorder };
+}
+
+describe('EventRecorder when an API call never answers', () => {
+  it('given hung calls filling every worker, gives them up and writes again once the API answers', async () => {
+    const { clock, events, recorder } = setup();
+    events.hang = true;
+    recorder.record(occurrence('rs-1'));
+    recorder.record(occurrence('rs-2'));
+    await clock.advance(60_000);
+    events.hang = false;
+    recorder.record(occurrence('rs-3'));
+    await clock.advance(1_000);
+    expect([...events.events.values()].map((e) => e.regarding?.name)).toEqual(['rs-3']);
+  });
+
+  it('given a hung call at shutdown, stop() resolves in bounded time', async () => {
+    const { clock, events, recorder } = setup();
+    events.hang = true;
+    recorder.record(occurrence('rs-1'));
+    await clock.advance(100);
+    let done = false;
+    const stopped = recorder.stop().then(() => (done = true));
+    await clock.advance(10_000);
+    expect(done).toBe(true);
+    await stopped;
+  });
+});

@@ -83,6 +83,20 @@ describe('planCertificates', () => {
       /not signed by a CA of the bundle/,
     ],
     ['a serving certificate past 2/3', state(), at(201), 'renew-serving', /due for renewal/],
+    [
+      'a serving certificate not valid yet (issued by a clock ahead)',
+      state({ serving: { ok: true, value: serving(cert('LEAF', 2, 300)) } }),
+      at(1),
+      'renew-serving',
+      /not valid before 2026-01-03/,
+    ],
+    [
+      'a bundle holding entries that are not CA certificates',
+      state({ bundleStrays: 2 }),
+      at(1),
+      'update-bundle',
+      /holds 2 entries that are not CA certificates/,
+    ],
   ])('given %s, returns %s', (_case, given, now, kind, reason) => {
     const plan = planCertificates(given, policy, now);
     expect(plan.kind).toBe(kind);
@@ -123,6 +137,15 @@ describe('planCertificates', () => {
         kind: 'renew-serving',
         reason: expect.stringMatching(/previous CA/),
       });
+    });
+
+    it('counts the overlap from when this replica saw every caBundle trust the new CA, if later', () => {
+      // This replica's clock runs 15 minutes ahead of the one that rotated, and it set the caBundle
+      // holding the new CA 2 minutes ago by its own clock.
+      const now = at(2001) + 15 * 60_000;
+      const trusted = { ...rotated, caTrustedSince: now - 2 * 60_000 };
+      expect(planCertificates(trusted, policy, now)).toEqual({ kind: 'keep', recheckAt: now + 8 * 60_000 });
+      expect(planCertificates(trusted, policy, now + 8 * 60_000).kind).toBe('renew-serving');
     });
 
     it('then keeps both CAs in the bundle until the old one expires', () => {

@@ -5,7 +5,8 @@
  *
  * Lifecycle: `create` (no Secret) → `keep` … → `renew-serving` at 2/3 of the serving certificate's
  * lifetime → … → `rotate-ca` at 2/3 of the CA's lifetime: the new CA joins the bundle beside the old
- * one while the serving certificate stays; once the bundle has been out for `caOverlapMs`,
+ * one while the serving certificate stays; once the bundle has been out for `caOverlapMs` (from the
+ * rotation, and from when this replica's caBundle patches trusted the new CA, on its own clock),
  * `renew-serving` issues from the new CA; the old CA leaves the bundle when it expires (`update-bundle`).
  */
 
@@ -37,8 +38,16 @@ export interface TlsSecretState {
   readonly serving: Checked<ServingInfo>;
   /** `ca-bundle.crt`: the CAs clients trust (the webhooks' caBundle), in order. */
   readonly bundle: readonly CertificateInfo[];
-  /** When the current CA replaced a previous one (annotation), if it did. */
+  /** Entries of `ca-bundle.crt` that are not readable CA certificates (a leaf, garbage); none if absent. */
+  readonly bundleStrays?: number;
+  /** When the current CA replaced a previous one (annotation, the writer's clock), if it did. */
   readonly caRotatedAt: number | undefined;
+  /**
+   * Since when, on this replica's clock, every webhook's caBundle has trusted the current CA: this
+   * replica set it (the caller counts from now until it has). Replicas' clocks may disagree, so the
+   * overlap is also measured on one clock; undefined: only `caRotatedAt` counts.
+   */
+  readonly caTrustedSince?: number;
 }
 
 export interface CertificatePolicy {
@@ -64,7 +73,7 @@ export type CertificatePlan =
   | { readonly kind: 'rotate-ca'; readonly reason: string }
   /** A new serving certificate from the current CA. */
   | { readonly kind: 'renew-serving'; readonly reason: string }
-  /** The bundle becomes `keep` (fingerprints, in order): the current CA first, expired CAs dropped. */
+  /** The bundle becomes `keep` (fingerprints, in order): current CA first; expired CAs, strays dropped. */
   | { readonly kind: 'update-bundle'; readonly reason: string; readonly keep: readonly string[] }
   /** Nothing to do before `recheckAt` (epoch ms). */
   | { readonly kind: 'keep'; readonly recheckAt: number };
@@ -92,12 +101,15 @@ function checkBundle(state: TlsSecretState, ca: CertificateInfo, now: number): C
       .map((c) => c.fingerprint256),
   ];
   const have = state.bundle.map((c) => c.fingerprint256);
-  if (keep.length === have.length && keep.every((fp, i) => fp === have[i])) return undefined;
+  const strays = state.bundleStrays ?? 0;
+  if (strays === 0 && keep.length === have.length && keep.every((fp, i) => fp === have[i])) return undefined;
   const reason = !have.includes(ca.fingerprint256)
     ? 'the CA bundle does not contain the current CA'
     : state.bundle.some((c) => c.notAfter <= now)
       ? 'the CA bundle holds an expired CA'
-      : 'the CA bundle is out of order';
+      : strays > 0
+        ? `the CA bundle holds ${strays} entr${strays === 1 ? 'y' : 'ies'} that are not CA certificates`
+        : 'the CA bundle is out of order';
   return { kind: 'update-bundle', reason, keep };
 }
 
@@ -106,6 +118,9 @@ function servingProblem(serving: Checked<ServingInfo>, policy: CertificatePolicy
   if (!serving.ok) return serving.problem;
   const cert = serving.value;
   if (cert.notAfter <= now) return `the serving certificate expired at ${iso(cert.notAfter)}`;
+  // Issued by a replica whose clock runs ahead (more than the 5 minutes notBefore is backdated):
+  // clients refuse it until then. A reissue here is valid for every clock behind this one.
+  if (cert.notBefore > now) return `the serving certificate is not valid before ${iso(cert.notBefore)}`;
   const missing = policy.dnsNames.filter((name) => !cert.dnsNames.includes(name));
   if (missing.length > 0) return `the serving certificate lacks the name(s) ${missing.join(', ')}`;
   if (cert.issuer === undefined) return 'the serving certificate is not signed by a CA of the bundle';
@@ -134,7 +149,7 @@ export function planCertificates(
   const serving = state.serving.value;
   const oldCas = state.bundle.filter((c) => c.fingerprint256 !== ca.fingerprint256).map((c) => c.notAfter);
   if (serving.issuer !== ca.fingerprint256) {
-    const switchAt = (state.caRotatedAt ?? 0) + policy.caOverlapMs;
+    const switchAt = Math.max(state.caRotatedAt ?? 0, state.caTrustedSince ?? 0) + policy.caOverlapMs;
     if (now >= switchAt) {
       return { kind: 'renew-serving', reason: 'the serving certificate is signed by the previous CA' };
     }

@@ -8,8 +8,11 @@ import type { SettledSecret, SettleStep } from './settle-tls-secret.js';
 import type { CaBundleSync } from './webhook-ca-bundles.js';
 
 export interface CertificateBootstrapOptions {
-  /** Reads the Secret and brings it up to date (settleTlsSecret). */
-  readonly settle: () => Promise<SettledSecret>;
+  /**
+   * Reads the Secret and brings it up to date (settleTlsSecret); `trustedSince` tells since when (the
+   * clock's time) every caBundle this replica set has trusted a CA, by fingerprint.
+   */
+  readonly settle: (trustedSince: (fingerprint: string) => number | undefined) => Promise<SettledSecret>;
   /** Sets the caBundle of our webhooks (WebhookCaBundles.sync). */
   readonly webhooks: { sync(caBundle: string): Promise<CaBundleSync> };
   /** Where the HTTPS server reads its pair from. */
@@ -56,10 +59,11 @@ const ROTATED: Record<SettleStep['plan']['kind'], readonly ('ca' | 'serving')[]>
 
 /**
  * Keeps this replica's webhook certificate current (docs/adr/0015), and is the boundary that logs it:
- * each run settles the Secret, writes its pair to the serving files (the runtime's reloader swaps it
- * in), sets the webhooks' caBundle, and checks over TLS that the pair is served before reporting
- * ready. Runs at start, on `trigger()` (watches), at the plan's next renewal time or every `resyncMs`,
- * and after a failure with capped exponential backoff. Never logs key material.
+ * each run settles the Secret, sets the webhooks' caBundle, then writes the Secret's pair to the
+ * serving files (the runtime's reloader swaps it in; never before the caBundle trusts its CA), and
+ * checks over TLS that the pair is served before reporting ready. Runs at start, on `trigger()`
+ * (watches), at the plan's next renewal time or every `resyncMs`, and after a failure with capped
+ * exponential backoff. Never logs key material.
  */
 export function startCertificateBootstrap(options: CertificateBootstrapOptions): CertificateBootstrap {
   const { clock, logger, metrics } = options;
@@ -74,6 +78,8 @@ export function startCertificateBootstrap(options: CertificateBootstrapOptions):
   let chain: Promise<void> = Promise.resolve();
   let queued = false;
   const missing = new Set<string>();
+  /** CA fingerprint → when our caBundle patches first held it (the rotation overlap counts from it). */
+  const trusted = new Map<string, number>();
 
   const sleep = (ms: number) => new Promise<void>((resolve) => clock.after(ms, resolve));
   const schedule = (ms: number) => {
@@ -138,8 +144,15 @@ export function startCertificateBootstrap(options: CertificateBootstrapOptions):
     for (const key of now) missing.add(key);
   };
 
+  const noteTrusted = (fingerprints: readonly string[]) => {
+    for (const fingerprint of [...trusted.keys()])
+      if (!fingerprints.includes(fingerprint)) trusted.delete(fingerprint);
+    for (const fingerprint of fingerprints)
+      if (!trusted.has(fingerprint)) trusted.set(fingerprint, clock.now());
+  };
+
   const runOnce = async (): Promise<number> => {
-    const settled = await options.settle();
+    const settled = await options.settle((fingerprint) => trusted.get(fingerprint));
     logSteps(settled.steps);
     const { material } = settled.stored;
     const { ca, serving } = settled.state;
@@ -147,8 +160,11 @@ export function startCertificateBootstrap(options: CertificateBootstrapOptions):
       throw new AdmissionError(ADM_ERR.TLS_BOOTSTRAP, 'the settled Secret lacks a usable pair (a bug)');
     }
     metrics.expiry.set({ certificate: 'ca' }, ca.value.notAfter / 1000);
-    await writeServingPair(options.files, { cert: material.cert, key: material.key });
+    // The caBundle first: the pair is served only once every webhook trusts its CA, so a patch that
+    // fails leaves the previous (still trusted) pair in service.
     await syncWebhooks(material.bundle);
+    noteTrusted(settled.state.bundle.map((c) => c.fingerprint256));
+    await writeServingPair(options.files, { cert: material.cert, key: material.key });
     await confirmServed(serving.value);
     metrics.expiry.set({ certificate: 'serving' }, serving.value.notAfter / 1000);
     return settled.recheckAt;

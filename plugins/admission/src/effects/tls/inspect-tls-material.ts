@@ -1,4 +1,5 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { createSecureContext } from 'node:tls';
 import type { CertificateInfo, Checked, ServingInfo, TlsSecretState } from '../../decide/certificates.js';
 import { certificateBlocks, TLS_KEYS, type TlsMaterial } from './tls-material.js';
 
@@ -62,17 +63,30 @@ const dnsNamesOf = (cert: X509Certificate): string[] =>
     .filter((entry) => entry.startsWith('DNS:'))
     .map((entry) => entry.slice('DNS:'.length));
 
-function parseBundle(pem: string | undefined): X509Certificate[] {
-  const certs: X509Certificate[] = [];
+/** The bundle's CA certificates, and how many of its entries are something else or unreadable. */
+function parseBundle(pem: string | undefined): { cas: X509Certificate[]; strays: number } {
+  const cas: X509Certificate[] = [];
+  let strays = 0;
   for (const block of certificateBlocks(pem)) {
     try {
       const cert = new X509Certificate(block);
-      if (cert.ca) certs.push(cert);
+      if (cert.ca) cas.push(cert);
+      else strays += 1;
     } catch {
-      // An unreadable entry is left out; the plan then rewrites the bundle from what is readable.
+      strays += 1;
     }
   }
-  return certs;
+  return { cas, strays };
+}
+
+/** Whether TLS takes the pair as the server will (an unreadable extra block makes it refuse all). */
+function tlsAccepts(cert: string, key: string): boolean {
+  try {
+    createSecureContext({ cert, key });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function checkCa(material: TlsMaterial): Checked<CertificateInfo> {
@@ -87,6 +101,9 @@ function checkServing(material: TlsMaterial, bundle: readonly X509Certificate[])
   if (!pair.ok) return pair;
   const leaf = pair.value;
   if (leaf.ca) return { ok: false, problem: `${TLS_KEYS.cert} is a CA certificate, not a serving one` };
+  if (!tlsAccepts(material.cert ?? '', material.key ?? '')) {
+    return { ok: false, problem: `TLS refuses ${TLS_KEYS.cert} with ${TLS_KEYS.key} (an unreadable block?)` };
+  }
   const issuer = bundle.find((ca) => leaf.checkIssued(ca) && leaf.verify(ca.publicKey));
   return {
     ok: true,
@@ -100,8 +117,9 @@ export function inspectTlsMaterial(material: TlsMaterial): TlsSecretState {
   const rotatedAt = material.caRotatedAt === undefined ? NaN : Date.parse(material.caRotatedAt);
   return {
     ca: checkCa(material),
-    serving: checkServing(material, bundle),
-    bundle: bundle.map(infoOf),
+    serving: checkServing(material, bundle.cas),
+    bundle: bundle.cas.map(infoOf),
+    bundleStrays: bundle.strays,
     caRotatedAt: Number.isNaN(rotatedAt) ? undefined : rotatedAt,
   };
 }

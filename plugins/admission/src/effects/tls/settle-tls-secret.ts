@@ -30,6 +30,19 @@ export interface SettleOptions {
   readonly policy: CertificatePolicy;
   readonly issue: IssueSettings;
   readonly now: () => number;
+  /**
+   * Since when (this replica's clock) every caBundle has trusted the CA with this fingerprint, as the
+   * bootstrap noted after setting it; undefined: not yet (the overlap then counts from now). Without
+   * it only the Secret's `ca-rotated-at` counts.
+   */
+  readonly trustedSince?: (fingerprint: string) => number | undefined;
+}
+
+/** What the Secret holds, with since when (our clock) the webhooks trust its CA. */
+function inspect(stored: StoredTlsSecret, options: SettleOptions, now: number): TlsSecretState {
+  const state = inspectTlsMaterial(stored.material);
+  if (!options.trustedSince || !state.ca.ok) return state;
+  return { ...state, caTrustedSince: options.trustedSince(state.ca.value.fingerprint256) ?? now };
 }
 
 /** A rotation takes two steps, a conflict one more read: far more than this means something fights us. */
@@ -45,8 +58,9 @@ export async function settleTlsSecret(options: SettleOptions): Promise<SettledSe
   const steps: SettleStep[] = [];
   let stored = await options.store.get();
   for (let i = 0; i < MAX_STEPS; i += 1) {
-    const state = stored ? inspectTlsMaterial(stored.material) : undefined;
-    const plan = planCertificates(state, options.policy, options.now());
+    const now = options.now();
+    const state = stored ? inspect(stored, options, now) : undefined;
+    const plan = planCertificates(state, options.policy, now);
     if (plan.kind === 'keep' && stored && state) {
       return { stored, state, recheckAt: plan.recheckAt, steps };
     }

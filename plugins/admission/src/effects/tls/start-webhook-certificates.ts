@@ -95,7 +95,7 @@ export async function prepareWebhookCertificates(
         WebhookCaBundles.fromKubeConfig(kubeConfig, service, webhookTargets(bootstrap)),
       ]);
       const running: CertificateBootstrap = startCertificateBootstrap({
-        settle: () =>
+        settle: (trustedSince) =>
           settleTlsSecret({
             store,
             policy: { dnsNames, renewAtFraction: RENEW_AT_FRACTION, caOverlapMs: CA_OVERLAP_MS },
@@ -106,6 +106,7 @@ export async function prepareWebhookCertificates(
               certValidityDays: bootstrap.certValidityDays,
             },
             now: () => clock.now(),
+            trustedSince,
           }),
         webhooks,
         files,

@@ -17,6 +17,9 @@ const settings: IssueSettings = {
 const policy: CertificatePolicy = { dnsNames: NAMES, renewAtFraction: 2 / 3, caOverlapMs: 600_000 };
 const later = (days: number) => new Date(T0.getTime() + days * DAY);
 
+/** A CERTIFICATE block whose base64 does not decode. */
+const GARBAGE_BLOCK = '-----BEGIN CERTIFICATE-----\nAA*A\n-----END CERTIFICATE-----\n';
+
 const created = await nextTlsMaterial({ kind: 'create', reason: '' }, {}, settings, T0);
 
 describe('TLS material: issue, inspect, plan', () => {
@@ -99,6 +102,12 @@ describe('TLS material: issue, inspect, plan', () => {
       /not a PEM private key/,
     ],
     ['a tls.key of another pair', { ...created, key: created.caKey }, 'serving', /tls.key does not belong/],
+    [
+      'an unreadable block after the certificate in tls.crt',
+      { ...created, cert: `${created.cert}${GARBAGE_BLOCK}` },
+      'serving',
+      /TLS refuses tls.crt/,
+    ],
   ])('given %s, reports a problem naming the key', (_case, material, part, problem) => {
     const checked = inspectTlsMaterial(material)[part];
     expect(checked.ok).toBe(false);
@@ -114,6 +123,21 @@ describe('TLS material: issue, inspect, plan', () => {
     const state = inspectTlsMaterial(regenerated);
     expect(state.bundle).toHaveLength(2);
     expect(planCertificates(state, policy, later(1).getTime()).kind).toBe('keep');
+  });
+
+  it('given a bundle holding a leaf and garbage, counts them and rewrites the bundle without them', async () => {
+    const strayed = {
+      ...created,
+      bundle: `${created.bundle}${created.cert}\n${GARBAGE_BLOCK}`,
+    };
+    const state = inspectTlsMaterial(strayed);
+    expect(state.bundleStrays).toBe(2);
+    const plan = planCertificates(state, policy, later(1).getTime());
+    expect(plan).toMatchObject({ kind: 'update-bundle', reason: expect.stringMatching(/2 entries/) });
+    if (plan.kind !== 'update-bundle') return;
+    const fixed = await nextTlsMaterial(plan, strayed, settings, later(1));
+    expect(certificateBlocks(fixed.bundle)).toEqual(certificateBlocks(created.caCert));
+    expect(inspectTlsMaterial(fixed).bundleStrays).toBe(0);
   });
 
   it('given a bundle that lost the current CA, rewrites it from what is readable', async () => {

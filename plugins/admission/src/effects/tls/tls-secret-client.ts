@@ -1,4 +1,6 @@
 import type { CoreV1Api, KubeConfig, V1Secret } from '@kubernetes/client-node';
+import { abortableCall } from '@corral/runtime';
+import { API_CALL_TIMEOUT_MS, timedCall, type CallOptions } from './timed-api-call.js';
 import {
   CA_ROTATED_AT_ANNOTATION,
   dataOf,
@@ -43,7 +45,8 @@ const annotationsOf = (material: TlsMaterial, base: Record<string, string> = {})
 
 /**
  * The certificate Secret through the API with optimistic concurrency: a create of an existing Secret
- * and a replace carrying a stale resourceVersion both come back as `'conflict'`; other failures throw.
+ * and a replace carrying a stale resourceVersion both come back as `'conflict'`; other failures throw,
+ * and so does a call left unanswered for `timeoutMs`.
  * A replace keeps the Secret's type (immutable), labels, other annotations and other data keys.
  */
 export class TlsSecretClient implements TlsSecretStore {
@@ -51,16 +54,27 @@ export class TlsSecretClient implements TlsSecretStore {
     private readonly api: SecretApi,
     readonly namespace: string,
     readonly name: string,
+    /** Aborts a call's HTTP request; each call is given up after `timeoutMs` (timedCall). */
+    private readonly callOptions?: CallOptions,
+    private readonly timeoutMs: number = API_CALL_TIMEOUT_MS,
   ) {}
 
   static async fromKubeConfig(kubeConfig: KubeConfig, namespace: string, name: string) {
-    const { CoreV1Api } = await import('@kubernetes/client-node');
-    return new TlsSecretClient(kubeConfig.makeApiClient(CoreV1Api), namespace, name);
+    const { CoreV1Api, Observable } = await import('@kubernetes/client-node');
+    return new TlsSecretClient(kubeConfig.makeApiClient(CoreV1Api), namespace, name, (signal) =>
+      abortableCall(signal, Observable),
+    );
+  }
+
+  private timed<T>(what: string, call: Parameters<typeof timedCall<T>>[3]): Promise<T> {
+    return timedCall(`${what} Secret ${this.namespace}/${this.name}`, this.timeoutMs, this.callOptions, call);
   }
 
   async get(): Promise<StoredTlsSecret | undefined> {
     try {
-      const secret = await this.api.readNamespacedSecret({ name: this.name, namespace: this.namespace });
+      const secret = await this.timed('reading', (options) =>
+        this.api.readNamespacedSecret({ name: this.name, namespace: this.namespace }, options),
+      );
       return { material: materialOf(secret), secret };
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
@@ -81,7 +95,9 @@ export class TlsSecretClient implements TlsSecretStore {
       },
       data: dataOf(material),
     };
-    return this.write(() => this.api.createNamespacedSecret({ namespace: this.namespace, body }));
+    return this.write('creating', (options) =>
+      this.api.createNamespacedSecret({ namespace: this.namespace, body }, options),
+    );
   }
 
   replace(base: StoredTlsSecret, material: TlsMaterial): Promise<StoredTlsSecret | 'conflict'> {
@@ -99,14 +115,17 @@ export class TlsSecretClient implements TlsSecretStore {
       },
       data: dataOf(material, base.secret.data),
     };
-    return this.write(() =>
-      this.api.replaceNamespacedSecret({ name: this.name, namespace: this.namespace, body }),
+    return this.write('replacing', (options) =>
+      this.api.replaceNamespacedSecret({ name: this.name, namespace: this.namespace, body }, options),
     );
   }
 
-  private async write(call: () => Promise<V1Secret>): Promise<StoredTlsSecret | 'conflict'> {
+  private async write(
+    what: string,
+    call: Parameters<typeof timedCall<V1Secret>>[3],
+  ): Promise<StoredTlsSecret | 'conflict'> {
     try {
-      const secret = await call();
+      const secret = await this.timed(what, call);
       return { material: materialOf(secret), secret };
     } catch (err) {
       if (statusOf(err) === 409) return 'conflict';

@@ -1,9 +1,11 @@
 import type { AdmissionregistrationV1Api, KubeConfig } from '@kubernetes/client-node';
+import { abortableCall } from '@corral/runtime';
 import {
   caBundlePatch,
   type ServiceRef,
   type WebhookConfigurationView,
 } from '../../decide/webhook-ca-bundle.js';
+import { API_CALL_TIMEOUT_MS, timedCall, type CallOptions } from './timed-api-call.js';
 
 /** The calls made on webhook configurations (RBAC: get, patch; plus watch elsewhere). */
 export type WebhookApi = Pick<
@@ -42,6 +44,9 @@ export class WebhookCaBundles {
     private readonly api: WebhookApi,
     readonly service: ServiceRef,
     readonly targets: readonly WebhookTarget[],
+    /** Aborts a call's HTTP request; each call is given up after `timeoutMs` (timedCall). */
+    private readonly callOptions?: CallOptions,
+    private readonly timeoutMs: number = API_CALL_TIMEOUT_MS,
   ) {}
 
   static async fromKubeConfig(
@@ -49,14 +54,16 @@ export class WebhookCaBundles {
     service: ServiceRef,
     targets: readonly WebhookTarget[],
   ) {
-    const { AdmissionregistrationV1Api } = await import('@kubernetes/client-node');
-    return new WebhookCaBundles(kubeConfig.makeApiClient(AdmissionregistrationV1Api), service, targets);
+    const { AdmissionregistrationV1Api, Observable } = await import('@kubernetes/client-node');
+    const api = kubeConfig.makeApiClient(AdmissionregistrationV1Api);
+    return new WebhookCaBundles(api, service, targets, (signal) => abortableCall(signal, Observable));
   }
 
   /**
    * Sets the caBundle (base64 of the PEM bundle) of every webhook in the targets that calls our
    * Service, where it differs. A configuration that changed since it was read (409) is read again; one
-   * that does not exist is reported as missing. Other failures throw (the caller retries later).
+   * that does not exist is reported as missing. Other failures throw (the caller retries later), and
+   * so does a call left unanswered for `timeoutMs`.
    */
   async sync(caBundle: string): Promise<CaBundleSync> {
     const patched: { target: WebhookTarget; webhooks: readonly string[] }[] = [];
@@ -87,9 +94,15 @@ export class WebhookCaBundles {
 
   private async read(target: WebhookTarget): Promise<WebhookConfigurationView | undefined> {
     try {
-      return target.kind === 'MutatingWebhookConfiguration'
-        ? await this.api.readMutatingWebhookConfiguration({ name: target.name })
-        : await this.api.readValidatingWebhookConfiguration({ name: target.name });
+      return await timedCall(
+        `reading ${target.kind} ${target.name}`,
+        this.timeoutMs,
+        this.callOptions,
+        (o) =>
+          target.kind === 'MutatingWebhookConfiguration'
+            ? this.api.readMutatingWebhookConfiguration({ name: target.name }, o)
+            : this.api.readValidatingWebhookConfiguration({ name: target.name }, o),
+      );
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
       throw err;
@@ -97,10 +110,10 @@ export class WebhookCaBundles {
   }
 
   private async patch(target: WebhookTarget, body: object[]): Promise<void> {
-    if (target.kind === 'MutatingWebhookConfiguration') {
-      await this.api.patchMutatingWebhookConfiguration({ name: target.name, body });
-    } else {
-      await this.api.patchValidatingWebhookConfiguration({ name: target.name, body });
-    }
+    await timedCall(`patching ${target.kind} ${target.name}`, this.timeoutMs, this.callOptions, (o) =>
+      target.kind === 'MutatingWebhookConfiguration'
+        ? this.api.patchMutatingWebhookConfiguration({ name: target.name, body }, o)
+        : this.api.patchValidatingWebhookConfiguration({ name: target.name, body }, o),
+    );
   }
 }

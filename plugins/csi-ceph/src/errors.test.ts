@@ -7,6 +7,7 @@ describe('grpcStatusFor', () => {
     [CSI_ERR.NAME_CONFLICT, 'CreateVolume', status.ALREADY_EXISTS],
     [CSI_ERR.CAPACITY_OUT_OF_RANGE, 'CreateVolume', status.OUT_OF_RANGE],
     [CSI_ERR.QUOTA_EXCEEDED, 'CreateVolume', status.RESOURCE_EXHAUSTED],
+    [CSI_ERR.POOL_FULL, 'CreateSnapshot', status.RESOURCE_EXHAUSTED],
     [CSI_ERR.IN_USE, 'DeleteVolume', status.FAILED_PRECONDITION],
     [CSI_ERR.BAD_TOKEN, 'ListVolumes', status.ABORTED],
     [CSI_ERR.CEPH_UNAVAILABLE, 'CreateVolume', status.UNAVAILABLE],

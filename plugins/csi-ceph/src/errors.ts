@@ -36,6 +36,11 @@ export const CSI_ERR = {
   STAGE_BROKEN: 'CSI_ERR_STAGE_BROKEN',
   /** The department's storage quota would be exceeded. */
   QUOTA_EXCEEDED: 'CSI_ERR_QUOTA_EXCEEDED',
+  /**
+   * The Ceph pool is at its quota (`ceph osd pool set-quota`) or full (an OSD at the full ratio):
+   * Ceph holds every write that needs room there, so nothing is made. RESOURCE_EXHAUSTED.
+   */
+  POOL_FULL: 'CSI_ERR_POOL_FULL',
   /** The PVC's namespace belongs to no department, or the department has no Ceph placement. */
   /** The pagination token is not one this driver issued. */
   BAD_TOKEN: 'CSI_ERR_BAD_TOKEN',
@@ -94,6 +99,7 @@ const BY_CODE: Record<CsiErrorCode, status> = {
   CSI_ERR_STAGE_MISMATCH: status.FAILED_PRECONDITION,
   CSI_ERR_STAGE_BROKEN: status.FAILED_PRECONDITION,
   CSI_ERR_QUOTA_EXCEEDED: status.RESOURCE_EXHAUSTED,
+  CSI_ERR_POOL_FULL: status.RESOURCE_EXHAUSTED,
   CSI_ERR_BAD_TOKEN: status.ABORTED,
   CSI_ERR_CEPH_UNAVAILABLE: status.UNAVAILABLE,
   CSI_ERR_CEPH_AUTH: status.UNAUTHENTICATED,

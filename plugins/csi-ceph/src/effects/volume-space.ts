@@ -8,6 +8,14 @@ export interface VolumeSpace {
   readonly pool: string;
   readonly namespace: string;
   readonly ioctx: unknown;
+  /**
+   * The same space with librados' pool FULL_TRY (RadosConnection.ioctx): on a pool at its quota or
+   * full, its writes that need room fail at once (EDQUOT, ENOSPC: POOL_FULL) instead of waiting for
+   * room, and removals, which free room, go through. For removals, and a new image's creation and
+   * metadata; never for a snapshot or a resize, which librbd would then make anyway: a snapshot with
+   * its object map marked invalid (the snapshot's object map object refused), a resize past the quota.
+   */
+  readonly fullTryIoctx: unknown;
   readonly journal: Journal;
 }
 
@@ -29,5 +37,6 @@ export async function openSpace(
     });
   }
   const ioctx = await conn.ioctx(pool, namespace);
-  return { pool, namespace, ioctx, journal: new Journal(ioctx, options.journal) };
+  const fullTryIoctx = await conn.ioctx(pool, namespace, true);
+  return { pool, namespace, ioctx, fullTryIoctx, journal: new Journal(ioctx, options.journal) };
 }

@@ -17,15 +17,22 @@ export const ERRNO = {
   ESHUTDOWN: 108,
   ETIMEDOUT: 110,
   ECONNREFUSED: 111,
+  EDQUOT: 122,
   ECANCELED: 125,
 } as const;
 
 const UNAVAILABLE = new Set<number>([ERRNO.ENOTCONN, ERRNO.ESHUTDOWN, ERRNO.ETIMEDOUT, ERRNO.ECONNREFUSED]);
+/**
+ * What an OSD answers a write that needs room, sent with FULL_TRY, on a pool at its quota (EDQUOT)
+ * or full (ENOSPC); without FULL_TRY librados holds such a write until there is room.
+ */
+const NO_ROOM = new Set<number>([ERRNO.EDQUOT, ERRNO.ENOSPC]);
 
 /** The catalogue code for a librados/librbd errno (positive). */
 export function codeForErrno(errno: number): CsiErrorCode {
   if (errno === ERRNO.ENOENT) return CSI_ERR.NOT_FOUND;
   if (UNAVAILABLE.has(errno)) return CSI_ERR.CEPH_UNAVAILABLE;
+  if (NO_ROOM.has(errno)) return CSI_ERR.POOL_FULL;
   if (errno === ERRNO.EACCES) return CSI_ERR.CEPH_AUTH;
   if (errno === ERRNO.EPERM) return CSI_ERR.CEPH_FORBIDDEN;
   if (errno === ERRNO.EBUSY || errno === ERRNO.ENOTEMPTY) return CSI_ERR.IN_USE;

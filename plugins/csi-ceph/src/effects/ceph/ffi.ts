@@ -20,6 +20,7 @@ const RADOS_PROTOS = {
   rados_ioctx_create: 'int rados_ioctx_create(void *cluster, const char *pool, _Out_ void **ioctx)',
   rados_ioctx_destroy: 'void rados_ioctx_destroy(void *ioctx)',
   rados_ioctx_set_namespace: 'void rados_ioctx_set_namespace(void *ioctx, const char *nspace)',
+  rados_set_pool_full_try: 'void rados_set_pool_full_try(void *ioctx)',
   rados_ioctx_pool_stat: 'int rados_ioctx_pool_stat(void *ioctx, _Out_ uint64_t *stats)',
   rados_cluster_stat: 'int rados_cluster_stat(void *cluster, _Out_ uint64_t *stats)',
   rados_create_write_op: 'void *rados_create_write_op()',

@@ -4,6 +4,13 @@
  * (`rados_write_op_omap_cmp`, EQ), then sets and removes keys; the OSD applies all of it or nothing.
  * A key the object lacks compares as the empty value (PrimaryLogPG's OMAP_CMP), so "expect ''" means
  * "the key is absent" (the journal never stores an empty value). A failed comparison is ECANCELED.
+ *
+ * Every write carries LIBRADOS_OPERATION_FULL_TRY: on a pool at its quota or full, librados would hold
+ * a plain write until there is room (and answer ETIMEDOUT after rados_osd_op_timeout, which reads as
+ * Ceph unreachable). With FULL_TRY the OSD answers at once: a write that only changes the keys of an
+ * existing object (a reservation, a renewal, ready, an undo, a delete) goes through, since the OSD
+ * checks for room only a write that adds objects or data bytes; one that creates the object fails
+ * with EDQUOT (quota) or ENOSPC (full OSD), writing nothing.
  */
 import koffi from 'koffi';
 import { cephError, ERRNO } from './ceph-call.js';
@@ -12,6 +19,8 @@ import { callAsync, decodeBytes, ffi } from './ffi.js';
 /** librados' LIBRADOS_CMPXATTR_OP_EQ. */
 const CMP_EQ = 1;
 const ECANCELED = 125;
+/** librados' LIBRADOS_OPERATION_FULL_TRY (a write fails on a full pool instead of waiting for room). */
+const OPERATION_FULL_TRY = 64;
 
 /**
  * Sets and removes keys of `oid` in one atomic write op (creating the object if needed), only if
@@ -39,7 +48,14 @@ export async function omapWriteIf(
       rados.rados_write_op_omap_set(op, keys, values, lens, keys.length);
     }
     if (remove.length > 0) rados.rados_write_op_omap_rm_keys(op, remove, remove.length);
-    const rc = await callAsync<number>(rados.rados_write_op_operate, op, ioctx, oid, null, 0);
+    const rc = await callAsync<number>(
+      rados.rados_write_op_operate,
+      op,
+      ioctx,
+      oid,
+      null,
+      OPERATION_FULL_TRY,
+    );
     if (rc === -ECANCELED && Object.keys(expect).length > 0) return false;
     if (rc < 0) throw cephError('omap write', -rc, oid);
     return true;

@@ -67,24 +67,31 @@ export class RadosConnection {
     return new RadosConnection(handle);
   }
 
-  /** The I/O context of `pool`, bound to RADOS namespace `namespace` ('' = default). */
-  ioctx(pool: string, namespace: string): Promise<unknown> {
+  /**
+   * The I/O context of `pool`, bound to RADOS namespace `namespace` ('' = default). With `fullTry`, a
+   * separate one whose writes carry librados' pool FULL_TRY: on a pool at its quota or full, a write
+   * that needs room fails at once (EDQUOT, ENOSPC) instead of waiting until there is room, and one
+   * that frees room (a removal) goes through.
+   */
+  ioctx(pool: string, namespace: string, fullTry = false): Promise<unknown> {
     if (this.closed) return Promise.reject(csiError(CSI_ERR.CEPH_UNAVAILABLE, 'connection closed'));
-    const key = `${pool}\0${namespace}`;
+    const key = `${pool}\0${namespace}\0${fullTry ? 'full-try' : ''}`;
     let found = this.ioctxs.get(key);
     if (!found) {
-      found = this.openIoctx(pool, namespace);
+      found = this.openIoctx(pool, namespace, fullTry);
       this.ioctxs.set(key, found);
       found.catch(() => this.ioctxs.delete(key));
     }
     return found;
   }
 
-  private async openIoctx(pool: string, namespace: string): Promise<unknown> {
+  private async openIoctx(pool: string, namespace: string, fullTry: boolean): Promise<unknown> {
     const { rados } = ffi();
     const out: unknown[] = [null];
     await cephCall(rados.rados_ioctx_create, 'rados_ioctx_create', `pool ${pool}`, this.handle, pool, out);
     rados.rados_ioctx_set_namespace(out[0], namespace);
+    // librbd copies the flag into the I/O contexts it derives (IoCtxImpl::dup), so its writes carry it too.
+    if (fullTry) rados.rados_set_pool_full_try(out[0]);
     return out[0];
   }
 

@@ -2,6 +2,7 @@
 import { CSI_ERR, csiError } from '../../errors.js';
 import { cephCall, cephError, ERRNO, hasErrno } from './ceph-call.js';
 import { callAsync, ffi, progressCallback, type RbdImageInfo } from './ffi.js';
+import { ensureTrashObject } from './trash-object.js';
 
 export async function createImage(
   ioctx: unknown,
@@ -12,12 +13,36 @@ export async function createImage(
   await cephCall(ffi().rbd.rbd_create2, 'rbd_create2', name, ioctx, name, bytes, features, [0]);
 }
 
-/** Removes an image; gone already is fine. */
+/**
+ * Removes an image; gone already is fine. An ENOENT is believed only once the image cannot be opened:
+ * on a full pool without librbd's trash object, rbd_remove answers ENOENT for an image it left in
+ * place (trash-object.ts); the object is made then, and the removal tried once more. On a full pool
+ * the removal goes through only through an I/O context with FULL_TRY (RadosConnection.ioctx).
+ */
 export async function removeImage(ioctx: unknown, name: string): Promise<void> {
+  if (await removedOrGone(ioctx, name)) return;
+  await ensureTrashObject(ioctx);
+  if (await removedOrGone(ioctx, name)) return;
+  throw csiError(
+    CSI_ERR.CEPH,
+    `rbd_remove ${name} answered ENOENT, yet the image is still there (librbd could not move it to the trash)`,
+  );
+}
+
+/** rbd_remove, then true; false when it answered ENOENT for an image that can still be opened. */
+async function removedOrGone(ioctx: unknown, name: string): Promise<boolean> {
   try {
     await cephCall(ffi().rbd.rbd_remove, 'rbd_remove', name, ioctx, name);
+    return true;
   } catch (err) {
     if (!hasErrno(err, ERRNO.ENOENT)) throw err;
+  }
+  try {
+    await withImage(ioctx, name, async () => undefined, null, true);
+    return false;
+  } catch (err) {
+    if (hasErrno(err, ERRNO.ENOENT)) return true;
+    throw err;
   }
 }
 

@@ -36,6 +36,7 @@ import {
   type ControllerDeps,
 } from './controller-deps.js';
 import { startFinishClone, type CloneVolume } from './flatten.js';
+import { explainFull, poolRoom } from './pool-room.js';
 import {
   cloneFromSource,
   dropCloneSnap,
@@ -104,10 +105,14 @@ export async function createVolume(
   );
   const accessType = agreedAccessType(kinds);
   const plan: Plan = { name, params, bytes, source, accessType, request: req, steps: stepsOf(deps) };
+  const pools = source && source.ref.pool !== place.pool ? [place.pool, source.ref.pool] : [place.pool];
   return deps.locks.with([`volume-name/${name}`], () =>
     deps.pool.with(cluster, creds, async (conn) => {
       const journal = deps.journal ? { journal: deps.journal } : {};
-      const space = await openSpace(conn, place.pool, place.namespace, { create: true, ...journal }).catch(
+      const room = await poolRoom(conn, pools, NO_VOLUME);
+      // On a full pool only look the name up: making the RBD namespace would wait for room.
+      const create = room.status === 'pass';
+      const space = await openSpace(conn, place.pool, place.namespace, { create, ...journal }).catch(
         (err: unknown) => {
           throw unknownPool(err, place, params);
         },
@@ -132,17 +137,26 @@ export async function createVolume(
         startFinishClone(deps, clone(found.uuid, found.record));
         return respond({ ...ref, uuid: found.uuid }, found.record, params);
       }
+      // Refused before anything is reserved (or an earlier attempt's reservation resumed).
+      must(room);
       const uuid = found?.uuid ?? randomUUID();
       const record = found?.record ?? (await newRecord(conn, plan, place, uuid, deps.tenants));
       if (found) await space.journal.claimVolume(uuid, name);
       else if (!(await space.journal.reserveVolume(uuid, record))) return followWinner(space, plan, ref);
-      const ready = await build({ conn, space, plan, record, uuid, resuming: Boolean(found) });
+      const attempt: Attempt = { conn, space, plan, record, uuid, resuming: Boolean(found) };
+      const ready = await build(attempt).catch((err: unknown) => {
+        // The pool filled after the check: the image's FULL_TRY creation was refused, and undone.
+        throw explainFull(err, place.pool, NO_VOLUME);
+      });
       startFinishClone(deps, clone(uuid, ready));
       ctx.log.debug({ image: record.image, uuid }, 'volume created');
       return respond({ ...ref, uuid }, ready, params);
     }),
   );
 }
+
+/** What a full pool prevents, for its message. */
+const NO_VOLUME = 'no volume can be created';
 
 /**
  * A pool that does not exist (librados ENOENT when opening it) is a parameter to fix, INVALID_ARGUMENT
@@ -267,7 +281,8 @@ async function act({ conn, space, plan, record, uuid, resuming }: Attempt): Prom
   const make = async () => {
     await keep();
     if (plan.source) await cloneFromSource(conn, plan.source, space, record, uuid, features, keep);
-    else await createImage(space.ioctx, record.image, BigInt(record.bytes), features);
+    // With FULL_TRY: on a pool that filled since the check, refused at once (EDQUOT) and undone.
+    else await createImage(space.fullTryIoctx, record.image, BigInt(record.bytes), features);
   };
   if (exists && plan.source) {
     await keep();
@@ -279,12 +294,12 @@ async function act({ conn, space, plan, record, uuid, resuming }: Attempt): Prom
       // ours (reserved UUID, never handed out), so remove it and make it again.
       if (!resuming || !hasErrno(err, ERRNO.EEXIST)) throw err;
       await keep();
-      await removeImage(space.ioctx, record.image);
+      await removeImage(space.fullTryIoctx, record.image);
       await make();
     });
   }
   const set = plan.steps.setMetadata;
-  await withImage(space.ioctx, record.image, async (image) => {
+  await withImage(space.fullTryIoctx, record.image, async (image) => {
     await set(image, record.image, METADATA.requestName, plan.name);
     if (record.department) await set(image, record.image, METADATA.department, record.department);
   });
@@ -312,7 +327,8 @@ async function undo({ conn, space, plan, uuid, record }: Attempt, cause: unknown
     const unreachable = isCsiError(cause, CSI_ERR.CEPH_UNAVAILABLE);
     const renewed = !unreachable && (await space.journal.renewVolume(uuid).catch(() => false));
     if (must(cleanupDecision(unreachable, renewed)) !== 'remove') return;
-    await plan.steps.removeImage(space.ioctx, record.image);
+    // With FULL_TRY: a removal frees room, and goes through on a full pool.
+    await plan.steps.removeImage(space.fullTryIoctx, record.image);
     if (plan.source) await dropCloneSnap(conn, plan.source, uuid).catch(() => undefined);
     await space.journal.releaseVolume(uuid, record.name);
   } catch {

@@ -1,6 +1,8 @@
 /**
  * DeleteVolume: validate, lock the ID, read the journal (absent = already deleted = success), remove
  * the image, then the journal entry. An ID this driver could not have issued names no volume: success.
+ * On a pool at its quota or full both go through (the image's removal with FULL_TRY, the journal's
+ * writes always carry it): a removal frees room, and is the way out of a full pool.
  */
 import { decodeId } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError, isCsiError } from '../../errors.js';
@@ -30,7 +32,7 @@ export async function deleteVolume(
       if (!space || !record) return {};
       await deps.jobs.settle(imageKey(space.pool, space.namespace, record.image));
       try {
-        await removeImage(space.ioctx, record.image);
+        await removeImage(space.fullTryIoctx, record.image);
       } catch (err) {
         if (!isCsiError(err, CSI_ERR.IN_USE)) throw err;
         throw csiError(

@@ -30,6 +30,7 @@ import {
   type ControllerDeps,
 } from './controller-deps.js';
 import { controllerCreds, forEachSpace, page } from './listing.js';
+import { poolRoom } from './pool-room.js';
 import { flattenBeforeSnapshot } from './snapshot-flatten.js';
 import { withVolume } from './volume-lookup.js';
 
@@ -70,6 +71,8 @@ export async function createSnapshot(
       const uuid = existingUuid ?? randomUUID();
       const snapRef = { ...ref, uuid };
       if (existing?.state === 'ready') return { snapshot: snapshotMessage(snapRef, sourceId, existing) };
+      // A full pool holds the snapshot's writes until there is room: refused before anything is made.
+      must(await poolRoom(found.conn, [space.pool], NO_SNAPSHOT));
       // Only a snapshot that can be restored is ready to use (decide/source-layering.ts).
       must(checkSnapshotLayering(sourceId, await readImageFeatures(space.ioctx, volume.image)));
       await flattenBeforeSnapshot(deps, found, creds, endSignal);
@@ -95,6 +98,9 @@ export async function createSnapshot(
     }),
   );
 }
+
+/** What a full pool prevents, for its message. */
+const NO_SNAPSHOT = 'no snapshot can be taken';
 
 /**
  * Takes the RBD snapshot (a retry that resumes finds it made already: EEXIST is fine, never a second
@@ -129,7 +135,8 @@ async function undoSnapshot(space: VolumeSpace, uuid: string, reserved: Snapshot
     const unreachable = isCsiError(cause, CSI_ERR.CEPH_UNAVAILABLE);
     const renewed = !unreachable && (await space.journal.renewSnapshot(uuid).catch(() => false));
     if (must(cleanupDecision(unreachable, renewed)) !== 'remove') return;
-    await withImage(space.ioctx, reserved.sourceImage, (image) =>
+    // With FULL_TRY: a removal goes through on a full pool.
+    await withImage(space.fullTryIoctx, reserved.sourceImage, (image) =>
       removeSnap(image, reserved.sourceImage, reserved.snap),
     ).catch((err: unknown) => {
       if (!isCsiError(err, CSI_ERR.NOT_FOUND)) throw err; // the source image is gone, and its snapshots
@@ -194,7 +201,8 @@ export async function deleteSnapshot(
     inSpaceOf(deps, ref, creds, {}, async (space) => {
       const record = await space.journal.snapshot(ref.uuid);
       if (!record) return {};
-      await withImage(space.ioctx, record.sourceImage, (image) =>
+      // With FULL_TRY: a removal frees room, and goes through on a pool at its quota or full.
+      await withImage(space.fullTryIoctx, record.sourceImage, (image) =>
         removeSnap(image, record.sourceImage, record.snap),
       ).catch((err: unknown) => {
         if (!isCsiError(err, CSI_ERR.NOT_FOUND)) throw err;

@@ -6,7 +6,8 @@
  * image whether or not a node uses it (the plugin advertises ONLINE expansion, so an in-use volume
  * is no FAILED_PRECONDITION); the node grows the device and filesystem in NodeExpandVolume. A size
  * the image cannot take (past its object map's reach) is OUT_OF_RANGE and leaves the image and its
- * journal record as they were.
+ * journal record as they were; so does a growth on a pool at its quota or full (RESOURCE_EXHAUSTED,
+ * decide/pool-room.ts), while an expansion to the size the image has already still succeeds there.
  */
 import { expandSize } from '../../decide/capacity.js';
 import { checkCapabilities, checkCapability } from '../../decide/capabilities.js';
@@ -19,13 +20,14 @@ import {
 import { sizeFitsImage } from '../../decide/image-limits.js';
 import { grownRecord } from '../../decide/journal-records.js';
 import { fingerprintFsType } from '../../decide/parameters.js';
-import { growImage, imageLayout, withImage } from '../../effects/ceph/rbd-images.js';
+import { growImage, imageLayout, imageSize, withImage } from '../../effects/ceph/rbd-images.js';
 import type { ControllerExpandVolumeRequest__Output } from '../../generated/csi/v1/ControllerExpandVolumeRequest.js';
 import type { ControllerExpandVolumeResponse } from '../../generated/csi/v1/ControllerExpandVolumeResponse.js';
 import type { ValidateVolumeCapabilitiesRequest__Output } from '../../generated/csi/v1/ValidateVolumeCapabilitiesRequest.js';
 import type { ValidateVolumeCapabilitiesResponse } from '../../generated/csi/v1/ValidateVolumeCapabilitiesResponse.js';
 import { CSI_ERR, csiError } from '../../errors.js';
 import { credentialsFor, must, requireField, type ControllerDeps } from './controller-deps.js';
+import { poolRoom } from './pool-room.js';
 import { withVolume } from './volume-lookup.js';
 
 export async function validateVolumeCapabilities(
@@ -68,20 +70,28 @@ export async function controllerExpandVolume(
   if (req.volume_capability) must(checkCapability(req.volume_capability));
   const creds = credentialsFor(deps, req.secrets);
   return deps.locks.with([`volume/${id}`], () =>
-    withVolume(deps, id, creds, async ({ space, record, ref }) => {
+    withVolume(deps, id, creds, async ({ space, record, ref, conn }) => {
       const madeAs = { accessType: record.accessType, fsType: fingerprintFsType(record.fingerprint) };
       must(checkExpandCapability(req.volume_capability, madeAs));
-      const size = await withImage(space.ioctx, record.image, async (image) => {
-        const layout = await imageLayout(image, record.image);
-        const wanted = must(expandSize(req.capacity_range, layout.bytes));
-        if (wanted > layout.bytes) {
-          // The image's own features and object size bound it (not the StorageClass's, which may
-          // have changed, nor the 4 MiB objects CreateVolume assumes); librbd's refusal says the same.
-          must(sizeFitsImage(wanted, layout.features, layout.objectBytes));
-          await growImage(image, record.image, wanted);
-        }
-        return wanted;
-      });
+      // Read-only (no watch, no write): a full pool would hold a read-write open until there is room.
+      const layout = await withImage(
+        space.ioctx,
+        record.image,
+        (image) => imageLayout(image, record.image),
+        null,
+        true,
+      );
+      const size = must(expandSize(req.capacity_range, layout.bytes));
+      if (size > layout.bytes) {
+        // The image's own features and object size bound it (not the StorageClass's, which may
+        // have changed, nor the 4 MiB objects CreateVolume assumes); librbd's refusal says the same.
+        must(sizeFitsImage(size, layout.features, layout.objectBytes));
+        must(await poolRoom(conn, [space.pool], 'the volume cannot grow'));
+        await withImage(space.ioctx, record.image, async (image) => {
+          // Never smaller than it is now (grown meanwhile by another replica's expansion).
+          if ((await imageSize(image, record.image)) < size) await growImage(image, record.image, size);
+        });
+      }
       if (!(await space.journal.updateVolume(ref.uuid, grownRecord(record, size)))) {
         throw (await space.journal.volume(ref.uuid))
           ? csiError(CSI_ERR.OPERATION_PENDING, `volume ${id} changed while it was expanded: retry`)

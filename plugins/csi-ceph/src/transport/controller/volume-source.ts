@@ -153,10 +153,13 @@ function checkSize(bytes: bigint, sourceBytes: bigint): void {
   }
 }
 
-/** Removes a clone's temporary snapshot from its source volume; the source gone already is fine. */
+/**
+ * Removes a clone's temporary snapshot from its source volume; the source gone already is fine.
+ * Through FULL_TRY (VolumeSpace.fullTryIoctx), so that it goes through on a full pool too.
+ */
 async function dropTemporarySnap(parent: Parent): Promise<void> {
   try {
-    await withImage(parent.space.ioctx, parent.image, (image) =>
+    await withImage(parent.space.fullTryIoctx, parent.image, (image) =>
       removeSnap(image, parent.image, parent.snap),
     );
   } catch (err) {
@@ -251,6 +254,6 @@ export async function resumeClone(
   });
   if (cloned) return dropCloneSnap(conn, source, uuid);
   await keep();
-  await removeImage(target.ioctx, record.image);
+  await removeImage(target.fullTryIoctx, record.image);
   await cloneFromSource(conn, source, target, record, uuid, features, keep);
 }

@@ -71,10 +71,16 @@ describe('event bodies', () => {
     );
   });
 
-  it('given a regarding name and a time, names the Event <name>.<hex nanoseconds>, unique per sequence', () => {
-    expect(eventName('web', 1_000, 1)).toBe(`web.${(1_000_000_000n + 1n).toString(16)}`);
-    expect(eventName('web', 1_000, 2)).not.toBe(eventName('web', 1_000, 1));
-    expect(eventName('x'.repeat(300), 1, 0).length).toBeLessThanOrEqual(253);
+  it('given a regarding name and a time, names the Event <name>.<hex nanoseconds><8 random hex digits>', () => {
+    const nanos = (1_000_000_000n + 1n).toString(16);
+    expect(eventName('web', 1_000, 1)).toMatch(new RegExp(`^web\\.${nanos}[0-9a-f]{8}$`));
+    expect(eventName('web', 1_000, 2).startsWith(`web.${(1_000_000_000n + 2n).toString(16)}`)).toBe(true);
+    expect(eventName('x'.repeat(300), Date.UTC(2100, 0, 1), 999_999).length).toBeLessThanOrEqual(253);
+  });
+
+  it('given the same regarding name, time and sequence (two replicas), names each Event apart', () => {
+    const names = new Set(Array.from({ length: 1_000 }, () => eventName('web', 1_000, 1)));
+    expect(names.size).toBe(1_000);
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { EventsV1Event, V1MicroTime, V1ObjectReference } from '@kubernetes/client-node';
 import { microTime } from '../leader/lease-record.js';
 import type { EventRef, EventToRecord } from './event-types.js';
@@ -88,10 +89,14 @@ function namePrefix(regardingName: string): string {
   return labels(labels(regardingName).slice(0, NAME_PREFIX_LIMIT)) || 'event';
 }
 
-/** `<regarding name>.<hex nanoseconds>`, as kube's recorders name Events; `seq` keeps one process unique. */
+/**
+ * `<regarding name>.<hex nanoseconds><8 random hex digits>`, unique per call: `seq` keeps one process's
+ * names apart, the 32 random bits (crypto) those of replicas writing at the same instant and of a
+ * name reused within the API's retention. At most 200 + 1 + 16 + 8 characters.
+ */
 export function eventName(regardingName: string, nowMs: number, seq: number): string {
   const nanos = BigInt(Math.floor(nowMs)) * 1_000_000n + BigInt(seq % 1_000_000);
-  return `${namePrefix(regardingName)}.${nanos.toString(16)}`;
+  return `${namePrefix(regardingName)}.${nanos.toString(16)}${randomBytes(4).toString('hex')}`;
 }
 
 function reference(ref: EventRef): V1ObjectReference {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { abortableCall } from '../abortable-call.js';
 import { monotonicNow, systemClock, type Clock } from '../leader/clock.js';
+import { statusOf } from '../leader/lease-client.js';
 import { withinDeadline } from '../leader/within-deadline.js';
 import { classifyFailure, type ApiFailure } from './api-failure.js';
 import {
@@ -62,7 +63,8 @@ export interface EventRecorder {
 interface Entry {
   readonly key: string;
   readonly namespace: string;
-  readonly name: string;
+  /** The Event's name; a create answered 409 AlreadyExists picks a fresh one (series patches go to it). */
+  name: string;
   count: number;
   lastObserved: number;
   created: boolean;
@@ -75,6 +77,9 @@ interface Entry {
    */
   refusedUntil?: number;
 }
+
+/** AlreadyExists: an Event of that name exists. */
+const CONFLICT = 409;
 
 /** A refusal of the API (403, 422...) is logged as a warning at most this often per HTTP status. */
 const REFUSAL_LOG_MS = 600_000;
@@ -90,8 +95,10 @@ interface Job {
  * Event; repeats within the aggregation window only count, and the count goes out as the Event's
  * `series` (a JSON Patch) at most every seriesFlushMs. New Events are rate-limited per regarding object
  * (token bucket). A full queue, an exhausted bucket or a failed API call drops the occurrence and counts
- * it in `corral_kube_events_dropped_total{reason}`; nothing is retried and nothing throws. A call with no
- * answer is given up after callTimeoutMs; after a 429 (Retry-After) nothing is sent until it has passed;
+ * it in `corral_kube_events_dropped_total{reason}`; nothing throws, and nothing is retried but a create
+ * answered 409 AlreadyExists, tried once more under a fresh name (names are `<regarding name>.<unique
+ * suffix>`, so a clash is rare). A call with no answer is given up after callTimeoutMs (both tries of a
+ * create within it); after a 429 (Retry-After) nothing is sent until it has passed;
  * an Event the API refused (403 for a namespace being terminated, 422...) is not asked for again within
  * the aggregation window (repeats are dropped), and refusals are warned about at most once per status
  * per 10 min. stop() waits at most stopTimeoutMs.
@@ -165,7 +172,7 @@ class Recorder implements EventRecorder {
     const entry: Entry = {
       key,
       namespace: eventNamespace(event),
-      name: eventName(event.regarding.name, now, (this.seq += 1)),
+      name: this.freshName(event),
       count: 1,
       lastObserved: now,
       created: false,
@@ -276,7 +283,30 @@ class Recorder implements EventRecorder {
     }
   }
 
+  private freshName(event: EventToRecord): string {
+    return eventName(event.regarding.name, this.clock.now(), (this.seq += 1));
+  }
+
+  /**
+   * Creates the Event; a 409 AlreadyExists (its name taken, by another replica or an Event still
+   * retained) is tried once more under a fresh name rather than refused.
+   */
   private async create(entry: Entry, event: EventToRecord): Promise<void> {
+    try {
+      await this.createNamed(entry, event);
+    } catch (err) {
+      if (statusOf(err) !== CONFLICT) throw err;
+      entry.name = this.freshName(event);
+      await this.createNamed(entry, event);
+    }
+    entry.created = true;
+    this.metrics?.written.inc({ operation: 'create' });
+    if (!entry.dirty) return;
+    if (this.stopped) this.flushSeries();
+    else this.armSeriesFlush();
+  }
+
+  private async createNamed(entry: Entry, event: EventToRecord): Promise<void> {
     const body = eventBody(event, {
       name: entry.name,
       controller: this.options.controller,
@@ -284,11 +314,6 @@ class Recorder implements EventRecorder {
       nowMs: entry.lastObserved,
     });
     await this.options.api.createNamespacedEvent({ namespace: entry.namespace, body });
-    entry.created = true;
-    this.metrics?.written.inc({ operation: 'create' });
-    if (!entry.dirty) return;
-    if (this.stopped) this.flushSeries();
-    else this.armSeriesFlush();
   }
 
   private async patch(entry: Entry): Promise<void> {

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientCertificateProblem, clientPeerOf } from '../tls/client-certificate.js';
+import { loggedPath } from './logged-path.js';
 import { OncePerInterval } from './once-per-interval.js';
 import { markLoggedElsewhere } from './with-request-logging.js';
 
@@ -44,7 +45,7 @@ export function requireClientCertificate(options: RequireClientCertificateOption
         {
           peer,
           method: request.method,
-          url: request.url.split('?')[0],
+          url: loggedPath(request.url),
           problem,
           refusedSinceLastWarning: heldBack,
         },

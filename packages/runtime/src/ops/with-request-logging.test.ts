@@ -44,6 +44,28 @@ describe('withRequestLogging', () => {
     expect(JSON.stringify(completed())).not.toContain('token=abc');
   });
 
+  it('given an unknown URL of 16 KiB (a scanner), writes at most 512 of its characters and how many were cut', async () => {
+    const { app, completed } = await appWithLogging();
+    const path = `/${'a'.repeat(16 * 1024 - 1)}`;
+    await app.inject({ method: 'GET', url: `${path}?q=1` });
+    expect(completed()).toHaveLength(1);
+    expect(completed()[0]).toMatchObject({
+      level: 'warn',
+      method: 'GET',
+      route: 'unmatched',
+      path: `${path.slice(0, 512)}…(+${path.length - 512})`,
+      statusCode: 404,
+    });
+    expect(completed()[0]?.durationMs).toEqual(expect.any(Number));
+  });
+
+  it('given an unknown URL of exactly 512 characters, writes it whole', async () => {
+    const { app, completed } = await appWithLogging();
+    const path = `/${'b'.repeat(511)}`;
+    await app.inject({ method: 'GET', url: path });
+    expect(completed()[0]?.path).toBe(path);
+  });
+
   it('given two requests, logs each with its own request id', async () => {
     const { app, completed } = await appWithLogging();
     app.get('/whoami', async (request) => request.id);

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { onEveryResponse, UNMATCHED_ROUTE, type ObserverFactory } from './on-every-response.js';
+import { loggedPath } from './logged-path.js';
 import { OPS_ROUTES } from './with-ops.js';
 import { sharedPlugin } from './shared-plugin.js';
 
@@ -47,7 +48,8 @@ function writes(log: FastifyBaseLogger, level: LineLevel): boolean {
 }
 
 /**
- * Writes ONE line per request, when it completes: method, route pattern, status and duration, through
+ * Writes ONE line per request, when it completes: method, route pattern (for a request no route
+ * matched, its path too, at most 512 characters: see loggedPath), status and duration, through
  * the request's child logger (which carries `reqId`): errors at error/warn, quiet routes at debug
  * unless slow (and their 503s, such as /readyz's "not ready", at info), others at info; requests
  * marked by markLoggedElsewhere at debug. Nothing is built when the level is off. Expects fastify's own request
@@ -67,7 +69,7 @@ export function requestLogging(options: RequestLoggingOptions = {}): ObserverFac
       const line = {
         method: request.method,
         route,
-        path: route === UNMATCHED_ROUTE ? request.url.split('?')[0] : undefined,
+        path: route === UNMATCHED_ROUTE ? loggedPath(request.url) : undefined,
         statusCode: reply.statusCode,
         durationMs,
       };

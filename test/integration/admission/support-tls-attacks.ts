@@ -12,8 +12,10 @@ import type { ExtraHandler, FakeApiServer } from '../fake-apiserver/index.js';
 import { parseResourcePath } from '../fake-apiserver/resources.js';
 import { failureStatus, sendStatus } from '../fake-apiserver/status.js';
 import {
+  eventually,
   HOST,
   NAMESPACE,
+  readSecret,
   SECRET,
   servedCertificate,
   webhookBundles,
@@ -32,6 +34,41 @@ export const b64 = (text: string) => Buffer.from(text).toString('base64');
 export const blocks = (pem: string | undefined) =>
   pem?.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A 30-day CA, 10-day serving certificates, and a resync every second (a rotation within a test). */
+export const ROTATION_FLAGS = [
+  '--tls-ca-validity-days=30',
+  '--tls-cert-validity-days=10',
+  '--tls-resync-seconds=1',
+];
+
+/** Every caBundle patch answers 500 until `api.clearFailures()`. */
+export function failBundlePatches(api: FakeApiServer): void {
+  for (const path of PATCH_PATHS) api.failNext(100_000, { path, method: 'PATCH', code: 500 });
+}
+
+/** The certificate under `key` (`ca.crt`, `tls.crt`) of the bootstrap's Secret now. */
+export async function secretCertificate(api: FakeApiServer, key: string): Promise<X509Certificate> {
+  return new X509Certificate((await readSecret(api))?.data[key] ?? '');
+}
+
+/** Whether what `replica` serves now was issued by `ca`. */
+export async function servesFrom(replica: TlsReplica, ca: X509Certificate): Promise<boolean> {
+  return (await servedCertificate(replica.running.url)).checkIssued(ca);
+}
+
+/** Waits until `replica` serves a certificate issued by `ca`. */
+export function untilServedFrom(replica: TlsReplica, ca: X509Certificate): Promise<true> {
+  return eventually('the new CA served', async () => ((await servesFrom(replica, ca)) ? true : undefined));
+}
+
+/** Waits until every webhook's caBundle holds `count` certificates; `what` names the wait. */
+export function untilEveryBundleHolds(api: FakeApiServer, count: number, what: string): Promise<true> {
+  return eventually(what, async () =>
+    Object.values(await webhookBundles(api)).every((bundle) => blocks(bundle).length === count)
+      ? true
+      : undefined,
+  );
+}
 
 /** Whether `cert` was signed by one of the CA certificates in `bundle` (PEM). */
 export function trustedBy(cert: X509Certificate, bundle: string | undefined): boolean {
@@ -85,6 +122,17 @@ export async function caAndLeaf(caDaysAgo: number, caDays: number, leafDays: num
     validityDays: leafDays,
     now: new Date(Date.now() - DAY),
   });
+  return { ca, leaf };
+}
+
+/**
+ * A cluster already running: a 30-day CA made `caDaysAgo` days ago and its 10-day serving pair in the
+ * Secret, and every caBundle trusting that CA.
+ */
+export async function runningCluster(api: FakeApiServer, caDaysAgo: number) {
+  const { ca, leaf } = await caAndLeaf(caDaysAgo, 30, 10);
+  api.upsert(secretOf(pairData(ca, leaf)));
+  for (const manifest of manifestsTrusting(ca.certPem)) api.upsert(manifest);
   return { ca, leaf };
 }
 

@@ -66,6 +66,24 @@ export async function startTlsReplica(
   return { running, logs, certFile, get: (path, ca) => httpsGet(`${running.url}${path}`, ca) };
 }
 
+/**
+ * The replicas a test starts against the fake API server `api()` (the one its beforeEach made);
+ * `stopAll()`, for its afterEach, stops every one.
+ */
+export function replicaPool(api: () => FakeApiServer) {
+  const replicas: TlsReplica[] = [];
+  return {
+    async start(options?: Parameters<typeof startTlsReplica>[1]): Promise<TlsReplica> {
+      const replica = await startTlsReplica(api(), options);
+      replicas.push(replica);
+      return replica;
+    },
+    async stopAll(): Promise<void> {
+      await Promise.all(replicas.splice(0).map((r) => r.running.stop()));
+    },
+  };
+}
+
 function httpsGet(url: string, ca?: string): Promise<{ status: number; body: string }> {
   return httpsCall(url, { servername: HOST, ...(ca ? { ca } : {}) }).then(({ status, text }) => ({
     status,

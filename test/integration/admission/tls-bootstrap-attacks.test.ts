@@ -14,24 +14,29 @@ import {
   offsetClock,
   readSecret,
   ready,
+  replicaPool,
   SECRET_PATH,
   servedCertificate,
-  startTlsReplica,
   webhookBundles,
   webhookManifests,
-  type TlsReplica,
 } from './support-tls.js';
 import {
   blocks,
   caAndLeaf,
   DAY,
   distrusting,
+  failBundlePatches,
   manifestsTrusting,
   MINUTE,
   pairData,
-  PATCH_PATHS,
+  ROTATION_FLAGS,
+  runningCluster,
+  secretCertificate,
   secretOf,
+  servesFrom,
   sleep,
+  untilEveryBundleHolds,
+  untilServedFrom,
   watchServed,
 } from './support-tls-attacks.js';
 
@@ -39,12 +44,7 @@ describe('the webhook certificate bootstrap under attack (fake API server)', () 
   let api: FakeApiServer;
   /** Requests for which `hang` returns true get no answer at all (a half-open connection). */
   let hang: (method: string, path: string) => boolean = () => false;
-  const replicas: TlsReplica[] = [];
-  const start = async (options?: Parameters<typeof startTlsReplica>[1]) => {
-    const replica = await startTlsReplica(api, options);
-    replicas.push(replica);
-    return replica;
-  };
+  const { start, stopAll } = replicaPool(() => api);
 
   beforeEach(async () => {
     hang = () => false;
@@ -52,65 +52,48 @@ describe('the webhook certificate bootstrap under attack (fake API server)', () 
   });
   afterEach(async () => {
     hang = () => false;
-    await Promise.all(replicas.splice(0).map((r) => r.running.stop()));
+    await stopAll();
     await api.close();
   });
 
   it('never serves a certificate from the new CA while the caBundle patches fail, even past the overlap', async () => {
     // A running cluster: a 30-day CA made 21 days ago (due for rotation at day 20), every caBundle
     // trusting it, and a serving certificate it signed.
-    const { ca, leaf } = await caAndLeaf(21, 30, 10);
-    api.upsert(secretOf(pairData(ca, leaf)));
-    for (const manifest of manifestsTrusting(ca.certPem)) api.upsert(manifest);
+    await runningCluster(api, 21);
     const clock = offsetClock(-2 * DAY); // not yet due
-    const replica = await start({
-      clock,
-      flags: ['--tls-ca-validity-days=30', '--tls-cert-validity-days=10', '--tls-resync-seconds=1'],
-    });
+    const replica = await start({ clock, flags: ROTATION_FLAGS });
     await ready(replica);
     expect(await distrusting(api, replica)).toEqual([]);
 
     // The caBundle cannot be patched from now on (500s) while the CA rotation falls due and its
     // overlap passes.
-    for (const path of PATCH_PATHS) api.failNext(100_000, { path, method: 'PATCH', code: 500 });
+    failBundlePatches(api);
     clock.offsetMs = 0;
     await eventually('the CA rotated in the Secret', async () =>
       blocks((await readSecret(api))?.data['ca-bundle.crt']).length === 2 ? true : undefined,
     );
-    const newCa = new X509Certificate((await readSecret(api))?.data['ca.crt'] ?? '');
+    const newCa = await secretCertificate(api, 'ca.crt');
     clock.offsetMs = 11 * MINUTE;
     await watchServed(api, replica, 2);
-    expect(new X509Certificate((await readSecret(api))?.data['tls.crt'] ?? '').checkIssued(newCa)).toBe(
-      false,
-    );
+    expect((await secretCertificate(api, 'tls.crt')).checkIssued(newCa)).toBe(false);
     expect((await replica.get('/readyz')).status).toBe(200);
 
     // Once the patches go through, every caBundle trusts both CAs; the serving certificate switches
     // to the new CA only a full overlap later.
     api.clearFailures();
-    await eventually('the caBundle patched', async () =>
-      Object.values(await webhookBundles(api)).every((bundle) => blocks(bundle).length === 2)
-        ? true
-        : undefined,
-    );
+    await untilEveryBundleHolds(api, 2, 'the caBundle patched');
     await sleep(1500);
-    expect((await servedCertificate(replica.running.url)).checkIssued(newCa)).toBe(false);
+    expect(await servesFrom(replica, newCa)).toBe(false);
     clock.offsetMs = 22 * MINUTE;
-    await eventually('the new CA served', async () =>
-      (await servedCertificate(replica.running.url)).checkIssued(newCa) ? true : undefined,
-    );
+    await untilServedFrom(replica, newCa);
     expect(await distrusting(api, replica)).toEqual([]);
   });
 
   it('never serves a new CA from a hand-broken Secret before every caBundle trusts it', async () => {
-    const { ca, leaf } = await caAndLeaf(1, 30, 10);
-    api.upsert(secretOf(pairData(ca, leaf)));
-    for (const manifest of manifestsTrusting(ca.certPem)) api.upsert(manifest);
-    const replica = await start({
-      flags: ['--tls-ca-validity-days=30', '--tls-cert-validity-days=10', '--tls-resync-seconds=1'],
-    });
+    const { ca, leaf } = await runningCluster(api, 1);
+    const replica = await start({ flags: ROTATION_FLAGS });
     await ready(replica);
-    for (const path of PATCH_PATHS) api.failNext(100_000, { path, method: 'PATCH', code: 500 });
+    failBundlePatches(api);
     // ca.key edited by hand into one that does not belong to ca.crt: the CA is regenerated.
     const other = await createCertificateAuthority({ commonName: 'stray', validityDays: 30 });
     api.upsert(secretOf({ ...pairData(ca, leaf), 'ca.key': other.keyPem }));
@@ -119,32 +102,21 @@ describe('the webhook certificate bootstrap under attack (fake API server)', () 
     );
     await watchServed(api, replica, 2);
     api.clearFailures();
-    const newCa = new X509Certificate((await readSecret(api))?.data['ca.crt'] ?? '');
-    await eventually('the new CA served', async () =>
-      (await servedCertificate(replica.running.url)).checkIssued(newCa) ? true : undefined,
-    );
+    const newCa = await secretCertificate(api, 'ca.crt');
+    await untilServedFrom(replica, newCa);
     expect(await distrusting(api, replica)).toEqual([]);
   });
 
   it('keeps the CA rotation overlap when a replica whose clock runs 15 minutes ahead joins during it', async () => {
-    const { ca, leaf } = await caAndLeaf(21, 30, 10);
-    api.upsert(secretOf(pairData(ca, leaf)));
-    for (const manifest of manifestsTrusting(ca.certPem)) api.upsert(manifest);
-    const flags = ['--tls-ca-validity-days=30', '--tls-cert-validity-days=10', '--tls-resync-seconds=1'];
+    await runningCluster(api, 21);
+    const flags = ROTATION_FLAGS;
     const clockA = offsetClock(-2 * DAY);
     const a = await start({ clock: clockA, flags });
     await ready(a);
     clockA.offsetMs = 0; // the rotation falls due: A rotates, every caBundle trusts both CAs
-    await eventually('the CA rotated in every caBundle', async () =>
-      Object.values(await webhookBundles(api)).every((bundle) => blocks(bundle).length === 2)
-        ? true
-        : undefined,
-    );
-    const newCa = new X509Certificate((await readSecret(api))?.data['ca.crt'] ?? '');
-    const fromNewCa = async () => {
-      const secret = new X509Certificate((await readSecret(api))?.data['tls.crt'] ?? '');
-      return secret.checkIssued(newCa);
-    };
+    await untilEveryBundleHolds(api, 2, 'the CA rotated in every caBundle');
+    const newCa = await secretCertificate(api, 'ca.crt');
+    const fromNewCa = async () => (await secretCertificate(api, 'tls.crt')).checkIssued(newCa);
 
     // A minute into the overlap, B starts on a node whose clock is 15 minutes ahead.
     clockA.offsetMs = MINUTE;
@@ -154,16 +126,14 @@ describe('the webhook certificate bootstrap under attack (fake API server)', () 
     await sleep(2500); // a few resyncs of both
     expect(await fromNewCa()).toBe(false);
     for (const replica of [a, b]) {
-      expect((await servedCertificate(replica.running.url)).checkIssued(newCa)).toBe(false);
+      expect(await servesFrom(replica, newCa)).toBe(false);
     }
 
     // Ten minutes after the caBundle trusted the new CA (by either clock), both switch to it.
     clockA.offsetMs = 12 * MINUTE;
     clockB.offsetMs = 27 * MINUTE;
     for (const replica of [a, b]) {
-      await eventually('the new CA served', async () =>
-        (await servedCertificate(replica.running.url)).checkIssued(newCa) ? true : undefined,
-      );
+      await untilServedFrom(replica, newCa);
       expect(await distrusting(api, replica)).toEqual([]);
     }
   });
@@ -273,7 +243,7 @@ describe('the webhook certificate bootstrap under attack (fake API server)', () 
     });
     api.upsert(secretOf(pairData(ca, ahead)));
     for (const manifest of manifestsTrusting(ca.certPem)) api.upsert(manifest);
-    const flags = ['--tls-ca-validity-days=30', '--tls-cert-validity-days=10', '--tls-resync-seconds=1'];
+    const flags = ROTATION_FLAGS;
     const [b, a] = await Promise.all([start({ flags }), start({ clock: offsetClock(20 * MINUTE), flags })]);
     await Promise.all([ready(a), ready(b)]);
     for (const replica of [a, b]) {

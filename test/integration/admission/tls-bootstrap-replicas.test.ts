@@ -12,30 +12,29 @@ import {
   offsetClock,
   readSecret,
   ready,
+  replicaPool,
   servedCertificate,
-  startTlsReplica,
   webhookBundles,
   webhookManifests,
-  type TlsReplica,
 } from './support-tls.js';
 import {
   b64,
   blocks,
   bootstrapRbac,
-  caAndLeaf,
   DAY,
   distrusting,
-  manifestsTrusting,
+  failBundlePatches,
   MINUTE,
-  pairData,
-  PATCH_PATHS,
-  secretOf,
+  ROTATION_FLAGS,
+  runningCluster,
+  secretCertificate,
+  servesFrom,
   sleep,
+  untilEveryBundleHolds,
+  untilServedFrom,
   watchInvariant,
   WEBHOOKS,
 } from './support-tls-attacks.js';
-
-const ROTATION_FLAGS = ['--tls-ca-validity-days=30', '--tls-cert-validity-days=10', '--tls-resync-seconds=1'];
 
 /** Our validating configuration plus webhooks that call other services: only ours may change. */
 function mixedValidatingConfiguration(): KubeObject {
@@ -64,19 +63,14 @@ function mixedValidatingConfiguration(): KubeObject {
 describe('the webhook certificate bootstrap with several replicas (fake API server)', () => {
   let api: FakeApiServer;
   const denied: string[] = [];
-  const replicas: TlsReplica[] = [];
-  const start = async (options?: Parameters<typeof startTlsReplica>[1]) => {
-    const replica = await startTlsReplica(api, options);
-    replicas.push(replica);
-    return replica;
-  };
+  const { start, stopAll } = replicaPool(() => api);
 
   beforeEach(async () => {
     denied.length = 0;
     api = await startFakeApiServer({ extra: bootstrapRbac(denied) });
   });
   afterEach(async () => {
-    await Promise.all(replicas.splice(0).map((r) => r.running.stop()));
+    await stopAll();
     await api.close();
   });
 
@@ -142,15 +136,13 @@ describe('the webhook certificate bootstrap with several replicas (fake API serv
   });
 
   it('a restart in the middle of a CA rotation (caBundle never patched) keeps the overlap from the first patch', async () => {
-    const { ca, leaf } = await caAndLeaf(21, 30, 10);
-    api.upsert(secretOf(pairData(ca, leaf)));
-    for (const manifest of manifestsTrusting(ca.certPem)) api.upsert(manifest);
-    for (const path of PATCH_PATHS) api.failNext(100_000, { path, method: 'PATCH', code: 500 });
+    await runningCluster(api, 21);
+    failBundlePatches(api);
     const first = await start({ clock: offsetClock(0), flags: ROTATION_FLAGS });
     await eventually('the CA rotated in the Secret', async () =>
       blocks((await readSecret(api))?.data['ca-bundle.crt']).length === 2 ? true : undefined,
     );
-    const newCa = new X509Certificate((await readSecret(api))?.data['ca.crt'] ?? '');
+    const newCa = await secretCertificate(api, 'ca.crt');
     await first.running.stop(); // the process ends before any caBundle patch went through
 
     // It comes back 11 minutes later (past the overlap counted from the rotation) and can patch.
@@ -160,21 +152,15 @@ describe('the webhook certificate bootstrap with several replicas (fake API serv
     await ready(second);
     await sleep(2000);
     expect(Object.values(await webhookBundles(api)).every((b) => blocks(b).length === 2)).toBe(true);
-    expect((await servedCertificate(second.running.url)).checkIssued(newCa)).toBe(false);
-    expect(new X509Certificate((await readSecret(api))?.data['tls.crt'] ?? '').checkIssued(newCa)).toBe(
-      false,
-    );
+    expect(await servesFrom(second, newCa)).toBe(false);
+    expect((await secretCertificate(api, 'tls.crt')).checkIssued(newCa)).toBe(false);
     clock.offsetMs = 22 * MINUTE;
-    await eventually('the new CA served', async () =>
-      (await servedCertificate(second.running.url)).checkIssued(newCa) ? true : undefined,
-    );
+    await untilServedFrom(second, newCa);
     expect(await distrusting(api, second)).toEqual([]);
   });
 
   it('three replicas with skewed clocks rotate the CA through 409s and 500s, every ready one trusted throughout', async () => {
-    const { ca, leaf } = await caAndLeaf(21, 30, 10);
-    api.upsert(secretOf(pairData(ca, leaf)));
-    for (const manifest of manifestsTrusting(ca.certPem)) api.upsert(manifest);
+    await runningCluster(api, 21);
     const skews = [-3 * MINUTE, 0, 3 * MINUTE];
     const clocks = skews.map((skew) => offsetClock(skew - 2 * DAY));
     const started = await Promise.all(clocks.map((clock) => start({ clock, flags: ROTATION_FLAGS })));
@@ -185,19 +171,15 @@ describe('the webhook certificate bootstrap with several replicas (fake API serv
     api.failNext(2, { path: secretPath, method: 'PUT', code: 500 });
     api.failNext(2, { path: `${WEBHOOKS}/validatingwebhookconfigurations/corral-admission`, code: 500 });
     clocks.forEach((clock, i) => (clock.offsetMs = skews[i] ?? 0));
-    await eventually('the CA rotated in every caBundle', async () =>
-      Object.values(await webhookBundles(api)).every((b) => blocks(b).length === 2) ? true : undefined,
-    );
-    const newCa = new X509Certificate((await readSecret(api))?.data['ca.crt'] ?? '');
+    await untilEveryBundleHolds(api, 2, 'the CA rotated in every caBundle');
+    const newCa = await secretCertificate(api, 'ca.crt');
     await sleep(1500);
     for (const replica of started) {
-      expect((await servedCertificate(replica.running.url)).checkIssued(newCa)).toBe(false);
+      expect(await servesFrom(replica, newCa)).toBe(false);
     }
     clocks.forEach((clock, i) => (clock.offsetMs = (skews[i] ?? 0) + 14 * MINUTE));
     for (const replica of started) {
-      await eventually('the new CA served', async () =>
-        (await servedCertificate(replica.running.url)).checkIssued(newCa) ? true : undefined,
-      );
+      await untilServedFrom(replica, newCa);
     }
     await sleep(500);
     expect(await monitor.stop()).toEqual([]);

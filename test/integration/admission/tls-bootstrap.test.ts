@@ -8,13 +8,12 @@ import {
   offsetClock,
   readSecret,
   ready,
+  replicaPool,
   SECRET,
   SECRET_PATH,
   servedCertificate,
-  startTlsReplica,
   webhookBundles,
   webhookManifests,
-  type TlsReplica,
 } from './support-tls.js';
 
 const DAY = 86_400_000;
@@ -23,21 +22,14 @@ const blocks = (pem: string | undefined) =>
 
 describe('the webhook certificate bootstrap (against the fake API server)', () => {
   let api: FakeApiServer;
-  const replicas: TlsReplica[] = [];
-  const start = async (
-    ...args: Parameters<typeof startTlsReplica> extends [unknown, ...infer R] ? R : never
-  ) => {
-    const replica = await startTlsReplica(api, ...args);
-    replicas.push(replica);
-    return replica;
-  };
+  const { start, stopAll } = replicaPool(() => api);
 
   beforeEach(async () => {
     api = await startFakeApiServer();
     for (const manifest of webhookManifests()) api.upsert(manifest);
   });
   afterEach(async () => {
-    await Promise.all(replicas.splice(0).map((r) => r.running.stop()));
+    await stopAll();
     await api.close();
   });
 

@@ -7,34 +7,21 @@
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { cephCli } from '../../support/ceph.js';
-import {
-  call,
-  CLUSTER_ID,
-  createSnapshot,
-  createVolume,
-  startHarness,
-  unique,
-  type Harness,
-} from './harness.js';
+import { call, CLUSTER_ID, createSnapshot, createVolume, unique } from './harness.js';
+import { harnessPerFile } from './harness-per-file.js';
 
 const MIB = 1024 * 1024;
-let h: Harness;
+const h = harnessPerFile({ cleanUp: true });
 
-beforeAll(async () => {
-  h = await startHarness({ cleanUp: true });
-});
-
-afterAll(() => h?.stop());
-
-const rados = (...args: string[]) => cephCli(h.ceph, ['rados', '-p', h.ceph.pool, ...args]);
+const rados = (...args: string[]) => cephCli(h().ceph, ['rados', '-p', h().ceph.pool, ...args]);
 const journalKeys = async () => (await rados('listomapkeys', 'csi.corral.journal')).stdout;
-const images = async () => (await cephCli(h.ceph, ['rbd', 'ls', '--pool', h.ceph.pool])).stdout;
+const images = async () => (await cephCli(h().ceph, ['rbd', 'ls', '--pool', h().ceph.pool])).stdout;
 const snaps = async (image: string) =>
-  (await cephCli(h.ceph, ['rbd', 'snap', 'ls', '--all', `${h.ceph.pool}/${image}`])).stdout;
+  (await cephCli(h().ceph, ['rbd', 'snap', 'ls', '--all', `${h().ceph.pool}/${image}`])).stdout;
 
 const withoutLayering = async (label: string) =>
   (
-    await createVolume(h, {
+    await createVolume(h(), {
       name: unique(label),
       bytes: 4 * MIB,
       parameters: { imageFeatures: 'exclusive-lock' },
@@ -46,7 +33,7 @@ describe('a volume made without layering', () => {
     const vol = await withoutLayering('nl');
     const image = vol.volume_context!['imageName']!;
     const name = unique('snap');
-    const err = await createSnapshot(h, name, vol.volume_id).catch(
+    const err = await createSnapshot(h(), name, vol.volume_id).catch(
       (e: { code: number; details: string }) => e,
     );
     expect(err).toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringMatching(/layering/) });
@@ -59,7 +46,7 @@ describe('a volume made without layering', () => {
     const image = vol.volume_context!['imageName']!;
     const before = await images();
     const name = unique('clone');
-    const err = await createVolume(h, {
+    const err = await createVolume(h(), {
       name,
       bytes: 4 * MIB,
       source: { volume: { volume_id: vol.volume_id } },
@@ -76,9 +63,9 @@ describe('a volume made without layering', () => {
     const uuid = randomUUID();
     const snapName = unique('old-snap');
     const snap = `csi-snap-${uuid}`;
-    expect((await cephCli(h.ceph, ['rbd', 'snap', 'create', `${h.ceph.pool}/${image}@${snap}`])).code).toBe(
-      0,
-    );
+    expect(
+      (await cephCli(h().ceph, ['rbd', 'snap', 'create', `${h().ceph.pool}/${image}@${snap}`])).code,
+    ).toBe(0);
     const record = {
       name: snapName,
       sourceUuid: vol.volume_id!.split('.').pop(),
@@ -92,11 +79,11 @@ describe('a volume made without layering', () => {
       0,
     );
     expect((await rados('setomapval', 'csi.corral.journal', `sn/${snapName}`, uuid)).code).toBe(0);
-    const snapshotId = `s1.${CLUSTER_ID}.${h.ceph.pool}..${uuid}`;
+    const snapshotId = `s1.${CLUSTER_ID}.${h().ceph.pool}..${uuid}`;
     try {
       const before = await images();
       const name = unique('restore');
-      const err = await createVolume(h, {
+      const err = await createVolume(h(), {
         name,
         bytes: 4 * MIB,
         source: { snapshot: { snapshot_id: snapshotId } },
@@ -108,26 +95,26 @@ describe('a volume made without layering', () => {
       expect(await images()).toBe(before);
       expect(await journalKeys()).not.toContain(name);
     } finally {
-      await call(h.controller, 'DeleteSnapshot', { snapshot_id: snapshotId, secrets: h.secrets });
+      await call(h().controller, 'DeleteSnapshot', { snapshot_id: snapshotId, secrets: h().secrets });
     }
   });
 
   it('given layering, snapshots, restores and clones are made as before', async () => {
     const vol = (
-      await createVolume(h, {
+      await createVolume(h(), {
         name: unique('l'),
         bytes: 4 * MIB,
         parameters: { imageFeatures: 'layering,exclusive-lock' },
       })
     ).volume!;
-    const snap = (await createSnapshot(h, unique('s'), vol.volume_id)).snapshot!;
+    const snap = (await createSnapshot(h(), unique('s'), vol.volume_id)).snapshot!;
     expect(snap.ready_to_use).toBe(true);
-    await createVolume(h, {
+    await createVolume(h(), {
       name: unique('r'),
       bytes: 4 * MIB,
       source: { snapshot: { snapshot_id: snap.snapshot_id } },
     });
-    await createVolume(h, {
+    await createVolume(h(), {
       name: unique('c'),
       bytes: 4 * MIB,
       source: { volume: { volume_id: vol.volume_id } },

@@ -1,7 +1,5 @@
 import { Registry } from 'prom-client';
-import { ManualClock } from '../leader/__fixtures__/manual-clock.js';
-import { MemoryEvents } from './__fixtures__/memory-events.js';
-import { createEventRecorder } from './event-recorder.js';
+import { memoryRecorder } from './__fixtures__/memory-recorder.js';
 import type { EventToRecord } from './event-types.js';
 
 const denial = (owner: number): EventToRecord => ({
@@ -20,15 +18,7 @@ async function counts(registry: Registry, name: string): Promise<Record<string, 
 
 describe('EventRecorder under a burst of 10,000 denials across 1,000 objects', () => {
   it('given small memory (maxKeys), forgets the least recently seen and never holds more', async () => {
-    const clock = new ManualClock();
-    const events = new MemoryEvents(clock);
-    const recorder = createEventRecorder({
-      api: events.api(),
-      controller: 'corral.dev/admission',
-      instance: 'adm-0',
-      clock,
-      maxKeys: 100,
-    });
+    const { clock, recorder } = memoryRecorder({ maxKeys: 100 });
     for (let i = 0; i < 10_000; i += 1) {
       recorder.record(denial(i % 1_000));
       if (i % 100 === 99) await clock.advance(50);
@@ -42,17 +32,9 @@ describe('EventRecorder under a burst of 10,000 denials across 1,000 objects', (
   });
 
   it('writes at most one Event per object plus bounded series patches, keeps its memory bounded, and leaves no timer behind', async () => {
-    const clock = new ManualClock();
-    const events = new MemoryEvents(clock);
-    events.latencyMs = 5;
     const registry = new Registry();
-    const recorder = createEventRecorder({
-      api: events.api(),
-      controller: 'corral.dev/admission',
-      instance: 'adm-0',
-      clock,
-      registry,
-    });
+    const { clock, events, recorder } = memoryRecorder({ registry });
+    events.latencyMs = 5;
     for (let i = 0; i < 10_000; i += 1) {
       recorder.record(denial(i % 1_000));
       if (i % 100 === 99) await clock.advance(50);

@@ -1,6 +1,5 @@
-import { ManualClock } from '../leader/__fixtures__/manual-clock.js';
-import { MemoryEvents } from './__fixtures__/memory-events.js';
-import { createEventRecorder } from './event-recorder.js';
+import { doneWithin } from '../leader/__fixtures__/manual-clock.js';
+import { memoryRecorder } from './__fixtures__/memory-recorder.js';
 import type { EventToRecord } from './event-types.js';
 
 const occurrence = (name: string): EventToRecord => ({
@@ -11,18 +10,7 @@ const occurrence = (name: string): EventToRecord => ({
   note: '[quota] no room',
 });
 
-function setup() {
-  const clock = new ManualClock();
-  const events = new MemoryEvents(clock);
-  const recorder = createEventRecorder({
-    api: events.api(),
-    controller: 'corral.dev/admission',
-    instance: 'adm-0',
-    clock,
-    concurrency: 2,
-  });
-  return { clock, events, recorder };
-}
+const setup = () => memoryRecorder({ concurrency: 2 });
 
 describe('EventRecorder when an API call never answers', () => {
   it('given hung calls filling every worker, gives them up and writes again once the API answers', async () => {
@@ -42,10 +30,6 @@ describe('EventRecorder when an API call never answers', () => {
     events.hang = true;
     recorder.record(occurrence('rs-1'));
     await clock.advance(100);
-    let done = false;
-    const stopped = recorder.stop().then(() => (done = true));
-    await clock.advance(10_000);
-    expect(done).toBe(true);
-    await stopped;
+    expect(await doneWithin(clock, 10_000, recorder.stop())).toBe(true);
   });
 });

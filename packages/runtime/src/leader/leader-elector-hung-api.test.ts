@@ -1,8 +1,7 @@
-import { ManualClock } from './__fixtures__/manual-clock.js';
+import { replicaOptions } from './__fixtures__/lease-replicas.js';
+import { doneWithin, ManualClock } from './__fixtures__/manual-clock.js';
 import { MemoryLeases } from './__fixtures__/memory-leases.js';
 import { createLeaderElector } from './leader-elector.js';
-
-const LEASE = { name: 'corral-test', namespace: 'corral-system' } as const;
 
 function setup() {
   const clock = new ManualClock();
@@ -10,11 +9,7 @@ function setup() {
   const log: string[] = [];
   const replica = (id: string) => {
     const elector = createLeaderElector({
-      api: leases.client(id),
-      ...LEASE,
-      identity: id,
-      clock,
-      random: () => 0.5,
+      ...replicaOptions(leases, id, clock, () => 0.5),
       onStartedLeading: () => log.push(`${id} started`),
       onStoppedLeading: (reason) => log.push(`${id} stopped: ${reason}`),
     });
@@ -50,11 +45,7 @@ describe('leader election when a Lease call never answers', () => {
     await clock.advance(4_000);
     leases.control('a').hang = true;
     await clock.advance(1_000);
-    let done = false;
-    const stopped = a.stop().then(() => (done = true));
-    await clock.advance(10_000);
-    expect(done).toBe(true);
-    await stopped;
+    expect(await doneWithin(clock, 10_000, a.stop())).toBe(true);
     expect(a.isLeader()).toBe(false);
   });
 });

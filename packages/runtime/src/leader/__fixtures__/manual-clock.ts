@@ -12,6 +12,20 @@ export async function settle(turns = 5): Promise<void> {
 }
 
 /**
+ * Advances `clock` by `ms` and tells whether `work` settled by then; when it did, waits for it, so a
+ * rejection fails the test.
+ */
+export async function doneWithin(clock: ManualClock, ms: number, work: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  const watched = work.then(() => {
+    done = true;
+  });
+  await clock.advance(ms);
+  if (done) await watched;
+  return done;
+}
+
+/**
  * A clock whose time moves only when a test calls `advance`. Timers fire in time order; after each,
  * pending promise work settles before the next fires, so async loops behave as they would in real time.
  * `skewMs` views the same timeline through a clock that is wrong by that much (as another machine's).

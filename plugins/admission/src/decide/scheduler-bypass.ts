@@ -9,10 +9,28 @@ export const SCHEDULER_RULE = 'scheduler-placement';
 /** kube-scheduler's own name: what kube-apiserver writes into a pod spec that names no scheduler. */
 export const DEFAULT_SCHEDULER = 'default-scheduler';
 
-/** Static pods' mirrors, which kubelets create already on their node. */
-function isMirrorPod(object: unknown): boolean {
+/** Who sent a request (AdmissionRequest.userInfo). */
+export type Requester = AdmissionRequest['userInfo'];
+
+/**
+ * A node's kubelet, as kube-apiserver's Node authorizer and NodeRestriction know it: user
+ * `system:node:<name>` in group `system:nodes`. Tenants cannot take that identity.
+ */
+function isNode(requester: Requester): boolean {
+  return (
+    requester?.username?.startsWith('system:node:') === true &&
+    requester.groups?.includes('system:nodes') === true
+  );
+}
+
+/**
+ * Static pods' mirrors, which kubelets create already on their node. The annotation alone proves
+ * nothing: anyone who may create pods may write it (kube-apiserver then only asks for
+ * `spec.nodeName`), so only a pod a kubelet creates counts as a mirror.
+ */
+function isMirrorPod(object: unknown, requester: Requester): boolean {
   const annotations = asObject(asObject(asObject(object)?.['metadata'])?.['annotations']);
-  return annotations?.['kubernetes.io/config.mirror'] !== undefined;
+  return annotations?.['kubernetes.io/config.mirror'] !== undefined && isNode(requester);
 }
 
 /**
@@ -23,12 +41,17 @@ function isMirrorPod(object: unknown): boolean {
  * rules and spread. Allowed names: the one that calls the extender (`settings.schedulerName`) and
  * `default-scheduler`, which the mutating webhook rewrites to it (and which is it, unless the
  * installation runs a second scheduler). Check pods at CREATE only: the scheduler itself writes
- * `nodeName` into a bound pod.
+ * `nodeName` into a bound pod. A mirror pod passes when a kubelet (`requester`) creates it.
  */
-export function checkScheduling(kind: string, object: unknown, settings: RuleSettings): Decision {
+export function checkScheduling(
+  kind: string,
+  object: unknown,
+  settings: RuleSettings,
+  requester?: Requester,
+): Decision {
   const spec = podSpecOf(kind, object);
   if (spec === undefined) return skip(SCHEDULER_RULE, 'no pod spec');
-  if (kind === 'Pod' && isMirrorPod(object)) return skip(SCHEDULER_RULE, 'mirror pod');
+  if (kind === 'Pod' && isMirrorPod(object, requester)) return skip(SCHEDULER_RULE, 'mirror pod');
   const nodeName = spec['nodeName'];
   if (typeof nodeName === 'string' && nodeName !== '') {
     return fail(

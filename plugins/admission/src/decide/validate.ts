@@ -117,7 +117,7 @@ function tenantDecisions(
     !request.subResource &&
     (kind === 'Pod' ? isCreate(request) : bringsNewTemplate(request));
   if (placed && view.departmentOfNamespace(namespace) !== undefined)
-    decisions.push(checkScheduling(kind, request.object, settings));
+    decisions.push(checkScheduling(kind, request.object, settings, request.userInfo));
   const quota = quotaOf(request, namespace, view, reserved);
   if (quota) {
     decisions.push(...quota.decisions);

@@ -149,3 +149,90 @@ describe('loadAdmissionConfig: the certificate bootstrap', () => {
     expect(load).toThrow(`flag ${flag}: expected integer to be ${bound} (got ${value})`);
   });
 });
+
+describe('loadAdmissionConfig: client certificates (--tls-client-ca, --tls-client-name)', () => {
+  const PAIR = ['--tls-cert', '/tls/tls.crt', '--tls-key', '/tls/tls.key'];
+  const BOOTSTRAP = ['--in-cluster', ...PAIR, '--tls-bootstrap-secret', 'corral-admission-tls'];
+
+  it.each([
+    ['a CA with the serving pair', ['--policies', 'p', ...PAIR, '--tls-client-ca', '/ca.crt'], []],
+    [
+      'a CA and a name with the serving pair',
+      ['--policies', 'p', ...PAIR, '--tls-client-ca', '/ca.crt', '--tls-client-name', 'kube-apiserver'],
+      [],
+    ],
+    [
+      'a CA and a name with the certificate bootstrap',
+      [...BOOTSTRAP, '--tls-client-ca', '/ca.crt', '--tls-client-name', 'kube-apiserver'],
+      [],
+    ],
+    [
+      'a CA without the serving pair',
+      ['--policies', 'p', '--tls-client-ca', '/ca.crt'],
+      ['--tls-client-ca verifies clients over TLS: it needs --tls-cert and --tls-key'],
+    ],
+    [
+      'a CA with only --tls-cert',
+      ['--policies', 'p', '--tls-cert', '/c', '--tls-client-ca', '/ca.crt'],
+      [
+        'give both --tls-cert and --tls-key (or neither, for plain HTTP in local tests)',
+        '--tls-client-ca verifies clients over TLS: it needs --tls-cert and --tls-key',
+      ],
+    ],
+    [
+      'a name without a CA',
+      ['--policies', 'p', ...PAIR, '--tls-client-name', 'kube-apiserver'],
+      ['--tls-client-name checks the client certificate: it needs --tls-client-ca'],
+    ],
+    [
+      'a name without a CA, with the certificate bootstrap',
+      [...BOOTSTRAP, '--tls-client-name', 'kube-apiserver'],
+      ['--tls-client-name checks the client certificate: it needs --tls-client-ca'],
+    ],
+    [
+      'a name alone',
+      ['--policies', 'p', '--tls-client-name', 'kube-apiserver'],
+      ['--tls-client-name checks the client certificate: it needs --tls-client-ca'],
+    ],
+  ])('given %s, reports %j', (_name, argv, problems) => {
+    if (problems.length === 0) {
+      expect(() => loadAdmissionConfig(argv, {})).not.toThrow();
+      return;
+    }
+    try {
+      loadAdmissionConfig(argv, {});
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).problems).toEqual(problems);
+    }
+  });
+
+  it('given the flags, reads them into tls.clientCa and tls.clientName', () => {
+    const config = loadAdmissionConfig(
+      ['--policies', 'p', ...PAIR, '--tls-client-ca', '/ca.crt', '--tls-client-name', 'kube-apiserver'],
+      {},
+    );
+    expect(config.tls).toEqual({
+      cert: '/tls/tls.crt',
+      key: '/tls/tls.key',
+      clientCa: '/ca.crt',
+      clientName: 'kube-apiserver',
+    });
+  });
+
+  it('given the variables, reads them as the other settings', () => {
+    const config = loadAdmissionConfig(['--policies', 'p', ...PAIR], {
+      CORRAL_ADMISSION_TLS_CLIENT_CA: '/env/ca.crt',
+      CORRAL_ADMISSION_TLS_CLIENT_NAME: 'kube-apiserver',
+    });
+    expect(config.tls).toMatchObject({ clientCa: '/env/ca.crt', clientName: 'kube-apiserver' });
+  });
+
+  it('given none, leaves client certificates off', () => {
+    expect(loadAdmissionConfig(['--policies', 'p', ...PAIR], {}).tls).toEqual({
+      cert: '/tls/tls.crt',
+      key: '/tls/tls.key',
+    });
+  });
+});

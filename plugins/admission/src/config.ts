@@ -75,6 +75,19 @@ export const AdmissionConfigSchema = Type.Object({
       Type.String({ minLength: 1, description: 'Serving certificate (PEM), reloaded when it changes.' }),
     ),
     key: Type.Optional(Type.String({ minLength: 1, description: "The serving certificate's key (PEM)." })),
+    clientCa: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'CA bundle (PEM) for client certificates, reloaded when it changes: /mutate and /validate then answer 403 to a caller without one it signed.',
+      }),
+    ),
+    clientName: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: "With --tls-client-ca: the client certificate's CN or a DNS/URI SAN must equal this.",
+      }),
+    ),
   }),
   tlsBootstrap: TlsBootstrapSchema,
   systemNamespaces: Type.Array(Type.String({ minLength: 1 }), {
@@ -160,6 +173,8 @@ export const ADMISSION_FLAGS = {
   listen: 'listen',
   'tls-cert': 'tls.cert',
   'tls-key': 'tls.key',
+  'tls-client-ca': 'tls.clientCa',
+  'tls-client-name': 'tls.clientName',
   'tls-bootstrap-secret': 'tlsBootstrap.secret',
   'tls-bootstrap-namespace': 'tlsBootstrap.namespace',
   'tls-service': 'tlsBootstrap.service',
@@ -216,7 +231,19 @@ function crossChecks(config: Static<typeof AdmissionConfigSchema>): string[] {
   }
   const drain = drainDelayProblem(config.shutdownTimeoutMs, config.drainDelayMs, SHUTDOWN_FLAGS);
   if (drain !== undefined) problems.push(drain);
-  return [...problems, ...bootstrapChecks(config)];
+  return [...problems, ...clientCertificateChecks(config.tls), ...bootstrapChecks(config)];
+}
+
+/** Client certificates are a TLS feature: the CA needs a serving pair, the name needs the CA. */
+function clientCertificateChecks(tls: Static<typeof AdmissionConfigSchema>['tls']): string[] {
+  const problems: string[] = [];
+  if (tls.clientCa !== undefined && (tls.cert === undefined || tls.key === undefined)) {
+    problems.push('--tls-client-ca verifies clients over TLS: it needs --tls-cert and --tls-key');
+  }
+  if (tls.clientName !== undefined && tls.clientCa === undefined) {
+    problems.push('--tls-client-name checks the client certificate: it needs --tls-client-ca');
+  }
+  return problems;
 }
 
 /** What loadAdmissionConfig and admissionHelp both read: one source, so the help cannot drift. */

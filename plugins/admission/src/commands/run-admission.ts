@@ -154,6 +154,19 @@ export async function startAdmission(
   return startOrUndo(logger, (started) => serve(config, logger, { host, port }, started, options));
 }
 
+/**
+ * The server's TLS options: the serving pair and, with --tls-client-ca, the client CA (reloaded as
+ * the pair is) and --tls-client-name that /mutate and /validate require of their caller.
+ */
+function httpsOptions(tls: AdmissionConfig['tls']) {
+  if (!tls.cert || !tls.key) return {};
+  const pair = { certFile: tls.cert, keyFile: tls.key };
+  return {
+    https: tls.clientCa === undefined ? pair : { ...pair, clientCaFile: tls.clientCa },
+    ...(tls.clientName === undefined ? {} : { clientName: tls.clientName }),
+  };
+}
+
 /** startAdmission once the config is read: everything it starts is recorded in `started`. */
 async function serve(
   config: AdmissionConfig,
@@ -185,9 +198,7 @@ async function serve(
     namespaceWaitMs,
     ...(reservationStore ? { reservationStore } : {}),
     ...(events ? { onAnswer: events.onAnswer } : {}),
-    ...(config.tls.cert && config.tls.key
-      ? { https: { certFile: config.tls.cert, keyFile: config.tls.key } }
-      : {}),
+    ...httpsOptions(config.tls),
   });
   started.add('https server', app, (server) => server.close());
   const bound = await listenTcp(app, listen.host, listen.port);

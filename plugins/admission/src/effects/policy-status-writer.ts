@@ -47,6 +47,10 @@ export interface PolicyStatusWriterOptions {
 export interface PolicyStatusWriter {
   /** Writes every stale status now; resolves when done. */
   flush(): Promise<void>;
+  /**
+   * Writes nothing from now on: no retry, no next write of a batch in flight (the write in flight may
+   * still land).
+   */
   stop(): void;
 }
 
@@ -100,20 +104,27 @@ export function startPolicyStatusWriter(options: PolicyStatusWriterOptions): Pol
   const delayMs = options.delayMs ?? 5000;
   const retryMs = options.retryMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;
+  /** When `timer` fires (Date.now() ms). */
+  let timerDue = 0;
+  let stopped = false;
   let failures = 0;
   let running: Promise<void> = Promise.resolve();
   const leading = options.isLeader ?? (() => true);
   const synced = options.synced ?? (() => true);
   const now = options.now ?? (() => new Date());
   const written: WrittenStatuses = new Map();
+  // One timer: a pending write moves earlier when asked (a change during a failure's backoff), never later.
   const schedule = (ms: number) => {
-    timer ??= setTimeout(() => {
+    if (stopped || (timer !== undefined && timerDue <= Date.now() + ms)) return;
+    if (timer) clearTimeout(timer);
+    timerDue = Date.now() + ms;
+    timer = setTimeout(() => {
       timer = undefined;
       void flush();
     }, ms);
   };
   const write = async () => {
-    if (!leading()) return;
+    if (stopped || !leading()) return;
     if (!synced()) {
       schedule(delayMs);
       return;
@@ -123,7 +134,7 @@ export function startPolicyStatusWriter(options: PolicyStatusWriterOptions): Pol
     const known = policyStatusKeys(options.snapshot);
     for (const key of written.keys()) if (!known.has(key)) written.delete(key);
     for (const update of updates) {
-      if (!leading()) return;
+      if (stopped || !leading()) return;
       const { kind, namespace, name, resourceVersion } = update;
       const key = statusKey(kind, namespace, name);
       const status = statusFingerprint(update.status);
@@ -146,9 +157,11 @@ export function startPolicyStatusWriter(options: PolicyStatusWriterOptions): Pol
   return {
     flush,
     stop: () => {
+      stopped = true;
       unsubscribe();
       unsubscribeValidity();
       if (timer) clearTimeout(timer);
+      timer = undefined;
     },
   };
 }

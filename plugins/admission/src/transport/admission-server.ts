@@ -5,6 +5,7 @@ import {
   type CorralServer,
   type HttpsOptions,
   type Metrics,
+  requireClientCertificate,
 } from '@corral/runtime';
 import type { Logger } from 'pino';
 import type { RuleSettings } from '../decide/settings.js';
@@ -24,7 +25,10 @@ export interface AdmissionServerOptions {
   readonly settings: RuleSettings;
   readonly logger: Logger;
   readonly readiness: () => { ready: boolean; reasons: readonly string[] };
+  /** With `clientCaFile`, /mutate and /validate answer 403 to a caller without a certificate that CA signed. */
   readonly https?: HttpsOptions;
+  /** With `https.clientCaFile`: the client certificate must also name this (CN or DNS/URI SAN). */
+  readonly clientName?: string;
   /** Answer every review within this many ms (below the webhooks' timeoutSeconds). */
   readonly deadlineMs: number;
   /** How long a quota reservation is held at most before the snapshot shows its object. */
@@ -51,7 +55,8 @@ export interface AdmissionServer {
 /**
  * The admission service, composed in one place: the runtime's server (request logging, HTTP metrics,
  * /healthz /readyz /metrics, HTTPS with certificate reload), then the webhook route group built from
- * the pure rules, the reservation ledger and the admission metrics.
+ * the pure rules, the reservation ledger and the admission metrics; with a client CA, the webhook
+ * routes answer 403 to a caller without a certificate it signed (the ops routes stay open).
  */
 export function buildAdmissionServer(options: AdmissionServerOptions): AdmissionServer {
   const metrics = options.metrics ?? createMetrics({ service: 'admission' });
@@ -96,12 +101,22 @@ export function buildAdmissionServer(options: AdmissionServerOptions): Admission
   const handlers = reviewHandlers(options.snapshot, options.settings, ledger, shared, {
     ...(options.namespaceWaitMs === undefined ? {} : { namespaceWaitMs: options.namespaceWaitMs }),
   });
-  app.register(webhookRoutes, {
-    ...handlers,
-    deadlineMs: options.deadlineMs,
-    metrics: admissionMetrics,
-    logger: options.logger,
-    ...(options.onAnswer ? { onAnswer: options.onAnswer } : {}),
+  const guard =
+    options.https?.clientCaFile === undefined
+      ? undefined
+      : requireClientCertificate(
+          options.clientName === undefined ? {} : { requiredName: options.clientName },
+        );
+  // The webhooks in a scope of their own, so that the guard leaves the ops routes open.
+  app.register(async (webhooks) => {
+    if (guard) webhooks.addHook('onRequest', (request, reply) => guard(request, reply));
+    await webhooks.register(webhookRoutes, {
+      ...handlers,
+      deadlineMs: options.deadlineMs,
+      metrics: admissionMetrics,
+      logger: options.logger,
+      ...(options.onAnswer ? { onAnswer: options.onAnswer } : {}),
+    });
   });
   return { app, metrics: admissionMetrics, ledger };
 }

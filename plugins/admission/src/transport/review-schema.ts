@@ -36,3 +36,13 @@ export const ReviewReplySchema = Type.Object({
 });
 
 export const ErrorReplySchema = Type.Object({ code: Type.String(), message: Type.String() });
+
+/**
+ * The 403 of a caller refused by the client certificate check (--tls-client-ca), as the runtime's
+ * requireClientCertificate writes it; the rules' own errors answer ErrorReplySchema.
+ */
+export const ClientRefusalSchema = Type.Object({
+  error: Type.String(),
+  message: Type.String(),
+  statusCode: Type.Integer(),
+});

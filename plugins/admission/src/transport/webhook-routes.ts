@@ -3,7 +3,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import { errorBody, httpStatusOf } from '../errors.js';
 import { countDecisions, type AdmissionMetrics, type Webhook } from './admission-metrics.js';
-import { ErrorReplySchema, ReviewBodySchema, ReviewReplySchema } from './review-schema.js';
+import {
+  ClientRefusalSchema,
+  ErrorReplySchema,
+  ReviewBodySchema,
+  ReviewReplySchema,
+} from './review-schema.js';
 import { parseGoDuration } from './go-duration.js';
 import { kindLabel } from './kind-label.js';
 import { withAdmission, type Answer, type InnerHandler } from './with-admission.js';
@@ -43,7 +48,11 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       `/${webhook}`,
       {
         bodyLimit: MAX_REVIEW_BYTES,
-        schema: { body: ReviewBodySchema, response: { 200: ReviewReplySchema, '4xx': ErrorReplySchema } },
+        schema: {
+          body: ReviewBodySchema,
+          // 403: a caller without a trusted client certificate (admission-server.ts).
+          response: { 200: ReviewReplySchema, 403: ClientRefusalSchema, '4xx': ErrorReplySchema },
+        },
       },
       async (request) => {
         const started = performance.now();

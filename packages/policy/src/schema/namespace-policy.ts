@@ -103,9 +103,13 @@ export const NamespacePolicySpecSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** Written by Corral through the status subresource: the `Valid` condition. */
+/**
+ * Written by Corral through the status subresource: the generation it last judged and the `Valid`
+ * condition.
+ */
 export const NamespacePolicyStatusSchema = Type.Object(
   {
+    observedGeneration: Type.Optional(Type.Integer()),
     conditions: Type.Optional(Type.Array(ConditionSchema)),
   },
   { additionalProperties: false },

@@ -14,6 +14,13 @@ const withRefused = (invalid: InvalidPolicy[]) => ({
   invalidPolicies: () => invalid,
 });
 
+/** The example snapshot, every Department stored at `generation` (as the API server sets it). */
+const withGeneration = (generation: number) => ({
+  ...withRefused([]),
+  departments: () =>
+    [...snapshot.departments()].map((d) => ({ ...d, metadata: { ...d.metadata, generation } })),
+});
+
 const refused = (name: string, lastValidKept: boolean, status?: unknown): InvalidPolicy => ({
   kind: 'Department',
   name,
@@ -61,17 +68,47 @@ describe('staleDepartmentStatuses', () => {
     });
   });
 
-  it('given statuses already current, returns nothing; other status fields are kept', () => {
-    const updates = staleDepartmentStatuses(snapshot, EARLIER);
+  it('given statuses already current, returns nothing', () => {
+    const atGeneration3 = withGeneration(3);
+    const updates = staleDepartmentStatuses(atGeneration3, EARLIER);
     const current = {
-      ...withRefused([]),
+      ...atGeneration3,
       departments: () =>
-        [...snapshot.departments()].map((d) => ({
+        [...atGeneration3.departments()].map((d) => ({
           ...d,
-          status: { ...updates.find((u) => u.name === d.metadata.name)?.status, observedGeneration: 3 },
+          status: updates.find((u) => u.name === d.metadata.name)?.status,
         })),
     };
     expect(staleDepartmentStatuses(current, NOW)).toEqual([]);
+  });
+
+  it('given departments at a generation, writes that generation as status.observedGeneration', () => {
+    const updates = staleDepartmentStatuses(withGeneration(4), NOW);
+    expect(updates.map((u) => [u.name, u.status.observedGeneration]).sort()).toEqual([
+      ['finance', 4],
+      ['research', 4],
+      ['web', 4],
+    ]);
+  });
+
+  it('given a status current but for a hand-edited observedGeneration, rewrites it with the generation', () => {
+    const atGeneration4 = withGeneration(4);
+    const written = staleDepartmentStatuses(atGeneration4, EARLIER);
+    const edited = {
+      ...atGeneration4,
+      departments: () =>
+        [...atGeneration4.departments()].map((d) => ({
+          ...d,
+          status: {
+            ...written.find((u) => u.name === d.metadata.name)?.status,
+            ...(d.metadata.name === 'finance' ? { observedGeneration: 9 } : {}),
+          },
+        })),
+    };
+    const updates = staleDepartmentStatuses(edited, NOW);
+    expect(updates.map((u) => u.name)).toEqual(['finance']);
+    // Only the generation changes: the Valid condition keeps its lastTransitionTime.
+    expect(updates[0]?.status).toEqual(written.find((u) => u.name === 'finance')?.status);
   });
 
   it('given a refused copy of a served Department, returns Valid=False from that copy, keeping the namespaces', () => {
@@ -81,7 +118,8 @@ describe('staleDepartmentStatuses', () => {
     ).filter((u) => u.name === 'finance');
     expect(update?.resourceVersion).toBe('42');
     expect(update?.status.namespaces).toEqual(['finance-dev', 'finance-prod']);
-    expect(update?.status.observedGeneration).toBe(1);
+    // The generation judged (the refused copy's), not the hand-written one.
+    expect(update?.status.observedGeneration).toBe(7);
     expect(update?.status.conditions).toEqual([
       {
         type: 'Valid',

@@ -3,7 +3,10 @@ import { formatUsage } from '@corral/cluster';
 import type { Department } from '@corral/policy';
 import { staleStatus, statusTargets, type PolicyStatusUpdate } from './policy-status-target.js';
 
-/** What Corral writes into a Department's status: its namespaces, their pooled usage, its conditions. */
+/**
+ * What Corral writes into a Department's status: its namespaces, their pooled usage, the generation
+ * judged, its conditions.
+ */
 export type DepartmentStatusUpdate = PolicyStatusUpdate<Department>;
 
 /** What the Department statuses are computed from. */
@@ -14,10 +17,10 @@ export type DepartmentStatusView = Pick<
 
 /**
  * Given the snapshot and the time now (a metav1.Time), returns the Departments whose status
- * (namespaces, used, the `Valid` condition) differs from what the snapshot computes, with the full new
- * status (other status fields and conditions kept). A Department whose newest copy is refused is
- * judged on that copy (its status, its generation): Valid=False, and, when no valid copy is served,
- * no namespaces and no usage. Empty when all are current.
+ * (namespaces, used, observedGeneration, the `Valid` condition) differs from what the snapshot
+ * computes, with the full new status (other status fields and conditions kept). A Department whose
+ * newest copy is refused is judged on that copy (its status, its generation): Valid=False, and, when
+ * no valid copy is served, no namespaces and no usage. Empty when all are current.
  */
 export function staleDepartmentStatuses(view: DepartmentStatusView, now: string): DepartmentStatusUpdate[] {
   const targets = statusTargets<Department>('Department', view.departments(), view.invalidPolicies());

@@ -46,6 +46,7 @@ describe('staleNamespacePolicyStatuses', () => {
         name: 'policy',
         resourceVersion: '10',
         status: {
+          observedGeneration: 3,
           conditions: [
             {
               type: 'Valid',
@@ -96,6 +97,7 @@ describe('staleNamespacePolicyStatuses', () => {
     expect(store.namespacePolicy('team-a')?.metadata.generation).toBe(1);
     const [update] = staleNamespacePolicyStatuses(store, NOW);
     expect(update?.resourceVersion).toBe('6');
+    expect(update?.status.observedGeneration).toBe(2);
     expect(update?.status.conditions?.[0]).toMatchObject({
       status: 'False',
       reason: 'InvalidSpec',
@@ -151,6 +153,19 @@ describe('staleNamespacePolicyStatuses', () => {
     expect(staleNamespacePolicyStatuses(snapshotWith(...written), NOW)).toEqual([]);
   });
 
+  it('given a hand-edited status.observedGeneration, rewrites it with the generation judged', () => {
+    const first = snapshotWith(stored('team-a', 'policy', {}, { generation: 5, resourceVersion: '1' }));
+    const [written] = staleNamespacePolicyStatuses(first, EARLIER);
+    expect(written?.status.observedGeneration).toBe(5);
+    const edited = { ...written?.status, observedGeneration: 1 };
+    const store = snapshotWith(
+      stored('team-a', 'policy', {}, { generation: 5, resourceVersion: '2' }, edited),
+    );
+    const [update] = staleNamespacePolicyStatuses(store, NOW);
+    expect(update?.resourceVersion).toBe('2');
+    expect(update?.status).toEqual(written?.status);
+  });
+
   it('given a fixed policy whose stored condition is False, flips it to True at now, other status fields and conditions kept', () => {
     const other = { type: 'Reviewed', status: 'True', lastTransitionTime: EARLIER };
     const refusedStatus = {
@@ -174,6 +189,7 @@ describe('staleNamespacePolicyStatuses', () => {
     // The whole status is written back (a JSON Patch of /status): what Corral does not own stays.
     expect(update?.status).toEqual({
       note: 'kept',
+      observedGeneration: 2,
       conditions: [
         other,
         {

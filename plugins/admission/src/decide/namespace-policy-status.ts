@@ -22,10 +22,11 @@ export function servedNamespacePolicies(
 
 /**
  * Given the snapshot and the time now (a metav1.Time), returns the NamespacePolicies whose `Valid`
- * condition differs from what the snapshot says, with the full new status (other status fields and
- * conditions kept): True for a served one, False (reason and fields) for one whose newest copy is
- * refused, judged on that copy. A policy that loses to an older one in its namespace is refused
- * (Conflict). Empty when all are current.
+ * condition or observedGeneration differs from what the snapshot says, with the full new status
+ * (other status fields and conditions kept): True for a served one, False (reason and fields) for
+ * one whose newest copy is refused, judged on that copy (observedGeneration is that copy's). A
+ * policy that loses to an older one in its namespace is refused (Conflict). Empty when all are
+ * current.
  */
 export function staleNamespacePolicyStatuses(
   view: NamespacePolicyStatusView,

@@ -78,14 +78,16 @@ export function statusTargets<T extends PolicyObject>(
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /**
- * Given a target, the status fields Corral computes for it besides the conditions (none for a
- * NamespacePolicy) and the time now (a metav1.Time), returns the full new status when the stored one
- * differs (other status fields and conditions kept), else undefined. A refused copy is judged on
- * that copy: its status and its generation.
+ * Given a target, the status fields Corral computes for it besides the conditions and
+ * observedGeneration (none for a NamespacePolicy) and the time now (a metav1.Time), returns the full
+ * new status when the stored one differs (other status fields and conditions kept), else undefined.
+ * A refused copy is judged on that copy: its status and its generation. `observedGeneration` is the
+ * generation judged (as in the `Valid` condition), so a different one, such as a value written by
+ * hand, makes the status stale; a copy without a generation leaves it as it is.
  */
 export function staleStatus<T extends PolicyObject>(
   target: StatusTarget<T>,
-  fields: Omit<NonNullable<T['status']>, 'conditions'>,
+  computed: Omit<NonNullable<T['status']>, 'conditions' | 'observedGeneration'>,
   now: string,
 ): PolicyStatusUpdate<T> | undefined {
   const { kind, name, namespace, copy, refused, served } = target;
@@ -96,6 +98,8 @@ export function staleStatus<T extends PolicyObject>(
     validCondition(refused, copy.generation, served?.metadata.generation),
     now,
   );
+  const fields =
+    copy.generation === undefined ? computed : { ...computed, observedGeneration: copy.generation };
   const storedCount = Array.isArray(current['conditions']) ? current['conditions'].length : 0;
   if (
     Object.entries(fields).every(([field, value]) => same(current[field], value)) &&

@@ -87,10 +87,10 @@ async function patchStatus(api: StatusApi, update: PolicyStatusUpdate): Promise<
 }
 
 /**
- * Keeps the `Valid` condition of every Department and NamespacePolicy current, and a Department's
- * `status.namespaces` and `status.used` (DESIGN.md, docs/adr/0016): after snapshot changes and
- * policy refusals (coalesced), writes each stale status through the object's status subresource with
- * a JSON Patch. Nothing is written until the source has synced (`synced`; checked again every
+ * Keeps the `Valid` condition and `status.observedGeneration` of every Department and NamespacePolicy
+ * current, and a Department's `status.namespaces` and `status.used` (DESIGN.md, docs/adr/0016):
+ * after snapshot changes and policy refusals (coalesced), writes each stale status through the
+ * object's status subresource with a JSON Patch. Nothing is written until the source has synced (`synced`; checked again every
  * `delayMs` until then), and a status already written for the same copy of the object is not written
  * again. With several replicas only the leader writes (`isLeader`; docs/adr/0016): replicas whose
  * snapshots lag by different amounts would otherwise overwrite each other's counts back and forth.

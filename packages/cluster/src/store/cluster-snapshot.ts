@@ -9,7 +9,7 @@ import type { NodeView } from '../views/node-view.js';
 import type { PodView } from '../views/pod-view.js';
 import type { PvcView } from '../views/pvc-view.js';
 
-/** Sent after every sink call that changed the snapshot. */
+/** Sent after every sink call that changed the snapshot, and when a pod passes its deletionDeadline. */
 export interface SnapshotChange {
   readonly revision: number;
   readonly kind: WatchedKind;

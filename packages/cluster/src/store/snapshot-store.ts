@@ -6,13 +6,14 @@ import type { NodeView } from '../views/node-view.js';
 import { objectKey, readRef, refKey, unnamedProblem } from '../views/object-ref.js';
 import type { PodView } from '../views/pod-view.js';
 import type { PvcView } from '../views/pvc-view.js';
-import { isCoreKind, toView } from '../views/to-view.js';
+import { isCoreKind, toView, type KindView } from '../views/to-view.js';
 import { DEFAULT_GPU_RESOURCES, type ViewOptions } from '../views/view-options.js';
 import { oldestFirst } from './by-age.js';
 import type { AppliedListener, ChangeListener, ClusterSnapshot } from './cluster-snapshot.js';
 import type { DomainQuery } from './domain-index.js';
 import { ClusterState } from './cluster-state.js';
 import { DEFAULT_POLICY_CHECKS } from './default-policy-checks.js';
+import { DeletionDeadlines } from './deletion-deadlines.js';
 import type { InvalidPolicy, PolicyKind } from './invalid-policy.js';
 import type { PolicyChecks } from './policy-checks.js';
 import { PolicyGate, type PolicyChange, type PolicyOffer } from './policy-gate.js';
@@ -45,6 +46,7 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
   private readonly listeners = new Set<ChangeListener>();
   private readonly appliedListeners = new Set<AppliedListener>();
   private readonly validity = new ValidityTracker((error) => this.storeOptions.onListenerError?.(error));
+  private readonly deadlines = new DeletionDeadlines((key) => this.deadlinePassed(key));
 
   constructor(private readonly storeOptions: SnapshotStoreOptions = {}) {
     this.options = { gpuResources: storeOptions.gpuResources ?? DEFAULT_GPU_RESOURCES };
@@ -214,13 +216,35 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
     if (!result.ok) return this.book.set(kind, key, result.problems);
     this.book.clear(kind, key);
     const replaced = this.heldUid(kind, key);
-    if (!this.state.put(result.value)) return;
+    if (!this.state.put(this.heldView(key, result.value))) return;
     this.changed(kind);
     // Another object under the same name (deleted and created again while the watch was down, seen
     // at a relist): the earlier one is gone, as its DELETED event would have said.
     const uid = 'uid' in result.value.view ? result.value.view.uid : undefined;
     if (replaced !== undefined && replaced !== uid) this.announce(kind, key, replaced);
     this.announce(kind, key);
+  }
+
+  /** The view to hold: a pod's is marked once past its deletion deadline, or waits for it. */
+  private heldView(key: string, item: KindView): KindView {
+    if (item.kind !== 'Pod') return item;
+    const view = this.deadlines.track(key, item.view);
+    return view === item.view ? item : { kind: 'Pod', view };
+  }
+
+  /**
+   * A pod's deletion deadline passed, with no watch event: it is held again, marked, so usage stops
+   * counting it; the change is published as any other.
+   */
+  private deadlinePassed(key: string): void {
+    const pod = this.state.pods.byKey(key);
+    if (pod === undefined) return;
+    const before = this.currentRevision;
+    if (this.state.put({ kind: 'Pod', view: this.deadlines.track(key, pod) })) {
+      this.changed('Pod');
+      this.announce('Pod', key);
+    }
+    this.notify('Pod', before);
   }
 
   /** The uid of the Pod or PersistentVolumeClaim held under `key`, if any. */
@@ -241,6 +265,7 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
   private removeKey(kind: WatchedKind, key: string): void {
     this.book.clear(kind, key);
     if (!isCoreKind(kind)) return this.applyPolicyChanges(this.gate.withdraw(kind, key));
+    if (kind === 'Pod') this.deadlines.cancel(key);
     const removed = this.heldUid(kind, key);
     if (!this.state.remove(kind, key)) return;
     this.changed(kind);

@@ -13,6 +13,8 @@ export interface PodSpecOptions {
   readonly uid?: string;
   /** metadata.deletionTimestamp: the pod is being deleted (terminating). */
   readonly deletionTimestamp?: string;
+  /** metadata.deletionGracePeriodSeconds: set with deletionTimestamp by the API server. */
+  readonly deletionGracePeriodSeconds?: number;
 }
 
 export function rawPod(
@@ -33,6 +35,9 @@ export function rawPod(
       uid: options.uid ?? `uid-${namespace}-${name}`,
       labels: options.labels ?? {},
       ...(options.deletionTimestamp ? { deletionTimestamp: options.deletionTimestamp } : {}),
+      ...(options.deletionGracePeriodSeconds === undefined
+        ? {}
+        : { deletionGracePeriodSeconds: options.deletionGracePeriodSeconds }),
     },
     spec: {
       ...(options.nodeName ? { nodeName: options.nodeName } : {}),

@@ -70,6 +70,11 @@ describe('podUsage', () => {
       Object.fromEntries(Object.entries(expected).filter(([, v]) => v !== undefined)),
     );
   });
+
+  it('given a pod past its deletion deadline, counts it only in count/pods, as QuotaV1Pod', () => {
+    const running = pod(rawPod('ns', 'p', { requests: { cpu: '1' }, limits: { cpu: '1' } }));
+    expect(formatUsage(podUsage({ ...running, pastDeletionDeadline: true }))).toEqual({ 'count/pods': '1' });
+  });
 });
 
 describe('pvcUsage', () => {

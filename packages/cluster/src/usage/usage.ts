@@ -47,11 +47,14 @@ const TERMINAL_POD_USAGE: Usage = new Map([['count/pods', UNIT]]);
 
 /**
  * What a pod adds to its namespace's quota usage, as ResourceQuota's PodUsageFunc: itself in
- * `count/pods` always; for a pod not terminal, also in `pods`, its requests (`requests.<name>`, huge
- * pages and extended resources included) and its cpu, memory and ephemeral-storage limits.
+ * `count/pods` always; for a pod not terminal and not past its deletion deadline (QuotaV1Pod), also
+ * in `pods`, its requests (`requests.<name>`, huge pages and extended resources included) and its
+ * cpu, memory and ephemeral-storage limits.
  */
-export function podUsage(pod: Pick<PodView, 'terminal' | 'requests' | 'limits'>): Usage {
-  if (pod.terminal) return TERMINAL_POD_USAGE;
+export function podUsage(
+  pod: Pick<PodView, 'terminal' | 'requests' | 'limits' | 'pastDeletionDeadline'>,
+): Usage {
+  if (pod.terminal || pod.pastDeletionDeadline === true) return TERMINAL_POD_USAGE;
   const usage = new Map<string, bigint>([
     ['pods', UNIT],
     ['count/pods', UNIT],

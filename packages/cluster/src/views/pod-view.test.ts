@@ -63,6 +63,28 @@ describe('toPodView', () => {
     expect('terminating' in result.value).toBe(terminating);
   });
 
+  it.each([
+    ['an RFC 3339 string and a grace period', '2024-05-01T00:00:00Z', 30, Date.UTC(2024, 4, 1, 0, 0, 30)],
+    ['a Date and a zero grace period', new Date('2024-05-01T00:00:00Z'), 0, Date.UTC(2024, 4, 1)],
+    ['no grace period', '2024-05-01T00:00:00Z', undefined, undefined],
+    ['an unreadable timestamp', 'soon', 30, undefined],
+    ['a grace period that is not an integer', '2024-05-01T00:00:00Z', '30', undefined],
+  ])(
+    'given a deletionTimestamp with %s, reads deletionDeadline',
+    (_what, deletionTimestamp, grace, deadline) => {
+      const raw = rawPod('ns', 'p', { nodeName: 'n1' });
+      const metadata = {
+        ...(raw['metadata'] as object),
+        deletionTimestamp,
+        deletionGracePeriodSeconds: grace,
+      };
+      const result = toPodView({ ...raw, metadata }, 'test');
+      if (!result.ok) throw new Error('unreadable');
+      expect(result.value.deletionDeadline).toBe(deadline);
+      expect('deletionDeadline' in result.value).toBe(deadline !== undefined);
+    },
+  );
+
   it('given a nominated pod with a priority, reads status.nominatedNodeName and spec.priority', () => {
     const raw = rawPod('ns', 'p', { phase: 'Pending' });
     const nominated = {

@@ -19,11 +19,23 @@ export interface PodView {
   readonly terminal: boolean;
   /**
    * metadata.deletionTimestamp is set: the pod is being deleted (its grace period). It still runs
-   * and holds its node (department isolation, free GPUs, quota) until it is gone, but topology
-   * spread no longer counts it, as kube-scheduler's PodTopologySpread ("Bypass terminating Pod"):
-   * a rolling update's old replicas must not keep the new ones out. Left out when not set.
+   * and holds its node (department isolation, free GPUs) until it is gone, and quota until its
+   * deletionDeadline, but topology spread no longer counts it, as kube-scheduler's
+   * PodTopologySpread ("Bypass terminating Pod"): a rolling update's old replicas must not keep the
+   * new ones out. Left out when not set.
    */
   readonly terminating?: true;
+  /**
+   * metadata.deletionTimestamp + metadata.deletionGracePeriodSeconds, in milliseconds since the
+   * epoch: once the clock is past it, ResourceQuota stops charging the pod (QuotaV1Pod), e.g. a pod
+   * stuck terminating on a lost node. Left out unless both fields are set and readable.
+   */
+  readonly deletionDeadline?: number;
+  /**
+   * Set by the snapshot (never by toPodView) once the clock is past deletionDeadline: the pod counts
+   * only in `count/pods` (podUsage), but still holds its node.
+   */
+  readonly pastDeletionDeadline?: true;
   /** The pod's effective requests and limits (see podResources), in nano-units. */
   readonly requests: ResourceList;
   readonly limits: ResourceList;
@@ -68,6 +80,7 @@ export function toPodView(
     labels,
     terminal: TERMINAL_PHASES.has(phase),
     terminating: isSet(metadata?.['deletionTimestamp']),
+    deletionDeadline: deletionDeadlineOf(metadata),
     requests: internResources(requests),
     limits: internResources(limits),
     gateway: labels[ROLE_LABEL] === 'gateway',
@@ -87,6 +100,7 @@ interface PodViewFields {
   readonly labels: Readonly<Record<string, string>>;
   readonly terminal: boolean;
   readonly terminating: boolean;
+  readonly deletionDeadline: number | undefined;
   readonly requests: ResourceList;
   readonly limits: ResourceList;
   readonly gateway: boolean;
@@ -135,6 +149,7 @@ function podViewOf(view: PodViewFields): PodView {
     labels: view.labels,
     terminal: view.terminal,
     ...(view.terminating ? { terminating: true as const } : {}),
+    ...(view.deletionDeadline === undefined ? {} : { deletionDeadline: view.deletionDeadline }),
     requests: view.requests,
     limits: view.limits,
     ...(view.gateway ? { role: 'gateway' as const } : {}),
@@ -146,6 +161,18 @@ function podViewOf(view: PodViewFields): PodView {
 /** A timestamp field holding a value: a string, or a Date as client-node decodes it. */
 function isSet(value: unknown): boolean {
   return value !== undefined && value !== null && value !== '';
+}
+
+/**
+ * deletionTimestamp + deletionGracePeriodSeconds in milliseconds since the epoch, or undefined
+ * unless both are set and readable (the timestamp a string or a Date, the period a non-negative integer).
+ */
+function deletionDeadlineOf(metadata: RawObject | undefined): number | undefined {
+  const grace = metadata?.['deletionGracePeriodSeconds'];
+  if (typeof grace !== 'number' || !Number.isSafeInteger(grace) || grace < 0) return undefined;
+  const since = metadata?.['deletionTimestamp'];
+  const ms = since instanceof Date ? since.getTime() : typeof since === 'string' ? Date.parse(since) : NaN;
+  return Number.isFinite(ms) ? ms + grace * 1000 : undefined;
 }
 
 const NO_PREEMPTION_FIELDS: Pick<PodView, 'nominatedNodeName' | 'priority'> = Object.freeze({});

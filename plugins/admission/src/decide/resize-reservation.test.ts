@@ -69,7 +69,16 @@ describe('resizeStillHeld', () => {
   const web: ReservationKey = { kind: 'Pod', namespace: 'team', name: 'web-0', uid: 'u-1' };
   const data: ReservationKey = { kind: 'PersistentVolumeClaim', namespace: 'team', name: 'data', uid: 'c-1' };
   const target = usage({ 'requests.cpu': '4', 'requests.memory': '2Gi' });
-  const podAt = (cpu: string, memory: string, options: { uid?: string; phase?: string } = {}) => {
+  const podAt = (
+    cpu: string,
+    memory: string,
+    options: {
+      uid?: string;
+      phase?: string;
+      deletionTimestamp?: string;
+      deletionGracePeriodSeconds?: number;
+    } = {},
+  ) => {
     const store = new SnapshotStore();
     store.upsert('Pod', rawPod('team', 'web-0', { uid: 'u-1', requests: { cpu, memory }, ...options }), 't');
     return store;
@@ -80,6 +89,16 @@ describe('resizeStillHeld', () => {
     ['the pod at its new size', podAt('4', '2Gi'), {}],
     ['the pod larger still', podAt('8', '4Gi'), {}],
     ['the pod finished (terminal)', podAt('1', '1Gi', { phase: 'Succeeded' }), {}],
+    [
+      'the pod stuck terminating past its deletion deadline',
+      podAt('1', '1Gi', { deletionTimestamp: '2020-01-01T00:00:00Z', deletionGracePeriodSeconds: 30 }),
+      {},
+    ],
+    [
+      'the pod terminating, its deadline ahead',
+      podAt('1', '1Gi', { deletionTimestamp: '2999-01-01T00:00:00Z', deletionGracePeriodSeconds: 30 }),
+      { 'requests.cpu': '3', 'requests.memory': '1Gi' },
+    ],
     [
       'another pod of its name',
       podAt('4', '2Gi', { uid: 'u-2' }),

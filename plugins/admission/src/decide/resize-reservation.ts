@@ -50,14 +50,16 @@ export function exceeding(target: Usage, counted: Usage | undefined): Map<string
 
 /**
  * What a resize's reservation of `target` still holds, given the snapshot: nothing once the snapshot
- * shows the object at least at its target, or shows it terminal (a finished pod holds nothing); else,
+ * shows the object at least at its target, or shows it terminal or past its deletion deadline (such
+ * a pod holds nothing, as ResourceQuota counts it); else,
  * per key, what the target exceeds the snapshot's count by (all of it while the snapshot does not
  * hold the object, or holds another object of its name).
  */
 export function resizeStillHeld(view: ObjectLookup, key: ReservationKey, target: Usage): Usage {
   if (key.kind === 'Pod') {
     const pod = view.pod(key.namespace, key.name);
-    if (pod !== undefined && pod.terminal && keyMatches(key, pod)) return EMPTY_USAGE;
+    const countsNothing = pod !== undefined && (pod.terminal || pod.pastDeletionDeadline === true);
+    if (countsNothing && keyMatches(key, pod)) return EMPTY_USAGE;
   }
   return exceeding(target, snapshotUsageOf(view, key));
 }

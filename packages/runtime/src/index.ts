@@ -127,6 +127,7 @@ export {
   type ShutdownStep,
 } from './lifecycle/on-shutdown.js';
 export { drainDelayProblem, type ShutdownSettingNames } from './lifecycle/drain-delay-check.js';
+export { clientCertificateFlagProblems, type TlsFlags } from './tls/client-certificate-flags.js';
 export { StartedParts, startOrUndo, UNDO_START_TIMEOUT_MS } from './lifecycle/undo-start.js';
 export { startFailureExit, type InputErrorClass } from './lifecycle/start-failure-exit.js';
 export {

@@ -9,6 +9,7 @@ import {
   LogLevelSchema,
   drainDelaySchema,
   shutdownTimeoutSchema,
+  clientCertificateFlagProblems,
 } from '@corral/runtime';
 
 const DNS_NAME = '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$';
@@ -231,19 +232,7 @@ function crossChecks(config: Static<typeof AdmissionConfigSchema>): string[] {
   }
   const drain = drainDelayProblem(config.shutdownTimeoutMs, config.drainDelayMs, SHUTDOWN_FLAGS);
   if (drain !== undefined) problems.push(drain);
-  return [...problems, ...clientCertificateChecks(config.tls), ...bootstrapChecks(config)];
-}
-
-/** Client certificates are a TLS feature: the CA needs a serving pair, the name needs the CA. */
-function clientCertificateChecks(tls: Static<typeof AdmissionConfigSchema>['tls']): string[] {
-  const problems: string[] = [];
-  if (tls.clientCa !== undefined && (tls.cert === undefined || tls.key === undefined)) {
-    problems.push('--tls-client-ca verifies clients over TLS: it needs --tls-cert and --tls-key');
-  }
-  if (tls.clientName !== undefined && tls.clientCa === undefined) {
-    problems.push('--tls-client-name checks the client certificate: it needs --tls-client-ca');
-  }
-  return problems;
+  return [...problems, ...clientCertificateFlagProblems(config.tls), ...bootstrapChecks(config)];
 }
 
 /** What loadAdmissionConfig and admissionHelp both read: one source, so the help cannot drift. */

@@ -11,6 +11,7 @@ import {
   LogLevelSchema,
   drainDelaySchema,
   shutdownTimeoutSchema,
+  clientCertificateFlagProblems,
 } from '@corral/runtime';
 import { Type, type Static } from '@sinclair/typebox';
 import { DEFAULT_SYSTEM_NAMESPACES } from './decide/decide-options.js';
@@ -224,18 +225,6 @@ function refine(config: Static<typeof ExtenderConfigSchema>): string[] {
   if ((config.tls.cert === undefined) !== (config.tls.key === undefined)) {
     problems.push('--tls-cert and --tls-key go together');
   }
-  problems.push(...clientCertificateProblems(config.tls));
-  return problems;
-}
-
-/** Client certificates are a TLS feature: the CA needs a serving pair, the name needs the CA. */
-function clientCertificateProblems(tls: Static<typeof ExtenderConfigSchema>['tls']): string[] {
-  const problems: string[] = [];
-  if (tls.clientCa !== undefined && (tls.cert === undefined || tls.key === undefined)) {
-    problems.push('--tls-client-ca verifies clients over TLS: it needs --tls-cert and --tls-key');
-  }
-  if (tls.clientName !== undefined && tls.clientCa === undefined) {
-    problems.push('--tls-client-name checks the client certificate: it needs --tls-client-ca');
-  }
+  problems.push(...clientCertificateFlagProblems(config.tls));
   return problems;
 }

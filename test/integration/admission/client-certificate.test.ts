@@ -3,7 +3,6 @@
 // from /mutate and /validate, so a forged AdmissionReview can no longer reserve a department's quota,
 // while kubelet's probes and Prometheus (no certificate) still get /healthz, /readyz and /metrics.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +26,7 @@ import {
   type AdmissionService,
   type Reply,
 } from './support.js';
+import { httpsCall } from '../../support/https-call.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -94,30 +94,12 @@ function call(
   body: unknown = REVIEW,
 ): Promise<{ status: number; body: Reply & { text?: string } }> {
   const post = path === '/mutate' || path === '/validate';
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: post ? 'POST' : 'GET',
-        headers: post ? { 'content-type': 'application/json' } : {},
-        ca: servingCa.cert,
-        agent: false,
-        ...(client ? { cert: client.cert, key: client.key } : {}),
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: text.startsWith('{') ? (JSON.parse(text) as Reply) : ({ text } as Reply & { text: string }),
-          }),
-        );
-      },
-    );
-    req.on('error', reject).end(post ? JSON.stringify(body) : undefined);
+  return httpsCall<Reply>({
+    port,
+    path,
+    ca: servingCa.cert,
+    ...(post ? { body } : {}),
+    ...(client ? { client } : {}),
   });
 }
 

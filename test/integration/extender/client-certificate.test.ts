@@ -3,7 +3,6 @@
 // Prometheus (no certificate) still get /healthz, /readyz and /metrics.
 import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,7 @@ import {
   type GeneratedCa,
   type GeneratedPair,
 } from '../../../packages/runtime/src/tls/__fixtures__/openssl.js';
+import { httpsCall } from '../../support/https-call.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -77,30 +77,12 @@ function call(
   client?: GeneratedPair,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const post = path.startsWith('/scheduler/');
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: post ? 'POST' : 'GET',
-        headers: post ? { 'content-type': 'application/json' } : {},
-        ca: servingCa.cert,
-        agent: false,
-        ...(client ? { cert: client.cert, key: client.key } : {}),
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : { text },
-          }),
-        );
-      },
-    );
-    req.on('error', reject).end(post ? JSON.stringify(FILTER_ARGS) : undefined);
+  return httpsCall({
+    port,
+    path,
+    ca: servingCa.cert,
+    ...(post ? { body: FILTER_ARGS } : {}),
+    ...(client ? { client } : {}),
   });
 }
 

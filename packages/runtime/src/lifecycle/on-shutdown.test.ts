@@ -54,6 +54,17 @@ describe('onShutdown', () => {
     expect(t.messages()).toEqual(['shutting down', 'shutdown complete']);
   });
 
+  it('resolves done with the exit code once the last log line is written', async () => {
+    const t = setup(() => [{ name: 'http', run: () => Promise.reject(new Error('close failed')) }]);
+    let linesWhenDone = 0;
+    void t.handle.done.then(() => (linesWhenDone = t.logs.lines.length));
+    t.proc.emit('SIGTERM', 'SIGTERM');
+    expect(await t.handle.done).toBe(1);
+    expect(t.proc.exits).toEqual([1]);
+    expect(linesWhenDone).toBe(2);
+    expect(t.messages()).toEqual(['shutting down', 'shutdown step failed']);
+  });
+
   it('given a failing step, still runs the next ones and exits 1', async () => {
     const t = setup((events) => [
       { name: 'http', run: () => Promise.reject(new Error('close failed')) },

@@ -42,6 +42,11 @@ export interface ShutdownHandle {
   shutdown(reason: string): Promise<number>;
   /** Removes the signal listeners. */
   dispose(): void;
+  /**
+   * Resolves with the exit code once shutdown has run and the logger flushed, just before the
+   * process's `exit` is called (a command returns it; a real process has exited before anyone reads it).
+   */
+  readonly done: Promise<number>;
 }
 
 /** Runs onDrain; returns the exit code it leaves (1 if it threw, logged as a failed step). */
@@ -80,11 +85,16 @@ export function onShutdown(options: ShutdownOptions): ShutdownHandle {
   let started: Promise<number> | undefined;
   let exited = false;
   let pendingStep: string | undefined;
+  let finish: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (finish = resolve));
 
   const exit = (code: number): void => {
     if (exited) return;
     exited = true;
-    log.flush(() => proc.exit(code));
+    log.flush(() => {
+      finish(code);
+      proc.exit(code);
+    });
   };
 
   const runSteps = async (initialCode: number): Promise<number> => {
@@ -141,5 +151,6 @@ export function onShutdown(options: ShutdownOptions): ShutdownHandle {
   return {
     shutdown,
     dispose: () => signals.forEach((signal) => proc.off(signal, onSignal)),
+    done,
   };
 }

@@ -212,8 +212,6 @@ async function serve(
   if (certificates) started.add('webhook certificates', certificates, (running) => running.stop());
   logger.info({ url }, 'admission webhooks listening');
   if (!config.tls.cert) logger.warn({ url }, PLAIN_HTTP_WARNING);
-  let finish: (code: number) => void = () => undefined;
-  const done = new Promise<number>((resolve) => (finish = resolve));
   const shutdown = onShutdown({
     logger,
     readiness,
@@ -229,16 +227,9 @@ async function serve(
       { name: 'department status', run: () => statusWriter?.stop() },
       { name: 'policy sources', run: () => opened.stop() },
     ],
-    process: {
-      on: (signal, listener) => (options.process ?? process).on(signal, listener),
-      off: (signal, listener) => (options.process ?? process).off(signal, listener),
-      exit: (code) => {
-        finish(code);
-        if (options.process) options.process.exit(code);
-      },
-    },
+    process: options.process ?? process,
   });
-  return { url, stop: () => shutdown.shutdown('stop'), done };
+  return { url, stop: () => shutdown.shutdown('stop'), done: shutdown.done };
 }
 
 /**

@@ -84,11 +84,9 @@ export async function csiCommand(
   try {
     const driver = await startDriver({ config, logger });
     io.stderr(`corral csi: ${config.role} serving on ${config.endpoint}\n`);
-    let finish: (code: number) => void = () => undefined;
-    const exited = new Promise<number>((resolveExit) => (finish = resolveExit));
-    const handle = await shutdownOf(driver, config, logger, options.process ?? process, finish);
+    const handle = await shutdownOf(driver, config, logger, options.process ?? process);
     options.onServing?.(() => handle.shutdown('test'));
-    return await exited;
+    return await handle.done;
   } catch (error) {
     io.stderr(`corral csi: cannot start: ${describeStartFailure(error)}\n`);
     return startFailureExit(error, [ClusterError]);
@@ -104,21 +102,13 @@ async function shutdownOf(
   config: CsiConfig,
   logger: Logger,
   proc: ProcessLike,
-  finish: (code: number) => void,
 ): Promise<ShutdownHandle> {
   try {
     return onShutdown({
       logger,
       timeoutMs: config.shutdownTimeoutMs,
       steps: [{ name: 'csi driver', run: () => driver.stop() }],
-      process: {
-        on: (signal, listener) => proc.on(signal, listener),
-        off: (signal, listener) => proc.off(signal, listener),
-        exit: (code) => {
-          finish(code);
-          proc.exit(code);
-        },
-      },
+      process: proc,
     });
   } catch (error) {
     await driver

@@ -120,8 +120,6 @@ function installShutdown(
   logger: Logger,
   proc: ProcessLike,
 ): { shutdown: ShutdownHandle; done: Promise<number> } {
-  let finish: (code: number) => void = () => undefined;
-  const done = new Promise<number>((resolveDone) => (finish = resolveDone));
   const shutdown = onShutdown({
     logger,
     timeoutMs: config.shutdownTimeoutMs,
@@ -134,16 +132,9 @@ function installShutdown(
       { name: 'http server', run: () => extender.close() },
       { name: 'cluster snapshot', run: () => opened.stop() },
     ],
-    process: {
-      on: (signal, listener) => proc.on(signal, listener),
-      off: (signal, listener) => proc.off(signal, listener),
-      exit: (code) => {
-        finish(code);
-        proc.exit(code);
-      },
-    },
+    process: proc,
   });
-  return { shutdown, done };
+  return { shutdown, done: shutdown.done };
 }
 
 function kubeConfigOf(config: ExtenderConfig, cwd: string): KubeConfig | undefined {

@@ -10,6 +10,7 @@
  *   kernels), or any filesystem remounted read-only by hand, when it was staged read-write.
  * The stat of the root reads nothing from the device: the root inode is always in memory.
  */
+import { flagsMountReadOnly } from './mount-flags.js';
 import type { StageRecord } from './node-layout.js';
 
 /** What the node sees of a mounted filesystem. */
@@ -38,9 +39,12 @@ export function readOnlyFlag(fs: Pick<FilesystemSight, 'options' | 'superOptions
   return ['ro', 'emergency_ro'].find((flag) => flags.includes(flag));
 }
 
-/** Was the stage meant to be read-only (a reader-only access mode, or an `ro` mount flag)? */
+/**
+ * Was the stage meant to be read-only (a reader-only access mode, or an `ro` mount option, also
+ * within a flag such as "noatime,ro": flagsMountReadOnly)?
+ */
 export function stagedReadOnly(record: Pick<StageRecord, 'readOnly' | 'mountFlags'>): boolean {
-  return record.readOnly === true || (record.mountFlags ?? []).includes('ro');
+  return record.readOnly === true || flagsMountReadOnly(record.mountFlags ?? []);
 }
 
 /**

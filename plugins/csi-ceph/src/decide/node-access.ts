@@ -5,6 +5,7 @@
 import { CSI_ERR } from '../errors.js';
 import type { CapabilityInput } from './capabilities.js';
 import { fail, pass, type Decision } from './decision.js';
+import { mountOptionList } from './mount-flags.js';
 
 const READER_ONLY = new Set(['SINGLE_NODE_READER_ONLY', 'MULTI_NODE_READER_ONLY']);
 
@@ -14,14 +15,16 @@ export function isReaderOnly(cap: CapabilityInput | null | undefined): boolean {
 }
 
 /**
- * The options for mounting a staged filesystem. Read-only adds `ro` and the option that keeps the
- * filesystem from replaying its journal (a write): ext4 `noload`, xfs `norecovery`; a `rw` flag from
- * the request is dropped then.
+ * The options for mounting a staged filesystem, one per entry (mountOptionList: a flag may hold
+ * several). Read-only adds `ro` and the option that keeps the filesystem from replaying its journal
+ * (a write): ext4 `noload`, xfs `norecovery`; a `rw` option from the request is dropped then, also
+ * within a flag such as "rw,exec" (before, it was kept after the `ro`, and mount(8) took the last).
  */
 export function stageMountOptions(fsType: string, flags: readonly string[], readOnly: boolean): string[] {
-  if (!readOnly) return [...flags];
+  const options = mountOptionList(flags);
+  if (!readOnly) return options;
   const skipJournal = fsType === 'xfs' ? 'norecovery' : 'noload';
-  const rest = flags.filter((flag) => flag !== 'rw' && flag !== 'ro' && flag !== skipJournal);
+  const rest = options.filter((flag) => flag !== 'rw' && flag !== 'ro' && flag !== skipJournal);
   return ['ro', skipJournal, ...rest];
 }
 

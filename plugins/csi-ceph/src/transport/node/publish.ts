@@ -18,6 +18,7 @@ import { checkExistingPublish, isReaderOnly } from '../../decide/node-access.js'
 import { checkPublishOfStage, type PublishWanted } from '../../decide/node-publish.js';
 import { unpublishStep, type UnpublishTarget } from '../../decide/node-unpublish.js';
 import { publishIntentFile, stageLayout, type StageRecord } from '../../decide/node-layout.js';
+import { checkPublishTarget, type PublishTargetEntry } from '../../decide/publish-target.js';
 import { decodeId } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError } from '../../errors.js';
 import { isSameDevice, isSameFilesystem, mountedAt } from '../../effects/node/mount-identity.js';
@@ -119,22 +120,23 @@ async function checkExisting(
   return true;
 }
 
+/** What is at a target that holds no mount (symlinks followed, as mount(8) follows them). */
+async function targetEntry(target: string): Promise<PublishTargetEntry> {
+  const there = await stat(target).catch(() => undefined);
+  if (!there) return { type: 'none', empty: true };
+  if (there.isDirectory()) return { type: 'directory', empty: (await readdir(target)).length === 0 };
+  return there.isFile() ? { type: 'file', empty: there.size === 0 } : { type: 'other', empty: false };
+}
+
 /**
  * Binds the stage at a free target. A read-only publish is marked begun first and done after its
  * remount, so that a retry after a crash in between finishes it (see checkExistingPublish).
  */
 async function bindAt(target: string, kind: 'mount' | 'block', staged: StagedSource, readOnly: boolean) {
-  // A mount publish needs an empty directory there (or nothing), a block publish a file: mkdir or
-  // open failed with EEXIST or EISDIR before (INTERNAL), and a mount hid what a directory held.
-  const there = await stat(target).catch(() => undefined);
-  const full = there?.isDirectory() === true && (await readdir(target)).length > 0;
-  if (full || (there && there.isDirectory() !== (kind === 'mount'))) {
-    throw csiError(
-      CSI_ERR.IN_USE,
-      `target_path ${target} is a ${full ? 'directory with content' : there?.isDirectory() ? 'directory' : 'file'}: ` +
-        `a ${kind} publish needs ${kind === 'mount' ? 'an empty directory' : 'a file'} or nothing there`,
-    );
-  }
+  // A mount publish needs an empty directory there (or nothing), a block publish an empty file: mkdir
+  // or open failed with EEXIST or EISDIR before (INTERNAL), a mount hid what a directory held, and a
+  // block publish over a file with content left its unpublish refused for good (publish-target.ts).
+  must(checkPublishTarget(kind, target, await targetEntry(target)));
   if (kind === 'mount') {
     await mkdir(target, { recursive: true });
   } else {

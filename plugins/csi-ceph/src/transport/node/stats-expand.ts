@@ -26,6 +26,7 @@ import {
   growXfsMounted,
 } from '../../effects/node/filesystem.js';
 import { refreshToSize } from '../../effects/node/device-refresh.js';
+import { isSameDevice, mountedAt } from '../../effects/node/mount-identity.js';
 import { mount, mountAt, mountTable, unmountAll } from '../../effects/node/mounts.js';
 import { canGrowMountedExt4 } from '../../effects/node/process-capabilities.js';
 import { observeStage } from '../../effects/node/stage-health.js';
@@ -39,15 +40,44 @@ function knownVolume(id: string): void {
   if (!decodeId('v1', id)) throw csiError(CSI_ERR.NOT_FOUND, `volume "${id}" was not issued by this driver`);
 }
 
-/** The staging path: given, or found from the mount that backs volume_path (a publish bind mount). */
-async function stagingOf(req: NodeExpandVolumeRequest__Output): Promise<string | undefined> {
+/**
+ * The staging path of a block stage of volume `id` whose device is the node bound at volume_path
+ * (a block publish), found among the rbd-fuse mounts (`<staging>/fuse`) of the mount table.
+ */
+async function blockStagingOf(path: string, id: string, deps: NodeDeps): Promise<string | undefined> {
+  const published = await mountedAt(path);
+  if (published?.kind !== 'block') return undefined;
+  const stagings = (await mountTable())
+    .filter((m) => m.mountPoint.endsWith('/fuse'))
+    .map((m) => dirname(m.mountPoint));
+  for (const staging of new Set(stagings)) {
+    const layout = stageLayout(staging);
+    const record = await readStageRecord(layout.record);
+    if (record?.volumeId !== id || record.accessType !== 'block') continue;
+    const device = await deps.mounter.device(layout.fuseDir, record.imageFile);
+    if (device && (await isSameDevice(published, device))) return staging;
+  }
+  return undefined;
+}
+
+/**
+ * The staging path: given, or found from the mount that backs volume_path: a publish bind mount of
+ * a staged filesystem, or of a block stage's device node (the spec makes staging_target_path
+ * optional; before, a block volume without it was NOT_FOUND).
+ */
+async function stagingOf(
+  req: NodeExpandVolumeRequest__Output,
+  id: string,
+  deps: NodeDeps,
+): Promise<string | undefined> {
   if (req.staging_target_path) return requireNodePath(req.staging_target_path, 'staging_target_path');
-  const published = await mountAt(await requireNodePath(req.volume_path, 'volume_path'));
+  const path = await requireNodePath(req.volume_path, 'volume_path');
+  const published = await mountAt(path);
   if (!published) return undefined;
   const staged = (await mountTable()).find(
     (m) => m.source === published.source && m.mountPoint.endsWith('/fs'),
   );
-  return staged ? dirname(staged.mountPoint) : undefined;
+  return staged ? dirname(staged.mountPoint) : blockStagingOf(path, id, deps);
 }
 
 async function growExt4(record: StageRecord, device: string, fsDir: string): Promise<void> {
@@ -102,7 +132,7 @@ export async function nodeExpandVolume(
   requirePath(req.volume_path, 'volume_path');
   knownVolume(id);
   const wanted = requiredBytes(req);
-  const staging = await stagingOf(req);
+  const staging = await stagingOf(req, id, deps);
   const layout = staging ? stageLayout(staging) : undefined;
   return deps.locks.with([`volume/${id}`], async () => {
     const record = layout ? await readStageRecord(layout.record) : undefined;

@@ -1,7 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { createLogger, ConfigError, isCorralError } from '@corral/runtime';
-import { ClusterError, nonStringMetadataFields, parseDocuments, toPodView } from '@corral/cluster';
+import {
+  ClusterError,
+  nonStringMetadataFields,
+  parseDocuments,
+  toPodView,
+  type PodView,
+} from '@corral/cluster';
 import { describeProblem } from '@corral/policy';
 import { explainHelp, loadExplainConfig } from '../config.js';
 import type { Candidate } from '../decide/candidate.js';
@@ -13,6 +19,7 @@ import { openExtenderSnapshot } from '../effects/open-snapshot.js';
 import { EXT_ERR, ExtenderError, toWireMessage } from '../errors.js';
 import { unknownOwnerOf } from '../transport/request-pod.js';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.js';
+import { splitPodFile } from './explain-args.js';
 import {
   explainTargets,
   TEMPLATE_KINDS,
@@ -39,8 +46,8 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
     io.stdout(explainHelp(SUMMARY));
     return EXIT_OK;
   }
-  const [podFile, ...flags] = args;
-  if (podFile === undefined || podFile.startsWith('-')) {
+  const { podFile, flags } = splitPodFile(args);
+  if (podFile === undefined) {
     io.stderr(`corral explain: name the pod file\n${USAGE}\n`);
     return EXIT_USAGE;
   }
@@ -48,6 +55,8 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
   try {
     config = loadExplainConfig(flags, io.env);
     const { targets, skipped } = await readTargets(absolute(io.cwd, podFile));
+    // Every pod is read before any is explained: bad input exits 2 with no table printed.
+    const pods = readPods(targets, podFile, config.gpuResources);
     const logger = createLogger({ level: 'silent', name: 'explain' });
     const opened = await openExtenderSnapshot({
       policies: absolute(io.cwd, config.policies),
@@ -62,7 +71,7 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((view) => ({ name: view.name, view }));
     try {
-      for (const target of targets) io.stdout(explainOne(target, podFile, { cluster, candidates, options }));
+      for (const pod of pods) io.stdout(explainOne(pod, { cluster, candidates, options }));
     } finally {
       cluster.nodes.stop();
       await opened.stop();
@@ -96,20 +105,41 @@ interface ExplainDeps {
  * Error (its namespace or department unknown to the snapshot: see unknownOwnerOf), that Error and no
  * fitting node, as serving decides (not the table of a pod of no department).
  */
-function explainOne(target: ExplainTarget, podFile: string, deps: ExplainDeps): string {
+function explainOne({ target, view }: TargetPod, deps: ExplainDeps): string {
   const { cluster, candidates, options } = deps;
-  const view = toPodView(target.pod, podFile, { gpuResources: options.gpuResources });
-  if (!view.ok) throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, view.problems.map(describeProblem).join('; '));
-  const unknown = unknownOwnerOf(view.value.namespace, cluster.snapshot, options);
+  const unknown = unknownOwnerOf(view.namespace, cluster.snapshot, options);
   if (unknown) {
     return (
       `${target.title}: fits 0 of ${candidates.length} nodes; the extender answers Error ${toWireMessage(unknown)}\n` +
-      `  (offline: ${offlineHint(unknown, view.value.namespace)})\n`
+      `  (offline: ${offlineHint(unknown, view.namespace)})\n`
     );
   }
-  const context = podContext(view.value, cluster.snapshot);
+  const context = podContext(view, cluster.snapshot);
   const rows = explainPod(context, candidates, cluster, options);
-  return `${heading(target.title, context.department, rows)}\n${formatTable(toCells(rows))}\n`;
+  const owner = options.systemNamespaces.has(view.namespace) ? 'system namespace' : undefined;
+  return `${heading(target.title, owner ?? departmentOf(context.department), rows)}\n${formatTable(toCells(rows))}\n`;
+}
+
+/** A target and its pod, read as the extender reads the request's. */
+interface TargetPod {
+  readonly target: ExplainTarget;
+  readonly view: PodView;
+}
+
+/**
+ * Each target's pod, as the extender reads a request's Pod; throws EXT_ERR_EXPLAIN_INPUT naming
+ * every pod that cannot be read (before, the pods ahead of one were explained, then it exited 2).
+ */
+function readPods(targets: readonly ExplainTarget[], podFile: string, gpuResources: readonly string[]) {
+  const pods: TargetPod[] = [];
+  const problems: string[] = [];
+  for (const target of targets) {
+    const view = toPodView(target.pod, podFile, { gpuResources });
+    if (view.ok) pods.push({ target, view: view.value });
+    else problems.push(...view.problems.map(describeProblem));
+  }
+  if (problems.length > 0) throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, problems.join('; '));
+  return pods;
 }
 
 /** What to add to the policy files so that the pod can be explained. */
@@ -146,9 +176,13 @@ async function readTargets(path: string): Promise<ExplainTargets> {
   return found;
 }
 
-function heading(title: string, department: string | undefined, rows: readonly ExplainRow[]): string {
+const departmentOf = (department: string | undefined) =>
+  department === undefined ? 'no department' : `department ${department}`;
+
+/** `pod NS/NAME (department D): fits N of M nodes`; `owner` says `system namespace` for such a pod. */
+function heading(title: string, owner: string, rows: readonly ExplainRow[]): string {
   const fits = rows.filter((row) => row.verdict === 'fits').length;
-  return `${title} (${department === undefined ? 'no department' : `department ${department}`}): fits ${fits} of ${rows.length} nodes`;
+  return `${title} (${owner}): fits ${fits} of ${rows.length} nodes`;
 }
 
 function toCells(rows: readonly ExplainRow[]): string[][] {

@@ -46,12 +46,19 @@ export function explainPod(
       reason:
         score && score.parts.length > 0
           ? score.parts.map((p) => `${p.rule} ${p.score.toFixed(1)}`).join(', ')
-          : '',
+          : untouched(verdict.results),
       score: score?.score ?? 0,
     };
   });
 }
 
+/** A rule that decided the node: it passed, or the pod's system namespace passed it untouched. */
 function hasOpinion(result: RuleResult): boolean {
-  return result.status === 'pass';
+  return result.status === 'pass' || result.rule === 'system-namespace';
+}
+
+/** Why a pod of a system namespace fits any node (no rule read it); '' for any other pod. */
+function untouched(results: readonly RuleResult[]): string {
+  const system = results.find((result) => result.rule === 'system-namespace');
+  return system === undefined ? '' : `${system.message}: Corral's rules do not apply to its pods`;
 }

@@ -5,6 +5,7 @@ import type { PodContext } from './pod-context.js';
 import { RefusalMemo } from './refusal-memo.js';
 import type { ClusterView, NodeRule, RuleInput } from './rule-input.js';
 import { FILTER_RULES } from './rules/index.js';
+import { SentNodes } from './sent-nodes.js';
 import { SpreadCounter } from './spread-counter.js';
 import { fail, refuses, skip, toVerdict, type NodeVerdict, type RuleResult } from './verdict.js';
 
@@ -73,7 +74,9 @@ export function filterNodes(
     return candidates.map((candidate) => toVerdict(candidate.name, system));
   }
   const rules = filter.rules ?? FILTER_RULES;
-  const run = new FilterRun(pod, cluster, options);
+  // Its candidates' views may be Node objects sent (a bind re-checking one, explain's are the
+  // snapshot's): spread compares them with the snapshot's, once per topology key, when asked.
+  const run = new FilterRun(pod, cluster, options, new SentNodes(candidates, cluster.snapshot));
   const scratch: RuleResult[] = [];
   return candidates.map((candidate) => {
     const { name, view } = candidate;
@@ -93,16 +96,20 @@ export function filterNodes(
  * Serving, for the filter verb: each candidate's one reported refusal (the one filterNodes' verdict
  * would carry; refusals alike are the same shared result), undefined when the node passes. The same
  * decisions as filterNodes without a verdict per node: at 500 candidates per call most are refused.
+ * `sent`: the candidates' views are the Node objects the request sent (full mode), which spread
+ * compares with the snapshot's (see SentNodes); names only, they are the snapshot's own.
  */
 export function servingRefusals(
   pod: PodContext,
   candidates: readonly Candidate[],
   cluster: ClusterView,
   options: DecideOptions,
+  sent = false,
 ): (RuleResult | undefined)[] {
   const refusals = new Array<RuleResult | undefined>(candidates.length).fill(undefined);
   if (options.systemNamespaces.has(pod.pod.namespace)) return refusals;
-  const run = new FilterRun(pod, cluster, options);
+  const sentNodes = sent ? new SentNodes(candidates, cluster.snapshot) : undefined;
+  const run = new FilterRun(pod, cluster, options, sentNodes);
   const scratch: RuleResult[] = [];
   for (let i = 0; i < candidates.length; i++) {
     const candidate = candidates[i] as Candidate;
@@ -126,8 +133,9 @@ class FilterRun {
     private readonly pod: PodContext,
     private readonly cluster: ClusterView,
     private readonly options: DecideOptions,
+    sent?: SentNodes,
   ) {
-    this.spread = new SpreadCounter(cluster.placements, pod.pod);
+    this.spread = new SpreadCounter(cluster.placements, pod.pod, sent);
   }
 
   /** The shared input, now about `node`. */

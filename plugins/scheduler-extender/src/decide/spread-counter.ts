@@ -1,6 +1,7 @@
 import type { SpreadRule } from '@corral/policy';
 import type { DomainQuery } from '@corral/cluster';
 import type { Placements, Self } from './placements.js';
+import type { MovedNode, SentNodes } from './sent-nodes.js';
 
 type NodeQuery = Omit<DomainQuery, 'topologyKey' | 'domain'>;
 
@@ -9,7 +10,9 @@ type NodeQuery = Omit<DomainQuery, 'topologyKey' | 'domain'>;
  * label, per topology domain (the pod itself and pods being deleted left out), memoized per (rule,
  * domain): a request asks each domain once however many candidate nodes share it. Counting itself
  * is index reads (see Placements.countInDomain). Pods nominated to a node count on that node alone
- * (countNominated), as kube-scheduler adds them to the node it filters.
+ * (countNominated), as kube-scheduler adds them to the node it filters. With Node objects sent in the
+ * request (`sent`), a node the snapshot does not hold or holds in another domain counts, with its
+ * pods, in the domain its Node object names (see SentNodes).
  */
 export class SpreadCounter {
   private readonly memo = new Map<SpreadRule, Map<string, number>>();
@@ -19,16 +22,8 @@ export class SpreadCounter {
   constructor(
     private readonly placements: Placements,
     private readonly self: Self,
+    private readonly sent?: SentNodes,
   ) {}
-
-  /**
-   * Pods with `labelValue` on `node`, a node the snapshot does not hold yet (full mode): no domain
-   * count includes them. Not memoized: asked once per such node and rule.
-   */
-  countOnUnseenNode(rule: SpreadRule, labelValue: string, node: string): number {
-    const query = { namespace: this.self.namespace, labelKey: rule.labelKey, labelValue };
-    return this.placements.countOnNode(node, query, this.self);
-  }
 
   /**
    * Pending pods with `labelValue` nominated to `node` (preemption freed it for them) whose priority
@@ -55,8 +50,28 @@ export class SpreadCounter {
       const { labelKey, topologyKey } = rule;
       const query = { namespace: this.self.namespace, labelKey, labelValue, topologyKey, domain };
       count = this.placements.countInDomain(query, this.self);
+      if (this.sent)
+        count = withMoved(count, this.sent.movedFor(topologyKey), this.placements, query, this.self);
       byDomain.set(domain, count);
     }
     return count;
   }
+}
+
+/**
+ * A domain's count corrected by the sent nodes that moved into it (their pods added) or out of it
+ * (their pods, which the snapshot counts there, taken away).
+ */
+function withMoved(
+  count: number,
+  moved: readonly MovedNode[],
+  placements: Placements,
+  query: DomainQuery,
+  self: Self,
+): number {
+  for (const { name, from, to } of moved) {
+    if (to === query.domain) count += placements.countOnNode(name, query, self);
+    else if (from === query.domain) count -= placements.countOnNode(name, query, self);
+  }
+  return Math.max(0, count);
 }

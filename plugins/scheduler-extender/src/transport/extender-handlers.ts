@@ -64,8 +64,9 @@ export class ExtenderHandlers {
       if (pod instanceof ExtenderError) throw pod;
       if (this.deps.binder) this.filtered.remember(pod.key, pod.pod);
       const candidates = requestCandidates(args.value.nodes, this.deps.snapshot, this.deps.options);
-      if (this.deps.binder && args.value.nodes.mode !== 'names') this.rememberUnseen(candidates);
-      const results = servingRefusals(pod, candidates, this.deps.cluster, this.deps.options);
+      const sent = args.value.nodes.mode === 'nodes';
+      if (this.deps.binder && sent) this.rememberUnseen(candidates);
+      const results = servingRefusals(pod, candidates, this.deps.cluster, this.deps.options, sent);
       const refusals = refusalsOf(results);
       for (const [rule, count] of refusals.byRule) this.deps.metrics.rejections.inc({ rule }, count);
       return {

@@ -44,11 +44,9 @@ function checkRule(input: RuleInput, rule: SpreadRule): RuleResult {
       ),
     );
   }
-  let count = input.spread.count(rule, value, domain);
-  // A node sent in full mode that the snapshot does not hold yet is in no domain count: add its pods;
-  // then the pods nominated to the node (each looked up only while the pod would still pass).
-  if (count < rule.maxPerDomain && input.cluster.snapshot.node(node.name) === undefined)
-    count += input.spread.countOnUnseenNode(rule, value, node.name);
+  // The domain's pods (a node sent in full mode counted in the domain its Node object names), then
+  // the pods nominated to the node (looked up only while the pod would still pass).
+  const count = input.spread.count(rule, value, domain);
   const nominated = count < rule.maxPerDomain ? input.spread.countNominated(rule, value, node.name) : 0;
   if (count + nominated < rule.maxPerDomain) return pass(RULE);
   const key = `${rule.topologyKey}=${domain}:${rule.labelKey}:${rule.maxPerDomain}:${count}:${nominated}`;

@@ -83,9 +83,16 @@ function redactArguments(this: Logger, args: unknown[], method: LogFn): void {
   }
   method.apply(
     this,
-    args.map((arg, index) => (index === 0 && typeof arg === 'object' ? arg : redactSecrets(arg))),
+    args.map((arg, index) => (index === 0 && typeof arg === 'object' ? arg : redactFormatArgument(arg))),
   );
 }
+
+/**
+ * A format argument, redacted. An error there is written as `String(err)` (`%s`), message and all,
+ * which redactSecrets cannot reach (the message is not an enumerable key): it becomes that text, redacted.
+ */
+const redactFormatArgument = (arg: unknown): unknown =>
+  arg instanceof Error ? redactText(String(arg)) : redactSecrets(arg);
 
 /**
  * pino applies `formatters.bindings` to the root's base only, and its redact paths only to top-level

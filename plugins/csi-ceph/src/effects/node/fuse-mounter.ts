@@ -2,7 +2,8 @@
  * The fuse mounter: `rbd-fuse` mounts ONE image (a pool-wide mount would keep every image open and
  * block `rbd rm`) as a file under workDir, and `losetup` turns that file into a loop device. The cephx
  * key reaches rbd-fuse through a private temporary key file (0600 in a 0700 dir), removed as soon as
- * rbd-fuse has connected; it is never on the command line.
+ * rbd-fuse has connected; it is never on the command line, and never in an error (Ceph's tools echo a
+ * key they cannot decode: runOk removes it from the stderr it quotes).
  */
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -58,7 +59,8 @@ async function startFuse(request: AttachRequest): Promise<void> {
       ...['-p', request.pool, ...(request.namespace ? ['-s', request.namespace] : []), '-r', request.image],
       request.workDir,
     ];
-    await runOk('rbd-fuse', args, 60_000);
+    // rbd-fuse echoes a key it cannot decode on stderr: keep it out of the error (and so of Events).
+    await runOk('rbd-fuse', args, 60_000, [request.userKey]);
   } finally {
     await rm(keyDir, { recursive: true, force: true });
   }

@@ -2,7 +2,8 @@
  * The krbd and rbd-nbd mounters: `rbd device map --device-type krbd|nbd`, the production path on
  * nodes with the rbd (or nbd) kernel module. NOT exercised by the tests here: these machines have
  * neither module (`rbd map` fails with "Module rbd not found"); the fuse mounter is the tested one.
- * The key reaches `rbd` through a private temporary key file, as for rbd-fuse.
+ * The key reaches `rbd` through a private temporary key file, as for rbd-fuse, and is kept out of the
+ * error when `rbd` echoes it (a key it cannot decode).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,7 @@ async function map(type: DeviceType, request: AttachRequest): Promise<string> {
     ];
     if (request.readOnly === true) args.push('--read-only');
     args.push('--id', request.userID, '--keyfile', keyFile, spec);
-    return (await runOk('rbd', args, 120_000)).trim();
+    return (await runOk('rbd', args, 120_000, [request.userKey])).trim();
   } finally {
     await rm(keyDir, { recursive: true, force: true });
   }

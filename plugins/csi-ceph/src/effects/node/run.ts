@@ -1,5 +1,6 @@
 /** Runs node-side programs (rbd-fuse, losetup, mkfs, mount…) with an argument list, never a shell. */
 import { execFile } from 'node:child_process';
+import { lastLines, withoutSecrets } from '../../decide/command-output.js';
 import { CSI_ERR, csiError } from '../../errors.js';
 
 export interface RunResult {
@@ -21,11 +22,19 @@ export function run(file: string, args: readonly string[], timeoutMs = 120_000):
   });
 }
 
-/** Runs and throws CSI_ERR_NODE_COMMAND (with stderr) on a non-zero exit. */
-export async function runOk(file: string, args: readonly string[], timeoutMs?: number): Promise<string> {
+/**
+ * Runs and throws CSI_ERR_NODE_COMMAND (with the end of stderr) on a non-zero exit. `secrets` are
+ * values the command reads from a file (a cephx key) and may echo: they never reach the error.
+ */
+export async function runOk(
+  file: string,
+  args: readonly string[],
+  timeoutMs?: number,
+  secrets: readonly string[] = [],
+): Promise<string> {
   const result = await run(file, args, timeoutMs);
   if (result.code !== 0) {
-    const detail = result.stderr.trim().split('\n').slice(-3).join(' | ');
+    const detail = lastLines(withoutSecrets(result.stderr, secrets));
     throw csiError(CSI_ERR.NODE_COMMAND, `${file} ${args[0] ?? ''} failed (exit ${result.code}): ${detail}`);
   }
   return result.stdout;

@@ -89,6 +89,12 @@ export {
   type HttpsOptions,
 } from './ops/build-server.js';
 export { startOpsServer, type OpsServer, type OpsServerOptions } from './ops/start-ops-server.js';
+export { DEFAULT_MAX_CONNECTIONS, limitConnections, maxConnectionsSchema } from './ops/limit-connections.js';
+export {
+  NO_LONGER_TRUSTED,
+  closeConnectionsOnClientCaChange,
+  type OnClientCaChange,
+} from './ops/close-untrusted-connections.js';
 export { listenTcp, type TcpListener } from './ops/listen-tcp.js';
 export {
   CLIENT_CERTIFICATE_REQUIRED,
@@ -112,6 +118,7 @@ export {
   type TlsReloadOptions,
 } from './tls/tls-reloader.js';
 export { readClientCa, validateClientCa, type ClientCa } from './tls/client-ca.js';
+export { chainIsTrusted } from './tls/trusted-chain.js';
 export {
   clientCertificateProblem,
   clientPeerOf,

@@ -10,6 +10,8 @@ import {
   drainDelaySchema,
   shutdownTimeoutSchema,
   clientCertificateFlagProblems,
+  DEFAULT_MAX_CONNECTIONS,
+  maxConnectionsSchema,
 } from '@corral/runtime';
 
 const DNS_NAME = '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$';
@@ -91,6 +93,7 @@ export const AdmissionConfigSchema = Type.Object({
     ),
   }),
   tlsBootstrap: TlsBootstrapSchema,
+  maxConnections: maxConnectionsSchema(),
   systemNamespaces: Type.Array(Type.String({ minLength: 1 }), {
     description: 'Namespaces the webhooks never act on.',
   }),
@@ -151,6 +154,7 @@ export const ADMISSION_DEFAULTS = {
     certValidityDays: 365,
     resyncSeconds: 60,
   },
+  maxConnections: DEFAULT_MAX_CONNECTIONS,
   systemNamespaces: ['kube-system', 'corral-system'],
   gpuResources: ['nvidia.com/gpu'],
   schedulerName: 'default-scheduler',
@@ -185,6 +189,7 @@ export const ADMISSION_FLAGS = {
   'tls-ca-validity-days': 'tlsBootstrap.caValidityDays',
   'tls-cert-validity-days': 'tlsBootstrap.certValidityDays',
   'tls-resync-seconds': 'tlsBootstrap.resyncSeconds',
+  'max-connections': 'maxConnections',
   'system-namespaces': 'systemNamespaces',
   'gpu-resources': 'gpuResources',
   'scheduler-name': 'schedulerName',

@@ -32,6 +32,8 @@ export interface BuildExtenderOptions {
   /** Snapshot sync conditions still pending at start (e.g. `informer:Pod`); none for a ready snapshot. */
   readonly syncConditions?: readonly string[];
   readonly bodyLimitBytes?: number;
+  /** Most connections served at once (`--max-connections`); default 1024. */
+  readonly maxConnections?: number;
   /** With `clientCaFile`, the verbs answer 403 to a caller without a certificate that CA signed. */
   readonly https?: HttpsOptions;
   /** With `https.clientCaFile`: the client certificate must also name this (CN or DNS/URI SAN). */
@@ -89,6 +91,7 @@ export function buildExtender(options: BuildExtenderOptions): Extender {
     metrics,
     readiness: readiness.report,
     bodyLimit: options.bodyLimitBytes ?? TEN_MIB,
+    maxConnections: options.maxConnections,
     ...(options.https ? { https: options.https } : {}),
   });
   const guard =

@@ -12,6 +12,8 @@ import {
   drainDelaySchema,
   shutdownTimeoutSchema,
   clientCertificateFlagProblems,
+  DEFAULT_MAX_CONNECTIONS,
+  maxConnectionsSchema,
 } from '@corral/runtime';
 import { Type, type Static } from '@sinclair/typebox';
 import { DEFAULT_SYSTEM_NAMESPACES } from './decide/decide-options.js';
@@ -59,6 +61,7 @@ export const ExtenderConfigSchema = Type.Object({
   }),
   logLevel: LogLevelSchema,
   bodyLimitBytes: Type.Integer({ minimum: 1024, description: 'Largest request body; larger answers 413.' }),
+  maxConnections: maxConnectionsSchema(),
   shutdownTimeoutMs: shutdownTimeoutSchema(true),
   drainDelayMs: drainDelaySchema(),
 });
@@ -77,6 +80,7 @@ export const EXTENDER_DEFAULTS = {
   tls: {},
   logLevel: 'info' as const,
   bodyLimitBytes: TEN_MIB,
+  maxConnections: DEFAULT_MAX_CONNECTIONS,
   shutdownTimeoutMs: 25_000,
   drainDelayMs: 2_000,
 };
@@ -96,6 +100,7 @@ export const EXTENDER_FLAGS: FlagSpec = {
   'tls-client-name': 'tls.clientName',
   'log-level': 'logLevel',
   'body-limit': 'bodyLimitBytes',
+  'max-connections': 'maxConnections',
 };
 
 /** What loadExtenderConfig and extenderHelp both read: one source, so the help cannot drift. */

@@ -11,10 +11,10 @@ describe('createMetrics', () => {
     expect(text).toMatch(/corral_process_cpu_seconds_total\{service="extender"\} \d/);
   });
 
-  it('given processMetrics false, returns only the HTTP histogram', async () => {
+  it('given processMetrics false, returns only the HTTP histogram and the dropped-connections counter', async () => {
     const { registry } = createMetrics({ service: 'csi', processMetrics: false });
     const names = (await registry.getMetricsAsJSON()).map((m) => m.name);
-    expect(names).toEqual(['corral_http_request_duration_seconds']);
+    expect(names).toEqual(['corral_http_request_duration_seconds', 'corral_http_connections_dropped_total']);
   });
 
   it('given a prefix, applies it to every metric name', async () => {

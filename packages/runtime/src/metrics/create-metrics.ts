@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 export interface MetricsOptions {
   /** Prefix of every metric name; default `corral_`. */
@@ -15,6 +15,8 @@ export interface Metrics {
   readonly registry: Registry;
   /** `<prefix>http_request_duration_seconds{service,route,method,status_code}`. */
   readonly httpRequestDuration: Histogram<HttpLabel>;
+  /** `<prefix>http_connections_dropped_total{service}`: connections closed on accept (limitConnections). */
+  readonly httpConnectionsDropped: Counter;
 }
 
 /** Buckets from 1 ms to 10 s: webhooks and extender calls are expected in the low milliseconds. */
@@ -24,7 +26,8 @@ export const HTTP_DURATION_BUCKETS: readonly number[] = Object.freeze([
 
 /**
  * Creates a service's own Prometheus registry (never the global one, so tests and several servers in one
- * process do not collide), labels every series with `service`, and registers the HTTP histogram.
+ * process do not collide), labels every series with `service`, and registers the HTTP histogram and
+ * the counter of connections dropped over the connection limit.
  */
 export function createMetrics(options: MetricsOptions): Metrics {
   const prefix = options.prefix ?? 'corral_';
@@ -38,5 +41,10 @@ export function createMetrics(options: MetricsOptions): Metrics {
     buckets: [...HTTP_DURATION_BUCKETS],
     registers: [registry],
   });
-  return { registry, httpRequestDuration };
+  const httpConnectionsDropped = new Counter({
+    name: `${prefix}http_connections_dropped_total`,
+    help: 'Connections closed as soon as accepted, because the server already held its maximum (--max-connections).',
+    registers: [registry],
+  });
+  return { registry, httpRequestDuration, httpConnectionsDropped };
 }

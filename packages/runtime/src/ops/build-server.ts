@@ -11,6 +11,8 @@ import { reloadTlsOnChange, type TlsReloader } from '../tls/tls-reloader.js';
 import type { ReadinessReport } from './readiness.js';
 import { closeKeepAliveWhenClosing } from './close-keep-alive.js';
 import { closeStalledConnectionsWhenClosing } from './close-stalled-connections.js';
+import { closeConnectionsOnClientCaChange } from './close-untrusted-connections.js';
+import { DEFAULT_MAX_CONNECTIONS, limitConnections } from './limit-connections.js';
 import { requestIdGenerator } from './request-id.js';
 import { ServerLogController } from './server-log-controller.js';
 import { OPS_ROUTES, withOps } from './with-ops.js';
@@ -34,7 +36,9 @@ export interface HttpsOptions extends KeyPairFiles {
   /**
    * A CA bundle (PEM): the server then asks each client for a certificate and verifies it against
    * the bundle, but accepts the connection either way (probes and scrapes present none); routes that
-   * need a verified client check it with `requireClientCertificate`. Reloaded with the pair.
+   * need a verified client check it with `requireClientCertificate`. Reloaded with the pair; a
+   * reloaded bundle that no longer verifies a connection's certificate closes that connection (after
+   * the response in flight), and requests arriving on it meanwhile are refused as untrusted.
    */
   readonly clientCaFile?: string;
 }
@@ -62,6 +66,11 @@ export interface BuildServerOptions {
   readonly quietRoutes?: readonly string[];
   /** See quietRoutes; default 1 s. */
   readonly slowRequestMs?: number;
+  /**
+   * Most connections held at once (see limitConnections); default 1024. One more is closed as soon
+   * as it is accepted and counted in `metrics.httpConnectionsDropped`.
+   */
+  readonly maxConnections?: number | undefined;
 }
 
 const ONE_MIB = 1024 * 1024;
@@ -77,10 +86,12 @@ const KEEP_ALIVE_MS = 120_000;
 
 /**
  * Builds a service's fastify server. This is the ONE place where cross-cutting concerns are composed,
- * in this order: JSON bodies (fastJsonBodyParser), closing connections on shutdown (keep-alive ones
- * after their response: closeKeepAliveWhenClosing; the others once no request is in flight:
+ * in this order: the connection limit (limitConnections), JSON bodies (fastJsonBodyParser), closing
+ * connections on shutdown (keep-alive ones after their response: closeKeepAliveWhenClosing; the
+ * others once no request is in flight, and those whose body is still arriving after a grace:
  * closeStalledConnectionsWhenClosing), request logging and request metrics (one response hook), ops
- * routes (/healthz, /readyz, /metrics), and (for HTTPS) certificate reload, with the client CA if any.
+ * routes (/healthz, /readyz, /metrics), and (for HTTPS) certificate reload, with the client CA if any
+ * (closing the connections a reloaded CA no longer trusts: closeConnectionsOnClientCaChange).
  * Register the service's own routes on the returned instance.
  */
 export function buildServer(options: BuildServerOptions): CorralServer {
@@ -110,6 +121,11 @@ export function buildServer(options: BuildServerOptions): CorralServer {
       ? { https: { cert: keyPair.cert, key: keyPair.key, handshakeTimeout: requestTimeout, ...clientAuth } }
       : {}),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as CorralServer;
+  limitConnections(
+    app.server,
+    options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    options.metrics.httpConnectionsDropped,
+  );
   useFastJsonBodies(app as unknown as FastifyInstance);
   closeKeepAliveWhenClosing(app as unknown as FastifyInstance);
   closeStalledConnectionsWhenClosing(app as unknown as FastifyInstance);
@@ -132,15 +148,17 @@ export function buildServer(options: BuildServerOptions): CorralServer {
 
   if (options.https && keyPair) {
     const https = options.https;
+    const server = app.server as TlsServer;
+    const onClientCaChange = clientCa ? closeConnectionsOnClientCaChange(server) : undefined;
     let reloader: TlsReloader | undefined;
     app.addHook('onListen', async () => {
-      const server = app.server as TlsServer;
       reloader ??= reloadTlsOnChange({
         ...https,
         server,
         logger: options.logger,
         initial: keyPair,
         ...(clientCa ? { initialClientCa: clientCa } : {}),
+        ...(onClientCaChange ? { onClientCaChange } : {}),
       });
     });
     app.addHook('onClose', async () => reloader?.stop());

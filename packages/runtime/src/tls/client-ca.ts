@@ -11,6 +11,8 @@ export interface ClientCa {
   readonly hash: string;
   /** Each certificate's subject and end date, in file order, for the logs. */
   readonly certificates: readonly { readonly subject: string; readonly validTo: string }[];
+  /** The bundle's certificates, parsed: what a connection's client certificate is checked against. */
+  readonly anchors: readonly X509Certificate[];
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
@@ -27,17 +29,17 @@ export function validateClientCa(pem: Buffer, file?: string): ClientCa {
   if (blocks.length === 0) {
     throw new TlsClientCaError(`${name} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
   }
-  const certificates = blocks.map((block, index) => {
+  const anchors = blocks.map((block, index) => {
     try {
-      const { subject, validTo } = new X509Certificate(block);
-      return { subject, validTo };
+      return new X509Certificate(block);
     } catch (cause) {
       throw new TlsClientCaError(`${name}: certificate ${index + 1} of ${blocks.length} does not parse`, {
         cause,
       });
     }
   });
-  return { pem, hash: hashContents([pem]), certificates };
+  const certificates = anchors.map(({ subject, validTo }) => ({ subject, validTo }));
+  return { pem, hash: hashContents([pem]), certificates, anchors };
 }
 
 /** Given the bundle's path, reads and validates it; throws `TlsClientCaError` naming the file. */

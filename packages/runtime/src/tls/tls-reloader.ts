@@ -20,6 +20,11 @@ export interface TlsReloadOptions extends KeyPairFiles {
   readonly clientCaFile?: string;
   /** The bundle the server was started with; read from clientCaFile when omitted. */
   readonly initialClientCa?: ClientCa;
+  /**
+   * Called with each client CA swapped in, after the swap (e.g. closeConnectionsOnClientCaChange, to
+   * close the connections it no longer trusts); returns how many connections it closed, for the log.
+   */
+  readonly onClientCaChange?: (ca: ClientCa) => number;
   readonly pollIntervalMs?: number;
   readonly debounceMs?: number;
   /** The time in ms, to judge certificate dates; default Date.now. */
@@ -53,8 +58,9 @@ const NOT_VALID_NOW = 'the TLS certificate served is not valid now; clients will
  * bundle, if any), validates each new pair or bundle, then swaps it in with `server.setSecureContext`.
  * A pair that fails validation is logged and the previous one keeps serving; so is an expired pair
  * while the one served is still valid, and so is a client CA bundle that fails validation (the
- * previous one keeps verifying clients). A certificate served outside its dates (at start, or
- * swapped in) is warned about. This is a boundary: it logs each outcome once.
+ * previous one keeps verifying clients). A client CA swapped in is passed to `onClientCaChange`
+ * (connections made before it are not verified again by TLS). A certificate served outside its
+ * dates (at start, or swapped in) is warned about. This is a boundary: it logs each outcome once.
  */
 export function reloadTlsOnChange(options: TlsReloadOptions): TlsReloader {
   const log = options.logger.child({ component: 'tls-reload' });
@@ -98,6 +104,19 @@ export function reloadTlsOnChange(options: TlsReloadOptions): TlsReloader {
       return currentCa;
     }
   };
+  /** Runs onClientCaChange; returns what the log line says of it. */
+  const closeUntrusted = (ca: ClientCa): { untrustedConnectionsClosed?: number } => {
+    if (options.onClientCaChange === undefined) return {};
+    try {
+      return { untrustedConnectionsClosed: options.onClientCaChange(ca) };
+    } catch (err) {
+      log.error(
+        { err, clientCaFile: caFile },
+        'could not close the connections the new client CA does not trust',
+      );
+      return {};
+    }
+  };
   const apply = (contents: readonly Buffer[]): void => {
     const [cert = Buffer.alloc(0), key = Buffer.alloc(0), pem] = contents;
     const pair = nextPair(cert, key);
@@ -118,11 +137,10 @@ export function reloadTlsOnChange(options: TlsReloadOptions): TlsReloader {
       warnIfNotValid(pair);
     }
     if (ca !== currentCa && ca !== undefined) {
-      log.info(
-        { clientCaFile: caFile, previous: currentCa && describeCa(currentCa), next: describeCa(ca) },
-        'TLS client CA reloaded',
-      );
+      const previous = currentCa && describeCa(currentCa);
       currentCa = ca;
+      const closed = closeUntrusted(ca);
+      log.info({ clientCaFile: caFile, previous, next: describeCa(ca), ...closed }, 'TLS client CA reloaded');
     }
   };
   warnIfNotValid(current);

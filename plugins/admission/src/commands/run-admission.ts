@@ -194,6 +194,7 @@ async function serve(
     metrics,
     readiness: readiness.report,
     deadlineMs: config.deadlineMs,
+    maxConnections: config.maxConnections,
     reservationTtlMs: config.reservationTtlSeconds * 1000,
     namespaceWaitMs,
     ...(reservationStore ? { reservationStore } : {}),

@@ -29,6 +29,8 @@ export interface AdmissionServerOptions {
   readonly https?: HttpsOptions;
   /** With `https.clientCaFile`: the client certificate must also name this (CN or DNS/URI SAN). */
   readonly clientName?: string;
+  /** Most connections served at once (`--max-connections`); default 1024. */
+  readonly maxConnections?: number;
   /** Answer every review within this many ms (below the webhooks' timeoutSeconds). */
   readonly deadlineMs: number;
   /** How long a quota reservation is held at most before the snapshot shows its object. */
@@ -68,6 +70,7 @@ export function buildAdmissionServer(options: AdmissionServerOptions): Admission
     // Thousands of reviews a second: each is logged only when it fails or is slow (denials, audits
     // and rule failures get their own line, see webhook-routes.ts).
     quietRoutes: WEBHOOK_PATHS,
+    maxConnections: options.maxConnections,
     ...(options.https ? { https: options.https } : {}),
   });
   const ledger = new ReservationLedger({

@@ -106,6 +106,7 @@ function extenderOptions(
     systemNamespaces: config.systemNamespaces,
     gpuResources: config.gpuResources,
     bodyLimitBytes: config.bodyLimitBytes,
+    maxConnections: config.maxConnections,
     assumeTtlMs: config.assumeTtlMs,
     ...(config.bind && kubeConfig ? { binder: podBinder(kubeConfig) } : {}),
     ...(https ? { https: clientCa ? { ...https, clientCaFile: absolute(cwd, clientCa) } : https } : {}),

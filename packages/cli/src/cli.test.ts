@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -148,5 +148,32 @@ describe('corral command line', () => {
     const io = memoryIo();
     expect(await runCli(['explain', pod, '--policies', 'examples'], io)).toBe(0);
     expect(io.out.join('')).toMatch(/pod finance-prod\/p \(department finance\)/);
+  });
+
+  it("given --version, prints the package's version and exits 0", async () => {
+    const io = memoryIo();
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    expect(await runCli(['--version'], io)).toBe(0);
+    expect(io.out.join('')).toBe(`corral ${version}\n`);
+    expect(io.err).toEqual([]);
+  });
+
+  it("given help and a command, prints that command's help as <command> --help does", async () => {
+    for (const command of ['check', 'demo', 'extender']) {
+      const viaHelp = memoryIo();
+      const viaFlag = memoryIo();
+      expect(await runCli(['help', command], viaHelp)).toBe(0);
+      expect(await runCli([command, '--help'], viaFlag)).toBe(0);
+      expect(viaHelp.out.join('')).toBe(viaFlag.out.join(''));
+      expect(viaHelp.out.join('')).not.toMatch(/Usage: corral <command>/);
+    }
+  });
+
+  it('given help and an unknown command, names it and exits 2', async () => {
+    const io = memoryIo();
+    expect(await runCli(['help', 'frobnicate'], io)).toBe(2);
+    expect(io.err.join('')).toMatch(/unknown command "frobnicate"/);
   });
 });

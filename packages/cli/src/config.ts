@@ -15,6 +15,13 @@ function writerOf(stream: NodeJS.WritableStream): (text: string) => void {
   };
 }
 
+/** All of `stream` as UTF-8 text, read only when asked for (`corral check -f -`). */
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** The one place the command line reads its process environment. */
 export function processIo(): CliIo {
   return {
@@ -22,5 +29,6 @@ export function processIo(): CliIo {
     stderr: writerOf(process.stderr),
     env: process.env,
     cwd: process.cwd(),
+    readStdin: () => readAll(process.stdin),
   };
 }

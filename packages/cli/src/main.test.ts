@@ -17,30 +17,33 @@ interface Run {
 /**
  * Runs `corral <args>` from the sources in a fresh process (as the `corral` bin does). With
  * `closeStdout`, reads its stdout only until the first chunk and then closes it, as `corral … | head
- * -1` does. A process still running after `limitMs` is killed and reported as hung.
+ * -1` does; with `stdin`, writes it to the process's standard input (else it reads an empty one).
+ * A process still running after `limitMs` is killed and reported as hung.
  */
 function runCorral(
   args: readonly string[],
-  options: { closeStdout?: boolean; limitMs: number },
-): Promise<Run> {
+  options: { closeStdout?: boolean; limitMs: number; stdin?: string },
+): Promise<Run & { stdout: string }> {
   const child = spawn(process.execPath, ['--conditions', 'corral-source', '--import', 'tsx', MAIN, ...args], {
     cwd: ROOT,
     env: { ...process.env, CORRAL_DEBUG: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  child.stdin.end(options.stdin ?? '');
   let stderr = '';
+  let stdout = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   if (options.closeStdout) child.stdout.once('data', () => child.stdout.destroy());
-  else child.stdout.resume();
+  else child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      resolve({ code: 'hung', stderr });
+      resolve({ code: 'hung', stderr, stdout });
     }, options.limitMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stderr });
+      resolve({ code, stderr, stdout });
     });
   });
 }
@@ -53,6 +56,16 @@ describe('the corral process', { timeout: 90_000 }, () => {
     const { code, stderr } = await runCorral(args, { closeStdout: true, limitMs: 60_000 });
     expect(stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
     expect(code).toBe(0);
+  });
+
+  it('given `kubectl … -o yaml | corral check -f - …`, checks the objects read from standard input', async () => {
+    const pod =
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: web-prod}\n' +
+      'spec:\n  containers: [{name: a, image: docker.io/library/nginx:1.27}]\n';
+    const args = ['check', '-f', '-', '--policies', 'examples'];
+    const { code, stdout } = await runCorral(args, { stdin: pod, limitMs: 60_000 });
+    expect(stdout).toContain('DENIED  Pod web-prod/p  (stdin (document 1))');
+    expect(code).toBe(1);
   });
 
   describe('given a service whose port is taken, with a cluster configured', () => {

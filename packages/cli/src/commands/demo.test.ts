@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
@@ -115,4 +118,21 @@ describe('corral demo', () => {
     expect(memory.err()).toContain('still shutting down');
     expect(process.listenerCount('SIGINT')).toBe(listeners);
   }, 60_000);
+
+  it('given --offline from another working directory, still finds the example cluster of the repository', async () => {
+    const io = { ...memoryIo(), cwd: mkdtempSync(join(tmpdir(), 'corral-demo-cwd-')) };
+    const code = await runCli(['demo', '--offline'], io);
+    expect(io.err()).toBe('');
+    expect(code).toBe(0);
+    expect(io.out()).toContain(`the cluster in ${join(repoRoot, 'examples')} `);
+  });
+
+  it('given --offline with --manifests, refuses instead of ignoring the manifests, and exits 2', async () => {
+    const io = memoryIo();
+    expect(await runCli(['demo', '--offline', '--manifests', 'my-manifests'], io)).toBe(2);
+    expect(io.err()).toBe(
+      'corral demo: --offline runs built-in samples and reads no --manifests; give one of them\n',
+    );
+    expect(io.out()).toBe('');
+  });
 });

@@ -13,8 +13,11 @@ import { asksForHelp, parseFlags } from './parse-flags.js';
 /** The demo's manifests, `demo/` at the repository root (src/commands and dist/commands sit alike). */
 export const DEMO_MANIFESTS = fileURLToPath(new URL('../../../../demo/', import.meta.url));
 
+/** The example cluster, `examples/` at the repository root: found from any working directory. */
+export const DEMO_POLICIES = fileURLToPath(new URL('../../../../examples/', import.meta.url));
+
 const FLAGS = {
-  policies: { type: 'string', default: 'examples' },
+  policies: { type: 'string' },
   manifests: { type: 'string' },
   'no-ceph': { type: 'boolean', default: false },
   offline: { type: 'boolean', default: false },
@@ -25,10 +28,11 @@ export const DEMO_HELP = `usage: corral demo [--policies PATH] [--manifests PATH
 Checks the policies, then walks through Corral with its services running for real on the example
 cluster, driven as Kubernetes drives them (what \`make demo\` runs).
 
-  --policies PATH    the policies of the example cluster (default: examples)
+  --policies PATH    the policies of the example cluster (default: examples/ of the repository)
   --manifests PATH   the demo's manifests (default: demo/ of the repository)
   --no-ceph          skip the storage part
   --offline          start nothing: print the example cluster and run the decisions in-process
+                     on built-in samples (so not with --manifests)
   -h, --help         this text
 `;
 
@@ -47,7 +51,12 @@ export async function demo(args: readonly string[], io: CliIo): Promise<number> 
     io.stderr(`corral demo: ${parsed.message}\n`);
     return EXIT_USAGE;
   }
-  const path = resolve(io.cwd, String(parsed.values['policies']));
+  if (parsed.values['offline'] === true && parsed.values['manifests'] !== undefined) {
+    io.stderr('corral demo: --offline runs built-in samples and reads no --manifests; give one of them\n');
+    return EXIT_USAGE;
+  }
+  const policies = parsed.values['policies'];
+  const path = resolve(io.cwd, typeof policies === 'string' ? policies : DEMO_POLICIES);
   const store = new SnapshotStore();
   try {
     const source = await startFileSource({ path, sink: store, watch: false, onProblems: () => undefined });

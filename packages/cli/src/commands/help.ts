@@ -21,8 +21,10 @@ Demo (what \`make demo\` runs):
                                        as Kubernetes drives them; --no-ceph skips storage, --offline
                                        starts nothing and runs the decisions in-process
 
-  help                                 this text; \`corral <command> --help\` for a command's flags
-                                       (for a service: every flag, its default and its env variable)
+  help [COMMAND]                       this text; \`corral help <command>\` (or \`corral <command>
+                                       --help\`) for a command's flags (for a service: every flag,
+                                       its default and its env variable)
+  --version                            the version of corral
 
 Exit codes: 0 ok, 1 a finding (a denial) or a service that failed (could not start, or stop cleanly),
 2 bad usage or input, or an unexpected failure.

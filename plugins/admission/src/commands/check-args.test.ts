@@ -68,4 +68,39 @@ describe('parseCheckArgs', () => {
     expect(parsed.kind).toBe('error');
     expect(parsed.kind === 'error' && parsed.message).toMatch(message);
   });
+
+  it('given -f=FILE and -n=NS as kubectl takes them, reads the values without the =', () => {
+    const parsed = parseCheckArgs(['-f=a.yaml', '-f', 'b.yaml', '-n=web-prod', '--policies=examples']);
+    expect(parsed.kind === 'ok' && parsed.args).toMatchObject({
+      files: ['a.yaml', 'b.yaml'],
+      policies: 'examples',
+      namespace: 'web-prod',
+    });
+  });
+
+  it('given -f - (standard input), takes it as a manifest, once', () => {
+    const parsed = parseCheckArgs(['-f', '-', ...BASE]);
+    expect(parsed.kind === 'ok' && parsed.args.files).toEqual(['-', 'a.yaml']);
+    const twice = parseCheckArgs(['-f', '-', '-f', '-', '--policies', 'examples']);
+    expect(twice).toEqual({
+      kind: 'error',
+      message: '-f - (standard input) was given more than once; give it once',
+    });
+  });
+
+  it('given two files after one -f (what -f *.yaml becomes), says to give each its own -f', () => {
+    const parsed = parseCheckArgs(['-f', 'a.yaml', 'b.yaml', '--policies', 'examples']);
+    expect(parsed.kind).toBe('error');
+    expect(parsed.kind === 'error' && parsed.message).toMatch(
+      /^unexpected argument "b\.yaml": give each manifest its own -f .*-f \*\.yaml gives -f only the first file/,
+    );
+  });
+
+  it.each([
+    [['-f=', '--policies', 'examples'], '-f needs a file, a folder or - (standard input), not ""'],
+    [['--file', '', '--policies', 'examples'], '-f needs a file, a folder or - (standard input), not ""'],
+    [['-f', 'a.yaml', '--policies='], '--policies needs a file or folder, not ""'],
+  ])('given %j (an empty path: the working directory), refuses', (args, message) => {
+    expect(parseCheckArgs(args)).toEqual({ kind: 'error', message });
+  });
 });

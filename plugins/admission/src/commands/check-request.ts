@@ -3,8 +3,39 @@ import type { ManifestObject } from '../effects/read-manifests.js';
 import { textOf } from '../decide/pod-spec.js';
 import { withCreationTimestamp } from './check-ages.js';
 
-/** Kinds without a namespace among those check reads. */
-const CLUSTER_SCOPED: ReadonlySet<string> = new Set(['Namespace', 'Node', 'PersistentVolume', 'Department']);
+/**
+ * Cluster-scoped kinds, by API group: those check reviews, and the common ones of groups it does not
+ * review (a StorageClass is shown as `StorageClass corral-rbd`, not in the namespace `-n` gives).
+ */
+const CLUSTER_SCOPED: ReadonlyMap<string, readonly string[]> = new Map([
+  ['', ['Namespace', 'Node', 'PersistentVolume', 'ComponentStatus']],
+  ['corral.dev', ['Department']],
+  ['storage.k8s.io', ['StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment', 'VolumeAttributesClass']],
+  ['snapshot.storage.k8s.io', ['VolumeSnapshotClass', 'VolumeSnapshotContent']],
+  ['rbac.authorization.k8s.io', ['ClusterRole', 'ClusterRoleBinding']],
+  ['apiextensions.k8s.io', ['CustomResourceDefinition']],
+  [
+    'admissionregistration.k8s.io',
+    [
+      'MutatingWebhookConfiguration',
+      'ValidatingWebhookConfiguration',
+      'ValidatingAdmissionPolicy',
+      'ValidatingAdmissionPolicyBinding',
+      'MutatingAdmissionPolicy',
+      'MutatingAdmissionPolicyBinding',
+    ],
+  ],
+  ['scheduling.k8s.io', ['PriorityClass']],
+  ['node.k8s.io', ['RuntimeClass']],
+  ['networking.k8s.io', ['IngressClass', 'IPAddress', 'ServiceCIDR']],
+  ['apiregistration.k8s.io', ['APIService']],
+  ['certificates.k8s.io', ['CertificateSigningRequest', 'ClusterTrustBundle']],
+  ['flowcontrol.apiserver.k8s.io', ['FlowSchema', 'PriorityLevelConfiguration']],
+]);
+
+/** Does an object of this kind have no namespace? */
+export const isClusterScoped = (kind: GroupVersionKind): boolean =>
+  CLUSTER_SCOPED.get(kind.group)?.includes(kind.kind) === true;
 
 /** The API groups and versions Corral's webhooks are registered for (deploy/admission/webhooks.yaml). */
 const REVIEWED_VERSIONS: ReadonlyMap<string, readonly string[]> = new Map([
@@ -48,9 +79,7 @@ export function requestFor(item: ManifestObject, index: number, context: Request
     kind: textOf(object['kind']) ?? '(no kind)',
   };
   const metadata = (object['metadata'] ?? {}) as Metadata;
-  const namespace = CLUSTER_SCOPED.has(kind.kind)
-    ? undefined
-    : (textOf(metadata.namespace) ?? context.namespace);
+  const namespace = isClusterScoped(kind) ? undefined : (textOf(metadata.namespace) ?? context.namespace);
   const name = textOf(metadata.name) ?? `${textOf(metadata.generateName) ?? 'object'}${index}`;
   const named = { ...object, metadata: { ...metadata, name, ...(namespace ? { namespace } : {}) } };
   return {

@@ -6,11 +6,12 @@ import { mutatePod } from '../decide/mutate.js';
 import type { AdmissionRequest } from '../decide/request.js';
 import { DEFAULT_RULE_SETTINGS, type RuleSettings } from '../decide/settings.js';
 import { validateRequest } from '../decide/validate.js';
-import { readManifests, type ManifestObject } from '../effects/read-manifests.js';
+import type { ManifestObject } from '../effects/read-manifests.js';
 import { ReservationLedger } from '../effects/reservation-ledger.js';
 import { ageClock, dateAfter } from './check-ages.js';
 import { CHECK_HELP, CHECK_USAGE, parseCheckArgs, type CheckArgs } from './check-args.js';
 import { formatChecked, type CheckedObject } from './check-format.js';
+import { readCheckInput, shownName } from './check-input.js';
 import { isPolicyKind, isReviewed, requestFor } from './check-request.js';
 import { loadCheckSnapshot } from './check-snapshot.js';
 import { describeFailure, type CommandIo } from './command-io.js';
@@ -118,7 +119,14 @@ export function checkManifests(
     const patch = mutation.mutated
       ? jsonPatch.compare(request.object as object, mutation.mutated as object)
       : [];
-    return { ...base, allowed, patch, decisions, notes };
+    return {
+      ...base,
+      allowed,
+      patch,
+      decisions,
+      notes,
+      ...(patch.length > 0 ? { before: request.object } : {}),
+    };
   });
   return { objects, denied: objects.filter((o) => !o.allowed).length };
 }
@@ -131,13 +139,13 @@ async function runCheck(args: CheckArgs, io: CommandIo): Promise<number> {
     io.stderr(`corral check: the policies in ${args.policies} have problems:\n${listed(loaded.problems)}\n`);
     return 2;
   }
-  const manifests = await readManifests(args.files.map((file) => resolve(io.cwd, file)));
+  const manifests = await readCheckInput(args.files, io);
   if (manifests.problems.length > 0) {
     io.stderr(`corral check: cannot read the manifests:\n${listed(manifests.problems)}\n`);
     return 2;
   }
   if (manifests.objects.length === 0) {
-    io.stderr(`corral check: no objects found in ${args.files.join(', ')}\n`);
+    io.stderr(`corral check: no objects found in ${args.files.map(shownName).join(', ')}\n`);
     return 2;
   }
   const report = checkManifests(manifests.objects, loaded.snapshot, {

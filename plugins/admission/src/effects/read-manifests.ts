@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { documentSource, nonStringMetadataFields, parseDocuments } from '@corral/cluster';
 import { describeProblem } from '@corral/policy';
@@ -16,12 +16,27 @@ export interface ReadManifests {
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
-async function filesUnder(path: string): Promise<string[]> {
+/**
+ * The manifest files of `path`: the file itself, or every `*.yaml|*.yml|*.json` below the folder,
+ * sorted, as the policy files are listed (list-files.ts of @corral/cluster): names starting with a
+ * dot (`.git`, `.github`, a ConfigMap's `..data`) are skipped, and a folder is read once however many
+ * symlinks lead to it (a link to `.` or `..` would otherwise be followed until memory runs out).
+ */
+async function filesUnder(path: string, visited = new Set<string>()): Promise<string[]> {
   const info = await stat(path);
   if (!info.isDirectory()) return [path];
-  const entries = (await readdir(path)).sort();
-  const nested = await Promise.all(entries.map((entry) => filesUnder(join(path, entry))));
-  return nested.flat().filter((file) => MANIFEST_EXTENSIONS.has(extname(file)));
+  const real = await realpath(path);
+  if (visited.has(real)) return [];
+  visited.add(real);
+  const files: string[] = [];
+  for (const entry of (await readdir(path)).sort()) {
+    if (entry.startsWith('.')) continue;
+    const child = join(path, entry);
+    const isFolder = (await stat(child).catch(() => undefined))?.isDirectory() === true;
+    if (isFolder) files.push(...(await filesUnder(child, visited)));
+    else if (MANIFEST_EXTENSIONS.has(extname(entry).toLowerCase())) files.push(child);
+  }
+  return files;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

@@ -33,7 +33,7 @@ describe('corral check (through commands.check)', () => {
     const { code, out } = await run(['-f', `${HERE}/clean.yaml`, '--policies', 'examples']);
     expect(code).toBe(0);
     expect(out).toContain('+ /spec/imagePullSecrets = [{"name":"harbor-finance"}]');
-    expect(out).toContain('+ /metadata/labels/corral.dev/department = "finance"');
+    expect(out).toContain('+ /metadata/labels/corral.dev~1department = "finance"');
     expect(out).toContain(
       '+ /spec/containers/0/resources = {"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"1","memory":"512Mi"}}',
     );

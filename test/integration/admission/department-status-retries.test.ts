@@ -51,7 +51,9 @@ describe('Department status writes while the API server fails (fake API server)'
       answer = 200;
       snapshot.upsert('Node', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'touch' } }, 'test');
       await vi.waitFor(() => expect(finance().at(-1)?.code).toBe(200), { timeout: 3_000 });
-      // Written once: no tight loop after the recovery.
+      // The other objects' writes of that pass may still be under way (a loaded machine): let the
+      // pass end, then nothing more may come. Written once: no tight loop after the recovery.
+      await writer.flush();
       const settled = attempts.length;
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(attempts).toHaveLength(settled);

@@ -175,6 +175,7 @@ describe('cluster source against a fake API server', () => {
     await waitFor(() => h.source.synced(), 'all kinds synced');
     expect(h.readiness.filter(([kind]) => kind === 'Pod')).toEqual([
       ['Pod', false, 'waiting for the first LIST'],
+      ['Pod', false, 'not listed yet: LIST /api/v1/pods: injected failure (500)'],
       ['Pod', true, 'listed 1 objects'],
     ]);
     expect(h.source.status().Pod?.lastError).toContain('injected failure');

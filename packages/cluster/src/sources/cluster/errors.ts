@@ -12,7 +12,10 @@ export type ClusterSourceErrorCode =
 
 export class ClusterSourceError extends Error {
   override readonly name = 'ClusterSourceError';
-  /** How long the API server asked to wait before the next request (its Retry-After), if it did. */
+  /**
+   * The least wait before the next request: the API server's Retry-After, if it sent one, or the
+   * informer's own backoff after a 410 that came right after its LIST.
+   */
   readonly retryAfterMs: number | undefined;
 
   constructor(

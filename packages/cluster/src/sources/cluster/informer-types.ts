@@ -13,6 +13,11 @@ export interface InformerState {
   resourceVersion: string;
   /** Watches failed in a row since the last LIST or accepted watch. */
   watchFailures: number;
+  /**
+   * 410s in a row that came within `shortWatchMs` of the LIST before them (0 when unset); each makes
+   * the supervisor wait the backoff for this count before the next LIST.
+   */
+  quickExpiries?: number;
 }
 
 /** What the informer tells its owner; none of these may throw. */
@@ -39,6 +44,8 @@ export interface InformerHooks {
   expired(message: string): void;
   /** The next run relists because of watch failures (`reason` says which); the run then fails. */
   relisting(reason: string): void;
+  /** A watch event the informer cannot apply (no object, unknown type); `reason` says which. */
+  ignored(reason: string): void;
   /** The sink threw on an object; the informer carries on with the next one. */
   sinkFailed(err: unknown, operation: string): void;
   /**

@@ -76,6 +76,7 @@ function harness(
       stalled: (silentMs) => hooks.push(`stalled ${silentMs}`),
       expired: () => hooks.push('expired'),
       relisting: (reason) => hooks.push(`relisting: ${reason}`),
+      ignored: (reason) => hooks.push(`ignored: ${reason}`),
       sinkFailed: (_err, op) => hooks.push(`sinkFailed ${op}`),
       listRetrying: (reason, delayMs) => hooks.push(`listRetrying ${delayMs}: ${reason}`),
     },
@@ -182,6 +183,7 @@ describe('runInformer', () => {
     ]);
     await settle();
     h.watch.last().event('ADDED', node('b', '11'));
+    await h.clock.advance(1_000);
     h.watch.last().event('ERROR', { kind: 'Status', code: 410, reason: 'Expired', message: 'too old' });
     await settle();
     expect(h.hooks).toContain('expired');
@@ -197,6 +199,54 @@ describe('runInformer', () => {
     await settle();
     expect(h.result().error).toMatchObject({ statusCode: 410 });
     expect(h.state.resourceVersion).toBe('');
+  });
+
+  it('given 410 right after a list, even after events, fails with a wait growing with each in a row', async () => {
+    const h = harness([{ resourceVersion: '10', items: [] }], {
+      state: { resourceVersion: '', watchFailures: 0, quickExpiries: 2 },
+    });
+    await settle();
+    h.watch.last().event('ADDED', node('b', '11'));
+    h.watch.last().event('ERROR', { kind: 'Status', code: 410, reason: 'Expired', message: 'too old' });
+    await settle();
+    // Relisting at once would loop as fast as the server answers: the supervisor waits instead.
+    expect(h.result().error).toMatchObject({ statusCode: 410, retryAfterMs: 400 });
+    expect(h.state).toMatchObject({ resourceVersion: '', quickExpiries: 3 });
+    expect(h.lists()).toBe(1);
+  });
+
+  it('given a 410 well after the list, forgets earlier 410s that came right after theirs', async () => {
+    const h = harness(
+      [
+        { resourceVersion: '10', items: [] },
+        { resourceVersion: '40', items: [] },
+      ],
+      { state: { resourceVersion: '', watchFailures: 0, quickExpiries: 2 } },
+    );
+    await h.clock.advance(1_000);
+    h.watch.last().event('ERROR', { kind: 'Status', code: 410, message: 'too old' });
+    await settle();
+    expect(h.result().finished).toBe(false);
+    expect(h.state).toMatchObject({ resourceVersion: '40', quickExpiries: 0 });
+    await h.stop();
+  });
+
+  it('given only events it cannot apply and a close within shortWatchMs, reports them and fails', async () => {
+    const h = harness([{ resourceVersion: '10', items: [] }]);
+    await settle();
+    h.watch.last().event('ADDED', undefined);
+    h.watch.last().event('SOMETHING', { kind: 'Node' });
+    h.watch.last().done(null);
+    await settle();
+    // Watching again at once would repeat the same request for ever: the supervisor backs off.
+    expect(h.result().error).toMatchObject({ code: 'CLUSTER_ERR_WATCH_SHORT' });
+    expect(h.hooks).toEqual([
+      'listed 0 @10',
+      'opened @10',
+      'ignored: ADDED event without an object',
+      'ignored: unknown event type SOMETHING',
+    ]);
+    expect(h.state).toMatchObject({ resourceVersion: '10', watchFailures: 1 });
   });
 
   it('given 410 on a quiet watch that ran a while after the list, relists without failing', async () => {

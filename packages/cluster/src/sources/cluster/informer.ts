@@ -42,6 +42,7 @@ function onEvent(
       };
     }
     case 'ignore':
+      deps.hooks.ignored(action.reason);
       return undefined;
   }
   if (action.resourceVersion !== undefined) deps.state.resourceVersion = action.resourceVersion;
@@ -54,6 +55,8 @@ interface WatchRun {
   readonly end: WatchEnd;
   /** Marks the watch accepted (see InformerHooks.accepted); only the first call counts. */
   readonly accept: () => void;
+  /** Did the watch deliver an event the informer could apply (ADDED, MODIFIED, DELETED, BOOKMARK)? */
+  readonly applied: () => boolean;
 }
 
 /** Does the watch end tell of a stream that stayed open without an end past its deadline? */
@@ -95,7 +98,7 @@ async function watchFromResourceVersion(deps: InformerDeps, signal: AbortSignal)
     },
   });
   if (aliveAt !== undefined && isStall(end)) deps.hooks.stalled(deps.clock.now() - aliveAt);
-  return { end, accept };
+  return { end, accept, applied: () => accepted };
 }
 
 /**
@@ -116,6 +119,36 @@ function watchFailed(deps: InformerDeps, error: unknown, tooLarge: boolean): unk
 }
 
 /**
+ * A 410 that came within `shortWatchMs` of its LIST, with or without events before it: relisting at
+ * once could loop as fast as the server answers (one LIST per cycle), so the run fails instead and
+ * asks the supervisor to wait the backoff for the number of such 410s in a row, as client-go's
+ * reflector backs off between relists. Events do not shorten the wait: they reset the supervisor's
+ * own backoff, but not this count.
+ */
+function expiredAfterList(deps: InformerDeps, message: string): ClusterSourceError {
+  const inARow = deps.state.quickExpiries ?? 0;
+  deps.state.quickExpiries = inARow + 1;
+  return new ClusterSourceError('CLUSTER_ERR_WATCH_FAILED', `${message} right after LIST`, 410, {
+    retryAfterMs: deps.retryDelayMs(inARow),
+  });
+}
+
+/**
+ * A watch closed cleanly. One that applied no event and lasted less than `shortWatchMs` is a failure
+ * (the supervisor backs off): events the informer ignored (no object, unknown type) do not count,
+ * since a server sending only those and closing would otherwise be watched again at once, for ever,
+ * from the same resourceVersion.
+ */
+function closedWatch(deps: InformerDeps, run: WatchRun, durationMs: number): void {
+  if (!run.applied() && durationMs < deps.timing.shortWatchMs) {
+    const message = `WATCH ${deps.resource.path}: closed after ${durationMs} ms without events`;
+    throw watchFailed(deps, new ClusterSourceError('CLUSTER_ERR_WATCH_SHORT', message), false);
+  }
+  deps.state.quickExpiries = 0;
+  run.accept();
+}
+
+/**
  * One kind's list/watch loop: LIST (into sink.replaceAll) when there is no resourceVersion, then
  * WATCH from it, again and again: a clean end resumes from the last resourceVersion, 410 Gone
  * relists. Returns when `signal` aborts; throws on any other failure (an HTTP 200 followed by an
@@ -128,30 +161,23 @@ export async function runInformer(deps: InformerDeps, signal: AbortSignal): Prom
     const listedNow = deps.state.resourceVersion === '';
     if (listedNow) await relist(deps, signal);
     if (signal.aborted) return;
-    const from = deps.state.resourceVersion;
     const startedAt = deps.clock.now();
-    const { end, accept } = await watchFromResourceVersion(deps, signal);
+    const run = await watchFromResourceVersion(deps, signal);
+    const { end } = run;
     switch (end.type) {
       case 'stopped':
         return;
-      case 'gone': {
-        const quick = deps.clock.now() - startedAt < deps.timing.shortWatchMs;
-        const noProgress = listedNow && quick && deps.state.resourceVersion === from;
+      case 'gone':
         deps.state.resourceVersion = '';
-        // Gone straight after a LIST would relist in a tight loop: let the supervisor back off.
-        if (noProgress)
-          throw new ClusterSourceError('CLUSTER_ERR_WATCH_FAILED', `${end.message} right after LIST`, 410);
+        if (listedNow && deps.clock.now() - startedAt < deps.timing.shortWatchMs)
+          throw expiredAfterList(deps, end.message);
+        deps.state.quickExpiries = 0;
         deps.hooks.expired(end.message);
         break;
-      }
       case 'failed':
         throw watchFailed(deps, end.error, end.relist === true);
       case 'closed':
-        if (end.events === 0 && end.durationMs < deps.timing.shortWatchMs) {
-          const message = `WATCH ${deps.resource.path}: closed after ${end.durationMs} ms without events`;
-          throw watchFailed(deps, new ClusterSourceError('CLUSTER_ERR_WATCH_SHORT', message), false);
-        }
-        accept();
+        closedWatch(deps, run, end.durationMs);
         break;
     }
   }

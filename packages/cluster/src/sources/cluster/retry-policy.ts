@@ -38,7 +38,7 @@ export function parseRetryAfter(header: string | undefined, nowMs: number): numb
   return Number.isNaN(ms) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
 }
 
-/** The delay the API server asked for with a failed request (Retry-After), if any. */
+/** The least delay a failure asks for (the API server's Retry-After, or see ClusterSourceError), if any. */
 export function retryAfterOf(err: unknown): number | undefined {
   const ms = field(err, 'retryAfterMs');
   return typeof ms === 'number' && ms >= 0 ? ms : undefined;

@@ -61,7 +61,7 @@ function reportTo(kind: WatchedKind, ctx: KindContext, log: Logger) {
 export function startKind(kind: WatchedKind, ctx: KindContext): KindRunner {
   const { clock, settings } = ctx;
   const log = ctx.logger.child({ kind });
-  const state: InformerState = { resourceVersion: '', watchFailures: 0 };
+  const state: InformerState = { resourceVersion: '', watchFailures: 0, quickExpiries: 0 };
   const tracker = new SyncTracker(clock, settings.timing.unsyncedAfterMs, reportTo(kind, ctx, log));
   let restarts = 0;
   let lastError: string | undefined;
@@ -86,6 +86,7 @@ export function startKind(kind: WatchedKind, ctx: KindContext): KindRunner {
       log.info({ reason }, 'watch expired (410 Gone); relisting');
     },
     relisting: (reason) => log.info({ reason }, 'watch keeps failing; relisting'),
+    ignored: (reason) => log.warn({ reason }, 'watch event ignored'),
     sinkFailed: (err, operation) => log.error({ err: describeError(err), operation }, 'snapshot sink threw'),
     listRetrying: (reason, delayMs) => log.warn({ reason, delayMs }, 'LIST retrying'),
   });

@@ -9,12 +9,20 @@ function tracker() {
 }
 
 describe('SyncTracker', () => {
-  it('given no LIST yet, is not synced, and failures alone report nothing', async () => {
+  it('given no LIST yet, is not synced, and reports each new failure message once, as the reason', async () => {
     const { clock, reports, sync } = tracker();
-    sync.failed('LIST /api/v1/pods: HTTP 500');
+    sync.failed('LIST /api/v1/pods: pods is forbidden');
+    sync.failed('LIST /api/v1/pods: pods is forbidden');
     await clock.advance(120_000);
+    sync.failed('LIST /api/v1/pods: HTTP 500');
     expect(sync.isSynced()).toBe(false);
-    expect(reports).toEqual([]);
+    expect(reports).toEqual([
+      [false, 'not listed yet: LIST /api/v1/pods: pods is forbidden'],
+      [false, 'not listed yet: LIST /api/v1/pods: HTTP 500'],
+    ]);
+    sync.listed(2);
+    sync.failed('WATCH: Premature close');
+    expect(reports.at(-1)).toEqual([true, 'listed 2 objects']);
   });
 
   it('given a first LIST, becomes synced once', () => {

@@ -14,12 +14,15 @@ export type SyncReport = (synced: boolean, reason: string) => void;
  * does not keep one synced. A watch that stalls (no end long past its timeoutSeconds) was no
  * healthy quiet watch: its silence counts as failing time after all, so an API server that hangs
  * its watches unsyncs the kind. The next LIST or accepted watch syncs it again and resets the
- * countdown.
+ * countdown. Until the first LIST, each new failure message is reported (unsynced, `not listed yet:
+ * <error>`), so that readiness says why, e.g. an API server refusing the LIST for want of RBAC.
  */
 export class SyncTracker {
   private synced = false;
   private listedOnce = false;
   private lastFailure = '';
+  /** The failure last reported before the first LIST (reported once per new message). */
+  private reportedFailure = '';
   /** Failing time left before the kind is reported unsynced. */
   private budgetMs: number;
   private countdown: { readonly startedAt: number; readonly cancel: () => void } | undefined;
@@ -62,6 +65,10 @@ export class SyncTracker {
   /** Something failed (or the watch expired): the countdown runs. */
   failed(message: string): void {
     this.lastFailure = message;
+    if (!this.listedOnce && message !== this.reportedFailure) {
+      this.reportedFailure = message;
+      this.report(false, `not listed yet: ${message}`);
+    }
     if (!this.synced || this.countdown !== undefined) return;
     if (this.budgetMs === 0) return this.giveUp();
     this.countdown = {

@@ -5,7 +5,10 @@ import type { BackoffPolicy } from './backoff.js';
 import type { Clock } from './clock.js';
 import type { ClusterSourceTiming } from './settings.js';
 
-/** Called when a kind becomes synced or unsynced (and once per kind at start, unsynced). */
+/**
+ * Called when a kind becomes synced or unsynced (and once per kind at start, unsynced), and, until a
+ * kind's first LIST, each time it fails with a new message (unsynced, `not listed yet: <error>`).
+ */
 export type ReadinessCallback = (kind: WatchedKind, synced: boolean, reason: string) => void;
 
 export interface ClusterSourceOptions {

@@ -71,6 +71,7 @@ export {
   type MetricsOptions,
 } from './metrics/create-metrics.js';
 export { CounterTally } from './metrics/counter-tally.js';
+export { HistogramSeries } from './metrics/histogram-series.js';
 
 export { closeConnectionsAfterResponse } from './ops/close-after-response.js';
 export { createReadiness, type Readiness, type ReadinessReport } from './ops/readiness.js';

@@ -1,5 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { CounterTally, HTTP_DURATION_BUCKETS } from '@corral/runtime';
+import { CounterTally, HistogramSeries, HTTP_DURATION_BUCKETS } from '@corral/runtime';
 import { outcomeLabel, type Decision } from '../decide/decision.js';
 
 export type Webhook = 'mutate' | 'validate';
@@ -59,4 +59,24 @@ export function createAdmissionMetrics(registry: Registry): AdmissionMetrics {
 export function countDecisions(metrics: AdmissionMetrics, decisions: readonly Decision[]): void {
   for (const decision of decisions)
     metrics.decisionTally.inc({ rule: decision.rule, outcome: outcomeLabel(decision) });
+}
+
+/**
+ * The duration histogram's series of one webhook, by kind label, each made on first use (kind labels
+ * are a fixed set: see kindLabel): a review observes its series without prom-client's per-call label
+ * checks (HistogramSeries).
+ */
+export function durationSeries(
+  metrics: AdmissionMetrics,
+  webhook: Webhook,
+): (kind: string) => HistogramSeries<'webhook' | 'kind'> {
+  const byKind = new Map<string, HistogramSeries<'webhook' | 'kind'>>();
+  return (kind) => {
+    let series = byKind.get(kind);
+    if (series === undefined) {
+      series = new HistogramSeries(metrics.duration, { webhook, kind });
+      byKind.set(kind, series);
+    }
+    return series;
+  };
 }

@@ -2,7 +2,7 @@ import { requestLogger } from '@corral/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import { errorBody, httpStatusOf } from '../errors.js';
-import { countDecisions, type AdmissionMetrics, type Webhook } from './admission-metrics.js';
+import { countDecisions, durationSeries, type AdmissionMetrics, type Webhook } from './admission-metrics.js';
 import {
   ClientRefusalSchema,
   ErrorReplySchema,
@@ -11,7 +11,7 @@ import {
 } from './review-schema.js';
 import { parseGoDuration } from './go-duration.js';
 import { kindLabel } from './kind-label.js';
-import { withAdmission, type Answer, type InnerHandler } from './with-admission.js';
+import { answerReview, type Answer, type InnerHandler } from './with-admission.js';
 import type { AdmissionRequest } from '../decide/request.js';
 
 export const MAX_REVIEW_BYTES = 3 * 1024 * 1024;
@@ -43,7 +43,20 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     request.log.warn({ err, status }, 'admission request refused');
     return reply.code(status).send(errorBody(err));
   });
-  const route = (webhook: Webhook, inner: InnerHandler) =>
+  const route = (webhook: Webhook, inner: InnerHandler) => {
+    const durationOf = durationSeries(options.metrics, webhook);
+    /** Counts, times and logs an answer; returns the AdmissionReview to send. */
+    const finish = (answer: Answer, started: number) => {
+      const review = answer.request;
+      // A label from the body: only known kinds, or every made-up kind would be a new series.
+      const kind = kindLabel(review.kind.kind);
+      options.metrics.requestTally.inc({ webhook, kind, outcome: outcomeOf(answer) });
+      durationOf(kind).observe((performance.now() - started) / 1000);
+      countDecisions(options.metrics, answer.decisions);
+      logReview(options.logger, webhook, review, answer);
+      options.onAnswer?.(webhook, answer);
+      return answer.review;
+    };
     app.post(
       `/${webhook}`,
       {
@@ -54,23 +67,20 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
           response: { 200: ReviewReplySchema, 403: ClientRefusalSchema, '4xx': ErrorReplySchema },
         },
       },
-      async (request) => {
+      // Not async: synchronous rules (almost every review) are answered with no promise in between;
+      // fastify sends a returned value, awaits a returned promise, and answers a throw as a rejection.
+      (request) => {
         const started = performance.now();
         // The API server says how long it waits for this call (`?timeout=10s`): answer before that.
         const timeout = (request.query as { timeout?: unknown } | undefined)?.timeout;
         const apiTimeoutMs = typeof timeout === 'string' ? parseGoDuration(timeout) : undefined;
-        const answer = await withAdmission(request.body, inner, options, apiTimeoutMs);
-        const review = answer.request;
-        // A label from the body: only known kinds, or every made-up kind would be a new series.
-        const kind = kindLabel(review.kind.kind);
-        options.metrics.requestTally.inc({ webhook, kind, outcome: outcomeOf(answer) });
-        options.metrics.duration.observe({ webhook, kind }, (performance.now() - started) / 1000);
-        countDecisions(options.metrics, answer.decisions);
-        logReview(options.logger, webhook, review, answer);
-        options.onAnswer?.(webhook, answer);
-        return answer.review;
+        const answer = answerReview(request.body, inner, options, apiTimeoutMs);
+        return answer instanceof Promise
+          ? answer.then((done) => finish(done, started))
+          : finish(answer, started);
       },
     );
+  };
   route('mutate', options.mutate);
   route('validate', options.validate);
 };

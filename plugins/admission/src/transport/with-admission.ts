@@ -79,6 +79,21 @@ export async function withAdmission(
   options: WithAdmissionOptions,
   apiTimeoutMs?: number,
 ): Promise<Answer> {
+  return answerReview(body, inner, options, apiTimeoutMs);
+}
+
+/**
+ * withAdmission, answering at once (not through a promise) when the rules are synchronous, as they
+ * are for almost every review: the webhook routes hand fastify the answer itself, which spares each
+ * review the promises, awaits and microtask turns of an async handler. A bad body throws here, at
+ * once; withAdmission turns that into a rejection.
+ */
+export function answerReview(
+  body: unknown,
+  inner: InnerHandler,
+  options: WithAdmissionOptions,
+  apiTimeoutMs?: number,
+): Answer | Promise<Answer> {
   const review = parseReview(body);
   const ms = effectiveDeadlineMs(options.deadlineMs, apiTimeoutMs);
   const deadline = new RequestDeadline(Date.now() + ms);
@@ -86,22 +101,45 @@ export async function withAdmission(
     // Synchronous rules (the common case) answer at once, with no timer; only a pending promise races
     // the deadline.
     const direct = inner(review.request, review, deadline);
-    const result = isPromise(direct) ? await withDeadline(direct, deadline) : direct;
+    if (isPromise(direct)) return answerInTime(review, direct, deadline, options, ms);
+    return answered(review, direct);
+  } catch (cause) {
+    return fallback(review, options, failureOf(cause));
+  }
+}
+
+/** The answer of rules that returned a promise: theirs, or a failure once the deadline passes first. */
+async function answerInTime(
+  review: ReviewIn,
+  work: Promise<InnerResult>,
+  deadline: RequestDeadline,
+  options: WithAdmissionOptions,
+  ms: number,
+): Promise<Answer> {
+  try {
+    const result = await withDeadline(work, deadline);
     if (result === TIMED_OUT) {
       const failure = new AdmissionError(ADM_ERR.DEADLINE, `no answer within ${ms} ms`);
       return fallback(review, options, failure);
     }
-    return { request: review.request, review: respond(review, result), decisions: result.decisions };
+    return answered(review, result);
   } catch (cause) {
-    // Corral's own errors say what happened and what to do (e.g. too many quota reservations in
-    // flight: retry); anything else is a bug and says only "internal error" (the log has the cause).
-    const failure =
-      cause instanceof AdmissionError
-        ? cause
-        : new AdmissionError(ADM_ERR.INTERNAL, 'internal error', { cause });
-    return fallback(review, options, failure);
+    return fallback(review, options, failureOf(cause));
   }
 }
+
+const answered = (review: ReviewIn, result: InnerResult): Answer => ({
+  request: review.request,
+  review: respond(review, result),
+  decisions: result.decisions,
+});
+
+/**
+ * Corral's own errors say what happened and what to do (e.g. too many quota reservations in flight:
+ * retry); anything else is a bug and says only "internal error" (the log has the cause).
+ */
+const failureOf = (cause: unknown): AdmissionError =>
+  cause instanceof AdmissionError ? cause : new AdmissionError(ADM_ERR.INTERNAL, 'internal error', { cause });
 
 /** The answer when the rules failed: see respondToFailure. */
 function fallback(review: ReviewIn, options: WithAdmissionOptions, failure: AdmissionError): Answer {

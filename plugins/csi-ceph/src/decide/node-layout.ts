@@ -5,6 +5,10 @@
  *   <staging>/fs/                  the filesystem (mount access type)
  *   <staging>/publishing/<hash>    a read-only publish begun at a target (which the file names) and
  *                                  not finished: its bind may be there, read-write, without its remount
+ *   <staging>/publishing/devices/<hash>
+ *                                  a read-only block publish of a read-write stage at a target (which
+ *                                  the file names): it has, or may have, a read-only loop device of its
+ *                                  own, which its unpublish detaches
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -31,6 +35,15 @@ export function stageLayout(stagingPath: string): StageLayout {
 export function publishIntentFile(stagingPath: string, target: string): string {
   const name = createHash('sha256').update(target).digest('hex').slice(0, 32);
   return join(stageLayout(stagingPath).publishingDir, name);
+}
+
+/**
+ * The file recording a read-only block publish of the stage at `target` (its own read-only device):
+ * written before the device is attached, removed after its unpublish detached it.
+ */
+export function readOnlyDeviceFile(stagingPath: string, target: string): string {
+  const name = createHash('sha256').update(target).digest('hex').slice(0, 32);
+  return join(stageLayout(stagingPath).publishingDir, 'devices', name);
 }
 
 /** What the node remembers of a staged volume. */

@@ -3,7 +3,7 @@
  * at its staging path (decide/node-stage.ts restagePlan, decide/node-publish.ts publishPlan): the
  * mounter's probe of the attachment, the device the staged filesystem is mounted from and whether
  * that filesystem failed, the other mounts of that filesystem and the binds of the image's device
- * node (block publishes). Cheap, as NodeGetVolumeStats' probe: the mount table, sysfs and a stat of
+ * node and of the read-only devices of read-only block publishes. Cheap, as NodeGetVolumeStats' probe: the mount table, sysfs and a stat of
  * the filesystem's root, nothing read from the volume.
  */
 import { filesystemFailure } from '../../decide/filesystem-failure.js';
@@ -13,6 +13,7 @@ import { filesystemUsers } from '../../decide/node-unstage.js';
 import { filesystemSight } from './filesystem-sight.js';
 import type { Mounter } from './mounter.js';
 import { mountTable } from './mounts.js';
+import { readOnlyDeviceBinds } from './read-only-devices.js';
 import { deviceBinds } from './stage-users.js';
 
 export async function observeEarlierStage(
@@ -37,6 +38,9 @@ export async function observeEarlierStage(
     ...(fs ? { fsSource: fs.source } : {}),
     ...(failure ? { fsFailure: failure.what } : {}),
     fsUsers: fs ? filesystemUsers(table, fs.device, layout.fsDir) : [],
-    deviceUsers: device ? await deviceBinds(table, device) : [],
+    deviceUsers: [
+      ...(device ? await deviceBinds(table, device) : []),
+      ...(await readOnlyDeviceBinds(layout, record, mounter)),
+    ],
   };
 }

@@ -8,6 +8,7 @@
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { publishLoopsOf, stageLoopOf } from '../../decide/loop-backing.js';
 import type { AttachProbe } from '../../decide/volume-condition.js';
 import { CSI_ERR, csiError } from '../../errors.js';
 import { awaitFuseExit } from './fuse-daemons.js';
@@ -16,9 +17,30 @@ import type { AttachRequest, Mounter } from './mounter.js';
 import { isMounted, unmountAll } from './mounts.js';
 import { runOk } from './run.js';
 
-/** The loop devices of the image file (found even when the rbd-fuse daemon behind it is gone). */
+/**
+ * Every loop device of the image file, the stage's and its read-only publishes' (found even when the
+ * rbd-fuse daemon behind it is gone).
+ */
 async function loopsOf(file: string): Promise<string[]> {
   return (await loopDevicesOf(file)).map((loop) => loop.device);
+}
+
+/** The stage's own loop device of the image file (decide/loop-backing.ts stageLoopOf). */
+async function stageLoop(file: string) {
+  return stageLoopOf(await loopDevicesOf(file));
+}
+
+/** The read-only loop devices of read-only block publishes over the image file. */
+async function publishLoops(file: string): Promise<string[]> {
+  return publishLoopsOf(await loopDevicesOf(file)).map((loop) => loop.device);
+}
+
+/** `losetup --find --show` of `file` (read-only when asked): the new loop device. */
+async function attachLoop(file: string, readOnly: boolean): Promise<string> {
+  const flags = readOnly ? ['--read-only'] : [];
+  const device = (await runOk('losetup', [...flags, '--find', '--show', file])).trim();
+  if (!device.startsWith('/dev/')) throw csiError(CSI_ERR.NODE_COMMAND, `losetup gave no device for ${file}`);
+  return device;
 }
 
 /**
@@ -26,7 +48,7 @@ async function loopsOf(file: string): Promise<string[]> {
  * without asking Ceph; once the daemon is gone it fails (ENOTCONN) while the mount stays listed.
  */
 async function probe(workDir: string, image: string): Promise<AttachProbe> {
-  const [loop] = await loopDevicesOf(join(workDir, image));
+  const loop = await stageLoop(join(workDir, image));
   if (!(await isMounted(workDir))) {
     return loop
       ? { state: 'broken', reason: `the rbd-fuse mount at ${workDir} is gone` }
@@ -85,18 +107,16 @@ export const fuseMounter: Mounter = {
     if (!(await isMounted(request.workDir))) await startFuse(request);
     const file = join(request.workDir, request.image);
     await requireImageFile(file, request);
-    const [existing] = await loopsOf(file);
-    if (existing) return existing;
-    const readOnly = request.readOnly === true ? ['--read-only'] : [];
-    const device = (await runOk('losetup', [...readOnly, '--find', '--show', file])).trim();
-    if (!device.startsWith('/dev/'))
-      throw csiError(CSI_ERR.NODE_COMMAND, `losetup gave no device for ${file}`);
-    return device;
+    const readOnly = request.readOnly === true;
+    // A read-write stage's device is read-write: a read-only publish's device is never taken for it.
+    const loops = await loopDevicesOf(file);
+    const existing = readOnly ? stageLoopOf(loops) : loops.find((loop) => !loop.readOnly);
+    return existing?.device ?? attachLoop(file, readOnly);
   },
 
   async device(workDir, image) {
     if (!(await isMounted(workDir))) return undefined;
-    return (await loopsOf(join(workDir, image)))[0];
+    return (await stageLoop(join(workDir, image)))?.device;
   },
 
   probe,
@@ -118,5 +138,14 @@ export const fuseMounter: Mounter = {
     await unmountAll(workDir);
     // The daemon closes the image after its mount is gone: the image is free only once it has exited.
     await awaitFuseExit(workDir);
+  },
+
+  // The publish found the stage attached first: its image file is there.
+  attachReadOnly: (workDir, image) => attachLoop(join(workDir, image), true),
+
+  readOnlyDevices: (workDir, image) => publishLoops(join(workDir, image)),
+
+  async detachReadOnly(workDir, image, device) {
+    if ((await publishLoops(join(workDir, image))).includes(device)) await runOk('losetup', ['-d', device]);
   },
 };

@@ -8,6 +8,8 @@ export interface LoopDevice {
   readonly device: string;
   /** Its backing file is gone (the rbd-fuse mount behind it died or was unmounted). */
   readonly deleted: boolean;
+  /** Attached read-only (sysfs `ro`: `losetup --read-only`). */
+  readonly readOnly: boolean;
 }
 
 /** The loop devices whose backing file is `file` (gone or not), in device order. */
@@ -18,7 +20,9 @@ export async function loopDevicesOf(file: string): Promise<LoopDevice[]> {
     const text = await readFile(`/sys/block/${name}/loop/backing_file`, 'utf8').catch(() => undefined);
     if (text === undefined) continue;
     const backing = parseBackingFile(text);
-    if (backing.path === file) found.push({ device: `/dev/${name}`, deleted: backing.deleted });
+    if (backing.path !== file) continue;
+    const ro = await readFile(`/sys/block/${name}/ro`, 'utf8').catch(() => '0');
+    found.push({ device: `/dev/${name}`, deleted: backing.deleted, readOnly: ro.trim() === '1' });
   }
   return found;
 }

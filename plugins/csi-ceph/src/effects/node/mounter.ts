@@ -33,4 +33,15 @@ export interface Mounter {
   refresh(device: string): Promise<void>;
   /** Releases the device and anything behind it (idempotent). */
   detach(workDir: string, image: string): Promise<void>;
+  /**
+   * Attaches one more device over the attached image, read-only, and returns it: what a read-only
+   * block publish of a read-write stage binds (a read-only bind of the stage's own device node does
+   * not stop writes through it). Absent when the mounter has no such device (krbd, rbd-nbd: their
+   * read-only block publishes bind the stage's device read-only).
+   */
+  attachReadOnly?(workDir: string, image: string): Promise<string>;
+  /** The devices attachReadOnly attached over the image and not detached yet (bound or not). */
+  readOnlyDevices?(workDir: string, image: string): Promise<string[]>;
+  /** Detaches `device` when it is one of readOnlyDevices (else nothing). */
+  detachReadOnly?(workDir: string, image: string, device: string): Promise<void>;
 }

@@ -8,8 +8,9 @@
  * another access type or filesystem than the stage's is FAILED_PRECONDITION (a filesystem stage is
  * never bound out as a raw device). A stage whose volume_condition is abnormal (its rbd-fuse daemon
  * gone…) is repaired first when nothing else uses it and the publish carries secrets, else the
- * publish is FAILED_PRECONDITION (publish-repair.ts). Paths are compared with the mount table in one
- * spelling (see requireNodePath); messages name them as given.
+ * publish is FAILED_PRECONDITION (publish-repair.ts). A read-only block publish of a read-write stage
+ * binds a read-only device of its own, which its unpublish detaches (publish-read-only.ts). Paths are
+ * compared with the mount table in one spelling (see requireNodePath); messages name them as given.
  */
 import { mkdir, open, readdir, rmdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
@@ -24,6 +25,7 @@ import { CSI_ERR, csiError } from '../../errors.js';
 import { isSameDevice, isSameFilesystem, mountedAt } from '../../effects/node/mount-identity.js';
 import { bindMount, isMounted, remountReadOnly, unmount } from '../../effects/node/mounts.js';
 import { isPublishBegun, markPublishBegun, markPublishDone } from '../../effects/node/publish-intent.js';
+import { isOneOfDevices, readOnlyDevicesOf } from '../../effects/node/read-only-devices.js';
 import { hasStageRecord, readStageRecord } from '../../effects/node/stage-record.js';
 import type { NodePublishVolumeRequest__Output } from '../../generated/csi/v1/NodePublishVolumeRequest.js';
 import type { NodePublishVolumeResponse } from '../../generated/csi/v1/NodePublishVolumeResponse.js';
@@ -31,6 +33,7 @@ import type { NodeUnpublishVolumeRequest__Output } from '../../generated/csi/v1/
 import type { NodeUnpublishVolumeResponse } from '../../generated/csi/v1/NodeUnpublishVolumeResponse.js';
 import { must, requireField } from '../request-checks.js';
 import { requireNodePath, type NodeDeps } from './node-deps.js';
+import { bindOwnDevice, releaseOwnDevice, wantsOwnDevice } from './publish-read-only.js';
 import { ensureStageServes } from './publish-repair.js';
 
 interface StagedSource {
@@ -40,6 +43,8 @@ interface StagedSource {
   readonly readOnly: boolean;
   /** The staging path (where the marks of begun read-only publishes are kept). */
   readonly staging: string;
+  /** The read-only devices of the stage's read-only block publishes (publish-read-only.ts). */
+  readonly readOnlyDevices: readonly string[];
 }
 
 /** A path as the request gave it (for messages) and in its one spelling (for everything else). */
@@ -81,16 +86,19 @@ async function sourceFor(staging: RequestPath, record: StageRecord, deps: NodeDe
   const readOnly = record.readOnly === true;
   if (record.accessType === 'mount') {
     if (!(await isMounted(layout.fsDir))) throw notStaged(record.volumeId, staging);
-    return { source: layout.fsDir, readOnly, staging: staging.path };
+    return { source: layout.fsDir, readOnly, staging: staging.path, readOnlyDevices: [] };
   }
   const device = await deps.mounter.device(layout.fuseDir, record.imageFile);
   if (!device) throw notStaged(record.volumeId, staging);
-  return { source: device, readOnly, staging: staging.path };
+  const readOnlyDevices = await readOnlyDevicesOf(layout, record, deps.mounter);
+  return { source: device, readOnly, staging: staging.path, readOnlyDevices };
 }
 
 /**
  * Whether `target` holds this publish already (finishing an interrupted read-only one); throws
- * ALREADY_EXISTS when it holds anything else.
+ * ALREADY_EXISTS when it holds anything else. A node of one of the stage's read-only publish devices
+ * is a read-only publish, whatever the flag of its bind (a bind whose read-only remount was cut short
+ * is remounted).
  */
 async function checkExisting(
   target: RequestPath,
@@ -100,20 +108,22 @@ async function checkExisting(
 ): Promise<boolean> {
   const mounted = await mountedAt(target.path);
   if (!mounted) return false;
+  const ownDevice = mounted.kind === 'block' && (await isOneOfDevices(mounted, staged.readOnlyDevices));
   const sameSource =
     mounted.kind === 'block'
-      ? await isSameDevice(mounted, staged.source)
+      ? ownDevice || (await isSameDevice(mounted, staged.source))
       : await isSameFilesystem(mounted, staged.source);
   const intent = publishIntentFile(staged.staging, target.path);
   const begun = wanted.readOnly && (await isPublishBegun(intent, target.path));
-  const decision = checkExistingPublish({ ...mounted, sameSource }, { ...wanted, begun });
+  const existing = { ...mounted, sameSource, readOnly: mounted.readOnly || ownDevice };
+  const decision = checkExistingPublish(existing, { ...wanted, begun });
   if (decision.status === 'fail') {
     throw csiError(
       decision.code,
       `target_path ${target.given} cannot publish volume ${id}: ${decision.message}`,
     );
   }
-  if (decision.value === 'remount-read-only') {
+  if (decision.value === 'remount-read-only' || (ownDevice && !mounted.readOnly)) {
     await remountReadOnly(target.path);
     await markPublishDone(intent);
   }
@@ -128,11 +138,8 @@ async function targetEntry(target: string): Promise<PublishTargetEntry> {
   return there.isFile() ? { type: 'file', empty: there.size === 0 } : { type: 'other', empty: false };
 }
 
-/**
- * Binds the stage at a free target. A read-only publish is marked begun first and done after its
- * remount, so that a retry after a crash in between finishes it (see checkExistingPublish).
- */
-async function bindAt(target: string, kind: 'mount' | 'block', staged: StagedSource, readOnly: boolean) {
+/** Makes a free target ready for its bind: an empty directory (a mount publish) or file (block). */
+async function prepareTarget(target: string, kind: 'mount' | 'block') {
   // A mount publish needs an empty directory there (or nothing), a block publish an empty file: mkdir
   // or open failed with EEXIST or EISDIR before (INTERNAL), a mount hid what a directory held, and a
   // block publish over a file with content left its unpublish refused for good (publish-target.ts).
@@ -143,10 +150,41 @@ async function bindAt(target: string, kind: 'mount' | 'block', staged: StagedSou
     await mkdir(dirname(target), { recursive: true });
     await (await open(target, 'a')).close();
   }
-  const intent = publishIntentFile(staged.staging, target);
+}
+
+/**
+ * Binds `source` at a prepared target. A read-only publish is marked begun first and done after its
+ * remount, so that a retry after a crash in between finishes it (see checkExistingPublish).
+ */
+async function bindPrepared(target: string, source: string, staging: string, readOnly: boolean) {
+  const intent = publishIntentFile(staging, target);
   if (readOnly) await markPublishBegun(intent, target);
-  await bindMount(staged.source, target, readOnly);
+  await bindMount(source, target, readOnly);
   if (readOnly) await markPublishDone(intent);
+}
+
+/**
+ * Publishes at a free target: the stage's filesystem or device, or, for a read-only block publish of
+ * a read-write stage, a read-only device of its own (attached under the volume's lock).
+ */
+async function publishAt(
+  target: string,
+  kind: 'mount' | 'block',
+  staged: StagedSource,
+  readOnly: boolean,
+  record: StageRecord,
+  deps: NodeDeps,
+) {
+  await prepareTarget(target, kind);
+  if (!wantsOwnDevice(kind, readOnly, record, deps.mounter)) {
+    await bindPrepared(target, staged.source, staged.staging, readOnly);
+    return;
+  }
+  await deps.locks.with([`volume/${record.volumeId}`], () =>
+    bindOwnDevice(staged.staging, record, target, deps, (device) =>
+      bindPrepared(target, device, staged.staging, true),
+    ),
+  );
 }
 
 export async function nodePublishVolume(
@@ -172,7 +210,7 @@ export async function nodePublishVolume(
     const staged = await sourceFor(stagingPath, record, deps);
     const readOnly = req.readonly || staged.readOnly || isReaderOnly(req.volume_capability);
     if (!(await checkExisting({ path: target, given: req.target_path }, staged, { kind, readOnly }, id))) {
-      await bindAt(target, kind, staged, readOnly);
+      await publishAt(target, kind, staged, readOnly, record, deps);
     }
     return {};
   });
@@ -186,9 +224,13 @@ export async function nodeUnpublishVolume(
   const target = await requireNodePath(req.target_path, 'target_path');
   return deps.locks.with([`publish/${target}`], async () => {
     // Stacked publishes are unmounted one by one, each checked (decide/node-unpublish.ts).
+    // Then the read-only device of a read-only block publish there, when one was recorded.
     for (let step = 0; step < 16; step++) {
       const next = must(unpublishStep(await unpublishTarget(target), req.target_path));
-      if (next === 'done') return {};
+      if (next === 'done') {
+        await releaseOwnDevice(req.volume_id, target, deps);
+        return {};
+      }
       if (next === 'unmount') await unmount(target);
       else if ((await stat(target)).isDirectory()) await rmdir(target);
       else await unlink(target);

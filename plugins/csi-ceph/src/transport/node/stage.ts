@@ -9,8 +9,8 @@
  * mounted elsewhere or its device bound at a block publish target (FAILED_PRECONDITION). The same
  * volume at a second staging path is refused unless both stagings are read-only. Unstage does nothing
  * at a path without a stage record, and refuses a staging path holding another volume, and a stage whose filesystem is still mounted elsewhere or
- * whose device is still bound at a block publish target (a publish not undone: FAILED_PRECONDITION,
- * nothing touched). The steps themselves are in stage-steps.ts.
+ * whose device (or a read-only publish's device of its own) is still bound at a block publish target
+ * (a publish not undone: FAILED_PRECONDITION, nothing touched). The steps themselves are in stage-steps.ts.
  */
 import { mkdir, rmdir } from 'node:fs/promises';
 import { checkCapability } from '../../decide/capabilities.js';
@@ -24,6 +24,7 @@ import { decodeId, isImageOfVolume } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError } from '../../errors.js';
 import { observeEarlierStage } from '../../effects/node/earlier-stage.js';
 import { isMounted } from '../../effects/node/mounts.js';
+import { readOnlyDeviceBinds } from '../../effects/node/read-only-devices.js';
 import { hasStageRecord, readStageRecord, writeStageRecord } from '../../effects/node/stage-record.js';
 import { stagingsOnNode } from '../../effects/node/staged-volumes.js';
 import { stageUsersOf } from '../../effects/node/stage-users.js';
@@ -149,11 +150,15 @@ export async function nodeStageVolume(
 
 /**
  * FAILED_PRECONDITION, touching nothing, while the staged filesystem is mounted elsewhere or the
- * staged device is bound at a block publish target.
+ * staged device, or a read-only device of a read-only block publish, is bound at a publish target.
  */
 async function checkNotPublished(record: StageRecord, layout: StageLayout, given: string, deps: NodeDeps) {
   const device = await deps.mounter.device(layout.fuseDir, record.imageFile);
-  if (device) must(checkUnstage(record.volumeId, given, await stageUsersOf(device, layout.fsDir)));
+  const users = [
+    ...(device ? await stageUsersOf(device, layout.fsDir) : []),
+    ...(await readOnlyDeviceBinds(layout, record, deps.mounter)),
+  ];
+  must(checkUnstage(record.volumeId, given, users));
 }
 
 export async function nodeUnstageVolume(

@@ -1,6 +1,7 @@
 /**
  * NodeExpandVolume, online or offline (the plugin advertises ONLINE volume expansion): the device is
- * refreshed until it shows the size asked for (device-refresh.ts); a block volume is then done,
+ * refreshed until it shows the size asked for (device-refresh.ts), and so are the read-only devices
+ * of read-only block publishes (publish-read-only.ts); a block volume is then done,
  * published or not; xfs grows mounted; ext4 grows offline (unmount, e2fsck, resize2fs, mount) when
  * the volume is only staged, online when it is published, which needs CAP_SYS_RESOURCE: a node
  * plugin without it answers FAILED_PRECONDITION (kubelet then stops retrying on this node and the
@@ -26,9 +27,10 @@ import {
   growXfsMounted,
 } from '../../effects/node/filesystem.js';
 import { refreshToSize } from '../../effects/node/device-refresh.js';
-import { isSameDevice, mountedAt } from '../../effects/node/mount-identity.js';
+import { mountedAt } from '../../effects/node/mount-identity.js';
 import { mount, mountAt, mountTable, unmountAll } from '../../effects/node/mounts.js';
 import { canGrowMountedExt4 } from '../../effects/node/process-capabilities.js';
+import { isDeviceOfStage, readOnlyDevicesOf } from '../../effects/node/read-only-devices.js';
 import { observeStage } from '../../effects/node/stage-health.js';
 import { readStageRecord } from '../../effects/node/stage-record.js';
 import type { NodeExpandVolumeRequest__Output } from '../../generated/csi/v1/NodeExpandVolumeRequest.js';
@@ -41,8 +43,9 @@ function knownVolume(id: string): void {
 }
 
 /**
- * The staging path of a block stage of volume `id` whose device is the node bound at volume_path
- * (a block publish), found among the rbd-fuse mounts (`<staging>/fuse`) of the mount table.
+ * The staging path of a block stage of volume `id` whose device (or one of its read-only publish
+ * devices) is the node bound at volume_path (a block publish), found among the rbd-fuse mounts
+ * (`<staging>/fuse`) of the mount table.
  */
 async function blockStagingOf(path: string, id: string, deps: NodeDeps): Promise<string | undefined> {
   const published = await mountedAt(path);
@@ -54,8 +57,7 @@ async function blockStagingOf(path: string, id: string, deps: NodeDeps): Promise
     const layout = stageLayout(staging);
     const record = await readStageRecord(layout.record);
     if (record?.volumeId !== id || record.accessType !== 'block') continue;
-    const device = await deps.mounter.device(layout.fuseDir, record.imageFile);
-    if (device && (await isSameDevice(published, device))) return staging;
+    if (await isDeviceOfStage(published, layout, record, deps.mounter)) return staging;
   }
   return undefined;
 }
@@ -145,6 +147,9 @@ export async function nodeExpandVolume(
     }
     await checkStageServes(staging, req.staging_target_path || staging, record, deps);
     const bytes = await refreshToSize(deps.mounter, device, wanted, id);
+    // The read-only devices of read-only block publishes take the image file's new size too.
+    for (const readOnly of await readOnlyDevicesOf(layout, record, deps.mounter))
+      await deps.mounter.refresh(readOnly);
     if (record.accessType === 'block') return { capacity_bytes: bytes.toString() };
     // A reader-only stage never writes: its filesystem grows when a writer stages the volume.
     if (record.readOnly === true) {

@@ -15,9 +15,10 @@ import { stageLayout, type StageRecord } from '../../decide/node-layout.js';
 import { volumeCondition } from '../../decide/volume-condition.js';
 import { decodeId } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError } from '../../errors.js';
-import { isSameDevice, isSameFilesystem, mountedAt } from '../../effects/node/mount-identity.js';
+import { isSameFilesystem, mountedAt } from '../../effects/node/mount-identity.js';
 import { isMounted, mountTable } from '../../effects/node/mounts.js';
 import { canonicalPath } from '../../effects/node/node-paths.js';
+import { isDeviceOfStage } from '../../effects/node/read-only-devices.js';
 import { observeStage } from '../../effects/node/stage-health.js';
 import { readStageRecord } from '../../effects/node/stage-record.js';
 import type { NodeGetVolumeStatsRequest__Output } from '../../generated/csi/v1/NodeGetVolumeStatsRequest.js';
@@ -56,9 +57,8 @@ async function stageOfMount(
     if (record?.volumeId !== id || record.accessType !== mounted.kind) continue;
     if (mounted.kind === 'mount' && (await isSameFilesystem(mounted, layout.fsDir)))
       return { staging, record };
-    const device =
-      mounted.kind === 'block' ? await deps.mounter.device(layout.fuseDir, record.imageFile) : undefined;
-    if (device && (await isSameDevice(mounted, device))) return { staging, record };
+    if (mounted.kind === 'block' && (await isDeviceOfStage(mounted, layout, record, deps.mounter)))
+      return { staging, record };
   }
   return undefined;
 }

@@ -76,7 +76,7 @@ const workloads = (objects: readonly KubeObject[]) =>
 // get pods on a 409); admission — the same informers, effects/lease-reservation-store.ts and
 // @corral/runtime's leader election (read/create/replace Leases in corral-system),
 // effects/policy-status-writer.ts (patch departments/status and namespacepolicies/status),
-// @corral/runtime's event recorder (create/patch events.k8s.io Events), and with
+// @corral/runtime's event recorder (create/patch events.k8s.io Events; get one after a 409), and with
 // --tls-bootstrap-secret effects/tls/ (get/watch/update its Secret, create Secrets, get/watch/patch
 // the two webhook configurations); CSI controller —
 // the same informers plus the documented RBAC of external-provisioner v5, external-resizer v1.13 and
@@ -90,7 +90,7 @@ const SIX_KINDS = [
 const ADMISSION_ROWS = [
   ...SIX_KINDS,
   'cluster corral.dev departments/status,namespacepolicies/status patch',
-  'cluster events.k8s.io events create,patch',
+  'cluster events.k8s.io events create,patch,get',
   `${SYSTEM_NS} coordination.k8s.io leases get,create,update`,
 ];
 /** The certificate bootstrap's rights; overlays/with-cert-manager turns it off and drops them. */

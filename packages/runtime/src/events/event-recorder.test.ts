@@ -130,8 +130,8 @@ describe('EventRecorder', () => {
     expect(events.events.size).toBe(1);
   });
 
-  it('given the Event was deleted (404 on the series patch), creates a new one on the next occurrence', async () => {
-    const { events, recorder } = setup();
+  it('given the Event was deleted (404 on the series patch), creates it again at once, its count carried on', async () => {
+    const { events, recorder, dropped } = setup();
     recorder.record(occurrence());
     await recorder.flush();
     events.events.clear();
@@ -139,8 +139,10 @@ describe('EventRecorder', () => {
     await recorder.flush();
     recorder.record(occurrence());
     await recorder.flush();
-    expect(events.calls.map((c) => c.verb)).toEqual(['create', 'patch', 'create']);
+    expect(events.calls.map((c) => c.verb)).toEqual(['create', 'patch', 'create', 'patch']);
     expect(events.events.size).toBe(1);
+    expect([...events.events.values()][0]?.series?.count).toBe(3);
+    expect(await dropped()).toEqual({});
   });
 
   it('given an invalid event or one after stop, drops and counts it; stop writes pending series first', async () => {

@@ -1,11 +1,9 @@
-import type { EventsV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { abortableCall } from '../abortable-call.js';
 import { monotonicNow, systemClock, type Clock } from '../leader/clock.js';
-import { statusOf } from '../leader/lease-client.js';
 import { withinDeadline } from '../leader/within-deadline.js';
-import { classifyFailure, type ApiFailure } from './api-failure.js';
+import { classifyFailure } from './api-failure.js';
+import { createEvent, type Created } from './create-event.js';
 import {
   eventBody,
   eventKey,
@@ -17,10 +15,11 @@ import {
 } from './event-body.js';
 import { createEventMetrics, type DropReason, type EventMetrics } from './event-metrics.js';
 import type { EventToRecord } from './event-types.js';
+import type { EventsApi } from './events-api.js';
 import { TokenBuckets } from './token-buckets.js';
+import { WriteFailureLog } from './write-failure-log.js';
 
-/** The two calls the recorder makes (RBAC: create and patch on events.k8s.io events). */
-export type EventsApi = Pick<EventsV1Api, 'createNamespacedEvent' | 'patchNamespacedEvent'>;
+export { eventsApiFrom, type EventsApi } from './events-api.js';
 
 export interface EventRecorderOptions {
   readonly api: EventsApi;
@@ -63,14 +62,26 @@ export interface EventRecorder {
 interface Entry {
   readonly key: string;
   readonly namespace: string;
-  /** The Event's name; a create answered 409 AlreadyExists picks a fresh one (series patches go to it). */
+  /** What the Event reports (a create is sent again from it). */
+  readonly event: EventToRecord;
+  /** The first occurrence: the Event's `eventTime`, the same in every try of its create. */
+  readonly firstObserved: number;
+  /**
+   * The Event's name, the same in every try of its create (so that a create that landed unanswered
+   * is found, not made twice); a fresh one only when the name is held by someone else's Event.
+   */
   name: string;
   count: number;
   lastObserved: number;
+  /**
+   * The API has the Event. False with no write pending: its create failed without a clear answer
+   * (no answer, 5xx, 429) and may have landed, or the Event expired; the next write creates it.
+   */
   created: boolean;
-  /** The count changed since the last series write. */
+  /** The count changed since the last series write (or that write failed). */
   dirty: boolean;
-  patching: boolean;
+  /** A write for this Event is queued or in flight. */
+  writing: boolean;
   /**
    * The API refused to create this Event (a namespace being terminated, an invalid body...): until
    * then (wall clock), repeats are dropped without asking it again.
@@ -78,15 +89,13 @@ interface Entry {
   refusedUntil?: number;
 }
 
-/** AlreadyExists: an Event of that name exists. */
-const CONFLICT = 409;
-
-/** A refusal of the API (403, 422...) is logged as a warning at most this often per HTTP status. */
-const REFUSAL_LOG_MS = 600_000;
+/** NotFound: a series patch found no Event (it expired or was deleted). */
+const NOT_FOUND = 404;
 
 interface Job {
   readonly entry: Entry;
-  readonly create?: EventToRecord;
+  /** Create the Event (else: patch its series). */
+  readonly create: boolean;
 }
 
 /**
@@ -95,10 +104,15 @@ interface Job {
  * Event; repeats within the aggregation window only count, and the count goes out as the Event's
  * `series` (a JSON Patch) at most every seriesFlushMs. New Events are rate-limited per regarding object
  * (token bucket). A full queue, an exhausted bucket or a failed API call drops the occurrence and counts
- * it in `corral_kube_events_dropped_total{reason}`; nothing throws, and nothing is retried but a create
- * answered 409 AlreadyExists, tried once more under a fresh name (names are `<regarding name>.<unique
- * suffix>`, so a clash is rare). A call with no answer is given up after callTimeoutMs (both tries of a
- * create within it); after a 429 (Retry-After) nothing is sent until it has passed;
+ * it in `corral_kube_events_dropped_total{reason}`; nothing throws, and nothing is retried on its own.
+ * An Event keeps one name (`<regarding name>.<unique suffix>`) for all its writes: a create that failed
+ * without a clear answer (it may have landed) is sent again, the same, with the next write for that
+ * Event, and a 409 AlreadyExists is read back: our own Event is taken as created, someone else's makes
+ * us create ours once more under a fresh name (createEvent). Series counts are absolute, so a series
+ * patch sent again never double-counts; a failed one is carried by the next flush (a repeat's, or
+ * stop()). A series patch answered 404 (the Event expired) creates the Event again at once with the
+ * count so far. A call with no answer is given up after callTimeoutMs (every step of a create within
+ * it); after a 429 (Retry-After) nothing is sent until it has passed;
  * an Event the API refused (403 for a namespace being terminated, 422...) is not asked for again within
  * the aggregation window (repeats are dropped), and refusals are warned about at most once per status
  * per 10 min. stop() waits at most stopTimeoutMs.
@@ -112,18 +126,17 @@ class Recorder implements EventRecorder {
   private inFlight = 0;
   private seq = Math.floor(Math.random() * 1_000_000);
   private stopped = false;
-  private failing = false;
   private cancelFlush: (() => void) | undefined;
   private idle: (() => void)[] = [];
   /** No write starts before this (monotonic clock): the API asked us to back off (429 Retry-After). */
   private pausedUntil = 0;
   private cancelResume: (() => void) | undefined;
-  /** When a refusal with each HTTP status was last logged as a warning (monotonic clock). */
-  private readonly refusalsLogged = new Map<number, number>();
+  private readonly failures: WriteFailureLog;
 
   constructor(private readonly options: EventRecorderOptions) {
     this.clock = options.clock ?? systemClock;
     this.metrics = options.registry ? createEventMetrics(options.registry) : undefined;
+    this.failures = new WriteFailureLog(this.clock, options.logger);
     this.buckets = new TokenBuckets({
       burst: options.burst ?? 10,
       refillMs: options.refillMs ?? 60_000,
@@ -172,17 +185,19 @@ class Recorder implements EventRecorder {
     const entry: Entry = {
       key,
       namespace: eventNamespace(event),
+      event,
+      firstObserved: now,
       name: this.freshName(event),
       count: 1,
       lastObserved: now,
       created: false,
       dirty: false,
-      patching: false,
+      writing: true,
     };
     this.entries.delete(key);
     this.entries.set(key, entry);
     if (this.entries.size > this.maxKeys) this.entries.delete(this.entries.keys().next().value ?? '');
-    this.enqueue({ entry, create: event });
+    this.enqueue({ entry, create: true });
   }
 
   flush(): Promise<void> {
@@ -214,26 +229,33 @@ class Recorder implements EventRecorder {
     });
   }
 
-  /** Queues a series write for every Event whose count changed; those not yet created wait for the next round. */
+  /**
+   * Queues the next write of every Event whose count changed (writeNext); those with a write pending
+   * wait for the next round, as do all when the queue is full.
+   */
   private flushSeries(): void {
     this.cancelFlush?.();
     this.cancelFlush = undefined;
     let waiting = false;
     for (const entry of this.entries.values()) {
       if (!entry.dirty) continue;
-      if (!entry.created || entry.patching) {
+      if (entry.writing || this.queue.length >= (this.options.queueSize ?? 256)) {
         waiting = true;
         continue;
       }
-      if (this.queue.length >= (this.options.queueSize ?? 256)) {
-        waiting = true;
-        break;
-      }
-      entry.dirty = false;
-      entry.patching = true;
-      this.enqueue({ entry });
+      this.writeNext(entry);
     }
     if (waiting && !this.stopped) this.armSeriesFlush();
+  }
+
+  /**
+   * Its series when the API has the Event; else its create again, the same body under the same name
+   * (the count follows as a series once it is there).
+   */
+  private writeNext(entry: Entry): void {
+    entry.writing = true;
+    if (entry.created) entry.dirty = false;
+    this.enqueue({ entry, create: !entry.created });
   }
 
   private enqueue(job: Job): void {
@@ -263,23 +285,27 @@ class Recorder implements EventRecorder {
 
   private async send(job: Job): Promise<void> {
     const { entry } = job;
+    let live = true;
     try {
-      await withinDeadline(
+      const work = job.create ? this.create(entry, () => live) : this.patch(entry);
+      const done = await withinDeadline(
         this.clock,
         this.options.callTimeoutMs ?? 10_000,
         'Kubernetes Event write',
-        job.create ? this.create(entry, job.create) : this.patch(entry),
+        work,
       );
-      this.recovered();
+      entry.writing = false;
+      this.failures.succeeded();
+      if (done === undefined) this.metrics?.written.inc({ operation: 'patch' });
+      else this.created(entry, done);
+      // The count changed while writing: next round, or at once when stopping (nothing else will).
+      if (entry.dirty && this.stopped) this.flushSeries();
+      else if (entry.dirty) this.armSeriesFlush();
     } catch (err) {
-      const failure = classifyFailure(err, this.clock.now());
-      if (job.create && failure.kind === 'refused') this.refuse(entry);
-      else if (job.create || failure.status === 404) this.forget(entry);
-      if (failure.kind === 'throttled') this.pause(failure.retryAfterMs);
-      this.noteFailure(err, entry, failure);
-      this.drop('api_error');
-    } finally {
-      entry.patching = false;
+      // A create given up at its deadline sends nothing more (createEvent asks `live`).
+      live = false;
+      entry.writing = false;
+      this.failed(job, err);
     }
   }
 
@@ -287,42 +313,55 @@ class Recorder implements EventRecorder {
     return eventName(event.regarding.name, this.clock.now(), (this.seq += 1));
   }
 
-  /**
-   * Creates the Event; a 409 AlreadyExists (its name taken, by another replica or an Event still
-   * retained) is tried once more under a fresh name rather than refused.
-   */
-  private async create(entry: Entry, event: EventToRecord): Promise<void> {
-    try {
-      await this.createNamed(entry, event);
-    } catch (err) {
-      if (statusOf(err) !== CONFLICT) throw err;
-      entry.name = this.freshName(event);
-      await this.createNamed(entry, event);
-    }
-    entry.created = true;
-    this.metrics?.written.inc({ operation: 'create' });
-    if (!entry.dirty) return;
-    if (this.stopped) this.flushSeries();
-    else this.armSeriesFlush();
-  }
-
-  private async createNamed(entry: Entry, event: EventToRecord): Promise<void> {
-    const body = eventBody(event, {
+  /** Creates the Event under its name, the same body in every try (createEvent handles a 409). */
+  private create(entry: Entry, live: () => boolean): Promise<Created> {
+    const body = eventBody(entry.event, {
       name: entry.name,
       controller: this.options.controller,
       instance: this.options.instance,
-      nowMs: entry.lastObserved,
+      nowMs: entry.firstObserved,
     });
-    await this.options.api.createNamespacedEvent({ namespace: entry.namespace, body });
+    return createEvent(this.options.api, entry.namespace, body, {
+      live,
+      rename: () => (entry.name = this.freshName(entry.event)),
+    });
   }
 
-  private async patch(entry: Entry): Promise<void> {
+  private created(entry: Entry, done: Created): void {
+    entry.created = true;
+    entry.name = done.name;
+    this.metrics?.written.inc({ operation: 'create' });
+    if (done.found)
+      this.options.logger?.debug(
+        { namespace: entry.namespace, event: entry.name },
+        'an earlier create of this Kubernetes Event had landed unanswered; writing its series there',
+      );
+  }
+
+  private async patch(entry: Entry): Promise<undefined> {
     await this.options.api.patchNamespacedEvent({
       name: entry.name,
       namespace: entry.namespace,
       body: seriesPatch(entry.count, entry.lastObserved),
     });
-    this.metrics?.written.inc({ operation: 'patch' });
+    return undefined;
+  }
+
+  /**
+   * A failed write: a patch answered 404 creates the Event again (expired); a refused create is not
+   * asked for again for a while; any other create stays pending under its name (it may have landed) and
+   * a failed patch leaves the count to the next flush. Counted as dropped (`api_error`) and logged.
+   */
+  private failed(job: Job, err: unknown): void {
+    const { entry } = job;
+    const failure = classifyFailure(err, this.clock.now());
+    if (!job.create && failure.status === NOT_FOUND) return this.expired(entry);
+    if (failure.kind === 'refused') {
+      if (job.create) this.refuse(entry);
+    } else if (!job.create) entry.dirty = true;
+    if (failure.kind === 'throttled') this.pause(failure.retryAfterMs);
+    this.failures.failed(err, entry, failure);
+    this.drop('api_error');
   }
 
   /** The API refused to create the Event: do not ask again for it within the aggregation window. */
@@ -332,14 +371,26 @@ class Recorder implements EventRecorder {
     entry.dirty = false;
   }
 
+  /**
+   * The series patch found no Event: the API's TTL removed it (or someone deleted it). It is created
+   * again at once, under its name and with the count so far (as client-go does); nothing is dropped.
+   * A namespace gone with it makes that create a refusal (404), asked no more for a while.
+   */
+  private expired(entry: Entry): void {
+    entry.created = false;
+    entry.dirty = true;
+    if (this.entries.get(entry.key) !== entry) return;
+    this.options.logger?.debug(
+      { namespace: entry.namespace, event: entry.name },
+      'a Kubernetes Event expired under its series; creating it again',
+    );
+    if (this.queue.length < (this.options.queueSize ?? 256)) this.writeNext(entry);
+    else this.armSeriesFlush();
+  }
+
   /** Starts no write for `ms` (the queue keeps what it holds; more is dropped as `queue_full`). */
   private pause(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, monotonicNow(this.clock) + ms);
-  }
-
-  /** The Event is gone or was never made: the next occurrence creates a new one. */
-  private forget(entry: Entry): void {
-    if (this.entries.get(entry.key) === entry) this.entries.delete(entry.key);
   }
 
   private drop(reason: DropReason): void {
@@ -356,62 +407,9 @@ class Recorder implements EventRecorder {
     this.idle = [];
     for (const resolve of waiting) resolve();
   }
-
-  /**
-   * Logs a failed write without flooding: an outage once until a write succeeds again; a refusal
-   * (which says nothing about the API's health) as a warning at most once per REFUSAL_LOG_MS per
-   * HTTP status, else at debug level.
-   */
-  private noteFailure(err: unknown, entry: Entry, failure: ApiFailure): void {
-    const context = { err, namespace: entry.namespace, event: entry.name, status: failure.status };
-    if (failure.kind === 'refused') {
-      const now = monotonicNow(this.clock);
-      const last = this.refusalsLogged.get(failure.status);
-      const warn = last === undefined || now - last >= REFUSAL_LOG_MS;
-      if (warn) this.refusalsLogged.set(failure.status, now);
-      this.options.logger?.[warn ? 'warn' : 'debug'](
-        context,
-        'the API refused a Kubernetes Event; not asking again for it for a while',
-      );
-      return;
-    }
-    if (this.failing) return;
-    this.failing = true;
-    this.options.logger?.warn(
-      context,
-      failure.kind === 'throttled'
-        ? 'the API asked to slow down (Retry-After); pausing Kubernetes Events'
-        : 'could not write a Kubernetes Event; dropping events until the API answers',
-    );
-  }
-
-  private recovered(): void {
-    if (!this.failing) return;
-    this.failing = false;
-    this.options.logger?.info('Kubernetes Events are written again');
-  }
 }
 
 /** An event recorder; see Recorder. */
 export function createEventRecorder(options: EventRecorderOptions): EventRecorder {
   return new Recorder(options);
-}
-
-/**
- * The Events API from a kubeconfig (client-node loads only when a cluster is configured). Each HTTP
- * request is aborted after `timeoutMs` (default 10 s, the recorder's call timeout), so that a write
- * the recorder has given up does not hold a connection for ever.
- */
-export async function eventsApiFrom(
-  kubeConfig: KubeConfig,
-  options: { timeoutMs?: number } = {},
-): Promise<EventsApi> {
-  const { EventsV1Api, Observable } = await import('@kubernetes/client-node');
-  const api = kubeConfig.makeApiClient(EventsV1Api);
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  const call = () => abortableCall(AbortSignal.timeout(timeoutMs), Observable);
-  return {
-    createNamespacedEvent: (param) => api.createNamespacedEvent(param, call()),
-    patchNamespacedEvent: (param) => api.patchNamespacedEvent(param, call()),
-  } as EventsApi;
 }

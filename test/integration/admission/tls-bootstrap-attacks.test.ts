@@ -89,9 +89,10 @@ describe('the webhook certificate bootstrap under attack (fake API server)', () 
     expect(await distrusting(api, replica)).toEqual([]);
   });
 
-  it('never serves a new CA from a hand-broken Secret before every caBundle trusts it', async () => {
+  it('never serves a new CA from a hand-broken Secret before every caBundle has trusted it for the overlap', async () => {
     const { ca, leaf } = await runningCluster(api, 1);
-    const replica = await start({ flags: ROTATION_FLAGS });
+    const clock = offsetClock(0);
+    const replica = await start({ clock, flags: ROTATION_FLAGS });
     await ready(replica);
     failBundlePatches(api);
     // ca.key edited by hand into one that does not belong to ca.crt: the CA is regenerated.
@@ -103,6 +104,14 @@ describe('the webhook certificate bootstrap under attack (fake API server)', () 
     await watchServed(api, replica, 2);
     api.clearFailures();
     const newCa = await secretCertificate(api, 'ca.crt');
+    // The old CA stays in the bundle beside the new one, and the old pair in service for the overlap.
+    await untilEveryBundleHolds(api, 2, 'the caBundle patched');
+    await sleep(1500);
+    expect(await servesFrom(replica, newCa)).toBe(false);
+    expect((await servedCertificate(replica.running.url)).serialNumber).toBe(
+      new X509Certificate(leaf.certPem).serialNumber,
+    );
+    clock.offsetMs = 12 * MINUTE;
     await untilServedFrom(replica, newCa);
     expect(await distrusting(api, replica)).toEqual([]);
   });

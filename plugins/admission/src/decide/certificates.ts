@@ -8,6 +8,9 @@
  * one while the serving certificate stays; once the bundle has been out for `caOverlapMs` (from the
  * rotation, and from when this replica's caBundle patches trusted the new CA, on its own clock),
  * `renew-serving` issues from the new CA; the old CA leaves the bundle when it expires (`update-bundle`).
+ * A `create` or `regenerate` that keeps older CAs in the bundle counts as a rotation too, but its
+ * serving certificate is from the new CA at once: each replica then keeps serving its older, still
+ * trusted pair for the overlap (served-pair.ts).
  */
 
 /** One certificate as parsed: times are epoch milliseconds. */
@@ -113,8 +116,8 @@ function checkBundle(state: TlsSecretState, ca: CertificateInfo, now: number): C
   return { kind: 'update-bundle', reason, keep };
 }
 
-/** A serving certificate that cannot be served as it is, or undefined. */
-function servingProblem(serving: Checked<ServingInfo>, policy: CertificatePolicy, now: number) {
+/** Given a serving certificate as parsed, returns why it cannot be served as it is, or undefined. */
+export function servingProblem(serving: Checked<ServingInfo>, policy: CertificatePolicy, now: number) {
   if (!serving.ok) return serving.problem;
   const cert = serving.value;
   if (cert.notAfter <= now) return `the serving certificate expired at ${iso(cert.notAfter)}`;

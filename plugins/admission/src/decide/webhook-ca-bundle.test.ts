@@ -1,4 +1,9 @@
-import { caBundlePatch, type WebhookConfigurationView } from './webhook-ca-bundle.js';
+import {
+  caBundlePatch,
+  caBundleReadiness,
+  dropsCertificate,
+  type WebhookConfigurationView,
+} from './webhook-ca-bundle.js';
 
 const ours = { name: 'corral-admission', namespace: 'corral-system' };
 type Webhooks = NonNullable<WebhookConfigurationView['webhooks']>;
@@ -26,6 +31,7 @@ describe('caBundlePatch', () => {
         { op: 'add', path: '/webhooks/1/clientConfig/caBundle', value: 'QlVORExF' },
       ],
       webhooks: ['a.corral.dev', 'b.corral.dev'],
+      removes: false,
     });
   });
 
@@ -62,5 +68,61 @@ describe('caBundlePatch', () => {
     expect(patch?.operations).toEqual([
       { op: 'add', path: '/webhooks/0/clientConfig/caBundle', value: 'QlVORExF' },
     ]);
+  });
+});
+
+const pem = (body: string) => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+
+describe('dropsCertificate and caBundlePatch().removes', () => {
+  it.each([
+    ['a bundle that adds a CA', pem('QUFB'), pem('QkJC') + pem('QUFB'), false],
+    [
+      'the same CAs in another order, wrapped differently',
+      pem('QUFB') + pem('QkJC'),
+      pem('QkJC') + 'X' + pem('QU\nFB'),
+      false,
+    ],
+    ['a bundle without a CA the current one holds', pem('QkJC') + pem('QUFB'), pem('QUFB'), true],
+    ['a blank caBundle', '', pem('QUFB'), false],
+    ['a caBundle that is no PEM at all', 'theirs', pem('QUFB'), false],
+  ])('given %s, says whether a certificate is dropped', (_case, current, next, drops) => {
+    expect(dropsCertificate(b64(current), b64(next))).toBe(drops);
+    const patch = caBundlePatch(
+      config([hook('a', { service: ours, caBundle: b64(current) }), hook('b', { service: ours })]),
+      ours,
+      b64(next),
+    );
+    expect(patch?.removes).toBe(drops);
+  });
+});
+
+describe('caBundleReadiness', () => {
+  it('given no webhook that distrusts the served certificate, is ready', () => {
+    expect(caBundleReadiness('0A', [])).toEqual({ ok: true });
+  });
+
+  it('given webhooks that distrust it, names the certificate, each webhook and its configuration', () => {
+    const verdict = caBundleReadiness('0A', [
+      {
+        kind: 'MutatingWebhookConfiguration',
+        configuration: 'corral-admission',
+        webhook: 'pods.mutate.corral.dev',
+        caBundle: undefined,
+      },
+      {
+        kind: 'ValidatingWebhookConfiguration',
+        configuration: 'corral-admission',
+        webhook: 'workloads.validate.corral.dev',
+        caBundle: '',
+      },
+    ]);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.reason).toBe(
+      'the served certificate 0A is not signed by a CA in the caBundle of pods.mutate.corral.dev ' +
+        '(MutatingWebhookConfiguration corral-admission), workloads.validate.corral.dev ' +
+        '(ValidatingWebhookConfiguration corral-admission); kube-apiserver would refuse its calls until ' +
+        'the caBundle is set again',
+    );
   });
 });

@@ -1,11 +1,15 @@
 import type { Clock, KeyPairFiles } from '@corral/runtime';
 import type { Logger } from 'pino';
-import type { ServingInfo } from '../../decide/certificates.js';
+import type { CertificatePolicy, ServingInfo } from '../../decide/certificates.js';
+import { chooseServedPair, type ServedPairChoice } from '../../decide/served-pair.js';
+import type { ObservedCaBundle } from '../../decide/webhook-ca-bundle.js';
 import { ADM_ERR, AdmissionError } from '../../errors.js';
+import { caBundleTrust, type ServedCertificate } from './ca-bundle-trust.js';
 import type { CertificateMetrics } from './certificate-metrics.js';
-import { writeServingPair } from './serving-files.js';
+import { inspectServingPair } from './inspect-tls-material.js';
+import { readServingPair, writeServingPair, type PemPair } from './serving-files.js';
 import type { SettledSecret, SettleStep } from './settle-tls-secret.js';
-import type { CaBundleSync } from './webhook-ca-bundles.js';
+import type { CaBundleSync, StillCurrent } from './webhook-ca-bundles.js';
 
 export interface CertificateBootstrapOptions {
   /**
@@ -13,8 +17,15 @@ export interface CertificateBootstrapOptions {
    * clock's time) every caBundle this replica set has trusted a CA, by fingerprint.
    */
   readonly settle: (trustedSince: (fingerprint: string) => number | undefined) => Promise<SettledSecret>;
-  /** Sets the caBundle of our webhooks (WebhookCaBundles.sync). */
-  readonly webhooks: { sync(caBundle: string): Promise<CaBundleSync> };
+  /** Sets (WebhookCaBundles.sync) and reads (observe) the caBundle of our webhooks. */
+  readonly webhooks: {
+    sync(caBundle: string, stillCurrent: StillCurrent): Promise<CaBundleSync>;
+    observe(): Promise<readonly ObservedCaBundle[]>;
+  };
+  /** Reads the Secret again and returns its `ca-bundle.crt` (asked before a caBundle loses a CA). */
+  readonly currentBundle: () => Promise<string | undefined>;
+  /** The policy the Secret is settled with (the overlap decides when a held pair gives way). */
+  readonly policy: CertificatePolicy;
   /** Where the HTTPS server reads its pair from. */
   readonly files: KeyPairFiles;
   /** Serial number of the certificate the server presents now (servedSerialNumber). */
@@ -26,6 +37,8 @@ export interface CertificateBootstrapOptions {
   readonly metrics: CertificateMetrics;
   /** The `tls` readiness condition. */
   readonly ready: (ok: boolean, reason?: string) => void;
+  /** The `tls-ca-bundle` readiness condition: every caBundle trusts what is served. */
+  readonly trusted: (ok: boolean, reason?: string) => void;
   /** Look again at least this often, even when no watch reported a change. */
   readonly resyncMs: number;
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
@@ -49,6 +62,9 @@ const STEP_LOGS: Record<SettleStep['plan']['kind'], string> = {
   'renew-serving': 'issued a new serving certificate',
   'update-bundle': 'updated the CA bundle',
 };
+/** Passes in a row that found the Secret changed under their caBundle patch before one gives up. */
+const STALE_PASSES = 4;
+
 const ROTATED: Record<SettleStep['plan']['kind'], readonly ('ca' | 'serving')[]> = {
   create: ['ca', 'serving'],
   regenerate: ['ca', 'serving'],
@@ -59,18 +75,23 @@ const ROTATED: Record<SettleStep['plan']['kind'], readonly ('ca' | 'serving')[]>
 
 /**
  * Keeps this replica's webhook certificate current (docs/adr/0015), and is the boundary that logs it:
- * each run settles the Secret, sets the webhooks' caBundle, then writes the Secret's pair to the
- * serving files (the runtime's reloader swaps it in; never before the caBundle trusts its CA), and
- * checks over TLS that the pair is served before reporting ready. Runs at start, on `trigger()`
- * (watches), at the plan's next renewal time or every `resyncMs`, and after a failure with capped
- * exponential backoff. Never logs key material.
+ * each run settles the Secret, sets the webhooks' caBundle (a patch that would drop a CA is sent only
+ * if the Secret, read again, still holds that bundle; else the run settles again), then writes the
+ * Secret's pair to the serving files (the runtime's reloader swaps it in; never before the caBundle
+ * trusts its CA) or, while the Secret's pair comes from a CA not yet trusted for the overlap, keeps
+ * the still-trusted pair the files hold (chooseServedPair); it checks over TLS that the pair is
+ * served before reporting ready (`tls`), and that every caBundle trusts it (`tls-ca-bundle`). Runs at
+ * start, on `trigger()` (watches), at the plan's next renewal time or every `resyncMs`, and after a
+ * failure with capped exponential backoff. Never logs key material.
  */
 export function startCertificateBootstrap(options: CertificateBootstrapOptions): CertificateBootstrap {
   const { clock, logger, metrics } = options;
   const log = logger.child({ component: 'tls-bootstrap', secret: options.secret });
   const backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
   const confirm = options.confirm ?? { attempts: 40, intervalMs: 250 };
-  let served: { readonly serial: string; readonly notAfter: number } | undefined;
+  let served: (ServedCertificate & { readonly notAfter: number }) | undefined;
+  /** Serial number of the pair kept in service instead of the Secret's (logged once). */
+  let holding: string | undefined;
   let failures = 0;
   let stopped = false;
   let cancelTimer: (() => void) | undefined;
@@ -105,7 +126,13 @@ export function startCertificateBootstrap(options: CertificateBootstrapOptions):
     }
   };
 
-  const confirmServed = async (serving: ServingInfo) => {
+  const checkTrust = caBundleTrust({
+    observe: () => options.webhooks.observe(),
+    trusted: options.trusted,
+    log,
+  });
+
+  const confirmServed = async (serving: ServingInfo, cert: string, what: string) => {
     const wanted = serving.serialNumber.toUpperCase();
     if (served?.serial === wanted) return;
     let seen = 'nothing';
@@ -113,11 +140,8 @@ export function startCertificateBootstrap(options: CertificateBootstrapOptions):
       if (attempt > 0) await sleep(confirm.intervalMs);
       seen = await options.servedSerial().catch((err: unknown) => `error (${String(err)})`);
       if (seen === wanted) {
-        served = { serial: wanted, notAfter: serving.notAfter };
-        log.info(
-          { serialNumber: wanted, notAfter: new Date(serving.notAfter).toISOString() },
-          'serving the certificate from the Secret',
-        );
+        served = { serial: wanted, notAfter: serving.notAfter, cert };
+        log.info({ serialNumber: wanted, notAfter: new Date(serving.notAfter).toISOString() }, what);
         return;
       }
     }
@@ -127,8 +151,9 @@ export function startCertificateBootstrap(options: CertificateBootstrapOptions):
     );
   };
 
-  const syncWebhooks = async (bundle: string) => {
-    const result = await options.webhooks.sync(Buffer.from(bundle, 'utf8').toString('base64'));
+  const syncWebhooks = async (bundle: string): Promise<boolean> => {
+    const stillCurrent = async () => (await options.currentBundle()) === bundle;
+    const result = await options.webhooks.sync(Buffer.from(bundle, 'utf8').toString('base64'), stillCurrent);
     for (const { target, webhooks } of result.patched) {
       metrics.caBundlePatches.inc({ kind: target.kind });
       log.info({ kind: target.kind, name: target.name, webhooks }, 'set the caBundle of the webhooks');
@@ -142,6 +167,7 @@ export function startCertificateBootstrap(options: CertificateBootstrapOptions):
         );
     missing.clear();
     for (const key of now) missing.add(key);
+    return !result.stale;
   };
 
   const noteTrusted = (fingerprints: readonly string[]) => {
@@ -151,7 +177,40 @@ export function startCertificateBootstrap(options: CertificateBootstrapOptions):
       if (!trusted.has(fingerprint)) trusted.set(fingerprint, clock.now());
   };
 
-  const runOnce = async (): Promise<number> => {
+  /**
+   * Serves the Secret's pair, or keeps the one the files hold while the Secret's comes from a CA the
+   * caBundles have not trusted for the overlap yet (chooseServedPair); returns the choice.
+   */
+  const servePair = async (
+    settled: SettledSecret,
+    pair: PemPair,
+    serving: ServingInfo,
+  ): Promise<ServedPairChoice> => {
+    const files = await readServingPair(options.files);
+    const held = files && inspectServingPair(files, settled.stored.material.bundle);
+    const choice = chooseServedPair(settled.state, held, options.policy, clock.now());
+    if (choice.kind === 'held' && files && held?.ok) {
+      if (holding !== held.value.serialNumber) {
+        holding = held.value.serialNumber;
+        log.info(
+          {
+            serialNumber: held.value.serialNumber.toUpperCase(),
+            until: new Date(choice.until).toISOString(),
+          },
+          `keeping the served certificate: ${choice.reason}`,
+        );
+      }
+      await confirmServed(held.value, files.cert, 'serving the certificate kept from before');
+      return choice;
+    }
+    holding = undefined;
+    await writeServingPair(options.files, pair);
+    await confirmServed(serving, pair.cert, 'serving the certificate from the Secret');
+    return choice;
+  };
+
+  /** One pass: settle, set the caBundles, serve; 'stale' when the Secret changed under the caBundle patch. */
+  const pass = async (): Promise<number | 'stale'> => {
     const settled = await options.settle((fingerprint) => trusted.get(fingerprint));
     logSteps(settled.steps);
     const { material } = settled.stored;
@@ -162,18 +221,32 @@ export function startCertificateBootstrap(options: CertificateBootstrapOptions):
     metrics.expiry.set({ certificate: 'ca' }, ca.value.notAfter / 1000);
     // The caBundle first: the pair is served only once every webhook trusts its CA, so a patch that
     // fails leaves the previous (still trusted) pair in service.
-    await syncWebhooks(material.bundle);
+    if (!(await syncWebhooks(material.bundle))) return 'stale';
     noteTrusted(settled.state.bundle.map((c) => c.fingerprint256));
-    await writeServingPair(options.files, { cert: material.cert, key: material.key });
-    await confirmServed(serving.value);
-    metrics.expiry.set({ certificate: 'serving' }, serving.value.notAfter / 1000);
-    return settled.recheckAt;
+    const choice = await servePair(settled, { cert: material.cert, key: material.key }, serving.value);
+    if (served) metrics.expiry.set({ certificate: 'serving' }, served.notAfter / 1000);
+    return choice.kind === 'held' ? Math.min(settled.recheckAt, choice.until) : settled.recheckAt;
+  };
+
+  const runOnce = async (): Promise<number> => {
+    for (let attempt = 1; ; attempt += 1) {
+      const outcome = await pass();
+      if (outcome !== 'stale') return outcome;
+      if (attempt >= STALE_PASSES) {
+        throw new AdmissionError(
+          ADM_ERR.TLS_BOOTSTRAP,
+          `the Secret changed under each of ${STALE_PASSES} caBundle updates; is another writer changing it?`,
+        );
+      }
+      log.info('the Secret changed since it was read: reading it again before setting the caBundles');
+    }
   };
 
   const run = async () => {
     try {
       const recheckAt = await runOnce();
       failures = 0;
+      if (served) await checkTrust(served);
       report();
       schedule(Math.max(1000, Math.min(options.resyncMs, recheckAt - clock.now())));
     } catch (err) {
@@ -182,6 +255,7 @@ export function startCertificateBootstrap(options: CertificateBootstrapOptions):
       metrics.syncErrors.inc();
       const retryInMs = Math.min(backoff.maxMs, backoff.initialMs * 2 ** (failures - 1));
       log.warn({ err, failures, retryInMs }, 'could not bring the webhook certificate up to date; retrying');
+      if (served) await checkTrust(served);
       report();
       schedule(retryInMs);
     }

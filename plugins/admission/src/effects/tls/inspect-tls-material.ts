@@ -1,6 +1,7 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 import type { CertificateInfo, Checked, ServingInfo, TlsSecretState } from '../../decide/certificates.js';
+import type { ObservedCaBundle } from '../../decide/webhook-ca-bundle.js';
 import { certificateBlocks, TLS_KEYS, type TlsMaterial } from './tls-material.js';
 
 /**
@@ -122,4 +123,28 @@ export function inspectTlsMaterial(material: TlsMaterial): TlsSecretState {
     bundleStrays: bundle.strays,
     caRotatedAt: Number.isNaN(rotatedAt) ? undefined : rotatedAt,
   };
+}
+
+/**
+ * Given a serving pair (e.g. the one in the serving files) and a bundle (PEM), returns what
+ * `chooseServedPair` needs to know about it, its issuer looked up in that bundle.
+ */
+export function inspectServingPair(
+  pair: { readonly cert?: string; readonly key?: string },
+  bundle: string | undefined,
+): Checked<ServingInfo> {
+  return checkServing(pair, parseBundle(bundle).cas);
+}
+
+/** Given a certificate (PEM) and webhooks' caBundles, returns those with no CA that signed it. */
+export function untrustingCaBundles(
+  certPem: string,
+  observed: readonly ObservedCaBundle[],
+): ObservedCaBundle[] {
+  const leaf = parseCertificate(certPem, 'the served certificate');
+  if (!leaf.ok) return [...observed];
+  return observed.filter(
+    ({ caBundle }) =>
+      !parseBundle(caBundle).cas.some((ca) => leaf.value.checkIssued(ca) && leaf.value.verify(ca.publicKey)),
+  );
 }

@@ -72,15 +72,21 @@ function currentCa(material: TlsMaterial): IssuedPair {
   };
 }
 
-/** A new CA (and, unless rotating, a serving certificate from it); still-valid old CAs stay trusted. */
+/**
+ * A new CA (and, unless rotating, a serving certificate from it); still-valid old CAs stay trusted:
+ * those of the Secret and, for a new or regenerated Secret, those the caBundles still hold
+ * (`trusted`, PEM), so that the certificates replicas serve now stay trusted. The new CA counts as
+ * rotated in (`ca-rotated-at`) whenever it joins other CAs: serving switches only after the overlap.
+ */
 async function freshCa(
   step: 'create' | 'regenerate' | 'rotate-ca',
   current: TlsMaterial,
   s: IssueSettings,
   now: Date,
+  trusted: string | undefined,
 ): Promise<TlsMaterial> {
   const ca = await newCa(s, now);
-  const old = step === 'create' ? [] : [current.caCert, current.bundle];
+  const old = step === 'create' ? [trusted] : [current.caCert, current.bundle, trusted];
   const kept = validCas(old, now, fingerprint(ca.certPem));
   const serving = step === 'rotate-ca' ? undefined : await newServing(ca, s, now);
   return {
@@ -89,26 +95,29 @@ async function freshCa(
     caKey: ca.keyPem,
     bundle: joinPem([ca.certPem, ...kept]),
     ...(serving ? { cert: serving.certPem, key: serving.keyPem } : {}),
-    ...(step === 'create' ? {} : { caRotatedAt: now.toISOString() }),
+    ...(step === 'create' && kept.length === 0 ? {} : { caRotatedAt: now.toISOString() }),
   };
 }
 
 /**
  * Given a step of the plan and the Secret's material (empty when there is none), returns the material
  * after that step: new CA and/or serving certificate, or a rewritten bundle. Everything not concerned
- * by the step is kept as it is.
+ * by the step is kept as it is. `trusted` (PEM): what the webhooks' caBundles hold now; on `create`
+ * and `regenerate` its still-valid CA certificates stay in the bundle (nothing else of it).
  */
 export async function nextTlsMaterial(
   step: Step,
   current: TlsMaterial,
   settings: IssueSettings,
   now: Date,
+  trusted?: string,
 ): Promise<TlsMaterial> {
   switch (step.kind) {
     case 'create':
     case 'regenerate':
+      return freshCa(step.kind, current, settings, now, trusted);
     case 'rotate-ca':
-      return freshCa(step.kind, current, settings, now);
+      return freshCa(step.kind, current, settings, now, undefined);
     case 'renew-serving': {
       const serving = await newServing(currentCa(current), settings, now);
       return { ...current, cert: serving.certPem, key: serving.keyPem };

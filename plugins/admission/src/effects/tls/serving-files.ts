@@ -32,6 +32,12 @@ async function staged(path: string, text: string): Promise<string> {
   return temp;
 }
 
+/** The pair the files hold now (what the server serves once its reloader took it), if both exist. */
+export async function readServingPair(files: KeyPairFiles): Promise<PemPair | undefined> {
+  const [cert, key] = await Promise.all([readText(files.certFile), readText(files.keyFile)]);
+  return cert === undefined || key === undefined ? undefined : { cert, key };
+}
+
 /** Writes the pair unless the files already hold it; resolves to whether anything was written. */
 export async function writeServingPair(files: KeyPairFiles, pair: PemPair): Promise<boolean> {
   const [cert, key] = await Promise.all([readText(files.certFile), readText(files.keyFile)]);

@@ -36,6 +36,11 @@ export interface SettleOptions {
    * it only the Secret's `ca-rotated-at` counts.
    */
   readonly trustedSince?: (fingerprint: string) => number | undefined;
+  /**
+   * What the webhooks' caBundles hold now (PEM), read only when a new CA replaces the Secret (create,
+   * regenerate): its still-valid CA certificates stay trusted beside the new CA.
+   */
+  readonly trustedCas?: () => Promise<string>;
 }
 
 /** What the Secret holds, with since when (our clock) the webhooks trust its CA. */
@@ -65,7 +70,10 @@ export async function settleTlsSecret(options: SettleOptions): Promise<SettledSe
       return { stored, state, recheckAt: plan.recheckAt, steps };
     }
     if (plan.kind === 'keep') break;
-    const next = await nextTlsMaterial(plan, stored?.material ?? {}, options.issue, new Date(options.now()));
+    const fresh = plan.kind === 'create' || plan.kind === 'regenerate';
+    const trusted = fresh && options.trustedCas ? await options.trustedCas() : undefined;
+    const material = stored?.material ?? {};
+    const next = await nextTlsMaterial(plan, material, options.issue, new Date(options.now()), trusted);
     const written = stored ? await options.store.replace(stored, next) : await options.store.create(next);
     steps.push({ plan, outcome: written === 'conflict' ? 'conflict' : 'written' });
     stored = written === 'conflict' ? await options.store.get() : written;

@@ -73,6 +73,7 @@ export async function prepareWebhookCertificates(
   const files: KeyPairFiles = { certFile: config.tls.cert, keyFile: config.tls.key };
   const dnsNames = bootstrapDnsNames(bootstrap);
   const ready = (ok: boolean, reason?: string) => readiness.set('tls', ok, reason);
+  const trusted = (ok: boolean, reason?: string) => readiness.set('tls-ca-bundle', ok, reason);
   ready(false, `waiting for the serving certificate from Secret ${bootstrap.namespace}/${secret}`);
   if (await ensureStartupPair(files, dnsNames)) {
     logger.info(
@@ -94,11 +95,12 @@ export async function prepareWebhookCertificates(
         TlsSecretClient.fromKubeConfig(kubeConfig, bootstrap.namespace, secret),
         WebhookCaBundles.fromKubeConfig(kubeConfig, service, webhookTargets(bootstrap)),
       ]);
+      const policy = { dnsNames, renewAtFraction: RENEW_AT_FRACTION, caOverlapMs: CA_OVERLAP_MS };
       const running: CertificateBootstrap = startCertificateBootstrap({
         settle: (trustedSince) =>
           settleTlsSecret({
             store,
-            policy: { dnsNames, renewAtFraction: RENEW_AT_FRACTION, caOverlapMs: CA_OVERLAP_MS },
+            policy,
             issue: {
               dnsNames,
               caName: `${bootstrap.service}.${bootstrap.namespace}-ca`,
@@ -107,8 +109,12 @@ export async function prepareWebhookCertificates(
             },
             now: () => clock.now(),
             trustedSince,
+            trustedCas: async () =>
+              (await webhooks.observe()).map((observed) => observed.caBundle ?? '').join('\n'),
           }),
         webhooks,
+        currentBundle: async () => (await store.get())?.material.bundle,
+        policy,
         files,
         servedSerial: () =>
           servedSerialNumber({
@@ -121,6 +127,7 @@ export async function prepareWebhookCertificates(
         logger,
         metrics: createCertificateMetrics(options.registry),
         ready,
+        trusted,
         resyncMs: bootstrap.resyncSeconds * 1000,
       });
       const failing = new Set<string>();

@@ -2,6 +2,8 @@ import type { AdmissionregistrationV1Api, KubeConfig } from '@kubernetes/client-
 import { abortableCall } from '@corral/runtime';
 import {
   caBundlePatch,
+  serviceWebhooks,
+  type ObservedCaBundle,
   type ServiceRef,
   type WebhookConfigurationView,
 } from '../../decide/webhook-ca-bundle.js';
@@ -28,7 +30,18 @@ export interface CaBundleSync {
   readonly patched: readonly { readonly target: WebhookTarget; readonly webhooks: readonly string[] }[];
   /** Configurations that do not exist (yet): nothing to patch. */
   readonly missing: readonly WebhookTarget[];
+  /**
+   * A patch would have dropped a certificate from a caBundle, and the Secret read again just before
+   * it no longer holds the bundle given: nothing more was patched; settle the Secret again.
+   */
+  readonly stale: boolean;
 }
+
+/**
+ * Reads the Secret again and tells whether its bundle is still the one being set: asked before any
+ * patch that drops a certificate from a caBundle.
+ */
+export type StillCurrent = () => Promise<boolean>;
 
 /** How often one configuration is re-read when it changed between our read and our patch (409). */
 const CONFLICT_RETRIES = 3;
@@ -62,26 +75,54 @@ export class WebhookCaBundles {
   /**
    * Sets the caBundle (base64 of the PEM bundle) of every webhook in the targets that calls our
    * Service, where it differs. A configuration that changed since it was read (409) is read again; one
-   * that does not exist is reported as missing. Other failures throw (the caller retries later), and
-   * so does a call left unanswered for `timeoutMs`.
+   * that does not exist is reported as missing. A patch that would drop a certificate is sent only if
+   * `stillCurrent`, asked after the configuration was read, confirms the bundle (the patch carries
+   * that read's resourceVersion, so a newer bundle set in between makes it fail with 409); otherwise
+   * the sync stops and reports `stale`. Other failures throw (the caller retries later), and so does
+   * a call left unanswered for `timeoutMs`.
    */
-  async sync(caBundle: string): Promise<CaBundleSync> {
+  async sync(caBundle: string, stillCurrent: StillCurrent): Promise<CaBundleSync> {
     const patched: { target: WebhookTarget; webhooks: readonly string[] }[] = [];
     const missing: WebhookTarget[] = [];
     for (const target of this.targets) {
-      const outcome = await this.syncOne(target, caBundle);
+      const outcome = await this.syncOne(target, caBundle, stillCurrent);
+      if (outcome === 'stale') return { patched, missing, stale: true };
       if (outcome === 'missing') missing.push(target);
       else if (outcome.length > 0) patched.push({ target, webhooks: outcome });
     }
-    return { patched, missing };
+    return { patched, missing, stale: false };
   }
 
-  private async syncOne(target: WebhookTarget, caBundle: string): Promise<readonly string[] | 'missing'> {
+  /** The caBundle (PEM text) of every webhook calling our Service, over the targets that exist. */
+  async observe(): Promise<ObservedCaBundle[]> {
+    const observed: ObservedCaBundle[] = [];
+    for (const target of this.targets) {
+      const config = await this.read(target);
+      if (config === undefined) continue;
+      for (const hook of serviceWebhooks(config, this.service)) {
+        observed.push({
+          kind: target.kind,
+          configuration: target.name,
+          webhook: hook.name,
+          caBundle:
+            hook.caBundle === undefined ? undefined : Buffer.from(hook.caBundle, 'base64').toString('utf8'),
+        });
+      }
+    }
+    return observed;
+  }
+
+  private async syncOne(
+    target: WebhookTarget,
+    caBundle: string,
+    stillCurrent: StillCurrent,
+  ): Promise<readonly string[] | 'missing' | 'stale'> {
     for (let attempt = 0; ; attempt += 1) {
       const config = await this.read(target);
       if (config === undefined) return 'missing';
       const patch = caBundlePatch(config, this.service, caBundle);
       if (patch === undefined) return [];
+      if (patch.removes && !(await stillCurrent())) return 'stale';
       try {
         await this.patch(target, patch.operations as object[]);
         return patch.webhooks;

@@ -3,6 +3,7 @@ import type { SnapshotSink, WatchedKind } from '../../sink.js';
 import { backoffDelay } from './backoff.js';
 import type { Clock } from './clock.js';
 import { describeError } from './describe-error.js';
+import { ignoredEventsLog } from './ignored-events-log.js';
 import { type InformerHooks, type InformerState, runInformer } from './informer.js';
 import type { ListFn } from './list-resource.js';
 import { RESOURCES } from './resources.js';
@@ -65,6 +66,7 @@ export function startKind(kind: WatchedKind, ctx: KindContext): KindRunner {
   const tracker = new SyncTracker(clock, settings.timing.unsyncedAfterMs, reportTo(kind, ctx, log));
   let restarts = 0;
   let lastError: string | undefined;
+  const logIgnored = ignoredEventsLog(log, clock);
 
   const hooks = (healthy: () => void): InformerHooks => ({
     // A LIST alone does not reset the backoff: a watch failing right after each LIST would
@@ -86,7 +88,7 @@ export function startKind(kind: WatchedKind, ctx: KindContext): KindRunner {
       log.info({ reason }, 'watch expired (410 Gone); relisting');
     },
     relisting: (reason) => log.info({ reason }, 'watch keeps failing; relisting'),
-    ignored: (reason) => log.warn({ reason }, 'watch event ignored'),
+    ignored: logIgnored,
     sinkFailed: (err, operation) => log.error({ err: describeError(err), operation }, 'snapshot sink threw'),
     listRetrying: (reason, delayMs) => log.warn({ reason, delayMs }, 'LIST retrying'),
   });

@@ -1,11 +1,7 @@
-import { Registry } from 'prom-client';
-import { createLogger } from '../log/create-logger.js';
-import { memoryDestination } from '../log/memory-destination.js';
-import { ManualClock } from '../leader/__fixtures__/manual-clock.js';
 import { FakeApiError } from '../leader/__fixtures__/memory-leases.js';
-import { MemoryEvents } from './__fixtures__/memory-events.js';
-import { createEventRecorder, type EventRecorderOptions, type EventsApi } from './event-recorder.js';
+import { type EventsApi } from './event-recorder.js';
 import type { EventToRecord } from './event-types.js';
+import { recorderSetup } from './__fixtures__/recorder-setup.js';
 
 const occurrence = (name: string, namespace = 'team-a', note = '[quota] no room'): EventToRecord => ({
   regarding: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name, namespace },
@@ -15,24 +11,7 @@ const occurrence = (name: string, namespace = 'team-a', note = '[quota] no room'
   note,
 });
 
-function setup(extra: Partial<EventRecorderOptions> = {}, wrap = (api: EventsApi) => api) {
-  const clock = new ManualClock();
-  const events = new MemoryEvents(clock);
-  const logs = memoryDestination();
-  const registry = new Registry();
-  const recorder = createEventRecorder({
-    api: wrap(events.api()),
-    controller: 'corral.dev/admission',
-    instance: 'adm-0',
-    clock,
-    registry,
-    seriesFlushMs: 1_000,
-    logger: createLogger({ level: 'debug', name: 't', destination: logs.stream }),
-    ...extra,
-  });
-  const warnings = () => logs.lines.filter((l) => l['level'] === 'warn' || l['level'] === 'error');
-  return { clock, events, recorder, logs, warnings };
-}
+const setup = recorderSetup;
 
 describe('EventRecorder when the API refuses an Event', () => {
   it('given a namespace being terminated (403), asks once per Event, not once per repeat, and warns once', async () => {

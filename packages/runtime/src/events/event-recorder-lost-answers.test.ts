@@ -1,11 +1,7 @@
 import type { EventsV1Event } from '@kubernetes/client-node';
-import { Registry } from 'prom-client';
-import { createLogger } from '../log/create-logger.js';
-import { memoryDestination } from '../log/memory-destination.js';
-import { ManualClock } from '../leader/__fixtures__/manual-clock.js';
-import { MemoryEvents } from './__fixtures__/memory-events.js';
-import { createEventRecorder, type EventsApi } from './event-recorder.js';
+import { type EventsApi } from './event-recorder.js';
 import type { EventToRecord } from './event-types.js';
+import { recorderSetup } from './__fixtures__/recorder-setup.js';
 
 /**
  * Writes the API committed but answered too late (the client gave them up at its timeout), and
@@ -23,42 +19,7 @@ const occurrence: EventToRecord = {
 
 const CALL_TIMEOUT_MS = 10_000;
 
-function setup(wrap = (api: EventsApi) => api) {
-  const clock = new ManualClock();
-  const events = new MemoryEvents(clock);
-  const logs = memoryDestination();
-  const registry = new Registry();
-  const recorder = createEventRecorder({
-    api: wrap(events.api()),
-    controller: 'corral.dev/admission',
-    instance: 'adm-0',
-    clock,
-    registry,
-    seriesFlushMs: 1_000,
-    callTimeoutMs: CALL_TIMEOUT_MS,
-    logger: createLogger({ level: 'debug', name: 't', destination: logs.stream }),
-  });
-  const counts = async (name: string) =>
-    Object.fromEntries(
-      ((await registry.getSingleMetric(name)?.get())?.values ?? []).map((v) => [
-        String(Object.values(v.labels)[0]),
-        v.value,
-      ]),
-    );
-  const warnings = () => logs.lines.filter((l) => l['level'] === 'warn' || l['level'] === 'error');
-  const verbs = () => events.calls.map((c) => c.verb);
-  const stored = () => [...events.events.values()];
-  return {
-    clock,
-    events,
-    recorder,
-    warnings,
-    verbs,
-    stored,
-    dropped: () => counts('corral_kube_events_dropped_total'),
-    written: () => counts('corral_kube_events_written_total'),
-  };
-}
+const setup = (wrap = (api: EventsApi) => api) => recorderSetup({ callTimeoutMs: CALL_TIMEOUT_MS }, wrap);
 
 describe('EventRecorder when a create lands but its answer comes too late', () => {
   it('given a repeat, sends the same create again, finds its own Event (409) and writes the count there: one Event', async () => {

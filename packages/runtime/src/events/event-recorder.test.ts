@@ -1,8 +1,5 @@
-import { Registry } from 'prom-client';
-import { ManualClock } from '../leader/__fixtures__/manual-clock.js';
-import { MemoryEvents } from './__fixtures__/memory-events.js';
-import { createEventRecorder, type EventRecorderOptions } from './event-recorder.js';
 import type { EventToRecord } from './event-types.js';
+import { recorderSetup } from './__fixtures__/recorder-setup.js';
 
 const occurrence = (name = 'web-7d4b9', note = '[quota] no room'): EventToRecord => ({
   regarding: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name, namespace: 'team-a', uid: `uid-${name}` },
@@ -12,34 +9,7 @@ const occurrence = (name = 'web-7d4b9', note = '[quota] no room'): EventToRecord
   note,
 });
 
-function setup(extra: Partial<EventRecorderOptions> = {}) {
-  const clock = new ManualClock();
-  const events = new MemoryEvents(clock);
-  const registry = new Registry();
-  const recorder = createEventRecorder({
-    api: events.api(),
-    controller: 'corral.dev/admission',
-    instance: 'adm-0',
-    clock,
-    registry,
-    seriesFlushMs: 1_000,
-    ...extra,
-  });
-  const counts = async (name: string) =>
-    Object.fromEntries(
-      ((await registry.getSingleMetric(name)?.get())?.values ?? []).map((v) => [
-        String(Object.values(v.labels)[0]),
-        v.value,
-      ]),
-    );
-  return {
-    clock,
-    events,
-    recorder,
-    dropped: () => counts('corral_kube_events_dropped_total'),
-    written: () => counts('corral_kube_events_written_total'),
-  };
-}
+const setup = recorderSetup;
 
 describe('EventRecorder', () => {
   it('given a first occurrence, creates one Event in the regarding object namespace', async () => {

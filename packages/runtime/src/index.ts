@@ -15,6 +15,13 @@ export {
 } from './errors.js';
 export { describeFailure, describeStartFailure } from './describe-failure.js';
 export { abortableCall } from './abortable-call.js';
+export {
+  readStandardInput,
+  shownName,
+  STDIN,
+  STDIN_NAME,
+  type StandardInputSource,
+} from './cli/standard-input.js';
 
 export { loadConfig } from './config/load-config.js';
 export {

@@ -202,7 +202,7 @@ export function explainHelp(summary: string): string {
       envPrefix: EXTENDER_CONFIG.envPrefix,
     },
     {
-      usage: 'corral explain POD.yaml --policies PATH [flags]',
+      usage: 'corral explain POD.yaml|- --policies PATH [flags]',
       summary: `${summary} Works offline: needs --policies PATH; the serving flags (--listen, --kubeconfig, --in-cluster, --bind, --tls-*, ...) are refused.`,
     },
   );

@@ -11,9 +11,9 @@ Services:
 
 Offline tools:
   check -f MANIFESTS --policies PATH   what admission would do to each object (exit 1 on a denial);
-                                       -n NS for objects without a namespace
+                                       -n NS for objects without a namespace; -f - reads stdin
   explain POD.yaml --policies PATH     node by node, whether and why a pod (or a workload's pod
-                                       template) may run there
+                                       template) may run there; POD.yaml - reads stdin
 
 Demo (what \`make demo\` runs):
   demo [--policies PATH] [--manifests PATH] [--no-ceph | --offline]

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { STDIN } from '@corral/runtime';
 import { DEFAULT_RULE_SETTINGS, type RuleSettings } from '../decide/settings.js';
 
 export const CHECK_USAGE =
@@ -53,7 +54,7 @@ const DNS_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 class UsageError extends Error {}
 
 /** The manifest name that stands for standard input, as with kubectl (`-f -`). */
-export const STDIN = '-';
+export { STDIN };
 
 /** The one value of a flag that may be given once; undefined when not given. */
 function once(values: Record<string, unknown>, flag: SingleFlag): string | undefined {

@@ -1,13 +1,9 @@
 import { resolve } from 'node:path';
+import { readStandardInput, STDIN, STDIN_NAME } from '@corral/runtime';
 import { manifestsOfText, readManifests, type ReadManifests } from '../effects/read-manifests.js';
-import { STDIN } from './check-args.js';
 import type { CommandIo } from './command-io.js';
 
-/** How standard input is named in messages and sources: `stdin (document 2)`. */
-export const STDIN_NAME = 'stdin';
-
-/** A manifest argument as messages show it: `-` is `stdin`. */
-export const shownName = (file: string): string => (file === STDIN ? STDIN_NAME : file);
+export { shownName } from '@corral/runtime';
 
 /**
  * The objects of every `-f`, in the order given: files and folders (relative to the working
@@ -19,15 +15,10 @@ export async function readCheckInput(files: readonly string[], io: CommandIo): P
   for (const file of files) {
     const found =
       file === STDIN
-        ? manifestsOfText(STDIN_NAME, await standardInput(io))
+        ? manifestsOfText(STDIN_NAME, await readStandardInput(io, '-f -'))
         : await readManifests([resolve(io.cwd, file)]);
     objects.push(...found.objects);
     problems.push(...found.problems);
   }
   return { objects, problems };
-}
-
-async function standardInput(io: CommandIo): Promise<string> {
-  if (io.readStdin === undefined) throw new Error('-f -: this caller gives no standard input to read');
-  return io.readStdin();
 }

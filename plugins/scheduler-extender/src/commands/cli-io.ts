@@ -4,6 +4,8 @@ export interface CliIo {
   stderr(text: string): void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** All of standard input as text (`corral explain -`); absent where there is none to read. */
+  readonly readStdin?: () => Promise<string>;
 }
 
 export const EXIT_OK = 0;

@@ -31,3 +31,15 @@ export function splitPodFile(args: readonly string[]): { podFile?: string; flags
     flags: args.filter((_, index) => index !== positional.index),
   };
 }
+
+/**
+ * Why `podFile` cannot be explained before anything is read, or undefined: none given, or an empty
+ * one (`corral explain "$POD"` with the variable unset), which would otherwise read the working
+ * directory as the pod file.
+ */
+export function podFileProblem(podFile: string | undefined): string | undefined {
+  if (podFile === undefined) return 'name the pod file';
+  if (podFile === '')
+    return 'the pod file is "": give a YAML file of Pods or workloads, or - (standard input)';
+  return undefined;
+}

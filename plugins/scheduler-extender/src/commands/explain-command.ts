@@ -1,6 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { createLogger, ConfigError, isCorralError } from '@corral/runtime';
+import {
+  createLogger,
+  ConfigError,
+  isCorralError,
+  readStandardInput,
+  STDIN,
+  STDIN_NAME,
+} from '@corral/runtime';
 import {
   ClusterError,
   nonStringMetadataFields,
@@ -19,7 +26,7 @@ import { openExtenderSnapshot } from '../effects/open-snapshot.js';
 import { EXT_ERR, ExtenderError, toWireMessage } from '../errors.js';
 import { unknownOwnerOf } from '../transport/request-pod.js';
 import { EXIT_OK, EXIT_USAGE, type CliIo } from './cli-io.js';
-import { splitPodFile } from './explain-args.js';
+import { podFileProblem, splitPodFile } from './explain-args.js';
 import {
   explainTargets,
   TEMPLATE_KINDS,
@@ -29,12 +36,13 @@ import {
 import { formatTable } from './format-table.js';
 
 const USAGE =
-  'usage: corral explain POD.yaml --policies PATH [--system-namespaces a,b] [--gpu-resources r]\n' +
-  `  POD.yaml: one YAML file of Pods, or of workloads whose pod template is explained (${TEMPLATE_KINDS.join(', ')})`;
+  'usage: corral explain POD.yaml|- --policies PATH [--system-namespaces a,b] [--gpu-resources r]\n' +
+  `  POD.yaml: one YAML file of Pods, or of workloads whose pod template is explained (${TEMPLATE_KINDS.join(', ')});\n` +
+  '  - reads it from standard input (kubectl get pod NAME -o yaml | corral explain - --policies PATH)';
 
 const SUMMARY =
   'Node by node, whether and why each pod of POD.yaml may run there, and its score, from the ' +
-  `extender's decision code. POD.yaml: one YAML file of Pods, or of workloads whose pod template is explained (${TEMPLATE_KINDS.join(', ')}).`;
+  `extender's decision code. POD.yaml: one YAML file of Pods, or of workloads whose pod template is explained (${TEMPLATE_KINDS.join(', ')}); - reads it from standard input.`;
 
 /**
  * `corral explain POD.yaml --policies PATH`: node by node, whether and why each pod (or workload's pod
@@ -47,16 +55,18 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
     return EXIT_OK;
   }
   const { podFile, flags } = splitPodFile(args);
-  if (podFile === undefined) {
-    io.stderr(`corral explain: name the pod file\n${USAGE}\n`);
+  const problem = podFileProblem(podFile);
+  if (podFile === undefined || problem !== undefined) {
+    io.stderr(`corral explain: ${problem ?? 'name the pod file'}\n${USAGE}\n`);
     return EXIT_USAGE;
   }
   let config: ReturnType<typeof loadExplainConfig> | undefined;
   try {
     config = loadExplainConfig(flags, io.env);
-    const { targets, skipped } = await readTargets(absolute(io.cwd, podFile));
+    const { name, text } = await readPodFile(podFile, io);
+    const { targets, skipped } = targetsOfText(name, text);
     // Every pod is read before any is explained: bad input exits 2 with no table printed.
-    const pods = readPods(targets, podFile, config.gpuResources);
+    const pods = readPods(targets, name, config.gpuResources);
     const logger = createLogger({ level: 'silent', name: 'explain' });
     const opened = await openExtenderSnapshot({
       policies: absolute(io.cwd, config.policies),
@@ -149,22 +159,48 @@ function offlineHint(unknown: ExtenderError, namespace: string): string {
   return `the files under --policies hold no valid Department for namespace ${namespace}'s department label`;
 }
 
+/** Why reading failed, as a message names it. */
+const reasonOf = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause));
+
 /**
- * The targets of a YAML file, read as `kubectl apply` reads it, by the policy files' reader
- * (parseDocuments: YAML 1.1 scalars as go-yaml v2 resolves them, merge keys; duplicate keys,
- * ambiguous merges and alias bombs refused, named by document and line). A path that cannot be read
- * is named with the reason; a folder is told that explain takes a file.
+ * The text of the pod file and the name messages give it: its absolute path, or `stdin` for `-`
+ * (read as `kubectl apply -f -` reads it). A path that cannot be read is named with the reason; a
+ * folder is told that explain takes a file.
  */
-async function readTargets(path: string): Promise<ExplainTargets> {
+async function readPodFile(podFile: string, io: CliIo): Promise<{ name: string; text: string }> {
+  if (podFile === STDIN) {
+    const text = await readStandardInput(io, `the pod file ${STDIN}`).catch((cause: unknown) => {
+      throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, reasonOf(cause), { cause });
+    });
+    return { name: STDIN_NAME, text };
+  }
+  const path = absolute(io.cwd, podFile);
   const text = await readFile(path, 'utf8').catch((cause: unknown) => {
-    const reason = cause instanceof Error ? cause.message : String(cause);
     const folder = (cause as { code?: unknown }).code === 'EISDIR';
     const hint = folder ? ': it is a folder; give one YAML file of Pods or workloads' : '';
-    throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, `cannot read ${path}: ${reason}${hint}`, { cause });
+    throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, `cannot read ${path}: ${reasonOf(cause)}${hint}`, {
+      cause,
+    });
   });
+  return { name: path, text };
+}
+
+/**
+ * The targets of the pod file's text (named `path`: a file's, or `stdin`), read as `kubectl apply`
+ * reads it, by the policy files' reader (parseDocuments: YAML 1.1 scalars as go-yaml v2 resolves
+ * them, merge keys; duplicate keys, ambiguous merges and alias bombs refused, named by document and
+ * line). Standard input with no document says so, with how to pipe pods in.
+ */
+function targetsOfText(path: string, text: string): ExplainTargets {
   const { documents, problems } = parseDocuments(path, text);
   if (problems.length > 0)
     throw new ExtenderError(EXT_ERR.EXPLAIN_INPUT, problems.map(describeProblem).join('; '));
+  if (documents.length === 0 && path === STDIN_NAME) {
+    throw new ExtenderError(
+      EXT_ERR.EXPLAIN_INPUT,
+      `${STDIN_NAME} is empty: pipe the pods in (kubectl get pod NAME -o yaml | corral explain - --policies PATH)`,
+    );
+  }
   const found = explainTargets(
     documents.map((document) => document.value),
     path,

@@ -41,7 +41,16 @@ export const CSI_ERR = {
    * Ceph holds every write that needs room there, so nothing is made. RESOURCE_EXHAUSTED.
    */
   POOL_FULL: 'CSI_ERR_POOL_FULL',
-  /** The PVC's namespace belongs to no department, or the department has no Ceph placement. */
+  /**
+   * CreateVolume (or GetCapacity) for a PVC namespace labelled for a department Corral serves no valid
+   * Department of (deleted, not created yet, refused): FAILED_PRECONDITION, retried by the provisioner.
+   */
+  UNKNOWN_DEPARTMENT: 'CSI_ERR_UNKNOWN_DEPARTMENT',
+  /**
+   * CreateVolume (or GetCapacity) for a PVC namespace the controller's cluster watch has not delivered
+   * yet, so its department is unknown: UNAVAILABLE, retried by the provisioner.
+   */
+  UNKNOWN_NAMESPACE: 'CSI_ERR_UNKNOWN_NAMESPACE',
   /** The pagination token is not one this driver issued. */
   BAD_TOKEN: 'CSI_ERR_BAD_TOKEN',
   /** Ceph cannot be reached (mon down, timeout). */
@@ -100,6 +109,8 @@ const BY_CODE: Record<CsiErrorCode, status> = {
   CSI_ERR_STAGE_BROKEN: status.FAILED_PRECONDITION,
   CSI_ERR_QUOTA_EXCEEDED: status.RESOURCE_EXHAUSTED,
   CSI_ERR_POOL_FULL: status.RESOURCE_EXHAUSTED,
+  CSI_ERR_UNKNOWN_DEPARTMENT: status.FAILED_PRECONDITION,
+  CSI_ERR_UNKNOWN_NAMESPACE: status.UNAVAILABLE,
   CSI_ERR_BAD_TOKEN: status.ABORTED,
   CSI_ERR_CEPH_UNAVAILABLE: status.UNAVAILABLE,
   CSI_ERR_CEPH_AUTH: status.UNAUTHENTICATED,

@@ -139,7 +139,7 @@ async function serve(
     pool,
     locks: new OperationLocks(),
     jobs: new BackgroundJobs(),
-    ...(tenants ? { tenants: tenantViewOf(tenants.snapshot) } : {}),
+    ...(tenants ? { tenants: tenantViewOf(tenants.snapshot, { cluster: Boolean(config.kubeconfig) }) } : {}),
     ...(controllerCredentials ? { controllerCredentials } : {}),
     onBackgroundError: (err, what) => logger.warn({ err, what }, 'background job failed'),
     onBackgroundStopped: (image) =>

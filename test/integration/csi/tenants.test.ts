@@ -18,8 +18,22 @@ function policiesYaml(pool: string): string {
       quota: { hard: { 'requests.storage': quota } },
       storage: { pool, radosNamespace },
     });
-  return dept('alpha', alphaNs, '100Mi') + dept('beta', betaNs, '1Gi') + claimYaml('alpha-apps', 'data', 60);
+  return (
+    dept('alpha', alphaNs, '100Mi') +
+    dept('beta', betaNs, '1Gi') +
+    claimYaml('alpha-apps', 'data', 60) +
+    unservedNamespaceYaml
+  );
 }
+
+// A namespace labelled for a department no Department is served for (deleted, not created yet).
+const unservedNamespaceYaml = `---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: ghost-apps
+  labels: {corral.dev/department: ghost}
+`;
 
 beforeAll(async () => {
   h = await startHarness({
@@ -79,6 +93,17 @@ describe('tenant isolation', () => {
     const res = await create(`pvc-none-${run}`, 'kube-public', 'x', 4 * MIB);
     expect(res.volume!.volume_context!['radosNamespace']).toBe('');
     expect(res.volume!.volume_context!['department']).toBeUndefined();
+  });
+
+  it('given a namespace labelled for a department Corral does not serve, answers FAILED_PRECONDITION and makes nothing', async () => {
+    const before = await cephCli(h.ceph, ['rbd', 'ls', '--pool', h.ceph.pool]);
+    const err = await create(`pvc-ghost-${run}`, 'ghost-apps', 'data', 4 * MIB).catch(
+      (e: { code: number; details: string }) => e,
+    );
+    expect(err).toMatchObject({ code: status.FAILED_PRECONDITION });
+    expect((err as { details: string }).details).toContain('corral.dev/department=ghost');
+    const after = await cephCli(h.ceph, ['rbd', 'ls', '--pool', h.ceph.pool]);
+    expect(after.stdout).toBe(before.stdout);
   });
 
   it('given beta’s cephx user (caps on its namespace only), alpha’s volume cannot be deleted', async () => {

@@ -209,3 +209,19 @@ describe('capacityLeft', () => {
     expect(capacityLeft(AVAIL, q)).toBe(out);
   });
 });
+
+describe('capacityTarget for a namespace labelled for a department Corral does not serve', () => {
+  it('given such a PVC namespace, fails UNKNOWN_DEPARTMENT as CreateVolume does', () => {
+    const tenants: TenantView = {
+      departmentOfNamespace: () => undefined,
+      unservedDepartmentOf: (ns) => (ns === 'ghost-apps' ? 'ghost' : undefined),
+      department: () => undefined,
+      claimUsage: () => ({ used: new Map(), counted: false }),
+    };
+    const params = { 'csi.storage.k8s.io/pvc/namespace': 'ghost-apps' };
+    expect(capacityTarget(params, clusters, tenants)).toMatchObject({
+      status: 'fail',
+      code: CSI_ERR.UNKNOWN_DEPARTMENT,
+    });
+  });
+});

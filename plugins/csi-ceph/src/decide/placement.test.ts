@@ -1,4 +1,5 @@
 import type { Department } from '@corral/policy';
+import { CSI_ERR } from '../errors.js';
 import { placeVolume, type TenantView } from './placement.js';
 import type { VolumeParams } from './parameters.js';
 
@@ -48,5 +49,48 @@ describe('placeVolume', () => {
     ],
   ])('given %s, returns the placement', (_label, p, tenants, expected) => {
     expect(placeVolume(p, 'def', tenants)).toMatchObject({ status: 'pass', value: expected });
+  });
+});
+
+describe('placeVolume for a namespace labelled for a department Corral does not serve', () => {
+  const unserved: TenantView = {
+    ...view(undefined),
+    unservedDepartmentOf: (ns) => (ns === 'ghost-apps' ? 'ghost' : undefined),
+  };
+
+  it('given such a namespace, fails with UNKNOWN_DEPARTMENT naming the label and the fix', () => {
+    const decision = placeVolume(params('ghost-apps'), 'def', unserved);
+    expect(decision).toMatchObject({ status: 'fail', code: CSI_ERR.UNKNOWN_DEPARTMENT });
+    const message = decision.status === 'fail' ? decision.message : '';
+    expect(message).toContain('corral.dev/department=ghost');
+    expect(message).toContain('restore the Department or relabel the namespace');
+  });
+
+  it('given a namespace of no department, or no PVC namespace, still places in the shared space', () => {
+    expect(placeVolume(params('other'), 'def', unserved)).toMatchObject({
+      status: 'pass',
+      value: { pool: 'rbd', namespace: 'def' },
+    });
+    expect(placeVolume(params(), 'def', unserved)).toMatchObject({ status: 'pass' });
+  });
+});
+
+describe('placeVolume with a cluster view that does not hold the PVC namespace yet', () => {
+  const live: TenantView = {
+    ...view(dept({ storage: { pool: 'p2', radosNamespace: 'finance' } })),
+    holdsNamespace: (ns) => ns === 'fin-prod',
+  };
+
+  it('given a namespace the watch has not delivered, fails UNKNOWN_NAMESPACE (retried)', () => {
+    const decision = placeVolume(params('new-apps'), 'def', live);
+    expect(decision).toMatchObject({ status: 'fail', code: CSI_ERR.UNKNOWN_NAMESPACE });
+    expect(decision.status === 'fail' && decision.message).toContain('namespace new-apps is not in');
+  });
+
+  it('given a namespace it holds, places as before', () => {
+    expect(placeVolume(params('fin-prod'), 'def', live)).toMatchObject({
+      status: 'pass',
+      value: { pool: 'p2', namespace: 'finance', department: 'fin' },
+    });
   });
 });

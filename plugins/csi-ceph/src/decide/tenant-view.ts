@@ -2,9 +2,18 @@
 import type { ClusterSnapshot } from '@corral/cluster';
 import type { TenantView } from './placement.js';
 
-export function tenantViewOf(snapshot: ClusterSnapshot): TenantView {
+/**
+ * The view of `snapshot`; with `cluster` (the snapshot watches a cluster, not only policy files) it
+ * tells which namespaces it holds (TenantView.holdsNamespace).
+ */
+export function tenantViewOf(snapshot: ClusterSnapshot, options: { cluster?: boolean } = {}): TenantView {
   return {
+    ...(options.cluster ? { holdsNamespace: (ns: string) => snapshot.namespace(ns) !== undefined } : {}),
     departmentOfNamespace: (ns) => snapshot.departmentOfNamespace(ns),
+    unservedDepartmentOf: (ns) =>
+      snapshot.departmentOfNamespace(ns) === undefined
+        ? snapshot.isolationDepartmentOfNamespace(ns)
+        : undefined,
     department: (name) => snapshot.department(name),
     claimUsage: (department, pvc) => {
       const used = snapshot.usageOfDepartment(department);

@@ -347,8 +347,9 @@ const idCases = (): fc.Arbitrary<Case> => {
     })),
     fc
       .oneof(
-        wrongSnapshot.map((snapshot_id) => ({ snapshot_id })),
-        wrongVolume.map((source_volume_id) => ({ source_volume_id })),
+        // An empty ID is no filter at all (the spec): it lists every snapshot, which is right.
+        wrongSnapshot.filter((id) => id !== '').map((snapshot_id) => ({ snapshot_id })),
+        wrongVolume.filter((id) => id !== '').map((source_volume_id) => ({ source_volume_id })),
       )
       .map((filter) => ({
         rpc: 'ListSnapshots',

@@ -78,7 +78,7 @@ export {
   type MetricsOptions,
 } from './metrics/create-metrics.js';
 export { CounterTally } from './metrics/counter-tally.js';
-export { HistogramSeries } from './metrics/histogram-series.js';
+export { HistogramSeries, seriesByKey } from './metrics/histogram-series.js';
 
 export { closeConnectionsAfterResponse } from './ops/close-after-response.js';
 export { createReadiness, type Readiness, type ReadinessReport } from './ops/readiness.js';
@@ -126,7 +126,7 @@ export {
   type TlsReloadOptions,
 } from './tls/tls-reloader.js';
 export { readClientCa, validateClientCa, type ClientCa } from './tls/client-ca.js';
-export { chainIsTrusted } from './tls/trusted-chain.js';
+export { chainIsTrusted, signedBy } from './tls/trusted-chain.js';
 export {
   clientCertificateProblem,
   clientPeerOf,

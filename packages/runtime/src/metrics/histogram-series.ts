@@ -107,3 +107,22 @@ function sameBuckets(values: SeriesValues, bucketKeys: readonly string[]): boole
     keys.length === bucketKeys.length && bucketKeys.every((key) => Object.hasOwn(values.bucketValues, key))
   );
 }
+
+/**
+ * One HistogramSeries per key, each made on first use from `labelsOf(key)`: for label values from a
+ * small fixed set (a webhook's kind labels, a route's status codes), found by one Map look-up.
+ */
+export function seriesByKey<K, L extends string>(
+  histogram: Histogram<L>,
+  labelsOf: (key: K) => Partial<Record<L, string | number>>,
+): (key: K) => HistogramSeries<L> {
+  const made = new Map<K, HistogramSeries<L>>();
+  return (key) => {
+    let series = made.get(key);
+    if (series === undefined) {
+      series = new HistogramSeries(histogram, labelsOf(key));
+      made.set(key, series);
+    }
+    return series;
+  };
+}

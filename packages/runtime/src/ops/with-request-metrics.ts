@@ -1,6 +1,6 @@
 import type { Histogram } from 'prom-client';
 import type { HttpLabel } from '../metrics/create-metrics.js';
-import { HistogramSeries } from '../metrics/histogram-series.js';
+import { seriesByKey, type HistogramSeries } from '../metrics/histogram-series.js';
 import { onEveryResponse, type ObserverFactory } from './on-every-response.js';
 import { sharedPlugin } from './shared-plugin.js';
 
@@ -21,16 +21,18 @@ const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 
  */
 export function requestMetrics(options: RequestMetricsOptions): ObserverFactory {
   return (route) => {
-    const byMethod = new Map<string, Map<number, HistogramSeries<HttpLabel>>>();
+    const byMethod = new Map<string, (status: number) => HistogramSeries<HttpLabel>>();
     const seriesOf = (method: string, status: number): HistogramSeries<HttpLabel> => {
       let byStatus = byMethod.get(method);
-      if (byStatus === undefined) byMethod.set(method, (byStatus = new Map()));
-      let series = byStatus.get(status);
-      if (series === undefined) {
-        series = new HistogramSeries(options.histogram, { route, method, status_code: String(status) });
-        byStatus.set(status, series);
+      if (byStatus === undefined) {
+        byStatus = seriesByKey(options.histogram, (code: number) => ({
+          route,
+          method,
+          status_code: String(code),
+        }));
+        byMethod.set(method, byStatus);
       }
-      return series;
+      return byStatus(status);
     };
     return (request, reply) => {
       const method = KNOWN_METHODS.has(request.method) ? request.method : 'OTHER';

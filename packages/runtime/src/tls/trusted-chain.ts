@@ -7,10 +7,10 @@ const MAX_DEPTH = 10;
 const validAt = (cert: X509Certificate, now: number): boolean => validityProblem(cert, now) === undefined;
 
 /** Did `issuer` sign `subject` (names and key identifiers match, and the signature checks)? */
-const issued = (issuer: X509Certificate, subject: X509Certificate): boolean =>
+export const signedBy = (subject: X509Certificate, issuer: X509Certificate): boolean =>
   subject.checkIssued(issuer) && subject.verify(issuer.publicKey);
 
-const isSelfSigned = (cert: X509Certificate): boolean => issued(cert, cert);
+const isSelfSigned = (cert: X509Certificate): boolean => signedBy(cert, cert);
 
 /**
  * Given a client's certificate, the other certificates of its chain (as the connection reports them,
@@ -30,8 +30,8 @@ export function chainIsTrusted(
   const inBundle = (cert: X509Certificate): boolean =>
     bundle.some((anchor) => anchor.fingerprint256 === cert.fingerprint256);
   const issuerOf = (cert: X509Certificate): X509Certificate | undefined =>
-    bundle.find((anchor) => validAt(anchor, now) && issued(anchor, cert)) ??
-    chain.find((other) => other.ca && validAt(other, now) && issued(other, cert));
+    bundle.find((anchor) => validAt(anchor, now) && signedBy(cert, anchor)) ??
+    chain.find((other) => other.ca && validAt(other, now) && signedBy(cert, other));
   if (!validAt(leaf, now)) return false;
   const seen = new Set<string>();
   let current = leaf;

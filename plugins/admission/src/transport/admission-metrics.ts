@@ -1,5 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { CounterTally, HistogramSeries, HTTP_DURATION_BUCKETS } from '@corral/runtime';
+import { CounterTally, seriesByKey, HTTP_DURATION_BUCKETS, type HistogramSeries } from '@corral/runtime';
 import { outcomeLabel, type Decision } from '../decide/decision.js';
 
 export type Webhook = 'mutate' | 'validate';
@@ -70,13 +70,5 @@ export function durationSeries(
   metrics: AdmissionMetrics,
   webhook: Webhook,
 ): (kind: string) => HistogramSeries<'webhook' | 'kind'> {
-  const byKind = new Map<string, HistogramSeries<'webhook' | 'kind'>>();
-  return (kind) => {
-    let series = byKind.get(kind);
-    if (series === undefined) {
-      series = new HistogramSeries(metrics.duration, { webhook, kind });
-      byKind.set(kind, series);
-    }
-    return series;
-  };
+  return seriesByKey(metrics.duration, (kind: string) => ({ webhook, kind }));
 }

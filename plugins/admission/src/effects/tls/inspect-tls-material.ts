@@ -1,5 +1,6 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
+import { signedBy } from '@corral/runtime';
 import type { CertificateInfo, Checked, ServingInfo, TlsSecretState } from '../../decide/certificates.js';
 import type { ObservedCaBundle } from '../../decide/webhook-ca-bundle.js';
 import { certificateBlocks, TLS_KEYS, type TlsMaterial } from './tls-material.js';
@@ -105,7 +106,7 @@ function checkServing(material: TlsMaterial, bundle: readonly X509Certificate[])
   if (!tlsAccepts(material.cert ?? '', material.key ?? '')) {
     return { ok: false, problem: `TLS refuses ${TLS_KEYS.cert} with ${TLS_KEYS.key} (an unreadable block?)` };
   }
-  const issuer = bundle.find((ca) => leaf.checkIssued(ca) && leaf.verify(ca.publicKey));
+  const issuer = bundle.find((ca) => signedBy(leaf, ca));
   return {
     ok: true,
     value: { ...infoOf(leaf), dnsNames: dnsNamesOf(leaf), issuer: issuer?.fingerprint256 },
@@ -143,8 +144,5 @@ export function untrustingCaBundles(
 ): ObservedCaBundle[] {
   const leaf = parseCertificate(certPem, 'the served certificate');
   if (!leaf.ok) return [...observed];
-  return observed.filter(
-    ({ caBundle }) =>
-      !parseBundle(caBundle).cas.some((ca) => leaf.value.checkIssued(ca) && leaf.value.verify(ca.publicKey)),
-  );
+  return observed.filter(({ caBundle }) => !parseBundle(caBundle).cas.some((ca) => signedBy(leaf.value, ca)));
 }

@@ -133,7 +133,7 @@ class FilterRun {
     private readonly pod: PodContext,
     private readonly cluster: ClusterView,
     private readonly options: DecideOptions,
-    sent?: SentNodes,
+    private readonly sent?: SentNodes,
   ) {
     this.spread = new SpreadCounter(cluster.placements, pod.pod, sent);
   }
@@ -142,8 +142,8 @@ class FilterRun {
   inputFor(node: NodeView): RuleInput {
     if (this.shared) this.shared.node = node;
     else {
-      const { pod, cluster, options, spread, memo } = this;
-      this.shared = { pod, node, cluster, options, spread, memo };
+      const { pod, cluster, options, spread, memo, sent } = this;
+      this.shared = { pod, node, cluster, options, spread, memo, ...(sent ? { sent } : {}) };
     }
     return this.shared;
   }

@@ -1,7 +1,8 @@
-import { rawNode, rawPod, type PodSpecOptions, type SnapshotStore } from '@corral/cluster';
+import { rawNode, rawPod, type NodeView, type PodSpecOptions, type SnapshotStore } from '@corral/cluster';
 import {
   clusterView,
   contextOf,
+  nodeView,
   podView,
   smallCluster,
   TEST_OPTIONS,
@@ -220,5 +221,57 @@ describe('decidePreemption for a pod of a system namespace', () => {
     );
     expect([...decision.kept]).toEqual([...proposals]);
     expect(decision.dropped.size).toBe(0);
+  });
+});
+
+describe('decidePreemption with the Node objects a full-mode filter was sent', () => {
+  const GPU_LABELS = { 'corral.dev/role': 'gpu', [ZONE]: 'a' };
+  const gpus = (n: string) => ({ cpu: '32', memory: '128Gi', pods: '110', 'nvidia.com/gpu': n });
+  function withPodOnNewNode() {
+    const store = smallCluster();
+    const old = { nodeName: 'gpu-new', uid: 'u-old', requests: { 'nvidia.com/gpu': '3' } };
+    store.upsert('Pod', rawPod('res-ns', 'old', old), 'test');
+    return store;
+  }
+  const decide = (store: SnapshotStore, namespace: string, node: string, uids: string[], sent?: NodeView) =>
+    decidePreemption(
+      contextOf(store, podView(namespace, 'preemptor', GPU('4'))),
+      new Map([[node, { uids, numPdbViolations: 0 }]]),
+      clusterView(store),
+      TEST_OPTIONS,
+      (name) => (name === node ? sent : undefined),
+    );
+
+  it('given a node the snapshot lacks and its Node object, judges the node by it', () => {
+    const sent = nodeView('gpu-new', { labels: GPU_LABELS, allocatable: gpus('4') });
+    expect(decide(withPodOnNewNode(), 'res-ns', 'gpu-new', ['u-old'], sent).kept.has('gpu-new')).toBe(true);
+    // Without its victim the GPUs stay taken; for another department the node is not its to use.
+    expect(decide(withPodOnNewNode(), 'res-ns', 'gpu-new', [], sent).dropped.get('gpu-new')).toMatch(
+      /^still refused once the victims are evicted: gpu-nodes: /,
+    );
+    const finOnly = nodeView('gpu-new', {
+      labels: { ...GPU_LABELS, 'corral.dev/department': 'fin' },
+      allocatable: gpus('4'),
+    });
+    expect(
+      decide(withPodOnNewNode(), 'res-ns', 'gpu-new', ['u-old'], finOnly).dropped.get('gpu-new'),
+    ).toMatch(/^department-isolation: node is dedicated to department fin.* \(unresolvable\)$/);
+  });
+
+  it('given a node the snapshot lacks and no Node object, drops it', () => {
+    expect(decide(withPodOnNewNode(), 'res-ns', 'gpu-new', ['u-old']).dropped.get('gpu-new')).toBe(
+      "node gpu-new is not in Corral's node cache",
+    );
+  });
+
+  it('given a Node object that contradicts the snapshot’s view, drops the node when either refuses', () => {
+    const store = smallCluster();
+    const held = nodeView('gpu-1', { labels: GPU_LABELS, allocatable: gpus('4') });
+    expect(decide(store, 'res-ns', 'gpu-1', ['uid-res-ns-train-1'], held).kept.has('gpu-1')).toBe(true);
+    // kube-scheduler's object says gpu-1 has 2 GPUs now: evicting train-1 frees too few for 4.
+    const fewer = nodeView('gpu-1', { labels: GPU_LABELS, allocatable: gpus('2') });
+    expect(decide(store, 'res-ns', 'gpu-1', ['uid-res-ns-train-1'], fewer).dropped.get('gpu-1')).toMatch(
+      /^by the Node object kube-scheduler sent last: gpu-nodes: .* \(unresolvable\)$/,
+    );
   });
 });

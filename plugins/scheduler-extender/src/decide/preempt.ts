@@ -3,6 +3,7 @@ import type { DecideOptions } from './decide-options.js';
 import { filterNodes } from './filter.js';
 import type { PodContext } from './pod-context.js';
 import type { ClusterView } from './rule-input.js';
+import { refusedAsSent, viewsToJudge, type JudgedView } from './sent-nodes.js';
 import { refuses, type RuleResult } from './verdict.js';
 
 /** Victims kube-scheduler proposes on one node, by UID. */
@@ -19,6 +20,14 @@ export interface PreemptDecision {
 }
 
 /**
+ * The Node object a full-mode filter was sent for a node (see viewsToJudge): the preempt request
+ * carries none. Undefined when there is none to use (names-only mode, say).
+ */
+export type SentNodeLookup = (node: string) => NodeView | undefined;
+
+const NONE_SENT: SentNodeLookup = () => undefined;
+
+/**
  * Preempt: keeps a node's proposal only when every victim is a known pod on that node of the
  * preemptor's own department (or, for a pod with no department, of no department), and the node
  * passes every filter rule once the victims are gone: an unresolvable refusal (the node is not the
@@ -26,19 +35,25 @@ export interface PreemptDecision {
  * domain or the GPUs still full, say because the victims are other pods). A proposal is all or
  * nothing: the scheduler needs every victim gone, so one forbidden victim drops the node. Pods of
  * system namespaces pass through untouched, as they do in filter.
+ *
+ * The rules judge the node by the snapshot's view and, in full mode, by the Node object the filter
+ * was sent (`sent`) when it differs, as bind re-checks it: a node the snapshot does not hold yet is
+ * judged by that object alone, and one neither knows is dropped (nothing to judge its labels by).
  */
 export function decidePreemption(
   pod: PodContext,
   proposals: ReadonlyMap<string, ProposedVictims>,
   cluster: ClusterView,
   options: DecideOptions,
+  sent: SentNodeLookup = NONE_SENT,
 ): PreemptDecision {
   if (options.systemNamespaces.has(pod.pod.namespace))
     return { kept: new Map(proposals), dropped: new Map() };
   const kept = new Map<string, ProposedVictims>();
   const dropped = new Map<string, string>();
   for (const [node, victims] of proposals) {
-    const reason = whyNot(pod, node, victims, cluster, options);
+    const views = viewsToJudge(cluster.snapshot.node(node), sent(node));
+    const reason = whyNot(pod, node, views, victims, cluster, options);
     if (reason === undefined) kept.set(node, victims);
     else dropped.set(node, reason);
   }
@@ -48,23 +63,24 @@ export function decidePreemption(
 function whyNot(
   pod: PodContext,
   node: string,
+  views: readonly JudgedView[],
   victims: ProposedVictims,
   cluster: ClusterView,
   options: DecideOptions,
 ): string | undefined {
-  const view = cluster.snapshot.node(node);
-  if (!view) return `node ${node} is not in Corral's node cache`;
+  if (views.length === 0) return `node ${node} is not in Corral's node cache`;
   const evicted = victimsOn(node, victims.uids, cluster);
   if (typeof evicted === 'string') return evicted;
   for (const victim of evicted.values()) {
     const foreign = foreignVictim(pod, victim, cluster, options);
     if (foreign !== undefined) return foreign;
   }
+  for (const { view, asSent } of views) {
+    const refusal = refusalAfter(pod, node, view, evicted, cluster, options);
+    if (refusal !== undefined) return asSent ? refusedAsSent(refusal) : refusal;
+  }
   // kube-scheduler fails the whole preemption on a node answered with no victim (callExtenders).
-  return (
-    refusalAfter(pod, view, evicted, cluster, options) ??
-    (evicted.size === 0 ? `no victim proposed on node ${node}` : undefined)
-  );
+  return evicted.size === 0 ? `no victim proposed on node ${node}` : undefined;
 }
 
 /**
@@ -120,13 +136,14 @@ function victimsOn(
  */
 function refusalAfter(
   pod: PodContext,
+  node: string,
   view: NodeView,
   evicted: ReadonlyMap<string, PodView>,
   cluster: ClusterView,
   options: DecideOptions,
 ): string | undefined {
-  const after: ClusterView = { ...cluster, placements: cluster.placements.without(view.name, evicted) };
-  const [verdict] = filterNodes(pod, [{ name: view.name, view }], after, options, { allReasons: true });
+  const after: ClusterView = { ...cluster, placements: cluster.placements.without(node, evicted) };
+  const [verdict] = filterNodes(pod, [{ name: node, view }], after, options, { allReasons: true });
   const refusals = verdict?.results.filter(refuses) ?? [];
   if (refusals.length === 0) return undefined;
   const blocking = refusals.find((result) => result.unresolvable);

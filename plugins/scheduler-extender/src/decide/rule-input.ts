@@ -5,6 +5,7 @@ import { NodeIndex } from './node-index.js';
 import type { PodContext } from './pod-context.js';
 import { Placements } from './placements.js';
 import type { RefusalMemo } from './refusal-memo.js';
+import type { SentNodes } from './sent-nodes.js';
 import type { SpreadCounter } from './spread-counter.js';
 import type { RuleResult } from './verdict.js';
 
@@ -35,6 +36,8 @@ export interface RuleInput {
   readonly spread: SpreadCounter;
   /** Per-request memo of refusals shared by many nodes. */
   readonly memo: RefusalMemo;
+  /** The candidates' Node objects as sent (full mode, bind, preempt), against the snapshot's. */
+  readonly sent?: SentNodes;
 }
 
 export type NodeRule = (input: RuleInput) => RuleResult;

@@ -5,7 +5,9 @@ import {
   rawNode,
   rawPod,
   SnapshotStore,
+  toNodeView,
   toPodView,
+  type NodeView,
   type PodSpecOptions,
   type PodView,
 } from '@corral/cluster';
@@ -93,6 +95,13 @@ export function clusterView(store: SnapshotStore): ClusterView {
 export function podView(namespace: string, name: string, options: PodSpecOptions = {}): PodView {
   const result = toPodView(rawPod(namespace, name, { phase: 'Pending', ...options }), 'test');
   if (!result.ok) throw new Error(`bad test pod ${namespace}/${name}`);
+  return result.value;
+}
+
+/** A node view built from a raw node, as the extender reads a Node object a full-mode request sends. */
+export function nodeView(name: string, options: Parameters<typeof rawNode>[1] = {}): NodeView {
+  const result = toNodeView(rawNode(name, options), 'test');
+  if (!result.ok) throw new Error(`bad test node ${name}`);
   return result.value;
 }
 

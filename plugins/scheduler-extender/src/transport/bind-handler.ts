@@ -1,15 +1,10 @@
-import type { ClusterSnapshot, NodeView, PodView } from '@corral/cluster';
+import type { ClusterSnapshot, PodView } from '@corral/cluster';
 import { samePod, type AssumedPods } from '../decide/assumed-pods.js';
+import { bindRefusal } from '../decide/bind-recheck.js';
 import type { PodReadBack } from '../decide/bind-read-back.js';
 import type { DecideOptions } from '../decide/decide-options.js';
-import { filterNodes } from '../decide/filter.js';
 import { podContext, type PodContext } from '../decide/pod-context.js';
-import type { ClusterView, NodeRule } from '../decide/rule-input.js';
-import {
-  departmentIsolationOfUnknownPriority,
-  departmentIsolationUnseen,
-} from '../decide/rules/department-isolation.js';
-import { reasonOf } from '../decide/verdict.js';
+import type { ClusterView } from '../decide/rule-input.js';
 import { badRequest, EXT_ERR, ExtenderError, notSynced, toWireMessage } from '../errors.js';
 import {
   bindingResult,
@@ -19,7 +14,8 @@ import {
 } from './bind-envelope.js';
 import { afterFailedBind } from './after-failed-bind.js';
 import type { Answer, AnswerLog } from './answer.js';
-import type { FilteredNodes, FilteredPods } from './filtered-pods.js';
+import type { FilteredNodes } from './filtered-nodes.js';
+import type { FilteredPods } from './filtered-pods.js';
 import { unknownOwnerOf } from './request-pod.js';
 import type { SyncState } from './sync-state.js';
 
@@ -39,7 +35,7 @@ export interface BindDeps {
   readonly options: DecideOptions;
   readonly assumed: AssumedPods;
   readonly filtered: FilteredPods;
-  /** Nodes a full-mode filter was sent that the snapshot lacked (absent in tests of names-only mode). */
+  /** Node objects full-mode filters were sent (absent in tests of names-only mode). */
   readonly filteredNodes?: FilteredNodes;
   /** Not synced: bind answers EXT_ERR_NOT_SYNCED, as filter does (its re-check needs the snapshot). */
   readonly sync: SyncState;
@@ -114,8 +110,6 @@ function podToBind(deps: BindDeps, args: BindingArgs): PodView | undefined {
   return current && sameUid(current) ? current : undefined;
 }
 
-const ISOLATION_ONLY = [departmentIsolationOfUnknownPriority];
-
 /**
  * Refuses the bind of a pod whose UID is not the one of the pod of that name that this replica knows
  * (filtered or in the snapshot): most likely a late call for a pod deleted since, whose binding the
@@ -154,45 +148,17 @@ function unknownPod(args: BindingArgs): PodView {
 }
 
 /**
- * Throws EXT_ERR_BIND_REFUSED when the node no longer fits the pod. A node the snapshot does not hold
- * yet is read as the full-mode filter was sent it; one neither holds has no labels to check, but the
- * pods known there (assumed) must still not be of another department.
+ * Throws EXT_ERR_BIND_REFUSED when the node no longer fits the pod (see bindRefusal): judged by the
+ * snapshot's view and by the Node object the pod's full-mode filter, or a later one, was sent.
  */
 function recheck(deps: BindDeps, pod: PodContext, node: string, known: boolean): void {
-  const view = deps.snapshot.node(node) ?? deps.filteredNodes?.get(node);
-  const reason = view
-    ? filterReason(deps, pod, node, view, known ? undefined : ISOLATION_ONLY)
-    : unseenReason(deps, pod, node, known);
+  const held = deps.snapshot.node(node);
+  const sent = deps.filteredNodes?.sentFor(pod.key, node);
+  const target = { name: node, ...(held ? { held } : {}), ...(sent ? { sent } : {}) };
+  const reason = bindRefusal(pod, target, deps.cluster, deps.options, known);
   if (reason === undefined) return;
   throw new ExtenderError(
     EXT_ERR.BIND_REFUSED,
     `node ${node} no longer fits pod ${pod.key} (${reason}); kube-scheduler schedules it again`,
   );
-}
-
-function filterReason(
-  deps: BindDeps,
-  pod: PodContext,
-  node: string,
-  view: NodeView,
-  rules?: readonly NodeRule[],
-): string | undefined {
-  const [verdict] = filterNodes(
-    pod,
-    [{ name: node, view }],
-    deps.cluster,
-    deps.options,
-    rules ? { rules } : {},
-  );
-  return !verdict || verdict.status === 'pass' ? undefined : reasonOf(verdict);
-}
-
-function unseenReason(
-  deps: BindDeps,
-  pod: PodContext,
-  node: string,
-  priorityKnown: boolean,
-): string | undefined {
-  const result = departmentIsolationUnseen(pod, node, deps.cluster, deps.options, priorityKnown);
-  return result.status === 'pass' ? undefined : `${result.rule}: ${result.message}`;
 }

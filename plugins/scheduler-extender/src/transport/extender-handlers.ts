@@ -1,4 +1,4 @@
-import type { ClusterSnapshot, NodeView, PodView } from '@corral/cluster';
+import type { ClusterSnapshot, PodView } from '@corral/cluster';
 import type { AssumedPods } from '../decide/assumed-pods.js';
 import type { DecideOptions } from '../decide/decide-options.js';
 import { servingRefusals } from '../decide/filter.js';
@@ -13,8 +13,8 @@ import type { ExtenderBindingResult } from './bind-envelope.js';
 import { bindPod, type Binder } from './bind-handler.js';
 import { readExtenderArgs, type ExtenderArgs } from './extender-args.js';
 import type { ExtenderMetrics } from './extender-metrics.js';
+import { FilteredNodes } from './filtered-nodes.js';
 import { Recent } from './filtered-pods.js';
-import type { Candidate } from '../decide/candidate.js';
 import {
   encodeRefusal,
   FilterAnswer,
@@ -47,7 +47,7 @@ export interface ExtenderDeps {
 /** The four verbs, from decoded bodies to answers; no HTTP, no logging (the routes do both). */
 export class ExtenderHandlers {
   private readonly filtered = new Recent<PodView>();
-  private readonly filteredNodes = new Recent<NodeView>();
+  private readonly filteredNodes = new FilteredNodes();
 
   constructor(private readonly deps: ExtenderDeps) {}
 
@@ -65,7 +65,7 @@ export class ExtenderHandlers {
       if (this.deps.binder) this.filtered.remember(pod.key, pod.pod);
       const candidates = requestCandidates(args.value.nodes, this.deps.snapshot, this.deps.options);
       const sent = args.value.nodes.mode === 'nodes';
-      if (this.deps.binder && sent) this.rememberUnseen(candidates);
+      this.filteredNodes.filtered(pod.key, sent ? candidates : undefined, this.deps.snapshot);
       const results = servingRefusals(pod, candidates, this.deps.cluster, this.deps.options, sent);
       const refusals = refusalsOf(results);
       for (const [rule, count] of refusals.byRule) this.deps.metrics.rejections.inc({ rule }, count);
@@ -115,19 +115,16 @@ export class ExtenderHandlers {
     this.settle();
     const context = this.context(readablePod(args.value.pod, this.deps.options, log));
     if (context instanceof ExtenderError) return undecided(context);
-    const decision = decidePreemption(context, args.value.victims, this.deps.cluster, this.deps.options);
+    // The request carries no Node object: a full-mode filter's, if any, for the nodes it was sent.
+    const sent = (node: string) => this.filteredNodes.sentFor(context.key, node);
+    const { cluster, options } = this.deps;
+    const decision = decidePreemption(context, args.value.victims, cluster, options, sent);
     const kept = { kept: decision.kept.size, ...droppedLog(decision.dropped) };
     return { body: preemptionResult(decision.kept), log: { ...log, ...kept } };
   }
 
   bind(body: unknown): Promise<Answer<ExtenderBindingResult>> {
     return bindPod({ ...this.deps, filtered: this.filtered, filteredNodes: this.filteredNodes }, body);
-  }
-
-  /** Full mode: the Node objects sent that the snapshot lacks, for a bind to them (FilteredNodes). */
-  private rememberUnseen(candidates: readonly Candidate[]): void {
-    for (const { name, view } of candidates)
-      if (view && this.deps.snapshot.node(name) === undefined) this.filteredNodes.remember(name, view);
   }
 
   /** The request pod's context, or why it cannot be decided yet (see unknownOwnerOf). */

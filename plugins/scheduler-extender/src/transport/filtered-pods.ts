@@ -1,4 +1,4 @@
-import type { NodeView, PodView } from '@corral/cluster';
+import type { PodView } from '@corral/cluster';
 
 const DEFAULT_MAX = 1_000;
 
@@ -20,6 +20,10 @@ export class Recent<T> {
   get(key: string): T | undefined {
     return this.values.get(key);
   }
+
+  forget(key: string): void {
+    this.values.delete(key);
+  }
 }
 
 /**
@@ -29,10 +33,3 @@ export class Recent<T> {
  * oldest entries go first.
  */
 export type FilteredPods = Recent<PodView>;
-
-/**
- * The nodes a full-mode filter (`nodeCacheCapable: false`) was sent that the snapshot did not hold,
- * by name: a bind to such a node re-checks every rule against the Node object kube-scheduler sent,
- * instead of department isolation alone. Bounded like FilteredPods.
- */
-export type FilteredNodes = Recent<NodeView>;

@@ -1,6 +1,8 @@
 import { rawNode } from '@corral/cluster';
 import { DEPARTMENT_LABEL } from '@corral/policy';
-import { ruleInput, smallCluster } from '../../testing/small-cluster.js';
+import { nodeView, ruleInput, smallCluster } from '../../testing/small-cluster.js';
+import { RefusalMemo } from '../refusal-memo.js';
+import { SentNodes } from '../sent-nodes.js';
 import { gatewayNodes } from './gateway-nodes.js';
 
 const GATEWAY = { labels: { 'corral.dev/role': 'gateway' } };
@@ -73,5 +75,24 @@ describe('gatewayNodes', () => {
     expect(result.message).toContain(
       "this pod may use 2 of department res's own and 1 in the shared pool; this node is not one",
     );
+  });
+});
+
+describe('gatewayNodes with Node objects sent (full mode)', () => {
+  it('given a gateway node of its own the snapshot lacks among the nodes sent, refuses a gateway pod elsewhere', () => {
+    const store = smallCluster();
+    const input = ruleInput(store, 'fin-ns', 'fin-1', GATEWAY);
+    const finGw = nodeView('fin-gw', { labels: { [DEPARTMENT_LABEL]: 'fin', 'corral.dev/role': 'gateway' } });
+    expect(gatewayNodes(input).status).toBe('pass');
+    const sent = new SentNodes(
+      [
+        { name: 'fin-1', view: input.node },
+        { name: 'fin-gw', view: finGw },
+      ],
+      store,
+    );
+    const result = gatewayNodes({ ...input, memo: new RefusalMemo(), sent });
+    expect(result.status).toBe('fail');
+    expect(result.message).toContain("this pod may use 1 of department fin's own; this node is not one");
   });
 });

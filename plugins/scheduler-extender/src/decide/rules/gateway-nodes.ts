@@ -2,6 +2,7 @@ import { ROLE_LABEL } from '@corral/cluster';
 import { SHARED_POOL } from '../node-index.js';
 import type { PodContext } from '../pod-context.js';
 import type { ClusterView, RuleInput } from '../rule-input.js';
+import type { SentNodes } from '../sent-nodes.js';
 import { fail, pass, type RuleResult } from '../verdict.js';
 
 const RULE = 'gateway-nodes';
@@ -14,7 +15,7 @@ const NOT_A_GATEWAY = fail(
 /**
  * Dedicated gateway nodes: a corral.dev/role=gateway node takes only gateway pods, and a gateway pod
  * goes only to gateway nodes when its department or the shared pool has any (the refusal says how
- * many in which pool). Both are unresolvable.
+ * many in which pool; with Node objects sent, as they name them). Both are unresolvable.
  */
 export function gatewayNodes(input: RuleInput): RuleResult {
   const { node, pod, memo } = input;
@@ -29,8 +30,9 @@ export function gatewayNodes(input: RuleInput): RuleResult {
 }
 
 /** A gateway pod on a node that is not a gateway: refused when it may use any gateway node. */
-function offGateways({ pod, cluster }: RuleInput): RuleResult {
-  const pools = usableGateways(pod, cluster);
+function offGateways(input: RuleInput): RuleResult {
+  const { pod } = input;
+  const pools = usableGateways(input);
   if (pools.own + pools.shared === 0) return pass(RULE);
   return fail(
     RULE,
@@ -48,11 +50,21 @@ interface GatewayPools {
 }
 
 /** Gateway nodes the pod may use: its department's own, plus the shared pool unless dedicated. */
-function usableGateways(pod: PodContext, cluster: ClusterView): GatewayPools {
+function usableGateways({ pod, cluster, sent }: RuleInput): GatewayPools {
   return {
-    own: pod.department === undefined ? 0 : cluster.nodes.gatewayCount(pod.department),
-    shared: pod.isolation === 'dedicated' ? 0 : cluster.nodes.gatewayCount(SHARED_POOL),
+    own: pod.department === undefined ? 0 : gatewaysIn(pod.department, cluster, sent),
+    shared: pod.isolation === 'dedicated' ? 0 : gatewaysIn(SHARED_POOL, cluster, sent),
   };
+}
+
+/**
+ * Gateway nodes in a pool: the snapshot's, corrected by the Node objects sent (full mode), so that a
+ * gateway node the snapshot does not hold yet counts, and one sent relabelled counts in its new pool
+ * or not at all, as kube-scheduler sees it.
+ */
+function gatewaysIn(pool: string, cluster: ClusterView, sent: SentNodes | undefined): number {
+  const held = cluster.nodes.gatewayCount(pool);
+  return sent === undefined ? held : Math.max(0, held + sent.gatewaysMovedInto(pool));
 }
 
 /**

@@ -10,7 +10,7 @@ export interface ScorePart {
 }
 
 /** A scoring rule; undefined when it has no opinion about this pod. */
-export type ScoreRule = (input: Omit<RuleInput, 'spread' | 'memo'>) => ScorePart | undefined;
+export type ScoreRule = (input: Omit<RuleInput, 'spread' | 'memo' | 'sent'>) => ScorePart | undefined;
 
 /** kube-scheduler's MaxExtenderPriority: it multiplies by weight and never clamps. */
 export const MAX_SCORE = 10;

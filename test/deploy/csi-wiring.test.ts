@@ -149,6 +149,23 @@ describe('the controller sidecars', () => {
   });
 });
 
+describe('the tenant metadata the sidecars pass', () => {
+  it('given tenant isolation, the provisioner and the snapshotter pass the claim’s and the VolumeSnapshot’s namespace', () => {
+    // CreateVolume places a volume by csi.storage.k8s.io/pvc/namespace, and CreateSnapshot refuses a
+    // VolumeSnapshot of another department's namespace by csi.storage.k8s.io/volumesnapshot/namespace
+    // (docs/csi-ceph.md, "Tenant isolation"): both come only with --extra-create-metadata. The resizer
+    // has no such flag for ControllerExpandVolume (its --extra-modify-metadata is for ModifyVolume).
+    for (const name of ['csi-provisioner', 'csi-snapshotter'])
+      expect({
+        sidecar: name,
+        metadata: flag(containerOf(controller, name), 'extra-create-metadata'),
+      }).toEqual({
+        sidecar: name,
+        metadata: 'true',
+      });
+  });
+});
+
 /**
  * The livenessprobe sidecar's `--probe-timeout` by default (cmd/livenessprobe at its tag), in seconds:
  * how long it gives one connect plus Probe to the driver before it answers 500.

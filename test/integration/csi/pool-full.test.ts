@@ -238,6 +238,39 @@ describe('a pool at its quota', { timeout: 90_000 }, () => {
     expect(await journalKeys()).toEqual(keysBefore);
   });
 
+  it('given a CreateSnapshot whose check found room (the pool filled just after), answers RESOURCE_EXHAUSTED and leaves nothing', async () => {
+    // The snapshot's writes carry no FULL_TRY (librbd would mark its object map invalid), so Ceph
+    // holds them until --ceph-timeout; that answer was UNAVAILABLE "errno 110", its reservation kept.
+    const name = unique('raced-snap');
+    stale.room = true;
+    const out = await refusal(snapshot(name, kept.id)).finally(() => {
+      stale.room = false;
+    });
+    expect(out.code).toBe(status.RESOURCE_EXHAUSTED);
+    // Held for --ceph-timeout (librbd's steps after the held one take a few seconds more).
+    expect(out.ms).toBeLessThan(2 * CEPH_TIMEOUT_SECONDS * 1000);
+    expect(out.details).toMatch(/^CSI_ERR_POOL_FULL: /);
+    expect(out.details).toContain(`pool "${POOL}" is at its quota (max_bytes ${QUOTA})`);
+    expect(out.details).toContain('no snapshot can be taken');
+    expect(await rbdSnapshots(h.ceph, `${POOL}/${kept.image}`)).toEqual([]);
+    expect((await journalKeys()).filter((key) => key.startsWith('sn/') || key.startsWith('su/'))).toEqual([]);
+  });
+
+  it('given a growing ControllerExpandVolume whose check found room (the pool filled just after), answers RESOURCE_EXHAUSTED and grows nothing', async () => {
+    stale.room = true;
+    const out = await refusal(expand(kept.id, 32 * MIB)).finally(() => {
+      stale.room = false;
+    });
+    expect(out.code).toBe(status.RESOURCE_EXHAUSTED);
+    expect(out.ms).toBeLessThan(CEPH_TIMEOUT_SECONDS * 1000 + FAST_MS);
+    expect(out.details).toContain(`pool "${POOL}" is at its quota (max_bytes ${QUOTA})`);
+    expect(out.details).toContain('the volume cannot grow');
+    const info = JSON.parse(await admin(['rbd', 'info', '--format', 'json', `${POOL}/${kept.image}`])) as {
+      size: number;
+    };
+    expect(info.size).toBe(16 * MIB);
+  });
+
   it('given the writes that meet it anyway (it filled after the check), answers them at once', async () => {
     const conn = await RadosConnection.connect({ monitors: [h.ceph.mon], ...secrets, timeoutSeconds: 10 });
     try {

@@ -1,6 +1,6 @@
 import { CSI_ERR, csiError } from '../../errors.js';
 import { monCommand } from './mon-command.js';
-import { POOL_FLAGS_TTL_MS, poolFullness } from './pool-flags.js';
+import { POOL_FLAGS_TTL_MS, poolFullness, poolFullnessNow } from './pool-flags.js';
 import type { RadosConnection } from './rados-connection.js';
 
 vi.mock('./mon-command.js', () => ({ monCommand: vi.fn() }));
@@ -47,5 +47,15 @@ describe('poolFullness', () => {
   it('given an answer that is not a pool listing, rejects with CSI_ERR_CEPH', async () => {
     mon.mockResolvedValue('{}');
     await expect(poolFullness(connection(), () => 0)).rejects.toMatchObject({ code: CSI_ERR.CEPH });
+  });
+
+  it('given a fresh read within the reuse time, asks the mons again, and the next calls reuse its answer', async () => {
+    const conn = connection();
+    mon.mockResolvedValue(listing(''));
+    await poolFullness(conn, () => 0);
+    mon.mockResolvedValue(listing('full,full_quota'));
+    expect((await poolFullnessNow(conn, () => 1)).get('p')).toMatchObject({ full: true });
+    expect((await poolFullness(conn, () => 2)).get('p')).toMatchObject({ full: true });
+    expect(mon).toHaveBeenCalledTimes(2);
   });
 });

@@ -28,8 +28,20 @@ export function poolFullness(
   now: () => number = Date.now,
 ): Promise<ReadonlyMap<string, PoolFullness>> {
   const cached = CACHE.get(conn);
+  if (cached && now() - cached.at < POOL_FLAGS_TTL_MS) return cached.pools;
+  return poolFullnessNow(conn, now);
+}
+
+/**
+ * Every pool's room as the mons say it now, never a reused answer (that answer is then reused by
+ * poolFullness): for a write that was held until `--ceph-timeout`, to tell a pool that filled after
+ * the check (pool-room.ts explainHeld) from an unreachable Ceph.
+ */
+export function poolFullnessNow(
+  conn: RadosConnection,
+  now: () => number = Date.now,
+): Promise<ReadonlyMap<string, PoolFullness>> {
   const at = now();
-  if (cached && at - cached.at < POOL_FLAGS_TTL_MS) return cached.pools;
   const pools = monCommand(conn, { prefix: 'osd pool ls', detail: 'detail', format: 'json' }).then((json) => {
     const parsed = parsePoolFullness(json);
     if (parsed.status === 'fail') throw csiError(parsed.code, parsed.message);

@@ -3,13 +3,16 @@
  * the source image, journalled under sn/<name> and su/<uuid> in the source's (pool, namespace); its ID
  * is `s1.<cluster>.<pool>.<namespace>.<uuid>`. Same order as CreateVolume: validate, lock, look up,
  * reserve, act, undo; a source that is a clone not yet flattened is flattened before anything is
- * reserved (snapshot-flatten.ts).
+ * reserved (snapshot-flatten.ts). With policies, the VolumeSnapshot's namespace (a parameter of the
+ * csi-snapshotter's --extra-create-metadata) must be of the source volume's department
+ * (decide/snapshot-tenant.ts: NOT_FOUND otherwise, nothing reserved).
  */
 import { randomUUID } from 'node:crypto';
 import type { ClusterEntry } from '../../decide/cluster-config.js';
 import type { Credentials } from '../../decide/credentials.js';
 import { cleanupDecision, type SnapshotRecord } from '../../decide/journal-records.js';
 import { checkSnapshotLayering } from '../../decide/source-layering.js';
+import { checkSnapshotTenant } from '../../decide/snapshot-tenant.js';
 import { decodeId, encodeId, type VolumeRef } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError, isCsiError } from '../../errors.js';
 import { createSnap, readImageFeatures, removeSnap, withImage } from '../../effects/ceph/rbd-images.js';
@@ -30,7 +33,7 @@ import {
   type ControllerDeps,
 } from './controller-deps.js';
 import { controllerCreds, forEachSpace, page } from './listing.js';
-import { poolRoom } from './pool-room.js';
+import { explainHeld, poolRoom } from './pool-room.js';
 import { flattenBeforeSnapshot } from './snapshot-flatten.js';
 import { withVolume } from './volume-lookup.js';
 
@@ -60,6 +63,11 @@ export async function createSnapshot(
   return deps.locks.with([`snapshot-name/${name}`], () =>
     withVolume(deps, sourceId, creds, async (found) => {
       const { ref, space, record: volume } = found;
+      // The VolumeSnapshot's namespace must be of a department that may have this volume's data:
+      // checked before the name is looked up, so that a refused caller learns nothing of it.
+      const source = { id: sourceId, ref, department: volume.department };
+      const defaultNamespace = deps.clusters.get(ref.clusterID)?.radosNamespace ?? '';
+      must(checkSnapshotTenant(req.parameters, source, defaultNamespace, deps.tenants));
       const existingUuid = await space.journal.snapshotUuid(name);
       const existing = existingUuid ? await space.journal.snapshot(existingUuid) : undefined;
       if (existingUuid && existing && existing.sourceUuid !== ref.uuid) {
@@ -91,8 +99,10 @@ export async function createSnapshot(
       else if (!(await space.journal.reserveSnapshot(uuid, reserved)))
         return followSnapshotWinner(space, name, ref, sourceId);
       const ready = await takeSnapshot(space, uuid, reserved, stepsOf(deps)).catch(async (err: unknown) => {
-        await undoSnapshot(space, uuid, reserved, err);
-        throw err;
+        // Held until --ceph-timeout by a pool that filled after the check: RESOURCE_EXHAUSTED, undone.
+        const cause = await explainHeld(err, found.conn, space.pool, NO_SNAPSHOT);
+        await undoSnapshot(space, uuid, reserved, cause);
+        throw cause;
       });
       return { snapshot: snapshotMessage(snapRef, sourceId, ready) };
     }),

@@ -7,7 +7,9 @@
  * is no FAILED_PRECONDITION); the node grows the device and filesystem in NodeExpandVolume. A size
  * the image cannot take (past its object map's reach) is OUT_OF_RANGE and leaves the image and its
  * journal record as they were; so does a growth on a pool at its quota or full (RESOURCE_EXHAUSTED,
- * decide/pool-room.ts), while an expansion to the size the image has already still succeeds there.
+ * decide/pool-room.ts; also when the pool filled after the check and held the growth until
+ * --ceph-timeout: pool-room.ts explainHeld), while an expansion to the size the image has already
+ * still succeeds there.
  */
 import { expandSize } from '../../decide/capacity.js';
 import { checkCapabilities, checkCapability } from '../../decide/capabilities.js';
@@ -27,7 +29,7 @@ import type { ValidateVolumeCapabilitiesRequest__Output } from '../../generated/
 import type { ValidateVolumeCapabilitiesResponse } from '../../generated/csi/v1/ValidateVolumeCapabilitiesResponse.js';
 import { CSI_ERR, csiError } from '../../errors.js';
 import { credentialsFor, must, requireField, type ControllerDeps } from './controller-deps.js';
-import { poolRoom } from './pool-room.js';
+import { explainHeld, poolRoom } from './pool-room.js';
 import { withVolume } from './volume-lookup.js';
 
 export async function validateVolumeCapabilities(
@@ -61,6 +63,9 @@ export async function validateVolumeCapabilities(
   };
 }
 
+/** What a full pool prevents, for its message. */
+const NO_GROWTH = 'the volume cannot grow';
+
 export async function controllerExpandVolume(
   req: ControllerExpandVolumeRequest__Output,
   deps: ControllerDeps,
@@ -86,10 +91,13 @@ export async function controllerExpandVolume(
         // The image's own features and object size bound it (not the StorageClass's, which may
         // have changed, nor the 4 MiB objects CreateVolume assumes); librbd's refusal says the same.
         must(sizeFitsImage(size, layout.features, layout.objectBytes));
-        must(await poolRoom(conn, [space.pool], 'the volume cannot grow'));
+        must(await poolRoom(conn, [space.pool], NO_GROWTH));
         await withImage(space.ioctx, record.image, async (image) => {
           // Never smaller than it is now (grown meanwhile by another replica's expansion).
           if ((await imageSize(image, record.image)) < size) await growImage(image, record.image, size);
+        }).catch(async (err: unknown) => {
+          // Held until --ceph-timeout by a pool that filled after the check: RESOURCE_EXHAUSTED.
+          throw await explainHeld(err, conn, space.pool, NO_GROWTH);
         });
       }
       if (!(await space.journal.updateVolume(ref.uuid, grownRecord(record, size)))) {

@@ -1,4 +1,5 @@
 import {
+  addsCertificate,
   caBundlePatch,
   caBundleReadiness,
   dropsCertificate,
@@ -32,6 +33,7 @@ describe('caBundlePatch', () => {
       ],
       webhooks: ['a.corral.dev', 'b.corral.dev'],
       removes: false,
+      adds: false, // 'BUNDLE' holds no PEM certificate
     });
   });
 
@@ -94,6 +96,39 @@ describe('dropsCertificate and caBundlePatch().removes', () => {
       b64(next),
     );
     expect(patch?.removes).toBe(drops);
+  });
+});
+
+describe('addsCertificate and caBundlePatch().adds', () => {
+  it.each([
+    ['a bundle that adds a CA', pem('QUFB'), pem('QkJC') + pem('QUFB'), true],
+    ['a blank caBundle', '', pem('QUFB'), true],
+    [
+      'the same CAs in another order, wrapped differently',
+      pem('QUFB') + pem('QkJC'),
+      pem('QkJC') + 'X' + pem('QU\nFB'),
+      false,
+    ],
+    [
+      'a bundle without a CA the current one holds (a retired CA dropped)',
+      pem('QkJC') + pem('QUFB'),
+      pem('QUFB'),
+      false,
+    ],
+    [
+      'a bundle that puts back a CA the current one lacks (a retired CA)',
+      pem('QUFB'),
+      pem('QUFB') + pem('QkJC'),
+      true,
+    ],
+  ])('given %s, says whether a certificate is added', (_case, current, next, adds) => {
+    expect(addsCertificate(b64(current), b64(next))).toBe(adds);
+    const patch = caBundlePatch(
+      config([hook('a', { service: ours, caBundle: b64(current) })]),
+      ours,
+      b64(next),
+    );
+    expect(patch?.adds).toBe(adds);
   });
 });
 

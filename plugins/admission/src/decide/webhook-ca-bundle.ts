@@ -35,6 +35,11 @@ export interface CaBundlePatch {
    * strength of the newest Secret (a replica that read it earlier would drop a newer CA).
    */
   readonly removes: boolean;
+  /**
+   * Whether some caBundle gains a certificate it lacks now: such a patch too may be sent only on the
+   * strength of the newest Secret (a replica that read it earlier would put back a retired CA).
+   */
+  readonly adds: boolean;
 }
 
 /** The certificates of a base64 PEM bundle, each as its base64 body without whitespace. */
@@ -48,6 +53,11 @@ function bundleEntries(caBundle: string | undefined): string[] {
 export function dropsCertificate(current: string | undefined, next: string): boolean {
   const kept = new Set(bundleEntries(next));
   return bundleEntries(current).some((entry) => !kept.has(entry));
+}
+
+/** Whether setting `next` in place of `current` (both base64 PEM) adds a certificate. */
+export function addsCertificate(current: string | undefined, next: string): boolean {
+  return dropsCertificate(next, current ?? '');
 }
 
 /** The webhooks of a configuration that call our Service: name, index and caBundle (base64). */
@@ -72,18 +82,20 @@ export function caBundlePatch(
   const operations: JsonPatchOperation[] = [];
   const webhooks: string[] = [];
   let removes = false;
+  let adds = false;
   for (const hook of serviceWebhooks(config, service)) {
     if (hook.caBundle === caBundle) continue;
     operations.push({ op: 'add', path: `/webhooks/${hook.index}/clientConfig/caBundle`, value: caBundle });
     webhooks.push(hook.name);
     removes ||= dropsCertificate(hook.caBundle, caBundle);
+    adds ||= addsCertificate(hook.caBundle, caBundle);
   }
   if (operations.length === 0) return undefined;
   const version = config.metadata?.resourceVersion;
   const guard: JsonPatchOperation[] = version
     ? [{ op: 'replace', path: '/metadata/resourceVersion', value: version }]
     : [];
-  return { operations: [...guard, ...operations], webhooks, removes };
+  return { operations: [...guard, ...operations], webhooks, removes, adds };
 }
 
 /** One webhook calling our Service, as read: its configuration and its caBundle (PEM text). */

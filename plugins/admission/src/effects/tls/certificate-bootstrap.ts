@@ -1,6 +1,7 @@
 import type { Clock, KeyPairFiles } from '@corral/runtime';
 import type { Logger } from 'pino';
-import type { CertificatePolicy, ServingInfo } from '../../decide/certificates.js';
+import { isRetired } from '../../decide/ca-retirement.js';
+import type { CertificatePolicy, ServingInfo, TlsSecretState } from '../../decide/certificates.js';
 import { chooseServedPair, type ServedPairChoice } from '../../decide/served-pair.js';
 import type { ObservedCaBundle } from '../../decide/webhook-ca-bundle.js';
 import { ADM_ERR, AdmissionError } from '../../errors.js';
@@ -58,6 +59,10 @@ export interface CertificateBootstrap {
 const STEP_LOGS: Record<SettleStep['plan']['kind'], string> = {
   create: 'created the webhook certificate Secret: a new CA and serving certificate',
   regenerate: 'the webhook certificate Secret was unusable: generated a new CA and serving certificate',
+  'retire-ca':
+    'took up the request to retire a webhook CA: it signs nothing more, and leaves every caBundle once every replica serves from another CA',
+  'replace-ca':
+    'the webhook CA is retired: generated a new CA and serving certificate; replicas keep their pair until the new CA has been in every caBundle for the overlap',
   'rotate-ca': 'rotated the webhook CA: the caBundle trusts the old and the new CA until the old one expires',
   'renew-serving': 'issued a new serving certificate',
   'update-bundle': 'updated the CA bundle',
@@ -65,9 +70,18 @@ const STEP_LOGS: Record<SettleStep['plan']['kind'], string> = {
 /** Passes in a row that found the Secret changed under their caBundle patch before one gives up. */
 const STALE_PASSES = 4;
 
+/** The fingerprints a step retires or drops, for its log line (fingerprints are not secret). */
+function retirementFields(plan: SettleStep['plan']) {
+  if (plan.kind === 'retire-ca' && plan.fingerprint !== undefined) return { fingerprint: plan.fingerprint };
+  if (plan.kind === 'update-bundle' && plan.retired) return { retired: plan.retired };
+  return {};
+}
+
 const ROTATED: Record<SettleStep['plan']['kind'], readonly ('ca' | 'serving')[]> = {
   create: ['ca', 'serving'],
   regenerate: ['ca', 'serving'],
+  'retire-ca': [],
+  'replace-ca': ['ca', 'serving'],
   'rotate-ca': ['ca'],
   'renew-serving': ['serving'],
   'update-bundle': [],
@@ -82,7 +96,11 @@ const ROTATED: Record<SettleStep['plan']['kind'], readonly ('ca' | 'serving')[]>
  * the still-trusted pair the files hold (chooseServedPair); it checks over TLS that the pair is
  * served before reporting ready (`tls`), and that every caBundle trusts it (`tls-ca-bundle`). Runs at
  * start, on `trigger()` (watches), at the plan's next renewal time or every `resyncMs`, and after a
- * failure with capped exponential backoff. Never logs key material.
+ * failure with capped exponential backoff. Never logs key material. A CA the admin retires
+ * (`corral.dev/retire-ca`, planCertificates) goes through the same loop: each step is logged with the
+ * fingerprint, an unreadable request is warned about once, the gauge `retiredCasTrusted` counts the
+ * retired CAs the bundle still holds, and the moment a retired CA leaves this replica's caBundles is
+ * logged.
  */
 export function startCertificateBootstrap(options: CertificateBootstrapOptions): CertificateBootstrap {
   const { clock, logger, metrics } = options;
@@ -99,6 +117,8 @@ export function startCertificateBootstrap(options: CertificateBootstrapOptions):
   let chain: Promise<void> = Promise.resolve();
   let queued = false;
   const missing = new Set<string>();
+  /** Problems with the retirement annotations already logged. */
+  const warned = new Set<string>();
   /** CA fingerprint → when our caBundle patches first held it (the rotation overlap counts from it). */
   const trusted = new Map<string, number>();
 
@@ -121,9 +141,21 @@ export function startCertificateBootstrap(options: CertificateBootstrapOptions):
         continue;
       }
       const level = plan.kind === 'regenerate' ? 'warn' : 'info';
-      log[level]({ step: plan.kind, reason: plan.reason }, STEP_LOGS[plan.kind]);
+      log[level]({ step: plan.kind, reason: plan.reason, ...retirementFields(plan) }, STEP_LOGS[plan.kind]);
       for (const certificate of ROTATED[plan.kind]) metrics.rotations.inc({ certificate, reason: plan.kind });
     }
+  };
+
+  /** Warns once per problem with the retirement annotations; sets the retired-CA gauge. */
+  const noteRetirement = (state: TlsSecretState) => {
+    const request = state.retireRequest;
+    for (const problem of [request && !request.ok ? request.problem : undefined, state.retiredProblem]) {
+      if (problem === undefined || warned.has(problem)) continue;
+      warned.add(problem);
+      log.warn({ problem }, 'ignoring an unreadable retirement annotation on the webhook certificate Secret');
+    }
+    const pending = state.bundle.filter((c) => isRetired(state.retired, c.fingerprint256)).length;
+    metrics.retiredCasTrusted.set(pending);
   };
 
   const checkTrust = caBundleTrust({
@@ -170,9 +202,14 @@ export function startCertificateBootstrap(options: CertificateBootstrapOptions):
     return !result.stale;
   };
 
-  const noteTrusted = (fingerprints: readonly string[]) => {
-    for (const fingerprint of [...trusted.keys()])
-      if (!fingerprints.includes(fingerprint)) trusted.delete(fingerprint);
+  const noteTrusted = (fingerprints: readonly string[], retired: TlsSecretState['retired']) => {
+    for (const fingerprint of [...trusted.keys()]) {
+      if (fingerprints.includes(fingerprint)) continue;
+      trusted.delete(fingerprint);
+      if (isRetired(retired, fingerprint)) {
+        log.info({ fingerprint }, 'the retired CA is out of every caBundle: it is never trusted again');
+      }
+    }
     for (const fingerprint of fingerprints)
       if (!trusted.has(fingerprint)) trusted.set(fingerprint, clock.now());
   };
@@ -213,6 +250,7 @@ export function startCertificateBootstrap(options: CertificateBootstrapOptions):
   const pass = async (): Promise<number | 'stale'> => {
     const settled = await options.settle((fingerprint) => trusted.get(fingerprint));
     logSteps(settled.steps);
+    noteRetirement(settled.state);
     const { material } = settled.stored;
     const { ca, serving } = settled.state;
     if (!ca.ok || !serving.ok || !material.cert || !material.key || !material.bundle) {
@@ -222,7 +260,10 @@ export function startCertificateBootstrap(options: CertificateBootstrapOptions):
     // The caBundle first: the pair is served only once every webhook trusts its CA, so a patch that
     // fails leaves the previous (still trusted) pair in service.
     if (!(await syncWebhooks(material.bundle))) return 'stale';
-    noteTrusted(settled.state.bundle.map((c) => c.fingerprint256));
+    noteTrusted(
+      settled.state.bundle.map((c) => c.fingerprint256),
+      settled.state.retired,
+    );
     const choice = await servePair(settled, { cert: material.cert, key: material.key }, serving.value);
     if (served) metrics.expiry.set({ certificate: 'serving' }, served.notAfter / 1000);
     return choice.kind === 'held' ? Math.min(settled.recheckAt, choice.until) : settled.recheckAt;

@@ -12,6 +12,8 @@ export interface CertificateMetrics {
   readonly caBundlePatches: Counter<'kind'>;
   /** `corral_admission_certificate_sync_errors_total`: reconciliations that failed (retried). */
   readonly syncErrors: Counter;
+  /** `corral_admission_retired_cas_trusted`: retired CAs the Secret's bundle still holds. */
+  readonly retiredCasTrusted: Gauge;
 }
 
 const EXPIRY = 'corral_admission_certificate_expiry_timestamp_seconds';
@@ -29,6 +31,7 @@ export function createCertificateMetrics(registry: Registry): CertificateMetrics
         'corral_admission_ca_bundle_patches_total',
       ) as Counter<'kind'>,
       syncErrors: registry.getSingleMetric('corral_admission_certificate_sync_errors_total') as Counter,
+      retiredCasTrusted: registry.getSingleMetric('corral_admission_retired_cas_trusted') as Gauge,
     };
   }
   return {
@@ -53,6 +56,11 @@ export function createCertificateMetrics(registry: Registry): CertificateMetrics
     syncErrors: new Counter({
       name: 'corral_admission_certificate_sync_errors_total',
       help: 'Certificate reconciliations that failed and will be retried.',
+      registers: [registry],
+    }),
+    retiredCasTrusted: new Gauge({
+      name: 'corral_admission_retired_cas_trusted',
+      help: 'Retired CAs the webhook certificate Secret still trusts (0: every retirement is finished).',
       registers: [registry],
     }),
   };

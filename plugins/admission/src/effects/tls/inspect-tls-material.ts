@@ -1,6 +1,7 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 import { signedBy } from '@corral/runtime';
+import { parseRetiredCas, parseRetireRequest } from '../../decide/ca-retirement.js';
 import type { CertificateInfo, Checked, ServingInfo, TlsSecretState } from '../../decide/certificates.js';
 import type { ObservedCaBundle } from '../../decide/webhook-ca-bundle.js';
 import { certificateBlocks, TLS_KEYS, type TlsMaterial } from './tls-material.js';
@@ -113,16 +114,31 @@ function checkServing(material: TlsMaterial, bundle: readonly X509Certificate[])
   };
 }
 
+/** The retirement annotations, parsed; nothing when the Secret carries neither. */
+function retirementOf(material: TlsMaterial): Partial<TlsSecretState> {
+  const { retired, problem } = parseRetiredCas(material.retiredCas);
+  return {
+    ...(material.retireRequest === undefined
+      ? {}
+      : { retireRequest: parseRetireRequest(material.retireRequest) }),
+    ...(retired.length > 0 ? { retired } : {}),
+    ...(problem === undefined ? {} : { retiredProblem: problem }),
+  };
+}
+
 /** Given the Secret's material, returns what `planCertificates` needs to know about it. */
 export function inspectTlsMaterial(material: TlsMaterial): TlsSecretState {
   const bundle = parseBundle(material.bundle);
   const rotatedAt = material.caRotatedAt === undefined ? NaN : Date.parse(material.caRotatedAt);
+  const caCert = parseCertificate(material.caCert, TLS_KEYS.caCert);
   return {
     ca: checkCa(material),
     serving: checkServing(material, bundle.cas),
     bundle: bundle.cas.map(infoOf),
     bundleStrays: bundle.strays,
     caRotatedAt: Number.isNaN(rotatedAt) ? undefined : rotatedAt,
+    ...(caCert.ok ? { caFingerprint: caCert.value.fingerprint256 } : {}),
+    ...retirementOf(material),
   };
 }
 

@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { formatRetiredCas, isRetired, parseRetiredCas } from '../../decide/ca-retirement.js';
 import type { CertificatePlan } from '../../decide/certificates.js';
 import {
   createCertificateAuthority,
@@ -23,8 +24,8 @@ type Step = Exclude<CertificatePlan, { kind: 'keep' }>;
 const fingerprint = (pem: string) => new X509Certificate(pem).fingerprint256;
 
 /** The CA certificates among `pems` that are still valid at `now`, each once, `except` left out. */
-function validCas(pems: readonly (string | undefined)[], now: Date, except: string): string[] {
-  const seen = new Set([except]);
+function validCas(pems: readonly (string | undefined)[], now: Date, except: readonly string[]): string[] {
+  const seen = new Set(except);
   return pems.flatMap(certificateBlocks).filter((pem) => {
     try {
       const cert = new X509Certificate(pem);
@@ -74,20 +75,27 @@ function currentCa(material: TlsMaterial): IssuedPair {
 
 /**
  * A new CA (and, unless rotating, a serving certificate from it); still-valid old CAs stay trusted:
- * those of the Secret and, for a new or regenerated Secret, those the caBundles still hold
- * (`trusted`, PEM), so that the certificates replicas serve now stay trusted. The new CA counts as
- * rotated in (`ca-rotated-at`) whenever it joins other CAs: serving switches only after the overlap.
+ * those of the Secret and, for a new, regenerated or replaced Secret, those the caBundles still hold
+ * (`trusted`, PEM), so that the certificates replicas serve now stay trusted. A retired CA is kept
+ * only while the Secret's bundle still holds it (its overlap): never taken back from the caBundles.
+ * The new CA counts as rotated in (`ca-rotated-at`) whenever it joins other CAs: serving switches
+ * only after the overlap.
  */
 async function freshCa(
-  step: 'create' | 'regenerate' | 'rotate-ca',
+  step: 'create' | 'regenerate' | 'replace-ca' | 'rotate-ca',
   current: TlsMaterial,
   s: IssueSettings,
   now: Date,
   trusted: string | undefined,
 ): Promise<TlsMaterial> {
   const ca = await newCa(s, now);
-  const old = step === 'create' ? [trusted] : [current.caCert, current.bundle, trusted];
-  const kept = validCas(old, now, fingerprint(ca.certPem));
+  const retired = parseRetiredCas(current.retiredCas).retired;
+  const inBundle = new Set(validCas([current.bundle], now, []).map(fingerprint));
+  const own = step === 'create' ? [] : validCas([current.caCert, current.bundle], now, []);
+  const foreign = validCas([trusted], now, []);
+  const stillTrusted = (pem: string) =>
+    !isRetired(retired, fingerprint(pem)) || inBundle.has(fingerprint(pem));
+  const kept = validCas([...own, ...foreign].filter(stillTrusted), now, [fingerprint(ca.certPem)]);
   const serving = step === 'rotate-ca' ? undefined : await newServing(ca, s, now);
   return {
     ...current,
@@ -99,11 +107,23 @@ async function freshCa(
   };
 }
 
+/** The request annotation gone and, when it named one, the CA recorded as retired (once). */
+function retire(current: TlsMaterial, fp: string | undefined, now: Date): TlsMaterial {
+  const { retireRequest: _taken, ...rest } = current;
+  const { retired } = parseRetiredCas(current.retiredCas);
+  if (fp === undefined || isRetired(retired, fp)) return rest;
+  return {
+    ...rest,
+    retiredCas: formatRetiredCas([...retired, { fingerprint256: fp, retiredAt: now.getTime() }]),
+  };
+}
+
 /**
  * Given a step of the plan and the Secret's material (empty when there is none), returns the material
  * after that step: new CA and/or serving certificate, or a rewritten bundle. Everything not concerned
- * by the step is kept as it is. `trusted` (PEM): what the webhooks' caBundles hold now; on `create`
- * and `regenerate` its still-valid CA certificates stay in the bundle (nothing else of it).
+ * by the step is kept as it is. `trusted` (PEM): what the webhooks' caBundles hold now; on `create`,
+ * `regenerate` and `replace-ca` its still-valid CA certificates that are not retired stay in the
+ * bundle (nothing else of it).
  */
 export async function nextTlsMaterial(
   step: Step,
@@ -115,7 +135,10 @@ export async function nextTlsMaterial(
   switch (step.kind) {
     case 'create':
     case 'regenerate':
+    case 'replace-ca':
       return freshCa(step.kind, current, settings, now, trusted);
+    case 'retire-ca':
+      return retire(current, step.fingerprint, now);
     case 'rotate-ca':
       return freshCa(step.kind, current, settings, now, undefined);
     case 'renew-serving': {

@@ -50,6 +50,9 @@ function inspect(stored: StoredTlsSecret, options: SettleOptions, now: number): 
   return { ...state, caTrustedSince: options.trustedSince(state.ca.value.fingerprint256) ?? now };
 }
 
+/** Steps that make a new CA in place of one that may still be trusted: the caBundles' CAs stay. */
+const FRESH_CA: ReadonlySet<CertificatePlan['kind']> = new Set(['create', 'regenerate', 'replace-ca']);
+
 /** A rotation takes two steps, a conflict one more read: far more than this means something fights us. */
 const MAX_STEPS = 8;
 
@@ -70,7 +73,7 @@ export async function settleTlsSecret(options: SettleOptions): Promise<SettledSe
       return { stored, state, recheckAt: plan.recheckAt, steps };
     }
     if (plan.kind === 'keep') break;
-    const fresh = plan.kind === 'create' || plan.kind === 'regenerate';
+    const fresh = FRESH_CA.has(plan.kind);
     const trusted = fresh && options.trustedCas ? await options.trustedCas() : undefined;
     const material = stored?.material ?? {};
     const next = await nextTlsMaterial(plan, material, options.issue, new Date(options.now()), trusted);

@@ -7,6 +7,9 @@ import type { V1Secret } from '@kubernetes/client-node';
  * - `ca-bundle.crt`: every CA clients must trust, current first: the webhooks' caBundle. During a CA
  *   rotation it holds the new and the old CA, so certificates of either verify.
  * Annotation `corral.dev/ca-rotated-at` (RFC 3339): when the current CA replaced the previous one.
+ * Annotation `corral.dev/retire-ca` (set by the admin): a CA to retire, by SHA-256 fingerprint or
+ * `current`; taken up and removed by a replica. Annotation `corral.dev/retired-cas` (JSON object,
+ * fingerprint → RFC 3339): the CAs retired so far, never trusted again once out of the bundle.
  * The type is `kubernetes.io/tls`, as cert-manager writes it, so the Secret also suits other tools.
  */
 export const TLS_KEYS = {
@@ -18,6 +21,15 @@ export const TLS_KEYS = {
 } as const;
 
 export const CA_ROTATED_AT_ANNOTATION = 'corral.dev/ca-rotated-at';
+export const RETIRE_CA_ANNOTATION = 'corral.dev/retire-ca';
+export const RETIRED_CAS_ANNOTATION = 'corral.dev/retired-cas';
+
+/** The annotations the material carries, by field: a write sets those defined and removes the rest. */
+export const TLS_ANNOTATIONS = {
+  caRotatedAt: CA_ROTATED_AT_ANNOTATION,
+  retireRequest: RETIRE_CA_ANNOTATION,
+  retiredCas: RETIRED_CAS_ANNOTATION,
+} as const;
 export const MANAGED_BY_LABEL = { 'app.kubernetes.io/managed-by': 'corral-admission' } as const;
 export const TLS_SECRET_TYPE = 'kubernetes.io/tls';
 
@@ -28,8 +40,10 @@ export interface TlsMaterial {
   readonly cert?: string;
   readonly key?: string;
   readonly bundle?: string;
-  /** The annotation, as written. */
+  /** The annotations, as written (TLS_ANNOTATIONS). */
   readonly caRotatedAt?: string;
+  readonly retireRequest?: string;
+  readonly retiredCas?: string;
 }
 
 type Field = keyof typeof TLS_KEYS;
@@ -46,8 +60,11 @@ export function materialOf(secret: V1Secret): TlsMaterial {
     const text = decode(data[TLS_KEYS[field]]);
     if (text !== undefined) material[field] = text;
   }
-  const rotatedAt = secret.metadata?.annotations?.[CA_ROTATED_AT_ANNOTATION];
-  if (rotatedAt !== undefined) material['caRotatedAt'] = rotatedAt;
+  const annotations = secret.metadata?.annotations ?? {};
+  for (const [field, annotation] of Object.entries(TLS_ANNOTATIONS)) {
+    const value = annotations[annotation];
+    if (value !== undefined) material[field] = value;
+  }
   return material as TlsMaterial;
 }
 

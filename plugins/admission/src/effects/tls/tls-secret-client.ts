@@ -2,10 +2,10 @@ import type { CoreV1Api, KubeConfig, V1Secret } from '@kubernetes/client-node';
 import { abortableCall } from '@corral/runtime';
 import { API_CALL_TIMEOUT_MS, timedCall, type CallOptions } from './timed-api-call.js';
 import {
-  CA_ROTATED_AT_ANNOTATION,
   dataOf,
   MANAGED_BY_LABEL,
   materialOf,
+  TLS_ANNOTATIONS,
   TLS_SECRET_TYPE,
   type TlsMaterial,
 } from './tls-material.js';
@@ -36,11 +36,15 @@ const statusOf = (err: unknown): number | undefined => {
   return typeof code === 'number' ? code : undefined;
 };
 
+/** `base` with the material's annotations set, and those it does not carry removed. */
 const annotationsOf = (material: TlsMaterial, base: Record<string, string> = {}) => {
-  const { [CA_ROTATED_AT_ANNOTATION]: _old, ...others } = base;
-  return material.caRotatedAt === undefined
-    ? others
-    : { ...others, [CA_ROTATED_AT_ANNOTATION]: material.caRotatedAt };
+  const annotations = { ...base };
+  for (const [field, annotation] of Object.entries(TLS_ANNOTATIONS)) {
+    const value = material[field as keyof typeof TLS_ANNOTATIONS];
+    if (value === undefined) delete annotations[annotation];
+    else annotations[annotation] = value;
+  }
+  return annotations;
 };
 
 /**

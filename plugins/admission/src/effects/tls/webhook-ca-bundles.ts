@@ -31,15 +31,15 @@ export interface CaBundleSync {
   /** Configurations that do not exist (yet): nothing to patch. */
   readonly missing: readonly WebhookTarget[];
   /**
-   * A patch would have dropped a certificate from a caBundle, and the Secret read again just before
-   * it no longer holds the bundle given: nothing more was patched; settle the Secret again.
+   * A patch would have dropped a certificate from a caBundle or added one, and the Secret read again
+   * just before it no longer holds the bundle given: nothing more was patched; settle the Secret again.
    */
   readonly stale: boolean;
 }
 
 /**
  * Reads the Secret again and tells whether its bundle is still the one being set: asked before any
- * patch that drops a certificate from a caBundle.
+ * patch that drops a certificate from a caBundle or adds one to it.
  */
 export type StillCurrent = () => Promise<boolean>;
 
@@ -75,10 +75,12 @@ export class WebhookCaBundles {
   /**
    * Sets the caBundle (base64 of the PEM bundle) of every webhook in the targets that calls our
    * Service, where it differs. A configuration that changed since it was read (409) is read again; one
-   * that does not exist is reported as missing. A patch that would drop a certificate is sent only if
-   * `stillCurrent`, asked after the configuration was read, confirms the bundle (the patch carries
-   * that read's resourceVersion, so a newer bundle set in between makes it fail with 409); otherwise
-   * the sync stops and reports `stale`. Other failures throw (the caller retries later), and so does
+   * that does not exist is reported as missing. A patch that would drop or add a certificate is sent
+   * only if `stillCurrent`, asked after the configuration was read, confirms the bundle (the patch
+   * carries that read's resourceVersion, so a newer bundle set in between makes it fail with 409);
+   * otherwise the sync stops and reports `stale`. So a caBundle only ever takes the bundle the Secret
+   * held after the caBundle was read: a replica with an older view of the Secret neither drops a
+   * newer CA nor puts back a retired one. Other failures throw (the caller retries later), and so does
    * a call left unanswered for `timeoutMs`.
    */
   async sync(caBundle: string, stillCurrent: StillCurrent): Promise<CaBundleSync> {
@@ -122,7 +124,7 @@ export class WebhookCaBundles {
       if (config === undefined) return 'missing';
       const patch = caBundlePatch(config, this.service, caBundle);
       if (patch === undefined) return [];
-      if (patch.removes && !(await stillCurrent())) return 'stale';
+      if ((patch.removes || patch.adds) && !(await stillCurrent())) return 'stale';
       try {
         await this.patch(target, patch.operations as object[]);
         return patch.webhooks;

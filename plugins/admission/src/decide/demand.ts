@@ -1,4 +1,5 @@
 import { podResources, podUsage, pvcUsage, toPvcView, type Usage } from '@corral/cluster';
+import { commonPodUsage } from './pod-demand.js';
 import { asObject } from './pod-spec.js';
 
 export type Demanded = { ok: true; usage: Usage } | { ok: false; message: string };
@@ -26,8 +27,11 @@ export function demandOf(
   namespace: string,
 ): Demanded {
   if (kind === 'Pod') {
+    const spec = asObject(asObject(object)?.['spec']);
+    const common = commonPodUsage(spec);
+    if (common !== undefined) return { ok: true, usage: common };
     const errors: { field: string; message: string }[] = [];
-    const { requests, limits } = podResources(asObject(asObject(object)?.['spec']), errors);
+    const { requests, limits } = podResources(spec, errors);
     return errors.length === 0
       ? { ok: true, usage: podUsage({ terminal: false, requests, limits }) }
       : { ok: false, message: explain(errors) };

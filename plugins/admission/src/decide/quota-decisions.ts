@@ -50,7 +50,25 @@ export interface QuotaResult {
   readonly demand?: Demand;
 }
 
-export const scopeKey = (kind: 'namespace' | 'department', name: string): string => `${kind}/${name}`;
+/** Scope keys already written, per kind and name: one string per scope, its hash computed once. */
+const SCOPE_KEYS = { namespace: new Map<string, string>(), department: new Map<string, string>() };
+const MAX_SCOPE_KEYS = 4096;
+
+/**
+ * A quota scope's key (`namespace/<ns>`, `department/<d>`), the ledger's and the shared record's. The
+ * same string object for a scope every time (bounded: cleared when full), so that the ledger's look-ups
+ * by it compare the strings by identity and reuse their hash instead of building and hashing new ones.
+ */
+export function scopeKey(kind: 'namespace' | 'department', name: string): string {
+  const keys = SCOPE_KEYS[kind];
+  let key = keys.get(name);
+  if (key === undefined) {
+    if (keys.size >= MAX_SCOPE_KEYS) keys.clear();
+    key = `${kind}/${name}`;
+    keys.set(name, key);
+  }
+  return key;
+}
 
 /** The rule of an object Corral cannot count (its quantities do not parse). */
 export const COUNT_RULE = 'quota';

@@ -34,21 +34,30 @@ interface HardLimit {
   readonly hard: bigint;
 }
 
-/** Parsed hard limits, cached per policy object (policies are immutable snapshots). */
-const parsedHard = new WeakMap<ResourceMap, HardLimit[]>();
+/** A quota's hard limits as checked: parsed once per policy object (policies are immutable snapshots). */
+interface QuotaPlan {
+  readonly limits: readonly HardLimit[];
+  /** Does the quota name any key (one that does not parse included)? */
+  readonly named: boolean;
+}
 
-function hardLimits(hard: ResourceMap): HardLimit[] {
-  let parsed = parsedHard.get(hard);
-  if (parsed === undefined) {
-    parsed = [];
-    for (const [key, value] of Object.entries(hard)) {
+const plans = new WeakMap<ResourceMap, QuotaPlan>();
+
+/** The quota's plan, parsed on its first check. */
+function planOf(hard: ResourceMap): QuotaPlan {
+  let plan = plans.get(hard);
+  if (plan === undefined) {
+    const limits: HardLimit[] = [];
+    const entries = Object.entries(hard);
+    for (const [key, value] of entries) {
       const quantity = tryParseQuantity(value);
       // Policies are validated before use.
-      if (quantity.ok) parsed.push({ key, usageKey: usageKeyOf(key), hard: quantity.value.nanos });
+      if (quantity.ok) limits.push({ key, usageKey: usageKeyOf(key), hard: quantity.value.nanos });
     }
-    parsedHard.set(hard, parsed);
+    plan = { limits, named: entries.length > 0 };
+    plans.set(hard, plan);
   }
-  return parsed;
+  return plan;
 }
 
 const amount = (usage: Usage, key: string): bigint => usage.get(key) ?? 0n;
@@ -62,9 +71,14 @@ export interface Excess {
 
 /** The keys of `scope` that `demand` would take over their hard limit (only keys it adds to). */
 export function quotaExcesses(scope: QuotaScope, demand: Usage): Excess[] {
+  return excessesOf(planOf(scope.hard).limits, scope, demand);
+}
+
+/** quotaExcesses, given the quota's parsed limits. */
+function excessesOf(limits: readonly HardLimit[], scope: QuotaScope, demand: Usage): Excess[] {
   const found: Excess[] = [];
   const { held, less } = scope.reserved;
-  for (const { key, usageKey, hard } of hardLimits(scope.hard)) {
+  for (const { key, usageKey, hard } of limits) {
     const need = amount(demand, usageKey);
     if (need <= 0n) continue;
     const total = amount(scope.used, usageKey) + amount(held, usageKey) - amount(less, usageKey) + need;
@@ -86,8 +100,9 @@ export function describeExcess(excess: Excess): string {
  */
 export function checkQuota(scope: QuotaScope, demand: Usage): Decision {
   const rule = QUOTA_RULES[scope.kind];
-  if (Object.keys(scope.hard).length === 0) return skip(rule, `no ${scope.kind} quota`);
-  const over = quotaExcesses(scope, demand);
+  const plan = planOf(scope.hard);
+  if (!plan.named) return skip(rule, `no ${scope.kind} quota`);
+  const over = excessesOf(plan.limits, scope, demand);
   if (over.length === 0) return pass(rule);
   const owner =
     scope.kind === 'namespace'

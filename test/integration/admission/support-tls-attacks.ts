@@ -5,6 +5,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { createCertificateAuthority, issueServingCertificate, type IssuedPair } from '@corral/admission';
@@ -236,6 +237,49 @@ export function watchInvariant(api: FakeApiServer, replicas: readonly TlsReplica
       running = false;
       await loop;
       return violations;
+    },
+  };
+}
+
+/**
+ * Every version of the mutating configuration a watch delivers from now on: its resourceVersion and
+ * each webhook's caBundle (PEM); `stop()` ends the watch and returns them.
+ */
+export function recordMutatingVersions(api: FakeApiServer) {
+  const versions: { resourceVersion: number; bundles: string[] }[] = [];
+  let buffered = '';
+  const req = request(
+    `${api.url}${WEBHOOKS}/mutatingwebhookconfigurations?watch=true&fieldSelector=metadata.name=corral-admission`,
+  );
+  req.on('response', (res) => {
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines.filter((l) => l.trim() !== '')) {
+        const { object } = JSON.parse(line) as {
+          object: {
+            metadata: { resourceVersion: string };
+            webhooks: { clientConfig: { caBundle?: string } }[];
+          };
+        };
+        versions.push({
+          resourceVersion: Number(object.metadata.resourceVersion),
+          bundles: object.webhooks.map((h) =>
+            Buffer.from(h.clientConfig.caBundle ?? '', 'base64').toString(),
+          ),
+        });
+      }
+    });
+  });
+  req.on('error', () => undefined);
+  req.end();
+  return {
+    async stop() {
+      await sleep(300);
+      req.destroy();
+      return versions;
     },
   };
 }

@@ -6,7 +6,6 @@
  * Secret predates the drop cannot put it back.
  */
 import { X509Certificate } from 'node:crypto';
-import { request } from 'node:http';
 import { createCertificateAuthority, issueServingCertificate } from '@corral/admission';
 import { startFakeApiServer, type FakeApiServer, type KubeObject } from '../fake-apiserver/index.js';
 import {
@@ -26,6 +25,7 @@ import {
   manifestsTrusting,
   MINUTE,
   pairData,
+  recordMutatingVersions,
   ROTATION_FLAGS,
   runningCluster,
   secretOf,
@@ -39,47 +39,6 @@ import {
 const MUTATING = `${WEBHOOKS}/mutatingwebhookconfigurations`;
 const annotationsOf = (object: KubeObject | undefined) =>
   (object?.metadata as { annotations?: Record<string, string> } | undefined)?.annotations ?? {};
-
-/**
- * Every version of the mutating configuration a watch delivers from now on: its resourceVersion and
- * each webhook's caBundle (PEM); `stop()` ends the watch and returns them.
- */
-function recordMutatingVersions(api: FakeApiServer) {
-  const versions: { resourceVersion: number; bundles: string[] }[] = [];
-  let buffered = '';
-  const req = request(`${api.url}${MUTATING}?watch=true&fieldSelector=metadata.name=corral-admission`);
-  req.on('response', (res) => {
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      buffered += chunk;
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines.filter((l) => l.trim() !== '')) {
-        const { object } = JSON.parse(line) as {
-          object: {
-            metadata: { resourceVersion: string };
-            webhooks: { clientConfig: { caBundle?: string } }[];
-          };
-        };
-        versions.push({
-          resourceVersion: Number(object.metadata.resourceVersion),
-          bundles: object.webhooks.map((h) =>
-            Buffer.from(h.clientConfig.caBundle ?? '', 'base64').toString(),
-          ),
-        });
-      }
-    });
-  });
-  req.on('error', () => undefined);
-  req.end();
-  return {
-    async stop() {
-      await sleep(300);
-      req.destroy();
-      return versions;
-    },
-  };
-}
 
 describe('retiring the webhook CA without an outage (fake API server)', () => {
   let api: FakeApiServer;

@@ -45,6 +45,9 @@ export function parseRetireRequest(value: string): Parsed<string> {
   return { ok: true, value: (hex.toUpperCase().match(/../g) ?? []).join(':') };
 }
 
+/** Unreadable entries of `corral.dev/retired-cas` a problem names (each cut to 100 characters). */
+const SHOWN_BAD_ENTRIES = 3;
+
 /**
  * Given the value of `corral.dev/retired-cas` (a JSON object: fingerprint → RFC 3339 time), returns
  * the retired CAs it lists, and a problem when some entry (or the whole value) could not be read;
@@ -74,7 +77,11 @@ export function parseRetiredCas(value: string | undefined): {
     } else bad.push(key.slice(0, 100));
   }
   if (bad.length === 0) return { retired };
-  return { retired, problem: `corral.dev/retired-cas has unreadable entries: ${bad.join(', ')}` };
+  // Named in a warning: a few (an annotation may hold thousands), the rest counted.
+  const named = bad.slice(0, SHOWN_BAD_ENTRIES).join(', ');
+  const more = bad.length > SHOWN_BAD_ENTRIES ? ` and ${bad.length - SHOWN_BAD_ENTRIES} more` : '';
+  const count = bad.length === 1 ? 'an unreadable entry' : `${bad.length} unreadable entries`;
+  return { retired, problem: `corral.dev/retired-cas has ${count}: ${named}${more}` };
 }
 
 /** Given retired CAs, returns the value of `corral.dev/retired-cas` for them, oldest first. */

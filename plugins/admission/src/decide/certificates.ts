@@ -57,6 +57,12 @@ export interface TlsSecretState {
    * overlap is also measured on one clock; undefined: only `caRotatedAt` counts.
    */
   readonly caTrustedSince?: number;
+  /**
+   * When this process first read the webhooks' caBundles (its clock), if every one already held the
+   * current CA then, before any patch of its own: the CA was trusted before it started (a restarted
+   * container). Only the served pair's choice uses it (served-pair.ts).
+   */
+  readonly caHeldAtFirstRead?: number;
   /** Fingerprint of the certificate in `ca.crt` even when the CA is unusable (`current` names it). */
   readonly caFingerprint?: string;
   /** Annotation `corral.dev/retire-ca`, parsed: `current` or a fingerprint; undefined when absent. */

@@ -7,7 +7,7 @@ import type { ObservedCaBundle } from '../../decide/webhook-ca-bundle.js';
 import { ADM_ERR, AdmissionError } from '../../errors.js';
 import { caBundleTrust, type ServedCertificate } from './ca-bundle-trust.js';
 import type { CertificateMetrics } from './certificate-metrics.js';
-import { inspectServingPair } from './inspect-tls-material.js';
+import { casInEveryBundle, inspectServingPair } from './inspect-tls-material.js';
 import { readServingPair, writeServingPair, type PemPair } from './serving-files.js';
 import type { SettledSecret, SettleStep } from './settle-tls-secret.js';
 import type { CaBundleSync, StillCurrent } from './webhook-ca-bundles.js';
@@ -93,10 +93,13 @@ const ROTATED: Record<SettleStep['plan']['kind'], readonly ('ca' | 'serving')[]>
  * if the Secret, read again, still holds that bundle; else the run settles again), then writes the
  * Secret's pair to the serving files (the runtime's reloader swaps it in; never before the caBundle
  * trusts its CA) or, while the Secret's pair comes from a CA not yet trusted for the overlap, keeps
- * the still-trusted pair the files hold (chooseServedPair); it checks over TLS that the pair is
- * served before reporting ready (`tls`), and that every caBundle trusts it (`tls-ca-bundle`). Runs at
- * start, on `trigger()` (watches), at the plan's next renewal time or every `resyncMs`, and after a
- * failure with capped exponential backoff. Never logs key material. A CA the admin retires
+ * the still-trusted pair the files hold (chooseServedPair; the overlap counts from this replica's
+ * own caBundle patch or, for a pair of a retired CA, from before its start when every caBundle held
+ * the new CA at its first read, so that a restarted container switches before the retired CA is
+ * dropped); it checks over TLS that the pair is served before reporting ready (`tls`), and that
+ * every caBundle trusts it (`tls-ca-bundle`). Runs at start, on `trigger()` (watches), at the
+ * plan's next renewal time or every `resyncMs`, and after a failure with capped exponential backoff.
+ * Never logs key material. A CA the admin retires
  * (`corral.dev/retire-ca`, planCertificates) goes through the same loop: each step is logged with the
  * fingerprint, an unreadable request is warned about once, the gauge `retiredCasTrusted` counts the
  * retired CAs the bundle still holds, and the moment a retired CA leaves this replica's caBundles is
@@ -121,6 +124,11 @@ export function startCertificateBootstrap(options: CertificateBootstrapOptions):
   const warned = new Set<string>();
   /** CA fingerprint → when our caBundle patches first held it (the rotation overlap counts from it). */
   const trusted = new Map<string, number>();
+  /**
+   * The CAs every caBundle held at this process's first read, before any patch of its own, and when:
+   * they were trusted before it started (a restarted container; chooseServedPair).
+   */
+  let firstRead: { readonly at: number; readonly cas: ReadonlySet<string> } | undefined;
 
   const sleep = (ms: number) => new Promise<void>((resolve) => clock.after(ms, resolve));
   const schedule = (ms: number) => {
@@ -202,6 +210,11 @@ export function startCertificateBootstrap(options: CertificateBootstrapOptions):
     return !result.stale;
   };
 
+  const readFirst = async () => {
+    const observed = await options.webhooks.observe();
+    return { at: clock.now(), cas: casInEveryBundle(observed) };
+  };
+
   const noteTrusted = (fingerprints: readonly string[], retired: TlsSecretState['retired']) => {
     for (const fingerprint of [...trusted.keys()]) {
       if (fingerprints.includes(fingerprint)) continue;
@@ -219,13 +232,14 @@ export function startCertificateBootstrap(options: CertificateBootstrapOptions):
    * caBundles have not trusted for the overlap yet (chooseServedPair); returns the choice.
    */
   const servePair = async (
-    settled: SettledSecret,
+    state: TlsSecretState,
+    bundle: string,
     pair: PemPair,
     serving: ServingInfo,
   ): Promise<ServedPairChoice> => {
     const files = await readServingPair(options.files);
-    const held = files && inspectServingPair(files, settled.stored.material.bundle);
-    const choice = chooseServedPair(settled.state, held, options.policy, clock.now());
+    const held = files && inspectServingPair(files, bundle);
+    const choice = chooseServedPair(state, held, options.policy, clock.now());
     if (choice.kind === 'held' && files && held?.ok) {
       if (holding !== held.value.serialNumber) {
         holding = held.value.serialNumber;
@@ -257,6 +271,8 @@ export function startCertificateBootstrap(options: CertificateBootstrapOptions):
       throw new AdmissionError(ADM_ERR.TLS_BOOTSTRAP, 'the settled Secret lacks a usable pair (a bug)');
     }
     metrics.expiry.set({ certificate: 'ca' }, ca.value.notAfter / 1000);
+    // What the caBundles held before this process patched any: evidence of a CA trusted before it.
+    firstRead ??= await readFirst();
     // The caBundle first: the pair is served only once every webhook trusts its CA, so a patch that
     // fails leaves the previous (still trusted) pair in service.
     if (!(await syncWebhooks(material.bundle))) return 'stale';
@@ -264,7 +280,10 @@ export function startCertificateBootstrap(options: CertificateBootstrapOptions):
       settled.state.bundle.map((c) => c.fingerprint256),
       settled.state.retired,
     );
-    const choice = await servePair(settled, { cert: material.cert, key: material.key }, serving.value);
+    const before = firstRead.cas.has(ca.value.fingerprint256) ? { caHeldAtFirstRead: firstRead.at } : {};
+    const state = { ...settled.state, ...before };
+    const pair = { cert: material.cert, key: material.key };
+    const choice = await servePair(state, material.bundle, pair, serving.value);
     if (served) metrics.expiry.set({ certificate: 'serving' }, served.notAfter / 1000);
     return choice.kind === 'held' ? Math.min(settled.recheckAt, choice.until) : settled.recheckAt;
   };

@@ -162,3 +162,14 @@ export function untrustingCaBundles(
   if (!leaf.ok) return [...observed];
   return observed.filter(({ caBundle }) => !parseBundle(caBundle).cas.some((ca) => signedBy(leaf.value, ca)));
 }
+
+/**
+ * Given webhooks' caBundles as read, returns the fingerprints of the CA certificates every one of them
+ * holds; none when there is no caBundle at all.
+ */
+export function casInEveryBundle(observed: readonly ObservedCaBundle[]): Set<string> {
+  const [first, ...rest] = observed.map(({ caBundle }) =>
+    parseBundle(caBundle).cas.map((ca) => ca.fingerprint256),
+  );
+  return new Set((first ?? []).filter((fp) => rest.every((cas) => cas.includes(fp))));
+}

@@ -36,6 +36,7 @@ import { identityHandlers } from './transport/identity-service.js';
 import { nodeHandlers } from './transport/node/node-service.js';
 import { OperationLocks } from './transport/operation-locks.js';
 import { BackgroundJobs } from './transport/background-jobs.js';
+import { FlattenRetries } from './transport/flatten-retries.js';
 import { startFlattenResume } from './transport/controller/flatten-resume.js';
 
 export interface DriverOptions {
@@ -134,11 +135,13 @@ async function serve(
   const tenants =
     config.role === 'controller' ? await openTenants(config, logger, readiness, metrics.registry) : undefined;
   if (tenants) started.add('tenant watch', tenants, (opened) => opened.stop());
+  const jobs = new BackgroundJobs();
   const deps: ControllerDeps = {
     clusters,
     pool,
     locks: new OperationLocks(),
-    jobs: new BackgroundJobs(),
+    jobs,
+    flattenRetries: new FlattenRetries({ jobs, log: logger }),
     ...(tenants ? { tenants: tenantViewOf(tenants.snapshot, { cluster: Boolean(config.kubeconfig) }) } : {}),
     ...(controllerCredentials ? { controllerCredentials } : {}),
     onBackgroundError: (err, what) => logger.warn({ err, what }, 'background job failed'),

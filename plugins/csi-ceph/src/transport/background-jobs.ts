@@ -38,6 +38,11 @@ export class BackgroundJobs {
     return this.closing;
   }
 
+  /** Aborted once `drain` begins: timers kept outside the jobs (flatten-retries.ts) clear on it. */
+  get stopSignal(): AbortSignal {
+    return this.stopping.signal;
+  }
+
   /** Resolves once the job for `key` (if any) has finished. */
   async settle(key: string): Promise<void> {
     await this.running.get(key);

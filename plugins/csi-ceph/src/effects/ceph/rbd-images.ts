@@ -255,12 +255,20 @@ export async function parentOf(image: unknown, name: string): Promise<ParentSpec
  * Flattens image `name` if it still has a parent; returns whether it had one. The parent is looked up
  * read-only first, so that checking a flat image never makes a concurrent removal fail as busy. An
  * image gone already (deleted meanwhile) is fine, as is a flatten that lost a race with another
- * (EINVAL: no parent now). `stop` (shutdown) stops a running flatten: FLATTEN_STOPPED.
+ * (EINVAL: no parent now). `stop` (shutdown) stops a running flatten: FLATTEN_STOPPED. `ready`
+ * runs once a parent was found, before the read-write open (whose watch a full pool holds): it may
+ * throw to refuse the flatten (the pool is full).
  */
-export async function flattenIfChild(ioctx: unknown, name: string, stop?: () => boolean): Promise<boolean> {
+export async function flattenIfChild(
+  ioctx: unknown,
+  name: string,
+  stop?: () => boolean,
+  ready?: () => Promise<void>,
+): Promise<boolean> {
   try {
     const child = await withImage(ioctx, name, (image) => parentOf(image, name), null, true);
     if (!child) return false;
+    await ready?.();
     return await withImage(ioctx, name, async (image) => {
       if (!(await parentOf(image, name))) return false;
       try {

@@ -8,6 +8,7 @@ import type { ConnectionPool } from '../../effects/ceph/connection-pool.js';
 import { imageSize, removeImage, setMetadata } from '../../effects/ceph/rbd-images.js';
 import type { JournalOptions } from '../../effects/journal.js';
 import type { BackgroundJobs } from '../background-jobs.js';
+import type { FlattenRetries } from '../flatten-retries.js';
 import type { OperationLocks } from '../operation-locks.js';
 import { must } from '../request-checks.js';
 
@@ -23,7 +24,12 @@ export interface ControllerDeps {
   readonly controllerCredentials?: Credentials;
   /** Background flattens, awaited by DeleteVolume. */
   readonly jobs: BackgroundJobs;
-  /** Told about background work failures (flatten). */
+  /**
+   * Retries of flattens that failed for a reason waiting may cure (a full pool, Ceph unreachable);
+   * without it a failed flatten waits for the next resume scan or call.
+   */
+  readonly flattenRetries?: FlattenRetries;
+  /** Told about background work failures (flatten) that are not retried. */
   readonly onBackgroundError?: (err: unknown, what: string) => void;
   /** Told about a flatten the shutdown stopped (the next start's scan resumes it). */
   readonly onBackgroundStopped?: (image: string) => void;

@@ -2,7 +2,8 @@
  * DeleteVolume: validate, lock the ID, read the journal (absent = already deleted = success), remove
  * the image, then the journal entry. An ID this driver could not have issued names no volume: success.
  * On a pool at its quota or full both go through (the image's removal with FULL_TRY, the journal's
- * writes always carry it): a removal frees room, and is the way out of a full pool.
+ * writes always carry it): a removal frees room, and is the way out of a full pool. A clone's flatten
+ * waiting for a retry (flatten-retries.ts) is cancelled, and a running one awaited, before the removal.
  */
 import { decodeId } from '../../decide/volume-id.js';
 import { CSI_ERR, csiError, isCsiError } from '../../errors.js';
@@ -30,7 +31,11 @@ export async function deleteVolume(
       });
       const record = await space?.journal.volume(ref.uuid);
       if (!space || !record) return {};
-      await deps.jobs.settle(imageKey(space.pool, space.namespace, record.image));
+      const key = imageKey(space.pool, space.namespace, record.image);
+      // No retry of the image's flatten starts any more; one running ends first (and may not retry).
+      deps.flattenRetries?.cancel(key);
+      await deps.jobs.settle(key);
+      deps.flattenRetries?.cancel(key);
       try {
         await removeImage(space.fullTryIoctx, record.image);
       } catch (err) {

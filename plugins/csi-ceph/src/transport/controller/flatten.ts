@@ -12,7 +12,11 @@
  * Who finishes it: the CreateVolume that made the clone starts the job below in the background; if the
  * process dies first, the next controller's resume scan (flatten-resume.ts: every ready record with a
  * source) finds it on start, and a repeated CreateVolume of that name starts it again. A reservation
- * that never became ready is the retried CreateVolume's to finish (it resumes, then flattens).
+ * that never became ready is the retried CreateVolume's to finish (it resumes, then flattens). A job
+ * that fails for a reason waiting may cure (the pool full, Ceph unreachable) is started again by the
+ * running driver with backoff (../flatten-retries.ts) until it succeeds, the volume is deleted, or
+ * the driver stops. A full pool is seen in the OSD map's flags before the flatten opens the image for
+ * writing (whose watch, like the copy-up, a full pool would hold until `--ceph-timeout`).
  *
  * Why in process (ADR 0018) and not the mgr's `rbd task add flatten` (rados_mgr_command), which would survive a
  * controller death by itself: the mgr task needs the rbd_support module and `mgr 'profile rbd'` caps
@@ -24,12 +28,13 @@
 import type { ClusterEntry } from '../../decide/cluster-config.js';
 import type { Credentials } from '../../decide/credentials.js';
 import type { VolumeRecord } from '../../decide/journal-records.js';
-import { CSI_ERR, isCsiError } from '../../errors.js';
+import { CSI_ERR, csiError, isCsiError } from '../../errors.js';
 import { flattenIfChild } from '../../effects/ceph/rbd-images.js';
 import type { RadosConnection } from '../../effects/ceph/rados-connection.js';
 import { openSpace } from '../../effects/volume-space.js';
 import { imageKey } from '../background-jobs.js';
 import type { ControllerDeps } from './controller-deps.js';
+import { explainHeld, poolRoom } from './pool-room.js';
 import { dropCloneSnap, parseSource, type SourceRef } from './volume-source.js';
 
 /** A clone volume: where its record and image live, and the credentials to reach them. */
@@ -57,11 +62,23 @@ export function recordSource(record: VolumeRecord): SourceRef | undefined {
   return undefined;
 }
 
+/** What a full pool prevents, for its message. */
+const noFlatten = (image: string) =>
+  `clone ${image} cannot be flattened yet (it keeps its source busy; the driver tries again)`;
+
+/** Throws CSI_ERR_POOL_FULL when the OSD map says `pool` is full (flags read for a second at most). */
+async function mustHaveRoom(conn: RadosConnection, pool: string, image: string): Promise<void> {
+  const room = await poolRoom(conn, [pool], noFlatten(image));
+  if (room.status === 'fail') throw csiError(room.code, room.message);
+}
+
 /**
  * Flattens the clone if it still has a parent, then removes the temporary snapshot of a volume source
  * in case the create died before doing so (removed already, or the source gone, is fine). Returns
  * whether a flatten ran. Once `stop()` is true (shutdown) a running flatten stops within about one
- * object's copy-up (FLATTEN_STOPPED); the clone keeps its parent and the next start resumes it.
+ * object's copy-up (FLATTEN_STOPPED); the clone keeps its parent and the next start resumes it. A
+ * clone with a parent in a full pool is refused at once (POOL_FULL), and so is a flatten that a pool
+ * filling meanwhile held until `--ceph-timeout`, instead of UNAVAILABLE.
  */
 export async function finishClone(
   conn: RadosConnection,
@@ -69,7 +86,12 @@ export async function finishClone(
   stop?: () => boolean,
 ): Promise<boolean> {
   const space = await openSpace(conn, clone.pool, clone.namespace);
-  const flattened = await flattenIfChild(space.ioctx, clone.record.image, stop);
+  const image = clone.record.image;
+  const flattened = await flattenIfChild(space.ioctx, image, stop, () =>
+    mustHaveRoom(conn, clone.pool, image),
+  ).catch(async (err: unknown) => {
+    throw await explainHeld(err, conn, clone.pool, noFlatten(image));
+  });
   const source = recordSource(clone.record);
   if (source) await dropCloneSnap(conn, source, clone.uuid);
   return flattened;
@@ -93,7 +115,9 @@ export function startFinishClone(
 
 /**
  * As startFinishClone, for any image that may have a parent (CreateSnapshot flattens whatever clone it
- * is asked to snapshot, snapshot-flatten.ts, also one whose record names no source).
+ * is asked to snapshot, snapshot-flatten.ts, also one whose record names no source). A failure that
+ * waiting may cure is tried again later (deps.flattenRetries, which logs it); any other is told to
+ * onBackgroundError.
  */
 export function startFlattenJob(
   deps: ControllerDeps,
@@ -102,6 +126,7 @@ export function startFlattenJob(
   failed?: (err: unknown) => void,
 ): boolean {
   const key = imageKey(clone.pool, clone.namespace, clone.record.image);
+  const retry = () => startFlattenJob(deps, clone);
   return deps.jobs.start(
     key,
     async () => {
@@ -109,11 +134,13 @@ export function startFlattenJob(
       const flattened = await deps.pool.with(clone.cluster, clone.creds, (conn) =>
         finishClone(conn, clone, stop),
       );
+      deps.flattenRetries?.succeeded(key);
       then?.(flattened);
     },
     (err) => {
+      const retrying = deps.flattenRetries?.failed(key, err, retry) ?? false;
       if (isCsiError(err, CSI_ERR.FLATTEN_STOPPED)) deps.onBackgroundStopped?.(clone.record.image);
-      else deps.onBackgroundError?.(err, `flatten ${clone.record.image}`);
+      else if (!retrying) deps.onBackgroundError?.(err, `flatten ${clone.record.image}`);
       failed?.(err);
     },
   );

@@ -1,22 +1,9 @@
-import type { Department } from '@corral/policy';
 import { CSI_ERR } from '../errors.js';
 import type { TenantView } from './placement.js';
 import { checkSnapshotTenant, SNAPSHOT_NAMESPACE_PARAM } from './snapshot-tenant.js';
+import { department, TENANT_DEPARTMENTS } from './__fixtures__/departments.js';
 
-const department = (name: string, storage?: Department['spec']['storage']): Department =>
-  ({
-    apiVersion: 'corral.dev/v1alpha1',
-    kind: 'Department',
-    metadata: { name },
-    spec: storage ? { storage } : {},
-  }) as Department;
-
-const DEPARTMENTS = new Map([
-  ['alpha', department('alpha', { pool: 'rbd', radosNamespace: 'alpha' })],
-  ['beta', department('beta', { pool: 'rbd', radosNamespace: 'beta' })],
-  ['gamma', department('gamma')],
-  ['delta', department('delta')],
-]);
+const DEPARTMENTS = new Map([...TENANT_DEPARTMENTS, ['delta', department('delta')]]);
 const NAMESPACES = new Map([
   ['alpha-apps', 'alpha'],
   ['beta-apps', 'beta'],

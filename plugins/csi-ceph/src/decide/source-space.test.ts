@@ -1,20 +1,8 @@
-import type { Department } from '@corral/policy';
 import { CSI_ERR } from '../errors.js';
 import { checkSourceDepartment, checkSourceSpace } from './source-space.js';
+import { TENANT_DEPARTMENTS } from './__fixtures__/departments.js';
 
-const department = (name: string, storage?: Department['spec']['storage']): Department =>
-  ({
-    apiVersion: 'corral.dev/v1alpha1',
-    kind: 'Department',
-    metadata: { name },
-    spec: storage ? { storage } : {},
-  }) as Department;
-
-const DEPARTMENTS = new Map([
-  ['alpha', department('alpha', { pool: 'rbd', radosNamespace: 'alpha' })],
-  ['beta', department('beta', { pool: 'rbd', radosNamespace: 'beta' })],
-  ['gamma', department('gamma')],
-]);
+const DEPARTMENTS = new Map([...TENANT_DEPARTMENTS]);
 const tenants = {
   department: (name: string) => DEPARTMENTS.get(name),
   storageSpaces: () => [

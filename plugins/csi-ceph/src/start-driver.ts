@@ -135,13 +135,17 @@ async function serve(
   const tenants =
     config.role === 'controller' ? await openTenants(config, logger, readiness, metrics.registry) : undefined;
   if (tenants) started.add('tenant watch', tenants, (opened) => opened.stop());
+  const csiMetrics = createCsiMetrics(metrics, config.role);
   const jobs = new BackgroundJobs();
+  // The controller's flatten series (undefined for the node plugin, which flattens nothing).
+  const flattenMetrics = csiMetrics.flatten;
   const deps: ControllerDeps = {
     clusters,
     pool,
     locks: new OperationLocks(),
     jobs,
-    flattenRetries: new FlattenRetries({ jobs, log: logger }),
+    flattenRetries: new FlattenRetries({ jobs, log: logger, metrics: flattenMetrics }),
+    flattenMetrics,
     ...(tenants ? { tenants: tenantViewOf(tenants.snapshot, { cluster: Boolean(config.kubeconfig) }) } : {}),
     ...(controllerCredentials ? { controllerCredentials } : {}),
     onBackgroundError: (err, what) => logger.warn({ err, what }, 'background job failed'),
@@ -172,7 +176,7 @@ async function serve(
               }),
             }),
       },
-      { logger, metrics: createCsiMetrics(metrics), slowOpMs: config.slowOpMs },
+      { logger, metrics: csiMetrics, slowOpMs: config.slowOpMs },
     ),
     (server) => server.close(grpcGraceMs(config.shutdownTimeoutMs)),
   );

@@ -1,6 +1,7 @@
 import { CSI_ERR } from '../errors.js';
 import {
   decideFlattenRetry,
+  failedFlattenOutcome,
   FLATTEN_RETRY,
   flattenRetryDelayMs,
   transientReason,
@@ -134,5 +135,18 @@ describe('decideFlattenRetry', () => {
       retry: true,
     });
     expect(decideFlattenRetry(input({ pending: full - 1 }))).toMatchObject({ retry: true });
+  });
+});
+
+describe('failedFlattenOutcome', () => {
+  it.each([
+    [CSI_ERR.POOL_FULL, true, 'retrying'],
+    [CSI_ERR.POOL_FULL, false, 'failed'],
+    [CSI_ERR.CEPH_FORBIDDEN, false, 'failed'],
+    [undefined, false, 'failed'],
+    [CSI_ERR.FLATTEN_STOPPED, false, 'stopped'],
+    [CSI_ERR.FLATTEN_STOPPED, true, 'stopped'],
+  ] as const)('given code %s and retrying %s, returns %s', (code, retrying, outcome) => {
+    expect(failedFlattenOutcome(code === undefined ? {} : { code }, retrying)).toBe(outcome);
   });
 });

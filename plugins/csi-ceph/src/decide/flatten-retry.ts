@@ -101,3 +101,24 @@ export function decideFlattenRetry(input: RetryInput, policy = FLATTEN_RETRY): R
     level: input.attempt <= 1 ? 'warn' : 'info',
   };
 }
+
+/**
+ * How one attempt at a clone's background flatten ended (corral_csi_background_flattens_total):
+ * `done` the clone is flat; `retrying` it failed and a retry waits; `failed` it failed and is left to
+ * the next start's resume scan (or a repeated call); `stopped` the shutdown stopped it.
+ */
+export type FlattenOutcome = 'done' | 'retrying' | 'failed' | 'stopped';
+
+export const FLATTEN_OUTCOMES: readonly FlattenOutcome[] = ['done', 'retrying', 'failed', 'stopped'];
+
+/**
+ * Given a failed flatten and whether a retry waits for it now (decideFlattenRetry said so), returns
+ * how the attempt ended: a shutdown's stop is `stopped`, whatever else was decided.
+ */
+export function failedFlattenOutcome(
+  failure: FlattenFailure,
+  retrying: boolean,
+): Exclude<FlattenOutcome, 'done'> {
+  if (failure.code === CSI_ERR.FLATTEN_STOPPED) return 'stopped';
+  return retrying ? 'retrying' : 'failed';
+}

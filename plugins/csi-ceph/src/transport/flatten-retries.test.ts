@@ -1,9 +1,10 @@
 // The retry set's timers, with fake timers and a real BackgroundJobs: when a retry starts, that one
 // timer per image is kept, and that success, cancel, shutdown and the bound end or refuse retries.
-import { createLogger, memoryDestination, type MemoryDestination } from '@corral/runtime';
+import { createLogger, createMetrics, memoryDestination, type MemoryDestination } from '@corral/runtime';
 import { FLATTEN_RETRY } from '../decide/flatten-retry.js';
 import { CSI_ERR, csiError } from '../errors.js';
 import { BackgroundJobs, imageKey } from './background-jobs.js';
+import { createCsiMetrics } from './csi-metrics.js';
 import { FlattenRetries } from './flatten-retries.js';
 
 const KEY = imageKey('rbd', 'ns', 'csi-vol-1');
@@ -184,5 +185,88 @@ describe('FlattenRetries', () => {
     const late = new FlattenRetries({ jobs: drained, log: createLogger({ level: 'silent', name: 't' }) });
     expect(late.failed(KEY, full(), () => true)).toBe(false);
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('FlattenRetries and corral_csi_flatten_retries_waiting', () => {
+  const OTHER = imageKey('rbd', 'ns', 'csi-vol-2');
+  let registry: ReturnType<typeof createMetrics>['registry'];
+
+  beforeEach(() => {
+    const metrics = createMetrics({ service: 'csi-controller', processMetrics: false });
+    registry = metrics.registry;
+    const flatten = createCsiMetrics(metrics).flatten;
+    retries = new FlattenRetries({
+      jobs,
+      log: createLogger({ level: 'silent', name: 't' }),
+      policy,
+      ...(flatten ? { metrics: flatten } : {}),
+    });
+  });
+
+  const waiting = async () =>
+    (await registry.getSingleMetric('corral_csi_flatten_retries_waiting')?.get())?.values[0]?.value;
+
+  it('given no failure yet, is 0', async () => {
+    expect(await waiting()).toBe(0);
+  });
+
+  it('given clones failing on a full pool, counts those waiting; a success and a cancel take theirs off', async () => {
+    retries.failed(KEY, full(), () => true);
+    retries.failed(OTHER, full(), () => true);
+    retries.failed(KEY, full(), () => true); // the same clone again: still one
+    expect(await waiting()).toBe(2);
+    retries.succeeded(KEY);
+    expect(await waiting()).toBe(1);
+    retries.cancel(OTHER);
+    expect(await waiting()).toBe(0);
+  });
+
+  it('given a retry that runs and succeeds, counts the clone until its flatten is done', async () => {
+    let room = false;
+    flattenJob(() => (room ? undefined : full()), { count: 0 })();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await waiting()).toBe(1);
+    room = true;
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(retries.size).toBe(0);
+    expect(await waiting()).toBe(0);
+  });
+
+  it('given a failure waiting does not cure after a retry waited, drops the clone', async () => {
+    retries.failed(KEY, full(), () => true);
+    expect(await waiting()).toBe(1);
+    retries.failed(KEY, csiError(CSI_ERR.CEPH_FORBIDDEN, 'no caps'), () => true);
+    expect(await waiting()).toBe(0);
+  });
+
+  it('given a due retry that cannot start (no job runs for the image), drops the clone', async () => {
+    retries.failed(KEY, full(), () => false);
+    expect(await waiting()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await waiting()).toBe(0);
+  });
+
+  it('given a shutdown, is 0 once the retries are cleared', async () => {
+    retries.failed(KEY, full(), () => true);
+    retries.failed(OTHER, full(), () => true);
+    expect(await waiting()).toBe(2);
+    await jobs.drain();
+    expect(await waiting()).toBe(0);
+  });
+
+  it('given the set full, counts only the clones kept (at most maxPending)', async () => {
+    const metrics = createMetrics({ service: 'csi-controller', processMetrics: false });
+    const flatten = createCsiMetrics(metrics).flatten;
+    const small = new FlattenRetries({
+      jobs,
+      log: createLogger({ level: 'silent', name: 't' }),
+      policy: { ...policy, maxPending: 1 },
+      ...(flatten ? { metrics: flatten } : {}),
+    });
+    small.failed(KEY, full(), () => true);
+    expect(small.failed(OTHER, full(), () => true)).toBe(false);
+    const gauge = await metrics.registry.getSingleMetric('corral_csi_flatten_retries_waiting')?.get();
+    expect(gauge?.values[0]?.value).toBe(1);
   });
 });

@@ -6,11 +6,13 @@
  * (controller/flatten.ts), so two flattens of one image never run at once: when a job for the image
  * runs already (a CreateSnapshot's, the resume scan's), the retry leaves it and that job reports
  * here when it ends. The set is bounded (FlattenRetryPolicy.maxPending); a shutdown (the jobs'
- * drain) clears every timer, and the next start's resume scan finds what is left.
+ * drain) clears every timer, and the next start's resume scan finds what is left. The number of images
+ * waiting is told to `metrics` (corral_csi_flatten_retries_waiting) whenever it changes.
  */
 import type { Logger } from '@corral/runtime';
 import { decideFlattenRetry, FLATTEN_RETRY, type FlattenRetryPolicy } from '../decide/flatten-retry.js';
 import type { BackgroundJobs } from './background-jobs.js';
+import type { FlattenMetrics } from './csi-metrics.js';
 
 interface Waiting {
   /** Failed attempts in a row. */
@@ -24,6 +26,8 @@ export interface FlattenRetriesOptions {
   readonly policy?: FlattenRetryPolicy;
   /** In [0, 1), for the jitter (tests). Default: Math.random. */
   readonly random?: () => number;
+  /** Told the number of images waiting whenever it changes. */
+  readonly metrics?: Pick<FlattenMetrics, 'waiting'>;
 }
 
 /** The catalogue code of an error (CSI_ERR_*), when it carries one. */
@@ -88,6 +92,7 @@ export class FlattenRetries {
     next.timer = setTimeout(() => this.fire(key, next, rerun), decision.delayMs);
     next.timer.unref();
     this.waiting.set(key, next);
+    this.report();
     const { attempt, reason, delayMs } = decision;
     this.options.log[decision.level](
       { image: key, attempt, reason, delayMs, err },
@@ -117,12 +122,22 @@ export class FlattenRetries {
     if (this.waiting.get(key) !== entry) return;
     this.options.log.debug({ image: key, attempt: entry.failures + 1 }, 'flatten retry starting');
     // Not started: a job for the image runs (it reports here when it ends), or the driver is stopping.
-    if (!rerun() && !this.options.jobs.isRunning(key)) this.waiting.delete(key);
+    if (!rerun() && !this.options.jobs.isRunning(key)) {
+      this.waiting.delete(key);
+      this.report();
+    }
   }
 
   private forget(key: string): void {
-    clearTimeout(this.waiting.get(key)?.timer);
+    const entry = this.waiting.get(key);
+    if (!entry) return;
+    clearTimeout(entry.timer);
     this.waiting.delete(key);
+    this.report();
+  }
+
+  private report(): void {
+    this.options.metrics?.waiting(this.waiting.size);
   }
 
   /** Shutdown: no timer outlives it; the next start's resume scan finishes these clones. */

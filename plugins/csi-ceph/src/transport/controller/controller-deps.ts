@@ -8,6 +8,7 @@ import type { ConnectionPool } from '../../effects/ceph/connection-pool.js';
 import { imageSize, removeImage, setMetadata } from '../../effects/ceph/rbd-images.js';
 import type { JournalOptions } from '../../effects/journal.js';
 import type { BackgroundJobs } from '../background-jobs.js';
+import type { FlattenMetrics } from '../csi-metrics.js';
 import type { FlattenRetries } from '../flatten-retries.js';
 import type { OperationLocks } from '../operation-locks.js';
 import { must } from '../request-checks.js';
@@ -29,6 +30,8 @@ export interface ControllerDeps {
    * without it a failed flatten waits for the next resume scan or call.
    */
   readonly flattenRetries?: FlattenRetries;
+  /** Told how each background flatten ended (corral_csi_background_flattens_total); none in tests. */
+  readonly flattenMetrics?: Pick<FlattenMetrics, 'ended'>;
   /** Told about background work failures (flatten) that are not retried. */
   readonly onBackgroundError?: (err: unknown, what: string) => void;
   /** Told about a flatten the shutdown stopped (the next start's scan resumes it). */

@@ -2,11 +2,12 @@
 // before the image is opened for writing, the running driver tries again (flatten-retries.ts), and a
 // flatten held until --ceph-timeout while the pool is full is told as POOL_FULL. The real-Ceph cases
 // are in test/integration/csi/flatten-retry.test.ts.
-import { createLogger, memoryDestination } from '@corral/runtime';
+import { createLogger, createMetrics, memoryDestination } from '@corral/runtime';
 import type { PoolFullness } from '../../decide/pool-room.js';
 import type { VolumeRecord } from '../../decide/journal-records.js';
 import { CSI_ERR, csiError } from '../../errors.js';
 import { BackgroundJobs, imageKey } from '../background-jobs.js';
+import { createCsiMetrics, type FlattenMetrics } from '../csi-metrics.js';
 import { FlattenRetries } from '../flatten-retries.js';
 import type { ControllerDeps } from './controller-deps.js';
 import { startFlattenJob, type CloneVolume } from './flatten.js';
@@ -59,6 +60,7 @@ function depsWith(
   jobs: BackgroundJobs,
   retries: FlattenRetries | undefined,
   errors: string[],
+  flattenMetrics?: FlattenMetrics,
 ): ControllerDeps {
   return {
     clusters: new Map(),
@@ -66,6 +68,7 @@ function depsWith(
     locks: {},
     jobs,
     ...(retries ? { flattenRetries: retries } : {}),
+    ...(flattenMetrics ? { flattenMetrics } : {}),
     onBackgroundError: (err: unknown) => errors.push((err as { code: string }).code),
   } as unknown as ControllerDeps;
 }
@@ -143,5 +146,82 @@ describe('startFlattenJob on a full pool', () => {
     expect(errors).toEqual([CSI_ERR.CEPH_FORBIDDEN]);
     expect(ceph.flattens).toBe(1);
     expect(retries.size).toBe(0);
+  });
+});
+
+describe('startFlattenJob and the flatten metrics', () => {
+  /** The controller's metrics on a registry of their own, and their values by name and outcome. */
+  function controllerMetrics() {
+    const metrics = createMetrics({ service: 'csi-controller', processMetrics: false });
+    const flatten = createCsiMetrics(metrics).flatten as FlattenMetrics;
+    const read = async (name: string) => (await metrics.registry.getSingleMetric(name)?.get())?.values ?? [];
+    return {
+      flatten,
+      outcomes: async () =>
+        Object.fromEntries(
+          (await read('corral_csi_background_flattens_total')).map((v) => [v.labels['outcome'], v.value]),
+        ),
+      waiting: async () => (await read('corral_csi_flatten_retries_waiting'))[0]?.value,
+    };
+  }
+
+  function retriesFor(jobs: BackgroundJobs, flatten: FlattenMetrics): FlattenRetries {
+    const log = createLogger({ level: 'silent', name: 't' });
+    return new FlattenRetries({ jobs, log, random: () => 0.5, metrics: flatten });
+  }
+
+  it('given a full pool until room is made, counts each refused attempt as retrying, then one done', async () => {
+    const jobs = new BackgroundJobs();
+    const m = controllerMetrics();
+    expect(await m.outcomes()).toEqual({ done: 0, retrying: 0, failed: 0, stopped: 0 });
+    startFlattenJob(depsWith(jobs, retriesFor(jobs, m.flatten), [], m.flatten), clone);
+    await vi.advanceTimersByTimeAsync(3_000); // attempts 1, 2 (1 s) and 3 (3 s), all refused
+    expect(await m.outcomes()).toEqual({ done: 0, retrying: 3, failed: 0, stopped: 0 });
+    expect(await m.waiting()).toBe(1);
+    ceph.full = false;
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(ceph.flattens).toBe(1);
+    expect(await m.outcomes()).toEqual({ done: 1, retrying: 3, failed: 0, stopped: 0 });
+    expect(await m.waiting()).toBe(0);
+  });
+
+  it('given a failure waiting does not cure, counts it failed and none waiting', async () => {
+    ceph.full = false;
+    ceph.held = csiError(CSI_ERR.CEPH_FORBIDDEN, 'rbd_flatten csi-vol-1: errno 1');
+    const jobs = new BackgroundJobs();
+    const m = controllerMetrics();
+    const errors: string[] = [];
+    startFlattenJob(depsWith(jobs, retriesFor(jobs, m.flatten), errors, m.flatten), clone);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(errors).toEqual([CSI_ERR.CEPH_FORBIDDEN]);
+    expect(await m.outcomes()).toEqual({ done: 0, retrying: 0, failed: 1, stopped: 0 });
+    expect(await m.waiting()).toBe(0);
+  });
+
+  it('given a full pool and no retries, counts it failed (left to the next start)', async () => {
+    const jobs = new BackgroundJobs();
+    const m = controllerMetrics();
+    startFlattenJob(depsWith(jobs, undefined, [], m.flatten), clone);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await m.outcomes()).toEqual({ done: 0, retrying: 0, failed: 1, stopped: 0 });
+  });
+
+  it('given a flatten the shutdown stopped, counts it stopped, not failed', async () => {
+    ceph.full = false;
+    ceph.held = csiError(CSI_ERR.FLATTEN_STOPPED, 'flatten of csi-vol-1 stopped: the driver is stopping');
+    const jobs = new BackgroundJobs();
+    const m = controllerMetrics();
+    const errors: string[] = [];
+    const stopped: string[] = [];
+    const deps = {
+      ...depsWith(jobs, retriesFor(jobs, m.flatten), errors, m.flatten),
+      onBackgroundStopped: (image: string) => stopped.push(image),
+    };
+    startFlattenJob(deps, clone);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(stopped).toEqual(['csi-vol-1']);
+    expect(errors).toEqual([]);
+    expect(await m.outcomes()).toEqual({ done: 0, retrying: 0, failed: 0, stopped: 1 });
+    expect(await m.waiting()).toBe(0);
   });
 });

@@ -27,8 +27,9 @@
  */
 import type { ClusterEntry } from '../../decide/cluster-config.js';
 import type { Credentials } from '../../decide/credentials.js';
+import { failedFlattenOutcome } from '../../decide/flatten-retry.js';
 import type { VolumeRecord } from '../../decide/journal-records.js';
-import { CSI_ERR, csiError, isCsiError } from '../../errors.js';
+import { csiError, isCsiError } from '../../errors.js';
 import { flattenIfChild } from '../../effects/ceph/rbd-images.js';
 import type { RadosConnection } from '../../effects/ceph/rados-connection.js';
 import { openSpace } from '../../effects/volume-space.js';
@@ -117,7 +118,7 @@ export function startFinishClone(
  * As startFinishClone, for any image that may have a parent (CreateSnapshot flattens whatever clone it
  * is asked to snapshot, snapshot-flatten.ts, also one whose record names no source). A failure that
  * waiting may cure is tried again later (deps.flattenRetries, which logs it); any other is told to
- * onBackgroundError.
+ * onBackgroundError. How the job ended (done, retrying, failed, stopped) is told to deps.flattenMetrics.
  */
 export function startFlattenJob(
   deps: ControllerDeps,
@@ -135,12 +136,15 @@ export function startFlattenJob(
         finishClone(conn, clone, stop),
       );
       deps.flattenRetries?.succeeded(key);
+      deps.flattenMetrics?.ended('done');
       then?.(flattened);
     },
     (err) => {
       const retrying = deps.flattenRetries?.failed(key, err, retry) ?? false;
-      if (isCsiError(err, CSI_ERR.FLATTEN_STOPPED)) deps.onBackgroundStopped?.(clone.record.image);
-      else if (!retrying) deps.onBackgroundError?.(err, `flatten ${clone.record.image}`);
+      const outcome = failedFlattenOutcome(isCsiError(err) ? { code: err.code } : {}, retrying);
+      deps.flattenMetrics?.ended(outcome);
+      if (outcome === 'stopped') deps.onBackgroundStopped?.(clone.record.image);
+      else if (outcome === 'failed') deps.onBackgroundError?.(err, `flatten ${clone.record.image}`);
       failed?.(err);
     },
   );

@@ -1,4 +1,5 @@
 import type { ClusterSnapshot, Usage } from '@corral/cluster';
+import type { NamespacePolicy } from '@corral/policy';
 import { fail, type Decision } from './decision.js';
 import { demandOf } from './demand.js';
 import { podSpecOf } from './pod-spec.js';
@@ -81,8 +82,21 @@ export function quotaScopes(
   reserved: ReservedUsage,
   exclude: string,
 ): QuotaScope[] {
+  const policy = view.namespacePolicy(namespace);
+  return scopesUnder(policy, namespace, departmentName, view, reserved, exclude);
+}
+
+/** quotaScopes, given the namespace's NamespacePolicy (if any), looked up once by the caller. */
+function scopesUnder(
+  policy: NamespacePolicy | undefined,
+  namespace: string,
+  departmentName: string | undefined,
+  view: QuotaView,
+  reserved: ReservedUsage,
+  exclude: string,
+): QuotaScope[] {
   const scopes: QuotaScope[] = [];
-  const nsHard = view.namespacePolicy(namespace)?.spec.quota?.hard;
+  const nsHard = policy?.spec.quota?.hard;
   if (nsHard) {
     scopes.push({
       kind: 'namespace',
@@ -130,14 +144,15 @@ export function newObjectQuota(
   const uid = objectUidOf(request);
   const key = reservationKey(uid === undefined ? { kind, namespace, name } : { kind, namespace, name, uid });
   const departmentName = view.departmentOfNamespace(namespace);
-  const scopes = quotaScopes(namespace, departmentName, view, reserved, key);
+  const policy = view.namespacePolicy(namespace);
+  const scopes = scopesUnder(policy, namespace, departmentName, view, reserved, key);
   // No quota applies: nothing to check and nothing to hold (a quota created later counts the object
   // once the snapshot shows it, as ResourceQuota's controller does for objects admitted before it).
   if (scopes.length === 0) return { decisions: [] };
   const demanded = demandOf(kind, request.object, namespace);
   if (!demanded.ok) return { decisions: [fail(COUNT_RULE, `cannot count this object: ${demanded.message}`)] };
   const spec = kind === 'Pod' ? podSpecOf(kind, request.object) : undefined;
-  const defaults = kind === 'Pod' ? view.namespacePolicy(namespace)?.spec.defaults : undefined;
+  const defaults = kind === 'Pod' ? policy?.spec.defaults : undefined;
   // Read once for every scope.
   const specified = kind === 'Pod' ? specifiedFields(spec) : 0;
   const decisions = scopes.map(

@@ -2,63 +2,31 @@ import type { NamespacePolicy, ResourceMap } from '@corral/policy';
 import { fail, type Decision } from './decision.js';
 import { asObject, containersOf, describeContainer, type JsonObject } from './pod-spec.js';
 import { QUOTA_RULES } from './quota.js';
-
-/** Which container field a quota key makes compulsory (ResourceQuota's list: cpu and memory only). */
-interface Required {
-  readonly kind: 'requests' | 'limits';
-  readonly resource: 'cpu' | 'memory';
-}
+import { planOf, REQUIRED, type Required } from './quota-plan.js';
 
 /** The namespace's NamespacePolicy defaults, which the mutating webhook wrote before this check. */
 type Defaults = NamespacePolicy['spec']['defaults'];
 
-/** In the order messages list them; each with the quota keys that make it compulsory. */
-const REQUIRED: readonly (readonly [Required, readonly string[]])[] = [
-  [{ kind: 'requests', resource: 'cpu' }, ['cpu', 'requests.cpu']],
-  [{ kind: 'requests', resource: 'memory' }, ['memory', 'requests.memory']],
-  [{ kind: 'limits', resource: 'cpu' }, ['limits.cpu']],
-  [{ kind: 'limits', resource: 'memory' }, ['limits.memory']],
-];
-
-/** The container fields a quota makes compulsory, and the same as a mask of REQUIRED bits (1 << index). */
-interface RequiredFields {
-  readonly fields: readonly Required[];
-  readonly mask: number;
-}
-
-/** Per policy object (policies are immutable snapshots): the container fields its quota makes compulsory. */
-const requiredByHard = new WeakMap<ResourceMap, RequiredFields>();
-
-function requiredFields(hard: ResourceMap): RequiredFields {
-  let required = requiredByHard.get(hard);
-  if (required === undefined) {
-    const fields: Required[] = [];
-    let mask = 0;
-    REQUIRED.forEach(([field, keys], index) => {
-      if (!keys.some((key) => hard[key] !== undefined)) return;
-      fields.push(field);
-      mask |= 1 << index;
-    });
-    required = { fields, mask };
-    requiredByHard.set(hard, required);
-  }
-  return required;
-}
-
 /** Every REQUIRED field: the mask of a pod whose containers all say how much they take. */
 const ALL_SPECIFIED = (1 << REQUIRED.length) - 1;
 
-/** The REQUIRED fields (mask) one container specifies. */
-function fieldsOf(container: JsonObject): number {
-  let mask = 0;
-  REQUIRED.forEach(([required], index) => {
-    if (specifies(container, required)) mask |= 1 << index;
-  });
-  return mask;
-}
-
 const isSet = (map: JsonObject | undefined, resource: string): boolean =>
   map?.[resource] !== undefined && map[resource] !== null;
+
+/**
+ * The REQUIRED fields (mask) one container specifies, as `specifies` answers for each (bits in
+ * REQUIRED's order): its resources read once, each field by name.
+ */
+function fieldsOf(container: JsonObject): number {
+  const resources = asObject(container['resources']);
+  const requests = asObject(resources?.['requests']);
+  const limits = asObject(resources?.['limits']);
+  const cpuLimit = isSet(limits, 'cpu');
+  const memoryLimit = isSet(limits, 'memory');
+  const cpuRequest = cpuLimit || isSet(requests, 'cpu');
+  const memoryRequest = memoryLimit || isSet(requests, 'memory');
+  return (cpuRequest ? 1 : 0) | (memoryRequest ? 2 : 0) | (cpuLimit ? 4 : 0) | (memoryLimit ? 8 : 0);
+}
 
 /**
  * Does a container specify this field? A request counts as specified when the limit is set: the
@@ -100,14 +68,16 @@ function setsPodLevelResources(spec: JsonObject | undefined): boolean {
  */
 export function specifiedFields(spec: JsonObject | undefined): number {
   if (setsPodLevelResources(spec)) return ALL_SPECIFIED;
+  return fieldsOfAll(spec?.['initContainers']) & fieldsOfAll(spec?.['containers']);
+}
+
+/** The REQUIRED fields every container of a list specifies (all of them for no list). */
+function fieldsOfAll(items: unknown): number {
   let specified = ALL_SPECIFIED;
-  for (const list of ['initContainers', 'containers'] as const) {
-    const items = spec?.[list];
-    if (!Array.isArray(items)) continue;
-    for (const item of items) {
-      const container = asObject(item);
-      if (container !== undefined) specified &= fieldsOf(container);
-    }
+  if (!Array.isArray(items)) return specified;
+  for (const item of items) {
+    const container = asObject(item);
+    if (container !== undefined) specified &= fieldsOf(container);
   }
   return specified;
 }
@@ -150,7 +120,7 @@ export function missingQuotaResources(
   defaults?: Defaults,
   specified: number = specifiedFields(spec),
 ): Decision | undefined {
-  const { fields, mask } = requiredFields(scope.hard);
+  const { fields, mask } = planOf(scope.hard);
   if ((specified & mask) === mask) return undefined;
   const containers = containersOf(spec);
   const missing: string[] = [];

@@ -1,6 +1,7 @@
-import { tryParseQuantity, type ResourceMap } from '@corral/policy';
-import { EMPTY_USAGE, formatUsageAmounts, usageKeyOf, type Usage } from '@corral/cluster';
+import type { ResourceMap } from '@corral/policy';
+import { EMPTY_USAGE, formatUsageAmounts, type Usage } from '@corral/cluster';
 import { fail, pass, skip, type Decision } from './decision.js';
+import { planOf, type HardLimit } from './quota-plan.js';
 
 export const QUOTA_RULES = { namespace: 'namespace-quota', department: 'department-quota' } as const;
 
@@ -27,41 +28,6 @@ export interface Reserved {
 
 export const NOTHING_RESERVED: Reserved = { held: EMPTY_USAGE, less: EMPTY_USAGE };
 
-/** One hard limit: its quota key, the usage key it measures (usedFor) and the limit in nano-units. */
-interface HardLimit {
-  readonly key: string;
-  readonly usageKey: string;
-  readonly hard: bigint;
-}
-
-/** A quota's hard limits as checked: parsed once per policy object (policies are immutable snapshots). */
-interface QuotaPlan {
-  readonly limits: readonly HardLimit[];
-  /** Does the quota name any key (one that does not parse included)? */
-  readonly named: boolean;
-}
-
-const plans = new WeakMap<ResourceMap, QuotaPlan>();
-
-/** The quota's plan, parsed on its first check. */
-function planOf(hard: ResourceMap): QuotaPlan {
-  let plan = plans.get(hard);
-  if (plan === undefined) {
-    const limits: HardLimit[] = [];
-    const entries = Object.entries(hard);
-    for (const [key, value] of entries) {
-      const quantity = tryParseQuantity(value);
-      // Policies are validated before use.
-      if (quantity.ok) limits.push({ key, usageKey: usageKeyOf(key), hard: quantity.value.nanos });
-    }
-    plan = { limits, named: entries.length > 0 };
-    plans.set(hard, plan);
-  }
-  return plan;
-}
-
-const amount = (usage: Usage, key: string): bigint => usage.get(key) ?? 0n;
-
 export interface Excess {
   readonly key: string;
   readonly total: bigint;
@@ -74,14 +40,25 @@ export function quotaExcesses(scope: QuotaScope, demand: Usage): Excess[] {
   return excessesOf(planOf(scope.hard).limits, scope, demand);
 }
 
-/** quotaExcesses, given the quota's parsed limits. */
+/**
+ * quotaExcesses, given the quota's parsed limits: per limit, the snapshot's usage plus what is
+ * reserved (less the object's own earlier reservation) plus the demand, added only where each names
+ * the key (a missing key adds nothing, exactly as 0n would; fewer bigints made per review).
+ */
 function excessesOf(limits: readonly HardLimit[], scope: QuotaScope, demand: Usage): Excess[] {
   const found: Excess[] = [];
+  const { used } = scope;
   const { held, less } = scope.reserved;
   for (const { key, usageKey, hard } of limits) {
-    const need = amount(demand, usageKey);
-    if (need <= 0n) continue;
-    const total = amount(scope.used, usageKey) + amount(held, usageKey) - amount(less, usageKey) + need;
+    const need = demand.get(usageKey);
+    if (need === undefined || need <= 0n) continue;
+    let total = need;
+    const inUse = used.get(usageKey);
+    if (inUse !== undefined) total += inUse;
+    const reserved = held.get(usageKey);
+    if (reserved !== undefined) total += reserved;
+    const own = less.size === 0 ? undefined : less.get(usageKey);
+    if (own !== undefined) total -= own;
     if (total > hard) found.push({ key, total, hard, need });
   }
   return found;

@@ -137,22 +137,27 @@ export class ReservationLedger {
     const now = this.now();
     this.expire(now);
     const previous = this.byKey.get(key);
-    this.release(key);
-    if (counted ?? this.options.isCounted(key)) return;
-    this.hold({
-      key,
-      scopes: previous === undefined ? distinct(scopes) : mergedScopes(previous.scopes, scopes),
-      usage: previous === undefined ? usage : largerOf(previous.usage, usage),
-      expiresAt: now + Math.min(ttlMs, this.options.ttlMs),
-    });
+    if (previous !== undefined) this.takeOff(previous);
+    if (counted ?? this.options.isCounted(key)) {
+      if (previous !== undefined) this.byKey.delete(key);
+    } else {
+      // Replaces `previous` in byKey in place (one look-up of the key, no delete and insert).
+      this.hold({
+        key,
+        scopes: previous === undefined ? distinct(scopes) : mergedScopes(previous.scopes, scopes),
+        usage: previous === undefined ? usage : largerOf(previous.usage, usage),
+        expiresAt: now + Math.min(ttlMs, this.options.ttlMs),
+      });
+    }
+    // Only once byKey no longer holds it: the queue may compact now, keeping the current items.
+    if (previous !== undefined) this.queue.forget();
   }
 
   release(key: string): void {
     const reservation = this.byKey.get(key);
     if (reservation === undefined) return;
     this.byKey.delete(key);
-    this.totals.apply(reservation.scopes, reservation.usage, -1n);
-    if (reservation.target !== undefined) this.resizes -= 1;
+    this.takeOff(reservation);
     this.queue.forget();
   }
 
@@ -211,6 +216,15 @@ export class ReservationLedger {
       target: merged,
     });
     this.resizes += 1;
+  }
+
+  /**
+   * Takes a held reservation's usage off the totals; byKey and the queue (`forget`, once byKey no
+   * longer holds it) are the caller's to update.
+   */
+  private takeOff(reservation: Held): void {
+    this.totals.apply(reservation.scopes, reservation.usage, -1n);
+    if (reservation.target !== undefined) this.resizes -= 1;
   }
 
   private hold(reservation: Held): void {

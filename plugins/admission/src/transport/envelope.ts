@@ -77,17 +77,19 @@ function problemWith(body: unknown): string | undefined {
 const kindOf = (value: unknown): string =>
   Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 
+const isStringOrAbsent = (value: unknown): boolean =>
+  value === undefined || value === null || typeof value === 'string';
+
+const isRecordOrAbsent = (value: unknown): boolean =>
+  value === undefined || value === null || isRecord(value);
+
+/** Each field read by name (one shape per read, not a loop of keyed reads over the request's fields). */
 function fieldProblem(request: Record<string, unknown>): string | undefined {
-  for (const key of ['namespace', 'name', 'subResource']) {
-    const value = request[key];
-    if (value !== undefined && value !== null && typeof value !== 'string')
-      return `request.${key} must be a string`;
-  }
-  for (const key of ['object', 'oldObject']) {
-    const value = request[key];
-    if (value !== undefined && value !== null && !isRecord(value))
-      return `request.${key} must be an object or null`;
-  }
+  if (!isStringOrAbsent(request['namespace'])) return 'request.namespace must be a string';
+  if (!isStringOrAbsent(request['name'])) return 'request.name must be a string';
+  if (!isStringOrAbsent(request['subResource'])) return 'request.subResource must be a string';
+  if (!isRecordOrAbsent(request['object'])) return 'request.object must be an object or null';
+  if (!isRecordOrAbsent(request['oldObject'])) return 'request.oldObject must be an object or null';
   return undefined;
 }
 

@@ -29,11 +29,12 @@ import type { ClusterEntry } from '../../decide/cluster-config.js';
 import type { Credentials } from '../../decide/credentials.js';
 import { failedFlattenOutcome } from '../../decide/flatten-retry.js';
 import type { VolumeRecord } from '../../decide/journal-records.js';
-import { csiError, isCsiError } from '../../errors.js';
+import { isCsiError } from '../../errors.js';
 import { flattenIfChild } from '../../effects/ceph/rbd-images.js';
 import type { RadosConnection } from '../../effects/ceph/rados-connection.js';
 import { openSpace } from '../../effects/volume-space.js';
 import { imageKey } from '../background-jobs.js';
+import { must } from '../request-checks.js';
 import type { ControllerDeps } from './controller-deps.js';
 import { explainHeld, poolRoom } from './pool-room.js';
 import { dropCloneSnap, parseSource, type SourceRef } from './volume-source.js';
@@ -69,8 +70,7 @@ const noFlatten = (image: string) =>
 
 /** Throws CSI_ERR_POOL_FULL when the OSD map says `pool` is full (flags read for a second at most). */
 async function mustHaveRoom(conn: RadosConnection, pool: string, image: string): Promise<void> {
-  const room = await poolRoom(conn, [pool], noFlatten(image));
-  if (room.status === 'fail') throw csiError(room.code, room.message);
+  must(await poolRoom(conn, [pool], noFlatten(image)));
 }
 
 /**

@@ -8,6 +8,8 @@
  *   routes; its route declared quiet, as the admission service declares its webhooks), to separate
  *   the runtime's cost from the rules';
  * - `admission`: the real admission service with the examples' policies;
+ * - `admission-inline`: the same, each review run as its request is read rather than with the other
+ *   reviews read in the same turn of the event loop (`cohorts: false`; docs/adr/0020);
  * - `admission-empty`: the same service with no policy objects at all (no namespace, department or
  *   NamespacePolicy: every rule finds nothing to apply), so that it costs the webhook envelope,
  *   route schemas, metrics and answer without the rules' work.
@@ -25,7 +27,14 @@ import { buildServer, createLogger, createMetrics, type LogLevel } from '@corral
 import { buildAdmissionServer, DEFAULT_RULE_SETTINGS } from '@corral/admission';
 import { snapshotFromFiles } from '../plugins/admission/src/testing/example-snapshot.js';
 
-export const BENCH_APPS = ['noop', 'noop-patch', 'runtime-noop', 'admission', 'admission-empty'] as const;
+export const BENCH_APPS = [
+  'noop',
+  'noop-patch',
+  'runtime-noop',
+  'admission',
+  'admission-inline',
+  'admission-empty',
+] as const;
 export type BenchApp = (typeof BENCH_APPS)[number];
 
 export interface BenchTls {
@@ -106,6 +115,7 @@ export async function buildBenchApp(app: BenchApp, tls?: BenchTls): Promise<Fast
     ...(tls ? { https: tls } : {}),
     deadlineMs: 8000,
     reservationTtlMs: 60_000,
+    cohorts: app !== 'admission-inline',
   });
   return server as unknown as FastifyInstance;
 }

@@ -46,6 +46,8 @@ export interface AdmissionServerOptions {
   readonly namespaceWaitMs?: number;
   /** Called after each review is answered (e.g. to record Kubernetes Events on denials). */
   readonly onAnswer?: WebhookRoutesOptions['onAnswer'];
+  /** See WebhookRoutesOptions.cohorts (default true: the reviews of a turn run together). */
+  readonly cohorts?: boolean;
 }
 
 export interface AdmissionServer {
@@ -119,6 +121,7 @@ export function buildAdmissionServer(options: AdmissionServerOptions): Admission
       metrics: admissionMetrics,
       logger: options.logger,
       ...(options.onAnswer ? { onAnswer: options.onAnswer } : {}),
+      ...(options.cohorts === undefined ? {} : { cohorts: options.cohorts }),
     });
   });
   return { app, metrics: admissionMetrics, ledger };

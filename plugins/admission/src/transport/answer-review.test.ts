@@ -58,3 +58,16 @@ describe('answerReview', () => {
     await app.close();
   });
 });
+
+describe('answerReview deadline', () => {
+  it('given the time the request arrived, counts the deadline from then, not from when the rules start', async () => {
+    // A review that waited 150 ms (e.g. for its cohort) of its 200 ms has 50 ms left.
+    const hanging: InnerHandler = () => new Promise(() => undefined);
+    const started = Date.now();
+    const answer = await answerReview(body, hanging, options, undefined, started - 150);
+    const took = Date.now() - started;
+    expect(answer.failure?.code).toBe(ADM_ERR.DEADLINE);
+    expect(took).toBeGreaterThanOrEqual(40);
+    expect(took).toBeLessThan(140);
+  });
+});

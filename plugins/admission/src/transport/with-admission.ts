@@ -86,17 +86,19 @@ export async function withAdmission(
  * withAdmission, answering at once (not through a promise) when the rules are synchronous, as they
  * are for almost every review: the webhook routes hand fastify the answer itself, which spares each
  * review the promises, awaits and microtask turns of an async handler. A bad body throws here, at
- * once; withAdmission turns that into a rejection.
+ * once; withAdmission turns that into a rejection. `arrivedAt` (epoch ms, default now): when the
+ * request was read, from which the deadline counts.
  */
 export function answerReview(
   body: unknown,
   inner: InnerHandler,
   options: WithAdmissionOptions,
   apiTimeoutMs?: number,
+  arrivedAt: number = Date.now(),
 ): Answer | Promise<Answer> {
   const review = parseReview(body);
   const ms = effectiveDeadlineMs(options.deadlineMs, apiTimeoutMs);
-  const deadline = new RequestDeadline(Date.now() + ms);
+  const deadline = new RequestDeadline(arrivedAt + ms);
   try {
     // Synchronous rules (the common case) answer at once, with no timer; only a pending promise races
     // the deadline.

@@ -2,6 +2,8 @@
  * The servers bench/admission.bench.ts compares, built but not listening (the HTTPS bench runs each
  * in its own process; bench/admission-inproc.bench.ts drives them in one process with `inject`):
  * - `noop`: a bare fastify webhook that parses the review and allows it (the issue's baseline);
+ * - `noop-cohort`: the same no-op, its answers made in cohorts as the admission service makes its
+ *   reviews (plugins/admission/src/transport/cohort.ts): what cohorts alone do for a bare server;
  * - `noop-patch`: the same, answering with a fixed patch as long as /mutate's answer to the bench pod
  *   (the cost of the answer's size alone);
  * - `runtime-noop`: the no-op on @corral/runtime's buildServer (request logging, HTTP metrics, ops
@@ -26,9 +28,11 @@ import { pino } from 'pino';
 import { buildServer, createLogger, createMetrics, type LogLevel } from '@corral/runtime';
 import { buildAdmissionServer, DEFAULT_RULE_SETTINGS } from '@corral/admission';
 import { snapshotFromFiles } from '../plugins/admission/src/testing/example-snapshot.js';
+import { Cohort } from '../plugins/admission/src/transport/cohort.js';
 
 export const BENCH_APPS = [
   'noop',
+  'noop-cohort',
   'noop-patch',
   'runtime-noop',
   'admission',
@@ -79,15 +83,20 @@ export async function buildBenchApp(app: BenchApp, tls?: BenchTls): Promise<Fast
     name: 'bench',
     destination: pino.destination({ dest: '/dev/null', sync: false }),
   });
-  if (app === 'noop' || app === 'noop-patch') {
+  if (app === 'noop' || app === 'noop-patch' || app === 'noop-cohort') {
     const https = tls ? { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } } : {};
     const server = fastify({ ...https, bodyLimit: BODY_LIMIT });
-    const answer = app === 'noop' ? allowAll : allowWithPatch;
+    const answer = app === 'noop-patch' ? allowWithPatch : allowAll;
     const spinNs = Number(process.env['BENCH_NOOP_SPIN_US'] ?? 0) * 1000;
-    server.post('/validate', async (request) => {
-      if (spinNs > 0) spin(spinNs);
-      return answer(request.body);
-    });
+    if (app === 'noop-cohort') {
+      const cohort = new Cohort();
+      server.post('/validate', (request) => cohort.run(() => answer(request.body)));
+    } else {
+      server.post('/validate', async (request) => {
+        if (spinNs > 0) spin(spinNs);
+        return answer(request.body);
+      });
+    }
     return server as unknown as FastifyInstance;
   }
   if (app === 'runtime-noop') {

@@ -124,11 +124,13 @@ if (PIN) pin(process.pid, 0);
 for (const mode of MODES) {
   const { child, port } = await startServer(mode, cert, key);
   try {
-    const paths = mode === 'admission' ? ADMISSION_PATHS : ['/validate'];
+    // The admission service (with or without cohorts) answers both webhooks; the others /validate.
+    const both = mode === 'admission' || mode === 'admission-inline';
+    const paths = both ? ADMISSION_PATHS : ['/validate'];
     for (const path of paths) {
       // Each webhook gets what the API server sends it (bench/admission-bench-review.ts); the no-op
       // servers get the /validate review (the larger of the two by a few hundred bytes).
-      const body = benchReview(mode === 'admission' ? path : '/validate');
+      const body = benchReview(both ? path : '/validate');
       await load(child, port, path, body); // warm-up
       const max = await load(child, port, path, body);
       if (mode === 'noop') [baseline, baselineCpu] = [max.rps, max.cpuPerRequest];

@@ -100,6 +100,41 @@ describe('webhook routes run the reviews read together as one cohort', () => {
     await app.close();
   });
 
+  it('given reviews pipelined on one connection in one write, runs them all as one cohort, answering each in order', async () => {
+    const { app, events } = await recordingApp(undefined);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address() as { port: number };
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      const opened = connect(port, '127.0.0.1', () => resolve(opened));
+      opened.on('error', reject);
+    });
+    let text = '';
+    socket.setEncoding('utf8');
+    const answered = new Promise<string[]>((resolve) =>
+      socket.on('data', (chunk: string) => {
+        text += chunk;
+        const seen = [...text.matchAll(/"uid":"([^"]+)"/g)].map((match) => match[1]!);
+        if (seen.length === uids.length) resolve(seen);
+      }),
+    );
+    socket.write(
+      uids
+        .map((uid) => {
+          const json = JSON.stringify(withUid(uid));
+          return (
+            'POST /validate HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n' +
+            `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`
+          );
+        })
+        .join(''),
+    );
+    expect(await answered).toEqual(uids);
+    // One connection, twelve reviews in the cohort at once: not one per connection.
+    expect(events).toEqual([...uids.map((uid) => `rules ${uid}`), ...uids.map((uid) => `sent ${uid}`)]);
+    socket.destroy();
+    await app.close();
+  });
+
   it('given unparseable reviews among them, answers them 400 and the others as usual', async () => {
     const { app, events } = await recordingApp(undefined);
     const replies = await sendTogether(app, '/validate', [

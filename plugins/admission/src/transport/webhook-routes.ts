@@ -11,6 +11,7 @@ import {
 } from './review-schema.js';
 import { parseGoDuration } from './go-duration.js';
 import { Cohort } from './cohort.js';
+import { answerHalfClosedConnections } from './half-closed-connections.js';
 import { kindLabel } from './kind-label.js';
 import { answerReview, type Answer, type InnerHandler } from './with-admission.js';
 import type { AdmissionRequest } from '../decide/request.js';
@@ -49,6 +50,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     request.log.warn({ err, status }, 'admission request refused');
     return reply.code(status).send(errorBody(err));
   });
+  answerHalfClosedConnections(app.server);
   const route = (webhook: Webhook, inner: InnerHandler) => {
     const durationOf = durationSeries(options.metrics, webhook);
     /** Counts, times and logs an answer; returns the AdmissionReview to send. */

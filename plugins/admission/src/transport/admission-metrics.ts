@@ -15,6 +15,8 @@ export interface AdmissionMetrics {
   readonly duration: Histogram<'webhook' | 'kind'>;
   /** `corral_admission_decisions_total{rule,outcome}`; outcome pass|fail|warn|error|skip|audit. */
   readonly decisions: Counter<'rule' | 'outcome'>;
+  /** `corral_admission_cohort_reviews{webhook}`: reviews run together in one cohort (cohort.ts). */
+  readonly cohortReviews: Histogram<'webhook'>;
   /** Where the request path counts `requests` (handed to the counter on each scrape). */
   readonly requestTally: CounterTally<'webhook' | 'kind' | 'outcome'>;
   /** Where the request path counts `decisions` (handed to the counter on each scrape). */
@@ -43,6 +45,13 @@ export function createAdmissionMetrics(registry: Registry): AdmissionMetrics {
       buckets: [0.0005, ...HTTP_DURATION_BUCKETS],
       registers: [registry],
     }),
+    cohortReviews: new Histogram({
+      name: 'corral_admission_cohort_reviews',
+      help: 'Reviews run together in one cohort (read in one turn of the event loop), by webhook.',
+      labelNames: ['webhook'],
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      registers: [registry],
+    }),
     decisions: new Counter({
       name: 'corral_admission_decisions_total',
       help: 'Rule decisions, by rule and outcome (audit = a denial allowed by audit mode).',
@@ -59,6 +68,12 @@ export function createAdmissionMetrics(registry: Registry): AdmissionMetrics {
 export function countDecisions(metrics: AdmissionMetrics, decisions: readonly Decision[]): void {
   for (const decision of decisions)
     metrics.decisionTally.inc({ rule: decision.rule, outcome: outcomeLabel(decision) });
+}
+
+/** Observes one webhook's cohort sizes (its one series, found once). */
+export function cohortSizeObserver(metrics: AdmissionMetrics, webhook: Webhook): (size: number) => void {
+  const series = seriesByKey(metrics.cohortReviews, (name: Webhook) => ({ webhook: name }))(webhook);
+  return (size) => series.observe(size);
 }
 
 /**

@@ -21,6 +21,14 @@ describe('Cohort', () => {
     expect(cohort.waiting).toBe(0);
   });
 
+  it('given onRun, tells it the size of each cohort as it starts', async () => {
+    const sizes: number[] = [];
+    const cohort = new Cohort((size) => sizes.push(size));
+    await Promise.all([cohort.run(() => 1), cohort.run(() => 2), cohort.run(() => 3)]);
+    await cohort.run(() => 4);
+    expect(sizes).toEqual([3, 1]);
+  });
+
   it('given work that throws, rejects its own promise only', async () => {
     const cohort = new Cohort();
     const results = await Promise.allSettled([

@@ -17,6 +17,9 @@ export class Cohort {
   #queue: (() => void)[] = [];
   #scheduled = false;
 
+  /** `onRun`: told each cohort's size as it starts (e.g. for a histogram). */
+  constructor(private readonly onRun?: (size: number) => void) {}
+
   /** Queues `work` for this turn's cohort; settles with what it returns (or awaits) or throws. */
   run<T>(work: () => T | Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -43,6 +46,7 @@ export class Cohort {
     const queue = this.#queue;
     this.#queue = [];
     this.#scheduled = false;
+    this.onRun?.(queue.length);
     for (const item of queue) item();
   };
 }

@@ -13,6 +13,7 @@ const withUid = (uid: string) => ({ ...payload, request: { ...payload.request, u
 /** The webhook routes with rules that allow and record, in order, each rule run and each answer sent. */
 async function recordingApp(cohorts: boolean | undefined) {
   const events: string[] = [];
+  const registry = new Registry();
   const app = fastify();
   app.addHook('onSend', (request, _reply, payload, done) => {
     events.push(`sent ${(request.body as { request?: { uid?: string } }).request?.uid ?? '-'}`);
@@ -27,11 +28,11 @@ async function recordingApp(cohorts: boolean | undefined) {
     validate: allow,
     failOpen: () => false,
     deadlineMs: 1000,
-    metrics: createAdmissionMetrics(new Registry()),
+    metrics: createAdmissionMetrics(registry),
     logger: pino({ level: 'silent' }),
     ...(cohorts === undefined ? {} : { cohorts }),
   });
-  return { app, events };
+  return { app, events, registry };
 }
 
 /** Opens one connection per body, then sends every request in one go; returns each status and JSON answer. */
@@ -85,18 +86,24 @@ describe('webhook routes run the reviews read together as one cohort', () => {
   const uids = Array.from({ length: 12 }, (_, i) => `uid-${i}`);
 
   it('given reviews arriving together, runs every review before answering any, each answered with its own uid', async () => {
-    const { app, events } = await recordingApp(undefined);
+    const { app, events, registry } = await recordingApp(undefined);
     const replies = await sendTogether(app, '/validate', uids.map(withUid));
     expect(replies.map((r) => [r.status, r.body.response?.uid])).toEqual(uids.map((uid) => [200, uid]));
     expect(events).toEqual([...uids.map((uid) => `rules ${uid}`), ...uids.map((uid) => `sent ${uid}`)]);
+    const text = await registry.metrics();
+    expect(text).toContain('corral_admission_cohort_reviews_bucket{le="8",webhook="validate"} 0');
+    expect(text).toContain('corral_admission_cohort_reviews_bucket{le="16",webhook="validate"} 1');
+    expect(text).toContain('corral_admission_cohort_reviews_sum{webhook="validate"} 12');
+    expect(text).toContain('corral_admission_cohort_reviews_count{webhook="validate"} 1');
     await app.close();
   });
 
   it('given `cohorts: false`, runs and answers each review in turn', async () => {
-    const { app, events } = await recordingApp(false);
+    const { app, events, registry } = await recordingApp(false);
     const replies = await sendTogether(app, '/mutate', uids.map(withUid));
     expect(replies.map((r) => [r.status, r.body.response?.uid])).toEqual(uids.map((uid) => [200, uid]));
     expect(events).toEqual(uids.flatMap((uid) => [`rules ${uid}`, `sent ${uid}`]));
+    expect(await registry.metrics()).not.toContain('corral_admission_cohort_reviews_count');
     await app.close();
   });
 

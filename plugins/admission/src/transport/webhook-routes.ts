@@ -2,7 +2,13 @@ import { requestLogger } from '@corral/runtime';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import { errorBody, httpStatusOf } from '../errors.js';
-import { countDecisions, durationSeries, type AdmissionMetrics, type Webhook } from './admission-metrics.js';
+import {
+  cohortSizeObserver,
+  countDecisions,
+  durationSeries,
+  type AdmissionMetrics,
+  type Webhook,
+} from './admission-metrics.js';
 import {
   ClientRefusalSchema,
   ErrorReplySchema,
@@ -71,7 +77,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
         ? answer.then((done) => finish(done, started))
         : finish(answer, started);
     };
-    const cohort = options.cohorts === false ? undefined : new Cohort();
+    const cohort =
+      options.cohorts === false ? undefined : new Cohort(cohortSizeObserver(options.metrics, webhook));
     app.post(
       `/${webhook}`,
       {

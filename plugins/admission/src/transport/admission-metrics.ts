@@ -1,5 +1,5 @@
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { CounterTally, seriesByKey, HTTP_DURATION_BUCKETS, type HistogramSeries } from '@corral/runtime';
+import { CounterTally, HistogramSeries, seriesByKey, HTTP_DURATION_BUCKETS } from '@corral/runtime';
 import { outcomeLabel, type Decision } from '../decide/decision.js';
 
 export type Webhook = 'mutate' | 'validate';
@@ -72,7 +72,7 @@ export function countDecisions(metrics: AdmissionMetrics, decisions: readonly De
 
 /** Observes one webhook's cohort sizes (its one series, found once). */
 export function cohortSizeObserver(metrics: AdmissionMetrics, webhook: Webhook): (size: number) => void {
-  const series = seriesByKey(metrics.cohortReviews, (name: Webhook) => ({ webhook: name }))(webhook);
+  const series = new HistogramSeries(metrics.cohortReviews, { webhook });
   return (size) => series.observe(size);
 }
 

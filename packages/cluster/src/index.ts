@@ -6,7 +6,11 @@ export type {
   ChangeListener,
   SnapshotChange,
 } from './store/cluster-snapshot.js';
-export { SnapshotStore, type SnapshotStoreOptions } from './store/snapshot-store.js';
+export {
+  DEFAULT_SYSTEM_NAMESPACES,
+  SnapshotStore,
+  type SnapshotStoreOptions,
+} from './store/snapshot-store.js';
 export type { InvalidPolicy, InvalidReason, PolicyKind, RefusedCopy } from './store/invalid-policy.js';
 export type { PolicyValidityChange, ValidityListener } from './store/validity-changes.js';
 export { validityLogEntry, type ValidityLogEntry } from './validity/validity-log-entry.js';

@@ -22,6 +22,8 @@ export interface OpenSnapshotOptions {
   /** Reload policy files when they change (default true). */
   readonly watchFiles?: boolean;
   readonly gpuResources?: readonly string[];
+  /** Namespaces never any department's (SnapshotStoreOptions.systemNamespaces). */
+  readonly systemNamespaces?: readonly string[];
 }
 
 export interface OpenedSnapshot {
@@ -39,7 +41,10 @@ export interface OpenedSnapshot {
 export async function openSnapshot(options: OpenSnapshotOptions): Promise<OpenedSnapshot> {
   if (!options.policies && !options.kubeConfig)
     throw new Error('openSnapshot needs policies or a kubeConfig');
-  const store = new SnapshotStore(options.gpuResources ? { gpuResources: options.gpuResources } : {});
+  const store = new SnapshotStore({
+    ...(options.gpuResources ? { gpuResources: options.gpuResources } : {}),
+    ...(options.systemNamespaces ? { systemNamespaces: options.systemNamespaces } : {}),
+  });
   // A policy object refused (or no longer): one line per change, never per relist (ADR 0003).
   store.onPolicyValidity((changes) => logValidity(options.logger, changes));
   const stops: (() => Promise<void>)[] = [];

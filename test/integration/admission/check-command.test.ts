@@ -96,10 +96,70 @@ describe('corral check (through commands.check)', () => {
     const reports = out.split(/\n(?=ALLOWED|DENIED)/);
     expect(reports).toHaveLength(2);
     const [deployment, pod] = reports;
+    // Warned, not refused: finance-prod's quota limits limits.cpu, but a LimitRange could set it.
     expect(deployment).toMatch(/^ALLOWED Deployment finance-prod\/big/);
+    expect(deployment).toContain('warning [namespace-quota] every pod of this template is refused unless');
     expect(deployment?.split(warning).length).toBe(2);
     expect(pod).toMatch(/^(ALLOWED|DENIED ) Pod finance-prod\/big-pod/);
     expect(pod?.split(warning).length).toBe(2);
+  });
+
+  it('given workloads every pod of which a quota would refuse, refuses too big a pod at apply in enforce mode only, warns of a missing size', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'corral-check-'));
+    const file = join(dir, 'quota.yaml');
+    const web = 'harbor.example.com/web/storefront:5.2.0';
+    const deployment = (name: string, namespace: string, image: string, resources: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}, namespace: ${namespace}}\n` +
+      `spec: {selector: {matchLabels: {app: ${name}}}, template: {metadata: {labels: {app: ${name}}}, ` +
+      `spec: {containers: [{name: app, image: "${image}", resources: ${resources}}]}}}`;
+    writeFileSync(
+      file,
+      [
+        // web-prod (enforce): quota limits.cpu 16, default cpu limit 500m below the request.
+        deployment('no-limit', 'web-prod', web, '{requests: {cpu: "3"}}'),
+        deployment('huge', 'web-prod', web, '{requests: {cpu: "100"}, limits: {cpu: "100"}}'),
+        'apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly, namespace: web-prod}\n' +
+          'spec: {schedule: "0 3 * * *", jobTemplate: {spec: {template: {spec: {restartPolicy: OnFailure, ' +
+          `containers: [{name: job, image: "${web}", resources: {requests: {cpu: "100"}, limits: {cpu: "100"}}}]}}}}}`,
+        // web-staging (warn), research-ml (audit): admitted.
+        deployment('huge', 'web-staging', web, '{requests: {cpu: "100"}}'),
+        deployment(
+          'huge',
+          'research-ml',
+          'harbor.example.com/research/ml/jupyter:2024.06',
+          '{requests: {cpu: "100"}}',
+        ),
+        // web-prod, fitting: admitted.
+        deployment('fits', 'web-prod', web, '{requests: {cpu: "3"}, limits: {cpu: "3"}}'),
+      ].join('\n---\n'),
+    );
+    const { code, out } = await run(['-f', file, '--policies', 'examples']).finally(() =>
+      rmSync(dir, { recursive: true, force: true }),
+    );
+    expect(code).toBe(1);
+    const reports = out.split(/\n(?=ALLOWED|DENIED)/);
+    expect(reports).toHaveLength(6);
+    const [noLimit, huge, nightly, staging, research, fits] = reports;
+    // A field the quota requires and no default fills: warned (a LimitRange may fill it), not refused.
+    expect(noLimit).toMatch(/^ALLOWED Deployment web-prod\/no-limit/);
+    expect(noLimit).toContain(
+      'warning [namespace-quota] every pod of this template is refused unless a LimitRange of the namespace ' +
+        'sets what it lacks: the NamespacePolicy quota of namespace web-prod limits limits.cpu',
+    );
+    expect(huge).toMatch(/^DENIED {2}Deployment web-prod\/huge/);
+    expect(huge).toContain(
+      'denied  [namespace-quota] one pod of this template exceeds the NamespacePolicy quota of namespace ' +
+        'web-prod on its own, so every pod it makes is refused: requests.cpu 100 of 8; limits.cpu 100 of 16',
+    );
+    expect(nightly).toMatch(/^DENIED {2}CronJob web-prod\/nightly/);
+    expect(nightly).toContain('lower what spec.jobTemplate.spec.template.spec asks');
+    expect(staging).toMatch(/^ALLOWED Deployment web-staging\/huge/);
+    expect(staging).toContain('warning [namespace-quota] one pod of this template exceeds');
+    expect(research).toMatch(/^ALLOWED Deployment research-ml\/huge/);
+    expect(research).toContain('audit   [namespace-quota] one pod of this template exceeds');
+    expect(research).not.toContain('warning [namespace-quota]');
+    expect(fits).toMatch(/^ALLOWED Deployment web-prod\/fits/);
+    expect(out).toContain('6 object(s) checked, 2 denied');
   });
 
   it('given documents that are not objects, exits 2 naming each; empty documents are fine', async () => {

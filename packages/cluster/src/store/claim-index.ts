@@ -27,6 +27,10 @@ const NO_NAMESPACES: ReadonlySet<string> = new Set();
  * department's (isolationDepartmentOf): its pods keep running, so the nodes they run on must stay
  * closed to other departments. It owns no usage (no Department, no quota), and the extender refuses
  * its new pods (EXT_ERR_UNKNOWN_DEPARTMENT) until the Department is back.
+ *
+ * A system namespace (kube-system, Corral's own: `systemNamespaces`) is never any department's,
+ * whatever its labels and the selectors say: the webhooks and the extender never act on it, so its
+ * pods count in no department's usage and hold no department's nodes.
  */
 export class ClaimIndex {
   private readonly departments = new Map<string, Department>();
@@ -37,13 +41,16 @@ export class ClaimIndex {
   /** Namespace → the unserved department its label names, for a namespace without owner. */
   private readonly orphans = new Map<string, string>();
 
-  constructor(private readonly pickOwner: PickOwner) {}
+  constructor(
+    private readonly pickOwner: PickOwner,
+    private readonly systemNamespaces: ReadonlySet<string> = NO_NAMESPACES,
+  ) {}
 
   setNamespace(namespace: string, labels: Labels): NamespaceMove[] {
     this.labels.set(namespace, labels);
     const claim = new Set<string>();
     for (const department of this.departments.values()) {
-      if (departmentClaimsNamespace(department, labels)) claim.add(department.metadata.name);
+      if (this.claims(department, namespace, labels)) claim.add(department.metadata.name);
     }
     this.claimants.set(namespace, claim);
     return this.settle(namespace);
@@ -61,7 +68,7 @@ export class ClaimIndex {
     const moves: NamespaceMove[] = [];
     for (const [namespace, labels] of this.labels) {
       const claim = this.claimants.get(namespace);
-      const claims = departmentClaimsNamespace(department, labels);
+      const claims = this.claims(department, namespace, labels);
       if (!claims && !claim?.has(name) && labels[DEPARTMENT_LABEL] !== name) continue;
       if (claims) claim?.add(name);
       else claim?.delete(name);
@@ -98,6 +105,11 @@ export class ClaimIndex {
     return this.owned.get(department) ?? NO_NAMESPACES;
   }
 
+  /** Does the department claim the namespace? Never a system namespace. */
+  private claims(department: Department, namespace: string, labels: Labels): boolean {
+    return !this.systemNamespaces.has(namespace) && departmentClaimsNamespace(department, labels);
+  }
+
   private settle(namespace: string): NamespaceMove[] {
     const claim = [...(this.claimants.get(namespace) ?? [])].flatMap(
       (name) => this.departments.get(name) ?? [],
@@ -116,6 +128,7 @@ export class ClaimIndex {
 
   /** The department the namespace's label names if no valid Department of that name is served. */
   private unservedLabel(namespace: string): string | undefined {
+    if (this.systemNamespaces.has(namespace)) return undefined;
     const named = this.labels.get(namespace)?.[DEPARTMENT_LABEL];
     return named && !this.departments.has(named) ? named : undefined;
   }

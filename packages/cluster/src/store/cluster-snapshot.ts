@@ -70,6 +70,11 @@ export interface ClusterSnapshot {
   isolationDepartmentOfNamespace(namespace: string): string | undefined;
   namespacesOfDepartment(department: string): ReadonlySet<string>;
   /**
+   * The namespaces that never join a department, whatever their labels and the selectors
+   * (SnapshotStoreOptions.systemNamespaces: kube-system, Corral's own).
+   */
+  systemNamespaces(): readonly string[];
+  /**
    * Department → number of its bound, non-terminal pods on the node, each pod under its namespace's
    * isolationDepartmentOfNamespace (a deleted Department's pods still count under its name).
    */

@@ -35,8 +35,9 @@ export class ClusterState {
     podsOnNode: (node) => this.placement.podsOnNode(node).values(),
   });
 
-  constructor(pickOwner: PickOwner) {
-    this.claims = new ClaimIndex(pickOwner);
+  /** `systemNamespaces`: never any department's (see ClaimIndex). */
+  constructor(pickOwner: PickOwner, systemNamespaces?: ReadonlySet<string>) {
+    this.claims = new ClaimIndex(pickOwner, systemNamespaces);
   }
 
   keys(kind: CoreKind): Iterable<string> {

@@ -24,11 +24,19 @@ import { ValidityTracker, type ValidityListener } from './validity-changes.js';
 export interface SnapshotStoreOptions {
   /** GPU resource names (default ['nvidia.com/gpu']). */
   readonly gpuResources?: readonly string[];
+  /**
+   * Namespaces that are never any department's, whatever their labels (kube-system, Corral's own;
+   * default DEFAULT_SYSTEM_NAMESPACES): their pods count in no department's usage or nodes.
+   */
+  readonly systemNamespaces?: readonly string[];
   /** Policy validation; defaults to @corral/policy's. */
   readonly policyChecks?: PolicyChecks;
   /** Called when a listener (onChange, onApplied) throws; the store itself never logs. */
   readonly onListenerError?: (error: unknown) => void;
 }
+
+/** The system namespaces of a default install (the services' `--system-namespaces` default). */
+export const DEFAULT_SYSTEM_NAMESPACES: readonly string[] = Object.freeze(['kube-system', 'corral-system']);
 
 /**
  * The cluster snapshot, fed by a source through SnapshotSink. Every sink call is applied
@@ -47,12 +55,14 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
   private readonly appliedListeners = new Set<AppliedListener>();
   private readonly validity = new ValidityTracker((error) => this.storeOptions.onListenerError?.(error));
   private readonly deadlines = new DeletionDeadlines((key) => this.deadlinePassed(key));
+  private readonly system: readonly string[];
 
   constructor(private readonly storeOptions: SnapshotStoreOptions = {}) {
     this.options = { gpuResources: storeOptions.gpuResources ?? DEFAULT_GPU_RESOURCES };
     this.checks = storeOptions.policyChecks ?? DEFAULT_POLICY_CHECKS;
     const compare = this.checks.compareByAge;
-    this.state = new ClusterState((claimants) => [...claimants].sort(compare)[0]);
+    this.system = Object.freeze([...(storeOptions.systemNamespaces ?? DEFAULT_SYSTEM_NAMESPACES)]);
+    this.state = new ClusterState((claimants) => [...claimants].sort(compare)[0], new Set(this.system));
     this.served = new ServedPolicies(this.checks);
     this.gate = new PolicyGate(this.checks, () => [...this.state.namespaces.values()]);
   }
@@ -190,6 +200,9 @@ export class SnapshotStore implements SnapshotSink, ClusterSnapshot {
   }
   namespacesOfDepartment(department: string): ReadonlySet<string> {
     return this.state.claims.namespacesOf(department);
+  }
+  systemNamespaces(): readonly string[] {
+    return this.system;
   }
   departmentsOnNode(node: string): ReadonlyMap<string, number> {
     return this.state.placement.departmentsOnNode(node);

@@ -14,12 +14,14 @@ import {
 import type { PolicyProblem } from './problem.js';
 import type { PolicySet } from './policy-set.js';
 import { resolveConflicts } from './resolve-conflicts.js';
+import { memberNamespaces, systemNamespaceProblems } from './system-namespaces.js';
 
 /**
  * Problems between objects that are each valid on their own: a namespace claimed by two
  * departments, two departments on one pool + radosNamespace, two NamespacePolicies in one
  * namespace, a NamespacePolicy wider than its department (registries or quota). A policy in a
- * namespace no department claims has no department to stay within. Problems come sorted by kind,
+ * namespace no department claims has no department to stay within. With set.systemNamespaces, a
+ * Department selecting one of them (which never join a department). Problems come sorted by kind,
  * namespace, name, field and message, whatever the input order.
  */
 export function checkPolicySet(set: PolicySet): PolicyProblem[] {
@@ -34,7 +36,8 @@ export function checkPolicySet(set: PolicySet): PolicyProblem[] {
   });
   const problems = [
     ...[
-      ...namespaceClaimProblems(set.departments, set.namespaces),
+      ...namespaceClaimProblems(set.departments, memberNamespaces(set)),
+      ...systemNamespaceProblems(set),
       ...storageConflictProblems(set.departments),
     ].map((problem) => fromDepartment(problem, set.source)),
     ...[...duplicatePolicyProblems(set.policies), ...widening].map((problem) =>

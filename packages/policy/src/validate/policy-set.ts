@@ -13,6 +13,12 @@ export interface PolicySet {
   readonly departments: readonly Department[];
   readonly policies: readonly NamespacePolicy[];
   readonly namespaces: readonly NamespaceInfo[];
+  /**
+   * Namespaces that never join a department (kube-system, Corral's own: the services'
+   * --system-namespaces), whatever their labels; a Department selecting one is a problem. Absent:
+   * none (the snapshot settles membership itself).
+   */
+  readonly systemNamespaces?: readonly string[];
   /** Where the objects came from (a path, or `cluster`), attached to every problem. */
   readonly source?: string;
 }

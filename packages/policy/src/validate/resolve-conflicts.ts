@@ -3,6 +3,7 @@ import type { NamespacePolicy } from '../schema/namespace-policy.js';
 import { departmentClaimsNamespace } from '../selector/department-selector.js';
 import { compareByAge } from './conflict-order.js';
 import { storageKey, type PolicySet } from './policy-set.js';
+import { memberNamespaces } from './system-namespaces.js';
 
 export interface DroppedObject {
   readonly kind: 'Department' | 'NamespacePolicy';
@@ -31,6 +32,7 @@ export interface ResolvedPolicySet {
  *   out entirely (half a department would be harder to reason about than none);
  * - a namespace claimed by several departments: it belongs to the winner; each department keeps
  *   its other namespaces.
+ * A system namespace (set.systemNamespaces) belongs to no department.
  */
 export function resolveConflicts(set: Omit<PolicySet, 'source'>): ResolvedPolicySet {
   const dropped: DroppedObject[] = [];
@@ -55,7 +57,7 @@ export function resolveConflicts(set: Omit<PolicySet, 'source'>): ResolvedPolicy
       }),
   );
   const namespaceOwners = new Map<string, string>();
-  for (const namespace of set.namespaces) {
+  for (const namespace of memberNamespaces(set)) {
     const owner = departments.find((department) => departmentClaimsNamespace(department, namespace.labels));
     if (owner !== undefined) namespaceOwners.set(namespace.name, owner.metadata.name);
   }

@@ -134,7 +134,11 @@ export function checkManifests(
 const listed = (problems: readonly string[]): string => problems.map((p) => `  - ${p}`).join('\n');
 
 async function runCheck(args: CheckArgs, io: CommandIo): Promise<number> {
-  const loaded = await loadCheckSnapshot(resolve(io.cwd, args.policies), args.settings.gpuResources);
+  const loaded = await loadCheckSnapshot(
+    resolve(io.cwd, args.policies),
+    args.settings.gpuResources,
+    args.settings.systemNamespaces,
+  );
   if (!loaded.ok) {
     io.stderr(`corral check: the policies in ${args.policies} have problems:\n${listed(loaded.problems)}\n`);
     return 2;

@@ -79,6 +79,7 @@ async function openSources(
       ...(config.policies ? { policies: config.policies } : {}),
       ...(kubeConfig ? { kubeConfig } : {}),
       gpuResources: config.gpuResources,
+      systemNamespaces: config.systemNamespaces,
       logger,
       readiness: (condition, ok, reason) => readiness.set(condition, ok, reason),
     }),

@@ -136,6 +136,32 @@ describe('checkImages against the examples', () => {
     ]);
   });
 
+  it.each([
+    ['a number', 5, 'number'],
+    ['an object', { name: 'x' }, 'object'],
+    ['a list', ['harbor.example.com/finance/payments/api:1'], 'array'],
+    ['a boolean', true, 'boolean'],
+  ])(
+    'given an image that is %s, fails saying it must be a string, not that none is given',
+    (_what, image, type) => {
+      const decisions = checkImages({ containers: [{ name: 'app', image }] }, policyOf('finance-dev'));
+      expect(decisions).toEqual([
+        {
+          rule: 'image-reference',
+          outcome: 'fail',
+          message:
+            `containers[0] "app": image must be a string (got ${type}); ` +
+            "set the container's image to a reference such as registry.example.com/app:1.2.3",
+        },
+      ]);
+    },
+  );
+
+  it('given a null image, fails as given none', () => {
+    const [decision] = checkImages({ containers: [{ name: 'app', image: null }] }, policyOf('finance-dev'));
+    expect(decision?.message).toBe('containers[0] "app": no image given; set the container\'s image');
+  });
+
   it('given a denial, the message names the allowed prefixes', () => {
     const [decision] = checkImages(
       { containers: [{ name: 'a', image: 'quay.io/x:1' }] },

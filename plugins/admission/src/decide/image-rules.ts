@@ -5,6 +5,7 @@ import {
   type NamespacePolicy,
 } from '@corral/policy';
 import { fail, pass, skip, type Decision } from './decision.js';
+import { jsonTypeOf } from './container-lists.js';
 import { allowedInBoth } from './image-allowed-prefixes.js';
 import { isPinnedByDigest, parseImageRef, usesLatestTag, type ImageRef } from './image-ref.js';
 import { containersOf, describeContainer, type ContainerAt, type JsonObject } from './pod-spec.js';
@@ -129,6 +130,15 @@ const NO_IMAGE: readonly ImageProblem[] = Object.freeze([
   { rule: IMAGE_RULES.reference, detail: "no image given; set the container's image" },
 ]);
 
+/** The problem of an image that is not a string: absent (or null), else of another JSON type. */
+function notTextProblems(image: unknown): readonly ImageProblem[] {
+  if (image === undefined || image === null) return NO_IMAGE;
+  const detail =
+    `image must be a string (got ${jsonTypeOf(image)}); ` +
+    "set the container's image to a reference such as registry.example.com/app:1.2.3";
+  return [{ rule: IMAGE_RULES.reference, detail }];
+}
+
 function registryProblem(ref: ImageRef, image: string, policy: ImagePolicy): ImageProblem | undefined {
   const denied = matchesAny(ref, policy.denied, 'denied');
   if (denied !== undefined) {
@@ -216,7 +226,7 @@ export function checkImages(
   for (const at of containersOf(spec)) {
     if (!include(at)) continue;
     const image = at.container['image'];
-    const problems = typeof image === 'string' ? cachedProblemsOf(image, policy) : NO_IMAGE;
+    const problems = typeof image === 'string' ? cachedProblemsOf(image, policy) : notTextProblems(image);
     for (const problem of problems) {
       decisions.push(fail(problem.rule, `${describeContainer(at)}: ${problem.detail}`));
     }

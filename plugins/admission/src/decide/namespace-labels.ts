@@ -19,6 +19,7 @@ import type { AdmissionRequest } from './request.js';
 
 export const NAMESPACE_LABEL_RULE = 'namespace-department';
 
+/** systemNamespaces is optional: a view without it has none. */
 export type NamespaceLabelView = Pick<
   ClusterSnapshot,
   | 'department'
@@ -29,7 +30,8 @@ export type NamespaceLabelView = Pick<
   | 'departmentOfNamespace'
   | 'usageOfNamespace'
   | 'usageOfDepartment'
->;
+> &
+  Partial<Pick<ClusterSnapshot, 'systemNamespaces'>>;
 
 const MAX_LISTED = 5;
 const MAX_KEYS_LISTED = 2;
@@ -169,13 +171,50 @@ function ownerOf(name: string, labels: Record<string, string>, departments: read
 }
 
 /**
+ * A system namespace (kube-system, Corral's own) never joins a department: labels that would put it
+ * in one (its department label, or a Department's selector) are ignored, and the admin who sets them
+ * is told so once, when they change, rather than that its pods join the department.
+ */
+function systemNamespaceLabels(
+  name: string,
+  previous: Record<string, string> | undefined,
+  labels: Record<string, string>,
+  departments: readonly Department[],
+): Decision {
+  const named = labels[DEPARTMENT_LABEL];
+  const claimants = claimantsOf(departments, labels);
+  const changed = named !== previous?.[DEPARTMENT_LABEL] || claimants !== claimantsOf(departments, previous);
+  if (!changed || (named === undefined && claimants === '')) return pass(NAMESPACE_LABEL_RULE);
+  const by =
+    named === undefined
+      ? `the namespaceSelector of Department ${claimants.split('\n').join(', ')}`
+      : `its label ${DEPARTMENT_LABEL}=${named}`;
+  return warn(
+    NAMESPACE_LABEL_RULE,
+    `${name} is a system namespace: Corral never acts on it and it never joins a department, so ` +
+      `${by} is ignored there; its pods count in no department's quota`,
+  );
+}
+
+/**
+ * The labels the namespace had: the API server's old object first (the snapshot may not have the
+ * last change yet); a CREATE had none, whatever a deleted namespace of that name the snapshot may
+ * still hold had.
+ */
+function previousLabels(request: AdmissionRequest, name: string | undefined, view: NamespaceLabelView) {
+  if (request.operation === 'CREATE' || name === undefined) return undefined;
+  return request.oldObject ? labelsOf(request.oldObject) : view.namespace(name)?.labels;
+}
+
+/**
  * A Namespace CREATE or UPDATE: the labels decide its department. Given the request and the
  * snapshot, warns when the department label names no Department; refuses (422) labels that would
  * bring new conflicts between the policies, naming each (as a Department or NamespacePolicy write
  * that did the same would be refused); and warns what a namespace holding pods or claims escapes or
  * takes with it when it leaves, joins or changes its department. A move is allowed, not refused, for
  * whoever RBAC lets change the Namespace, unless `editors` (--department-editors) names who may:
- * then anyone else's move is refused (403).
+ * then anyone else's move is refused (403). A system namespace (view.systemNamespaces) joins no
+ * department: its labels are only warned about (systemNamespaceLabels).
  */
 export function namespaceDecisions(
   request: AdmissionRequest,
@@ -184,18 +223,13 @@ export function namespaceDecisions(
 ): Decision[] {
   if (request.subResource) return [skip(NAMESPACE_LABEL_RULE, 'subresource: labels do not change')];
   const labels = labelsOf(request.object);
-  const decisions = [unknownDepartment(labels, view)];
   const name = nameOfNamespace(request);
-  if (name === undefined) return decisions;
   const departments = [...view.departments()];
-  // The API server's old object first (the snapshot may not have the last change yet); a CREATE had
-  // no labels before, whatever a deleted namespace of that name the snapshot may still hold had.
-  const previous =
-    request.operation === 'CREATE'
-      ? undefined
-      : request.oldObject
-        ? labelsOf(request.oldObject)
-        : view.namespace(name)?.labels;
+  const previous = previousLabels(request, name, view);
+  if (name !== undefined && view.systemNamespaces?.().includes(name))
+    return [systemNamespaceLabels(name, previous, labels, departments)];
+  const decisions = [unknownDepartment(labels, view)];
+  if (name === undefined) return decisions;
   // Only which departments claim the namespace can change the policy set; most updates keep it.
   if (claimantsOf(departments, previous) === claimantsOf(departments, labels)) return decisions;
   const problems = newPolicyProblems(name, labels, view, departments);

@@ -89,4 +89,11 @@ describe('checkPolicyObject with Departments on one Ceph pool', () => {
       /Department hr: \/spec\/storage: radosNamespace research in pool rbd is also used by Department research/,
     );
   });
+
+  it('names the conflict without a source prefix: the message starts `invalid Department: Department hr:`', () => {
+    const hr = rawDepartment('hr', { storage: { pool: 'rbd', radosNamespace: 'research' } });
+    const decision = checkPolicyObject('Department', hr, storeWithResearch());
+    expect(decision?.message).toMatch(/^invalid Department: Department hr: \/spec\/storage: /);
+    expect(decision?.message).not.toContain('admission:');
+  });
 });

@@ -21,10 +21,12 @@ export const POLICY_OBJECT_RULE = 'policy-object-valid';
 
 const MAX_LISTED = 5;
 
+/** systemNamespaces is optional: a view without it has none. */
 export type PolicySetView = Pick<
   ClusterSnapshot,
   'departments' | 'namespaces' | 'namespacePolicy' | 'departmentOfNamespace' | 'usageOfNamespace'
->;
+> &
+  Partial<Pick<ClusterSnapshot, 'systemNamespaces'>>;
 
 type Kind = 'Department' | 'NamespacePolicy';
 type PolicyObject = Department | NamespacePolicy;
@@ -49,13 +51,14 @@ const sameObject = (a: Named, b: Named) => a.name === b.name && (a.namespace ?? 
 const isOf = (problem: PolicyProblem, kind: Kind, object: unknown) =>
   problem.kind === kind && sameObject(problem, metadataOf(object));
 
-/** The applied policy set, as the snapshot holds it. */
+/** The applied policy set as the snapshot holds it, and the namespaces no department may hold. */
 function currentSet(view: PolicySetView): Current {
   const namespaces = [...view.namespaces()];
   const policies = namespaces
     .map((ns) => view.namespacePolicy(ns.name))
     .filter((p): p is NamespacePolicy => p !== undefined);
-  return { departments: [...view.departments()], policies, namespaces };
+  const systemNamespaces = view.systemNamespaces?.() ?? [];
+  return { departments: [...view.departments()], policies, namespaces, systemNamespaces };
 }
 
 /** The set with `object` in place of the snapshot's copy of it (or added). */
@@ -68,7 +71,7 @@ function withObject(current: Current, kind: Kind, object: PolicyObject): Current
   );
   if (kind === 'Department') departments.push(object as Department);
   else policies.push(object as NamespacePolicy);
-  return { departments, policies, namespaces: current.namespaces };
+  return { ...current, departments, policies };
 }
 
 /**
@@ -84,7 +87,8 @@ function problemsWith(
   const result = kind === 'Department' ? validateDepartment(object) : validateNamespacePolicy(object);
   if (!result.ok) return { problems: result.problems };
   const defaults = kind === 'NamespacePolicy' ? unusableDefaultProblems(result.value as NamespacePolicy) : [];
-  const set = checkPolicySet({ ...withObject(current, kind, result.value), source: 'admission' });
+  // No `source`: it would prefix each message (files name their path there); the request names the object.
+  const set = checkPolicySet(withObject(current, kind, result.value));
   return { problems: [...defaults, ...set], valid: result.value };
 }
 
@@ -118,7 +122,7 @@ function judge(request: AdmissionRequest, kind: Kind, current: Current): Judged 
   const ratchet = request.operation === 'UPDATE' && asObject(oldObject) !== undefined;
   // Other objects' problems as the snapshot has them (an invalid old object is not in it), and, for
   // an UPDATE, every problem with the old object in place.
-  const applied = checkPolicySet({ ...current, source: 'admission' }).filter((p) => !isOf(p, kind, object));
+  const applied = checkPolicySet(current).filter((p) => !isOf(p, kind, object));
   const before = ratchet ? [...applied, ...problemsWith(kind, oldObject, current).problems] : applied;
   const known = new Set(before.map((problem) => identityOf(problem, kind, object)));
   const brought: PolicyProblem[] = [];
@@ -150,10 +154,11 @@ const specChanged = (request: AdmissionRequest): boolean =>
  * Validates a Department or NamespacePolicy write beyond what the CRD schema can: every field
  * problem, then (NamespacePolicy) defaults that would make the pods they are written into fail
  * kube-apiserver's validation, then its conflicts with the applied policies (a namespace claimed
- * twice, a NamespacePolicy wider than its department, a shared RADOS namespace): 422 listing the
- * problems the write brings (see judge; those an UPDATE keeps are warned about). A subresource write
- * (`status`, Corral's own) is never judged: the spec does not change there. A Department write that
- * moves namespaces holding pods or claims in or out of it is warned about (departmentMoves).
+ * twice, a NamespacePolicy wider than its department, a shared RADOS namespace, a system namespace
+ * selected): 422 listing the problems the write brings (see judge; those an UPDATE keeps are warned
+ * about). A subresource write (`status`, Corral's own) is never judged: the spec does not change
+ * there. A Department write that moves namespaces holding pods or claims in or out of it is warned
+ * about (departmentMoves).
  */
 export function checkPolicyRequest(request: AdmissionRequest, view: PolicySetView): Decision[] {
   const kind: Kind = request.kind.kind === 'Department' ? 'Department' : 'NamespacePolicy';

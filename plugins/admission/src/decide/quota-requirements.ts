@@ -112,13 +112,15 @@ function describeMissing(required: Required, containers: readonly string[], defa
  * is required of the containers of a pod that sets resources at pod level (setsPodLevelResources),
  * not even the resources it leaves out there, as ResourceQuota does. Given the namespace's
  * defaults, a missing limit the namespace has a default for says why that default is not there, and
- * asking for a default is suggested only for fields that have none.
+ * asking for a default is suggested only for fields that have none. `where` prefixes each container
+ * named (a workload's `spec.template.spec.`; nothing for a pod).
  */
 export function missingQuotaResources(
   scope: { readonly kind: 'namespace' | 'department'; readonly name: string; readonly hard: ResourceMap },
   spec: JsonObject | undefined,
   defaults?: Defaults,
   specified: number = specifiedFields(spec),
+  where = '',
 ): Decision | undefined {
   const { fields, mask } = planOf(scope.hard);
   if ((specified & mask) === mask) return undefined;
@@ -131,7 +133,7 @@ export function missingQuotaResources(
     let without: string[] | undefined;
     for (const at of containers) {
       if (at.list === 'ephemeralContainers' || specifies(at.container, required)) continue;
-      (without ??= []).push(describeContainer(at));
+      (without ??= []).push(where + describeContainer(at));
     }
     if (without === undefined) continue;
     keys.push(`${required.kind}.${required.resource}`);

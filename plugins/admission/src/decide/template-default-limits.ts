@@ -10,7 +10,7 @@ import type { AdmissionRequest } from './request.js';
 const SIZING_KEYS = ['initContainers', 'containers', 'resources'] as const;
 
 /** Does an UPDATE leave the template's containers and pod-level resources as they were? */
-function sizingUnchanged(before: JsonObject | undefined, after: JsonObject): boolean {
+export function sizingUnchanged(before: JsonObject | undefined, after: JsonObject): boolean {
   return before !== undefined && SIZING_KEYS.every((key) => isDeepStrictEqual(before[key], after[key]));
 }
 

@@ -6,8 +6,10 @@ import { applyEnforcement } from './enforcement.js';
 import { checkImages, containerImageKey, imagePolicyOf, imagesOf } from './image-rules.js';
 import { namespaceDecisions } from './namespace-labels.js';
 import { checkPolicyRequest } from './policy-objects.js';
+import { containerListDecisions } from './container-lists.js';
 import { holdsPodSpec, podSpecOf, type ContainerAt } from './pod-spec.js';
 import { templateDefaultLimitWarnings } from './template-default-limits.js';
+import { templateQuotaDecisions } from './template-quota.js';
 import { bringsNewTemplate, checkScheduling } from './scheduler-bypass.js';
 import { newObjectQuota, type Demand, type QuotaResult, type ReservedUsage } from './quota-decisions.js';
 import { resizeQuota } from './resize-quota.js';
@@ -108,8 +110,13 @@ function tenantDecisions(
   let demand: Demand | undefined;
   const known = departmentKnown(request, namespace, view);
   if (known) decisions.push(known);
-  if (holdsPodSpec(kind)) decisions.push(...imageDecisions(request, namespace, view));
+  if (holdsPodSpec(kind)) {
+    // Container lists that are not lists of objects: no rule would see a container there.
+    decisions.push(...containerListDecisions(podSpecOf(kind, request.object)));
+    decisions.push(...imageDecisions(request, namespace, view));
+  }
   decisions.push(...templateDefaultLimitWarnings(request, view.namespacePolicy(namespace)));
+  decisions.push(...templateQuotaDecisions(request, namespace, view));
   // Department isolation is what a pod placed past the extender escapes: namespaces of no department
   // keep their other schedulers and node-pinned pods (`kubectl debug node/...` creates one).
   const placed =
@@ -131,10 +138,10 @@ function tenantDecisions(
 /**
  * The validating webhook's rules, pure: image-tenant policy on pods and pod templates, the default
  * limits a pod template's containers will not get (warned; pods hear it from the mutating webhook),
- * quotas on new pods and claims and on their resizes (each with the demand to reserve when
- * admitted), semantic checks of Department and NamespacePolicy objects, and namespace department
- * labels. The namespace's enforcement mode is applied to tenant rules; policy objects are always
- * enforced.
+ * the quota refusals certain for every pod of a template, quotas on new pods and claims and on their
+ * resizes (each with the demand to reserve when admitted), semantic checks of Department and
+ * NamespacePolicy objects, and namespace department labels. The namespace's enforcement mode is
+ * applied to tenant rules; policy objects are always enforced.
  */
 export function validateRequest(
   request: AdmissionRequest,

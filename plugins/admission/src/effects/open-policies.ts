@@ -8,6 +8,8 @@ export interface OpenPoliciesOptions {
   /** From loadKubeConfig; absent = everything from the policy files. */
   readonly kubeConfig?: KubeConfig;
   readonly gpuResources: readonly string[];
+  /** Never any department's, whatever their labels (--system-namespaces). */
+  readonly systemNamespaces?: readonly string[];
   readonly logger: Logger;
   readonly readiness: (condition: string, ok: boolean, reason?: string) => void;
 }
@@ -19,6 +21,7 @@ export async function openPolicies(options: OpenPoliciesOptions): Promise<Opened
       ...(options.policies ? { policies: options.policies } : {}),
       ...(options.kubeConfig ? { kubeConfig: options.kubeConfig } : {}),
       gpuResources: options.gpuResources,
+      ...(options.systemNamespaces ? { systemNamespaces: options.systemNamespaces } : {}),
       logger: options.logger,
       readiness: options.readiness,
     });

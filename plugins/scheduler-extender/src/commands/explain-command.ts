@@ -72,6 +72,7 @@ export async function explainCommand(args: readonly string[], io: CliIo): Promis
       policies: absolute(io.cwd, config.policies),
       logger,
       gpuResources: config.gpuResources,
+      systemNamespaces: config.systemNamespaces,
       watchFiles: false,
       readiness: () => undefined,
     });

@@ -69,6 +69,7 @@ export async function runExtender(
         ...(kubeConfig ? { kubeConfig } : {}),
         logger,
         gpuResources: config.gpuResources,
+        systemNamespaces: config.systemNamespaces,
         readiness: (condition, ok, reason) => report(condition, ok, reason),
       }),
       (source) => source.stop(),

@@ -8,6 +8,8 @@ export interface SnapshotSourceOptions {
   readonly logger: Logger;
   readonly readiness: (condition: string, ok: boolean, reason?: string) => void;
   readonly gpuResources: readonly string[];
+  /** Never any department's, whatever their labels (--system-namespaces). */
+  readonly systemNamespaces?: readonly string[];
   readonly watchFiles?: boolean;
 }
 

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { rawNamespace, SnapshotStore } from '@corral/cluster';
+import { rawDepartment, rawNamespace, rawNamespacePolicy, SnapshotStore } from '@corral/cluster';
 import { listFixtures, loadAdmissionReview } from '../../support/fixtures.js';
 import { snapshotFromFiles } from '../../../plugins/admission/src/testing/example-snapshot.js';
 import { podReview, startHttpsWebhook, teamSnapshot, type HttpsWebhook, type Reply } from './support.js';
@@ -289,18 +289,10 @@ describe('a review whose rules wait (its namespace not yet known) in a cohort wi
 });
 
 describe('quota exactness with /validate and /mutate interleaved on the same connections', () => {
-  const department = {
-    apiVersion: 'corral.dev/v1alpha1',
-    kind: 'Department',
-    metadata: { name: 'team' },
-    spec: { quota: { hard: { pods: '1000' } } },
-  };
-  const policy = {
-    apiVersion: 'corral.dev/v1alpha1',
-    kind: 'NamespacePolicy',
-    metadata: { name: 'policy', namespace: 'team-a' },
-    spec: { quota: { hard: { pods: '50', 'requests.cpu': '100' } } },
-  };
+  const department = rawDepartment('team', { quota: { hard: { pods: '1000' } } });
+  const policy = rawNamespacePolicy('team-a', 'policy', {
+    quota: { hard: { pods: '50', 'requests.cpu': '100' } },
+  });
   const store = () => {
     const snapshot = new SnapshotStore();
     snapshot.replaceAll('Namespace', [rawNamespace('team-a', { 'corral.dev/department': 'team' })], 'test');

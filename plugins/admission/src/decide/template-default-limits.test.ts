@@ -1,6 +1,7 @@
 import { rawNamespace, rawNamespacePolicy, SnapshotStore } from '@corral/cluster';
 import type { NamespacePolicy } from '@corral/policy';
-import type { AdmissionRequest, GroupVersionKind, Operation } from './request.js';
+import type { AdmissionRequest } from './request.js';
+import { holding, POD_SPEC_KINDS, workloadReview } from '../testing/workload-review.js';
 import { templateDefaultLimitWarnings } from './template-default-limits.js';
 
 type Json = Record<string, unknown>;
@@ -17,43 +18,8 @@ function policyWithDefaults(): NamespacePolicy {
 }
 const POLICY = policyWithDefaults();
 
-const KINDS: Record<string, GroupVersionKind> = {
-  Pod: { group: '', version: 'v1', kind: 'Pod' },
-  ReplicationController: { group: '', version: 'v1', kind: 'ReplicationController' },
-  Deployment: { group: 'apps', version: 'v1', kind: 'Deployment' },
-  StatefulSet: { group: 'apps', version: 'v1', kind: 'StatefulSet' },
-  DaemonSet: { group: 'apps', version: 'v1', kind: 'DaemonSet' },
-  ReplicaSet: { group: 'apps', version: 'v1', kind: 'ReplicaSet' },
-  Job: { group: 'batch', version: 'v1', kind: 'Job' },
-  CronJob: { group: 'batch', version: 'v1', kind: 'CronJob' },
-};
-
-/** An object of `kind` holding the pod spec where that kind does, with `spec` fields beside it. */
-function holding(kind: string, podSpec: Json, spec: Json = {}): Json {
-  if (kind === 'Pod') return { spec: podSpec };
-  if (kind === 'CronJob')
-    return { spec: { ...spec, jobTemplate: { spec: { template: { spec: podSpec } } } } };
-  return { spec: { ...spec, template: { metadata: { labels: { app: 'a' } }, spec: podSpec } } };
-}
-
-function review(
-  kind: string,
-  object: Json,
-  operation: Operation = 'CREATE',
-  oldObject?: Json,
-): AdmissionRequest {
-  const gvk = KINDS[kind];
-  if (gvk === undefined) throw new Error(`no kind ${kind}`);
-  return {
-    uid: 'u',
-    kind: gvk,
-    namespace: 'lab',
-    name: 'w',
-    operation,
-    object,
-    ...(oldObject ? { oldObject } : {}),
-  };
-}
+const KINDS = POD_SPEC_KINDS;
+const review = workloadReview;
 
 const IMAGE = 'harbor.example.com/lab/app:1';
 const BIG_CPU = { containers: [{ name: 'app', image: IMAGE, resources: { requests: { cpu: '3' } } }] };

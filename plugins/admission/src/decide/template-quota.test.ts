@@ -1,6 +1,7 @@
 import { DEPARTMENT_LABEL } from '@corral/policy';
 import { rawDepartment, rawNamespace, rawNamespacePolicy, SnapshotStore } from '@corral/cluster';
-import type { AdmissionRequest, GroupVersionKind, Operation } from './request.js';
+import type { AdmissionRequest } from './request.js';
+import { holding, POD_SPEC_KINDS, workloadReview } from '../testing/workload-review.js';
 import { templateQuotaDecisions } from './template-quota.js';
 
 type Json = Record<string, unknown>;
@@ -43,34 +44,8 @@ function store(): SnapshotStore {
 }
 const VIEW = store();
 
-const KINDS: Record<string, GroupVersionKind> = {
-  Pod: { group: '', version: 'v1', kind: 'Pod' },
-  ReplicationController: { group: '', version: 'v1', kind: 'ReplicationController' },
-  Deployment: { group: 'apps', version: 'v1', kind: 'Deployment' },
-  StatefulSet: { group: 'apps', version: 'v1', kind: 'StatefulSet' },
-  DaemonSet: { group: 'apps', version: 'v1', kind: 'DaemonSet' },
-  ReplicaSet: { group: 'apps', version: 'v1', kind: 'ReplicaSet' },
-  Job: { group: 'batch', version: 'v1', kind: 'Job' },
-  CronJob: { group: 'batch', version: 'v1', kind: 'CronJob' },
-};
-
-function holding(kind: string, podSpec: Json, spec: Json = {}): Json {
-  if (kind === 'Pod') return { spec: podSpec };
-  if (kind === 'CronJob')
-    return { spec: { ...spec, jobTemplate: { spec: { template: { spec: podSpec } } } } };
-  return { spec: { ...spec, template: { metadata: { labels: { app: 'a' } }, spec: podSpec } } };
-}
-
-function review(
-  kind: string,
-  object: Json,
-  operation: Operation = 'CREATE',
-  oldObject?: Json,
-): AdmissionRequest {
-  const gvk = KINDS[kind];
-  if (gvk === undefined) throw new Error(`no kind ${kind}`);
-  return { uid: 'u', kind: gvk, name: 'w', operation, object, ...(oldObject ? { oldObject } : {}) };
-}
+const KINDS = POD_SPEC_KINDS;
+const review = workloadReview;
 
 const IMAGE = 'harbor.example.com/lab/app:1';
 const app = (resources?: Json, name = 'app'): Json => ({

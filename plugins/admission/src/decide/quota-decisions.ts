@@ -87,11 +87,11 @@ export function quotaScopes(
 }
 
 /** quotaScopes, given the namespace's NamespacePolicy (if any), looked up once by the caller. */
-function scopesUnder(
+export function scopesUnder(
   policy: NamespacePolicy | undefined,
   namespace: string,
   departmentName: string | undefined,
-  view: QuotaView,
+  view: Pick<QuotaView, 'department' | 'usageOfNamespace' | 'usageOfDepartment'>,
   reserved: ReservedUsage,
   exclude: string,
 ): QuotaScope[] {

@@ -1,11 +1,11 @@
 import { EMPTY_USAGE, formatUsageAmounts, type ClusterSnapshot, type Usage } from '@corral/cluster';
-import type { NamespacePolicy } from '@corral/policy';
 import { copyWith } from './copy-with.js';
 import { fail, warn, type Decision } from './decision.js';
 import { applyDefaultResources } from './default-resources.js';
 import { demandOf } from './demand.js';
 import { podSpecOf, podSpecPath, type JsonObject } from './pod-spec.js';
 import { NOTHING_RESERVED, QUOTA_RULES, quotaExcesses, type QuotaScope } from './quota.js';
+import { scopesUnder } from './quota-decisions.js';
 import { missingQuotaResources, specifiedFields } from './quota-requirements.js';
 import type { AdmissionRequest } from './request.js';
 import { sizingUnchanged } from './template-default-limits.js';
@@ -16,26 +16,14 @@ export type TemplateQuotaView = Pick<
 >;
 
 /**
- * The compute quotas in scope of the namespace (its NamespacePolicy's, its Department's), as empty
- * scopes: nothing used, nothing reserved, since a template takes nothing and what no pod could ever
- * fit is what is refused.
+ * The view of the quotas in scope with nothing used in them (and nothing reserved, below): a template
+ * takes nothing, and what no pod could ever fit is what is refused.
  */
-function emptyScopes(
-  policy: NamespacePolicy | undefined,
-  namespace: string,
-  view: TemplateQuotaView,
-): QuotaScope[] {
-  const scopes: QuotaScope[] = [];
-  const base = { used: EMPTY_USAGE, reserved: NOTHING_RESERVED };
-  const nsHard = policy?.spec.quota?.hard;
-  if (nsHard) scopes.push({ kind: 'namespace', name: namespace, hard: nsHard, ...base });
-  const departmentName = view.departmentOfNamespace(namespace);
-  const department = departmentName === undefined ? undefined : view.department(departmentName);
-  const dHard = department?.spec.quota?.hard;
-  if (department && dHard)
-    scopes.push({ kind: 'department', name: department.metadata.name, hard: dHard, ...base });
-  return scopes;
-}
+const unused = (view: TemplateQuotaView) => ({
+  department: (name: string) => view.department(name),
+  usageOfNamespace: () => EMPTY_USAGE,
+  usageOfDepartment: () => EMPTY_USAGE,
+});
 
 const ownerOf = (scope: QuotaScope): string =>
   scope.kind === 'namespace'
@@ -84,7 +72,8 @@ export function templateQuotaDecisions(
   if (sent === undefined) return [];
   if (request.operation === 'UPDATE' && sizingUnchanged(podSpecOf(kind, request.oldObject), sent)) return [];
   const policy = view.namespacePolicy(namespace);
-  const scopes = emptyScopes(policy, namespace, view);
+  const department = view.departmentOfNamespace(namespace);
+  const scopes = scopesUnder(policy, namespace, department, unused(view), () => NOTHING_RESERVED, '');
   if (scopes.length === 0) return [];
   const spec: JsonObject = copyWith(sent);
   applyDefaultResources(spec, policy);

@@ -7,7 +7,7 @@ import { checkImages, containerImageKey, imagePolicyOf, imagesOf } from './image
 import { namespaceDecisions } from './namespace-labels.js';
 import { checkPolicyRequest } from './policy-objects.js';
 import { containerListDecisions } from './container-lists.js';
-import { holdsPodSpec, podSpecOf, type ContainerAt } from './pod-spec.js';
+import { holdsPodSpec, podSpecOf, type ContainerAt, type JsonObject } from './pod-spec.js';
 import { templateDefaultLimitWarnings } from './template-default-limits.js';
 import { templateQuotaDecisions } from './template-quota.js';
 import { bringsNewTemplate, checkScheduling } from './scheduler-bypass.js';
@@ -57,9 +57,13 @@ export function enforcementOf(
  * changes: the running ones were admitted under the rules of their day. A template UPDATE checks
  * them all, as the pods it makes are new.
  */
-function imageDecisions(request: AdmissionRequest, namespace: string, view: PolicyView): Decision[] {
+function imageDecisions(
+  request: AdmissionRequest,
+  spec: JsonObject | undefined,
+  namespace: string,
+  view: PolicyView,
+): Decision[] {
   const kind = request.kind.kind;
-  const spec = podSpecOf(kind, request.object);
   let include: ((at: ContainerAt) => boolean) | undefined;
   if (request.operation === 'UPDATE') {
     const before = imagesOf(podSpecOf(kind, request.oldObject));
@@ -112,8 +116,9 @@ function tenantDecisions(
   if (known) decisions.push(known);
   if (holdsPodSpec(kind)) {
     // Container lists that are not lists of objects: no rule would see a container there.
-    decisions.push(...containerListDecisions(podSpecOf(kind, request.object)));
-    decisions.push(...imageDecisions(request, namespace, view));
+    const spec = podSpecOf(kind, request.object);
+    decisions.push(...containerListDecisions(spec));
+    decisions.push(...imageDecisions(request, spec, namespace, view));
   }
   decisions.push(...templateDefaultLimitWarnings(request, view.namespacePolicy(namespace)));
   decisions.push(...templateQuotaDecisions(request, namespace, view));
